@@ -1,0 +1,59 @@
+import { AppError, type ErrorKind } from '@/lib/errors';
+import type { ProviderId } from './types';
+
+/** The few ways an upstream fails, as the rest of the app sees them. */
+export type ProviderErrorKind = Extract<
+  ErrorKind,
+  'unavailable' | 'rate_limited' | 'auth' | 'invalid' | 'not_found' | 'conflict' | 'malformed' | 'unsupported'
+>;
+
+const userText: Record<ProviderErrorKind, (name: string) => string> = {
+  unavailable: (name) => `${name} is not responding right now.`,
+  rate_limited: (name) => `${name} is rate-limiting us; try again later.`,
+  auth: (name) => `${name} rejected the connection's credentials.`,
+  invalid: (name) => `${name} rejected the request.`,
+  not_found: (name) => `${name} does not know that item.`,
+  conflict: (name) => `${name} reports a conflict (for example, the number is no longer available).`,
+  malformed: (name) => `${name} answered with something we could not read.`,
+  unsupported: (name) => `${name} does not support that.`,
+};
+
+export const PROVIDER_NAMES: Record<ProviderId, string> = {
+  voicetel: 'VoiceTel',
+  vitcom: 'VITCOM',
+  carrierx: 'CarrierX',
+  voicemeup: 'VoiceMeUp',
+};
+
+export class ProviderError extends AppError {
+  readonly provider: ProviderId;
+  readonly providerKind: ProviderErrorKind;
+  /** Upstream's own words; logged, and shown only where it is safe and useful (validation text). */
+  readonly upstreamMessage?: string;
+  readonly httpStatus?: number;
+
+  constructor(
+    provider: ProviderId,
+    kind: ProviderErrorKind,
+    options: { upstreamMessage?: string; httpStatus?: number; retryAfterMs?: number; cause?: unknown; message?: string } = {},
+  ) {
+    super(`${kind}:provider`, options.message ?? userText[kind](PROVIDER_NAMES[provider]), {
+      cause: options.cause,
+      retryAfterMs: options.retryAfterMs,
+    });
+    this.name = 'ProviderError';
+    this.provider = provider;
+    this.providerKind = kind;
+    this.upstreamMessage = options.upstreamMessage;
+    this.httpStatus = options.httpStatus;
+  }
+}
+
+export function isProviderError(error: unknown): error is ProviderError {
+  return error instanceof ProviderError;
+}
+
+/** Failures that say the upstream is unwell (and so count against its breaker), not that we asked badly. */
+export function isUpstreamFault(error: unknown): boolean {
+  return isProviderError(error) && (error.providerKind === 'unavailable' || error.providerKind === 'malformed');
+}
