@@ -1,3 +1,5 @@
+import { logSettings } from './env';
+
 /** Structured JSON logs on stderr. Anything that looks like a secret is redacted before it is written. */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -24,8 +26,9 @@ function redactUrl(text: string): string {
 }
 
 function write(level: Level, event: string, fields: Record<string, unknown>) {
-  if (level === 'debug' && !process.env.LOG_DEBUG) return;
-  if (process.env.LOG_SILENT === '1' && level !== 'error') return;
+  const settings = logSettings();
+  if (level === 'debug' && !settings.debug) return;
+  if (settings.silent && level !== 'error') return;
   const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...(redact(fields) as object) });
   process.stderr.write(line + '\n');
 }

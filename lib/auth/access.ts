@@ -1,0 +1,81 @@
+/**
+ * The one place that decides what a user may do in an account: memberships on the account's path
+ * (a role reaches the subtree), operator staff acting in any account, and suspension (read-only).
+ */
+import { AppError } from '@/lib/errors';
+import type { Db, Tx } from '@/lib/db/client';
+import type { Account } from '@/lib/db/schema';
+import { getAccountById, getAccountsByIds, pathIds } from '@/lib/db/queries/accounts';
+import { getMembershipsByUserOnAccounts, getMembershipsWithAccountsByUser } from '@/lib/db/queries/users';
+import { getRootAccounts } from '@/lib/db/queries/accounts';
+import { WRITE_PERMISSIONS, permissionsFor, strongestRole, type Permission, type Role } from './permissions';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  isOperatorStaff: boolean;
+}
+
+export interface AccountAccess {
+  user: SessionUser;
+  account: Account;
+  role: Role;
+  permissions: ReadonlySet<Permission>;
+  /** The account or an ancestor is suspended: everything is read-only. */
+  readOnly: boolean;
+  suspendedAccountName?: string;
+  /** Operator staff working in an account they hold no membership in; their changes say so. */
+  actingAsStaff: boolean;
+  ip?: string;
+}
+
+export async function resolveAccess(db: Db | Tx, user: SessionUser, accountId: string, ip?: string): Promise<AccountAccess> {
+  const account = await getAccountById(db, { accountId });
+  if (!account) throw new AppError('not_found:account');
+  const chainIds = pathIds(account.path);
+  const memberships = await getMembershipsByUserOnAccounts(db, { userId: user.id, accountIds: chainIds });
+  const roles = memberships.map((membership) => membership.role as Role);
+  const actingAsStaff = roles.length === 0 && user.isOperatorStaff;
+  if (roles.length === 0 && !actingAsStaff) throw new AppError('not_found:account');
+  const effectiveRoles: Role[] = actingAsStaff ? ['owner'] : roles;
+  const chain = await getAccountsByIds(db, { accountIds: chainIds });
+  const suspended = chain.find((item) => item.status === 'suspended');
+  return {
+    user,
+    account,
+    role: strongestRole(effectiveRoles) ?? 'viewer',
+    permissions: permissionsFor(effectiveRoles),
+    readOnly: Boolean(suspended),
+    suspendedAccountName: suspended?.name,
+    actingAsStaff,
+    ip,
+  };
+}
+
+export function can(access: AccountAccess, permission: Permission): boolean {
+  return access.permissions.has(permission) && !(access.readOnly && WRITE_PERMISSIONS.has(permission));
+}
+
+/** Throws `forbidden:role` or `forbidden:suspended` unless the access allows the permission. */
+export function assertCan(access: AccountAccess, permission: Permission): void {
+  if (!access.permissions.has(permission)) throw new AppError('forbidden:role');
+  if (access.readOnly && WRITE_PERMISSIONS.has(permission)) {
+    throw new AppError('forbidden:suspended', `${access.suspendedAccountName ?? 'This account'} is suspended: changes are disabled until it is reactivated.`);
+  }
+}
+
+/** Accounts the user can switch to: where they hold a membership, or every root for operator staff. */
+export async function getSwitchableAccounts(db: Db | Tx, user: SessionUser) {
+  const rows = await getMembershipsWithAccountsByUser(db, { userId: user.id });
+  const seen = new Set<string>();
+  const options = rows
+    .filter((row) => !seen.has(row.account.id) && seen.add(row.account.id))
+    .map((row) => ({ id: row.account.id, name: row.account.name, role: row.membership.role as Role, staff: false }));
+  if (user.isOperatorStaff) {
+    for (const root of await getRootAccounts(db)) {
+      if (!seen.has(root.id)) options.push({ id: root.id, name: root.name, role: 'owner', staff: true });
+    }
+  }
+  return options;
+}

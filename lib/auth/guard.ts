@@ -1,0 +1,94 @@
+/**
+ * Session helpers for pages, actions and route handlers. Every one of them resolves the user from
+ * the session and the account access from the database on each request; nothing is trusted from
+ * the URL or a form alone. proxy.ts only redirects anonymous users and is never the only check.
+ */
+import { cookies, headers } from 'next/headers';
+import { forbidden, notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
+import { getDb } from '@/lib/db/client';
+import { getUserById } from '@/lib/db/queries/users';
+import { AppError, isAppError } from '@/lib/errors';
+import { assertCan, getSwitchableAccounts, resolveAccess, type AccountAccess, type SessionUser } from './access';
+import { auth, clientIp } from './config';
+import type { Permission } from './permissions';
+
+export const CURRENT_ACCOUNT_COOKIE = 'cp_account';
+
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await auth();
+  const userId = session?.user?.id;
+  if (!userId) return null;
+  const user = await getUserById(await getDb(), { userId });
+  if (!user || user.disabledAt) return null;
+  return { id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };
+});
+
+/** For pages: the signed-in user, or a redirect to the sign-in page. */
+export async function requireUser(): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect('/login');
+  return user;
+}
+
+async function requestIp() {
+  return clientIp(await headers());
+}
+
+/** The account the user is working in: the switcher's cookie if still allowed, else their first account. */
+export const getCurrentAccess = cache(async (): Promise<AccountAccess | null> => {
+  const user = await getSessionUser();
+  if (!user) return null;
+  const db = await getDb();
+  const ip = await requestIp();
+  const chosen = (await cookies()).get(CURRENT_ACCOUNT_COOKIE)?.value;
+  if (chosen) {
+    try {
+      return await resolveAccess(db, user, chosen, ip);
+    } catch (error) {
+      if (!isAppError(error) || error.kind !== 'not_found') throw error;
+    }
+  }
+  const [first] = (await getSwitchableAccounts(db, user)).filter((option) => !option.staff);
+  return first ? resolveAccess(db, user, first.id, ip) : null;
+});
+
+function interruptFor(error: unknown): never {
+  if (isAppError(error) && error.kind === 'not_found') notFound();
+  if (isAppError(error) && error.kind === 'forbidden') forbidden();
+  throw error;
+}
+
+/** For pages: access to the current account with a permission, or 403/404. */
+export async function requireAccountAccess(permission: Permission = 'account.read'): Promise<AccountAccess> {
+  await requireUser();
+  const access = await getCurrentAccess();
+  if (!access) redirect('/no-account');
+  if (!access.permissions.has(permission)) forbidden();
+  return access;
+}
+
+/** For pages about a specific account (a sub-account's page): 404 unless the user reaches it. */
+export async function requireAccessToAccount(accountId: string, permission: Permission = 'account.read'): Promise<AccountAccess> {
+  const user = await requireUser();
+  try {
+    const access = await resolveAccess(await getDb(), user, accountId, await requestIp());
+    if (!access.permissions.has(permission)) forbidden();
+    return access;
+  } catch (error) {
+    interruptFor(error);
+  }
+}
+
+/**
+ * For actions and route handlers: throws AppError (`unauthorized:session`, `not_found:account`,
+ * `forbidden:role`, `forbidden:suspended`) instead of redirecting.
+ */
+export async function authorize(permission: Permission, accountId?: string): Promise<AccountAccess> {
+  const user = await getSessionUser();
+  if (!user) throw new AppError('unauthorized:session');
+  const access = accountId ? await resolveAccess(await getDb(), user, accountId, await requestIp()) : await getCurrentAccess();
+  if (!access) throw new AppError('not_found:account');
+  assertCan(access, permission);
+  return access;
+}

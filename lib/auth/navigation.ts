@@ -1,0 +1,33 @@
+import type { Permission } from './permissions';
+
+export interface NavSection {
+  label: string;
+  href: string;
+  permission: Permission;
+  /** Later features appear in the navigation, marked, never as placeholder pages. */
+  comingSoon?: boolean;
+  staffOnly?: boolean;
+}
+
+export const NAV_SECTIONS: readonly NavSection[] = [
+  { label: 'Dashboard', href: '/dashboard', permission: 'account.read' },
+  { label: 'Numbers', href: '/numbers', permission: 'technical.read', comingSoon: true },
+  { label: 'Trunk groups', href: '/trunk-groups', permission: 'technical.read', comingSoon: true },
+  { label: 'Port-ins', href: '/port-ins', permission: 'technical.read', comingSoon: true },
+  { label: 'E911', href: '/e911', permission: 'technical.read', comingSoon: true },
+  { label: 'Usage & quality', href: '/usage', permission: 'usage.read', comingSoon: true },
+  { label: 'Billing', href: '/billing', permission: 'billing.read', comingSoon: true },
+  { label: 'Account', href: '/account', permission: 'subaccounts.manage' },
+];
+
+export const STAFF_SECTIONS: readonly NavSection[] = [
+  { label: 'Providers', href: '/operator/providers', permission: 'account.read', staffOnly: true, comingSoon: true },
+  { label: 'Outbox', href: '/operator/outbox', permission: 'account.read', staffOnly: true },
+];
+
+export function visibleSections(permissions: ReadonlySet<Permission>, isStaff: boolean) {
+  return {
+    main: NAV_SECTIONS.filter((section) => permissions.has(section.permission)),
+    staff: isStaff ? STAFF_SECTIONS : [],
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * One Drizzle database for the process: PGlite under the data folder when DATABASE_URL is unset,
+ * postgres.js otherwise. Both speak PostgreSQL, so queries and migrations are shared.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { getEnv } from '@/lib/env';
+import * as schema from './schema';
+
+/** Both drivers expose the same query builder; the postgres.js type stands for both. */
+export type Db = PostgresJsDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+interface DbHandle {
+  db: Db;
+  driver: 'pglite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const globalForDb = globalThis as unknown as { carrierPortalDb?: Promise<DbHandle> };
+
+const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), 'drizzle');
+
+export function openPglite(dataDir?: string): DbHandle {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'pglite',
+    migrate: () => migratePglite(db as never, { migrationsFolder }),
+    close: () => client.close(),
+  };
+}
+
+export function openPostgres(url: string, options: { max?: number } = {}): DbHandle {
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema });
+  return {
+    db,
+    driver: 'postgres',
+    migrate: () => migratePostgres(db, { migrationsFolder }),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openFromEnv(): Promise<DbHandle> {
+  const env = getEnv();
+  const handle = env.databaseUrl ? openPostgres(env.databaseUrl) : openPglite(path.join(env.dataDir, 'pglite'));
+  await handle.migrate();
+  return handle;
+}
+
+/** The process's database, migrated on first use. */
+export function getDbHandle(): Promise<DbHandle> {
+  globalForDb.carrierPortalDb ??= openFromEnv().catch((error) => {
+    globalForDb.carrierPortalDb = undefined;
+    throw error;
+  });
+  return globalForDb.carrierPortalDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}
+
+/** Tests install their own database (a fresh PGlite or a throwaway PostgreSQL database). */
+export function setDbHandle(handle: DbHandle | undefined) {
+  globalForDb.carrierPortalDb = handle ? Promise.resolve(handle) : undefined;
+}
+
+export type { DbHandle };

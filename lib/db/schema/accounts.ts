@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+
+export const accountStatus = pgEnum('account_status', ['active', 'suspended']);
+
+/**
+ * Accounts form a tree. `path` is the materialized chain of ids from the root (`/root/…/self/`) so
+ * a subtree is one indexed prefix match; the billing account is the master that pays for it.
+ */
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    parentId: uuid('parent_id').references((): AnyPgColumn => accounts.id, { onDelete: 'restrict' }),
+    billingAccountId: uuid('billing_account_id').notNull(),
+    path: text('path').notNull(),
+    depth: integer('depth').notNull().default(0),
+    name: text('name').notNull(),
+    status: accountStatus('status').notNull().default('active'),
+    maxConcurrentCalls: integer('max_concurrent_calls'),
+    maxCallsPerSecond: integer('max_calls_per_second'),
+    monthlySpendCap: numeric('monthly_spend_cap', { precision: 12, scale: 2 }),
+    internationalAllowed: boolean('international_allowed').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('accounts_path_key').on(table.path),
+    index('accounts_parent_idx').on(table.parentId),
+    index('accounts_path_prefix_idx').on(sql`${table.path} text_pattern_ops`),
+    uniqueIndex('accounts_sibling_name_key').on(table.parentId, sql`lower(${table.name})`),
+  ],
+);
+
+export type Account = typeof accounts.$inferSelect;
+export type AccountStatus = (typeof accountStatus.enumValues)[number];

@@ -1,0 +1,91 @@
+/**
+ * The environment, validated once. Embedded mode (no DATABASE_URL) gets safe defaults: secrets are
+ * generated once into the data folder so a fresh `npm start` needs no configuration.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const schema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().optional(),
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
+  CREDENTIALS_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, 'CREDENTIALS_KEY must be 64 hex characters (32 bytes)')
+    .optional(),
+  APP_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().positive().default(3000),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default('Carrier Portal <no-reply@carrier.example>'),
+  SEED_DEMO: z.enum(['0', '1']).optional(),
+  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(12),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export interface Env {
+  databaseUrl?: string;
+  embedded: boolean;
+  dataDir: string;
+  authSecret: string;
+  credentialsKey: Buffer;
+  appUrl: string;
+  port: number;
+  smtpUrl?: string;
+  mailFrom: string;
+  seedDemo: boolean;
+  sessionMaxAgeSeconds: number;
+  production: boolean;
+}
+
+let cached: Env | undefined;
+
+/** A secret from the environment, or one generated once into the data folder (embedded mode only). */
+function persistedSecret(dataDir: string, file: string, fromEnv: string | undefined, embedded: boolean, bytes: number): string {
+  if (fromEnv) return fromEnv;
+  const target = path.join(dataDir, file);
+  if (fs.existsSync(target)) return fs.readFileSync(target, 'utf8').trim();
+  if (!embedded) throw new Error(`${file.toUpperCase().replace(/-/g, '_')} must be set when DATABASE_URL is set`);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(bytes).toString('hex');
+  fs.writeFileSync(target, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  const raw = parsed.data;
+  const embedded = !raw.DATABASE_URL;
+  const dataDir = path.resolve(/* turbopackIgnore: true */ process.cwd(), raw.DATA_DIR ?? '.data');
+  cached = {
+    databaseUrl: raw.DATABASE_URL,
+    embedded,
+    dataDir,
+    authSecret: persistedSecret(dataDir, 'auth-secret', raw.AUTH_SECRET, embedded, 32),
+    credentialsKey: Buffer.from(persistedSecret(dataDir, 'credentials-key', raw.CREDENTIALS_KEY, embedded, 32), 'hex'),
+    appUrl: (raw.APP_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
+    port: raw.PORT,
+    smtpUrl: raw.SMTP_URL,
+    mailFrom: raw.MAIL_FROM,
+    seedDemo: raw.SEED_DEMO ? raw.SEED_DEMO === '1' : embedded,
+    sessionMaxAgeSeconds: Math.round(raw.SESSION_MAX_AGE_HOURS * 3600),
+    production: raw.NODE_ENV === 'production',
+  };
+  return cached;
+}
+
+/** Tests change the environment between suites. */
+export function resetEnvCache() {
+  cached = undefined;
+}
+
+/** Logging flags are read without validating the rest, so the logger works before start-up checks. */
+export function logSettings() {
+  return { debug: Boolean(process.env.LOG_DEBUG), silent: process.env.LOG_SILENT === '1' };
+}

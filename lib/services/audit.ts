@@ -1,0 +1,28 @@
+import type { Db, Tx } from '@/lib/db/client';
+import { auditEvents } from '@/lib/db/schema';
+import type { AccountAccess } from '@/lib/auth/access';
+
+export interface AuditEntry {
+  accountId: string;
+  action: string;
+  targetType: string;
+  targetId?: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Written in the same transaction as the change it describes, so neither exists without the other. */
+export async function recordAudit(db: Db | Tx, access: Pick<AccountAccess, 'user' | 'actingAsStaff' | 'ip' | 'account'>, entry: AuditEntry) {
+  await db.insert(auditEvents).values({
+    accountId: entry.accountId,
+    actorUserId: access.user.id,
+    actorEmail: access.user.email,
+    actingAsAccountId: access.actingAsStaff ? access.account.id : null,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ip: access.ip ?? null,
+  });
+}

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Db, Tx } from '@/lib/db/client';
+import { outboxMessages } from '@/lib/db/schema';
+import { getEnv } from '@/lib/env';
+import { log } from '@/lib/log';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Every message lands in the outbox table (the local mailbox when no mail server exists). */
+export async function queueMail(db: Db | Tx, message: MailMessage): Promise<string> {
+  const id = randomUUID();
+  await db.insert(outboxMessages).values({ id, toAddress: message.to, subject: message.subject, bodyText: message.text });
+  return id;
+}
+
+/** Sends a queued message over SMTP when SMTP_URL is set; called after the transaction commits. */
+export async function deliverMail(db: Db, messageId: string, message: MailMessage): Promise<void> {
+  const { smtpUrl, mailFrom } = getEnv();
+  if (!smtpUrl) return;
+  try {
+    const nodemailer = await import('nodemailer');
+    await nodemailer.createTransport(smtpUrl).sendMail({ from: mailFrom, to: message.to, subject: message.subject, text: message.text });
+    await db.update(outboxMessages).set({ sentAt: new Date() }).where(eq(outboxMessages.id, messageId));
+  } catch (error) {
+    log.warn('mail.send_failed', { messageId, error });
+    await db.update(outboxMessages).set({ sendError: String((error as Error).message).slice(0, 300) }).where(eq(outboxMessages.id, messageId));
+  }
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { resolveAccess, type SessionUser } from '@/lib/auth/access';
+import type { Db } from '@/lib/db/client';
+import { accounts, memberships, users } from '@/lib/db/schema';
+import { seedDemo } from '@/lib/db/seed-demo';
+import { createSubAccount } from '@/lib/services/accounts';
+import { hashPassword } from '@/lib/services/users';
+
+export async function sessionUser(db: Db, email: string): Promise<SessionUser> {
+  const [user] = await db.select().from(users).where(eq(users.email, email));
+  if (!user) throw new Error(`no user ${email}`);
+  return { id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };
+}
+
+export async function accessAs(db: Db, email: string, accountId: string) {
+  return resolveAccess(db, await sessionUser(db, email), accountId, '127.0.0.1');
+}
+
+/** The demo tree plus a second, unrelated customer ("Globex") with its own owner. */
+export async function seedTwoTenants(db: Db) {
+  const demo = await seedDemo(db);
+  const staff = await sessionUser(db, 'staff@carrier.example');
+  const [globexOwner] = await db
+    .insert(users)
+    .values({ email: 'owner@globex.example', name: 'Gina Globex', passwordHash: await hashPassword('globex-password-1') })
+    .returning();
+  // Globex is created as a root by hand: customers never create roots themselves.
+  const id = randomUUID();
+  const [globex] = await db.insert(accounts).values({ id, name: 'Globex', billingAccountId: id, path: `/${id}/`, depth: 0 }).returning();
+  await db.insert(memberships).values({ userId: globexOwner!.id, accountId: id, role: 'owner' });
+  const globexAccess = await resolveAccess(db, await sessionUser(db, 'owner@globex.example'), id);
+  const globexBranch = await createSubAccount(globexAccess, { name: 'Globex Branch', internationalAllowed: false, maxConcurrentCalls: undefined, maxCallsPerSecond: undefined, monthlySpendCap: undefined });
+  return { ...demo, globex: globex!, globexBranch, staff };
+}
