@@ -26,6 +26,9 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2'],
   poweredByHeader: false,
+  experimental: { authInterrupts: true },
+  // The build checks what it ships; `npm run typecheck` checks everything, tests and sandboxes included.
+  typescript: { tsconfigPath: 'tsconfig.build.json' },
   outputFileTracingExcludes: { '*': ['./.data/**', './.data-*/**'] },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];

@@ -5,9 +5,8 @@
 import { AppError } from '@/lib/errors';
 import type { Db, Tx } from '@/lib/db/client';
 import type { Account } from '@/lib/db/schema';
-import { getAccountById, getAccountsByIds, pathIds } from '@/lib/db/queries/accounts';
+import { getAccountById, getAccountsByIds, getRootAccounts, getSubtreeByAccount, pathIds } from '@/lib/db/queries/accounts';
 import { getMembershipsByUserOnAccounts, getMembershipsWithAccountsByUser } from '@/lib/db/queries/users';
-import { getRootAccounts } from '@/lib/db/queries/accounts';
 import { WRITE_PERMISSIONS, permissionsFor, strongestRole, type Permission, type Role } from './permissions';
 
 export interface SessionUser {
@@ -65,16 +64,27 @@ export function assertCan(access: AccountAccess, permission: Permission): void {
   }
 }
 
-/** Accounts the user can switch to: where they hold a membership, or every root for operator staff. */
+/** At most this many accounts are offered in the switcher; deeper trees are reached from the Account page. */
+const SWITCHER_LIMIT = 200;
+
+/**
+ * Accounts the user can switch to: each account they hold a membership in and its sub-accounts
+ * (a role reaches the subtree), and every top-level account for operator staff.
+ */
 export async function getSwitchableAccounts(db: Db | Tx, user: SessionUser) {
   const rows = await getMembershipsWithAccountsByUser(db, { userId: user.id });
   const seen = new Set<string>();
-  const options = rows
-    .filter((row) => !seen.has(row.account.id) && seen.add(row.account.id))
-    .map((row) => ({ id: row.account.id, name: row.account.name, role: row.membership.role as Role, staff: false }));
+  const options: { id: string; name: string; role: Role; staff: boolean; depth: number }[] = [];
+  for (const { membership, account } of rows) {
+    for (const item of await getSubtreeByAccount(db, { accountId: account.id })) {
+      if (seen.has(item.id) || options.length >= SWITCHER_LIMIT) continue;
+      seen.add(item.id);
+      options.push({ id: item.id, name: item.name, role: membership.role as Role, staff: false, depth: item.depth - account.depth });
+    }
+  }
   if (user.isOperatorStaff) {
     for (const root of await getRootAccounts(db)) {
-      if (!seen.has(root.id)) options.push({ id: root.id, name: root.name, role: 'owner', staff: true });
+      if (!seen.has(root.id)) options.push({ id: root.id, name: root.name, role: 'owner', staff: true, depth: 0 });
     }
   }
   return options;

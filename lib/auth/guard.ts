@@ -49,7 +49,8 @@ export const getCurrentAccess = cache(async (): Promise<AccountAccess | null> =>
       if (!isAppError(error) || error.kind !== 'not_found') throw error;
     }
   }
-  const [first] = (await getSwitchableAccounts(db, user)).filter((option) => !option.staff);
+  // Members land in their own first account; operator staff in the first customer, flagged as staff.
+  const [first] = await getSwitchableAccounts(db, user);
   return first ? resolveAccess(db, user, first.id, ip) : null;
 });
 

@@ -60,7 +60,7 @@ describe('account tree, roles and the guard', () => {
     await expect(resolveAccess(test.db, eastUser, tenants.acme.id)).rejects.toMatchObject({ code: 'not_found:account' });
     await expect(resolveAccess(test.db, eastUser, tenants.west.id)).rejects.toMatchObject({ code: 'not_found:account' });
     const switchable = await getSwitchableAccounts(test.db, eastUser);
-    expect(switchable.map((option) => option.name).sort()).toEqual(['Acme East', 'Globex']);
+    expect(switchable.map((option) => option.name).sort()).toEqual(['Acme East', 'Globex', 'Globex Branch']);
     await test.db.delete(memberships).where(eq(memberships.userId, eastUser.id));
     await test.db.insert(memberships).values({ userId: eastUser.id, accountId: tenants.globex.id, role: 'owner' });
     expect(inviteUser).toBeTypeOf('function');

@@ -1,0 +1,126 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { AccountStatusForm, ConfirmActionForm, InviteUserForm, LimitsForm, MemberRoleForm, RenameAccountForm } from '@/components/account/forms';
+import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { can } from '@/lib/auth/access';
+import { requireAccessToAccount } from '@/lib/auth/guard';
+import { assignableRoles, ROLE_LABELS, type Role } from '@/lib/auth/permissions';
+import { getDb } from '@/lib/db/client';
+import { getAccountById } from '@/lib/db/queries/accounts';
+import { getMembersByAccount, getPendingInvitationsByAccount } from '@/lib/db/queries/users';
+import { changeRoleAction, inviteUserAction, removeMembershipAction, renameAccountAction, revokeInvitationAction, setAccountStatusAction, updateLimitsAction } from '../actions';
+
+export const metadata: Metadata = { title: 'Account settings' };
+
+export default async function AccountSettingsPage({ params }: { params: Promise<{ accountId: string }> }) {
+  const { accountId } = await params;
+  const access = await requireAccessToAccount(accountId, 'subaccounts.manage');
+  const db = await getDb();
+  const { account } = access;
+  const [members, invitations, parent] = await Promise.all([
+    getMembersByAccount(db, { accountId }),
+    getPendingInvitationsByAccount(db, { accountId }),
+    account.parentId ? getAccountById(db, { accountId: account.parentId }) : undefined,
+  ]);
+  const writable = can(access, 'subaccounts.manage');
+  const manageUsers = can(access, 'users.manage');
+  const roleOptions = assignableRoles(access.permissions).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
+  const allRoles = (Object.keys(ROLE_LABELS) as Role[]).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
+
+  return (
+    <>
+      <PageHeader
+        title={account.name}
+        description={parent ? `Sub-account of ${parent.name}` : 'Top-level account'}
+        actions={account.status === 'active' ? <Badge tone="green">Active</Badge> : <Badge tone="amber">Suspended</Badge>}
+      />
+      <p className="mb-6 text-sm">
+        <Link href="/account" className="text-indigo-800 underline">
+          ← Account tree
+        </Link>
+      </p>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Name">
+          <RenameAccountForm accountId={account.id} name={account.name} action={renameAccountAction} disabled={!writable} />
+        </Card>
+        <Card title="Status" description="A suspended account and its sub-accounts become read-only.">
+          {account.parentId ? (
+            <AccountStatusForm accountId={account.id} name={account.name} status={account.status} action={setAccountStatusAction} />
+          ) : (
+            <p className="text-sm text-slate-700">A top-level account is suspended by the carrier, not from here.</p>
+          )}
+        </Card>
+        <Card title="Limits" className="lg:col-span-2">
+          <LimitsForm
+            accountId={account.id}
+            values={{ maxConcurrentCalls: account.maxConcurrentCalls, maxCallsPerSecond: account.maxCallsPerSecond, monthlySpendCap: account.monthlySpendCap, internationalAllowed: account.internationalAllowed }}
+            action={updateLimitsAction}
+            disabled={!writable}
+          />
+        </Card>
+        <Card title="Users" description="Members of this account. Roles held on a parent account also reach here." className="lg:col-span-2">
+          {members.length === 0 ? (
+            <EmptyState title="No members of this sub-account yet">Invite someone below, or manage access from the parent account.</EmptyState>
+          ) : (
+            <table className="w-full text-left text-sm">
+              <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
+                <tr>
+                  <th scope="col" className="py-2">User</th>
+                  <th scope="col" className="py-2">Role</th>
+                  <th scope="col" className="py-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {members.map(({ membership, user }) => {
+                  const ownerRow = membership.role === 'owner';
+                  const mayEdit = manageUsers && (!ownerRow || access.permissions.has('owners.manage'));
+                  return (
+                    <tr key={membership.id} className="border-b border-slate-100 last:border-0">
+                      <td className="py-2">
+                        <p className="font-medium">{user.name}</p>
+                        <p className="text-xs text-slate-600">{user.email}</p>
+                      </td>
+                      <td className="py-2">
+                        <MemberRoleForm accountId={account.id} membershipId={membership.id} role={membership.role} roles={ownerRow ? allRoles : roleOptions} action={changeRoleAction} label={user.email} disabled={!mayEdit} />
+                      </td>
+                      <td className="py-2 text-right">
+                        <ConfirmActionForm
+                          hidden={{ accountId: account.id, membershipId: membership.id }}
+                          action={removeMembershipAction}
+                          label="Remove"
+                          confirmText={`Remove ${user.email} from ${account.name}?`}
+                          disabled={!mayEdit}
+                        />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+          {invitations.length > 0 ? (
+            <div className="mt-6">
+              <h3 className="mb-2 text-sm font-semibold">Pending invitations</h3>
+              <ul className="divide-y divide-slate-100 text-sm">
+                {invitations.map((invitation) => (
+                  <li key={invitation.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                    <span>
+                      {invitation.email} · {ROLE_LABELS[invitation.role as Role]} · expires {invitation.expiresAt.toISOString().slice(0, 10)}
+                    </span>
+                    <ConfirmActionForm hidden={{ accountId: account.id, invitationId: invitation.id }} action={revokeInvitationAction} label="Revoke" confirmText={`Revoke the invitation for ${invitation.email}?`} disabled={!manageUsers} />
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          <div className="mt-6 border-t border-slate-100 pt-4">
+            <h3 className="mb-2 text-sm font-semibold">Invite a user</h3>
+            <InviteUserForm accountId={account.id} roles={roleOptions} action={inviteUserAction} disabled={!manageUsers} />
+          </div>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,114 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { accountAction } from '@/lib/auth/action';
+import { authorize } from '@/lib/auth/guard';
+import { AppError } from '@/lib/errors';
+import { createSubAccount, renameAccount, setSubAccountStatus, updateAccountLimits } from '@/lib/services/accounts';
+import { changeMemberRole, inviteUser, removeMembership, revokeInvitation } from '@/lib/services/users';
+import {
+  changeRoleSchema,
+  createSubAccountSchema,
+  inviteUserSchema,
+  removeMembershipSchema,
+  renameAccountSchema,
+  revokeInvitationSchema,
+  setAccountStatusSchema,
+  updateLimitsSchema,
+} from '@/lib/validations/account';
+
+function refresh() {
+  revalidatePath('/account', 'layout');
+  revalidatePath('/dashboard');
+}
+
+export const createSubAccountAction = accountAction({
+  schema: createSubAccountSchema,
+  permission: 'subaccounts.manage',
+  accountField: 'parentId',
+  async run({ parentId: _parentId, name, ...limits }, access) {
+    const created = await createSubAccount(access, { name, ...limits });
+    refresh();
+    return { message: `Created ${created.name} under ${access.account.name}.` };
+  },
+});
+
+export const renameAccountAction = accountAction({
+  schema: renameAccountSchema,
+  permission: 'subaccounts.manage',
+  accountField: 'accountId',
+  async run({ name }, access) {
+    await renameAccount(access, name);
+    refresh();
+    return { message: 'Name saved.' };
+  },
+});
+
+export const updateLimitsAction = accountAction({
+  schema: updateLimitsSchema,
+  permission: 'subaccounts.manage',
+  accountField: 'accountId',
+  async run({ accountId: _accountId, ...limits }, access) {
+    await updateAccountLimits(access, limits);
+    refresh();
+    return { message: 'Limits saved.' };
+  },
+});
+
+export const setAccountStatusAction = accountAction({
+  schema: setAccountStatusSchema,
+  permission: 'account.read',
+  accountField: 'accountId',
+  async run({ status }, access) {
+    // Suspension is decided one level up, so a suspended account can still be reactivated.
+    if (!access.account.parentId) throw new AppError('forbidden:root_status', 'A top-level account is suspended by the carrier, not from here.');
+    const parentAccess = await authorize('subaccounts.manage', access.account.parentId);
+    await setSubAccountStatus(parentAccess, access.account.id, status);
+    refresh();
+    return { message: status === 'suspended' ? `${access.account.name} is suspended.` : `${access.account.name} is active again.` };
+  },
+});
+
+export const inviteUserAction = accountAction({
+  schema: inviteUserSchema,
+  permission: 'users.manage',
+  accountField: 'accountId',
+  async run({ email, role }, access) {
+    const { inviteUrl } = await inviteUser(access, { email, role });
+    refresh();
+    return { message: `Invitation created for ${email}. Copy the link now: it is shown only once.`, data: { inviteUrl } };
+  },
+});
+
+export const changeRoleAction = accountAction({
+  schema: changeRoleSchema,
+  permission: 'users.manage',
+  accountField: 'accountId',
+  async run({ membershipId, role }, access) {
+    await changeMemberRole(access, { membershipId, role });
+    refresh();
+    return { message: 'Role changed.' };
+  },
+});
+
+export const removeMembershipAction = accountAction({
+  schema: removeMembershipSchema,
+  permission: 'users.manage',
+  accountField: 'accountId',
+  async run({ membershipId }, access) {
+    await removeMembership(access, { membershipId });
+    refresh();
+    return { message: 'Removed from the account.' };
+  },
+});
+
+export const revokeInvitationAction = accountAction({
+  schema: revokeInvitationSchema,
+  permission: 'users.manage',
+  accountField: 'accountId',
+  async run({ invitationId }, access) {
+    await revokeInvitation(access, invitationId);
+    refresh();
+    return { message: 'Invitation revoked.' };
+  },
+});

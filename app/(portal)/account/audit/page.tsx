@@ -1,0 +1,125 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { TextField } from '@/components/ui/field';
+import { buttonClass } from '@/components/ui/button';
+import { requireAccountAccess } from '@/lib/auth/guard';
+import { getDb } from '@/lib/db/client';
+import { getAuditActionsByAccountSubtree, getAuditEventsByAccountSubtree } from '@/lib/db/queries/audit';
+import { auditFilterSchema } from '@/lib/validations/account';
+
+export const metadata: Metadata = { title: 'Audit log' };
+
+const PAGE_SIZE = 50;
+
+function summarize(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return Object.entries(value as Record<string, unknown>)
+    .map(([key, item]) => `${key}: ${item === null ? '—' : String(item)}`)
+    .join(', ');
+}
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const access = await requireAccountAccess('audit.read');
+  const filter = auditFilterSchema.parse(await searchParams);
+  const db = await getDb();
+  const [events, actions] = await Promise.all([
+    getAuditEventsByAccountSubtree(db, {
+      accountPath: access.account.path,
+      filter: {
+        action: filter.action,
+        actor: filter.actor,
+        from: filter.from ? new Date(`${filter.from}T00:00:00Z`) : undefined,
+        to: filter.to ? new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
+      },
+      beforeId: filter.before,
+      limit: PAGE_SIZE + 1,
+    }),
+    getAuditActionsByAccountSubtree(db, { accountPath: access.account.path }),
+  ]);
+  const page = events.slice(0, PAGE_SIZE);
+  const nextBefore = events.length > PAGE_SIZE ? page.at(-1)?.event.id : undefined;
+  const query = (extra: Record<string, string | number | undefined>) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries({ action: filter.action, actor: filter.actor, from: filter.from, to: filter.to, ...extra })) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    return `?${params.toString()}`;
+  };
+
+  return (
+    <>
+      <PageHeader title="Audit log" description={`Every change in ${access.account.name} and its sub-accounts.`} />
+      <Card>
+        <form method="get" className="mb-4 grid gap-3 sm:grid-cols-5 sm:items-end">
+          <div>
+            <label htmlFor="audit-action" className="mb-1 block text-sm font-medium">
+              Action
+            </label>
+            <select id="audit-action" name="action" defaultValue={filter.action ?? ''} className="w-full rounded-md border border-slate-300 bg-white px-2 py-2 text-sm">
+              <option value="">All actions</option>
+              {actions.map((action) => (
+                <option key={action} value={action}>
+                  {action}
+                </option>
+              ))}
+            </select>
+          </div>
+          <TextField idPrefix="audit" label="Who (email)" name="actor" defaultValue={filter.actor ?? ''} />
+          <TextField idPrefix="audit" label="From" name="from" type="date" defaultValue={filter.from ?? ''} />
+          <TextField idPrefix="audit" label="To" name="to" type="date" defaultValue={filter.to ?? ''} />
+          <div className="flex gap-2 pb-5">
+            <button type="submit" className={buttonClass('primary')}>
+              Filter
+            </button>
+            <Link href="/account/audit" className={buttonClass('secondary')}>
+              Clear
+            </Link>
+          </div>
+        </form>
+        {page.length === 0 ? (
+          <EmptyState title="No events match">Try a wider date range or clear the filters.</EmptyState>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
+                <tr>
+                  <th scope="col" className="py-2 pr-3">When (UTC)</th>
+                  <th scope="col" className="py-2 pr-3">Who</th>
+                  <th scope="col" className="py-2 pr-3">Action</th>
+                  <th scope="col" className="py-2 pr-3">Account</th>
+                  <th scope="col" className="py-2 pr-3">Before</th>
+                  <th scope="col" className="py-2 pr-3">After</th>
+                  <th scope="col" className="py-2">IP</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.map(({ event, accountName }) => (
+                  <tr key={event.id} className="border-b border-slate-100 align-top last:border-0">
+                    <td className="whitespace-nowrap py-2 pr-3 tabular-nums">{event.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
+                    <td className="py-2 pr-3">
+                      {event.actorEmail ?? 'system'}
+                      {event.actingAsAccountId ? <span className="block text-xs text-indigo-800">as operator staff</span> : null}
+                    </td>
+                    <td className="py-2 pr-3 font-mono text-xs">{event.action}</td>
+                    <td className="py-2 pr-3">{accountName}</td>
+                    <td className="py-2 pr-3 text-xs text-slate-700">{summarize(event.before)}</td>
+                    <td className="py-2 pr-3 text-xs text-slate-700">{summarize(event.after)}</td>
+                    <td className="py-2 text-xs text-slate-600">{event.ip ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {nextBefore ? (
+          <p className="mt-4">
+            <Link href={query({ before: nextBefore })} className="text-sm font-medium text-indigo-800 underline">
+              Older events →
+            </Link>
+          </p>
+        ) : null}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+'use server';
+
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { signOut } from '@/lib/auth/config';
+import { authorize, CURRENT_ACCOUNT_COOKIE } from '@/lib/auth/guard';
+import { getDb } from '@/lib/db/client';
+import { errorState, formToObject, type ActionState } from '@/lib/auth/action';
+import { recordAudit } from '@/lib/services/audit';
+import { switchAccountSchema } from '@/lib/validations/account';
+
+/** Changes the account the user works in; checked again on every request after this. */
+export async function switchAccountAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  try {
+    const { accountId } = switchAccountSchema.parse(formToObject(formData));
+    const access = await authorize('account.read', accountId);
+    if (access.actingAsStaff) {
+      await recordAudit(await getDb(), access, { accountId, action: 'operator.act_as', targetType: 'account', targetId: accountId });
+    }
+    (await cookies()).set(CURRENT_ACCOUNT_COOKIE, accountId, { httpOnly: true, sameSite: 'lax', path: '/' });
+  } catch (error) {
+    return errorState(error);
+  }
+  redirect('/dashboard');
+}
+
+export async function signOutAction() {
+  (await cookies()).delete(CURRENT_ACCOUNT_COOKIE);
+  await signOut({ redirectTo: '/login' });
+}

@@ -1,0 +1,89 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { ROLE_LABELS } from '@/lib/auth/permissions';
+import { requireAccountAccess } from '@/lib/auth/guard';
+import { getDb } from '@/lib/db/client';
+import { getSubtreeWithCountsByAccount } from '@/lib/db/queries/accounts';
+import { getAuditEventsByAccountSubtree } from '@/lib/db/queries/audit';
+import { getDashboardCountsByAccount } from '@/lib/db/queries/dashboard';
+
+export const metadata: Metadata = { title: 'Dashboard' };
+
+function Stat({ label, value }: { label: string; value: number | string }) {
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <p className="text-sm text-slate-600">{label}</p>
+      <p className="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
+    </div>
+  );
+}
+
+export default async function DashboardPage() {
+  const access = await requireAccountAccess('account.read');
+  const db = await getDb();
+  const canAudit = access.permissions.has('audit.read');
+  const [counts, tree, events] = await Promise.all([
+    getDashboardCountsByAccount(db, { accountPath: access.account.path }),
+    getSubtreeWithCountsByAccount(db, { accountId: access.account.id }),
+    canAudit ? getAuditEventsByAccountSubtree(db, { accountPath: access.account.path, limit: 8 }) : Promise.resolve([]),
+  ]);
+  const children = tree.filter((row) => row.account.parentId === access.account.id);
+
+  return (
+    <>
+      <PageHeader title={access.account.name} description={`Signed in as ${access.user.name} · ${access.actingAsStaff ? 'operator staff' : ROLE_LABELS[access.role]}`} />
+      <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <Stat label="Sub-accounts" value={counts.subAccounts} />
+        <Stat label="Suspended" value={counts.suspended} />
+        <Stat label="Users" value={counts.users} />
+        <Stat label="Pending invitations" value={counts.pendingInvitations} />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Sub-accounts" description="Direct sub-accounts of this account.">
+          {children.length === 0 ? (
+            <EmptyState title="No sub-accounts yet">
+              {access.permissions.has('subaccounts.manage') ? (
+                <Link href="/account" className="text-indigo-800 underline">
+                  Create one on the Account page
+                </Link>
+              ) : (
+                'An admin of this account can create them.'
+              )}
+            </EmptyState>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {children.map(({ account, children: grandchildren, members }) => (
+                <li key={account.id} className="flex items-center justify-between py-2 text-sm">
+                  <span className="font-medium">{account.name}</span>
+                  <span className="flex items-center gap-3 text-slate-600">
+                    {grandchildren} sub · {members} users
+                    {account.status === 'suspended' ? <Badge tone="amber">Suspended</Badge> : null}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        {canAudit ? (
+          <Card title="Recent activity" actions={<Link href="/account/audit" className="text-sm text-indigo-800 underline">Audit log</Link>}>
+            {events.length === 0 ? (
+              <EmptyState title="Nothing has happened yet" />
+            ) : (
+              <ul className="divide-y divide-slate-100 text-sm">
+                {events.map(({ event, accountName }) => (
+                  <li key={event.id} className="py-2">
+                    <span className="font-mono text-xs">{event.action}</span> · {accountName}
+                    <span className="block text-xs text-slate-600">
+                      {event.actorEmail ?? 'system'} · {event.createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import { redirect } from 'next/navigation';
+import { AccountSwitcher } from '@/components/shell/account-switcher';
+import { SidebarNav } from '@/components/shell/sidebar-nav';
+import { UserMenu } from '@/components/shell/user-menu';
+import { getSwitchableAccounts } from '@/lib/auth/access';
+import { getCurrentAccess, requireUser } from '@/lib/auth/guard';
+import { visibleSections } from '@/lib/auth/navigation';
+import { getDb } from '@/lib/db/client';
+import { signOutAction, switchAccountAction } from './actions';
+
+export const dynamic = 'force-dynamic';
+
+export default async function PortalLayout({ children }: { children: React.ReactNode }) {
+  const user = await requireUser();
+  const access = await getCurrentAccess();
+  if (!access) redirect('/no-account');
+  const options = await getSwitchableAccounts(await getDb(), user);
+  const sections = visibleSections(access.permissions, user.isOperatorStaff);
+  const toItem = ({ label, href, comingSoon }: { label: string; href: string; comingSoon?: boolean }) => ({ label, href, comingSoon });
+
+  return (
+    <div className="flex min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <aside className="hidden w-60 shrink-0 bg-slate-900 px-3 py-5 md:block">
+        <p className="mb-6 px-3 text-base font-semibold text-white">Carrier Portal</p>
+        <SidebarNav main={sections.main.map(toItem)} staff={sections.staff.map(toItem)} />
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-6 py-3">
+          <AccountSwitcher options={options} currentId={access.account.id} action={switchAccountAction} />
+          <UserMenu name={user.name} email={user.email} isStaff={user.isOperatorStaff} signOut={signOutAction} />
+        </header>
+        {access.actingAsStaff ? (
+          <div role="note" className="border-b border-indigo-200 bg-indigo-50 px-6 py-2 text-sm text-indigo-900">
+            You are working in <strong>{access.account.name}</strong> as operator staff. Every change is audited.
+          </div>
+        ) : null}
+        {access.readOnly ? (
+          <div role="note" data-testid="read-only-banner" className="border-b border-amber-200 bg-amber-50 px-6 py-2 text-sm text-amber-900">
+            <strong>{access.suspendedAccountName}</strong> is suspended. You can look around, but nothing can be changed until it is reactivated.
+          </div>
+        ) : null}
+        <main id="main" className="flex-1 px-6 py-8">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { CheckboxField, SelectField, TextField } from '@/components/ui/field';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
+import type { ActionState } from '@/lib/auth/action';
+
+type Action<Data = undefined> = (state: ActionState<Data>, formData: FormData) => Promise<ActionState<Data>>;
+
+function useForm<Data = undefined>(action: Action<Data>) {
+  const [state, formAction] = useActionState<ActionState<Data>, FormData>(action, { status: 'idle' });
+  const echoed = state.status === 'error' ? state.values : undefined;
+  /** The value to show: what the user just submitted if it failed, else the saved one. */
+  const value = (name: string, saved?: string | number | boolean | null) => (echoed && name in echoed ? echoed[name] : saved === null || saved === undefined ? '' : String(saved));
+  return { state, formAction, errors: state.status === 'error' ? state.fieldErrors : undefined, value, failed: Boolean(echoed) };
+}
+
+export interface LimitsValues {
+  maxConcurrentCalls: number | null;
+  maxCallsPerSecond: number | null;
+  monthlySpendCap: string | null;
+  internationalAllowed: boolean;
+}
+
+function LimitsFields({ values, errors, idPrefix, disabled, value }: { values?: LimitsValues; errors?: Record<string, string[]>; idPrefix: string; disabled?: boolean; value: (name: string, saved?: string | number | boolean | null) => string | undefined }) {
+  return (
+    <div className="grid gap-4 sm:grid-cols-3">
+      <TextField idPrefix={idPrefix} label="Concurrent calls" name="maxConcurrentCalls" inputMode="numeric" defaultValue={value('maxConcurrentCalls', values?.maxConcurrentCalls)} errors={errors?.maxConcurrentCalls} hint="Blank: no limit" disabled={disabled} />
+      <TextField idPrefix={idPrefix} label="Calls per second" name="maxCallsPerSecond" inputMode="numeric" defaultValue={value('maxCallsPerSecond', values?.maxCallsPerSecond)} errors={errors?.maxCallsPerSecond} hint="Blank: no limit" disabled={disabled} />
+      <TextField idPrefix={idPrefix} label="Monthly spend cap (USD)" name="monthlySpendCap" inputMode="decimal" defaultValue={value('monthlySpendCap', values?.monthlySpendCap)} errors={errors?.monthlySpendCap} hint="Blank: no cap" disabled={disabled} />
+      <div className="sm:col-span-3">
+        <CheckboxField idPrefix={idPrefix} label="International calls allowed" name="internationalAllowed" defaultChecked={value('internationalAllowed', values?.internationalAllowed ? 'on' : '') === 'on'} disabled={disabled} />
+      </div>
+    </div>
+  );
+}
+
+export function CreateSubAccountForm({ parents, defaultParentId, action }: { parents: { id: string; label: string }[]; defaultParentId: string; action: Action }) {
+  const { state, formAction, errors, value } = useForm(action);
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <SelectField idPrefix="create" label="Parent account" name="parentId" defaultValue={value('parentId', defaultParentId)} errors={errors?.parentId}>
+          {parents.map((parent) => (
+            <option key={parent.id} value={parent.id}>
+              {parent.label}
+            </option>
+          ))}
+        </SelectField>
+        <TextField idPrefix="create" label="Sub-account name" name="name" defaultValue={value('name')} required maxLength={80} errors={errors?.name} />
+      </div>
+      <LimitsFields idPrefix="create" errors={errors} value={value} />
+      <FormMessage state={state} />
+      <SubmitButton pendingLabel="Creating…">Create sub-account</SubmitButton>
+    </form>
+  );
+}
+
+export function RenameAccountForm({ accountId, name, action, disabled }: { accountId: string; name: string; action: Action; disabled?: boolean }) {
+  const { state, formAction, errors, value } = useForm(action);
+  return (
+    <form action={formAction} className="space-y-3" noValidate>
+      <input type="hidden" name="accountId" value={accountId} />
+      <TextField idPrefix="rename" label="Account name" name="name" defaultValue={value('name', name)} required maxLength={80} errors={errors?.name} disabled={disabled} />
+      <FormMessage state={state} />
+      <SubmitButton disabled={disabled}>Save name</SubmitButton>
+    </form>
+  );
+}
+
+export function LimitsForm({ accountId, values, action, disabled }: { accountId: string; values: LimitsValues; action: Action; disabled?: boolean }) {
+  const { state, formAction, errors, value } = useForm(action);
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      <input type="hidden" name="accountId" value={accountId} />
+      <LimitsFields idPrefix="limits" values={values} errors={errors} disabled={disabled} value={value} />
+      <FormMessage state={state} />
+      <SubmitButton disabled={disabled}>Save limits</SubmitButton>
+    </form>
+  );
+}
+
+export function AccountStatusForm({ accountId, name, status, action }: { accountId: string; name: string; status: 'active' | 'suspended'; action: Action }) {
+  const { state, formAction } = useForm(action);
+  const [confirming, setConfirming] = useState(false);
+  const next = status === 'active' ? 'suspended' : 'active';
+  return (
+    <form action={formAction} className="space-y-3">
+      <input type="hidden" name="accountId" value={accountId} />
+      <input type="hidden" name="status" value={next} />
+      {next === 'suspended' && !confirming ? (
+        <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
+          Suspend {name}…
+        </Button>
+      ) : next === 'suspended' ? (
+        <div className="space-y-2 rounded-md border border-red-200 bg-red-50 p-3">
+          <p className="text-sm text-red-900">
+            Suspend <strong>{name}</strong> and everything under it? Its users can still sign in and look, but cannot change anything.
+          </p>
+          <div className="flex gap-2">
+            <SubmitButton variant="danger" pendingLabel="Suspending…">
+              Yes, suspend {name}
+            </SubmitButton>
+            <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <SubmitButton pendingLabel="Reactivating…">Reactivate {name}</SubmitButton>
+      )}
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
+export function InviteUserForm({ accountId, roles, action, disabled }: { accountId: string; roles: { value: string; label: string }[]; action: Action<{ inviteUrl: string }>; disabled?: boolean }) {
+  const { state, formAction, errors, value } = useForm(action);
+  const inviteUrl = state.status === 'success' ? state.data?.inviteUrl : undefined;
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      <input type="hidden" name="accountId" value={accountId} />
+      <div className="grid gap-4 sm:grid-cols-[2fr_1fr_auto] sm:items-start">
+        <TextField idPrefix="invite" label="Email" name="email" type="email" defaultValue={value('email')} required errors={errors?.email} disabled={disabled} />
+        <SelectField idPrefix="invite" label="Role" name="role" defaultValue={value('role', 'viewer')} errors={errors?.role} disabled={disabled}>
+          {roles.map((role) => (
+            <option key={role.value} value={role.value}>
+              {role.label}
+            </option>
+          ))}
+        </SelectField>
+        <div className="sm:pt-6">
+          <SubmitButton pendingLabel="Inviting…" disabled={disabled}>
+            Invite
+          </SubmitButton>
+        </div>
+      </div>
+      <FormMessage state={state} />
+      {inviteUrl ? (
+        <div className="rounded-md border border-emerald-200 bg-emerald-50 p-3">
+          <label htmlFor="invite-link" className="block text-sm font-medium text-emerald-900">
+            Invitation link (shown once)
+          </label>
+          <input id="invite-link" data-testid="invite-link" readOnly value={inviteUrl} className="mt-1 w-full rounded border border-emerald-300 bg-white px-2 py-1 font-mono text-xs" onFocus={(event) => event.currentTarget.select()} />
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
+export function MemberRoleForm({ accountId, membershipId, role, roles, action, label, disabled }: { accountId: string; membershipId: string; role: string; roles: { value: string; label: string }[]; action: Action; label: string; disabled?: boolean }) {
+  const { state, formAction } = useForm(action);
+  return (
+    <form action={formAction} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="accountId" value={accountId} />
+      <input type="hidden" name="membershipId" value={membershipId} />
+      <label htmlFor={`role-${membershipId}`} className="sr-only">
+        Role of {label}
+      </label>
+      <select id={`role-${membershipId}`} name="role" defaultValue={role} disabled={disabled} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+        {roles.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      <SubmitButton variant="secondary" disabled={disabled} pendingLabel="Saving…">
+        Change role
+      </SubmitButton>
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
+export function ConfirmActionForm({ hidden, action, label, confirmText, disabled }: { hidden: Record<string, string>; action: Action; label: string; confirmText: string; disabled?: boolean }) {
+  const { state, formAction } = useForm(action);
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <form action={formAction} className="flex flex-wrap items-center gap-2">
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {confirming ? (
+        <>
+          <span className="text-sm text-red-900">{confirmText}</span>
+          <SubmitButton variant="danger">Confirm</SubmitButton>
+          <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
+            Cancel
+          </Button>
+        </>
+      ) : (
+        <Button type="button" variant="ghost" className="text-red-800" disabled={disabled} onClick={() => setConfirming(true)}>
+          {label}
+        </Button>
+      )}
+      <FormMessage state={state} />
+    </form>
+  );
+}

@@ -1,0 +1,27 @@
+export function UserMenu({ name, email, isStaff, signOut }: { name: string; email: string; isStaff: boolean; signOut: () => Promise<void> }) {
+  return (
+    <details className="relative">
+      <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-slate-100" aria-label={`User menu for ${name}`}>
+        <span aria-hidden="true" className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-700 text-xs font-semibold text-white">
+          {name
+            .split(/\s+/)
+            .map((part) => part[0])
+            .join('')
+            .slice(0, 2)
+            .toUpperCase()}
+        </span>
+        <span className="hidden sm:inline">{name}</span>
+      </summary>
+      <div className="absolute right-0 z-10 mt-2 w-64 rounded-md border border-slate-200 bg-white p-3 shadow-lg">
+        <p className="text-sm font-medium text-slate-900">{name}</p>
+        <p className="truncate text-xs text-slate-600">{email}</p>
+        {isStaff ? <p className="mt-1 text-xs font-medium text-indigo-800">Operator staff</p> : null}
+        <form action={signOut} className="mt-3 border-t border-slate-100 pt-3">
+          <button type="submit" className="w-full rounded-md px-2 py-1.5 text-left text-sm text-slate-800 hover:bg-slate-100">
+            Sign out
+          </button>
+        </form>
+      </div>
+    </details>
+  );
+}

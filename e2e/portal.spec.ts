@@ -1,0 +1,164 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, sidebar, signIn, signInAndWait } from './helpers';
+
+const ALL_SECTIONS = ['Dashboard', 'Numbers', 'Trunk groups', 'Port-ins', 'E911', 'Usage & quality', 'Billing', 'Account'];
+
+const expectedSections: Record<string, string[]> = {
+  'owner@acme.example': ALL_SECTIONS,
+  'admin@acme.example': ALL_SECTIONS,
+  'tech@acme.example': ['Dashboard', 'Numbers', 'Trunk groups', 'Port-ins', 'E911', 'Usage & quality'],
+  'finance@acme.example': ['Dashboard', 'Usage & quality', 'Billing'],
+  'viewer@acme.example': ['Dashboard', 'Numbers', 'Trunk groups', 'Port-ins', 'E911', 'Usage & quality'],
+};
+
+test('anonymous visitors are sent to sign in', async ({ page }) => {
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount$/);
+  await expectAccessible(page);
+});
+
+for (const [email, sections] of Object.entries(expectedSections)) {
+  test(`${email} sees the sidebar of their role`, async ({ page }) => {
+    await signInAndWait(page, email);
+    const nav = sidebar(page);
+    for (const section of ALL_SECTIONS) {
+      const item = nav.getByText(section, { exact: true });
+      if (sections.includes(section)) await expect(item, section).toBeVisible();
+      else await expect(item, section).toHaveCount(0);
+    }
+    await expect(page.getByRole('heading', { level: 1, name: 'Acme Telecom' })).toBeVisible();
+    await expectAccessible(page);
+  });
+}
+
+test('operator staff see the operator section and act as staff', async ({ page }) => {
+  await signInAndWait(page, 'staff@carrier.example');
+  await expect(sidebar(page).getByRole('link', { name: 'Outbox' })).toBeVisible();
+  await expect(page.getByText('as operator staff. Every change is audited.')).toBeVisible();
+});
+
+test('an admin creates a sub-account and sees it in the tree and the audit log', async ({ page }) => {
+  await signInAndWait(page, 'admin@acme.example');
+  await page.goto('/account');
+  await expectAccessible(page);
+  await page.getByLabel('Sub-account name').fill('X');
+  await page.getByRole('button', { name: 'Create sub-account' }).click();
+  await expect(page.getByText('The name needs at least 2 characters')).toBeVisible();
+
+  await page.getByLabel('Sub-account name').fill('Acme North');
+  await page.getByLabel('Concurrent calls').fill('many');
+  await page.getByRole('button', { name: 'Create sub-account' }).click();
+  await expect(page.getByText('Concurrent calls must be a whole number')).toBeVisible();
+
+  await page.getByLabel('Concurrent calls').fill('40');
+  await page.getByLabel('Monthly spend cap (USD)').fill('1,500');
+  await page.getByRole('button', { name: 'Create sub-account' }).click();
+  await expect(page.getByText('Created Acme North under Acme Telecom.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Acme North' })).toBeVisible();
+
+  await page.goto('/account/audit');
+  await expect(page.getByRole('cell', { name: 'account.create' }).first()).toBeVisible();
+  await expect(page.getByRole('cell', { name: /name: Acme North/ })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('an admin invites a user, who accepts and lands in the account with that role', async ({ page, browser }) => {
+  await signInAndWait(page, 'admin@acme.example');
+  await page.goto('/account');
+  await page.getByRole('link', { name: 'Acme East' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Acme East' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Email', { exact: true }).fill('new.tech@acme.example');
+  await page.getByLabel('Role', { exact: true }).selectOption('technical');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  const link = await page.getByTestId('invite-link').inputValue();
+  expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]+$/);
+
+  const guest = await browser.newContext();
+  const invitee = await guest.newPage();
+  await invitee.goto(new URL(link).pathname);
+  await expect(invitee.getByRole('heading', { name: 'Join Acme East' })).toBeVisible();
+  await expectAccessible(invitee);
+  await invitee.getByLabel('Your name').fill('Nico Newtech');
+  await invitee.getByLabel('Choose a password').fill('correct-horse-battery');
+  await invitee.getByLabel('Repeat the password').fill('correct-horse-battery');
+  await invitee.getByRole('button', { name: 'Accept and sign in' }).click();
+  await expect(invitee).toHaveURL(/\/dashboard$/);
+  await expect(invitee.getByRole('heading', { level: 1, name: 'Acme East' })).toBeVisible();
+  await expect(sidebar(invitee).getByText('Billing', { exact: true })).toHaveCount(0);
+  await invitee.goto(new URL(link).pathname);
+  await expect(invitee.getByRole('heading', { name: 'This invitation cannot be used' })).toBeVisible();
+  await guest.close();
+});
+
+test('a viewer cannot reach or change account administration', async ({ page, request }) => {
+  await signInAndWait(page, 'viewer@acme.example');
+  const response = await page.goto('/account');
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: 'You do not have access to this page' })).toBeVisible();
+  await expectAccessible(page);
+  const audit = await page.goto('/account/audit');
+  expect(audit?.status()).toBe(403);
+  const notMine = await page.goto('/account/00000000-0000-4000-8000-000000000000');
+  expect(notMine?.status()).toBe(404);
+  const api = await page.request.get('/api/v1/accounts/00000000-0000-4000-8000-000000000000');
+  expect(api.status()).toBe(404);
+  const anonymous = await request.get('/api/v1/accounts/00000000-0000-4000-8000-000000000000');
+  expect(anonymous.status()).toBe(401);
+});
+
+test('a suspended sub-account is read-only for its users', async ({ page }) => {
+  await signInAndWait(page, 'owner@acme.example');
+  await page.goto('/account');
+  await page.getByRole('link', { name: 'Acme West' }).click();
+  await page.getByRole('button', { name: 'Suspend Acme West…' }).click();
+  await page.getByRole('button', { name: 'Yes, suspend Acme West' }).click();
+  await expect(page.getByText('Acme West is suspended.', { exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save name' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Save limits' })).toBeDisabled();
+
+  // Working inside the suspended account: signed in, reading, but told nothing can change.
+  await page.getByLabel('Current account').selectOption({ label: '\u00a0\u00a0Acme West' });
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId('read-only-banner')).toContainText('Acme West is suspended');
+  await expect(page.getByRole('heading', { level: 1, name: 'Acme West' })).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByLabel('Current account').selectOption({ label: 'Acme Telecom · owner' });
+  await expect(page.getByTestId('read-only-banner')).toHaveCount(0);
+  await page.goto('/account');
+  await page.getByRole('link', { name: 'Acme West' }).click();
+  await page.getByRole('button', { name: 'Reactivate Acme West' }).click();
+  await expect(page.getByText('Acme West is active again.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save name' })).toBeEnabled();
+});
+
+test('wrong passwords are throttled without revealing whether the user exists', async ({ page }) => {
+  await signIn(page, 'finance@acme.example', 'wrong-password');
+  await expect(page.getByTestId('login-error')).toHaveText('That email and password do not match.');
+  await signIn(page, 'nobody@acme.example', 'wrong-password');
+  await expect(page.getByTestId('login-error')).toHaveText('That email and password do not match.');
+  for (let attempt = 2; attempt <= 4; attempt++) {
+    await signIn(page, 'finance@acme.example', 'wrong-password');
+    await expect(page.getByTestId('login-error')).toHaveText('That email and password do not match.');
+  }
+  await signIn(page, 'finance@acme.example', 'wrong-password');
+  await expect(page.getByTestId('login-error')).toHaveText('Too many failed sign-in attempts. Try again in 15 minutes.');
+  await signIn(page, 'finance@acme.example');
+  await expect(page.getByTestId('login-error')).toContainText('Too many failed sign-in attempts');
+  await expectAccessible(page);
+});
+
+test('security headers are set', async ({ request }) => {
+  const response = await request.get('/login');
+  const headers = response.headers();
+  expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+  expect(headers['x-content-type-options']).toBe('nosniff');
+});
+
+test('health answers 200 with the database up', async ({ request }) => {
+  const response = await request.get('/api/health');
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toMatchObject({ status: 'ok' });
+});

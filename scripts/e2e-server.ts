@@ -1,0 +1,44 @@
+/**
+ * The server the browser tests run against: the production build on a database of its own (a fresh
+ * PostgreSQL database when DATABASE_URL is set, else a fresh PGlite folder), seeded with the demo.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+
+const root = path.resolve(import.meta.dirname, '..');
+const port = process.env.E2E_PORT ?? '3100';
+const dataDir = path.join(root, '.data-e2e');
+fs.rmSync(dataDir, { recursive: true, force: true });
+
+const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: port, APP_URL: `http://127.0.0.1:${port}`, SEED_DEMO: '1', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+let dropDatabase: (() => Promise<void>) | undefined;
+if (process.env.DATABASE_URL) {
+  const name = `cp_e2e_${randomBytes(5).toString('hex')}`;
+  const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  env.DATABASE_URL = url.toString();
+  dropDatabase = async () => {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  };
+}
+
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const prepared = spawn(tsx, ['scripts/seed.ts'], { cwd: root, env, stdio: 'inherit' });
+const code = await new Promise<number>((resolve) => prepared.on('exit', (exit) => resolve(exit ?? 1)));
+if (code !== 0) process.exit(code);
+
+const server = spawn(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', '127.0.0.1'], { cwd: root, env, stdio: 'inherit' });
+async function stop() {
+  server.kill('SIGTERM');
+  await dropDatabase?.();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+server.on('exit', () => void stop());

@@ -1,0 +1,70 @@
+/**
+ * `npm test`: every test the project has. Vitest (unit, provider contracts, integration on the
+ * database: PGlite, or PostgreSQL when DATABASE_URL is set), then a production build and the
+ * Playwright browser tests. Prints `N passed, N failed` last.
+ *
+ *   npm test                 everything
+ *   npm test -- --no-e2e     skip the build and the browser tests
+ *   npm test -- --only-e2e   only the build and the browser tests
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const args = new Set(process.argv.slice(2));
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
+
+let passed = 0;
+let failed = 0;
+let ok = true;
+
+function run(command: string, commandArgs: string[], extraEnv: Record<string, string> = {}) {
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
+  return result.status === 0;
+}
+
+function readCounts(file: string, pick: (report: never) => { passed: number; failed: number }) {
+  try {
+    const counts = pick(JSON.parse(fs.readFileSync(file, 'utf8')) as never);
+    passed += counts.passed;
+    failed += counts.failed;
+  } catch {
+    failed += 1;
+    console.error(`No report at ${path.relative(root, file)}: the runner did not finish.`);
+  }
+}
+
+if (!args.has('--only-e2e')) {
+  const report = path.join(root, 'test-results', 'vitest.json');
+  fs.rmSync(report, { force: true });
+  ok = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]) && ok;
+  readCounts(report, (vitest: { numPassedTests: number; numFailedTests: number }) => ({ passed: vitest.numPassedTests, failed: vitest.numFailedTests }));
+}
+
+if (!args.has('--no-e2e')) {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(chromium)) {
+    console.error(`Chromium not found at ${chromium}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    process.exit(1);
+  }
+  const built = run(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build']);
+  if (!built) {
+    ok = false;
+    failed += 1;
+  } else {
+    const report = path.join(root, 'test-results', 'e2e.json');
+    fs.rmSync(report, { force: true });
+    ok = run(bin('playwright'), ['test']) && ok;
+    readCounts(report, (playwright: { stats: { expected: number; unexpected: number; flaky: number } }) => ({
+      passed: playwright.stats.expected + playwright.stats.flaky,
+      failed: playwright.stats.unexpected,
+    }));
+  }
+}
+
+fs.writeFileSync(path.join(root, 'test-results', 'summary.json'), JSON.stringify({ passed, failed }));
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(ok && failed === 0 ? 0 : 1);
