@@ -26,8 +26,8 @@ export const createSubAccountAction = accountAction({
   schema: createSubAccountSchema,
   permission: 'subaccounts.manage',
   accountField: 'parentId',
-  async run({ parentId: _parentId, name, ...limits }, access) {
-    const created = await createSubAccount(access, { name, ...limits });
+  async run(input, access) {
+    const created = await createSubAccount(access, input);
     refresh();
     return { message: `Created ${created.name} under ${access.account.name}.` };
   },
@@ -48,8 +48,8 @@ export const updateLimitsAction = accountAction({
   schema: updateLimitsSchema,
   permission: 'subaccounts.manage',
   accountField: 'accountId',
-  async run({ accountId: _accountId, ...limits }, access) {
-    await updateAccountLimits(access, limits);
+  async run(input, access) {
+    await updateAccountLimits(access, input);
     refresh();
     return { message: 'Limits saved.' };
   },

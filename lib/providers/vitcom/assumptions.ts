@@ -1,0 +1,148 @@
+/**
+ * Every guess the VITCOM adapter makes where the API document (seed 002, digested in
+ * shared/reference/vitcom-did-api.md) is silent or contradicts itself. A live account should
+ * correct these, and nothing else should need to change.
+ */
+
+/**
+ * §1 "Base URL": the document gives none. A public client uses `https://customer.vitcom.net/api/did/`
+ * + endpoint name, so a live connection's base URL is that prefix and adapter paths stay `/searchdid`.
+ */
+export const LIVE_BASE_URL_HINT = 'https://customer.vitcom.net/api/did';
+
+/** §1 "Auth scheme": no verb is documented; the public client POSTs every call as a form. */
+export const REQUEST_METHOD = 'POST' as const;
+
+/** §1 "Response format": write endpoints list "200 / 201" but every example body says "200". */
+export const SUCCESS_STATUSES: readonly string[] = ['200', '201'];
+
+/** §1 "Timestamps": `YYYY-MM-DD HH:MM:SS` carries no zone; we read it as UTC (FOC dates are said to be UTC). */
+export const WIRE_TIMEZONE = 'UTC' as const;
+
+/** §1 "Money": no currency field anywhere; VITCOM is a US carrier. */
+export const CURRENCY = 'USD' as const;
+
+/** §1 "Numbering": only US states appear; we treat the provider as US-only. */
+export const COUNTRIES: readonly ('US' | 'CA')[] = ['US'];
+
+/**
+ * §3.16: hold lifetime is undocumented. The response carries no expiry, so the adapter computes
+ * `expiresAt` from this, and the sandbox expires carts after the same time.
+ */
+export const HOLD_TTL_MS = 15 * 60_000;
+
+/**
+ * §3.16: whether repeated `/reserve` calls share a cart is undocumented. We send the open cart's
+ * `reserveId` with a follow-up `/reserve` (needed when one hold mixes local and toll-free numbers,
+ * which need separate calls); the sandbox honours it, otherwise each call opens a new cart.
+ */
+export const RESERVE_ACCEPTS_RESERVE_ID = true;
+
+/**
+ * §2 O8: `/reserve` documents `number` as one 10-digit number, but its response lists several TNs
+ * joined by " , ", so we send a comma-separated list like `/updatenumber` takes.
+ */
+export const RESERVE_NUMBER_LIST_SEPARATOR = ',';
+
+/** §2 O3/O11: `statusid` "0" in search results is presumably "available". */
+export const AVAILABLE_STATUS_ID = '0';
+
+/** §2 O11/O12: number status codes are documented: Active 1, Inactive 0, Cancelled 2. */
+export const NUMBER_STATUS = { inactive: '0', active: '1', cancelled: '2' } as const;
+
+/** §2 O6/T2: trunk `status` "1" is presumably active; anything else is disabled. */
+export const TRUNK_ACTIVE_STATUS = '1';
+
+/** §2 O5: `billingType` is required but the portal's trunk model has no billing plan; we pick per-minute. */
+export const ORIGINATION_BILLING_TYPE = 'Metered' as const;
+
+/** §2 T1: `ports` (1–1000) is required for a termination trunk; used when the spec has no maxChannels. */
+export const DEFAULT_TERMINATION_PORTS = 10;
+
+/** §3.30: transport is never mentioned; SIP over UDP is the norm for IP-authenticated trunks. */
+export const ORIGINATION_TRANSPORT = 'udp' as const;
+
+/** §3.16/O7: partial updates cannot clear a field; we assume an empty value clears the secondary route. */
+export const EMPTY_VALUE_CLEARS_FIELD = true;
+
+/**
+ * §3.21: LNP `status` is "1" in both examples with no enum. This table is our guess; the doc's
+ * first example (status "1" with an `actualFocDate`) reads as FOC, hence FOC_DATE_MEANS_FOC.
+ */
+export const LNP_STATUS: Record<string, 'submitted' | 'pending' | 'foc' | 'completed' | 'rejected' | 'cancelled'> = {
+  '0': 'submitted',
+  '1': 'pending',
+  '2': 'foc',
+  '3': 'completed',
+  '4': 'rejected',
+  '5': 'cancelled',
+};
+export const FOC_DATE_MEANS_FOC = true;
+
+/**
+ * §2 O16: `carrier_doc` (a bill or CSR) is required but the portal collects one document; we send
+ * the LOA in both fields until a live account shows whether that is accepted.
+ */
+export const CARRIER_DOC_FALLS_BACK_TO_LOA = true;
+
+/**
+ * §2 O16: the only account/PIN inputs are `wirelessAccountNumber`/`wirelessPin`; we send the
+ * losing carrier account number and PIN there. The subscriber/address fields that `/get_lnp_orders`
+ * returns are sent too (the reference suggests the provider accepts them).
+ */
+export const LNP_SENDS_ACCOUNT_AS_WIRELESS = true;
+
+/** §2 O16: `requestedFocDate` wants `YYYY-MM-DD HH:MM:SS` UTC; a bare date gets this time of day. */
+export const FOC_DEFAULT_TIME = '12:00:00';
+
+/**
+ * §3.25: daily CDR CSV columns are undocumented. These are the header names the adapter reads
+ * (case-insensitive); the sandbox writes the same. `timestamps` are `YYYY-MM-DD HH:MM:SS` UTC.
+ */
+export const CDR_CSV_COLUMNS = {
+  callId: 'call_id',
+  start: 'start_time',
+  answer: 'answer_time',
+  end: 'end_time',
+  from: 'ani',
+  to: 'dnis',
+  duration: 'duration',
+  billsec: 'billsec',
+  pddMs: 'pdd_ms',
+  sipCode: 'sip_code',
+  disposition: 'disposition',
+  cost: 'cost',
+  trunk: 'tg_id',
+} as const;
+
+/** §3.25: disposition words in the CSV (our invention, mirroring common switch exports). */
+export const CDR_DISPOSITIONS: Record<string, 'answered' | 'busy' | 'no_answer' | 'failed' | 'cancelled'> = {
+  ANSWERED: 'answered',
+  BUSY: 'busy',
+  'NO ANSWER': 'no_answer',
+  FAILED: 'failed',
+  CANCEL: 'cancelled',
+  CANCELLED: 'cancelled',
+};
+
+/**
+ * §3.25/§3.28: CDR and invoice links are absolute URLs on the provider's site, not under the API
+ * prefix. We fetch them through the shared HTTP client only when they share the base URL's origin.
+ */
+export const FILES_SHARE_API_ORIGIN = true;
+
+/**
+ * §2 B1: invoice rows carry only a date and a PDF. Totals are read from `/financial_summary`:
+ * the debits dated inside the invoice's period (previous invoice date up to this one).
+ */
+export const INVOICE_TOTAL_FROM_LEDGER = true;
+/** §2 B1: the example looks monthly; the first invoice's period starts this many days earlier. */
+export const INVOICE_PERIOD_DAYS = 30;
+/** §3.26: the account is prepaid, so an issued invoice has already been paid from the balance. */
+export const INVOICE_STATUS = 'paid' as const;
+
+/** §2 B2: the filter value that returns every ledger row. */
+export const LEDGER_ALL_ACTIVITY = 'All Activity';
+
+/** §3.29: no pagination upstream; the adapter pages `/getnumbers` itself with this default size. */
+export const DEFAULT_PAGE_SIZE = 100;

@@ -1,0 +1,451 @@
+/** Pure VITCOM wire → domain mapping. No I/O. */
+import { TOLL_FREE_PREFIXES, type AvailableNumber, type Cdr, type E164, type Invoice, type LedgerEntry, type Money, type NumberKind, type OrderLine, type OwnedNumber, type OwnedNumberStatus, type PortabilityResult, type PortIn, type TrunkDestination, type TrunkGroup } from '../types';
+import {
+  CDR_CSV_COLUMNS,
+  CDR_DISPOSITIONS,
+  CURRENCY,
+  FOC_DATE_MEANS_FOC,
+  INVOICE_PERIOD_DAYS,
+  INVOICE_STATUS,
+  LNP_STATUS,
+  NUMBER_STATUS,
+  ORIGINATION_TRANSPORT,
+  TRUNK_ACTIVE_STATUS,
+} from './assumptions';
+import type {
+  VitcomAvailableTn,
+  VitcomLedgerRow,
+  VitcomLnpOrder,
+  VitcomNpanxxRow,
+  VitcomOriginationTrunk,
+  VitcomOwnedNumber,
+  VitcomStatsRow,
+  VitcomTerminationTrunk,
+  VitcomInvoice,
+} from './schema';
+
+// ---------- numbers and values ----------
+
+/** 10 digits (NPANXXXXXX), or undefined when the value is a placeholder or not NANP. */
+export function toTenDigits(value: string): string | undefined {
+  const digits = value.replace(/\D/g, '');
+  if (digits.length === 10 && /^[2-9]/.test(digits)) return digits;
+  if (digits.length === 11 && digits.startsWith('1') && /^[2-9]/.test(digits.slice(1))) return digits.slice(1);
+  return undefined;
+}
+export const toE164 = (value: string): E164 | undefined => {
+  const ten = toTenDigits(value);
+  return ten ? `+1${ten}` : undefined;
+};
+/** `/check_lnp`, `/generate_lnp_order` and `call_forwarding` want 11 digits. */
+export const toElevenDigits = (value: string): string | undefined => {
+  const ten = toTenDigits(value);
+  return ten ? `1${ten}` : undefined;
+};
+export const isTollFree = (tenDigits: string) => (TOLL_FREE_PREFIXES as readonly string[]).includes(tenDigits.slice(0, 3));
+export const kindOf = (tenDigits: string): NumberKind => (isTollFree(tenDigits) ? 'tollfree' : 'local');
+
+/** Decimal strings only; the document's `XX.XX` placeholders and blanks give undefined. */
+export function toAmount(value: string | undefined): string | undefined {
+  const text = value?.trim().replace(/^\$/, '');
+  return text && /^-?\d+(\.\d+)?$/.test(text) ? text : undefined;
+}
+export function toMoney(value: string | undefined): Money | undefined {
+  const amount = toAmount(value);
+  return amount === undefined ? undefined : { amount, currency: CURRENCY };
+}
+const toInt = (value: string | undefined) => {
+  const text = value?.trim();
+  return text && /^\d+$/.test(text) ? Number(text) : undefined;
+};
+
+/** Exact cents arithmetic on 2–6 decimal strings, so money never goes through floats. */
+const SCALE = 1_000_000n;
+export function toMicros(amount: string): bigint {
+  const negative = amount.startsWith('-');
+  const [whole = '0', fraction = ''] = amount.replace(/^-/, '').split('.');
+  const micros = BigInt(whole || '0') * SCALE + BigInt((fraction + '000000').slice(0, 6));
+  return negative ? -micros : micros;
+}
+export function fromMicros(micros: bigint): string {
+  const negative = micros < 0n;
+  const abs = negative ? -micros : micros;
+  const whole = abs / SCALE;
+  const cents = ((abs % SCALE) / 10_000n).toString().padStart(2, '0');
+  const rest = (abs % 10_000n).toString().padStart(4, '0').replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}.${cents}${rest}`;
+}
+
+/**
+ * `YYYY-MM-DD HH:MM:SS` (no zone, read as UTC), ISO with `Z`, or the monthly rows' `2015-02-1`.
+ */
+export function parseWireDate(value: string | undefined): Date | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  const match = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+  if (!match) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', zone] = match;
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  if (zone && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.replace(/[^\d]/g, '');
+    const offsetMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+    return new Date(utc - sign * offsetMin * 60_000);
+  }
+  const date = new Date(utc);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+export const toIsoDay = (date: Date) => date.toISOString().slice(0, 10);
+export const toWireDateTime = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
+
+// ---------- search ----------
+
+export function mapStates(data: readonly string[]): string[] {
+  return data.map((item) => item.trim().toUpperCase()).filter((item) => /^[A-Z]{2}$/.test(item));
+}
+
+export interface NpanxxInfo {
+  npanxx: string;
+  npa: string;
+  nxx: string;
+  rateCenter?: string;
+  state: string;
+}
+export function mapNpanxxRows(rows: readonly (VitcomNpanxxRow | string)[], state: string): NpanxxInfo[] {
+  const out: NpanxxInfo[] = [];
+  for (const row of rows) {
+    if (typeof row === 'string' || !/^\d{6}$/.test(row.NPANXX)) continue;
+    out.push({
+      npanxx: row.NPANXX,
+      npa: row.NPA && /^\d{3}$/.test(row.NPA) ? row.NPA : row.NPANXX.slice(0, 3),
+      nxx: row.NPANXX.slice(3),
+      rateCenter: row.RateCenter?.trim() || undefined,
+      state: state.toUpperCase(),
+    });
+  }
+  return out;
+}
+
+export function mapAvailableNumbers(
+  rows: readonly VitcomAvailableTn[],
+  context: { kind: NumberKind; state?: string; npanxx?: ReadonlyMap<string, NpanxxInfo> },
+): AvailableNumber[] {
+  const out: AvailableNumber[] = [];
+  for (const row of rows) {
+    const ten = toTenDigits(row.TN);
+    if (!ten) continue;
+    if (row.statusid !== undefined && row.statusid !== '0') continue;
+    const info = context.npanxx?.get(ten.slice(0, 6));
+    const kind = context.kind === 'tollfree' || isTollFree(ten) ? 'tollfree' : 'local';
+    out.push({
+      e164: `+1${ten}`,
+      kind,
+      country: 'US',
+      state: kind === 'local' ? (info?.state ?? context.state) : undefined,
+      rateCenter: kind === 'local' ? (info?.rateCenter ?? (row.RateCenter?.trim() || undefined)) : undefined,
+      npa: ten.slice(0, 3),
+      nxx: ten.slice(3, 6),
+      features: kind === 'local' ? ['voice', 'cnam'] : ['voice'],
+      providerRef: kind === 'local' ? (info?.state ?? context.state) : ten.slice(0, 3),
+    });
+  }
+  return out;
+}
+
+/** `pattern` is digits and `*` (any run of digits), matched against the 10-digit number. */
+export function matchesPattern(tenDigits: string, pattern: string | undefined): boolean {
+  if (!pattern) return true;
+  const body = pattern.replace(/^\+?1(?=\d{10}$)/, '');
+  const regex = new RegExp(body.split('*').map((part) => part.replace(/\D/g, '')).join('\\d*'));
+  return regex.test(tenDigits);
+}
+
+/** The first run of `quantity` consecutive numbers, or [] when there is none. */
+export function pickConsecutive(numbers: readonly AvailableNumber[], quantity: number): AvailableNumber[] {
+  const sorted = [...numbers].sort((a, b) => a.e164.localeCompare(b.e164));
+  let run: AvailableNumber[] = [];
+  for (const number of sorted) {
+    const previous = run[run.length - 1];
+    run = previous && Number(number.e164.slice(2)) === Number(previous.e164.slice(2)) + 1 ? [...run, number] : [number];
+    if (run.length === quantity) return run;
+  }
+  return [];
+}
+
+// ---------- owned numbers ----------
+
+const ownedStatus: Record<string, OwnedNumberStatus> = {
+  [NUMBER_STATUS.active]: 'active',
+  [NUMBER_STATUS.inactive]: 'suspended',
+  [NUMBER_STATUS.cancelled]: 'releasing',
+};
+
+/** `trunkGroup` in `/getnumbers` is the origination IP, not an id: join it back through the trunk list. */
+export function mapOwnedNumber(row: VitcomOwnedNumber, trunks: readonly VitcomOriginationTrunk[]): OwnedNumber | undefined {
+  const ten = toTenDigits(row.didnumber);
+  if (!ten) return undefined;
+  const ip = row.trunkGroup?.trim();
+  const trunk = ip
+    ? (trunks.find((item) => item.primaryIP === ip && (item.prefix_1 ?? '') === (row.prefix1 ?? '')) ?? trunks.find((item) => item.primaryIP === ip))
+    : undefined;
+  const monthly = toMoney(row.didRate);
+  return {
+    e164: `+1${ten}`,
+    kind: kindOf(ten),
+    status: ownedStatus[row.status ?? NUMBER_STATUS.active] ?? 'active',
+    trunkRef: trunk ? `o${trunk.id}` : undefined,
+    cost: monthly ? { monthly } : undefined,
+    providerRef: row.orderType,
+  };
+}
+
+// ---------- trunks ----------
+
+export interface TrunkRefParts {
+  origination?: string;
+  termination: string[];
+}
+/** Our trunkRef joins the upstream ids of one domain trunk group: `o3`, `t4`, `o3+t4+t9`. */
+export function parseTrunkRef(ref: string): TrunkRefParts | undefined {
+  if (!/^[ot]\d+(\+[ot]\d+)*$/.test(ref)) return undefined;
+  const parts = ref.split('+');
+  const origination = parts.filter((part) => part.startsWith('o')).map((part) => part.slice(1));
+  if (origination.length > 1) return undefined;
+  return { origination: origination[0], termination: parts.filter((part) => part.startsWith('t')).map((part) => part.slice(1)) };
+}
+export function formatTrunkRef(parts: TrunkRefParts): string {
+  return [...(parts.origination ? [`o${parts.origination}`] : []), ...parts.termination.map((id) => `t${id}`)].join('+');
+}
+
+export const bareIp = (cidr: string) => cidr.trim().replace(/\/32$/, '');
+
+export function mapTrunkGroup(
+  origination: VitcomOriginationTrunk | undefined,
+  termination: readonly VitcomTerminationTrunk[],
+  fallbackName?: string,
+): TrunkGroup {
+  const destinations: TrunkDestination[] = [];
+  const route = (host: string | undefined, port: string | undefined, priority: number) => {
+    const ip = host?.trim();
+    if (!ip) return;
+    destinations.push({ host: ip, port: toInt(port) ?? 5060, transport: ORIGINATION_TRANSPORT, priority, weight: 1 });
+  };
+  if (origination) {
+    route(origination.primaryIP, origination.primaryPort, 1);
+    route(origination.secondaryIP, origination.secondaryPort, 2);
+  }
+  const activeTermination = termination.filter((trunk) => trunk.status === TRUNK_ACTIVE_STATUS);
+  // Each per-IP termination trunk carries the group's channel limit (see createTrunk).
+  const ports = Math.max(0, ...activeTermination.map((trunk) => toInt(trunk.ports) ?? 0));
+  const sessions = toInt(origination?.req_sessions);
+  const cps = activeTermination.map((trunk) => toInt(trunk.cps)).find((value) => value !== undefined);
+  const name =
+    origination?.title?.trim() || fallbackName || (termination[0] ? `Termination ${termination[0].ipaddress ?? termination[0].id}` : 'Trunk group');
+  const statuses = [...(origination ? [origination.status] : []), ...termination.map((trunk) => trunk.status)];
+  return {
+    trunkRef: formatTrunkRef({ origination: origination?.id, termination: termination.map((trunk) => trunk.id) }),
+    name,
+    direction: origination && termination.length ? 'both' : origination ? 'inbound' : 'outbound',
+    auth: 'ip',
+    allowedIps: activeTermination.map((trunk) => trunk.ipaddress?.trim()).filter((ip): ip is string => !!ip).map((ip) => `${ip}/32`),
+    destinations,
+    maxChannels: ports > 0 ? ports : sessions && sessions > 0 ? sessions : undefined,
+    maxCps: cps,
+    enabled: statuses.length > 0 && statuses.every((status) => (status ?? TRUNK_ACTIVE_STATUS) === TRUNK_ACTIVE_STATUS),
+  };
+}
+
+// ---------- orders ----------
+
+export function mapOrderLines(requested: readonly E164[], ordered: readonly string[], activeNumbers?: ReadonlySet<string>): OrderLine[] {
+  const inOrder = new Set(ordered.map((tn) => toTenDigits(tn)).filter((tn): tn is string => !!tn));
+  return requested.map((e164) => {
+    const ten = toTenDigits(e164) ?? e164;
+    if (!inOrder.has(ten)) return { e164, status: 'failed', reason: 'not in the upstream order (hold expired or number taken)' };
+    if (activeNumbers && !activeNumbers.has(ten)) return { e164, status: 'pending' };
+    return { e164, status: 'active' };
+  });
+}
+
+// ---------- porting ----------
+
+export function mapPortability(numbers: readonly E164[], accepted: readonly string[], rejected: readonly string[]): PortabilityResult[] {
+  const yes = new Set(accepted.map((tn) => toTenDigits(tn)).filter(Boolean));
+  const no = new Set(rejected.map((tn) => toTenDigits(tn)).filter(Boolean));
+  return numbers.map((e164) => {
+    const ten = toTenDigits(e164);
+    if (ten && yes.has(ten)) return { e164, portable: true };
+    if (ten && no.has(ten)) return { e164, portable: false, reason: 'Rejected by VITCOM (no reason given)' };
+    return { e164, portable: false, reason: 'Not in the portability answer' };
+  });
+}
+
+export function mapLnpOrder(order: VitcomLnpOrder): PortIn {
+  let status = LNP_STATUS[order.status ?? ''] ?? 'pending';
+  const actualFoc = parseWireDate(order.actualFocDate);
+  if (FOC_DATE_MEANS_FOC && actualFoc && (status === 'pending' || status === 'submitted')) status = 'foc';
+  const focDate = actualFoc ?? parseWireDate(order.requestedFocDate);
+  return {
+    portRef: order.orderno,
+    status,
+    numbers: order.numbers.map(toE164).filter((e164): e164 is E164 => !!e164),
+    focDate: focDate ? toIsoDay(focDate) : undefined,
+    rejectReason: status === 'rejected' ? (order.rejectReason ?? 'Rejected by VITCOM') : undefined,
+    loaUrl: order.loa && /^https?:\/\//.test(order.loa) ? order.loa : undefined,
+    updatedAt: parseWireDate(order.lastModifiedDate) ?? parseWireDate(order.date),
+  };
+}
+
+// ---------- CDRs ----------
+
+/** RFC 4180-ish: quoted fields, doubled quotes, CRLF or LF. */
+export function parseCsv(text: string): Record<string, string>[] {
+  const rows: string[][] = [];
+  let field = '';
+  let row: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  const [header, ...body] = rows.filter((cells) => cells.some((cell) => cell.trim() !== ''));
+  if (!header) return [];
+  const keys = header.map((key) => key.trim().toLowerCase());
+  return body.map((cells) => Object.fromEntries(keys.map((key, index) => [key, (cells[index] ?? '').trim()])));
+}
+
+export function mapCdrRow(row: Record<string, string>, direction: 'inbound' | 'outbound'): Cdr | undefined {
+  const c = CDR_CSV_COLUMNS;
+  const callId = row[c.callId];
+  const startedAt = parseWireDate(row[c.start]);
+  if (!callId || !startedAt) return undefined;
+  const disposition = CDR_DISPOSITIONS[(row[c.disposition] ?? '').toUpperCase()] ?? 'failed';
+  const answeredAt = disposition === 'answered' ? parseWireDate(row[c.answer]) : undefined;
+  const sipCode = toInt(row[c.sipCode]);
+  const pdd = toInt(row[c.pddMs]);
+  const trunk = row[c.trunk];
+  return {
+    providerCallId: `${direction === 'inbound' ? 'orig' : 'term'}:${callId}`,
+    direction,
+    from: row[c.from] ?? '',
+    to: row[c.to] ?? '',
+    startedAt,
+    answeredAt,
+    endedAt: parseWireDate(row[c.end]),
+    disposition,
+    durationSec: toInt(row[c.duration]) ?? 0,
+    billableSec: toInt(row[c.billsec]) ?? 0,
+    pddMs: pdd,
+    sipCode,
+    cost: toMoney(row[c.cost]),
+    trunkRef: trunk && /^\d+$/.test(trunk) ? `${direction === 'inbound' ? 'o' : 't'}${trunk}` : undefined,
+  };
+}
+
+export function mapCdrCsv(text: string, direction: 'inbound' | 'outbound'): Cdr[] {
+  return parseCsv(text)
+    .map((row) => mapCdrRow(row, direction))
+    .filter((cdr): cdr is Cdr => !!cdr);
+}
+
+// ---------- stats ----------
+
+export interface VitcomQualityStats {
+  /** The DID (E.164) or the trunkRef the row is about. */
+  subject: string;
+  attempts: number;
+  answered: number;
+  /** Answer-seizure ratio, 0..1. */
+  asr?: number;
+  /** Average call duration in seconds (unit assumed). */
+  acdSec?: number;
+  minutesOfUse?: number;
+  peakConcurrent?: number;
+}
+export function mapStatsRow(row: VitcomStatsRow, subject: 'number' | 'origination' | 'termination'): VitcomQualityStats {
+  const asr = /^(\d+(?:\.\d+)?)\s*%?$/.exec(row.asr?.trim() ?? '')?.[1];
+  const num = (value: string | undefined) => (value && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : undefined);
+  return {
+    subject: subject === 'number' ? (toE164(row.number) ?? row.number) : `${subject === 'origination' ? 'o' : 't'}${row.number}`,
+    attempts: num(row.processed) ?? 0,
+    answered: num(row.completed) ?? 0,
+    asr: asr === undefined ? undefined : Number(asr) / 100,
+    acdSec: num(row.acd),
+    minutesOfUse: num(row.mou),
+    peakConcurrent: num(row.peak),
+  };
+}
+
+// ---------- billing ----------
+
+export function mapLedgerEntry(row: VitcomLedgerRow): LedgerEntry | undefined {
+  const at = parseWireDate(row.date);
+  if (!at) return undefined;
+  const debit = toMicros(toAmount(row.debit) ?? '0');
+  const credit = toMicros(toAmount(row.credit) ?? '0');
+  return {
+    // No id upstream: date, activity, amounts and the running balance together identify a row.
+    entryRef: [row.date, row.activity ?? '', row.debit ?? '', row.credit ?? '', row.balance ?? ''].join('|'),
+    at,
+    description: row.activity?.trim() || 'Activity',
+    amount: { amount: fromMicros(debit - credit), currency: CURRENCY },
+  };
+}
+
+/** The running balance of the latest row (rows are listed oldest first; ties keep list order). */
+export function mapBalance(rows: readonly VitcomLedgerRow[]): Money | undefined {
+  let latest: { at: number; balance: string } | undefined;
+  for (const row of rows) {
+    const at = parseWireDate(row.date)?.getTime();
+    const balance = toAmount(row.balance);
+    if (at === undefined || balance === undefined) continue;
+    if (!latest || at >= latest.at) latest = { at, balance };
+  }
+  return latest ? { amount: latest.balance, currency: CURRENCY } : undefined;
+}
+
+export function mapInvoices(rows: readonly VitcomInvoice[], ledger: readonly VitcomLedgerRow[] | undefined): Invoice[] {
+  const dated = rows
+    .map((row) => ({ row, at: parseWireDate(row.date) }))
+    .filter((item): item is { row: VitcomInvoice; at: Date } => !!item.at)
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  return dated.map(({ row, at }, index) => {
+    const previous = dated[index - 1]?.at ?? new Date(at.getTime() - INVOICE_PERIOD_DAYS * 86_400_000);
+    let total = 0n;
+    for (const entry of ledger ?? []) {
+      const when = parseWireDate(entry.date)?.getTime();
+      if (when !== undefined && when >= previous.getTime() && when < at.getTime()) total += toMicros(toAmount(entry.debit) ?? '0');
+    }
+    const file = row.file?.trim();
+    return {
+      // File names are not unique in the document's example; the issue date is (one invoice a day at most).
+      invoiceRef: toIsoDay(at),
+      periodStart: toIsoDay(previous),
+      periodEnd: toIsoDay(new Date(at.getTime() - 86_400_000)),
+      issuedAt: at,
+      total: { amount: fromMicros(total), currency: CURRENCY },
+      status: ledger ? INVOICE_STATUS : 'unknown',
+      pdfUrl: file || undefined,
+    };
+  });
+}

@@ -1,0 +1,336 @@
+/** Pure wire → domain (and domain → wire parameter) mapping for VoiceMeUp. No I/O here. */
+import type {
+  AvailableNumber,
+  Balance,
+  Cdr,
+  E911Address,
+  E911Record,
+  Invoice,
+  LedgerEntry,
+  Money,
+  NumberFeature,
+  OwnedNumber,
+  TrunkAuth,
+  TrunkGroup,
+  TrunkGroupSpec,
+} from '../types';
+import {
+  ARRAY_SEPARATOR,
+  CALL_STATUS_MAP,
+  CODEC_ALIASES,
+  CREDIT_MARKER,
+  E911_NAME_FALLBACK,
+  FRIENDLY_NAME,
+  INVENTORY_FEATURES,
+  PEER_DEFAULTS,
+} from './assumptions';
+import type { WireAddress, WireCall, WireDid, WireEndpoint, WireFundingDetails, WireInventoryDid, WirePeer, WireTransaction } from './schema';
+
+type Currency = Money['currency'];
+
+// --- Phone numbers ------------------------------------------------------------------------------
+
+/** Wire numbers come as 10 digits, 11 with a leading 1 (§3.4), or international digits. */
+export function toE164(raw: string): string {
+  const digits = raw.replace(/\D/g, '');
+  if (digits.length === 10) return `+1${digits}`;
+  if (digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
+  if (digits.startsWith('011') && digits.length > 6) return `+${digits.slice(3)}`;
+  return digits.length >= 8 ? `+${digits}` : raw;
+}
+
+/** The 10-digit NANP form every DID parameter wants ("No space or - symbol"). */
+export function toNational(e164: string): string | undefined {
+  const digits = e164.replace(/\D/g, '');
+  if (digits.length === 11 && digits.startsWith('1')) return digits.slice(1);
+  if (digits.length === 10) return digits;
+  return undefined;
+}
+
+// --- Money --------------------------------------------------------------------------------------
+
+const SCALE = 1_000_000n;
+
+export function parseDecimal(value: string): bigint {
+  const match = /^(-?)(\d+)(?:\.(\d{1,6})\d*)?$/.exec(value.trim());
+  if (!match) throw new Error(`not a decimal amount: ${value.slice(0, 40)}`);
+  const [, sign, whole = '0', fraction = ''] = match;
+  const micros = BigInt(whole) * SCALE + BigInt(fraction.padEnd(6, '0'));
+  return sign === '-' ? -micros : micros;
+}
+
+export function formatDecimal(micros: bigint): string {
+  const negative = micros < 0n;
+  const abs = negative ? -micros : micros;
+  const whole = abs / SCALE;
+  let fraction = (abs % SCALE).toString().padStart(6, '0').replace(/0+$/, '');
+  if (fraction.length < 2) fraction = fraction.padEnd(2, '0');
+  return `${negative && abs !== 0n ? '-' : ''}${whole}.${fraction}`;
+}
+
+/** "25.00" is owed (−25.00), "25.00 CR" is credit (+25.00): seed L211. */
+export function creditSigned(value: string): bigint {
+  const isCredit = CREDIT_MARKER.test(value);
+  const micros = parseDecimal(value.replace(CREDIT_MARKER, ''));
+  return isCredit ? micros : -micros;
+}
+
+// --- Time ---------------------------------------------------------------------------------------
+
+function zoneOffsetMs(utcMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(utcMs));
+  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** Reads a zone-less `YYYY-MM-DD` + `HH:MM:SS` as wall-clock time in `timeZone`. */
+export function zonedToDate(date: string, time: string, timeZone: string): Date {
+  const [y = 0, m = 1, d = 1] = date.split('-').map(Number);
+  const [hh = 0, mm = 0, ss = 0] = time.split(':').map(Number);
+  const wall = Date.UTC(y, m - 1, d, hh, mm, ss);
+  let utc = wall - zoneOffsetMs(wall, timeZone);
+  utc = wall - zoneOffsetMs(utc, timeZone);
+  return new Date(utc);
+}
+
+/** The calendar date (`YYYY-MM-DD`) of an instant in `timeZone`. */
+export function dateInZone(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+// --- CDRs ---------------------------------------------------------------------------------------
+
+export function mapCall(wire: WireCall, options: { timeZone: string; currency: Currency }): Cdr {
+  const startedAt = zonedToDate(wire.date, wire.time, options.timeZone);
+  const disposition = CALL_STATUS_MAP[wire.status.trim().toLowerCase()] ?? 'failed';
+  const duration = Number(wire.duration);
+  const talk = disposition === 'answered' ? duration : 0;
+  const to = wire.direction === 'outbound' && wire.normalized ? wire.normalized : wire.destination;
+  return {
+    providerCallId: wire['@_unique_id'],
+    direction: wire.direction,
+    from: toE164(wire.source),
+    to: toE164(to),
+    startedAt,
+    endedAt: new Date(startedAt.getTime() + duration * 1000),
+    disposition,
+    durationSec: duration,
+    billableSec: talk,
+    cost: wire.billed_amount !== undefined ? { amount: formatDecimal(parseDecimal(wire.billed_amount)), currency: options.currency } : undefined,
+    trunkRef: wire.client_peer_id || undefined,
+  };
+}
+
+// --- Numbers ------------------------------------------------------------------------------------
+
+const countryOf = (code: string | undefined): 'US' | 'CA' => (code?.toUpperCase() === 'CA' ? 'CA' : 'US');
+
+export function mapInventoryDid(wire: WireInventoryDid): AvailableNumber {
+  const national = wire.phone_number.length === 11 ? wire.phone_number.slice(1) : wire.phone_number;
+  const kind = wire.type === 'tollfree' ? 'tollfree' : 'local';
+  return {
+    e164: toE164(wire.phone_number),
+    kind,
+    country: countryOf(wire.country_code),
+    state: wire.state_code || undefined,
+    rateCenter: wire.ratecenter || undefined,
+    npa: wire.npa || national.slice(0, 3),
+    nxx: wire.nxx || national.slice(3, 6),
+    features: [...INVENTORY_FEATURES[kind]] as NumberFeature[],
+    providerRef: wire.did_id,
+  };
+}
+
+export function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[,\s]+/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+export function mapOwnedDid(wire: WireDid, e911Numbers?: ReadonlySet<string>): OwnedNumber {
+  const e164 = toE164(wire.phone_number);
+  return {
+    e164,
+    kind: wire.type === 'tollfree' ? 'tollfree' : 'local',
+    status: wire.status === 'disabled' ? 'suspended' : 'active',
+    state: wire.state_code || undefined,
+    rateCenter: wire.ratecenter || undefined,
+    trunkRef: splitList(wire.client_peer_ids)[0],
+    e911Provisioned: e911Numbers ? e911Numbers.has(e164) : undefined,
+    providerRef: wire.client_did_id,
+  };
+}
+
+// --- Peers (trunks) -----------------------------------------------------------------------------
+
+export function mapPeer(wire: WirePeer): TrunkGroup {
+  const isStatic = wire.host_type === 'static';
+  const authEnabled = wire.enable_auth === '1';
+  const auth: TrunkAuth = !isStatic ? 'digest' : authEnabled ? 'both' : 'ip';
+  const host = isStatic ? wire.host || wire.default_ip : undefined;
+  return {
+    trunkRef: wire.client_peer_id,
+    name: wire.friendly_name || wire.username || `peer ${wire.client_peer_id}`,
+    direction: PEER_DEFAULTS.direction,
+    auth,
+    allowedIps: host ? [`${host}/32`] : [],
+    destinations: host ? [{ host, port: PEER_DEFAULTS.port, transport: PEER_DEFAULTS.transport, priority: 1, weight: 100 }] : [],
+    codecs: splitList(wire.codecs),
+    digestUsername: auth === 'ip' ? undefined : wire.auth_username || wire.username || undefined,
+    enabled: wire.status === 'enabled',
+  };
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/** The set_peer parameters for a spec, or why a peer cannot express it. */
+export function peerParamsFromSpec(
+  trunkRef: string,
+  spec: TrunkGroupSpec,
+): { ok: true; params: Record<string, string | undefined> & { client_peer_id: string } } | { ok: false; reason: string } {
+  const friendlyName = spec.name.replace(FRIENDLY_NAME.pattern, '').slice(0, FRIENDLY_NAME.max);
+  if (friendlyName.length < FRIENDLY_NAME.min) return { ok: false, reason: 'trunk name needs at least 2 letters or digits' };
+
+  const codecs: string[] = [];
+  for (const codec of spec.codecs ?? []) {
+    const known = CODEC_ALIASES[codec.trim().toLowerCase()];
+    if (!known) return { ok: false, reason: `codec ${codec} is not offered (g729, ulaw, alaw, g726, gsm, ilbc)` };
+    if (!codecs.includes(known)) codecs.push(known);
+  }
+
+  const params: Record<string, string | undefined> & { client_peer_id: string } = {
+    client_peer_id: trunkRef,
+    friendly_name: friendlyName,
+    codecs: codecs.length ? codecs.join(ARRAY_SEPARATOR) : undefined,
+  };
+
+  if (spec.auth === 'digest') {
+    params.host_type = 'dynamic';
+  } else {
+    const candidates = [...spec.allowedIps.map((cidr) => cidr.replace(/\/32$/, '')), ...spec.destinations.map((destination) => destination.host)];
+    const host = candidates.find((candidate) => IPV4.test(candidate));
+    if (!host) return { ok: false, reason: 'a static peer takes exactly one IPv4 host (no ranges, no host names)' };
+    if (spec.allowedIps.some((cidr) => cidr.includes('/') && !cidr.endsWith('/32'))) {
+      return { ok: false, reason: 'a peer accepts one IP address, not a range' };
+    }
+    params.host_type = 'static';
+    params.host = host;
+  }
+
+  const wantsDigest = spec.auth === 'digest' || spec.auth === 'both';
+  params.enable_auth = spec.auth === 'both' ? '1' : spec.auth === 'ip' ? '0' : undefined;
+  if (wantsDigest) {
+    if (spec.digestUsername) params.auth_username = spec.digestUsername;
+    if (spec.digestPassword) params.password = spec.digestPassword;
+  }
+  return { ok: true, params };
+}
+
+// --- Money: balance, ledger, invoices -----------------------------------------------------------
+
+export function mapFunding(wire: WireFundingDetails, requested: Currency): Balance {
+  const currency: Currency = wire.currency?.toUpperCase() === 'USD' ? 'USD' : wire.currency?.toUpperCase() === 'CAD' ? 'CAD' : requested;
+  const balance = creditSigned(wire.account_balance);
+  const fundsLeft = wire.funds_left !== undefined ? creditSigned(wire.funds_left) : undefined;
+  const creditLine = fundsLeft !== undefined ? fundsLeft - balance : 0n;
+  return {
+    available: { amount: formatDecimal(balance), currency },
+    creditLimit: creditLine > 0n ? { amount: formatDecimal(creditLine), currency } : undefined,
+  };
+}
+
+/** Ledger sign: positive is a charge to us, so it is the opposite of the credit-signed amount. */
+export function mapTransaction(wire: WireTransaction, options: { timeZone: string; currency: Currency }): LedgerEntry {
+  return {
+    entryRef: wire.transaction_id,
+    at: zonedToDate(wire.date, '00:00:00', options.timeZone),
+    description: wire.description || wire.type,
+    amount: { amount: formatDecimal(-creditSigned(wire.amount)), currency: options.currency },
+  };
+}
+
+export const isInvoice = (wire: WireTransaction) => wire.type.trim().toLowerCase() === 'invoice';
+
+export function mapInvoice(wire: WireTransaction, options: { timeZone: string; currency: Currency }): Invoice {
+  return {
+    invoiceRef: wire.invoice_number || wire.transaction_id,
+    issuedAt: zonedToDate(wire.date, '00:00:00', options.timeZone),
+    total: { amount: formatDecimal(-creditSigned(wire.amount)), currency: options.currency },
+    // get_transactions says nothing about whether an invoice is settled.
+    status: 'unknown',
+  };
+}
+
+// --- E911 ---------------------------------------------------------------------------------------
+
+const ADDRESS_TYPES: Record<string, string> = {
+  apt: 'apartment', apartment: 'apartment', bsmt: 'basement', basement: 'basement', bldg: 'building', building: 'building',
+  dept: 'department', department: 'department', fl: 'floor', floor: 'floor', frnt: 'front', front: 'front',
+  hngr: 'hanger', hangar: 'hanger', hanger: 'hanger', key: 'key', lbby: 'lobby', lobby: 'lobby', lot: 'lot',
+  lowr: 'lower', lower: 'lower', ofc: 'office', office: 'office', ph: 'penthouse', penthouse: 'penthouse', pier: 'pier',
+  rear: 'rear', rm: 'room', room: 'room', side: 'side', slip: 'slip', spc: 'space', space: 'space', stop: 'stop',
+  ste: 'suite', suite: 'suite', trlr: 'trailer', trailer: 'trailer', unit: 'unit', uppr: 'upper', upper: 'upper',
+};
+
+/** civic_number is an integer (§3.4), so a unit goes to address_type / address_type_number. */
+export function toWireAddress(address: E911Address): { ok: true; params: Record<string, string | undefined> } | { ok: false; reason: string } {
+  const street = /^\s*(\d+)\s+(.+?)\s*$/.exec(address.street);
+  if (!street) return { ok: false, reason: 'street must start with a civic number' };
+  const params: Record<string, string | undefined> = {
+    civic_number: street[1],
+    street: street[2],
+    city: address.city.trim(),
+    state_code: address.state.trim().toUpperCase(),
+    country_code: address.country,
+    postal_code: address.postalCode.trim().toUpperCase(),
+  };
+  if (address.unit?.trim()) {
+    const unit = /^\s*(?:([A-Za-z]+)\.?\s*)?#?\s*([A-Za-z0-9-]+)\s*$/.exec(address.unit);
+    const type = unit?.[1] ? ADDRESS_TYPES[unit[1].toLowerCase()] : 'unit';
+    if (!unit || !type) return { ok: false, reason: `unit "${address.unit}" is not a known address type` };
+    params.address_type = type;
+    params.address_type_number = unit[2];
+  }
+  return { ok: true, params };
+}
+
+export function fromWireAddress(wire: WireAddress, name?: string): E911Address {
+  const type = wire.address_type ? wire.address_type.charAt(0).toUpperCase() + wire.address_type.slice(1) : undefined;
+  return {
+    name,
+    street: `${wire.civic_number} ${wire.street}`,
+    unit: type ? [type, wire.address_type_number].filter(Boolean).join(' ') : undefined,
+    city: wire.city,
+    state: wire.state_code ?? '',
+    postalCode: wire.postal_code,
+    country: countryOf(wire.country_code),
+  };
+}
+
+export function splitName(name: string | undefined): { first: string; last: string } {
+  const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return { ...E911_NAME_FALLBACK };
+  if (words.length === 1) return { first: words[0] ?? E911_NAME_FALLBACK.first, last: E911_NAME_FALLBACK.last };
+  return { first: words.slice(0, -1).join(' '), last: words[words.length - 1] ?? E911_NAME_FALLBACK.last };
+}
+
+export function mapEndpoint(wire: WireEndpoint): E911Record {
+  const callerName = [wire.first_name, wire.last_name].filter(Boolean).join(' ') || undefined;
+  return {
+    e164: toE164(wire.phone_number),
+    address: fromWireAddress(wire, callerName),
+    callerName,
+    e911Ref: wire.client_endpoint_id,
+  };
+}

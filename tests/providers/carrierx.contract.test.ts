@@ -1,0 +1,670 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isProviderError, type ProviderError } from '@/lib/providers/errors';
+import { createProviderHttp, resetBreakers, type ProviderHttp } from '@/lib/providers/http';
+import { createMemoryStateStore } from '@/lib/providers/state-store';
+import type { TrunkGroupSpec } from '@/lib/providers/types';
+import { carrierxProvider, type CarrierxAdapter } from '@/lib/providers/carrierx';
+import { carrierxError, parseWireError } from '@/lib/providers/carrierx/errors';
+import {
+  callDrToCdr,
+  capabilitiesToFeatures,
+  didToAvailable,
+  didToOwned,
+  invoiceToDomain,
+  partnerToBalance,
+  searchFilter,
+  toE164,
+} from '@/lib/providers/carrierx/map';
+import {
+  callDrListSchema,
+  callDrSchema,
+  didListSchema,
+  didSchema,
+  endpointListSchema,
+  endpointSchema,
+  invoiceListSchema,
+  invoiceSchema,
+  partnerSchema,
+} from '@/lib/providers/carrierx/schema';
+import { startSandbox, type RunningSandbox } from '@/sandbox/common/server';
+import { carrierxDemoCredentials, carrierxSandbox } from '@/sandbox/carrierx';
+
+const fixtures = join(import.meta.dirname, 'fixtures', 'carrierx');
+const fixture = (name: string): unknown => JSON.parse(readFileSync(join(fixtures, name), 'utf8'));
+const TOKEN = carrierxDemoCredentials.token ?? '';
+
+let sandbox: RunningSandbox;
+let counter = 0;
+
+function build(options: { credentials?: Record<string, string>; timeoutMs?: number; breakerThreshold?: number; breakerHalfOpenAfterMs?: number; maxAttempts?: number } = {}) {
+  const connectionId = `test-carrierx-${++counter}`;
+  const http = createProviderHttp({
+    provider: 'carrierx',
+    connectionId,
+    baseUrl: sandbox.url,
+    timeoutMs: options.timeoutMs ?? 2_000,
+    retryInitialDelayMs: 10,
+    maxAttempts: options.maxAttempts,
+    breakerThreshold: options.breakerThreshold,
+    breakerHalfOpenAfterMs: options.breakerHalfOpenAfterMs,
+  });
+  const adapter = carrierxProvider.create({
+    connectionId,
+    baseUrl: sandbox.url,
+    credentials: options.credentials ?? carrierxDemoCredentials,
+    http,
+    state: createMemoryStateStore(),
+  }) as CarrierxAdapter;
+  return { adapter, http, connectionId };
+}
+
+async function raw(path: string, init: RequestInit = {}) {
+  const response = await fetch(sandbox.url + path, {
+    ...init,
+    headers: { Authorization: `Bearer ${TOKEN}`, ...(init.headers as Record<string, string> | undefined) },
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
+}
+
+async function expectProviderError(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(isProviderError(error)).toBe(true);
+    return error as ProviderError;
+  }
+  throw new Error('expected a ProviderError');
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox(carrierxSandbox, { port: 0 });
+});
+
+afterAll(async () => {
+  await sandbox.close();
+  resetBreakers();
+});
+
+describe('carrierx descriptor', () => {
+  it('lists exactly the operations the adapter implements', () => {
+    const { adapter } = build();
+    const byCapability: Record<string, keyof CarrierxAdapter> = {
+      'numbers.search': 'searchNumbers',
+      'numbers.order': 'orderNumbers',
+      'numbers.list': 'listNumbers',
+      'numbers.release': 'releaseNumber',
+      'trunks.create': 'createTrunk',
+      'trunks.update': 'updateTrunk',
+      'trunks.read': 'getTrunk',
+      cdrs: 'pullCdrs',
+      invoices: 'listInvoices',
+      balance: 'getBalance',
+    };
+    expect([...carrierxProvider.capabilities].sort()).toEqual(Object.keys(byCapability).sort());
+    for (const method of Object.values(byCapability)) expect(typeof adapter[method]).toBe('function');
+    for (const absent of ['holdNumbers', 'submitPortIn', 'checkPortability', 'provisionE911', 'validateE911'] as const) {
+      expect(adapter[absent]).toBeUndefined();
+    }
+    expect(carrierxProvider.defaultBaseUrl).toBe('http://127.0.0.1:4103');
+    expect(carrierxProvider.credentialFields).toEqual([expect.objectContaining({ name: 'token', secret: true })]);
+  });
+});
+
+describe('carrierx adapter over HTTP', () => {
+  beforeAll(() => sandbox.reset());
+
+  it('tests the connection with whoami', async () => {
+    const { adapter } = build();
+    const result = await adapter.testConnection();
+    expect(result.ok).toBe(true);
+    expect(result.detail).toContain('CX90576809');
+    const bad = await build({ credentials: { token: 'wrong' } }).adapter.testConnection();
+    expect(bad.ok).toBe(false);
+    expect(bad.detail).not.toContain('wrong');
+  });
+
+  it('searches local numbers by state, NPA and rate center', async () => {
+    const { adapter } = build();
+    const numbers = await adapter.searchNumbers!({ kind: 'local', country: 'US', state: 'IL', npa: '312', quantity: 5 });
+    expect(numbers.length).toBeGreaterThan(0);
+    expect(numbers.length).toBeLessThanOrEqual(5);
+    for (const n of numbers) {
+      expect(n.e164).toMatch(/^\+1312\d{7}$/);
+      expect(n).toMatchObject({ kind: 'local', country: 'US', state: 'IL', rateCenter: 'CHICAGO', npa: '312' });
+      expect(n.features).toContain('voice');
+      expect(n.cost?.monthly).toEqual({ amount: '0.6', currency: 'USD' });
+      expect(n.providerRef).toBeTruthy();
+    }
+    const dallas = await adapter.searchNumbers!({ kind: 'local', state: 'tx', rateCenter: 'dallas', quantity: 50 });
+    expect(dallas.length).toBeGreaterThan(3);
+    expect(new Set(dallas.map((n) => n.rateCenter))).toEqual(new Set(['DALLAS']));
+  });
+
+  it('searches Canadian, toll-free and pattern numbers', async () => {
+    const { adapter } = build();
+    const toronto = await adapter.searchNumbers!({ kind: 'local', country: 'CA', state: 'ON', npa: '416', quantity: 3 });
+    expect(toronto.length).toBeGreaterThan(0);
+    expect(toronto.every((n) => n.country === 'CA' && n.rateCenter === 'TORONTO' && n.npa === '416')).toBe(true);
+
+    const any = await adapter.searchNumbers!({ kind: 'tollfree', quantity: 100 });
+    expect(new Set(any.map((n) => n.npa)).size).toBeGreaterThanOrEqual(5);
+    expect(any.every((n) => n.kind === 'tollfree' && n.cost?.monthly?.amount === '1.5')).toBe(true);
+
+    const eights = await adapter.searchNumbers!({ kind: 'tollfree', tollFreePrefix: '888', quantity: 10 });
+    expect(eights.length).toBeGreaterThan(0);
+    expect(eights.every((n) => n.e164.startsWith('+1888'))).toBe(true);
+
+    const block = toronto[0]!.e164.slice(2, 8);
+    const pattern = await adapter.searchNumbers!({ kind: 'local', country: 'CA', pattern: `${block}*`, quantity: 10 });
+    expect(pattern.length).toBeGreaterThan(0);
+    expect(pattern.every((n) => n.e164.includes(block))).toBe(true);
+  });
+
+  it('orders numbers one rent per number, with per-line failures, and reconciles by order key', async () => {
+    const { adapter } = build();
+    const before = await adapter.getBalance!();
+    const [first, second] = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 2 });
+    const result = await adapter.orderNumbers!({
+      numbers: [first!.e164, second!.e164, '+15550000000'],
+      idempotencyKey: 'order-carrierx-1',
+    });
+    expect(result.lines).toEqual([
+      { e164: first!.e164, status: 'active' },
+      { e164: second!.e164, status: 'active' },
+      { e164: '+15550000000', status: 'failed', reason: expect.stringContaining('cannot find phonenumber') },
+    ]);
+    const after = await adapter.getBalance!();
+    expect(Number(after.available.amount)).toBeCloseTo(Number(before.available.amount) - 1.2, 2);
+
+    // Gone from inventory now.
+    const again = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 100 });
+    expect(again.map((n) => n.e164)).not.toContain(first!.e164);
+
+    const order = await adapter.getOrder!({ idempotencyKey: 'order-carrierx-1', numbers: [first!.e164, second!.e164, '+15550000000'] });
+    expect(order?.lines.map((l) => l.status)).toEqual(['active', 'active', 'failed']);
+    expect(await adapter.getOrder!({ idempotencyKey: 'never-placed', numbers: [first!.e164] })).toBeNull();
+  });
+
+  it('rents onto a trunk group when the order names one', async () => {
+    const { adapter } = build();
+    const [trunk] = await adapter.listTrunks!();
+    const [number] = await adapter.searchNumbers!({ kind: 'local', state: 'WA', quantity: 1 });
+    const result = await adapter.orderNumbers!({ numbers: [number!.e164], idempotencyKey: 'order-carrierx-2', trunkRef: trunk!.trunkRef });
+    expect(result.lines[0]?.status).toBe('active');
+    const all = await listAll(adapter);
+    expect(all.find((n) => n.e164 === number!.e164)).toMatchObject({ trunkRef: trunk!.trunkRef, status: 'active', state: 'WA', rateCenter: 'SEATTLE' });
+  });
+
+  it('lists owned numbers page by page with an offset cursor', async () => {
+    const { adapter } = build();
+    const first = await adapter.listNumbers!({ limit: 4 });
+    expect(first.items).toHaveLength(4);
+    expect(first.nextCursor).toBe('offset:4');
+    const all = await listAll(adapter, 4);
+    expect(new Set(all.map((n) => n.e164)).size).toBe(all.length);
+    expect(all.length).toBeGreaterThanOrEqual(15);
+    expect(all.find((n) => n.e164 === '+15162065574')).toMatchObject({ kind: 'local', status: 'active', state: 'NY', rateCenter: 'NEW YORK', cost: { monthly: { amount: '0.6', currency: 'USD' } } });
+    expect(all.filter((n) => n.trunkRef).length).toBeGreaterThan(0);
+    await expect(adapter.listNumbers!({ cursor: 'garbage' })).rejects.toMatchObject({ providerKind: 'invalid' });
+  });
+
+  it('releases a number (and a second release is a no-op)', async () => {
+    const { adapter } = build();
+    await adapter.releaseNumber!('+15162065574');
+    expect((await listAll(adapter)).map((n) => n.e164)).not.toContain('+15162065574');
+    await adapter.releaseNumber!('+15162065574');
+    // Aging: not rentable straight away.
+    const rent = await raw('/core/v2/phonenumber/dids', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"phonenumber":"15162065574"}' });
+    expect(rent.status).toBe(404);
+  });
+
+  const spec: TrunkGroupSpec = {
+    name: 'Branch Office',
+    direction: 'both',
+    auth: 'both',
+    allowedIps: ['192.0.2.10/32', '192.0.2.64/28'],
+    destinations: [
+      { host: 'pbx1.example.net', port: 5060, transport: 'udp', priority: 0, weight: 70 },
+      { host: '192.0.2.20', port: 5080, transport: 'tls', priority: 1, weight: 30 },
+    ],
+    maxChannels: 30,
+    codecs: ['PCMU', 'G722'],
+    digestUsername: 'branch',
+    digestPassword: 's3cret-digest',
+  };
+
+  it('creates, reads, updates and lists a trunk group (group → trunks → endpoints)', async () => {
+    const { adapter } = build();
+    const created = await adapter.createTrunk!(spec);
+    expect(created).toEqual({
+      trunkRef: expect.any(String),
+      name: 'Branch Office',
+      enabled: true,
+      direction: 'both',
+      auth: 'both',
+      allowedIps: ['192.0.2.10/32', '192.0.2.64/28'],
+      destinations: spec.destinations,
+      maxChannels: 30,
+      codecs: ['PCMU', 'G722'],
+      digestUsername: 'branch',
+    });
+    expect(JSON.stringify(created)).not.toContain('s3cret-digest');
+    expect(await adapter.getTrunk!(created.trunkRef)).toEqual(created);
+
+    // Upstream shape: one trunk + third_party endpoint per destination, plus the ingress one.
+    const group = (await raw(`/core/v2/trunk_groups/${created.trunkRef}`)).json() as { trunks: { name: string; endpoint_sid: string; weight: number }[] };
+    expect(group.trunks.map((t) => t.name)).toEqual(['Branch Office#dst1', 'Branch Office#dst2', 'Branch Office#ingress']);
+    const ingress = (await raw(`/core/v2/endpoints/${group.trunks[2]!.endpoint_sid}`)).json() as { addresses: { ip: string; direction: string; sip_password: string }[] };
+    expect(ingress.addresses.map((a) => [a.ip, a.direction])).toEqual([['192.0.2.10', 'outbound'], ['192.0.2.64/28', 'outbound']]);
+
+    // Update without resending the password: PUT replaces the addresses, the password survives.
+    const updated = await adapter.updateTrunk!(created.trunkRef, {
+      ...spec,
+      name: 'Branch Office 2',
+      allowedIps: ['192.0.2.99/32'],
+      destinations: [{ host: 'pbx9.example.net', port: 5061, transport: 'tcp', priority: 5, weight: 10 }],
+      maxChannels: 12,
+      digestPassword: undefined,
+    });
+    expect(updated).toMatchObject({
+      trunkRef: created.trunkRef,
+      name: 'Branch Office 2',
+      allowedIps: ['192.0.2.99/32'],
+      destinations: [{ host: 'pbx9.example.net', port: 5061, transport: 'tcp', priority: 5, weight: 10 }],
+      maxChannels: 12,
+      auth: 'both',
+    });
+    const after = (await raw(`/core/v2/trunk_groups/${created.trunkRef}`)).json() as { trunks: { name: string; endpoint_sid: string }[] };
+    expect(after.trunks.map((t) => t.name)).toEqual(['Branch Office 2#dst1', 'Branch Office 2#ingress']);
+    const ingressAfter = (await raw(`/core/v2/endpoints/${after.trunks[1]!.endpoint_sid}`)).json() as { addresses: { sip_password: string; sip_username: string }[] };
+    expect(ingressAfter.addresses).toEqual([expect.objectContaining({ sip_username: 'branch', sip_password: 's3cret-digest' })]);
+    // The removed destination's endpoint is gone too.
+    expect((await raw(`/core/v2/endpoints/${group.trunks[1]!.endpoint_sid}`)).status).toBe(404);
+
+    const inboundOnly = await adapter.updateTrunk!(created.trunkRef, { ...spec, direction: 'inbound', auth: 'ip', allowedIps: [] });
+    expect(inboundOnly).toMatchObject({ direction: 'inbound', destinations: spec.destinations, allowedIps: [] });
+
+    const all = await adapter.listTrunks!();
+    expect(all.map((t) => t.name).sort()).toEqual(['Branch Office', 'Primary PBX']);
+    const primary = all.find((t) => t.name === 'Primary PBX');
+    expect(primary).toMatchObject({
+      direction: 'both',
+      auth: 'ip',
+      allowedIps: ['198.51.100.7/32', '198.51.100.0/28'],
+      destinations: [
+        { host: '203.0.113.10', port: 5060, transport: 'udp', priority: 0, weight: 100 },
+        { host: '203.0.113.11', port: 5060, transport: 'tcp', priority: 1, weight: 100 },
+      ],
+      maxChannels: 50,
+      codecs: ['PCMU', 'PCMA'],
+    });
+  });
+
+  it('creates digest-only outbound trunks and returns null for unknown trunk groups', async () => {
+    const { adapter } = build();
+    const trunk = await adapter.createTrunk!({ name: 'Softswitch', direction: 'outbound', auth: 'digest', allowedIps: [], destinations: [], digestUsername: 'soft', digestPassword: 'pw-123456' });
+    expect(trunk).toMatchObject({ direction: 'outbound', auth: 'digest', allowedIps: [], destinations: [], digestUsername: 'soft' });
+    expect(await adapter.getTrunk!('00000000-0000-4000-8000-000000000000')).toBeNull();
+    await expect(adapter.updateTrunk!('00000000-0000-4000-8000-000000000000', spec)).rejects.toMatchObject({ providerKind: 'not_found' });
+  });
+
+  it('pulls CDRs in a window, resumable by the last dr_sid', async () => {
+    const { adapter } = build();
+    const until = new Date();
+    const since = new Date(until.getTime() - 3 * 24 * 3600_000);
+    const pages: Awaited<ReturnType<NonNullable<typeof adapter.pullCdrs>>>[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await adapter.pullCdrs!({ since, until, cursor, limit: 50 });
+      pages.push(page);
+      if (page.nextCursor) expect(page.nextCursor).toBe(page.items[page.items.length - 1]?.providerCallId);
+      cursor = page.nextCursor;
+    } while (cursor && pages.length < 100);
+    const cdrs = pages.flatMap((page) => page.items);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(new Set(cdrs.map((c) => c.providerCallId)).size).toBe(cdrs.length);
+    for (const cdr of cdrs) {
+      expect(cdr.endedAt!.getTime()).toBeGreaterThanOrEqual(since.getTime());
+      expect(cdr.endedAt!.getTime()).toBeLessThan(until.getTime());
+      expect(cdr.from).toMatch(/^\+1\d{10}$/);
+      expect(cdr.to).toMatch(/^\+1\d{10}$/);
+    }
+    // Ascending by date_stop.
+    const stops = cdrs.map((c) => c.endedAt!.getTime());
+    expect([...stops].sort((a, b) => a - b)).toEqual(stops);
+
+    const dispositions = new Set(cdrs.map((c) => c.disposition));
+    for (const d of ['answered', 'busy', 'no_answer', 'failed'] as const) expect(dispositions).toContain(d);
+    const answered = cdrs.filter((c) => c.disposition === 'answered');
+    expect(answered.every((c) => c.answeredAt && c.durationSec > 0 && c.billableSec >= c.durationSec && c.sipCode === 200)).toBe(true);
+    const median = [...answered.map((c) => c.durationSec)].sort((a, b) => a - b)[Math.floor(answered.length / 2)]!;
+    expect(median).toBeGreaterThanOrEqual(20);
+    expect(median).toBeLessThanOrEqual(600);
+    expect(cdrs.filter((c) => c.disposition !== 'answered').every((c) => c.durationSec === 0 && c.billableSec === 0)).toBe(true);
+    expect(cdrs.some((c) => c.direction === 'inbound' && c.trunkRef)).toBe(true);
+    expect(cdrs.some((c) => c.direction === 'outbound' && c.trunkRef)).toBe(true);
+    expect(cdrs.every((c) => c.pddMs === undefined)).toBe(true);
+
+    // Resuming from a cursor in the middle yields exactly the rest.
+    const middle = pages[1]!.items[0]!.providerCallId;
+    const index = cdrs.findIndex((c) => c.providerCallId === middle);
+    const resumed = await adapter.pullCdrs!({ since, until, cursor: middle, limit: 1000 });
+    expect(resumed.items.map((c) => c.providerCallId)).toEqual(cdrs.slice(index + 1).map((c) => c.providerCallId));
+  });
+
+  it('shows more CDRs as the sandbox clock moves on', async () => {
+    const { adapter } = build();
+    const since = new Date(Date.now() - 3600_000);
+    const until = new Date(Date.now() + 12 * 3600_000);
+    const before = await adapter.pullCdrs!({ since, until, limit: 1000 });
+    sandbox.advanceClock(6 * 3600_000);
+    try {
+      const after = await adapter.pullCdrs!({ since, until, limit: 1000 });
+      expect(after.items.length).toBeGreaterThan(before.items.length);
+    } finally {
+      sandbox.advanceClock(-6 * 3600_000);
+    }
+  });
+
+  it('lists invoices and fetches the PDF', async () => {
+    const { adapter } = build();
+    const invoices = await adapter.listInvoices!({});
+    expect(invoices).toHaveLength(4);
+    expect(invoices.filter((i) => i.status === 'open')).toHaveLength(1);
+    expect(invoices.filter((i) => i.status === 'paid')).toHaveLength(3);
+    for (const invoice of invoices) {
+      expect(invoice.total.currency).toBe('USD');
+      expect(invoice.total.amount).toMatch(/^\d+\.\d{2}$/);
+      expect(invoice.periodStart).toMatch(/^\d{4}-\d\d-01$/);
+      expect(invoice.pdfUrl).toBe(`${sandbox.url}/core/v2/invoices/${invoice.invoiceRef}.pdf`);
+    }
+    const recent = await adapter.listInvoices!({ since: new Date(Date.now() - 20 * 24 * 3600_000) });
+    expect(recent.length).toBeLessThan(4);
+    expect(recent.length).toBeGreaterThan(0);
+
+    const pdf = await adapter.getInvoicePdf(invoices[0]!.invoiceRef);
+    expect(pdf.contentType).toBe('application/pdf');
+    expect(pdf.filename).toMatch(/^invoice-\d{3}\.pdf$/);
+    expect(new TextDecoder().decode(pdf.content.slice(0, 8))).toBe('%PDF-1.4');
+    await expect(adapter.getInvoicePdf('nope')).rejects.toMatchObject({ providerKind: 'not_found' });
+  });
+
+  it('reads the balance from whoami', async () => {
+    sandbox.reset();
+    const balance = await build().adapter.getBalance!();
+    expect(balance).toEqual({ available: { amount: '351.53', currency: 'USD' }, creditLimit: undefined });
+  });
+});
+
+async function listAll(adapter: CarrierxAdapter, limit = 100) {
+  const all = [];
+  let cursor: string | undefined;
+  do {
+    const page = await adapter.listNumbers!({ cursor, limit });
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
+
+describe('carrierx sandbox conventions', () => {
+  beforeAll(() => sandbox.reset());
+
+  it('applies filter= with eq, like, ilike, in, notin, ge and `and`', async () => {
+    const q = (filter: string) => raw(`/core/v2/phonenumber/available_dids?limit=1000&filter=${encodeURIComponent(filter)}`).then((r) => r.json() as { items: { state: string; phonenumber: string; locality: string; capabilities: number }[] });
+    const il = await q('state eq "IL" and locality eq CHICAGO');
+    expect(il.items.length).toBeGreaterThan(0);
+    expect(il.items.every((d) => d.state === 'IL' && d.locality === 'CHICAGO')).toBe(true);
+    const like = await q('phonenumber like "1312%"');
+    expect(like.items.every((d) => d.phonenumber.startsWith('1312'))).toBe(true);
+    expect((await q('locality like "chicago"')).items).toHaveLength(0);
+    expect((await q('locality ilike "chic%"')).items.length).toBe(il.items.length);
+    const inList = await q("state in (ON, 'QC')");
+    expect(new Set(inList.items.map((d) => d.state))).toEqual(new Set(['ON', 'QC']));
+    const notIn = await q('country_code eq CAN and state notin (ON)');
+    expect(new Set(notIn.items.map((d) => d.state))).toEqual(new Set(['QC', 'BC']));
+    const rich = await q('capabilities ge 31');
+    expect(rich.items.length).toBeGreaterThan(0);
+    expect(rich.items.every((d) => d.capabilities === 31)).toBe(true);
+    const bad = await raw(`/core/v2/phonenumber/dids?filter=${encodeURIComponent('state bogus IL')}`);
+    expect(bad.status).toBe(400);
+  });
+
+  it('uses the list envelope with limit/offset, order and pagination links', async () => {
+    const page = (await raw('/core/v2/phonenumber/dids?limit=2&offset=2&order=phonenumber+desc')).json() as Record<string, unknown> & { items: { phonenumber: string }[]; pagination: Record<string, string> };
+    expect(page).toMatchObject({ count: 2, has_more: true, limit: 2, offset: 2 });
+    expect(page.total).toBeGreaterThan(4);
+    expect(page.items[0]!.phonenumber > page.items[1]!.phonenumber).toBe(true);
+    expect(page.pagination.next).toContain('offset=4');
+    expect(page.pagination.previous).toContain('offset=0');
+    const defaults = (await raw('/core/v2/phonenumber/dids')).json();
+    expect(defaults.limit).toBe(10);
+    expect((await raw('/core/v2/phonenumber/dids?limit=1001')).status).toBe(400);
+    const cdrs = (await raw('/core/v2/calls/call_drs?limit=1')).json();
+    expect(cdrs.total).toBeNull();
+  });
+
+  it('merges nested objects on PATCH, removes null keys, and replaces on PUT or nested_objects=replace', async () => {
+    const list = (await raw('/core/v2/phonenumber/dids?limit=1')).json() as { items: { did_sid: string }[] };
+    const sid = list.items[0]!.did_sid;
+    const send = (method: string, body: unknown, query = '') =>
+      raw(`/core/v2/phonenumber/dids/${sid}${query}`, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+    await send('PATCH', { attributes: { name: 'New Partner Name' } });
+    expect((await send('PATCH', { attributes: { name2: 'New Partner Name 2' } })).attributes).toEqual({ name: 'New Partner Name', name2: 'New Partner Name 2' });
+    expect((await send('PATCH', { attributes: { name: null } })).attributes).toEqual({ name2: 'New Partner Name 2' });
+    expect((await send('PATCH', { attributes: { name3: 'x' } }, '?nested_objects=replace')).attributes).toEqual({ name3: 'x' });
+    const put = await send('PUT', { name: 'main line' });
+    expect(put).toMatchObject({ name: 'main line', attributes: {}, string_key_1: null });
+  });
+
+  it('answers the seed\'s malformed endpoint body with the wrapped 400, and non-JSON with 415', async () => {
+    const body = readFileSync(join(fixtures, 'endpoint-third-party-request.txt'), 'utf8');
+    const response = await raw('/core/v2/endpoints', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    expect(response.status).toBe(400);
+    expect(response.json()).toEqual(fixture('error-400-json.json'));
+    const mapped = carrierxError(response.status, response.text);
+    expect(mapped.providerKind).toBe('invalid');
+    expect(mapped.upstreamMessage).toBe('cannot parse json. Check json for validity');
+    const fixed = await raw('/core/v2/endpoints', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name":"EP_T_1","addresses":[{"ip":"1.1.2.13","port":"5060"}],"type":"third_party"}' });
+    expect(fixed.status).toBe(200);
+    expect(fixed.json()).toMatchObject({ type: 'third_party', addresses: [{ ip: '1.1.2.13', port: 5060, direction: 'any', transport: 'udp', priority: 0 }] });
+    const form = await raw('/core/v2/endpoints', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'type=third_party' });
+    expect(form.status).toBe(415);
+  });
+
+  it('rents the seed\'s own example body verbatim, and serves the documented 401/403/404 bodies', async () => {
+    const body = readFileSync(join(fixtures, 'did-rent-request.json'), 'utf8');
+    const rent = await raw('/core/v2/phonenumber/dids', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    expect(rent.status).toBe(200);
+    expect(rent.json()).toMatchObject({ phonenumber: '15162065575', in_country_format: '(516) 206-5575', international_format: '+1 516-206-5575', locality: 'NEW YORK', state: 'NY', price: '0.6', capabilities: 7 });
+    const del = await raw(`/core/v2/phonenumber/dids/${String(rent.json().did_sid)}`, { method: 'DELETE' });
+    expect(del.status).toBe(204);
+    expect(del.text).toBe('');
+
+    const unauth = await fetch(`${sandbox.url}/core/v2/oauth/whoami`);
+    expect(unauth.status).toBe(401);
+    expect(await unauth.json()).toEqual(fixture('error-401.json'));
+    const forbidden = await fetch(`${sandbox.url}/core/v2/phonenumber/dids`, { method: 'POST', headers: { Authorization: 'Bearer c0ffee00-0000-4000-8000-00000000read', 'Content-Type': 'application/json' }, body: '{}' });
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toEqual(fixture('error-403.json'));
+    const missing = await raw('/core/v2/calls/call_drs/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.json()).toMatchObject({ message: 'no item error' });
+  });
+});
+
+describe('carrierx contract: the seed document\'s own examples', () => {
+  it('parses and maps the DID samples', () => {
+    const did = didSchema.parse(fixture('did.json'));
+    expect(didToOwned(did)).toEqual({
+      e164: '+15162065575',
+      kind: 'local',
+      status: 'active',
+      state: 'NY',
+      rateCenter: 'NEW YORK',
+      trunkRef: undefined,
+      cost: { monthly: { amount: '0.6', currency: 'USD' } },
+      providerRef: 'f448e2c3-88c1-4cd1-8cf2-3567c16e0794',
+    });
+    expect(didToAvailable(did)).toMatchObject({ e164: '+15162065575', npa: '516', nxx: '206', country: 'US', features: ['voice', 'sms'] });
+    expect(didSchema.parse(fixture('did-rent-response.json')).phonenumber).toBe('15162065575');
+    expect(didSchema.parse(fixture('did-patch-response.json')).attributes).toEqual({ name: 'main line' });
+    const list = didListSchema.parse(fixture('dids-list.json'));
+    expect(list).toMatchObject({ count: 1, has_more: true, limit: 1, offset: 0, total: 2 });
+    expect(list.pagination?.next).toContain('offset=1');
+    expect(list.items.map(didToOwned)[0]?.e164).toBe('+15162065574');
+  });
+
+  it('parses and maps the CDR samples (string numbers, "false" boolean, mixed + prefixes)', () => {
+    const dr = callDrSchema.parse(fixture('call-dr.json'));
+    expect(callDrToCdr(dr)).toEqual({
+      providerCallId: 'c02a73b2-8401-459a-af7e-f4cc3eee7854',
+      direction: 'inbound',
+      from: '+15012678830',
+      to: '+15162065451',
+      startedAt: new Date('2019-01-18T15:32:15.589Z'),
+      answeredAt: new Date('2019-01-18T15:32:16.535Z'),
+      endedAt: new Date('2019-01-18T15:32:19.839Z'),
+      disposition: 'answered',
+      durationSec: 3,
+      billableSec: 60,
+      sipCode: 200,
+      cost: { amount: '0.0025', currency: 'USD' },
+      trunkRef: 'cf7db13f-5c63-4c62-a447-fe3008cd72ef',
+    });
+    const list = callDrListSchema.parse(fixture('call-drs-list.json'));
+    expect(list.total).toBeNull();
+    expect(list.pagination?.previous).toContain('before=c02a73b2');
+  });
+
+  it('parses and maps the invoice samples', () => {
+    const invoice = invoiceSchema.parse(fixture('invoice.json'));
+    expect(invoiceToDomain(invoice)).toEqual({
+      invoiceRef: '4169705e-4284-482f-8e72-e962a8aaad9d',
+      periodStart: '2018-12-20',
+      periodEnd: '2019-01-19',
+      issuedAt: new Date('2018-12-19T23:30:01.000Z'),
+      total: { amount: '0.38', currency: 'USD' },
+      status: 'open',
+      pdfUrl: undefined,
+    });
+    const list = invoiceListSchema.parse(fixture('invoices-list.json'));
+    expect(list.total).toBe(4);
+    expect(list.items[0]?.invoice_items).toHaveLength(2);
+  });
+
+  it('parses whoami into a balance, and the endpoint samples', () => {
+    expect(partnerToBalance(partnerSchema.parse(fixture('whoami.json')))).toEqual({ available: { amount: '351.53', currency: 'USD' }, creditLimit: undefined });
+    const endpoint = endpointSchema.parse(fixture('endpoint-third-party.json'));
+    expect(endpoint.addresses?.[0]).toMatchObject({ ip: '1.1.2.13', port: 5060, transport: 'udp', direction: 'any' });
+    expect(endpointListSchema.parse(fixture('endpoints-list.json')).pagination).toEqual({});
+    expect(endpointListSchema.parse(fixture('endpoints-filter-conference.json')).items[0]?.type).toBe('conference');
+  });
+
+  it('maps the documented error bodies', () => {
+    expect(carrierxError(401, JSON.stringify(fixture('error-401.json')))).toMatchObject({ providerKind: 'auth', httpStatus: 401, upstreamMessage: 'authentication required' });
+    expect(carrierxError(403, JSON.stringify(fixture('error-403.json')))).toMatchObject({ providerKind: 'auth', upstreamMessage: 'permission denied' });
+    expect(carrierxError(404, JSON.stringify(fixture('error-404.json')))).toMatchObject({ providerKind: 'not_found', upstreamMessage: 'no item error; cannot find token' });
+    expect(parseWireError(JSON.stringify(fixture('error-400-json.json')))).toEqual({ message: 'cannot parse json. Check json for validity', errors: null });
+    expect(carrierxError(409, 'Cannot find redirect_did')).toMatchObject({ providerKind: 'conflict', upstreamMessage: 'Cannot find redirect_did' });
+    expect(carrierxError(415, '')).toMatchObject({ providerKind: 'invalid' });
+  });
+
+  it('normalizes numbers, capabilities and search filters', () => {
+    expect(toE164('15162065575')).toBe('+15162065575');
+    expect(toE164('+15012678830')).toBe('+15012678830');
+    expect(toE164('5162065319')).toBe('+15162065319');
+    expect(capabilitiesToFeatures(31)).toEqual(['voice', 'sms', 'mms']);
+    expect(capabilitiesToFeatures(4)).toEqual(['voice']);
+    expect(searchFilter({ kind: 'local', state: 'il', npa: '312', nxx: '555', quantity: 1 })).toBe('country_code eq "USA" and state eq "IL" and npa_nxx eq "312555"');
+    expect(searchFilter({ kind: 'tollfree', quantity: 1 })).toBe('country_code eq "USA" and npa in ("800", "833", "844", "855", "866", "877", "888")');
+    expect(searchFilter({ kind: 'local', country: 'CA', pattern: '416*22', quantity: 1 })).toBe('country_code eq "CAN" and phonenumber like "%416%22%"');
+  });
+});
+
+describe('carrierx faults', () => {
+  beforeAll(() => sandbox.reset());
+  const clear = () => sandbox.setKnobs({ errorRate: 0, rate429: 0, hangRate: 0, malformedRate: 0, latencyMs: 0 });
+
+  it('maps a 500 to unavailable', async () => {
+    sandbox.setKnobs({ errorRate: 1 });
+    try {
+      const error = await expectProviderError(build().adapter.listNumbers!({}));
+      expect(error.providerKind).toBe('unavailable');
+      expect(error.httpStatus).toBe(500);
+    } finally {
+      clear();
+    }
+  });
+
+  it('maps a 429 to rate_limited', async () => {
+    sandbox.setKnobs({ rate429: 1 });
+    try {
+      const error = await expectProviderError(build().adapter.getBalance!());
+      expect(error.providerKind).toBe('rate_limited');
+      expect(error.retryAfterMs).toBe(60_000);
+    } finally {
+      clear();
+    }
+  });
+
+  it('gives up on a hang near the timeout', async () => {
+    sandbox.setKnobs({ hangRate: 1 });
+    const started = Date.now();
+    try {
+      const error = await expectProviderError(build({ timeoutMs: 150, maxAttempts: 0 }).adapter.pullCdrs!({ since: new Date(0), until: new Date() }));
+      expect(error.providerKind).toBe('unavailable');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      clear();
+    }
+  });
+
+  it('maps a corrupted body to malformed', async () => {
+    sandbox.setKnobs({ malformedRate: 1 });
+    try {
+      const error = await expectProviderError(build({ maxAttempts: 0 }).adapter.listInvoices!({}));
+      expect(error.providerKind).toBe('malformed');
+    } finally {
+      clear();
+    }
+  });
+
+  it('maps wrong credentials to auth, without leaking the token or a stack', async () => {
+    const secret = 'not-the-token-9f8e7d6c';
+    const error = await expectProviderError(build({ credentials: { token: secret } }).adapter.listNumbers!({}));
+    expect(error.providerKind).toBe('auth');
+    expect(error.httpStatus).toBe(401);
+    for (const text of [error.message, error.upstreamMessage ?? '', JSON.stringify(error)]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('trips the breaker on repeated faults and closes it after a success past the half-open delay', async () => {
+    const { adapter, http } = build({ breakerThreshold: 2, breakerHalfOpenAfterMs: 100, maxAttempts: 0 });
+    sandbox.setKnobs({ errorRate: 1 });
+    try {
+      await expectProviderError(adapter.getBalance!());
+      await expectProviderError(adapter.getBalance!());
+      expect((http as ProviderHttp).breakerState).toBe('open');
+      const fast = await expectProviderError(adapter.getBalance!());
+      expect(fast.providerKind).toBe('unavailable');
+      expect(fast.upstreamMessage).toContain('circuit open');
+      for (const message of [fast.message, fast.upstreamMessage ?? '']) {
+        expect(message).not.toContain(TOKEN);
+        expect(message).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      clear();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const balance = await adapter.getBalance!();
+    expect(balance.available.currency).toBe('USD');
+    expect(http.breakerState).toBe('closed');
+  });
+});

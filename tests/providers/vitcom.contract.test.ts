@@ -1,0 +1,509 @@
+/** The VITCOM adapter against its sandbox, over real HTTP. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isProviderError, type ProviderError } from '@/lib/providers/errors';
+import { createProviderHttp, type ProviderHttpOptions } from '@/lib/providers/http';
+import { createMemoryStateStore } from '@/lib/providers/state-store';
+import type { AvailableNumber, Cdr, PortInRequest, TrunkGroupSpec } from '@/lib/providers/types';
+import { vitcomProvider, type VitcomAdapter } from '@/lib/providers/vitcom';
+import { startSandbox, type RunningSandbox } from '@/sandbox/common/server';
+import { createVitcomSandbox, vitcomDemoCredentials } from '@/sandbox/vitcom';
+
+let sandbox: RunningSandbox;
+let adapter: VitcomAdapter;
+
+function build(connectionId: string, options: Partial<ProviderHttpOptions> = {}, credentials = vitcomDemoCredentials) {
+  const http = createProviderHttp({ provider: 'vitcom', connectionId, baseUrl: sandbox.url, timeoutMs: 3_000, retryInitialDelayMs: 10, ...options });
+  const adapter = vitcomProvider.create({ connectionId, baseUrl: sandbox.url, credentials, http, state: createMemoryStateStore() }) as VitcomAdapter;
+  return { adapter, http };
+}
+
+async function failure(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isProviderError(error)) throw new Error(`expected a ProviderError, got ${String(error)}`);
+  return error;
+}
+
+const pdf = new TextEncoder().encode('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n');
+
+beforeAll(async () => {
+  sandbox = await startSandbox(createVitcomSandbox(), { port: 0 });
+  adapter = build('test-vitcom-contract').adapter;
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+describe('VITCOM descriptor', () => {
+  it('lists exactly the operations the adapter implements', () => {
+    expect(vitcomProvider).toMatchObject({ id: 'vitcom', name: 'VITCOM', defaultBaseUrl: 'http://127.0.0.1:4102' });
+    expect([...adapter.capabilities].sort()).toEqual([...vitcomProvider.capabilities].sort());
+    const operations: Record<string, keyof VitcomAdapter> = {
+      'numbers.search': 'searchNumbers', 'numbers.hold': 'holdNumbers', 'numbers.order': 'orderNumbers', 'numbers.list': 'listNumbers',
+      'numbers.release': 'releaseNumber', 'trunks.create': 'createTrunk', 'trunks.update': 'updateTrunk', 'trunks.read': 'getTrunk',
+      'port.check': 'checkPortability', 'port.submit': 'submitPortIn', 'port.status': 'getPortIn', cdrs: 'pullCdrs', invoices: 'listInvoices', balance: 'getBalance',
+    };
+    for (const capability of vitcomProvider.capabilities) expect(typeof adapter[operations[capability]!], capability).toBe('function');
+    expect(adapter.validateE911).toBeUndefined();
+    expect(vitcomProvider.credentialFields.find((f) => f.name === 'token')?.secret).toBe(true);
+  });
+
+  it('testConnection succeeds with the demo credentials', async () => {
+    expect(await adapter.testConnection()).toEqual({ ok: true, detail: 'Connected; 2 origination trunk group(s).' });
+  });
+});
+
+describe('VITCOM number search', () => {
+  it('finds local numbers by state, with rate centers from /availabilitynpanxx', async () => {
+    const found = await adapter.searchNumbers!({ kind: 'local', state: 'IL', quantity: 5 });
+    expect(found).toHaveLength(5);
+    for (const n of found) {
+      expect(n.e164).toMatch(/^\+1(312|773|630|847)\d{7}$/);
+      expect(n).toMatchObject({ kind: 'local', country: 'US', state: 'IL' });
+      expect(['CHICAGO', 'NAPERVILLE', 'EVANSTON']).toContain(n.rateCenter);
+    }
+  });
+
+  it('narrows by NPA-NXX, by rate center across states, and by NPA without a state', async () => {
+    const [first] = await adapter.searchNumbers!({ kind: 'local', state: 'TX', quantity: 1 });
+    const byBlock = await adapter.searchNumbers!({ kind: 'local', state: 'TX', npa: first!.npa, nxx: first!.nxx, quantity: 3 });
+    expect(byBlock.length).toBeGreaterThan(0);
+    for (const n of byBlock) expect(n.e164.slice(2, 8)).toBe(`${first!.npa}${first!.nxx}`);
+
+    const dallas = await adapter.searchNumbers!({ kind: 'local', rateCenter: 'dallas', quantity: 4 });
+    expect(dallas).toHaveLength(4);
+    for (const n of dallas) expect(n).toMatchObject({ state: 'TX', rateCenter: 'DALLAS' });
+
+    const seattle = await adapter.searchNumbers!({ kind: 'local', npa: '206', quantity: 2 });
+    expect(seattle.map((n) => [n.npa, n.state, n.rateCenter])).toEqual([
+      ['206', 'WA', 'SEATTLE'],
+      ['206', 'WA', 'SEATTLE'],
+    ]);
+  });
+
+  it('filters by pattern and finds consecutive runs', async () => {
+    const [some] = await adapter.searchNumbers!({ kind: 'local', state: 'CO', quantity: 1 });
+    const lastFour = some!.e164.slice(-4);
+    const matched = await adapter.searchNumbers!({ kind: 'local', state: 'CO', pattern: `*${lastFour}`, quantity: 5 });
+    expect(matched.map((n) => n.e164)).toContain(some!.e164);
+    for (const n of matched) expect(n.e164.endsWith(lastFour)).toBe(true);
+
+    const run = await adapter.searchNumbers!({ kind: 'local', state: 'IL', quantity: 3, consecutive: true });
+    expect(run).toHaveLength(3);
+    const digits = run.map((n) => Number(n.e164.slice(2)));
+    expect(digits[1]! - digits[0]!).toBe(1);
+    expect(digits[2]! - digits[1]!).toBe(1);
+  });
+
+  it('finds toll-free numbers by prefix and across prefixes', async () => {
+    const tf = await adapter.searchNumbers!({ kind: 'tollfree', tollFreePrefix: '888', quantity: 4 });
+    expect(tf).toHaveLength(4);
+    for (const n of tf) expect(n).toMatchObject({ kind: 'tollfree', npa: '888', state: undefined });
+    const many = await adapter.searchNumbers!({ kind: 'tollfree', quantity: 25 });
+    expect(many).toHaveLength(25);
+    expect(new Set(many.map((n) => n.npa)).size).toBeGreaterThan(1);
+  });
+
+  it('refuses Canadian searches (VITCOM sells US numbers only)', async () => {
+    expect((await failure(adapter.searchNumbers!({ kind: 'local', country: 'CA', state: 'ON', quantity: 1 }))).providerKind).toBe('unsupported');
+  });
+});
+
+describe('VITCOM holds and the three-step checkout', () => {
+  let picked: AvailableNumber[] = [];
+
+  it('holds local and toll-free numbers in one cart, hides them from search, and releases them', async () => {
+    const local = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 2 });
+    const tf = await adapter.searchNumbers!({ kind: 'tollfree', tollFreePrefix: '877', quantity: 1 });
+    const before = Date.now();
+    const hold = await adapter.holdNumbers!([...local, ...tf]);
+    expect(hold.holdRef).toMatch(/^\d+$/);
+    expect(hold.numbers.sort()).toEqual([...local, ...tf].map((n) => n.e164).sort());
+    expect(hold.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 14 * 60_000);
+    const again = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 100 });
+    expect(again.map((n) => n.e164)).not.toContain(local[0]!.e164);
+    await adapter.releaseHold!(hold);
+    const after = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 100 });
+    expect(after.map((n) => n.e164)).toContain(local[0]!.e164);
+    await adapter.releaseHold!(hold); // a second release (cart gone) is quietly fine
+  });
+
+  it('reserves a block by quantity with /bulkreserve', async () => {
+    const hold = await adapter.holdQuantity({ kind: 'local', state: 'WA', quantity: 3 });
+    expect(hold.numbers).toHaveLength(3);
+    expect([...hold.numbers].sort()).toEqual(hold.numbers);
+    for (const n of hold.numbers) expect(n).toMatch(/^\+1(206|425)/);
+    await adapter.releaseHold!(hold);
+  });
+
+  it('orders held numbers: /gen_order then /process_order, activates them, and charges once', async () => {
+    picked = await adapter.searchNumbers!({ kind: 'local', state: 'NY', quantity: 2 });
+    const hold = await adapter.holdNumbers!(picked);
+    const balanceBefore = (await adapter.getBalance!()).available.amount;
+    const request = { numbers: picked.map((n) => n.e164), idempotencyKey: 'order-ny-1', trunkRef: 'o3', holdRef: hold.holdRef };
+    const result = await adapter.orderNumbers!(request);
+    expect(result.upstreamOrderId).toMatch(/^\d+$/);
+    expect(result.lines).toEqual(picked.map((n) => ({ e164: n.e164, status: 'active' })));
+    const balanceAfter = (await adapter.getBalance!()).available.amount;
+    // 2 × 1.00 + 0.50 per order + 5 % tax = 2.60
+    expect(Math.round((Number(balanceBefore) - Number(balanceAfter)) * 100)).toBe(260);
+
+    const repeat = await adapter.orderNumbers!(request);
+    expect(repeat.upstreamOrderId).toBe(result.upstreamOrderId);
+    expect((await adapter.getBalance!()).available.amount).toBe(balanceAfter);
+
+    const page = await adapter.listNumbers!({ limit: 500 });
+    const mine = page.items.filter((n) => picked.some((p) => p.e164 === n.e164));
+    expect(mine).toHaveLength(2);
+    for (const n of mine) expect(n).toMatchObject({ status: 'active', kind: 'local', trunkRef: 'o3', cost: { monthly: { amount: '0.45', currency: 'USD' } } });
+
+    const reconciled = await adapter.getOrder!({ idempotencyKey: 'order-ny-1', numbers: request.numbers });
+    expect(reconciled).toEqual({ upstreamOrderId: result.upstreamOrderId, lines: result.lines });
+    expect(await adapter.getOrder!({ idempotencyKey: 'never-placed', numbers: [] })).toBeNull();
+  });
+
+  it('orders without a hold (reserving first, learning the state from availability) on the first trunk', async () => {
+    const fresh = build('test-vitcom-nohold').adapter; // empty state store: no NPANXX → state cache
+    const [number] = await adapter.searchNumbers!({ kind: 'local', state: 'FL', quantity: 1 });
+    const result = await fresh.orderNumbers!({ numbers: [number!.e164], idempotencyKey: 'order-fl-1' });
+    expect(result.lines).toEqual([{ e164: number!.e164, status: 'active' }]);
+    const owned = await fresh.listNumbers!({ limit: 500 });
+    expect(owned.items.find((n) => n.e164 === number!.e164)?.trunkRef).toBe('o3');
+  });
+
+  it('an expired hold cannot be checked out (conflict)', async () => {
+    const numbers = await adapter.searchNumbers!({ kind: 'local', state: 'CA', quantity: 1 });
+    const hold = await adapter.holdNumbers!(numbers);
+    sandbox.advanceClock(16 * 60_000);
+    const error = await failure(adapter.orderNumbers!({ numbers: hold.numbers, idempotencyKey: 'order-expired', trunkRef: 'o3', holdRef: hold.holdRef }));
+    expect(error.providerKind).toBe('conflict');
+    expect(error.upstreamMessage).toBe('Invalid reserveId');
+    await adapter.releaseHold!(hold);
+  });
+
+  it('pages the owned numbers, showing suspended ones and hiding cancelled ones', async () => {
+    const all: string[] = [];
+    const statuses = new Set<string>();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await adapter.listNumbers!({ cursor, limit: 5 });
+      expect(page.items.length).toBeLessThanOrEqual(5);
+      all.push(...page.items.map((n) => n.e164));
+      for (const n of page.items) statuses.add(n.status);
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 20);
+    expect(pages).toBeGreaterThan(2);
+    expect(new Set(all).size).toBe(all.length);
+    expect(statuses).toEqual(new Set(['active', 'suspended']));
+    expect(all.some((n) => n.startsWith('+18'))).toBe(true);
+  });
+
+  it('releases a number with /updatenumber status=2', async () => {
+    const target = picked[0]!.e164;
+    await adapter.releaseNumber!(target);
+    const page = await adapter.listNumbers!({ limit: 500 });
+    expect(page.items.map((n) => n.e164)).not.toContain(target);
+    expect((await failure(adapter.releaseNumber!('+12125550199'))).providerKind).toBe('not_found');
+  });
+});
+
+describe('VITCOM trunk groups', () => {
+  const spec: TrunkGroupSpec = {
+    name: 'pbx-east',
+    direction: 'both',
+    auth: 'ip',
+    allowedIps: ['192.0.2.10/32'],
+    destinations: [
+      { host: '192.0.2.10', port: 5060, transport: 'udp', priority: 1, weight: 1 },
+      { host: '192.0.2.11', port: 5062, transport: 'udp', priority: 2, weight: 1 },
+    ],
+    maxChannels: 40,
+    maxCps: 8,
+  };
+  let ref = '';
+
+  it('creates origination + termination as one group and reads it back', async () => {
+    const created = await adapter.createTrunk!(spec);
+    expect(created.trunkRef).toMatch(/^o\d+\+t\d+$/);
+    expect(created).toMatchObject({
+      name: 'pbx-east', direction: 'both', auth: 'ip', allowedIps: ['192.0.2.10/32'], maxChannels: 40, maxCps: 8, enabled: true,
+      destinations: spec.destinations,
+    });
+    ref = created.trunkRef;
+    expect(await adapter.getTrunk!(ref)).toEqual(created);
+  });
+
+  it('updates: origination in place, termination replaced (it cannot be edited)', async () => {
+    const updated = await adapter.updateTrunk!(ref, { ...spec, name: 'pbx-east-2', destinations: [spec.destinations[0]!], maxChannels: 60 });
+    expect(updated.trunkRef.split('+')[0]).toBe(ref.split('+')[0]);
+    expect(updated.trunkRef).not.toBe(ref);
+    expect(updated).toMatchObject({ name: 'pbx-east-2', maxChannels: 60, destinations: [spec.destinations[0]], enabled: true });
+    const oldTermination = ref.split('+')[1]!;
+    expect(await adapter.getTrunk!(oldTermination)).toMatchObject({ enabled: false, direction: 'outbound' });
+
+    const listed = await adapter.listTrunks!();
+    expect(listed.filter((t) => t.trunkRef === updated.trunkRef)).toHaveLength(1);
+    expect(listed.map((t) => t.trunkRef)).toEqual(expect.arrayContaining(['o3', 'o7', 't4']));
+    expect(listed.map((t) => t.trunkRef)).not.toContain(oldTermination);
+    ref = updated.trunkRef;
+  });
+
+  it('creates an outbound-only group and refuses what VITCOM cannot do', async () => {
+    const outbound = await adapter.createTrunk!({ ...spec, name: 'sbc-out', direction: 'outbound', allowedIps: ['192.0.2.50', '192.0.2.51/32'], destinations: [] });
+    expect(outbound.trunkRef).toMatch(/^t\d+\+t\d+$/);
+    expect(outbound).toMatchObject({ name: 'sbc-out', direction: 'outbound', allowedIps: ['192.0.2.50/32', '192.0.2.51/32'] });
+    expect((await adapter.listTrunks!()).find((t) => t.trunkRef === outbound.trunkRef)?.name).toBe('sbc-out');
+
+    expect((await failure(adapter.createTrunk!({ ...spec, auth: 'digest' }))).providerKind).toBe('unsupported');
+    const hostname = await failure(adapter.createTrunk!({ ...spec, direction: 'inbound', destinations: [{ ...spec.destinations[0]!, host: 'pbx.example.com' }] }));
+    expect(hostname).toMatchObject({ providerKind: 'invalid', upstreamMessage: 'Invalid primaryTrunk' });
+    expect((await failure(adapter.updateTrunk!(ref, { ...spec, direction: 'outbound' }))).providerKind).toBe('unsupported');
+    expect(await adapter.getTrunk!('o999999')).toBeNull();
+    expect(await adapter.getTrunk!('not-a-ref')).toBeNull();
+  });
+});
+
+describe('VITCOM port-ins', () => {
+  const request: PortInRequest = {
+    numbers: ['+13129450187', '+13129450188'],
+    reference: 'port-test-1',
+    losingCarrier: 'Bandwidth',
+    accountNumber: 'ACC-99812',
+    pin: '4321',
+    authorizedName: 'Dana Whitfield',
+    businessName: 'Acme Corp',
+    serviceAddress: { street: '400 W Madison St', city: 'Chicago', state: 'IL', postalCode: '60606', country: 'US' },
+    billingTelephoneNumber: '+13129450187',
+    loa: { filename: 'loa.pdf', contentType: 'application/pdf', content: pdf },
+  };
+
+  it('checks portability with /check_lnp', async () => {
+    const owned = (await adapter.listNumbers!({ limit: 1 })).items[0]!.e164;
+    expect(await adapter.checkPortability!(['+13129450187', '+19075550123', owned])).toEqual([
+      { e164: '+13129450187', portable: true },
+      { e164: '+19075550123', portable: false, reason: 'Rejected by VITCOM (no reason given)' },
+      { e164: owned, portable: false, reason: 'Rejected by VITCOM (no reason given)' },
+    ]);
+  });
+
+  it('submits with a multipart LOA upload and follows the port to completion', async () => {
+    const port = await adapter.submitPortIn!(request);
+    expect(port).toMatchObject({ status: 'submitted', numbers: request.numbers });
+    expect(port.loaUrl).toMatch(/\/uploads\/portin\/\d+_loa\.pdf$/);
+    expect((await adapter.submitPortIn!(request)).portRef).toBe(port.portRef);
+
+    sandbox.advanceClock(6 * 60_000);
+    expect((await adapter.getPortIn!(port.portRef))?.status).toBe('pending');
+    sandbox.advanceClock(30 * 60_000);
+    const foc = await adapter.getPortIn!(port.portRef);
+    expect(foc?.status).toBe('foc');
+    expect(foc?.focDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    sandbox.advanceClock(2 * 3_600_000);
+    expect((await adapter.getPortIn!(port.portRef))?.status).toBe('completed');
+    const owned = await adapter.listNumbers!({ limit: 500 });
+    expect(owned.items.map((n) => n.e164)).toEqual(expect.arrayContaining(request.numbers));
+  });
+
+  it('reads the seeded completed and rejected ports, and unknown ones as null', async () => {
+    expect(await adapter.getPortIn!('400104')).toMatchObject({ status: 'completed', numbers: ['+13125550142', '+13125550143'] });
+    expect(await adapter.getPortIn!('400106')).toMatchObject({ status: 'rejected', rejectReason: 'Account number does not match the losing carrier CSR' });
+    expect(await adapter.getPortIn!('999999')).toBeNull();
+  });
+
+  it('rejects a non-PDF/image LOA and a weekend FOC date', async () => {
+    const text = { ...request, reference: 'port-bad-loa', numbers: ['+13129450190'], loa: { filename: 'loa.txt', contentType: 'text/plain', content: new TextEncoder().encode('signed') } };
+    expect(await failure(adapter.submitPortIn!(text))).toMatchObject({ providerKind: 'invalid', upstreamMessage: 'Invalid loa_doc' });
+    const weekend = { ...request, reference: 'port-weekend', numbers: ['+13129450191'], requestedFocDate: '2031-03-08' };
+    expect(await failure(adapter.submitPortIn!(weekend))).toMatchObject({ providerKind: 'invalid', upstreamMessage: 'Invalid requestedFocDate' });
+    const noLoa = { ...request, reference: 'port-no-loa', loa: undefined };
+    expect((await failure(adapter.submitPortIn!(noLoa))).providerKind).toBe('invalid');
+  });
+});
+
+describe('VITCOM CDRs, stats and billing', () => {
+  it('pulls CDRs day by day from the daily CSV files, resuming from the cursor', async () => {
+    const until = new Date(Date.now() + 4 * 3_600_000); // the sandbox clock moved on above
+    const since = new Date(until.getTime() - 3 * 86_400_000);
+    const all: Cdr[] = [];
+    const cursors: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await adapter.pullCdrs!({ since, until, cursor });
+      all.push(...page.items);
+      cursor = page.nextCursor;
+      if (cursor) cursors.push(cursor);
+    } while (cursor && cursors.length < 10);
+    expect(cursors.length).toBeGreaterThanOrEqual(2);
+    for (const c of cursors) expect(c).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(all.length).toBeGreaterThan(40);
+    expect(new Set(all.map((c) => c.providerCallId)).size).toBe(all.length);
+    expect(new Set(all.map((c) => c.direction))).toEqual(new Set(['inbound', 'outbound']));
+    for (const d of ['answered', 'busy', 'no_answer', 'failed'] as const) expect(all.some((c) => c.disposition === d), d).toBe(true);
+    for (const c of all) {
+      expect(c.startedAt.getTime()).toBeGreaterThanOrEqual(since.getTime());
+      expect(c.startedAt.getTime()).toBeLessThan(until.getTime());
+      expect(c.pddMs).toBeGreaterThanOrEqual(1000);
+      expect(c.pddMs).toBeLessThanOrEqual(6000);
+      if (c.disposition === 'answered') {
+        expect(c.answeredAt).toBeInstanceOf(Date);
+        expect(c.billableSec).toBeGreaterThanOrEqual(c.durationSec);
+        expect(c.durationSec).toBeGreaterThanOrEqual(20);
+        expect(c.sipCode).toBe(200);
+      } else {
+        expect(c.durationSec).toBe(0);
+        expect(c.answeredAt).toBeUndefined();
+      }
+    }
+    const answered = all.filter((c) => c.disposition === 'answered');
+    const median = answered.map((c) => c.durationSec).sort((a, b) => a - b)[Math.floor(answered.length / 2)]!;
+    expect(median).toBeLessThan(600);
+  });
+
+  it('splits a day into pages with limit', async () => {
+    // One whole UTC day, so the page size never depends on the time of day the test runs.
+    const since = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000);
+    const until = new Date(since.getTime() + 86_400_000);
+    const first = await adapter.pullCdrs!({ since, until, limit: 10 });
+    expect(first.items).toHaveLength(10);
+    expect(first.nextCursor).toMatch(/^\d{4}-\d{2}-\d{2}#10$/);
+    const second = await adapter.pullCdrs!({ since, until, limit: 10, cursor: first.nextCursor });
+    expect(second.items[0]?.providerCallId).not.toBe(first.items[0]?.providerCallId);
+    expect(second.items[0]!.startedAt.getTime()).toBeGreaterThanOrEqual(first.items[9]!.startedAt.getTime());
+    for (const cdr of [...first.items, ...second.items]) expect(cdr.startedAt.toISOString().slice(0, 10)).toBe(since.toISOString().slice(0, 10));
+  });
+
+  it('reads ASR/ACD rollups from /did_stats and /tg_stats', async () => {
+    const [number] = (await adapter.listNumbers!({ limit: 1 })).items;
+    const stats = await adapter.getQualityStats({ numbers: [number!.e164], trunkRefs: ['o3+t4'] });
+    expect(stats.map((s) => s.subject)).toEqual([number!.e164, 'o3', 't4']);
+    for (const s of stats.slice(1)) {
+      expect(s.attempts).toBeGreaterThan(100);
+      expect(s.answered).toBeLessThanOrEqual(s.attempts);
+      expect(s.asr).toBeGreaterThan(0.4);
+      expect(s.asr).toBeLessThan(0.85);
+      expect(s.acdSec).toBeGreaterThan(20);
+      expect(s.peakConcurrent).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('lists monthly invoices with PDF links and ledger totals', async () => {
+    const invoices = await adapter.listInvoices!({});
+    expect(invoices.length).toBeGreaterThanOrEqual(5);
+    for (const invoice of invoices) {
+      expect(invoice.pdfUrl).toMatch(/\/downloads\/invoices\/INV-7001234-\d{6}\.pdf$/);
+      expect(invoice.total.amount).toMatch(/^\d+\.\d{2}/);
+      expect(invoice.issuedAt.getUTCDate()).toBe(1);
+      expect(invoice.status).toBe('paid');
+    }
+    expect(invoices.slice(-3).every((i) => Number(i.total.amount) > 0)).toBe(true);
+    const recent = await adapter.listInvoices!({ since: invoices.at(-2)!.issuedAt });
+    expect(recent.map((i) => i.invoiceRef)).toEqual(invoices.slice(-2).map((i) => i.invoiceRef));
+  });
+
+  it('lists the ledger and reads the balance from its running total', async () => {
+    const entries = await adapter.listLedger!({ since: new Date(Date.now() - 100 * 86_400_000), until: new Date(Date.now() + 86_400_000) });
+    expect(entries.find((e) => e.description === 'Credit Card')?.amount.amount).toBe('-500.00');
+    expect(entries.filter((e) => e.description === 'Order (New DIDs)').length).toBeGreaterThanOrEqual(4);
+    expect(new Set(entries.map((e) => e.entryRef)).size).toBe(entries.length);
+    const balance = await adapter.getBalance!();
+    expect(balance.available.currency).toBe('USD');
+    expect(Number(balance.available.amount)).toBeGreaterThan(0);
+  });
+});
+
+describe('VITCOM credentials', () => {
+  it('wrong credentials give an auth error that does not leak them', async () => {
+    const { adapter: wrong } = build('test-vitcom-badauth', {}, { accountno: '7001234', token: 'wrong-token-123456' });
+    const error = await failure(wrong.searchNumbers!({ kind: 'local', state: 'IL', quantity: 1 }));
+    expect(error.providerKind).toBe('auth');
+    expect(error.upstreamMessage).toBe('Invalid token');
+    expect(JSON.stringify({ message: error.message, upstream: error.upstreamMessage })).not.toMatch(/wrong-token|7001234/);
+    const test = await wrong.testConnection();
+    expect(test.ok).toBe(false);
+    expect(test.detail).not.toContain('wrong-token');
+  });
+});
+
+describe('VITCOM faults through the shared HTTP client', () => {
+  const reset = () => sandbox.setKnobs({ errorRate: 0, rate429: 0, hangRate: 0, malformedRate: 0, latencyMs: 0 });
+
+  it('a 500 becomes unavailable', async () => {
+    const { adapter: a } = build('test-vitcom-fault-500');
+    sandbox.setKnobs({ errorRate: 1 });
+    try {
+      expect((await failure(a.listNumbers!({}))).providerKind).toBe('unavailable');
+    } finally {
+      reset();
+    }
+  });
+
+  it('a 429 becomes rate_limited with the retry-after', async () => {
+    const { adapter: a } = build('test-vitcom-fault-429');
+    sandbox.setKnobs({ rate429: 1 });
+    try {
+      const error = await failure(a.getBalance!());
+      expect(error.providerKind).toBe('rate_limited');
+      expect(error.retryAfterMs).toBe(60_000);
+    } finally {
+      reset();
+    }
+  });
+
+  it('a hang becomes unavailable near the timeout', async () => {
+    const { adapter: a } = build('test-vitcom-fault-hang', { timeoutMs: 150, maxAttempts: 0 });
+    sandbox.setKnobs({ hangRate: 1 });
+    const started = Date.now();
+    try {
+      const error = await failure(a.listTrunks!());
+      expect(error.providerKind).toBe('unavailable');
+      expect(error.upstreamMessage).toMatch(/timed out/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      reset();
+    }
+  });
+
+  it('a corrupted body becomes malformed', async () => {
+    const { adapter: a } = build('test-vitcom-fault-malformed');
+    sandbox.setKnobs({ malformedRate: 1 });
+    try {
+      expect((await failure(a.getPortIn!('400104'))).providerKind).toBe('malformed');
+    } finally {
+      reset();
+    }
+  });
+
+  it('repeated faults open the breaker; after the half-open delay a success closes it', async () => {
+    const { adapter: a, http } = build('test-vitcom-fault-breaker', { breakerThreshold: 2, breakerHalfOpenAfterMs: 150, maxAttempts: 0 });
+    sandbox.setKnobs({ errorRate: 1 });
+    try {
+      for (let i = 0; i < 2; i++) expect((await failure(a.getBalance!())).providerKind).toBe('unavailable');
+      expect(http.breakerState).toBe('open');
+      const fast = await failure(a.getBalance!());
+      expect(fast).toMatchObject({ providerKind: 'unavailable', upstreamMessage: 'circuit open: failing fast' });
+    } finally {
+      reset();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(Number((await a.getBalance!()).available.amount)).toBeGreaterThan(0);
+    expect(http.breakerState).toBe('closed');
+  });
+
+  it('error messages carry no stack trace and no credential', async () => {
+    const { adapter: a } = build('test-vitcom-fault-text');
+    sandbox.setKnobs({ errorRate: 1 });
+    try {
+      const error = await failure(a.searchNumbers!({ kind: 'tollfree', tollFreePrefix: '800', quantity: 1 }));
+      const visible = `${error.message} ${error.upstreamMessage ?? ''}`;
+      expect(visible).not.toMatch(/\bat .+:\d+:\d+/);
+      expect(visible).not.toContain(vitcomDemoCredentials.token!);
+      expect(visible).not.toContain(vitcomDemoCredentials.accountno!);
+    } finally {
+      reset();
+    }
+  });
+});

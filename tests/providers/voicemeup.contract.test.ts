@@ -1,0 +1,685 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderError, isProviderError } from '@/lib/providers/errors';
+import { createProviderHttp, resetBreakers, type ProviderHttpOptions } from '@/lib/providers/http';
+import { createMemoryStateStore } from '@/lib/providers/state-store';
+import type { AvailableNumber, Cdr, ProviderAdapter } from '@/lib/providers/types';
+import { voicemeupProvider } from '@/lib/providers/voicemeup';
+import { errorFromMessages, isNoticeCode, kindForCode } from '@/lib/providers/voicemeup/errors';
+import { creditSigned, formatDecimal, mapCall, mapFunding } from '@/lib/providers/voicemeup/map';
+import { getCallsSchema, parseXml } from '@/lib/providers/voicemeup/schema';
+import { startSandbox, type RunningSandbox } from '@/sandbox/common/server';
+import { voicemeupDemoCredentials, voicemeupOwingCredentials, voicemeupSandbox } from '@/sandbox/voicemeup';
+
+const fixtures = join(import.meta.dirname, 'fixtures', 'voicemeup');
+const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
+const DAY = 86_400_000;
+
+let sandbox: RunningSandbox;
+let counter = 0;
+
+function build(options: Partial<ProviderHttpOptions> & { credentials?: Record<string, string> } = {}) {
+  const connectionId = `test-voicemeup-${++counter}`;
+  const { credentials, ...httpOptions } = options;
+  const http = createProviderHttp({
+    provider: 'voicemeup',
+    connectionId,
+    baseUrl: sandbox.url,
+    timeoutMs: 2_000,
+    retryInitialDelayMs: 10,
+    ...httpOptions,
+  });
+  const state = createMemoryStateStore();
+  const adapter = voicemeupProvider.create({
+    connectionId,
+    baseUrl: sandbox.url,
+    credentials: credentials ?? voicemeupDemoCredentials,
+    http,
+    state,
+  });
+  return { adapter, http, state };
+}
+
+async function caught(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isProviderError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ProviderError');
+}
+
+/** An http whose fetch answers with fixed XML: the seed's examples through the real parse path. */
+function adapterAnswering(body: string) {
+  const connectionId = `test-voicemeup-fixed-${++counter}`;
+  const http = createProviderHttp({
+    provider: 'voicemeup',
+    connectionId,
+    baseUrl: 'http://voicemeup.invalid',
+    retryInitialDelayMs: 10,
+    fetch: async () => new Response(body, { status: 200, headers: { 'content-type': 'application/xml' } }),
+  });
+  return voicemeupProvider.create({ connectionId, baseUrl: 'http://voicemeup.invalid', credentials: voicemeupDemoCredentials, http, state: createMemoryStateStore() });
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox(voicemeupSandbox, { port: 0 });
+});
+afterAll(async () => {
+  await sandbox?.close();
+  resetBreakers();
+});
+
+describe('descriptor', () => {
+  it('claims exactly the operations it implements', () => {
+    const { adapter } = build();
+    expect([...adapter.capabilities].sort()).toEqual([...voicemeupProvider.capabilities].sort());
+    expect(voicemeupProvider.capabilities).not.toContain('numbers.release');
+    expect(voicemeupProvider.capabilities).not.toContain('trunks.create');
+    expect(voicemeupProvider.capabilities).not.toContain('numbers.hold');
+    const operations: Record<string, (keyof ProviderAdapter)[]> = {
+      'numbers.search': ['searchNumbers'],
+      'numbers.order': ['orderNumbers'],
+      'numbers.list': ['listNumbers'],
+      'trunks.read': ['getTrunk', 'listTrunks'],
+      'trunks.update': ['updateTrunk'],
+      'e911.validate': ['validateE911'],
+      'e911.provision': ['provisionE911'],
+      'e911.remove': ['removeE911'],
+      cdrs: ['pullCdrs'],
+      invoices: ['listInvoices', 'listLedger'],
+      balance: ['getBalance'],
+    };
+    for (const capability of voicemeupProvider.capabilities) {
+      const names = operations[capability];
+      expect(names, capability).toBeDefined();
+      for (const operation of names ?? []) expect(typeof adapter[operation], `${capability} → ${operation}`).toBe('function');
+    }
+    expect(adapter.createTrunk).toBeUndefined();
+    expect(adapter.releaseNumber).toBeUndefined();
+    expect(adapter.holdNumbers).toBeUndefined();
+    expect(voicemeupProvider.defaultBaseUrl).toBe('http://127.0.0.1:4104');
+    expect(voicemeupSandbox.defaultPort).toBe(4104);
+  });
+});
+
+describe('seed document examples', () => {
+  it('the example URL (L14) carries the same query-string credentials the adapter sends', async () => {
+    const url = new URL(fixture('seed-example-url.txt').trim().split(' ')[0] ?? '');
+    expect(url.pathname).toBe('/xml_engine/xml_engine.php');
+    const accountId = url.searchParams.get('client_account_id') ?? '';
+    const token = url.searchParams.get('auth_token') ?? '';
+    expect(accountId).toMatch(/^\d{8}$/);
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    expect({ client_account_id: accountId, auth_token: token }).toEqual(voicemeupDemoCredentials);
+
+    const seen: URL[] = [];
+    const { adapter } = build({
+      fetch: async (input, init) => {
+        seen.push(new URL(String(input)));
+        return fetch(input, init);
+      },
+    });
+    await adapter.getBalance!();
+    const sent = seen[0];
+    expect(sent?.pathname).toBe(url.pathname);
+    expect(sent?.searchParams.get('client_account_id')).toBe(accountId);
+    expect(sent?.searchParams.get('auth_token')).toBe(token);
+    expect(sent?.searchParams.get('request_type')).toBe('get_funding_details');
+    expect(sent?.searchParams.get('currency')).toBe('CAD');
+  });
+
+  it('maps every code of the seed error tables (L306–482) to a kind', () => {
+    const codes = fixture('seed-error-tables.md')
+      .split('\n')
+      .map((line) => /^\|\s*([a-z0-9_-]+)\s*\|/.exec(line)?.[1])
+      .filter((code): code is string => Boolean(code));
+    expect(codes.length).toBeGreaterThan(150);
+    expect(new Set(codes).size).toBeGreaterThan(140);
+    const expected: Record<string, string> = {
+      authentication_failed: 'auth',
+      authentication_token_required: 'auth',
+      client_account_id_required: 'auth',
+      client_account_id_invalid: 'auth',
+      request_type_not_implemented: 'unsupported',
+      request_type_invalid: 'unsupported',
+      'internal_error-database_error': 'unavailable',
+      'internal_error-invalid_argument': 'invalid',
+      socket_error: 'unavailable',
+      could_not_send: 'unavailable',
+      peer_exist: 'conflict',
+      forward_number_used_by_did: 'conflict',
+      entry_is_default_endpoint: 'conflict',
+      no_e911_endpoint_found: 'not_found',
+      phone_number_not_found: 'not_found',
+      required_parameter_not_found: 'invalid',
+      quantity_invalid: 'invalid',
+      peers_to_ring_limit_reached: 'invalid',
+    };
+    for (const code of codes) {
+      const kind = kindForCode('get_dids', code);
+      expect(['auth', 'unsupported', 'unavailable', 'conflict', 'not_found', 'invalid']).toContain(kind);
+      if (expected[code]) expect(kind, code).toBe(expected[code]);
+    }
+    // Codes that read as warnings are notices, not failures (§3.1).
+    for (const code of ['callerid_rejection_notice', 'peer_excluded_from_sync', 'alternate_address_provided', 'last_endpoint_was_deleted']) {
+      expect(codes).toContain(code);
+      expect(isNoticeCode(code)).toBe(true);
+    }
+    // Keyed on (request_type, code): the same code means different things.
+    expect(kindForCode('add_did', 'phone_number_invalid')).toBe('conflict');
+    expect(kindForCode('set_did', 'phone_number_invalid')).toBe('invalid');
+    expect(kindForCode('get_peers', 'client_peer_id_invalid')).toBe('not_found');
+    // Credentials win over validation errors in a mixed answer; hyphenated codes survive.
+    const mixed = errorFromMessages('get_calls', [
+      { type: 'date_from_invalid', description: 'Date from is invalid.' },
+      { type: 'authentication_failed', description: "Authentication failed. Please verify 'client_account_id' and 'auth_token'." },
+    ]);
+    expect(mixed.providerKind).toBe('auth');
+  });
+
+  it('turns a documented error code in an XML answer into the mapped ProviderError', async () => {
+    const table = fixture('seed-error-tables.md');
+    const description = /\| internal_error-database_error \| ([^|]+) \|/.exec(table)?.[1]?.trim() ?? '';
+    expect(description).toBe('There was an internal error with our database.');
+    const body = `<response><status>failed</status><errors><error><type>internal_error-database_error</type><description>${description}</description></error></errors></response>`;
+    const error = await caught(adapterAnswering(body).getBalance!());
+    expect(error.providerKind).toBe('unavailable');
+    expect(error.upstreamMessage).toContain('internal_error-database_error');
+  });
+
+  it('reads balances by the CR rule of L211: plain is owed, "CR" is credit', () => {
+    const note = fixture('seed-funding-note.txt');
+    expect(note).toContain("negative amount if not followed by 'CR'");
+    expect(formatDecimal(creditSigned('25.00'))).toBe('-25.00');
+    expect(formatDecimal(creditSigned('25.00 CR'))).toBe('25.00');
+    expect(formatDecimal(creditSigned('0.00'))).toBe('0.00');
+    expect(mapFunding({ account_balance: '25.00', funds_left: '75.00 CR' }, 'CAD')).toEqual({
+      available: { amount: '-25.00', currency: 'CAD' },
+      creditLimit: { amount: '100.00', currency: 'CAD' },
+    });
+    expect(mapFunding({ account_balance: '12.5CR', currency: 'USD' }, 'CAD')).toEqual({ available: { amount: '12.50', currency: 'USD' } });
+  });
+
+  it('parses and maps the 2010 get_calls sample (EXTERNAL), 10- and 11-digit numbers alike', async () => {
+    const xml = `<?xml version="1.0"?><response><status>success</status><calls>${fixture('external-get-calls-2010.xml')}</calls></response>`;
+    const parsed = getCallsSchema.parse((parseXml(xml) as { response: unknown }).response);
+    expect(parsed.calls).toHaveLength(1);
+    const wire = parsed.calls[0]!;
+    expect(wire.source).toBe('6047751806');
+    expect(wire.bindings).toBe('');
+    const cdr = mapCall(wire, { timeZone: 'America/Toronto', currency: 'CAD' });
+    expect(cdr).toEqual({
+      providerCallId: '6a45b9a125d141151c8500e71a85a3af',
+      direction: 'inbound',
+      from: '+16047751806',
+      to: '+16042484930',
+      startedAt: new Date('2010-08-04T16:39:47Z'),
+      endedAt: new Date('2010-08-04T16:41:09Z'),
+      disposition: 'answered',
+      durationSec: 82,
+      billableSec: 82,
+      cost: { amount: '0.0241', currency: 'CAD' },
+      trunkRef: '5507',
+    } satisfies Cdr);
+
+    // Same sample through the adapter's HTTP path, in cursor mode.
+    const page = await adapterAnswering(xml).pullCdrs!({ since: new Date(0), until: new Date(), cursor: 'f'.repeat(32), limit: 10 });
+    expect(page.items.map((item) => item.providerCallId)).toEqual(['6a45b9a125d141151c8500e71a85a3af']);
+    expect(page.nextCursor).toBeUndefined();
+  });
+});
+
+describe('adapter over HTTP', () => {
+  it('tests the connection without leaking credentials', async () => {
+    const { adapter } = build();
+    const result = await adapter.testConnection();
+    expect(result.ok).toBe(true);
+    expect(result.detail).toContain('152.37 CAD credit');
+    expect(result.detail).not.toContain(voicemeupDemoCredentials.auth_token);
+    const bad = build({ credentials: { client_account_id: '80012345', auth_token: '0'.repeat(32) } });
+    const failed = await bad.adapter.testConnection();
+    expect(failed.ok).toBe(false);
+    expect(failed.detail).toMatch(/rejected the connection's credentials/);
+  });
+
+  describe('numbers', () => {
+    it('searches local inventory by NPA', async () => {
+      const { adapter } = build();
+      const numbers = await adapter.searchNumbers!({ kind: 'local', npa: '312', quantity: 5 });
+      expect(numbers).toHaveLength(5);
+      for (const number of numbers) {
+        expect(number.e164).toMatch(/^\+1312\d{7}$/);
+        expect(number).toMatchObject({ kind: 'local', country: 'US', state: 'IL', rateCenter: 'CHICAGO', npa: '312' });
+        expect(number.providerRef).toMatch(/^\d+$/);
+        expect(number.features).toContain('voice');
+      }
+    });
+
+    it('searches by state through area codes, and by rate center name through get_ratecenters', async () => {
+      const { adapter } = build();
+      const texas = await adapter.searchNumbers!({ kind: 'local', state: 'TX', quantity: 20 });
+      expect(texas.length).toBe(20);
+      expect(new Set(texas.map((number) => number.state))).toEqual(new Set(['TX']));
+      expect(new Set(texas.map((number) => number.npa)).size).toBeGreaterThan(1);
+
+      const toronto = await adapter.searchNumbers!({ kind: 'local', country: 'CA', rateCenter: 'Toronto', quantity: 10 });
+      expect(toronto.length).toBeGreaterThan(5);
+      for (const number of toronto) expect(number).toMatchObject({ country: 'CA', state: 'ON', rateCenter: 'TORONTO' });
+
+      const none = await adapter.searchNumbers!({ kind: 'local', state: 'ZZ', quantity: 5 });
+      expect(none).toEqual([]);
+    });
+
+    it('searches toll-free by prefix, by pattern and for consecutive runs', async () => {
+      const { adapter } = build();
+      const tollFree = await adapter.searchNumbers!({ kind: 'tollfree', tollFreePrefix: '833', quantity: 5 });
+      expect(tollFree.length).toBe(5);
+      for (const number of tollFree) expect(number).toMatchObject({ kind: 'tollfree', npa: '833' });
+      expect(tollFree.every((number) => number.e164.startsWith('+1833'))).toBe(true);
+
+      const chicago = await adapter.searchNumbers!({ kind: 'local', npa: '312', quantity: 50 });
+      const target = chicago[3] as AvailableNumber;
+      const byPattern = await adapter.searchNumbers!({ kind: 'local', npa: '312', pattern: `*${target.e164.slice(-4)}`, quantity: 10 });
+      expect(byPattern.map((number) => number.e164)).toContain(target.e164);
+      expect(byPattern.every((number) => number.e164.endsWith(target.e164.slice(-4)))).toBe(true);
+
+      const run = await adapter.searchNumbers!({ kind: 'local', rateCenter: 'CHICAGO', state: 'IL', quantity: 3, consecutive: true });
+      expect(run).toHaveLength(3);
+      const values = run.map((number) => Number(number.e164.slice(1)));
+      expect(values[1]! - values[0]!).toBe(1);
+      expect(values[2]! - values[1]!).toBe(1);
+    });
+
+    it('orders numbers with add_did, routes them to a peer, and does not buy twice', async () => {
+      const { adapter } = build();
+      const before = await adapter.listNumbers!({ limit: 1000 });
+      const picks = await adapter.searchNumbers!({ kind: 'local', npa: '214', quantity: 2 });
+      const numbers = picks.map((number) => number.e164);
+      const result = await adapter.orderNumbers!({ numbers: [...numbers, '+12145550000'], idempotencyKey: 'order-1', trunkRef: '5612' });
+      expect(result.lines.slice(0, 2)).toEqual(numbers.map((e164) => ({ e164, status: 'active' })));
+      expect(result.lines[2]).toMatchObject({ e164: '+12145550000', status: 'failed' });
+      expect(result.lines[2]?.reason).toContain('phone_number_invalid');
+
+      const after = await adapter.listNumbers!({ limit: 1000 });
+      expect(after.items.length).toBe(before.items.length + 2);
+      for (const e164 of numbers) {
+        expect(after.items.find((item) => item.e164 === e164)).toMatchObject({ status: 'active', kind: 'local', state: 'TX', rateCenter: 'DALLAS', trunkRef: '5612', e911Provisioned: false });
+      }
+      const again = await adapter.searchNumbers!({ kind: 'local', npa: '214', quantity: 100 });
+      expect(again.map((number) => number.e164)).not.toContain(numbers[0]);
+
+      const retry = await adapter.orderNumbers!({ numbers, idempotencyKey: 'order-1' });
+      expect(retry.lines.every((line) => line.status === 'active')).toBe(true);
+      expect((await adapter.listNumbers!({ limit: 1000 })).items.length).toBe(after.items.length);
+
+      expect(await adapter.getOrder!({ idempotencyKey: 'order-1', numbers })).toEqual({ lines: numbers.map((e164) => ({ e164, status: 'active' })) });
+      expect(await adapter.getOrder!({ idempotencyKey: 'order-x', numbers: ['+12145550000'] })).toBeNull();
+    });
+
+    it('lists owned numbers with cursor paging, status and e911 state', async () => {
+      const { adapter } = build();
+      const all = await adapter.listNumbers!({ limit: 1000 });
+      expect(all.nextCursor).toBeUndefined();
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await adapter.listNumbers!({ cursor, limit: 3 });
+        expect(page.items.length).toBeLessThanOrEqual(3);
+        seen.push(...page.items.map((item) => item.e164));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(all.items.map((item) => item.e164));
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(all.items.some((item) => item.kind === 'tollfree')).toBe(true);
+      expect(all.items.some((item) => item.status === 'suspended')).toBe(true);
+      expect(all.items.filter((item) => item.e911Provisioned).map((item) => item.rateCenter).sort()).toEqual(['CHICAGO', 'MONTREAL']);
+      expect(all.items.find((item) => item.rateCenter === 'MONTREAL')).toMatchObject({ trunkRef: '5507', state: 'QC' });
+    });
+  });
+
+  describe('trunks (peers)', () => {
+    it('lists and reads peers as trunk groups', async () => {
+      const { adapter } = build();
+      const trunks = await adapter.listTrunks!();
+      expect(trunks.map((trunk) => trunk.trunkRef)).toEqual(['5507', '5508', '5612']);
+      expect(trunks[0]).toMatchObject({
+        name: 'MainPBX',
+        auth: 'ip',
+        direction: 'both',
+        allowedIps: ['203.0.113.10/32'],
+        destinations: [{ host: '203.0.113.10', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+        codecs: ['ulaw', 'alaw', 'g729'],
+        enabled: true,
+      });
+      expect(trunks[1]).toMatchObject({ auth: 'digest', allowedIps: [], destinations: [], digestUsername: 'remote5508' });
+      expect(trunks[2]).toMatchObject({ auth: 'both', digestUsername: 'sbcbackup' });
+      expect(await adapter.getTrunk!('5508')).toEqual(trunks[1]);
+      expect(await adapter.getTrunk!('999999')).toBeNull();
+      expect(await adapter.getTrunk!('not-a-peer')).toBeNull();
+    });
+
+    it('updates a peer with set_peer and reads it back', async () => {
+      const { adapter } = build();
+      const updated = await adapter.updateTrunk!('5507', {
+        name: 'Main PBX 2',
+        direction: 'both',
+        auth: 'both',
+        allowedIps: ['203.0.113.50/32'],
+        destinations: [],
+        codecs: ['PCMU', 'G729', 'ulaw'],
+        digestUsername: 'pbxauth01',
+        digestPassword: 'S3cretPass99',
+      });
+      expect(updated).toMatchObject({ trunkRef: '5507', name: 'MainPBX2', auth: 'both', allowedIps: ['203.0.113.50/32'], codecs: ['ulaw', 'g729'], digestUsername: 'pbxauth01' });
+      expect(JSON.stringify(updated)).not.toContain('S3cretPass99');
+      expect(await adapter.getTrunk!('5507')).toEqual(updated);
+
+      const dynamic = await adapter.updateTrunk!('5612', { name: 'Backup', direction: 'both', auth: 'digest', allowedIps: [], destinations: [], digestUsername: 'sbcbackup' });
+      expect(dynamic).toMatchObject({ auth: 'digest', allowedIps: [], name: 'Backup' });
+    });
+
+    it('rejects what a peer cannot express, and what upstream refuses', async () => {
+      const { adapter } = build();
+      const range = await caught(adapter.updateTrunk!('5507', { name: 'Main', direction: 'both', auth: 'ip', allowedIps: ['10.0.0.0/24'], destinations: [] }));
+      expect(range.providerKind).toBe('invalid');
+      const codec = await caught(adapter.updateTrunk!('5507', { name: 'Main', direction: 'both', auth: 'ip', allowedIps: ['10.0.0.1'], destinations: [], codecs: ['opus'] }));
+      expect(codec.providerKind).toBe('invalid');
+      const password = await caught(
+        adapter.updateTrunk!('5508', { name: 'Remote', direction: 'both', auth: 'digest', allowedIps: [], destinations: [], digestPassword: 'short' }),
+      );
+      expect(password.providerKind).toBe('invalid');
+      expect(password.upstreamMessage).toContain('password_invalid');
+      expect(password.upstreamMessage).not.toContain('short');
+      const missing = await caught(adapter.updateTrunk!('424242', { name: 'Ghost', direction: 'both', auth: 'digest', allowedIps: [], destinations: [] }));
+      expect(missing.providerKind).toBe('invalid');
+      expect(missing.upstreamMessage).toContain('client_peer_id_invalid');
+    });
+  });
+
+  describe('e911', () => {
+    const chicago = { street: '233 N MICHIGAN AVE', city: 'CHICAGO', state: 'IL', postalCode: '60611', country: 'US' as const };
+
+    it('validates an exact address', async () => {
+      const { adapter } = build();
+      const result = await adapter.validateE911!({ ...chicago, unit: 'Suite 1200' });
+      expect(result.valid).toBe(true);
+      expect(result.normalized).toEqual({ ...chicago, name: undefined, unit: 'Suite 1200' });
+      expect(result.alternates).toBeUndefined();
+    });
+
+    it('returns alternates on a near miss, and the alternate validates verbatim', async () => {
+      const { adapter } = build();
+      const result = await adapter.validateE911!({ street: '233 North Michigan Avenue', city: 'Chicago', state: 'il', postalCode: '60611', country: 'US' });
+      expect(result.valid).toBe(false);
+      expect(result.reason).toContain('Alternate Address is Provided.');
+      expect(result.alternates).toEqual([{ ...chicago, name: undefined, unit: undefined }]);
+      const retry = await adapter.validateE911!(result.alternates![0]!);
+      expect(retry.valid).toBe(true);
+
+      const wrongPostal = await adapter.validateE911!({ ...chicago, postalCode: '60601' });
+      expect(wrongPostal.valid).toBe(false);
+      expect(wrongPostal.alternates?.[0]?.postalCode).toBe('60611');
+
+      const unknown = await adapter.validateE911!({ ...chicago, street: '1 Nowhere Rd' });
+      expect(unknown).toMatchObject({ valid: false, reason: 'Street not found.' });
+      expect(unknown.alternates).toBeUndefined();
+      const noCivic = await adapter.validateE911!({ ...chicago, street: 'N Michigan Ave' });
+      expect(noCivic.valid).toBe(false);
+    });
+
+    it('provisions, lists and removes an e911 address', async () => {
+      const { adapter } = build();
+      const numbers = await adapter.listNumbers!({ limit: 1000 });
+      const target = numbers.items.find((item) => item.rateCenter === 'TORONTO');
+      expect(target?.e911Provisioned).toBe(false);
+      const address = { street: '100 King Street West', city: 'Toronto', state: 'ON', postalCode: 'M5H 1J9', country: 'CA' as const };
+      const nearMiss = await caught(adapter.provisionE911!({ e164: target!.e164, address, callerName: 'Jean Martin' }));
+      expect(nearMiss.providerKind).toBe('invalid');
+      expect(nearMiss.upstreamMessage).toContain('100 KING ST W, TORONTO');
+
+      const record = await adapter.provisionE911!({
+        e164: target!.e164,
+        address: { ...address, street: '100 KING ST W', city: 'TORONTO', unit: 'Floor 3' },
+        callerName: 'Jean Martin',
+      });
+      expect(record).toMatchObject({ e164: target!.e164, callerName: 'Jean Martin', address: { street: '100 KING ST W', city: 'TORONTO', unit: 'Floor 3', state: 'ON', country: 'CA', postalCode: 'M5H 1J9' } });
+      expect(record.e911Ref).toMatch(/^\d+$/);
+      expect((await adapter.listNumbers!({ limit: 1000 })).items.find((item) => item.e164 === target!.e164)?.e911Provisioned).toBe(true);
+
+      await adapter.removeE911!(target!.e164);
+      expect((await adapter.listNumbers!({ limit: 1000 })).items.find((item) => item.e164 === target!.e164)?.e911Provisioned).toBe(false);
+      await adapter.removeE911!(target!.e164);
+
+      const montreal = numbers.items.find((item) => item.rateCenter === 'MONTREAL')!;
+      const defaultEndpoint = await caught(adapter.removeE911!(montreal.e164));
+      expect(defaultEndpoint.providerKind).toBe('conflict');
+      expect(defaultEndpoint.upstreamMessage).toContain('entry_is_default_endpoint');
+    });
+  });
+
+  describe('CDRs', () => {
+    it('pulls a date range in pages via unique_id, resumes, and sees new calls as time passes', async () => {
+      const { adapter, state } = build();
+      const now = new Date();
+      const since = new Date(now.getTime() - 10 * DAY);
+      const whole = await adapter.pullCdrs!({ since, until: now, limit: 1000 });
+      expect(whole.nextCursor).toBeUndefined();
+      expect(whole.items.length).toBeGreaterThan(150);
+      for (const cdr of whole.items) {
+        expect(cdr.startedAt.getTime()).toBeGreaterThanOrEqual(since.getTime());
+        expect(cdr.startedAt.getTime()).toBeLessThan(now.getTime());
+      }
+
+      const paged: Cdr[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await adapter.pullCdrs!({ since, until: now, cursor, limit: 100 });
+        paged.push(...page.items);
+        if (page.nextCursor) expect(page.nextCursor).toBe(page.items[page.items.length - 1]?.providerCallId);
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 50);
+      expect(pages).toBeGreaterThan(1);
+      const ids = paged.map((cdr) => cdr.providerCallId);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const cdr of whole.items) expect(ids).toContain(cdr.providerCallId);
+      const last = ids[ids.length - 1]!;
+      expect(state.dump()['cdrs:last_unique_id']).toBe(last);
+
+      const dispositions = new Set(whole.items.map((cdr) => cdr.disposition));
+      for (const disposition of ['answered', 'busy', 'no_answer', 'failed']) expect(dispositions).toContain(disposition);
+      const answered = whole.items.filter((cdr) => cdr.disposition === 'answered');
+      const talk = answered.map((cdr) => cdr.durationSec).sort((a, b) => a - b);
+      const median = talk[Math.floor(talk.length / 2)]!;
+      expect(median).toBeGreaterThan(30);
+      expect(median).toBeLessThan(300);
+      expect(answered.filter((cdr) => cdr.durationSec >= 20 && cdr.durationSec <= 600).length / answered.length).toBeGreaterThan(0.7);
+      for (const cdr of whole.items) {
+        expect(cdr.providerCallId).toMatch(/^[0-9a-f]{32}$/);
+        expect(cdr.from).toMatch(/^\+1\d{10}$/);
+        expect(cdr.to).toMatch(/^\+1\d{10}$/);
+        expect(cdr.cost?.currency).toBe('CAD');
+        expect(['5507', '5508', '5612']).toContain(cdr.trunkRef);
+        if (cdr.disposition !== 'answered') expect(cdr.billableSec).toBe(0);
+      }
+      expect(whole.items.some((cdr) => cdr.direction === 'inbound') && whole.items.some((cdr) => cdr.direction === 'outbound')).toBe(true);
+
+      // Resume from the stored cursor once a day of new calls has been logged.
+      const quiet = await adapter.pullCdrs!({ since, until: now, cursor: last });
+      sandbox.advanceClock(DAY);
+      try {
+        const later = await adapter.pullCdrs!({ since, until: new Date(now.getTime() + DAY), cursor: last });
+        expect(later.items.length).toBeGreaterThan(quiet.items.length + 10);
+        for (const cdr of later.items) expect(ids).not.toContain(cdr.providerCallId);
+      } finally {
+        sandbox.advanceClock(-DAY);
+      }
+    });
+
+    it('rejects an unknown cursor as invalid', async () => {
+      const { adapter } = build();
+      const error = await caught(adapter.pullCdrs!({ since: new Date(Date.now() - DAY), until: new Date(), cursor: '0'.repeat(32) }));
+      expect(error.providerKind).toBe('invalid');
+      expect(error.upstreamMessage).toContain('unique_id_invalid');
+    });
+  });
+
+  describe('money', () => {
+    it('reads a credit balance as positive and an owed balance as negative', async () => {
+      expect(await build().adapter.getBalance!()).toEqual({ available: { amount: '152.37', currency: 'CAD' }, creditLimit: { amount: '100.00', currency: 'CAD' } });
+      expect(await build({ credentials: voicemeupOwingCredentials }).adapter.getBalance!()).toEqual({
+        available: { amount: '-48.20', currency: 'CAD' },
+        creditLimit: { amount: '100.00', currency: 'CAD' },
+      });
+      const usd = await build({ credentials: { ...voicemeupDemoCredentials, currency: 'USD' } }).adapter.getBalance!();
+      expect(usd.available).toEqual({ amount: '112.75', currency: 'USD' });
+    });
+
+    it('lists the ledger and the invoices from get_transactions', async () => {
+      const { adapter } = build();
+      const now = new Date();
+      const ledger = await adapter.listLedger!({ since: new Date(now.getTime() - 200 * DAY), until: now });
+      expect(ledger.length).toBeGreaterThanOrEqual(12);
+      const invoices = ledger.filter((entry) => entry.description.startsWith('Invoice'));
+      const payments = ledger.filter((entry) => entry.description.startsWith('Payment'));
+      expect(invoices).toHaveLength(6);
+      expect(invoices.every((entry) => !entry.amount.amount.startsWith('-'))).toBe(true);
+      expect(payments.length).toBeGreaterThanOrEqual(5);
+      expect(payments.every((entry) => entry.amount.amount.startsWith('-'))).toBe(true);
+      expect(ledger.find((entry) => entry.description.startsWith('Service credit'))?.amount).toEqual({ amount: '-15.00', currency: 'CAD' });
+      expect([...ledger].sort((a, b) => a.at.getTime() - b.at.getTime()).map((entry) => entry.entryRef)).toEqual(ledger.map((entry) => entry.entryRef));
+
+      const listed = await adapter.listInvoices!({ since: new Date(now.getTime() - 200 * DAY) });
+      expect(listed).toHaveLength(6);
+      for (const invoice of listed) {
+        expect(invoice.invoiceRef).toMatch(/^INV-\d{6}-\d{5}$/);
+        expect(Number(invoice.total.amount)).toBeGreaterThan(80);
+        expect(invoice.status).toBe('unknown');
+      }
+      expect(await adapter.listInvoices!({ since: new Date(now.getTime() + DAY) })).toEqual([]);
+    });
+  });
+});
+
+describe('faults', () => {
+  const secrets = Object.values(voicemeupDemoCredentials);
+  const expectClean = (error: ProviderError) => {
+    for (const text of [error.message, error.upstreamMessage ?? '', JSON.stringify(error)]) {
+      for (const secret of secrets) expect(text).not.toContain(secret);
+      expect(text).not.toMatch(/\n\s+at /);
+    }
+  };
+
+  it('a 500 is unavailable', async () => {
+    sandbox.setKnobs({ errorRate: 1 });
+    try {
+      const error = await caught(build({ maxAttempts: 1 }).adapter.getBalance!());
+      expect(error.providerKind).toBe('unavailable');
+      expect(error.httpStatus).toBe(500);
+      expectClean(error);
+    } finally {
+      sandbox.setKnobs({ errorRate: 0 });
+    }
+  });
+
+  it('a 429 is rate_limited', async () => {
+    sandbox.setKnobs({ rate429: 1 });
+    try {
+      const error = await caught(build().adapter.listTrunks!());
+      expect(error.providerKind).toBe('rate_limited');
+      expect(error.retryAfterMs).toBe(60_000);
+      expectClean(error);
+    } finally {
+      sandbox.setKnobs({ rate429: 0 });
+    }
+  });
+
+  it('a hang is unavailable, near the timeout', async () => {
+    sandbox.setKnobs({ hangRate: 1 });
+    try {
+      const started = Date.now();
+      const error = await caught(build({ timeoutMs: 300, maxAttempts: 0 }).adapter.getBalance!());
+      expect(error.providerKind).toBe('unavailable');
+      expect(error.upstreamMessage).toContain('timed out');
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expectClean(error);
+    } finally {
+      sandbox.setKnobs({ hangRate: 0 });
+    }
+  });
+
+  it('a corrupted body is malformed', async () => {
+    sandbox.setKnobs({ malformedRate: 1 });
+    try {
+      const error = await caught(build({ maxAttempts: 0 }).adapter.listTrunks!());
+      expect(error.providerKind).toBe('malformed');
+      expectClean(error);
+    } finally {
+      sandbox.setKnobs({ malformedRate: 0 });
+    }
+  });
+
+  it('a well-formed XML answer of the wrong shape is malformed', async () => {
+    const error = await caught(adapterAnswering('<response><status>success</status><funding_details><account_balance>lots</account_balance></funding_details></response>').getBalance!());
+    expect(error.providerKind).toBe('malformed');
+    const html = await caught(adapterAnswering('<html><body>maintenance</body></html>').getBalance!());
+    expect(html.providerKind).toBe('malformed');
+  });
+
+  it('wrong credentials are auth, from the body, without the secret', async () => {
+    const wrong = { client_account_id: '80012345', auth_token: 'ffffffffffffffffffffffffffffffff' };
+    const error = await caught(build({ credentials: wrong }).adapter.listNumbers!({}));
+    expect(error.providerKind).toBe('auth');
+    expect(error.upstreamMessage).toContain('authentication_failed');
+    expect(JSON.stringify(error)).not.toContain(wrong.auth_token);
+    expectClean(error);
+    const malformedToken = await caught(build({ credentials: { client_account_id: '123', auth_token: 'secret-token' } }).adapter.getBalance!());
+    expect(malformedToken.providerKind).toBe('auth');
+    expect(malformedToken.upstreamMessage).not.toContain('secret-token');
+  });
+
+  it('logs failures without the query-string credentials', async () => {
+    const written: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    const silent = process.env.LOG_SILENT;
+    process.env.LOG_SILENT = '0';
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    sandbox.setKnobs({ errorRate: 1 });
+    try {
+      await caught(build({ maxAttempts: 0 }).adapter.getBalance!());
+    } finally {
+      sandbox.setKnobs({ errorRate: 0 });
+      process.stderr.write = original;
+      process.env.LOG_SILENT = silent;
+    }
+    const output = written.join('');
+    expect(output).toContain('provider.call_failed');
+    expect(output).toContain('get_funding_details');
+    for (const secret of secrets) expect(output).not.toContain(secret);
+  });
+
+  it('repeated faults open the breaker; after the half-open delay a success closes it', async () => {
+    const { adapter, http } = build({ breakerThreshold: 2, breakerHalfOpenAfterMs: 200, maxAttempts: 0 });
+    sandbox.setKnobs({ errorRate: 1 });
+    try {
+      await caught(adapter.getBalance!());
+      await caught(adapter.getBalance!());
+      expect(http.breakerState).toBe('open');
+      const fast = await caught(adapter.getBalance!());
+      expect(fast.providerKind).toBe('unavailable');
+      expect(fast.upstreamMessage).toContain('circuit open');
+    } finally {
+      sandbox.setKnobs({ errorRate: 0 });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 260));
+    expect((await adapter.getBalance!()).available.amount).toBe('152.37');
+    expect(http.breakerState).toBe('closed');
+  });
+});

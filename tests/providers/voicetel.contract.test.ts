@@ -1,0 +1,798 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { ProviderError, isProviderError } from '@/lib/providers/errors';
+import { createProviderHttp } from '@/lib/providers/http';
+import { budgetStatus } from '@/lib/providers/rate-budget';
+import { createMemoryStateStore, type ProviderStateStore } from '@/lib/providers/state-store';
+import type { E911Address, PortInRequest, TrunkGroupSpec } from '@/lib/providers/types';
+import { voicetelProvider, type VoiceTelAdapter } from '@/lib/providers/voicetel';
+import { API_KEY_STATE_KEY, BUDGETS } from '@/lib/providers/voicetel/assumptions';
+import { voicetelError } from '@/lib/providers/voicetel/errors';
+import {
+  buildE911Address,
+  buildPortSubmit,
+  mapBalance,
+  mapCdr,
+  mapCreditToInvoice,
+  mapE911Entry,
+  mapInventoryItem,
+  mapMrcToLedger,
+  mapOrder,
+  mapOwnedNumber,
+  mapPaymentToLedger,
+  mapPort,
+  mapPortSubmit,
+  mapPortability,
+  mapTrunk,
+  mapValidatedAddress,
+  splitStreet,
+} from '@/lib/providers/voicetel/map';
+import * as wire from '@/lib/providers/voicetel/schema';
+import { startSandbox, type RunningSandbox } from '@/sandbox/common/server';
+import { voicetelDemoCredentials, voicetelSandbox } from '@/sandbox/voicetel';
+
+const fixtures = path.resolve(import.meta.dirname, 'fixtures/voicetel');
+const specFixture = (name: string): unknown => JSON.parse(readFileSync(path.join(fixtures, `spec-${name}.json`), 'utf8'));
+/** The seed page is a Redoc render: JSON samples carry "•" bullets and collapse nested values to `[ ]`/`{ }`. */
+const seedFixture = (name: string): unknown => JSON.parse(readFileSync(path.join(fixtures, `seed-${name}.txt`), 'utf8').replace(/•\s*/g, ''));
+
+let sandbox: RunningSandbox;
+let connectionCounter = 0;
+const sharedState = createMemoryStateStore();
+
+function makeAdapter(
+  options: {
+    state?: ProviderStateStore;
+    credentials?: Record<string, string>;
+    timeoutMs?: number;
+    breakerThreshold?: number;
+    breakerHalfOpenAfterMs?: number;
+    now?: () => Date;
+  } = {},
+) {
+  const connectionId = `test-voicetel-contract-${++connectionCounter}`;
+  const http = createProviderHttp({
+    provider: 'voicetel',
+    connectionId,
+    baseUrl: sandbox.url,
+    timeoutMs: options.timeoutMs ?? 3_000,
+    retryInitialDelayMs: 10,
+    breakerThreshold: options.breakerThreshold,
+    breakerHalfOpenAfterMs: options.breakerHalfOpenAfterMs,
+  });
+  const state = options.state ?? sharedState;
+  const adapter = voicetelProvider.create({
+    connectionId,
+    baseUrl: sandbox.url,
+    credentials: options.credentials ?? voicetelDemoCredentials,
+    http,
+    state,
+    now: options.now,
+  }) as VoiceTelAdapter;
+  return { adapter, http, state };
+}
+
+async function caught(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isProviderError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ProviderError');
+}
+
+function expectClean(error: ProviderError, apikey?: string) {
+  const texts = [error.message, error.upstreamMessage ?? ''];
+  for (const text of texts) {
+    expect(text).not.toMatch(/\n\s+at /);
+    expect(text).not.toContain(voicetelDemoCredentials.password);
+    if (apikey) expect(text).not.toContain(apikey);
+  }
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox(voicetelSandbox, { port: 0 });
+});
+
+afterAll(async () => {
+  await sandbox.close();
+});
+
+describe('VoiceTel descriptor', () => {
+  it('declares exactly the capabilities the adapter implements', () => {
+    const adapter = voicetelProvider.create({
+      connectionId: 'test-voicetel-descriptor',
+      baseUrl: 'http://127.0.0.1:1',
+      credentials: {},
+      http: createProviderHttp({ provider: 'voicetel', connectionId: 'test-voicetel-descriptor', baseUrl: 'http://127.0.0.1:1' }),
+      state: createMemoryStateStore(),
+    });
+    const methodFor: Record<string, keyof typeof adapter> = {
+      'numbers.search': 'searchNumbers',
+      'numbers.order': 'orderNumbers',
+      'numbers.list': 'listNumbers',
+      'numbers.release': 'releaseNumber',
+      'numbers.hold': 'holdNumbers',
+      'trunks.create': 'createTrunk',
+      'trunks.update': 'updateTrunk',
+      'trunks.read': 'getTrunk',
+      'port.check': 'checkPortability',
+      'port.submit': 'submitPortIn',
+      'port.status': 'getPortIn',
+      'e911.validate': 'validateE911',
+      'e911.provision': 'provisionE911',
+      'e911.remove': 'removeE911',
+      cdrs: 'pullCdrs',
+      invoices: 'listInvoices',
+      balance: 'getBalance',
+    };
+    for (const [capability, method] of Object.entries(methodFor)) {
+      expect(typeof adapter[method] === 'function', capability).toBe(voicetelProvider.capabilities.includes(capability as never));
+    }
+    expect([...adapter.capabilities].sort()).toEqual([...voicetelProvider.capabilities].sort());
+    expect(voicetelProvider.capabilities).not.toContain('numbers.hold');
+    expect(voicetelProvider.defaultBaseUrl).toBe('http://127.0.0.1:4101');
+    expect(voicetelProvider.credentialFields.find((field) => field.name === 'password')?.secret).toBe(true);
+  });
+});
+
+describe('VoiceTel adapter over HTTP', () => {
+  let adapter: VoiceTelAdapter;
+
+  beforeAll(async () => {
+    adapter = makeAdapter().adapter;
+  });
+
+  it('logs in once, persists the API key and reuses it', async () => {
+    const result = await adapter.testConnection();
+    expect(result.ok).toBe(true);
+    expect(result.detail).toMatch(/2 gateway/);
+    const key = await sharedState.get<string>(API_KEY_STATE_KEY);
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    // A second instance on the same state does not log in: wrong credentials do not matter while the key works.
+    const second = makeAdapter({ credentials: { username: '1000000001', password: 'not-the-password1' } }).adapter;
+    expect((await second.listTrunks!()).length).toBe(2);
+    expect((await budgetStatus(sharedState, BUDGETS.login)).remaining).toBe(BUDGETS.login.limit - 1);
+  });
+
+  it('logs in again once when the stored key is rejected', async () => {
+    const state = createMemoryStateStore({ [API_KEY_STATE_KEY]: 'deadbeefdeadbeefdeadbeefdeadbeef' });
+    const { adapter: stale } = makeAdapter({ state });
+    const trunks = await stale.listTrunks!();
+    expect(trunks.map((trunk) => trunk.trunkRef)).toEqual(['1000', '1001']);
+    expect(await state.get(API_KEY_STATE_KEY)).toBe(await sharedState.get(API_KEY_STATE_KEY));
+  });
+
+  it('maps wrong credentials to auth without leaking them', async () => {
+    const { adapter: wrong } = makeAdapter({ state: createMemoryStateStore(), credentials: { username: '1000000001', password: 'Wrong-Secret-123' } });
+    const error = await caught(wrong.listTrunks!());
+    expect(error.providerKind).toBe('auth');
+    expect(error.httpStatus).toBe(401);
+    expect(error.upstreamMessage).toBe('Invalid username or password.');
+    expect(error.message).not.toContain('Wrong-Secret-123');
+    expect(error.upstreamMessage).not.toContain('Wrong-Secret-123');
+    const test = await makeAdapter({ state: createMemoryStateStore(), credentials: { username: '1000000001', password: 'x' } }).adapter.testConnection();
+    expect(test.ok).toBe(false);
+    expect(test.detail).toContain('rejected');
+  });
+
+  it('searches local numbers by area code', async () => {
+    const numbers = await adapter.searchNumbers!({ kind: 'local', npa: '312', quantity: 5 });
+    expect(numbers).toHaveLength(5);
+    for (const number of numbers) {
+      expect(number.e164).toMatch(/^\+1312\d{7}$/);
+      expect(number).toMatchObject({ kind: 'local', country: 'US', state: 'IL', rateCenter: 'CHICAGO', npa: '312' });
+      expect(number.features).toContain('e911');
+    }
+  });
+
+  it('searches by state alone through the coverage counts', async () => {
+    const numbers = await adapter.searchNumbers!({ kind: 'local', state: 'TX', quantity: 15 });
+    expect(numbers).toHaveLength(15);
+    expect(new Set(numbers.map((number) => number.state))).toEqual(new Set(['TX']));
+    for (const number of numbers) expect(['214', '469', '972', '713', '832']).toContain(number.npa);
+  });
+
+  it('filters by rate center and finds Canadian numbers', async () => {
+    const closter = await adapter.searchNumbers!({ kind: 'local', state: 'NJ', npa: '201', rateCenter: 'Closter', quantity: 50 });
+    expect(closter.length).toBeGreaterThan(0);
+    expect(new Set(closter.map((number) => number.rateCenter))).toEqual(new Set(['CLOSTER']));
+    const toronto = await adapter.searchNumbers!({ kind: 'local', state: 'ON', quantity: 4 });
+    expect(toronto).toHaveLength(4);
+    for (const number of toronto) expect(number).toMatchObject({ country: 'CA', state: 'ON', rateCenter: 'TORONTO' });
+    expect(toronto[0]?.features).not.toContain('e911');
+  });
+
+  it('searches toll-free numbers by prefix and across prefixes', async () => {
+    const only833 = await adapter.searchNumbers!({ kind: 'tollfree', tollFreePrefix: '833', quantity: 3 });
+    expect(only833).toHaveLength(3);
+    for (const number of only833) expect(number).toMatchObject({ kind: 'tollfree', npa: '833', features: ['voice'] });
+    const any = await adapter.searchNumbers!({ kind: 'tollfree', quantity: 20 });
+    expect(any).toHaveLength(20);
+    expect(new Set(any.map((number) => number.npa)).size).toBeGreaterThan(1);
+    for (const number of any) expect(['800', '833', '844', '855', '866', '877', '888']).toContain(number.npa);
+  });
+
+  it('finds a consecutive block and rejects a search with nothing to anchor it', async () => {
+    const block = await adapter.searchNumbers!({ kind: 'local', npa: '312', quantity: 4, consecutive: true });
+    expect(block).toHaveLength(4);
+    const values = block.map((number) => Number(number.e164.slice(1)));
+    values.forEach((value, index) => index && expect(value).toBe((values[index - 1] ?? 0) + 1));
+    const error = await caught(adapter.searchNumbers!({ kind: 'local', quantity: 5 }));
+    expect(error.providerKind).toBe('invalid');
+  });
+
+  it('returns coverage buckets', async () => {
+    const states = await adapter.getCoverage({ countBy: 'state' });
+    const byState = new Map(states.map((bucket) => [bucket.state, bucket.count]));
+    for (const code of ['IL', 'TX', 'NJ', 'ON', 'QC']) expect(byState.get(code)).toBeGreaterThan(0);
+    const nxx = await adapter.getCoverage({ countBy: 'npanxx', state: 'IL', npa: '312' });
+    expect(nxx.length).toBeGreaterThan(0);
+    for (const bucket of nxx) expect(bucket).toMatchObject({ npa: '312', lata: '358' });
+  });
+
+  it('orders numbers with an idempotency key, reports partial failures, and replays', async () => {
+    const before = await adapter.getBalance!();
+    const [first, second] = await adapter.searchNumbers!({ kind: 'local', npa: '303', quantity: 2 });
+    const owned = (await adapter.listNumbers!({})).items[0]!;
+    const request = { numbers: [first!.e164, second!.e164, owned.e164], idempotencyKey: 'order-0001' };
+    const result = await adapter.orderNumbers!(request);
+    expect(result.upstreamOrderId).toMatch(/^\d+$/);
+    expect(result.lines).toEqual([
+      { e164: first!.e164, status: 'active' },
+      { e164: second!.e164, status: 'active' },
+      { e164: owned.e164, status: 'failed', reason: 'Number is already on the account' },
+    ]);
+    const replay = await adapter.orderNumbers!(request);
+    expect(replay).toEqual(result);
+    const after = await adapter.getBalance!();
+    // Charged once: 2 numbers × $1.00.
+    expect(Number(before.available.amount) - Number(after.available.amount)).toBeCloseTo(2, 6);
+    expect(after.available.currency).toBe('USD');
+
+    const listed = await adapter.listNumbers!({});
+    const e164s = listed.items.map((number) => number.e164);
+    expect(e164s).toContain(first!.e164);
+    expect(e164s).toContain(second!.e164);
+
+    const known = await adapter.getOrder!({ idempotencyKey: 'order-0001', numbers: request.numbers });
+    expect(known?.lines.filter((line) => line.status === 'active')).toHaveLength(3);
+    expect(await adapter.getOrder!({ idempotencyKey: 'order-x', numbers: ['+13125550147'] })).toBeNull();
+  });
+
+  it('orders onto a gateway and shows it as the trunk', async () => {
+    const [number] = await adapter.searchNumbers!({ kind: 'local', npa: '404', quantity: 1 });
+    const result = await adapter.orderNumbers!({ numbers: [number!.e164], idempotencyKey: 'order-0002', trunkRef: '1001' });
+    expect(result.lines[0]?.status).toBe('active');
+    const listed = (await adapter.listNumbers!({})).items.find((item) => item.e164 === number!.e164);
+    expect(listed).toMatchObject({ status: 'active', kind: 'local', trunkRef: '1001' });
+  });
+
+  it('pages the number list and releases numbers (404 on a second release is fine)', async () => {
+    const all = (await adapter.listNumbers!({})).items;
+    expect(all.length).toBeGreaterThan(10);
+    expect(all.some((number) => number.kind === 'tollfree')).toBe(true);
+    const page1 = await adapter.listNumbers!({ limit: 5 });
+    expect(page1.items).toHaveLength(5);
+    expect(page1.nextCursor).toBe('5');
+    const page2 = await adapter.listNumbers!({ limit: 5, cursor: page1.nextCursor });
+    expect(page2.items[0]?.e164).toBe(all[5]?.e164);
+
+    const victim = all[all.length - 1]!;
+    await adapter.releaseNumber!(victim.e164);
+    expect((await adapter.listNumbers!({})).items.map((number) => number.e164)).not.toContain(victim.e164);
+    await expect(adapter.releaseNumber!(victim.e164)).resolves.toBeUndefined();
+  });
+
+  it('creates, reads, updates and lists trunks (gateway + auth type + IP ACL)', async () => {
+    const spec: TrunkGroupSpec = {
+      name: 'Core SBC',
+      direction: 'both',
+      auth: 'ip',
+      allowedIps: ['198.51.100.0/24'],
+      destinations: [
+        { host: '198.51.100.41', port: 5060, transport: 'udp', priority: 2, weight: 50 },
+        { host: '198.51.100.40', port: 5080, transport: 'tcp', priority: 1, weight: 100 },
+      ],
+      maxChannels: 50,
+      codecs: ['PCMU', 'G729'],
+    };
+    const created = await adapter.createTrunk!(spec);
+    expect(created).toMatchObject({
+      trunkRef: '1002',
+      name: 'Core SBC',
+      auth: 'ip',
+      maxChannels: 50,
+      enabled: true,
+      codecs: ['PCMU', 'G729'],
+      destinations: [{ host: '198.51.100.40', port: 5080, transport: 'tcp', priority: 1, weight: 100 }],
+    });
+    expect(created.allowedIps).toContain('198.51.100.0/24');
+    expect(await adapter.getTrunk!('1002')).toEqual(created);
+
+    const updated = await adapter.updateTrunk!('1002', {
+      ...spec,
+      auth: 'both',
+      digestPassword: 'abc12345',
+      allowedIps: ['192.0.2.0/24'],
+      maxChannels: 80,
+      destinations: [{ host: 'sbc.example.net', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+    });
+    expect(updated).toMatchObject({ trunkRef: '1002', auth: 'both', maxChannels: 80, destinations: [{ host: 'sbc.example.net', port: 5060 }] });
+    expect(updated.allowedIps).toContain('192.0.2.0/24');
+    expect(updated.allowedIps).not.toContain('198.51.100.0/24');
+    expect(updated.allowedIps).toContain('203.0.113.0/24');
+    expect(JSON.stringify(updated)).not.toContain('abc12345');
+
+    const trunks = await adapter.listTrunks!();
+    expect(trunks.map((trunk) => trunk.trunkRef)).toEqual(['1000', '1001', '1002']);
+    expect(await adapter.getTrunk!('4')).toBeNull();
+    expect(await adapter.getTrunk!('9999')).toBeNull();
+  });
+
+  it('rejects trunks VoiceTel cannot take', async () => {
+    const base: TrunkGroupSpec = { name: 'x', direction: 'both', auth: 'ip', allowedIps: [], destinations: [{ host: '10.0.0.5', port: 5060, transport: 'udp', priority: 1, weight: 1 }] };
+    const privateIp = await caught(adapter.createTrunk!(base));
+    expect(privateIp).toMatchObject({ providerKind: 'invalid', httpStatus: 400 });
+    expect(privateIp.upstreamMessage).toContain('routable public IPv4');
+    const badMask = await caught(adapter.updateTrunk!('1002', { ...base, destinations: [{ host: '198.51.100.40', port: 5060, transport: 'udp', priority: 1, weight: 1 }], allowedIps: ['198.51.100.16/28'] }));
+    expect(badMask).toMatchObject({ providerKind: 'invalid', httpStatus: 409 });
+    expect(badMask.upstreamMessage).toContain('Invalid mask');
+    const badPassword = await caught(
+      adapter.updateTrunk!('1002', { ...base, auth: 'digest', digestPassword: 'short', destinations: [{ host: '198.51.100.40', port: 5060, transport: 'udp', priority: 1, weight: 1 }] }),
+    );
+    expect(badPassword.providerKind).toBe('invalid');
+    expect(badPassword.upstreamMessage).toContain('6-10 alphanumeric');
+    expect(badPassword.upstreamMessage).not.toContain('short');
+    expect((await caught(adapter.updateTrunk!('4', base))).providerKind).toBe('not_found');
+  });
+
+  it('checks portability, submits a port-in once per reference, and follows it to completion', async () => {
+    const results = await adapter.checkPortability!(['+13125550147', '+16465550102']);
+    expect(results[0]).toMatchObject({ e164: '+13125550147', portable: true });
+    expect(results[0]?.losingCarrier).toBeTruthy();
+    expect(results[1]).toMatchObject({ e164: '+16465550102', portable: false });
+    expect(results[1]?.reason).toContain('does not support port-out');
+
+    const request: PortInRequest = {
+      numbers: ['+13125550147'],
+      reference: 'port-ref-0001',
+      accountNumber: '123456789',
+      pin: '1234',
+      authorizedName: 'Jane Smith',
+      businessName: 'Acme Corp',
+      serviceAddress: { street: '550 N Main Street', city: 'Chicago', state: 'IL', postalCode: '60601', country: 'US' },
+      requestedFocDate: '2026-05-18',
+    };
+    const submitted = await adapter.submitPortIn!(request);
+    expect(submitted.portRef).toMatch(/^[a-z0-9]{5}$/);
+    expect(submitted).toMatchObject({ status: 'submitted', numbers: ['+13125550147'] });
+    expect(submitted.loaUrl).toBe(`https://api.voicetel.com/a/loa/${submitted.portRef}/`);
+    const again = await adapter.submitPortIn!(request);
+    expect(again.portRef).toBe(submitted.portRef);
+
+    expect(await adapter.getPortIn!(submitted.portRef)).toMatchObject({ status: 'submitted', numbers: ['+13125550147'], loaUrl: submitted.loaUrl });
+    sandbox.advanceClock(20 * 60_000);
+    expect((await adapter.getPortIn!(submitted.portRef))?.status).toBe('pending');
+    sandbox.advanceClock(60 * 60_000);
+    const foc = await adapter.getPortIn!(submitted.portRef);
+    expect(foc?.status).toBe('foc');
+    expect(foc?.focDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    sandbox.advanceClock(4 * 60 * 60_000);
+    expect((await adapter.getPortIn!(submitted.portRef))?.status).toBe('completed');
+    expect((await adapter.listNumbers!({})).items.map((number) => number.e164)).toContain('+13125550147');
+
+    expect(await adapter.getPortIn!('zzzzz')).toBeNull();
+    expect(await adapter.getPortIn!('not-a-pid')).toBeNull();
+    const ports = await adapter.listPortIns();
+    const rejected = ports.find((port) => port.status === 'rejected');
+    expect(rejected?.rejectReason).toContain('account number');
+  });
+
+  it('checks portability itself before submitting, and refuses non-portable numbers', async () => {
+    const base = {
+      accountNumber: '99887766',
+      authorizedName: 'Pat Lee',
+      serviceAddress: { street: '1600 Broadway', city: 'Cupertino', state: 'CA', postalCode: '95014', country: 'US' as const },
+    };
+    const port = await adapter.submitPortIn!({ ...base, numbers: ['+13125550148'], reference: 'port-ref-0002', serviceAddress: { ...base.serviceAddress, street: '1 Infinite Loop Way' } });
+    expect(port.status).toBe('submitted');
+    const refused = await caught(adapter.submitPortIn!({ ...base, numbers: ['+16465550102'], reference: 'port-ref-0003', serviceAddress: { ...base.serviceAddress, street: '1 Infinite Loop Way' } }));
+    expect(refused.providerKind).toBe('invalid');
+    expect(refused.upstreamMessage).toContain('not portable');
+    const noType = await caught(adapter.submitPortIn!({ ...base, numbers: ['+13125550148'], reference: 'port-ref-0004' }));
+    expect(noType.upstreamMessage).toContain('street type');
+  });
+
+  it('validates, provisions (both ways), lists and removes e911 records', async () => {
+    const address: E911Address = { street: '411 Hackensack Avenue', unit: 'Ste 200', city: 'Hackensack', state: 'NJ', postalCode: '07601', country: 'US' };
+    const validation = await adapter.validateE911!(address);
+    expect(validation).toMatchObject({ valid: true, normalized: { street: '411 HACKENSACK AVE', unit: 'STE 200', city: 'HACKENSACK', state: 'NJ', postalCode: '07601' } });
+    const invalid = await adapter.validateE911!({ ...address, postalCode: '00000' });
+    expect(invalid.valid).toBe(false);
+    expect(invalid.reason).toContain('Address validation failed');
+    expect((await adapter.validateE911!({ ...address, state: 'ON', country: 'CA' })).valid).toBe(false);
+
+    const existing = new Set((await adapter.listE911()).map((record) => record.e164));
+    const canadian = /^\+1(416|647|514|438|604|778)/;
+    const targets = (await adapter.listNumbers!({})).items.filter((number) => number.kind === 'local' && !canadian.test(number.e164) && !existing.has(number.e164));
+    const [a, b] = targets;
+    // Validated address: provisioned by address id (PUT /e911/{dn}).
+    const byId = await adapter.provisionE911!({ e164: a!.e164, address, callerName: 'ACME CORP' });
+    expect(byId).toMatchObject({ e164: a!.e164, callerName: 'ACME CORP', address: { street: '411 HACKENSACK AVE', city: 'HACKENSACK', state: 'NJ' } });
+    expect(byId.e911Ref).toBe(a!.e164.slice(1));
+    // Unvalidated address: validate-and-provision in one call (POST /e911).
+    const oneShot = await adapter.provisionE911!({ e164: b!.e164, address: { street: '2200 Ross Avenue', city: 'Dallas', state: 'TX', postalCode: '75201', country: 'US', name: 'Dallas Office' } });
+    expect(oneShot).toMatchObject({ e164: b!.e164, callerName: 'Dallas Office', address: { street: '2200 ROSS AVE', postalCode: '75201' } });
+
+    const listed = await adapter.listE911();
+    expect(listed.map((record) => record.e164)).toEqual(expect.arrayContaining([a!.e164, b!.e164]));
+    for (const record of listed) expect(record.e164).toMatch(/^\+1[2-9]\d{9}$/);
+
+    await adapter.removeE911!(a!.e164);
+    expect((await adapter.listE911()).map((record) => record.e164)).not.toContain(a!.e164);
+    expect((await caught(adapter.removeE911!(a!.e164))).providerKind).toBe('conflict');
+  });
+
+  it('treats "Number not on account" 401s as not_found, without logging in again', async () => {
+    const loginsBefore = (await budgetStatus(sharedState, BUDGETS.login)).remaining;
+    const keyBefore = await sharedState.get(API_KEY_STATE_KEY);
+    const address: E911Address = { street: '411 Hackensack Avenue', unit: 'Ste 200', city: 'Hackensack', state: 'NJ', postalCode: '07601', country: 'US' };
+    const viaPut = await caught(adapter.provisionE911!({ e164: '+13125550199', address, callerName: 'X' }));
+    expect(viaPut).toMatchObject({ providerKind: 'not_found', httpStatus: 401 });
+    const viaPost = await caught(adapter.provisionE911!({ e164: '+13125550199', address: { ...address, street: '1 Main St' }, callerName: 'X' }));
+    expect(viaPost).toMatchObject({ providerKind: 'not_found', httpStatus: 403 });
+    expect((await budgetStatus(sharedState, BUDGETS.login)).remaining).toBe(loginsBefore);
+    expect(await sharedState.get(API_KEY_STATE_KEY)).toBe(keyBefore);
+  });
+
+  it('pulls CDRs with an explicit, reversed range', async () => {
+    const now = Date.now() + (5 * 60 + 20) * 60_000; // the sandbox clock was moved on by the port test
+    const page = await adapter.pullCdrs!({ since: new Date(now - 24 * 60 * 60_000), until: new Date(now) });
+    expect(page.nextCursor).toBeUndefined();
+    expect(page.items.length).toBeGreaterThan(50);
+    const ids = new Set(page.items.map((cdr) => cdr.providerCallId));
+    expect(ids.size).toBe(page.items.length);
+    for (let index = 1; index < page.items.length; index++) {
+      expect(page.items[index]!.startedAt.getTime()).toBeGreaterThanOrEqual(page.items[index - 1]!.startedAt.getTime());
+    }
+    const answered = page.items.filter((cdr) => cdr.disposition === 'answered');
+    const unanswered = page.items.filter((cdr) => cdr.disposition === 'no_answer');
+    expect(answered.length).toBeGreaterThan(unanswered.length);
+    expect(unanswered.length).toBeGreaterThan(0);
+    for (const cdr of answered) {
+      expect(cdr.durationSec).toBeGreaterThanOrEqual(20);
+      expect(cdr.billableSec).toBe(cdr.durationSec);
+      expect(cdr.cost?.amount).toMatch(/^\d+\.\d{2,6}$/);
+      expect(cdr.from).toMatch(/^\+1\d{10}$/);
+      expect(cdr.endedAt!.getTime() - cdr.startedAt.getTime()).toBe(cdr.durationSec * 1000);
+    }
+    for (const cdr of unanswered) expect(cdr.cost?.amount).toBe('0.00');
+
+    // Outside VoiceTel's 24 h default window: only reachable when both bounds are sent.
+    const older = await adapter.pullCdrs!({ since: new Date(now - 60 * 60 * 60_000), until: new Date(now - 48 * 60 * 60_000) });
+    expect(older.items.length).toBeGreaterThan(20);
+    for (const cdr of older.items) {
+      expect(cdr.startedAt.getTime()).toBeGreaterThanOrEqual(now - 60 * 60 * 60_000 - 1000);
+      expect(cdr.startedAt.getTime()).toBeLessThanOrEqual(now - 48 * 60 * 60_000 + 1000);
+    }
+  });
+
+  it('lists invoices from credits and a ledger from credits, payments and recurring charges', async () => {
+    const invoices = await adapter.listInvoices!({});
+    expect(invoices).toHaveLength(6);
+    expect(invoices[0]?.status).toBe('open');
+    expect(invoices.slice(1).every((invoice) => invoice.status === 'paid')).toBe(true);
+    for (const invoice of invoices) expect(invoice.total.amount).toMatch(/^\d+\.\d{2}$/);
+    const recent = await adapter.listInvoices!({ since: new Date(Date.now() - 45 * 86_400_000) });
+    expect(recent.length).toBeLessThan(6);
+    expect(recent.length).toBeGreaterThan(0);
+
+    const ledger = await adapter.listLedger!({ since: new Date(Date.now() - 200 * 86_400_000), until: new Date(Date.now() + 86_400_000) });
+    const credits = ledger.filter((entry) => entry.entryRef.startsWith('credit-'));
+    const payments = ledger.filter((entry) => entry.entryRef.startsWith('payment-'));
+    const mrc = ledger.filter((entry) => entry.entryRef.startsWith('mrc-'));
+    expect(credits).toHaveLength(6);
+    expect(credits.every((entry) => entry.amount.amount.startsWith('-'))).toBe(true);
+    expect(payments).toHaveLength(4);
+    expect(payments.filter((entry) => !entry.amount.amount.startsWith('-'))).toHaveLength(1);
+    expect(mrc.length).toBe(3);
+    expect(mrc.every((entry) => !entry.amount.amount.startsWith('-') && entry.at.getUTCDate() === 1)).toBe(true);
+    for (let index = 1; index < ledger.length; index++) expect(ledger[index]!.at >= ledger[index - 1]!.at).toBe(true);
+  });
+
+  it('reports the balance and keeps the rates for searches', async () => {
+    const balance = await adapter.getBalance!();
+    expect(balance.available.currency).toBe('USD');
+    expect(balance.available.amount).toMatch(/^\d+\.\d{2,6}$/);
+    const [number] = await adapter.searchNumbers!({ kind: 'local', npa: '720', quantity: 1 });
+    expect(number?.cost?.monthly).toEqual({ amount: '1.00', currency: 'USD' });
+  });
+});
+
+describe('VoiceTel rate budgets (6 per hour) persist in connection state', () => {
+  beforeAll(() => {
+    // Fresh sandbox quota: the per-IP counters of the tests above do not leak in.
+    sandbox.reset();
+  });
+
+  it('stops before the upstream does, and a second instance on the same state sees it', async () => {
+    const state = createMemoryStateStore({ [API_KEY_STATE_KEY]: await sharedState.get(API_KEY_STATE_KEY) });
+    const range = { since: new Date(Date.now() - 3_600_000), until: new Date() };
+    const first = makeAdapter({ state }).adapter;
+    for (let call = 0; call < 6; call++) await first.pullCdrs!(range);
+    const local = await caught(first.pullCdrs!(range));
+    expect(local.providerKind).toBe('rate_limited');
+    expect(local.httpStatus).toBeUndefined();
+    expect(local.upstreamMessage).toContain('local budget');
+    expect(local.retryAfterMs).toBeGreaterThan(0);
+
+    const restarted = makeAdapter({ state }).adapter;
+    const again = await caught(restarted.pullCdrs!(range));
+    expect(again.providerKind).toBe('rate_limited');
+    expect(again.httpStatus).toBeUndefined();
+    expect((await budgetStatus(state, BUDGETS.cdr)).remaining).toBe(0);
+
+    // A connection that did not know: the upstream's 429 marks its budget spent too.
+    const unaware = createMemoryStateStore({ [API_KEY_STATE_KEY]: await sharedState.get(API_KEY_STATE_KEY) });
+    const upstream = await caught(makeAdapter({ state: unaware }).adapter.pullCdrs!(range));
+    expect(upstream).toMatchObject({ providerKind: 'rate_limited', httpStatus: 429 });
+    expect((await budgetStatus(unaware, BUDGETS.cdr)).remaining).toBe(0);
+    // Other budgets are untouched.
+    expect((await budgetStatus(unaware, BUDGETS.account)).remaining).toBe(6);
+  });
+});
+
+describe('VoiceTel faults', () => {
+  const quiet = { errorRate: 0, rate429: 0, hangRate: 0, malformedRate: 0, latencyMs: 0 };
+  let apikey: string;
+
+  beforeAll(async () => {
+    sandbox.reset();
+    apikey = (await sharedState.get<string>(API_KEY_STATE_KEY)) ?? '';
+  });
+  afterAll(() => sandbox.setKnobs(quiet));
+
+  const faultAdapter = (options: Parameters<typeof makeAdapter>[0] = {}) => makeAdapter({ state: createMemoryStateStore({ [API_KEY_STATE_KEY]: apikey }), ...options });
+
+  it('maps a 500 to unavailable', async () => {
+    sandbox.setKnobs({ ...quiet, errorRate: 1 });
+    const error = await caught(faultAdapter().adapter.listTrunks!());
+    sandbox.setKnobs(quiet);
+    expect(error).toMatchObject({ providerKind: 'unavailable', httpStatus: 500 });
+    expectClean(error, apikey);
+  });
+
+  it('maps a 429 to rate_limited', async () => {
+    sandbox.setKnobs({ ...quiet, rate429: 1 });
+    const error = await caught(faultAdapter().adapter.searchNumbers!({ kind: 'local', npa: '312', quantity: 1 }));
+    sandbox.setKnobs(quiet);
+    expect(error).toMatchObject({ providerKind: 'rate_limited', httpStatus: 429, retryAfterMs: 60_000 });
+    expectClean(error, apikey);
+  });
+
+  it('gives up on a hang near the timeout', async () => {
+    sandbox.setKnobs({ ...quiet, hangRate: 1 });
+    const started = Date.now();
+    const error = await caught(faultAdapter({ timeoutMs: 200 }).adapter.createTrunk!({
+      name: 'hang',
+      direction: 'both',
+      auth: 'ip',
+      allowedIps: [],
+      destinations: [{ host: '198.51.100.60', port: 5060, transport: 'udp', priority: 1, weight: 1 }],
+    }));
+    const elapsed = Date.now() - started;
+    sandbox.setKnobs(quiet);
+    expect(error.providerKind).toBe('unavailable');
+    expect(error.upstreamMessage).toContain('timed out');
+    expect(elapsed).toBeLessThan(3_000);
+    expectClean(error, apikey);
+  });
+
+  it('maps a cut-off body to malformed', async () => {
+    sandbox.setKnobs({ ...quiet, malformedRate: 1 });
+    const error = await caught(faultAdapter().adapter.listNumbers!({}));
+    sandbox.setKnobs(quiet);
+    expect(error.providerKind).toBe('malformed');
+    expectClean(error, apikey);
+  });
+
+  it('opens the breaker on repeated faults and closes it after a half-open success', async () => {
+    const { adapter, http } = faultAdapter({ breakerThreshold: 2, breakerHalfOpenAfterMs: 150 });
+    sandbox.setKnobs({ ...quiet, errorRate: 1 });
+    await caught(adapter.listTrunks!());
+    await caught(adapter.listTrunks!());
+    expect(http.breakerState).toBe('open');
+    const fast = await caught(adapter.listTrunks!());
+    expect(fast.providerKind).toBe('unavailable');
+    expect(fast.upstreamMessage).toContain('circuit open');
+    sandbox.setKnobs(quiet);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect((await adapter.listTrunks!()).length).toBe(2);
+    expect(http.breakerState).toBe('closed');
+  });
+});
+
+describe('VoiceTel wire examples from the document', () => {
+  it('parses the login response and rejects the intro placeholder key', () => {
+    const intro = readFileSync(path.join(fixtures, 'seed-intro.txt'), 'utf8');
+    const response = JSON.parse(/The response is (\{.*?\}\})/.exec(intro)?.[1] ?? 'null');
+    expect(response).toEqual({ status: 'success', data: { apikey: '<32-hex-string>' } });
+    expect(wire.apiKeyResponse.safeParse(response).success).toBe(false);
+    expect(wire.apiKeyResponse.parse(specFixture('api-key-200')).data.apikey).toBe('dec759ed81963fd9a4b8a9c8f3e22b1a');
+    expect(wire.apiKeyRequest.parse(seedFixture('login-request'))).toEqual({ username: '1000000001', password: 'abc1234567' });
+    // The intro's unquoted `<id>`: the SDKs send a number, which the request schema also accepts.
+    expect(wire.apiKeyRequest.safeParse({ username: 1000000001, password: 'abc1234567' }).success).toBe(true);
+  });
+
+  it('maps the error envelope and its partial-failure variants', () => {
+    const canonical = voicetelError(400, JSON.stringify(specFixture('orders-402')));
+    expect(canonical).toMatchObject({ providerKind: 'invalid', upstreamMessage: 'Field Required: number', httpStatus: 400 });
+    expect(voicetelError(402, JSON.stringify({ status: 'error', error: { code: 402, message: 'Insufficient funds' } })).providerKind).toBe('invalid');
+    const acl = voicetelError(409, JSON.stringify(specFixture('acl-409')));
+    expect(acl.providerKind).toBe('conflict');
+    expect(acl.upstreamMessage).toBe('CIDR overlaps with existing entry (abc123: DB Insert failed)');
+    const auth = voicetelError(409, JSON.stringify(specFixture('auth-put-409')));
+    expect(auth.providerKind).toBe('invalid');
+    expect(auth.upstreamMessage).toContain('password: Must be 6-10 alphanumeric characters');
+    expect(voicetelError(401, JSON.stringify({ status: 'error', error: { code: 401, message: 'Number not on account' } })).providerKind).toBe('not_found');
+    expect(voicetelError(401, JSON.stringify({ status: 'error', error: { code: 401, message: 'Missing or invalid bearer token.' } })).providerKind).toBe('auth');
+    // The seed's response samples collapse the error object to `{ }`.
+    expect(wire.errorResponse.safeParse(seedFixture('e911-validations-response-error')).success).toBe(true);
+    expect(voicetelError(409, JSON.stringify(seedFixture('e911-validations-response-error'))).upstreamMessage).toBeUndefined();
+  });
+
+  it('maps account, credits, payments and recurring charges', () => {
+    const account = wire.accountResponse.parse(specFixture('account-200')).data;
+    expect(mapBalance(account).available.currency).toBe('USD');
+    expect(account.rates?.did).toBe(0.5);
+    const [credit] = wire.creditsResponse.parse(specFixture('credits-200')).data.credits;
+    expect(mapCreditToInvoice(credit!)).toEqual({
+      invoiceRef: 'credit-1727700779-25.00',
+      issuedAt: new Date('2024-09-30T12:52:59Z'),
+      total: { amount: '25.00', currency: 'USD' },
+      status: 'open',
+    });
+    const [payment] = wire.paymentsResponse.parse(specFixture('payments-200')).data.payments;
+    expect(mapPaymentToLedger(payment!)).toEqual({
+      entryRef: 'payment-2N045992R140725E3',
+      at: new Date('2024-09-30T12:52:59Z'),
+      description: 'PayPal payment',
+      amount: { amount: '-25.00', currency: 'USD' },
+    });
+    const mrc = wire.mrcResponse.parse(specFixture('recurring-charges-200')).data;
+    expect(mapMrcToLedger(mrc, new Date('2026-05-18T12:00:00Z'))).toEqual([
+      { entryRef: 'mrc-2026-05-0', at: new Date('2026-05-01T00:00:00Z'), description: 'example', amount: { amount: '0.50', currency: 'USD' } },
+    ]);
+  });
+
+  it('maps a CDR row, and refuses the example whose key is not an epoch', () => {
+    const rows = wire.cdrResponse.parse(specFixture('cdr-200')).data.cdr;
+    expect(rows).toHaveLength(1);
+    expect(() => mapCdr(rows[0]!)).toThrow(/not a number/);
+    const row = { ...rows[0]!, key: ['1000000001', '1747300000'] as [string, string] };
+    expect(mapCdr(row)).toEqual({
+      providerCallId: 'f2ce9c3091697619f27f7e4280bf2747',
+      direction: 'outbound',
+      from: '+18666326621',
+      to: '+18008786160',
+      startedAt: new Date(1747300000 * 1000),
+      endedAt: new Date((1747300000 + 40) * 1000),
+      disposition: 'answered',
+      durationSec: 40,
+      billableSec: 40,
+      cost: { amount: '0.0175', currency: 'USD' },
+    });
+  });
+
+  it('maps inventory, coverage, orders and owned numbers', () => {
+    const [item] = wire.inventoryResponse.parse(specFixture('inventory-200')).data.numbers;
+    expect(mapInventoryItem(item!, 0.5)).toEqual({
+      e164: '+12019085750',
+      kind: 'local',
+      country: 'US',
+      state: 'NJ',
+      rateCenter: 'CLOSTER',
+      npa: '201',
+      nxx: '908',
+      features: ['voice', 'sms', 'e911', 'cnam'],
+      cost: { monthly: { amount: '0.50', currency: 'USD' } },
+    });
+    const [bucket] = wire.coverageResponse.parse(specFixture('coverage-200')).data.coverage;
+    expect(bucket).toMatchObject({ npa: '201', nxx: '908', lata: '224', count: 270026 });
+    // The example's numbersOrdered holds "example": it matches nothing, and the failed line keeps its reason.
+    const order = wire.orderResponse.parse(specFixture('orders-201')).data;
+    expect(mapOrder(order, ['2012548000'])).toEqual({ upstreamOrderId: '1747345200', lines: [{ e164: '+12012548000', status: 'failed', reason: 'example' }] });
+    expect(wire.orderRequest.safeParse(seedFixture('orders-request')).success).toBe(false); // `"numbers": [ ]` as rendered
+    expect(wire.orderRequest.safeParse({ numbers: ['2015551234', { number: '2015551235', route: 1000 }] }).success).toBe(true);
+    const [owned] = wire.numbersListResponse.parse(specFixture('numbers-200')).data.numbers;
+    expect(mapOwnedNumber(owned!)).toEqual({ e164: '+12015551234', kind: 'local', status: 'active', trunkRef: '1000', providerRef: '2015551234' });
+  });
+
+  it('maps gateways and auth into a trunk, and accepts the documented gateway and auth bodies', () => {
+    const [gateway] = wire.gatewaysListResponse.parse(specFixture('gateways-200')).data.gateways;
+    const auth = wire.authGetResponse.parse(specFixture('auth-200')).data;
+    expect(mapTrunk(gateway!, auth)).toEqual({
+      trunkRef: '1000',
+      name: 'Gateway 1000',
+      direction: 'both',
+      auth: 'digest',
+      allowedIps: ['203.0.113.0/24'],
+      destinations: [{ host: '203.0.113.10', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+      maxChannels: 23,
+      maxCps: undefined,
+      codecs: undefined,
+      digestUsername: undefined,
+      enabled: true,
+    });
+    expect(wire.gatewayResponse.parse(specFixture('gateways-201')).data.id).toBe(1000);
+    expect(wire.gatewayAddRequest.parse(seedFixture('gateway-add-request'))).toEqual({ gateway: '203.0.113.10:5060', prefix: '9', limit: 23 });
+    expect(wire.gatewayAddRequest.safeParse(seedFixture('gateway-update-request')).success).toBe(true);
+    expect(wire.authPutRequest.parse(seedFixture('auth-put-request'))).toEqual({ password: 'abc123', authType: 0 });
+    expect(wire.aclModifyRequest.parse(seedFixture('acl-request'))).toEqual({ acl: [] });
+  });
+
+  it('maps port availability, submit and status examples, and builds the documented submit body', () => {
+    expect(mapPortability(wire.portAvailabilityResponse.parse(specFixture('port-availability-200')).data)).toEqual({
+      e164: '+19175803800',
+      portable: true,
+      losingCarrier: 'Sinch Voice-NSR-10X-Port/1',
+      reason: undefined,
+    });
+    const submitted = wire.portSubmitResponse.parse(specFixture('ports-201')).data;
+    expect(mapPortSubmit(submitted, ['2015551234'])).toEqual({
+      portRef: 'a3a2a',
+      status: 'submitted',
+      numbers: ['+12015551234'],
+      loaUrl: 'https://api.voicetel.com/a/loa/a3a2a/',
+    });
+    const [summary] = wire.portListResponse.parse(specFixture('ports-list-200')).data.ports;
+    expect(mapPort(summary!, 'y0d36')).toMatchObject({ portRef: 'y0d36', status: 'completed', focDate: '1975-07-15', numbers: [] });
+    const detail = wire.portDetailResponse.parse(specFixture('port-200')).data.port;
+    // foc "example" and numbers ["example"] are placeholders: dropped, not invented.
+    expect(mapPort(detail, 'y0d36')).toEqual({ portRef: 'y0d36', status: 'completed', numbers: [], focDate: undefined, rejectReason: undefined, updatedAt: new Date('2026-05-18T12:00:00Z') });
+
+    const sample = seedFixture('ports-request') as Record<string, unknown>;
+    expect(wire.portSubmitRequest.safeParse(sample).success).toBe(false); // `"did": [ ]` as rendered
+    const built = buildPortSubmit({
+      numbers: ['+12015551234'],
+      reference: 'r',
+      accountNumber: '123456789',
+      pin: '1234',
+      authorizedName: 'Jane Smith',
+      businessName: 'Acme Corp',
+      billingTelephoneNumber: '+12015551000',
+      serviceAddress: { street: '550 N Main St N', city: 'Chicago', state: 'IL', postalCode: '60601', country: 'US' },
+      requestedFocDate: '2026-05-18',
+    });
+    // Compare everything except the collapsed arrays and the empty optional parts we do not send.
+    const documented = Object.fromEntries(Object.entries(sample).filter(([key]) => !['features', 'did', 'building', 'floor', 'room'].includes(key)));
+    expect(built).toMatchObject(documented);
+    expect(wire.portSubmitRequest.safeParse(built).success).toBe(true);
+    expect(splitStreet('4601 Rio Vista Drive')).toEqual({ streetNumber: '4601', streetPrefix: undefined, street: 'Rio Vista', streetType: 'DR', streetSuffix: undefined });
+  });
+
+  it('maps e911 examples, including the 11-digit dn, and builds the documented request bodies', () => {
+    const validated = wire.e911ValidateResponse.parse(specFixture('e911-validations-200')).data.address;
+    const original: E911Address = { street: '411 HACKENSACK AVENUE', unit: 'STE 200', city: 'HACKENSACK', state: 'NJ', postalCode: '07601', country: 'US' };
+    expect(mapValidatedAddress(validated, original)).toEqual({
+      valid: true,
+      normalized: { name: undefined, street: '411 HACKENSACK AVE', unit: 'STE 200', city: 'HACKENSACK', state: 'NJ', postalCode: '07601', country: 'US' },
+    });
+    expect(buildE911Address(original)).toEqual(seedFixture('e911-validations-request'));
+    const record = wire.e911RecordResponse.parse(specFixture('e911-201')).data.record;
+    expect(mapE911Entry(record)).toEqual({
+      e164: '+12015551234',
+      address: { street: '411 HACKENSACK AVENUE', unit: 'STE 200', city: 'HACKENSACK', state: 'NJ', postalCode: '07601', country: 'US' },
+      callerName: 'ACME INC',
+      e911Ref: '12015551234',
+    });
+    expect(wire.e911ListResponse.parse(specFixture('e911-list-200')).data.records).toHaveLength(1);
+    expect(wire.e911CreateRequest.parse(seedFixture('e911-create-request'))).toMatchObject({ dn: '2017301000', callername: 'Michael Mavroudis' });
+    expect(wire.e911ProvisionByIdRequest.parse(seedFixture('e911-provision-request'))).toEqual({ addressid: 123456, callername: 'JOHN DOE' });
+    // The documented 401 example for GET /e911/{dn} is the generic placeholder error.
+    expect(voicetelError(401, JSON.stringify(specFixture('e911-get-401'))).upstreamMessage).toBe('Field Required: number');
+  });
+});
