@@ -12,7 +12,7 @@ import type { Permission } from './permissions';
 export type ActionState<Data = undefined> =
   | { status: 'idle' }
   | { status: 'success'; message?: string; data?: Data }
-  | { status: 'error'; message: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+  | { status: 'error'; message: string; code?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
 
 export const idle = { status: 'idle' } as const;
 
@@ -43,11 +43,11 @@ export function echoValues(raw: Record<string, string>): Record<string, string> 
 
 export function errorState(error: unknown): ActionState<never> {
   if (error instanceof z.ZodError) {
-    return { status: 'error', message: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(error) };
+    return { status: 'error', message: 'Please correct the highlighted fields.', code: 'invalid:form', fieldErrors: fieldErrorsOf(error) };
   }
   if (isAppError(error)) {
     if (error.kind === 'internal') log.error('action.failed', { code: error.code, cause: error.cause });
-    return { status: 'error', message: error.message, fieldErrors: error.fieldErrors };
+    return { status: 'error', message: error.message, code: error.code, fieldErrors: error.fieldErrors };
   }
   // Next's redirect/notFound signals must pass through untouched.
   if (error && typeof error === 'object' && 'digest' in error && String((error as { digest: unknown }).digest).startsWith('NEXT_')) throw error;

@@ -8,6 +8,7 @@ import { users } from '@/lib/db/schema';
 import { getUserByEmail } from '@/lib/db/queries/users';
 import { getEnv } from '@/lib/env';
 import { log } from '@/lib/log';
+import { clientIp } from './client-ip';
 import { clearFailures, getLockRemainingMs, minutesText, recordFailure, throttleKeys } from './throttle';
 
 declare module 'next-auth' {
@@ -30,11 +31,6 @@ const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(512),
 });
-
-export function clientIp(headers: Headers): string | undefined {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || headers.get('x-real-ip') || undefined;
-}
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const env = getEnv();

@@ -10,7 +10,8 @@ import { getDb } from '@/lib/db/client';
 import { getUserById } from '@/lib/db/queries/users';
 import { AppError, isAppError } from '@/lib/errors';
 import { assertCan, getSwitchableAccounts, resolveAccess, type AccountAccess, type SessionUser } from './access';
-import { auth, clientIp } from './config';
+import { clientIp } from './client-ip';
+import { auth } from './config';
 import type { Permission } from './permissions';
 
 export const CURRENT_ACCOUNT_COOKIE = 'cp_account';

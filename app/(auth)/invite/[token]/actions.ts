@@ -2,7 +2,8 @@
 
 import { cookies, headers } from 'next/headers';
 import { errorState, formToObject, type ActionState } from '@/lib/auth/action';
-import { clientIp, signIn } from '@/lib/auth/config';
+import { clientIp } from '@/lib/auth/client-ip';
+import { signIn } from '@/lib/auth/config';
 import { CURRENT_ACCOUNT_COOKIE } from '@/lib/auth/guard';
 import { acceptInvitation } from '@/lib/services/users';
 import { acceptInvitationSchema } from '@/lib/validations/account';

@@ -1,0 +1,162 @@
+/**
+ * Tenant isolation across every registered surface (surfaces.ts): a user of another account gets
+ * 404, and every role without the right gets 403 or 404, whatever the page, action or route.
+ */
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { ROLES, type Role } from '@/lib/auth/permissions';
+import { invitations, memberships, users } from '@/lib/db/schema';
+import { useTestDatabase } from '../support/db';
+import { seedTwoTenants } from '../support/fixtures';
+import { SURFACES, type Surface, type SurfaceContext } from './surfaces';
+
+const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
+
+vi.mock('@/lib/auth/config', () => {
+  return {
+    auth: async () => (session.userId ? { user: { id: session.userId }, expires: new Date(Date.now() + 3600_000).toISOString() } : null),
+    signIn: async () => undefined,
+    signOut: async () => undefined,
+    handlers: {},
+  };
+});
+vi.mock('next/headers', () => ({
+  cookies: async () => ({
+    get: (name: string) => (name === 'cp_account' && session.accountCookie ? { name, value: session.accountCookie } : undefined),
+    set: () => undefined,
+    delete: () => undefined,
+  }),
+  headers: async () => new Headers({ 'x-forwarded-for': '127.0.0.1' }),
+}));
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
+
+process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = 'true';
+
+type Outcome = 'ok' | 403 | 404 | 401 | 'redirect' | 'invalid';
+
+/** Every string in a rendered element tree (props and children), to check what a page would show. */
+function textOf(node: unknown, seen = new Set<unknown>()): string {
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  if (!node || typeof node !== 'object' || seen.has(node)) return '';
+  seen.add(node);
+  if (Array.isArray(node)) return node.map((item) => textOf(item, seen)).join(' ');
+  const props = (node as { props?: Record<string, unknown> }).props;
+  const values = props ? Object.values(props) : Object.values(node as Record<string, unknown>);
+  return values.map((value) => textOf(value, seen)).join(' ');
+}
+
+async function outcomeOf(surface: Surface, context: SurfaceContext): Promise<{ outcome: Outcome; rendered?: string; code?: string }> {
+  try {
+    if (surface.kind === 'page') {
+      const { default: Page } = await surface.load();
+      const element = await (Page as (props: unknown) => Promise<unknown>)({
+        params: Promise.resolve(surface.params?.(context) ?? {}),
+        searchParams: Promise.resolve({}),
+      });
+      return { outcome: 'ok', rendered: textOf(element) };
+    }
+    if (surface.kind === 'action') {
+      const action = await surface.load();
+      const formData = new FormData();
+      for (const [key, value] of Object.entries(surface.form(context))) formData.set(key, value);
+      const result = await (action as (state: unknown, formData: FormData) => Promise<{ status: string; code?: string }>)({ status: 'idle' }, formData);
+      const code = result.code;
+      if (result.status !== 'error') return { outcome: 'ok' };
+      if (code?.startsWith('not_found:')) return { outcome: 404, code };
+      if (code?.startsWith('forbidden:')) return { outcome: 403, code };
+      if (code?.startsWith('unauthorized:')) return { outcome: 401, code };
+      return { outcome: 'invalid', code };
+    }
+    const handler = await surface.load();
+    const response = await (handler as (request: Request, context: unknown) => Promise<Response>)(new Request(surface.url(context)), { params: Promise.resolve(surface.params(context)) });
+    return { outcome: response.ok ? 'ok' : (response.status as Outcome) };
+  } catch (error) {
+    const digest = String((error as { digest?: unknown }).digest ?? '');
+    if (digest.endsWith(';404')) return { outcome: 404 };
+    if (digest.endsWith(';403')) return { outcome: 403 };
+    if (digest.startsWith('NEXT_REDIRECT')) return { outcome: 'redirect' };
+    throw error;
+  }
+}
+
+describe('tenant isolation of every page, action and route handler', () => {
+  const test = useTestDatabase();
+  const userIds = new Map<string, string>();
+  let acmeEast: SurfaceContext;
+  let globexBranch: SurfaceContext;
+  let names: { acmeEast: string; globex: string };
+
+  const emailOf: Record<Role, string> = {
+    owner: 'owner@acme.example',
+    admin: 'admin@acme.example',
+    technical: 'tech@acme.example',
+    finance: 'finance@acme.example',
+    viewer: 'viewer@acme.example',
+  };
+
+  function signInAs(email: string, accountCookie?: string) {
+    session.userId = userIds.get(email);
+    session.accountCookie = accountCookie;
+  }
+
+  beforeAll(async () => {
+    const tenants = await seedTwoTenants(test.db);
+    for (const row of await test.db.select().from(users)) userIds.set(row.email, row.id);
+    // Ids that belong to each side, so a cross-tenant call names real objects of the other tenant.
+    const [eastMember] = await test.db.insert(memberships).values({ userId: userIds.get('staff@carrier.example')!, accountId: tenants.east.id, role: 'viewer' }).returning();
+    const [eastInvite] = await test.db
+      .insert(invitations)
+      .values({ accountId: tenants.east.id, email: 'pending@acme.example', role: 'viewer', tokenHash: 'a'.repeat(64), expiresAt: new Date(Date.now() + 86_400_000) })
+      .returning();
+    const [branchMember] = await test.db.insert(memberships).values({ userId: userIds.get('owner@acme.example')!, accountId: tenants.globexBranch.id, role: 'viewer' }).returning();
+    await test.db.delete(memberships).where(eq(memberships.id, branchMember!.id));
+    const [globexMember] = await test.db.select().from(memberships).where(eq(memberships.accountId, tenants.globex.id));
+    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id };
+    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001' };
+    names = { acmeEast: tenants.east.name, globex: tenants.globex.name };
+  });
+
+  it('registers every surface once', () => {
+    const keys = SURFACES.map((surface) => `${surface.kind}:${surface.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  describe.each(SURFACES.map((surface) => [`${surface.kind} ${surface.name}`, surface] as const))('%s', (_label, surface) => {
+    it('answers 404 to a user of another account', async () => {
+      if (surface.kind === 'page' && surface.scope === 'current') {
+        // The account switch cookie names a foreign account: it is ignored, and nothing of it shows.
+        signInAs('owner@globex.example', acmeEast.accountId);
+        const { outcome, rendered } = await outcomeOf(surface, acmeEast);
+        expect([403, 404, 'ok']).toContain(outcome);
+        expect(rendered ?? '').not.toContain(names.acmeEast);
+        signInAs('owner@acme.example', globexBranch.accountId);
+        const reverse = await outcomeOf(surface, globexBranch);
+        expect(reverse.rendered ?? '').not.toContain(names.globex);
+        return;
+      }
+      signInAs('owner@globex.example');
+      expect((await outcomeOf(surface, acmeEast)).outcome).toBe(404);
+      signInAs('owner@acme.example');
+      expect((await outcomeOf(surface, globexBranch)).outcome).toBe(404);
+    });
+
+    it.each(ROLES.map((role) => [role] as const))('as %s: allowed only where the role permits', async (role) => {
+      signInAs(emailOf[role]);
+      const { outcome, code } = await outcomeOf(surface, acmeEast);
+      if (surface.allowed.includes(role)) {
+        // Allowed: never refused. A missing object (an earlier role already removed it) may still 404.
+        expect([403, 401]).not.toContain(outcome);
+        if (outcome === 404) expect(code).toBeDefined();
+        expect(code).not.toBe('not_found:account');
+      } else {
+        expect([403, 404]).toContain(outcome);
+      }
+    });
+
+    it('refuses anonymous callers', async () => {
+      session.userId = undefined;
+      const { outcome } = await outcomeOf(surface, acmeEast);
+      expect(['redirect', 401, 404]).toContain(outcome);
+    });
+  });
+});

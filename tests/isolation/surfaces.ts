@@ -1,0 +1,81 @@
+/**
+ * Every page, action and route handler, registered once. The isolation suite tries each as a user
+ * of another account and as every role that must not reach it. A feature adds its surfaces here.
+ */
+import type { Role } from '@/lib/auth/permissions';
+
+export interface SurfaceContext {
+  /** An account the signed-in Acme roles reach (a sub-account of their membership). */
+  accountId: string;
+  /** Another membership or sub-account in the same account, for ids that must belong to `accountId`. */
+  membershipId: string;
+  invitationId: string;
+}
+
+const ALL_ROLES: Role[] = ['owner', 'admin', 'technical', 'finance', 'viewer'];
+const MANAGERS: Role[] = ['owner', 'admin'];
+
+interface Base {
+  name: string;
+  /** Roles that may use it; every other role must get 403 or 404. Empty: operator staff only. */
+  allowed: Role[];
+}
+
+export interface PageSurface extends Base {
+  kind: 'page';
+  /** `url`: the account id is in the URL (a foreign one must 404); `current`: the session's account. */
+  scope: 'url' | 'current';
+  load: () => Promise<{ default: (props: never) => Promise<unknown> }>;
+  params?: (context: SurfaceContext) => Record<string, string>;
+}
+
+export interface ActionSurface extends Base {
+  kind: 'action';
+  load: () => Promise<(state: never, formData: FormData) => Promise<{ status: string; code?: string }>>;
+  form: (context: SurfaceContext) => Record<string, string>;
+}
+
+export interface RouteSurface extends Base {
+  kind: 'route';
+  load: () => Promise<(request: Request, context: never) => Promise<Response>>;
+  url: (context: SurfaceContext) => string;
+  params: (context: SurfaceContext) => Record<string, string>;
+}
+
+export type Surface = PageSurface | ActionSurface | RouteSurface;
+
+const accountActions = () => import('@/app/(portal)/account/actions');
+
+export const SURFACES: Surface[] = [
+  { kind: 'page', name: 'dashboard', scope: 'current', allowed: ALL_ROLES, load: () => import('@/app/(portal)/dashboard/page') },
+  { kind: 'page', name: 'account tree', scope: 'current', allowed: MANAGERS, load: () => import('@/app/(portal)/account/page') },
+  { kind: 'page', name: 'audit log', scope: 'current', allowed: MANAGERS, load: () => import('@/app/(portal)/account/audit/page') },
+  {
+    kind: 'page',
+    name: 'account settings',
+    scope: 'url',
+    allowed: MANAGERS,
+    load: () => import('@/app/(portal)/account/[accountId]/page'),
+    params: ({ accountId }) => ({ accountId }),
+  },
+  { kind: 'page', name: 'operator outbox', scope: 'current', allowed: [], load: () => import('@/app/(portal)/operator/outbox/page') },
+
+  { kind: 'action', name: 'create sub-account', allowed: MANAGERS, load: async () => (await accountActions()).createSubAccountAction, form: ({ accountId }) => ({ parentId: accountId, name: `Probe ${Math.floor(performance.now())}` }) },
+  { kind: 'action', name: 'rename account', allowed: MANAGERS, load: async () => (await accountActions()).renameAccountAction, form: ({ accountId }) => ({ accountId, name: 'Acme East' }) },
+  { kind: 'action', name: 'update limits', allowed: MANAGERS, load: async () => (await accountActions()).updateLimitsAction, form: ({ accountId }) => ({ accountId, maxConcurrentCalls: '200' }) },
+  { kind: 'action', name: 'set account status', allowed: MANAGERS, load: async () => (await accountActions()).setAccountStatusAction, form: ({ accountId }) => ({ accountId, status: 'active' }) },
+  { kind: 'action', name: 'invite user', allowed: MANAGERS, load: async () => (await accountActions()).inviteUserAction, form: ({ accountId }) => ({ accountId, email: 'probe@acme.example', role: 'viewer' }) },
+  { kind: 'action', name: 'change role', allowed: MANAGERS, load: async () => (await accountActions()).changeRoleAction, form: ({ accountId, membershipId }) => ({ accountId, membershipId, role: 'viewer' }) },
+  { kind: 'action', name: 'remove membership', allowed: MANAGERS, load: async () => (await accountActions()).removeMembershipAction, form: ({ accountId }) => ({ accountId, membershipId: '00000000-0000-4000-8000-000000000000' }) },
+  { kind: 'action', name: 'revoke invitation', allowed: MANAGERS, load: async () => (await accountActions()).revokeInvitationAction, form: ({ accountId, invitationId }) => ({ accountId, invitationId }) },
+  { kind: 'action', name: 'switch account', allowed: ALL_ROLES, load: async () => (await import('@/app/(portal)/actions')).switchAccountAction, form: ({ accountId }) => ({ accountId }) },
+
+  {
+    kind: 'route',
+    name: 'GET /api/v1/accounts/:id',
+    allowed: ALL_ROLES,
+    load: async () => (await import('@/app/api/v1/accounts/[accountId]/route')).GET,
+    url: ({ accountId }) => `http://portal.test/api/v1/accounts/${accountId}`,
+    params: ({ accountId }) => ({ accountId }),
+  },
+];
