@@ -14,6 +14,12 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Database suites share one PGlite/PostgreSQL per file; files run in parallel on 2 cores.
     maxWorkers: 2,
-    env: { LOG_SILENT: '1' },
+    // Fixed test secrets: with DATABASE_URL set the app insists on them rather than generating files.
+    env: {
+      LOG_SILENT: '1',
+      AUTH_SECRET: 'test-auth-secret-0123456789abcdef0123456789abcdef',
+      CREDENTIALS_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+      APP_URL: 'http://portal.test',
+    },
   },
 });

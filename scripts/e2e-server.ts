@@ -7,15 +7,23 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { startSandboxes } from './sandboxes';
 
 const root = path.resolve(import.meta.dirname, '..');
 const port = process.env.E2E_PORT ?? '3100';
 const dataDir = path.join(root, '.data-e2e');
 fs.rmSync(dataDir, { recursive: true, force: true });
 
-const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: port, APP_URL: `http://127.0.0.1:${port}`, SEED_DEMO: '1', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+// Sandboxes on ports of their own, so a portal already running with `npm start` does not collide.
+const sandboxPorts = { SANDBOX_VOICETEL_PORT: '4201', SANDBOX_VITCOM_PORT: '4202', SANDBOX_CARRIERX_PORT: '4203', SANDBOX_VOICEMEUP_PORT: '4204' };
+Object.assign(process.env, sandboxPorts);
+const env: NodeJS.ProcessEnv = { ...process.env, ...sandboxPorts, DATA_DIR: dataDir, PORT: port, APP_URL: `http://127.0.0.1:${port}`, SEED_DEMO: '1', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+const sandboxes = await startSandboxes();
 let dropDatabase: (() => Promise<void>) | undefined;
 if (process.env.DATABASE_URL) {
+  // Against PostgreSQL the app generates no secrets of its own: give this run throwaway ones.
+  env.AUTH_SECRET ??= randomBytes(32).toString('hex');
+  env.CREDENTIALS_KEY ??= randomBytes(32).toString('hex');
   const name = `cp_e2e_${randomBytes(5).toString('hex')}`;
   const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -36,6 +44,7 @@ if (code !== 0) process.exit(code);
 const server = spawn(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', '127.0.0.1'], { cwd: root, env, stdio: 'inherit' });
 async function stop() {
   server.kill('SIGTERM');
+  await Promise.all(sandboxes.map((sandbox) => sandbox.close()));
   await dropDatabase?.();
   process.exit(0);
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import type { AccountAccess } from './access';
-import { authorize } from './guard';
+import { authorize, authorizeStaff } from './guard';
 import type { Permission } from './permissions';
 
 export type ActionState<Data = undefined> =
@@ -38,7 +38,7 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
  * after an action). Secrets are never echoed.
  */
 export function echoValues(raw: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(raw).filter(([key]) => !/password|token|secret/i.test(key)));
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !/password|token|secret|credential/i.test(key)));
 }
 
 export function errorState(error: unknown): ActionState<never> {
@@ -76,6 +76,25 @@ export function accountAction<Schema extends z.ZodType, Data = undefined>(option
       const accountId = options.accountField ? String((parsed.data as Record<string, unknown>)[options.accountField]) : undefined;
       const access = await authorize(options.permission, accountId);
       const result = await options.run(parsed.data, access);
+      return { status: 'success', message: result?.message, data: result?.data };
+    } catch (error) {
+      const state = errorState(error);
+      return state.status === 'error' ? { ...state, values: echoValues(raw) } : state;
+    }
+  };
+}
+
+/** Platform actions of operator staff (providers, prices): no customer account involved. */
+export function staffAction<Schema extends z.ZodType, Data = undefined>(options: {
+  schema: Schema;
+  run: (input: z.output<Schema>, staff: { user: AccountAccess['user']; ip?: string }, raw: Record<string, string>) => Promise<{ message?: string; data?: Data } | void>;
+}) {
+  return async (_previous: ActionState<Data>, formData: FormData): Promise<ActionState<Data>> => {
+    const raw = formToObject(formData);
+    try {
+      const staff = await authorizeStaff();
+      const input = options.schema.parse(raw);
+      const result = await options.run(input, staff, raw);
       return { status: 'success', message: result?.message, data: result?.data };
     } catch (error) {
       const state = errorState(error);

@@ -94,3 +94,18 @@ export async function authorize(permission: Permission, accountId?: string): Pro
   assertCan(access, permission);
   return access;
 }
+
+/** For operator pages: the signed-in staff member, or 403. */
+export async function requireStaff(): Promise<SessionUser> {
+  const user = await requireUser();
+  if (!user.isOperatorStaff) forbidden();
+  return user;
+}
+
+/** For operator actions and route handlers: throws unless the session is operator staff. */
+export async function authorizeStaff(): Promise<{ user: SessionUser; ip?: string }> {
+  const user = await getSessionUser();
+  if (!user) throw new AppError('unauthorized:session');
+  if (!user.isOperatorStaff) throw new AppError('forbidden:staff', 'Only the carrier’s operator staff can do that.');
+  return { user, ip: await requestIp() };
+}

@@ -21,7 +21,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
 ];
 
 export const STAFF_SECTIONS: readonly NavSection[] = [
-  { label: 'Providers', href: '/operator/providers', permission: 'account.read', staffOnly: true, comingSoon: true },
+  { label: 'Providers', href: '/operator/providers', permission: 'account.read', staffOnly: true },
   { label: 'Outbox', href: '/operator/outbox', permission: 'account.read', staffOnly: true },
 ];
 

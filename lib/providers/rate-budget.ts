@@ -33,16 +33,17 @@ export async function spendBudget(
   budget: RateBudget,
   now: number = Date.now(),
 ): Promise<void> {
-  const calls = await recentCalls(state, budget, now);
-  if (calls.length >= budget.limit) {
-    const oldest = Math.min(...calls);
-    throw new ProviderError(provider, 'rate_limited', {
-      retryAfterMs: oldest + budget.windowMs - now,
-      upstreamMessage: `local budget ${budget.name} spent (${budget.limit} per ${budget.windowMs / 60_000} min)`,
-    });
-  }
-  calls.push(now);
-  await state.set(key(budget), calls);
+  await state.update<number[]>(key(budget), (stored) => {
+    const calls = (stored ?? []).filter((at) => now - at < budget.windowMs);
+    if (calls.length >= budget.limit) {
+      const oldest = Math.min(...calls);
+      throw new ProviderError(provider, 'rate_limited', {
+        retryAfterMs: oldest + budget.windowMs - now,
+        upstreamMessage: `local budget ${budget.name} spent (${budget.limit} per ${budget.windowMs / 60_000} min)`,
+      });
+    }
+    return [...calls, now];
+  });
 }
 
 /** The upstream said it is out (a 429): mark the budget spent so we stop asking until the window passes. */

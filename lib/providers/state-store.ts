@@ -6,6 +6,11 @@ export interface ProviderStateStore {
   get<T>(key: string): Promise<T | undefined>;
   set<T>(key: string, value: T): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Read-modify-write of one key, atomic against other callers (the database store locks the row),
+   * so two concurrent calls cannot both spend the last unit of a budget. Throwing leaves it unchanged.
+   */
+  update<T>(key: string, change: (current: T | undefined) => T): Promise<T>;
 }
 
 export function createMemoryStateStore(initial: Record<string, unknown> = {}): ProviderStateStore & { dump(): Record<string, unknown> } {
@@ -19,6 +24,11 @@ export function createMemoryStateStore(initial: Record<string, unknown> = {}): P
     },
     async delete(key: string) {
       values.delete(key);
+    },
+    async update<T>(key: string, change: (current: T | undefined) => T) {
+      const next = change(structuredClone(values.get(key)) as T | undefined);
+      values.set(key, structuredClone(next));
+      return next;
     },
     dump: () => Object.fromEntries(values),
   };

@@ -2,7 +2,9 @@
  * The provider interface: domain types every adapter maps its wire format to, and the capability
  * list pages use to ask "who can do X" instead of checking provider names.
  */
+import type { ProviderError } from './errors';
 import type { ProviderHttp } from './http';
+import type { RateBudget } from './rate-budget';
 import type { ProviderStateStore } from './state-store';
 
 export const PROVIDER_IDS = ['voicetel', 'vitcom', 'carrierx', 'voicemeup'] as const;
@@ -214,6 +216,11 @@ export interface Cdr {
   endedAt?: Date;
   disposition: CallDisposition;
   durationSec: number;
+  /**
+   * The billed duration: the talk time after the provider's rounding to its billing increment
+   * (and any minimum), so it may exceed `durationSec` (e.g. 61 s billed as 120 s at 60/60, or as
+   * 66 s at 6/6). 0 when the call was not billed.
+   */
   billableSec: number;
   /** Post-dial delay: invite to first ringing/progress, when the upstream reports it. */
   pddMs?: number;
@@ -254,6 +261,8 @@ export interface Balance {
 export interface ConnectionTestResult {
   ok: boolean;
   detail: string;
+  /** Why it failed, for the caller to phrase (unreachable URL, bad credentials, wrong API). */
+  failure?: ProviderError;
 }
 
 /**
@@ -312,6 +321,8 @@ export interface ProviderDescriptor {
   /** The credential fields the connection form asks for. */
   credentialFields: readonly { name: string; label: string; secret: boolean }[];
   defaultBaseUrl: string;
+  /** Request budgets the adapter keeps in the connection's state, shown as "remaining" on the Providers page. */
+  rateBudgets?: readonly RateBudget[];
   create(context: ProviderContext): ProviderAdapter;
 }
 

@@ -26,3 +26,18 @@ export async function recordAudit(db: Db | Tx, access: Pick<AccountAccess, 'user
     ip: access.ip ?? null,
   });
 }
+
+/** Platform-level changes by operator staff (provider connections, prices): no customer account. */
+export async function recordPlatformAudit(db: Db | Tx, actor: { id: string; email: string }, entry: Omit<AuditEntry, 'accountId'> & { ip?: string }) {
+  await db.insert(auditEvents).values({
+    accountId: null,
+    actorUserId: actor.id,
+    actorEmail: actor.email,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ip: entry.ip ?? null,
+  });
+}

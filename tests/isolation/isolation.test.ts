@@ -5,7 +5,8 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLES, type Role } from '@/lib/auth/permissions';
-import { invitations, memberships, users } from '@/lib/db/schema';
+import { invitations, memberships, providerConnections, users } from '@/lib/db/schema';
+import { sealCredentials } from '@/lib/services/secret-box';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants } from '../support/fixtures';
 import { SURFACES, type Surface, type SurfaceContext } from './surfaces';
@@ -111,8 +112,12 @@ describe('tenant isolation of every page, action and route handler', () => {
     const [branchMember] = await test.db.insert(memberships).values({ userId: userIds.get('owner@acme.example')!, accountId: tenants.globexBranch.id, role: 'viewer' }).returning();
     await test.db.delete(memberships).where(eq(memberships.id, branchMember!.id));
     const [globexMember] = await test.db.select().from(memberships).where(eq(memberships.accountId, tenants.globex.id));
-    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id };
-    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001' };
+    const [connection] = await test.db
+      .insert(providerConnections)
+      .values({ provider: 'voicetel', name: 'Platform connection', baseUrl: 'http://127.0.0.1:9', credentialsCiphertext: sealCredentials({ username: 'u', password: 'p' }) })
+      .returning();
+    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id };
+    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001', connectionId: connection!.id };
     names = { acmeEast: tenants.east.name, globex: tenants.globex.name };
   });
 
@@ -123,6 +128,12 @@ describe('tenant isolation of every page, action and route handler', () => {
 
   describe.each(SURFACES.map((surface) => [`${surface.kind} ${surface.name}`, surface] as const))('%s', (_label, surface) => {
     it('answers 404 to a user of another account', async () => {
+      if (surface.platform) {
+        // Operator surfaces: a customer of any account is refused outright.
+        signInAs('owner@globex.example');
+        expect((await outcomeOf(surface, acmeEast)).outcome).toBe(403);
+        return;
+      }
       if (surface.kind === 'page' && surface.scope === 'current') {
         // The account switch cookie names a foreign account: it is ignored, and nothing of it shows.
         signInAs('owner@globex.example', acmeEast.accountId);
@@ -139,6 +150,14 @@ describe('tenant isolation of every page, action and route handler', () => {
       signInAs('owner@acme.example');
       expect((await outcomeOf(surface, globexBranch)).outcome).toBe(404);
     });
+
+    if (surface.platform) {
+      it('is allowed to operator staff', async () => {
+        signInAs('staff@carrier.example');
+        const { outcome } = await outcomeOf(surface, acmeEast);
+        expect([403, 401]).not.toContain(outcome);
+      });
+    }
 
     it.each(ROLES.map((role) => [role] as const))('as %s: allowed only where the role permits', async (role) => {
       signInAs(emailOf[role]);

@@ -10,6 +10,7 @@ export interface SurfaceContext {
   /** Another membership or sub-account in the same account, for ids that must belong to `accountId`. */
   membershipId: string;
   invitationId: string;
+  connectionId: string;
 }
 
 const ALL_ROLES: Role[] = ['owner', 'admin', 'technical', 'finance', 'viewer'];
@@ -17,6 +18,8 @@ const MANAGERS: Role[] = ['owner', 'admin'];
 
 interface Base {
   name: string;
+  /** Operator-only surfaces belong to no customer account: everyone else gets 403. */
+  platform?: boolean;
   /** Roles that may use it; every other role must get 403 or 404. Empty: operator staff only. */
   allowed: Role[];
 }
@@ -45,6 +48,7 @@ export interface RouteSurface extends Base {
 export type Surface = PageSurface | ActionSurface | RouteSurface;
 
 const accountActions = () => import('@/app/(portal)/account/actions');
+const providerActions = () => import('@/app/(portal)/operator/providers/actions');
 
 export const SURFACES: Surface[] = [
   { kind: 'page', name: 'dashboard', scope: 'current', allowed: ALL_ROLES, load: () => import('@/app/(portal)/dashboard/page') },
@@ -58,7 +62,8 @@ export const SURFACES: Surface[] = [
     load: () => import('@/app/(portal)/account/[accountId]/page'),
     params: ({ accountId }) => ({ accountId }),
   },
-  { kind: 'page', name: 'operator outbox', scope: 'current', allowed: [], load: () => import('@/app/(portal)/operator/outbox/page') },
+  { kind: 'page', name: 'operator outbox', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/outbox/page') },
+  { kind: 'page', name: 'operator providers', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/providers/page') },
 
   { kind: 'action', name: 'create sub-account', allowed: MANAGERS, load: async () => (await accountActions()).createSubAccountAction, form: ({ accountId }) => ({ parentId: accountId, name: `Probe ${Math.floor(performance.now())}` }) },
   { kind: 'action', name: 'rename account', allowed: MANAGERS, load: async () => (await accountActions()).renameAccountAction, form: ({ accountId }) => ({ accountId, name: 'Acme East' }) },
@@ -69,6 +74,11 @@ export const SURFACES: Surface[] = [
   { kind: 'action', name: 'remove membership', allowed: MANAGERS, load: async () => (await accountActions()).removeMembershipAction, form: ({ accountId }) => ({ accountId, membershipId: '00000000-0000-4000-8000-000000000000' }) },
   { kind: 'action', name: 'revoke invitation', allowed: MANAGERS, load: async () => (await accountActions()).revokeInvitationAction, form: ({ accountId, invitationId }) => ({ accountId, invitationId }) },
   { kind: 'action', name: 'switch account', allowed: ALL_ROLES, load: async () => (await import('@/app/(portal)/actions')).switchAccountAction, form: ({ accountId }) => ({ accountId }) },
+
+  { kind: 'action', name: 'add provider connection', platform: true, allowed: [], load: async () => (await providerActions()).createConnectionAction, form: () => ({ provider: 'voicetel', name: 'Probe', baseUrl: 'http://127.0.0.1:9', 'credential.username': 'u', 'credential.password': 'p' }) },
+  { kind: 'action', name: 'update provider connection', platform: true, allowed: [], load: async () => (await providerActions()).updateConnectionAction, form: ({ connectionId }) => ({ connectionId, name: 'Probe', baseUrl: 'http://127.0.0.1:9' }) },
+  { kind: 'action', name: 'test provider connection', platform: true, allowed: [], load: async () => (await providerActions()).testConnectionAction, form: ({ connectionId }) => ({ connectionId }) },
+  { kind: 'action', name: 'enable provider connection', platform: true, allowed: [], load: async () => (await providerActions()).setConnectionEnabledAction, form: ({ connectionId }) => ({ connectionId, enabled: 'false' }) },
 
   {
     kind: 'route',

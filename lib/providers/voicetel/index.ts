@@ -312,7 +312,7 @@ export function createVoiceTelAdapter(context: ProviderContext): VoiceTelAdapter
         return { ok: true, detail: `Signed in; ${gateways.filter(isUserGateway).length} gateway(s) on the account.` };
       } catch (error) {
         if (!isProviderError(error)) throw error;
-        return { ok: false, detail: error.upstreamMessage ? `${error.message} (${error.upstreamMessage})` : error.message };
+        return { ok: false, detail: error.upstreamMessage ? `${error.message} (${error.upstreamMessage})` : error.message, failure: error };
       }
     },
 
@@ -686,5 +686,6 @@ export const voicetelProvider: ProviderDescriptor = {
     { name: 'password', label: 'Account password', secret: true },
   ],
   defaultBaseUrl: 'http://127.0.0.1:4101',
+  rateBudgets: Object.values(BUDGETS),
   create: createVoiceTelAdapter,
 };

@@ -1,0 +1,121 @@
+/**
+ * The production server the benchmark loads, started as scripts/e2e-server.ts starts it: a build, a
+ * database of its own (fresh PGlite folder, or a fresh PostgreSQL database when DATABASE_URL is
+ * set), the demo seed, then `next start`. Its output goes to a log file so the table stays readable.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+
+export interface BenchServer {
+  url: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+const nextBin = (root: string) => path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+export function ensureBuild(root: string) {
+  if (fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) return;
+  console.log('No production build: running next build…');
+  const build = spawnSync(process.execPath, [nextBin(root), 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (build.status !== 0) throw new Error(`next build failed (exit ${build.status})`);
+}
+
+function tail(file: string, lines = 30): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+export async function startBenchServer({ root, port, logFile }: { root: string; port: number; logFile: string }): Promise<BenchServer> {
+  const url = `http://127.0.0.1:${port}`;
+  // Something already on the port would answer the health check and get benchmarked instead.
+  if (await answers(`${url}/api/health`)) throw new Error(`port ${port} is already in use; set BENCH_PORT or stop what listens there`);
+
+  const dataDir = path.join(root, '.data-bench');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = fs.openSync(logFile, 'w');
+
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), APP_URL: url, SEED_DEMO: '1', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (process.env.DATABASE_URL) {
+    const name = `cp_bench_${randomBytes(5).toString('hex')}`;
+    const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const dbUrl = new URL(process.env.DATABASE_URL);
+    dbUrl.pathname = `/${name}`;
+    env.DATABASE_URL = dbUrl.toString();
+    // With DATABASE_URL the app does not generate its secrets (lib/env.ts): seed and server must share these.
+    env.AUTH_SECRET ??= randomBytes(32).toString('hex');
+    env.CREDENTIALS_KEY ??= randomBytes(32).toString('hex');
+    dropDatabase = async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  }
+
+  let server: ChildProcess | undefined;
+  let stopping: Promise<void> | undefined;
+  // One shutdown however many callers ask (the signal handler and the finally block may both).
+  const stop = () => (stopping ??= shutdown());
+  const shutdown = async () => {
+    if (server?.pid && server.exitCode === null && server.signalCode === null) {
+      // Its own process group, so anything next start forks goes with it.
+      const group = -server.pid;
+      try {
+        process.kill(group, 'SIGTERM');
+      } catch {}
+      const done = await Promise.race([exited(server).then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref())]);
+      if (!done) {
+        try {
+          process.kill(group, 'SIGKILL');
+        } catch {}
+        await exited(server);
+      }
+    }
+    fs.closeSync(log);
+    await dropDatabase?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+    const seed = spawn(tsx, ['scripts/seed.ts'], { cwd: root, env, stdio: ['ignore', log, log] });
+    const seedCode = await exited(seed);
+    if (seedCode !== 0) throw new Error(`seeding failed (exit ${seedCode}):\n${tail(logFile)}`);
+
+    server = spawn(process.execPath, [nextBin(root), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', log, log], detached: true });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (server.exitCode !== null || server.signalCode !== null) throw new Error(`next start exited early:\n${tail(logFile)}`);
+      const status = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) }).then((response) => response.status, () => 0);
+      if (status === 200) break;
+      if (Date.now() > deadline) throw new Error(`no 200 from /api/health within 60 s (last status ${status}):\n${tail(logFile)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, logFile, stop };
+}

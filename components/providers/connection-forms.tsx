@@ -1,0 +1,128 @@
+'use client';
+
+import { startTransition, useActionState, useState, type FormEvent } from 'react';
+import { Button } from '@/components/ui/button';
+import { SelectField, TextField } from '@/components/ui/field';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
+import type { ActionState } from '@/lib/auth/action';
+
+type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
+
+/**
+ * Submits without React's automatic form reset, so a failed save keeps what was typed, credentials
+ * included, without the server ever echoing a secret back.
+ */
+function submitKeepingValues(dispatch: (formData: FormData) => void) {
+  return (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formData = new FormData(event.currentTarget);
+    startTransition(() => dispatch(formData));
+  };
+}
+
+export interface ProviderOption {
+  id: string;
+  name: string;
+  defaultBaseUrl: string;
+  credentialFields: readonly { name: string; label: string; secret: boolean }[];
+}
+
+function CredentialInputs({ fields, idPrefix, errors, keepHint }: { fields: readonly { name: string; label: string; secret: boolean; isSet?: boolean }[]; idPrefix: string; errors?: Record<string, string[]>; keepHint?: boolean }) {
+  return (
+    <>
+      {fields.map((field) => (
+        <TextField
+          key={field.name}
+          idPrefix={idPrefix}
+          label={field.label}
+          name={`credential.${field.name}`}
+          type={field.secret ? 'password' : 'text'}
+          autoComplete="off"
+          errors={errors?.[`credential.${field.name}`]}
+          hint={keepHint ? (field.isSet ? 'Stored. Leave blank to keep it.' : 'Not set yet.') : undefined}
+        />
+      ))}
+    </>
+  );
+}
+
+export function NewConnectionForm({ providers, action }: { providers: ProviderOption[]; action: Action }) {
+  const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  const errors = state.status === 'error' ? state.fieldErrors : undefined;
+    const [providerId, setProviderId] = useState(providers[0]?.id ?? '');
+  const provider = providers.find((option) => option.id === providerId);
+  return (
+    <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-4" noValidate>
+      <div className="grid gap-4 sm:grid-cols-3">
+        <SelectField idPrefix="new-connection" label="Provider" name="provider" value={providerId} onChange={(event) => setProviderId(event.target.value)} errors={errors?.provider}>
+          {providers.map((option) => (
+            <option key={option.id} value={option.id}>
+              {option.name}
+            </option>
+          ))}
+        </SelectField>
+        <TextField idPrefix="new-connection" label="Connection name" name="name" errors={errors?.name} placeholder={`${provider?.name ?? ''} production`} />
+        <TextField key={providerId} idPrefix="new-connection" label="Base URL" name="baseUrl" defaultValue={provider?.defaultBaseUrl} errors={errors?.baseUrl} />
+      </div>
+      <div className="grid gap-4 sm:grid-cols-3">
+        <CredentialInputs key={providerId} fields={provider?.credentialFields ?? []} idPrefix="new-connection" errors={errors} />
+      </div>
+      <FormMessage state={state} />
+      <SubmitButton pendingLabel="Adding…">Add connection</SubmitButton>
+    </form>
+  );
+}
+
+export function EditConnectionForm({
+  connection,
+  action,
+}: {
+  connection: { id: string; name: string; baseUrl: string; credentialFields: readonly { name: string; label: string; secret: boolean; isSet: boolean }[] };
+  action: Action;
+}) {
+  const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  const [open, setOpen] = useState(false);
+  const errors = state.status === 'error' ? state.fieldErrors : undefined;
+  if (!open) {
+    return (
+      <Button type="button" variant="secondary" onClick={() => setOpen(true)}>
+        Edit settings…
+      </Button>
+    );
+  }
+  const prefix = `edit-${connection.id.slice(0, 8)}`;
+  return (
+    <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="w-full space-y-4 rounded-md border border-slate-200 p-4" noValidate>
+      <input type="hidden" name="connectionId" value={connection.id} />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField idPrefix={prefix} label="Connection name" name="name" defaultValue={connection.name} errors={errors?.name} />
+        <TextField idPrefix={prefix} label="Base URL" name="baseUrl" defaultValue={connection.baseUrl} errors={errors?.baseUrl} />
+        <CredentialInputs fields={connection.credentialFields} idPrefix={prefix} errors={errors} keepHint />
+      </div>
+      <FormMessage state={state} />
+      <div className="flex gap-2">
+        <SubmitButton>Save connection</SubmitButton>
+        <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
+          Close
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function ConnectionButtonForm({ connectionId, action, label, pendingLabel, hidden = {}, variant }: { connectionId: string; action: Action; label: string; pendingLabel: string; hidden?: Record<string, string>; variant?: 'primary' | 'secondary' | 'danger' }) {
+  const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  return (
+    <form action={formAction} className="space-y-2">
+      <input type="hidden" name="connectionId" value={connectionId} />
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <SubmitButton variant={variant} pendingLabel={pendingLabel}>
+        {label}
+      </SubmitButton>
+      <FormMessage state={state} />
+    </form>
+  );
+}
