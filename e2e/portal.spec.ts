@@ -162,3 +162,12 @@ test('health answers 200 with the database up', async ({ request }) => {
   expect(response.status()).toBe(200);
   expect(await response.json()).toMatchObject({ status: 'ok' });
 });
+
+test('signing out ends the session', async ({ page }) => {
+  await signInAndWait(page, 'tech@acme.example');
+  await page.getByLabel('User menu for Tara Tech').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fdashboard$/);
+});

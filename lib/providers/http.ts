@@ -98,6 +98,15 @@ const stateNames: Record<CircuitState, ProviderHttp['breakerState']> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
+/** `Retry-After` is either seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds > 0 ? seconds * 1000 : undefined;
+  const at = Date.parse(value);
+  return Number.isFinite(at) && at > now ? at - now : undefined;
+}
+
 export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const doFetch = options.fetch ?? fetch;
   const breaker = breakerFor(options);
@@ -144,10 +153,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     }
     const text = new TextDecoder().decode(bytes);
     if (response.status === 429) {
-      const retryAfter = Number(response.headers.get('retry-after'));
       throw new ProviderError(options.provider, 'rate_limited', {
         httpStatus: 429,
-        retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
         upstreamMessage: text.slice(0, 200),
       });
     }
