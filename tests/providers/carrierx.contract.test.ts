@@ -188,6 +188,36 @@ describe('carrierx adapter over HTTP', () => {
     expect(await adapter.getOrder!({ idempotencyKey: 'never-placed', numbers: [first!.e164] })).toBeNull();
   });
 
+  it('replays an order with the same key without renting again: bought lines stay active', async () => {
+    const { adapter } = build();
+    const [first, second] = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 2 });
+    const request = { numbers: [first!.e164], idempotencyKey: 'order-carrierx-replay' };
+    expect((await adapter.orderNumbers!(request)).lines).toEqual([{ e164: first!.e164, status: 'active' }]);
+    const balance = await adapter.getBalance!();
+    const owned = await listAll(adapter);
+
+    // Same order again (a retry after a lost answer): no second rent, no 404, no charge.
+    const replay = await adapter.orderNumbers!(request);
+    expect(replay.lines).toEqual([{ e164: first!.e164, status: 'active' }]);
+    expect((await adapter.getBalance!()).available).toEqual(balance.available);
+    const after = await listAll(adapter);
+    expect(after).toHaveLength(owned.length);
+    expect(after.filter((n) => n.e164 === first!.e164)).toHaveLength(1);
+
+    // A replay that also names a number the first call did not get rents only that one.
+    const widened = await adapter.orderNumbers!({ ...request, numbers: [first!.e164, second!.e164] });
+    expect(widened.lines).toEqual([
+      { e164: first!.e164, status: 'active' },
+      { e164: second!.e164, status: 'active' },
+    ]);
+    expect(await listAll(adapter)).toHaveLength(owned.length + 1);
+    expect(Number((await adapter.getBalance!()).available.amount)).toBeCloseTo(Number(balance.available.amount) - 0.6, 2);
+
+    // Another order key does not see those numbers as its own: a real second rent fails as before.
+    const other = await adapter.orderNumbers!({ numbers: [first!.e164], idempotencyKey: 'order-carrierx-other' });
+    expect(other.lines).toEqual([{ e164: first!.e164, status: 'failed', reason: expect.stringContaining('cannot find phonenumber') }]);
+  });
+
   it('rents onto a trunk group when the order names one', async () => {
     const { adapter } = build();
     const [trunk] = await adapter.listTrunks!();

@@ -237,19 +237,30 @@ describe('VITCOM trunk groups', () => {
     expect(await adapter.getTrunk!(ref)).toEqual(created);
   });
 
-  it('updates: origination in place, termination replaced (it cannot be edited)', async () => {
+  it('updates: origination in place, termination replaced (it cannot be edited), under the same trunkRef', async () => {
     const updated = await adapter.updateTrunk!(ref, { ...spec, name: 'pbx-east-2', destinations: [spec.destinations[0]!], maxChannels: 60 });
-    expect(updated.trunkRef.split('+')[0]).toBe(ref.split('+')[0]);
-    expect(updated.trunkRef).not.toBe(ref);
-    expect(updated).toMatchObject({ name: 'pbx-east-2', maxChannels: 60, destinations: [spec.destinations[0]], enabled: true });
+    // The termination trunk was replaced upstream, but the group keeps the ref it was created with.
+    expect(updated.trunkRef).toBe(ref);
+    expect(updated).toMatchObject({ name: 'pbx-east-2', maxChannels: 60, maxCps: 8, destinations: [spec.destinations[0]], allowedIps: ['192.0.2.10/32'], enabled: true });
+    expect(await adapter.getTrunk!(ref)).toEqual(updated);
+    // The replaced upstream trunk itself is disabled, and is no group of its own any more.
     const oldTermination = ref.split('+')[1]!;
     expect(await adapter.getTrunk!(oldTermination)).toMatchObject({ enabled: false, direction: 'outbound' });
 
     const listed = await adapter.listTrunks!();
-    expect(listed.filter((t) => t.trunkRef === updated.trunkRef)).toHaveLength(1);
+    expect(listed.filter((t) => t.trunkRef === ref)).toEqual([updated]);
     expect(listed.map((t) => t.trunkRef)).toEqual(expect.arrayContaining(['o3', 'o7', 't4']));
     expect(listed.map((t) => t.trunkRef)).not.toContain(oldTermination);
-    ref = updated.trunkRef;
+    // No second entry for the new termination trunk.
+    expect(listed.filter((t) => t.trunkRef !== ref && t.allowedIps.includes('192.0.2.10/32'))).toEqual([]);
+
+    // Updating again through the original ref replaces the new termination trunk in turn.
+    const again = await adapter.updateTrunk!(ref, { ...spec, name: 'pbx-east-3', allowedIps: ['192.0.2.12/32'], maxChannels: 60 });
+    expect(again).toMatchObject({ trunkRef: ref, name: 'pbx-east-3', allowedIps: ['192.0.2.12/32'], destinations: spec.destinations, enabled: true });
+    expect(await adapter.getTrunk!(ref)).toEqual(again);
+    // What is behind the ref lives in the connection state (assumptions.ts, TRUNK_REF_IS_STABLE):
+    // without it the ref falls back to its original, by now disabled, members.
+    expect(await build('test-vitcom-no-state').adapter.getTrunk!(ref)).toMatchObject({ trunkRef: ref, enabled: false });
   });
 
   it('creates an outbound-only group and refuses what VITCOM cannot do', async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, isProviderError } from '@/lib/providers/errors';
 import { createProviderHttp, resetBreakers, type ProviderHttpOptions } from '@/lib/providers/http';
 import { createMemoryStateStore } from '@/lib/providers/state-store';
-import type { AvailableNumber, Cdr, ProviderAdapter } from '@/lib/providers/types';
+import type { AvailableNumber, Cdr, ProviderAdapter, TrunkGroupSpec } from '@/lib/providers/types';
 import { voicemeupProvider } from '@/lib/providers/voicemeup';
 import { errorFromMessages, isNoticeCode, kindForCode } from '@/lib/providers/voicemeup/errors';
 import { creditSigned, formatDecimal, mapCall, mapFunding } from '@/lib/providers/voicemeup/map';
@@ -397,6 +397,42 @@ describe('adapter over HTTP', () => {
       expect(missing.providerKind).toBe('invalid');
       expect(missing.upstreamMessage).toContain('client_peer_id_invalid');
     });
+
+    it('refuses a spec it cannot store instead of dropping the parts and answering with the old values', async () => {
+      const { adapter } = build();
+      const before = await adapter.getTrunk!('5507');
+      const base: TrunkGroupSpec = {
+        name: 'MainPBX',
+        direction: 'both',
+        auth: 'ip',
+        allowedIps: ['203.0.113.10/32'],
+        destinations: [{ host: '203.0.113.10', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+        codecs: ['ulaw'],
+      };
+      const refused: [TrunkGroupSpec, RegExp][] = [
+        [{ ...base, maxChannels: 40 }, /maxChannels.*no channel limit/],
+        [{ ...base, maxCps: 5 }, /maxCps.*no calls-per-second limit/],
+        [{ ...base, direction: 'inbound' }, /direction.*both directions/],
+        [{ ...base, destinations: [{ ...base.destinations[0]!, host: '203.0.113.99' }] }, /destination 203\.0\.113\.99 cannot differ from allowed IP 203\.0\.113\.10/],
+        [{ ...base, destinations: [...base.destinations, { ...base.destinations[0]!, priority: 2 }] }, /2 destinations cannot be stored/],
+        [{ ...base, destinations: [{ ...base.destinations[0]!, port: 5080 }] }, /port and transport cannot be changed/],
+        [{ ...base, destinations: [{ ...base.destinations[0]!, transport: 'tls' }] }, /port and transport cannot be changed/],
+        [{ ...base, allowedIps: ['203.0.113.10/32', '203.0.113.11/32'] }, /one IP address, not 2/],
+        [{ ...base, auth: 'digest', digestUsername: 'pbx' }, /digest-only auth/],
+      ];
+      for (const [spec, message] of refused) {
+        const error = await caught(adapter.updateTrunk!('5507', spec));
+        expect(error.providerKind, JSON.stringify(spec)).toBe('invalid');
+        expect(error.upstreamMessage).toMatch(message);
+      }
+      // Nothing was half-applied.
+      expect(await adapter.getTrunk!('5507')).toEqual(before);
+
+      // What a peer can store still goes through, and a destination on the allowed IP is fine.
+      const stored = await adapter.updateTrunk!('5507', { ...base, name: 'MainPBX', allowedIps: ['203.0.113.20/32'], destinations: [{ ...base.destinations[0]!, host: '203.0.113.20' }] });
+      expect(stored).toMatchObject({ trunkRef: '5507', allowedIps: ['203.0.113.20/32'], destinations: [{ host: '203.0.113.20', port: 5060, transport: 'udp' }] });
+      expect(await adapter.getTrunk!('5507')).toEqual(stored);
+    });
   });
 
   describe('e911', () => {
@@ -517,6 +553,46 @@ describe('adapter over HTTP', () => {
         for (const cdr of later.items) expect(ids).not.toContain(cdr.providerCallId);
       } finally {
         sandbox.advanceClock(-DAY);
+      }
+    });
+
+    it('keeps cursor pages inside [since, until), stops at until, and resumes from any cursor exactly', async () => {
+      const { adapter } = build();
+      const until = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3 * DAY);
+      const since = new Date(until.getTime() - 3 * DAY);
+      const inWindow = (cdr: Cdr) => cdr.startedAt.getTime() >= since.getTime() && cdr.startedAt.getTime() < until.getTime();
+      // One date-range request holds the whole window (fewer than 1000 calls): the reference.
+      const whole = await adapter.pullCdrs!({ since, until, limit: 1000 });
+      expect(whole.nextCursor).toBeUndefined();
+      expect(whole.items.length).toBeGreaterThan(60);
+      expect(whole.items.every(inWindow)).toBe(true);
+
+      const limit = 20;
+      const pages: { items: Cdr[]; nextCursor?: string }[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await adapter.pullCdrs!({ since, until, cursor, limit });
+        pages.push(page);
+        cursor = page.nextCursor;
+      } while (cursor && pages.length < 100);
+      // Stops at `until`: the days of calls logged after the window are not walked page by page.
+      expect(cursor).toBeUndefined();
+      expect(pages.length).toBeLessThanOrEqual(Math.ceil(whole.items.length / limit) + 1);
+      const paged = pages.flatMap((page) => page.items);
+      for (const page of pages) expect(page.items.length).toBeLessThanOrEqual(limit);
+      expect(paged.filter((cdr) => !inWindow(cdr)).map((cdr) => cdr.startedAt.toISOString())).toEqual([]);
+      expect(paged.map((cdr) => cdr.providerCallId)).toEqual(whole.items.map((cdr) => cdr.providerCallId));
+
+      // Every cursor handed out resumes with exactly the calls of the window not yet returned.
+      for (let index = 0; index < pages.length - 1; index++) {
+        const resumed: Cdr[] = [];
+        let next = pages[index]!.nextCursor;
+        for (let guard = 0; next && guard < 100; guard++) {
+          const page = await adapter.pullCdrs!({ since, until, cursor: next, limit });
+          resumed.push(...page.items);
+          next = page.nextCursor;
+        }
+        expect(resumed.map((cdr) => cdr.providerCallId)).toEqual(pages.slice(index + 1).flatMap((page) => page.items.map((cdr) => cdr.providerCallId)));
       }
     });
 

@@ -62,7 +62,9 @@ export const CURRENCY = 'USD' as const;
 
 /**
  * §3.10: renting takes no idempotency key. We tag each rented DID with our order id in the
- * user-defined `string_key_1` so `getOrder` can find what a crashed order did rent. [INF]
+ * user-defined `string_key_1` so `getOrder` can find what a crashed order did rent, and so
+ * `orderNumbers` can look up, before renting, what an earlier call of the same order already rented
+ * and report those lines `active` instead of renting again (a re-rent answers 404). [INF]
  */
 export const ORDER_KEY_FIELD = 'string_key_1' as const;
 

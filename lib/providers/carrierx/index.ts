@@ -129,6 +129,14 @@ function createAdapter(context: ProviderContext): CarrierxAdapter {
     await client.createTrunk(groupSid, trunkBody(spec, { role: 'ingress' }, endpoint.endpoint_sid));
   }
 
+  /** The numbers on the account tagged with this order key: what earlier calls of the order rented. */
+  async function rentedUnderOrder(idempotencyKey: string): Promise<Set<E164>> {
+    const rented = await allPages((offset) =>
+      client.listDids({ limit: MAX_PAGE_LIMIT, offset, filter: filterClause(ORDER_KEY_FIELD, 'eq', idempotencyKey) }),
+    );
+    return new Set(rented.map((did) => toE164(did.phonenumber)));
+  }
+
   async function getTrunk(trunkRef: string): Promise<TrunkGroup | null> {
     const group = await client.getTrunkGroup(trunkRef);
     return group ? readTrunkGroup(group) : null;
@@ -144,7 +152,7 @@ function createAdapter(context: ProviderContext): CarrierxAdapter {
         const label = partner.display_id ?? partner.partner_sid;
         return { ok: partner.status !== 'suspended', detail: `Connected as partner ${label} (status ${partner.status ?? 'unknown'}).` };
       } catch (error) {
-        if (isProviderError(error)) return { ok: false, detail: error.message };
+        if (isProviderError(error)) return { ok: false, detail: error.message, failure: error };
         throw error;
       }
     },
@@ -166,8 +174,15 @@ function createAdapter(context: ProviderContext): CarrierxAdapter {
     async orderNumbers(request): Promise<OrderResult> {
       const lines: OrderLine[] = [];
       const unknown: ProviderError[] = [];
+      // Renting takes no idempotency key, so a replay must not re-rent: numbers already on the
+      // account under this order key (ORDER_KEY_FIELD) were bought by an earlier call of the order.
+      const alreadyRented = await rentedUnderOrder(request.idempotencyKey);
       // One rent per number (there is no order object); each line stands or falls on its own.
       for (const e164 of request.numbers) {
+        if (alreadyRented.has(e164)) {
+          lines.push({ e164, status: 'active' });
+          continue;
+        }
         try {
           await client.rentDid({
             phonenumber: toWireNumber(e164),
@@ -192,11 +207,8 @@ function createAdapter(context: ProviderContext): CarrierxAdapter {
     },
 
     async getOrder(request) {
-      const rented = await allPages((offset) =>
-        client.listDids({ limit: MAX_PAGE_LIMIT, offset, filter: filterClause(ORDER_KEY_FIELD, 'eq', request.idempotencyKey) }),
-      );
-      if (rented.length === 0) return null;
-      const have = new Set(rented.map((did) => toE164(did.phonenumber)));
+      const have = await rentedUnderOrder(request.idempotencyKey);
+      if (have.size === 0) return null;
       return {
         lines: request.numbers.map((e164): OrderLine =>
           have.has(e164) ? { e164, status: 'active' } : { e164, status: 'failed', reason: 'not rented on the account' },

@@ -58,6 +58,7 @@ import {
   toIsoDay,
   toTenDigits,
   type NpanxxInfo,
+  type TrunkRefParts,
   type VitcomQualityStats,
 } from './map';
 import type { VitcomOriginationTrunk, VitcomTerminationTrunk } from './schema';
@@ -270,7 +271,7 @@ export function createVitcomAdapter(context: ProviderContext): VitcomAdapter {
 
   async function originationTrunkId(trunkRef: string | undefined): Promise<string> {
     if (trunkRef) {
-      const parts = parseTrunkRef(trunkRef);
+      const parts = await membersOf(trunkRef);
       if (!parts?.origination) throw invalid(`trunk group ${trunkRef} has no origination (inbound) side`);
       return parts.origination;
     }
@@ -346,10 +347,25 @@ export function createVitcomAdapter(context: ProviderContext): VitcomAdapter {
   async function savedGroups(): Promise<string[]> {
     return (await state.get<string[]>('trunk-groups')) ?? [];
   }
-  async function saveGroup(ref: string, name: string, replaces?: string) {
-    const groups = (await savedGroups()).filter((g) => g !== ref && g !== replaces);
-    await state.set('trunk-groups', [...groups, ref]);
+  async function saveGroup(ref: string, name: string) {
+    const groups = await savedGroups();
+    if (!groups.includes(ref)) await state.set('trunk-groups', [...groups, ref]);
     await state.set(`trunk-name:${ref}`, name);
+  }
+
+  /**
+   * A group keeps the trunkRef it was first given (see TRUNK_REF_IS_STABLE): once an update has had
+   * to replace upstream trunks, the ids currently behind the ref are kept under `trunk-members:<ref>`.
+   */
+  async function membersOf(ref: string): Promise<TrunkRefParts | undefined> {
+    if (!parseTrunkRef(ref)) return undefined;
+    const current = await state.get<string>(`trunk-members:${ref}`);
+    return parseTrunkRef(current ?? ref);
+  }
+  async function setMembers(ref: string, members: TrunkRefParts) {
+    const current = formatTrunkRef(members);
+    if (current === ref) await state.delete(`trunk-members:${ref}`);
+    else await state.set(`trunk-members:${ref}`, current);
   }
 
   function originationParams(spec: TrunkGroupSpec, clear: boolean) {
@@ -411,7 +427,7 @@ export function createVitcomAdapter(context: ProviderContext): VitcomAdapter {
   }
 
   async function readParts(ref: string) {
-    const parts = parseTrunkRef(ref);
+    const parts = await membersOf(ref);
     if (!parts) return null;
     const origination = parts.origination ? (await orNull(client.getTrunk(parts.origination)))?.data.find((t) => t.id === parts.origination) : undefined;
     const termination: VitcomTerminationTrunk[] = [];
@@ -427,7 +443,7 @@ export function createVitcomAdapter(context: ProviderContext): VitcomAdapter {
     const parts = await readParts(trunkRef);
     if (!parts) return null;
     const name = await state.get<string>(`trunk-name:${trunkRef}`);
-    return mapTrunkGroup(parts.origination, parts.termination, name);
+    return { ...mapTrunkGroup(parts.origination, parts.termination, name), trunkRef };
   }
 
   async function updateTrunk(trunkRef: string, spec: TrunkGroupSpec): Promise<TrunkGroup> {
@@ -457,9 +473,10 @@ export function createVitcomAdapter(context: ProviderContext): VitcomAdapter {
     for (const t of parts.termination) if (t.status === TRUNK_ACTIVE_STATUS && !keep.includes(t)) await client.disableTrunkTermination(t.id);
     const created: VitcomTerminationTrunk[] = [];
     for (const ip of ips) if (!keptIps.has(ip)) created.push(await createTermination(spec, ip));
-    const ref = formatTrunkRef({ origination: origination?.id, termination: [...keep, ...created].map((t) => t.id) });
-    await saveGroup(ref, spec.name, trunkRef);
-    return (await getTrunk(ref)) ?? mapTrunkGroup(origination, [...keep, ...created], spec.name);
+    // The group keeps its ref; only the upstream ids behind it change.
+    await setMembers(trunkRef, { origination: origination?.id, termination: [...keep, ...created].map((t) => t.id) });
+    await saveGroup(trunkRef, spec.name);
+    return (await getTrunk(trunkRef)) ?? { ...mapTrunkGroup(origination, [...keep, ...created], spec.name), trunkRef };
   }
 
   async function listTrunks(): Promise<TrunkGroup[]> {
@@ -467,14 +484,14 @@ export function createVitcomAdapter(context: ProviderContext): VitcomAdapter {
     const used = new Set<string>();
     const out: TrunkGroup[] = [];
     for (const ref of groups) {
-      const parts = parseTrunkRef(ref);
+      const parts = await membersOf(ref);
       if (!parts) continue;
       const o = parts.origination ? origination.data.find((t) => t.id === parts.origination) : undefined;
       const ts = termination.data.filter((t) => parts.termination.includes(t.id));
       if (!o && !ts.length) continue;
       if (o) used.add(`o${o.id}`);
       for (const t of ts) used.add(`t${t.id}`);
-      out.push(mapTrunkGroup(o, ts, await state.get<string>(`trunk-name:${ref}`)));
+      out.push({ ...mapTrunkGroup(o, ts, await state.get<string>(`trunk-name:${ref}`)), trunkRef: ref });
     }
     for (const o of origination.data) if (!used.has(`o${o.id}`)) out.push(mapTrunkGroup(o, []));
     for (const t of termination.data) if (!used.has(`t${t.id}`) && t.status === TRUNK_ACTIVE_STATUS) out.push(mapTrunkGroup(undefined, [t]));
@@ -597,7 +614,7 @@ export function createVitcomAdapter(context: ProviderContext): VitcomAdapter {
     const out: VitcomQualityStats[] = [];
     const tens = (request.numbers ?? []).map((n) => toTenDigits(n)).filter((n): n is string => !!n);
     if (tens.length) out.push(...(await client.didStats(tens)).data.map((row) => mapStatsRow(row, 'number')));
-    const parts = (request.trunkRefs ?? []).map(parseTrunkRef).filter((p) => p !== undefined);
+    const parts = (await Promise.all((request.trunkRefs ?? []).map(membersOf))).filter((p) => p !== undefined);
     const origination = parts.map((p) => p.origination).filter((id): id is string => !!id);
     const termination = parts.flatMap((p) => p.termination);
     if (origination.length) out.push(...(await client.tgStats(origination)).data.map((row) => mapStatsRow(row, 'origination')));
@@ -643,7 +660,7 @@ export function createVitcomAdapter(context: ProviderContext): VitcomAdapter {
       return { ok: true, detail: `Connected; ${trunks.data.length} origination trunk group(s).` };
     } catch (error) {
       if (!isProviderError(error)) throw error;
-      return { ok: false, detail: `${error.message}${error.providerKind === 'auth' ? '' : ` (${error.upstreamMessage ?? error.providerKind})`}` };
+      return { ok: false, detail: `${error.message}${error.providerKind === 'auth' ? '' : ` (${error.upstreamMessage ?? error.providerKind})`}`, failure: error };
     }
   }
 

@@ -53,6 +53,19 @@ export const NUMBER_STATUS = { inactive: '0', active: '1', cancelled: '2' } as c
 /** §2 O6/T2: trunk `status` "1" is presumably active; anything else is disabled. */
 export const TRUNK_ACTIVE_STATUS = '1';
 
+/**
+ * §2 T1–T3: a termination trunk cannot be edited or re-enabled, so an update that changes its IP,
+ * ports or cps disables it and defines a new one with a new upstream id. The upstream does not
+ * force a new trunkRef on us, though: the ref is ours (`o<id>+t<id>…`). A group therefore KEEPS
+ * the ref it was created with (o400109+t400110 stays o400109+t400110 after its termination side
+ * became t400111), and getTrunk / updateTrunk / listTrunks / orders / stats resolve it to the
+ * upstream ids currently behind it, kept in the connection state under `trunk-members:<ref>`
+ * (absent while they are still the ones the ref names). Nothing upstream links an origination
+ * trunk to its termination trunks (termination rows carry no title), so the state is the only
+ * record; if it were lost, the ref would read as its original, by then disabled, members. [INF]
+ */
+export const TRUNK_REF_IS_STABLE = true;
+
 /** §2 O5: `billingType` is required but the portal's trunk model has no billing plan; we pick per-minute. */
 export const ORIGINATION_BILLING_TYPE = 'Metered' as const;
 

@@ -86,6 +86,24 @@ export const CDR_PAGE_MAX = 1000;
 export const CDR_PAGE_DEFAULT = 1000;
 
 /**
+ * §3.2: `pullCdrs` reads the first page as a date range (whole days in the account's zone, in log
+ * order like the cursor; the order is undocumented, the digest's simulator rule) and resumes with
+ * the `unique_id` cursor: calls logged after the last row read, in log order. The cursor mode has
+ * no end date, so every row is trimmed to [since, until) and the walk stops at the first row that
+ * started CDR_LOG_GRACE_MS or more after `until`. That rests on a guess: a call's CDR is logged
+ * within that time of its start (talk time plus logging delay), so every call of the window sits
+ * before that row in the log. A call longer than this (a stuck channel) would be missed by a pull
+ * that reaches it only through the cursor. [INF]
+ */
+export const CDR_LOG_GRACE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Upstream `get_calls` requests one `pullCdrs` page may spend skipping rows outside the window
+ * before it hands back what it has (possibly nothing) with a cursor to go on. [INF]
+ */
+export const CDR_MAX_CALLS_PER_PAGE = 5;
+
+/**
  * §1.4 (EXTERNAL): only "answered" is ever seen in `status`. The rest of the vocabulary is guessed
  * from Asterisk dispositions (VoiceMeUp runs Asterisk-style peers); unknown values map to 'failed'.
  */
@@ -161,7 +179,11 @@ export const CODEC_ALIASES: Record<string, string> = {
 /**
  * §4: peers are single SIP endpoints (host, auth, codecs), not trunk groups. A peer carries both
  * directions, talks UDP on 5060 unless told otherwise (neither is documented), and takes one IPv4
- * `host` ("valid IP address").
+ * `host` ("valid IP address"). `updateTrunk` therefore refuses (ProviderError `invalid`) a spec it
+ * could not store instead of dropping the parts: a maxChannels or maxCps (no such peer fields), a
+ * direction other than `both`, more than one allowed IP or destination, a destination whose host
+ * differs from the allowed IP or whose port/transport is not 5060/UDP, and any address on a
+ * digest-only (dynamic) peer. No destinations means "deliver to the peer's host". [INF]
  */
 export const PEER_DEFAULTS = { direction: 'both', port: 5060, transport: 'udp' } as const;
 

@@ -19,7 +19,7 @@ import type {
   ProviderDescriptor,
   TrunkGroup,
 } from '../types';
-import { CDR_PAGE_DEFAULT, CDR_PAGE_MAX, DEFAULT_TIME_ZONE, REFERENCE_CACHE_MS, SEARCH_MAX_INVENTORY_CALLS } from './assumptions';
+import { CDR_LOG_GRACE_MS, CDR_MAX_CALLS_PER_PAGE, CDR_PAGE_DEFAULT, CDR_PAGE_MAX, DEFAULT_TIME_ZONE, REFERENCE_CACHE_MS, SEARCH_MAX_INVENTORY_CALLS } from './assumptions';
 import { createVoicemeupClient } from './client';
 import { localError } from './errors';
 import {
@@ -185,7 +185,7 @@ function createAdapter(context: ProviderContext): ProviderAdapter {
         const standing = amount.startsWith('-') ? `${amount.slice(1)} ${balance.available.currency} owed` : `${amount} ${balance.available.currency} credit`;
         return { ok: true, detail: `Connected to the XML Engine; balance ${standing}.` };
       } catch (error) {
-        if (isProviderError(error)) return { ok: false, detail: error.message };
+        if (isProviderError(error)) return { ok: false, detail: error.message, failure: error };
         throw error;
       }
     },
@@ -321,19 +321,41 @@ function createAdapter(context: ProviderContext): ProviderAdapter {
     async pullCdrs(request): Promise<Page<Cdr>> {
       const limit = Math.min(Math.max(request.limit ?? CDR_PAGE_DEFAULT, 1), CDR_PAGE_MAX);
       const options = { timeZone, currency };
-      // Cursor mode: calls logged after the last unique_id, in log order (late CDRs included), so
-      // nothing is dropped by the window. Date mode: whole days upstream, trimmed to [since, until).
-      const result = request.cursor
-        ? await client.getCalls({ unique_id: request.cursor }, limit)
-        : await client.getCalls({ date_from: dateInZone(request.since, timeZone), date_to: dateInZone(request.until, timeZone) }, limit);
-      const rows = result.data.calls;
-      const cdrs = rows.map((row) => mapCall(row, options));
-      const items = request.cursor
-        ? cdrs
-        : cdrs.filter((cdr) => cdr.startedAt >= request.since && cdr.startedAt < request.until);
-      const last = rows[rows.length - 1]?.['@_unique_id'];
-      if (last) await context.state.set(STATE_KEYS.lastCallId, last);
-      return { items, nextCursor: rows.length >= limit && last ? last : undefined };
+      const since = request.since.getTime();
+      const until = request.until.getTime();
+      // A call logged after one that started this late cannot have started before `until`.
+      const pastWindow = until + CDR_LOG_GRACE_MS;
+      // Position in the call log: the unique_id of the last row read (returned or not).
+      let after = request.cursor;
+      const items: Cdr[] = [];
+      let exhausted = false;
+      // The first request is a date range (whole days upstream, so it is bounded); after that the
+      // unique_id cursor, which walks the log in log order, so late CDRs of the window are not lost.
+      // Every row is trimmed to [since, until) and the walk stops once the log is past the window.
+      for (let calls = 0; calls < CDR_MAX_CALLS_PER_PAGE && !exhausted && items.length < limit; calls++) {
+        const result = after
+          ? await client.getCalls({ unique_id: after }, limit)
+          : await client.getCalls({ date_from: dateInZone(request.since, timeZone), date_to: dateInZone(request.until, timeZone) }, limit);
+        const rows = result.data.calls;
+        let read = 0;
+        for (const row of rows) {
+          const cdr = mapCall(row, options);
+          if (cdr.startedAt.getTime() >= pastWindow) {
+            exhausted = true;
+            break;
+          }
+          after = row['@_unique_id'];
+          read++;
+          const started = cdr.startedAt.getTime();
+          if (started >= since && started < until) items.push(cdr);
+          if (items.length >= limit) break;
+        }
+        // A short page read to its end is the end of the log (cursor) or of the date range.
+        if (rows.length < limit && read === rows.length) exhausted = true;
+      }
+      // Where the log was read up to, for incremental polling (§3.2: store the last unique_id).
+      if (after && after !== request.cursor) await context.state.set(STATE_KEYS.lastCallId, after);
+      return { items, nextCursor: exhausted || !after ? undefined : after };
     },
 
     async listInvoices({ since }) {

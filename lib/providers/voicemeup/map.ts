@@ -202,6 +202,17 @@ export function peerParamsFromSpec(
   const friendlyName = spec.name.replace(FRIENDLY_NAME.pattern, '').slice(0, FRIENDLY_NAME.max);
   if (friendlyName.length < FRIENDLY_NAME.min) return { ok: false, reason: 'trunk name needs at least 2 letters or digits' };
 
+  // What a peer has no field for is refused, not dropped: a success must mean the spec was stored.
+  if (spec.maxChannels !== undefined) {
+    return { ok: false, reason: `maxChannels cannot be changed: a VoiceMeUp peer has no channel limit (asked for ${spec.maxChannels})` };
+  }
+  if (spec.maxCps !== undefined) {
+    return { ok: false, reason: `maxCps cannot be changed: a VoiceMeUp peer has no calls-per-second limit (asked for ${spec.maxCps})` };
+  }
+  if (spec.direction !== PEER_DEFAULTS.direction) {
+    return { ok: false, reason: `direction cannot be changed: a VoiceMeUp peer always carries both directions (asked for ${spec.direction})` };
+  }
+
   const codecs: string[] = [];
   for (const codec of spec.codecs ?? []) {
     const known = CODEC_ALIASES[codec.trim().toLowerCase()];
@@ -216,14 +227,39 @@ export function peerParamsFromSpec(
   };
 
   if (spec.auth === 'digest') {
+    if (spec.allowedIps.length || spec.destinations.length) {
+      return {
+        ok: false,
+        reason: 'allowedIps and destinations cannot be set with digest-only auth: such a peer registers (dynamic host) and has no fixed address',
+      };
+    }
     params.host_type = 'dynamic';
   } else {
-    const candidates = [...spec.allowedIps.map((cidr) => cidr.replace(/\/32$/, '')), ...spec.destinations.map((destination) => destination.host)];
-    const host = candidates.find((candidate) => IPV4.test(candidate));
-    if (!host) return { ok: false, reason: 'a static peer takes exactly one IPv4 host (no ranges, no host names)' };
     if (spec.allowedIps.some((cidr) => cidr.includes('/') && !cidr.endsWith('/32'))) {
       return { ok: false, reason: 'a peer accepts one IP address, not a range' };
     }
+    const allowed = [...new Set(spec.allowedIps.map((cidr) => cidr.replace(/\/32$/, '')))];
+    if (allowed.length > 1) return { ok: false, reason: `a peer accepts one IP address, not ${allowed.length} (${allowed.join(', ')})` };
+    if (spec.destinations.length > 1) {
+      return { ok: false, reason: `a peer delivers calls to its one host: ${spec.destinations.length} destinations cannot be stored` };
+    }
+    const destination = spec.destinations[0];
+    if (destination) {
+      if (allowed[0] !== undefined && destination.host !== allowed[0]) {
+        return {
+          ok: false,
+          reason: `destination ${destination.host} cannot differ from allowed IP ${allowed[0]}: a peer has one host that both sends and receives its calls`,
+        };
+      }
+      if (destination.port !== PEER_DEFAULTS.port || destination.transport !== PEER_DEFAULTS.transport) {
+        return {
+          ok: false,
+          reason: `destination port and transport cannot be changed: a peer is reached on ${PEER_DEFAULTS.transport} ${PEER_DEFAULTS.port} (asked for ${destination.transport} ${destination.port})`,
+        };
+      }
+    }
+    const host = allowed[0] ?? destination?.host;
+    if (!host || !IPV4.test(host)) return { ok: false, reason: 'a static peer takes exactly one IPv4 host (no ranges, no host names)' };
     params.host_type = 'static';
     params.host = host;
   }
