@@ -41,7 +41,11 @@ if (!args.has('--only-e2e')) {
   const report = path.join(root, 'test-results', 'vitest.json');
   fs.rmSync(report, { force: true });
   ok = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]) && ok;
-  readCounts(report, (vitest: { numPassedTests: number; numFailedTests: number }) => ({ passed: vitest.numPassedTests, failed: vitest.numFailedTests }));
+  // A file that fails to load has no tests; count it as one failure so it cannot hide.
+  readCounts(report, (vitest: { numPassedTests: number; numFailedTests: number; testResults: { status: string; assertionResults: unknown[] }[] }) => ({
+    passed: vitest.numPassedTests,
+    failed: vitest.numFailedTests + vitest.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length,
+  }));
 }
 
 if (!args.has('--no-e2e')) {
