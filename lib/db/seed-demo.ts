@@ -6,7 +6,7 @@ import { hash } from '@node-rs/argon2';
 import { and, eq, isNull } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Db } from './client';
-import { accounts, auditEvents, memberships, users, type MemberRole } from './schema';
+import { accountLedger, accounts, auditEvents, memberships, numberPrices, users, type MemberRole } from './schema';
 
 export const DEMO_PASSWORD = 'portal-demo';
 
@@ -58,5 +58,25 @@ export async function seedDemo(db: Db) {
       await db.insert(memberships).values({ userId: user.id, accountId: acme.id, role: demo.role }).onConflictDoNothing();
     }
   }
+  await seedPriceList(db);
+  const [funded] = await db.select({ id: accountLedger.id }).from(accountLedger).where(eq(accountLedger.billingAccountId, acme.id)).limit(1);
+  if (!funded) {
+    await db.insert(accountLedger).values({ billingAccountId: acme.id, accountId: acme.id, kind: 'payment', amount: '500.0000', description: 'Opening prepayment (demo)' });
+    await db.update(accounts).set({ creditLimit: '250.00' }).where(eq(accounts.id, acme.id));
+  }
   return { acme, east, west };
+}
+
+/** The carrier's default sell prices, with a few state and NPA overrides to show how they layer. */
+export async function seedPriceList(db: Db) {
+  await db
+    .insert(numberPrices)
+    .values([
+      { kind: 'local', monthly: '1.2500', setup: '0.5000' },
+      { kind: 'tollfree', monthly: '2.0000', setup: '1.0000' },
+      { kind: 'local', state: 'NY', monthly: '1.5000', setup: '0.7500' },
+      { kind: 'local', npa: '212', monthly: '3.0000', setup: '2.0000' },
+      { kind: 'local', state: 'ON', monthly: '1.4000', setup: '0.5000' },
+    ])
+    .onConflictDoNothing();
 }

@@ -3,3 +3,4 @@ export * from './audit';
 export * from './auth';
 export * from './users';
 export * from './providers';
+export * from './numbers';

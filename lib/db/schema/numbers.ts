@@ -1,0 +1,221 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { accounts } from './accounts';
+import { providerConnections } from './providers';
+import { users } from './users';
+
+export const numberKind = pgEnum('number_kind', ['local', 'tollfree']);
+
+/**
+ * Sell prices by number type, optionally narrowed to a state or an NPA (the most specific row
+ * wins). Money is numeric, never float.
+ */
+export const numberPrices = pgTable(
+  'number_prices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: numberKind('kind').notNull(),
+    state: text('state'),
+    npa: text('npa'),
+    monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
+    setup: numeric('setup', { precision: 10, scale: 4 }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('number_prices_scope_key').on(table.kind, sql`coalesce(${table.state}, '')`, sql`coalesce(${table.npa}, '')`)],
+);
+
+/** What an upstream charges us per number type, where its API does not say (staff see the margin). */
+export const providerNumberCosts = pgTable(
+  'provider_number_costs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => providerConnections.id, { onDelete: 'cascade' }),
+    kind: numberKind('kind').notNull(),
+    monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
+    setup: numeric('setup', { precision: 10, scale: 4 }).notNull(),
+  },
+  (table) => [uniqueIndex('provider_number_costs_key').on(table.connectionId, table.kind)],
+);
+
+/** One fanned-out search, kept briefly so paging and sorting never call the upstreams again. */
+export const numberSearches = pgTable(
+  'number_searches',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    queryKey: text('query_key').notNull(),
+    query: jsonb('query').notNull(),
+    results: jsonb('results').notNull(),
+    providers: jsonb('providers').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('number_searches_lookup_idx').on(table.accountId, table.queryKey, table.expiresAt)],
+);
+
+/** A user's cart in one account: it lives in the database, so it survives sign-out and spans tabs. */
+export const carts = pgTable(
+  'carts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('carts_account_user_key').on(table.accountId, table.userId)],
+);
+
+export const cartItems = pgTable(
+  'cart_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    cartId: uuid('cart_id')
+      .notNull()
+      .references(() => carts.id, { onDelete: 'cascade' }),
+    e164: text('e164').notNull(),
+    kind: numberKind('kind').notNull(),
+    state: text('state'),
+    rateCenter: text('rate_center'),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => providerConnections.id),
+    providerRef: text('provider_ref'),
+    /** Set where the upstream holds numbers (VITCOM's reserve). */
+    holdRef: text('hold_ref'),
+    holdExpiresAt: timestamp('hold_expires_at', { withTimezone: true }),
+    monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
+    setup: numeric('setup', { precision: 10, scale: 4 }).notNull(),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('cart_items_cart_number_key').on(table.cartId, table.e164), index('cart_items_hold_expiry_idx').on(table.holdExpiresAt)],
+);
+
+export const orderStatus = pgEnum('order_status', ['pending', 'in_progress', 'completed', 'partial', 'failed']);
+export const orderLineStatus = pgEnum('order_line_status', ['pending', 'submitted', 'active', 'failed']);
+
+/** Recorded before any upstream call; the idempotency key makes a double submit the same order. */
+export const numberOrders = pgTable(
+  'number_orders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: orderStatus('status').notNull().default('pending'),
+    trunkGroupRef: text('trunk_group_ref'),
+    e911AddressRef: text('e911_address_ref'),
+    totalMonthly: numeric('total_monthly', { precision: 12, scale: 4 }).notNull(),
+    totalSetup: numeric('total_setup', { precision: 12, scale: 4 }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (table) => [uniqueIndex('number_orders_idempotency_key').on(table.accountId, table.idempotencyKey), index('number_orders_status_idx').on(table.status)],
+);
+
+export const numberOrderLines = pgTable(
+  'number_order_lines',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => numberOrders.id, { onDelete: 'cascade' }),
+    e164: text('e164').notNull(),
+    kind: numberKind('kind').notNull(),
+    state: text('state'),
+    rateCenter: text('rate_center'),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => providerConnections.id),
+    providerRef: text('provider_ref'),
+    holdRef: text('hold_ref'),
+    status: orderLineStatus('status').notNull().default('pending'),
+    reason: text('reason'),
+    upstreamOrderId: text('upstream_order_id'),
+    monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
+    setup: numeric('setup', { precision: 10, scale: 4 }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('number_order_lines_order_number_key').on(table.orderId, table.e164), index('number_order_lines_status_idx').on(table.status)],
+);
+
+export const phoneNumberStatus = pgEnum('phone_number_status', ['active', 'released', 'missing_upstream']);
+
+/** The account's numbers: the cache pages read, refreshed from the upstreams by a job. */
+export const phoneNumbers = pgTable(
+  'phone_numbers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    e164: text('e164').notNull(),
+    kind: numberKind('kind').notNull(),
+    state: text('state'),
+    npa: text('npa').notNull(),
+    rateCenter: text('rate_center'),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => providerConnections.id),
+    status: phoneNumberStatus('status').notNull().default('active'),
+    trunkGroupRef: text('trunk_group_ref'),
+    e911Status: text('e911_status').notNull().default('none'),
+    monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
+    orderLineId: uuid('order_line_id').references(() => numberOrderLines.id),
+    activatedAt: timestamp('activated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Released numbers stay billed to the end of the period they were released in. */
+    releasedAt: timestamp('released_at', { withTimezone: true }),
+    billedUntil: timestamp('billed_until', { withTimezone: true }),
+    lastSeenUpstreamAt: timestamp('last_seen_upstream_at', { withTimezone: true }),
+  },
+  (table) => [
+    // One live holder per number; released rows keep their history.
+    uniqueIndex('phone_numbers_live_e164_key').on(table.e164).where(sql`${table.status} <> 'released'`),
+    index('phone_numbers_account_e164_idx').on(table.accountId, table.e164),
+    index('phone_numbers_account_state_idx').on(table.accountId, table.state, table.e164),
+    index('phone_numbers_account_npa_idx').on(table.accountId, table.npa, table.e164),
+    index('phone_numbers_connection_idx').on(table.connectionId),
+  ],
+);
+
+export const ledgerEntryKind = pgEnum('ledger_entry_kind', ['payment', 'charge', 'credit']);
+
+/**
+ * Money on the billing (master) account: payments and credits positive, charges negative. A
+ * charge for an order line is unique, so a line is never charged twice.
+ */
+export const accountLedger = pgTable(
+  'account_ledger',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    billingAccountId: uuid('billing_account_id')
+      .notNull()
+      .references(() => accounts.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    kind: ledgerEntryKind('kind').notNull(),
+    amount: numeric('amount', { precision: 12, scale: 4 }).notNull(),
+    description: text('description').notNull(),
+    orderLineId: uuid('order_line_id').references(() => numberOrderLines.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('account_ledger_order_line_key').on(table.orderLineId), index('account_ledger_billing_idx').on(table.billingAccountId, table.createdAt)],
+);
+
+export type PhoneNumber = typeof phoneNumbers.$inferSelect;
+export type NumberOrder = typeof numberOrders.$inferSelect;
+export type NumberOrderLine = typeof numberOrderLines.$inferSelect;
+export type CartItem = typeof cartItems.$inferSelect;
+export type NumberPrice = typeof numberPrices.$inferSelect;
+

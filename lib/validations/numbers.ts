@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { TOLL_FREE_PREFIXES } from '@/lib/providers/types';
+
+export const US_STATES = [
+  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS',
+  'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV',
+  'WI', 'WY', 'PR',
+] as const;
+export const CA_PROVINCES = ['AB', 'BC', 'MB', 'NB', 'NL', 'NS', 'NT', 'NU', 'ON', 'PE', 'QC', 'SK', 'YT'] as const;
+const REGIONS = new Set<string>([...US_STATES, ...CA_PROVINCES]);
+
+export const MAX_SEARCH_QUANTITY = 100;
+
+const KEYPAD: Record<string, string> = {
+  A: '2', B: '2', C: '2', D: '3', E: '3', F: '3', G: '4', H: '4', I: '4', J: '5', K: '5', L: '5', M: '6', N: '6', O: '6',
+  P: '7', Q: '7', R: '7', S: '7', T: '8', U: '8', V: '8', W: '9', X: '9', Y: '9', Z: '9',
+};
+
+/** `*FLOWERS*` → `*3569377*`: letters to keypad digits; separators dropped; `*` kept as "any digits". */
+export function vanityToDigits(pattern: string): string {
+  return pattern
+    .toUpperCase()
+    .replace(/[\s().-]/g, '')
+    .replace(/[A-Z]/g, (letter) => KEYPAD[letter] ?? letter);
+}
+
+const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+/** The Buy numbers filters, as they come from the URL. */
+export const numberSearchSchema = z
+  .object({
+    kind: z.enum(['local', 'tollfree']).default('local'),
+    state: z.preprocess(
+      blank,
+      z
+        .string()
+        .trim()
+        .toUpperCase()
+        .refine((value) => REGIONS.has(value), 'Unknown state or province: use a two-letter code like TX or ON')
+        .optional(),
+    ),
+    npa: z.preprocess(blank, z.string().trim().regex(/^[2-9]\d{2}$/, 'An area code (NPA) is three digits, not starting with 0 or 1').optional()),
+    nxx: z.preprocess(blank, z.string().trim().regex(/^[2-9]\d{2}$/, 'An exchange (NXX) is three digits, not starting with 0 or 1').optional()),
+    rateCenter: z.preprocess(blank, z.string().trim().toUpperCase().max(40, 'Rate center or city is at most 40 characters').regex(/^[A-Z][A-Z .'-]*$/, 'Use letters only for a rate center or city').optional()),
+    tollFreePrefix: z.preprocess(blank, z.enum(TOLL_FREE_PREFIXES, { message: `Toll-free prefixes are ${TOLL_FREE_PREFIXES.join(', ')}` }).optional()),
+    pattern: z.preprocess(
+      blank,
+      z
+        .string()
+        .trim()
+        .max(20, 'A pattern is at most 20 characters')
+        .regex(/^[0-9A-Za-z*\s().-]+$/, 'A pattern may use digits, letters (mapped to the keypad) and * only')
+        .transform(vanityToDigits)
+        .refine((value) => /\d/.test(value), 'A pattern needs at least one digit or letter')
+        .refine((value) => value.replace(/\*/g, '').length <= 10, 'A pattern has at most 10 digits or letters')
+        .optional(),
+    ),
+    quantity: z.preprocess(
+      blank,
+      z.coerce
+        .number({ message: 'Quantity must be a number' })
+        .int('Quantity must be a whole number')
+        .min(1, 'Ask for at least 1 number')
+        .max(MAX_SEARCH_QUANTITY, `Ask for at most ${MAX_SEARCH_QUANTITY} numbers at a time`)
+        .default(10),
+    ),
+    consecutive: z.preprocess((value) => value === 'on' || value === 'true' || value === true, z.boolean()).default(false),
+  })
+  .superRefine((value, context) => {
+    if (value.kind === 'tollfree' && (value.state || value.npa || value.nxx || value.rateCenter)) {
+      context.addIssue({ code: 'custom', path: ['kind'], message: 'Toll-free numbers have no state, area code or rate center' });
+    }
+    if (value.kind === 'local' && value.tollFreePrefix) {
+      context.addIssue({ code: 'custom', path: ['tollFreePrefix'], message: 'A toll-free prefix only applies to toll-free searches' });
+    }
+    if (value.nxx && !value.npa) context.addIssue({ code: 'custom', path: ['nxx'], message: 'Give the area code (NPA) with the exchange' });
+  });
+
+export type NumberSearchInput = z.output<typeof numberSearchSchema>;
+
+export const SORTABLE_SEARCH_COLUMNS = ['number', 'monthly', 'setup', 'state', 'rateCenter'] as const;
+export const searchViewSchema = z.object({
+  sort: z.enum(SORTABLE_SEARCH_COLUMNS).catch('number'),
+  dir: z.enum(['asc', 'desc']).catch('asc'),
+  page: z.coerce.number().int().min(1).max(1000).catch(1),
+});
