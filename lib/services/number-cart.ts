@@ -1,0 +1,170 @@
+/**
+ * The cart: kept in the database per user and account. Where the upstream can hold numbers
+ * (VITCOM's reserve), adding holds them and the cart shows the time left; removing releases them.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { assertCan, type AccountAccess } from '@/lib/auth/access';
+import { getDb, type Db } from '@/lib/db/client';
+import { cartItems, carts } from '@/lib/db/schema';
+import { getCartByAccountUser, getCartItemById, getCartItemsByCart, getExpiredHolds } from '@/lib/db/queries/carts';
+import { AppError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
+import type { AvailableNumber } from '@/lib/providers/types';
+import { getStoredSearch, type SearchResult } from './number-search';
+import { sumAmounts } from './pricing';
+import { getConnectionAdapter } from './providers';
+
+export const MAX_CART_ITEMS = 100;
+
+async function ensureCart(db: Db, access: AccountAccess) {
+  await db.insert(carts).values({ accountId: access.account.id, userId: access.user.id }).onConflictDoNothing();
+  const cart = await getCartByAccountUser(db, { accountId: access.account.id, userId: access.user.id });
+  if (!cart) throw new AppError('internal:cart');
+  return cart;
+}
+
+export interface CartView {
+  cartId: string;
+  items: (typeof cartItems.$inferSelect & { holdSecondsLeft?: number; holdExpired: boolean })[];
+  totalMonthly: string;
+  totalSetup: string;
+  dueNow: string;
+}
+
+export async function getCart(access: AccountAccess, now = new Date()): Promise<CartView> {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const cart = await ensureCart(db, access);
+  const items = (await getCartItemsByCart(db, { cartId: cart.id })).map((item) => {
+    const left = item.holdExpiresAt ? Math.floor((item.holdExpiresAt.getTime() - now.getTime()) / 1000) : undefined;
+    return { ...item, holdSecondsLeft: left === undefined ? undefined : Math.max(0, left), holdExpired: left !== undefined && left <= 0 };
+  });
+  const totalMonthly = sumAmounts(items.map((item) => item.monthly));
+  const totalSetup = sumAmounts(items.map((item) => item.setup));
+  return { cartId: cart.id, items, totalMonthly, totalSetup, dueNow: sumAmounts([totalMonthly, totalSetup]) };
+}
+
+export interface AddToCartResult {
+  added: string[];
+  alreadyInCart: string[];
+  failed: { e164: string; reason: string }[];
+}
+
+/** Adds numbers from one of the account's stored searches; holds them where the upstream can. */
+export async function addToCart(access: AccountAccess, input: { searchId: string; numbers: string[] }): Promise<AddToCartResult> {
+  assertCan(access, 'technical.write');
+  const search = await getStoredSearch(access, input.searchId);
+  const wanted = new Set(input.numbers);
+  const chosen = search.results.filter((result) => wanted.has(result.e164));
+  if (chosen.length !== wanted.size) throw new AppError('not_found:number', 'Some of those numbers are not in these search results; search again.');
+  const db = await getDb();
+  const cart = await ensureCart(db, access);
+  const current = await getCartItemsByCart(db, { cartId: cart.id });
+  const inCart = new Set(current.map((item) => item.e164));
+  const fresh = chosen.filter((result) => !inCart.has(result.e164));
+  if (current.length + fresh.length > MAX_CART_ITEMS) {
+    throw new AppError('invalid:cart_full', `A cart holds at most ${MAX_CART_ITEMS} numbers; check out or remove some first.`);
+  }
+
+  const result: AddToCartResult = { added: [], alreadyInCart: chosen.filter((r) => inCart.has(r.e164)).map((r) => r.e164), failed: [] };
+  const byConnection = new Map<string, SearchResult[]>();
+  for (const item of fresh) byConnection.set(item.connectionId, [...(byConnection.get(item.connectionId) ?? []), item]);
+
+  for (const [connectionId, numbers] of byConnection) {
+    let hold: { holdRef: string; expiresAt: Date } | undefined;
+    try {
+      const { adapter } = await getConnectionAdapter(connectionId);
+      if (adapter.capabilities.has('numbers.hold') && adapter.holdNumbers) {
+        hold = await adapter.holdNumbers(numbers.map(toAvailable));
+      }
+    } catch (error) {
+      const name = PROVIDER_NAMES[numbers[0]!.provider];
+      const reason = isProviderError(error) && error.providerKind === 'conflict' ? 'no longer available' : `${name} could not hold it: ${isProviderError(error) ? error.message : 'unexpected error'}`;
+      log.warn('numbers.hold_failed', { connectionId, error });
+      result.failed.push(...numbers.map((number) => ({ e164: number.e164, reason })));
+      continue;
+    }
+    await db
+      .insert(cartItems)
+      .values(
+        numbers.map((number) => ({
+          cartId: cart.id,
+          e164: number.e164,
+          kind: number.kind,
+          state: number.state ?? null,
+          rateCenter: number.rateCenter ?? null,
+          connectionId,
+          providerRef: number.providerRef ?? null,
+          holdRef: hold?.holdRef ?? null,
+          holdExpiresAt: hold?.expiresAt ?? null,
+          monthly: number.monthly,
+          setup: number.setup,
+        })),
+      )
+      .onConflictDoNothing();
+    result.added.push(...numbers.map((number) => number.e164));
+  }
+  await db.update(carts).set({ updatedAt: new Date() }).where(eq(carts.id, cart.id));
+  return result;
+}
+
+function toAvailable(result: SearchResult): AvailableNumber {
+  return {
+    e164: result.e164,
+    kind: result.kind,
+    country: 'US',
+    state: result.state,
+    rateCenter: result.rateCenter,
+    npa: result.npa,
+    nxx: result.nxx,
+    features: result.features as AvailableNumber['features'],
+    providerRef: result.providerRef,
+  };
+}
+
+async function releaseHolds(items: (typeof cartItems.$inferSelect)[]) {
+  const byHold = new Map<string, (typeof cartItems.$inferSelect)[]>();
+  for (const item of items) if (item.holdRef) byHold.set(`${item.connectionId}|${item.holdRef}`, [...(byHold.get(`${item.connectionId}|${item.holdRef}`) ?? []), item]);
+  for (const group of byHold.values()) {
+    const first = group[0]!;
+    try {
+      const { adapter } = await getConnectionAdapter(first.connectionId);
+      await adapter.releaseHold?.({ holdRef: first.holdRef!, numbers: group.map((item) => item.e164), expiresAt: first.holdExpiresAt ?? new Date() });
+    } catch (error) {
+      // The hold lapses upstream on its own; a failed release must not keep the number in the cart.
+      log.warn('numbers.release_hold_failed', { connectionId: first.connectionId, error });
+    }
+  }
+}
+
+export async function removeFromCart(access: AccountAccess, itemId: string): Promise<string> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const cart = await ensureCart(db, access);
+  const item = await getCartItemById(db, { itemId, cartId: cart.id });
+  if (!item) throw new AppError('not_found:cart_item', 'That number is not in your cart.');
+  await db.delete(cartItems).where(eq(cartItems.id, item.id));
+  await releaseHolds([item]);
+  return item.e164;
+}
+
+/** Job: releases holds that ran out and takes those numbers out of their carts. */
+export async function expireCartHolds(now = new Date()): Promise<number> {
+  const db = await getDb();
+  const expired = await getExpiredHolds(db, { now });
+  if (expired.length === 0) return 0;
+  await db.delete(cartItems).where(inArray(cartItems.id, expired.map((item) => item.id)));
+  await releaseHolds(expired);
+  return expired.length;
+}
+
+/** Count of items per cart, for the header badge. */
+export async function countCartItems(access: AccountAccess): Promise<number> {
+  const db = await getDb();
+  const cart = await getCartByAccountUser(db, { accountId: access.account.id, userId: access.user.id });
+  if (!cart) return 0;
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(cartItems).where(and(eq(cartItems.cartId, cart.id)));
+  return row?.count ?? 0;
+}
+

@@ -1,0 +1,285 @@
+/**
+ * Checkout and order execution. The order and its lines are written before any upstream call,
+ * under the user's idempotency key, so a double click, a reload or a retry is the same order.
+ * Each upstream gets its own ordering flow through its adapter; every adapter replays safely under
+ * the same key, which is what lets a crashed order be driven again without buying twice. A line is
+ * charged only when it turns active, and at most once (the ledger is unique per line).
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { assertCan, type AccountAccess } from '@/lib/auth/access';
+import { getDb, type Db } from '@/lib/db/client';
+import { accountLedger, cartItems, numberOrderLines, numberOrders, phoneNumbers, type NumberOrder, type NumberOrderLine } from '@/lib/db/schema';
+import { getAccountById } from '@/lib/db/queries/accounts';
+import { getCartByAccountUser, getCartItemsByCart } from '@/lib/db/queries/carts';
+import { getBalanceByBillingAccount, getChargesByAccountSince, getOrderById, getOrderByIdempotencyKey, getOrderLinesByOrder, getUnsettledOrders } from '@/lib/db/queries/number-orders';
+import { AppError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
+import type { OrderResult, ProviderId } from '@/lib/providers/types';
+import { recordAudit } from './audit';
+import { formatMoney, fromUnits, sumAmounts, toUnits } from './pricing';
+import { getConnectionAdapter } from './providers';
+
+/** A line the upstream has not confirmed after this long is failed rather than retried forever. */
+export const GIVE_UP_AFTER_MS = 30 * 60_000;
+
+export interface CheckoutSummary {
+  itemCount: number;
+  totalMonthly: string;
+  totalSetup: string;
+  dueNow: string;
+  balance: string;
+  creditLimit: string;
+  available: string;
+  spendCap?: string;
+  spentThisMonth: string;
+  problems: string[];
+}
+
+function monthStart(now: Date) {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
+/** What checkout shows, and why it would be refused (funds, spend cap, expired holds, empty cart). */
+export async function getCheckoutSummary(access: AccountAccess, now = new Date()): Promise<CheckoutSummary> {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const cart = await getCartByAccountUser(db, { accountId: access.account.id, userId: access.user.id });
+  const items = cart ? await getCartItemsByCart(db, { cartId: cart.id }) : [];
+  return summarize(db, access, items, now);
+}
+
+async function summarize(db: Db, access: AccountAccess, items: (typeof cartItems.$inferSelect)[], now: Date): Promise<CheckoutSummary> {
+  const totalMonthly = sumAmounts(items.map((item) => item.monthly));
+  const totalSetup = sumAmounts(items.map((item) => item.setup));
+  const dueNow = sumAmounts([totalMonthly, totalSetup]);
+  const { balance, creditLimit } = await getBalanceByBillingAccount(db, { billingAccountId: access.account.billingAccountId });
+  const available = sumAmounts([balance, creditLimit]);
+  const spentThisMonth = await getChargesByAccountSince(db, { accountId: access.account.id, since: monthStart(now) });
+  const spendCap = access.account.monthlySpendCap ?? undefined;
+  const problems: string[] = [];
+  if (items.length === 0) problems.push('Your cart is empty: add numbers from Buy numbers first.');
+  const expired = items.filter((item) => item.holdExpiresAt && item.holdExpiresAt <= now);
+  if (expired.length > 0) problems.push(`The hold on ${expired.map((item) => item.e164).join(', ')} ran out: remove ${expired.length === 1 ? 'it' : 'them'} and search again.`);
+  if (items.length > 0 && toUnits(dueNow) > toUnits(available)) {
+    problems.push(`This order costs ${formatMoney(dueNow)} now; the account has ${formatMoney(available)} available (balance plus credit).`);
+  }
+  if (spendCap && items.length > 0 && toUnits(spentThisMonth) + toUnits(dueNow) > toUnits(spendCap)) {
+    problems.push(`This order would take ${access.account.name} past its monthly spend cap of ${formatMoney(spendCap)} (${formatMoney(spentThisMonth)} spent this month).`);
+  }
+  return { itemCount: items.length, totalMonthly, totalSetup, dueNow, balance, creditLimit, available, spendCap, spentThisMonth, problems };
+}
+
+/**
+ * Records the order from the cart (or returns the order already recorded under this key). The
+ * cart row is locked, so two concurrent checkouts of one cart make one order.
+ */
+export async function placeOrder(access: AccountAccess, input: { idempotencyKey: string; trunkGroupRef?: string }, now = new Date()): Promise<NumberOrder> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const existing = await getOrderByIdempotencyKey(db, { accountId: access.account.id, idempotencyKey: input.idempotencyKey });
+  if (existing) return existing;
+  return db.transaction(async (tx) => {
+    const cart = await getCartByAccountUser(tx, { accountId: access.account.id, userId: access.user.id });
+    if (!cart) throw new AppError('invalid:cart_empty', 'Your cart is empty: add numbers from Buy numbers first.');
+    await tx.execute(sql`select id from carts where id = ${cart.id} for update`);
+    const again = await getOrderByIdempotencyKey(tx, { accountId: access.account.id, idempotencyKey: input.idempotencyKey });
+    if (again) return again;
+    const items = await getCartItemsByCart(tx, { cartId: cart.id });
+    const account = (await getAccountById(tx, { accountId: access.account.id })) ?? access.account;
+    const summary = await summarize(tx as unknown as Db, { ...access, account }, items, now);
+    if (summary.problems.length > 0) {
+      const code = items.length === 0 ? 'invalid:cart_empty' : summary.problems.some((problem) => problem.includes('ran out')) ? 'invalid:cart_expired' : 'conflict:funds';
+      throw new AppError(code, summary.problems.join(' '));
+    }
+    const [order] = await tx
+      .insert(numberOrders)
+      .values({
+        accountId: access.account.id,
+        userId: access.user.id,
+        idempotencyKey: input.idempotencyKey,
+        trunkGroupRef: input.trunkGroupRef ?? null,
+        totalMonthly: summary.totalMonthly,
+        totalSetup: summary.totalSetup,
+      })
+      .returning();
+    if (!order) throw new AppError('internal:order_create');
+    await tx.insert(numberOrderLines).values(
+      items.map((item) => ({
+        orderId: order.id,
+        e164: item.e164,
+        kind: item.kind,
+        state: item.state,
+        rateCenter: item.rateCenter,
+        connectionId: item.connectionId,
+        providerRef: item.providerRef,
+        holdRef: item.holdRef,
+        monthly: item.monthly,
+        setup: item.setup,
+      })),
+    );
+    await tx.delete(cartItems).where(eq(cartItems.cartId, cart.id));
+    await recordAudit(tx, access, {
+      accountId: access.account.id,
+      action: 'order.place',
+      targetType: 'number_order',
+      targetId: order.id,
+      after: { numbers: items.map((item) => item.e164), dueNow: summary.dueNow },
+    });
+    return order;
+  });
+}
+
+/** Lines sent together: one upstream connection, one hold. The order of groups is stable. */
+function groupLines(lines: NumberOrderLine[]) {
+  const groups = new Map<string, NumberOrderLine[]>();
+  for (const line of [...lines].sort((a, b) => a.e164.localeCompare(b.e164))) {
+    const key = `${line.connectionId}|${line.holdRef ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), line]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, group]) => ({ key, lines: group }));
+}
+
+/** The key an upstream sees for one group of an order: the same on every retry and after a crash. */
+function upstreamKey(order: NumberOrder, groupKey: string) {
+  return `${order.id}:${groupKey.replace(/\|/g, ':')}`.slice(0, 120);
+}
+
+async function activateLine(db: Db, order: NumberOrder, line: NumberOrderLine, upstreamOrderId: string | undefined) {
+  await db.transaction(async (tx) => {
+    const [current] = await tx.select().from(numberOrderLines).where(eq(numberOrderLines.id, line.id)).for('update');
+    if (!current || current.status === 'active' || current.status === 'failed') return;
+    await tx.update(numberOrderLines).set({ status: 'active', upstreamOrderId: upstreamOrderId ?? null, reason: null, updatedAt: new Date() }).where(eq(numberOrderLines.id, line.id));
+    const account = await getAccountById(tx, { accountId: order.accountId });
+    const national = line.e164.replace(/^\+1/, '');
+    await tx
+      .insert(phoneNumbers)
+      .values({
+        accountId: order.accountId,
+        e164: line.e164,
+        kind: line.kind,
+        state: line.state,
+        npa: national.slice(0, 3),
+        rateCenter: line.rateCenter,
+        connectionId: line.connectionId,
+        trunkGroupRef: order.trunkGroupRef,
+        monthly: line.monthly,
+        orderLineId: line.id,
+        lastSeenUpstreamAt: new Date(),
+      })
+      .onConflictDoNothing();
+    await tx
+      .insert(accountLedger)
+      .values({
+        billingAccountId: account?.billingAccountId ?? order.accountId,
+        accountId: order.accountId,
+        kind: 'charge',
+        amount: fromUnits(-(toUnits(line.setup) + toUnits(line.monthly)), 4),
+        description: `Number ${line.e164}: setup and first month`,
+        orderLineId: line.id,
+      })
+      .onConflictDoNothing();
+  });
+}
+
+async function failLine(db: Db, line: NumberOrderLine, reason: string) {
+  await db
+    .update(numberOrderLines)
+    .set({ status: 'failed', reason: reason.slice(0, 300), updatedAt: new Date() })
+    .where(and(eq(numberOrderLines.id, line.id), inArray(numberOrderLines.status, ['pending', 'submitted'])));
+}
+
+async function applyResult(db: Db, order: NumberOrder, lines: NumberOrderLine[], result: OrderResult, finalAttempt: boolean) {
+  for (const line of lines) {
+    const outcome = result.lines.find((candidate) => candidate.e164 === line.e164);
+    if (outcome?.status === 'active') await activateLine(db, order, line, result.upstreamOrderId);
+    else if (outcome?.status === 'failed') await failLine(db, line, outcome.reason ?? 'The upstream refused this number.');
+    else if (finalAttempt) await failLine(db, line, 'The upstream never confirmed this number; it was not bought.');
+  }
+}
+
+/** Sends (or re-sends, under the same key) every unsettled group of the order, then settles its status. */
+export async function executeOrder(orderId: string, options: { now?: Date } = {}): Promise<NumberOrder> {
+  const db = await getDb();
+  const [order] = await db.select().from(numberOrders).where(eq(numberOrders.id, orderId));
+  if (!order) throw new AppError('not_found:order');
+  if (order.status === 'completed' || order.status === 'partial' || order.status === 'failed') return order;
+  await db.update(numberOrders).set({ status: 'in_progress' }).where(eq(numberOrders.id, order.id));
+  const now = options.now ?? new Date();
+  const finalAttempt = now.getTime() - order.createdAt.getTime() > GIVE_UP_AFTER_MS;
+
+  for (const group of groupLines(await getOrderLinesByOrder(db, { orderId }))) {
+    const open = group.lines.filter((line) => line.status === 'pending' || line.status === 'submitted');
+    if (open.length === 0) continue;
+    const first = open[0]!;
+    // Recorded as sent before the call: after a crash we know to ask the upstream, not guess.
+    await db
+      .update(numberOrderLines)
+      .set({ status: 'submitted', updatedAt: new Date() })
+      .where(and(inArray(numberOrderLines.id, open.map((line) => line.id)), eq(numberOrderLines.status, 'pending')));
+    let provider: ProviderId | undefined;
+    try {
+      const { adapter, connection } = await getConnectionAdapter(first.connectionId);
+      provider = connection.provider as ProviderId;
+      const request = { numbers: open.map((line) => line.e164), idempotencyKey: upstreamKey(order, group.key), trunkRef: order.trunkGroupRef ?? undefined, holdRef: first.holdRef ?? undefined };
+      if (!adapter.orderNumbers) throw new AppError('unsupported:order', `${PROVIDER_NAMES[provider]} cannot order numbers.`);
+      const resumed = open.some((line) => line.status === 'submitted') && adapter.getOrder ? await adapter.getOrder({ idempotencyKey: request.idempotencyKey, numbers: request.numbers }) : null;
+      const settledByLookup = resumed && resumed.lines.every((line) => line.status !== 'pending') && resumed.lines.length >= open.length;
+      const result = settledByLookup ? resumed : await adapter.orderNumbers(request);
+      await applyResult(db, order, open, result, finalAttempt);
+    } catch (error) {
+      const name = provider ? PROVIDER_NAMES[provider] : 'The upstream';
+      log.warn('numbers.order_group_failed', { orderId, connectionId: first.connectionId, error });
+      // A refusal is final for the group; a fault (timeout, 5xx, 429, garbage) is retried later under the same key.
+      const definite = isProviderError(error) && ['invalid', 'conflict', 'not_found', 'auth', 'unsupported'].includes(error.providerKind);
+      if (definite || !isProviderError(error) || finalAttempt) {
+        for (const line of open) await failLine(db, line, definite ? `${name}: ${(error as Error).message}` : `${name} could not complete the order; nothing was charged for this number.`);
+      }
+    }
+  }
+  return settleOrder(db, order.id);
+}
+
+async function settleOrder(db: Db, orderId: string): Promise<NumberOrder> {
+  const lines = await getOrderLinesByOrder(db, { orderId });
+  const open = lines.some((line) => line.status === 'pending' || line.status === 'submitted');
+  const active = lines.filter((line) => line.status === 'active').length;
+  const status = open ? 'in_progress' : active === lines.length ? 'completed' : active === 0 ? 'failed' : 'partial';
+  const [updated] = await db
+    .update(numberOrders)
+    .set({ status, completedAt: open ? null : new Date() })
+    .where(eq(numberOrders.id, orderId))
+    .returning();
+  return updated!;
+}
+
+/** Job, and start-up: drives every order a crash or a fault left unsettled. */
+export async function reconcileOrders(now = new Date()): Promise<{ orderId: string; status: NumberOrder['status'] }[]> {
+  const db = await getDb();
+  const outcomes: { orderId: string; status: NumberOrder['status'] }[] = [];
+  for (const order of await getUnsettledOrders(db)) {
+    try {
+      const settled = await executeOrder(order.id, { now });
+      outcomes.push({ orderId: order.id, status: settled.status });
+    } catch (error) {
+      log.error('numbers.reconcile_failed', { orderId: order.id, error });
+    }
+  }
+  return outcomes;
+}
+
+export interface OrderView {
+  order: NumberOrder;
+  lines: (NumberOrderLine & { providerName?: string })[];
+  charged: string;
+}
+
+export async function getOrderView(access: AccountAccess, orderId: string): Promise<OrderView> {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const order = await getOrderById(db, { orderId, accountId: access.account.id });
+  if (!order) throw new AppError('not_found:order');
+  const lines = await getOrderLinesByOrder(db, { orderId });
+  const charged = sumAmounts(lines.filter((line) => line.status === 'active').map((line) => sumAmounts([line.setup, line.monthly])));
+  return { order, lines, charged };
+}
