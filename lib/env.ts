@@ -89,3 +89,8 @@ export function resetEnvCache() {
 export function logSettings() {
   return { debug: Boolean(process.env.LOG_DEBUG), silent: process.env.LOG_SILENT === '1' };
 }
+
+/** `JOBS=0` keeps a server from running background jobs (another instance runs them). */
+export function jobsEnabled() {
+  return process.env.JOBS !== '0';
+}

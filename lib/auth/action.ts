@@ -16,10 +16,12 @@ export type ActionState<Data = undefined> =
 
 export const idle = { status: 'idle' } as const;
 
+/** Form fields as strings; a field sent several times (checkboxes) arrives comma-joined. */
 export function formToObject(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {
-    if (typeof value === 'string' && !key.startsWith('$ACTION')) values[key] = value;
+    if (typeof value !== 'string' || key.startsWith('$ACTION')) continue;
+    values[key] = key in values ? `${values[key]},${value}` : value;
   }
   return values;
 }

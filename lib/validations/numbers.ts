@@ -84,3 +84,20 @@ export const searchViewSchema = z.object({
   dir: z.enum(['asc', 'desc']).catch('asc'),
   page: z.coerce.number().int().min(1).max(1000).catch(1),
 });
+
+export const addToCartSchema = z.object({
+  searchId: z.string().uuid('These search results have expired; search again.'),
+  numbers: z
+    .string({ message: 'Tick at least one number' })
+    .min(1, 'Tick at least one number')
+    .transform((value) => [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))])
+    .refine((list) => list.length > 0, 'Tick at least one number')
+    .refine((list) => list.every((item) => /^\+1[2-9]\d{9}$/.test(item)), 'Those are not numbers from these results'),
+});
+
+export const removeFromCartSchema = z.object({ itemId: z.string().uuid() });
+
+export const placeOrderSchema = z.object({
+  idempotencyKey: z.string().min(16).max(80),
+  trunkGroupRef: z.preprocess(blank, z.string().max(80).optional()),
+});

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { PlaceOrderForm } from '@/components/numbers-buy/place-order-form';
+import { Card, PageHeader } from '@/components/ui/card';
+import { requireAccountAccess } from '@/lib/auth/guard';
+import { getCheckoutSummary } from '@/lib/services/number-orders';
+import { formatMoney } from '@/lib/services/pricing';
+import { placeOrderAction } from './actions';
+
+export const metadata: Metadata = { title: 'Checkout' };
+
+function Row({ label, value, strong }: { label: string; value: string; strong?: boolean }) {
+  return (
+    <div className={`flex justify-between py-1 ${strong ? 'font-semibold' : ''}`}>
+      <dt>{label}</dt>
+      <dd className="tabular-nums">{value}</dd>
+    </div>
+  );
+}
+
+export default async function CheckoutPage() {
+  const access = await requireAccountAccess('technical.write');
+  const summary = await getCheckoutSummary(access);
+  return (
+    <>
+      <PageHeader title="Checkout" description={`Buying for ${access.account.name}.`} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Order total">
+          <dl className="text-sm">
+            <Row label={`${summary.itemCount} number${summary.itemCount === 1 ? '' : 's'}, first month`} value={formatMoney(summary.totalMonthly)} />
+            <Row label="One-time charges" value={formatMoney(summary.totalSetup)} />
+            <Row label="Due now" value={formatMoney(summary.dueNow)} strong />
+            <Row label="Then every month" value={formatMoney(summary.totalMonthly)} />
+          </dl>
+          <p className="mt-3 text-xs text-slate-600">You are charged only for numbers that are actually bought; a number an upstream refuses costs nothing.</p>
+        </Card>
+        <Card title="Account funds">
+          <dl className="text-sm">
+            <Row label="Balance" value={formatMoney(summary.balance)} />
+            <Row label="Credit limit" value={formatMoney(summary.creditLimit)} />
+            <Row label="Available" value={formatMoney(summary.available)} strong />
+            {summary.spendCap ? <Row label={`Monthly spend cap (${formatMoney(summary.spentThisMonth)} spent)`} value={formatMoney(summary.spendCap)} /> : null}
+          </dl>
+        </Card>
+        <Card title="Routing and e911" className="lg:col-span-2">
+          <p className="text-sm text-slate-700">
+            New numbers are routed to the upstream&apos;s default for now; choose a trunk group for them once trunk groups are available, and assign e911 addresses from the number&apos;s page when E911 arrives.
+          </p>
+        </Card>
+      </div>
+      <div className="mt-6">
+        {summary.problems.length > 0 ? (
+          <div role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+            <ul className="list-inside list-disc">
+              {summary.problems.map((problem) => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+            <Link href="/numbers/cart" className="mt-2 inline-block font-medium underline">
+              Back to the cart
+            </Link>
+          </div>
+        ) : null}
+        <PlaceOrderForm idempotencyKey={randomUUID()} dueNow={formatMoney(summary.dueNow)} disabled={summary.problems.length > 0} action={placeOrderAction} />
+      </div>
+    </>
+  );
+}

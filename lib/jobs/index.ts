@@ -1,0 +1,19 @@
+import { getDb } from '@/lib/db/client';
+import { deleteExpiredSearches } from '@/lib/db/queries/number-searches';
+import { expireCartHolds } from '@/lib/services/number-cart';
+import { reconcileOrders } from '@/lib/services/number-orders';
+import { startScheduler, type Job } from './scheduler';
+
+export const JOBS: Job[] = [
+  // At start: an order a crash left in flight is asked of the upstream and settled.
+  { name: 'reconcile-orders', everyMs: 60_000, runAtStart: true, run: () => reconcileOrders() },
+  { name: 'expire-cart-holds', everyMs: 60_000, run: () => expireCartHolds() },
+  { name: 'purge-number-searches', everyMs: 15 * 60_000, run: async () => deleteExpiredSearches(await getDb(), { before: new Date() }) },
+];
+
+let stop: (() => void) | undefined;
+
+export function startJobs() {
+  stop ??= startScheduler(JOBS);
+  return stop;
+}
