@@ -11,7 +11,7 @@ export interface NavSection {
 
 export const NAV_SECTIONS: readonly NavSection[] = [
   { label: 'Dashboard', href: '/dashboard', permission: 'account.read' },
-  { label: 'Numbers', href: '/numbers', permission: 'technical.read', comingSoon: true },
+  { label: 'Numbers', href: '/numbers', permission: 'technical.read' },
   { label: 'Trunk groups', href: '/trunk-groups', permission: 'technical.read', comingSoon: true },
   { label: 'Port-ins', href: '/port-ins', permission: 'technical.read', comingSoon: true },
   { label: 'E911', href: '/e911', permission: 'technical.read', comingSoon: true },
@@ -22,6 +22,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
 
 export const STAFF_SECTIONS: readonly NavSection[] = [
   { label: 'Providers', href: '/operator/providers', permission: 'account.read', staffOnly: true },
+  { label: 'Prices', href: '/operator/prices', permission: 'account.read', staffOnly: true },
   { label: 'Outbox', href: '/operator/outbox', permission: 'account.read', staffOnly: true },
 ];
 

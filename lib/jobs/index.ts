@@ -2,12 +2,15 @@ import { getDb } from '@/lib/db/client';
 import { deleteExpiredSearches } from '@/lib/db/queries/number-searches';
 import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
+import { refreshOwnedNumbers } from './refresh-numbers';
 import { startScheduler, type Job } from './scheduler';
 
 export const JOBS: Job[] = [
   // At start: an order a crash left in flight is asked of the upstream and settled.
   { name: 'reconcile-orders', everyMs: 60_000, runAtStart: true, run: () => reconcileOrders() },
   { name: 'expire-cart-holds', everyMs: 60_000, run: () => expireCartHolds() },
+  // Upstream listings are rate-limited (VoiceTel: 6 account reads an hour): a few times a day is enough.
+  { name: 'refresh-owned-numbers', everyMs: 6 * 3600_000, run: () => refreshOwnedNumbers() },
   { name: 'purge-number-searches', everyMs: 15 * 60_000, run: async () => deleteExpiredSearches(await getDb(), { before: new Date() }) },
 ];
 

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLES, type Role } from '@/lib/auth/permissions';
-import { invitations, memberships, providerConnections, users } from '@/lib/db/schema';
+import { invitations, memberships, numberOrders, numberSearches, phoneNumbers, providerConnections, users } from '@/lib/db/schema';
 import { sealCredentials } from '@/lib/services/secret-box';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants } from '../support/fixtures';
@@ -30,6 +30,8 @@ vi.mock('next/headers', () => ({
   headers: async () => new Headers({ 'x-forwarded-for': '127.0.0.1' }),
 }));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
+// Work scheduled after the response (an order's upstream calls) is not this suite's subject.
+vi.mock('next/server', () => ({ after: () => undefined }));
 
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = 'true';
 
@@ -116,8 +118,21 @@ describe('tenant isolation of every page, action and route handler', () => {
       .insert(providerConnections)
       .values({ provider: 'voicetel', name: 'Platform connection', baseUrl: 'http://127.0.0.1:9', credentialsCiphertext: sealCredentials({ username: 'u', password: 'p' }) })
       .returning();
-    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id };
-    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001', connectionId: connection!.id };
+    const [eastNumber, branchNumber] = await test.db
+      .insert(phoneNumbers)
+      .values([
+        { accountId: tenants.east.id, e164: '+13125550100', kind: 'local', state: 'IL', npa: '312', connectionId: connection!.id, monthly: '1.2500' },
+        { accountId: tenants.globexBranch.id, e164: '+12125550199', kind: 'local', state: 'NY', npa: '212', connectionId: connection!.id, monthly: '3.0000' },
+      ])
+      .returning();
+    const order = async (accountId: string) =>
+      (await test.db.insert(numberOrders).values({ accountId, idempotencyKey: `probe-${accountId}`, totalMonthly: '0', totalSetup: '0' }).returning())[0]!;
+    const searchResult = { e164: '+13125550123', kind: 'local', state: 'IL', npa: '312', nxx: '555', features: ['voice'], monthly: '1.2500', setup: '0.5000', connectionId: connection!.id, provider: 'voicetel' };
+    const search = async (accountId: string) =>
+      (await test.db.insert(numberSearches).values({ accountId, queryKey: 'probe', query: { kind: 'local', quantity: 1 }, results: [searchResult], providers: [], expiresAt: new Date(Date.now() + 3600_000) }).returning())[0]!;
+    const [acmeOrder, globexOrder, acmeSearch, globexSearch] = [await order(tenants.acme.id), await order(tenants.globexBranch.id), await search(tenants.acme.id), await search(tenants.globexBranch.id)];
+    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id, numberId: eastNumber!.id, orderId: acmeOrder.id, searchId: acmeSearch.id, searchNumber: searchResult.e164 };
+    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001', connectionId: connection!.id, numberId: branchNumber!.id, orderId: globexOrder.id, searchId: globexSearch.id, searchNumber: searchResult.e164 };
     names = { acmeEast: tenants.east.name, globex: tenants.globex.name };
   });
 
@@ -132,6 +147,12 @@ describe('tenant isolation of every page, action and route handler', () => {
         // Operator surfaces: a customer of any account is refused outright.
         signInAs('owner@globex.example');
         expect((await outcomeOf(surface, acmeEast)).outcome).toBe(403);
+        return;
+      }
+      if (surface.kind === 'action' && surface.scope === 'current') {
+        // It names nothing of the other tenant: it may only act on the caller's own account.
+        signInAs('owner@globex.example', acmeEast.accountId);
+        expect((await outcomeOf(surface, acmeEast)).outcome).not.toBe('ok');
         return;
       }
       if (surface.kind === 'page' && surface.scope === 'current') {

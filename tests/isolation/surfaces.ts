@@ -11,10 +11,18 @@ export interface SurfaceContext {
   membershipId: string;
   invitationId: string;
   connectionId: string;
+  /** A phone number row of `accountId`. */
+  numberId: string;
+  /** A number order and a stored number search of the signed-in roles' current (top) account. */
+  orderId: string;
+  searchId: string;
+  searchNumber: string;
 }
 
 const ALL_ROLES: Role[] = ['owner', 'admin', 'technical', 'finance', 'viewer'];
 const MANAGERS: Role[] = ['owner', 'admin'];
+const TECHNICAL_READERS: Role[] = ['owner', 'admin', 'technical', 'viewer'];
+const TECHNICAL_WRITERS: Role[] = ['owner', 'admin', 'technical'];
 
 interface Base {
   name: string;
@@ -34,6 +42,8 @@ export interface PageSurface extends Base {
 
 export interface ActionSurface extends Base {
   kind: 'action';
+  /** `current`: acts on the session's own account and names no foreign id; it must not succeed for another tenant. */
+  scope?: 'current';
   load: () => Promise<(state: never, formData: FormData) => Promise<{ status: string; code?: string }>>;
   form: (context: SurfaceContext) => Record<string, string>;
 }
@@ -49,6 +59,8 @@ export type Surface = PageSurface | ActionSurface | RouteSurface;
 
 const accountActions = () => import('@/app/(portal)/account/actions');
 const providerActions = () => import('@/app/(portal)/operator/providers/actions');
+const numberActions = () => import('@/app/(portal)/numbers/actions');
+const priceActions = () => import('@/app/(portal)/operator/prices/actions');
 
 export const SURFACES: Surface[] = [
   { kind: 'page', name: 'dashboard', scope: 'current', allowed: ALL_ROLES, load: () => import('@/app/(portal)/dashboard/page') },
@@ -88,4 +100,42 @@ export const SURFACES: Surface[] = [
     url: ({ accountId }) => `http://portal.test/api/v1/accounts/${accountId}`,
     params: ({ accountId }) => ({ accountId }),
   },
+
+  { kind: 'page', name: 'my numbers', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/page') },
+  {
+    kind: 'page',
+    name: 'number detail',
+    scope: 'url',
+    allowed: TECHNICAL_READERS,
+    load: () => import('@/app/(portal)/numbers/[numberId]/page'),
+    params: ({ numberId }) => ({ numberId }),
+  },
+  { kind: 'action', name: 'release number', allowed: TECHNICAL_WRITERS, load: async () => (await numberActions()).releaseNumberAction, form: ({ numberId }) => ({ numberId }) },
+  { kind: 'action', name: 'move number', allowed: MANAGERS, load: async () => (await numberActions()).moveNumberAction, form: ({ numberId, accountId }) => ({ numberId, targetAccountId: accountId }) },
+  {
+    kind: 'route',
+    name: 'GET /api/v1/numbers/export',
+    allowed: TECHNICAL_READERS,
+    load: async () => (await import('@/app/api/v1/numbers/export/route')).GET,
+    url: ({ accountId }) => `http://portal.test/api/v1/numbers/export?accountId=${accountId}&state=IL`,
+    params: () => ({}),
+  },
+
+  { kind: 'page', name: 'buy numbers', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/buy/page') },
+  { kind: 'page', name: 'cart', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/cart/page') },
+  { kind: 'page', name: 'checkout', scope: 'current', allowed: TECHNICAL_WRITERS, load: () => import('@/app/(portal)/numbers/checkout/page') },
+  { kind: 'page', name: 'number order', scope: 'url', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/orders/[orderId]/page'), params: ({ orderId }) => ({ orderId }) },
+  { kind: 'action', name: 'add to cart', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/buy/actions')).addToCartAction, form: ({ searchId, searchNumber }) => ({ searchId, numbers: searchNumber }) },
+  { kind: 'action', name: 'remove from cart', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/cart/actions')).removeFromCartAction, form: () => ({ itemId: '00000000-0000-4000-8000-000000000002' }) },
+  { kind: 'action', name: 'place order', scope: 'current', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/checkout/actions')).placeOrderAction, form: () => ({ idempotencyKey: 'isolation-probe-key-0001' }) },
+
+  // The operator's price list: platform surfaces.
+
+  { kind: 'page', name: 'operator prices', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/prices/page') },
+
+  { kind: 'action', name: 'save price override', platform: true, allowed: [], load: async () => (await priceActions()).saveOverrideAction, form: () => ({ kind: 'local', state: 'TX', monthly: '1.10', setup: '0.50' }) },
+  { kind: 'action', name: 'set default price', platform: true, allowed: [], load: async () => (await priceActions()).setDefaultPriceAction, form: () => ({ kind: 'local', monthly: '1.25', setup: '0.50' }) },
+  { kind: 'action', name: 'delete price override', platform: true, allowed: [], load: async () => (await priceActions()).deleteOverrideAction, form: () => ({ priceId: '00000000-0000-4000-8000-000000000000' }) },
+  { kind: 'action', name: 'set connection cost', platform: true, allowed: [], load: async () => (await priceActions()).setConnectionCostAction, form: ({ connectionId }) => ({ connectionId, kind: 'local', monthly: '0.40', setup: '0' }) },
+  { kind: 'action', name: 'clear connection cost', platform: true, allowed: [], load: async () => (await priceActions()).clearConnectionCostAction, form: ({ connectionId }) => ({ connectionId, kind: 'tollfree' }) },
 ];

@@ -184,6 +184,10 @@ export const phoneNumbers = pgTable(
     index('phone_numbers_account_e164_idx').on(table.accountId, table.e164),
     index('phone_numbers_account_state_idx').on(table.accountId, table.state, table.e164),
     index('phone_numbers_account_npa_idx').on(table.accountId, table.npa, table.e164),
+    // The My numbers table sorts and filters on these within an account of up to ~50k numbers.
+    index('phone_numbers_account_status_idx').on(table.accountId, table.status, table.e164),
+    index('phone_numbers_account_activated_idx').on(table.accountId, table.activatedAt),
+    index('phone_numbers_account_monthly_idx').on(table.accountId, table.monthly, table.e164),
     index('phone_numbers_connection_idx').on(table.connectionId),
   ],
 );

@@ -1,0 +1,181 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { E911Badge, NumberStatusBadge } from '@/components/numbers/badges';
+import { MoveNumberForm, ReleaseNumberForm } from '@/components/numbers/number-forms';
+import { Badge, Card, PageHeader } from '@/components/ui/card';
+import { can } from '@/lib/auth/access';
+import { requireAccountAccess } from '@/lib/auth/guard';
+import { isAppError } from '@/lib/errors';
+import { endOfMonthUtc, getNumberDetail } from '@/lib/services/numbers';
+import { formatMoney } from '@/lib/services/pricing';
+import { formatE164 } from '@/lib/format';
+import { moveNumberAction, releaseNumberAction } from '../actions';
+
+export const metadata: Metadata = { title: 'Number' };
+
+const longDate = (date: Date) => date.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+const dateTime = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+
+const ORDER_STATUS: Record<string, { label: string; tone: 'slate' | 'green' | 'amber' | 'red' | 'indigo' }> = {
+  pending: { label: 'Pending', tone: 'indigo' },
+  in_progress: { label: 'In progress', tone: 'indigo' },
+  submitted: { label: 'Submitted', tone: 'indigo' },
+  completed: { label: 'Completed', tone: 'green' },
+  active: { label: 'Active', tone: 'green' },
+  partial: { label: 'Partly completed', tone: 'amber' },
+  failed: { label: 'Failed', tone: 'red' },
+};
+
+function StatusOf({ status }: { status: string }) {
+  const known = ORDER_STATUS[status];
+  return <Badge tone={known?.tone ?? 'slate'}>{known?.label ?? status}</Badge>;
+}
+
+function Detail({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-sm text-slate-600">{label}</dt>
+      <dd className="mt-0.5 text-sm text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+const EVENT_LABELS: Record<string, string> = {
+  'number.release': 'Released',
+  'number.release_failed': 'Release not confirmed upstream; number kept active',
+  'number.move': 'Moved',
+};
+
+function describeEvent(action: string, after: unknown): string {
+  const label = EVENT_LABELS[action] ?? action;
+  const target = after && typeof after === 'object' && 'account' in after ? String((after as { account: unknown }).account) : undefined;
+  return action === 'number.move' && target ? `${label} to ${target}` : label;
+}
+
+export default async function NumberDetailPage({ params }: { params: Promise<{ numberId: string }> }) {
+  const { numberId } = await params;
+  const access = await requireAccountAccess('technical.read');
+  let detail: Awaited<ReturnType<typeof getNumberDetail>>;
+  try {
+    detail = await getNumberDetail(access, numberId);
+  } catch (error) {
+    if (isAppError(error) && error.kind === 'not_found') notFound();
+    throw error;
+  }
+  const { number, order, events, moveTargets } = detail;
+  const formatted = formatE164(number.e164);
+  const released = number.status === 'released';
+  const billingNote = `It stops working right away and stays on your bill until ${longDate(endOfMonthUtc(new Date()))}, the end of this month.`;
+
+  return (
+    <>
+      <PageHeader title={formatted} description={`${number.kind === 'tollfree' ? 'Toll-free' : 'Local'} number of ${number.accountName}`} actions={<NumberStatusBadge status={number.status} />} />
+      <p className="mb-6 text-sm">
+        <Link href="/numbers" className="text-indigo-800 underline">
+          ← My numbers
+        </Link>
+      </p>
+      {released ? (
+        <div role="note" className="mb-6 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-800">
+          Released {number.releasedAt ? `on ${longDate(number.releasedAt)}` : ''}
+          {number.billedUntil ? `; billed until ${longDate(number.billedUntil)}.` : '.'}
+        </div>
+      ) : null}
+      {number.status === 'missing_upstream' ? (
+        <div role="note" className="mb-6 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+          At the last check our upstream carrier no longer listed this number. It may have been released outside the portal; if calls to it fail, contact support. It
+          returns to Active on its own when the carrier lists it again.
+        </div>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Overview">
+          <dl className="grid gap-4 sm:grid-cols-2">
+            <Detail label="Account">{number.accountName}</Detail>
+            <Detail label="Monthly price">{formatMoney(number.monthly)}</Detail>
+            <Detail label="State and rate center">{[number.state, number.rateCenter].filter(Boolean).join(' · ') || '—'}</Detail>
+            <Detail label="Area code">{number.npa}</Detail>
+            <Detail label="Activated">{longDate(number.activatedAt)}</Detail>
+            <Detail label="Released">{number.releasedAt ? longDate(number.releasedAt) : '—'}</Detail>
+            {number.billedUntil ? <Detail label="Billed until">{longDate(number.billedUntil)}</Detail> : null}
+            <Detail label="Last confirmed with the carrier">{number.lastSeenUpstreamAt ? dateTime(number.lastSeenUpstreamAt) : 'Not yet'}</Detail>
+            {number.upstream ? (
+              <Detail label="Provider (staff only)">
+                {number.upstream.providerName} · {number.upstream.connectionName}
+              </Detail>
+            ) : null}
+          </dl>
+        </Card>
+        <Card title="Routing and E911">
+          <dl className="grid gap-4 sm:grid-cols-2">
+            <Detail label="Trunk group">{number.trunkGroupRef ? <span className="font-mono text-xs">{number.trunkGroupRef}</span> : 'Not routed: calls to this number are not delivered yet'}</Detail>
+            <Detail label="E911">
+              <E911Badge status={number.e911Status} />
+            </Detail>
+          </dl>
+        </Card>
+        <Card title="Order history" className="lg:col-span-2">
+          {order ? (
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">The order that bought {formatted}</caption>
+              <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
+                <tr>
+                  <th scope="col" className="py-2 pr-3">Ordered</th>
+                  <th scope="col" className="py-2 pr-3">Order</th>
+                  <th scope="col" className="py-2 pr-3">Order status</th>
+                  <th scope="col" className="py-2 pr-3">This number</th>
+                  <th scope="col" className="py-2 pr-3">Completed</th>
+                  <th scope="col" className="py-2 text-right">Price</th>
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  <td className="py-2 pr-3 tabular-nums">{dateTime(order.orderedAt)}</td>
+                  <td className="py-2 pr-3 font-mono text-xs">{order.orderId.slice(0, 8)}</td>
+                  <td className="py-2 pr-3">
+                    <StatusOf status={order.orderStatus} />
+                  </td>
+                  <td className="py-2 pr-3">
+                    <StatusOf status={order.lineStatus} />
+                    {order.lineReason ? <span className="block text-xs text-slate-600">{order.lineReason}</span> : null}
+                  </td>
+                  <td className="py-2 pr-3 tabular-nums">{order.completedAt ? dateTime(order.completedAt) : '—'}</td>
+                  <td className="py-2 text-right tabular-nums">
+                    {formatMoney(order.monthly)}/month · {formatMoney(order.setup)} setup
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+          ) : (
+            <p className="text-sm text-slate-700">This number was not bought through the portal (it was ported in or added by the carrier), so there is no order for it.</p>
+          )}
+          {events.length > 0 ? (
+            <div className="mt-6">
+              <h3 className="mb-2 text-sm font-semibold">Activity</h3>
+              <ul className="divide-y divide-slate-100 text-sm">
+                {events.map((event) => (
+                  <li key={event.id} className="flex flex-wrap justify-between gap-2 py-2">
+                    <span>{describeEvent(event.action, event.after)}</span>
+                    <span className="text-slate-600">
+                      {event.actor ?? 'system'} · {dateTime(event.at)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+        </Card>
+        {can(access, 'technical.write') ? (
+          <Card title="Release" description="Give the number back. Its calls stop at once; it stays on the bill to the end of the month.">
+            <ReleaseNumberForm numberId={number.id} formatted={formatted} released={released} billingNote={billingNote} action={releaseNumberAction} disabled={!detail.mayRelease} />
+          </Card>
+        ) : null}
+        {detail.mayMove && moveTargets.length > 0 ? (
+          <Card title="Move to another account" description="The number keeps its routing and E911 settings; its monthly price is billed to the same master account.">
+            <MoveNumberForm numberId={number.id} targets={moveTargets.map((target) => ({ id: target.id, label: `${'— '.repeat(target.depth)}${target.name}` }))} action={moveNumberAction} />
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,5 @@
+import { NumbersTableSkeleton } from '@/components/numbers/table-skeleton';
+
+export default function NumbersLoading() {
+  return <NumbersTableSkeleton />;
+}

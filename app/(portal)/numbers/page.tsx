@@ -1,0 +1,137 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { NumberFilters } from '@/components/numbers/number-filters';
+import { NumberPagination, NumberTable, type NumberTableRow } from '@/components/numbers/number-table';
+import { buttonClass } from '@/components/ui/button';
+import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { can } from '@/lib/auth/access';
+import { requireAccountAccess } from '@/lib/auth/guard';
+import { getNumberFilterOptions, listAccountNumbers, type NumberView } from '@/lib/services/numbers';
+import { formatMoney } from '@/lib/services/pricing';
+import { NUMBER_SORTS, NUMBER_SORT_LABELS, numberInventorySearch, parseNumberInventoryQuery, type NumberSort } from '@/lib/validations/number-inventory';
+import { formatE164 } from '@/lib/format';
+
+export const metadata: Metadata = { title: 'My numbers' };
+
+const shortDate = (date: Date) => date.toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+
+function tableRow(number: NumberView): NumberTableRow {
+  return {
+    id: number.id,
+    number: formatE164(number.e164),
+    e164: number.e164,
+    accountName: number.accountName,
+    state: number.state,
+    npa: number.npa,
+    rateCenter: number.rateCenter,
+    status: number.status,
+    trunkGroupRef: number.trunkGroupRef,
+    e911Status: number.e911Status,
+    monthly: formatMoney(number.monthly),
+    activated: shortDate(number.activatedAt),
+    released: number.releasedAt ? `on ${shortDate(number.releasedAt)}` : undefined,
+    provider: number.upstream ? `${number.upstream.providerName} · ${number.upstream.connectionName}` : undefined,
+  };
+}
+
+export default async function NumbersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const access = await requireAccountAccess('technical.read');
+  const raw = await searchParams;
+  const query = parseNumberInventoryQuery(raw);
+  const { filter, view } = query;
+  const [list, options] = await Promise.all([listAccountNumbers(access, query), getNumberFilterOptions(access)]);
+
+  const href = (overrides: Partial<typeof view>) => {
+    const search = numberInventorySearch(filter, { ...view, ...overrides });
+    return search ? `/numbers?${search}` : '/numbers';
+  };
+  const sortHrefs = Object.fromEntries(NUMBER_SORTS.map((column) => [column, { asc: href({ sort: column, dir: 'asc', page: 1 }), desc: href({ sort: column, dir: 'desc', page: 1 }) }])) as Record<NumberSort, Record<'asc' | 'desc', string>>;
+  const filterSearch = numberInventorySearch(filter);
+  const exportHref = `/api/v1/numbers/export?${new URLSearchParams({ accountId: access.account.id }).toString()}${filterSearch ? `&${filterSearch}` : ''}`;
+  const filtered = filterSearch !== '';
+
+  const { rows, total, page, pageSize } = list;
+  const pageCount = Math.max(1, Math.ceil(total.count / pageSize));
+  const first = (page - 1) * pageSize + 1;
+  const countText = `${total.count.toLocaleString('en-US')}${total.capped ? '+' : ''}`;
+  const summary = rows.length > 0 ? `Showing ${first.toLocaleString('en-US')}–${(first + rows.length - 1).toLocaleString('en-US')} of ${countText} number${total.count === 1 && !total.capped ? '' : 's'}` : `No numbers on this page (${countText} in all)`;
+  const hasNext = rows.length === pageSize && (total.capped || page < pageCount);
+  const scopeText = list.showAccount ? `${access.account.name} and its sub-accounts` : access.account.name;
+  const caption = `Numbers of ${scopeText}, sorted by ${NUMBER_SORT_LABELS[view.sort].toLowerCase()} ${view.dir === 'asc' ? 'ascending' : 'descending'}, page ${page}`;
+  const fieldErrors = query.fieldErrors as Record<string, string[]>;
+  const values = Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+
+  return (
+    <>
+      <PageHeader
+        title="My numbers"
+        description={`Phone numbers of ${scopeText}.`}
+        actions={
+          <div className="flex gap-2">
+            <a href={exportHref} download className={buttonClass('secondary')}>
+              Export CSV
+            </a>
+            {can(access, 'technical.write') ? (
+              <Link href="/numbers/buy" className={buttonClass('primary')}>
+                Buy numbers
+              </Link>
+            ) : null}
+          </div>
+        }
+      />
+      <div className="space-y-6">
+        <Card title="Filters">
+          <NumberFilters values={values} errors={fieldErrors} options={options} sort={view.sort} dir={view.dir} />
+          {Object.keys(fieldErrors).length > 0 ? (
+            <p role="alert" className="mt-3 text-sm text-red-700">
+              Some filters could not be used and were left out; see the messages beside them.
+            </p>
+          ) : null}
+        </Card>
+        <Card>
+          {rows.length > 0 ? (
+            <>
+              <NumberTable rows={rows.map(tableRow)} caption={caption} sort={view.sort} dir={view.dir} sortHrefs={sortHrefs} showAccount={list.showAccount} showProvider={list.showProvider} />
+              <NumberPagination
+                page={page}
+                pageCount={pageCount}
+                capped={total.capped}
+                summary={summary}
+                previousHref={page > 1 ? href({ page: page - 1 }) : undefined}
+                nextHref={hasNext ? href({ page: page + 1 }) : undefined}
+              />
+            </>
+          ) : total.count > 0 ? (
+            <EmptyState title="This page is past the last one">
+              <Link href={href({ page: 1 })} className="text-indigo-800 underline">
+                Go to the first page
+              </Link>
+            </EmptyState>
+          ) : filtered ? (
+            <EmptyState title="No numbers match these filters">
+              Try a shorter number or fewer filters, or{' '}
+              <Link href="/numbers" className="text-indigo-800 underline">
+                clear them all
+              </Link>
+              .
+            </EmptyState>
+          ) : (
+            <EmptyState title={`${access.account.name} has no numbers yet`}>
+              {can(access, 'technical.write') ? (
+                <>
+                  Search by area code, state or pattern and order in a few clicks:{' '}
+                  <Link href="/numbers/buy" className="font-medium text-indigo-800 underline">
+                    buy your first numbers
+                  </Link>
+                  .
+                </>
+              ) : (
+                'Someone with technical access to this account can buy numbers for it.'
+              )}
+            </EmptyState>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,378 @@
+/**
+ * My numbers: the account's numbers as the cache knows them (paged, sorted and filtered in SQL),
+ * their CSV export, release (recorded first, then the upstream is asked) and moves between
+ * sub-accounts. Customers never see which upstream carries a number; operator staff do.
+ */
+import { assertCan, can, resolveAccess, type AccountAccess } from '@/lib/auth/access';
+import { getDb } from '@/lib/db/client';
+import { getSubtreeByAccount } from '@/lib/db/queries/accounts';
+import {
+  countNumbersByAccountScope,
+  getConnectionsByAccountScope,
+  getNumberEventsByAccountSubtree,
+  getNumbersByAccountScope,
+  getNumbersByAccountScopeAfter,
+  getOrderLineByNumber,
+  getPhoneNumberById,
+  markNumberReleased,
+  moveNumberToAccount,
+  restoreReleasedNumber,
+  type NumberRow,
+  type NumberScope,
+} from '@/lib/db/queries/numbers';
+import { AppError, isAppError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
+import type { ProviderId } from '@/lib/providers/types';
+import { NUMBER_COUNT_CAP, NUMBER_PAGE_SIZE, type NumberInventoryFilter, type NumberInventoryQuery } from '@/lib/validations/number-inventory';
+import { formatE164 } from '@/lib/format';
+import { recordAudit } from './audit';
+import { getConnectionAdapter } from './providers';
+
+/** Admins and owners see the whole subtree; everyone else the current account only. */
+export function numberScopeOf(access: AccountAccess): NumberScope {
+  // Visibility, not a change: a suspended account's admins still see their subtree.
+  return { accountId: access.account.id, accountPath: access.account.path, subtree: access.permissions.has('subaccounts.manage') };
+}
+
+export function providerNameOf(provider: string): string {
+  return PROVIDER_NAMES[provider as ProviderId] ?? provider;
+}
+
+export interface NumberView {
+  id: string;
+  e164: string;
+  accountId: string;
+  accountName: string;
+  kind: 'local' | 'tollfree';
+  state: string | null;
+  npa: string;
+  rateCenter: string | null;
+  status: 'active' | 'released' | 'missing_upstream';
+  trunkGroupRef: string | null;
+  e911Status: string;
+  monthly: string;
+  activatedAt: Date;
+  releasedAt: Date | null;
+  billedUntil: Date | null;
+  lastSeenUpstreamAt: Date | null;
+  /** Operator staff only. */
+  upstream?: { connectionId: string; provider: string; providerName: string; connectionName: string };
+}
+
+function viewOf(row: NumberRow, staff: boolean): NumberView {
+  return {
+    id: row.id,
+    e164: row.e164,
+    accountId: row.accountId,
+    accountName: row.accountName,
+    kind: row.kind,
+    state: row.state,
+    npa: row.npa,
+    rateCenter: row.rateCenter,
+    status: row.status,
+    trunkGroupRef: row.trunkGroupRef,
+    e911Status: row.e911Status,
+    monthly: row.monthly,
+    activatedAt: row.activatedAt,
+    releasedAt: row.releasedAt,
+    billedUntil: row.billedUntil,
+    lastSeenUpstreamAt: row.lastSeenUpstreamAt,
+    upstream: staff ? { connectionId: row.connectionId, provider: row.provider, providerName: providerNameOf(row.provider), connectionName: row.connectionName } : undefined,
+  };
+}
+
+/** The filter as this user may apply it: the account filter needs the subtree, the connection filter staff. */
+function effectiveFilter(access: AccountAccess, scope: NumberScope, filter: Partial<NumberInventoryFilter>): Partial<NumberInventoryFilter> {
+  return {
+    ...filter,
+    account: scope.subtree ? filter.account : undefined,
+    connection: access.user.isOperatorStaff ? filter.connection : undefined,
+  };
+}
+
+export interface NumberList {
+  rows: NumberView[];
+  total: { count: number; capped: boolean };
+  page: number;
+  pageSize: number;
+  showAccount: boolean;
+  showProvider: boolean;
+}
+
+export async function listAccountNumbers(access: AccountAccess, query: Pick<NumberInventoryQuery, 'filter' | 'view'>): Promise<NumberList> {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const scope = numberScopeOf(access);
+  const filter = effectiveFilter(access, scope, query.filter);
+  const { sort, dir, page } = query.view;
+  const [rows, total] = await Promise.all([
+    getNumbersByAccountScope(db, { scope, filter, sort, dir, limit: NUMBER_PAGE_SIZE, offset: (page - 1) * NUMBER_PAGE_SIZE }),
+    countNumbersByAccountScope(db, { scope, filter, cap: NUMBER_COUNT_CAP }),
+  ]);
+  const staff = access.user.isOperatorStaff;
+  return { rows: rows.map((row) => viewOf(row, staff)), total, page, pageSize: NUMBER_PAGE_SIZE, showAccount: scope.subtree, showProvider: staff };
+}
+
+/** What the filter form offers beyond free text: the subtree's accounts, and connections for staff. */
+export async function getNumberFilterOptions(access: AccountAccess) {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const scope = numberScopeOf(access);
+  const [subtree, connections] = await Promise.all([
+    scope.subtree ? getSubtreeByAccount(db, { accountId: access.account.id }) : Promise.resolve([]),
+    access.user.isOperatorStaff ? getConnectionsByAccountScope(db, { scope }) : Promise.resolve([]),
+  ]);
+  return {
+    accounts: subtree.length > 1 ? subtree.map((account) => ({ id: account.id, name: account.name, depth: account.depth - access.account.depth })) : [],
+    connections: connections.map((connection) => ({ id: connection.id, label: `${providerNameOf(connection.provider)} · ${connection.name}` })),
+  };
+}
+
+// ---------- CSV ----------
+
+/** One CSV record (RFC 4180): fields with a comma, quote or line break are quoted, quotes doubled. */
+export function toCsvRow(values: readonly (string | number | null | undefined)[]): string {
+  return `${values.map(csvField).join(',')}\r\n`;
+}
+
+function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const CSV_EXPORT_BATCH = 1000;
+
+const iso = (date: Date | null) => (date ? date.toISOString() : '');
+
+/**
+ * The filtered set as CSV, streamed: rows are read a batch at a time in number order (keyset on
+ * e164, id), so 50,000 numbers never sit in memory as one string. Nothing is read until the
+ * client starts reading.
+ */
+export function exportNumbersCsv(access: AccountAccess, filter: Partial<NumberInventoryFilter>, options: { batchSize?: number } = {}): ReadableStream<Uint8Array> {
+  assertCan(access, 'technical.read');
+  const scope = numberScopeOf(access);
+  const effective = effectiveFilter(access, scope, filter);
+  const staff = access.user.isOperatorStaff;
+  const batchSize = options.batchSize ?? CSV_EXPORT_BATCH;
+  const encoder = new TextEncoder();
+  const header = [
+    'number',
+    ...(scope.subtree ? ['account'] : []),
+    'kind',
+    'state',
+    'npa',
+    'rate_center',
+    'status',
+    'trunk_group_ref',
+    'e911_status',
+    'monthly_usd',
+    'activated_at',
+    'released_at',
+    'billed_until',
+    ...(staff ? ['provider', 'connection'] : []),
+  ];
+  const cells = (row: NumberRow) => [
+    row.e164,
+    ...(scope.subtree ? [row.accountName] : []),
+    row.kind,
+    row.state,
+    row.npa,
+    row.rateCenter,
+    row.status,
+    row.trunkGroupRef,
+    row.e911Status,
+    row.monthly,
+    iso(row.activatedAt),
+    iso(row.releasedAt),
+    iso(row.billedUntil),
+    ...(staff ? [providerNameOf(row.provider), row.connectionName] : []),
+  ];
+  let after: { e164: string; id: string } | undefined;
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(encoder.encode(toCsvRow(header)));
+        return;
+      }
+      try {
+        const rows = await getNumbersByAccountScopeAfter(await getDb(), { scope, filter: effective, after, limit: batchSize });
+        if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((row) => toCsvRow(cells(row))).join('')));
+        const last = rows.at(-1);
+        if (rows.length < batchSize || !last) controller.close();
+        else after = { e164: last.e164, id: last.id };
+      } catch (error) {
+        log.error('numbers.export_failed', { accountId: access.account.id, error });
+        controller.error(error);
+      }
+    },
+  });
+}
+
+// ---------- one number ----------
+
+async function findNumber(access: AccountAccess, numberId: string) {
+  const number = await getPhoneNumberById(await getDb(), { numberId, accountPath: access.account.path });
+  if (!number) throw new AppError('not_found:number', 'That number is not on this account.');
+  return number;
+}
+
+export async function getNumberDetail(access: AccountAccess, numberId: string) {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const number = await findNumber(access, numberId);
+  const mayMove = can(access, 'subaccounts.manage') && number.status !== 'released';
+  const [order, events, subtree] = await Promise.all([
+    number.orderLineId ? getOrderLineByNumber(db, { orderLineId: number.orderLineId }) : Promise.resolve(undefined),
+    access.permissions.has('audit.read') ? getNumberEventsByAccountSubtree(db, { numberId: number.id, accountPath: access.account.path }) : Promise.resolve([]),
+    mayMove ? getSubtreeByAccount(db, { accountId: access.account.id }) : Promise.resolve([]),
+  ]);
+  return {
+    number: viewOf(number, access.user.isOperatorStaff),
+    order: order
+      ? {
+          orderId: order.orderId,
+          orderStatus: order.orderStatus,
+          orderedAt: order.orderCreatedAt,
+          completedAt: order.orderCompletedAt,
+          lineStatus: order.lineStatus,
+          lineReason: order.lineReason,
+          monthly: order.lineMonthly,
+          setup: order.lineSetup,
+          lineUpdatedAt: order.lineUpdatedAt,
+        }
+      : undefined,
+    events: events.map(({ event, accountName }) => ({ id: event.id, action: event.action, at: event.createdAt, actor: event.actorEmail, accountName, before: event.before, after: event.after })),
+    moveTargets: subtree
+      .filter((account) => account.id !== number.accountId && account.status === 'active')
+      .map((account) => ({ id: account.id, name: account.name, depth: account.depth - access.account.depth })),
+    mayRelease: can(access, 'technical.write') && number.status !== 'released',
+    mayMove,
+  };
+}
+
+/** The last instant of the calendar month (UTC) that `at` falls in: a released number is billed to there. */
+export function endOfMonthUtc(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1) - 1);
+}
+
+export interface ReleaseOutcome {
+  numberId: string;
+  e164: string;
+  billedUntil: Date;
+  /** Whether an upstream was asked (some cannot release through their API). */
+  upstreamReleased: boolean;
+  alreadyReleased?: boolean;
+}
+
+/**
+ * Releases a number: the release is recorded (status, billing end, audit) before the upstream is
+ * asked; if the upstream fails, the record is put back and the error names the provider, so the
+ * number is never half released.
+ */
+export async function releaseNumber(access: AccountAccess, numberId: string): Promise<ReleaseOutcome> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const number = await findNumber(access, numberId);
+  // The number's own account decides: a suspended sub-account is read-only even to a parent's admin.
+  const numberAccess = number.accountId === access.account.id ? access : await resolveAccess(db, access.user, number.accountId, access.ip);
+  assertCan(numberAccess, 'technical.write');
+  const formatted = formatE164(number.e164);
+  if (number.status === 'released') {
+    return { numberId: number.id, e164: number.e164, billedUntil: number.billedUntil ?? endOfMonthUtc(number.releasedAt ?? new Date()), upstreamReleased: false, alreadyReleased: true };
+  }
+  const previousStatus = number.status;
+  const releasedAt = new Date();
+  const billedUntil = endOfMonthUtc(releasedAt);
+
+  const recorded = await db.transaction(async (tx) => {
+    const row = await markNumberReleased(tx, { numberId: number.id, releasedAt, billedUntil });
+    if (!row) return false;
+    await recordAudit(tx, numberAccess, {
+      accountId: number.accountId,
+      action: 'number.release',
+      targetType: 'phone_number',
+      targetId: number.id,
+      before: { number: number.e164, status: previousStatus },
+      after: { number: number.e164, status: 'released', billedUntil: billedUntil.toISOString() },
+    });
+    return true;
+  });
+  // A second click while the first is still with the upstream: that one decides.
+  if (!recorded) return { numberId: number.id, e164: number.e164, billedUntil, upstreamReleased: false, alreadyReleased: true };
+
+  let upstreamReleased = false;
+  let providerName = providerNameOf(number.provider);
+  try {
+    const { connection, adapter } = await getConnectionAdapter(number.connectionId);
+    providerName = providerNameOf(connection.provider);
+    if (adapter.capabilities.has('numbers.release') && adapter.releaseNumber) {
+      await adapter.releaseNumber(number.e164);
+      upstreamReleased = true;
+    } else {
+      log.warn('numbers.release_not_supported_upstream', { numberId: number.id, connectionId: number.connectionId });
+    }
+  } catch (error) {
+    log.warn('numbers.release_upstream_failed', { numberId: number.id, connectionId: number.connectionId, error });
+    await db.transaction(async (tx) => {
+      await restoreReleasedNumber(tx, { numberId: number.id, releasedAt, status: previousStatus });
+      await recordAudit(tx, numberAccess, {
+        accountId: number.accountId,
+        action: 'number.release_failed',
+        targetType: 'phone_number',
+        targetId: number.id,
+        before: { number: number.e164, status: 'released' },
+        after: { number: number.e164, status: previousStatus, reason: isAppError(error) ? error.code : 'internal:unexpected' },
+      });
+    });
+    // Customers never see which upstream carries a number; staff find it in the log and audit.
+    const carrier = access.user.isOperatorStaff ? providerName : 'Our carrier';
+    throw new AppError(isProviderError(error) ? error.code : 'unavailable:provider', `${carrier} did not confirm the release. ${formatted} is still active and nothing was changed; please try again later.`, {
+      cause: error,
+    });
+  }
+  return { numberId: number.id, e164: number.e164, billedUntil, upstreamReleased };
+}
+
+/**
+ * Moves a number to another account of the same tree. The user must manage both the account the
+ * number is in and the target (each resolved from the session), and the target must lie within the
+ * account they are working in.
+ */
+export async function moveNumber(access: AccountAccess, input: { numberId: string; targetAccountId: string }) {
+  assertCan(access, 'subaccounts.manage');
+  const db = await getDb();
+  const number = await findNumber(access, input.numberId);
+  if (number.status === 'released') throw new AppError('conflict:number_released', `${formatE164(number.e164)} has been released; it can no longer be moved.`);
+  if (input.targetAccountId === number.accountId) {
+    throw new AppError('invalid:move_target', `${formatE164(number.e164)} is already in ${number.accountName}.`, {
+      fieldErrors: { targetAccountId: [`Already in ${number.accountName}: choose another account`] },
+    });
+  }
+  const sourceAccess = number.accountId === access.account.id ? access : await resolveAccess(db, access.user, number.accountId, access.ip);
+  assertCan(sourceAccess, 'subaccounts.manage');
+  const targetAccess = await resolveAccess(db, access.user, input.targetAccountId, access.ip);
+  const target = targetAccess.account;
+  if (!target.path.startsWith(access.account.path) || target.billingAccountId !== sourceAccess.account.billingAccountId) {
+    throw new AppError('not_found:account', 'Choose an account from the list.', { fieldErrors: { targetAccountId: ['Choose an account from the list'] } });
+  }
+  assertCan(targetAccess, 'subaccounts.manage');
+
+  await db.transaction(async (tx) => {
+    const moved = await moveNumberToAccount(tx, { numberId: number.id, fromAccountId: number.accountId, toAccountId: target.id });
+    if (!moved) throw new AppError('conflict:number_changed', 'The number changed meanwhile; reload and try again.');
+    await recordAudit(tx, sourceAccess, {
+      accountId: number.accountId,
+      action: 'number.move',
+      targetType: 'phone_number',
+      targetId: number.id,
+      before: { number: number.e164, accountId: number.accountId, account: number.accountName },
+      after: { number: number.e164, accountId: target.id, account: target.name },
+    });
+  });
+  return { numberId: number.id, e164: number.e164, from: number.accountName, to: target.name };
+}

@@ -1,0 +1,171 @@
+/**
+ * My numbers: the table's filters, sort and page as they live in the URL (a GET form, so views are
+ * shareable and the back button works), the release and move forms, and number formatting.
+ */
+import { z } from 'zod';
+
+export const NUMBER_PAGE_SIZE = 50;
+/** Counting stops here; "10,000+" is all a person needs to know, and it keeps the count cheap. */
+export const NUMBER_COUNT_CAP = 10_000;
+/** Offset paging stays cheap this deep; beyond it, narrow the filters (or export). */
+export const MAX_NUMBER_PAGE = Math.ceil(60_000 / NUMBER_PAGE_SIZE);
+
+export const NUMBER_SORTS = ['number', 'state', 'npa', 'activated', 'monthly'] as const;
+export type NumberSort = (typeof NUMBER_SORTS)[number];
+export const NUMBER_SORT_LABELS: Record<NumberSort, string> = {
+  number: 'Number',
+  state: 'State',
+  npa: 'Area code',
+  activated: 'Activated',
+  monthly: 'Monthly',
+};
+
+export const LISTED_STATUSES = ['active', 'missing_upstream'] as const;
+export type ListedStatus = (typeof LISTED_STATUSES)[number];
+export const NUMBER_STATUS_LABELS: Record<'active' | 'missing_upstream' | 'released', string> = {
+  active: 'Active',
+  missing_upstream: 'Needs attention',
+  released: 'Released',
+};
+
+export const E911_STATUSES = ['none', 'pending', 'provisioned', 'failed'] as const;
+export type E911Status = (typeof E911_STATUSES)[number];
+export const E911_STATUS_LABELS: Record<E911Status, string> = {
+  none: 'No address',
+  pending: 'Pending',
+  provisioned: 'Provisioned',
+  failed: 'Failed',
+};
+
+export function e911Label(status: string): string {
+  return (E911_STATUS_LABELS as Record<string, string>)[status] ?? status;
+}
+
+/** `+13125550100` → `+1 312-555-0100`; anything that is not a NANP number is shown as stored. */
+
+/**
+ * What someone typed into "Number" → the digits to look for. A leading 1 is the country code (no
+ * NANP area code starts with 1), so "1 312 555" and "312 555" mean the same prefix.
+ */
+export function numberDigits(input: string): string {
+  return input.replace(/\D/g, '');
+}
+
+export function e164PrefixOf(digits: string): string {
+  return digits.startsWith('1') ? `+${digits}` : `+1${digits}`;
+}
+
+const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional());
+
+/** Each filter field on its own, so one bad field is reported beside it and the others still apply. */
+const filterFields = {
+  q: optional(
+    z
+      .string()
+      .trim()
+      .max(24, 'Type at most 24 characters')
+      .regex(/^[\d\s+().-]+$/, 'Use digits only (spaces, +, -, ( ) are ignored)')
+      .refine((value) => numberDigits(value).length > 0, 'Type at least one digit')
+      .refine((value) => numberDigits(value).length <= 11, 'A number has at most 11 digits'),
+  ),
+  match: z.enum(['contains', 'prefix']).catch('contains'),
+  state: optional(z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a two-letter state or province code, like IL or ON')),
+  npa: optional(z.string().trim().regex(/^[2-9]\d{2}$/, 'An area code is three digits, not starting with 0 or 1')),
+  trunk: optional(z.string().trim().max(64, 'A trunk group reference is at most 64 characters')),
+  e911: optional(z.enum(E911_STATUSES, { message: 'Choose an E911 status from the list' })),
+  status: optional(z.enum(LISTED_STATUSES, { message: 'Choose a status from the list' })),
+  released: z.preprocess((value) => value === '1' || value === 'on' || value === 'true', z.boolean()),
+  account: optional(z.string().uuid('Choose an account from the list')),
+  connection: optional(z.string().uuid('Choose a connection from the list')),
+};
+
+export type NumberFilterField = keyof typeof filterFields;
+
+export interface NumberInventoryFilter {
+  /** Digits to look for. */
+  q?: string;
+  match: 'contains' | 'prefix';
+  state?: string;
+  npa?: string;
+  /** A trunk group reference, or `none` for numbers that are not routed. */
+  trunk?: string;
+  e911?: E911Status;
+  status?: ListedStatus;
+  /** Include released numbers (they are hidden by default). */
+  released: boolean;
+  /** One account of the subtree (for those who see the subtree). */
+  account?: string;
+  /** Operator staff only; ignored for everyone else. */
+  connection?: string;
+}
+
+export interface NumberInventoryView {
+  sort: NumberSort;
+  dir: 'asc' | 'desc';
+  page: number;
+}
+
+export interface NumberInventoryQuery {
+  filter: NumberInventoryFilter;
+  view: NumberInventoryView;
+  /** Filters that could not be used, with a message for each field; they are left out. */
+  fieldErrors: Partial<Record<NumberFilterField, string[]>>;
+}
+
+const viewSchema = z.object({
+  sort: z.enum(NUMBER_SORTS).catch('number'),
+  dir: z.enum(['asc', 'desc']).catch('asc'),
+  page: z.coerce.number().int().min(1).max(MAX_NUMBER_PAGE).catch(1),
+});
+
+type Params = Record<string, string | string[] | undefined> | URLSearchParams;
+
+function single(params: Params, key: string): string | undefined {
+  if (params instanceof URLSearchParams) return params.get(key) ?? undefined;
+  const value = params[key];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Reads the URL's query (a page's searchParams or a route's URLSearchParams). */
+export function parseNumberInventoryQuery(params: Params): NumberInventoryQuery {
+  const fieldErrors: NumberInventoryQuery['fieldErrors'] = {};
+  const filter: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(filterFields) as [NumberFilterField, z.ZodType][]) {
+    const parsed = schema.safeParse(single(params, key));
+    if (parsed.success) filter[key] = parsed.data;
+    else fieldErrors[key] = parsed.error.issues.map((issue) => issue.message);
+  }
+  if (typeof filter.q === 'string') filter.q = numberDigits(filter.q);
+  const view = viewSchema.parse({ sort: single(params, 'sort'), dir: single(params, 'dir'), page: single(params, 'page') });
+  return { filter: filter as unknown as NumberInventoryFilter, view, fieldErrors };
+}
+
+/** The query string for a filter and view; defaults are left out so URLs stay short. */
+export function numberInventorySearch(filter: Partial<NumberInventoryFilter>, view: Partial<NumberInventoryView> = {}): string {
+  const params = new URLSearchParams();
+  const set = (key: string, value: string | undefined) => {
+    if (value) params.set(key, value);
+  };
+  set('q', filter.q);
+  if (filter.q && filter.match === 'prefix') params.set('match', 'prefix');
+  set('state', filter.state);
+  set('npa', filter.npa);
+  set('trunk', filter.trunk);
+  set('e911', filter.e911);
+  set('status', filter.status);
+  if (filter.released) params.set('released', '1');
+  set('account', filter.account);
+  set('connection', filter.connection);
+  if (view.sort && view.sort !== 'number') params.set('sort', view.sort);
+  if (view.dir && view.dir !== 'asc') params.set('dir', view.dir);
+  if (view.page && view.page > 1) params.set('page', String(view.page));
+  return params.toString();
+}
+
+export const releaseNumberSchema = z.object({ numberId: z.string().uuid('That number is not known') });
+
+export const moveNumberSchema = z.object({
+  numberId: z.string().uuid('That number is not known'),
+  targetAccountId: z.string({ message: 'Choose the account to move the number to' }).uuid('Choose the account to move the number to'),
+});
