@@ -40,3 +40,10 @@ test('customers cannot open the Providers page', async ({ page }) => {
   const response = await page.goto('/operator/providers');
   expect(response?.status()).toBe(403);
 });
+
+test('operator staff keep the price list and see margins', async ({ page }) => {
+  await signInAndWait(page, 'staff@carrier.example');
+  await sidebar(page).getByRole('link', { name: 'Prices' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Prices' })).toBeVisible();
+  await expectAccessible(page);
+});

@@ -43,7 +43,7 @@ export function ResultsTable({ searchId, rows, columns, showProvider, action, ca
       {[...selected].map((e164) => (
         <input key={e164} type="hidden" name="numbers" value={e164} />
       ))}
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Available numbers, scrollable">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Available numbers</caption>
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">

@@ -57,7 +57,7 @@ export function NumberTable({
 }) {
   const href = (column: NumberSort, next: Dir) => sortHrefs[column][next];
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Numbers, scrollable">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">

@@ -57,7 +57,7 @@ export function PriceTable({
   actions: { saveOverride: Action; setDefault: Action; deleteOverride: Action };
 }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Price list, scrollable">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Sell prices by number type and where they apply, with each enabled connection&apos;s cost and margin</caption>
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">

@@ -80,7 +80,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {page.length === 0 ? (
           <EmptyState title="No events match">Try a wider date range or clear the filters.</EmptyState>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Audit events, scrollable">
             <table className="w-full text-left text-sm">
               <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
                 <tr>
