@@ -7,6 +7,8 @@ import { getDb } from '@/lib/db/client';
 import { getSubtreeWithCountsByAccount } from '@/lib/db/queries/accounts';
 import { getAuditEventsByAccountSubtree } from '@/lib/db/queries/audit';
 import { getDashboardCountsByAccount } from '@/lib/db/queries/dashboard';
+import { getBalanceByBillingAccount } from '@/lib/db/queries/number-orders';
+import { formatMoney } from '@/lib/services/pricing';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -23,10 +25,12 @@ export default async function DashboardPage() {
   const access = await requireAccountAccess('account.read');
   const db = await getDb();
   const canAudit = access.permissions.has('audit.read');
-  const [counts, tree, events] = await Promise.all([
+  const canSeeMoney = access.permissions.has('billing.read');
+  const [counts, tree, events, funds] = await Promise.all([
     getDashboardCountsByAccount(db, { accountPath: access.account.path }),
     getSubtreeWithCountsByAccount(db, { accountId: access.account.id }),
     canAudit ? getAuditEventsByAccountSubtree(db, { accountPath: access.account.path, limit: 8 }) : Promise.resolve([]),
+    canSeeMoney ? getBalanceByBillingAccount(db, { billingAccountId: access.account.billingAccountId }) : Promise.resolve(undefined),
   ]);
   const children = tree.filter((row) => row.account.parentId === access.account.id);
 
@@ -34,10 +38,10 @@ export default async function DashboardPage() {
     <>
       <PageHeader title={access.account.name} description={`Signed in as ${access.user.name} · ${access.actingAsStaff ? 'operator staff' : ROLE_LABELS[access.role]}`} />
       <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Stat label="Sub-accounts" value={counts.subAccounts} />
-        <Stat label="Suspended" value={counts.suspended} />
-        <Stat label="Users" value={counts.users} />
-        <Stat label="Pending invitations" value={counts.pendingInvitations} />
+        <Stat label="Phone numbers" value={counts.numbers} />
+        <Stat label="Sub-accounts" value={counts.suspended ? `${counts.subAccounts} (${counts.suspended} suspended)` : counts.subAccounts} />
+        <Stat label="Users" value={counts.pendingInvitations ? `${counts.users} (+${counts.pendingInvitations} invited)` : counts.users} />
+        {funds ? <Stat label="Balance" value={formatMoney(funds.balance)} /> : <Stat label="Pending invitations" value={counts.pendingInvitations} />}
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Sub-accounts" description="Direct sub-accounts of this account.">

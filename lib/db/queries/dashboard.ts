@@ -1,6 +1,6 @@
 import { and, eq, like, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { accounts, invitations, memberships } from '@/lib/db/schema';
+import { accounts, invitations, memberships, phoneNumbers } from '@/lib/db/schema';
 
 /** Headline counts for the dashboard, over the account's subtree. */
 export async function getDashboardCountsByAccount(db: Db, { accountPath }: { accountPath: string }) {
@@ -21,5 +21,16 @@ export async function getDashboardCountsByAccount(db: Db, { accountPath }: { acc
     .from(invitations)
     .innerJoin(accounts, eq(accounts.id, invitations.accountId))
     .where(and(like(accounts.path, `${accountPath}%`), sql`${invitations.acceptedAt} is null and ${invitations.revokedAt} is null and ${invitations.expiresAt} > now()`));
-  return { subAccounts: row?.subAccounts ?? 0, suspended: row?.suspended ?? 0, users: users?.users ?? 0, pendingInvitations: pending?.invitations ?? 0 };
+  const [numbers] = await db
+    .select({ active: sql<number>`count(*)::int` })
+    .from(phoneNumbers)
+    .innerJoin(accounts, eq(accounts.id, phoneNumbers.accountId))
+    .where(and(like(accounts.path, `${accountPath}%`), sql`${phoneNumbers.status} <> 'released'`));
+  return {
+    subAccounts: row?.subAccounts ?? 0,
+    suspended: row?.suspended ?? 0,
+    users: users?.users ?? 0,
+    pendingInvitations: pending?.invitations ?? 0,
+    numbers: numbers?.active ?? 0,
+  };
 }

@@ -45,7 +45,9 @@ export default async function BuyNumbersPage({ searchParams }: { searchParams: P
     for (const [key, value] of Object.entries(merged)) if (value) next.set(key, value);
     return `/numbers/buy?${next.toString()}`;
   };
-  const columns: SortLink[] = SORTABLE_SEARCH_COLUMNS.map((key) => ({
+  // The order the table shows its cells in.
+  const columnOrder = ['number', 'state', 'rateCenter', 'monthly', 'setup'] as const satisfies readonly (typeof SORTABLE_SEARCH_COLUMNS)[number][];
+  const columns: SortLink[] = columnOrder.map((key) => ({
     key,
     label: COLUMN_LABELS[key],
     href: hrefWith({ sort: key, dir: view.sort === key && view.dir === 'asc' ? 'desc' : 'asc', page: '1' }),
