@@ -4,3 +4,4 @@ export * from './auth';
 export * from './users';
 export * from './providers';
 export * from './numbers';
+export * from './trunk-groups';

@@ -1,0 +1,87 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/lib/db/client';
+import { auditEvents, phoneNumbers, providerConnections, trunkGroups, trunkGroupUpstreams } from '@/lib/db/schema';
+import { isUuid } from './accounts';
+
+type Executor = Db | Tx;
+
+export async function getTrunkGroupsByAccount(db: Executor, { accountId }: { accountId: string }) {
+  const numberCounts = db
+    .select({ trunkGroupRef: phoneNumbers.trunkGroupRef, numbers: sql<number>`count(*)::int`.as('numbers') })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.accountId, accountId), sql`${phoneNumbers.status} <> 'released'`))
+    .groupBy(phoneNumbers.trunkGroupRef)
+    .as('number_counts');
+  return db
+    .select({ group: trunkGroups, numbers: sql<number>`coalesce(${numberCounts.numbers}, 0)` })
+    .from(trunkGroups)
+    .leftJoin(numberCounts, eq(numberCounts.trunkGroupRef, sql`${trunkGroups.id}::text`))
+    .where(eq(trunkGroups.accountId, accountId))
+    .orderBy(asc(trunkGroups.name));
+}
+
+export async function getTrunkGroupById(db: Executor, { trunkGroupId, accountId }: { trunkGroupId: string; accountId: string }) {
+  if (!isUuid(trunkGroupId)) return undefined;
+  const [row] = await db.select().from(trunkGroups).where(and(eq(trunkGroups.id, trunkGroupId), eq(trunkGroups.accountId, accountId))).limit(1);
+  return row;
+}
+
+export async function getTrunkGroupUpstreams(db: Executor, { trunkGroupId }: { trunkGroupId: string }) {
+  return db
+    .select({ upstream: trunkGroupUpstreams, provider: providerConnections.provider, connectionName: providerConnections.name })
+    .from(trunkGroupUpstreams)
+    .innerJoin(providerConnections, eq(providerConnections.id, trunkGroupUpstreams.connectionId))
+    .where(eq(trunkGroupUpstreams.trunkGroupId, trunkGroupId))
+    .orderBy(asc(providerConnections.provider));
+}
+
+/** The upstream connections that carry the group's numbers: where the group must exist. */
+export async function getConnectionsCarryingTrunkGroup(db: Executor, { trunkGroupId }: { trunkGroupId: string }) {
+  const rows = await db
+    .selectDistinct({ connectionId: phoneNumbers.connectionId })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.trunkGroupRef, trunkGroupId), sql`${phoneNumbers.status} <> 'released'`));
+  return rows.map((row) => row.connectionId);
+}
+
+export async function getNumbersOfTrunkGroup(db: Executor, { trunkGroupId, limit = 200 }: { trunkGroupId: string; limit?: number }) {
+  return db
+    .select()
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.trunkGroupRef, trunkGroupId), sql`${phoneNumbers.status} <> 'released'`))
+    .orderBy(asc(phoneNumbers.e164))
+    .limit(limit);
+}
+
+/** Numbers of the account not routed to this group, for the assign picker. */
+export async function getAssignableNumbers(db: Executor, { accountId, trunkGroupId, limit = 200 }: { accountId: string; trunkGroupId: string; limit?: number }) {
+  return db
+    .select()
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.accountId, accountId), sql`${phoneNumbers.status} <> 'released'`, sql`${phoneNumbers.trunkGroupRef} is distinct from ${trunkGroupId}`))
+    .orderBy(asc(phoneNumbers.e164))
+    .limit(limit);
+}
+
+export async function getNumbersByIdsInAccount(db: Executor, { accountId, numberIds }: { accountId: string; numberIds: string[] }) {
+  const ids = numberIds.filter(isUuid);
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.accountId, accountId), inArray(phoneNumbers.id, ids), sql`${phoneNumbers.status} <> 'released'`));
+}
+
+export async function getTrunkGroupAudit(db: Executor, { trunkGroupId, limit = 30 }: { trunkGroupId: string; limit?: number }) {
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetType, 'trunk_group'), eq(auditEvents.targetId, trunkGroupId)))
+    .orderBy(desc(auditEvents.id))
+    .limit(limit);
+}
+
+/** Platform job: every upstream copy that was applied, to read back for drift. */
+export async function getAppliedTrunkUpstreams(db: Executor) {
+  return db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.status, 'applied'));
+}

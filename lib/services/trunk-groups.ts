@@ -1,0 +1,347 @@
+/**
+ * Trunk groups: the portal's one model, saved as the desired state and then pushed to every
+ * upstream that carries the group's numbers. Each upstream copy records what it holds, what it
+ * cannot express, and (from the read-back job) where it drifted.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import { assertCan, type AccountAccess } from '@/lib/auth/access';
+import { getDb, type Db } from '@/lib/db/client';
+import { phoneNumbers, trunkGroups, trunkGroupUpstreams, type TrunkDestinationRow, type TrunkGroup } from '@/lib/db/schema';
+import {
+  getAppliedTrunkUpstreams,
+  getConnectionsCarryingTrunkGroup,
+  getNumbersByIdsInAccount,
+  getTrunkGroupById,
+  getTrunkGroupUpstreams,
+} from '@/lib/db/queries/trunk-groups';
+import { AppError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
+import type { ProviderId } from '@/lib/providers/types';
+import { recordAudit } from './audit';
+import { getConnectionAdapter } from './providers';
+import { openSecret, sealSecret } from './secret-box';
+import { compareTrunk, fieldLabel, specOf } from './trunk-model';
+
+export interface TrunkGroupInput {
+  name: string;
+  direction: 'inbound' | 'outbound' | 'both';
+  auth: 'ip' | 'digest' | 'both';
+  allowedIps: string[];
+  destinations: TrunkDestinationRow[];
+  maxChannels?: number;
+  maxCps?: number;
+  codecs: string[];
+  techPrefix?: string;
+  callerIdPolicy: string;
+  callerIdNumber?: string;
+}
+
+export interface SaveResult {
+  group: TrunkGroup;
+  /** Only when a password was generated or rotated: shown once, never again. */
+  digestPassword?: string;
+  sync: SyncOutcome;
+}
+
+function newDigestUsername(name: string) {
+  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 12) || 'trunk';
+  return `${base}${randomBytes(3).toString('hex')}`;
+}
+
+function newDigestPassword() {
+  return randomBytes(18).toString('base64url');
+}
+
+function checkAccountLimits(access: AccountAccess, input: TrunkGroupInput) {
+  const fieldErrors: Record<string, string[]> = {};
+  const { account } = access;
+  if (input.maxChannels && account.maxConcurrentCalls && input.maxChannels > account.maxConcurrentCalls) {
+    fieldErrors.maxChannels = [`Above ${account.name}'s limit of ${account.maxConcurrentCalls} concurrent calls`];
+  }
+  if (input.maxCps && account.maxCallsPerSecond && input.maxCps > account.maxCallsPerSecond) {
+    fieldErrors.maxCps = [`Above ${account.name}'s limit of ${account.maxCallsPerSecond} calls per second`];
+  }
+  if (Object.keys(fieldErrors).length > 0) throw new AppError('invalid:trunk_limits', 'Some limits are above what the account allows.', { fieldErrors });
+}
+
+function snapshot(group: TrunkGroup) {
+  return {
+    name: group.name,
+    direction: group.direction,
+    auth: group.auth,
+    allowedIps: group.allowedIps,
+    destinations: group.destinations.map((d) => `${d.host}:${d.port}/${d.transport} p${d.priority} w${d.weight}`),
+    maxChannels: group.maxChannels,
+    maxCps: group.maxCps,
+    codecs: group.codecs,
+    techPrefix: group.techPrefix,
+    callerIdPolicy: group.callerIdPolicy,
+    status: group.status,
+  };
+}
+
+function nameTaken(): never {
+  throw new AppError('conflict:trunk_name', 'Another trunk group of this account has that name.', { fieldErrors: { name: ['Another trunk group of this account has that name'] } });
+}
+
+export async function createTrunkGroup(access: AccountAccess, input: TrunkGroupInput): Promise<SaveResult> {
+  assertCan(access, 'technical.write');
+  checkAccountLimits(access, input);
+  const db = await getDb();
+  const digestPassword = input.auth !== 'ip' ? newDigestPassword() : undefined;
+  const group = await db.transaction(async (tx) => {
+    const [existing] = await tx.select({ id: trunkGroups.id }).from(trunkGroups).where(and(eq(trunkGroups.accountId, access.account.id), eq(trunkGroups.name, input.name)));
+    if (existing) nameTaken();
+    const [created] = await tx
+      .insert(trunkGroups)
+      .values({
+        accountId: access.account.id,
+        ...input,
+        maxChannels: input.maxChannels ?? null,
+        maxCps: input.maxCps ?? null,
+        techPrefix: input.techPrefix ?? null,
+        callerIdNumber: input.callerIdNumber ?? null,
+        digestUsername: digestPassword ? newDigestUsername(input.name) : null,
+        digestPasswordCiphertext: digestPassword ? sealSecret(digestPassword) : null,
+      })
+      .returning();
+    if (!created) throw new AppError('internal:trunk_create');
+    await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.create', targetType: 'trunk_group', targetId: created.id, after: snapshot(created) });
+    return created;
+  });
+  return { group, digestPassword, sync: await syncTrunkGroup(group.id) };
+}
+
+export async function updateTrunkGroup(access: AccountAccess, trunkGroupId: string, input: TrunkGroupInput): Promise<SaveResult> {
+  assertCan(access, 'technical.write');
+  checkAccountLimits(access, input);
+  const db = await getDb();
+  let digestPassword: string | undefined;
+  const group = await db.transaction(async (tx) => {
+    const current = await getTrunkGroupById(tx, { trunkGroupId, accountId: access.account.id });
+    if (!current) throw new AppError('not_found:trunk_group');
+    if (input.name !== current.name) {
+      const [clash] = await tx.select({ id: trunkGroups.id }).from(trunkGroups).where(and(eq(trunkGroups.accountId, access.account.id), eq(trunkGroups.name, input.name)));
+      if (clash) nameTaken();
+    }
+    // Turning digest on for the first time generates the credentials; they are shown once.
+    const needsCredentials = input.auth !== 'ip' && !current.digestPasswordCiphertext;
+    if (needsCredentials) digestPassword = newDigestPassword();
+    const [updated] = await tx
+      .update(trunkGroups)
+      .set({
+        ...input,
+        maxChannels: input.maxChannels ?? null,
+        maxCps: input.maxCps ?? null,
+        techPrefix: input.techPrefix ?? null,
+        callerIdNumber: input.callerIdNumber ?? null,
+        ...(needsCredentials ? { digestUsername: newDigestUsername(input.name), digestPasswordCiphertext: sealSecret(digestPassword!) } : {}),
+        version: current.version + 1,
+        syncStatus: 'pending',
+        updatedAt: new Date(),
+      })
+      .where(eq(trunkGroups.id, current.id))
+      .returning();
+    await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.update', targetType: 'trunk_group', targetId: current.id, before: snapshot(current), after: snapshot(updated!) });
+    return updated!;
+  });
+  return { group, digestPassword, sync: await syncTrunkGroup(group.id) };
+}
+
+export async function rotateDigestPassword(access: AccountAccess, trunkGroupId: string): Promise<SaveResult> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const digestPassword = newDigestPassword();
+  const group = await db.transaction(async (tx) => {
+    const current = await getTrunkGroupById(tx, { trunkGroupId, accountId: access.account.id });
+    if (!current) throw new AppError('not_found:trunk_group');
+    if (current.auth === 'ip') throw new AppError('invalid:trunk_auth', 'This trunk group authenticates by IP only: it has no password to rotate.');
+    const [updated] = await tx
+      .update(trunkGroups)
+      .set({ digestUsername: current.digestUsername ?? newDigestUsername(current.name), digestPasswordCiphertext: sealSecret(digestPassword), version: current.version + 1, syncStatus: 'pending', updatedAt: new Date() })
+      .where(eq(trunkGroups.id, current.id))
+      .returning();
+    await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.rotate_password', targetType: 'trunk_group', targetId: current.id });
+    return updated!;
+  });
+  return { group, digestPassword, sync: await syncTrunkGroup(group.id) };
+}
+
+/** Refuses while numbers still route here; the user is offered to move them first. */
+export async function deleteTrunkGroup(access: AccountAccess, trunkGroupId: string): Promise<void> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const current = await getTrunkGroupById(tx, { trunkGroupId, accountId: access.account.id });
+    if (!current) throw new AppError('not_found:trunk_group');
+    const carrying = await tx.select({ id: phoneNumbers.id }).from(phoneNumbers).where(and(eq(phoneNumbers.trunkGroupRef, current.id), inArray(phoneNumbers.status, ['active', 'missing_upstream'])));
+    if (carrying.length > 0) {
+      throw new AppError('conflict:trunk_in_use', `${current.name} still routes ${carrying.length} number${carrying.length === 1 ? '' : 's'}: move them to another trunk group (or unassign them) first.`);
+    }
+    await tx.delete(trunkGroups).where(eq(trunkGroups.id, current.id));
+    await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.delete', targetType: 'trunk_group', targetId: current.id, before: snapshot(current) });
+  });
+}
+
+/** Routes numbers of the account to the group (or, with `null`, away from any group), then syncs. */
+export async function assignNumbers(access: AccountAccess, input: { trunkGroupId: string | null; numberIds: string[]; fromTrunkGroupId?: string }): Promise<{ changed: number; sync?: SyncOutcome }> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const target = input.trunkGroupId ? await getTrunkGroupById(db, { trunkGroupId: input.trunkGroupId, accountId: access.account.id }) : null;
+  if (input.trunkGroupId && !target) throw new AppError('not_found:trunk_group');
+  const numbers = await getNumbersByIdsInAccount(db, { accountId: access.account.id, numberIds: input.numberIds });
+  if (numbers.length !== new Set(input.numberIds).size) throw new AppError('not_found:number', 'Some of those numbers are not in this account.');
+  const previousGroups = [...new Set(numbers.map((number) => number.trunkGroupRef).filter((ref): ref is string => Boolean(ref)))];
+  await db.transaction(async (tx) => {
+    await tx.update(phoneNumbers).set({ trunkGroupRef: target?.id ?? null }).where(inArray(phoneNumbers.id, numbers.map((number) => number.id)));
+    for (const groupId of new Set([...(target ? [target.id] : []), ...previousGroups])) {
+      await recordAudit(tx, access, {
+        accountId: access.account.id,
+        action: groupId === target?.id ? 'trunk_group.assign_numbers' : 'trunk_group.unassign_numbers',
+        targetType: 'trunk_group',
+        targetId: groupId,
+        after: { numbers: numbers.filter((number) => (groupId === target?.id ? true : number.trunkGroupRef === groupId)).map((number) => number.e164) },
+      });
+    }
+  });
+  const sync = target ? await syncTrunkGroup(target.id) : undefined;
+  await routeUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), target?.id ?? null);
+  return { changed: numbers.length, sync };
+}
+
+/** Points the numbers' inbound calls at the group's copy on their upstream, where the adapter can. */
+async function routeUpstream(db: Db, numbers: { e164: string; connectionId: string }[], trunkGroupId: string | null) {
+  const byConnection = new Map<string, string[]>();
+  for (const number of numbers) byConnection.set(number.connectionId, [...(byConnection.get(number.connectionId) ?? []), number.e164]);
+  for (const [connectionId, e164s] of byConnection) {
+    try {
+      const { adapter } = await getConnectionAdapter(connectionId);
+      const routeNumbers = (adapter as { routeNumbers?: (request: { numbers: string[]; trunkRef: string | null }) => Promise<unknown> }).routeNumbers;
+      if (!routeNumbers) continue;
+      let trunkRef: string | null = null;
+      if (trunkGroupId) {
+        const [copy] = await db.select().from(trunkGroupUpstreams).where(and(eq(trunkGroupUpstreams.trunkGroupId, trunkGroupId), eq(trunkGroupUpstreams.connectionId, connectionId)));
+        if (!copy?.trunkRef) continue;
+        trunkRef = copy.trunkRef;
+      }
+      await routeNumbers.call(adapter, { numbers: e164s, trunkRef });
+    } catch (error) {
+      log.warn('trunk.route_numbers_failed', { connectionId, error });
+    }
+  }
+}
+
+export interface SyncOutcome {
+  status: TrunkGroup['syncStatus'];
+  upstreams: { connectionId: string; provider: ProviderId; ok: boolean; detail: string }[];
+}
+
+function failureText(error: unknown, provider: ProviderId): string {
+  const name = PROVIDER_NAMES[provider];
+  if (isProviderError(error)) return error.upstreamMessage && error.providerKind === 'invalid' ? `${name} refused it: ${error.upstreamMessage}` : error.message;
+  if (error instanceof AppError) return error.message;
+  return `${name} failed unexpectedly.`;
+}
+
+/**
+ * Pushes the desired state to each upstream carrying the group's numbers. One upstream failing
+ * leaves the others applied and the group "partially applied", with the reason kept per upstream.
+ */
+export async function syncTrunkGroup(trunkGroupId: string): Promise<SyncOutcome> {
+  const db = await getDb();
+  const [group] = await db.select().from(trunkGroups).where(eq(trunkGroups.id, trunkGroupId));
+  if (!group) throw new AppError('not_found:trunk_group');
+  const connectionIds = await getConnectionsCarryingTrunkGroup(db, { trunkGroupId });
+  const password = group.digestPasswordCiphertext ? openSecret(group.digestPasswordCiphertext) : undefined;
+  const spec = specOf(group, password);
+  const outcomes: SyncOutcome['upstreams'] = [];
+
+  for (const connectionId of connectionIds) {
+    const [copy] = await db.select().from(trunkGroupUpstreams).where(and(eq(trunkGroupUpstreams.trunkGroupId, group.id), eq(trunkGroupUpstreams.connectionId, connectionId)));
+    let provider: ProviderId = 'voicetel';
+    try {
+      const { adapter, connection } = await getConnectionAdapter(connectionId);
+      provider = connection.provider as ProviderId;
+      const name = PROVIDER_NAMES[provider];
+      let applied;
+      if (copy?.trunkRef && adapter.updateTrunk) applied = await adapter.updateTrunk(copy.trunkRef, spec);
+      else if (adapter.createTrunk) applied = await adapter.createTrunk(spec);
+      else throw new AppError('unsupported:trunk_create', `${name} cannot create trunk groups through its API; ask the carrier to link an existing one.`);
+      const readBack = adapter.getTrunk ? ((await adapter.getTrunk(applied.trunkRef)) ?? applied) : applied;
+      // Whatever differs right after applying is what this upstream cannot hold: said, not hidden.
+      const limitations = compareTrunk(spec, readBack).map((difference) => `${name} does not keep the ${fieldLabel(difference.field)} (${difference.desired} → ${difference.actual})`);
+      await db
+        .insert(trunkGroupUpstreams)
+        .values({ trunkGroupId: group.id, connectionId, trunkRef: applied.trunkRef, status: 'applied', appliedVersion: group.version, appliedState: readBack, limitations, drift: [], lastError: null, lastAppliedAt: new Date(), lastCheckedAt: new Date() })
+        .onConflictDoUpdate({
+          target: [trunkGroupUpstreams.trunkGroupId, trunkGroupUpstreams.connectionId],
+          set: { trunkRef: applied.trunkRef, status: 'applied', appliedVersion: group.version, appliedState: readBack, limitations, drift: [], lastError: null, lastAppliedAt: new Date(), lastCheckedAt: new Date() },
+        });
+      outcomes.push({ connectionId, provider, ok: true, detail: limitations.length ? `Applied; ${limitations.join('; ')}.` : 'Applied.' });
+    } catch (error) {
+      const detail = failureText(error, provider);
+      log.warn('trunk.sync_failed', { trunkGroupId, connectionId, error });
+      await db
+        .insert(trunkGroupUpstreams)
+        .values({ trunkGroupId: group.id, connectionId, trunkRef: copy?.trunkRef ?? null, status: 'failed', lastError: detail })
+        .onConflictDoUpdate({ target: [trunkGroupUpstreams.trunkGroupId, trunkGroupUpstreams.connectionId], set: { status: 'failed', lastError: detail } });
+      outcomes.push({ connectionId, provider, ok: false, detail });
+    }
+  }
+
+  const failed = outcomes.filter((outcome) => !outcome.ok);
+  const status: TrunkGroup['syncStatus'] = outcomes.length === 0 ? 'not_needed' : failed.length === 0 ? 'applied' : failed.length === outcomes.length ? 'failed' : 'partially_applied';
+  const syncDetail =
+    outcomes.length === 0
+      ? 'No numbers route here yet: the group is pushed to an upstream when its first number is assigned.'
+      : failed.length === 0
+        ? `Applied on ${outcomes.length} upstream${outcomes.length === 1 ? '' : 's'}.`
+        : failed.map((outcome) => outcome.detail).join(' ');
+  await db.update(trunkGroups).set({ syncStatus: status, syncDetail }).where(eq(trunkGroups.id, group.id));
+  return { status, upstreams: outcomes };
+}
+
+/**
+ * Job: reads every applied upstream copy back and records, field by field, where it no longer
+ * matches what the upstream held right after our last apply (someone changed it behind our back).
+ */
+export async function checkTrunkDrift(): Promise<{ trunkGroupId: string; connectionId: string; drifted: number }[]> {
+  const db = await getDb();
+  const results: { trunkGroupId: string; connectionId: string; drifted: number }[] = [];
+  for (const copy of await getAppliedTrunkUpstreams(db)) {
+    if (!copy.trunkRef || !copy.appliedState) continue;
+    try {
+      const { adapter } = await getConnectionAdapter(copy.connectionId);
+      const actual = await adapter.getTrunk?.(copy.trunkRef);
+      const drift = actual ? compareTrunk(copy.appliedState, actual) : [{ field: 'trunk', desired: copy.appliedState.name, actual: 'missing upstream' }];
+      await db
+        .update(trunkGroupUpstreams)
+        .set({ drift, lastCheckedAt: new Date() })
+        .where(and(eq(trunkGroupUpstreams.trunkGroupId, copy.trunkGroupId), eq(trunkGroupUpstreams.connectionId, copy.connectionId)));
+      results.push({ trunkGroupId: copy.trunkGroupId, connectionId: copy.connectionId, drifted: drift.length });
+    } catch (error) {
+      log.warn('trunk.drift_check_failed', { trunkGroupId: copy.trunkGroupId, connectionId: copy.connectionId, error });
+    }
+  }
+  return results;
+}
+
+export async function reapplyTrunkGroup(access: AccountAccess, trunkGroupId: string): Promise<SyncOutcome> {
+  assertCan(access, 'technical.write');
+  const group = await getTrunkGroupById(await getDb(), { trunkGroupId, accountId: access.account.id });
+  if (!group) throw new AppError('not_found:trunk_group');
+  const outcome = await syncTrunkGroup(group.id);
+  await recordAudit(await getDb(), access, { accountId: access.account.id, action: 'trunk_group.reapply', targetType: 'trunk_group', targetId: group.id, after: { status: outcome.status } });
+  return outcome;
+}
+
+export async function getTrunkGroupDetail(access: AccountAccess, trunkGroupId: string) {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const group = await getTrunkGroupById(db, { trunkGroupId, accountId: access.account.id });
+  if (!group) throw new AppError('not_found:trunk_group');
+  const upstreams = await getTrunkGroupUpstreams(db, { trunkGroupId });
+  return { group, upstreams };
+}

@@ -1,0 +1,176 @@
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, phoneNumbers, providerConnections, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
+import { resetBreakers } from '@/lib/providers/http';
+import type { ProviderId } from '@/lib/providers/types';
+import { getConnectionAdapter } from '@/lib/services/providers';
+import { openSecret } from '@/lib/services/secret-box';
+import {
+  assignNumbers,
+  checkTrunkDrift,
+  createTrunkGroup,
+  deleteTrunkGroup,
+  getTrunkGroupDetail,
+  reapplyTrunkGroup,
+  rotateDigestPassword,
+  updateTrunkGroup,
+  type TrunkGroupInput,
+} from '@/lib/services/trunk-groups';
+import { useTestDatabase } from '../support/db';
+import { accessAs, seedTwoTenants } from '../support/fixtures';
+import { useSandboxes } from '../support/sandboxes';
+
+const base: TrunkGroupInput = {
+  name: 'Main PBX',
+  direction: 'both',
+  auth: 'ip',
+  allowedIps: ['44.10.20.30/32'],
+  destinations: [
+    { host: '44.10.20.30', port: 5060, transport: 'udp', priority: 1, weight: 100 },
+    { host: '44.10.20.31', port: 5060, transport: 'udp', priority: 2, weight: 100 },
+  ],
+  maxChannels: 50,
+  maxCps: 5,
+  codecs: ['PCMU', 'PCMA'],
+  callerIdPolicy: 'pass_through',
+};
+
+describe('trunk groups', () => {
+  const test = useTestDatabase();
+  const sandboxes = useSandboxes();
+  let tenants: Awaited<ReturnType<typeof seedTwoTenants>>;
+  const tech = () => accessAs(test.db, 'tech@acme.example', tenants.acme.id);
+  const connectionOf = async (provider: ProviderId) => (await test.db.select().from(providerConnections).where(eq(providerConnections.provider, provider)))[0]!;
+
+  /** Buys `count` numbers on the provider through its adapter and records them as the account's. */
+  async function ownedNumbers(provider: ProviderId, count: number, npa: string) {
+    const connection = await connectionOf(provider);
+    const { adapter } = await getConnectionAdapter(connection.id);
+    const found = (await adapter.searchNumbers!({ kind: 'local', npa, quantity: count + 2 })).slice(0, count);
+    await adapter.orderNumbers!({ numbers: found.map((number) => number.e164), idempotencyKey: `trunk-test-${provider}-${npa}` });
+    const rows = await test.db
+      .insert(phoneNumbers)
+      .values(found.map((number) => ({ accountId: tenants.acme.id, e164: number.e164, kind: 'local' as const, npa, state: number.state, connectionId: connection.id, monthly: '1.2500' })))
+      .returning();
+    return rows;
+  }
+
+  beforeAll(async () => {
+    tenants = await seedTwoTenants(test.db);
+    await sandboxes.connect(test.db);
+  });
+
+  it('saves the desired state and waits for numbers before pushing anywhere', async () => {
+    const { group, digestPassword, sync } = await createTrunkGroup(await tech(), base);
+    expect(digestPassword).toBeUndefined();
+    expect(sync).toEqual({ status: 'not_needed', upstreams: [] });
+    expect(group).toMatchObject({ name: 'Main PBX', syncStatus: 'not_needed', version: 1 });
+    await expect(createTrunkGroup(await tech(), base)).rejects.toMatchObject({ code: 'conflict:trunk_name', fieldErrors: { name: [expect.any(String)] } });
+  });
+
+  it('refuses limits above the account’s', async () => {
+    await expect(createTrunkGroup(await tech(), { ...base, name: 'Too big', maxChannels: 100_000 })).rejects.toMatchObject({
+      code: 'invalid:trunk_limits',
+      fieldErrors: { maxChannels: ["Above Acme Telecom's limit of 500 concurrent calls"] },
+    });
+  });
+
+  it('pushes to the upstream of assigned numbers, reads back, and says what it cannot express', async () => {
+    const [group] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.name, 'Main PBX'));
+    const numbers = await ownedNumbers('voicetel', 2, '312');
+    const { changed, sync } = await assignNumbers(await tech(), { trunkGroupId: group!.id, numberIds: numbers.map((number) => number.id) });
+    expect(changed).toBe(2);
+    expect(sync?.status, JSON.stringify(sync)).toBe('applied');
+    const [copy] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group!.id));
+    expect(copy).toMatchObject({ status: 'applied', appliedVersion: 1, trunkRef: expect.any(String) });
+    const { adapter } = await getConnectionAdapter(copy!.connectionId);
+    const upstream = await adapter.getTrunk!(copy!.trunkRef!);
+    expect(upstream?.allowedIps).toContain('44.10.20.30/32');
+    expect(upstream?.destinations.map((destination) => destination.host)).toContain('44.10.20.30');
+    console.info('voicetel limitations:', copy!.limitations);
+  });
+
+  it('applies a changed host, and shows drift made behind its back until re-applied', async () => {
+    const access = await tech();
+    const [group] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.name, 'Main PBX'));
+    const moved = { ...base, destinations: [{ ...base.destinations[0]!, host: '44.10.20.40' }, base.destinations[1]!] };
+    const { sync } = await updateTrunkGroup(access, group!.id, moved);
+    expect(sync.status).toBe('applied');
+    const [copy] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group!.id));
+    expect(copy!.appliedVersion).toBe(2);
+    const { adapter } = await getConnectionAdapter(copy!.connectionId);
+    expect((await adapter.getTrunk!(copy!.trunkRef!))?.destinations.map((destination) => destination.host)).toContain('44.10.20.40');
+
+    // Someone edits the trunk in the upstream's own portal.
+    const current = (await adapter.getTrunk!(copy!.trunkRef!))!;
+    await adapter.updateTrunk!(copy!.trunkRef!, { ...current, destinations: current.destinations.map((destination) => ({ ...destination, host: destination.host === '44.10.20.40' ? '44.77.77.77' : destination.host })) });
+    const checks = await checkTrunkDrift();
+    expect(checks.find((check) => check.trunkGroupId === group!.id)?.drifted).toBeGreaterThan(0);
+    const [drifted] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group!.id));
+    expect(drifted!.drift.map((difference) => difference.field)).toContain('destinations');
+    expect(drifted!.drift.find((difference) => difference.field === 'destinations')).toMatchObject({ desired: expect.stringContaining('44.10.20.40'), actual: expect.stringContaining('44.77.77.77') });
+
+    await reapplyTrunkGroup(access, group!.id);
+    await checkTrunkDrift();
+    const [healed] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group!.id));
+    expect(healed!.drift).toEqual([]);
+  });
+
+  it('leaves the other upstreams applied when one fails, marked partially applied with the reason', async () => {
+    const access = await tech();
+    const { group } = await createTrunkGroup(access, { ...base, name: 'Two carriers', allowedIps: ['44.20.0.0/24'], destinations: [base.destinations[0]!] });
+    const numbers = [...(await ownedNumbers('voicetel', 1, '214')), ...(await ownedNumbers('carrierx', 1, '415'))];
+    sandboxes.get('carrierx').setKnobs({ errorRate: 1 });
+    try {
+      const { sync } = await assignNumbers(access, { trunkGroupId: group.id, numberIds: numbers.map((number) => number.id) });
+      expect(sync?.status).toBe('partially_applied');
+      expect(sync?.upstreams.find((outcome) => outcome.provider === 'voicetel')).toMatchObject({ ok: true });
+      expect(sync?.upstreams.find((outcome) => outcome.provider === 'carrierx')).toMatchObject({ ok: false, detail: 'CarrierX is not responding right now.' });
+    } finally {
+      sandboxes.get('carrierx').setKnobs({ errorRate: 0 });
+      resetBreakers();
+    }
+    const [saved] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.id, group.id));
+    expect(saved).toMatchObject({ syncStatus: 'partially_applied', syncDetail: 'CarrierX is not responding right now.' });
+    expect((await reapplyTrunkGroup(access, group.id)).status).toBe('applied');
+  });
+
+  it('generates digest credentials, shows the password once, and rotates it', async () => {
+    const access = await tech();
+    const { group, digestPassword } = await createTrunkGroup(access, { ...base, name: 'Remote office', auth: 'digest', allowedIps: [] });
+    expect(digestPassword).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(group.digestUsername).toMatch(/^remoteoffice[0-9a-f]{6}$/);
+    expect(group.digestPasswordCiphertext).not.toContain(digestPassword!);
+    const rotated = await rotateDigestPassword(access, group.id);
+    expect(rotated.digestPassword).not.toBe(digestPassword);
+    expect(openSecret(rotated.group.digestPasswordCiphertext!)).toBe(rotated.digestPassword);
+    const audit = await test.db.select().from(auditEvents).where(eq(auditEvents.action, 'trunk_group.rotate_password'));
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit)).not.toContain(rotated.digestPassword!);
+    await expect(rotateDigestPassword(access, (await test.db.select().from(trunkGroups).where(eq(trunkGroups.name, 'Main PBX')))[0]!.id)).rejects.toMatchObject({ code: 'invalid:trunk_auth' });
+  });
+
+  it('refuses to delete a group that still routes numbers, until they are moved', async () => {
+    const access = await tech();
+    const [group] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.name, 'Main PBX'));
+    await expect(deleteTrunkGroup(access, group!.id)).rejects.toMatchObject({ code: 'conflict:trunk_in_use', message: expect.stringContaining('still routes 2 numbers') });
+    const numbers = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.trunkGroupRef, group!.id));
+    await assignNumbers(access, { trunkGroupId: null, numberIds: numbers.map((number) => number.id) });
+    await deleteTrunkGroup(access, group!.id);
+    expect(await test.db.select().from(trunkGroups).where(eq(trunkGroups.id, group!.id))).toEqual([]);
+  });
+
+  it('keeps trunk groups to their account and their role', async () => {
+    const [group] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.name, 'Two carriers'));
+    const globex = await accessAs(test.db, 'owner@globex.example', tenants.globex.id);
+    await expect(getTrunkGroupDetail(globex, group!.id)).rejects.toMatchObject({ code: 'not_found:trunk_group' });
+    await expect(updateTrunkGroup(globex, group!.id, base)).rejects.toMatchObject({ code: 'not_found:trunk_group' });
+    await expect(deleteTrunkGroup(globex, group!.id)).rejects.toMatchObject({ code: 'not_found:trunk_group' });
+    const globexNumbers = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.accountId, tenants.acme.id));
+    await expect(assignNumbers(globex, { trunkGroupId: null, numberIds: [globexNumbers[0]!.id] })).rejects.toMatchObject({ code: 'not_found:number' });
+    const viewer = await accessAs(test.db, 'viewer@acme.example', tenants.acme.id);
+    await expect(updateTrunkGroup(viewer, group!.id, base)).rejects.toMatchObject({ code: 'forbidden:role' });
+    const finance = await accessAs(test.db, 'finance@acme.example', tenants.acme.id);
+    await expect(getTrunkGroupDetail(finance, group!.id)).rejects.toMatchObject({ code: 'forbidden:role' });
+  });
+});
