@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db } from '@/lib/db/client';
-import { phoneNumbers, trunkGroups, trunkGroupUpstreams, type TrunkDestinationRow, type TrunkGroup } from '@/lib/db/schema';
+import { phoneNumbers, providerConnections, trunkGroups, trunkGroupUpstreams, type TrunkDestinationRow, type TrunkGroup } from '@/lib/db/schema';
 import {
   getAppliedTrunkUpstreams,
   getConnectionsCarryingTrunkGroup,
@@ -19,6 +19,7 @@ import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
 import type { ProviderId } from '@/lib/providers/types';
+import { checkCidrsForUpstream } from '@/lib/validations/trunk-groups';
 import { recordAudit } from './audit';
 import { getConnectionAdapter } from './providers';
 import { openSecret, sealSecret } from './secret-box';
@@ -64,6 +65,16 @@ function checkAccountLimits(access: AccountAccess, input: TrunkGroupInput) {
     fieldErrors.maxCps = [`Above ${account.name}'s limit of ${account.maxCallsPerSecond} calls per second`];
   }
   if (Object.keys(fieldErrors).length > 0) throw new AppError('invalid:trunk_limits', 'Some limits are above what the account allows.', { fieldErrors });
+}
+
+/** Each upstream that will carry the group must accept its address blocks (VoiceTel: /8, /16, /24, /32 only). */
+async function assertUpstreamsAccept(db: Db, allowedIps: string[], auth: TrunkGroupInput['auth'], connectionIds: string[]) {
+  if (auth === 'digest' || connectionIds.length === 0) return;
+  const connections = await db.select({ provider: providerConnections.provider }).from(providerConnections).where(inArray(providerConnections.id, connectionIds));
+  const problems = [...new Set(connections.flatMap((connection) => checkCidrsForUpstream(connection.provider as ProviderId, allowedIps, PROVIDER_NAMES[connection.provider as ProviderId])))];
+  if (problems.length > 0) {
+    throw new AppError('invalid:trunk_cidr', 'A carrier of these numbers cannot take some of the allowed addresses.', { fieldErrors: { allowedIps: problems } });
+  }
 }
 
 function snapshot(group: TrunkGroup) {
@@ -118,6 +129,7 @@ export async function updateTrunkGroup(access: AccountAccess, trunkGroupId: stri
   assertCan(access, 'technical.write');
   checkAccountLimits(access, input);
   const db = await getDb();
+  await assertUpstreamsAccept(db, input.allowedIps, input.auth, await getConnectionsCarryingTrunkGroup(db, { trunkGroupId }));
   let digestPassword: string | undefined;
   const group = await db.transaction(async (tx) => {
     const current = await getTrunkGroupById(tx, { trunkGroupId, accountId: access.account.id });
@@ -193,6 +205,7 @@ export async function assignNumbers(access: AccountAccess, input: { trunkGroupId
   if (input.trunkGroupId && !target) throw new AppError('not_found:trunk_group');
   const numbers = await getNumbersByIdsInAccount(db, { accountId: access.account.id, numberIds: input.numberIds });
   if (numbers.length !== new Set(input.numberIds).size) throw new AppError('not_found:number', 'Some of those numbers are not in this account.');
+  if (target) await assertUpstreamsAccept(db, target.allowedIps, target.auth, [...new Set(numbers.map((number) => number.connectionId))]);
   const previousGroups = [...new Set(numbers.map((number) => number.trunkGroupRef).filter((ref): ref is string => Boolean(ref)))];
   await db.transaction(async (tx) => {
     await tx.update(phoneNumbers).set({ trunkGroupRef: target?.id ?? null }).where(inArray(phoneNumbers.id, numbers.map((number) => number.id)));

@@ -90,6 +90,16 @@ describe('trunk groups', () => {
     console.info('voicetel limitations:', copy!.limitations);
   });
 
+  it('refuses address blocks an upstream of the numbers cannot take', async () => {
+    const [group] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.name, 'Main PBX'));
+    await expect(updateTrunkGroup(await tech(), group!.id, { ...base, allowedIps: ['44.12.0.0/20'] })).rejects.toMatchObject({
+      code: 'invalid:trunk_cidr',
+      fieldErrors: { allowedIps: ['VoiceTel accepts only /8, /16, /24 or /32 blocks: 44.12.0.0/20 is /20'] },
+    });
+    const [unchanged] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.id, group!.id));
+    expect(unchanged!.version).toBe(1);
+  });
+
   it('applies a changed host, and shows drift made behind its back until re-applied', async () => {
     const access = await tech();
     const [group] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.name, 'Main PBX'));
