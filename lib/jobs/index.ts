@@ -2,6 +2,7 @@ import { getDb } from '@/lib/db/client';
 import { deleteExpiredSearches } from '@/lib/db/queries/number-searches';
 import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
+import { checkTrunkDrift } from '@/lib/services/trunk-groups';
 import { refreshOwnedNumbers } from './refresh-numbers';
 import { startScheduler, type Job } from './scheduler';
 
@@ -11,6 +12,7 @@ export const JOBS: Job[] = [
   { name: 'expire-cart-holds', everyMs: 60_000, run: () => expireCartHolds() },
   // Upstream listings are rate-limited (VoiceTel: 6 account reads an hour): a few times a day is enough.
   { name: 'refresh-owned-numbers', everyMs: 6 * 3600_000, run: () => refreshOwnedNumbers() },
+  { name: 'check-trunk-drift', everyMs: 15 * 60_000, run: () => checkTrunkDrift() },
   { name: 'purge-number-searches', everyMs: 15 * 60_000, run: async () => deleteExpiredSearches(await getDb(), { before: new Date() }) },
 ];
 
