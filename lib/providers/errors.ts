@@ -53,6 +53,15 @@ export function isProviderError(error: unknown): error is ProviderError {
   return error instanceof ProviderError;
 }
 
+/**
+ * The upstream refused one item of a batch we send item by item (a number not on the account, a
+ * value it will not take): report that item and go on. Anything else (auth, rate limit, outage, an
+ * unreadable answer) stops the batch.
+ */
+export function isItemRefusal(error: unknown): error is ProviderError {
+  return isProviderError(error) && (error.providerKind === 'invalid' || error.providerKind === 'not_found' || error.providerKind === 'conflict');
+}
+
 /** Failures that say the upstream is unwell (and so count against its breaker), not that we asked badly. */
 export function isUpstreamFault(error: unknown): boolean {
   return isProviderError(error) && (error.providerKind === 'unavailable' || error.providerKind === 'malformed');

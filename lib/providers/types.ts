@@ -16,6 +16,7 @@ export const CAPABILITIES = [
   'numbers.order',
   'numbers.list',
   'numbers.release',
+  'numbers.route',
   'trunks.create',
   'trunks.update',
   'trunks.read',
@@ -112,6 +113,21 @@ export interface OwnedNumber {
   e911Provisioned?: boolean;
   cost?: { monthly?: Money };
   providerRef?: string;
+}
+
+/**
+ * Points owned numbers' inbound calls at a trunk group (`trunkRef` as createTrunk/getTrunk/listTrunks
+ * hand it out), or back to the upstream's default routing when `trunkRef` is null.
+ */
+export interface RouteNumbersRequest {
+  numbers: E164[];
+  trunkRef: string | null;
+}
+/** One line per requested number, in request order: a number the upstream refuses is `ok: false` with a reason. */
+export interface RouteNumberResult {
+  e164: E164;
+  ok: boolean;
+  reason?: string;
 }
 
 export interface Page<T> {
@@ -283,6 +299,12 @@ export interface ProviderAdapter {
   getOrder?(request: { idempotencyKey: string; upstreamOrderId?: string; numbers: E164[] }): Promise<OrderResult | null>;
   listNumbers?(request: { cursor?: string; limit?: number }): Promise<Page<OwnedNumber>>;
   releaseNumber?(e164: E164): Promise<void>;
+  /**
+   * Routes each number on its own: a refused number (not on the account, say) is reported and the
+   * others are still routed. An unknown or unusable `trunkRef` fails the whole call (not_found /
+   * invalid), as does an upstream that is down or rejects the credentials.
+   */
+  routeNumbers?(request: RouteNumbersRequest): Promise<RouteNumberResult[]>;
 
   createTrunk?(spec: TrunkGroupSpec): Promise<TrunkGroup>;
   updateTrunk?(trunkRef: string, spec: TrunkGroupSpec): Promise<TrunkGroup>;

@@ -231,15 +231,15 @@ async function routeUpstream(db: Db, numbers: { e164: string; connectionId: stri
   for (const [connectionId, e164s] of byConnection) {
     try {
       const { adapter } = await getConnectionAdapter(connectionId);
-      const routeNumbers = (adapter as { routeNumbers?: (request: { numbers: string[]; trunkRef: string | null }) => Promise<unknown> }).routeNumbers;
-      if (!routeNumbers) continue;
+      if (!adapter.capabilities.has('numbers.route') || !adapter.routeNumbers) continue;
       let trunkRef: string | null = null;
       if (trunkGroupId) {
         const [copy] = await db.select().from(trunkGroupUpstreams).where(and(eq(trunkGroupUpstreams.trunkGroupId, trunkGroupId), eq(trunkGroupUpstreams.connectionId, connectionId)));
         if (!copy?.trunkRef) continue;
         trunkRef = copy.trunkRef;
       }
-      await routeNumbers.call(adapter, { numbers: e164s, trunkRef });
+      const refused = (await adapter.routeNumbers({ numbers: e164s, trunkRef })).filter((result) => !result.ok);
+      if (refused.length > 0) log.warn('trunk.route_numbers_refused', { connectionId, refused });
     } catch (error) {
       log.warn('trunk.route_numbers_failed', { connectionId, error });
     }

@@ -212,6 +212,10 @@ function dispatch(state: CarrierxState, request: SandboxRequest, context: Sandbo
       if (method === 'GET') return objectResponse(request, didView(did));
       if (method === 'PATCH' || method === 'PUT') {
         const body = jsonBody(request);
+        // The route of the DID (§3.10): a trunk group of this partner, or null for none.
+        if ('trunk_group_sid' in body && body.trunk_group_sid !== null && typeof body.trunk_group_sid !== 'string') {
+          throw invalid('trunk_group_sid', 'trunk_group_sid must be a string or null');
+        }
         if (body.trunk_group_sid && !state.trunkGroups.has(String(body.trunk_group_sid))) {
           throw new ApiError(400, errorBody('object validation error', 'trunk_group_sid', 'cannot find trunk group', String(body.trunk_group_sid)));
         }

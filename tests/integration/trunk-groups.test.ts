@@ -87,6 +87,9 @@ describe('trunk groups', () => {
     const upstream = await adapter.getTrunk!(copy!.trunkRef!);
     expect(upstream?.allowedIps).toContain('44.10.20.30/32');
     expect(upstream?.destinations.map((destination) => destination.host)).toContain('44.10.20.30');
+    // The numbers' inbound calls now point at the group's copy upstream.
+    const listed = (await adapter.listNumbers!({})).items.filter((item) => numbers.some((number) => number.e164 === item.e164));
+    expect(listed.map((item) => item.trunkRef)).toEqual([copy!.trunkRef, copy!.trunkRef]);
     console.info('voicetel limitations:', copy!.limitations);
   });
 

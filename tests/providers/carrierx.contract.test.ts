@@ -96,6 +96,7 @@ describe('carrierx descriptor', () => {
       'numbers.order': 'orderNumbers',
       'numbers.list': 'listNumbers',
       'numbers.release': 'releaseNumber',
+      'numbers.route': 'routeNumbers',
       'trunks.create': 'createTrunk',
       'trunks.update': 'updateTrunk',
       'trunks.read': 'getTrunk',
@@ -420,6 +421,45 @@ describe('carrierx adapter over HTTP', () => {
     expect(pdf.filename).toMatch(/^invoice-\d{3}\.pdf$/);
     expect(new TextDecoder().decode(pdf.content.slice(0, 8))).toBe('%PDF-1.4');
     await expect(adapter.getInvoicePdf('nope')).rejects.toMatchObject({ providerKind: 'not_found' });
+  });
+
+  it('routes DIDs to a trunk group by PATCHing trunk_group_sid, reads the route back, and unroutes one with null', async () => {
+    const { adapter } = build();
+    const trunk = await adapter.createTrunk!({
+      name: 'Route Target',
+      direction: 'inbound',
+      auth: 'ip',
+      allowedIps: [],
+      destinations: [{ host: '192.0.2.88', port: 5060, transport: 'udp', priority: 0, weight: 100 }],
+    });
+    const owned = (await listAll(adapter)).filter((n) => n.trunkRef !== trunk.trunkRef);
+    const [a, b] = owned;
+    const results = await adapter.routeNumbers!({ numbers: [a!.e164, '+12125550199', b!.e164], trunkRef: trunk.trunkRef });
+    expect(results).toEqual([
+      { e164: a!.e164, ok: true },
+      { e164: '+12125550199', ok: false, reason: 'not on the account' },
+      { e164: b!.e164, ok: true },
+    ]);
+
+    const listed = await listAll(adapter);
+    expect(listed.find((n) => n.e164 === a!.e164)?.trunkRef).toBe(trunk.trunkRef);
+    expect(listed.find((n) => n.e164 === b!.e164)?.trunkRef).toBe(trunk.trunkRef);
+    expect((await adapter.getTrunk!(trunk.trunkRef))?.trunkRef).toBe(trunk.trunkRef);
+    // The documented `?trunk_group_sid=` filter of GET /phonenumber/dids sees the same.
+    const onGroup = await raw(`/core/v2/phonenumber/dids?trunk_group_sid=${trunk.trunkRef}`);
+    expect((onGroup.json().items as { phonenumber: string }[]).map((did) => `+${did.phonenumber}`).sort()).toEqual([a!.e164, b!.e164].sort());
+
+    expect(await adapter.routeNumbers!({ numbers: [a!.e164], trunkRef: null })).toEqual([{ e164: a!.e164, ok: true }]);
+    const after = await listAll(adapter);
+    expect(after.find((n) => n.e164 === a!.e164)?.trunkRef).toBeUndefined();
+    expect(after.find((n) => n.e164 === b!.e164)?.trunkRef).toBe(trunk.trunkRef);
+
+    await expect(adapter.routeNumbers!({ numbers: [b!.e164], trunkRef: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ providerKind: 'not_found' });
+    // The sandbox refuses a route that is neither a trunk group SID nor null.
+    const did = (await raw(`/core/v2/phonenumber/dids?filter=${encodeURIComponent(`phonenumber eq "${b!.e164.slice(1)}"`)}`)).json().items as { did_sid: string }[];
+    const bad = await raw(`/core/v2/phonenumber/dids/${did[0]!.did_sid}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"trunk_group_sid":42}' });
+    expect(bad.status).toBe(400);
+    expect((await listAll(adapter)).find((n) => n.e164 === b!.e164)?.trunkRef).toBe(trunk.trunkRef);
   });
 
   it('reads the balance from whoami', async () => {

@@ -23,6 +23,7 @@ import {
   type PortInRequest,
   type PortInStatus,
   type ProviderAdapter,
+  type TrunkGroup,
   type ProviderId,
   type TollFreePrefix,
   type TrunkDestination,
@@ -51,6 +52,12 @@ interface KnownGood {
     notPortable: E164;
     serviceAddress: E911Address;
   };
+  /**
+   * What listNumbers reports as a number's trunkRef after routeNumbers(null), "back to the upstream's
+   * default": nothing (undefined) where that default is no trunk group of ours. VITCOM has no such
+   * default (every number sits on an origination trunk) and routes to the account's first one.
+   */
+  unroutedTrunkRef?: string;
   e911?: {
     good: E911Address;
     bad: E911Address;
@@ -80,6 +87,7 @@ const KNOWN: Record<ProviderId, KnownGood> = {
   vitcom: {
     local: { state: 'TX', npa: '214' },
     tollFreePrefix: '888',
+    unroutedTrunkRef: 'o3',
     billingIncrementSec: 6,
     cdrPaging: 'paged',
     port: {
@@ -132,6 +140,7 @@ const METHODS: Record<Capability, (keyof ProviderAdapter)[]> = {
   'numbers.order': ['orderNumbers'],
   'numbers.list': ['listNumbers'],
   'numbers.release': ['releaseNumber'],
+  'numbers.route': ['routeNumbers'],
   'trunks.create': ['createTrunk'],
   'trunks.update': ['updateTrunk'],
   'trunks.read': ['getTrunk'],
@@ -468,6 +477,94 @@ describe('numbers.release', () => {
       const after = await listAll(adapter);
       expect(after.map((owned) => owned.e164)).not.toContain(number.e164);
       expect(after).toHaveLength(listed.length - 1);
+    });
+  });
+});
+
+describe('numbers.route', () => {
+  /** Two owned numbers: bought for the test where the provider sells them, else the first two listed. */
+  async function twoOwned(adapter: ProviderAdapter, id: ProviderId): Promise<E164[]> {
+    if (claims(id, 'numbers.search') && claims(id, 'numbers.order')) {
+      const first = await orderOne(adapter, id, KNOWN[id].local, 'route-a');
+      const second = await orderOne(adapter, id, KNOWN[id].local, 'route-b');
+      return [first.number.e164, second.number.e164];
+    }
+    const owned = (await listAll(adapter)).filter((number) => number.status === 'active');
+    expect(owned.length).toBeGreaterThanOrEqual(2);
+    return owned.slice(0, 2).map((number) => number.e164);
+  }
+
+  /** A trunk group to route to: created for the test, else an existing one the numbers are not on. */
+  async function routeTrunk(adapter: ProviderAdapter, id: ProviderId, avoid: (string | undefined)[]): Promise<TrunkGroup> {
+    if (claims(id, 'trunks.create')) {
+      return adapter.createTrunk!({
+        name: 'ConformanceRoute',
+        direction: 'both',
+        auth: 'ip',
+        allowedIps: ['192.0.2.50/32'],
+        destinations: [{ host: '192.0.2.50', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+      });
+    }
+    expect(typeof adapter.listTrunks).toBe('function');
+    const trunk = (await adapter.listTrunks!()).find((candidate) => !avoid.includes(candidate.trunkRef));
+    expect(trunk).toBeDefined();
+    return trunk!;
+  }
+
+  /** A well-formed number that is not on the account. */
+  function stranger(owned: OwnedNumber[]): E164 {
+    const mine = new Set(owned.map((number) => number.e164));
+    for (let line = 190; line < 200; line++) {
+      const candidate = `+1201555${String(line).padStart(4, '0')}`;
+      if (!mine.has(candidate)) return candidate;
+    }
+    throw new Error('every candidate number is owned');
+  }
+
+  forProviders(['numbers.route', 'numbers.list'], (id) => {
+    it('routes two owned numbers to a trunk group, lists them on its ref, routes one back, and reports a number not on the account', async () => {
+      const { adapter } = fresh(id);
+      const [a, b] = await twoOwned(adapter, id);
+      const before = await listAll(adapter);
+      const trunk = await routeTrunk(
+        adapter,
+        id,
+        before.filter((number) => number.e164 === a || number.e164 === b).map((number) => number.trunkRef),
+      );
+      if (claims(id, 'trunks.read')) expect((await adapter.getTrunk!(trunk.trunkRef))?.trunkRef).toBe(trunk.trunkRef);
+      const notOurs = stranger(before);
+
+      const results = await adapter.routeNumbers!({ numbers: [a!, notOurs, b!], trunkRef: trunk.trunkRef });
+      expect(results.map((result) => result.e164)).toEqual([a, notOurs, b]);
+      expect(results[0]).toMatchObject({ e164: a, ok: true });
+      expect(results[2]).toMatchObject({ e164: b, ok: true });
+      expect(results[1]?.ok).toBe(false);
+      expect(results[1]?.reason).toMatch(/\S/);
+
+      const routed = await listAll(adapter);
+      expect(routed.map((number) => number.e164).sort()).toEqual(before.map((number) => number.e164).sort());
+      expect(routed.map((number) => number.e164)).not.toContain(notOurs);
+      expect(routed.find((number) => number.e164 === a)?.trunkRef).toBe(trunk.trunkRef);
+      expect(routed.find((number) => number.e164 === b)?.trunkRef).toBe(trunk.trunkRef);
+
+      expect(await adapter.routeNumbers!({ numbers: [a!], trunkRef: null })).toEqual([{ e164: a, ok: true }]);
+      const after = await listAll(adapter);
+      expect(after.find((number) => number.e164 === a)?.trunkRef).toBe(KNOWN[id].unroutedTrunkRef);
+      expect(after.find((number) => number.e164 === a)?.trunkRef).not.toBe(trunk.trunkRef);
+      expect(after.find((number) => number.e164 === b)?.trunkRef).toBe(trunk.trunkRef);
+
+      // Routing is idempotent: the same request again changes nothing.
+      expect(await adapter.routeNumbers!({ numbers: [b!], trunkRef: trunk.trunkRef })).toEqual([{ e164: b, ok: true }]);
+      expect((await listAll(adapter)).find((number) => number.e164 === b)?.trunkRef).toBe(trunk.trunkRef);
+    });
+
+    it('refuses an unknown trunk group as a whole, routing nothing', async () => {
+      const { adapter } = fresh(id);
+      const owned = (await listAll(adapter)).filter((number) => number.status === 'active');
+      const target = owned[0]!;
+      const unknown = id === 'carrierx' ? '00000000-0000-4000-8000-000000000000' : '999999';
+      await expect(adapter.routeNumbers!({ numbers: [target.e164], trunkRef: unknown })).rejects.toMatchObject({ providerKind: 'not_found' });
+      expect((await listAll(adapter)).find((number) => number.e164 === target.e164)?.trunkRef).toBe(target.trunkRef);
     });
   });
 });

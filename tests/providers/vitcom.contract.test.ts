@@ -42,7 +42,7 @@ describe('VITCOM descriptor', () => {
     expect([...adapter.capabilities].sort()).toEqual([...vitcomProvider.capabilities].sort());
     const operations: Record<string, keyof VitcomAdapter> = {
       'numbers.search': 'searchNumbers', 'numbers.hold': 'holdNumbers', 'numbers.order': 'orderNumbers', 'numbers.list': 'listNumbers',
-      'numbers.release': 'releaseNumber', 'trunks.create': 'createTrunk', 'trunks.update': 'updateTrunk', 'trunks.read': 'getTrunk',
+      'numbers.release': 'releaseNumber', 'numbers.route': 'routeNumbers', 'trunks.create': 'createTrunk', 'trunks.update': 'updateTrunk', 'trunks.read': 'getTrunk',
       'port.check': 'checkPortability', 'port.submit': 'submitPortIn', 'port.status': 'getPortIn', cdrs: 'pullCdrs', invoices: 'listInvoices', balance: 'getBalance',
     };
     for (const capability of vitcomProvider.capabilities) expect(typeof adapter[operations[capability]!], capability).toBe('function');
@@ -275,6 +275,97 @@ describe('VITCOM trunk groups', () => {
     expect((await failure(adapter.updateTrunk!(ref, { ...spec, direction: 'outbound' }))).providerKind).toBe('unsupported');
     expect(await adapter.getTrunk!('o999999')).toBeNull();
     expect(await adapter.getTrunk!('not-a-ref')).toBeNull();
+  });
+});
+
+describe('VITCOM number routing (/updatenumber trunkId)', () => {
+  const inbound = (name: string, host: string): TrunkGroupSpec => ({
+    name,
+    direction: 'inbound',
+    auth: 'ip',
+    allowedIps: [],
+    destinations: [{ host, port: 5060, transport: 'udp', priority: 1, weight: 1 }],
+  });
+  /** What /getnumbers says, straight from the sandbox: cancelled numbers included. */
+  async function rawNumbers(params: Record<string, string> = {}) {
+    const response = await fetch(`${sandbox.url}/getnumbers`, { method: 'POST', body: new URLSearchParams({ ...vitcomDemoCredentials, ...params }) });
+    return ((await response.json()) as { data: { didnumber: string; trunkGroup: string; status: string }[] }).data;
+  }
+
+  it('routes two owned numbers to a created group, lists them under its ref (not the bare origination id), and routes one back to the first trunk', async () => {
+    // Both groups deliver to the IP of pbx-east (created above): /getnumbers rows cannot tell them apart by IP.
+    const other = await adapter.createTrunk!(inbound('route-other', '192.0.2.10'));
+    const target = await adapter.createTrunk!({ ...inbound('route-target', '192.0.2.10'), direction: 'both', allowedIps: ['192.0.2.60/32'] });
+    expect(other.trunkRef).toMatch(/^o\d+$/);
+    expect(target.trunkRef).toMatch(/^o\d+\+t\d+$/);
+
+    const owned = (await adapter.listNumbers!({ limit: 500 })).items.filter((n) => n.status === 'active' && n.kind === 'local');
+    const [a, b, c] = owned;
+    const results = await adapter.routeNumbers!({ numbers: [a!.e164, '+12125550199', b!.e164], trunkRef: target.trunkRef });
+    expect(results).toEqual([
+      { e164: a!.e164, ok: true },
+      { e164: '+12125550199', ok: false, reason: 'not on the account' },
+      { e164: b!.e164, ok: true },
+    ]);
+    expect(await adapter.routeNumbers!({ numbers: [c!.e164], trunkRef: other.trunkRef })).toEqual([{ e164: c!.e164, ok: true }]);
+
+    const listed = (await adapter.listNumbers!({ limit: 500 })).items;
+    const refOf = (e164: string) => listed.find((n) => n.e164 === e164)?.trunkRef;
+    expect(refOf(a!.e164)).toBe(target.trunkRef);
+    expect(refOf(b!.e164)).toBe(target.trunkRef);
+    expect(refOf(c!.e164)).toBe(other.trunkRef);
+    expect((await adapter.getTrunk!(target.trunkRef))?.trunkRef).toBe(target.trunkRef);
+    // Upstream the number carries the group's origination IP, as the document shows it.
+    expect((await rawNumbers()).find((row) => `+1${row.didnumber}` === a!.e164)?.trunkGroup).toBe('192.0.2.10');
+
+    // null: VITCOM has no "no trunk"; the default is the first active origination trunk (o3).
+    expect(await adapter.routeNumbers!({ numbers: [a!.e164], trunkRef: null })).toEqual([{ e164: a!.e164, ok: true }]);
+    const after = (await adapter.listNumbers!({ limit: 500 })).items;
+    expect(after.find((n) => n.e164 === a!.e164)?.trunkRef).toBe('o3');
+    expect(after.find((n) => n.e164 === b!.e164)?.trunkRef).toBe(target.trunkRef);
+  });
+
+  it('reports cancelled and malformed numbers, and refuses refs without an inbound side or unknown ones', async () => {
+    const cancelled = (await rawNumbers({ status: '2' }))[0]!;
+    const [owned] = (await adapter.listNumbers!({ limit: 500 })).items.filter((n) => n.status === 'active');
+    const results = await adapter.routeNumbers!({ numbers: [`+1${cancelled.didnumber}`, 'nope', owned!.e164], trunkRef: 'o7' });
+    expect(results).toEqual([
+      { e164: `+1${cancelled.didnumber}`, ok: false, reason: 'not on the account' },
+      { e164: 'nope', ok: false, reason: 'not a North American number' },
+      { e164: owned!.e164, ok: true },
+    ]);
+    expect((await adapter.listNumbers!({ limit: 500 })).items.find((n) => n.e164 === owned!.e164)?.trunkRef).toBe('o7');
+    expect((await failure(adapter.routeNumbers!({ numbers: [owned!.e164], trunkRef: 't4' }))).providerKind).toBe('invalid');
+    expect((await failure(adapter.routeNumbers!({ numbers: [owned!.e164], trunkRef: 'o999999' }))).providerKind).toBe('not_found');
+    expect((await failure(adapter.routeNumbers!({ numbers: [owned!.e164], trunkRef: 'not-a-ref' }))).providerKind).toBe('not_found');
+  });
+
+  it('when the list call is refused, routes one by one so only the refused number fails', async () => {
+    const owned = (await adapter.listNumbers!({ limit: 500 })).items.filter((n) => n.status === 'active' && n.kind === 'local');
+    const [a, b] = owned;
+    const refused = b!.e164.slice(2);
+    const seen: string[] = [];
+    // An upstream that refuses one number (say it is mid-port), failing any /updatenumber call that names it.
+    const fetchRefusing: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.pathname.endsWith('/updatenumber')) {
+        const number = new URLSearchParams(String(init?.body ?? '')).get('number') ?? '';
+        seen.push(number);
+        if (number.split(',').includes(refused)) {
+          return new Response(JSON.stringify({ status: '404', error: 'Invalid number' }), { status: 404, headers: { 'content-type': 'application/json' } });
+        }
+      }
+      return fetch(input, init);
+    };
+    const { adapter: refusing } = build('test-vitcom-route-refusal', { fetch: fetchRefusing });
+    const results = await refusing.routeNumbers!({ numbers: [a!.e164, b!.e164], trunkRef: 'o7' });
+    expect(results).toEqual([
+      { e164: a!.e164, ok: true },
+      { e164: b!.e164, ok: false, reason: 'Invalid number' },
+    ]);
+    expect(seen).toEqual([`${a!.e164.slice(2)},${refused}`, a!.e164.slice(2), refused]);
+    const listed = (await adapter.listNumbers!({ limit: 500 })).items;
+    expect(listed.find((n) => n.e164 === a!.e164)?.trunkRef).toBe('o7');
   });
 });
 

@@ -8,7 +8,7 @@ import type { AvailableNumber, Cdr, ProviderAdapter, TrunkGroupSpec } from '@/li
 import { voicemeupProvider } from '@/lib/providers/voicemeup';
 import { errorFromMessages, isNoticeCode, kindForCode } from '@/lib/providers/voicemeup/errors';
 import { creditSigned, formatDecimal, mapCall, mapFunding } from '@/lib/providers/voicemeup/map';
-import { getCallsSchema, parseXml } from '@/lib/providers/voicemeup/schema';
+import { getCallsSchema, getDidsSchema, parseXml } from '@/lib/providers/voicemeup/schema';
 import { startSandbox, type RunningSandbox } from '@/sandbox/common/server';
 import { voicemeupDemoCredentials, voicemeupOwingCredentials, voicemeupSandbox } from '@/sandbox/voicemeup';
 
@@ -83,6 +83,7 @@ describe('descriptor', () => {
       'numbers.search': ['searchNumbers'],
       'numbers.order': ['orderNumbers'],
       'numbers.list': ['listNumbers'],
+      'numbers.route': ['routeNumbers'],
       'trunks.read': ['getTrunk', 'listTrunks'],
       'trunks.update': ['updateTrunk'],
       'e911.validate': ['validateE911'],
@@ -432,6 +433,62 @@ describe('adapter over HTTP', () => {
       const stored = await adapter.updateTrunk!('5507', { ...base, name: 'MainPBX', allowedIps: ['203.0.113.20/32'], destinations: [{ ...base.destinations[0]!, host: '203.0.113.20' }] });
       expect(stored).toMatchObject({ trunkRef: '5507', allowedIps: ['203.0.113.20/32'], destinations: [{ host: '203.0.113.20', port: 5060, transport: 'udp' }] });
       expect(await adapter.getTrunk!('5507')).toEqual(stored);
+    });
+  });
+
+  describe('routing numbers to a peer (set_did)', () => {
+    /** The XML Engine straight from the sandbox, for what the adapter does not show (options, peer ids). */
+    async function engine(requestType: string, params: Record<string, string>) {
+      const url = new URL('/xml_engine/xml_engine.php', sandbox.url);
+      for (const [key, value] of Object.entries({ ...voicemeupDemoCredentials, request_type: requestType, ...params })) url.searchParams.set(key, value);
+      return (parseXml(await (await fetch(url)).text()) as { response: Record<string, unknown> }).response;
+    }
+    const wireDid = async (e164: string) => getDidsSchema.parse(await engine('get_dids', { phone_number: e164.slice(2) })).dids[0]!;
+
+    it('routes two DIDs to an existing peer, lists them on its ref, routes one back, and reports a number not on the account', async () => {
+      const { adapter } = build();
+      const peer = await adapter.getTrunk!('5508');
+      expect(peer?.trunkRef).toBe('5508');
+      const owned = (await adapter.listNumbers!({ limit: 1000 })).items.filter((item) => item.status === 'active' && item.trunkRef !== '5508' && item.rateCenter !== 'MONTREAL');
+      const [a, b] = owned;
+      // a forwards elsewhere and has voicemail and recording on: routing takes the call off forwarding only.
+      await engine('set_did', { phone_number: a!.e164.slice(2), client_peer_ids: '', options: 'enable_forwarding,enable_voicemail,enable_recording' });
+
+      const results = await adapter.routeNumbers!({ numbers: [a!.e164, '+12145550000', b!.e164], trunkRef: '5508' });
+      expect(results).toEqual([
+        { e164: a!.e164, ok: true },
+        { e164: '+12145550000', ok: false, reason: 'not on the account' },
+        { e164: b!.e164, ok: true },
+      ]);
+      const listed = (await adapter.listNumbers!({ limit: 1000 })).items;
+      expect(listed.find((item) => item.e164 === a!.e164)?.trunkRef).toBe('5508');
+      expect(listed.find((item) => item.e164 === b!.e164)?.trunkRef).toBe('5508');
+      expect(await wireDid(a!.e164)).toMatchObject({ client_peer_ids: '5508', options: 'enable_voicemail,enable_recording,enable_peer' });
+      expect(await wireDid(b!.e164)).toMatchObject({ client_peer_ids: '5508' });
+      expect((await wireDid(b!.e164)).options?.split(',')).toContain('enable_peer');
+
+      // null: back to a DID as add_did leaves it, on no peer.
+      expect(await adapter.routeNumbers!({ numbers: [a!.e164], trunkRef: null })).toEqual([{ e164: a!.e164, ok: true }]);
+      const after = (await adapter.listNumbers!({ limit: 1000 })).items;
+      expect(after.find((item) => item.e164 === a!.e164)?.trunkRef).toBeUndefined();
+      expect(after.find((item) => item.e164 === b!.e164)?.trunkRef).toBe('5508');
+      const unrouted = await wireDid(a!.e164);
+      expect(unrouted.client_peer_ids ?? '').toBe('');
+      expect(unrouted.options).toBe('enable_voicemail,enable_recording');
+
+      // Peers listed but not enabled do not ring: no trunkRef.
+      await engine('set_did', { phone_number: b!.e164.slice(2), options: 'enable_voicemail' });
+      expect((await adapter.listNumbers!({ limit: 1000 })).items.find((item) => item.e164 === b!.e164)?.trunkRef).toBeUndefined();
+      expect(await adapter.routeNumbers!({ numbers: [b!.e164], trunkRef: '5508' })).toEqual([{ e164: b!.e164, ok: true }]);
+      expect((await adapter.listNumbers!({ limit: 1000 })).items.find((item) => item.e164 === b!.e164)?.trunkRef).toBe('5508');
+    });
+
+    it('refuses an unknown peer as a whole', async () => {
+      const { adapter } = build();
+      const [owned] = (await adapter.listNumbers!({ limit: 1000 })).items;
+      for (const ref of ['999999', 'abc']) {
+        expect((await caught(adapter.routeNumbers!({ numbers: [owned!.e164], trunkRef: ref }))).providerKind).toBe('not_found');
+      }
     });
   });
 

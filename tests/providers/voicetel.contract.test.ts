@@ -114,6 +114,7 @@ describe('VoiceTel descriptor', () => {
       'numbers.order': 'orderNumbers',
       'numbers.list': 'listNumbers',
       'numbers.release': 'releaseNumber',
+      'numbers.route': 'routeNumbers',
       'numbers.hold': 'holdNumbers',
       'trunks.create': 'createTrunk',
       'trunks.update': 'updateTrunk',
@@ -509,6 +510,50 @@ describe('VoiceTel adapter over HTTP', () => {
     expect(balance.available.amount).toMatch(/^\d+\.\d{2,6}$/);
     const [number] = await adapter.searchNumbers!({ kind: 'local', npa: '720', quantity: 1 });
     expect(number?.cost?.monthly).toEqual({ amount: '1.00', currency: 'USD' });
+  });
+
+  it('routes numbers to a gateway with PUT /numbers/{number}/route, reads the route back, and routes one back to DID (4)', async () => {
+    const trunk = await adapter.createTrunk!({
+      name: 'Route Target',
+      direction: 'both',
+      auth: 'ip',
+      allowedIps: [],
+      destinations: [{ host: '192.0.2.77', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+    });
+    expect(trunk.trunkRef).toMatch(/^\d+$/);
+    const owned = (await adapter.listNumbers!({})).items.filter((number) => number.trunkRef !== trunk.trunkRef);
+    const [a, b] = owned;
+    const results = await adapter.routeNumbers!({ numbers: [a!.e164, '+13125550199', b!.e164, 'not-a-number'], trunkRef: trunk.trunkRef });
+    expect(results).toEqual([
+      { e164: a!.e164, ok: true },
+      { e164: '+13125550199', ok: false, reason: 'Number not on account' },
+      { e164: b!.e164, ok: true },
+      { e164: 'not-a-number', ok: false, reason: 'not a North American number: not-a-number' },
+    ]);
+
+    const listed = (await adapter.listNumbers!({})).items;
+    expect(listed.find((number) => number.e164 === a!.e164)?.trunkRef).toBe(trunk.trunkRef);
+    expect(listed.find((number) => number.e164 === b!.e164)?.trunkRef).toBe(trunk.trunkRef);
+    expect(listed.map((number) => number.e164)).not.toContain('+13125550199');
+    expect((await adapter.getTrunk!(trunk.trunkRef))?.trunkRef).toBe(trunk.trunkRef);
+    // Upstream the route is the gateway id, and the gateway lists the numbers on it.
+    const apikey = await sharedState.get<string>(API_KEY_STATE_KEY);
+    const onGateway = await fetch(`${sandbox.url}/v2.2/gateways/${trunk.trunkRef}/numbers`, { headers: { authorization: `Bearer ${apikey}` } });
+    const wireNumbers = ((await onGateway.json()) as { data: { numbers: { number: string }[] } }).data.numbers.map((row) => `+1${row.number}`);
+    expect(wireNumbers.sort()).toEqual([a!.e164, b!.e164].sort());
+
+    // null goes back to the route new numbers get (4, DID), which is no trunk group of ours.
+    expect(await adapter.routeNumbers!({ numbers: [a!.e164], trunkRef: null })).toEqual([{ e164: a!.e164, ok: true }]);
+    const after = (await adapter.listNumbers!({})).items;
+    expect(after.find((number) => number.e164 === a!.e164)?.trunkRef).toBeUndefined();
+    expect(after.find((number) => number.e164 === b!.e164)?.trunkRef).toBe(trunk.trunkRef);
+    const detail = await fetch(`${sandbox.url}/v2.2/numbers/${a!.e164.slice(2)}`, { headers: { authorization: `Bearer ${apikey}` } });
+    expect(((await detail.json()) as { data: { route: number } }).data.route).toBe(4);
+
+    // System routes and unknown gateways are no trunk groups: the whole call is refused.
+    for (const ref of ['4', '9999', 'DID']) {
+      expect((await caught(adapter.routeNumbers!({ numbers: [b!.e164], trunkRef: ref }))).providerKind).toBe('not_found');
+    }
   });
 });
 

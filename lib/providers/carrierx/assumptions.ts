@@ -75,6 +75,16 @@ export const ORDER_KEY_FIELD = 'string_key_1' as const;
 export const RENT_LINE_FAILURE_KINDS = ['invalid', 'not_found', 'conflict'] as const;
 
 /**
+ * §3.10: a DID is routed by its `trunk_group_sid` ("routes the DID to a trunk group", create +
+ * update, in the PATCH-modifiable list). routeNumbers PATCHes it one DID at a time, found by
+ * `phonenumber eq` (a number not among the rented DIDs is reported as not on the account).
+ * Unrouting ("back to the upstream's default") is undocumented: §1.3 only says a `null` value
+ * removes a key of a nested object. We send `trunk_group_sid: null` at the top level and read a
+ * DID without a trunk group as routed nowhere of ours (whatever CarrierX does with its calls). [INF]
+ */
+export const UNROUTE_TRUNK_GROUP_SID = null;
+
+/**
  * §3.12 [EXT]: trunk groups → trunks → endpoints. The seed has only `POST /trunk_groups/{sid}/trunks`.
  * Mapping of the portal's one TrunkGroup model onto that tree [INF]:
  * - one CarrierX trunk group per portal trunk group (`name`);

@@ -16,6 +16,7 @@ import {
   trunkGroupSchema,
   trunkSchema,
   type EndpointBody,
+  type PatchDidBody,
   type RentDidBody,
   type TrunkBody,
 } from './schema';
@@ -109,6 +110,17 @@ export function createCarrierxClient(context: ProviderContext) {
         path: '/phonenumber/dids',
         body: JSON.stringify(body),
         idempotent: false,
+        parse: jsonOf(didSchema),
+      }),
+
+    /** PATCH: only the attributes sent change (§1.3), so a repeat lands in the same state. */
+    patchDid: (didSid: string, body: PatchDidBody) =>
+      call({
+        operation: 'PATCH /phonenumber/dids/{did_sid}',
+        method: 'PATCH',
+        path: `/phonenumber/dids/${sid(didSid)}`,
+        body: JSON.stringify(body),
+        idempotent: true,
         parse: jsonOf(didSchema),
       }),
 

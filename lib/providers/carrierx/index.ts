@@ -1,4 +1,4 @@
-import { ProviderError, isProviderError } from '../errors';
+import { ProviderError, isItemRefusal, isProviderError } from '../errors';
 import type {
   AvailableNumber,
   Capability,
@@ -10,10 +10,11 @@ import type {
   ProviderAdapter,
   ProviderContext,
   ProviderDescriptor,
+  RouteNumberResult,
   TrunkGroup,
   TrunkGroupSpec,
 } from '../types';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, ORDER_KEY_FIELD, RENT_LINE_FAILURE_KINDS } from './assumptions';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, ORDER_KEY_FIELD, RENT_LINE_FAILURE_KINDS, UNROUTE_TRUNK_GROUP_SID } from './assumptions';
 import { createCarrierxClient, type CarrierxClient, type InvoiceFile } from './client';
 import {
   andFilters,
@@ -42,6 +43,7 @@ const CAPABILITIES = [
   'numbers.order',
   'numbers.list',
   'numbers.release',
+  'numbers.route',
   'trunks.create',
   'trunks.update',
   'trunks.read',
@@ -231,6 +233,29 @@ function createAdapter(context: ProviderContext): CarrierxAdapter {
       // Already off the account (released before, or never ours): nothing to do.
       if (!did) return;
       await client.releaseDid(did.did_sid);
+    },
+
+    async routeNumbers({ numbers, trunkRef }) {
+      if (trunkRef !== null && !(await client.getTrunkGroup(trunkRef))) {
+        throw new ProviderError('carrierx', 'not_found', { upstreamMessage: `cannot find trunk group ${trunkRef}` });
+      }
+      const results: RouteNumberResult[] = [];
+      // One PATCH per DID; each number stands or falls on its own.
+      for (const e164 of numbers) {
+        try {
+          const did = await findDid(e164);
+          if (!did) {
+            results.push({ e164, ok: false, reason: 'not on the account' });
+            continue;
+          }
+          await client.patchDid(did.did_sid, { trunk_group_sid: trunkRef ?? UNROUTE_TRUNK_GROUP_SID });
+          results.push({ e164, ok: true });
+        } catch (error) {
+          if (!isItemRefusal(error)) throw error;
+          results.push({ e164, ok: false, reason: error.upstreamMessage ?? error.message });
+        }
+      }
+      return results;
     },
 
     async createTrunk(spec) {

@@ -71,6 +71,12 @@ export interface RentDidBody {
   callback_url?: null;
 }
 
+/** PATCH /phonenumber/dids/{did_sid} request body: only the attributes that change (§1.3). */
+export interface PatchDidBody {
+  /** Routes the DID to a trunk group; null takes it off any (see UNROUTE_TRUNK_GROUP_SID). */
+  trunk_group_sid: string | null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // GET /oauth/whoami (the Partner object)
 export const partnerSchema = z.object({

@@ -1,5 +1,5 @@
 /** The VITCOM adapter: domain operations composed from the client's calls. */
-import { isProviderError, ProviderError } from '../errors';
+import { isItemRefusal, isProviderError, ProviderError } from '../errors';
 import {
   TOLL_FREE_PREFIXES,
   type AvailableNumber,
@@ -13,6 +13,8 @@ import {
   type PortInRequest,
   type ProviderAdapter,
   type ProviderContext,
+  type RouteNumberResult,
+  type RouteNumbersRequest,
   type TrunkGroup,
   type TrunkGroupSpec,
 } from '../types';
@@ -51,6 +53,7 @@ import {
   mapStatsRow,
   mapTrunkGroup,
   matchesPattern,
+  originationCandidates,
   parseTrunkRef,
   parseWireDate,
   pickConsecutive,
@@ -61,7 +64,7 @@ import {
   type TrunkRefParts,
   type VitcomQualityStats,
 } from './map';
-import type { VitcomOriginationTrunk, VitcomTerminationTrunk } from './schema';
+import type { VitcomOriginationTrunk, VitcomOwnedNumber, VitcomTerminationTrunk } from './schema';
 
 export const VITCOM_CAPABILITIES = [
   'numbers.search',
@@ -69,6 +72,7 @@ export const VITCOM_CAPABILITIES = [
   'numbers.order',
   'numbers.list',
   'numbers.release',
+  'numbers.route',
   'trunks.create',
   'trunks.update',
   'trunks.read',
@@ -323,17 +327,102 @@ export function createVitcomAdapter(context: ProviderContext): VitcomAdapter {
     return { upstreamOrderId: orderId, lines: mapOrderLines(requested, order.numbers, await activeInOrder(orderId)) };
   }
 
+  /**
+   * Which origination trunk each row is on. The row names it only by IP and prefix; where several
+   * trunks share those, the `trunkId` filter of `/getnumbers` says which (DISAMBIGUATE_TRUNK_BY_FILTER).
+   */
+  async function originationOf(rows: readonly VitcomOwnedNumber[], trunks: readonly VitcomOriginationTrunk[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const ambiguous = new Set<string>();
+    const candidateIds = new Set<string>();
+    for (const row of rows) {
+      const candidates = originationCandidates(row, trunks);
+      if (candidates.length === 1) out.set(row.didnumber, candidates[0]!.id);
+      else if (candidates.length > 1) {
+        ambiguous.add(row.didnumber);
+        for (const candidate of candidates) candidateIds.add(candidate.id);
+      }
+    }
+    for (const id of candidateIds) {
+      if (![...ambiguous].some((didnumber) => !out.has(didnumber))) break;
+      const onTrunk = (await orNull(client.getNumbers({ trunkId: id })))?.data ?? [];
+      for (const row of onTrunk) if (ambiguous.has(row.didnumber) && !out.has(row.didnumber)) out.set(row.didnumber, id);
+    }
+    return out;
+  }
+
+  /** Origination trunk id → the trunkRef of the group it belongs to, as createTrunk/getTrunk/listTrunks name it. */
+  async function groupRefByOrigination(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const ref of await savedGroups()) {
+      const origination = (await membersOf(ref))?.origination;
+      if (origination && !out.has(origination)) out.set(origination, ref);
+    }
+    return out;
+  }
+
   async function listNumbers(request: { cursor?: string; limit?: number }) {
     const [numbers, trunks] = await Promise.all([client.getNumbers(), client.getTrunk()]);
-    const owned = numbers.data
-      .filter((row) => row.status !== NUMBER_STATUS.cancelled)
-      .map((row) => mapOwnedNumber(row, trunks.data))
+    const rows = numbers.data.filter((row) => row.status !== NUMBER_STATUS.cancelled);
+    const [origination, groupRefs] = await Promise.all([originationOf(rows, trunks.data), groupRefByOrigination()]);
+    const refOf = (id: string) => groupRefs.get(id) ?? `o${id}`;
+    const owned = rows
+      .map((row) => mapOwnedNumber(row, trunks.data, { originationId: origination.get(row.didnumber), refOf }))
       .filter((row) => row !== undefined)
       .sort((a, b) => a.e164.localeCompare(b.e164));
     const offset = Math.max(0, Number(request.cursor ?? 0) || 0);
     const limit = Math.max(1, request.limit ?? DEFAULT_PAGE_SIZE);
     const items = owned.slice(offset, offset + limit);
     return { items, nextCursor: offset + limit < owned.length ? String(offset + limit) : undefined };
+  }
+
+  /** The origination trunk a route goes to: the group's inbound side, or the default for null. */
+  async function routeTarget(trunkRef: string | null): Promise<string> {
+    if (trunkRef === null) return originationTrunkId(undefined); // DEFAULT_ROUTE_IS_FIRST_ORIGINATION_TRUNK
+    const parts = await membersOf(trunkRef);
+    if (!parts) throw new ProviderError('vitcom', 'not_found', { upstreamMessage: `no trunk group ${trunkRef}` });
+    if (!parts.origination) throw invalid(`trunk group ${trunkRef} has no origination (inbound) side to route numbers to`);
+    const trunk = (await orNull(client.getTrunk(parts.origination)))?.data.find((t) => t.id === parts.origination);
+    if (!trunk) throw new ProviderError('vitcom', 'not_found', { upstreamMessage: `no trunk group ${trunkRef}` });
+    return trunk.id;
+  }
+
+  async function routeNumbers(request: RouteNumbersRequest): Promise<RouteNumberResult[]> {
+    const trunkId = await routeTarget(request.trunkRef);
+    if (!request.numbers.length) return [];
+    const ours = new Set(
+      (await client.getNumbers()).data.filter((row) => row.status !== NUMBER_STATUS.cancelled).map((row) => toTenDigits(row.didnumber)),
+    );
+    const outcome = new Map<string, RouteNumberResult>();
+    const send: string[] = [];
+    for (const e164 of request.numbers) {
+      const ten = toTenDigits(e164);
+      if (!ten) outcome.set(e164, { e164, ok: false, reason: 'not a North American number' });
+      else if (!ours.has(ten)) outcome.set(e164, { e164, ok: false, reason: 'not on the account' });
+      else if (!send.includes(ten)) send.push(ten);
+    }
+    const settle = (ten: string, result: Omit<RouteNumberResult, 'e164'>) => {
+      for (const e164 of request.numbers) if (!outcome.has(e164) && toTenDigits(e164) === ten) outcome.set(e164, { e164, ...result });
+    };
+    if (send.length) {
+      try {
+        await client.updateNumber(send, { trunkId });
+        for (const ten of send) settle(ten, { ok: true });
+      } catch (error) {
+        if (!isItemRefusal(error)) throw error;
+        // ROUTE_BATCH_THEN_ONE_BY_ONE: find out which numbers the refusal was about.
+        for (const ten of send) {
+          try {
+            await client.updateNumber([ten], { trunkId });
+            settle(ten, { ok: true });
+          } catch (single) {
+            if (!isItemRefusal(single)) throw single;
+            settle(ten, { ok: false, reason: single.upstreamMessage ?? single.message });
+          }
+        }
+      }
+    }
+    return request.numbers.map((e164) => outcome.get(e164) ?? { e164, ok: false, reason: 'not routed' });
   }
 
   async function releaseNumber(e164: E164): Promise<void> {
@@ -675,6 +764,7 @@ export function createVitcomAdapter(context: ProviderContext): VitcomAdapter {
     getOrder,
     listNumbers,
     releaseNumber,
+    routeNumbers,
     createTrunk,
     updateTrunk,
     getTrunk,

@@ -66,6 +66,35 @@ export const TRUNK_ACTIVE_STATUS = '1';
  */
 export const TRUNK_REF_IS_STABLE = true;
 
+/**
+ * §2 O12 / §3.19: `/updatenumber` with `trunkId` re-points numbers at an origination trunk group
+ * (that is the trunk group's `o<id>`; termination trunks carry no DIDs). Routing to a trunkRef
+ * without an origination side is refused as `invalid`.
+ *
+ * routeNumbers(null), "back to the upstream's default": VITCOM has none. Every number sits on an
+ * origination trunk (`trunk_id` is required to order, §3.17) and `/updatenumber` documents no way to
+ * clear it. We take the default to be the trunk an order without a trunkRef goes to: the account's
+ * first active origination trunk group, lowest id first. [INF]
+ */
+export const DEFAULT_ROUTE_IS_FIRST_ORIGINATION_TRUNK = true;
+
+/**
+ * §2 O12: `number` takes a comma-separated list, but what a list with one bad number does (fail
+ * whole, or route the rest) is undocumented; the sandbox fails the whole call with 404 "Invalid
+ * number". routeNumbers first drops the numbers `/getnumbers` does not list as ours (cancelled
+ * ones included, status 2), sends the rest in one call, and when that is refused sends them one
+ * by one so each refusal lands on its own number (a repeat is harmless: it sets the same trunk). [INF]
+ */
+export const ROUTE_BATCH_THEN_ONE_BY_ONE = true;
+
+/**
+ * §2 O11: a `/getnumbers` row names its trunk only by the origination IP (`trunkGroup`) and tech
+ * prefix (`prefix1`), so two trunk groups delivering to the same IP (and prefix) cannot be told
+ * apart from the row. listNumbers joins a row to the one trunk with that IP and prefix; when
+ * several match, it asks `/getnumbers` with the documented `trunkId` filter once per candidate. [INF]
+ */
+export const DISAMBIGUATE_TRUNK_BY_FILTER = true;
+
 /** §2 O5: `billingType` is required but the portal's trunk model has no billing plan; we pick per-minute. */
 export const ORIGINATION_BILLING_TYPE = 'Metered' as const;
 

@@ -180,20 +180,37 @@ const ownedStatus: Record<string, OwnedNumberStatus> = {
   [NUMBER_STATUS.cancelled]: 'releasing',
 };
 
-/** `trunkGroup` in `/getnumbers` is the origination IP, not an id: join it back through the trunk list. */
-export function mapOwnedNumber(row: VitcomOwnedNumber, trunks: readonly VitcomOriginationTrunk[]): OwnedNumber | undefined {
+/**
+ * The origination trunks a `/getnumbers` row may be on: `trunkGroup` is the trunk's primary IP, not
+ * its id. Those with the row's IP and tech prefix; failing that, those with its IP.
+ */
+export function originationCandidates(row: VitcomOwnedNumber, trunks: readonly VitcomOriginationTrunk[]): VitcomOriginationTrunk[] {
+  const ip = row.trunkGroup?.trim();
+  if (!ip) return [];
+  const byIp = trunks.filter((item) => item.primaryIP?.trim() === ip);
+  const byPrefix = byIp.filter((item) => (item.prefix_1 ?? '') === (row.prefix1 ?? ''));
+  return byPrefix.length ? byPrefix : byIp;
+}
+
+/**
+ * One `/getnumbers` row. Its trunk is `originationId` when the caller resolved it, else the first
+ * candidate by IP; `refOf` turns that origination id into the trunkRef of the group it belongs to
+ * (`o<id>` when no group claims it), so listNumbers speaks the refs createTrunk hands out.
+ */
+export function mapOwnedNumber(
+  row: VitcomOwnedNumber,
+  trunks: readonly VitcomOriginationTrunk[],
+  resolved: { originationId?: string; refOf?: (originationId: string) => string } = {},
+): OwnedNumber | undefined {
   const ten = toTenDigits(row.didnumber);
   if (!ten) return undefined;
-  const ip = row.trunkGroup?.trim();
-  const trunk = ip
-    ? (trunks.find((item) => item.primaryIP === ip && (item.prefix_1 ?? '') === (row.prefix1 ?? '')) ?? trunks.find((item) => item.primaryIP === ip))
-    : undefined;
+  const originationId = resolved.originationId ?? originationCandidates(row, trunks)[0]?.id;
   const monthly = toMoney(row.didRate);
   return {
     e164: `+1${ten}`,
     kind: kindOf(ten),
     status: ownedStatus[row.status ?? NUMBER_STATUS.active] ?? 'active',
-    trunkRef: trunk ? `o${trunk.id}` : undefined,
+    trunkRef: originationId ? (resolved.refOf?.(originationId) ?? `o${originationId}`) : undefined,
     cost: monthly ? { monthly } : undefined,
     providerRef: row.orderType,
   };

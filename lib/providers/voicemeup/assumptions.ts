@@ -188,6 +188,25 @@ export const CODEC_ALIASES: Record<string, string> = {
 export const PEER_DEFAULTS = { direction: 'both', port: 5060, transport: 'udp' } as const;
 
 /**
+ * §2.2 #9 / §4: a DID reaches a peer through `set_did` `client_peer_ids` (up to 5, comma separated)
+ * plus the `enable_peer` option; there is no trunk group, so a trunkRef is one peer id. [INF] on
+ * everything past that:
+ * - routing to a peer sets `client_peer_ids` to that one peer and adds `enable_peer`; it drops
+ *   `enable_forwarding` and `enable_ivr`, which would compete for the call (which one wins is
+ *   undocumented), and keeps the rest (voicemail as the no-answer fallback, recording, fax);
+ * - `options` is sent as the full desired set (§3.4: replace-or-add is undocumented), so the DID's
+ *   current options are read with `get_dids` first;
+ * - routeNumbers(null), "back to the upstream's default": a DID as `add_did` leaves it, with no peer.
+ *   We send `client_peer_ids` empty (the documented default is NULL; clearing with an empty value is
+ *   a guess) and the options without `enable_peer`;
+ * - a DID whose options list something but not `enable_peer` does not ring its peers, so
+ *   listNumbers reports no trunkRef for it; with no options listed at all, the first peer counts.
+ */
+export const ROUTE_OPTION = 'enable_peer';
+export const ROUTE_REPLACES_OPTIONS: readonly string[] = ['enable_forwarding', 'enable_ivr'];
+export const UNROUTED_PEER_IDS = '';
+
+/**
  * §2.5 #33: `e911_validate_address` REQUIRES a `phone_number` although validation is about the
  * address. We validate against one of the account's own DIDs (the first from get_dids, cached).
  */

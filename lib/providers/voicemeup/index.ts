@@ -3,7 +3,7 @@
  * e911 with alternate addresses, `get_calls` with its `unique_id` cursor, transactions and the
  * "CR"-signed balance. No hold, no release, no port-in, no peer creation: none is documented.
  */
-import { isProviderError } from '../errors';
+import { isItemRefusal, isProviderError } from '../errors';
 import type {
   AvailableNumber,
   Capability,
@@ -17,9 +17,20 @@ import type {
   ProviderAdapter,
   ProviderContext,
   ProviderDescriptor,
+  RouteNumberResult,
   TrunkGroup,
 } from '../types';
-import { CDR_LOG_GRACE_MS, CDR_MAX_CALLS_PER_PAGE, CDR_PAGE_DEFAULT, CDR_PAGE_MAX, DEFAULT_TIME_ZONE, REFERENCE_CACHE_MS, SEARCH_MAX_INVENTORY_CALLS } from './assumptions';
+import {
+  ARRAY_SEPARATOR,
+  CDR_LOG_GRACE_MS,
+  CDR_MAX_CALLS_PER_PAGE,
+  CDR_PAGE_DEFAULT,
+  CDR_PAGE_MAX,
+  DEFAULT_TIME_ZONE,
+  REFERENCE_CACHE_MS,
+  SEARCH_MAX_INVENTORY_CALLS,
+  UNROUTED_PEER_IDS,
+} from './assumptions';
 import { createVoicemeupClient } from './client';
 import { localError } from './errors';
 import {
@@ -35,6 +46,7 @@ import {
   mapPeer,
   mapTransaction,
   peerParamsFromSpec,
+  routeOptions,
   splitName,
   toNational,
   toWireAddress,
@@ -45,6 +57,7 @@ const CAPABILITIES = [
   'numbers.search',
   'numbers.order',
   'numbers.list',
+  'numbers.route',
   'trunks.read',
   'trunks.update',
   'e911.validate',
@@ -258,6 +271,36 @@ function createAdapter(context: ProviderContext): ProviderAdapter {
       const all = data.dids.map((did) => mapOwnedDid(did, provisioned));
       const items = all.slice(offset, offset + size);
       return { items, nextCursor: offset + size < all.length ? String(offset + size) : undefined };
+    },
+
+    async routeNumbers({ numbers, trunkRef }) {
+      // A trunkRef is one peer (§4: no trunk groups upstream).
+      if (trunkRef !== null && !(await getTrunk(trunkRef))) throw localError('not_found', `no peer ${trunkRef}`);
+      if (!numbers.length) return [];
+      // set_did takes the full options set, so read every DID's current one first (one call, no paging).
+      const { data } = await client.getDids();
+      const byNumber = new Map(data.dids.map((did) => [did.phone_number, did]));
+      const results: RouteNumberResult[] = [];
+      for (const e164 of numbers) {
+        const national = toNational(e164);
+        const did = national ? byNumber.get(national) : undefined;
+        if (!did) {
+          results.push({ e164, ok: false, reason: national ? 'not on the account' : 'not a North American number' });
+          continue;
+        }
+        try {
+          await client.setDid({
+            client_did_id: did.client_did_id,
+            client_peer_ids: trunkRef ?? UNROUTED_PEER_IDS,
+            options: routeOptions(did.options, trunkRef !== null).join(ARRAY_SEPARATOR),
+          });
+          results.push({ e164, ok: true });
+        } catch (error) {
+          if (!isItemRefusal(error)) throw error;
+          results.push({ e164, ok: false, reason: error.upstreamMessage ?? error.message });
+        }
+      }
+      return results;
     },
 
     getTrunk,

@@ -23,6 +23,8 @@ import {
   FRIENDLY_NAME,
   INVENTORY_FEATURES,
   PEER_DEFAULTS,
+  ROUTE_OPTION,
+  ROUTE_REPLACES_OPTIONS,
 } from './assumptions';
 import type { WireAddress, WireCall, WireDid, WireEndpoint, WireFundingDetails, WireInventoryDid, WirePeer, WireTransaction } from './schema';
 
@@ -158,6 +160,19 @@ export function splitList(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** The peer a DID's calls go to, as its trunkRef (see ROUTE_OPTION): the first listed, when peers are enabled. */
+export function routedPeer(wire: Pick<WireDid, 'client_peer_ids' | 'options'>): string | undefined {
+  const options = splitList(wire.options);
+  if (options.length && !options.includes(ROUTE_OPTION)) return undefined;
+  return splitList(wire.client_peer_ids)[0];
+}
+
+/** The full `options` set for set_did that sends the DID's calls to a peer (peer = true) or takes them off it. */
+export function routeOptions(current: string | undefined, peer: boolean): string[] {
+  const kept = splitList(current).filter((option) => option !== ROUTE_OPTION && !(peer && ROUTE_REPLACES_OPTIONS.includes(option)));
+  return peer ? [...kept, ROUTE_OPTION] : kept;
+}
+
 export function mapOwnedDid(wire: WireDid, e911Numbers?: ReadonlySet<string>): OwnedNumber {
   const e164 = toE164(wire.phone_number);
   return {
@@ -166,7 +181,7 @@ export function mapOwnedDid(wire: WireDid, e911Numbers?: ReadonlySet<string>): O
     status: wire.status === 'disabled' ? 'suspended' : 'active',
     state: wire.state_code || undefined,
     rateCenter: wire.ratecenter || undefined,
-    trunkRef: splitList(wire.client_peer_ids)[0],
+    trunkRef: routedPeer(wire),
     e911Provisioned: e911Numbers ? e911Numbers.has(e164) : undefined,
     providerRef: wire.client_did_id,
   };

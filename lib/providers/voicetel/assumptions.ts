@@ -48,6 +48,19 @@ export const NON_AUTH_401_MESSAGES = [/not on account/i, /account row not found/
 export const SYSTEM_ROUTE_IDS = [1, 2, 3, 4, 5, 6, 8];
 /** [spec] orderCreateRequest: "Optional gateway_id on this account; defaults to 4" (the DID route). */
 export const DEFAULT_ROUTE = 4;
+/**
+ * routeNumbers(null), "back to the upstream's default": [spec] says ordered and added numbers
+ * default to route 4 (DID) ([digest] §3.18), so a null route is `PUT /numbers/{number}/route`
+ * with {route: DEFAULT_ROUTE}. What route 4 does with a call is not described anywhere.
+ */
+export const UNROUTED_ROUTE = DEFAULT_ROUTE;
+/**
+ * [spec] PUT /numbers/{number}/route takes one number per call and documents only 200, 400
+ * "Invalid route" and 401. A number that is not on the account is answered with some 4xx (the
+ * sandbox: 400 "Number not on account"): any refusal of one number is reported for that number.
+ */
+export const ROUTE_ONE_NUMBER_PER_CALL = true;
+
 /** [spec] gatewayAddRequest.limit: "Max concurrent calls. Default: 23." */
 export const DEFAULT_GATEWAY_LIMIT = 23;
 export const DEFAULT_SIP_PORT = 5060;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ProviderError, isProviderError } from '../errors';
+import { ProviderError, isItemRefusal, isProviderError } from '../errors';
 import {
   TOLL_FREE_PREFIXES,
   type AvailableNumber,
@@ -13,6 +13,7 @@ import {
   type ProviderAdapter,
   type ProviderContext,
   type ProviderDescriptor,
+  type RouteNumberResult,
   type TrunkGroup,
   type TrunkGroupSpec,
 } from '../types';
@@ -30,6 +31,7 @@ import {
   PORT_REFERENCE_STATE_PREFIX,
   SYSTEM_ROUTE_IDS,
   TRUNK_META_STATE_PREFIX,
+  UNROUTED_ROUTE,
 } from './assumptions';
 import { createVoiceTelClient } from './client';
 import {
@@ -74,6 +76,7 @@ import {
   gatewaysListResponse,
   inventoryResponse,
   mrcResponse,
+  numberRouteResponse,
   numbersListResponse,
   orderResponse,
   paymentsResponse,
@@ -89,6 +92,7 @@ export const VOICETEL_CAPABILITIES = [
   'numbers.order',
   'numbers.list',
   'numbers.release',
+  'numbers.route',
   'trunks.create',
   'trunks.update',
   'trunks.read',
@@ -257,6 +261,21 @@ export function createVoiceTelAdapter(context: ProviderContext): VoiceTelAdapter
 
   const isUserGateway = (gateway: WireGateway) => !gateway.system && !SYSTEM_ROUTE_IDS.includes(gateway.id);
 
+  /** The user gateway behind a trunkRef, or null (not a gateway id, a system route, or gone). */
+  async function readUserGateway(trunkRef: string): Promise<WireGateway | null> {
+    const id = Number(trunkRef);
+    if (!/^\d+$/.test(trunkRef) || SYSTEM_ROUTE_IDS.includes(id)) return null;
+    const gateway = await client.call({
+      operation: 'GET /gateways/{id}',
+      method: 'GET',
+      path: `/gateways/${id}`,
+      idempotent: true,
+      emptyOn404: () => null,
+      parse: (body) => gatewayResponse.parse(body).data,
+    });
+    return gateway && isUserGateway(gateway) ? gateway : null;
+  }
+
   async function findPort(pid: string): Promise<PortIn | null> {
     if (!/^[A-Za-z0-9]{5}$/.test(pid)) return null;
     const port = await client.call({
@@ -410,6 +429,37 @@ export function createVoiceTelAdapter(context: ProviderContext): VoiceTelAdapter
       });
     },
 
+    async routeNumbers({ numbers, trunkRef }) {
+      let route = UNROUTED_ROUTE;
+      if (trunkRef !== null) {
+        // Only user gateways are trunk groups: a system route id is refused like an unknown one.
+        const gateway = await readUserGateway(trunkRef);
+        if (!gateway) throw new ProviderError('voicetel', 'not_found', { upstreamMessage: `no user gateway ${trunkRef}` });
+        route = gateway.id;
+      }
+      const results: RouteNumberResult[] = [];
+      // One number per call upstream; each stands or falls on its own.
+      for (const e164 of numbers) {
+        try {
+          const number = toNanp10(e164);
+          await client.call({
+            operation: 'PUT /numbers/{number}/route',
+            method: 'PUT',
+            path: `/numbers/${number}/route`,
+            body: { route },
+            // Sets the whole route: repeating it lands in the same place.
+            idempotent: true,
+            parse: (body) => numberRouteResponse.parse(body).data,
+          });
+          results.push({ e164, ok: true });
+        } catch (error) {
+          if (!isItemRefusal(error)) throw error;
+          results.push({ e164, ok: false, reason: error.upstreamMessage ?? error.message });
+        }
+      }
+      return results;
+    },
+
     async createTrunk(spec) {
       const gateway = await client.call({
         operation: 'POST /gateways',
@@ -444,17 +494,8 @@ export function createVoiceTelAdapter(context: ProviderContext): VoiceTelAdapter
     },
 
     async getTrunk(trunkRef) {
-      const id = Number(trunkRef);
-      if (!Number.isInteger(id) || SYSTEM_ROUTE_IDS.includes(id)) return null;
-      const gateway = await client.call({
-        operation: 'GET /gateways/{id}',
-        method: 'GET',
-        path: `/gateways/${id}`,
-        idempotent: true,
-        emptyOn404: () => null,
-        parse: (body) => gatewayResponse.parse(body).data,
-      });
-      if (!gateway || !isUserGateway(gateway)) return null;
+      const gateway = await readUserGateway(trunkRef);
+      if (!gateway) return null;
       return mapTrunk(gateway, await readAuth(), await readMeta(trunkRef));
     },
 

@@ -160,6 +160,10 @@ export type WireNumber = z.infer<typeof numberDetail>;
 
 // DELETE /v2.2/numbers/{number} → 204 (no body)
 
+// PUT /v2.2/numbers/{number}/route (numberRouteRequest → numberRouteResponse)
+export const numberRouteRequest = z.object({ route: z.number().int() });
+export const numberRouteResponse = success(z.object({ number: nanp10, route: z.number().int() }));
+
 // GET /v2.2/gateways, GET|PUT /v2.2/gateways/{id}, POST /v2.2/gateways
 export const gatewayEntry = z.object({
   id: z.number().int(),
