@@ -8,18 +8,34 @@ export interface LoadResult {
   requests: number;
 }
 
-/** Runs for `durationS` seconds, or until `amount` requests have been answered. */
+/**
+ * Runs for `durationS` seconds, or until `amount` requests have been answered. With `verifyBody`,
+ * every response body is checked too, and a single one that fails the check fails the load.
+ */
 export async function load(
   url: string,
-  { connections, durationS, amount, headers }: { connections: number; durationS?: number; amount?: number; headers?: Record<string, string> },
+  {
+    connections,
+    durationS,
+    amount,
+    headers,
+    verifyBody,
+  }: { connections: number; durationS?: number; amount?: number; headers?: Record<string, string>; verifyBody?: (body: string) => boolean },
 ): Promise<LoadResult> {
-  const result = await autocannon({ url, connections, ...(amount ? { amount } : { duration: durationS }), headers });
+  const result = await autocannon({
+    url,
+    connections,
+    ...(amount ? { amount } : { duration: durationS }),
+    headers,
+    ...(verifyBody ? { verifyBody: (body: string | Buffer | undefined) => verifyBody(String(body ?? '')) } : {}),
+  });
   const total = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
   // A redirect here is the proxy sending us to /login: the cookie did not hold a session.
   if (result['3xx'] > 0) throw new Error(`${url}: ${result['3xx']} of ${total} responses were redirects (session cookie rejected?)`);
   if (result.non2xx > 0 || result.errors > 0 || total === 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx responses, ${result.errors} errors (${result.timeouts} timeouts) out of ${total}`);
   }
+  if (result.mismatches > 0) throw new Error(`${url}: ${result.mismatches} of ${total} response bodies failed the content check`);
   return { meanMs: result.latency.mean, p99Ms: result.latency.p99, rps: result.requests.average, requests: total };
 }
 

@@ -3,8 +3,11 @@
  * comes with a baseline measured in the same run, because these machines are shared and noisy:
  * compare ratios across runs, not absolute times.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { runCleanups } from './cleanup';
 import { getOk, getSignedIn, load, signIn, timeSequential } from './http-load';
+import { benchCheckout, benchSearchFanout } from './numbers';
 import { benchAdapterOverhead, benchBreakerFailFast } from './providers';
 import { ensureBuild, startBenchServer, type BenchServer } from './server';
 import { formatTable, row, writeJson, type Row } from './table';
@@ -27,38 +30,99 @@ const CONNECTIONS = 20;
 const ADAPTER_CALLS = 200;
 const FAIL_FAST_CALLS = 50;
 const OWNER = { email: 'owner@acme.example', password: 'portal-demo' };
+/** Numbers given to Acme Telecom before the server starts, for the My numbers rows. */
+const MY_NUMBERS = 50_000;
+const MY_NUMBERS_PAGE_ROWS = 50;
+/** Search fan-out: every sandbox this late, an NPA all four stock, this many timed searches each side. */
+const SEARCH = { npa: '312', latencyMs: 250, runs: 10 };
+/** The issue's target: the merged search costs at most 25% over the slowest provider alone. Reported, never enforced. */
+const SEARCH_FANOUT_TARGET = 1.25;
+const CHECKOUT = { numbers: 100, runs: 3 };
 
 let server: BenchServer | undefined;
 let interrupted = false;
 
-// Ctrl-C or a CI timeout must not leave next-server (and its database) behind.
+// Ctrl-C or a CI timeout must not leave next-server (and its database) behind. `on`, not `once`:
+// the signal often arrives twice (from the terminal, and relayed by the tsx that runs us), and a
+// second one with no listener left would end the process in the middle of the clean-up.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (interrupted) return;
     interrupted = true;
     console.error(`\n${signal}: stopping the bench server…`);
-    void (server?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    // The server, and whatever an in-process measurement had open (sandboxes, temp folders, databases).
+    void (server?.stop() ?? Promise.resolve()).then(runCleanups).finally(() => process.exit(130));
   });
+}
+
+/**
+ * My numbers, first page, as the owner sees it: the numbers table of Acme Telecom and its
+ * sub-accounts, a full page of rows, and the capped total of a large inventory. Cheap enough to run
+ * on every response under load. Rows are counted by their links to the number's page rather than
+ * inside <table>: under load React streams part of the table as hidden segments after the shell.
+ */
+function myNumbersProblem(body: string): string | undefined {
+  if (!/<table[\s>]/.test(body)) return 'no <table>';
+  if (!body.includes('Numbers of Acme Telecom and its sub-accounts')) return 'no "Numbers of Acme Telecom and its sub-accounts" caption';
+  if (!body.includes(`Showing 1–${MY_NUMBERS_PAGE_ROWS} of 10,000+ numbers`)) return `no "Showing 1–${MY_NUMBERS_PAGE_ROWS} of 10,000+ numbers" summary (the 50,000 numbers are not there?)`;
+  // HTML attributes only: the RSC payload in the same response spells them as JSON ("href":"…").
+  const rows = new Set([...body.matchAll(/href="\/numbers\/([0-9a-f-]{36})"/g)].map((match) => match[1])).size;
+  if (rows !== MY_NUMBERS_PAGE_ROWS) return `${rows} numbers in the table, expected a full page of ${MY_NUMBERS_PAGE_ROWS}`;
+  return undefined;
+}
+
+/** Checks My numbers pages, keeping the first that fails in the results folder so it can be looked at. */
+function myNumbersChecker() {
+  let first: string | undefined;
+  const verify = (body: string): boolean => {
+    const problem = myNumbersProblem(body);
+    if (problem && !first) {
+      const file = path.join(resultsDir, 'numbers-page.html');
+      fs.mkdirSync(resultsDir, { recursive: true });
+      fs.writeFileSync(file, body);
+      first = `${problem} (page saved to ${path.relative(root, file)})`;
+    }
+    return !problem;
+  };
+  /** autocannon, every body checked; a failure says what was wrong with the first bad page. */
+  const loadChecked = async (url: string, options: Omit<Parameters<typeof load>[1], 'verifyBody'>) => {
+    try {
+      return await load(url, { ...options, verifyBody: verify });
+    } catch (error) {
+      if (first && error instanceof Error) error.message += `; first bad page: ${first}`;
+      throw error;
+    }
+  };
+  return { verify, load: loadChecked, firstProblem: () => first };
 }
 
 async function benchPortal(base: string): Promise<Row[]> {
   const health = `${base}/api/health`;
   const dashboard = `${base}/dashboard`;
+  const myNumbers = `${base}/numbers`;
 
   console.log('Signing in as the demo owner…');
   const cookie = await signIn(base, OWNER.email, OWNER.password);
   const page = await getSignedIn(dashboard, cookie);
   if (!page.includes('Sub-accounts')) throw new Error('GET /dashboard answered 200 but is not the dashboard');
+  const numbersCheck = myNumbersChecker();
+  if (!numbersCheck.verify(await getSignedIn(myNumbers, cookie))) {
+    throw new Error(`GET /numbers answered 200 but is not the My numbers table of ${MY_NUMBERS.toLocaleString('en-US')} numbers: ${numbersCheck.firstProblem()}`);
+  }
 
   // An unreported round each, so JIT and first-request work do not land in the numbers. Counted in
   // requests, not seconds: a cold dashboard can take longer than a short warm-up window.
   console.log('Warming up…');
   await load(health, { connections: CONNECTIONS, amount: 10 * CONNECTIONS });
   await load(dashboard, { connections: CONNECTIONS, amount: 5 * CONNECTIONS, headers: { cookie } });
+  await numbersCheck.load(myNumbers, { connections: CONNECTIONS, amount: 5 * CONNECTIONS, headers: { cookie } });
 
   console.log(`Load: GET /api/health, ${CONNECTIONS} connections, ${durationS} s…`);
   const baseline = await load(health, { connections: CONNECTIONS, durationS });
   console.log(`Load: GET /dashboard (signed in), ${CONNECTIONS} connections, ${durationS} s…`);
   const signedIn = await load(dashboard, { connections: CONNECTIONS, durationS, headers: { cookie } });
+  console.log(`Load: GET /numbers (signed in, ${MY_NUMBERS.toLocaleString('en-US')} numbers), ${CONNECTIONS} connections, ${durationS} s…`);
+  const numbers = await numbersCheck.load(myNumbers, { connections: CONNECTIONS, durationS, headers: { cookie } });
 
   console.log(`Sequential: sign-in → /dashboard and GET /api/health, ${signIns} times each…`);
   const flow = async () => {
@@ -76,6 +140,9 @@ async function benchPortal(base: string): Promise<Row[]> {
     row('dashboard.mean', signedIn.meanMs, 'ms', baseline.meanMs),
     row('dashboard.p99', signedIn.p99Ms, 'ms', baseline.p99Ms),
     row('dashboard.throughput', signedIn.rps, 'req/s', baseline.rps),
+    row('my_numbers_50k.mean', numbers.meanMs, 'ms', baseline.meanMs),
+    row('my_numbers_50k.p99', numbers.p99Ms, 'ms', baseline.p99Ms),
+    row('my_numbers_50k.throughput', numbers.rps, 'req/s', baseline.rps),
     row('signin_to_dashboard.mean', flowMs, 'ms', healthMs),
   ];
 }
@@ -93,16 +160,43 @@ async function benchProviders(): Promise<Row[]> {
   ];
 }
 
+async function benchBuying(notes: string[]): Promise<Row[]> {
+  const where = process.env.DATABASE_URL ? 'a throwaway PostgreSQL database' : 'in-memory PGlite';
+  console.log(`Buying: merged search of NPA ${SEARCH.npa} vs each provider alone, sandboxes ${SEARCH.latencyMs} ms late, ${SEARCH.runs} runs each (${where})…`);
+  const search = await benchSearchFanout(SEARCH);
+  console.log(`Buying: checkout of ${CHECKOUT.numbers} numbers (${CHECKOUT.runs} runs) vs 1 number (once per provider), a fresh database each (${where})…`);
+  const checkout = await benchCheckout(CHECKOUT);
+
+  const fanoutRatio = search.fanoutMs / search.singleMs[search.slowest];
+  const alone = Object.entries(search.singleMs)
+    .map(([provider, ms]) => `${provider} ${Math.round(ms)} ms`)
+    .join(', ');
+  notes.push(
+    `search.fanout.mean: target ≤ ${SEARCH_FANOUT_TARGET}x the slowest provider alone (not enforced): ${fanoutRatio.toFixed(2)}x, ${fanoutRatio <= SEARCH_FANOUT_TARGET ? 'within' : 'OVER'} target. ` +
+      `Baseline ${search.slowest}; alone: ${alone}. ${Math.round(search.resultsPerSearch)} merged results per search.`,
+    `checkout.${CHECKOUT.numbers}_numbers: placeOrder + executeOrder until completed, spread evenly over the four providers, found by ${checkout.searches.length} searches (NPA ${checkout.searches.join(', ')}); ` +
+      `baseline the same for 1 number (mean of one run per provider, ${checkout.singleMs.toFixed(0)} ms).`,
+  );
+  return [
+    row('search.fanout.mean', search.fanoutMs, 'ms', search.singleMs[search.slowest]),
+    row(`checkout.${CHECKOUT.numbers}_numbers.total`, checkout.totalMs, 'ms'),
+    row(`checkout.${CHECKOUT.numbers}_numbers.per_number`, checkout.perNumberMs, 'ms', checkout.singleMs),
+  ];
+}
+
 try {
   ensureBuild(root);
-  console.log(`Starting the production server on port ${port} (${process.env.DATABASE_URL ? 'fresh PostgreSQL database' : 'fresh PGlite in .data-bench'})…`);
-  server = await startBenchServer({ root, port, logFile: path.join(resultsDir, 'server.log') });
+  console.log(`Starting the production server on port ${port} (${process.env.DATABASE_URL ? 'fresh PostgreSQL database' : 'fresh PGlite in .data-bench'}, ${MY_NUMBERS.toLocaleString('en-US')} numbers for Acme Telecom)…`);
+  server = await startBenchServer({ root, port, logFile: path.join(resultsDir, 'server.log'), afterSeed: [['bench/seed-numbers.ts', String(MY_NUMBERS)]] });
   const portalRows = await benchPortal(server.url);
   // The provider measurements are in-process: stop the server first so it does not compete for the CPU.
   await server.stop();
-  const rows = [...portalRows, ...(await benchProviders())];
+  const notes: string[] = [];
+  const rows = [...portalRows, ...(await benchProviders()), ...(await benchBuying(notes))];
 
   console.log(`\n${formatTable(rows)}\n`);
+  for (const note of notes) console.log(`Note: ${note}`);
+  if (notes.length > 0) console.log('');
   const file = path.join(resultsDir, 'latest.json');
   writeJson(file, rows);
   console.log(`Written to ${path.relative(root, file)} (server log: ${path.relative(root, server.logFile)}).`);
@@ -112,4 +206,5 @@ try {
   process.exitCode = 1;
 } finally {
   await server?.stop();
+  await runCleanups();
 }

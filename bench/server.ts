@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { onInterrupt } from './cleanup';
 
 export interface BenchServer {
   url: string;
@@ -46,7 +47,44 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-export async function startBenchServer({ root, port, logFile }: { root: string; port: number; logFile: string }): Promise<BenchServer> {
+/** Waits until no process is left in the group (true), or `ms` pass (false). */
+async function groupGone(pgid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return true;
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Ends a child started with `detached: true` and everything in its process group: `signal`, then
+ * SIGKILL after `graceMs`. The group matters: tsx runs the script in a grandchild that would
+ * otherwise outlive the tsx we know about.
+ */
+async function killGroup(child: ChildProcess, signal: NodeJS.Signals, graceMs: number) {
+  // Once the leader has exited (and been waited for) its id may be reused: leave it alone.
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {}
+  if (await groupGone(child.pid, graceMs)) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {}
+  await groupGone(child.pid, 5000);
+}
+
+/**
+ * `afterSeed`: tsx scripts (paths from the root, with arguments) run one after another against the
+ * server's database once the demo is seeded and before `next start` opens it, with the server's
+ * environment. Each must close the database before it exits (PGlite takes no lock).
+ */
+export async function startBenchServer({ root, port, logFile, afterSeed = [] }: { root: string; port: number; logFile: string; afterSeed?: string[][] }): Promise<BenchServer> {
   const url = `http://127.0.0.1:${port}`;
   // Something already on the port would answer the health check and get benchmarked instead.
   if (await answers(`${url}/api/health`)) throw new Error(`port ${port} is already in use; set BENCH_PORT or stop what listens there`);
@@ -75,34 +113,33 @@ export async function startBenchServer({ root, port, logFile }: { root: string; 
   }
 
   let server: ChildProcess | undefined;
+  // The seed step running now, if any: an interrupt must not leave it writing into a folder we delete.
+  // Like the server, in a process group of its own, so it is stopped here rather than by the terminal.
+  let step: ChildProcess | undefined;
   let stopping: Promise<void> | undefined;
   // One shutdown however many callers ask (the signal handler and the finally block may both).
   const stop = () => (stopping ??= shutdown());
+  const forget = onInterrupt(stop);
   const shutdown = async () => {
-    if (server?.pid && server.exitCode === null && server.signalCode === null) {
-      // Its own process group, so anything next start forks goes with it.
-      const group = -server.pid;
-      try {
-        process.kill(group, 'SIGTERM');
-      } catch {}
-      const done = await Promise.race([exited(server).then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref())]);
-      if (!done) {
-        try {
-          process.kill(group, 'SIGKILL');
-        } catch {}
-        await exited(server);
-      }
-    }
+    // Its database is about to be deleted: no need to let it finish.
+    if (step) await killGroup(step, 'SIGKILL', 0);
+    // Its own process group, so anything next start forks goes with it.
+    if (server) await killGroup(server, 'SIGTERM', 5000);
     fs.closeSync(log);
     await dropDatabase?.();
     fs.rmSync(dataDir, { recursive: true, force: true });
+    forget();
   };
 
   try {
     const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-    const seed = spawn(tsx, ['scripts/seed.ts'], { cwd: root, env, stdio: ['ignore', log, log] });
-    const seedCode = await exited(seed);
-    if (seedCode !== 0) throw new Error(`seeding failed (exit ${seedCode}):\n${tail(logFile)}`);
+    for (const [script, ...args] of [['scripts/seed.ts'], ...afterSeed]) {
+      if (!script) continue;
+      step = spawn(tsx, [script, ...args], { cwd: root, env, stdio: ['ignore', log, log], detached: true });
+      const code = await exited(step);
+      if (stopping) throw new Error(`stopped during ${script}`);
+      if (code !== 0) throw new Error(`${script === 'scripts/seed.ts' ? 'seeding' : script} failed (exit ${code}):\n${tail(logFile)}`);
+    }
 
     server = spawn(process.execPath, [nextBin(root), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', log, log], detached: true });
     const deadline = Date.now() + 60_000;

@@ -26,6 +26,10 @@ if (process.env.DATABASE_URL) {
   env.CREDENTIALS_KEY ??= randomBytes(32).toString('hex');
   const name = `cp_e2e_${randomBytes(5).toString('hex')}`;
   const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+  // Databases of earlier runs that were killed before they could drop theirs; one still in use stays.
+  for (const { datname } of await admin<{ datname: string }[]>`select datname from pg_database where datname like 'cp_e2e_%'`) {
+    await admin.unsafe(`drop database if exists ${datname}`).catch(() => undefined);
+  }
   await admin.unsafe(`create database ${name}`);
   const url = new URL(process.env.DATABASE_URL);
   url.pathname = `/${name}`;

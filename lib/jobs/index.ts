@@ -1,4 +1,5 @@
-import { getDb } from '@/lib/db/client';
+import { sql } from 'drizzle-orm';
+import { getDb, getDbHandle } from '@/lib/db/client';
 import { deleteExpiredSearches } from '@/lib/db/queries/number-searches';
 import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
@@ -13,6 +14,16 @@ export const JOBS: Job[] = [
   // Upstream listings are rate-limited (VoiceTel: 6 account reads an hour): a few times a day is enough.
   { name: 'refresh-owned-numbers', everyMs: 6 * 3600_000, run: () => refreshOwnedNumbers() },
   { name: 'check-trunk-drift', everyMs: 15 * 60_000, run: () => checkTrunkDrift() },
+  // PGlite has no autovacuum: without fresh statistics the planner misjudges the large tables.
+  {
+    name: 'analyze-embedded-database',
+    everyMs: 6 * 3600_000,
+    runAtStart: true,
+    run: async () => {
+      const handle = await getDbHandle();
+      if (handle.driver === 'pglite') await handle.db.execute(sql`analyze`);
+    },
+  },
   { name: 'purge-number-searches', everyMs: 15 * 60_000, run: async () => deleteExpiredSearches(await getDb(), { before: new Date() }) },
 ];
 

@@ -62,7 +62,7 @@ function queryKeyOf(input: NumberSearchInput): string {
   return createHash('sha256').update(JSON.stringify(ordered)).digest('hex');
 }
 
-function toProviderQuery(input: NumberSearchInput): NumberSearchQuery {
+export function toProviderQuery(input: NumberSearchInput): NumberSearchQuery {
   return {
     kind: input.kind,
     state: input.state,
