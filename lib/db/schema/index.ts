@@ -5,3 +5,4 @@ export * from './users';
 export * from './providers';
 export * from './numbers';
 export * from './trunk-groups';
+export * from './e911';

@@ -169,7 +169,11 @@ export const phoneNumbers = pgTable(
       .references(() => providerConnections.id),
     status: phoneNumberStatus('status').notNull().default('active'),
     trunkGroupRef: text('trunk_group_ref'),
+    /** none | pending | registered | failed | unsupported */
     e911Status: text('e911_status').notNull().default('none'),
+    e911AddressId: uuid('e911_address_id'),
+    /** The upstream's reason when registration failed, in its words. */
+    e911Detail: text('e911_detail'),
     monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
     orderLineId: uuid('order_line_id').references(() => numberOrderLines.id),
     activatedAt: timestamp('activated_at', { withTimezone: true }).notNull().defaultNow(),

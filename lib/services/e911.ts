@@ -1,0 +1,251 @@
+/**
+ * E911: the account's address book, validated through the upstreams that can, and registration of
+ * those addresses on the upstream that carries each number, with a per-number status.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { assertCan, type AccountAccess } from '@/lib/auth/access';
+import { getDb } from '@/lib/db/client';
+import { e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow } from '@/lib/db/schema';
+import { isUuid } from '@/lib/db/queries/accounts';
+import { AppError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
+import type { ProviderId } from '@/lib/providers/types';
+import { checkCallerNameForUpstream, normalizeE911Address, toProviderE911Address, type NormalizedE911Address } from '@/lib/validations/e911';
+import { recordAudit } from './audit';
+import { getConnectionAdapter, getEnabledAdapters } from './providers';
+
+export type E911Status = 'none' | 'pending' | 'registered' | 'failed' | 'unsupported';
+
+export type SaveAddressOutcome =
+  | { status: 'saved'; address: E911AddressRow }
+  | { status: 'alternates'; alternates: NormalizedE911Address[]; acceptedAsTyped: boolean; note: string };
+
+const rowToAddress = (row: E911AddressRow): NormalizedE911Address => ({
+  street: row.street,
+  unit: row.unit ?? undefined,
+  city: row.city,
+  state: row.state,
+  postalCode: row.postalCode,
+  country: row.country as 'US' | 'CA',
+  callerName: row.callerName ?? undefined,
+});
+
+const sameAddress = (a: NormalizedE911Address, b: NormalizedE911Address) =>
+  a.street === b.street && (a.unit ?? '') === (b.unit ?? '') && a.city === b.city && a.state === b.state && a.postalCode.slice(0, 5) === b.postalCode.slice(0, 5);
+
+interface Verdict {
+  connectionId: string;
+  provider: ProviderId;
+  valid: boolean;
+  alternates: NormalizedE911Address[];
+  reason: string | undefined;
+}
+
+/** Asks every upstream that validates e911 addresses, at once; one that is down is left out. */
+async function validateEverywhere(address: NormalizedE911Address): Promise<Verdict[]> {
+  const validators = await getEnabledAdapters('e911.validate');
+  const verdicts = await Promise.all(
+    validators.map(async ({ connection, adapter }): Promise<Verdict | null> => {
+      const provider = connection.provider as ProviderId;
+      try {
+        const result = await adapter.validateE911!(toProviderE911Address(address));
+        return {
+          connectionId: connection.id,
+          provider,
+          valid: result.valid,
+          alternates: (result.alternates ?? []).map((alternate) => normalizeE911Address({ ...alternate, callerName: address.callerName })),
+          reason: result.reason,
+        };
+      } catch (error) {
+        log.warn('e911.validate_failed', { connectionId: connection.id, error });
+        return null;
+      }
+    }),
+  );
+  return verdicts.filter((verdict): verdict is Verdict => verdict !== null);
+}
+
+function checkCallerName(address: NormalizedE911Address, providers: ProviderId[]) {
+  const problems = [...new Set(providers.map((provider) => checkCallerNameForUpstream(provider, address.callerName, PROVIDER_NAMES[provider])).filter((problem): problem is string => Boolean(problem)))];
+  if (problems.length > 0) throw new AppError('invalid:e911_caller_name', problems[0]!, { fieldErrors: { callerName: problems } });
+}
+
+/**
+ * Validates and saves an address. When an upstream proposes corrections, they come back for the
+ * user to pick from (or, if another upstream accepted the address, to keep it as typed).
+ */
+export async function saveE911Address(access: AccountAccess, address: NormalizedE911Address, options: { addressId?: string; keepAsTyped?: boolean } = {}): Promise<SaveAddressOutcome> {
+  assertCan(access, 'technical.write');
+  const provisioners = (await getEnabledAdapters('e911.provision')).map((entry) => entry.connection.provider as ProviderId);
+  checkCallerName(address, provisioners);
+  const verdicts = await validateEverywhere(address);
+  if (verdicts.length === 0) throw new AppError('unavailable:e911_validation', 'No upstream could check this address right now; please try again shortly.');
+  const accepted = verdicts.filter((verdict) => verdict.valid);
+  const alternates = verdicts.flatMap((verdict) => verdict.alternates).filter((alternate, index, all) => all.findIndex((other) => sameAddress(other, alternate)) === index && !sameAddress(alternate, address));
+  if (alternates.length > 0 && !(options.keepAsTyped && accepted.length > 0)) {
+    return {
+      status: 'alternates',
+      alternates,
+      acceptedAsTyped: accepted.length > 0,
+      note: 'The address as typed did not match the emergency database exactly. Pick the right one below.',
+    };
+  }
+  if (accepted.length === 0) {
+    const reasons = [...new Set(verdicts.map((verdict) => verdict.reason).filter(Boolean))];
+    throw new AppError('invalid:e911_address', `This address was rejected: ${reasons.join('; ') || 'no upstream could match it to a place'}. Check the street, city and ZIP.`, {
+      fieldErrors: { street: ['Not found in the emergency address database'] },
+    });
+  }
+
+  const db = await getDb();
+  const saved = await db.transaction(async (tx) => {
+    const values = { ...address, unit: address.unit ?? null, callerName: address.callerName ?? null, validatedAt: new Date(), updatedAt: new Date() };
+    let row: E911AddressRow | undefined;
+    let before: E911AddressRow | undefined;
+    if (options.addressId) {
+      [before] = await tx.select().from(e911Addresses).where(and(eq(e911Addresses.id, options.addressId), eq(e911Addresses.accountId, access.account.id)));
+      if (!before) throw new AppError('not_found:e911_address');
+      [row] = await tx.update(e911Addresses).set(values).where(eq(e911Addresses.id, before.id)).returning();
+    } else {
+      [row] = await tx.insert(e911Addresses).values({ accountId: access.account.id, ...values }).returning();
+    }
+    if (!row) throw new AppError('internal:e911_save');
+    for (const verdict of accepted) {
+      await tx
+        .insert(e911AddressUpstreams)
+        .values({ addressId: row.id, connectionId: verdict.connectionId, normalized: address })
+        .onConflictDoUpdate({ target: [e911AddressUpstreams.addressId, e911AddressUpstreams.connectionId], set: { normalized: address, validatedAt: new Date() } });
+    }
+    await recordAudit(tx, access, { accountId: access.account.id, action: before ? 'e911.address_update' : 'e911.address_create', targetType: 'e911_address', targetId: row.id, before: before ? rowToAddress(before) : undefined, after: address });
+    return row;
+  });
+  // A changed address is registered again on every number that uses it.
+  if (options.addressId) await provisionNumbers(access, saved, await numbersUsing(saved.id));
+  return { status: 'saved', address: saved };
+}
+
+async function numbersUsing(addressId: string) {
+  const db = await getDb();
+  return db.select().from(phoneNumbers).where(and(eq(phoneNumbers.e911AddressId, addressId), sql`${phoneNumbers.status} <> 'released'`));
+}
+
+export interface NumberE911Result {
+  numberId: string;
+  e164: string;
+  status: E911Status;
+  detail?: string;
+}
+
+async function setNumberStatus(numberId: string, status: E911Status, detail: string | null, addressId: string | null) {
+  const db = await getDb();
+  await db.update(phoneNumbers).set({ e911Status: status, e911Detail: detail, e911AddressId: addressId }).where(eq(phoneNumbers.id, numberId));
+}
+
+async function provisionNumbers(access: AccountAccess, address: E911AddressRow, numbers: (typeof phoneNumbers.$inferSelect)[]): Promise<NumberE911Result[]> {
+  const results: NumberE911Result[] = [];
+  const record = rowToAddress(address);
+  for (const number of numbers) {
+    await setNumberStatus(number.id, 'pending', null, address.id);
+    try {
+      const { adapter, connection } = await getConnectionAdapter(number.connectionId);
+      if (!adapter.capabilities.has('e911.provision') || !adapter.provisionE911) {
+        // Registration belongs to the carrier of the number; no other upstream can register it.
+        const detail = `The carrier of this number cannot register emergency addresses through its API.`;
+        await setNumberStatus(number.id, 'unsupported', access.user.isOperatorStaff ? `${PROVIDER_NAMES[connection.provider as ProviderId]}: ${detail}` : detail, address.id);
+        results.push({ numberId: number.id, e164: number.e164, status: 'unsupported', detail });
+        continue;
+      }
+      await adapter.provisionE911({ e164: number.e164, address: toProviderE911Address(record), callerName: record.callerName });
+      await setNumberStatus(number.id, 'registered', null, address.id);
+      results.push({ numberId: number.id, e164: number.e164, status: 'registered' });
+    } catch (error) {
+      const detail = isProviderError(error) ? (error.upstreamMessage ?? error.message) : 'Registration failed unexpectedly.';
+      log.warn('e911.provision_failed', { numberId: number.id, error });
+      await setNumberStatus(number.id, 'failed', detail.slice(0, 300), address.id);
+      results.push({ numberId: number.id, e164: number.e164, status: 'failed', detail });
+    }
+  }
+  return results;
+}
+
+export async function getE911Address(access: AccountAccess, addressId: string) {
+  assertCan(access, 'technical.read');
+  if (!isUuid(addressId)) throw new AppError('not_found:e911_address');
+  const [row] = await (await getDb()).select().from(e911Addresses).where(and(eq(e911Addresses.id, addressId), eq(e911Addresses.accountId, access.account.id)));
+  if (!row) throw new AppError('not_found:e911_address');
+  return row;
+}
+
+/** Registers the address on each number's upstream; one failure does not stop the others. */
+export async function assignE911Address(access: AccountAccess, input: { addressId: string; numberIds: string[] }): Promise<NumberE911Result[]> {
+  assertCan(access, 'technical.write');
+  const address = await getE911Address(access, input.addressId);
+  const db = await getDb();
+  const ids = input.numberIds.filter(isUuid);
+  const numbers = ids.length ? await db.select().from(phoneNumbers).where(and(eq(phoneNumbers.accountId, access.account.id), inArray(phoneNumbers.id, ids), sql`${phoneNumbers.status} <> 'released'`)) : [];
+  if (numbers.length !== new Set(input.numberIds).size) throw new AppError('not_found:number', 'Some of those numbers are not in this account.');
+  const results = await provisionNumbers(access, address, numbers);
+  await recordAudit(db, access, { accountId: access.account.id, action: 'e911.assign', targetType: 'e911_address', targetId: address.id, after: { numbers: results.map((result) => `${result.e164}: ${result.status}`) } });
+  return results;
+}
+
+/** Removes the registration from the numbers (upstream first), leaving them without an address. */
+export async function unassignE911(access: AccountAccess, numberIds: string[]): Promise<NumberE911Result[]> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const ids = numberIds.filter(isUuid);
+  const numbers = ids.length ? await db.select().from(phoneNumbers).where(and(eq(phoneNumbers.accountId, access.account.id), inArray(phoneNumbers.id, ids))) : [];
+  if (numbers.length !== new Set(numberIds).size) throw new AppError('not_found:number', 'Some of those numbers are not in this account.');
+  const results: NumberE911Result[] = [];
+  for (const number of numbers) {
+    try {
+      if (number.e911Status === 'registered') {
+        const { adapter } = await getConnectionAdapter(number.connectionId);
+        await adapter.removeE911?.(number.e164);
+      }
+      await setNumberStatus(number.id, 'none', null, null);
+      results.push({ numberId: number.id, e164: number.e164, status: 'none' });
+    } catch (error) {
+      const detail = isProviderError(error) ? (error.upstreamMessage ?? error.message) : 'Removal failed unexpectedly.';
+      results.push({ numberId: number.id, e164: number.e164, status: number.e911Status as E911Status, detail });
+    }
+  }
+  await recordAudit(db, access, { accountId: access.account.id, action: 'e911.unassign', targetType: 'phone_number', after: { numbers: results.map((result) => `${result.e164}: ${result.status}`) } });
+  return results;
+}
+
+/** Deletes an address after removing it from every number that uses it. */
+export async function deleteE911Address(access: AccountAccess, addressId: string): Promise<NumberE911Result[]> {
+  assertCan(access, 'technical.write');
+  const address = await getE911Address(access, addressId);
+  const users = await numbersUsing(address.id);
+  const results = users.length ? await unassignE911(access, users.map((number) => number.id)) : [];
+  if (results.some((result) => result.status !== 'none')) {
+    throw new AppError('conflict:e911_in_use', 'Some numbers could not be released from this address upstream; the address is kept so they still have one.');
+  }
+  const db = await getDb();
+  await db.delete(e911Addresses).where(eq(e911Addresses.id, address.id));
+  await recordAudit(db, access, { accountId: access.account.id, action: 'e911.address_delete', targetType: 'e911_address', targetId: address.id, before: rowToAddress(address) });
+  return results;
+}
+
+/** How many of the account's live numbers have no registered emergency address. */
+export async function countNumbersWithoutE911(access: AccountAccess): Promise<{ total: number; unregistered: number }> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ total: sql<number>`count(*)::int`, unregistered: sql<number>`count(*) filter (where ${phoneNumbers.e911Status} <> 'registered')::int` })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.accountId, access.account.id), sql`${phoneNumbers.status} <> 'released'`));
+  return { total: row?.total ?? 0, unregistered: row?.unregistered ?? 0 };
+}
+
+export async function listE911Addresses(access: AccountAccess) {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  return db
+    .select({ address: e911Addresses, numbers: sql<number>`(select count(*)::int from ${phoneNumbers} where ${phoneNumbers.e911AddressId} = ${e911Addresses.id} and ${phoneNumbers.status} <> 'released')` })
+    .from(e911Addresses)
+    .where(eq(e911Addresses.accountId, access.account.id))
+    .orderBy(e911Addresses.street);
+}
