@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { SelectAllNumbers } from '@/components/trunk-groups/route-numbers-form';
 import { NUMBER_SORT_LABELS, type NumberSort } from '@/lib/validations/number-inventory';
 import { E911Badge, NumberStatusBadge } from './badges';
 
@@ -13,6 +14,10 @@ export interface NumberTableRow {
   rateCenter: string | null;
   status: 'active' | 'released' | 'missing_upstream';
   trunkGroupRef: string | null;
+  /** The trunk group's name when it belongs to the current account. */
+  trunkGroupName?: string;
+  /** May be ticked for "Route to trunk group" (a number of the current account, not released). */
+  selectable?: boolean;
   e911Status: string;
   monthly: string;
   activated: string;
@@ -45,6 +50,7 @@ export function NumberTable({
   sortHrefs,
   showAccount,
   showProvider,
+  routeFormId,
 }: {
   rows: NumberTableRow[];
   caption: string;
@@ -54,6 +60,8 @@ export function NumberTable({
   sortHrefs: Record<NumberSort, Record<Dir, string>>;
   showAccount: boolean;
   showProvider: boolean;
+  /** The id of the "Route to trunk group" form the row checkboxes belong to; absent: no checkboxes. */
+  routeFormId?: string;
 }) {
   const href = (column: NumberSort, next: Dir) => sortHrefs[column][next];
   return (
@@ -62,6 +70,11 @@ export function NumberTable({
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
           <tr>
+            {routeFormId ? (
+              <th scope="col" className="w-8 py-2 pr-2">
+                <SelectAllNumbers formId={routeFormId} />
+              </th>
+            ) : null}
             <SortHeader column="number" sort={sort} dir={dir} href={href} />
             {showAccount ? (
               <th scope="col" className="py-2 pr-3">
@@ -91,6 +104,9 @@ export function NumberTable({
         <tbody>
           {rows.map((row) => (
             <tr key={row.id} className="border-b border-slate-100 last:border-0">
+              {routeFormId ? (
+                <td className="py-2 pr-2">{row.selectable ? <input type="checkbox" name="numberIds" value={row.id} form={routeFormId} aria-label={`Select ${row.number}`} /> : null}</td>
+              ) : null}
               <th scope="row" className="py-2 pr-3 font-normal">
                 <Link href={`/numbers/${row.id}`} className="whitespace-nowrap font-medium tabular-nums text-indigo-800 hover:underline">
                   {row.number}
@@ -104,7 +120,17 @@ export function NumberTable({
                 <NumberStatusBadge status={row.status} />
                 {row.released ? <span className="block text-xs text-slate-600">{row.released}</span> : null}
               </td>
-              <td className="py-2 pr-3">{row.trunkGroupRef ? <span className="font-mono text-xs">{row.trunkGroupRef}</span> : <span className="text-slate-600">Not routed</span>}</td>
+              <td className="py-2 pr-3">
+                {row.trunkGroupRef && row.trunkGroupName ? (
+                  <Link href={`/trunk-groups/${row.trunkGroupRef}`} className="text-indigo-800 hover:underline">
+                    {row.trunkGroupName}
+                  </Link>
+                ) : row.trunkGroupRef ? (
+                  <span className="font-mono text-xs">{row.trunkGroupRef}</span>
+                ) : (
+                  <span className="text-slate-600">Not routed</span>
+                )}
+              </td>
               <td className="py-2 pr-3">
                 <E911Badge status={row.e911Status} />
               </td>

@@ -12,7 +12,7 @@ export interface NavSection {
 export const NAV_SECTIONS: readonly NavSection[] = [
   { label: 'Dashboard', href: '/dashboard', permission: 'account.read' },
   { label: 'Numbers', href: '/numbers', permission: 'technical.read' },
-  { label: 'Trunk groups', href: '/trunk-groups', permission: 'technical.read', comingSoon: true },
+  { label: 'Trunk groups', href: '/trunk-groups', permission: 'technical.read' },
   { label: 'Port-ins', href: '/port-ins', permission: 'technical.read', comingSoon: true },
   { label: 'E911', href: '/e911', permission: 'technical.read', comingSoon: true },
   { label: 'Usage & quality', href: '/usage', permission: 'usage.read', comingSoon: true },

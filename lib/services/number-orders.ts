@@ -8,7 +8,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db } from '@/lib/db/client';
-import { accountLedger, cartItems, numberOrderLines, numberOrders, phoneNumbers, type NumberOrder, type NumberOrderLine } from '@/lib/db/schema';
+import { accountLedger, cartItems, numberOrderLines, numberOrders, numberSearches, phoneNumbers, type NumberOrder, type NumberOrderLine } from '@/lib/db/schema';
 import { getAccountById } from '@/lib/db/queries/accounts';
 import { getCartByAccountUser, getCartItemsByCart } from '@/lib/db/queries/carts';
 import { getBalanceByBillingAccount, getChargesByAccountSince, getOrderById, getOrderByIdempotencyKey, getOrderLinesByOrder, getUnsettledOrders } from '@/lib/db/queries/number-orders';
@@ -119,6 +119,8 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
       })),
     );
     await tx.delete(cartItems).where(eq(cartItems.cartId, cart.id));
+    // The account's cached searches still list what it just bought: the next search asks again.
+    await tx.delete(numberSearches).where(eq(numberSearches.accountId, access.account.id));
     await recordAudit(tx, access, {
       accountId: access.account.id,
       action: 'order.place',

@@ -253,7 +253,9 @@ export interface SyncOutcome {
 
 function failureText(error: unknown, provider: ProviderId): string {
   const name = PROVIDER_NAMES[provider];
-  if (isProviderError(error)) return error.upstreamMessage && error.providerKind === 'invalid' ? `${name} refused it: ${error.upstreamMessage}` : error.message;
+  if (isProviderError(error) && error.upstreamMessage && error.providerKind === 'invalid') return `${name} refused it: ${error.upstreamMessage}`;
+  if (isProviderError(error) && error.upstreamMessage && error.providerKind === 'unsupported') return `${name} cannot express this: ${error.upstreamMessage}`;
+  if (isProviderError(error)) return error.message;
   if (error instanceof AppError) return error.message;
   return `${name} failed unexpectedly.`;
 }

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLES, type Role } from '@/lib/auth/permissions';
-import { invitations, memberships, numberOrders, numberSearches, phoneNumbers, providerConnections, users } from '@/lib/db/schema';
+import { invitations, memberships, numberOrders, numberSearches, phoneNumbers, providerConnections, trunkGroups, users } from '@/lib/db/schema';
 import { sealCredentials } from '@/lib/services/secret-box';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants } from '../support/fixtures';
@@ -131,8 +131,16 @@ describe('tenant isolation of every page, action and route handler', () => {
     const search = async (accountId: string) =>
       (await test.db.insert(numberSearches).values({ accountId, queryKey: 'probe', query: { kind: 'local', quantity: 1 }, results: [searchResult], providers: [], expiresAt: new Date(Date.now() + 3600_000) }).returning())[0]!;
     const [acmeOrder, globexOrder, acmeSearch, globexSearch] = [await order(tenants.acme.id), await order(tenants.globexBranch.id), await search(tenants.acme.id), await search(tenants.globexBranch.id)];
-    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id, numberId: eastNumber!.id, orderId: acmeOrder.id, searchId: acmeSearch.id, searchNumber: searchResult.e164 };
-    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001', connectionId: connection!.id, numberId: branchNumber!.id, orderId: globexOrder.id, searchId: globexSearch.id, searchNumber: searchResult.e164 };
+    const trunkGroup = async (accountId: string) =>
+      (
+        await test.db
+          .insert(trunkGroups)
+          .values({ accountId, name: 'Isolation trunk', direction: 'both', auth: 'both', allowedIps: ['44.10.20.30/32'], destinations: [{ host: '44.10.20.30', port: 5060, transport: 'udp', priority: 1, weight: 100 }], codecs: ['PCMU', 'PCMA'] })
+          .returning()
+      )[0]!;
+    const [acmeTrunk, globexTrunk] = [await trunkGroup(tenants.acme.id), await trunkGroup(tenants.globexBranch.id)];
+    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id, numberId: eastNumber!.id, orderId: acmeOrder.id, searchId: acmeSearch.id, searchNumber: searchResult.e164, trunkGroupId: acmeTrunk.id };
+    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001', connectionId: connection!.id, numberId: branchNumber!.id, orderId: globexOrder.id, searchId: globexSearch.id, searchNumber: searchResult.e164, trunkGroupId: globexTrunk.id };
     names = { acmeEast: tenants.east.name, globex: tenants.globex.name };
   });
 

@@ -17,6 +17,8 @@ export interface SurfaceContext {
   orderId: string;
   searchId: string;
   searchNumber: string;
+  /** A trunk group of the signed-in roles' current (top) account. */
+  trunkGroupId: string;
 }
 
 const ALL_ROLES: Role[] = ['owner', 'admin', 'technical', 'finance', 'viewer'];
@@ -61,6 +63,19 @@ const accountActions = () => import('@/app/(portal)/account/actions');
 const providerActions = () => import('@/app/(portal)/operator/providers/actions');
 const numberActions = () => import('@/app/(portal)/numbers/actions');
 const priceActions = () => import('@/app/(portal)/operator/prices/actions');
+const trunkActions = () => import('@/app/(portal)/trunk-groups/actions');
+/** A complete, valid trunk-group form (as the browser posts it). */
+const trunkForm = (name: string) => ({
+  name,
+  direction: 'both',
+  auth: 'both',
+  allowedIps: '44.10.20.30',
+  'destinations.0.host': '44.10.20.30',
+  'destinations.0.port': '5060',
+  'destinations.0.transport': 'udp',
+  codecs: 'PCMU,PCMA',
+  callerIdPolicy: 'pass_through',
+});
 
 export const SURFACES: Surface[] = [
   { kind: 'page', name: 'dashboard', scope: 'current', allowed: ALL_ROLES, load: () => import('@/app/(portal)/dashboard/page') },
@@ -138,4 +153,34 @@ export const SURFACES: Surface[] = [
   { kind: 'action', name: 'delete price override', platform: true, allowed: [], load: async () => (await priceActions()).deleteOverrideAction, form: () => ({ priceId: '00000000-0000-4000-8000-000000000000' }) },
   { kind: 'action', name: 'set connection cost', platform: true, allowed: [], load: async () => (await priceActions()).setConnectionCostAction, form: ({ connectionId }) => ({ connectionId, kind: 'local', monthly: '0.40', setup: '0' }) },
   { kind: 'action', name: 'clear connection cost', platform: true, allowed: [], load: async () => (await priceActions()).clearConnectionCostAction, form: ({ connectionId }) => ({ connectionId, kind: 'tollfree' }) },
+
+  // Trunk groups. "delete trunk group" stays last: once the owner has deleted the group, later
+  // surfaces naming it would only see "not found".
+
+  { kind: 'page', name: 'trunk groups', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/trunk-groups/page') },
+  { kind: 'page', name: 'new trunk group', scope: 'current', allowed: TECHNICAL_WRITERS, load: () => import('@/app/(portal)/trunk-groups/new/page') },
+  {
+    kind: 'page',
+    name: 'trunk group detail',
+    scope: 'url',
+    allowed: TECHNICAL_READERS,
+    load: () => import('@/app/(portal)/trunk-groups/[trunkGroupId]/page'),
+    params: ({ trunkGroupId }) => ({ trunkGroupId }),
+  },
+  {
+    kind: 'page',
+    name: 'edit trunk group',
+    scope: 'url',
+    allowed: TECHNICAL_WRITERS,
+    load: () => import('@/app/(portal)/trunk-groups/[trunkGroupId]/edit/page'),
+    params: ({ trunkGroupId }) => ({ trunkGroupId }),
+  },
+  { kind: 'action', name: 'create trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).createTrunkGroupAction, form: ({ accountId }) => ({ accountId, ...trunkForm(`Probe ${Math.floor(performance.now())}`) }) },
+  { kind: 'action', name: 'update trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).updateTrunkGroupAction, form: ({ trunkGroupId }) => ({ trunkGroupId, ...trunkForm('Isolation trunk') }) },
+  { kind: 'action', name: 'rotate trunk password', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).rotateTrunkPasswordAction, form: ({ trunkGroupId }) => ({ trunkGroupId }) },
+  { kind: 'action', name: 're-apply trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).reapplyTrunkGroupAction, form: ({ trunkGroupId }) => ({ trunkGroupId }) },
+  { kind: 'action', name: 'assign numbers to trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).assignTrunkNumbersAction, form: ({ trunkGroupId, numberId }) => ({ trunkGroupId, numberIds: numberId }) },
+  { kind: 'action', name: 'unassign numbers from trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).unassignTrunkNumbersAction, form: ({ trunkGroupId, numberId }) => ({ trunkGroupId, numberIds: numberId }) },
+  { kind: 'action', name: 'route numbers to trunk group (My numbers)', allowed: TECHNICAL_WRITERS, load: async () => (await numberActions()).assignNumbersToTrunkGroupAction, form: ({ trunkGroupId, numberId }) => ({ trunkGroupId, numberIds: numberId }) },
+  { kind: 'action', name: 'delete trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).deleteTrunkGroupAction, form: ({ trunkGroupId }) => ({ trunkGroupId }) },
 ];

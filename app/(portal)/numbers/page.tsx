@@ -2,14 +2,18 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { NumberFilters } from '@/components/numbers/number-filters';
 import { NumberPagination, NumberTable, type NumberTableRow } from '@/components/numbers/number-table';
+import { RouteNumbersForm } from '@/components/trunk-groups/route-numbers-form';
 import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
+import { getDb } from '@/lib/db/client';
+import { getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
 import { getNumberFilterOptions, listAccountNumbers, type NumberView } from '@/lib/services/numbers';
 import { formatMoney } from '@/lib/services/pricing';
 import { NUMBER_SORTS, NUMBER_SORT_LABELS, numberInventorySearch, parseNumberInventoryQuery, type NumberSort } from '@/lib/validations/number-inventory';
 import { formatE164 } from '@/lib/format';
+import { assignNumbersToTrunkGroupAction } from './actions';
 
 export const metadata: Metadata = { title: 'My numbers' };
 
@@ -39,7 +43,19 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
   const raw = await searchParams;
   const query = parseNumberInventoryQuery(raw);
   const { filter, view } = query;
-  const [list, options] = await Promise.all([listAccountNumbers(access, query), getNumberFilterOptions(access)]);
+  const [list, options, trunkGroups] = await Promise.all([
+    listAccountNumbers(access, query),
+    getNumberFilterOptions(access),
+    getDb().then((db) => getTrunkGroupsByAccount(db, { accountId: access.account.id })),
+  ]);
+  const trunkGroupNames = new Map(trunkGroups.map(({ group }) => [group.id, group.name]));
+  const mayRoute = can(access, 'technical.write');
+  const routeFormId = mayRoute && trunkGroups.length > 0 ? 'route-numbers' : undefined;
+  const toRow = (number: NumberView): NumberTableRow => ({
+    ...tableRow(number),
+    trunkGroupName: number.trunkGroupRef ? trunkGroupNames.get(number.trunkGroupRef) : undefined,
+    selectable: number.accountId === access.account.id && number.status !== 'released',
+  });
 
   const href = (overrides: Partial<typeof view>) => {
     const search = numberInventorySearch(filter, { ...view, ...overrides });
@@ -91,7 +107,18 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
         <Card>
           {rows.length > 0 ? (
             <>
-              <NumberTable rows={rows.map(tableRow)} caption={caption} sort={view.sort} dir={view.dir} sortHrefs={sortHrefs} showAccount={list.showAccount} showProvider={list.showProvider} />
+              {routeFormId ? (
+                <RouteNumbersForm formId={routeFormId} trunkGroups={trunkGroups.map(({ group }) => ({ id: group.id, name: group.name }))} action={assignNumbersToTrunkGroupAction} />
+              ) : mayRoute ? (
+                <p className="mb-4 text-sm text-slate-700">
+                  Calls to your numbers are delivered through a trunk group.{' '}
+                  <Link href="/trunk-groups/new" className="font-medium text-indigo-800 underline">
+                    Create a trunk group
+                  </Link>{' '}
+                  to route them.
+                </p>
+              ) : null}
+              <NumberTable rows={rows.map(toRow)} caption={caption} sort={view.sort} dir={view.dir} sortHrefs={sortHrefs} showAccount={list.showAccount} showProvider={list.showProvider} routeFormId={routeFormId} />
               <NumberPagination
                 page={page}
                 pageCount={pageCount}

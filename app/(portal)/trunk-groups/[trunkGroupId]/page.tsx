@@ -1,0 +1,371 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { AutoRefresh } from '@/components/numbers-buy/auto-refresh';
+import { DriftBadge, SyncStatusBadge, UpstreamStatusBadge } from '@/components/trunk-groups/badges';
+import { DeleteTrunkGroupForm, NumberBulkForm, ReapplyForm, RotatePasswordForm } from '@/components/trunk-groups/trunk-actions';
+import { buttonClass } from '@/components/ui/button';
+import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { can } from '@/lib/auth/access';
+import { requireAccountAccess } from '@/lib/auth/guard';
+import { getDb } from '@/lib/db/client';
+import { getAssignableNumbers, getNumbersOfTrunkGroup, getTrunkGroupAudit, getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
+import { isAppError } from '@/lib/errors';
+import { formatDateTime, formatE164 } from '@/lib/format';
+import { getTrunkGroupDetail } from '@/lib/services/trunk-groups';
+import { fieldLabel } from '@/lib/services/trunk-model';
+import { CALLER_ID_POLICY_LABELS, CODEC_LABELS, SIP_TRANSPORT_LABELS, TRUNK_AUTH_LABELS, TRUNK_DIRECTION_LABELS, type CallerIdPolicy, type Codec } from '@/lib/validations/trunk-groups';
+import { assignTrunkNumbersAction, deleteTrunkGroupAction, reapplyTrunkGroupAction, rotateTrunkPasswordAction, unassignTrunkNumbersAction } from '../actions';
+import { scrubProviderNames, upstreamLabels } from '../present';
+
+export const metadata: Metadata = { title: 'Trunk group' };
+
+const LIST_LIMIT = 200;
+
+function Detail({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-sm text-slate-600">{label}</dt>
+      <dd className="mt-0.5 text-sm text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+const SNAPSHOT_LABELS: Record<string, string> = {
+  name: 'name',
+  techPrefix: 'tech prefix',
+  callerIdPolicy: 'caller-ID policy',
+  status: 'status',
+};
+
+const show = (value: unknown): string =>
+  value === null || value === undefined || (Array.isArray(value) && value.length === 0) ? '—' : Array.isArray(value) ? value.map(String).join(', ') : String(value);
+
+const numbersOf = (after: unknown): string[] =>
+  after && typeof after === 'object' && Array.isArray((after as { numbers?: unknown }).numbers) ? ((after as { numbers: unknown[] }).numbers.map(String)) : [];
+
+function describeEvent(action: string, before: unknown, after: unknown): { title: string; lines: string[] } {
+  switch (action) {
+    case 'trunk_group.create':
+      return { title: 'Created', lines: [] };
+    case 'trunk_group.update': {
+      const was = (before ?? {}) as Record<string, unknown>;
+      const now = (after ?? {}) as Record<string, unknown>;
+      const lines = Object.keys({ ...was, ...now })
+        .filter((key) => show(was[key]) !== show(now[key]))
+        .map((key) => `${SNAPSHOT_LABELS[key] ?? fieldLabel(key)}: ${show(was[key])} → ${show(now[key])}`);
+      return { title: lines.length ? 'Settings changed' : 'Saved without changes', lines };
+    }
+    case 'trunk_group.rotate_password':
+      return { title: 'SIP password rotated', lines: [] };
+    case 'trunk_group.assign_numbers':
+      return { title: 'Numbers routed here', lines: [numbersOf(after).map(formatE164).join(', ')] };
+    case 'trunk_group.unassign_numbers':
+      return { title: 'Numbers no longer routed here', lines: [numbersOf(after).map(formatE164).join(', ')] };
+    case 'trunk_group.reapply': {
+      const status = after && typeof after === 'object' ? String((after as { status?: unknown }).status ?? '') : '';
+      return { title: 'Re-applied to the carriers', lines: status ? [`Result: ${status.replace(/_/g, ' ')}`] : [] };
+    }
+    default:
+      return { title: action, lines: [] };
+  }
+}
+
+export default async function TrunkGroupPage({ params }: { params: Promise<{ trunkGroupId: string }> }) {
+  const { trunkGroupId } = await params;
+  const access = await requireAccountAccess('technical.read');
+  const { group, upstreams } = await getTrunkGroupDetail(access, trunkGroupId).catch((error: unknown) => {
+    if (isAppError(error) && error.kind === 'not_found') notFound();
+    throw error;
+  });
+  const db = await getDb();
+  const [numbers, assignable, events, groups] = await Promise.all([
+    getNumbersOfTrunkGroup(db, { trunkGroupId: group.id, limit: LIST_LIMIT }),
+    getAssignableNumbers(db, { accountId: access.account.id, trunkGroupId: group.id, limit: LIST_LIMIT }),
+    getTrunkGroupAudit(db, { trunkGroupId: group.id, limit: 20 }),
+    getTrunkGroupsByAccount(db, { accountId: access.account.id }),
+  ]);
+  const staff = access.user.isOperatorStaff;
+  const writer = can(access, 'technical.write');
+  const labels = upstreamLabels(
+    upstreams.map(({ upstream, provider, connectionName }) => ({ connectionId: upstream.connectionId, provider, connectionName })),
+    staff,
+  );
+  const copies = [...upstreams].sort((left, right) => (labels.get(left.upstream.connectionId) ?? '').localeCompare(labels.get(right.upstream.connectionId) ?? '', 'en', { numeric: true }));
+  const groupNames = new Map(groups.map(({ group: other }) => [other.id, other.name]));
+  const drifted = upstreams.filter(({ upstream }) => upstream.drift.length > 0).length;
+  const applied = upstreams.filter(({ upstream }) => upstream.status === 'applied').length;
+  const ipAuth = group.auth !== 'digest';
+  const digestAuth = group.auth !== 'ip';
+  const inbound = group.direction !== 'outbound';
+
+  return (
+    <>
+      <PageHeader
+        title={group.name}
+        description={`Trunk group of ${access.account.name}`}
+        actions={
+          <div className="flex items-center gap-3">
+            <SyncStatusBadge status={group.syncStatus} />
+            {writer ? (
+              <Link href={`/trunk-groups/${group.id}/edit`} className={buttonClass('primary')}>
+                Edit settings
+              </Link>
+            ) : null}
+          </div>
+        }
+      />
+      <AutoRefresh active={group.syncStatus === 'pending'} />
+      <p className="mb-6 text-sm">
+        <Link href="/trunk-groups" className="text-indigo-800 underline">
+          ← Trunk groups
+        </Link>
+      </p>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card
+          title="Sync status"
+          description={
+            upstreams.length === 0
+              ? 'No numbers route here yet: the group is pushed to the carriers when its first number is assigned.'
+              : `Applied on ${applied} of ${upstreams.length} upstream${upstreams.length === 1 ? '' : 's'}.`
+          }
+          className="lg:col-span-2"
+          actions={writer && upstreams.length > 0 ? <ReapplyForm trunkGroupId={group.id} action={reapplyTrunkGroupAction} disabled={access.readOnly} /> : null}
+        >
+          {copies.length === 0 ? null : (
+            <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Sync status per upstream, scrollable">
+              <table className="w-full text-left text-sm">
+                <caption className="sr-only">Sync status of {group.name} on each upstream</caption>
+                <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
+                  <tr>
+                    <th scope="col" className="py-2 pr-3">
+                      Upstream
+                    </th>
+                    <th scope="col" className="py-2 pr-3">
+                      Status
+                    </th>
+                    <th scope="col" className="py-2 pr-3">
+                      Last applied
+                    </th>
+                    <th scope="col" className="py-2 pr-3">
+                      What it cannot hold
+                    </th>
+                    <th scope="col" className="py-2">
+                      Drift
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {copies.map(({ upstream }) => {
+                    const label = labels.get(upstream.connectionId) ?? 'A carrier';
+                    const outdated = upstream.status === 'applied' && upstream.appliedVersion !== null && upstream.appliedVersion !== group.version;
+                    return (
+                      <tr key={upstream.connectionId} className="border-b border-slate-100 align-top last:border-0">
+                        <th scope="row" className="py-2 pr-3 font-medium">
+                          {label}
+                        </th>
+                        <td className="py-2 pr-3">
+                          <UpstreamStatusBadge status={upstream.status} />
+                          {outdated ? <span className="block text-xs text-amber-900">Holds an older version of the settings</span> : null}
+                          {upstream.status === 'failed' && upstream.lastError ? <span className="mt-1 block text-xs text-red-800">{scrubProviderNames(upstream.lastError, staff, label)}</span> : null}
+                        </td>
+                        <td className="whitespace-nowrap py-2 pr-3 tabular-nums">{formatDateTime(upstream.lastAppliedAt)}</td>
+                        <td className="py-2 pr-3 text-xs text-slate-700">
+                          {upstream.limitations.length === 0 ? (
+                            'Holds every setting'
+                          ) : (
+                            <ul className="list-disc space-y-0.5 pl-4">
+                              {upstream.limitations.map((limitation) => (
+                                <li key={limitation}>{scrubProviderNames(limitation, staff, label)}</li>
+                              ))}
+                            </ul>
+                          )}
+                        </td>
+                        <td className="py-2">
+                          {upstream.drift.length === 0 ? (
+                            <span className="text-slate-600">{upstream.lastCheckedAt ? `None (checked ${formatDateTime(upstream.lastCheckedAt)})` : 'None'}</span>
+                          ) : (
+                            <table className="text-xs">
+                              <caption className="mb-1 text-left font-medium text-amber-900">Changed on {label} outside the portal</caption>
+                              <thead>
+                                <tr>
+                                  <th scope="col" className="pr-2 text-left">
+                                    Setting
+                                  </th>
+                                  <th scope="col" className="pr-2 text-left">
+                                    Wanted
+                                  </th>
+                                  <th scope="col" className="text-left">
+                                    Found
+                                  </th>
+                                </tr>
+                              </thead>
+                              <tbody>
+                                {upstream.drift.map((difference) => (
+                                  <tr key={difference.field}>
+                                    <th scope="row" className="pr-2 font-normal">
+                                      {fieldLabel(difference.field)}
+                                    </th>
+                                    <td className="pr-2 font-mono">{difference.desired}</td>
+                                    <td className="font-mono">{difference.actual}</td>
+                                  </tr>
+                                ))}
+                              </tbody>
+                            </table>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+              {drifted > 0 ? (
+                <p className="mt-3 flex items-center gap-2 text-sm text-amber-900">
+                  <DriftBadge carriers={drifted} /> {writer ? 'Re-apply to put the portal’s settings back.' : 'Someone with technical access can re-apply the settings.'}
+                </p>
+              ) : null}
+            </div>
+          )}
+        </Card>
+
+        <Card title="Settings" actions={null}>
+          <dl className="grid gap-4 sm:grid-cols-2">
+            <Detail label="Direction">{TRUNK_DIRECTION_LABELS[group.direction]}</Detail>
+            <Detail label="Authentication">{TRUNK_AUTH_LABELS[group.auth]}</Detail>
+            {ipAuth ? (
+              <Detail label="Allowed IP addresses">
+                <span className="font-mono text-xs">{group.allowedIps.join(', ') || '—'}</span>
+              </Detail>
+            ) : null}
+            {digestAuth ? <Detail label="Digest username">{group.digestUsername ? <span className="font-mono text-xs">{group.digestUsername}</span> : 'Generated on the next save'}</Detail> : null}
+            {inbound ? (
+              <div className="sm:col-span-2">
+                <dt className="text-sm text-slate-600">Destinations</dt>
+                <dd className="mt-0.5 text-sm text-slate-900">
+                  <ul className="space-y-0.5">
+                    {group.destinations.map((destination) => (
+                      <li key={`${destination.host}:${destination.port}`}>
+                        <span className="font-mono text-xs">
+                          {destination.host}:{destination.port}
+                        </span>{' '}
+                        · {SIP_TRANSPORT_LABELS[destination.transport]} · priority {destination.priority} · weight {destination.weight}
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </div>
+            ) : null}
+            <Detail label="Channel limit">{group.maxChannels?.toLocaleString('en-US') ?? 'None set'}</Detail>
+            <Detail label="Calls per second limit">{group.maxCps?.toLocaleString('en-US') ?? 'None set'}</Detail>
+            <Detail label="Codecs, in order">{group.codecs.map((codec, index) => `${index + 1}. ${CODEC_LABELS[codec as Codec] ?? codec}`).join(' · ')}</Detail>
+            <Detail label="Tech prefix">{group.techPrefix ?? 'None'}</Detail>
+            <Detail label="Caller ID">
+              {CALLER_ID_POLICY_LABELS[group.callerIdPolicy as CallerIdPolicy] ?? group.callerIdPolicy}
+              {group.callerIdNumber ? `: ${formatE164(group.callerIdNumber)}` : ''}
+            </Detail>
+            <Detail label="Last changed">{formatDateTime(group.updatedAt)}</Detail>
+          </dl>
+          {digestAuth && writer ? (
+            <div className="mt-6 border-t border-slate-200 pt-4">
+              <h3 className="mb-2 text-sm font-semibold">SIP password</h3>
+              <p className="mb-3 text-sm text-slate-600">The password is stored encrypted and never shown again after it is generated. Rotate it if it may have leaked.</p>
+              <RotatePasswordForm trunkGroupId={group.id} name={group.name} action={rotateTrunkPasswordAction} disabled={access.readOnly} />
+            </div>
+          ) : null}
+        </Card>
+
+        <Card title="Activity" description="The latest changes to this trunk group.">
+          {events.length === 0 ? (
+            <p className="text-sm text-slate-600">No changes recorded yet.</p>
+          ) : (
+            <ol className="divide-y divide-slate-100 text-sm">
+              {events.map((event) => {
+                const { title, lines } = describeEvent(event.action, event.before, event.after);
+                return (
+                  <li key={event.id} className="py-2">
+                    <div className="flex flex-wrap justify-between gap-2">
+                      <span className="font-medium">{title}</span>
+                      <span className="text-slate-600">
+                        {event.actorEmail ?? 'system'}
+                        {event.actingAsAccountId ? ' (operator staff)' : ''} · {formatDateTime(event.createdAt)}
+                      </span>
+                    </div>
+                    {lines.filter(Boolean).length ? (
+                      <ul className="mt-1 space-y-0.5 text-xs text-slate-700">
+                        {lines.filter(Boolean).map((line) => (
+                          <li key={line} className="break-words">
+                            {line}
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ol>
+          )}
+        </Card>
+
+        <div id="numbers" className="scroll-mt-6 lg:col-span-2">
+          <Card title={`Numbers (${numbers.length}${numbers.length === LIST_LIMIT ? '+' : ''})`} description="Calls to these numbers are delivered through this trunk group.">
+            {writer ? (
+              <NumberBulkForm
+                emptyText={assignable.length > 0 ? 'No numbers route here yet: pick some below and assign them.' : 'No numbers route here yet.'}
+                trunkGroupId={group.id}
+                rows={numbers.map((number) => ({ id: number.id, number: formatE164(number.e164) }))}
+                action={unassignTrunkNumbersAction}
+                caption={`Numbers of ${group.name}`}
+                verb="Unassign"
+                pendingLabel="Unassigning…"
+                variant="secondary"
+                disabled={access.readOnly}
+              />
+            ) : numbers.length === 0 ? (
+              <EmptyState title="No numbers route here yet" />
+            ) : (
+              <ul className="grid gap-1 text-sm tabular-nums sm:grid-cols-3">
+                {numbers.map((number) => (
+                  <li key={number.id}>{formatE164(number.e164)}</li>
+                ))}
+              </ul>
+            )}
+            {writer ? (
+              <div className="mt-6 border-t border-slate-200 pt-4">
+                <h3 className="mb-1 text-sm font-semibold">Assign numbers</h3>
+                <p className="mb-3 text-sm text-slate-600">Numbers of {access.account.name} routed elsewhere or not at all. A number moves here from any other trunk group.</p>
+                <NumberBulkForm
+                  emptyText="Every number of the account already routes here."
+                  trunkGroupId={group.id}
+                  rows={assignable.map((number) => ({
+                    id: number.id,
+                    number: formatE164(number.e164),
+                    routing: number.trunkGroupRef ? (groupNames.get(number.trunkGroupRef) ?? 'Another trunk group') : 'Not routed',
+                  }))}
+                  action={assignTrunkNumbersAction}
+                  caption="Numbers you can assign"
+                  verb="Assign"
+                  pendingLabel="Assigning…"
+                  showRouting
+                  disabled={access.readOnly}
+                />
+                {assignable.length === 0 ? (
+                  <p className="mt-2 text-sm">
+                    <Link href="/numbers/buy" className="text-indigo-800 underline">
+                      Buy numbers
+                    </Link>
+                  </p>
+                ) : null}
+              </div>
+            ) : null}
+          </Card>
+        </div>
+
+        {writer ? (
+          <Card title="Delete" description="Remove this trunk group from the portal and the carriers." className="lg:col-span-2">
+            <DeleteTrunkGroupForm trunkGroupId={group.id} name={group.name} numberCount={numbers.length} action={deleteTrunkGroupAction} disabled={access.readOnly} />
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}
