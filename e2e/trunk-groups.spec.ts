@@ -147,6 +147,12 @@ test('create a trunk group, route numbers to it, change it, and rotate its passw
   // Not every upstream takes a password (an IP-only one reports it, per upstream): no "applied" promise here.
   await expect(upstreamTable(page)).toBeVisible();
 
+  // Disabling keeps the settings and sends the numbers to the carriers' default route; enabling undoes it.
+  await page.getByRole('button', { name: 'Disable trunk group' }).click();
+  await expect(page.getByText("Disabled: its numbers now go to each carrier's default route", { exact: false })).toBeVisible();
+  await page.getByRole('button', { name: 'Enable trunk group' }).click();
+  await expect(page.getByText(/^Enabled\./)).toBeVisible();
+
   await page.goto('/trunk-groups');
   const listed = page.getByRole('row', { name: /Main PBX/ });
   await expect(listed).toContainText('IP + password');

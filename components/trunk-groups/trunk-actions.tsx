@@ -89,6 +89,21 @@ export function ReapplyForm({ trunkGroupId, action, disabled }: { trunkGroupId: 
   );
 }
 
+export function TrunkStatusForm({ trunkGroupId, status, action, disabled }: { trunkGroupId: string; status: 'active' | 'disabled'; action: Action; disabled?: boolean }) {
+  const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  const next = status === 'active' ? 'disabled' : 'active';
+  return (
+    <form action={formAction} className="space-y-2">
+      <input type="hidden" name="trunkGroupId" value={trunkGroupId} />
+      <input type="hidden" name="status" value={next} />
+      <SubmitButton variant={next === 'disabled' ? 'danger' : 'primary'} pendingLabel="Saving…" disabled={disabled}>
+        {next === 'disabled' ? 'Disable trunk group' : 'Enable trunk group'}
+      </SubmitButton>
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
 export function RotatePasswordForm({ trunkGroupId, name, action, disabled }: { trunkGroupId: string; name: string; action: Action<TrunkSavedData>; disabled?: boolean }) {
   const [state, formAction] = useActionState<ActionState<TrunkSavedData>, FormData>(action, { status: 'idle' });
   const secret = state.status === 'success' ? state.data : undefined;

@@ -220,7 +220,8 @@ export async function assignNumbers(access: AccountAccess, input: { trunkGroupId
     }
   });
   const sync = target ? await syncTrunkGroup(target.id) : undefined;
-  await routeUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), target?.id ?? null);
+  // A disabled group keeps its numbers in the portal but sends no calls: they route to the carrier's default.
+  await routeUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), target?.status === 'active' ? target.id : null);
   return { changed: numbers.length, sync };
 }
 
@@ -244,6 +245,33 @@ async function routeUpstream(db: Db, numbers: { e164: string; connectionId: stri
       log.warn('trunk.route_numbers_failed', { connectionId, error });
     }
   }
+}
+
+/**
+ * Disabling stops calls reaching the group's hosts without losing its setup: its numbers are routed
+ * back to each carrier's default (no carrier API can disable a trunk in place). Enabling pushes the
+ * group again and routes the numbers back to it.
+ */
+export async function setTrunkGroupStatus(access: AccountAccess, trunkGroupId: string, status: 'active' | 'disabled'): Promise<SyncOutcome | undefined> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const current = await getTrunkGroupById(db, { trunkGroupId, accountId: access.account.id });
+  if (!current) throw new AppError('not_found:trunk_group');
+  if (current.status === status) return undefined;
+  await db.transaction(async (tx) => {
+    await tx.update(trunkGroups).set({ status, updatedAt: new Date() }).where(eq(trunkGroups.id, current.id));
+    await recordAudit(tx, access, { accountId: access.account.id, action: status === 'disabled' ? 'trunk_group.disable' : 'trunk_group.enable', targetType: 'trunk_group', targetId: current.id, before: { status: current.status }, after: { status } });
+  });
+  const numbers = await db.select().from(phoneNumbers).where(and(eq(phoneNumbers.trunkGroupRef, current.id), inArray(phoneNumbers.status, ['active', 'missing_upstream'])));
+  const targets = numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId }));
+  if (status === 'disabled') {
+    await routeUpstream(db, targets, null);
+    await db.update(trunkGroups).set({ syncDetail: "Disabled: its numbers are routed to each carrier's default, so calls no longer reach these hosts." }).where(eq(trunkGroups.id, current.id));
+    return undefined;
+  }
+  const outcome = await syncTrunkGroup(current.id);
+  await routeUpstream(db, targets, current.id);
+  return outcome;
 }
 
 export interface SyncOutcome {

@@ -13,6 +13,7 @@ import {
   getTrunkGroupDetail,
   reapplyTrunkGroup,
   rotateDigestPassword,
+  setTrunkGroupStatus,
   updateTrunkGroup,
   type TrunkGroupInput,
 } from '@/lib/services/trunk-groups';
@@ -127,6 +128,20 @@ describe('trunk groups', () => {
     await checkTrunkDrift();
     const [healed] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group!.id));
     expect(healed!.drift).toEqual([]);
+  });
+
+  it('disabling routes its numbers to the carrier default; enabling routes them back', async () => {
+    const access = await tech();
+    const [group] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.name, 'Main PBX'));
+    const [copy] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group!.id));
+    const numbers = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.trunkGroupRef, group!.id));
+    const { adapter } = await getConnectionAdapter(copy!.connectionId);
+    const routes = async () => (await adapter.listNumbers!({})).items.filter((item) => numbers.some((number) => number.e164 === item.e164)).map((item) => item.trunkRef ?? null);
+    await setTrunkGroupStatus(access, group!.id, 'disabled');
+    expect(await routes()).not.toContain(copy!.trunkRef);
+    expect((await test.db.select().from(trunkGroups).where(eq(trunkGroups.id, group!.id)))[0]).toMatchObject({ status: 'disabled', syncDetail: expect.stringContaining('Disabled') });
+    await setTrunkGroupStatus(access, group!.id, 'active');
+    expect(await routes()).toEqual([copy!.trunkRef, copy!.trunkRef]);
   });
 
   it('leaves the other upstreams applied when one fails, marked partially applied with the reason', async () => {

@@ -182,5 +182,6 @@ export const SURFACES: Surface[] = [
   { kind: 'action', name: 'assign numbers to trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).assignTrunkNumbersAction, form: ({ trunkGroupId, numberId }) => ({ trunkGroupId, numberIds: numberId }) },
   { kind: 'action', name: 'unassign numbers from trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).unassignTrunkNumbersAction, form: ({ trunkGroupId, numberId }) => ({ trunkGroupId, numberIds: numberId }) },
   { kind: 'action', name: 'route numbers to trunk group (My numbers)', allowed: TECHNICAL_WRITERS, load: async () => (await numberActions()).assignNumbersToTrunkGroupAction, form: ({ trunkGroupId, numberId }) => ({ trunkGroupId, numberIds: numberId }) },
+  { kind: 'action', name: 'enable or disable trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).setTrunkGroupStatusAction, form: ({ trunkGroupId }) => ({ trunkGroupId, status: 'active' }) },
   { kind: 'action', name: 'delete trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).deleteTrunkGroupAction, form: ({ trunkGroupId }) => ({ trunkGroupId }) },
 ];

@@ -16,6 +16,7 @@ import {
   getTrunkGroupDetail,
   reapplyTrunkGroup,
   rotateDigestPassword,
+  setTrunkGroupStatus,
   updateTrunkGroup,
   type SaveResult,
   type SyncOutcome,
@@ -120,6 +121,18 @@ export async function rotateTrunkPasswordAction(_previous: State<TrunkSaveData>,
     const result = await rotateDigestPassword(access, idOf(raw, 'trunkGroupId'));
     const state = await saved(access, result, 'Rotated the password of');
     return state.status === 'success' ? { ...state, message: `${state.message} Update your PBX with the new password.` } : state;
+  });
+}
+
+export async function setTrunkGroupStatusAction(_previous: State, formData: FormData): Promise<State> {
+  const raw = formToObject(formData);
+  return guarded(undefined, async (access) => {
+    const trunkGroupId = idOf(raw, 'trunkGroupId');
+    const status = raw.status === 'disabled' ? 'disabled' : 'active';
+    const outcome = await setTrunkGroupStatus(access, trunkGroupId, status);
+    refresh(trunkGroupId);
+    if (status === 'disabled') return { status: 'success', message: "Disabled: its numbers now go to each carrier's default route, not to these hosts." };
+    return { status: 'success', message: outcome ? `Enabled. ${await syncMessage(access, trunkGroupId, outcome)}` : 'Enabled.' };
   });
 }
 

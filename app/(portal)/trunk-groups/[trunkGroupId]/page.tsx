@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '@/components/numbers-buy/auto-refresh';
 import { DriftBadge, SyncStatusBadge, UpstreamStatusBadge } from '@/components/trunk-groups/badges';
-import { DeleteTrunkGroupForm, NumberBulkForm, ReapplyForm, RotatePasswordForm } from '@/components/trunk-groups/trunk-actions';
+import { DeleteTrunkGroupForm, NumberBulkForm, ReapplyForm, RotatePasswordForm, TrunkStatusForm } from '@/components/trunk-groups/trunk-actions';
 import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
@@ -15,7 +15,14 @@ import { formatDateTime, formatE164 } from '@/lib/format';
 import { getTrunkGroupDetail } from '@/lib/services/trunk-groups';
 import { fieldLabel } from '@/lib/services/trunk-model';
 import { CALLER_ID_POLICY_LABELS, CODEC_LABELS, SIP_TRANSPORT_LABELS, TRUNK_AUTH_LABELS, TRUNK_DIRECTION_LABELS, type CallerIdPolicy, type Codec } from '@/lib/validations/trunk-groups';
-import { assignTrunkNumbersAction, deleteTrunkGroupAction, reapplyTrunkGroupAction, rotateTrunkPasswordAction, unassignTrunkNumbersAction } from '../actions';
+import {
+  assignTrunkNumbersAction,
+  deleteTrunkGroupAction,
+  reapplyTrunkGroupAction,
+  rotateTrunkPasswordAction,
+  setTrunkGroupStatusAction,
+  unassignTrunkNumbersAction,
+} from '../actions';
 import { scrubProviderNames, upstreamLabels } from '../present';
 
 export const metadata: Metadata = { title: 'Trunk group' };
@@ -361,7 +368,17 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
         </div>
 
         {writer ? (
-          <Card title="Delete" description="Remove this trunk group from the portal and the carriers." className="lg:col-span-2">
+          <Card
+            title={group.status === 'active' ? 'Active' : 'Disabled'}
+            description={group.status === 'active' ? "Disabling sends this group's numbers to each carrier's default route instead of these hosts; its settings are kept." : "Its numbers go to each carrier's default route. Enabling pushes the group again and routes them back here."}
+            className="lg:col-span-2"
+          >
+            <TrunkStatusForm trunkGroupId={group.id} status={group.status} action={setTrunkGroupStatusAction} disabled={access.readOnly} />
+          </Card>
+        ) : null}
+
+        {writer ? (
+          <Card title="Delete" description="Remove this trunk group from the portal. Its copies at the carriers stay until removed there; none of their APIs deletes one." className="lg:col-span-2">
             <DeleteTrunkGroupForm trunkGroupId={group.id} name={group.name} numberCount={numbers.length} action={deleteTrunkGroupAction} disabled={access.readOnly} />
           </Card>
         ) : null}
