@@ -7,6 +7,6 @@ export function NumberStatusBadge({ status }: { status: 'active' | 'released' | 
 }
 
 export function E911Badge({ status }: { status: string }) {
-  const tone = status === 'provisioned' ? 'green' : status === 'pending' ? 'indigo' : status === 'failed' ? 'red' : 'slate';
+  const tone = status === 'registered' ? 'green' : status === 'pending' ? 'indigo' : status === 'failed' ? 'red' : 'slate';
   return <Badge tone={tone}>{e911Label(status)}</Badge>;
 }

@@ -66,8 +66,9 @@ async function validateEverywhere(address: NormalizedE911Address): Promise<Verdi
   return verdicts.filter((verdict): verdict is Verdict => verdict !== null);
 }
 
-function checkCallerName(address: NormalizedE911Address, providers: ProviderId[]) {
-  const problems = [...new Set(providers.map((provider) => checkCallerNameForUpstream(provider, address.callerName, PROVIDER_NAMES[provider])).filter((problem): problem is string => Boolean(problem)))];
+function checkCallerName(address: NormalizedE911Address, providers: ProviderId[], staff: boolean) {
+  // Customers are not told which carriers the carrier uses.
+  const problems = [...new Set(providers.map((provider) => checkCallerNameForUpstream(provider, address.callerName, staff ? PROVIDER_NAMES[provider] : 'Our carrier')).filter((problem): problem is string => Boolean(problem)))];
   if (problems.length > 0) throw new AppError('invalid:e911_caller_name', problems[0]!, { fieldErrors: { callerName: problems } });
 }
 
@@ -78,7 +79,7 @@ function checkCallerName(address: NormalizedE911Address, providers: ProviderId[]
 export async function saveE911Address(access: AccountAccess, address: NormalizedE911Address, options: { addressId?: string; keepAsTyped?: boolean } = {}): Promise<SaveAddressOutcome> {
   assertCan(access, 'technical.write');
   const provisioners = (await getEnabledAdapters('e911.provision')).map((entry) => entry.connection.provider as ProviderId);
-  checkCallerName(address, provisioners);
+  checkCallerName(address, provisioners, access.user.isOperatorStaff);
   const verdicts = await validateEverywhere(address);
   if (verdicts.length === 0) throw new AppError('unavailable:e911_validation', 'No upstream could check this address right now; please try again shortly.');
   const accepted = verdicts.filter((verdict) => verdict.valid);
@@ -244,7 +245,8 @@ export async function listE911Addresses(access: AccountAccess) {
   assertCan(access, 'technical.read');
   const db = await getDb();
   return db
-    .select({ address: e911Addresses, numbers: sql<number>`(select count(*)::int from ${phoneNumbers} where ${phoneNumbers.e911AddressId} = ${e911Addresses.id} and ${phoneNumbers.status} <> 'released')` })
+    // Spelled out: inside a subquery Drizzle leaves columns unqualified, and "id" would mean the number's.
+    .select({ address: e911Addresses, numbers: sql<number>`(select count(*)::int from phone_numbers pn where pn.e911_address_id = e911_addresses.id and pn.status <> 'released')` })
     .from(e911Addresses)
     .where(eq(e911Addresses.accountId, access.account.id))
     .orderBy(e911Addresses.street);

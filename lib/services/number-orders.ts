@@ -8,7 +8,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db } from '@/lib/db/client';
-import { accountLedger, cartItems, numberOrderLines, numberOrders, numberSearches, phoneNumbers, type NumberOrder, type NumberOrderLine } from '@/lib/db/schema';
+import { accountLedger, cartItems, numberOrderLines, numberOrders, numberSearches, phoneNumbers, trunkGroups, type NumberOrder, type NumberOrderLine } from '@/lib/db/schema';
 import { getAccountById } from '@/lib/db/queries/accounts';
 import { getCartByAccountUser, getCartItemsByCart } from '@/lib/db/queries/carts';
 import { getBalanceByBillingAccount, getChargesByAccountSince, getOrderById, getOrderByIdempotencyKey, getOrderLinesByOrder, getUnsettledOrders } from '@/lib/db/queries/number-orders';
@@ -19,9 +19,13 @@ import type { OrderResult, ProviderId } from '@/lib/providers/types';
 import { recordAudit } from './audit';
 import { formatMoney, fromUnits, sumAmounts, toUnits } from './pricing';
 import { getConnectionAdapter } from './providers';
+import { routeNumbersUpstream, syncTrunkGroup } from './trunk-groups';
+import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
 
 /** A line the upstream has not confirmed after this long is failed rather than retried forever. */
 export const GIVE_UP_AFTER_MS = 30 * 60_000;
+/** How long one process may drive an order before another (after a crash) may take it over. */
+export const EXECUTION_LEASE_MS = 5 * 60_000;
 
 export interface CheckoutSummary {
   itemCount: number;
@@ -79,6 +83,9 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
   const db = await getDb();
   const existing = await getOrderByIdempotencyKey(db, { accountId: access.account.id, idempotencyKey: input.idempotencyKey });
   if (existing) return existing;
+  if (input.trunkGroupRef && !(await getTrunkGroupById(db, { trunkGroupId: input.trunkGroupRef, accountId: access.account.id }))) {
+    throw new AppError('not_found:trunk_group', 'That trunk group is not in this account.', { fieldErrors: { trunkGroupRef: ['Choose one of this account’s trunk groups'] } });
+  }
   return db.transaction(async (tx) => {
     const cart = await getCartByAccountUser(tx, { accountId: access.account.id, userId: access.user.id });
     if (!cart) throw new AppError('invalid:cart_empty', 'Your cart is empty: add numbers from Buy numbers first.');
@@ -206,7 +213,22 @@ export async function executeOrder(orderId: string, options: { now?: Date } = {}
   const [order] = await db.select().from(numberOrders).where(eq(numberOrders.id, orderId));
   if (!order) throw new AppError('not_found:order');
   if (order.status === 'completed' || order.status === 'partial' || order.status === 'failed') return order;
-  await db.update(numberOrders).set({ status: 'in_progress' }).where(eq(numberOrders.id, order.id));
+  // One driver at a time: two drivers racing on one group could record a number bought by one as refused by the other.
+  const [claimed] = await db
+    .update(numberOrders)
+    .set({ status: 'in_progress', leaseUntil: new Date(Date.now() + EXECUTION_LEASE_MS) })
+    .where(and(eq(numberOrders.id, order.id), sql`(${numberOrders.leaseUntil} is null or ${numberOrders.leaseUntil} < now())`))
+    .returning();
+  if (!claimed) return order;
+  try {
+    return await driveOrder(db, claimed, options);
+  } finally {
+    await db.update(numberOrders).set({ leaseUntil: null }).where(eq(numberOrders.id, order.id));
+  }
+}
+
+async function driveOrder(db: Db, order: NumberOrder, options: { now?: Date }): Promise<NumberOrder> {
+  const orderId = order.id;
   const now = options.now ?? new Date();
   const finalAttempt = now.getTime() - order.createdAt.getTime() > GIVE_UP_AFTER_MS;
 
@@ -223,7 +245,8 @@ export async function executeOrder(orderId: string, options: { now?: Date } = {}
     try {
       const { adapter, connection } = await getConnectionAdapter(first.connectionId);
       provider = connection.provider as ProviderId;
-      const request = { numbers: open.map((line) => line.e164), idempotencyKey: upstreamKey(order, group.key), trunkRef: order.trunkGroupRef ?? undefined, holdRef: first.holdRef ?? undefined };
+      // The trunk group is the portal's; it is pushed and the numbers routed once they are ours (below).
+      const request = { numbers: open.map((line) => line.e164), idempotencyKey: upstreamKey(order, group.key), holdRef: first.holdRef ?? undefined };
       if (!adapter.orderNumbers) throw new AppError('unsupported:order', `${PROVIDER_NAMES[provider]} cannot order numbers.`);
       const resumed = open.some((line) => line.status === 'submitted') && adapter.getOrder ? await adapter.getOrder({ idempotencyKey: request.idempotencyKey, numbers: request.numbers }) : null;
       const settledByLookup = resumed && resumed.lines.every((line) => line.status !== 'pending') && resumed.lines.length >= open.length;
@@ -239,7 +262,22 @@ export async function executeOrder(orderId: string, options: { now?: Date } = {}
       }
     }
   }
-  return settleOrder(db, order.id);
+  const settled = await settleOrder(db, order.id);
+  if (order.trunkGroupRef && settled.status !== 'in_progress') await routeOrderToTrunkGroup(db, settled);
+  return settled;
+}
+
+/** The numbers bought join the trunk group chosen at checkout: the group is pushed, they are routed. */
+async function routeOrderToTrunkGroup(db: Db, order: NumberOrder) {
+  try {
+    const lines = (await getOrderLinesByOrder(db, { orderId: order.id })).filter((line) => line.status === 'active');
+    if (lines.length === 0) return;
+    await syncTrunkGroup(order.trunkGroupRef!);
+    const [group] = await db.select({ status: trunkGroups.status }).from(trunkGroups).where(eq(trunkGroups.id, order.trunkGroupRef!));
+    await routeNumbersUpstream(db, lines.map((line) => ({ e164: line.e164, connectionId: line.connectionId })), group?.status === 'active' ? order.trunkGroupRef! : null);
+  } catch (error) {
+    log.warn('numbers.order_trunk_routing_failed', { orderId: order.id, error });
+  }
 }
 
 async function settleOrder(db: Db, orderId: string): Promise<NumberOrder> {

@@ -221,12 +221,12 @@ export async function assignNumbers(access: AccountAccess, input: { trunkGroupId
   });
   const sync = target ? await syncTrunkGroup(target.id) : undefined;
   // A disabled group keeps its numbers in the portal but sends no calls: they route to the carrier's default.
-  await routeUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), target?.status === 'active' ? target.id : null);
+  await routeNumbersUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), target?.status === 'active' ? target.id : null);
   return { changed: numbers.length, sync };
 }
 
 /** Points the numbers' inbound calls at the group's copy on their upstream, where the adapter can. */
-async function routeUpstream(db: Db, numbers: { e164: string; connectionId: string }[], trunkGroupId: string | null) {
+export async function routeNumbersUpstream(db: Db, numbers: { e164: string; connectionId: string }[], trunkGroupId: string | null) {
   const byConnection = new Map<string, string[]>();
   for (const number of numbers) byConnection.set(number.connectionId, [...(byConnection.get(number.connectionId) ?? []), number.e164]);
   for (const [connectionId, e164s] of byConnection) {
@@ -265,12 +265,12 @@ export async function setTrunkGroupStatus(access: AccountAccess, trunkGroupId: s
   const numbers = await db.select().from(phoneNumbers).where(and(eq(phoneNumbers.trunkGroupRef, current.id), inArray(phoneNumbers.status, ['active', 'missing_upstream'])));
   const targets = numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId }));
   if (status === 'disabled') {
-    await routeUpstream(db, targets, null);
+    await routeNumbersUpstream(db, targets, null);
     await db.update(trunkGroups).set({ syncDetail: "Disabled: its numbers are routed to each carrier's default, so calls no longer reach these hosts." }).where(eq(trunkGroups.id, current.id));
     return undefined;
   }
   const outcome = await syncTrunkGroup(current.id);
-  await routeUpstream(db, targets, current.id);
+  await routeNumbersUpstream(db, targets, current.id);
   return outcome;
 }
 

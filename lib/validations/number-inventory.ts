@@ -28,13 +28,15 @@ export const NUMBER_STATUS_LABELS: Record<'active' | 'missing_upstream' | 'relea
   released: 'Released',
 };
 
-export const E911_STATUSES = ['none', 'pending', 'provisioned', 'failed'] as const;
+/** The same vocabulary lib/services/e911.ts writes. */
+export const E911_STATUSES = ['none', 'pending', 'registered', 'failed', 'unsupported'] as const;
 export type E911Status = (typeof E911_STATUSES)[number];
 export const E911_STATUS_LABELS: Record<E911Status, string> = {
   none: 'No address',
   pending: 'Pending',
-  provisioned: 'Provisioned',
+  registered: 'Registered',
   failed: 'Failed',
+  unsupported: 'Not supported by carrier',
 };
 
 export function e911Label(status: string): string {

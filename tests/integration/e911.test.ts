@@ -54,7 +54,7 @@ describe('e911 addresses and registration', () => {
 
   it('refuses a caller name the upstreams cannot carry', async () => {
     const long = e911AddressSchema.parse({ street: '500 Main St', city: 'Dallas', state: 'TX', postalCode: '75201', callerName: 'Acme Widgets International' });
-    await expect(saveE911Address(await tech(), long)).rejects.toMatchObject({ code: 'invalid:e911_caller_name', fieldErrors: { callerName: expect.arrayContaining([expect.stringContaining('VoiceTel takes caller names up to 15 characters')]) } });
+    await expect(saveE911Address(await tech(), long)).rejects.toMatchObject({ code: 'invalid:e911_caller_name', fieldErrors: { callerName: expect.arrayContaining([expect.stringContaining('Our carrier takes caller names up to 15 characters')]) } });
   });
 
   it('registers an address on many numbers, each with its own status, and counts what is left uncovered', async () => {

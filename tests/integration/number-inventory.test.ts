@@ -160,7 +160,7 @@ const AREAS = [
   { npa: '415', state: 'CA', kind: 'local' as const },
   { npa: '888', state: null, kind: 'tollfree' as const },
 ];
-const E911 = ['none', 'pending', 'provisioned', 'failed'];
+const E911 = ['none', 'pending', 'registered', 'failed', 'unsupported'];
 const PRICES = ['1.2500', '1.5000', '3.0000', '0.9900', '2.0000'];
 const BASE_TIME = Date.UTC(2025, 0, 1);
 
@@ -325,7 +325,7 @@ describe('my numbers', () => {
         [{ npa: '888' }, (row) => row.status !== 'released' && row.npa === '888'],
         [{ trunk: 'tg-1' }, (row) => row.status !== 'released' && row.trunkGroupRef === 'tg-1'],
         [{ trunk: 'none' }, (row) => row.status !== 'released' && row.trunkGroupRef === null],
-        [{ e911: 'provisioned' }, (row) => row.status !== 'released' && row.e911Status === 'provisioned'],
+        [{ e911: 'registered' }, (row) => row.status !== 'released' && row.e911Status === 'registered'],
         [{ status: 'missing_upstream' }, (row) => row.status === 'missing_upstream'],
         [{ status: 'active', npa: '212' }, (row) => row.status === 'active' && row.npa === '212'],
         [{ released: true }, () => true],
@@ -489,12 +489,12 @@ describe('my numbers', () => {
         .returning();
       const [number] = await test.db
         .insert(phoneNumbers)
-        .values({ accountId: tenants.east.id, e164: '+13124888888', kind: 'local', state: 'IL', npa: '312', connectionId: legacy[0], monthly: '1.2500', trunkGroupRef: 'tg-east', e911Status: 'provisioned', orderLineId: line!.id })
+        .values({ accountId: tenants.east.id, e164: '+13124888888', kind: 'local', state: 'IL', npa: '312', connectionId: legacy[0], monthly: '1.2500', trunkGroupRef: 'tg-east', e911Status: 'registered', orderLineId: line!.id })
         .returning();
 
       const tech = await accessAs(test.db, 'tech@acme.example', tenants.acme.id);
       const detail = await getNumberDetail(tech, number!.id);
-      expect(detail.number).toMatchObject({ e164: '+13124888888', accountName: 'Acme East', trunkGroupRef: 'tg-east', e911Status: 'provisioned', monthly: '1.2500' });
+      expect(detail.number).toMatchObject({ e164: '+13124888888', accountName: 'Acme East', trunkGroupRef: 'tg-east', e911Status: 'registered', monthly: '1.2500' });
       expect(detail.number.upstream).toBeUndefined();
       expect(detail.order).toMatchObject({ orderId: order!.id, orderStatus: 'completed', lineStatus: 'active', orderedAt: new Date('2025-03-03T10:00:00Z') });
       expect(detail).toMatchObject({ mayRelease: true, mayMove: false, moveTargets: [] });

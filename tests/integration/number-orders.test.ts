@@ -213,6 +213,45 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     await test.db.update(accounts).set({ monthlySpendCap: '10000.00' }).where(eq(accounts.id, tenants.east.id));
   });
 
+  it('routes the numbers bought to the trunk group chosen at checkout', async () => {
+    const access = await tech();
+    const { createTrunkGroup } = await import('@/lib/services/trunk-groups');
+    const { group } = await createTrunkGroup(access, {
+      name: 'Checkout PBX',
+      direction: 'both',
+      auth: 'ip',
+      allowedIps: ['44.30.0.1/32'],
+      destinations: [{ host: '44.30.0.1', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+      codecs: ['PCMU'],
+      callerIdPolicy: 'pass_through',
+    });
+    const globex = await accessAs(test.db, 'owner@globex.example', tenants.globex.id);
+    await expect(placeOrder(globex, { idempotencyKey: 'foreign-trunk-1', trunkGroupRef: group.id })).rejects.toMatchObject({ code: 'not_found:trunk_group' });
+
+    const answer = await search({ npa: '773' }, { fresh: true });
+    const [number] = pick(answer, 'voicetel', 1);
+    await addToCart(access, { searchId: answer.searchId, numbers: [number!] });
+    const order = await placeOrder(access, { idempotencyKey: 'with-trunk-1', trunkGroupRef: group.id });
+    expect((await executeOrder(order.id)).status).toBe('completed');
+    const [bought] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.e164, number!));
+    expect(bought!.trunkGroupRef).toBe(group.id);
+    const { trunkGroupUpstreams } = await import('@/lib/db/schema');
+    const copies = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group.id));
+    // The cart still held two numbers from the refused order above: every upstream they came from gets the group.
+    expect(copies.every((candidate) => candidate.status === 'applied')).toBe(true);
+    const copy = copies.find((candidate) => candidate.connectionId === bought!.connectionId);
+    expect(copy).toMatchObject({ status: 'applied' });
+    const { adapter } = await getConnectionAdapter(copy!.connectionId);
+    let cursor: string | undefined;
+    let listed;
+    do {
+      const page = await adapter.listNumbers!({ cursor });
+      listed ??= page.items.find((item) => item.e164 === number);
+      cursor = page.nextCursor;
+    } while (cursor && !listed);
+    expect(listed?.trunkRef).toBe(copy!.trunkRef);
+  });
+
   it('keeps carts, searches and orders to their account', async () => {
     const globex = await accessAs(test.db, 'owner@globex.example', tenants.globex.id);
     const acmeSearch = await search({ npa: '212' });

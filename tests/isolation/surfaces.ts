@@ -3,6 +3,7 @@
  * of another account and as every role that must not reach it. A feature adds its surfaces here.
  */
 import type { Role } from '@/lib/auth/permissions';
+import { E911_SURFACES } from './surfaces-e911';
 
 export interface SurfaceContext {
   /** An account the signed-in Acme roles reach (a sub-account of their membership). */
@@ -184,4 +185,7 @@ export const SURFACES: Surface[] = [
   { kind: 'action', name: 'route numbers to trunk group (My numbers)', allowed: TECHNICAL_WRITERS, load: async () => (await numberActions()).assignNumbersToTrunkGroupAction, form: ({ trunkGroupId, numberId }) => ({ trunkGroupId, numberIds: numberId }) },
   { kind: 'action', name: 'enable or disable trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).setTrunkGroupStatusAction, form: ({ trunkGroupId }) => ({ trunkGroupId, status: 'active' }) },
   { kind: 'action', name: 'delete trunk group', allowed: TECHNICAL_WRITERS, load: async () => (await trunkActions()).deleteTrunkGroupAction, form: ({ trunkGroupId }) => ({ trunkGroupId }) },
+
+  // E911 (its own file: address probes are created per account).
+  ...E911_SURFACES,
 ];

@@ -8,7 +8,9 @@ import { getSubtreeWithCountsByAccount } from '@/lib/db/queries/accounts';
 import { getAuditEventsByAccountSubtree } from '@/lib/db/queries/audit';
 import { getDashboardCountsByAccount } from '@/lib/db/queries/dashboard';
 import { getBalanceByBillingAccount } from '@/lib/db/queries/number-orders';
+import { countNumbersWithoutE911 } from '@/lib/services/e911';
 import { formatMoney } from '@/lib/services/pricing';
+import { coverageText } from '../e911/coverage';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -26,11 +28,13 @@ export default async function DashboardPage() {
   const db = await getDb();
   const canAudit = access.permissions.has('audit.read');
   const canSeeMoney = access.permissions.has('billing.read');
-  const [counts, tree, events, funds] = await Promise.all([
+  const canSeeE911 = access.permissions.has('technical.read');
+  const [counts, tree, events, funds, e911] = await Promise.all([
     getDashboardCountsByAccount(db, { accountPath: access.account.path }),
     getSubtreeWithCountsByAccount(db, { accountId: access.account.id }),
     canAudit ? getAuditEventsByAccountSubtree(db, { accountPath: access.account.path, limit: 8 }) : Promise.resolve([]),
     canSeeMoney ? getBalanceByBillingAccount(db, { billingAccountId: access.account.billingAccountId }) : Promise.resolve(undefined),
+    canSeeE911 ? countNumbersWithoutE911(access) : Promise.resolve(undefined),
   ]);
   const children = tree.filter((row) => row.account.parentId === access.account.id);
 
@@ -44,6 +48,22 @@ export default async function DashboardPage() {
         {funds ? <Stat label="Balance" value={formatMoney(funds.balance)} /> : <Stat label="Pending invitations" value={counts.pendingInvitations} />}
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
+        {e911 ? (
+          <Card
+            title="Emergency addresses (E911)"
+            className="lg:col-span-2"
+            actions={
+              <Link href="/e911" className="text-sm text-indigo-800 underline">
+                {e911.unregistered > 0 ? 'Register emergency addresses' : 'Manage emergency addresses'}
+              </Link>
+            }
+          >
+            <p className="flex flex-wrap items-center gap-2 text-sm text-slate-900" data-testid="dashboard-e911-coverage">
+              {e911.unregistered > 0 ? <Badge tone="amber">Action needed</Badge> : null}
+              {coverageText(e911)}
+            </p>
+          </Card>
+        ) : null}
         <Card title="Sub-accounts" description="Direct sub-accounts of this account.">
           {children.length === 0 ? (
             <EmptyState title="No sub-accounts yet">

@@ -119,6 +119,8 @@ export const numberOrders = pgTable(
     totalSetup: numeric('total_setup', { precision: 12, scale: 4 }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** While set and in the future, one process is driving this order; others leave it alone. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
   },
   (table) => [uniqueIndex('number_orders_idempotency_key').on(table.accountId, table.idempotencyKey), index('number_orders_status_idx').on(table.status)],
 );

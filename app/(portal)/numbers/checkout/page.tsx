@@ -4,6 +4,8 @@ import Link from 'next/link';
 import { PlaceOrderForm } from '@/components/numbers-buy/place-order-form';
 import { Card, PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
+import { getDb } from '@/lib/db/client';
+import { getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
 import { getCheckoutSummary } from '@/lib/services/number-orders';
 import { formatMoney } from '@/lib/services/pricing';
 import { placeOrderAction } from './actions';
@@ -22,6 +24,7 @@ function Row({ label, value, strong }: { label: string; value: string; strong?: 
 export default async function CheckoutPage() {
   const access = await requireAccountAccess('technical.write');
   const summary = await getCheckoutSummary(access);
+  const trunkGroups = (await getTrunkGroupsByAccount(await getDb(), { accountId: access.account.id })).filter(({ group }) => group.status === 'active').map(({ group }) => ({ id: group.id, name: group.name }));
   return (
     <>
       <PageHeader title="Checkout" description={`Buying for ${access.account.name}.`} />
@@ -45,7 +48,7 @@ export default async function CheckoutPage() {
         </Card>
         <Card title="Routing and e911" className="lg:col-span-2">
           <p className="text-sm text-slate-700">
-            New numbers are routed to the upstream&apos;s default for now; choose a trunk group for them once trunk groups are available, and assign e911 addresses from the number&apos;s page when E911 arrives.
+            {trunkGroups.length > 0 ? 'Choose the trunk group the new numbers ring on, below.' : 'New numbers ring on the carrier\'s default route until you create a trunk group and route them to it.'} Register their emergency address on the E911 page once they are active.
           </p>
         </Card>
       </div>
@@ -62,7 +65,7 @@ export default async function CheckoutPage() {
             </Link>
           </div>
         ) : null}
-        <PlaceOrderForm idempotencyKey={randomUUID()} dueNow={formatMoney(summary.dueNow)} disabled={summary.problems.length > 0} action={placeOrderAction} />
+        <PlaceOrderForm idempotencyKey={randomUUID()} dueNow={formatMoney(summary.dueNow)} disabled={summary.problems.length > 0} action={placeOrderAction} trunkGroups={trunkGroups} />
       </div>
     </>
   );

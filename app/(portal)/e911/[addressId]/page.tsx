@@ -1,0 +1,174 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { DeleteE911AddressForm } from '@/components/e911/delete-address-form';
+import { E911NumberBulkForm } from '@/components/e911/number-bulk-form';
+import { Pager } from '@/components/e911/pager';
+import { E911StatusBadge } from '@/components/e911/status-badge';
+import { buttonClass } from '@/components/ui/button';
+import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { can } from '@/lib/auth/access';
+import { requireAccountAccess } from '@/lib/auth/guard';
+import { isAppError } from '@/lib/errors';
+import { formatDateTime } from '@/lib/format';
+import { getE911Address } from '@/lib/services/e911';
+import { formatE911Address } from '@/lib/validations/e911';
+import { assignE911NumbersAction, deleteE911AddressAction, unassignE911NumbersAction } from '../actions';
+import { E911_LIST_LIMIT, getAssignableNumbers, getNumbersOfAddress } from '../data';
+
+export const metadata: Metadata = { title: 'Emergency address' };
+
+function Detail({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-sm text-slate-600">{label}</dt>
+      <dd className="mt-0.5 text-sm text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+const pageOf = (value: string | string[] | undefined) => {
+  const page = Number(Array.isArray(value) ? value[0] : value);
+  return Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1;
+};
+
+const SAVED_NOTES: Record<string, string> = {
+  created: 'The address is saved. Register your numbers at it below.',
+  updated: 'The address is saved, and registered again on every number that uses it: their status is below.',
+};
+
+export default async function E911AddressPage({ params, searchParams }: { params: Promise<{ addressId: string }>; searchParams?: Promise<Record<string, string | string[] | undefined>> }) {
+  const { addressId } = await params;
+  const access = await requireAccountAccess('technical.read');
+  const address = await getE911Address(access, addressId).catch((error: unknown) => {
+    if (isAppError(error) && error.kind === 'not_found') notFound();
+    throw error;
+  });
+  const query = (await searchParams) ?? {};
+  const page = pageOf(query.page);
+  const morePage = pageOf(query.more);
+  const [numbers, assignable] = await Promise.all([
+    getNumbersOfAddress(access, address.id, { limit: E911_LIST_LIMIT, offset: (page - 1) * E911_LIST_LIMIT }),
+    getAssignableNumbers(access, address.id, { limit: E911_LIST_LIMIT, offset: (morePage - 1) * E911_LIST_LIMIT }),
+  ]);
+  const writer = can(access, 'technical.write');
+  const formatted = formatE911Address(address);
+  const saved = typeof query.saved === 'string' ? SAVED_NOTES[query.saved] : undefined;
+  const hrefFor = (key: 'page' | 'more') => (next: number) => {
+    const search = new URLSearchParams({ ...(page > 1 ? { page: String(page) } : {}), ...(morePage > 1 ? { more: String(morePage) } : {}), [key]: String(next) });
+    return `/e911/${address.id}?${search.toString()}`;
+  };
+
+  return (
+    <>
+      <PageHeader
+        title={formatted}
+        description={`Emergency address of ${access.account.name}`}
+        actions={
+          writer ? (
+            <Link href={`/e911/${address.id}/edit`} className={buttonClass('primary')}>
+              Edit address
+            </Link>
+          ) : null
+        }
+      />
+      <p className="mb-6 text-sm">
+        <Link href="/e911" className="text-indigo-800 underline">
+          ← E911
+        </Link>
+      </p>
+      {saved ? (
+        <p role="status" className="mb-6 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
+          {saved}
+        </p>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Address">
+          <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-1">
+            <Detail label="Street">{address.street}</Detail>
+            <Detail label="Apartment, suite or unit">{address.unit ?? '—'}</Detail>
+            <Detail label="City">{address.city}</Detail>
+            <Detail label="State or province">{address.state}</Detail>
+            <Detail label="ZIP or postal code">{address.postalCode}</Detail>
+            <Detail label="Country">{address.country === 'CA' ? 'Canada' : 'United States'}</Detail>
+            <Detail label="Caller name">{address.callerName ?? 'None'}</Detail>
+            <Detail label="Checked against the emergency database">{formatDateTime(address.validatedAt)}</Detail>
+          </dl>
+        </Card>
+
+        <div className="space-y-6 lg:col-span-2">
+          <div id="numbers" className="scroll-mt-6">
+            <Card title={`Numbers using this address (${numbers.total.toLocaleString('en-US')})`} description="Each number is registered on its own carrier; a carrier that cannot register emergency addresses shows as not supported.">
+              {writer ? (
+                <E911NumberBulkForm
+                  rows={numbers.rows}
+                  action={unassignE911NumbersAction}
+                  addressId={address.id}
+                  caption="Numbers using this address"
+                  verb="Unassign"
+                  pendingLabel="Unassigning…"
+                  variant="secondary"
+                  emptyText={assignable.total > 0 ? 'No number uses this address yet: register some below.' : 'No number uses this address yet.'}
+                  disabled={access.readOnly}
+                />
+              ) : numbers.rows.length === 0 ? (
+                <EmptyState title="No number uses this address yet" />
+              ) : (
+                <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Numbers using this address, scrollable">
+                  <table className="w-full text-left text-sm">
+                    <caption className="sr-only">Numbers using this address</caption>
+                    <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
+                      <tr>
+                        <th scope="col" className="py-2 pr-3">
+                          Number
+                        </th>
+                        <th scope="col" className="py-2">
+                          Emergency address status
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {numbers.rows.map((row) => (
+                        <tr key={row.id} className="border-b border-slate-100 align-top last:border-0">
+                          <th scope="row" className="py-2 pr-3 font-normal tabular-nums">
+                            {row.number}
+                          </th>
+                          <td className="py-2">
+                            <E911StatusBadge status={row.status} detail={row.detail} />
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+              <Pager label="Pages of numbers using this address" page={page} pageSize={E911_LIST_LIMIT} total={numbers.total} hrefFor={hrefFor('page')} />
+            </Card>
+          </div>
+
+          {writer ? (
+            <Card title="Register numbers at this address" description={`Numbers of ${access.account.name} without a registered emergency address.`}>
+              <E911NumberBulkForm
+                rows={assignable.rows}
+                action={assignE911NumbersAction}
+                addressId={address.id}
+                caption="Numbers you can register here"
+                verb="Register"
+                pendingLabel="Registering…"
+                emptyText="No other number of the account is waiting for an emergency address."
+                disabled={access.readOnly}
+              />
+              <Pager label="Pages of numbers you can register here" page={morePage} pageSize={E911_LIST_LIMIT} total={assignable.total} hrefFor={hrefFor('more')} />
+            </Card>
+          ) : null}
+
+          {writer ? (
+            <Card title="Delete" description="Remove this address from the address book.">
+              <DeleteE911AddressForm addressId={address.id} address={formatted} numberCount={numbers.total} action={deleteE911AddressAction} disabled={access.readOnly} />
+            </Card>
+          ) : null}
+        </div>
+      </div>
+    </>
+  );
+}

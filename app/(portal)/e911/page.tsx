@@ -1,0 +1,178 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { E911NumberBulkForm } from '@/components/e911/number-bulk-form';
+import { Pager } from '@/components/e911/pager';
+import { E911StatusBadge } from '@/components/e911/status-badge';
+import { buttonClass } from '@/components/ui/button';
+import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { can } from '@/lib/auth/access';
+import { requireAccountAccess } from '@/lib/auth/guard';
+import { countNumbersWithoutE911, listE911Addresses } from '@/lib/services/e911';
+import { formatE911Address } from '@/lib/validations/e911';
+import { assignE911NumbersAction } from './actions';
+import { coverageText } from './coverage';
+import { E911_LIST_LIMIT, countNumbersByAddress, getUnregisteredNumbers } from './data';
+
+export const metadata: Metadata = { title: 'E911' };
+
+const pageOf = (value: string | string[] | undefined) => {
+  const page = Number(Array.isArray(value) ? value[0] : value);
+  return Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1;
+};
+
+export default async function E911Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const access = await requireAccountAccess('technical.read');
+  const query = await searchParams;
+  const page = pageOf(query.page);
+  const deleted = typeof query.deleted === 'string' && /^\d{1,6}$/.test(query.deleted) ? Number(query.deleted) : undefined;
+  const [coverage, addresses, usage, unregistered] = await Promise.all([
+    countNumbersWithoutE911(access),
+    listE911Addresses(access),
+    countNumbersByAddress(access),
+    getUnregisteredNumbers(access, { limit: E911_LIST_LIMIT, offset: (page - 1) * E911_LIST_LIMIT }),
+  ]);
+  const writer = can(access, 'technical.write');
+  const addressLabels = new Map(addresses.map(({ address }) => [address.id, formatE911Address(address)]));
+  const add = writer ? (
+    <Link href="/e911/new" className={buttonClass('primary')}>
+      Add an address
+    </Link>
+  ) : null;
+  const rows = unregistered.rows.map((number) => ({ ...number, address: number.addressId ? addressLabels.get(number.addressId) : undefined }));
+
+  return (
+    <>
+      <PageHeader title="E911" description={`Emergency addresses of ${access.account.name}: where emergency services are sent when someone dials 911 from your numbers.`} actions={add} />
+      {deleted !== undefined ? (
+        <p role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
+          The address was deleted.{deleted > 0 ? ` ${deleted} number${deleted === 1 ? ' that used it has' : 's that used it have'} no emergency address now.` : ''}
+        </p>
+      ) : null}
+      <div className="space-y-6">
+        <Card title="Coverage" description="Every number that can place calls should have a registered emergency address.">
+          <p className="text-lg font-semibold text-slate-900" data-testid="e911-coverage">
+            {coverageText(coverage)}
+          </p>
+          {coverage.total === 0 ? (
+            <p className="mt-2 text-sm text-slate-700">
+              Once you have numbers, register an emergency address for each.{' '}
+              {writer ? (
+                <Link href="/numbers/buy" className="font-medium text-indigo-800 underline">
+                  Buy numbers
+                </Link>
+              ) : null}
+            </p>
+          ) : coverage.unregistered === 0 ? null : (
+            <div className="mt-4">
+              <h3 className="mb-2 text-sm font-semibold text-slate-900">Numbers without a registered address</h3>
+              {writer && addresses.length === 0 ? (
+                <p className="mb-3 text-sm text-slate-700">
+                  <Link href="/e911/new" className="font-medium text-indigo-800 underline">
+                    Add an address
+                  </Link>{' '}
+                  first, then register these numbers at it.
+                </p>
+              ) : null}
+              {writer && addresses.length > 0 ? (
+                <>
+                  <p className="mb-3 text-sm text-slate-700">Tick the numbers, choose an address and register them in one go.</p>
+                  <E911NumberBulkForm
+                    rows={rows}
+                    action={assignE911NumbersAction}
+                    caption="Numbers without a registered address"
+                    verb="Register"
+                    pendingLabel="Registering…"
+                    emptyText="Every number on this page has a registered address."
+                    addresses={addresses.map(({ address }) => ({ id: address.id, label: formatE911Address(address) }))}
+                    showAddress
+                    disabled={access.readOnly}
+                  />
+                </>
+              ) : (
+                <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Numbers without a registered address, scrollable">
+                  <table className="w-full text-left text-sm">
+                    <caption className="sr-only">Numbers without a registered address</caption>
+                    <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
+                      <tr>
+                        <th scope="col" className="py-2 pr-3">
+                          Number
+                        </th>
+                        <th scope="col" className="py-2 pr-3">
+                          Emergency address status
+                        </th>
+                        <th scope="col" className="py-2">
+                          Address
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {rows.map((row) => (
+                        <tr key={row.id} className="border-b border-slate-100 align-top last:border-0">
+                          <th scope="row" className="py-2 pr-3 font-normal tabular-nums">
+                            {row.number}
+                          </th>
+                          <td className="py-2 pr-3">
+                            <E911StatusBadge status={row.status} detail={row.detail} />
+                          </td>
+                          <td className="py-2 text-slate-700">{row.address ?? 'None'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+              <Pager label="Pages of numbers without a registered address" page={page} pageSize={E911_LIST_LIMIT} total={unregistered.total} hrefFor={(next) => `/e911?page=${next}`} />
+            </div>
+          )}
+        </Card>
+
+        <Card title="Address book" description="Addresses are checked against the emergency address database before they are saved.">
+          {addresses.length === 0 ? (
+            <EmptyState title={`${access.account.name} has no emergency addresses yet`}>
+              {writer ? (
+                <div className="space-y-3">
+                  <p>Add the address where each number is used, then register your numbers at it.</p>
+                  {add}
+                </div>
+              ) : (
+                'Someone with technical access to this account can add one.'
+              )}
+            </EmptyState>
+          ) : (
+            <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Address book, scrollable">
+              <table className="w-full text-left text-sm">
+                <caption className="sr-only">Emergency addresses of {access.account.name}</caption>
+                <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
+                  <tr>
+                    <th scope="col" className="py-2 pr-3">
+                      Address
+                    </th>
+                    <th scope="col" className="py-2 pr-3">
+                      Caller name
+                    </th>
+                    <th scope="col" className="py-2 text-right">
+                      Numbers using it
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {addresses.map(({ address }) => (
+                    <tr key={address.id} className="border-b border-slate-100 last:border-0">
+                      <th scope="row" className="py-2 pr-3 font-normal">
+                        <Link href={`/e911/${address.id}`} className="font-medium text-indigo-800 hover:underline">
+                          {formatE911Address(address)}
+                        </Link>
+                      </th>
+                      <td className="py-2 pr-3">{address.callerName ?? <span className="text-slate-600">None</span>}</td>
+                      <td className="py-2 text-right tabular-nums">{(usage.get(address.id) ?? 0).toLocaleString('en-US')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

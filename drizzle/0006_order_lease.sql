@@ -1,0 +1,1 @@
+ALTER TABLE "number_orders" ADD COLUMN "lease_until" timestamp with time zone;
