@@ -22,6 +22,8 @@ export interface LimitsValues {
   maxCallsPerSecond: number | null;
   monthlySpendCap: string | null;
   internationalAllowed: boolean;
+  /** Shown (and saved) only when given, so a caller that does not pass it cannot switch it off by accident. */
+  requireE911ForRouting?: boolean;
 }
 
 function LimitsFields({ values, errors, idPrefix, disabled, value }: { values?: LimitsValues; errors?: Record<string, string[]>; idPrefix: string; disabled?: boolean; value: (name: string, saved?: string | number | boolean | null) => string | undefined }) {
@@ -76,6 +78,20 @@ export function LimitsForm({ accountId, values, action, disabled }: { accountId:
     <form action={formAction} className="space-y-4" noValidate>
       <input type="hidden" name="accountId" value={accountId} />
       <LimitsFields idPrefix="limits" values={values} errors={errors} disabled={disabled} value={value} />
+      {values.requireE911ForRouting !== undefined ? (
+        <div>
+          {/* Sent before the checkbox: unchecked arrives as "off", checked as "off,on". */}
+          <input type="hidden" name="requireE911ForRouting" value="off" />
+          <CheckboxField
+            idPrefix="limits"
+            label="Require a registered emergency address before a number can be routed to a trunk group"
+            name="requireE911ForRouting"
+            defaultChecked={(value('requireE911ForRouting', values.requireE911ForRouting ? 'on' : '') ?? '').split(',').includes('on')}
+            disabled={disabled}
+          />
+          <p className="mt-1 text-xs text-slate-600">Applies to this account and every sub-account under it.</p>
+        </div>
+      ) : null}
       <FormMessage state={state} />
       <SubmitButton disabled={disabled}>Save limits</SubmitButton>
     </form>

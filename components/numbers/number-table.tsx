@@ -16,7 +16,7 @@ export interface NumberTableRow {
   trunkGroupRef: string | null;
   /** The trunk group's name when it belongs to the current account. */
   trunkGroupName?: string;
-  /** May be ticked for "Route to trunk group" (a number of the current account, not released). */
+  /** May be ticked for the bulk controls (a number of the current account, not released). */
   selectable?: boolean;
   e911Status: string;
   monthly: string;
@@ -50,7 +50,7 @@ export function NumberTable({
   sortHrefs,
   showAccount,
   showProvider,
-  routeFormId,
+  selectionFormId,
 }: {
   rows: NumberTableRow[];
   caption: string;
@@ -60,8 +60,11 @@ export function NumberTable({
   sortHrefs: Record<NumberSort, Record<Dir, string>>;
   showAccount: boolean;
   showProvider: boolean;
-  /** The id of the "Route to trunk group" form the row checkboxes belong to; absent: no checkboxes. */
-  routeFormId?: string;
+  /**
+   * The id of the form the row checkboxes belong to ("Route to trunk group", or "Set emergency
+   * address" when there is no route form; the other bulk form reads the ticks); absent: no checkboxes.
+   */
+  selectionFormId?: string;
 }) {
   const href = (column: NumberSort, next: Dir) => sortHrefs[column][next];
   return (
@@ -70,9 +73,9 @@ export function NumberTable({
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
           <tr>
-            {routeFormId ? (
+            {selectionFormId ? (
               <th scope="col" className="w-8 py-2 pr-2">
-                <SelectAllNumbers formId={routeFormId} />
+                <SelectAllNumbers formId={selectionFormId} />
               </th>
             ) : null}
             <SortHeader column="number" sort={sort} dir={dir} href={href} />
@@ -104,8 +107,8 @@ export function NumberTable({
         <tbody>
           {rows.map((row) => (
             <tr key={row.id} className="border-b border-slate-100 last:border-0">
-              {routeFormId ? (
-                <td className="py-2 pr-2">{row.selectable ? <input type="checkbox" name="numberIds" value={row.id} form={routeFormId} aria-label={`Select ${row.number}`} /> : null}</td>
+              {selectionFormId ? (
+                <td className="py-2 pr-2">{row.selectable ? <input type="checkbox" name="numberIds" value={row.id} form={selectionFormId} aria-label={`Select ${row.number}`} /> : null}</td>
               ) : null}
               <th scope="row" className="py-2 pr-3 font-normal">
                 <Link href={`/numbers/${row.id}`} className="whitespace-nowrap font-medium tabular-nums text-indigo-800 hover:underline">

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { getDb, getDbHandle } from '@/lib/db/client';
 import { deleteExpiredSearches } from '@/lib/db/queries/number-searches';
+import { reconcileE911 } from '@/lib/services/e911';
 import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
 import { checkTrunkDrift } from '@/lib/services/trunk-groups';
@@ -13,6 +14,8 @@ export const JOBS: Job[] = [
   { name: 'expire-cart-holds', everyMs: 60_000, run: () => expireCartHolds() },
   // Upstream listings are rate-limited (VoiceTel: 6 account reads an hour): a few times a day is enough.
   { name: 'refresh-owned-numbers', everyMs: 6 * 3600_000, run: () => refreshOwnedNumbers() },
+  // Emergency records removed or changed upstream behind the portal's back: the number shows as failed.
+  { name: 'reconcile-e911', everyMs: 6 * 3600_000, run: () => reconcileE911() },
   { name: 'check-trunk-drift', everyMs: 15 * 60_000, run: () => checkTrunkDrift() },
   // PGlite has no autovacuum: without fresh statistics the planner misjudges the large tables.
   {

@@ -19,6 +19,7 @@ function limitsOf(account: Account) {
     maxCallsPerSecond: account.maxCallsPerSecond,
     monthlySpendCap: account.monthlySpendCap,
     internationalAllowed: account.internationalAllowed,
+    requireE911ForRouting: account.requireE911ForRouting,
   };
 }
 
@@ -52,6 +53,7 @@ export async function createSubAccount(access: AccountAccess, input: { name: str
         maxCallsPerSecond: input.maxCallsPerSecond ?? null,
         monthlySpendCap: input.monthlySpendCap ?? null,
         internationalAllowed: input.internationalAllowed,
+        requireE911ForRouting: input.requireE911ForRouting ?? false,
       })
       .returning();
     if (!created) throw new AppError('internal:account_create');
@@ -101,6 +103,8 @@ export async function updateAccountLimits(access: AccountAccess, limits: Limits)
       maxCallsPerSecond: limits.maxCallsPerSecond ?? null,
       monthlySpendCap: limits.monthlySpendCap ?? null,
       internationalAllowed: limits.internationalAllowed,
+      // Left as it is when the form did not carry it.
+      requireE911ForRouting: limits.requireE911ForRouting ?? current.requireE911ForRouting,
     };
     const [updated] = await tx.update(accounts).set({ ...next, updatedAt: new Date() }).where(eq(accounts.id, current.id)).returning();
     await recordAudit(tx, access, {

@@ -10,7 +10,7 @@ import { isUuid } from '@/lib/db/queries/accounts';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
-import type { ProviderId } from '@/lib/providers/types';
+import type { E911Record, ProviderId } from '@/lib/providers/types';
 import { checkCallerNameForUpstream, normalizeE911Address, toProviderE911Address, type NormalizedE911Address } from '@/lib/validations/e911';
 import { recordAudit } from './audit';
 import { getConnectionAdapter, getEnabledAdapters } from './providers';
@@ -250,4 +250,78 @@ export async function listE911Addresses(access: AccountAccess) {
     .from(e911Addresses)
     .where(eq(e911Addresses.accountId, access.account.id))
     .orderBy(e911Addresses.street);
+}
+
+export interface E911ReconcileSummary {
+  /** Numbers compared with what their upstream holds. */
+  checked: number;
+  /** Numbers on upstreams that cannot list their emergency records, left as they are. */
+  skipped: number;
+  /** Registered numbers the upstream disagrees with, now marked failed. */
+  flagged: { numberId: string; e164: string; detail: string }[];
+  /** Connections whose listing failed; their numbers are left as they are until the next run. */
+  errors: { connectionId: string; error: string }[];
+}
+
+type E911Lister = { listE911(): Promise<E911Record[]> };
+/** Only some adapters (VoiceTel) can list what they hold; it is not part of the common interface. */
+const canListE911 = (adapter: object): adapter is E911Lister => typeof (adapter as Partial<E911Lister>).listE911 === 'function';
+
+const comparable = (value: string | undefined) => (value ?? '').trim().toUpperCase().replace(/\s+/g, ' ');
+
+/** Where the upstream's record differs from ours (street, city, ZIP), in words; undefined when it matches. */
+function addressDifference(ours: E911AddressRow, theirs: E911Record['address']): string | undefined {
+  const differences: string[] = [];
+  if (comparable(ours.street) !== comparable(theirs.street)) differences.push(`street "${theirs.street}" (ours "${ours.street}")`);
+  if (comparable(ours.city) !== comparable(theirs.city)) differences.push(`city "${theirs.city}" (ours "${ours.city}")`);
+  if (comparable(ours.postalCode).slice(0, 5) !== comparable(theirs.postalCode).slice(0, 5)) differences.push(`ZIP "${theirs.postalCode}" (ours "${ours.postalCode}")`);
+  return differences.length > 0 ? `The carrier holds a different emergency address: ${differences.join(', ')}; register it again` : undefined;
+}
+
+/**
+ * Job: compares each registered (or failed) number's emergency record with what its upstream holds,
+ * where the upstream can list them, and marks a registered number failed when the record is gone or
+ * differs. Failed numbers are counted as checked but left failed even if the upstream matches: a
+ * registration is made by the user, not inferred.
+ */
+export async function reconcileE911(): Promise<E911ReconcileSummary> {
+  const db = await getDb();
+  const summary: E911ReconcileSummary = { checked: 0, skipped: 0, flagged: [], errors: [] };
+  const numbers = await db
+    .select()
+    .from(phoneNumbers)
+    .where(and(sql`${phoneNumbers.e911AddressId} is not null`, inArray(phoneNumbers.e911Status, ['registered', 'failed']), sql`${phoneNumbers.status} <> 'released'`));
+  if (numbers.length === 0) return summary;
+  const addressIds = [...new Set(numbers.map((number) => number.e911AddressId!))];
+  const addresses = new Map((await db.select().from(e911Addresses).where(inArray(e911Addresses.id, addressIds))).map((row) => [row.id, row]));
+
+  const byConnection = new Map<string, typeof numbers>();
+  for (const number of numbers) byConnection.set(number.connectionId, [...(byConnection.get(number.connectionId) ?? []), number]);
+  for (const [connectionId, carried] of byConnection) {
+    let records: Map<string, E911Record>;
+    try {
+      const { adapter } = await getConnectionAdapter(connectionId);
+      if (!canListE911(adapter)) {
+        summary.skipped += carried.length;
+        continue;
+      }
+      records = new Map((await adapter.listE911()).map((record) => [record.e164, record]));
+    } catch (error) {
+      log.warn('e911.reconcile_list_failed', { connectionId, error });
+      summary.errors.push({ connectionId, error: isProviderError(error) ? (error.upstreamMessage ?? error.message) : String(error) });
+      continue;
+    }
+    for (const number of carried) {
+      summary.checked += 1;
+      const address = addresses.get(number.e911AddressId!);
+      if (!address || number.e911Status !== 'registered') continue;
+      const record = records.get(number.e164);
+      const detail = !record ? 'The carrier has no emergency record for this number; register it again' : addressDifference(address, record.address);
+      if (!detail) continue;
+      await setNumberStatus(number.id, 'failed', detail.slice(0, 300), address.id);
+      summary.flagged.push({ numberId: number.id, e164: number.e164, detail });
+      log.warn('e911.reconcile_flagged', { numberId: number.id, connectionId, detail });
+    }
+  }
+  return summary;
 }

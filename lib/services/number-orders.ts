@@ -19,7 +19,7 @@ import type { OrderResult, ProviderId } from '@/lib/providers/types';
 import { recordAudit } from './audit';
 import { formatMoney, fromUnits, sumAmounts, toUnits } from './pricing';
 import { getConnectionAdapter } from './providers';
-import { routeNumbersUpstream, syncTrunkGroup } from './trunk-groups';
+import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './trunk-groups';
 import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
 
 /** A line the upstream has not confirmed after this long is failed rather than retried forever. */
@@ -85,6 +85,11 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
   if (existing) return existing;
   if (input.trunkGroupRef && !(await getTrunkGroupById(db, { trunkGroupId: input.trunkGroupRef, accountId: access.account.id }))) {
     throw new AppError('not_found:trunk_group', 'That trunk group is not in this account.', { fieldErrors: { trunkGroupRef: ['Choose one of this account’s trunk groups'] } });
+  }
+  // New numbers have no emergency address yet, so where one is required they cannot join a trunk group at checkout.
+  if (input.trunkGroupRef && (await e911RequiredForRouting(db, access.account))) {
+    const message = 'This account requires a registered emergency address before numbers are routed to a trunk group: buy without a trunk group, register their address on the E911 page, then route them.';
+    throw new AppError('conflict:e911_required', message, { fieldErrors: { trunkGroupRef: [message] } });
   }
   return db.transaction(async (tx) => {
     const cart = await getCartByAccountUser(tx, { accountId: access.account.id, userId: access.user.id });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db } from '@/lib/db/client';
-import { phoneNumbers, providerConnections, trunkGroups, trunkGroupUpstreams, type TrunkDestinationRow, type TrunkGroup } from '@/lib/db/schema';
+import { accounts, phoneNumbers, providerConnections, trunkGroups, trunkGroupUpstreams, type TrunkDestinationRow, type TrunkGroup } from '@/lib/db/schema';
 import {
   getAppliedTrunkUpstreams,
   getConnectionsCarryingTrunkGroup,
@@ -205,6 +205,7 @@ export async function assignNumbers(access: AccountAccess, input: { trunkGroupId
   if (input.trunkGroupId && !target) throw new AppError('not_found:trunk_group');
   const numbers = await getNumbersByIdsInAccount(db, { accountId: access.account.id, numberIds: input.numberIds });
   if (numbers.length !== new Set(input.numberIds).size) throw new AppError('not_found:number', 'Some of those numbers are not in this account.');
+  if (target) await assertE911Registered(db, access, numbers);
   if (target) await assertUpstreamsAccept(db, target.allowedIps, target.auth, [...new Set(numbers.map((number) => number.connectionId))]);
   const previousGroups = [...new Set(numbers.map((number) => number.trunkGroupRef).filter((ref): ref is string => Boolean(ref)))];
   await db.transaction(async (tx) => {
@@ -223,6 +224,34 @@ export async function assignNumbers(access: AccountAccess, input: { trunkGroupId
   // A disabled group keeps its numbers in the portal but sends no calls: they route to the carrier's default.
   await routeNumbersUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), target?.status === 'active' ? target.id : null);
   return { changed: numbers.length, sync };
+}
+
+/**
+ * When the account (or one above it) requires it, every number joining a trunk group must already
+ * have a registered emergency address; otherwise nothing is routed and the user is told which.
+ */
+/** Whether the account or one above it requires a registered e911 address before routing to a trunk group. */
+export async function e911RequiredForRouting(db: Db, account: { id: string; path: string }): Promise<{ id: string } | undefined> {
+  const chain = account.path.split('/').filter(Boolean);
+  const [requiring] = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(inArray(accounts.id, chain.length > 0 ? chain : [account.id]), eq(accounts.requireE911ForRouting, true)))
+    .limit(1);
+  return requiring;
+}
+
+async function assertE911Registered(db: Db, access: AccountAccess, numbers: { e164: string; e911Status: string }[]) {
+  const requiring = await e911RequiredForRouting(db, access.account);
+  if (!requiring) return;
+  const missing = numbers.filter((number) => number.e911Status !== 'registered').map((number) => number.e164);
+  if (missing.length === 0) return;
+  const shown = missing.length > 10 ? `${missing.slice(0, 10).join(', ')} and ${missing.length - 10} more` : missing.join(', ');
+  throw new AppError(
+    'conflict:e911_required',
+    // An ancestor is not named: a sub-account's users may not see the accounts above it.
+    `${requiring.id === access.account.id ? 'This account' : 'The account this one belongs to'} requires a registered emergency address before a number can be routed to a trunk group. ${missing.length === 1 ? 'This number has' : 'These numbers have'} none: ${shown}. Register them on the E911 page first.`,
+  );
 }
 
 /** Points the numbers' inbound calls at the group's copy on their upstream, where the adapter can. */

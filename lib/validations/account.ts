@@ -35,6 +35,14 @@ export const accountLimitsSchema = z.object({
     .union([z.literal('on'), z.literal('true'), z.literal('')])
     .optional()
     .transform((value) => value === 'on' || value === 'true'),
+  /**
+   * The limits form sends a hidden `off` before the checkbox, so "unchecked" arrives as `off` and
+   * "checked" as `off,on`; absent (an older form, the create form) leaves the setting as it is.
+   */
+  requireE911ForRouting: z
+    .union([z.string(), z.boolean()])
+    .transform((value) => (typeof value === 'boolean' ? value : value.split(',').some((part) => part === 'on' || part === 'true')))
+    .optional(),
 });
 
 export const createSubAccountSchema = z

@@ -8,6 +8,7 @@ import { createSubAccount, renameAccount, setSubAccountStatus, updateAccountLimi
 import { seedDemo } from '@/lib/db/seed-demo';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants, sessionUser } from '../support/fixtures';
+import { updateLimitsSchema } from '@/lib/validations/account';
 
 const noLimits = { maxConcurrentCalls: undefined, maxCallsPerSecond: undefined, monthlySpendCap: undefined, internationalAllowed: false };
 
@@ -92,6 +93,20 @@ describe('account tree, roles and the guard', () => {
     expect(renamed.name).toBe('Acme Boston HQ');
     const limited = await updateAccountLimits(onBoston, { ...noLimits, maxCallsPerSecond: 5, internationalAllowed: false });
     expect(limited).toMatchObject({ maxCallsPerSecond: 5, maxConcurrentCalls: null, internationalAllowed: false });
+
+    expect(limited.requireE911ForRouting).toBe(false);
+
+    // The form sends a hidden "off" before the checkbox; without either the setting is left alone.
+    const form = { accountId: boston.id, maxCallsPerSecond: '5' };
+    expect(updateLimitsSchema.parse({ ...form, requireE911ForRouting: 'off,on' }).requireE911ForRouting).toBe(true);
+    expect(updateLimitsSchema.parse({ ...form, requireE911ForRouting: 'off' }).requireE911ForRouting).toBe(false);
+    expect(updateLimitsSchema.parse(form).requireE911ForRouting).toBeUndefined();
+    const requiring = await updateAccountLimits(onBoston, updateLimitsSchema.parse({ ...form, requireE911ForRouting: 'off,on' }));
+    expect(requiring).toMatchObject({ requireE911ForRouting: true, maxCallsPerSecond: 5 });
+    expect(await updateAccountLimits(onBoston, updateLimitsSchema.parse(form))).toMatchObject({ requireE911ForRouting: true });
+    expect(await updateAccountLimits(onBoston, updateLimitsSchema.parse({ ...form, requireE911ForRouting: 'off' }))).toMatchObject({ requireE911ForRouting: false });
+    const [switched] = await test.db.select().from(auditEvents).where(eq(auditEvents.targetId, boston.id)).then((rows) => rows.filter((row) => row.action === 'account.limits' && (row.after as { requireE911ForRouting?: boolean }).requireE911ForRouting === true));
+    expect(switched).toMatchObject({ before: { requireE911ForRouting: false }, after: { requireE911ForRouting: true } });
 
     const events = await getAuditEventsByAccountSubtree(test.db, { accountPath: tenants.east.path });
     const actions = events.map((row) => row.event.action);

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { e911Addresses, phoneNumbers, providerConnections } from '@/lib/db/schema';
 import type { ProviderId } from '@/lib/providers/types';
-import { assignE911Address, countNumbersWithoutE911, deleteE911Address, getE911Address, saveE911Address } from '@/lib/services/e911';
+import { assignE911Address, countNumbersWithoutE911, deleteE911Address, getE911Address, reconcileE911, saveE911Address } from '@/lib/services/e911';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { e911AddressSchema } from '@/lib/validations/e911';
 import { useTestDatabase } from '../support/db';
@@ -110,5 +110,44 @@ describe('e911 addresses and registration', () => {
     await expect(deleteE911Address(globex, id)).rejects.toMatchObject({ code: 'not_found:e911_address' });
     const viewer = await accessAs(test.db, 'viewer@acme.example', tenants.acme.id);
     await expect(saveE911Address(viewer, e911AddressSchema.parse({ street: '1 Main St', city: 'Dallas', state: 'TX', postalCode: '75201' }))).rejects.toMatchObject({ code: 'forbidden:role' });
+  });
+  it('flags a registration removed upstream behind the portal’s back, and leaves the rest as they are', async () => {
+    const access = await tech();
+    const saved = await saveE911Address(access, e911AddressSchema.parse({ street: '500 N Michigan Ave', city: 'Chicago', state: 'IL', postalCode: '60611', callerName: 'Acme Chicago' }));
+    if (saved.status !== 'saved') throw new Error('address not saved');
+    const voicetel = await ownedNumbers('voicetel', 2, '773');
+    const carrierx = await ownedNumbers('carrierx', 1, '212');
+    const results = await assignE911Address(access, { addressId: saved.address.id, numberIds: [...voicetel, ...carrierx].map((number) => number.id) });
+    expect(results.filter((result) => result.status === 'registered')).toHaveLength(2);
+    // A registered number on an upstream that cannot list its records is not judged.
+    await test.db.update(phoneNumbers).set({ e911Status: 'registered' }).where(eq(phoneNumbers.id, carrierx[0]!.id));
+
+    expect(await reconcileE911()).toMatchObject({ checked: 2, skipped: 1, flagged: [], errors: [] });
+
+    const { adapter } = await getConnectionAdapter((await connectionOf('voicetel')).id);
+    await adapter.removeE911!(voicetel[0]!.e164);
+    const summary = await reconcileE911();
+    expect(summary).toMatchObject({ checked: 2, skipped: 1, errors: [] });
+    expect(summary.flagged).toEqual([{ numberId: voicetel[0]!.id, e164: voicetel[0]!.e164, detail: 'The carrier has no emergency record for this number; register it again' }]);
+    const [gone] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, voicetel[0]!.id));
+    expect(gone).toMatchObject({ e911Status: 'failed', e911Detail: 'The carrier has no emergency record for this number; register it again', e911AddressId: saved.address.id });
+    const [kept] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, voicetel[1]!.id));
+    expect(kept).toMatchObject({ e911Status: 'registered' });
+    const [other] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, carrierx[0]!.id));
+    expect(other).toMatchObject({ e911Status: 'registered' });
+
+    // Flagged once: a failed number is not flagged again, and registering again clears it.
+    expect((await reconcileE911()).flagged).toEqual([]);
+    await assignE911Address(access, { addressId: saved.address.id, numberIds: [voicetel[0]!.id] });
+    expect(await reconcileE911()).toMatchObject({ flagged: [] });
+    const [again] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, voicetel[0]!.id));
+    expect(again).toMatchObject({ e911Status: 'registered', e911Detail: null });
+
+    // Moved upstream to another address: the difference is named.
+    await adapter.provisionE911!({ e164: voicetel[1]!.e164, address: { street: '100 MAIN ST', city: 'DALLAS', state: 'TX', postalCode: '75201', country: 'US' }, callerName: 'Acme' });
+    const moved = await reconcileE911();
+    expect(moved.flagged).toEqual([{ numberId: voicetel[1]!.id, e164: voicetel[1]!.e164, detail: expect.stringMatching(/street "100 MAIN ST".*city "DALLAS".*ZIP "75201"/) }]);
+    const [differs] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, voicetel[1]!.id));
+    expect(differs).toMatchObject({ e911Status: 'failed', e911Detail: expect.stringContaining('different emergency address') });
   });
 });

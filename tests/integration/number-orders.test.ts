@@ -228,6 +228,11 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     const globex = await accessAs(test.db, 'owner@globex.example', tenants.globex.id);
     await expect(placeOrder(globex, { idempotencyKey: 'foreign-trunk-1', trunkGroupRef: group.id })).rejects.toMatchObject({ code: 'not_found:trunk_group' });
 
+    const { accounts } = await import('@/lib/db/schema');
+    await test.db.update(accounts).set({ requireE911ForRouting: true }).where(eq(accounts.id, tenants.acme.id));
+    await expect(placeOrder(await tech(), { idempotencyKey: 'e911-required-1', trunkGroupRef: group.id })).rejects.toMatchObject({ code: 'conflict:e911_required' });
+    await test.db.update(accounts).set({ requireE911ForRouting: false }).where(eq(accounts.id, tenants.acme.id));
+
     const answer = await search({ npa: '773' }, { fresh: true });
     const [number] = pick(answer, 'voicetel', 1);
     await addToCart(access, { searchId: answer.searchId, numbers: [number!] });

@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, phoneNumbers, providerConnections, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
+import { accounts, auditEvents, phoneNumbers, providerConnections, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
 import { resetBreakers } from '@/lib/providers/http';
 import type { ProviderId } from '@/lib/providers/types';
+import { assignE911Address, saveE911Address } from '@/lib/services/e911';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { openSecret } from '@/lib/services/secret-box';
 import {
@@ -17,6 +18,7 @@ import {
   updateTrunkGroup,
   type TrunkGroupInput,
 } from '@/lib/services/trunk-groups';
+import { e911AddressSchema } from '@/lib/validations/e911';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
 import { useSandboxes } from '../support/sandboxes';
@@ -186,6 +188,40 @@ describe('trunk groups', () => {
     await assignNumbers(access, { trunkGroupId: null, numberIds: numbers.map((number) => number.id) });
     await deleteTrunkGroup(access, group!.id);
     expect(await test.db.select().from(trunkGroups).where(eq(trunkGroups.id, group!.id))).toEqual([]);
+  });
+
+  it('refuses to route numbers without a registered emergency address when an ancestor requires it, and routes them once registered', async () => {
+    await test.db.update(accounts).set({ requireE911ForRouting: true }).where(eq(accounts.id, tenants.acme.id));
+    try {
+      const east = await accessAs(test.db, 'tech@acme.example', tenants.east.id);
+      const numbers = await ownedNumbers('voicetel', 2, '773');
+      await test.db.update(phoneNumbers).set({ accountId: tenants.east.id }).where(eq(phoneNumbers.npa, '773'));
+      const { group } = await createTrunkGroup(east, { ...base, name: 'East PBX', maxChannels: 10, maxCps: 2 });
+      const ids = numbers.map((number) => number.id);
+      const auditBefore = (await test.db.select().from(auditEvents)).length;
+
+      const refusal = assignNumbers(east, { trunkGroupId: group.id, numberIds: ids });
+      await expect(refusal).rejects.toMatchObject({ code: 'conflict:e911_required', message: expect.stringContaining('Register them on the E911 page first') });
+      await expect(assignNumbers(east, { trunkGroupId: group.id, numberIds: ids })).rejects.toMatchObject({ message: expect.stringContaining(numbers[0]!.e164) });
+      expect((await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.npa, '773'))).every((number) => number.trunkGroupRef === null)).toBe(true);
+      expect(await test.db.select().from(auditEvents)).toHaveLength(auditBefore);
+      // Routing away from a group is never blocked.
+      expect(await assignNumbers(east, { trunkGroupId: null, numberIds: ids })).toMatchObject({ changed: 2 });
+
+      const saved = await saveE911Address(east, e911AddressSchema.parse({ street: '500 N Michigan Ave', city: 'Chicago', state: 'IL', postalCode: '60611', callerName: 'Acme East' }));
+      if (saved.status !== 'saved') throw new Error('address not saved');
+      // One registered is not enough: the other is still named.
+      await assignE911Address(east, { addressId: saved.address.id, numberIds: [ids[0]!] });
+      await expect(assignNumbers(east, { trunkGroupId: group.id, numberIds: ids })).rejects.toMatchObject({
+        code: 'conflict:e911_required',
+        message: expect.not.stringContaining(numbers[0]!.e164),
+      });
+      await assignE911Address(east, { addressId: saved.address.id, numberIds: [ids[1]!] });
+      expect(await assignNumbers(east, { trunkGroupId: group.id, numberIds: ids })).toMatchObject({ changed: 2 });
+      expect((await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.npa, '773'))).every((number) => number.trunkGroupRef === group.id)).toBe(true);
+    } finally {
+      await test.db.update(accounts).set({ requireE911ForRouting: false }).where(eq(accounts.id, tenants.acme.id));
+    }
   });
 
   it('keeps trunk groups to their account and their role', async () => {

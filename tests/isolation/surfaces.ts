@@ -128,6 +128,9 @@ export const SURFACES: Surface[] = [
   },
   { kind: 'action', name: 'release number', allowed: TECHNICAL_WRITERS, load: async () => (await numberActions()).releaseNumberAction, form: ({ numberId }) => ({ numberId }) },
   { kind: 'action', name: 'move number', allowed: MANAGERS, load: async () => (await numberActions()).moveNumberAction, form: ({ numberId, accountId }) => ({ numberId, targetAccountId: accountId }) },
+  // No address id in the context: one that exists nowhere (the number must still not be reachable).
+  { kind: 'action', name: 'set emergency address of numbers', allowed: TECHNICAL_WRITERS, load: async () => (await numberActions()).assignE911ToNumbersAction, form: ({ numberId }) => ({ addressId: '00000000-0000-4000-8000-00000000e912', numberIds: numberId }) },
+  { kind: 'action', name: 'remove emergency address of number', allowed: TECHNICAL_WRITERS, load: async () => (await numberActions()).unassignE911FromNumberAction, form: ({ numberId }) => ({ numberId }) },
   {
     kind: 'route',
     name: 'GET /api/v1/numbers/export',

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { SetE911AddressForm } from '@/components/numbers/e911-forms';
 import { NumberFilters } from '@/components/numbers/number-filters';
 import { NumberPagination, NumberTable, type NumberTableRow } from '@/components/numbers/number-table';
 import { RouteNumbersForm } from '@/components/trunk-groups/route-numbers-form';
@@ -9,11 +10,13 @@ import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
 import { getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
+import { countNumbersWithoutE911, listE911Addresses } from '@/lib/services/e911';
 import { getNumberFilterOptions, listAccountNumbers, type NumberView } from '@/lib/services/numbers';
 import { formatMoney } from '@/lib/services/pricing';
 import { NUMBER_SORTS, NUMBER_SORT_LABELS, numberInventorySearch, parseNumberInventoryQuery, type NumberSort } from '@/lib/validations/number-inventory';
+import { formatE911Address } from '@/lib/validations/e911';
 import { formatE164 } from '@/lib/format';
-import { assignNumbersToTrunkGroupAction } from './actions';
+import { assignE911ToNumbersAction, assignNumbersToTrunkGroupAction } from './actions';
 
 export const metadata: Metadata = { title: 'My numbers' };
 
@@ -43,14 +46,26 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
   const raw = await searchParams;
   const query = parseNumberInventoryQuery(raw);
   const { filter, view } = query;
-  const [list, options, trunkGroups] = await Promise.all([
+  const mayRoute = can(access, 'technical.write');
+  const [list, options, trunkGroups, coverage, addresses] = await Promise.all([
     listAccountNumbers(access, query),
     getNumberFilterOptions(access),
     getDb().then((db) => getTrunkGroupsByAccount(db, { accountId: access.account.id })),
+    countNumbersWithoutE911(access),
+    mayRoute ? listE911Addresses(access) : Promise.resolve([]),
   ]);
   const trunkGroupNames = new Map(trunkGroups.map(({ group }) => [group.id, group.name]));
-  const mayRoute = can(access, 'technical.write');
   const routeFormId = mayRoute && trunkGroups.length > 0 ? 'route-numbers' : undefined;
+  const e911FormId = mayRoute && addresses.length > 0 ? 'set-e911-numbers' : undefined;
+  // The row checkboxes belong to one form; the other bulk form reads the ticks from the page.
+  const selectionFormId = routeFormId ?? e911FormId;
+  const addressOptions = addresses.map(({ address }) => ({ id: address.id, label: formatE911Address(address) }));
+  const coverageText =
+    coverage.total === 0
+      ? undefined
+      : coverage.unregistered === 0
+        ? `All ${coverage.total.toLocaleString('en-US')} of ${access.account.name}’s numbers have a registered emergency address.`
+        : `${coverage.unregistered.toLocaleString('en-US')} of ${coverage.total.toLocaleString('en-US')} number${coverage.total === 1 ? '' : 's'} ${coverage.unregistered === 1 ? 'has' : 'have'} no registered emergency address`;
   const toRow = (number: NumberView): NumberTableRow => ({
     ...tableRow(number),
     trunkGroupName: number.trunkGroupRef ? trunkGroupNames.get(number.trunkGroupRef) : undefined,
@@ -105,6 +120,19 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
           ) : null}
         </Card>
         <Card>
+          {coverageText ? (
+            <p role="note" className={`mb-4 rounded-md border p-3 text-sm ${coverage.unregistered > 0 ? 'border-amber-200 bg-amber-50 text-amber-900' : 'border-slate-200 bg-slate-50 text-slate-800'}`}>
+              {coverageText}
+              {coverage.unregistered > 0 ? (
+                <>
+                  {' — '}
+                  <Link href="/e911" className="font-medium text-indigo-800 underline">
+                    Register them
+                  </Link>
+                </>
+              ) : null}
+            </p>
+          ) : null}
           {rows.length > 0 ? (
             <>
               {routeFormId ? (
@@ -118,7 +146,17 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
                   to route them.
                 </p>
               ) : null}
-              <NumberTable rows={rows.map(toRow)} caption={caption} sort={view.sort} dir={view.dir} sortHrefs={sortHrefs} showAccount={list.showAccount} showProvider={list.showProvider} routeFormId={routeFormId} />
+              {e911FormId && selectionFormId ? <SetE911AddressForm formId={e911FormId} selectionFormId={selectionFormId} addresses={addressOptions} action={assignE911ToNumbersAction} /> : null}
+              {mayRoute && addresses.length === 0 ? (
+                <p className="mb-4 text-sm text-slate-700">
+                  To register your numbers for emergency calls,{' '}
+                  <Link href="/e911/new" className="font-medium text-indigo-800 underline">
+                    add an emergency address
+                  </Link>{' '}
+                  first.
+                </p>
+              ) : null}
+              <NumberTable rows={rows.map(toRow)} caption={caption} sort={view.sort} dir={view.dir} sortHrefs={sortHrefs} showAccount={list.showAccount} showProvider={list.showProvider} selectionFormId={selectionFormId} />
               <NumberPagination
                 page={page}
                 pageCount={pageCount}

@@ -53,7 +53,13 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
         <Card title="Limits" className="lg:col-span-2">
           <LimitsForm
             accountId={account.id}
-            values={{ maxConcurrentCalls: account.maxConcurrentCalls, maxCallsPerSecond: account.maxCallsPerSecond, monthlySpendCap: account.monthlySpendCap, internationalAllowed: account.internationalAllowed }}
+            values={{
+              maxConcurrentCalls: account.maxConcurrentCalls,
+              maxCallsPerSecond: account.maxCallsPerSecond,
+              monthlySpendCap: account.monthlySpendCap,
+              internationalAllowed: account.internationalAllowed,
+              requireE911ForRouting: account.requireE911ForRouting,
+            }}
             action={updateLimitsAction}
             disabled={!writable}
           />

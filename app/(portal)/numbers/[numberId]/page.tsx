@@ -1,21 +1,32 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { E911Badge, NumberStatusBadge } from '@/components/numbers/badges';
+import { eq } from 'drizzle-orm';
+import { E911StatusBadge, type E911NumberStatus } from '@/components/e911/status-badge';
+import { NumberStatusBadge } from '@/components/numbers/badges';
+import { AssignNumberE911Form, RemoveNumberE911Form } from '@/components/numbers/e911-forms';
 import { MoveNumberForm, ReleaseNumberForm } from '@/components/numbers/number-forms';
 import { Badge, Card, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
+import { getDb } from '@/lib/db/client';
+import { phoneNumbers } from '@/lib/db/schema';
 import { isAppError } from '@/lib/errors';
+import { listE911Addresses } from '@/lib/services/e911';
 import { endOfMonthUtc, getNumberDetail } from '@/lib/services/numbers';
 import { formatMoney } from '@/lib/services/pricing';
+import { formatE911Address } from '@/lib/validations/e911';
 import { formatE164 } from '@/lib/format';
-import { moveNumberAction, releaseNumberAction } from '../actions';
+import { scrubProviderNames } from '../../trunk-groups/present';
+import { assignE911ToNumbersAction, moveNumberAction, releaseNumberAction, unassignE911FromNumberAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Number' };
 
 const longDate = (date: Date) => date.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
 const dateTime = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+
+const E911_STATUSES: readonly E911NumberStatus[] = ['none', 'pending', 'registered', 'failed', 'unsupported'];
+const e911StatusOf = (value: string): E911NumberStatus => (E911_STATUSES.includes(value as E911NumberStatus) ? (value as E911NumberStatus) : 'none');
 
 const ORDER_STATUS: Record<string, { label: string; tone: 'slate' | 'green' | 'amber' | 'red' | 'indigo' }> = {
   pending: { label: 'Pending', tone: 'indigo' },
@@ -66,6 +77,19 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
   const { number, order, events, moveTargets } = detail;
   const formatted = formatE164(number.e164);
   const released = number.status === 'released';
+  // Assignment works on the current account's live numbers (as on My numbers and the E911 pages).
+  const ownLive = number.accountId === access.account.id && !released;
+  const mayAssignE911 = ownLive && can(access, 'technical.write');
+  const [[e911Row], addresses] = await Promise.all([
+    getDb().then((db) => db.select({ addressId: phoneNumbers.e911AddressId, detail: phoneNumbers.e911Detail }).from(phoneNumbers).where(eq(phoneNumbers.id, number.id))),
+    ownLive ? listE911Addresses(access) : Promise.resolve([]),
+  ]);
+  const e911Status = e911StatusOf(number.e911Status);
+  const staff = access.user.isOperatorStaff;
+  // Customers see a failure's reason without upstream names; "not supported" explains itself.
+  const e911Detail = e911Row?.detail ? (staff ? e911Row.detail : e911Status === 'failed' ? scrubProviderNames(e911Row.detail, false, 'the carrier') : undefined) : undefined;
+  const currentAddress = e911Row?.addressId ? addresses.find(({ address }) => address.id === e911Row.addressId)?.address : undefined;
+  const addressOptions = addresses.map(({ address }) => ({ id: address.id, label: formatE911Address(address) }));
   const billingNote = `It stops working right away and stays on your bill until ${longDate(endOfMonthUtc(new Date()))}, the end of this month.`;
 
   return (
@@ -106,13 +130,43 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
             ) : null}
           </dl>
         </Card>
-        <Card title="Routing and E911">
+        <Card title="Routing">
           <dl className="grid gap-4 sm:grid-cols-2">
             <Detail label="Trunk group">{number.trunkGroupRef ? <span className="font-mono text-xs">{number.trunkGroupRef}</span> : 'Not routed: calls to this number are not delivered yet'}</Detail>
-            <Detail label="E911">
-              <E911Badge status={number.e911Status} />
+          </dl>
+        </Card>
+        <Card title="Emergency address" description="The address emergency services receive when this number calls 911.">
+          <dl className="grid gap-4 sm:grid-cols-2">
+            <Detail label="Status">
+              <E911StatusBadge status={e911Status} detail={e911Detail} />
+            </Detail>
+            <Detail label="Address">
+              {currentAddress ? (
+                <Link href={`/e911/${currentAddress.id}`} className="text-indigo-800 underline">
+                  {formatE911Address(currentAddress)}
+                </Link>
+              ) : e911Row?.addressId ? (
+                `An address of ${number.accountName}`
+              ) : (
+                'None'
+              )}
             </Detail>
           </dl>
+          {mayAssignE911 ? (
+            <div className="mt-4 space-y-4">
+              {addressOptions.length > 0 ? (
+                <AssignNumberE911Form numberId={number.id} addresses={addressOptions} currentAddressId={currentAddress?.id} action={assignE911ToNumbersAction} />
+              ) : (
+                <p className="text-sm text-slate-700">
+                  <Link href="/e911/new" className="font-medium text-indigo-800 underline">
+                    Add an emergency address
+                  </Link>{' '}
+                  to register this number.
+                </p>
+              )}
+              {e911Row?.addressId || e911Status !== 'none' ? <RemoveNumberE911Form numberId={number.id} action={unassignE911FromNumberAction} /> : null}
+            </div>
+          ) : null}
         </Card>
         <Card title="Order history" className="lg:col-span-2">
           {order ? (

@@ -1,0 +1,1 @@
+ALTER TABLE "accounts" ADD COLUMN "require_e911_for_routing" boolean DEFAULT false NOT NULL;
