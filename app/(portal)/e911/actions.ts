@@ -10,8 +10,8 @@ import { AppError } from '@/lib/errors';
 import { formatE164 } from '@/lib/format';
 import { assignE911Address, deleteE911Address, getE911Address, saveE911Address, unassignE911, type NumberE911Result } from '@/lib/services/e911';
 import { e911AddressSchema, formatE911Address, type NormalizedE911Address } from '@/lib/validations/e911';
-import { scrubProviderNames, scrubState } from '../trunk-groups/present';
-import { getNumbersByIds } from './data';
+import { scrubProviderNames, scrubState } from '@/lib/services/carrier-labels';
+import { getNumbersByIds } from '@/lib/services/e911-numbers';
 
 const MAX_NUMBERS = 500;
 

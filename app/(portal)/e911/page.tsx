@@ -11,7 +11,7 @@ import { countNumbersWithoutE911, listE911Addresses } from '@/lib/services/e911'
 import { formatE911Address } from '@/lib/validations/e911';
 import { assignE911NumbersAction } from './actions';
 import { coverageText } from './coverage';
-import { E911_LIST_LIMIT, countNumbersByAddress, getUnregisteredNumbers } from './data';
+import { E911_LIST_LIMIT, countNumbersByAddress, getUnregisteredNumbers } from '@/lib/services/e911-numbers';
 
 export const metadata: Metadata = { title: 'E911' };
 

@@ -11,7 +11,7 @@ import { moveNumber, releaseNumber } from '@/lib/services/numbers';
 import { assignNumbers, getTrunkGroupDetail } from '@/lib/services/trunk-groups';
 import { moveNumberSchema, releaseNumberSchema } from '@/lib/validations/number-inventory';
 import { formatE164 } from '@/lib/format';
-import { describeSync, scrubProviderNames, upstreamLabels } from '../trunk-groups/present';
+import { describeSync, scrubProviderNames, upstreamLabels } from '@/lib/services/carrier-labels';
 
 function refresh(numberId: string) {
   revalidatePath('/numbers');

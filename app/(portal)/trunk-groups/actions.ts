@@ -22,7 +22,7 @@ import {
   type SyncOutcome,
 } from '@/lib/services/trunk-groups';
 import { trunkGroupInputSchema } from '@/lib/validations/trunk-groups';
-import { describeSync, scrubState, upstreamLabels } from './present';
+import { describeSync, scrubState, upstreamLabels } from '@/lib/services/carrier-labels';
 
 export interface TrunkSaveData {
   trunkGroupId: string;

@@ -14,7 +14,7 @@ import { formatDateTime } from '@/lib/format';
 import { getE911Address } from '@/lib/services/e911';
 import { formatE911Address } from '@/lib/validations/e911';
 import { assignE911NumbersAction, deleteE911AddressAction, unassignE911NumbersAction } from '../actions';
-import { E911_LIST_LIMIT, getAssignableNumbers, getNumbersOfAddress } from '../data';
+import { E911_LIST_LIMIT, getAssignableNumbers, getNumbersOfAddress } from '@/lib/services/e911-numbers';
 
 export const metadata: Metadata = { title: 'Emergency address' };
 

@@ -17,7 +17,7 @@ import { endOfMonthUtc, getNumberDetail } from '@/lib/services/numbers';
 import { formatMoney } from '@/lib/services/pricing';
 import { formatE911Address } from '@/lib/validations/e911';
 import { formatE164 } from '@/lib/format';
-import { scrubProviderNames } from '../../trunk-groups/present';
+import { scrubProviderNames } from '@/lib/services/carrier-labels';
 import { assignE911ToNumbersAction, moveNumberAction, releaseNumberAction, unassignE911FromNumberAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Number' };

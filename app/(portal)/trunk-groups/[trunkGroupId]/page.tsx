@@ -23,7 +23,7 @@ import {
   setTrunkGroupStatusAction,
   unassignTrunkNumbersAction,
 } from '../actions';
-import { scrubProviderNames, upstreamLabels } from '../present';
+import { scrubProviderNames, upstreamLabels } from '@/lib/services/carrier-labels';
 
 export const metadata: Metadata = { title: 'Trunk group' };
 

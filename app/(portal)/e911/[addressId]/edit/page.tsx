@@ -8,7 +8,7 @@ import { isAppError } from '@/lib/errors';
 import { getE911Address } from '@/lib/services/e911';
 import { formatE911Address } from '@/lib/validations/e911';
 import { saveE911AddressAction } from '../../actions';
-import { getNumbersOfAddress } from '../../data';
+import { getNumbersOfAddress } from '@/lib/services/e911-numbers';
 
 export const metadata: Metadata = { title: 'Edit emergency address' };
 

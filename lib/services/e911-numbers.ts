@@ -1,7 +1,6 @@
 /**
- * Reads for the E911 pages that lib/services/e911.ts does not offer: the account's numbers with
- * their emergency-address status, one page at a time. Scoped to the session's account, like the
- * service (assignment works on the current account's numbers only).
+ * The account's numbers with their emergency-address status, one page at a time, as the E911
+ * pages show them. Scoped to the session's account, like lib/services/e911.ts.
  */
 import { and, asc, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
@@ -10,7 +9,7 @@ import { phoneNumbers } from '@/lib/db/schema';
 import { isUuid } from '@/lib/db/queries/accounts';
 import type { E911Status } from '@/lib/services/e911';
 import { formatE164 } from '@/lib/format';
-import { scrubProviderNames } from '../trunk-groups/present';
+import { scrubProviderNames } from './carrier-labels';
 
 export const E911_LIST_LIMIT = 100;
 
@@ -85,10 +84,7 @@ export function getAssignableNumbers(access: AccountAccess, addressId: string, p
   );
 }
 
-/**
- * How many live numbers use each address of the account. (listE911Addresses' own count compares
- * the number's address with its own id, unqualified in the subquery, so it always reads 0.)
- */
+/** How many live numbers use each address of the account. */
 export async function countNumbersByAddress(access: AccountAccess): Promise<Map<string, number>> {
   assertCan(access, 'technical.read');
   const db = await getDb();
