@@ -26,6 +26,7 @@ export const CAPABILITIES = [
   'e911.validate',
   'e911.provision',
   'e911.remove',
+  'e911.list',
   'cdrs',
   'invoices',
   'balance',
@@ -209,6 +210,8 @@ export interface E911Address {
 }
 export interface E911Validation {
   valid: boolean;
+  /** The upstream's own id for the validated address, where it keeps one (VoiceTel's `addressid`). */
+  addressRef?: string;
   normalized?: E911Address;
   alternates?: E911Address[];
   reason?: string;
@@ -218,6 +221,8 @@ export interface E911Record {
   address: E911Address;
   callerName?: string;
   e911Ref?: string;
+  /** The upstream's id for the address, as `validateE911` returned it: provisioning by id skips a second validation. */
+  addressRef?: string;
 }
 
 export type CallDisposition = 'answered' | 'busy' | 'no_answer' | 'failed' | 'cancelled';
@@ -318,6 +323,8 @@ export interface ProviderAdapter {
   validateE911?(address: E911Address): Promise<E911Validation>;
   provisionE911?(record: E911Record): Promise<E911Record>;
   removeE911?(e164: E164): Promise<void>;
+  /** Every emergency record the upstream holds on the account, for reconciling against the portal's intent. */
+  listE911?(): Promise<E911Record[]>;
 
   pullCdrs?(request: CdrPullRequest): Promise<Page<Cdr>>;
   listInvoices?(request: { since?: Date }): Promise<Invoice[]>;

@@ -150,6 +150,7 @@ const METHODS: Record<Capability, (keyof ProviderAdapter)[]> = {
   'e911.validate': ['validateE911'],
   'e911.provision': ['provisionE911'],
   'e911.remove': ['removeE911'],
+  'e911.list': ['listE911'],
   cdrs: ['pullCdrs'],
   invoices: ['listInvoices'],
   balance: ['getBalance'],
@@ -762,6 +763,31 @@ describe('e911.provision / e911.remove', () => {
       await adapter.removeE911!(number.e164);
       const removed = (await listAll(adapter)).find((owned) => owned.e164 === number.e164);
       expect(removed?.e911Provisioned ?? false).toBe(false);
+    });
+  });
+});
+
+describe('e911.list', () => {
+  forProviders(['numbers.search', 'numbers.order', 'numbers.list', 'e911.provision', 'e911.remove', 'e911.list'], (id) => {
+    it('lists a provisioned number with its address, and stops listing it once removed', async () => {
+      const { adapter } = fresh(id);
+      const { good, numberFrom } = KNOWN[id].e911!;
+      const { number } = await orderOne(adapter, id, numberFrom, 'e911-list');
+      expect((await adapter.listE911!()).map((record) => record.e164)).not.toContain(number.e164);
+
+      const provisioned = await adapter.provisionE911!({ e164: number.e164, address: good, callerName: 'Jane Smith' });
+      const listed = await adapter.listE911!();
+      for (const record of listed) expect(record.e164).toMatch(NANP);
+      const record = listed.find((item) => item.e164 === number.e164);
+      expect(record, `${number.e164} in listE911`).toBeDefined();
+      // The upstream may normalise the street (AVENUE → AVE): the listing shows what provisioning stored.
+      expect(record!.address.street.toUpperCase()).toBe(provisioned.address.street.toUpperCase());
+      expect(record!.address.city.toUpperCase()).toBe(good.city.toUpperCase());
+      expect(record!.address.postalCode).toBe(good.postalCode);
+      expect(record!.address.state.toUpperCase()).toBe(good.state);
+
+      await adapter.removeE911!(number.e164);
+      expect((await adapter.listE911!()).map((item) => item.e164)).not.toContain(number.e164);
     });
   });
 });

@@ -89,6 +89,7 @@ describe('descriptor', () => {
       'e911.validate': ['validateE911'],
       'e911.provision': ['provisionE911'],
       'e911.remove': ['removeE911'],
+      'e911.list': ['listE911'],
       cdrs: ['pullCdrs'],
       invoices: ['listInvoices', 'listLedger'],
       balance: ['getBalance'],
@@ -189,6 +190,14 @@ describe('seed document examples', () => {
     const error = await caught(adapterAnswering(body).getBalance!());
     expect(error.providerKind).toBe('unavailable');
     expect(error.upstreamMessage).toContain('internal_error-database_error');
+  });
+
+  it('lets a refused e911_get_endpoints surface from listE911 as unsupported, and reads no_e911_endpoint_found as no records', async () => {
+    const refused = '<response><status>failed</status><errors><error><type>request_type_invalid</type><description>Invalid request type.</description></error></errors></response>';
+    expect((await caught(adapterAnswering(refused).listE911!())).providerKind).toBe('unsupported');
+    const none = '<response><status>failed</status><errors><error><type>no_e911_endpoint_found</type><description>Number is not provisioned.</description></error></errors></response>';
+    expect(await adapterAnswering(none).listE911!()).toEqual([]);
+    expect(await adapterAnswering('<response><status>success</status><endpoints/></response>').listE911!()).toEqual([]);
   });
 
   it('reads balances by the CR rule of L211: plain is owed, "CR" is credit', () => {
@@ -501,6 +510,8 @@ describe('adapter over HTTP', () => {
       expect(result.valid).toBe(true);
       expect(result.normalized).toEqual({ ...chicago, name: undefined, unit: 'Suite 1200' });
       expect(result.alternates).toBeUndefined();
+      // No address ids upstream: provisioning always sends the address itself.
+      expect(result.addressRef).toBeUndefined();
     });
 
     it('returns alternates on a near miss, and the alternate validates verbatim', async () => {
@@ -541,9 +552,23 @@ describe('adapter over HTTP', () => {
       expect(record).toMatchObject({ e164: target!.e164, callerName: 'Jean Martin', address: { street: '100 KING ST W', city: 'TORONTO', unit: 'Floor 3', state: 'ON', country: 'CA', postalCode: 'M5H 1J9' } });
       expect(record.e911Ref).toMatch(/^\d+$/);
       expect((await adapter.listNumbers!({ limit: 1000 })).items.find((item) => item.e164 === target!.e164)?.e911Provisioned).toBe(true);
+      const listed = await adapter.listE911!();
+      expect(listed.find((item) => item.e164 === target!.e164)).toEqual({
+        e164: target!.e164,
+        address: { name: 'Jean Martin', street: '100 KING ST W', unit: 'Floor 3', city: 'TORONTO', state: 'ON', postalCode: 'M5H 1J9', country: 'CA' },
+        callerName: 'Jean Martin',
+        e911Ref: record.e911Ref,
+      });
+      // The seeded endpoints (Montréal, Chicago) are listed beside it, each with a full address.
+      expect(listed.map((item) => item.e164)).toEqual(expect.arrayContaining(numbers.items.filter((item) => item.e911Provisioned).map((item) => item.e164)));
+      for (const item of listed) {
+        expect(item.e164).toMatch(/^\+1\d{10}$/);
+        expect(item.address).toMatchObject({ street: expect.stringMatching(/^\d+ \S/), city: expect.any(String), state: expect.stringMatching(/^[A-Z]{2}$/), postalCode: expect.any(String) });
+      }
 
       await adapter.removeE911!(target!.e164);
       expect((await adapter.listNumbers!({ limit: 1000 })).items.find((item) => item.e164 === target!.e164)?.e911Provisioned).toBe(false);
+      expect((await adapter.listE911!()).map((item) => item.e164)).not.toContain(target!.e164);
       await adapter.removeE911!(target!.e164);
 
       const montreal = numbers.items.find((item) => item.rateCenter === 'MONTREAL')!;

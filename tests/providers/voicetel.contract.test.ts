@@ -49,6 +49,7 @@ function makeAdapter(
     breakerThreshold?: number;
     breakerHalfOpenAfterMs?: number;
     now?: () => Date;
+    fetch?: typeof fetch;
   } = {},
 ) {
   const connectionId = `test-voicetel-contract-${++connectionCounter}`;
@@ -60,6 +61,7 @@ function makeAdapter(
     retryInitialDelayMs: 10,
     breakerThreshold: options.breakerThreshold,
     breakerHalfOpenAfterMs: options.breakerHalfOpenAfterMs,
+    fetch: options.fetch,
   });
   const state = options.state ?? sharedState;
   const adapter = voicetelProvider.create({
@@ -125,6 +127,7 @@ describe('VoiceTel descriptor', () => {
       'e911.validate': 'validateE911',
       'e911.provision': 'provisionE911',
       'e911.remove': 'removeE911',
+      'e911.list': 'listE911',
       cdrs: 'pullCdrs',
       invoices: 'listInvoices',
       balance: 'getBalance',
@@ -416,7 +419,7 @@ describe('VoiceTel adapter over HTTP', () => {
     expect(invalid.reason).toContain('Address validation failed');
     expect((await adapter.validateE911!({ ...address, state: 'ON', country: 'CA' })).valid).toBe(false);
 
-    const existing = new Set((await adapter.listE911()).map((record) => record.e164));
+    const existing = new Set((await adapter.listE911!()).map((record) => record.e164));
     const canadian = /^\+1(416|647|514|438|604|778)/;
     const targets = (await adapter.listNumbers!({})).items.filter((number) => number.kind === 'local' && !canadian.test(number.e164) && !existing.has(number.e164));
     const [a, b] = targets;
@@ -428,13 +431,71 @@ describe('VoiceTel adapter over HTTP', () => {
     const oneShot = await adapter.provisionE911!({ e164: b!.e164, address: { street: '2200 Ross Avenue', city: 'Dallas', state: 'TX', postalCode: '75201', country: 'US', name: 'Dallas Office' } });
     expect(oneShot).toMatchObject({ e164: b!.e164, callerName: 'Dallas Office', address: { street: '2200 ROSS AVE', postalCode: '75201' } });
 
-    const listed = await adapter.listE911();
+    const listed = await adapter.listE911!();
     expect(listed.map((record) => record.e164)).toEqual(expect.arrayContaining([a!.e164, b!.e164]));
     for (const record of listed) expect(record.e164).toMatch(/^\+1[2-9]\d{9}$/);
 
     await adapter.removeE911!(a!.e164);
-    expect((await adapter.listE911()).map((record) => record.e164)).not.toContain(a!.e164);
+    expect((await adapter.listE911!()).map((record) => record.e164)).not.toContain(a!.e164);
     expect((await caught(adapter.removeE911!(a!.e164))).providerKind).toBe('conflict');
+  });
+
+  it('provisions by the addressRef validateE911 returned, and falls back when it is stale or not an id', async () => {
+    const address: E911Address = { street: '4601 Rio Vista Drive', city: 'Mahwah', state: 'NJ', postalCode: '07430', country: 'US' };
+    const validation = await adapter.validateE911!(address);
+    expect(validation.valid).toBe(true);
+    expect(validation.addressRef).toMatch(/^\d+$/);
+    const other = await adapter.validateE911!({ street: '2200 Ross Avenue', city: 'Dallas', state: 'TX', postalCode: '75201', country: 'US' });
+    expect(other.addressRef).toMatch(/^\d+$/);
+    expect(other.addressRef).not.toBe(validation.addressRef);
+
+    // A connection whose state never saw the validation (the API key is carried over, not the address ids).
+    const sent: { method: string; path: string; body?: Record<string, unknown> }[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      sent.push({ method: init?.method ?? 'GET', path: url.pathname, body: typeof init?.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : undefined });
+      return fetch(input, init);
+    };
+    const state = createMemoryStateStore({ [API_KEY_STATE_KEY]: await sharedState.get(API_KEY_STATE_KEY) });
+    const { adapter: fresh } = makeAdapter({ state, fetch: recording });
+    const e911Calls = () => sent.filter((call) => call.path.startsWith('/v2.2/e911')).map((call) => `${call.method} ${call.path}`);
+
+    const existing = new Set((await adapter.listE911!()).map((record) => record.e164));
+    const canadian = /^\+1(416|647|514|438|604|778)/;
+    const [a, b, c, d] = (await adapter.listNumbers!({})).items.filter((number) => number.kind === 'local' && !canadian.test(number.e164) && !existing.has(number.e164));
+
+    sent.length = 0;
+    const byRef = await fresh.provisionE911!({ e164: a!.e164, address, addressRef: validation.addressRef, callerName: 'ACME CORP' });
+    expect(e911Calls()).toEqual([`PUT /v2.2/e911/${a!.e164.slice(2)}`]);
+    expect(sent.find((call) => call.method === 'PUT')?.body).toEqual({ addressid: Number(validation.addressRef), callername: 'ACME CORP' });
+    expect(byRef).toMatchObject({ e164: a!.e164, addressRef: validation.addressRef, callerName: 'ACME CORP', address: { street: '4601 RIO VISTA DR', city: 'MAHWAH', postalCode: '07430' } });
+
+    // The addressRef wins over the id the connection cached for the record's address.
+    await fresh.validateE911!(address);
+    sent.length = 0;
+    const preferred = await fresh.provisionE911!({ e164: b!.e164, address, addressRef: other.addressRef, callerName: 'ACME CORP' });
+    expect(e911Calls()).toEqual([`PUT /v2.2/e911/${b!.e164.slice(2)}`]);
+    expect(preferred).toMatchObject({ addressRef: other.addressRef, address: { street: '2200 ROSS AVE', city: 'DALLAS' } });
+
+    // A stale id: the PUT is refused (409), then validate-and-provision in one call.
+    const stale = createMemoryStateStore({ [API_KEY_STATE_KEY]: await sharedState.get(API_KEY_STATE_KEY) });
+    const { adapter: forgetful } = makeAdapter({ state: stale, fetch: recording });
+    sent.length = 0;
+    const fellBack = await forgetful.provisionE911!({ e164: c!.e164, address, addressRef: '987654321', callerName: 'ACME CORP' });
+    expect(e911Calls()).toEqual([`PUT /v2.2/e911/${c!.e164.slice(2)}`, 'POST /v2.2/e911']);
+    expect(fellBack).toMatchObject({ e164: c!.e164, address: { street: '4601 RIO VISTA DR', postalCode: '07430' } });
+    expect(fellBack.addressRef).toBeUndefined();
+
+    // Not an id at all: never sent, straight to the one-call path.
+    sent.length = 0;
+    const notAnId = await forgetful.provisionE911!({ e164: d!.e164, address, addressRef: 'addr-4601', callerName: 'ACME CORP' });
+    expect(e911Calls()).toEqual(['POST /v2.2/e911']);
+    expect(notAnId.e164).toBe(d!.e164);
+
+    const listed = new Map((await adapter.listE911!()).map((record) => [record.e164, record]));
+    for (const target of [a, c, d]) expect(listed.get(target!.e164)?.address).toMatchObject({ street: '4601 RIO VISTA DR', city: 'MAHWAH', postalCode: '07430' });
+    expect(listed.get(b!.e164)?.address.street).toBe('2200 ROSS AVE');
+    for (const target of [a, b, c, d]) await adapter.removeE911!(target!.e164);
   });
 
   it('treats "Number not on account" 401s as not_found, without logging in again', async () => {
@@ -824,6 +885,7 @@ describe('VoiceTel wire examples from the document', () => {
     const original: E911Address = { street: '411 HACKENSACK AVENUE', unit: 'STE 200', city: 'HACKENSACK', state: 'NJ', postalCode: '07601', country: 'US' };
     expect(mapValidatedAddress(validated, original)).toEqual({
       valid: true,
+      addressRef: '1234567',
       normalized: { name: undefined, street: '411 HACKENSACK AVE', unit: 'STE 200', city: 'HACKENSACK', state: 'NJ', postalCode: '07601', country: 'US' },
     });
     expect(buildE911Address(original)).toEqual(seedFixture('e911-validations-request'));

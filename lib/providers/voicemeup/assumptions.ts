@@ -219,6 +219,16 @@ export const E911_VALIDATION_USES_ACCOUNT_DID = true;
 export const E911_NAME_FALLBACK = { first: 'Subscriber', last: 'Unknown' } as const;
 
 /**
+ * §2.5 #32: `e911_get_endpoints` with no argument "will return all e911 endpoints locations"; the
+ * seed does not say what an account with none answers. We read an empty `<endpoints/>` as no
+ * records, and also `no_e911_endpoint_found` ("Number is not provisioned.", documented for a
+ * phone_number lookup), in case the upstream answers an empty account that way. The endpoint
+ * element is MODELED on the `e911_update_address` result (address fields + client_endpoint_id,
+ * phone_number, first_name, last_name), like every other element name here.
+ */
+export const E911_NOT_FOUND_MEANS_NO_ENDPOINTS = true;
+
+/**
  * §3.4 / #36: `language` is both the global UI parameter and the e911 subscriber language; we send
  * neither, so the account's preferred language applies.
  */

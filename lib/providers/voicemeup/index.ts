@@ -27,6 +27,7 @@ import {
   CDR_PAGE_DEFAULT,
   CDR_PAGE_MAX,
   DEFAULT_TIME_ZONE,
+  E911_NOT_FOUND_MEANS_NO_ENDPOINTS,
   REFERENCE_CACHE_MS,
   SEARCH_MAX_INVENTORY_CALLS,
   UNROUTED_PEER_IDS,
@@ -63,6 +64,7 @@ const CAPABILITIES = [
   'e911.validate',
   'e911.provision',
   'e911.remove',
+  'e911.list',
   'cdrs',
   'invoices',
   'balance',
@@ -112,11 +114,21 @@ function createAdapter(context: ProviderContext): ProviderAdapter {
     return new Set(data.dids.map((did) => mapOwnedDid(did).e164));
   }
 
+  /** Every endpoint on the account: e911_get_endpoints with no argument "will return all". */
+  async function e911Endpoints(): Promise<E911Record[]> {
+    try {
+      const { data } = await client.e911GetEndpoints();
+      return data.endpoints.map(mapEndpoint);
+    } catch (error) {
+      if (isProviderError(error) && error.providerKind === 'not_found' && E911_NOT_FOUND_MEANS_NO_ENDPOINTS) return [];
+      throw error;
+    }
+  }
+
   /** Undefined when the (inferred) e911 request type is refused: the number list still works. */
   async function e911Numbers(): Promise<Set<string> | undefined> {
     try {
-      const { data } = await client.e911GetEndpoints();
-      return new Set(data.endpoints.map((endpoint) => mapEndpoint(endpoint).e164));
+      return new Set((await e911Endpoints()).map((record) => record.e164));
     } catch (error) {
       if (isProviderError(error) && error.providerKind === 'unsupported') return undefined;
       throw error;
@@ -360,6 +372,9 @@ function createAdapter(context: ProviderContext): ProviderAdapter {
         throw error;
       }
     },
+
+    // A refused request type ('unsupported') propagates: the caller records that the list is unavailable.
+    listE911: e911Endpoints,
 
     async pullCdrs(request): Promise<Page<Cdr>> {
       const limit = Math.min(Math.max(request.limit ?? CDR_PAGE_DEFAULT, 1), CDR_PAGE_MAX);

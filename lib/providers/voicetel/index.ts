@@ -102,6 +102,7 @@ export const VOICETEL_CAPABILITIES = [
   'e911.validate',
   'e911.provision',
   'e911.remove',
+  'e911.list',
   'cdrs',
   'invoices',
   'balance',
@@ -119,14 +120,19 @@ export interface CoverageBucket {
   count: number;
 }
 
-/** VoiceTel's extras beyond the common interface: coverage drill-down, e911 and port-in lists. */
+/** VoiceTel's extras beyond the common interface: coverage drill-down and the port-in list. */
 export interface VoiceTelAdapter extends ProviderAdapter {
   getCoverage(request: { countBy: CoverageDimension; state?: string; city?: string; rateCenterAbbreviation?: string; npa?: string; lata?: number }): Promise<CoverageBucket[]>;
-  listE911(): Promise<E911Record[]>;
   listPortIns(): Promise<PortIn[]>;
 }
 
 const invalid = (upstreamMessage: string) => new ProviderError('voicetel', 'invalid', { upstreamMessage });
+
+/** An addressRef is VoiceTel's integer `addressid` as a string; anything else cannot be one. */
+function addressIdOf(addressRef: string | undefined): number | undefined {
+  if (!addressRef || !/^\d{1,15}$/.test(addressRef)) return undefined;
+  return Number(addressRef);
+}
 
 function idempotencyKeyFor(key: string, suffix: string): string {
   const base = IDEMPOTENCY_KEY_PATTERN.test(key) && key.length <= 120 ? key : createHash('sha256').update(key).digest('hex').slice(0, 64);
@@ -301,6 +307,19 @@ export function createVoiceTelAdapter(context: ProviderContext): VoiceTelAdapter
     });
     if (result.portable) await state.set(`${PORTABILITY_STATE_PREFIX}${nanp}`, client.now().getTime());
     return mapPortability(result);
+  }
+
+  async function e911ProvisionById(record: E911Record, addressId: number): Promise<E911Record> {
+    const stored = await client.call({
+      operation: 'PUT /e911/{dn}',
+      method: 'PUT',
+      path: `/e911/${toNanp10(record.e164)}`,
+      body: { addressid: addressId, callername: callerNameOf(record) },
+      idempotent: true,
+      parse: (body) => e911RecordResponse.parse(body).data.record,
+    });
+    // The stored record does not echo the addressid; the one we sent is what it now points at.
+    return mapE911Entry(stored, String(addressId));
   }
 
   async function e911Create(record: E911Record) {
@@ -589,20 +608,16 @@ export function createVoiceTelAdapter(context: ProviderContext): VoiceTelAdapter
 
     async provisionE911(record) {
       if (record.address.country !== 'US') throw invalid('VoiceTel e911 covers US addresses only');
-      const addressId = await state.get<number>(`${E911_ADDRESS_STATE_PREFIX}${e911AddressKey(record.address)}`);
-      if (addressId !== undefined) {
+      // The caller's addressRef first, then the id this connection cached when it validated the address.
+      const candidates = [
+        addressIdOf(record.addressRef),
+        await state.get<number>(`${E911_ADDRESS_STATE_PREFIX}${e911AddressKey(record.address)}`),
+      ].filter((id, index, all): id is number => id !== undefined && all.indexOf(id) === index);
+      for (const addressId of candidates) {
         try {
-          const stored = await client.call({
-            operation: 'PUT /e911/{dn}',
-            method: 'PUT',
-            path: `/e911/${toNanp10(record.e164)}`,
-            body: { addressid: addressId, callername: callerNameOf(record) },
-            idempotent: true,
-            parse: (body) => e911RecordResponse.parse(body).data.record,
-          });
-          return mapE911Entry(stored);
+          return await e911ProvisionById(record, addressId);
         } catch (error) {
-          // A stale address id: fall back to validate-and-provision in one call.
+          // A stale address id: try the next one, then validate-and-provision in one call.
           if (!(isProviderError(error) && error.providerKind === 'conflict')) throw error;
         }
       }
@@ -628,7 +643,7 @@ export function createVoiceTelAdapter(context: ProviderContext): VoiceTelAdapter
         emptyOn404: () => [],
         parse: (body) => e911ListResponse.parse(body).data.records,
       });
-      return records.map(mapE911Entry);
+      return records.map((record) => mapE911Entry(record));
     },
 
     getCoverage: coverage,

@@ -319,6 +319,7 @@ export function e911AddressKey(address: E911Address): string {
 export function mapValidatedAddress(wire: WireValidatedAddress, original: E911Address): E911Validation {
   return {
     valid: true,
+    addressRef: String(wire.addressid),
     normalized: {
       name: original.name,
       street: wire.address1,
@@ -331,7 +332,8 @@ export function mapValidatedAddress(wire: WireValidatedAddress, original: E911Ad
   };
 }
 
-export function mapE911Entry(wire: WireE911Entry): E911Record {
+/** The entry carries no `addressid` ([spec] e911Entry): pass the one a by-id provisioning used, if any. */
+export function mapE911Entry(wire: WireE911Entry, addressRef?: string): E911Record {
   return {
     e164: toE164(wire.dn),
     address: {
@@ -344,6 +346,7 @@ export function mapE911Entry(wire: WireE911Entry): E911Record {
     },
     callerName: wire.callername,
     e911Ref: wire.dn,
+    addressRef,
   };
 }
 
