@@ -13,12 +13,14 @@ export function PlaceOrderForm({
   disabled,
   action,
   trunkGroups,
+  e911Addresses,
 }: {
   idempotencyKey: string;
   dueNow: string;
   disabled: boolean;
   action: (state: ActionState, formData: FormData) => Promise<ActionState>;
   trunkGroups: { id: string; name: string }[];
+  e911Addresses: { id: string; label: string }[];
 }) {
   const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
   const errors = state.status === 'error' ? state.fieldErrors : undefined;
@@ -31,6 +33,16 @@ export function PlaceOrderForm({
           {trunkGroups.map((group) => (
             <option key={group.id} value={group.id}>
               {group.name}
+            </option>
+          ))}
+        </SelectField>
+      ) : null}
+      {e911Addresses.length > 0 ? (
+        <SelectField idPrefix="checkout" label="Emergency address (e911)" name="e911AddressRef" defaultValue={e911Addresses.length === 1 ? e911Addresses[0]!.id : ''} errors={errors?.e911AddressRef} hint="Registered on each new number with its carrier once the number is yours.">
+          <option value="">None yet (register on the E911 page later)</option>
+          {e911Addresses.map((address) => (
+            <option key={address.id} value={address.id}>
+              {address.label}
             </option>
           ))}
         </SelectField>

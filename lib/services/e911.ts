@@ -2,11 +2,20 @@
  * E911: the account's address book, validated through the upstreams that can, and registration of
  * those addresses on the upstream that carries each number, with a per-number status.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb } from '@/lib/db/client';
 import { e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow } from '@/lib/db/schema';
-import { isUuid } from '@/lib/db/queries/accounts';
+import {
+  countE911CoverageByAccount,
+  getE911AddressById,
+  getE911AddressUpstreamRefs,
+  getE911AddressesByAccount,
+  getE911AddressesByIds,
+  getLiveNumbersByE911Address,
+  getLiveNumbersByIds,
+  getNumbersToReconcileE911,
+} from '@/lib/db/queries/e911';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
@@ -38,6 +47,8 @@ interface Verdict {
   connectionId: string;
   provider: ProviderId;
   valid: boolean;
+  /** The upstream's own id for the address, where it keeps one. */
+  addressRef: string | undefined;
   alternates: NormalizedE911Address[];
   reason: string | undefined;
 }
@@ -54,6 +65,7 @@ async function validateEverywhere(address: NormalizedE911Address): Promise<Verdi
           connectionId: connection.id,
           provider,
           valid: result.valid,
+          addressRef: result.addressRef,
           alternates: (result.alternates ?? []).map((alternate) => normalizeE911Address({ ...alternate, callerName: address.callerName })),
           reason: result.reason,
         };
@@ -105,30 +117,30 @@ export async function saveE911Address(access: AccountAccess, address: Normalized
     let row: E911AddressRow | undefined;
     let before: E911AddressRow | undefined;
     if (options.addressId) {
-      [before] = await tx.select().from(e911Addresses).where(and(eq(e911Addresses.id, options.addressId), eq(e911Addresses.accountId, access.account.id)));
+      before = await getE911AddressById(tx, { addressId: options.addressId, accountId: access.account.id });
       if (!before) throw new AppError('not_found:e911_address');
       [row] = await tx.update(e911Addresses).set(values).where(eq(e911Addresses.id, before.id)).returning();
     } else {
       [row] = await tx.insert(e911Addresses).values({ accountId: access.account.id, ...values }).returning();
     }
     if (!row) throw new AppError('internal:e911_save');
+    // An upstream that no longer accepts the changed address must not keep its id for the old one.
+    if (before) await tx.delete(e911AddressUpstreams).where(eq(e911AddressUpstreams.addressId, row.id));
     for (const verdict of accepted) {
       await tx
         .insert(e911AddressUpstreams)
-        .values({ addressId: row.id, connectionId: verdict.connectionId, normalized: address })
-        .onConflictDoUpdate({ target: [e911AddressUpstreams.addressId, e911AddressUpstreams.connectionId], set: { normalized: address, validatedAt: new Date() } });
+        .values({ addressId: row.id, connectionId: verdict.connectionId, upstreamAddressId: verdict.addressRef ?? null, normalized: address })
+        .onConflictDoUpdate({
+          target: [e911AddressUpstreams.addressId, e911AddressUpstreams.connectionId],
+          set: { upstreamAddressId: verdict.addressRef ?? null, normalized: address, validatedAt: new Date() },
+        });
     }
     await recordAudit(tx, access, { accountId: access.account.id, action: before ? 'e911.address_update' : 'e911.address_create', targetType: 'e911_address', targetId: row.id, before: before ? rowToAddress(before) : undefined, after: address });
     return row;
   });
   // A changed address is registered again on every number that uses it.
-  if (options.addressId) await provisionNumbers(access, saved, await numbersUsing(saved.id));
+  if (options.addressId) await provisionNumbers(saved, await getLiveNumbersByE911Address(await getDb(), { addressId: saved.id }));
   return { status: 'saved', address: saved };
-}
-
-async function numbersUsing(addressId: string) {
-  const db = await getDb();
-  return db.select().from(phoneNumbers).where(and(eq(phoneNumbers.e911AddressId, addressId), sql`${phoneNumbers.status} <> 'released'`));
 }
 
 export interface NumberE911Result {
@@ -140,24 +152,30 @@ export interface NumberE911Result {
 
 async function setNumberStatus(numberId: string, status: E911Status, detail: string | null, addressId: string | null) {
   const db = await getDb();
-  await db.update(phoneNumbers).set({ e911Status: status, e911Detail: detail, e911AddressId: addressId }).where(eq(phoneNumbers.id, numberId));
+  await db.update(phoneNumbers).set({ e911Status: status, e911Detail: detail, e911AddressId: addressId, e911UpdatedAt: new Date() }).where(eq(phoneNumbers.id, numberId));
 }
 
-async function provisionNumbers(access: AccountAccess, address: E911AddressRow, numbers: (typeof phoneNumbers.$inferSelect)[]): Promise<NumberE911Result[]> {
+/**
+ * Registers the address on each number's own upstream (using the upstream's address id where it
+ * gave one), one number at a time so one failure does not stop the others. The stored detail may
+ * name the carrier; the views leave names out for customers.
+ */
+async function provisionNumbers(address: E911AddressRow, numbers: (typeof phoneNumbers.$inferSelect)[]): Promise<NumberE911Result[]> {
   const results: NumberE911Result[] = [];
   const record = rowToAddress(address);
+  const upstreamRefs = numbers.length > 0 ? await getE911AddressUpstreamRefs(await getDb(), { addressId: address.id }) : new Map<string, string | null>();
   for (const number of numbers) {
     await setNumberStatus(number.id, 'pending', null, address.id);
     try {
       const { adapter, connection } = await getConnectionAdapter(number.connectionId);
       if (!adapter.capabilities.has('e911.provision') || !adapter.provisionE911) {
         // Registration belongs to the carrier of the number; no other upstream can register it.
-        const detail = `The carrier of this number cannot register emergency addresses through its API.`;
-        await setNumberStatus(number.id, 'unsupported', access.user.isOperatorStaff ? `${PROVIDER_NAMES[connection.provider as ProviderId]}: ${detail}` : detail, address.id);
+        const detail = `${PROVIDER_NAMES[connection.provider as ProviderId]}: the carrier of this number cannot register emergency addresses through its API.`;
+        await setNumberStatus(number.id, 'unsupported', detail, address.id);
         results.push({ numberId: number.id, e164: number.e164, status: 'unsupported', detail });
         continue;
       }
-      await adapter.provisionE911({ e164: number.e164, address: toProviderE911Address(record), callerName: record.callerName });
+      await adapter.provisionE911({ e164: number.e164, address: toProviderE911Address(record), callerName: record.callerName, addressRef: upstreamRefs.get(number.connectionId) ?? undefined });
       await setNumberStatus(number.id, 'registered', null, address.id);
       results.push({ numberId: number.id, e164: number.e164, status: 'registered' });
     } catch (error) {
@@ -172,8 +190,7 @@ async function provisionNumbers(access: AccountAccess, address: E911AddressRow, 
 
 export async function getE911Address(access: AccountAccess, addressId: string) {
   assertCan(access, 'technical.read');
-  if (!isUuid(addressId)) throw new AppError('not_found:e911_address');
-  const [row] = await (await getDb()).select().from(e911Addresses).where(and(eq(e911Addresses.id, addressId), eq(e911Addresses.accountId, access.account.id)));
+  const row = await getE911AddressById(await getDb(), { addressId, accountId: access.account.id });
   if (!row) throw new AppError('not_found:e911_address');
   return row;
 }
@@ -183,10 +200,9 @@ export async function assignE911Address(access: AccountAccess, input: { addressI
   assertCan(access, 'technical.write');
   const address = await getE911Address(access, input.addressId);
   const db = await getDb();
-  const ids = input.numberIds.filter(isUuid);
-  const numbers = ids.length ? await db.select().from(phoneNumbers).where(and(eq(phoneNumbers.accountId, access.account.id), inArray(phoneNumbers.id, ids), sql`${phoneNumbers.status} <> 'released'`)) : [];
+  const numbers = await getLiveNumbersByIds(db, { accountId: access.account.id, numberIds: input.numberIds });
   if (numbers.length !== new Set(input.numberIds).size) throw new AppError('not_found:number', 'Some of those numbers are not in this account.');
-  const results = await provisionNumbers(access, address, numbers);
+  const results = await provisionNumbers(address, numbers);
   await recordAudit(db, access, { accountId: access.account.id, action: 'e911.assign', targetType: 'e911_address', targetId: address.id, after: { numbers: results.map((result) => `${result.e164}: ${result.status}`) } });
   return results;
 }
@@ -195,8 +211,7 @@ export async function assignE911Address(access: AccountAccess, input: { addressI
 export async function unassignE911(access: AccountAccess, numberIds: string[]): Promise<NumberE911Result[]> {
   assertCan(access, 'technical.write');
   const db = await getDb();
-  const ids = numberIds.filter(isUuid);
-  const numbers = ids.length ? await db.select().from(phoneNumbers).where(and(eq(phoneNumbers.accountId, access.account.id), inArray(phoneNumbers.id, ids))) : [];
+  const numbers = await getLiveNumbersByIds(db, { accountId: access.account.id, numberIds });
   if (numbers.length !== new Set(numberIds).size) throw new AppError('not_found:number', 'Some of those numbers are not in this account.');
   const results: NumberE911Result[] = [];
   for (const number of numbers) {
@@ -220,7 +235,7 @@ export async function unassignE911(access: AccountAccess, numberIds: string[]): 
 export async function deleteE911Address(access: AccountAccess, addressId: string): Promise<NumberE911Result[]> {
   assertCan(access, 'technical.write');
   const address = await getE911Address(access, addressId);
-  const users = await numbersUsing(address.id);
+  const users = await getLiveNumbersByE911Address(await getDb(), { addressId: address.id });
   const results = users.length ? await unassignE911(access, users.map((number) => number.id)) : [];
   if (results.some((result) => result.status !== 'none')) {
     throw new AppError('conflict:e911_in_use', 'Some numbers could not be released from this address upstream; the address is kept so they still have one.');
@@ -233,23 +248,27 @@ export async function deleteE911Address(access: AccountAccess, addressId: string
 
 /** How many of the account's live numbers have no registered emergency address. */
 export async function countNumbersWithoutE911(access: AccountAccess): Promise<{ total: number; unregistered: number }> {
-  const db = await getDb();
-  const [row] = await db
-    .select({ total: sql<number>`count(*)::int`, unregistered: sql<number>`count(*) filter (where ${phoneNumbers.e911Status} <> 'registered')::int` })
-    .from(phoneNumbers)
-    .where(and(eq(phoneNumbers.accountId, access.account.id), sql`${phoneNumbers.status} <> 'released'`));
-  return { total: row?.total ?? 0, unregistered: row?.unregistered ?? 0 };
+  return countE911CoverageByAccount(await getDb(), { accountId: access.account.id });
 }
 
 export async function listE911Addresses(access: AccountAccess) {
   assertCan(access, 'technical.read');
+  return getE911AddressesByAccount(await getDb(), { accountId: access.account.id });
+}
+
+/**
+ * Registers an address chosen at checkout on the numbers the order bought (the order's account
+ * owns both). An address deleted since checkout leaves the numbers without one.
+ */
+export async function registerE911ForNewNumbers(input: { accountId: string; addressId: string; numberIds: string[] }): Promise<NumberE911Result[]> {
   const db = await getDb();
-  return db
-    // Spelled out: inside a subquery Drizzle leaves columns unqualified, and "id" would mean the number's.
-    .select({ address: e911Addresses, numbers: sql<number>`(select count(*)::int from phone_numbers pn where pn.e911_address_id = e911_addresses.id and pn.status <> 'released')` })
-    .from(e911Addresses)
-    .where(eq(e911Addresses.accountId, access.account.id))
-    .orderBy(e911Addresses.street);
+  const address = await getE911AddressById(db, { addressId: input.addressId, accountId: input.accountId });
+  const numbers = await getLiveNumbersByIds(db, { accountId: input.accountId, numberIds: input.numberIds });
+  if (!address) {
+    for (const number of numbers) await setNumberStatus(number.id, 'none', null, null);
+    return numbers.map((number) => ({ numberId: number.id, e164: number.e164, status: 'none', detail: 'The emergency address chosen at checkout was deleted.' }));
+  }
+  return provisionNumbers(address, numbers);
 }
 
 export interface E911ReconcileSummary {
@@ -259,49 +278,56 @@ export interface E911ReconcileSummary {
   skipped: number;
   /** Registered numbers the upstream disagrees with, now marked failed. */
   flagged: { numberId: string; e164: string; detail: string }[];
+  /** Numbers left pending (a crash before the upstream answered) that were registered again. */
+  retried: NumberE911Result[];
   /** Connections whose listing failed; their numbers are left as they are until the next run. */
   errors: { connectionId: string; error: string }[];
 }
 
-type E911Lister = { listE911(): Promise<E911Record[]> };
-/** Only some adapters (VoiceTel) can list what they hold; it is not part of the common interface. */
-const canListE911 = (adapter: object): adapter is E911Lister => typeof (adapter as Partial<E911Lister>).listE911 === 'function';
+/** A number pending this long has lost its registration run (a crash, a restart); the job drives it again. */
+export const E911_PENDING_STALE_MS = 10 * 60_000;
 
-const comparable = (value: string | undefined) => (value ?? '').trim().toUpperCase().replace(/\s+/g, ' ');
+/** Both sides normalized the same way, so "Main Street" upstream matches our "MAIN ST". */
+const comparable = (address: Pick<E911AddressRow, 'street' | 'city' | 'state' | 'postalCode'>) => normalizeE911Address({ street: address.street, city: address.city, state: address.state, postalCode: address.postalCode });
 
 /** Where the upstream's record differs from ours (street, city, ZIP), in words; undefined when it matches. */
 function addressDifference(ours: E911AddressRow, theirs: E911Record['address']): string | undefined {
+  const [a, b] = [comparable(ours), comparable(theirs)];
   const differences: string[] = [];
-  if (comparable(ours.street) !== comparable(theirs.street)) differences.push(`street "${theirs.street}" (ours "${ours.street}")`);
-  if (comparable(ours.city) !== comparable(theirs.city)) differences.push(`city "${theirs.city}" (ours "${ours.city}")`);
-  if (comparable(ours.postalCode).slice(0, 5) !== comparable(theirs.postalCode).slice(0, 5)) differences.push(`ZIP "${theirs.postalCode}" (ours "${ours.postalCode}")`);
+  if (a.street !== b.street) differences.push(`street "${theirs.street}" (ours "${ours.street}")`);
+  if (a.city !== b.city) differences.push(`city "${theirs.city}" (ours "${ours.city}")`);
+  if (a.postalCode.slice(0, 5) !== b.postalCode.slice(0, 5)) differences.push(`ZIP "${theirs.postalCode}" (ours "${ours.postalCode}")`);
   return differences.length > 0 ? `The carrier holds a different emergency address: ${differences.join(', ')}; register it again` : undefined;
 }
 
 /**
- * Job: compares each registered (or failed) number's emergency record with what its upstream holds,
- * where the upstream can list them, and marks a registered number failed when the record is gone or
- * differs. Failed numbers are counted as checked but left failed even if the upstream matches: a
- * registration is made by the user, not inferred.
+ * Job: drives again any registration left pending by a crash, then compares each registered (or
+ * failed) number's emergency record with what its upstream holds, where the upstream can list them
+ * (`e911.list`), and marks a registered number failed when the record is gone or differs. Failed
+ * numbers are counted as checked but left failed even if the upstream matches: a registration is
+ * made by the user, not inferred.
  */
-export async function reconcileE911(): Promise<E911ReconcileSummary> {
+export async function reconcileE911(now = new Date()): Promise<E911ReconcileSummary> {
   const db = await getDb();
-  const summary: E911ReconcileSummary = { checked: 0, skipped: 0, flagged: [], errors: [] };
-  const numbers = await db
-    .select()
-    .from(phoneNumbers)
-    .where(and(sql`${phoneNumbers.e911AddressId} is not null`, inArray(phoneNumbers.e911Status, ['registered', 'failed']), sql`${phoneNumbers.status} <> 'released'`));
-  if (numbers.length === 0) return summary;
-  const addressIds = [...new Set(numbers.map((number) => number.e911AddressId!))];
-  const addresses = new Map((await db.select().from(e911Addresses).where(inArray(e911Addresses.id, addressIds))).map((row) => [row.id, row]));
+  const summary: E911ReconcileSummary = { checked: 0, skipped: 0, flagged: [], retried: [], errors: [] };
+  const candidates = await getNumbersToReconcileE911(db, { pendingBefore: new Date(now.getTime() - E911_PENDING_STALE_MS) });
+  if (candidates.length === 0) return summary;
+  const addresses = new Map((await getE911AddressesByIds(db, { addressIds: [...new Set(candidates.map((number) => number.e911AddressId!))] })).map((row) => [row.id, row]));
 
-  const byConnection = new Map<string, typeof numbers>();
-  for (const number of numbers) byConnection.set(number.connectionId, [...(byConnection.get(number.connectionId) ?? []), number]);
+  for (const [addressId, address] of addresses) {
+    const stale = candidates.filter((number) => number.e911Status === 'pending' && number.e911AddressId === addressId);
+    if (stale.length > 0) summary.retried.push(...(await provisionNumbers(address, stale)));
+  }
+
+  const byConnection = new Map<string, typeof candidates>();
+  for (const number of candidates.filter((candidate) => candidate.e911Status !== 'pending')) {
+    byConnection.set(number.connectionId, [...(byConnection.get(number.connectionId) ?? []), number]);
+  }
   for (const [connectionId, carried] of byConnection) {
     let records: Map<string, E911Record>;
     try {
       const { adapter } = await getConnectionAdapter(connectionId);
-      if (!canListE911(adapter)) {
+      if (!adapter.capabilities.has('e911.list') || !adapter.listE911) {
         summary.skipped += carried.length;
         continue;
       }

@@ -11,13 +11,26 @@ import { getDb, type Db } from '@/lib/db/client';
 import { accountLedger, cartItems, numberOrderLines, numberOrders, numberSearches, phoneNumbers, trunkGroups, type NumberOrder, type NumberOrderLine } from '@/lib/db/schema';
 import { getAccountById } from '@/lib/db/queries/accounts';
 import { getCartByAccountUser, getCartItemsByCart } from '@/lib/db/queries/carts';
-import { getBalanceByBillingAccount, getChargesByAccountSince, getOrderById, getOrderByIdempotencyKey, getOrderLinesByOrder, getUnsettledOrders } from '@/lib/db/queries/number-orders';
+import { getE911AddressById } from '@/lib/db/queries/e911';
+import {
+  getBalanceByBillingAccount,
+  getChargesByAccountSince,
+  getNumbersBoughtByOrder,
+  getOrderById,
+  getOrderByIdempotencyKey,
+  getOrderLinesByOrder,
+  getUnsettledOrders,
+  type BoughtNumber,
+} from '@/lib/db/queries/number-orders';
 import { AppError } from '@/lib/errors';
+import { formatE911Address } from '@/lib/validations/e911';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
 import type { OrderResult, ProviderId } from '@/lib/providers/types';
 import { recordAudit } from './audit';
 import { formatMoney, fromUnits, sumAmounts, toUnits } from './pricing';
+import { registerE911ForNewNumbers, type E911Status } from './e911';
+import { e911DetailFor, e911StatusOf } from './e911-numbers';
 import { getConnectionAdapter } from './providers';
 import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './trunk-groups';
 import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
@@ -78,7 +91,7 @@ async function summarize(db: Db, access: AccountAccess, items: (typeof cartItems
  * Records the order from the cart (or returns the order already recorded under this key). The
  * cart row is locked, so two concurrent checkouts of one cart make one order.
  */
-export async function placeOrder(access: AccountAccess, input: { idempotencyKey: string; trunkGroupRef?: string }, now = new Date()): Promise<NumberOrder> {
+export async function placeOrder(access: AccountAccess, input: { idempotencyKey: string; trunkGroupRef?: string; e911AddressRef?: string }, now = new Date()): Promise<NumberOrder> {
   assertCan(access, 'technical.write');
   const db = await getDb();
   const existing = await getOrderByIdempotencyKey(db, { accountId: access.account.id, idempotencyKey: input.idempotencyKey });
@@ -86,10 +99,13 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
   if (input.trunkGroupRef && !(await getTrunkGroupById(db, { trunkGroupId: input.trunkGroupRef, accountId: access.account.id }))) {
     throw new AppError('not_found:trunk_group', 'That trunk group is not in this account.', { fieldErrors: { trunkGroupRef: ['Choose one of this account’s trunk groups'] } });
   }
-  // New numbers have no emergency address yet, so where one is required they cannot join a trunk group at checkout.
-  if (input.trunkGroupRef && (await e911RequiredForRouting(db, access.account))) {
-    const message = 'This account requires a registered emergency address before numbers are routed to a trunk group: buy without a trunk group, register their address on the E911 page, then route them.';
-    throw new AppError('conflict:e911_required', message, { fieldErrors: { trunkGroupRef: [message] } });
+  if (input.e911AddressRef && !(await getE911AddressById(db, { addressId: input.e911AddressRef, accountId: access.account.id }))) {
+    throw new AppError('not_found:e911_address', 'That emergency address is not in this account.', { fieldErrors: { e911AddressRef: ['Choose one of this account’s emergency addresses'] } });
+  }
+  // Where an address is required before routing, new numbers join a trunk group only with one (and only once it is registered).
+  if (input.trunkGroupRef && !input.e911AddressRef && (await e911RequiredForRouting(db, access.account))) {
+    const message = 'This account requires a registered emergency address before numbers are routed to a trunk group: choose the emergency address for these numbers too, or buy without a trunk group.';
+    throw new AppError('conflict:e911_required', message, { fieldErrors: { e911AddressRef: [message] } });
   }
   return db.transaction(async (tx) => {
     const cart = await getCartByAccountUser(tx, { accountId: access.account.id, userId: access.user.id });
@@ -111,6 +127,7 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
         userId: access.user.id,
         idempotencyKey: input.idempotencyKey,
         trunkGroupRef: input.trunkGroupRef ?? null,
+        e911AddressRef: input.e911AddressRef ?? null,
         totalMonthly: summary.totalMonthly,
         totalSetup: summary.totalSetup,
       })
@@ -177,6 +194,8 @@ async function activateLine(db: Db, order: NumberOrder, line: NumberOrderLine, u
         rateCenter: line.rateCenter,
         connectionId: line.connectionId,
         trunkGroupRef: order.trunkGroupRef,
+        // Registered once the order settles (below); left pending, the e911 job drives it again.
+        ...(order.e911AddressRef ? { e911AddressId: order.e911AddressRef, e911Status: 'pending', e911UpdatedAt: new Date() } : {}),
         monthly: line.monthly,
         orderLineId: line.id,
         lastSeenUpstreamAt: new Date(),
@@ -268,18 +287,44 @@ async function driveOrder(db: Db, order: NumberOrder, options: { now?: Date }): 
     }
   }
   const settled = await settleOrder(db, order.id);
-  if (order.trunkGroupRef && settled.status !== 'in_progress') await routeOrderToTrunkGroup(db, settled);
+  if (settled.status !== 'in_progress') {
+    const bought = await getNumbersBoughtByOrder(db, { orderId: order.id });
+    if (order.e911AddressRef) await registerOrderE911(order, bought);
+    if (order.trunkGroupRef) await routeOrderToTrunkGroup(db, settled, bought);
+  }
   return settled;
 }
 
-/** The numbers bought join the trunk group chosen at checkout: the group is pushed, they are routed. */
-async function routeOrderToTrunkGroup(db: Db, order: NumberOrder) {
+/** The emergency address chosen at checkout is registered on the numbers bought, each on its own upstream. */
+async function registerOrderE911(order: NumberOrder, bought: BoughtNumber[]) {
   try {
-    const lines = (await getOrderLinesByOrder(db, { orderId: order.id })).filter((line) => line.status === 'active');
-    if (lines.length === 0) return;
+    if (bought.length === 0) return;
+    await registerE911ForNewNumbers({ accountId: order.accountId, addressId: order.e911AddressRef!, numberIds: bought.map((number) => number.id) });
+  } catch (error) {
+    log.warn('numbers.order_e911_failed', { orderId: order.id, error });
+  }
+}
+
+/**
+ * The numbers bought join the trunk group chosen at checkout: the group is pushed, they are routed.
+ * Where the account requires a registered emergency address, a number whose registration failed
+ * leaves the group unrouted, as routing it later would be refused.
+ */
+async function routeOrderToTrunkGroup(db: Db, order: NumberOrder, bought: BoughtNumber[]) {
+  try {
+    if (bought.length === 0) return;
+    const account = await getAccountById(db, { accountId: order.accountId });
+    const required = account ? await e911RequiredForRouting(db, account) : undefined;
+    const fresh = required ? await getNumbersBoughtByOrder(db, { orderId: order.id }) : bought;
+    const unregistered = required ? fresh.filter((number) => number.e911Status !== 'registered') : [];
+    if (unregistered.length > 0) {
+      await db.update(phoneNumbers).set({ trunkGroupRef: null }).where(inArray(phoneNumbers.id, unregistered.map((number) => number.id)));
+    }
+    const routed = fresh.filter((number) => !unregistered.includes(number));
+    if (routed.length === 0) return;
     await syncTrunkGroup(order.trunkGroupRef!);
     const [group] = await db.select({ status: trunkGroups.status }).from(trunkGroups).where(eq(trunkGroups.id, order.trunkGroupRef!));
-    await routeNumbersUpstream(db, lines.map((line) => ({ e164: line.e164, connectionId: line.connectionId })), group?.status === 'active' ? order.trunkGroupRef! : null);
+    await routeNumbersUpstream(db, routed, group?.status === 'active' ? order.trunkGroupRef! : null);
   } catch (error) {
     log.warn('numbers.order_trunk_routing_failed', { orderId: order.id, error });
   }
@@ -315,8 +360,10 @@ export async function reconcileOrders(now = new Date()): Promise<{ orderId: stri
 
 export interface OrderView {
   order: NumberOrder;
-  lines: (NumberOrderLine & { providerName?: string })[];
+  lines: (NumberOrderLine & { e911?: { status: E911Status; detail?: string } })[];
   charged: string;
+  /** Set when an emergency address was chosen at checkout. */
+  e911Address?: { id: string; label: string };
 }
 
 export async function getOrderView(access: AccountAccess, orderId: string): Promise<OrderView> {
@@ -324,7 +371,23 @@ export async function getOrderView(access: AccountAccess, orderId: string): Prom
   const db = await getDb();
   const order = await getOrderById(db, { orderId, accountId: access.account.id });
   if (!order) throw new AppError('not_found:order');
-  const lines = await getOrderLinesByOrder(db, { orderId });
+  const [lines, bought, address] = await Promise.all([
+    getOrderLinesByOrder(db, { orderId }),
+    order.e911AddressRef ? getNumbersBoughtByOrder(db, { orderId }) : Promise.resolve([]),
+    order.e911AddressRef ? getE911AddressById(db, { addressId: order.e911AddressRef, accountId: order.accountId }) : Promise.resolve(undefined),
+  ]);
+  const e911ByNumber = new Map(bought.map((number) => [number.e164, number]));
+  const staff = access.user.isOperatorStaff;
   const charged = sumAmounts(lines.filter((line) => line.status === 'active').map((line) => sumAmounts([line.setup, line.monthly])));
-  return { order, lines, charged };
+  return {
+    order,
+    lines: lines.map((line) => {
+      const number = e911ByNumber.get(line.e164);
+      if (!number) return line;
+      const status = e911StatusOf(number.e911Status);
+      return { ...line, e911: { status, detail: e911DetailFor(status, number.e911Detail, staff) } };
+    }),
+    charged,
+    e911Address: address ? { id: address.id, label: formatE911Address(address) } : undefined,
+  };
 }

@@ -27,6 +27,8 @@ import type { ProviderId } from '@/lib/providers/types';
 import { NUMBER_COUNT_CAP, NUMBER_PAGE_SIZE, type NumberInventoryFilter, type NumberInventoryQuery } from '@/lib/validations/number-inventory';
 import { formatE164 } from '@/lib/format';
 import { recordAudit } from './audit';
+import type { E911Status } from './e911';
+import { e911DetailFor, e911StatusOf } from './e911-numbers';
 import { getConnectionAdapter } from './providers';
 
 /** Admins and owners see the whole subtree; everyone else the current account only. */
@@ -50,7 +52,10 @@ export interface NumberView {
   rateCenter: string | null;
   status: 'active' | 'released' | 'missing_upstream';
   trunkGroupRef: string | null;
-  e911Status: string;
+  e911Status: E911Status;
+  e911AddressId: string | null;
+  /** Why registration failed or is unsupported, as this viewer may read it (no carrier names for customers). */
+  e911Detail?: string;
   monthly: string;
   activatedAt: Date;
   releasedAt: Date | null;
@@ -72,7 +77,9 @@ function viewOf(row: NumberRow, staff: boolean): NumberView {
     rateCenter: row.rateCenter,
     status: row.status,
     trunkGroupRef: row.trunkGroupRef,
-    e911Status: row.e911Status,
+    e911Status: e911StatusOf(row.e911Status),
+    e911AddressId: row.e911AddressId,
+    e911Detail: e911DetailFor(e911StatusOf(row.e911Status), row.e911Detail, staff),
     monthly: row.monthly,
     activatedAt: row.activatedAt,
     releasedAt: row.releasedAt,

@@ -100,4 +100,5 @@ export const removeFromCartSchema = z.object({ itemId: z.string().uuid() });
 export const placeOrderSchema = z.object({
   idempotencyKey: z.string().min(16).max(80),
   trunkGroupRef: z.preprocess(blank, z.string().max(80).optional()),
+  e911AddressRef: z.preprocess(blank, z.string().max(80).optional()),
 });

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { accountLedger, accounts, numberOrderLines, numberOrders } from '@/lib/db/schema';
+import { accountLedger, accounts, numberOrderLines, numberOrders, phoneNumbers } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -22,6 +22,24 @@ export async function getOrderByIdempotencyKey(db: Executor, { accountId, idempo
 
 export async function getOrderLinesByOrder(db: Executor, { orderId }: { orderId: string }) {
   return db.select().from(numberOrderLines).where(eq(numberOrderLines.orderId, orderId)).orderBy(asc(numberOrderLines.e164));
+}
+
+export interface BoughtNumber {
+  id: string;
+  e164: string;
+  connectionId: string;
+  e911Status: string;
+  e911Detail: string | null;
+}
+
+/** The live numbers an order bought (its active lines, as they are now in My numbers). */
+export async function getNumbersBoughtByOrder(db: Executor, { orderId }: { orderId: string }): Promise<BoughtNumber[]> {
+  return db
+    .select({ id: phoneNumbers.id, e164: phoneNumbers.e164, connectionId: phoneNumbers.connectionId, e911Status: phoneNumbers.e911Status, e911Detail: phoneNumbers.e911Detail })
+    .from(phoneNumbers)
+    .innerJoin(numberOrderLines, eq(numberOrderLines.id, phoneNumbers.orderLineId))
+    .where(and(eq(numberOrderLines.orderId, orderId), eq(numberOrderLines.status, 'active'), sql`${phoneNumbers.status} <> 'released'`))
+    .orderBy(asc(phoneNumbers.e164));
 }
 
 export async function getRecentOrdersByAccount(db: Executor, { accountId, limit = 20 }: { accountId: string; limit?: number }) {

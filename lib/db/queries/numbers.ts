@@ -90,6 +90,8 @@ const numberColumns = {
   status: phoneNumbers.status,
   trunkGroupRef: phoneNumbers.trunkGroupRef,
   e911Status: phoneNumbers.e911Status,
+  e911AddressId: phoneNumbers.e911AddressId,
+  e911Detail: phoneNumbers.e911Detail,
   monthly: phoneNumbers.monthly,
   activatedAt: phoneNumbers.activatedAt,
   releasedAt: phoneNumbers.releasedAt,
@@ -119,6 +121,8 @@ export type NumberRow = {
   status: 'active' | 'released' | 'missing_upstream';
   trunkGroupRef: string | null;
   e911Status: string;
+  e911AddressId: string | null;
+  e911Detail: string | null;
   monthly: string;
   activatedAt: Date;
   releasedAt: Date | null;

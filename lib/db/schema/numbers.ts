@@ -176,6 +176,8 @@ export const phoneNumbers = pgTable(
     e911AddressId: uuid('e911_address_id'),
     /** The upstream's reason when registration failed, in its words. */
     e911Detail: text('e911_detail'),
+    /** When the registration status last changed: a number left pending long after this is driven again. */
+    e911UpdatedAt: timestamp('e911_updated_at', { withTimezone: true }),
     monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
     orderLineId: uuid('order_line_id').references(() => numberOrderLines.id),
     activatedAt: timestamp('activated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,32 +1,25 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { eq } from 'drizzle-orm';
-import { E911StatusBadge, type E911NumberStatus } from '@/components/e911/status-badge';
+import { E911StatusBadge } from '@/components/e911/status-badge';
 import { NumberStatusBadge } from '@/components/numbers/badges';
 import { AssignNumberE911Form, RemoveNumberE911Form } from '@/components/numbers/e911-forms';
 import { MoveNumberForm, ReleaseNumberForm } from '@/components/numbers/number-forms';
 import { Badge, Card, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { getDb } from '@/lib/db/client';
-import { phoneNumbers } from '@/lib/db/schema';
 import { isAppError } from '@/lib/errors';
 import { listE911Addresses } from '@/lib/services/e911';
 import { endOfMonthUtc, getNumberDetail } from '@/lib/services/numbers';
 import { formatMoney } from '@/lib/services/pricing';
 import { formatE911Address } from '@/lib/validations/e911';
 import { formatE164 } from '@/lib/format';
-import { scrubProviderNames } from '@/lib/services/carrier-labels';
 import { assignE911ToNumbersAction, moveNumberAction, releaseNumberAction, unassignE911FromNumberAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Number' };
 
 const longDate = (date: Date) => date.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
 const dateTime = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
-
-const E911_STATUSES: readonly E911NumberStatus[] = ['none', 'pending', 'registered', 'failed', 'unsupported'];
-const e911StatusOf = (value: string): E911NumberStatus => (E911_STATUSES.includes(value as E911NumberStatus) ? (value as E911NumberStatus) : 'none');
 
 const ORDER_STATUS: Record<string, { label: string; tone: 'slate' | 'green' | 'amber' | 'red' | 'indigo' }> = {
   pending: { label: 'Pending', tone: 'indigo' },
@@ -80,15 +73,9 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
   // Assignment works on the current account's live numbers (as on My numbers and the E911 pages).
   const ownLive = number.accountId === access.account.id && !released;
   const mayAssignE911 = ownLive && can(access, 'technical.write');
-  const [[e911Row], addresses] = await Promise.all([
-    getDb().then((db) => db.select({ addressId: phoneNumbers.e911AddressId, detail: phoneNumbers.e911Detail }).from(phoneNumbers).where(eq(phoneNumbers.id, number.id))),
-    ownLive ? listE911Addresses(access) : Promise.resolve([]),
-  ]);
-  const e911Status = e911StatusOf(number.e911Status);
-  const staff = access.user.isOperatorStaff;
-  // Customers see a failure's reason without upstream names; "not supported" explains itself.
-  const e911Detail = e911Row?.detail ? (staff ? e911Row.detail : e911Status === 'failed' ? scrubProviderNames(e911Row.detail, false, 'the carrier') : undefined) : undefined;
-  const currentAddress = e911Row?.addressId ? addresses.find(({ address }) => address.id === e911Row.addressId)?.address : undefined;
+  const addresses = ownLive ? await listE911Addresses(access) : [];
+  const { e911Status, e911Detail, e911AddressId } = number;
+  const currentAddress = e911AddressId ? addresses.find(({ address }) => address.id === e911AddressId)?.address : undefined;
   const addressOptions = addresses.map(({ address }) => ({ id: address.id, label: formatE911Address(address) }));
   const billingNote = `It stops working right away and stays on your bill until ${longDate(endOfMonthUtc(new Date()))}, the end of this month.`;
 
@@ -145,7 +132,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
                 <Link href={`/e911/${currentAddress.id}`} className="text-indigo-800 underline">
                   {formatE911Address(currentAddress)}
                 </Link>
-              ) : e911Row?.addressId ? (
+              ) : e911AddressId ? (
                 `An address of ${number.accountName}`
               ) : (
                 'None'
@@ -164,7 +151,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
                   to register this number.
                 </p>
               )}
-              {e911Row?.addressId || e911Status !== 'none' ? <RemoveNumberE911Form numberId={number.id} action={unassignE911FromNumberAction} /> : null}
+              {e911AddressId || e911Status !== 'none' ? <RemoveNumberE911Form numberId={number.id} action={unassignE911FromNumberAction} /> : null}
             </div>
           ) : null}
         </Card>

@@ -6,7 +6,10 @@ import { Card, PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
 import { getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
+import { listE911Addresses } from '@/lib/services/e911';
 import { getCheckoutSummary } from '@/lib/services/number-orders';
+import { e911RequiredForRouting } from '@/lib/services/trunk-groups';
+import { formatE911Address } from '@/lib/validations/e911';
 import { formatMoney } from '@/lib/services/pricing';
 import { placeOrderAction } from './actions';
 
@@ -23,8 +26,15 @@ function Row({ label, value, strong }: { label: string; value: string; strong?: 
 
 export default async function CheckoutPage() {
   const access = await requireAccountAccess('technical.write');
-  const summary = await getCheckoutSummary(access);
-  const trunkGroups = (await getTrunkGroupsByAccount(await getDb(), { accountId: access.account.id })).filter(({ group }) => group.status === 'active').map(({ group }) => ({ id: group.id, name: group.name }));
+  const db = await getDb();
+  const [summary, groups, addresses, e911Required] = await Promise.all([
+    getCheckoutSummary(access),
+    getTrunkGroupsByAccount(db, { accountId: access.account.id }),
+    listE911Addresses(access),
+    e911RequiredForRouting(db, access.account),
+  ]);
+  const trunkGroups = groups.filter(({ group }) => group.status === 'active').map(({ group }) => ({ id: group.id, name: group.name }));
+  const e911Addresses = addresses.map(({ address }) => ({ id: address.id, label: formatE911Address(address) }));
   return (
     <>
       <PageHeader title="Checkout" description={`Buying for ${access.account.name}.`} />
@@ -48,7 +58,18 @@ export default async function CheckoutPage() {
         </Card>
         <Card title="Routing and e911" className="lg:col-span-2">
           <p className="text-sm text-slate-700">
-            {trunkGroups.length > 0 ? 'Choose the trunk group the new numbers ring on, below.' : 'New numbers ring on the carrier\'s default route until you create a trunk group and route them to it.'} Register their emergency address on the E911 page once they are active.
+            {trunkGroups.length > 0 ? 'Choose the trunk group the new numbers ring on, below.' : 'New numbers ring on the carrier\'s default route until you create a trunk group and route them to it.'}{' '}
+            {e911Addresses.length > 0 ? (
+              'Choose the emergency address 911 calls from them report; it is registered with each number’s carrier as soon as the number is yours.'
+            ) : (
+              <>
+                <Link href="/e911/new" className="text-indigo-800 underline">
+                  Add an emergency address
+                </Link>{' '}
+                to register the new numbers at checkout, or register them on the E911 page once they are active.
+              </>
+            )}
+            {e911Required ? ' Numbers are routed to a trunk group only once their emergency address is registered.' : ''}
           </p>
         </Card>
       </div>
@@ -65,7 +86,7 @@ export default async function CheckoutPage() {
             </Link>
           </div>
         ) : null}
-        <PlaceOrderForm idempotencyKey={randomUUID()} dueNow={formatMoney(summary.dueNow)} disabled={summary.problems.length > 0} action={placeOrderAction} trunkGroups={trunkGroups} />
+        <PlaceOrderForm idempotencyKey={randomUUID()} dueNow={formatMoney(summary.dueNow)} disabled={summary.problems.length > 0} action={placeOrderAction} trunkGroups={trunkGroups} e911Addresses={e911Addresses} />
       </div>
     </>
   );

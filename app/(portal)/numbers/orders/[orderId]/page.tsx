@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { E911StatusBadge } from '@/components/e911/status-badge';
 import { AutoRefresh } from '@/components/numbers-buy/auto-refresh';
 import { Badge, Card, PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
@@ -34,11 +35,13 @@ export default async function OrderPage({ params }: { params: Promise<{ orderId:
     throw error;
   });
   const running = view.order.status === 'pending' || view.order.status === 'in_progress';
+  const registering = view.lines.some((line) => line.e911?.status === 'pending');
+  const withE911 = Boolean(view.order.e911AddressRef);
   const done = view.lines.filter((line) => line.status === 'active' || line.status === 'failed').length;
   return (
     <>
       <PageHeader title={`Order of ${view.lines.length} number${view.lines.length === 1 ? '' : 's'}`} description={`Placed ${formatDateTime(view.order.createdAt)}`} />
-      <AutoRefresh active={running} />
+      <AutoRefresh active={running || registering} />
       <Card title={orderText[view.order.status]} description={running ? `${done} of ${view.lines.length} settled; this page updates by itself.` : `Charged ${formatMoney(view.charged)} for the numbers bought.`}>
         <div role="progressbar" aria-label="Order progress" aria-valuemin={0} aria-valuemax={view.lines.length} aria-valuenow={done} className="mb-4 h-2 w-full overflow-hidden rounded bg-slate-100">
           <div className="h-full bg-indigo-600 transition-all" style={{ width: `${view.lines.length ? (done / view.lines.length) * 100 : 100}%` }} />
@@ -50,6 +53,7 @@ export default async function OrderPage({ params }: { params: Promise<{ orderId:
               <th scope="col" className="py-2">Number</th>
               <th scope="col" className="py-2">Status</th>
               <th scope="col" className="py-2">Detail</th>
+              {withE911 ? <th scope="col" className="py-2">Emergency address</th> : null}
               <th scope="col" className="py-2 text-right">Charged</th>
             </tr>
           </thead>
@@ -59,11 +63,25 @@ export default async function OrderPage({ params }: { params: Promise<{ orderId:
                 <td className="py-2 font-mono">{formatE164(line.e164)}</td>
                 <td className="py-2">{lineBadge[line.status]}</td>
                 <td className="py-2 text-xs text-slate-700">{line.reason ?? (line.status === 'active' ? 'Yours now' : '')}</td>
+                {withE911 ? <td className="py-2">{line.e911 ? <E911StatusBadge status={line.e911.status} detail={line.e911.detail} /> : '—'}</td> : null}
                 <td className="py-2 text-right tabular-nums">{line.status === 'active' ? formatMoney(sumAmounts([line.setup, line.monthly])) : '—'}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        {withE911 ? (
+          <p className="mt-4 text-sm text-slate-700">
+            Emergency address chosen at checkout:{' '}
+            {view.e911Address ? (
+              <Link href={`/e911/${view.e911Address.id}`} className="text-indigo-800 underline">
+                {view.e911Address.label}
+              </Link>
+            ) : (
+              'since deleted'
+            )}
+            {registering ? '; registering it with the carriers…' : '.'}
+          </p>
+        ) : null}
         {!running ? (
           <p className="mt-4 text-sm">
             <Link href="/numbers" className="font-medium text-indigo-800 underline">

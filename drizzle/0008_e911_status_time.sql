@@ -1,0 +1,1 @@
+ALTER TABLE "phone_numbers" ADD COLUMN "e911_updated_at" timestamp with time zone;

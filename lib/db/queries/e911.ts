@@ -1,0 +1,121 @@
+import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '@/lib/db/client';
+import { e911AddressUpstreams, e911Addresses, phoneNumbers } from '@/lib/db/schema';
+import { isUuid } from './accounts';
+
+type Executor = Db | Tx;
+
+const live = sql`${phoneNumbers.status} <> 'released'`;
+
+export async function getE911AddressById(db: Executor, { addressId, accountId }: { addressId: string; accountId: string }) {
+  if (!isUuid(addressId)) return undefined;
+  const [row] = await db.select().from(e911Addresses).where(and(eq(e911Addresses.id, addressId), eq(e911Addresses.accountId, accountId)));
+  return row;
+}
+
+/** The account's addresses, each with how many live numbers use it. */
+export async function getE911AddressesByAccount(db: Executor, { accountId }: { accountId: string }) {
+  return (
+    db
+      // Spelled out: inside a subquery Drizzle leaves columns unqualified, and "id" would mean the number's.
+      .select({ address: e911Addresses, numbers: sql<number>`(select count(*)::int from phone_numbers pn where pn.e911_address_id = e911_addresses.id and pn.status <> 'released')` })
+      .from(e911Addresses)
+      .where(eq(e911Addresses.accountId, accountId))
+      .orderBy(e911Addresses.street)
+  );
+}
+
+/** Each upstream's own id for the address (null where the upstream keeps none), by connection. */
+export async function getE911AddressUpstreamRefs(db: Executor, { addressId }: { addressId: string }): Promise<Map<string, string | null>> {
+  const rows = await db.select({ connectionId: e911AddressUpstreams.connectionId, ref: e911AddressUpstreams.upstreamAddressId }).from(e911AddressUpstreams).where(eq(e911AddressUpstreams.addressId, addressId));
+  return new Map(rows.map((row) => [row.connectionId, row.ref]));
+}
+
+/** Live numbers that use the address, whatever their registration status. */
+export async function getLiveNumbersByE911Address(db: Executor, { addressId }: { addressId: string }) {
+  return db.select().from(phoneNumbers).where(and(eq(phoneNumbers.e911AddressId, addressId), live));
+}
+
+/** The named live numbers of the account; ids that are not uuids are left out. */
+export async function getLiveNumbersByIds(db: Executor, { accountId, numberIds }: { accountId: string; numberIds: string[] }) {
+  const ids = numberIds.filter(isUuid);
+  if (ids.length === 0) return [];
+  return db.select().from(phoneNumbers).where(and(eq(phoneNumbers.accountId, accountId), inArray(phoneNumbers.id, ids), live));
+}
+
+export async function countE911CoverageByAccount(db: Executor, { accountId }: { accountId: string }) {
+  const [row] = await db
+    .select({ total: sql<number>`count(*)::int`, unregistered: sql<number>`count(*) filter (where ${phoneNumbers.e911Status} <> 'registered')::int` })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.accountId, accountId), live));
+  return { total: row?.total ?? 0, unregistered: row?.unregistered ?? 0 };
+}
+
+/**
+ * Which numbers an E911 list shows: those without a registered address; those using an address;
+ * or those that could take an address (not registered elsewhere, and not this address's own
+ * unsupported ones, whose carrier cannot register it anyway).
+ */
+export type E911NumberSelection = { kind: 'unregistered' } | { kind: 'using'; addressId: string } | { kind: 'assignable'; addressId: string };
+
+function selectionCondition(selection: E911NumberSelection): SQL | undefined {
+  switch (selection.kind) {
+    case 'unregistered':
+      return ne(phoneNumbers.e911Status, 'registered');
+    case 'using':
+      return eq(phoneNumbers.e911AddressId, selection.addressId);
+    case 'assignable':
+      return and(
+        ne(phoneNumbers.e911Status, 'registered'),
+        or(isNull(phoneNumbers.e911AddressId), ne(phoneNumbers.e911AddressId, selection.addressId), ne(phoneNumbers.e911Status, 'unsupported')),
+      );
+  }
+}
+
+/** One page of the account's live numbers in `selection`, with their emergency-address columns. */
+export async function getE911NumbersPage(db: Executor, { accountId, selection, limit, offset }: { accountId: string; selection: E911NumberSelection; limit: number; offset: number }) {
+  const where = and(eq(phoneNumbers.accountId, accountId), live, selectionCondition(selection));
+  const [rows, [count]] = await Promise.all([
+    db
+      .select({ id: phoneNumbers.id, e164: phoneNumbers.e164, state: phoneNumbers.state, status: phoneNumbers.e911Status, detail: phoneNumbers.e911Detail, addressId: phoneNumbers.e911AddressId })
+      .from(phoneNumbers)
+      .where(where)
+      .orderBy(asc(phoneNumbers.e164), asc(phoneNumbers.id))
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: sql<number>`count(*)::int` }).from(phoneNumbers).where(where),
+  ]);
+  return { rows, total: count?.total ?? 0 };
+}
+
+export async function countNumbersByE911Address(db: Executor, { accountId }: { accountId: string }): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ addressId: phoneNumbers.e911AddressId, count: sql<number>`count(*)::int` })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.accountId, accountId), live, isNotNull(phoneNumbers.e911AddressId)))
+    .groupBy(phoneNumbers.e911AddressId);
+  return new Map(rows.map((row) => [row.addressId as string, row.count]));
+}
+
+/**
+ * Every account's numbers whose registration the reconcile job compares with the upstreams:
+ * registered or failed ones, and pending ones left pending since `pendingBefore` (a crash between
+ * recording the intent and hearing the upstream's answer).
+ */
+export async function getNumbersToReconcileE911(db: Executor, { pendingBefore }: { pendingBefore: Date }) {
+  return db
+    .select()
+    .from(phoneNumbers)
+    .where(
+      and(
+        isNotNull(phoneNumbers.e911AddressId),
+        live,
+        sql`(${inArray(phoneNumbers.e911Status, ['registered', 'failed'])} or (${eq(phoneNumbers.e911Status, 'pending')} and (${phoneNumbers.e911UpdatedAt} is null or ${lt(phoneNumbers.e911UpdatedAt, pendingBefore)})))`,
+      ),
+    );
+}
+
+export async function getE911AddressesByIds(db: Executor, { addressIds }: { addressIds: string[] }) {
+  if (addressIds.length === 0) return [];
+  return db.select().from(e911Addresses).where(inArray(e911Addresses.id, addressIds));
+}
