@@ -139,4 +139,19 @@ test('add an emergency address, pick the suggested correction, register two numb
   await page.goto('/dashboard');
   await expect(page.getByTestId('dashboard-e911-coverage')).toContainText(coverageText(after));
   await expectAccessible(page);
+
+  // A number bought with the address chosen at checkout arrives registered: coverage stays where it is.
+  const another = await addToCart(page, '201');
+  await page.getByRole('link', { name: /^Cart/ }).first().click();
+  await page.getByRole('link', { name: /^Check out/ }).click();
+  await page.getByLabel('Emergency address (e911)').selectOption({ label: '233 N MICHIGAN AVE STE 1800, CHICAGO, IL 60611' });
+  await expectAccessible(page);
+  await page.getByRole('button', { name: /^Place order/ }).click();
+  await expect(page).toHaveURL(/\/numbers\/orders\//);
+  const line = page.getByRole('table', { name: 'Numbers in this order' }).getByRole('row', { name: new RegExp(escape(another)) });
+  await expect(line).toContainText('Registered', { timeout: 30_000 });
+  await expect(page.getByText('Emergency address chosen at checkout: 233 N MICHIGAN AVE STE 1800, CHICAGO, IL 60611.')).toBeVisible();
+  await expectAccessible(page);
+  await page.goto('/dashboard');
+  await expect(page.getByTestId('dashboard-e911-coverage')).toContainText(coverageText({ unregistered: after.unregistered, total: after.total + 1 }));
 });

@@ -38,7 +38,7 @@ export function PlaceOrderForm({
         </SelectField>
       ) : null}
       {e911Addresses.length > 0 ? (
-        <SelectField idPrefix="checkout" label="Emergency address (e911)" name="e911AddressRef" defaultValue={e911Addresses.length === 1 ? e911Addresses[0]!.id : ''} errors={errors?.e911AddressRef} hint="Registered on each new number with its carrier once the number is yours.">
+        <SelectField idPrefix="checkout" label="Emergency address (e911)" name="e911AddressRef" defaultValue="" errors={errors?.e911AddressRef} hint="Registered on each new number with its carrier once the number is yours.">
           <option value="">None yet (register on the E911 page later)</option>
           {e911Addresses.map((address) => (
             <option key={address.id} value={address.id}>

@@ -4,17 +4,19 @@
  */
 import { eq } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
-import { getDb } from '@/lib/db/client';
+import { getDb, type Tx } from '@/lib/db/client';
 import { e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow } from '@/lib/db/schema';
 import {
   countE911CoverageByAccount,
   getE911AddressById,
   getE911AddressUpstreamRefs,
+  getE911AddressUpstreams,
   getE911AddressesByAccount,
   getE911AddressesByIds,
   getLiveNumbersByE911Address,
   getLiveNumbersByIds,
   getNumbersToReconcileE911,
+  getSameE911AddressInAccount,
 } from '@/lib/db/queries/e911';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
@@ -254,6 +256,25 @@ export async function countNumbersWithoutE911(access: AccountAccess): Promise<{ 
 export async function listE911Addresses(access: AccountAccess) {
   assertCan(access, 'technical.read');
   return getE911AddressesByAccount(await getDb(), { accountId: access.account.id });
+}
+
+/**
+ * A number moving to another account keeps its emergency registration (the phone has not moved):
+ * its address is carried into the target's address book (an identical address there is reused),
+ * with the upstreams' ids, so the new owner sees and manages it. Runs inside the move's transaction.
+ */
+export async function carryE911AddressToAccount(tx: Tx, input: { numberId: string; addressId: string | null; toAccountId: string }) {
+  if (!input.addressId) return;
+  const [source] = await getE911AddressesByIds(tx, { addressIds: [input.addressId] });
+  if (!source || source.accountId === input.toAccountId) return;
+  let target = await getSameE911AddressInAccount(tx, { accountId: input.toAccountId, address: source });
+  if (!target) {
+    const { street, unit, city, state, postalCode, country, callerName, validatedAt } = source;
+    [target] = await tx.insert(e911Addresses).values({ accountId: input.toAccountId, street, unit, city, state, postalCode, country, callerName, validatedAt }).returning();
+    const upstreams = await getE911AddressUpstreams(tx, { addressId: source.id });
+    if (target && upstreams.length > 0) await tx.insert(e911AddressUpstreams).values(upstreams.map((upstream) => ({ ...upstream, addressId: target!.id })));
+  }
+  if (target) await tx.update(phoneNumbers).set({ e911AddressId: target.id }).where(eq(phoneNumbers.id, input.numberId));
 }
 
 /**

@@ -27,7 +27,7 @@ import type { ProviderId } from '@/lib/providers/types';
 import { NUMBER_COUNT_CAP, NUMBER_PAGE_SIZE, type NumberInventoryFilter, type NumberInventoryQuery } from '@/lib/validations/number-inventory';
 import { formatE164 } from '@/lib/format';
 import { recordAudit } from './audit';
-import type { E911Status } from './e911';
+import { carryE911AddressToAccount, type E911Status } from './e911';
 import { e911DetailFor, e911StatusOf } from './e911-numbers';
 import { getConnectionAdapter } from './providers';
 
@@ -372,6 +372,7 @@ export async function moveNumber(access: AccountAccess, input: { numberId: strin
   await db.transaction(async (tx) => {
     const moved = await moveNumberToAccount(tx, { numberId: number.id, fromAccountId: number.accountId, toAccountId: target.id });
     if (!moved) throw new AppError('conflict:number_changed', 'The number changed meanwhile; reload and try again.');
+    await carryE911AddressToAccount(tx, { numberId: number.id, addressId: number.e911AddressId, toAccountId: target.id });
     await recordAudit(tx, sourceAccess, {
       accountId: number.accountId,
       action: 'number.move',

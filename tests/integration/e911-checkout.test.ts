@@ -1,11 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accounts, e911AddressUpstreams, phoneNumbers, providerConnections } from '@/lib/db/schema';
+import { accounts, e911AddressUpstreams, e911Addresses, phoneNumbers, providerConnections } from '@/lib/db/schema';
 import type { ProviderId } from '@/lib/providers/types';
 import { addToCart } from '@/lib/services/number-cart';
 import { executeOrder, getOrderView, placeOrder } from '@/lib/services/number-orders';
 import { searchAvailableNumbers, type SearchAnswer } from '@/lib/services/number-search';
-import { E911_PENDING_STALE_MS, assignE911Address, reconcileE911, saveE911Address } from '@/lib/services/e911';
+import { E911_PENDING_STALE_MS, assignE911Address, getE911Address, reconcileE911, saveE911Address } from '@/lib/services/e911';
+import { moveNumber } from '@/lib/services/numbers';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { createTrunkGroup } from '@/lib/services/trunk-groups';
 import { e911AddressSchema } from '@/lib/validations/e911';
@@ -184,5 +185,32 @@ describe('e911 at checkout and against each upstream’s records', () => {
     const quiet = await reconcileE911(later);
     expect(quiet.flagged).toEqual([]);
     expect(quiet.checked).toBeGreaterThanOrEqual(2);
+  });
+
+  it('carries a moved number’s address into the new account’s book, registration and upstream ids intact', async () => {
+    const admin = await accessAs(test.db, 'admin@acme.example', tenants.acme.id);
+    const registered = await test.db
+      .select()
+      .from(phoneNumbers)
+      .where(and(eq(phoneNumbers.accountId, tenants.acme.id), eq(phoneNumbers.e911Status, 'registered')));
+    const sharing = registered.filter((number) => registered.filter((other) => other.e911AddressId === number.e911AddressId).length >= 2);
+    const [first, second] = sharing.filter((number) => number.e911AddressId === sharing[0]?.e911AddressId);
+    expect(second, 'two registered numbers at one address').toBeDefined();
+    const source = (await test.db.select().from(e911Addresses).where(eq(e911Addresses.id, first!.e911AddressId!)))[0]!;
+
+    await moveNumber(admin, { numberId: first!.id, targetAccountId: tenants.east.id });
+    const [moved] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, first!.id));
+    expect(moved).toMatchObject({ accountId: tenants.east.id, e911Status: 'registered' });
+    const copy = await getE911Address(await accessAs(test.db, 'admin@acme.example', tenants.east.id), moved!.e911AddressId!);
+    expect(copy).toMatchObject({ accountId: tenants.east.id, street: source.street, city: source.city, postalCode: source.postalCode });
+    const sourceIds = (await test.db.select().from(e911AddressUpstreams).where(eq(e911AddressUpstreams.addressId, source.id))).map((row) => [row.connectionId, row.upstreamAddressId]);
+    const copyIds = (await test.db.select().from(e911AddressUpstreams).where(eq(e911AddressUpstreams.addressId, copy.id))).map((row) => [row.connectionId, row.upstreamAddressId]);
+    expect(copyIds.sort()).toEqual(sourceIds.sort());
+
+    // A second number at the same address joins the copy rather than making another.
+    await moveNumber(admin, { numberId: second!.id, targetAccountId: tenants.east.id });
+    const [also] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, second!.id));
+    expect(also!.e911AddressId).toBe(copy.id);
+    expect(await test.db.select().from(e911Addresses).where(eq(e911Addresses.accountId, tenants.east.id))).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { e911AddressUpstreams, e911Addresses, phoneNumbers } from '@/lib/db/schema';
+import { e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -23,6 +23,29 @@ export async function getE911AddressesByAccount(db: Executor, { accountId }: { a
       .where(eq(e911Addresses.accountId, accountId))
       .orderBy(e911Addresses.street)
   );
+}
+
+/** The account's address that reads the same (normalized fields), if it has one. */
+export async function getSameE911AddressInAccount(db: Executor, { accountId, address }: { accountId: string; address: Pick<E911AddressRow, 'street' | 'unit' | 'city' | 'state' | 'postalCode'> }) {
+  const [row] = await db
+    .select()
+    .from(e911Addresses)
+    .where(
+      and(
+        eq(e911Addresses.accountId, accountId),
+        eq(e911Addresses.street, address.street),
+        address.unit ? eq(e911Addresses.unit, address.unit) : isNull(e911Addresses.unit),
+        eq(e911Addresses.city, address.city),
+        eq(e911Addresses.state, address.state),
+        eq(e911Addresses.postalCode, address.postalCode),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+export async function getE911AddressUpstreams(db: Executor, { addressId }: { addressId: string }) {
+  return db.select().from(e911AddressUpstreams).where(eq(e911AddressUpstreams.addressId, addressId));
 }
 
 /** Each upstream's own id for the address (null where the upstream keeps none), by connection. */
