@@ -39,6 +39,11 @@ describe('e911 at checkout and against each upstream’s records', () => {
     if (outcome.status !== 'saved') throw new Error(`address not saved: ${JSON.stringify(outcome)}`);
     return outcome.address;
   }
+  async function trunkGroup(name: string, host: string) {
+    const destinations = [{ host, port: 5060, transport: 'udp' as const, priority: 1, weight: 100 }];
+    const { group } = await createTrunkGroup(await tech(), { name, direction: 'both', auth: 'ip', allowedIps: [`${host}/32`], destinations, codecs: ['PCMU'], callerIdPolicy: 'pass_through' });
+    return group;
+  }
   const numbersByE164 = async (e164s: string[]) => new Map((await test.db.select().from(phoneNumbers).where(inArray(phoneNumbers.e164, e164s))).map((row) => [row.e164, row]));
 
   beforeAll(async () => {
@@ -100,15 +105,7 @@ describe('e911 at checkout and against each upstream’s records', () => {
     });
     await expect(placeOrder(await tech(), { idempotencyKey: 'bogus-e911-1', e911AddressRef: 'not-an-id' })).rejects.toMatchObject({ code: 'not_found:e911_address' });
 
-    const { group } = await createTrunkGroup(await tech(), {
-      name: 'E911 PBX',
-      direction: 'both',
-      auth: 'ip',
-      allowedIps: ['44.31.0.1/32'],
-      destinations: [{ host: '44.31.0.1', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
-      codecs: ['PCMU'],
-      callerIdPolicy: 'pass_through',
-    });
+    const group = await trunkGroup('E911 PBX', '44.31.0.1');
     await test.db.update(accounts).set({ requireE911ForRouting: true }).where(eq(accounts.id, tenants.acme.id));
     try {
       await expect(placeOrder(await tech(), { idempotencyKey: 'required-e911-1', trunkGroupRef: group.id })).rejects.toMatchObject({
@@ -123,15 +120,7 @@ describe('e911 at checkout and against each upstream’s records', () => {
   it('routes to the trunk group only the numbers whose address registered, where the account requires it', async () => {
     // VoiceTel accepts this civic number; VoiceMeUp does not know it, so its number's registration fails.
     const dallas = await saved({ street: '100 Main St', city: 'Dallas', state: 'TX', postalCode: '75201', callerName: 'Acme Dallas' });
-    const { group } = await createTrunkGroup(await tech(), {
-      name: 'Routed with e911',
-      direction: 'both',
-      auth: 'ip',
-      allowedIps: ['44.32.0.1/32'],
-      destinations: [{ host: '44.32.0.1', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
-      codecs: ['PCMU'],
-      callerIdPolicy: 'pass_through',
-    });
+    const group = await trunkGroup('Routed with e911', '44.32.0.1');
     await test.db.update(accounts).set({ requireE911ForRouting: true }).where(eq(accounts.id, tenants.acme.id));
     try {
       // The cart still holds the VoiceTel number of the refused orders above.
