@@ -26,6 +26,7 @@ import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
 import type { ProviderId } from '@/lib/providers/types';
 import { NUMBER_COUNT_CAP, NUMBER_PAGE_SIZE, type NumberInventoryFilter, type NumberInventoryQuery } from '@/lib/validations/number-inventory';
 import { formatE164 } from '@/lib/format';
+import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
 import { recordAudit } from './audit';
 import { carryE911AddressToAccount, type E911Status } from './e911';
 import { e911DetailFor, e911StatusOf } from './e911-numbers';
@@ -233,13 +234,15 @@ export async function getNumberDetail(access: AccountAccess, numberId: string) {
   const db = await getDb();
   const number = await findNumber(access, numberId);
   const mayMove = can(access, 'subaccounts.manage') && number.status !== 'released';
-  const [order, events, subtree] = await Promise.all([
+  const [order, events, subtree, trunkGroup] = await Promise.all([
     number.orderLineId ? getOrderLineByNumber(db, { orderLineId: number.orderLineId }) : Promise.resolve(undefined),
     access.permissions.has('audit.read') ? getNumberEventsByAccountSubtree(db, { numberId: number.id, accountPath: access.account.path }) : Promise.resolve([]),
     mayMove ? getSubtreeByAccount(db, { accountId: access.account.id }) : Promise.resolve([]),
+    number.trunkGroupRef ? getTrunkGroupById(db, { trunkGroupId: number.trunkGroupRef, accountId: number.accountId }) : Promise.resolve(undefined),
   ]);
   return {
     number: viewOf(number, access.user.isOperatorStaff),
+    trunkGroup: trunkGroup ? { id: trunkGroup.id, name: trunkGroup.name, status: trunkGroup.status } : undefined,
     order: order
       ? {
           orderId: order.orderId,
@@ -368,6 +371,12 @@ export async function moveNumber(access: AccountAccess, input: { numberId: strin
     throw new AppError('not_found:account', 'Choose an account from the list.', { fieldErrors: { targetAccountId: ['Choose an account from the list'] } });
   }
   assertCan(targetAccess, 'subaccounts.manage');
+  // A trunk group belongs to its account: the number would keep ringing on a PBX the new owner cannot see or change.
+  if (number.trunkGroupRef) {
+    const group = await getTrunkGroupById(db, { trunkGroupId: number.trunkGroupRef, accountId: number.accountId });
+    const message = `${formatE164(number.e164)} rings on trunk group “${group?.name ?? 'unknown'}” of ${number.accountName}. Take it off that trunk group first, then move it and route it in ${target.name}.`;
+    throw new AppError('conflict:number_routed', message, { fieldErrors: { targetAccountId: [message] } });
+  }
 
   await db.transaction(async (tx) => {
     const moved = await moveNumberToAccount(tx, { numberId: number.id, fromAccountId: number.accountId, toAccountId: target.id });

@@ -608,6 +608,14 @@ describe('my numbers', () => {
       expect(audit).toMatchObject({ accountId: tenants.east.id, before: { account: 'Acme East' }, after: { account: 'Acme West', accountId: tenants.west.id } });
 
       await expect(moveNumber(admin, { numberId: number!.id, targetAccountId: tenants.west.id })).rejects.toMatchObject({ code: 'invalid:move_target' });
+      // Routed to a trunk group of its account, it stays until it is taken off the group.
+      await test.db.update(phoneNumbers).set({ trunkGroupRef: '00000000-0000-4000-8000-0000000000aa' }).where(eq(phoneNumbers.id, number!.id));
+      await expect(moveNumber(admin, { numberId: number!.id, targetAccountId: tenants.east.id })).rejects.toMatchObject({
+        code: 'conflict:number_routed',
+        message: expect.stringContaining('Take it off that trunk group first'),
+      });
+      expect((await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, number!.id)))[0]!.accountId).toBe(tenants.west.id);
+      await test.db.update(phoneNumbers).set({ trunkGroupRef: null }).where(eq(phoneNumbers.id, number!.id));
       await expect(moveNumber(admin, { numberId: number!.id, targetAccountId: tenants.globexBranch.id })).rejects.toMatchObject({ code: 'not_found:account' });
       const tech = await accessAs(test.db, 'tech@acme.example', tenants.acme.id);
       await expect(moveNumber(tech, { numberId: number!.id, targetAccountId: tenants.east.id })).rejects.toMatchObject({ code: 'forbidden:role' });

@@ -119,7 +119,18 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
         </Card>
         <Card title="Routing">
           <dl className="grid gap-4 sm:grid-cols-2">
-            <Detail label="Trunk group">{number.trunkGroupRef ? <span className="font-mono text-xs">{number.trunkGroupRef}</span> : 'Not routed: calls to this number are not delivered yet'}</Detail>
+            <Detail label="Trunk group">
+              {detail.trunkGroup ? (
+                <Link href={`/trunk-groups/${detail.trunkGroup.id}`} className="text-indigo-800 underline">
+                  {detail.trunkGroup.name}
+                </Link>
+              ) : number.trunkGroupRef ? (
+                'A trunk group that no longer exists'
+              ) : (
+                'None: calls ring on the carrier’s default route'
+              )}
+              {detail.trunkGroup?.status === 'disabled' ? <span className="block text-xs text-slate-600">Disabled: calls ring on the carrier’s default route until it is enabled.</span> : null}
+            </Detail>
           </dl>
         </Card>
         <Card title="Emergency address" description="The address emergency services receive when this number calls 911.">
@@ -212,8 +223,14 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
           </Card>
         ) : null}
         {detail.mayMove && moveTargets.length > 0 ? (
-          <Card title="Move to another account" description="The number keeps its routing and E911 settings; its monthly price is billed to the same master account.">
-            <MoveNumberForm numberId={number.id} targets={moveTargets.map((target) => ({ id: target.id, label: `${'— '.repeat(target.depth)}${target.name}` }))} action={moveNumberAction} />
+          <Card title="Move to another account" description="The number keeps its emergency address (copied into the other account’s address book); its monthly price is billed to the same master account.">
+            {number.trunkGroupRef ? (
+              <p className="text-sm text-slate-700">
+                It rings on a trunk group of {number.accountName}: take it off that trunk group first, then move it and route it in the other account.
+              </p>
+            ) : (
+              <MoveNumberForm numberId={number.id} targets={moveTargets.map((target) => ({ id: target.id, label: `${'— '.repeat(target.depth)}${target.name}` }))} action={moveNumberAction} />
+            )}
           </Card>
         ) : null}
       </div>
