@@ -31,6 +31,24 @@ for (const [email, sections] of Object.entries(expectedSections)) {
   });
 }
 
+test('on a phone the navigation opens from the Menu button and closes on the way to a page', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signInAndWait(page, 'tech@acme.example');
+  await expect(sidebar(page)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Menu' }).click();
+  const drawer = page.getByRole('dialog', { name: 'Navigation' });
+  await expect(drawer.getByRole('link', { name: 'E911' })).toBeVisible();
+  await expectAccessible(page);
+  await page.keyboard.press('Escape');
+  await expect(drawer).toBeHidden();
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await drawer.getByRole('link', { name: 'E911' }).click();
+  await expect(page).toHaveURL(/\/e911$/);
+  await expect(drawer).toBeHidden();
+  await expect(page.getByRole('heading', { level: 1, name: 'E911' })).toBeVisible();
+  await expectAccessible(page);
+});
+
 test('operator staff see the operator section and act as staff', async ({ page }) => {
   await signInAndWait(page, 'staff@carrier.example');
   await expect(sidebar(page).getByRole('link', { name: 'Outbox' })).toBeVisible();

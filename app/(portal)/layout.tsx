@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
 import { AccountSwitcher } from '@/components/shell/account-switcher';
+import { MobileNav } from '@/components/shell/mobile-nav';
 import { SidebarNav } from '@/components/shell/sidebar-nav';
 import { UserMenu } from '@/components/shell/user-menu';
 import { getSwitchableAccounts } from '@/lib/auth/access';
@@ -17,6 +18,8 @@ export default async function PortalLayout({ children }: { children: React.React
   const options = await getSwitchableAccounts(await getDb(), user);
   const sections = visibleSections(access.permissions, user.isOperatorStaff);
   const toItem = ({ label, href, comingSoon }: { label: string; href: string; comingSoon?: boolean }) => ({ label, href, comingSoon });
+  const main = sections.main.map(toItem);
+  const staff = sections.staff.map(toItem);
 
   return (
     <div className="flex min-h-screen">
@@ -25,11 +28,14 @@ export default async function PortalLayout({ children }: { children: React.React
       </a>
       <aside className="hidden w-60 shrink-0 bg-slate-900 px-3 py-5 md:block">
         <p className="mb-6 px-3 text-base font-semibold text-white">Carrier Portal</p>
-        <SidebarNav main={sections.main.map(toItem)} staff={sections.staff.map(toItem)} />
+        <SidebarNav main={main} staff={staff} />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-6 py-3">
-          <AccountSwitcher options={options} currentId={access.account.id} action={switchAccountAction} />
+        <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-3 md:px-6">
+          <div className="flex min-w-0 items-center gap-3">
+            <MobileNav main={main} staff={staff} />
+            <AccountSwitcher options={options} currentId={access.account.id} action={switchAccountAction} />
+          </div>
           <UserMenu name={user.name} email={user.email} isStaff={user.isOperatorStaff} signOut={signOutAction} />
         </header>
         {access.actingAsStaff ? (
@@ -42,7 +48,7 @@ export default async function PortalLayout({ children }: { children: React.React
             <strong>{access.suspendedAccountName}</strong> is suspended. You can look around, but nothing can be changed until it is reactivated.
           </div>
         ) : null}
-        <main id="main" className="flex-1 px-6 py-8">
+        <main id="main" className="min-w-0 flex-1 px-4 py-6 md:px-6 md:py-8">
           {children}
         </main>
       </div>

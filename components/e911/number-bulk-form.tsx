@@ -1,8 +1,8 @@
 'use client';
 
-import Link from 'next/link';
 import { startTransition, useActionState, useId, useState, type FormEvent } from 'react';
 import { Button, type ButtonVariant } from '@/components/ui/button';
+import { SelectableNumberTable, useNumberSelection, type NumberColumn } from '@/components/numbers/selectable-number-table';
 import { FormMessage } from '@/components/ui/form-message';
 import type { ActionState } from '@/lib/auth/action';
 import { E911StatusBadge, type E911NumberStatus } from './status-badge';
@@ -52,20 +52,13 @@ export function E911NumberBulkForm({
   disabled?: boolean;
 }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const selection = useNumberSelection(rows);
+  const { chosen } = selection;
   const [chosenAddress, setChosenAddress] = useState('');
   const [problem, setProblem] = useState<{ field: 'addressId' | 'numberIds'; message: string } | null>(null);
   const id = useId();
-  const ids = new Set(rows.map((row) => row.id));
-  const chosen = [...selected].filter((rowId) => ids.has(rowId));
-  const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.id));
-  const toggle = (rowId: string) =>
-    setSelected((current) => {
-      const next = new Set(current);
-      if (next.has(rowId)) next.delete(rowId);
-      else next.add(rowId);
-      return next;
-    });
+  const columns: NumberColumn<E911BulkRow>[] = [{ header: 'Emergency address status', cell: (row) => <E911StatusBadge status={row.status} detail={row.detail} /> }];
+  if (showAddress) columns.push({ header: 'Address', cell: (row) => row.address ?? 'None' });
 
   const serverErrors = state.status === 'error' ? state.fieldErrors : undefined;
   const addressError = problem?.field === 'addressId' ? problem.message : serverErrors?.addressId?.[0];
@@ -88,53 +81,7 @@ export function E911NumberBulkForm({
       {rows.length === 0 ? (
         <p className="text-sm text-slate-700">{emptyText}</p>
       ) : (
-        <div className="max-h-[32rem] overflow-auto" tabIndex={0} role="region" aria-label={`${caption}, scrollable`}>
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">{caption}</caption>
-            <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-              <tr>
-                <th scope="col" className="w-10 py-2">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select every number in ${caption.toLowerCase()}`}
-                    checked={allSelected}
-                    disabled={disabled}
-                    onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((row) => row.id)))}
-                  />
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Number
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Emergency address status
-                </th>
-                {showAddress ? (
-                  <th scope="col" className="py-2">
-                    Address
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.id} className="border-b border-slate-100 align-top last:border-0">
-                  <td className="py-2">
-                    <input type="checkbox" aria-label={`Select ${row.number}`} checked={selected.has(row.id)} disabled={disabled} onChange={() => toggle(row.id)} />
-                  </td>
-                  <th scope="row" className="py-2 pr-3 font-normal">
-                    <Link href={`/numbers/${row.id}`} className="whitespace-nowrap tabular-nums text-indigo-800 hover:underline">
-                      {row.number}
-                    </Link>
-                  </th>
-                  <td className="py-2 pr-3">
-                    <E911StatusBadge status={row.status} detail={row.detail} />
-                  </td>
-                  {showAddress ? <td className="py-2 text-slate-700">{row.address ?? 'None'}</td> : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SelectableNumberTable rows={rows} caption={caption} selection={selection} columns={columns} disabled={disabled} linkNumbers maxHeight="max-h-[32rem]" />
       )}
       {rows.length === 0 ? null : (
         <div className="flex flex-wrap items-end gap-3">

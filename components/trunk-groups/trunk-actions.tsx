@@ -2,6 +2,7 @@
 
 import { useActionState, useEffect, useId, useRef, useState } from 'react';
 import { Button, buttonClass, type ButtonVariant } from '@/components/ui/button';
+import { SelectableNumberTable, useNumberSelection, type NumberColumn } from '@/components/numbers/selectable-number-table';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/auth/action';
@@ -191,20 +192,10 @@ export function NumberBulkForm({
   disabled?: boolean;
 }) {
   const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const ids = new Set(rows.map((row) => row.id));
-  // Numbers that left the list after a change are no longer selectable.
-  const chosen = [...selected].filter((id) => ids.has(id));
-  const toggle = (id: string) =>
-    setSelected((current) => {
-      const next = new Set(current);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
-  const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.id));
+  const selection = useNumberSelection(rows);
+  const { chosen } = selection;
   const errors = state.status === 'error' ? state.fieldErrors?.numberIds : undefined;
-  const tableId = useId();
+  const columns: NumberColumn<BulkNumberRow>[] = showRouting ? [{ header: 'Routes to now', cell: (row) => row.routing ?? 'Not routed' }] : [];
   return (
     <form action={formAction} className="space-y-3">
       <input type="hidden" name="trunkGroupId" value={trunkGroupId} />
@@ -212,45 +203,7 @@ export function NumberBulkForm({
       {rows.length === 0 ? (
         <p className="text-sm text-slate-700">{emptyText}</p>
       ) : (
-        <div className="max-h-96 overflow-auto" tabIndex={0} role="region" aria-label={`${caption}, scrollable`}>
-          <table className="w-full text-left text-sm" id={tableId}>
-            <caption className="sr-only">{caption}</caption>
-            <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-              <tr>
-                <th scope="col" className="w-10 py-2">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select every number in ${caption.toLowerCase()}`}
-                    checked={allSelected}
-                    disabled={disabled}
-                    onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((row) => row.id)))}
-                  />
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Number
-                </th>
-                {showRouting ? (
-                  <th scope="col" className="py-2">
-                    Routes to now
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.id} className="border-b border-slate-100 last:border-0">
-                  <td className="py-2">
-                    <input type="checkbox" aria-label={`Select ${row.number}`} checked={selected.has(row.id)} disabled={disabled} onChange={() => toggle(row.id)} />
-                  </td>
-                  <th scope="row" className="py-2 pr-3 font-normal tabular-nums">
-                    {row.number}
-                  </th>
-                  {showRouting ? <td className="py-2 text-slate-700">{row.routing ?? 'Not routed'}</td> : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SelectableNumberTable rows={rows} caption={caption} selection={selection} columns={columns} disabled={disabled} />
       )}
       <div className="flex flex-wrap items-center gap-3">
         {rows.length === 0 ? null : (
