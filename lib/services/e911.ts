@@ -157,6 +157,11 @@ async function setNumberStatus(numberId: string, status: E911Status, detail: str
   await db.update(phoneNumbers).set({ e911Status: status, e911Detail: detail, e911AddressId: addressId, e911UpdatedAt: new Date() }).where(eq(phoneNumbers.id, numberId));
 }
 
+/** A released number no longer has (or needs) an emergency address with us. */
+export async function forgetNumberE911(numberId: string) {
+  await setNumberStatus(numberId, 'none', null, null);
+}
+
 /**
  * Registers the address on each number's own upstream (using the upstream's address id where it
  * gave one), one number at a time so one failure does not stop the others. The stored detail may

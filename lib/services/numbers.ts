@@ -23,12 +23,12 @@ import {
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
-import type { ProviderId } from '@/lib/providers/types';
+import type { ProviderAdapter, ProviderId } from '@/lib/providers/types';
 import { NUMBER_COUNT_CAP, NUMBER_PAGE_SIZE, type NumberInventoryFilter, type NumberInventoryQuery } from '@/lib/validations/number-inventory';
 import { formatE164 } from '@/lib/format';
 import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
 import { recordAudit } from './audit';
-import { carryE911AddressToAccount, type E911Status } from './e911';
+import { carryE911AddressToAccount, forgetNumberE911, type E911Status } from './e911';
 import { e911DetailFor, e911StatusOf } from './e911-numbers';
 import { getConnectionAdapter } from './providers';
 
@@ -321,6 +321,7 @@ export async function releaseNumber(access: AccountAccess, numberId: string): Pr
     const { connection, adapter } = await getConnectionAdapter(number.connectionId);
     providerName = providerNameOf(connection.provider);
     if (adapter.capabilities.has('numbers.release') && adapter.releaseNumber) {
+      await removeE911BeforeRelease(adapter, number);
       await adapter.releaseNumber(number.e164);
       upstreamReleased = true;
     } else {
@@ -345,7 +346,21 @@ export async function releaseNumber(access: AccountAccess, numberId: string): Pr
       cause: error,
     });
   }
+  if (number.e911AddressId || number.e911Status !== 'none') await forgetNumberE911(number.id);
   return { numberId: number.id, e164: number.e164, billedUntil, upstreamReleased };
+}
+
+/**
+ * A released number's emergency record would stay with the carrier (billed monthly, and wrong for
+ * whoever gets the number next): it is removed first. Best effort: the release goes ahead anyway.
+ */
+async function removeE911BeforeRelease(adapter: ProviderAdapter, number: NumberRow) {
+  if (number.e911Status !== 'registered' || !adapter.removeE911) return;
+  try {
+    await adapter.removeE911(number.e164);
+  } catch (error) {
+    log.warn('numbers.release_e911_removal_failed', { numberId: number.id, connectionId: number.connectionId, error });
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { addToCart } from '@/lib/services/number-cart';
 import { executeOrder, getOrderView, placeOrder } from '@/lib/services/number-orders';
 import { searchAvailableNumbers, type SearchAnswer } from '@/lib/services/number-search';
 import { E911_PENDING_STALE_MS, assignE911Address, getE911Address, reconcileE911, saveE911Address } from '@/lib/services/e911';
-import { moveNumber } from '@/lib/services/numbers';
+import { moveNumber, releaseNumber } from '@/lib/services/numbers';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { createTrunkGroup } from '@/lib/services/trunk-groups';
 import { e911AddressSchema } from '@/lib/validations/e911';
@@ -201,5 +201,22 @@ describe('e911 at checkout and against each upstream’s records', () => {
     const [also] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, second!.id));
     expect(also!.e911AddressId).toBe(copy.id);
     expect(await test.db.select().from(e911Addresses).where(eq(e911Addresses.accountId, tenants.east.id))).toHaveLength(1);
+  });
+
+  it('removes a released number’s emergency record from its carrier, and forgets its address', async () => {
+    const voicetelId = (await connectionOf('voicetel')).id;
+    const [number] = await test.db
+      .select()
+      .from(phoneNumbers)
+      .where(and(eq(phoneNumbers.connectionId, voicetelId), eq(phoneNumbers.e911Status, 'registered'), eq(phoneNumbers.status, 'active')));
+    expect(number, 'a registered VoiceTel number').toBeDefined();
+    const { adapter } = await getConnectionAdapter(voicetelId);
+    expect((await adapter.listE911!()).some((record) => record.e164 === number!.e164)).toBe(true);
+
+    await releaseNumber(await accessAs(test.db, 'admin@acme.example', number!.accountId), number!.id);
+    // The sandbox drops the record with the number too (the spec does not say VoiceTel does): either way it is gone.
+    expect((await adapter.listE911!()).some((record) => record.e164 === number!.e164)).toBe(false);
+    const [released] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, number!.id));
+    expect(released).toMatchObject({ status: 'released', e911Status: 'none', e911AddressId: null });
   });
 });
