@@ -8,7 +8,6 @@ import { getSubtreeWithCountsByAccount } from '@/lib/db/queries/accounts';
 import { getAuditEventsByAccountSubtree } from '@/lib/db/queries/audit';
 import { getDashboardCountsByAccount } from '@/lib/db/queries/dashboard';
 import { getBalanceByBillingAccount } from '@/lib/db/queries/number-orders';
-import { countNumbersWithoutE911 } from '@/lib/services/e911';
 import { formatMoney } from '@/lib/services/pricing';
 import { coverageText } from '../e911/coverage';
 
@@ -29,13 +28,13 @@ export default async function DashboardPage() {
   const canAudit = access.permissions.has('audit.read');
   const canSeeMoney = access.permissions.has('billing.read');
   const canSeeE911 = access.permissions.has('technical.read');
-  const [counts, tree, events, funds, e911] = await Promise.all([
-    getDashboardCountsByAccount(db, { accountPath: access.account.path }),
+  const [counts, tree, events, funds] = await Promise.all([
+    getDashboardCountsByAccount(db, { accountId: access.account.id, accountPath: access.account.path }),
     getSubtreeWithCountsByAccount(db, { accountId: access.account.id }),
     canAudit ? getAuditEventsByAccountSubtree(db, { accountPath: access.account.path, limit: 8 }) : Promise.resolve([]),
     canSeeMoney ? getBalanceByBillingAccount(db, { billingAccountId: access.account.billingAccountId }) : Promise.resolve(undefined),
-    canSeeE911 ? countNumbersWithoutE911(access) : Promise.resolve(undefined),
   ]);
+  const e911 = canSeeE911 ? counts.e911 : undefined;
   const children = tree.filter((row) => row.account.parentId === access.account.id);
 
   return (

@@ -9,7 +9,7 @@ import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
-import { getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
+import { getTrunkGroupNamesByAccount } from '@/lib/db/queries/trunk-groups';
 import { countNumbersWithoutE911, listE911Addresses } from '@/lib/services/e911';
 import { getNumberFilterOptions, listAccountNumbers, type NumberView } from '@/lib/services/numbers';
 import { formatMoney } from '@/lib/services/pricing';
@@ -50,11 +50,11 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
   const [list, options, trunkGroups, coverage, addresses] = await Promise.all([
     listAccountNumbers(access, query),
     getNumberFilterOptions(access),
-    getDb().then((db) => getTrunkGroupsByAccount(db, { accountId: access.account.id })),
+    getDb().then((db) => getTrunkGroupNamesByAccount(db, { accountId: access.account.id })),
     countNumbersWithoutE911(access),
     mayRoute ? listE911Addresses(access) : Promise.resolve([]),
   ]);
-  const trunkGroupNames = new Map(trunkGroups.map(({ group }) => [group.id, group.name]));
+  const trunkGroupNames = new Map(trunkGroups.map((group) => [group.id, group.name]));
   const routeFormId = mayRoute && trunkGroups.length > 0 ? 'route-numbers' : undefined;
   const e911FormId = mayRoute && addresses.length > 0 ? 'set-e911-numbers' : undefined;
   // The row checkboxes belong to one form; the other bulk form reads the ticks from the page.
@@ -136,7 +136,7 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
           {rows.length > 0 ? (
             <>
               {routeFormId ? (
-                <RouteNumbersForm formId={routeFormId} trunkGroups={trunkGroups.map(({ group }) => ({ id: group.id, name: group.name }))} action={assignNumbersToTrunkGroupAction} />
+                <RouteNumbersForm formId={routeFormId} trunkGroups={trunkGroups} action={assignNumbersToTrunkGroupAction} />
               ) : mayRoute ? (
                 <p className="mb-4 text-sm text-slate-700">
                   Calls to your numbers are delivered through a trunk group.{' '}

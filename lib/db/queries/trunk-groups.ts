@@ -20,6 +20,11 @@ export async function getTrunkGroupsByAccount(db: Executor, { accountId }: { acc
     .orderBy(asc(trunkGroups.name));
 }
 
+/** Id and name of each of the account's groups, without the number counts (for pickers and labels). */
+export async function getTrunkGroupNamesByAccount(db: Executor, { accountId }: { accountId: string }) {
+  return db.select({ id: trunkGroups.id, name: trunkGroups.name }).from(trunkGroups).where(eq(trunkGroups.accountId, accountId)).orderBy(asc(trunkGroups.name));
+}
+
 export async function getTrunkGroupById(db: Executor, { trunkGroupId, accountId }: { trunkGroupId: string; accountId: string }) {
   if (!isUuid(trunkGroupId)) return undefined;
   const [row] = await db.select().from(trunkGroups).where(and(eq(trunkGroups.id, trunkGroupId), eq(trunkGroups.accountId, accountId))).limit(1);

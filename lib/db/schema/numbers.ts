@@ -197,6 +197,8 @@ export const phoneNumbers = pgTable(
     index('phone_numbers_account_activated_idx').on(table.accountId, table.activatedAt),
     index('phone_numbers_account_monthly_idx').on(table.accountId, table.monthly, table.e164),
     index('phone_numbers_connection_idx').on(table.connectionId),
+    // E911 coverage (dashboard, My numbers, /e911) counts an account's live numbers by status from the index alone.
+    index('phone_numbers_account_e911_idx').on(table.accountId, table.e911Status).where(sql`${table.status} <> 'released'`),
   ],
 );
 

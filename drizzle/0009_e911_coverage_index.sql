@@ -1,0 +1,1 @@
+CREATE INDEX "phone_numbers_account_e911_idx" ON "phone_numbers" USING btree ("account_id","e911_status") WHERE "phone_numbers"."status" <> 'released';
