@@ -20,6 +20,7 @@ export const CAPABILITIES = [
   'trunks.create',
   'trunks.update',
   'trunks.read',
+  'trunks.delete',
   'port.check',
   'port.submit',
   'port.status',
@@ -315,6 +316,8 @@ export interface ProviderAdapter {
   updateTrunk?(trunkRef: string, spec: TrunkGroupSpec): Promise<TrunkGroup>;
   getTrunk?(trunkRef: string): Promise<TrunkGroup | null>;
   listTrunks?(): Promise<TrunkGroup[]>;
+  /** Idempotent: a trunkRef the upstream no longer has, or not of this adapter's shape, is success; an upstream that is down or refuses the credentials throws (ProviderError). */
+  deleteTrunk?(trunkRef: string): Promise<void>;
 
   checkPortability?(numbers: E164[]): Promise<PortabilityResult[]>;
   submitPortIn?(request: PortInRequest): Promise<PortIn>;

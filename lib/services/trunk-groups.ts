@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
-import { getDb, type Db } from '@/lib/db/client';
+import { getDb, type Db, type Tx } from '@/lib/db/client';
 import { accounts, phoneNumbers, providerConnections, trunkGroups, trunkGroupUpstreams, type TrunkDestinationRow, type TrunkGroup } from '@/lib/db/schema';
 import {
   getAppliedTrunkUpstreams,
@@ -182,19 +182,65 @@ export async function rotateDigestPassword(access: AccountAccess, trunkGroupId: 
 }
 
 /** Refuses while numbers still route here; the user is offered to move them first. */
-export async function deleteTrunkGroup(access: AccountAccess, trunkGroupId: string): Promise<void> {
+export interface DeleteOutcome {
+  /** Upstreams whose copy of the group was deleted. */
+  removed: ProviderId[];
+  /** Upstreams that cannot delete a trunk group through their API: their copy stays, carrying no numbers. */
+  left: ProviderId[];
+}
+
+/**
+ * Deletes a group that routes no numbers: each carrier's copy first (where the carrier can delete
+ * one), then the group. A carrier that fails keeps the group in the portal, so nothing is
+ * orphaned; deleting again is safe (a copy already gone counts as deleted).
+ */
+export async function deleteTrunkGroup(access: AccountAccess, trunkGroupId: string): Promise<DeleteOutcome> {
   assertCan(access, 'technical.write');
   const db = await getDb();
-  await db.transaction(async (tx) => {
-    const current = await getTrunkGroupById(tx, { trunkGroupId, accountId: access.account.id });
-    if (!current) throw new AppError('not_found:trunk_group');
-    const carrying = await tx.select({ id: phoneNumbers.id }).from(phoneNumbers).where(and(eq(phoneNumbers.trunkGroupRef, current.id), inArray(phoneNumbers.status, ['active', 'missing_upstream'])));
-    if (carrying.length > 0) {
-      throw new AppError('conflict:trunk_in_use', `${current.name} still routes ${carrying.length} number${carrying.length === 1 ? '' : 's'}: move them to another trunk group (or unassign them) first.`);
+  const current = await getTrunkGroupById(db, { trunkGroupId, accountId: access.account.id });
+  if (!current) throw new AppError('not_found:trunk_group');
+  await assertRoutesNoNumbers(db, current);
+
+  const outcome: DeleteOutcome = { removed: [], left: [] };
+  for (const { upstream, provider } of await getTrunkGroupUpstreams(db, { trunkGroupId: current.id })) {
+    if (!upstream.trunkRef) continue;
+    // A connection removed or disabled since cannot be asked: its copy stays, like one that cannot delete.
+    const adapter = await getConnectionAdapter(upstream.connectionId).then(({ adapter }) => adapter, () => undefined);
+    if (!adapter?.capabilities.has('trunks.delete') || !adapter.deleteTrunk) {
+      outcome.left.push(provider as ProviderId);
+      continue;
     }
+    try {
+      await adapter.deleteTrunk(upstream.trunkRef);
+      outcome.removed.push(provider as ProviderId);
+    } catch (error) {
+      log.warn('trunk.delete_upstream_failed', { trunkGroupId: current.id, connectionId: upstream.connectionId, error });
+      const carrier = access.user.isOperatorStaff ? PROVIDER_NAMES[provider as ProviderId] : 'One of our carriers';
+      throw new AppError('unavailable:trunk_delete', `${carrier} did not confirm removing ${current.name}, so it is kept; please try again shortly.`, { cause: error });
+    }
+  }
+
+  await db.transaction(async (tx) => {
+    // Numbers routed to it meanwhile keep it.
+    await assertRoutesNoNumbers(tx, current);
     await tx.delete(trunkGroups).where(eq(trunkGroups.id, current.id));
-    await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.delete', targetType: 'trunk_group', targetId: current.id, before: snapshot(current) });
+    await recordAudit(tx, access, {
+      accountId: access.account.id,
+      action: 'trunk_group.delete',
+      targetType: 'trunk_group',
+      targetId: current.id,
+      before: snapshot(current),
+      after: { upstreamRemoved: outcome.removed, upstreamLeft: outcome.left },
+    });
   });
+  return outcome;
+}
+
+async function assertRoutesNoNumbers(db: Db | Tx, group: TrunkGroup) {
+  const carrying = await db.select({ id: phoneNumbers.id }).from(phoneNumbers).where(and(eq(phoneNumbers.trunkGroupRef, group.id), inArray(phoneNumbers.status, ['active', 'missing_upstream'])));
+  if (carrying.length > 0) {
+    throw new AppError('conflict:trunk_in_use', `${group.name} still routes ${carrying.length} number${carrying.length === 1 ? '' : 's'}: move them to another trunk group (or unassign them) first.`);
+  }
 }
 
 /** Routes numbers of the account to the group (or, with `null`, away from any group), then syncs. */

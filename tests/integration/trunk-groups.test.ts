@@ -186,8 +186,32 @@ describe('trunk groups', () => {
     await expect(deleteTrunkGroup(access, group!.id)).rejects.toMatchObject({ code: 'conflict:trunk_in_use', message: expect.stringContaining('still routes 2 numbers') });
     const numbers = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.trunkGroupRef, group!.id));
     await assignNumbers(access, { trunkGroupId: null, numberIds: numbers.map((number) => number.id) });
-    await deleteTrunkGroup(access, group!.id);
+    const copies = (await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group!.id))).filter((copy) => copy.trunkRef);
+    expect(copies.length).toBeGreaterThan(0);
+
+    // A carrier that is down keeps the group (and its copies elsewhere are deleted again safely later).
+    sandboxes.get('voicetel').setKnobs({ errorRate: 1 });
+    try {
+      await expect(deleteTrunkGroup(access, group!.id)).rejects.toMatchObject({ code: 'unavailable:trunk_delete', message: expect.stringContaining('One of our carriers did not confirm removing Main PBX') });
+    } finally {
+      sandboxes.get('voicetel').setKnobs({ errorRate: 0 });
+      resetBreakers();
+    }
+    expect(await test.db.select().from(trunkGroups).where(eq(trunkGroups.id, group!.id))).toHaveLength(1);
+
+    const outcome = await deleteTrunkGroup(access, group!.id);
     expect(await test.db.select().from(trunkGroups).where(eq(trunkGroups.id, group!.id))).toEqual([]);
+    const providers = Object.fromEntries((await test.db.select().from(providerConnections)).map((connection) => [connection.id, connection.provider]));
+    for (const copy of copies) {
+      const { adapter } = await getConnectionAdapter(copy.connectionId);
+      if (adapter.capabilities.has('trunks.delete')) {
+        expect(outcome.removed, providers[copy.connectionId]).toContain(providers[copy.connectionId]);
+        expect(await adapter.getTrunk!(copy.trunkRef!), `${providers[copy.connectionId]} copy`).toBeNull();
+      } else {
+        expect(outcome.left).toContain(providers[copy.connectionId]);
+      }
+    }
+    expect(outcome.removed).toContain('voicetel');
   });
 
   it('refuses to route numbers without a registered emergency address when an ancestor requires it, and routes them once registered', async () => {

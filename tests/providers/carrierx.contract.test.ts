@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProviderError, type ProviderError } from '@/lib/providers/errors';
 import { createProviderHttp, resetBreakers, type ProviderHttp } from '@/lib/providers/http';
-import { createMemoryStateStore } from '@/lib/providers/state-store';
+import { createMemoryStateStore, type ProviderStateStore } from '@/lib/providers/state-store';
 import type { TrunkGroupSpec } from '@/lib/providers/types';
 import { carrierxProvider, type CarrierxAdapter } from '@/lib/providers/carrierx';
 import { carrierxError, parseWireError } from '@/lib/providers/carrierx/errors';
@@ -38,7 +38,17 @@ const TOKEN = carrierxDemoCredentials.token ?? '';
 let sandbox: RunningSandbox;
 let counter = 0;
 
-function build(options: { credentials?: Record<string, string>; timeoutMs?: number; breakerThreshold?: number; breakerHalfOpenAfterMs?: number; maxAttempts?: number } = {}) {
+function build(
+  options: {
+    credentials?: Record<string, string>;
+    timeoutMs?: number;
+    breakerThreshold?: number;
+    breakerHalfOpenAfterMs?: number;
+    maxAttempts?: number;
+    state?: ProviderStateStore;
+    fetch?: typeof fetch;
+  } = {},
+) {
   const connectionId = `test-carrierx-${++counter}`;
   const http = createProviderHttp({
     provider: 'carrierx',
@@ -49,13 +59,14 @@ function build(options: { credentials?: Record<string, string>; timeoutMs?: numb
     maxAttempts: options.maxAttempts,
     breakerThreshold: options.breakerThreshold,
     breakerHalfOpenAfterMs: options.breakerHalfOpenAfterMs,
+    fetch: options.fetch,
   });
   const adapter = carrierxProvider.create({
     connectionId,
     baseUrl: sandbox.url,
     credentials: options.credentials ?? carrierxDemoCredentials,
     http,
-    state: createMemoryStateStore(),
+    state: options.state ?? createMemoryStateStore(),
   }) as CarrierxAdapter;
   return { adapter, http, connectionId };
 }
@@ -100,6 +111,7 @@ describe('carrierx descriptor', () => {
       'trunks.create': 'createTrunk',
       'trunks.update': 'updateTrunk',
       'trunks.read': 'getTrunk',
+      'trunks.delete': 'deleteTrunk',
       cdrs: 'pullCdrs',
       invoices: 'listInvoices',
       balance: 'getBalance',
@@ -340,6 +352,110 @@ describe('carrierx adapter over HTTP', () => {
     expect(trunk).toMatchObject({ direction: 'outbound', auth: 'digest', allowedIps: [], destinations: [], digestUsername: 'soft' });
     expect(await adapter.getTrunk!('00000000-0000-4000-8000-000000000000')).toBeNull();
     await expect(adapter.updateTrunk!('00000000-0000-4000-8000-000000000000', spec)).rejects.toMatchObject({ providerKind: 'not_found' });
+  });
+
+  /** Records `METHOD /path → status` of every call, and lets a test answer or act in between. */
+  function recorder(intercept?: (method: string, path: string) => Promise<Response | undefined>) {
+    const sent: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const method = init?.method ?? 'GET';
+      const response = (await intercept?.(method, url.pathname)) ?? (await fetch(input, init));
+      sent.push(`${method} ${url.pathname} → ${response.status}`);
+      return response;
+    };
+    return { sent, recording, deletes: () => sent.filter((line) => line.startsWith('DELETE ')) };
+  }
+  const endpointsOf = async (trunkRef: string) =>
+    ((await raw(`/core/v2/trunk_groups/${trunkRef}`)).json() as { trunks: { endpoint_sid: string }[] }).trunks.map((trunk) => trunk.endpoint_sid);
+
+  it('deletes a trunk group with DELETE /trunk_groups/{sid}, then the endpoints it created; gone again is success', async () => {
+    const { sent, recording, deletes } = recorder();
+    const { adapter } = build({ fetch: recording });
+    const created = await adapter.createTrunk!({ ...spec, name: 'Doomed' });
+    const endpoints = await endpointsOf(created.trunkRef);
+    expect(endpoints).toHaveLength(3);
+
+    sent.length = 0;
+    await expect(adapter.deleteTrunk!(created.trunkRef)).resolves.toBeUndefined();
+    expect(deletes()).toEqual([
+      `DELETE /core/v2/trunk_groups/${created.trunkRef} → 204`,
+      ...endpoints.map((endpointSid) => `DELETE /core/v2/endpoints/${endpointSid} → 204`),
+    ]);
+    expect((await raw(`/core/v2/trunk_groups/${created.trunkRef}`)).status).toBe(404);
+    for (const endpointSid of endpoints) expect((await raw(`/core/v2/endpoints/${endpointSid}`)).status).toBe(404);
+    expect(await adapter.getTrunk!(created.trunkRef)).toBeNull();
+    expect((await adapter.listTrunks!()).map((trunk) => trunk.trunkRef)).not.toContain(created.trunkRef);
+
+    // Gone already (the upstream answers 404 no item error): nothing left to delete, and success.
+    const again = await raw(`/core/v2/trunk_groups/${created.trunkRef}`, { method: 'DELETE' });
+    expect(again.status).toBe(404);
+    expect(again.json()).toMatchObject({ message: 'no item error' });
+    sent.length = 0;
+    await expect(adapter.deleteTrunk!(created.trunkRef)).resolves.toBeUndefined();
+    await expect(adapter.deleteTrunk!('00000000-0000-4000-8000-000000000000')).resolves.toBeUndefined();
+    await expect(adapter.deleteTrunk!('..')).resolves.toBeUndefined();
+    expect(deletes()).toEqual([]);
+  });
+
+  it('takes a 404 on the trunk group or an endpoint DELETE as success, and a retry finishes a part-done delete', async () => {
+    const state = createMemoryStateStore();
+    const raced = await build().adapter.createTrunk!({ ...spec, name: 'Raced' });
+    const racedEndpoints = await endpointsOf(raced.trunkRef);
+    // Someone else deletes the group between our read and our DELETE.
+    const race = recorder(async (method, path) => {
+      if (method !== 'GET' || path !== `/core/v2/trunk_groups/${raced.trunkRef}`) return undefined;
+      const read = await fetch(sandbox.url + path, { headers: { Authorization: `Bearer ${TOKEN}` } });
+      await raw(path, { method: 'DELETE' });
+      return read;
+    });
+    await expect(build({ fetch: race.recording, state }).adapter.deleteTrunk!(raced.trunkRef)).resolves.toBeUndefined();
+    expect(race.deletes()).toEqual([
+      `DELETE /core/v2/trunk_groups/${raced.trunkRef} → 404`,
+      ...racedEndpoints.map((endpointSid) => `DELETE /core/v2/endpoints/${endpointSid} → 204`),
+    ]);
+
+    // The endpoint DELETEs fail (503, no retry): the group is gone, its endpoints are not.
+    const partial = await build().adapter.createTrunk!({ ...spec, name: 'Partial' });
+    const [first, ...rest] = await endpointsOf(partial.trunkRef);
+    const failing = recorder(async (method, path) => (method === 'DELETE' && path.startsWith('/core/v2/endpoints/') ? new Response('<html>down</html>', { status: 503 }) : undefined));
+    const error = await expectProviderError(build({ fetch: failing.recording, state, maxAttempts: 0 }).adapter.deleteTrunk!(partial.trunkRef));
+    expect(error).toMatchObject({ providerKind: 'unavailable', httpStatus: 503 });
+    expect((await raw(`/core/v2/trunk_groups/${partial.trunkRef}`)).status).toBe(404);
+    expect((await raw(`/core/v2/endpoints/${first}`)).status).toBe(200);
+
+    // Meanwhile one endpoint went away upstream: the retry gets 404 for it and removes the rest.
+    await raw(`/core/v2/endpoints/${first}`, { method: 'DELETE' });
+    const retry = recorder();
+    await expect(build({ fetch: retry.recording, state }).adapter.deleteTrunk!(partial.trunkRef)).resolves.toBeUndefined();
+    expect(retry.deletes()).toEqual([`DELETE /core/v2/endpoints/${first} → 404`, ...rest.map((endpointSid) => `DELETE /core/v2/endpoints/${endpointSid} → 204`)]);
+    for (const endpointSid of rest) expect((await raw(`/core/v2/endpoints/${endpointSid}`)).status).toBe(404);
+    expect(state.dump()).toEqual({});
+  });
+
+  it('keeps an endpoint another trunk group still points at, and throws auth for a token CarrierX refuses', async () => {
+    const { adapter } = build();
+    const created = await adapter.createTrunk!({ ...spec, name: 'Shared' });
+    const [shared, ...own] = await endpointsOf(created.trunkRef);
+    const other = await raw('/core/v2/trunk_groups', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Console-made', trunks: [{ name: 'console', endpoint_sid: shared }] }),
+    });
+    expect(other.status).toBe(200);
+
+    expect((await raw(`/core/v2/trunk_groups/${created.trunkRef}`, { method: 'DELETE', headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect(await expectProviderError(build({ credentials: { token: 'wrong' } }).adapter.deleteTrunk!(created.trunkRef))).toMatchObject({ providerKind: 'auth', httpStatus: 401 });
+    const readOnly = build({ credentials: { token: 'c0ffee00-0000-4000-8000-00000000read' } }).adapter;
+    expect(await expectProviderError(readOnly.deleteTrunk!(created.trunkRef))).toMatchObject({ providerKind: 'auth', httpStatus: 403 });
+    expect(await adapter.getTrunk!(created.trunkRef)).not.toBeNull();
+
+    await adapter.deleteTrunk!(created.trunkRef);
+    expect(await adapter.getTrunk!(created.trunkRef)).toBeNull();
+    expect((await raw(`/core/v2/endpoints/${shared}`)).status).toBe(200);
+    for (const endpointSid of own) expect((await raw(`/core/v2/endpoints/${endpointSid}`)).status).toBe(404);
+    await raw(`/core/v2/trunk_groups/${String(other.json().trunk_group_sid)}`, { method: 'DELETE' });
+    await raw(`/core/v2/endpoints/${shared}`, { method: 'DELETE' });
   });
 
   it('pulls CDRs in a window, resumable by the last dr_sid', async () => {

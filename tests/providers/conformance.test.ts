@@ -144,6 +144,7 @@ const METHODS: Record<Capability, (keyof ProviderAdapter)[]> = {
   'trunks.create': ['createTrunk'],
   'trunks.update': ['updateTrunk'],
   'trunks.read': ['getTrunk'],
+  'trunks.delete': ['deleteTrunk'],
   'port.check': ['checkPortability'],
   'port.submit': ['submitPortIn'],
   'port.status': ['getPortIn'],
@@ -669,6 +670,41 @@ describe('trunks.create / trunks.read / trunks.update', () => {
       const { adapter } = fresh(id);
       const unknown = id === 'carrierx' ? '00000000-0000-4000-8000-000000000000' : '999999';
       expect(await adapter.getTrunk!(unknown)).toBeNull();
+    });
+  });
+});
+
+describe('trunks.delete', () => {
+  forProviders(['trunks.create', 'trunks.read', 'trunks.delete'], (id) => {
+    it('deletes a created trunk group: it reads as null, is no longer listed, and a second delete succeeds', async () => {
+      const { adapter } = fresh(id);
+      // Its own address: VoiceTel takes one gateway per address.
+      const created = await adapter.createTrunk!({
+        name: 'ConformanceDelete',
+        direction: 'both',
+        auth: 'ip',
+        allowedIps: ['192.0.2.12/32'],
+        destinations: [{ host: '192.0.2.12', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+        maxChannels: 10,
+      });
+      expect(await adapter.getTrunk!(created.trunkRef)).not.toBeNull();
+
+      await expect(adapter.deleteTrunk!(created.trunkRef)).resolves.toBeUndefined();
+      expect(await adapter.getTrunk!(created.trunkRef)).toBeNull();
+      if (adapter.listTrunks) expect((await adapter.listTrunks()).map((trunk) => trunk.trunkRef)).not.toContain(created.trunkRef);
+
+      // Idempotent: gone already is the state we want, on this connection and on a fresh one.
+      await expect(adapter.deleteTrunk!(created.trunkRef)).resolves.toBeUndefined();
+      await expect(fresh(id).adapter.deleteTrunk!(created.trunkRef)).resolves.toBeUndefined();
+    });
+  });
+
+  forProviders(['trunks.delete'], (id) => {
+    it('treats an unknown trunkRef, or one not of its shape, as already deleted', async () => {
+      const { adapter } = fresh(id);
+      const unknown = id === 'carrierx' ? '00000000-0000-4000-8000-000000000000' : '999999';
+      await expect(adapter.deleteTrunk!(unknown)).resolves.toBeUndefined();
+      await expect(adapter.deleteTrunk!('not a trunk ref')).resolves.toBeUndefined();
     });
   });
 });

@@ -7,7 +7,7 @@ import { budgetStatus } from '@/lib/providers/rate-budget';
 import { createMemoryStateStore, type ProviderStateStore } from '@/lib/providers/state-store';
 import type { E911Address, PortInRequest, TrunkGroupSpec } from '@/lib/providers/types';
 import { voicetelProvider, type VoiceTelAdapter } from '@/lib/providers/voicetel';
-import { API_KEY_STATE_KEY, BUDGETS } from '@/lib/providers/voicetel/assumptions';
+import { API_KEY_STATE_KEY, BUDGETS, TRUNK_META_STATE_PREFIX } from '@/lib/providers/voicetel/assumptions';
 import { voicetelError } from '@/lib/providers/voicetel/errors';
 import {
   buildE911Address,
@@ -121,6 +121,7 @@ describe('VoiceTel descriptor', () => {
       'trunks.create': 'createTrunk',
       'trunks.update': 'updateTrunk',
       'trunks.read': 'getTrunk',
+      'trunks.delete': 'deleteTrunk',
       'port.check': 'checkPortability',
       'port.submit': 'submitPortIn',
       'port.status': 'getPortIn',
@@ -615,6 +616,73 @@ describe('VoiceTel adapter over HTTP', () => {
     for (const ref of ['4', '9999', 'DID']) {
       expect((await caught(adapter.routeNumbers!({ numbers: [b!.e164], trunkRef: ref }))).providerKind).toBe('not_found');
     }
+  });
+
+  it('deletes a trunk with DELETE /gateways/{id} (404 = already gone), keeps the account-wide ACL, and refuses while numbers are routed to it', async () => {
+    const sent: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      sent.push(`${init?.method ?? 'GET'} ${url.pathname}`);
+      return fetch(input, init);
+    };
+    const { adapter: recorded } = makeAdapter({ fetch: recording });
+    const apikey = await sharedState.get<string>(API_KEY_STATE_KEY);
+    const wire = (path: string, init: RequestInit = {}) => fetch(`${sandbox.url}${path}`, { ...init, headers: { authorization: `Bearer ${apikey}` } });
+    const aclOf = async () => ((await (await wire('/v2.2/acl')).json()) as { data: { acl: { cidr: string }[] } }).data.acl.map((entry) => entry.cidr);
+
+    const trunk = await recorded.createTrunk!({
+      name: 'Doomed',
+      direction: 'both',
+      auth: 'ip',
+      allowedIps: ['198.51.100.90/32'],
+      destinations: [{ host: '198.51.100.90', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+    });
+    expect(await sharedState.get(`${TRUNK_META_STATE_PREFIX}${trunk.trunkRef}`)).toBeDefined();
+    expect(await aclOf()).toContain('198.51.100.90/32');
+
+    sent.length = 0;
+    await expect(recorded.deleteTrunk!(trunk.trunkRef)).resolves.toBeUndefined();
+    expect(sent).toEqual([`DELETE /v2.2/gateways/${trunk.trunkRef}`]);
+    expect((await wire(`/v2.2/gateways/${trunk.trunkRef}`)).status).toBe(404);
+    expect(await recorded.getTrunk!(trunk.trunkRef)).toBeNull();
+    expect((await recorded.listTrunks!()).map((listed) => listed.trunkRef)).not.toContain(trunk.trunkRef);
+    expect(await sharedState.get(`${TRUNK_META_STATE_PREFIX}${trunk.trunkRef}`)).toBeUndefined();
+    // Other gateways may rely on the CIDRs the trunk added: the ACL keeps them.
+    expect(await aclOf()).toContain('198.51.100.90/32');
+
+    // Gone already: the upstream answers 404, which is success.
+    expect((await wire(`/v2.2/gateways/${trunk.trunkRef}`, { method: 'DELETE' })).status).toBe(404);
+    sent.length = 0;
+    await expect(recorded.deleteTrunk!(trunk.trunkRef)).resolves.toBeUndefined();
+    expect(sent).toEqual([`DELETE /v2.2/gateways/${trunk.trunkRef}`]);
+
+    // System routes and refs that are no gateway id are never sent; gateway 1000 is untouched by '01000'.
+    sent.length = 0;
+    for (const ref of ['4', '1', 'DID', '01000', '', '1000.0']) await expect(recorded.deleteTrunk!(ref)).resolves.toBeUndefined();
+    expect(sent).toEqual([]);
+    expect((await wire('/v2.2/gateways/1000')).status).toBe(200);
+
+    // Numbers routed to it: VoiceTel answers 409 and the gateway stays until they are moved.
+    const busy = await recorded.createTrunk!({
+      name: 'Busy',
+      direction: 'both',
+      auth: 'ip',
+      allowedIps: [],
+      destinations: [{ host: '198.51.100.91', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+    });
+    const [number] = (await recorded.listNumbers!({})).items;
+    expect(await recorded.routeNumbers!({ numbers: [number!.e164], trunkRef: busy.trunkRef })).toEqual([{ e164: number!.e164, ok: true }]);
+    expect(await caught(recorded.deleteTrunk!(busy.trunkRef))).toMatchObject({ providerKind: 'conflict', httpStatus: 409, upstreamMessage: 'Cannot remove — DIDs still routed to it' });
+    expect(await recorded.getTrunk!(busy.trunkRef)).not.toBeNull();
+    await recorded.routeNumbers!({ numbers: [number!.e164], trunkRef: null });
+    await recorded.deleteTrunk!(busy.trunkRef);
+    expect(await recorded.getTrunk!(busy.trunkRef)).toBeNull();
+
+    // A bad bearer key is a 401 on the wire; credentials VoiceTel refuses throw auth.
+    expect((await fetch(`${sandbox.url}/v2.2/gateways/1000`, { method: 'DELETE', headers: { authorization: 'Bearer 00000000000000000000000000000000' } })).status).toBe(401);
+    const { adapter: refused } = makeAdapter({ state: createMemoryStateStore(), credentials: { username: '1000000001', password: 'Wrong-Secret-456' } });
+    expect(await caught(refused.deleteTrunk!('1000'))).toMatchObject({ providerKind: 'auth', httpStatus: 401 });
+    expect((await wire('/v2.2/gateways/1000')).status).toBe(200);
   });
 });
 

@@ -190,11 +190,12 @@ export async function unassignTrunkNumbersAction(_previous: State, formData: For
 
 export async function deleteTrunkGroupAction(_previous: State, formData: FormData): Promise<State> {
   const raw = formToObject(formData);
+  let kept = 0;
   const state = await guarded(undefined, async (access) => {
-    await deleteTrunkGroup(access, idOf(raw, 'trunkGroupId'));
+    kept = (await deleteTrunkGroup(access, idOf(raw, 'trunkGroupId'))).left.length;
     refresh();
     return { status: 'success' } as const;
   });
-  if (state.status === 'success') redirect('/trunk-groups?deleted=1');
+  if (state.status === 'success') redirect(`/trunk-groups?deleted=1${kept > 0 ? `&kept=${kept}` : ''}`);
   return state;
 }

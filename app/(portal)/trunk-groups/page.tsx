@@ -16,7 +16,9 @@ const AUTH_SHORT = { ip: 'IP address', digest: 'Password', both: 'IP + password'
 
 export default async function TrunkGroupsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('technical.read');
-  const deleted = (await searchParams).deleted === '1';
+  const params = await searchParams;
+  const deleted = params.deleted === '1';
+  const kept = Math.min(Math.max(Math.trunc(Number(params.kept)) || 0, 0), 4);
   const db = await getDb();
   const groups = await getTrunkGroupsByAccount(db, { accountId: access.account.id });
   const drifted = await Promise.all(
@@ -34,7 +36,10 @@ export default async function TrunkGroupsPage({ searchParams }: { searchParams: 
       <PageHeader title="Trunk groups" description={`SIP trunks of ${access.account.name}: where calls to your numbers go, and how your PBX sends calls.`} actions={groups.length > 0 ? create : null} />
       {deleted ? (
         <p role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
-          The trunk group was deleted.
+          The trunk group was deleted
+          {kept > 0
+            ? `. ${kept === 1 ? 'One carrier cannot' : `${kept} carriers cannot`} delete trunks through their API: ${kept === 1 ? 'its copy stays' : 'their copies stay'} there, with no numbers routed to ${kept === 1 ? 'it' : 'them'}.`
+            : ', here and at every carrier.'}
         </p>
       ) : null}
       <Card>

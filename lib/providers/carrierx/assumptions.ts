@@ -119,6 +119,17 @@ export const ENDPOINT_UPDATE_METHOD = 'PUT' as const;
 export const TRUNK_UPDATE_METHOD = 'PATCH' as const;
 
 /**
+ * §3.12 [EXT]: deleteTrunk is `DELETE /trunk_groups/{trunk_group_sid}` → 204, then
+ * `DELETE /endpoints/{endpoint_sid}` (§3.5, 204) for the endpoints behind the group's `#dst<n>` and
+ * `#ingress` trunks; a 404 on either is "already gone". Guesses [INF]: deleting a group takes its
+ * trunks with it but not their endpoints (endpoints are top-level objects); whether CarrierX refuses
+ * while DIDs are routed to the group is not documented (the sandbox unroutes them; a refusal would
+ * throw as mapped). An endpoint another trunk group still points at is kept. The endpoint sids wait
+ * in connection state under this prefix until they are gone, so a retry finishes a part-done delete.
+ */
+export const PENDING_ENDPOINT_DELETE_STATE_PREFIX = 'carrierx:trunk-delete:';
+
+/**
  * §3.3 / §4.4–4.5: CDR paging with `after=<dr_sid>` follows `date_stop` order; the time window is a
  * `filter` on `date_stop` (the seed has no date-filter example). Voice only: `type eq telecom`. [INF]
  */

@@ -14,7 +14,14 @@ import type {
   TrunkGroup,
   TrunkGroupSpec,
 } from '../types';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, ORDER_KEY_FIELD, RENT_LINE_FAILURE_KINDS, UNROUTE_TRUNK_GROUP_SID } from './assumptions';
+import {
+  DEFAULT_PAGE_LIMIT,
+  MAX_PAGE_LIMIT,
+  ORDER_KEY_FIELD,
+  PENDING_ENDPOINT_DELETE_STATE_PREFIX,
+  RENT_LINE_FAILURE_KINDS,
+  UNROUTE_TRUNK_GROUP_SID,
+} from './assumptions';
 import { createCarrierxClient, type CarrierxClient, type InvoiceFile } from './client';
 import {
   andFilters,
@@ -47,6 +54,7 @@ const CAPABILITIES = [
   'trunks.create',
   'trunks.update',
   'trunks.read',
+  'trunks.delete',
   'cdrs',
   'invoices',
   'balance',
@@ -137,6 +145,12 @@ function createAdapter(context: ProviderContext): CarrierxAdapter {
       client.listDids({ limit: MAX_PAGE_LIMIT, offset, filter: filterClause(ORDER_KEY_FIELD, 'eq', idempotencyKey) }),
     );
     return new Set(rented.map((did) => toE164(did.phonenumber)));
+  }
+
+  /** The endpoints createTrunk/updateTrunk made for this group: the ones behind its `#dst<n>` and `#ingress` trunks. */
+  function ownEndpointSids(group: WireTrunkGroup): string[] {
+    const sids = (group.trunks ?? []).filter((trunk) => trunkRole(trunk.name).role !== 'other').map((trunk) => trunk.endpoint_sid);
+    return [...new Set(sids.filter((sid): sid is string => Boolean(sid)))];
   }
 
   async function getTrunk(trunkRef: string): Promise<TrunkGroup | null> {
@@ -330,6 +344,27 @@ function createAdapter(context: ProviderContext): CarrierxAdapter {
     },
 
     getTrunk,
+
+    async deleteTrunk(trunkRef) {
+      // An empty or dot-segment ref would resolve to another path: it names no trunk group of ours.
+      if (!trunkRef || trunkRef === '.' || trunkRef === '..') return;
+      const pendingKey = `${PENDING_ENDPOINT_DELETE_STATE_PREFIX}${trunkRef}`;
+      const group = await client.getTrunkGroup(trunkRef);
+      // Endpoints outlive their trunk group upstream, and once the group is gone nothing names them:
+      // remember them first, so a retry after a failure part-way still removes them.
+      const endpointSids = group ? ownEndpointSids(group) : ((await context.state.get<string[]>(pendingKey)) ?? []);
+      if (group) {
+        if (endpointSids.length) await context.state.set(pendingKey, endpointSids);
+        await client.deleteTrunkGroup(trunkRef);
+      }
+      if (endpointSids.length) {
+        // One another trunk group still points at (set up outside the portal) is left alone.
+        const remaining = await allPages((offset) => client.listTrunkGroups({ limit: MAX_PAGE_LIMIT, offset }));
+        const inUse = new Set(remaining.flatMap((other) => (other.trunks ?? []).map((trunk) => trunk.endpoint_sid)));
+        for (const endpointSid of endpointSids) if (!inUse.has(endpointSid)) await client.deleteEndpoint(endpointSid);
+      }
+      await context.state.delete(pendingKey);
+    },
 
     async listTrunks() {
       const groups = await allPages((offset) => client.listTrunkGroups({ limit: MAX_PAGE_LIMIT, offset }));

@@ -87,6 +87,16 @@ export const AUTH_PASSWORD_IS_SIP_ONLY = true;
 export const TRUNK_META_STATE_PREFIX = 'voicetel:trunk:';
 export const DEFAULT_TRUNK_DIRECTION = 'both' as const;
 
+/**
+ * deleteTrunk is `DELETE /gateways/{id}` → 204 ([spec] gatewaysDelete; [digest] §2.6.5). Its 404 is
+ * read as "already gone" (the spec's example body for it is a copy-paste, "Field Required: number").
+ * Its 409 "Cannot remove — DIDs still routed to it" is passed on as conflict: the adapter does not
+ * move numbers off on its own. The account-wide SIP auth type and IP ACL are left as they are (other
+ * gateways may need those CIDRs); whether VoiceTel itself touches the ACL on delete is not said, and we
+ * assume it does not. System route ids are never sent (they are read-only; the answer is undocumented).
+ */
+export const DELETE_GATEWAY_KEEPS_ACL = true;
+
 /** Our "release" maps to DELETE /numbers/{number} (remove from account), not POST …/release, which
  * returns the number to the network for good ("cannot be re-assigned", [digest] §3.17). */
 export const RELEASE_USES_DELETE = true;

@@ -96,6 +96,7 @@ export const VOICETEL_CAPABILITIES = [
   'trunks.create',
   'trunks.update',
   'trunks.read',
+  'trunks.delete',
   'port.check',
   'port.submit',
   'port.status',
@@ -532,6 +533,22 @@ export function createVoiceTelAdapter(context: ProviderContext): VoiceTelAdapter
       const trunks: TrunkGroup[] = [];
       for (const gateway of user) trunks.push(mapTrunk(gateway, auth, await readMeta(String(gateway.id))));
       return trunks;
+    },
+
+    async deleteTrunk(trunkRef) {
+      // Only a user gateway id as we hand them out (String(id)) names something of ours to remove.
+      if (!/^[1-9]\d{0,14}$/.test(trunkRef) || SYSTEM_ROUTE_IDS.includes(Number(trunkRef))) return;
+      await client.call({
+        operation: 'DELETE /gateways/{id}',
+        method: 'DELETE',
+        path: `/gateways/${trunkRef}`,
+        // Already gone is the outcome we want. A 409 (numbers still routed to it) throws conflict.
+        emptyOn404: () => undefined,
+        idempotent: true,
+        parse: () => undefined,
+      });
+      // The IP ACL is account-wide and other gateways may rely on the CIDRs this trunk added: they stay.
+      await state.delete(`${TRUNK_META_STATE_PREFIX}${trunkRef}`);
     },
 
     async checkPortability(numbers) {
