@@ -180,7 +180,7 @@ describe('VoiceTel sandbox against the OpenAPI spec', () => {
     expect((broke.json?.error as { code: number }).code).toBe(402);
   });
 
-  it('gateways: GET list/one 200 and 404, POST 201 and 400, PUT 200', async () => {
+  it('gateways: GET list/one 200 and 404, POST 201 and 400, PUT 200, DELETE 204 and 404', async () => {
     const list = await expectConforms({ method: 'GET', template: '/v2.2/gateways' }, 200);
     const gateways = (list.json?.data as { gateways: { id: number; system: boolean; limit: number | null }[] }).gateways;
     expect(gateways.filter((gateway) => gateway.system).map((gateway) => gateway.id)).toEqual([1, 2, 3, 4, 5, 6, 8]);
@@ -195,6 +195,8 @@ describe('VoiceTel sandbox against the OpenAPI spec', () => {
     const updated = await expectConforms({ method: 'PUT', template: '/v2.2/gateways/{id}', path: `/v2.2/gateways/${id}`, body: { limit: 100, prefix: '9' } }, 200);
     expect(updated.json?.data).toMatchObject({ id, limit: 100, prefix: '9', system: false });
     await expectConforms({ method: 'PUT', template: '/v2.2/gateways/{id}', path: '/v2.2/gateways/4242', body: { limit: 5 } }, 404);
+    await expectConforms({ method: 'DELETE', template: '/v2.2/gateways/{id}', path: `/v2.2/gateways/${id}` }, 204);
+    await expectConforms({ method: 'DELETE', template: '/v2.2/gateways/{id}', path: `/v2.2/gateways/${id}` }, 404);
   });
 
   it('auth and ACL: GET/PUT /auth 200 and 409, POST/DELETE /acl 200 and 409, GET /acl 200 and 404', async () => {
@@ -313,6 +315,7 @@ describe('VoiceTel sandbox against the OpenAPI spec', () => {
         'GET /v2.2/gateways/{id}',
         'POST /v2.2/gateways',
         'PUT /v2.2/gateways/{id}',
+        'DELETE /v2.2/gateways/{id}',
         'GET /v2.2/auth',
         'PUT /v2.2/auth',
         'GET /v2.2/acl',
