@@ -104,7 +104,7 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
   }
   // Where an address is required before routing, new numbers join a trunk group only with one (and only once it is registered).
   if (input.trunkGroupRef && !input.e911AddressRef && (await e911RequiredForRouting(db, access.account))) {
-    const message = 'This account requires a registered emergency address before numbers are routed to a trunk group: choose the emergency address for these numbers too, or buy without a trunk group.';
+    const message = 'This account requires a registered emergency address before numbers are routed to a trunk group: choose the emergency address for these numbers too (add one on the E911 page first if there is none), or buy without a trunk group.';
     throw new AppError('conflict:e911_required', message, { fieldErrors: { e911AddressRef: [message] } });
   }
   return db.transaction(async (tx) => {
