@@ -60,3 +60,26 @@ export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type MemberRole = (typeof memberRole.enumValues)[number];
 export type Invitation = typeof invitations.$inferSelect;
+
+/**
+ * Sign-in sessions, checked on every request: the session cookie names one row, so signing out, a
+ * password change or removal ends it on the server, and `expires_at` caps its absolute lifetime.
+ */
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (table) => [index('user_sessions_user_idx').on(table.userId)],
+);
+
+export type UserSession = typeof userSessions.$inferSelect;
