@@ -1,21 +1,47 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { providerConnectionState } from '@/lib/db/schema';
-import type { ProviderStateStore } from '@/lib/providers/state-store';
+import { log } from '@/lib/log';
+import type { ProviderStateStore, StateOptions } from '@/lib/providers/state-store';
+import { isSealedValue, openValue, sealValue } from './secret-box';
 
-/** The connection's adapter state in the database, so API keys and rate budgets survive restarts. */
+/**
+ * The connection's adapter state in the database, so API keys and rate budgets survive restarts.
+ * Values set as `secret` (upstream session keys) are stored sealed by the secret box, never as
+ * plain JSON; every read opens them, and a secret read finding plain text from an older version
+ * seals it in place.
+ */
 export function createDbStateStore(db: Db, connectionId: string): ProviderStateStore {
   const where = (key: string) => and(eq(providerConnectionState.connectionId, connectionId), eq(providerConnectionState.key, key));
+
+  /** A sealed value the configured key cannot open (CREDENTIALS_KEY changed) reads as absent: the adapter logs in again. */
+  function open(key: string, stored: unknown): unknown {
+    if (!isSealedValue(stored)) return stored;
+    try {
+      return openValue(stored);
+    } catch (error) {
+      log.warn('provider.state_unreadable', { connectionId, key, error });
+      return undefined;
+    }
+  }
+
+  async function write(key: string, value: unknown, options?: StateOptions) {
+    const stored = options?.secret ? sealValue(value) : value;
+    await db
+      .insert(providerConnectionState)
+      .values({ connectionId, key, value: stored })
+      .onConflictDoUpdate({ target: [providerConnectionState.connectionId, providerConnectionState.key], set: { value: stored, updatedAt: new Date() } });
+  }
+
   return {
-    async get<T>(key: string) {
+    async get<T>(key: string, options?: StateOptions) {
       const [row] = await db.select({ value: providerConnectionState.value }).from(providerConnectionState).where(where(key)).limit(1);
-      return row?.value as T | undefined;
+      if (!row) return undefined;
+      if (options?.secret && !isSealedValue(row.value) && row.value !== null) await write(key, row.value, options);
+      return open(key, row.value) as T | undefined;
     },
-    async set<T>(key: string, value: T) {
-      await db
-        .insert(providerConnectionState)
-        .values({ connectionId, key, value: value as unknown })
-        .onConflictDoUpdate({ target: [providerConnectionState.connectionId, providerConnectionState.key], set: { value: value as unknown, updatedAt: new Date() } });
+    async set<T>(key: string, value: T, options?: StateOptions) {
+      await write(key, value, options);
     },
     async delete(key: string) {
       await db.delete(providerConnectionState).where(where(key));
@@ -25,8 +51,13 @@ export function createDbStateStore(db: Db, connectionId: string): ProviderStateS
         // The row must exist to be locked; a null placeholder is inserted first if it does not.
         await tx.insert(providerConnectionState).values({ connectionId, key, value: sql`'null'::jsonb` }).onConflictDoNothing();
         const [row] = await tx.select({ value: providerConnectionState.value }).from(providerConnectionState).where(where(key)).for('update');
-        const next = change((row?.value ?? undefined) as T | undefined);
-        await tx.update(providerConnectionState).set({ value: next as unknown, updatedAt: new Date() }).where(where(key));
+        const sealed = isSealedValue(row?.value);
+        const next = change((open(key, row?.value) ?? undefined) as T | undefined);
+        // A sealed value stays sealed through a read-modify-write.
+        await tx
+          .update(providerConnectionState)
+          .set({ value: sealed ? sealValue(next) : (next as unknown), updatedAt: new Date() })
+          .where(where(key));
         return next;
       });
     },

@@ -1,6 +1,7 @@
 /**
- * AES-256-GCM for secrets at rest (provider credentials). The key comes from CREDENTIALS_KEY, or in
- * embedded mode from a file generated once in the data folder. Format: v1.<iv>.<tag>.<ciphertext>.
+ * AES-256-GCM for secrets at rest (provider credentials, upstream session keys). The key comes from
+ * CREDENTIALS_KEY, or in embedded mode from a file generated once in the data folder. Format:
+ * v1.<iv>.<tag>.<ciphertext>.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { getEnv } from '@/lib/env';
@@ -31,4 +32,24 @@ export function sealCredentials(credentials: Record<string, string>, key?: Buffe
 
 export function openCredentials(sealed: string, key?: Buffer): Record<string, string> {
   return JSON.parse(openSecret(sealed, key)) as Record<string, string>;
+}
+
+/** How a sealed JSON value is stored in a jsonb column (provider connection state). */
+export interface SealedValue {
+  $sealed: string;
+}
+
+export function isSealedValue(value: unknown): value is SealedValue {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === '$sealed' && typeof (value as SealedValue).$sealed === 'string' && (value as SealedValue).$sealed.startsWith('v1.');
+}
+
+/** Any JSON value (an upstream API key, a session token with its expiry) sealed for a jsonb column. */
+export function sealValue(value: unknown, key?: Buffer): SealedValue {
+  return { $sealed: sealSecret(JSON.stringify(value ?? null), key) };
+}
+
+export function openValue(sealed: SealedValue, key?: Buffer): unknown {
+  return JSON.parse(openSecret(sealed.$sealed, key)) as unknown;
 }

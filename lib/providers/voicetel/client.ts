@@ -74,12 +74,12 @@ export function createVoiceTelClient(context: ProviderContext): VoiceTelClient {
         },
       }),
     );
-    await context.state.set(API_KEY_STATE_KEY, key);
+    await context.state.set(API_KEY_STATE_KEY, key, { secret: true });
     return key;
   }
 
   async function apiKey(): Promise<string> {
-    const stored = await context.state.get<string>(API_KEY_STATE_KEY);
+    const stored = await context.state.get<string>(API_KEY_STATE_KEY, { secret: true });
     if (stored) return stored;
     loginInFlight ??= login().finally(() => {
       loginInFlight = null;
@@ -119,7 +119,7 @@ export function createVoiceTelClient(context: ProviderContext): VoiceTelClient {
       } catch (error) {
         if (!isKeyRejected(error)) throw error;
         // The stored key went stale (password changed, key revoked): log in again, once.
-        if ((await context.state.get<string>(API_KEY_STATE_KEY)) === key) await context.state.delete(API_KEY_STATE_KEY);
+        if ((await context.state.get<string>(API_KEY_STATE_KEY, { secret: true })) === key) await context.state.delete(API_KEY_STATE_KEY);
         const fresh = await apiKey();
         return withBudget(call.budget, () => send(call, fresh));
       }
