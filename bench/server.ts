@@ -141,7 +141,11 @@ export async function startBenchServer({ root, port, logFile, afterSeed = [] }: 
       if (code !== 0) throw new Error(`${script === 'scripts/seed.ts' ? 'seeding' : script} failed (exit ${code}):\n${tail(logFile)}`);
     }
 
-    server = spawn(process.execPath, [nextBin(root), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', log, log], detached: true });
+    // The portal's own server where the tree has one (it resolves client addresses), else next start.
+    const command = fs.existsSync(path.join(root, 'scripts', 'serve.ts'))
+      ? [tsx, 'scripts/serve.ts', '-p', String(port), '-H', '127.0.0.1']
+      : [process.execPath, nextBin(root), 'start', '-p', String(port), '-H', '127.0.0.1'];
+    server = spawn(command[0]!, command.slice(1), { cwd: root, env, stdio: ['ignore', log, log], detached: true });
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (server.exitCode !== null || server.signalCode !== null) throw new Error(`next start exited early:\n${tail(logFile)}`);

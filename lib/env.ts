@@ -21,6 +21,9 @@ const schema = z.object({
   MAIL_FROM: z.string().default('Carrier Portal <no-reply@carrier.example>'),
   SEED_DEMO: z.enum(['0', '1']).optional(),
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(12),
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(60),
+  /** Reverse proxies whose X-Forwarded-For is believed: addresses or CIDR blocks, comma-separated. */
+  TRUSTED_PROXIES: z.string().default(''),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
 
@@ -35,7 +38,11 @@ export interface Env {
   smtpUrl?: string;
   mailFrom: string;
   seedDemo: boolean;
+  /** Absolute lifetime of a sign-in, however active. */
   sessionMaxAgeSeconds: number;
+  /** A session unused for this long ends. */
+  sessionIdleSeconds: number;
+  trustedProxies: string[];
   production: boolean;
 }
 
@@ -75,6 +82,8 @@ export function getEnv(): Env {
     mailFrom: raw.MAIL_FROM,
     seedDemo: raw.SEED_DEMO ? raw.SEED_DEMO === '1' : embedded,
     sessionMaxAgeSeconds: Math.round(raw.SESSION_MAX_AGE_HOURS * 3600),
+    sessionIdleSeconds: Math.round(raw.SESSION_IDLE_MINUTES * 60),
+    trustedProxies: raw.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter(Boolean),
     production: raw.NODE_ENV === 'production',
   };
   return cached;

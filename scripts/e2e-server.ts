@@ -45,7 +45,7 @@ const prepared = spawn(tsx, ['scripts/seed.ts'], { cwd: root, env, stdio: 'inher
 const code = await new Promise<number>((resolve) => prepared.on('exit', (exit) => resolve(exit ?? 1)));
 if (code !== 0) process.exit(code);
 
-const server = spawn(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', '127.0.0.1'], { cwd: root, env, stdio: 'inherit' });
+const server = spawn(tsx, ['scripts/serve.ts', '-p', port, '-H', '127.0.0.1'], { cwd: root, env, stdio: 'inherit' });
 async function stop() {
   server.kill('SIGTERM');
   await Promise.all(sandboxes.map((sandbox) => sandbox.close()));

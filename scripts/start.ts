@@ -1,6 +1,7 @@
 /**
  * `npm start`: build if needed, migrate and seed, start the upstream sandboxes, then serve the
- * portal with `next start`. Ctrl-C stops everything.
+ * portal (scripts/serve.ts: Next.js behind the server that resolves client addresses). Ctrl-C stops
+ * everything.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,7 +28,8 @@ console.log(`Database ready (${driver === 'pglite' ? `embedded, ${path.relative(
 const sandboxes = process.env.SANDBOXES === '0' ? [] : await startSandboxes();
 for (const sandbox of sandboxes) console.log(`  ${sandbox.name} sandbox on ${sandbox.url}`);
 
-const server = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', String(config.port)], { cwd: root, stdio: 'inherit', env });
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const server = spawn(tsx, ['scripts/serve.ts', ...(dev ? ['--dev'] : []), '-p', String(config.port)], { cwd: root, stdio: 'inherit', env });
 console.log(`Carrier Portal on ${config.appUrl} (demo users: see README.md, password portal-demo)`);
 
 async function stop(code: number) {

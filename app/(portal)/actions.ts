@@ -3,6 +3,7 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { signOut } from '@/lib/auth/config';
+import { accountCookieOptions } from '@/lib/auth/cookies';
 import { authorize, CURRENT_ACCOUNT_COOKIE } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
 import { errorState, formToObject, type ActionState } from '@/lib/auth/action';
@@ -17,13 +18,14 @@ export async function switchAccountAction(_previous: ActionState, formData: Form
     if (access.actingAsStaff) {
       await recordAudit(await getDb(), access, { accountId, action: 'operator.act_as', targetType: 'account', targetId: accountId });
     }
-    (await cookies()).set(CURRENT_ACCOUNT_COOKIE, accountId, { httpOnly: true, sameSite: 'lax', path: '/' });
+    (await cookies()).set(CURRENT_ACCOUNT_COOKIE, accountId, await accountCookieOptions());
   } catch (error) {
     return errorState(error);
   }
   redirect('/dashboard');
 }
 
+/** Ends the session on the server (Auth.js's signOut event revokes its row), then the cookies. */
 export async function signOutAction() {
   (await cookies()).delete(CURRENT_ACCOUNT_COOKIE);
   await signOut({ redirectTo: '/login' });

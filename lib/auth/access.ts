@@ -14,6 +14,8 @@ export interface SessionUser {
   email: string;
   name: string;
   isOperatorStaff: boolean;
+  /** The sign-in session the request came with (absent for callers that are not a browser session). */
+  sessionId?: string;
 }
 
 export interface AccountAccess {

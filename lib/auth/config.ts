@@ -1,47 +1,58 @@
 import NextAuth, { CredentialsSignin, type DefaultSession } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
-import { verify } from '@node-rs/argon2';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
-import { getUserByEmail } from '@/lib/db/queries/users';
+import { getUserById } from '@/lib/db/queries/users';
 import { getEnv } from '@/lib/env';
 import { log } from '@/lib/log';
 import { clientIp } from './client-ip';
-import { clearFailures, getLockRemainingMs, minutesText, recordFailure, throttleKeys } from './throttle';
+import { checkPassword } from './password-check';
+import { endUserSession, getLiveSessionUser, startUserSession } from './sessions';
+import { redeemSignInTicket } from './sign-in-tickets';
+import { waitText } from './throttle';
 
 declare module 'next-auth' {
   interface Session {
-    user: { id: string } & DefaultSession['user'];
+    user: { id: string; isOperatorStaff?: boolean } & DefaultSession['user'];
+    /** Set when the session row was checked on this request (lib/auth/sessions.ts). */
+    sessionId?: string;
+  }
+  interface User {
+    sessionId?: string;
   }
 }
 
 class ThrottledSignin extends CredentialsSignin {
   constructor(remainingMs: number) {
     super();
-    this.code = `throttled:${minutesText(remainingMs)}`;
+    this.code = `throttled:${waitText(remainingMs)}`;
   }
 }
-
-/** Verified against when the email is unknown, so both paths cost the same and say the same. */
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$Q4/+l0QPSigKmX9sWZEbFg$hhX5FWMbit1pSZiA7Pat5vrGvsIPa6XCKhSAFeJ8jrY';
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(512),
 });
 
+async function signedIn(userId: string, request: Request) {
+  const db = await getDb();
+  await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, userId));
+  return startUserSession(db, { userId, ip: clientIp(request.headers), userAgent: request.headers.get('user-agent') ?? undefined });
+}
+
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const env = getEnv();
   return {
     secret: env.authSecret,
     trustHost: true,
+    // The JWT carries the session id only; the session row is the truth (absolute and idle limits).
     session: { strategy: 'jwt', maxAge: env.sessionMaxAgeSeconds },
     pages: { signIn: '/login' },
     logger: {
       error(error) {
-        // Wrong passwords and locks are expected traffic, not errors worth a stack trace.
+        // Wrong passwords and throttled attempts are expected traffic, not errors worth a stack trace.
         if ((error as { type?: string }).type === 'CredentialsSignin') return;
         log.error('auth.error', { error });
       },
@@ -52,34 +63,48 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         async authorize(raw, request) {
           const parsed = credentialsSchema.safeParse(raw);
           if (!parsed.success) throw new CredentialsSignin();
-          const { email, password } = parsed.data;
-          const db = await getDb();
-          const keys = throttleKeys(email, clientIp(request.headers));
-          const lockedMs = await getLockRemainingMs(db, keys);
-          if (lockedMs > 0) throw new ThrottledSignin(lockedMs);
-
-          const user = await getUserByEmail(db, { email });
-          const valid = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
-          if (!user || !valid || user.disabledAt) {
-            await recordFailure(db, keys);
-            const nowLockedMs = await getLockRemainingMs(db, keys);
-            if (nowLockedMs > 0) throw new ThrottledSignin(nowLockedMs);
-            throw new CredentialsSignin();
-          }
-          await clearFailures(db, email);
-          await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
-          return { id: user.id, email: user.email, name: user.name };
+          const result = await checkPassword(await getDb(), { ...parsed.data, ip: clientIp(request.headers) });
+          if (!result.ok) throw result.reason === 'throttled' ? new ThrottledSignin(result.waitMs) : new CredentialsSignin();
+          const { user } = result;
+          return { id: user.id, email: user.email, name: user.name, sessionId: await signedIn(user.id, request) };
+        },
+      }),
+      // A user the server has just verified without a password (a new user joining by invitation).
+      Credentials({
+        id: 'sign-in-ticket',
+        credentials: { ticket: {} },
+        async authorize(raw, request) {
+          const userId = redeemSignInTicket(raw.ticket);
+          const user = userId ? await getUserById(await getDb(), { userId }) : undefined;
+          if (!user || user.disabledAt) throw new CredentialsSignin();
+          return { id: user.id, email: user.email, name: user.name, sessionId: await signedIn(user.id, request) };
         },
       }),
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user?.id) token.uid = user.id;
+        if (user?.id) {
+          token.uid = user.id;
+          token.sid = user.sessionId;
+        }
         return token;
       },
-      session({ session, token }) {
-        if (typeof token.uid === 'string') session.user.id = token.uid;
+      async session({ session, token }) {
+        const user = typeof token.sid === 'string' ? await getLiveSessionUser(await getDb(), token.sid) : undefined;
+        if (!user || user.id !== token.uid) {
+          // Signed out, ended elsewhere or expired: the cookie stands for nobody.
+          session.user = { ...session.user, id: '' };
+          return session;
+        }
+        session.user = { ...session.user, id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };
+        session.sessionId = token.sid as string;
         return session;
+      },
+    },
+    events: {
+      async signOut(message) {
+        const sessionId = 'token' in message ? message.token?.sid : undefined;
+        if (typeof sessionId === 'string') await endUserSession(await getDb(), sessionId);
       },
     },
   };

@@ -20,6 +20,10 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) return null;
+  // The session callback has just read the user with the session row; no second query.
+  if (session.sessionId && session.user.email && session.user.name) {
+    return { id: userId, email: session.user.email, name: session.user.name, isOperatorStaff: Boolean(session.user.isOperatorStaff), sessionId: session.sessionId };
+  }
   const user = await getUserById(await getDb(), { userId });
   if (!user || user.disabledAt) return null;
   return { id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };

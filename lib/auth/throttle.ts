@@ -1,63 +1,95 @@
 /**
- * Sign-in throttling per email and per IP: after too many failures in a window the key is locked
- * for a while, and the user is told how long, without saying whether the email exists.
+ * Password-guess throttling with exponential backoff, shared by every password check (sign-in,
+ * password change). Three keys are counted: the email from one address, the email from anywhere,
+ * and the address across emails. A few failures are free; after that each failure makes the key
+ * wait twice as long, up to a cap. Backoff delays attempts rather than locking: once the wait is
+ * over the right password works, so an attacker cannot keep the real owner out for long (the
+ * email-wide key, which an attacker on other addresses also feeds, is capped at a minute).
  */
-import { eq, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { loginThrottles } from '@/lib/db/schema';
 
 export const THROTTLE_POLICY = {
-  email: { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
-  ip: { maxFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
+  /** One email from one address: the owner mistyping, or a guesser on one address. */
+  emailIp: { freeFailures: 3, baseMs: 1_000, maxMs: 15 * 60_000 },
+  /** One email from every address: a guesser spreading over many addresses. */
+  email: { freeFailures: 10, baseMs: 1_000, maxMs: 60_000 },
+  /** One address across emails: password spraying. */
+  ip: { freeFailures: 20, baseMs: 1_000, maxMs: 15 * 60_000 },
+  /** Failures are forgotten after this long without another. */
+  forgetAfterMs: 60 * 60_000,
 } as const;
 
-type KeyKind = keyof typeof THROTTLE_POLICY;
+type KeyKind = 'emailIp' | 'email' | 'ip';
+export interface ThrottleKey {
+  kind: KeyKind;
+  key: string;
+}
 
-export function throttleKeys(email: string, ip: string | undefined): { kind: KeyKind; key: string }[] {
-  const keys: { kind: KeyKind; key: string }[] = [{ kind: 'email', key: `email:${email.trim().toLowerCase()}` }];
-  if (ip) keys.push({ kind: 'ip', key: `ip:${ip}` });
+export function throttleKeys(email: string, ip: string | undefined): ThrottleKey[] {
+  const normalized = email.trim().toLowerCase();
+  const keys: ThrottleKey[] = [{ kind: 'email', key: `email:${normalized}` }];
+  if (ip) keys.push({ kind: 'emailIp', key: `email-ip:${normalized}|${ip}` }, { kind: 'ip', key: `ip:${ip}` });
   return keys;
 }
 
-/** Milliseconds until the longest lock among the keys ends, or 0 when sign-in may proceed. */
-export async function getLockRemainingMs(db: Db, keys: { key: string }[], now = new Date()): Promise<number> {
-  let remaining = 0;
-  for (const { key } of keys) {
-    const [row] = await db.select().from(loginThrottles).where(eq(loginThrottles.key, key)).limit(1);
-    if (row?.lockedUntil && row.lockedUntil > now) remaining = Math.max(remaining, row.lockedUntil.getTime() - now.getTime());
-  }
-  return remaining;
+/** The wait after the `failures`-th failure in a row: none while free, then doubling to the cap. */
+export function backoffMs(kind: KeyKind, failures: number): number {
+  const policy = THROTTLE_POLICY[kind];
+  const over = failures - policy.freeFailures;
+  if (over <= 0) return 0;
+  return Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(over - 1, 30));
 }
 
-/** Counts a failure on every key in one statement each, so concurrent attempts cannot slip past. */
-export async function recordFailure(db: Db, keys: { kind: KeyKind; key: string }[], now = new Date()): Promise<void> {
+/** Milliseconds until every key may try again, or 0 when an attempt may proceed now. */
+export async function getWaitRemainingMs(db: Db, keys: ThrottleKey[], now = new Date()): Promise<number> {
+  if (keys.length === 0) return 0;
+  const rows = await db
+    .select({ lockedUntil: loginThrottles.lockedUntil })
+    .from(loginThrottles)
+    .where(inArray(loginThrottles.key, keys.map((item) => item.key)));
+  return rows.reduce((remaining, row) => (row.lockedUntil && row.lockedUntil > now ? Math.max(remaining, row.lockedUntil.getTime() - now.getTime()) : remaining), 0);
+}
+
+/**
+ * Counts a failure on every key, each in one statement so concurrent attempts cannot slip past:
+ * the count restarts when the last failure is older than `forgetAfterMs`, and the next attempt is
+ * pushed out by the backoff for the new count. `windowStartedAt` holds the last failure's time.
+ */
+export async function recordFailure(db: Db, keys: ThrottleKey[], now = new Date()): Promise<void> {
+  const forgetBefore = new Date(now.getTime() - THROTTLE_POLICY.forgetAfterMs).toISOString();
+  const nowText = now.toISOString();
   for (const { kind, key } of keys) {
     const policy = THROTTLE_POLICY[kind];
-    const windowStart = new Date(now.getTime() - policy.windowMs).toISOString();
-    const nowText = now.toISOString();
-    const lockUntil = new Date(now.getTime() + policy.lockMs);
+    const failures = sql`case when ${loginThrottles.windowStartedAt} < ${forgetBefore}::timestamptz then 1 else ${loginThrottles.failures} + 1 end`;
+    // The same doubling as backoffMs, in SQL, on the count this statement writes.
+    const waitMs = sql`least(${policy.maxMs}::float8, ${policy.baseMs}::float8 * power(2::float8, least(greatest(${failures} - ${policy.freeFailures} - 1, 0), 30)))`;
     await db
       .insert(loginThrottles)
-      .values({ key, failures: 1, windowStartedAt: now })
+      .values({ key, failures: 1, windowStartedAt: now, lockedUntil: backoffMs(kind, 1) > 0 ? new Date(now.getTime() + backoffMs(kind, 1)) : null })
       .onConflictDoUpdate({
         target: loginThrottles.key,
         set: {
-          failures: sql`case when ${loginThrottles.windowStartedAt} < ${windowStart}::timestamptz then 1 else ${loginThrottles.failures} + 1 end`,
-          windowStartedAt: sql`case when ${loginThrottles.windowStartedAt} < ${windowStart}::timestamptz then ${nowText}::timestamptz else ${loginThrottles.windowStartedAt} end`,
+          failures,
+          windowStartedAt: sql`${nowText}::timestamptz`,
+          lockedUntil: sql`case when ${failures} > ${policy.freeFailures} then ${nowText}::timestamptz + ${waitMs} * interval '1 millisecond' else null end`,
         },
       });
-    await db
-      .update(loginThrottles)
-      .set({ lockedUntil: lockUntil, failures: 0, windowStartedAt: now })
-      .where(sql`${loginThrottles.key} = ${key} and ${loginThrottles.failures} >= ${policy.maxFailures}`);
   }
 }
 
-export async function clearFailures(db: Db, email: string): Promise<void> {
-  await db.delete(loginThrottles).where(eq(loginThrottles.key, `email:${email.trim().toLowerCase()}`));
+/** A right password clears the email's keys; the address key stays, so one good account cannot reset a sprayer's count. */
+export async function clearFailures(db: Db, keys: ThrottleKey[]): Promise<void> {
+  const cleared = keys.filter((item) => item.kind !== 'ip').map((item) => item.key);
+  if (cleared.length > 0) await db.delete(loginThrottles).where(inArray(loginThrottles.key, cleared));
 }
 
-export function minutesText(ms: number): string {
-  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+export function waitText(ms: number): string {
+  if (ms < 60_000) {
+    const seconds = Math.max(1, Math.ceil(ms / 1000));
+    return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  }
+  const minutes = Math.ceil(ms / 60_000);
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }

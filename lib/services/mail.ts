@@ -9,12 +9,21 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Parts of `text` that grant access (invitation links): sent, but never stored in the outbox. */
+  secrets?: string[];
 }
 
-/** Every message lands in the outbox table (the local mailbox when no mail server exists). */
+export const REDACTED_SECRET = '[link removed from the outbox: it was sent to the recipient only]';
+
+/** The text as the outbox keeps it: every secret replaced, so reading the outbox grants nothing. */
+export function redactedText(message: MailMessage): string {
+  return (message.secrets ?? []).reduce((text, secret) => (secret ? text.split(secret).join(REDACTED_SECRET) : text), message.text);
+}
+
+/** Every message lands in the outbox table (the local record of mail), with its secrets redacted. */
 export async function queueMail(db: Db | Tx, message: MailMessage): Promise<string> {
   const id = randomUUID();
-  await db.insert(outboxMessages).values({ id, toAddress: message.to, subject: message.subject, bodyText: message.text });
+  await db.insert(outboxMessages).values({ id, toAddress: message.to, subject: message.subject, bodyText: redactedText(message) });
   return id;
 }
 

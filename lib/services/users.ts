@@ -1,13 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
+import { hash } from '@node-rs/argon2';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { assertCan, type AccountAccess, type SessionUser } from '@/lib/auth/access';
 import type { Role } from '@/lib/auth/permissions';
-import { getDb } from '@/lib/db/client';
-import { invitations, memberships, users } from '@/lib/db/schema';
-import { getInvitationById, getInvitationByTokenHash, getMembershipById, getUserByEmail } from '@/lib/db/queries/users';
+import { checkPassword } from '@/lib/auth/password-check';
+import { waitText } from '@/lib/auth/throttle';
+import { getDb, type Tx } from '@/lib/db/client';
+import { invitations, memberships, users, type Invitation, type User } from '@/lib/db/schema';
+import { revokeUserSessionsByUser } from '@/lib/db/queries/sessions';
+import { getInvitationById, getInvitationByTokenHash, getMembershipById, getMembershipsWithAccountsByUser, getUserByEmail } from '@/lib/db/queries/users';
 import { getEnv } from '@/lib/env';
 import { AppError } from '@/lib/errors';
+import { passwordProblem } from '@/lib/validations/password';
 import { recordAudit } from './audit';
 import { deliverMail, queueMail } from './mail';
 
@@ -39,6 +43,8 @@ export async function inviteUser(access: AccountAccess, input: { email: string; 
     to: input.email,
     subject: `You are invited to ${access.account.name} on Carrier Portal`,
     text: `${access.user.name} invited you to join ${access.account.name} as ${input.role}.\n\nAccept the invitation: ${inviteUrl}\n\nThe link expires on ${expiresAt.toUTCString()}.`,
+
+    secrets: [inviteUrl],
   };
   const messageId = await db.transaction(async (tx) => {
     const existing = await getUserByEmail(tx, { email: input.email });
@@ -92,62 +98,121 @@ export async function revokeInvitation(access: AccountAccess, invitationId: stri
 
 export type InvitationView =
   | { state: 'invalid' }
-  | { state: 'open'; email: string; role: Role; accountName: string; existingUser: boolean };
+  | { state: 'open'; email: string; role: Role; accountName: string; signedInAs?: { email: string; matches: boolean } };
 
-/** What the invitation page shows for a token; never says more than "invalid" for a bad one. */
-export async function describeInvitation(token: string): Promise<InvitationView> {
+/**
+ * What the invitation page shows for a token; never says more than "invalid" for a bad one, and
+ * never whether the email already has a user (the page is the same either way).
+ */
+export async function describeInvitation(token: string, viewer?: SessionUser | null): Promise<InvitationView> {
   const db = await getDb();
   const row = await getInvitationByTokenHash(db, { tokenHash: hashInvitationToken(token) });
   if (!row || row.invitation.acceptedAt || row.invitation.revokedAt || row.invitation.expiresAt < new Date()) return { state: 'invalid' };
-  const existing = await getUserByEmail(db, { email: row.invitation.email });
-  return { state: 'open', email: row.invitation.email, role: row.invitation.role as Role, accountName: row.accountName, existingUser: Boolean(existing) };
+  return {
+    state: 'open',
+    email: row.invitation.email,
+    role: row.invitation.role as Role,
+    accountName: row.accountName,
+    signedInAs: viewer ? { email: viewer.email, matches: viewer.email === row.invitation.email } : undefined,
+  };
+}
+
+const INVALID_INVITATION = 'This invitation link is invalid, expired or already used.';
+
+/** The open invitation for a token, locked for this transaction so it is accepted once. */
+async function lockOpenInvitation(tx: Tx, token: string) {
+  const locked = await tx.execute<{ id: string }>(
+    sql`select id from invitations where token_hash = ${hashInvitationToken(token)} and accepted_at is null and revoked_at is null and expires_at > now() for update`,
+  );
+  const invitationId = (Array.isArray(locked) ? locked : (locked as unknown as { rows: { id: string }[] }).rows)[0]?.id;
+  const [invitation] = invitationId ? await tx.select().from(invitations).where(eq(invitations.id, invitationId)) : [];
+  if (!invitation) throw new AppError('invalid:invitation', INVALID_INVITATION);
+  return invitation;
+}
+
+async function joinAccount(tx: Tx, invitation: Invitation, user: User, ip: string | undefined) {
+  await tx
+    .insert(memberships)
+    .values({ userId: user.id, accountId: invitation.accountId, role: invitation.role })
+    .onConflictDoNothing({ target: [memberships.userId, memberships.accountId] });
+  await tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, invitation.id));
+  const actor: SessionUser = { id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };
+  await recordAudit(tx, { user: actor, actingAsStaff: false, ip, account: { id: invitation.accountId } as AccountAccess['account'] }, {
+    accountId: invitation.accountId,
+    action: 'user.join',
+    targetType: 'membership',
+    targetId: user.id,
+    after: { email: user.email, role: invitation.role },
+  });
 }
 
 /**
- * Accepts an invitation. A new person sets a name and password; someone who already has a user
- * proves it with their password. Returns the email so the caller can sign them in.
+ * A new person accepts: they choose a name and a password, and a user is created for the
+ * invitation's email. No password of an existing user is ever checked here: someone who already
+ * has a user signs in first (with the sign-in throttle) and accepts as that user.
  */
-export async function acceptInvitation(input: { token: string; name?: string; password?: string }, ip?: string): Promise<{ email: string; accountId: string }> {
+export async function acceptInvitationAsNewUser(input: { token: string; name: string; password: string }, ip?: string): Promise<{ userId: string; accountId: string }> {
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const locked = await tx.execute<{ id: string }>(
-      sql`select id from invitations where token_hash = ${hashInvitationToken(input.token)} and accepted_at is null and revoked_at is null and expires_at > now() for update`,
-    );
-    const invitationId = (Array.isArray(locked) ? locked : (locked as unknown as { rows: { id: string }[] }).rows)[0]?.id;
-    if (!invitationId) throw new AppError('invalid:invitation', 'This invitation link is invalid, expired or already used.');
-    const [invitation] = await tx.select().from(invitations).where(eq(invitations.id, invitationId));
-    if (!invitation) throw new AppError('invalid:invitation', 'This invitation link is invalid, expired or already used.');
-
-    let user = await getUserByEmail(tx, { email: invitation.email });
-    if (user) {
-      const valid = input.password ? await verify(user.passwordHash, input.password).catch(() => false) : false;
-      if (!valid) throw new AppError('invalid:password', 'That password is not right.', { fieldErrors: { password: ['That password is not right'] } });
-    } else {
-      const name = input.name?.trim();
-      const fieldErrors: Record<string, string[]> = {};
-      if (!name || name.length < 2) fieldErrors.name = ['Enter your name'];
-      if (!input.password || input.password.length < 12) fieldErrors.password = ['Use at least 12 characters'];
-      if (Object.keys(fieldErrors).length > 0) throw new AppError('invalid:invitation_form', undefined, { fieldErrors });
-      [user] = await tx
-        .insert(users)
-        .values({ email: invitation.email, name: name!, passwordHash: await hashPassword(input.password!) })
-        .returning();
-      if (!user) throw new AppError('internal:user_create');
+    const invitation = await lockOpenInvitation(tx, input.token);
+    if (await getUserByEmail(tx, { email: invitation.email })) {
+      throw new AppError('conflict:existing_user', `To accept, sign in as ${invitation.email} and open this link again.`);
     }
-    await tx
-      .insert(memberships)
-      .values({ userId: user.id, accountId: invitation.accountId, role: invitation.role })
-      .onConflictDoNothing({ target: [memberships.userId, memberships.accountId] });
-    await tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, invitation.id));
-    const actor: SessionUser = { id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };
-    await recordAudit(tx, { user: actor, actingAsStaff: false, ip, account: { id: invitation.accountId } as AccountAccess['account'] }, {
-      accountId: invitation.accountId,
-      action: 'user.join',
-      targetType: 'membership',
-      targetId: user.id,
-      after: { email: user.email, role: invitation.role },
-    });
-    return { email: user.email, accountId: invitation.accountId };
+    const problem = passwordProblem(input.password, [invitation.email, input.name]);
+    if (problem) throw new AppError('invalid:password', problem, { fieldErrors: { password: [problem] } });
+    const [user] = await tx
+      .insert(users)
+      .values({ email: invitation.email, name: input.name, passwordHash: await hashPassword(input.password) })
+      .returning();
+    if (!user) throw new AppError('internal:user_create');
+    await joinAccount(tx, invitation, user, ip);
+    return { userId: user.id, accountId: invitation.accountId };
+  });
+}
+
+/** A signed-in user accepts an invitation addressed to their own email. */
+export async function acceptInvitationAsUser(viewer: SessionUser, input: { token: string }, ip?: string): Promise<{ accountId: string }> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const invitation = await lockOpenInvitation(tx, input.token);
+    const user = await getUserByEmail(tx, { email: viewer.email });
+    if (!user || user.id !== viewer.id || user.email !== invitation.email) {
+      throw new AppError('forbidden:invitation', `This invitation is for another email address. Sign out, then sign in as the invited person to accept it.`);
+    }
+    await joinAccount(tx, invitation, user, ip);
+    return { accountId: invitation.accountId };
+  });
+}
+
+/**
+ * Changes the signed-in user's password: the current one is checked through the shared throttle,
+ * the new one against the policy, and every other session of the user ends.
+ */
+export async function changePassword(viewer: SessionUser, input: { currentPassword: string; newPassword: string }, ip?: string): Promise<{ endedSessions: number }> {
+  const db = await getDb();
+  const check = await checkPassword(db, { email: viewer.email, password: input.currentPassword, ip });
+  if (!check.ok) {
+    if (check.reason === 'throttled') throw new AppError('rate_limited:password', `Too many wrong passwords. Try again in ${waitText(check.waitMs)}.`);
+    throw new AppError('invalid:password', 'That is not your current password.', { fieldErrors: { currentPassword: ['That is not your current password'] } });
+  }
+  if (check.user.id !== viewer.id) throw new AppError('unauthorized:session');
+  const problem = passwordProblem(input.newPassword, [viewer.email, viewer.name]);
+  if (problem) throw new AppError('invalid:password', problem, { fieldErrors: { newPassword: [problem] } });
+  const passwordHash = await hashPassword(input.newPassword);
+  return db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, viewer.id));
+    const endedSessions = await revokeUserSessionsByUser(tx, { userId: viewer.id, keepSessionId: viewer.sessionId });
+    const [first] = await getMembershipsWithAccountsByUser(tx, { userId: viewer.id });
+    if (first) {
+      await recordAudit(tx, { user: viewer, actingAsStaff: false, ip, account: first.account }, {
+        accountId: first.account.id,
+        action: 'user.password_change',
+        targetType: 'user',
+        targetId: viewer.id,
+        after: { endedSessions },
+      });
+    }
+    return { endedSessions };
   });
 }
 
@@ -194,6 +259,8 @@ export async function removeMembership(access: AccountAccess, input: { membershi
       if ((await lockOwners(tx, access.account.id)) <= 1) lastOwner();
     }
     await tx.delete(memberships).where(eq(memberships.id, row.membership.id));
+    // Whatever they had open ends now, not when the cookie expires; other memberships need a new sign-in.
+    await revokeUserSessionsByUser(tx, { userId: row.user.id });
     await recordAudit(tx, access, {
       accountId: access.account.id,
       action: 'user.remove',

@@ -1,23 +1,42 @@
 'use server';
 
 import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { errorState, formToObject, type ActionState } from '@/lib/auth/action';
 import { clientIp } from '@/lib/auth/client-ip';
 import { signIn } from '@/lib/auth/config';
-import { CURRENT_ACCOUNT_COOKIE } from '@/lib/auth/guard';
-import { acceptInvitation } from '@/lib/services/users';
-import { acceptInvitationSchema } from '@/lib/validations/account';
+import { accountCookieOptions } from '@/lib/auth/cookies';
+import { CURRENT_ACCOUNT_COOKIE, getSessionUser } from '@/lib/auth/guard';
+import { mintSignInTicket } from '@/lib/auth/sign-in-tickets';
+import { AppError } from '@/lib/errors';
+import { acceptInvitationAsNewUser, acceptInvitationAsUser } from '@/lib/services/users';
+import { acceptInvitationAsNewUserSchema, acceptInvitationAsUserSchema } from '@/lib/validations/auth';
 
-export async function acceptInvitationAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  let accepted: { email: string; accountId: string };
-  const parsed = acceptInvitationSchema.safeParse(formToObject(formData));
-  if (!parsed.success) return errorState(parsed.error);
+/** A new person joins: the user is created and signed in without a second password check. */
+export async function acceptInvitationAsNewUserAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  let accepted: { userId: string; accountId: string };
   try {
-    accepted = await acceptInvitation(parsed.data, clientIp(await headers()));
+    const input = acceptInvitationAsNewUserSchema.parse(formToObject(formData));
+    accepted = await acceptInvitationAsNewUser(input, clientIp(await headers()));
   } catch (error) {
     return errorState(error);
   }
-  (await cookies()).set(CURRENT_ACCOUNT_COOKIE, accepted.accountId, { httpOnly: true, sameSite: 'lax', path: '/' });
-  await signIn('credentials', { email: accepted.email, password: parsed.data.password, redirectTo: '/dashboard' });
+  (await cookies()).set(CURRENT_ACCOUNT_COOKIE, accepted.accountId, await accountCookieOptions());
+  await signIn('sign-in-ticket', { ticket: mintSignInTicket(accepted.userId), redirectTo: '/dashboard' });
   return { status: 'success' };
+}
+
+/** Someone already signed in accepts an invitation sent to their own email. */
+export async function acceptInvitationAsUserAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  let accountId: string;
+  try {
+    const viewer = await getSessionUser();
+    if (!viewer) throw new AppError('unauthorized:session', 'Sign in as the invited person to accept.');
+    const input = acceptInvitationAsUserSchema.parse(formToObject(formData));
+    ({ accountId } = await acceptInvitationAsUser(viewer, input, clientIp(await headers())));
+  } catch (error) {
+    return errorState(error);
+  }
+  (await cookies()).set(CURRENT_ACCOUNT_COOKIE, accountId, await accountCookieOptions());
+  redirect('/dashboard');
 }

@@ -1,0 +1,58 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/lib/db/client';
+import { userSessions, users } from '@/lib/db/schema';
+
+type Executor = Db | Tx;
+
+export async function insertUserSession(
+  db: Executor,
+  values: { id: string; userId: string; expiresAt: Date; ip?: string; userAgent?: string },
+): Promise<void> {
+  await db.insert(userSessions).values({ ...values, userAgent: values.userAgent?.slice(0, 300) });
+}
+
+/**
+ * The user behind a live session: not revoked, within its absolute lifetime, and seen within the
+ * idle window. One query, since it runs on every request.
+ */
+export async function getUserBySessionId(db: Executor, { sessionId, idleSince }: { sessionId: string; idleSince: Date }) {
+  const [row] = await db
+    .select({ user: users, session: { id: userSessions.id, lastSeenAt: userSessions.lastSeenAt } })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(
+      and(
+        eq(userSessions.id, sessionId),
+        isNull(userSessions.revokedAt),
+        sql`${userSessions.expiresAt} > now()`,
+        sql`${userSessions.lastSeenAt} > ${idleSince.toISOString()}::timestamptz`,
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+/** Moves the idle clock; callers skip it while the last touch is recent, so most requests write nothing. */
+export async function touchUserSession(db: Executor, { sessionId }: { sessionId: string }): Promise<void> {
+  await db.update(userSessions).set({ lastSeenAt: new Date() }).where(eq(userSessions.id, sessionId));
+}
+
+export async function revokeUserSession(db: Executor, { sessionId }: { sessionId: string }): Promise<void> {
+  await db.update(userSessions).set({ revokedAt: new Date() }).where(and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt)));
+}
+
+/** Ends every session of a user, except `keepSessionId` (the one changing its own password). */
+export async function revokeUserSessionsByUser(db: Executor, { userId, keepSessionId }: { userId: string; keepSessionId?: string }): Promise<number> {
+  const revoked = await db
+    .update(userSessions)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(userSessions.userId, userId),
+        isNull(userSessions.revokedAt),
+        keepSessionId ? sql`${userSessions.id} <> ${keepSessionId}` : undefined,
+      ),
+    )
+    .returning({ id: userSessions.id });
+  return revoked.length;
+}
