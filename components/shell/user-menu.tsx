@@ -1,3 +1,5 @@
+import Link from 'next/link';
+
 export function UserMenu({ name, email, isStaff, signOut }: { name: string; email: string; isStaff: boolean; signOut: () => Promise<void> }) {
   return (
     <details className="relative">
@@ -16,7 +18,10 @@ export function UserMenu({ name, email, isStaff, signOut }: { name: string; emai
         <p className="text-sm font-medium text-slate-900">{name}</p>
         <p className="truncate text-xs text-slate-600">{email}</p>
         {isStaff ? <p className="mt-1 text-xs font-medium text-indigo-800">Operator staff</p> : null}
-        <form action={signOut} className="mt-3 border-t border-slate-100 pt-3">
+        <Link href="/profile" className="mt-3 block rounded-md border-t border-slate-100 px-2 pt-3 pb-1.5 text-sm text-slate-800 hover:bg-slate-100">
+          Your profile and password
+        </Link>
+        <form action={signOut} className="mt-1 border-t border-slate-100 pt-1">
           <button type="submit" className="w-full rounded-md px-2 py-1.5 text-left text-sm text-slate-800 hover:bg-slate-100">
             Sign out
           </button>

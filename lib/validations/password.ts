@@ -25,7 +25,10 @@ export function passwordProblem(password: string, knownWords: string[] = []): st
   if (password.trim() === '') return 'A password of spaces only is too easy to guess';
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(password)) return 'Use letters, digits, spaces and symbols only';
-  const words = knownWords.flatMap((word) => [word.toLowerCase(), ...word.toLowerCase().split(/[^\p{L}\p{N}]+/u)]).filter((word) => word.length >= 3);
+  const words = knownWords
+    .map((word) => word.toLowerCase())
+    .flatMap((word) => [word, word.replace(/[^\p{L}\p{N}]+/gu, ''), ...word.split(/[^\p{L}\p{N}]+/u)])
+    .filter((word) => word.length >= 3);
   const { score } = getEstimator().check(password, words);
   if (score < MIN_SCORE) return 'This password is too easy to guess: it is a common password or a simple pattern. Try three or four unrelated words.';
   return undefined;
