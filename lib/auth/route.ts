@@ -9,14 +9,16 @@ import { issuesByField, textProblem } from '@/lib/validations/common';
  * handler runs, whichever parameter carries them (one it reads or one it would ignore).
  */
 export function queryStringProblems(params: URLSearchParams): Record<string, string[]> | null {
-  const problems: Record<string, string[]> = {};
+  // A Map: a parameter may be named `__proto__` or `valueOf`.
+  const problems = new Map<string, string[]>();
+  const add = (key: string, message: string) => problems.set(key, [...(problems.get(key) ?? []), message]);
   for (const [key, value] of params) {
     const keyProblem = textProblem(key);
     const valueProblem = textProblem(value);
-    if (keyProblem) (problems.query ??= []).push(`A parameter name ${keyProblem}`);
-    else if (valueProblem) (problems[key] ??= []).push(`${key} ${valueProblem}`);
+    if (keyProblem) add('query', `A parameter name ${keyProblem}`);
+    else if (valueProblem) add(key, `${key} ${valueProblem}`);
   }
-  return Object.keys(problems).length > 0 ? problems : null;
+  return problems.size > 0 ? Object.fromEntries(problems) : null;
 }
 
 const isNextInterrupt = (error: unknown) =>

@@ -1,0 +1,150 @@
+/**
+ * Building blocks every form and query-string schema shares: text that refuses NUL, control
+ * characters and broken UTF-16; whole numbers written with digits only (never `0x10` or `1e3`, which
+ * JavaScript's Number() happily reads as 16 and 1000); dates that exist on the calendar. Pure: used
+ * by client forms and the server alike.
+ */
+import { z } from 'zod';
+
+/** C0 controls (NUL, tab, newline…), DEL and the C1 controls. */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+/** The same, except tab, newline and carriage return (text areas). */
+const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** A lone UTF-16 surrogate: in `u` mode a well-formed pair is one code point and never matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export const CONTROL_CHARACTER_MESSAGE = 'cannot contain control characters (such as NUL, tab or a line break)';
+
+/** Null when the text is safe to store and show; else why not (to follow a field's label). */
+export function textProblem(value: string, options: { multiline?: boolean } = {}): string | null {
+  if ((options.multiline ? CONTROL_EXCEPT_LINE_BREAKS : CONTROL).test(value)) {
+    return options.multiline ? 'cannot contain control characters (such as NUL)' : CONTROL_CHARACTER_MESSAGE;
+  }
+  if (LONE_SURROGATE.test(value)) return 'contains a broken character; type it again';
+  return null;
+}
+
+export const isSafeText = (value: string, options: { multiline?: boolean } = {}) => textProblem(value, options) === null;
+
+/**
+ * A string that refuses control characters and lone surrogates, with a message naming the field.
+ * Chain `.trim()`, `.min()`, `.max()`, `.regex()` on it as on any zod string.
+ */
+export function safeText(label: string, options: { multiline?: boolean; message?: string } = {}) {
+  return z.string({ message: options.message ?? `${label} is missing` }).superRefine((value, context) => {
+    const problem = textProblem(value, options);
+    if (problem) context.addIssue({ code: 'custom', message: `${label} ${problem}` });
+  });
+}
+
+// --- Whole numbers ---------------------------------------------------------------------------------
+
+const WHOLE = /^[+-]?\d+$/;
+/** More digits than this cannot be a sensible count, and stay clear of float precision. */
+const MAX_DIGITS = 15;
+
+export type IntegerReading = { ok: true; value: number } | { ok: false; message: string };
+
+/**
+ * A whole number as typed: optional sign and the digits 0–9 only (surrounding spaces allowed), within
+ * `min`…`max`. Hex (`0x10`), exponents (`1e3`), decimals (`2.0`), `Infinity` and digits of other
+ * scripts are refused. A JSON number is taken when it is a safe integer.
+ */
+export function readInteger(input: unknown, label: string, { min, max }: { min: number; max: number }): IntegerReading {
+  const range = (value: number): IntegerReading =>
+    value < min
+      ? { ok: false, message: `${label} must be at least ${min.toLocaleString('en-US')}` }
+      : value > max
+        ? { ok: false, message: `${label} can be at most ${max.toLocaleString('en-US')}` }
+        : { ok: true, value };
+  if (typeof input === 'number') return Number.isSafeInteger(input) ? range(input) : { ok: false, message: `${label} must be a whole number` };
+  if (typeof input !== 'string') return { ok: false, message: `${label} must be a whole number` };
+  const text = input.trim();
+  if (!WHOLE.test(text)) return { ok: false, message: `${label} must be a whole number, written with the digits 0–9 only` };
+  const digits = text.replace(/^[+-]/, '').replace(/^0+(?=\d)/, '');
+  if (digits.length > MAX_DIGITS) return range(text.startsWith('-') ? -Infinity : Infinity);
+  return range(Number(text));
+}
+
+/** A required whole number field. */
+export function integerField(label: string, bounds: { min: number; max: number }) {
+  return z.unknown().transform((input, context) => {
+    const reading = readInteger(input, label, bounds);
+    if (reading.ok) return reading.value;
+    context.addIssue({ code: 'custom', message: reading.message });
+    return z.NEVER;
+  });
+}
+
+const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+/** A whole number field that may be left blank (undefined then). */
+export function optionalIntegerField(label: string, bounds: { min: number; max: number }) {
+  return z.unknown().transform((input, context): number | undefined => {
+    if (isBlank(input)) return undefined;
+    const reading = readInteger(input, label, bounds);
+    if (reading.ok) return reading.value;
+    context.addIssue({ code: 'custom', message: reading.message });
+    return z.NEVER;
+  });
+}
+
+/**
+ * A page number from a link (`?page=3`): anything that is not plain digits within range is page 1,
+ * so `?page=0x10` is not page 16 and `?page=1e3` is not page 1000.
+ */
+export function pageParam(max: number) {
+  return z.unknown().transform((input) => {
+    const reading = readInteger(input, 'Page', { min: 1, max });
+    return reading.ok ? reading.value : 1;
+  });
+}
+
+// --- Calendar dates --------------------------------------------------------------------------------
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export const MIN_DATE_YEAR = 1900;
+
+/** True for `YYYY-MM-DD` naming a day that exists (no 2023-02-29, no 9999-99-99), from 1900 on. */
+export function isCalendarDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < MIN_DATE_YEAR || month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** A `YYYY-MM-DD` field (as `<input type="date">` sends it) that must be a real day. */
+export function calendarDate(label: string) {
+  return z
+    .string({ message: `Enter the ${label.toLowerCase()} date as YYYY-MM-DD` })
+    .trim()
+    .refine((value) => ISO_DATE.test(value), `${label} must be a date written YYYY-MM-DD, like 2026-03-31`)
+    .refine((value) => !ISO_DATE.test(value) || isCalendarDate(value), `${label} is not a real date: check the month and the day`);
+}
+
+/** Midnight UTC at the start of a calendar date. */
+export function startOfDayUtc(date: string): Date {
+  return new Date(`${date}T00:00:00Z`);
+}
+
+// --- Query strings ---------------------------------------------------------------------------------
+
+export type SearchParamsInput = Record<string, string | string[] | undefined> | URLSearchParams;
+
+/** One value of a query-string key: the first when it is repeated (`?a=1&a=2`), as URLSearchParams.get does. */
+export function firstParam(params: SearchParamsInput, key: string): string | undefined {
+  if (params instanceof URLSearchParams) return params.get(key) ?? undefined;
+  const value = Object.hasOwn(params, key) ? params[key] : undefined;
+  return Array.isArray(value) ? value[0] : typeof value === 'string' ? value : undefined;
+}
+
+/** Field messages from a zod error, keyed by the first path segment (`form` when it has none). */
+export function issuesByField(error: z.ZodError): Record<string, string[]> {
+  const fieldErrors = new Map<string, string[]>();
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? 'form');
+    fieldErrors.set(key, [...(fieldErrors.get(key) ?? []), issue.message]);
+  }
+  return Object.fromEntries(fieldErrors);
+}
