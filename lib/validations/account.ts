@@ -1,18 +1,10 @@
 import { z } from 'zod';
 import { ROLES } from '@/lib/auth/permissions';
+import { calendarDate, firstParam, optionalIntegerField, readInteger, safeText, type SearchParamsInput } from './common';
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-const optionalPositiveInt = (label: string, max: number) =>
-  z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number({ message: `${label} must be a whole number` })
-      .int(`${label} must be a whole number`)
-      .min(1, `${label} must be at least 1`)
-      .max(max, `${label} can be at most ${max.toLocaleString('en-US')}`)
-      .optional(),
-  );
+const optionalPositiveInt = (label: string, max: number) => optionalIntegerField(label, { min: 1, max });
 
 export const accountNameSchema = z
   .string({ message: 'Enter a name' })
@@ -24,11 +16,10 @@ export const accountNameSchema = z
 export const accountLimitsSchema = z.object({
   maxConcurrentCalls: optionalPositiveInt('Concurrent calls', 100_000),
   maxCallsPerSecond: optionalPositiveInt('Calls per second', 10_000),
-  monthlySpendCap: z
-    .string()
+  monthlySpendCap: safeText('The spend cap')
     .trim()
     .optional()
-    .transform((value) => (value ? value.replace(/[$,\s]/g, '') : undefined))
+    .transform((value) => (value ? value.replace(/[$, ]/g, '') : undefined))
     .refine((value) => value === undefined || /^\d{1,10}(\.\d{1,2})?$/.test(value), 'Enter an amount like 2500 or 2500.00')
     .refine((value) => value === undefined || Number(value) > 0, 'The spend cap must be more than 0'),
   internationalAllowed: z
@@ -85,10 +76,43 @@ export const acceptInvitationSchema = z
 
 export const switchAccountSchema = z.object({ accountId: z.string().uuid() });
 
-export const auditFilterSchema = z.object({
-  action: z.string().trim().max(60).optional().catch(undefined),
-  actor: z.string().trim().max(120).optional().catch(undefined),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
-  before: z.coerce.number().int().positive().optional().catch(undefined),
-});
+const optionalFilter = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+/** Each audit filter on its own, so one bad field is reported beside it and the others still apply. */
+const auditFilterFields = {
+  action: optionalFilter(safeText('An action').trim().max(60, 'An action is at most 60 characters')),
+  actor: optionalFilter(safeText('Who').trim().max(120, 'Who is at most 120 characters')),
+  from: optionalFilter(calendarDate('From')),
+  to: optionalFilter(calendarDate('To')),
+};
+
+export type AuditFilterField = keyof typeof auditFilterFields;
+
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  /** `YYYY-MM-DD`, a real calendar day. */
+  from?: string;
+  to?: string;
+  /** Events older than this id (the "Older events" link); a link that is not plain digits starts over. */
+  before?: number;
+}
+
+/** The audit log's query string: the filters that can be used and a message for each that cannot. */
+export function parseAuditFilter(params: SearchParamsInput): { filter: AuditFilter; fieldErrors: Partial<Record<AuditFilterField, string[]>> } {
+  const filter: AuditFilter = {};
+  const fieldErrors: Partial<Record<AuditFilterField, string[]>> = {};
+  for (const [key, schema] of Object.entries(auditFilterFields) as [AuditFilterField, z.ZodType<string | undefined>][]) {
+    const parsed = schema.safeParse(firstParam(params, key));
+    if (!parsed.success) fieldErrors[key] = parsed.error.issues.map((issue) => issue.message);
+    else if (parsed.data !== undefined) filter[key] = parsed.data;
+  }
+  if (filter.from && filter.to && filter.to < filter.from) {
+    fieldErrors.to = ['To must be on or after From'];
+    delete filter.to;
+  }
+  const before = firstParam(params, 'before');
+  const reading = before === undefined ? undefined : readInteger(before, 'Before', { min: 1, max: Number.MAX_SAFE_INTEGER });
+  if (reading?.ok) filter.before = reading.value;
+  return { filter, fieldErrors };
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { E911Address, ProviderId } from '@/lib/providers/types';
 import { CA_PROVINCES, US_STATES } from '@/lib/validations/numbers';
+import { isSafeText } from '@/lib/validations/common';
 
 // Pure: shared by the e911 address form (client) and its server action. No I/O here.
 //
@@ -519,6 +520,7 @@ export const E911_MESSAGES = {
   usZip: 'A US ZIP code is 5 digits, or ZIP+4 like 75201-1234',
   caPostal: 'A Canadian postal code looks like M5V 2T6',
   callerNameTooLong: `A caller name is at most ${MAX_CALLER_NAME_LENGTH} characters`,
+  controlCharacters: 'Remove the control characters (such as NUL) from this field',
 } as const;
 
 /** Canada Post: no D, F, I, O, Q, U anywhere, and no W or Z as the first letter. */
@@ -531,8 +533,13 @@ const formText = z.preprocess((value) => (typeof value === 'string' ? value : ty
 export const e911AddressSchema = z
   .object({ street: formText, unit: formText, city: formText, state: formText, postalCode: formText, callerName: formText })
   .superRefine((input, context) => {
+    // Normalizing would quietly drop them; a control character means the text is not what the user meant.
+    const garbled = new Set(Object.entries(input).filter(([, value]) => typeof value === 'string' && !isSafeText(value, { multiline: true })).map(([field]) => field));
+    for (const field of garbled) context.addIssue({ code: 'custom', path: [field], message: E911_MESSAGES.controlCharacters });
+    const issue = (path: string, message: string) => {
+      if (!garbled.has(path)) context.addIssue({ code: 'custom', path: [path], message });
+    };
     const address = normalizeE911Address(input);
-    const issue = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });
 
     if (!address.street) issue('street', E911_MESSAGES.streetMissing);
     else if (isPoBox(address.street)) issue('street', E911_MESSAGES.poBox);

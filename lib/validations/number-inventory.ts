@@ -3,6 +3,7 @@
  * shareable and the back button works), the release and move forms, and number formatting.
  */
 import { z } from 'zod';
+import { firstParam, pageParam, safeText, type SearchParamsInput } from './common';
 
 export const NUMBER_PAGE_SIZE = 50;
 /** Counting stops here; "10,000+" is all a person needs to know, and it keeps the count cheap. */
@@ -74,7 +75,7 @@ const filterFields = {
   match: z.enum(['contains', 'prefix']).catch('contains'),
   state: optional(z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a two-letter state or province code, like IL or ON')),
   npa: optional(z.string().trim().regex(/^[2-9]\d{2}$/, 'An area code is three digits, not starting with 0 or 1')),
-  trunk: optional(z.string().trim().max(64, 'A trunk group reference is at most 64 characters')),
+  trunk: optional(safeText('A trunk group reference').trim().max(64, 'A trunk group reference is at most 64 characters')),
   e911: optional(z.enum(E911_STATUSES, { message: 'Choose an E911 status from the list' })),
   status: optional(z.enum(LISTED_STATUSES, { message: 'Choose a status from the list' })),
   released: z.preprocess((value) => value === '1' || value === 'on' || value === 'true', z.boolean()),
@@ -118,28 +119,21 @@ export interface NumberInventoryQuery {
 const viewSchema = z.object({
   sort: z.enum(NUMBER_SORTS).catch('number'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
-  page: z.coerce.number().int().min(1).max(MAX_NUMBER_PAGE).catch(1),
+  page: pageParam(MAX_NUMBER_PAGE),
 });
 
-type Params = Record<string, string | string[] | undefined> | URLSearchParams;
-
-function single(params: Params, key: string): string | undefined {
-  if (params instanceof URLSearchParams) return params.get(key) ?? undefined;
-  const value = params[key];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** Reads the URL's query (a page's searchParams or a route's URLSearchParams). */
-export function parseNumberInventoryQuery(params: Params): NumberInventoryQuery {
+export function parseNumberInventoryQuery(params: SearchParamsInput): NumberInventoryQuery {
   const fieldErrors: NumberInventoryQuery['fieldErrors'] = {};
   const filter: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(filterFields) as [NumberFilterField, z.ZodType][]) {
-    const parsed = schema.safeParse(single(params, key));
+    const parsed = schema.safeParse(firstParam(params, key));
     if (parsed.success) filter[key] = parsed.data;
     else fieldErrors[key] = parsed.error.issues.map((issue) => issue.message);
   }
   if (typeof filter.q === 'string') filter.q = numberDigits(filter.q);
-  const view = viewSchema.parse({ sort: single(params, 'sort'), dir: single(params, 'dir'), page: single(params, 'page') });
+  const view = viewSchema.parse({ sort: firstParam(params, 'sort'), dir: firstParam(params, 'dir'), page: firstParam(params, 'page') });
   return { filter: filter as unknown as NumberInventoryFilter, view, fieldErrors };
 }
 

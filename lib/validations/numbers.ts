@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TOLL_FREE_PREFIXES } from '@/lib/providers/types';
+import { integerField, pageParam, safeText } from './common';
 
 export const US_STATES = [
   'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS',
@@ -57,11 +58,9 @@ export const numberSearchSchema = z
     ),
     quantity: z.preprocess(
       blank,
-      z.coerce
-        .number({ message: 'Quantity must be a number' })
-        .int('Quantity must be a whole number')
-        .min(1, 'Ask for at least 1 number')
-        .max(MAX_SEARCH_QUANTITY, `Ask for at most ${MAX_SEARCH_QUANTITY} numbers at a time`)
+      integerField('Quantity', { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER })
+        .refine((value) => value >= 1, 'Ask for at least 1 number')
+        .refine((value) => value <= MAX_SEARCH_QUANTITY, `Ask for at most ${MAX_SEARCH_QUANTITY} numbers at a time`)
         .default(10),
     ),
     consecutive: z.preprocess((value) => value === 'on' || value === 'true' || value === true, z.boolean()).default(false),
@@ -82,7 +81,7 @@ export const SORTABLE_SEARCH_COLUMNS = ['number', 'monthly', 'setup', 'state', '
 export const searchViewSchema = z.object({
   sort: z.enum(SORTABLE_SEARCH_COLUMNS).catch('number'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
-  page: z.coerce.number().int().min(1).max(1000).catch(1),
+  page: pageParam(1000),
 });
 
 export const addToCartSchema = z.object({
@@ -98,7 +97,7 @@ export const addToCartSchema = z.object({
 export const removeFromCartSchema = z.object({ itemId: z.string().uuid() });
 
 export const placeOrderSchema = z.object({
-  idempotencyKey: z.string().min(16).max(80),
-  trunkGroupRef: z.preprocess(blank, z.string().max(80).optional()),
-  e911AddressRef: z.preprocess(blank, z.string().max(80).optional()),
+  idempotencyKey: z.string().regex(/^[\x21-\x7E]{16,80}$/, 'This checkout form has expired; reload the page and try again.'),
+  trunkGroupRef: z.preprocess(blank, safeText('Trunk group').max(80).optional()),
+  e911AddressRef: z.preprocess(blank, safeText('Emergency address').max(80).optional()),
 });

@@ -393,7 +393,7 @@ const trunkNameSchema = z
   .min(1, 'Enter a name for this trunk group')
   .min(2, 'The name needs at least 2 characters')
   .max(60, 'The name can be at most 60 characters')
-  .regex(/^[^\p{Cc}]*$/u, 'The name cannot contain control characters');
+  .regex(/^[^\p{Cc}\p{Cs}]*$/u, 'The name cannot contain control characters or broken characters');
 
 const fieldSchemas = {
   name: trunkNameSchema,

@@ -5,18 +5,13 @@ import { z } from 'zod';
 import { fieldErrorsOf, type ActionState } from '@/lib/auth/action';
 import { signIn } from '@/lib/auth/config';
 import { loginSchema } from '@/lib/validations/auth';
-
-function safeCallback(value: FormDataEntryValue | null): string {
-  const target = typeof value === 'string' ? value : '';
-  // Only same-site paths: an open redirect after sign-in would be a phishing aid.
-  return target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\') ? target : '/dashboard';
-}
+import { safeCallbackUrl } from '@/lib/validations/callback-url';
 
 export async function signInAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const parsed = loginSchema.safeParse({ email: formData.get('email'), password: formData.get('password') });
   if (!parsed.success) return { status: 'error', message: 'Enter your email and password.', fieldErrors: fieldErrorsOf(parsed.error as z.ZodError) };
   try {
-    await signIn('credentials', { ...parsed.data, redirectTo: safeCallback(formData.get('callbackUrl')) });
+    await signIn('credentials', { ...parsed.data, redirectTo: safeCallbackUrl(formData.get('callbackUrl')) });
     return { status: 'success' };
   } catch (error) {
     if (error instanceof CredentialsSignin && error.code?.startsWith('throttled:')) {

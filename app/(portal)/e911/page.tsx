@@ -9,16 +9,14 @@ import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { countNumbersWithoutE911, listE911Addresses } from '@/lib/services/e911';
 import { formatE911Address } from '@/lib/validations/e911';
+import { pageParam } from '@/lib/validations/common';
 import { assignE911NumbersAction } from './actions';
 import { coverageText } from './coverage';
 import { E911_LIST_LIMIT, countNumbersByAddress, getUnregisteredNumbers } from '@/lib/services/e911-numbers';
 
 export const metadata: Metadata = { title: 'E911' };
 
-const pageOf = (value: string | string[] | undefined) => {
-  const page = Number(Array.isArray(value) ? value[0] : value);
-  return Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1;
-};
+const pageOf = (value: string | string[] | undefined) => pageParam(10_000).parse(Array.isArray(value) ? value[0] : value);
 
 export default async function E911Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('technical.read');

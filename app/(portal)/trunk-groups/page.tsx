@@ -7,6 +7,7 @@ import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
 import { getTrunkGroupUpstreams, getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
+import { firstParam, readInteger } from '@/lib/validations/common';
 import { TRUNK_AUTH_LABELS, TRUNK_DIRECTION_LABELS } from '@/lib/validations/trunk-groups';
 
 export const metadata: Metadata = { title: 'Trunk groups' };
@@ -17,8 +18,9 @@ const AUTH_SHORT = { ip: 'IP address', digest: 'Password', both: 'IP + password'
 export default async function TrunkGroupsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('technical.read');
   const params = await searchParams;
-  const deleted = params.deleted === '1';
-  const kept = Math.min(Math.max(Math.trunc(Number(params.kept)) || 0, 0), 4);
+  const deleted = firstParam(params, 'deleted') === '1';
+  const keptReading = readInteger(firstParam(params, 'kept') ?? '0', 'Kept', { min: 0, max: 4 });
+  const kept = keptReading.ok ? keptReading.value : 0;
   const db = await getDb();
   const groups = await getTrunkGroupsByAccount(db, { accountId: access.account.id });
   const drifted = await Promise.all(

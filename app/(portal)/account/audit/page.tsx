@@ -6,7 +6,8 @@ import { buttonClass } from '@/components/ui/button';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
 import { getAuditActionsByAccountSubtree, getAuditEventsByAccountSubtree } from '@/lib/db/queries/audit';
-import { auditFilterSchema } from '@/lib/validations/account';
+import { parseAuditFilter } from '@/lib/validations/account';
+import { startOfDayUtc } from '@/lib/validations/common';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -19,9 +20,9 @@ function summarize(value: unknown): string {
     .join(', ');
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('audit.read');
-  const filter = auditFilterSchema.parse(await searchParams);
+  const { filter, fieldErrors } = parseAuditFilter(await searchParams);
   const db = await getDb();
   const [events, actions] = await Promise.all([
     getAuditEventsByAccountSubtree(db, {
@@ -29,8 +30,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       filter: {
         action: filter.action,
         actor: filter.actor,
-        from: filter.from ? new Date(`${filter.from}T00:00:00Z`) : undefined,
-        to: filter.to ? new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
+        from: filter.from ? startOfDayUtc(filter.from) : undefined,
+        to: filter.to ? new Date(startOfDayUtc(filter.to).getTime() + 86_400_000) : undefined,
       },
       beforeId: filter.before,
       limit: PAGE_SIZE + 1,
@@ -56,7 +57,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <label htmlFor="audit-action" className="mb-1 block text-sm font-medium">
               Action
             </label>
-            <select id="audit-action" name="action" defaultValue={filter.action ?? ''} className="w-full rounded-md border border-slate-300 bg-white px-2 py-2 text-sm">
+            <select
+              id="audit-action"
+              name="action"
+              defaultValue={filter.action ?? ''}
+              aria-invalid={fieldErrors.action ? true : undefined}
+              aria-describedby={fieldErrors.action ? 'audit-action-error' : undefined}
+              className="w-full rounded-md border border-slate-300 bg-white px-2 py-2 text-sm"
+            >
               <option value="">All actions</option>
               {actions.map((action) => (
                 <option key={action} value={action}>
@@ -64,10 +72,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 </option>
               ))}
             </select>
+            <p id="audit-action-error" aria-live="polite" className="mt-1 text-xs text-red-700">
+              {fieldErrors.action?.[0]}
+            </p>
           </div>
-          <TextField idPrefix="audit" label="Who (email)" name="actor" defaultValue={filter.actor ?? ''} />
-          <TextField idPrefix="audit" label="From" name="from" type="date" defaultValue={filter.from ?? ''} />
-          <TextField idPrefix="audit" label="To" name="to" type="date" defaultValue={filter.to ?? ''} />
+          <TextField idPrefix="audit" label="Who (email)" name="actor" defaultValue={filter.actor ?? ''} errors={fieldErrors.actor} />
+          <TextField idPrefix="audit" label="From" name="from" type="date" defaultValue={filter.from ?? ''} errors={fieldErrors.from} />
+          <TextField idPrefix="audit" label="To" name="to" type="date" defaultValue={filter.to ?? ''} errors={fieldErrors.to} />
           <div className="flex gap-2 pb-5">
             <button type="submit" className={buttonClass('primary')}>
               Filter
@@ -77,6 +88,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </Link>
           </div>
         </form>
+        {Object.keys(fieldErrors).length > 0 ? (
+          <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+            Some filters could not be used and were left out: correct the highlighted fields.
+          </p>
+        ) : null}
         {page.length === 0 ? (
           <EmptyState title="No events match">Try a wider date range or clear the filters.</EmptyState>
         ) : (

@@ -13,6 +13,7 @@ import { isAppError } from '@/lib/errors';
 import { formatDateTime } from '@/lib/format';
 import { getE911Address } from '@/lib/services/e911';
 import { formatE911Address } from '@/lib/validations/e911';
+import { pageParam } from '@/lib/validations/common';
 import { assignE911NumbersAction, deleteE911AddressAction, unassignE911NumbersAction } from '../actions';
 import { E911_LIST_LIMIT, getAssignableNumbers, getNumbersOfAddress } from '@/lib/services/e911-numbers';
 
@@ -27,10 +28,7 @@ function Detail({ label, children }: { label: string; children: React.ReactNode 
   );
 }
 
-const pageOf = (value: string | string[] | undefined) => {
-  const page = Number(Array.isArray(value) ? value[0] : value);
-  return Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1;
-};
+const pageOf = (value: string | string[] | undefined) => pageParam(10_000).parse(Array.isArray(value) ? value[0] : value);
 
 const SAVED_NOTES: Record<string, string> = {
   created: 'The address is saved. Register your numbers at it below.',
@@ -53,7 +51,7 @@ export default async function E911AddressPage({ params, searchParams }: { params
   ]);
   const writer = can(access, 'technical.write');
   const formatted = formatE911Address(address);
-  const saved = typeof query.saved === 'string' ? SAVED_NOTES[query.saved] : undefined;
+  const saved = typeof query.saved === 'string' && Object.hasOwn(SAVED_NOTES, query.saved) ? SAVED_NOTES[query.saved] : undefined;
   const hrefFor = (key: 'page' | 'more') => (next: number) => {
     const search = new URLSearchParams({ ...(page > 1 ? { page: String(page) } : {}), ...(morePage > 1 ? { more: String(morePage) } : {}), [key]: String(next) });
     return `/e911/${address.id}?${search.toString()}`;
