@@ -1,23 +1,48 @@
 import { getToken } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
 import { getEnv } from '@/lib/env';
+import { contentSecurityPolicy, HSTS, newNonce } from '@/lib/security-headers';
+
+/** Reachable without a session: sign-in, invitations, Auth.js itself and the health check. */
+const PUBLIC_PATHS = [/^\/login(\/|$)/, /^\/invite(\/|$)/, /^\/api\/auth(\/|$)/, /^\/api\/health$/];
 
 /**
- * Sends anonymous visitors to the sign-in page. It is a convenience, not the check: every page,
- * action and route handler verifies the session and the role itself (lib/auth/guard.ts).
+ * Every request but static files passes here: anonymous visitors are sent to sign in (a
+ * convenience, not the check: every page, action and route handler verifies the session and the
+ * role itself, lib/auth/guard.ts), and each page gets its CSP nonce and, over HTTPS, HSTS.
  */
 export async function proxy(request: NextRequest) {
-  const token = await getToken({ req: request, secret: getEnv().authSecret, secureCookie: request.nextUrl.protocol === 'https:' });
-  if (token) return NextResponse.next();
-  if (request.nextUrl.pathname.startsWith('/api/')) {
-    return NextResponse.json({ error: { code: 'unauthorized:session', message: 'Please sign in.' } }, { status: 401 });
+  const { pathname } = request.nextUrl;
+  const https = request.nextUrl.protocol === 'https:' || getEnv().appUrl.startsWith('https://');
+  if (!PUBLIC_PATHS.some((pattern) => pattern.test(pathname))) {
+    const token = await getToken({ req: request, secret: getEnv().authSecret, secureCookie: https });
+    if (!token) {
+      if (pathname.startsWith('/api/')) {
+        return NextResponse.json({ error: { code: 'unauthorized:session', message: 'Please sign in.' } }, { status: 401 });
+      }
+      const login = new URL('/login', request.nextUrl);
+      const target = pathname + request.nextUrl.search;
+      if (target !== '/') login.searchParams.set('callbackUrl', target);
+      return NextResponse.redirect(login);
+    }
   }
-  const login = new URL('/login', request.nextUrl);
-  const target = request.nextUrl.pathname + request.nextUrl.search;
-  if (target !== '/') login.searchParams.set('callbackUrl', target);
-  return NextResponse.redirect(login);
+
+  let response: NextResponse;
+  if (pathname.startsWith('/api/')) {
+    response = NextResponse.next();
+  } else {
+    const nonce = newNonce();
+    const policy = contentSecurityPolicy(nonce, { development: !getEnv().production });
+    const requestHeaders = new Headers(request.headers);
+    requestHeaders.set('x-nonce', nonce);
+    requestHeaders.set('Content-Security-Policy', policy);
+    response = NextResponse.next({ request: { headers: requestHeaders } });
+    response.headers.set('Content-Security-Policy', policy);
+  }
+  if (https) response.headers.set('Strict-Transport-Security', HSTS);
+  return response;
 }
 
 export const config = {
-  matcher: ['/((?!login|invite|api/auth|api/health|_next/static|_next/image|icon.svg|favicon.ico).*)'],
+  matcher: ['/((?!_next/static|_next/image|icon.svg|favicon.ico).*)'],
 };
