@@ -2,9 +2,10 @@
  * The E911 pages and actions, for the isolation suite (merged into SURFACES by its owner).
  *
  * Address-scoped surfaces need an address of the signed-in roles' current (top) account (for the
- * Acme side) and one of the other tenant (for the Globex side). Until SurfaceContext carries
- * `e911AddressId`, each surface's `load` makes sure every top-level account has a probe address and
- * the id is derived from `context.accountId` (the probe of that account's top-level account).
+ * Acme side) and one of the other tenant (for the Globex side): `context.e911AddressId` when the
+ * suite seeds one; otherwise each surface's `load` makes sure every top-level account has a probe
+ * address and the id is derived from `context.accountId` (the probe of that account's top-level
+ * account).
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Role } from '@/lib/auth/permissions';
@@ -12,9 +13,6 @@ import { getDb } from '@/lib/db/client';
 import { pathIds } from '@/lib/db/queries/accounts';
 import { accounts, e911Addresses } from '@/lib/db/schema';
 import type { Surface, SurfaceContext } from './surfaces';
-
-/** Optional: an address of the context's side, set by the suite once it seeds one. */
-export type E911SurfaceContext = SurfaceContext & { e911AddressId?: string };
 
 const TECHNICAL_READERS: Role[] = ['owner', 'admin', 'technical', 'viewer'];
 const TECHNICAL_WRITERS: Role[] = ['owner', 'admin', 'technical'];
@@ -45,7 +43,7 @@ async function ensureProbeAddresses() {
   }
 }
 
-const addressIdOf = (context: SurfaceContext) => (context as E911SurfaceContext).e911AddressId ?? probeByAccount.get(context.accountId) ?? NO_ADDRESS;
+const addressIdOf = (context: SurfaceContext) => context.e911AddressId ?? probeByAccount.get(context.accountId) ?? NO_ADDRESS;
 
 const e911Page = (load: () => Promise<{ default: (props: never) => Promise<unknown> }>) => async () => {
   await ensureProbeAddresses();
@@ -60,7 +58,7 @@ const e911Action = <Name extends keyof typeof import('@/app/(portal)/e911/action
 const addressForm = { street: '500 Main St', city: 'Dallas', state: 'TX', postalCode: '75201', callerName: 'Acme Dallas' };
 
 export const E911_SURFACES: Surface[] = [
-  { kind: 'page', name: 'e911', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/e911/page') },
+  { kind: 'page', name: 'e911', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/e911/(list)/page') },
   { kind: 'page', name: 'new e911 address', scope: 'current', allowed: TECHNICAL_WRITERS, load: () => import('@/app/(portal)/e911/new/page') },
   {
     kind: 'page',

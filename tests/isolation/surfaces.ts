@@ -20,6 +20,9 @@ export interface SurfaceContext {
   searchNumber: string;
   /** A trunk group of the signed-in roles' current (top) account. */
   trunkGroupId: string;
+  /** An e911 address and a cart item of that side; absent, the surfaces name ids that exist nowhere. */
+  e911AddressId?: string;
+  cartItemId?: string;
 }
 
 const ALL_ROLES: Role[] = ['owner', 'admin', 'technical', 'finance', 'viewer'];
@@ -99,7 +102,7 @@ export const SURFACES: Surface[] = [
   { kind: 'action', name: 'set account status', allowed: MANAGERS, load: async () => (await accountActions()).setAccountStatusAction, form: ({ accountId }) => ({ accountId, status: 'active' }) },
   { kind: 'action', name: 'invite user', allowed: MANAGERS, load: async () => (await accountActions()).inviteUserAction, form: ({ accountId }) => ({ accountId, email: 'probe@acme.example', role: 'viewer' }) },
   { kind: 'action', name: 'change role', allowed: MANAGERS, load: async () => (await accountActions()).changeRoleAction, form: ({ accountId, membershipId }) => ({ accountId, membershipId, role: 'viewer' }) },
-  { kind: 'action', name: 'remove membership', allowed: MANAGERS, load: async () => (await accountActions()).removeMembershipAction, form: ({ accountId }) => ({ accountId, membershipId: '00000000-0000-4000-8000-000000000000' }) },
+  { kind: 'action', name: 'remove membership', allowed: MANAGERS, load: async () => (await accountActions()).removeMembershipAction, form: ({ accountId, membershipId }) => ({ accountId, membershipId }) },
   { kind: 'action', name: 'revoke invitation', allowed: MANAGERS, load: async () => (await accountActions()).revokeInvitationAction, form: ({ accountId, invitationId }) => ({ accountId, invitationId }) },
   { kind: 'action', name: 'switch account', allowed: ALL_ROLES, load: async () => (await import('@/app/(portal)/actions')).switchAccountAction, form: ({ accountId }) => ({ accountId }) },
 
@@ -117,7 +120,7 @@ export const SURFACES: Surface[] = [
     params: ({ accountId }) => ({ accountId }),
   },
 
-  { kind: 'page', name: 'my numbers', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/page') },
+  { kind: 'page', name: 'my numbers', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/(list)/page') },
   {
     kind: 'page',
     name: 'number detail',
@@ -128,8 +131,8 @@ export const SURFACES: Surface[] = [
   },
   { kind: 'action', name: 'release number', allowed: TECHNICAL_WRITERS, load: async () => (await numberActions()).releaseNumberAction, form: ({ numberId }) => ({ numberId }) },
   { kind: 'action', name: 'move number', allowed: MANAGERS, load: async () => (await numberActions()).moveNumberAction, form: ({ numberId, accountId }) => ({ numberId, targetAccountId: accountId }) },
-  // No address id in the context: one that exists nowhere (the number must still not be reachable).
-  { kind: 'action', name: 'set emergency address of numbers', allowed: TECHNICAL_WRITERS, load: async () => (await numberActions()).assignE911ToNumbersAction, form: ({ numberId }) => ({ addressId: '00000000-0000-4000-8000-00000000e912', numberIds: numberId }) },
+  // Without an address id in the context, one that exists nowhere (the number must still not be reachable).
+  { kind: 'action', name: 'set emergency address of numbers', allowed: TECHNICAL_WRITERS, load: async () => (await numberActions()).assignE911ToNumbersAction, form: ({ numberId, e911AddressId }) => ({ addressId: e911AddressId ?? '00000000-0000-4000-8000-00000000e912', numberIds: numberId }) },
   { kind: 'action', name: 'remove emergency address of number', allowed: TECHNICAL_WRITERS, load: async () => (await numberActions()).unassignE911FromNumberAction, form: ({ numberId }) => ({ numberId }) },
   {
     kind: 'route',
@@ -145,7 +148,7 @@ export const SURFACES: Surface[] = [
   { kind: 'page', name: 'checkout', scope: 'current', allowed: TECHNICAL_WRITERS, load: () => import('@/app/(portal)/numbers/checkout/page') },
   { kind: 'page', name: 'number order', scope: 'url', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/orders/[orderId]/page'), params: ({ orderId }) => ({ orderId }) },
   { kind: 'action', name: 'add to cart', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/buy/actions')).addToCartAction, form: ({ searchId, searchNumber }) => ({ searchId, numbers: searchNumber }) },
-  { kind: 'action', name: 'remove from cart', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/cart/actions')).removeFromCartAction, form: () => ({ itemId: '00000000-0000-4000-8000-000000000002' }) },
+  { kind: 'action', name: 'remove from cart', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/cart/actions')).removeFromCartAction, form: ({ cartItemId }) => ({ itemId: cartItemId ?? '00000000-0000-4000-8000-000000000002' }) },
   { kind: 'action', name: 'place order', scope: 'current', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/checkout/actions')).placeOrderAction, form: () => ({ idempotencyKey: 'isolation-probe-key-0001' }) },
 
   // The operator's price list: platform surfaces.
@@ -161,7 +164,7 @@ export const SURFACES: Surface[] = [
   // Trunk groups. "delete trunk group" stays last: once the owner has deleted the group, later
   // surfaces naming it would only see "not found".
 
-  { kind: 'page', name: 'trunk groups', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/trunk-groups/page') },
+  { kind: 'page', name: 'trunk groups', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/trunk-groups/(list)/page') },
   { kind: 'page', name: 'new trunk group', scope: 'current', allowed: TECHNICAL_WRITERS, load: () => import('@/app/(portal)/trunk-groups/new/page') },
   {
     kind: 'page',
@@ -191,4 +194,36 @@ export const SURFACES: Surface[] = [
 
   // E911 (its own file: address probes are created per account).
   ...E911_SURFACES,
+];
+
+/**
+ * Server actions, route handlers and pages that no customer account scopes, so the isolation and
+ * cross-tenant suites do not try them as another tenant. Each says why. Anything else the code
+ * exports (tests/security/discover.ts finds it) must be in SURFACES.
+ */
+export interface UnscopedEndpoint {
+  kind: 'action' | 'route' | 'page';
+  /** Repository-relative file, as discovery names it. */
+  file: string;
+  /** The export: a server action's name, a route handler's method, or `default` for a page. */
+  export: string;
+  reason: string;
+}
+
+export const UNSCOPED_ENDPOINTS: UnscopedEndpoint[] = [
+  { kind: 'action', file: 'app/(auth)/login/actions.ts', export: 'signInAction', reason: 'Anonymous sign-in: an email and a password, no account or object id.' },
+  {
+    kind: 'action',
+    file: 'app/(auth)/invite/[token]/actions.ts',
+    export: 'acceptInvitationAction',
+    reason: 'Anonymous: the secret invitation token is the authority (tests/integration/users.test.ts covers wrong, used and revoked tokens).',
+  },
+  { kind: 'action', file: 'app/(portal)/actions.ts', export: 'signOutAction', reason: 'Ends the caller’s own session; takes no input.' },
+  { kind: 'route', file: 'app/api/health/route.ts', export: 'GET', reason: 'Public liveness probe: no session, no customer data.' },
+  { kind: 'route', file: 'app/api/auth/[...nextauth]/route.ts', export: 'GET', reason: 'Auth.js endpoints (session, CSRF, providers): the sign-in machinery itself.' },
+  { kind: 'route', file: 'app/api/auth/[...nextauth]/route.ts', export: 'POST', reason: 'Auth.js endpoints (credentials callback, sign-out): the sign-in machinery itself.' },
+  { kind: 'page', file: 'app/(auth)/login/page.tsx', export: 'default', reason: 'The anonymous sign-in form.' },
+  { kind: 'page', file: 'app/(auth)/invite/[token]/page.tsx', export: 'default', reason: 'Anonymous: the secret invitation token is the authority.' },
+  { kind: 'page', file: 'app/no-account/page.tsx', export: 'default', reason: 'Shown to a signed-in user with no membership: names no account.' },
+  { kind: 'page', file: 'app/(portal)/page.tsx', export: 'default', reason: 'Only redirects to /dashboard.' },
 ];

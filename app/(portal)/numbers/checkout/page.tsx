@@ -48,14 +48,24 @@ export default async function CheckoutPage() {
           </dl>
           <p className="mt-3 text-xs text-slate-600">You are charged only for numbers that are actually bought; a number an upstream refuses costs nothing.</p>
         </Card>
-        <Card title="Account funds">
-          <dl className="text-sm">
-            <Row label="Balance" value={formatMoney(summary.balance)} />
-            <Row label="Credit limit" value={formatMoney(summary.creditLimit)} />
-            <Row label="Available" value={formatMoney(summary.available)} strong />
-            {summary.spendCap ? <Row label={`Monthly spend cap (${formatMoney(summary.spentThisMonth)} spent)`} value={formatMoney(summary.spendCap)} /> : null}
-          </dl>
-        </Card>
+        {/* Money of the account only for roles that read billing; the master's funds only to those who read billing on the master. */}
+        {summary.funds || (summary.spendCaps && summary.spendCaps.length > 0) ? (
+          <Card title="Account funds">
+            <dl className="text-sm">
+              {summary.funds ? (
+                <>
+                  <Row label="Balance" value={formatMoney(summary.funds.balance)} />
+                  <Row label="Credit limit" value={formatMoney(summary.funds.creditLimit)} />
+                  {summary.funds.outstanding !== '0.0000' ? <Row label="Orders not charged yet" value={formatMoney(`-${summary.funds.outstanding}`)} /> : null}
+                  <Row label="Available" value={formatMoney(summary.funds.available)} strong />
+                </>
+              ) : null}
+              {summary.spendCaps?.map((cap) => (
+                <Row key={cap.accountId} label={`${cap.accountName}: monthly spend cap (${formatMoney(cap.spent)} spent)`} value={formatMoney(cap.cap)} />
+              ))}
+            </dl>
+          </Card>
+        ) : null}
         <Card title="Routing and e911" className="lg:col-span-2">
           <p className="text-sm text-slate-700">
             {trunkGroups.length > 0 ? 'Choose the trunk group the new numbers ring on, below.' : 'New numbers ring on the carrier\'s default route until you create a trunk group and route them to it.'}{' '}

@@ -8,7 +8,7 @@ import { requireAccountAccess } from '@/lib/auth/guard';
 import { isAppError } from '@/lib/errors';
 import { formatDateTime, formatE164 } from '@/lib/format';
 import { getOrderView } from '@/lib/services/number-orders';
-import { formatMoney, sumAmounts } from '@/lib/services/pricing';
+import { formatMoney } from '@/lib/services/pricing';
 
 export const metadata: Metadata = { title: 'Order' };
 
@@ -62,9 +62,9 @@ export default async function OrderPage({ params }: { params: Promise<{ orderId:
               <tr key={line.id} className="border-b border-slate-100 last:border-0">
                 <td className="py-2 font-mono">{formatE164(line.e164)}</td>
                 <td className="py-2">{lineBadge[line.status]}</td>
-                <td className="py-2 text-xs text-slate-700">{line.reason ?? (line.status === 'active' ? 'Yours now' : '')}</td>
+                <td className="py-2 text-xs text-slate-700">{line.reason ?? (line.owned ? 'Yours now' : line.status === 'active' ? 'Bought; no longer among this account’s numbers' : '')}</td>
                 {withE911 ? <td className="py-2">{line.e911 ? <E911StatusBadge status={line.e911.status} detail={line.e911.detail} /> : '—'}</td> : null}
-                <td className="py-2 text-right tabular-nums">{line.status === 'active' ? formatMoney(sumAmounts([line.setup, line.monthly])) : '—'}</td>
+                <td className="py-2 text-right tabular-nums">{line.charged ? formatMoney(line.charged) : '—'}</td>
               </tr>
             ))}
           </tbody>

@@ -16,7 +16,7 @@ import { formatMoney } from '@/lib/services/pricing';
 import { NUMBER_SORTS, NUMBER_SORT_LABELS, numberInventorySearch, parseNumberInventoryQuery, type NumberSort } from '@/lib/validations/number-inventory';
 import { formatE911Address } from '@/lib/validations/e911';
 import { formatE164 } from '@/lib/format';
-import { assignE911ToNumbersAction, assignNumbersToTrunkGroupAction } from './actions';
+import { assignE911ToNumbersAction, assignNumbersToTrunkGroupAction } from '../actions';
 
 export const metadata: Metadata = { title: 'My numbers' };
 

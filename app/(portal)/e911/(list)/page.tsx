@@ -10,8 +10,8 @@ import { requireAccountAccess } from '@/lib/auth/guard';
 import { countNumbersWithoutE911, listE911Addresses } from '@/lib/services/e911';
 import { formatE911Address } from '@/lib/validations/e911';
 import { pageParam } from '@/lib/validations/common';
-import { assignE911NumbersAction } from './actions';
-import { coverageText } from './coverage';
+import { assignE911NumbersAction } from '../actions';
+import { coverageText } from '../coverage';
 import { E911_LIST_LIMIT, countNumbersByAddress, getUnregisteredNumbers } from '@/lib/services/e911-numbers';
 
 export const metadata: Metadata = { title: 'E911' };
