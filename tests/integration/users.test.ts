@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { backoffMs, clearFailures, getWaitRemainingMs, recordFailure, throttleKeys, THROTTLE_POLICY } from '@/lib/auth/throttle';
 import { invitations, memberships, outboxMessages, users } from '@/lib/db/schema';
 import { getMembersByAccount } from '@/lib/db/queries/users';
+import { mintSignInTicket, redeemSignInTicket } from '@/lib/auth/sign-in-tickets';
 import { REDACTED_SECRET } from '@/lib/services/mail';
 import { acceptInvitationAsNewUser, acceptInvitationAsUser, changeMemberRole, describeInvitation, inviteUser, removeMembership, revokeInvitation } from '@/lib/services/users';
 import { useTestDatabase } from '../support/db';
@@ -65,6 +66,21 @@ describe('users, invitations and roles', () => {
     const [pending] = await test.db.select().from(invitations).where(eq(invitations.email, 'later@globex.example'));
     await revokeInvitation(owner, pending!.id);
     await expect(acceptInvitationAsNewUser({ token: tokenOf(third.inviteUrl), name: 'Later', password: 'copper-violin-staple' })).rejects.toMatchObject({ code: 'invalid:invitation' });
+  });
+
+  it('a new user joins while sign-in from their address is throttled: created and signed in by a one-time ticket, not a password check', async () => {
+    const admin = await accessAs(test.db, 'admin@acme.example', tenants.west.id);
+    const { inviteUrl } = await inviteUser(admin, { email: 'omar@acme.example', role: 'viewer' });
+    const keys = throttleKeys('omar@acme.example', '203.0.113.50');
+    for (let attempt = 0; attempt < 30; attempt++) await recordFailure(test.db, keys);
+    expect(await getWaitRemainingMs(test.db, keys)).toBeGreaterThan(0);
+
+    const accepted = await acceptInvitationAsNewUser({ token: tokenOf(inviteUrl), name: 'Omar Ops', password: 'copper-violin-staple' }, '203.0.113.50');
+    const ticket = mintSignInTicket(accepted.userId);
+    expect(redeemSignInTicket(ticket)).toBe(accepted.userId);
+    // One use only, and nothing but a minted ticket works.
+    expect(redeemSignInTicket(ticket)).toBeUndefined();
+    expect(redeemSignInTicket('made-up-ticket')).toBeUndefined();
   });
 
   it('refuses invitations that cannot be right', async () => {
