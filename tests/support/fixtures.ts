@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { resolveAccess, type SessionUser } from '@/lib/auth/access';
 import type { Db } from '@/lib/db/client';
-import { accounts, memberships, users } from '@/lib/db/schema';
+import { accounts, memberRole, memberships, users, type MemberRole } from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed-demo';
 import { createSubAccount } from '@/lib/services/accounts';
 import { hashPassword } from '@/lib/services/users';
@@ -32,4 +32,22 @@ export async function seedTwoTenants(db: Db) {
   const globexAccess = await resolveAccess(db, await sessionUser(db, 'owner@globex.example'), id);
   const globexBranch = await createSubAccount(globexAccess, { name: 'Globex Branch', internationalAllowed: false, maxConcurrentCalls: undefined, maxCallsPerSecond: undefined, monthlySpendCap: undefined });
   return { ...demo, globex: globex!, globexBranch, staff };
+}
+
+/**
+ * A user of each role with a membership in `accountId` only (`<role>@<domain>`), for suites that sign
+ * in as every role of a tenant. Returns the users by role.
+ */
+export async function seedRoleUsers(db: Db, accountId: string, domain: string) {
+  const passwordHash = await hashPassword(`${domain}-password-1`);
+  const byRole = {} as Record<MemberRole, { id: string; email: string; membershipId: string }>;
+  for (const role of memberRole.enumValues) {
+    const email = `${role}@${domain}`;
+    const [user] = await db.insert(users).values({ email, name: `${role} of ${domain}`, passwordHash }).onConflictDoNothing().returning();
+    const userId = user?.id ?? (await sessionUser(db, email)).id;
+    const [membership] = await db.insert(memberships).values({ userId, accountId, role }).onConflictDoNothing().returning();
+    const membershipId = membership?.id ?? (await db.select().from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.accountId, accountId))))[0]!.id;
+    byRole[role] = { id: userId, email, membershipId };
+  }
+  return byRole;
 }
