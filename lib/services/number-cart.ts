@@ -1,12 +1,14 @@
 /**
  * The cart: kept in the database per user and account. Where the upstream can hold numbers
  * (VITCOM's reserve), adding holds them and the cart shows the time left; removing releases them.
+ * A number the portal already holds for any account, or is buying for one, is refused.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db } from '@/lib/db/client';
 import { cartItems, carts } from '@/lib/db/schema';
 import { getCartByAccountUser, getCartItemById, getCartItemsByCart, getExpiredHolds } from '@/lib/db/queries/carts';
+import { getTakenNumbersByE164s, type TakenNumber } from '@/lib/db/queries/numbers';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
@@ -45,6 +47,11 @@ export async function getCart(access: AccountAccess, now = new Date()): Promise<
   return { cartId: cart.id, items, totalMonthly, totalSetup, dueNow: sumAmounts([totalMonthly, totalSetup]) };
 }
 
+function takenReason(taken: TakenNumber, accountId: string): string {
+  if (taken.how === 'in_flight') return taken.accountId === accountId ? 'already in one of this account’s orders' : 'being bought by another customer';
+  return taken.accountId === accountId ? 'already one of this account’s numbers' : 'already bought by another customer';
+}
+
 export interface AddToCartResult {
   added: string[];
   alreadyInCart: string[];
@@ -54,7 +61,7 @@ export interface AddToCartResult {
 /** Adds numbers from one of the account's stored searches; holds them where the upstream can. */
 export async function addToCart(access: AccountAccess, input: { searchId: string; numbers: string[] }): Promise<AddToCartResult> {
   assertCan(access, 'technical.write');
-  const search = await getStoredSearch(access, input.searchId);
+  const search = await getStoredSearch(access, input.searchId, { withTaken: true });
   const wanted = new Set(input.numbers);
   const chosen = search.results.filter((result) => wanted.has(result.e164));
   if (chosen.length !== wanted.size) throw new AppError('not_found:number', 'Some of those numbers are not in these search results; search again.');
@@ -62,12 +69,17 @@ export async function addToCart(access: AccountAccess, input: { searchId: string
   const cart = await ensureCart(db, access);
   const current = await getCartItemsByCart(db, { cartId: cart.id });
   const inCart = new Set(current.map((item) => item.e164));
-  const fresh = chosen.filter((result) => !inCart.has(result.e164));
+  const taken = new Map((await getTakenNumbersByE164s(db, { e164s: chosen.filter((r) => !inCart.has(r.e164)).map((r) => r.e164) })).map((row) => [row.e164, row]));
+  const fresh = chosen.filter((result) => !inCart.has(result.e164) && !taken.has(result.e164));
   if (current.length + fresh.length > MAX_CART_ITEMS) {
     throw new AppError('invalid:cart_full', `A cart holds at most ${MAX_CART_ITEMS} numbers; check out or remove some first.`);
   }
 
-  const result: AddToCartResult = { added: [], alreadyInCart: chosen.filter((r) => inCart.has(r.e164)).map((r) => r.e164), failed: [] };
+  const result: AddToCartResult = {
+    added: [],
+    alreadyInCart: chosen.filter((r) => inCart.has(r.e164)).map((r) => r.e164),
+    failed: [...taken.values()].map((row) => ({ e164: row.e164, reason: takenReason(row, access.account.id) })),
+  };
   const byConnection = new Map<string, SearchResult[]>();
   for (const item of fresh) byConnection.set(item.connectionId, [...(byConnection.get(item.connectionId) ?? []), item]);
 

@@ -3,18 +3,22 @@
  * under the user's idempotency key, so a double click, a reload or a retry is the same order.
  * Each upstream gets its own ordering flow through its adapter; every adapter replays safely under
  * the same key, which is what lets a crashed order be driven again without buying twice. A line is
- * charged only when it turns active, and at most once (the ledger is unique per line).
+ * charged only in the transaction that makes the number the account's: the number's one live row
+ * (unique per number) decides between two accounts buying it at once, and the line that loses is
+ * failed, uncharged, with the reason. The ledger is unique per line, so a line is charged at most once.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
-import { getDb, type Db } from '@/lib/db/client';
+import { getDb, type Db, type Tx } from '@/lib/db/client';
 import { accountLedger, cartItems, numberOrderLines, numberOrders, numberSearches, phoneNumbers, trunkGroups, type NumberOrder, type NumberOrderLine } from '@/lib/db/schema';
 import { getAccountById } from '@/lib/db/queries/accounts';
 import { getCartByAccountUser, getCartItemsByCart } from '@/lib/db/queries/carts';
 import { getE911AddressById } from '@/lib/db/queries/e911';
+import { getLiveHoldersByE164s, getTakenNumbersByE164s } from '@/lib/db/queries/numbers';
 import {
   getBalanceByBillingAccount,
   getChargesByAccountSince,
+  getChargesByOrder,
   getNumbersBoughtByOrder,
   getOrderById,
   getOrderByIdempotencyKey,
@@ -31,14 +35,25 @@ import { recordAudit } from './audit';
 import { formatMoney, fromUnits, sumAmounts, toUnits } from './pricing';
 import { registerE911ForNewNumbers, type E911Status } from './e911';
 import { e911DetailFor, e911StatusOf } from './e911-numbers';
+import { claimOrderExecution } from './order-execution-lock';
 import { getConnectionAdapter } from './providers';
 import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './trunk-groups';
 import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
 
 /** A line the upstream has not confirmed after this long is failed rather than retried forever. */
 export const GIVE_UP_AFTER_MS = 30 * 60_000;
-/** How long one process may drive an order before another (after a crash) may take it over. */
+/**
+ * Written while an order is driven, for people and older instances to see. Who may drive an order is
+ * decided by claimOrderExecution, not by this: an order whose driver died is picked up at once.
+ */
 export const EXECUTION_LEASE_MS = 5 * 60_000;
+
+/** Why a line lost a number to another order that made it its account's first. */
+export function takenReason(holderAccountId: string | undefined, accountId: string): string {
+  return holderAccountId === accountId
+    ? 'Another order of this account bought this number a moment earlier; this line was not charged.'
+    : 'Another customer bought this number a moment earlier; you were not charged.';
+}
 
 export interface CheckoutSummary {
   itemCount: number;
@@ -176,14 +191,18 @@ function upstreamKey(order: NumberOrder, groupKey: string) {
   return `${order.id}:${groupKey.replace(/\|/g, ':')}`.slice(0, 120);
 }
 
+/**
+ * The upstream says the line is bought: the number becomes the account's and the line is charged,
+ * in one transaction. Inserting the number's live row is the arbiter: if another order holds it
+ * (committed first, or waited for by the unique index), this line fails with the reason, uncharged.
+ */
 async function activateLine(db: Db, order: NumberOrder, line: NumberOrderLine, upstreamOrderId: string | undefined) {
   await db.transaction(async (tx) => {
     const [current] = await tx.select().from(numberOrderLines).where(eq(numberOrderLines.id, line.id)).for('update');
     if (!current || current.status === 'active' || current.status === 'failed') return;
-    await tx.update(numberOrderLines).set({ status: 'active', upstreamOrderId: upstreamOrderId ?? null, reason: null, updatedAt: new Date() }).where(eq(numberOrderLines.id, line.id));
     const account = await getAccountById(tx, { accountId: order.accountId });
     const national = line.e164.replace(/^\+1/, '');
-    await tx
+    const [owned] = await tx
       .insert(phoneNumbers)
       .values({
         accountId: order.accountId,
@@ -200,7 +219,16 @@ async function activateLine(db: Db, order: NumberOrder, line: NumberOrderLine, u
         orderLineId: line.id,
         lastSeenUpstreamAt: new Date(),
       })
-      .onConflictDoNothing();
+      .onConflictDoNothing()
+      .returning({ id: phoneNumbers.id });
+    if (!owned) {
+      const [holder] = await getLiveHoldersByE164s(tx, { e164s: [line.e164] });
+      if (holder?.orderLineId !== line.id) {
+        await loseLine(tx, order, line, holder, upstreamOrderId);
+        return;
+      }
+    }
+    await tx.update(numberOrderLines).set({ status: 'active', upstreamOrderId: upstreamOrderId ?? null, reason: null, updatedAt: new Date() }).where(eq(numberOrderLines.id, line.id));
     await tx
       .insert(accountLedger)
       .values({
@@ -215,6 +243,17 @@ async function activateLine(db: Db, order: NumberOrder, line: NumberOrderLine, u
   });
 }
 
+/** The number is another order's in the portal: whatever the upstream answered, this line is not bought. */
+async function loseLine(db: Db | Tx, order: NumberOrder, line: NumberOrderLine, holder: { accountId: string; connectionId?: string } | undefined, upstreamOrderId?: string) {
+  const reason = takenReason(holder?.accountId, order.accountId);
+  await db
+    .update(numberOrderLines)
+    .set({ status: 'failed', reason, upstreamOrderId: upstreamOrderId ?? null, updatedAt: new Date() })
+    .where(and(eq(numberOrderLines.id, line.id), inArray(numberOrderLines.status, ['pending', 'submitted'])));
+  // Another upstream than the holder's may really have sold it: staff release it there.
+  log.warn('numbers.order_line_lost', { orderId: order.id, lineId: line.id, e164: line.e164, lineConnectionId: line.connectionId, holderConnectionId: holder?.connectionId, upstreamOrderId });
+}
+
 async function failLine(db: Db, line: NumberOrderLine, reason: string) {
   await db
     .update(numberOrderLines)
@@ -222,10 +261,27 @@ async function failLine(db: Db, line: NumberOrderLine, reason: string) {
     .where(and(eq(numberOrderLines.id, line.id), inArray(numberOrderLines.status, ['pending', 'submitted'])));
 }
 
+/** Live holders of these lines' numbers other than the lines themselves, by number. */
+async function otherHolders(db: Db, lines: NumberOrderLine[]) {
+  const holders = await getLiveHoldersByE164s(db, { e164s: lines.map((line) => line.e164) });
+  const lineIds = new Set(lines.map((line) => line.id));
+  return new Map(holders.filter((holder) => !holder.orderLineId || !lineIds.has(holder.orderLineId)).map((holder) => [holder.e164, holder]));
+}
+
+/** Other lines that hold these numbers, or are buying them now: whoever the upstream refused us for. */
+async function rivals(db: Db, lines: NumberOrderLine[]) {
+  const lineIds = new Set(lines.map((line) => line.id));
+  const taken = await getTakenNumbersByE164s(db, { e164s: lines.map((line) => line.e164) });
+  return new Map(taken.filter((row) => !row.orderLineId || !lineIds.has(row.orderLineId)).map((row) => [row.e164, row]));
+}
+
 async function applyResult(db: Db, order: NumberOrder, lines: NumberOrderLine[], result: OrderResult, finalAttempt: boolean) {
+  const taken = await rivals(db, lines);
   for (const line of lines) {
     const outcome = result.lines.find((candidate) => candidate.e164 === line.e164);
     if (outcome?.status === 'active') await activateLine(db, order, line, result.upstreamOrderId);
+    // Refused because another order just bought it, or is buying it: say so, not the upstream's words for it.
+    else if (outcome?.status === 'failed' && taken.has(line.e164)) await loseLine(db, order, line, taken.get(line.e164));
     else if (outcome?.status === 'failed') await failLine(db, line, outcome.reason ?? 'The upstream refused this number.');
     else if (finalAttempt) await failLine(db, line, 'The upstream never confirmed this number; it was not bought.');
   }
@@ -238,16 +294,23 @@ export async function executeOrder(orderId: string, options: { now?: Date } = {}
   if (!order) throw new AppError('not_found:order');
   if (order.status === 'completed' || order.status === 'partial' || order.status === 'failed') return order;
   // One driver at a time: two drivers racing on one group could record a number bought by one as refused by the other.
-  const [claimed] = await db
-    .update(numberOrders)
-    .set({ status: 'in_progress', leaseUntil: new Date(Date.now() + EXECUTION_LEASE_MS) })
-    .where(and(eq(numberOrders.id, order.id), sql`(${numberOrders.leaseUntil} is null or ${numberOrders.leaseUntil} < now())`))
-    .returning();
-  if (!claimed) return order;
+  const release = await claimOrderExecution(order.id);
+  if (!release) return order;
   try {
-    return await driveOrder(db, claimed, options);
+    // The previous driver may have settled it between the read above and the claim.
+    const [claimed] = await db
+      .update(numberOrders)
+      .set({ status: 'in_progress', leaseUntil: new Date(Date.now() + EXECUTION_LEASE_MS) })
+      .where(and(eq(numberOrders.id, order.id), inArray(numberOrders.status, ['pending', 'in_progress'])))
+      .returning();
+    if (!claimed) return (await db.select().from(numberOrders).where(eq(numberOrders.id, order.id)))[0] ?? order;
+    try {
+      return await driveOrder(db, claimed, options);
+    } finally {
+      await db.update(numberOrders).set({ leaseUntil: null }).where(eq(numberOrders.id, order.id));
+    }
   } finally {
-    await db.update(numberOrders).set({ leaseUntil: null }).where(eq(numberOrders.id, order.id));
+    await release();
   }
 }
 
@@ -257,7 +320,11 @@ async function driveOrder(db: Db, order: NumberOrder, options: { now?: Date }): 
   const finalAttempt = now.getTime() - order.createdAt.getTime() > GIVE_UP_AFTER_MS;
 
   for (const group of groupLines(await getOrderLinesByOrder(db, { orderId }))) {
-    const open = group.lines.filter((line) => line.status === 'pending' || line.status === 'submitted');
+    const unsettled = group.lines.filter((line) => line.status === 'pending' || line.status === 'submitted');
+    // A number the portal already holds for another order is not asked for: whatever the upstream would say, it is not this order's.
+    const taken = await otherHolders(db, unsettled);
+    for (const line of unsettled) if (taken.has(line.e164)) await loseLine(db, order, line, taken.get(line.e164));
+    const open = unsettled.filter((line) => !taken.has(line.e164));
     if (open.length === 0) continue;
     const first = open[0]!;
     // Recorded as sent before the call: after a crash we know to ask the upstream, not guess.
@@ -360,7 +427,14 @@ export async function reconcileOrders(now = new Date()): Promise<{ orderId: stri
 
 export interface OrderView {
   order: NumberOrder;
-  lines: (NumberOrderLine & { e911?: { status: E911Status; detail?: string } })[];
+  lines: (NumberOrderLine & {
+    /** What the ledger charged for this line; undefined when nothing was. */
+    charged?: string;
+    /** The line's number is live in this order's account now. */
+    owned: boolean;
+    e911?: { status: E911Status; detail?: string };
+  })[];
+  /** From the ledger, never from line statuses. */
   charged: string;
   /** Set when an emergency address was chosen at checkout. */
   e911Address?: { id: string; label: string };
@@ -371,21 +445,23 @@ export async function getOrderView(access: AccountAccess, orderId: string): Prom
   const db = await getDb();
   const order = await getOrderById(db, { orderId, accountId: access.account.id });
   if (!order) throw new AppError('not_found:order');
-  const [lines, bought, address] = await Promise.all([
+  const [lines, bought, charges, address] = await Promise.all([
     getOrderLinesByOrder(db, { orderId }),
-    order.e911AddressRef ? getNumbersBoughtByOrder(db, { orderId }) : Promise.resolve([]),
+    getNumbersBoughtByOrder(db, { orderId }),
+    getChargesByOrder(db, { orderId }),
     order.e911AddressRef ? getE911AddressById(db, { addressId: order.e911AddressRef, accountId: order.accountId }) : Promise.resolve(undefined),
   ]);
-  const e911ByNumber = new Map(bought.map((number) => [number.e164, number]));
+  const boughtByLine = new Map(bought.filter((number) => number.accountId === order.accountId).map((number) => [number.orderLineId, number]));
   const staff = access.user.isOperatorStaff;
-  const charged = sumAmounts(lines.filter((line) => line.status === 'active').map((line) => sumAmounts([line.setup, line.monthly])));
+  const charged = sumAmounts([...charges.values()]);
   return {
     order,
     lines: lines.map((line) => {
-      const number = e911ByNumber.get(line.e164);
-      if (!number) return line;
+      const number = boughtByLine.get(line.id);
+      const base = { ...line, charged: charges.get(line.id), owned: Boolean(number) };
+      if (!number || !order.e911AddressRef) return base;
       const status = e911StatusOf(number.e911Status);
-      return { ...line, e911: { status, detail: e911DetailFor(status, number.e911Detail, staff) } };
+      return { ...base, e911: { status, detail: e911DetailFor(status, number.e911Detail, staff) } };
     }),
     charged,
     e911Address: address ? { id: address.id, label: formatE911Address(address) } : undefined,

@@ -2,12 +2,15 @@
  * Buy numbers: one search fanned out to every enabled upstream that can search, each on its own
  * clock, merged to one row per number (the cheapest reliable upstream wins) and priced from the
  * price list. The merged answer is kept briefly so paging and sorting never call upstream again.
+ * Numbers the portal already holds for any account, or is buying for one, are never offered: the
+ * upstreams sell from one carrier account and may list them still.
  */
 import { createHash } from 'node:crypto';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
-import { getDb } from '@/lib/db/client';
+import { getDb, type Db } from '@/lib/db/client';
 import { numberSearches } from '@/lib/db/schema';
 import { getFreshSearchByKey, getSearchById } from '@/lib/db/queries/number-searches';
+import { getTakenNumbersByE164s } from '@/lib/db/queries/numbers';
 import { getNumberPrices, getProviderNumberCosts } from '@/lib/db/queries/prices';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
@@ -118,7 +121,7 @@ export async function searchAvailableNumbers(access: AccountAccess, input: Numbe
   const queryKey = queryKeyOf(input);
   if (!options.fresh) {
     const cached = await getFreshSearchByKey(db, { accountId: access.account.id, queryKey });
-    if (cached) return answerOf(cached);
+    if (cached) return withoutTaken(db, answerOf(cached));
   }
 
   const sources = await getEnabledAdapters('numbers.search');
@@ -151,7 +154,9 @@ export async function searchAvailableNumbers(access: AccountAccess, input: Numbe
   );
 
   const results: SearchResult[] = [];
+  const taken = new Set((await getTakenNumbersByE164s(db, { e164s: [...candidates.keys()] })).map((row) => row.e164));
   for (const [e164, offers] of candidates) {
+    if (taken.has(e164)) continue;
     // Reliable upstreams first, then the cheapest known cost; an unknown cost ranks last.
     const best = [...offers].sort((a, b) => Number(b.reliable) - Number(a.reliable) || (a.cost ? toUnits(a.cost) : Infinity) - (b.cost ? toUnits(b.cost) : Infinity))[0]!;
     const price = findPrice(prices, { kind: best.number.kind, state: best.number.state, npa: best.number.npa });
@@ -183,6 +188,12 @@ export async function searchAvailableNumbers(access: AccountAccess, input: Numbe
   return answerOf(stored);
 }
 
+/** A kept answer, less what was bought (or is being bought) by anyone since it was kept. */
+async function withoutTaken(db: Db, answer: SearchAnswer): Promise<SearchAnswer> {
+  const taken = new Set((await getTakenNumbersByE164s(db, { e164s: answer.results.map((result) => result.e164) })).map((row) => row.e164));
+  return taken.size === 0 ? answer : { ...answer, results: answer.results.filter((result) => !taken.has(result.e164)) };
+}
+
 function answerOf(row: typeof numberSearches.$inferSelect): SearchAnswer {
   return {
     searchId: row.id,
@@ -193,12 +204,16 @@ function answerOf(row: typeof numberSearches.$inferSelect): SearchAnswer {
   };
 }
 
-/** A stored search of the account, or not_found (another account's search id is simply unknown). */
-export async function getStoredSearch(access: AccountAccess, searchId: string): Promise<SearchAnswer> {
+/**
+ * A stored search of the account, or not_found (another account's search id is simply unknown).
+ * Numbers taken since it was kept are left out unless `withTaken` (the cart says why it refuses them).
+ */
+export async function getStoredSearch(access: AccountAccess, searchId: string, options: { withTaken?: boolean } = {}): Promise<SearchAnswer> {
   assertCan(access, 'technical.read');
-  const row = await getSearchById(await getDb(), { searchId, accountId: access.account.id });
+  const db = await getDb();
+  const row = await getSearchById(db, { searchId, accountId: access.account.id });
   if (!row || row.expiresAt < new Date()) throw new AppError('not_found:search', 'These search results have expired; search again.');
-  return answerOf(row);
+  return options.withTaken ? answerOf(row) : withoutTaken(db, answerOf(row));
 }
 
 export type SearchSort = 'number' | 'monthly' | 'setup' | 'state' | 'rateCenter';

@@ -27,6 +27,8 @@ export async function getOrderLinesByOrder(db: Executor, { orderId }: { orderId:
 export interface BoughtNumber {
   id: string;
   e164: string;
+  accountId: string;
+  orderLineId: string | null;
   connectionId: string;
   e911Status: string;
   e911Detail: string | null;
@@ -35,11 +37,29 @@ export interface BoughtNumber {
 /** The live numbers an order bought (its active lines, as they are now in My numbers). */
 export async function getNumbersBoughtByOrder(db: Executor, { orderId }: { orderId: string }): Promise<BoughtNumber[]> {
   return db
-    .select({ id: phoneNumbers.id, e164: phoneNumbers.e164, connectionId: phoneNumbers.connectionId, e911Status: phoneNumbers.e911Status, e911Detail: phoneNumbers.e911Detail })
+    .select({
+      id: phoneNumbers.id,
+      e164: phoneNumbers.e164,
+      accountId: phoneNumbers.accountId,
+      orderLineId: phoneNumbers.orderLineId,
+      connectionId: phoneNumbers.connectionId,
+      e911Status: phoneNumbers.e911Status,
+      e911Detail: phoneNumbers.e911Detail,
+    })
     .from(phoneNumbers)
     .innerJoin(numberOrderLines, eq(numberOrderLines.id, phoneNumbers.orderLineId))
     .where(and(eq(numberOrderLines.orderId, orderId), eq(numberOrderLines.status, 'active'), sql`${phoneNumbers.status} <> 'released'`))
     .orderBy(asc(phoneNumbers.e164));
+}
+
+/** What the ledger charged for each line of an order (positive amounts), by line id. */
+export async function getChargesByOrder(db: Executor, { orderId }: { orderId: string }): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ orderLineId: accountLedger.orderLineId, charged: sql<string>`(-${accountLedger.amount})::text` })
+    .from(accountLedger)
+    .innerJoin(numberOrderLines, eq(numberOrderLines.id, accountLedger.orderLineId))
+    .where(and(eq(numberOrderLines.orderId, orderId), eq(accountLedger.kind, 'charge')));
+  return new Map(rows.map((row) => [row.orderLineId!, row.charged]));
 }
 
 export async function getRecentOrdersByAccount(db: Executor, { accountId, limit = 20 }: { accountId: string; limit?: number }) {

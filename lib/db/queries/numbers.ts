@@ -326,3 +326,43 @@ export async function getConnectionsByAccountScope(db: Executor, { scope }: { sc
     .where(sql`exists (select 1 from ${phoneNumbers} where ${phoneNumbers.connectionId} = ${providerConnections.id} and ${scopeCondition(scope)})`)
     .orderBy(asc(providerConnections.provider), asc(providerConnections.name));
 }
+
+export interface LiveHolder {
+  e164: string;
+  accountId: string;
+  orderLineId: string | null;
+  connectionId: string;
+}
+
+/** Platform-wide: who holds each of these numbers now (at most one live row per number). */
+export async function getLiveHoldersByE164s(db: Executor, { e164s }: { e164s: string[] }): Promise<LiveHolder[]> {
+  if (e164s.length === 0) return [];
+  return db
+    .select({ e164: phoneNumbers.e164, accountId: phoneNumbers.accountId, orderLineId: phoneNumbers.orderLineId, connectionId: phoneNumbers.connectionId })
+    .from(phoneNumbers)
+    .where(and(inArray(phoneNumbers.e164, e164s), ne(phoneNumbers.status, 'released')));
+}
+
+export interface TakenNumber {
+  e164: string;
+  accountId: string;
+  /** The order line that bought it, or is buying it. */
+  orderLineId: string | null;
+  /** `live`: in an account's numbers; `in_flight`: on an order line not yet settled. */
+  how: 'live' | 'in_flight';
+}
+
+/**
+ * Platform-wide: which of these numbers the portal already holds for some account, or is buying
+ * for one right now. Search and cart leave them out; the caller decides what to tell whom.
+ */
+export async function getTakenNumbersByE164s(db: Executor, { e164s }: { e164s: string[] }): Promise<TakenNumber[]> {
+  if (e164s.length === 0) return [];
+  const live = await getLiveHoldersByE164s(db, { e164s });
+  const inFlight = await db
+    .select({ e164: numberOrderLines.e164, accountId: numberOrders.accountId, orderLineId: numberOrderLines.id })
+    .from(numberOrderLines)
+    .innerJoin(numberOrders, eq(numberOrders.id, numberOrderLines.orderId))
+    .where(and(inArray(numberOrderLines.e164, e164s), inArray(numberOrderLines.status, ['pending', 'submitted'])));
+  return [...live.map((row) => ({ e164: row.e164, accountId: row.accountId, orderLineId: row.orderLineId, how: 'live' as const })), ...inFlight.map((row) => ({ ...row, how: 'in_flight' as const }))];
+}
