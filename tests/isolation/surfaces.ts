@@ -23,6 +23,8 @@ export interface SurfaceContext {
   /** An e911 address and a cart item of that side; absent, the surfaces name ids that exist nowhere. */
   e911AddressId?: string;
   cartItemId?: string;
+  /** The secret of an open invitation to `accountId` (its link's token); absent, one no invitation has. */
+  invitationToken?: string;
 }
 
 const ALL_ROLES: Role[] = ['owner', 'admin', 'technical', 'finance', 'viewer'];
@@ -48,7 +50,10 @@ export interface PageSurface extends Base {
 
 export interface ActionSurface extends Base {
   kind: 'action';
-  /** `current`: acts on the session's own account and names no foreign id; it must not succeed for another tenant. */
+  /**
+   * `current`: acts on the session's own account or user and names no account or object id (a secret
+   * token at most); it must not succeed for another tenant.
+   */
   scope?: 'current';
   load: () => Promise<(state: never, formData: FormData) => Promise<{ status: string; code?: string }>>;
   form: (context: SurfaceContext) => Record<string, string>;
@@ -105,6 +110,26 @@ export const SURFACES: Surface[] = [
   { kind: 'action', name: 'remove membership', allowed: MANAGERS, load: async () => (await accountActions()).removeMembershipAction, form: ({ accountId, membershipId }) => ({ accountId, membershipId }) },
   { kind: 'action', name: 'revoke invitation', allowed: MANAGERS, load: async () => (await accountActions()).revokeInvitationAction, form: ({ accountId, invitationId }) => ({ accountId, invitationId }) },
   { kind: 'action', name: 'switch account', allowed: ALL_ROLES, load: async () => (await import('@/app/(portal)/actions')).switchAccountAction, form: ({ accountId }) => ({ accountId }) },
+  // Invitations are addressed to an email: a signed-in user of any account holding someone else's link is refused.
+  {
+    kind: 'action',
+    name: 'accept invitation as signed-in user',
+    scope: 'current',
+    allowed: ALL_ROLES,
+    load: async () => (await import('@/app/(auth)/invite/[token]/actions')).acceptInvitationAsUserAction,
+    form: ({ invitationToken }) => ({ token: invitationToken ?? 'isolation-probe-token-0000000000' }),
+  },
+
+  // The user's own profile: no account is involved. A wrong current password, so nothing changes.
+  { kind: 'page', name: 'profile', scope: 'current', allowed: ALL_ROLES, load: () => import('@/app/(portal)/profile/page') },
+  {
+    kind: 'action',
+    name: 'change password',
+    scope: 'current',
+    allowed: ALL_ROLES,
+    load: async () => (await import('@/app/(portal)/profile/actions')).changePasswordAction,
+    form: () => ({ currentPassword: 'not-the-current-password', newPassword: 'Tangerine-Harbor-Quartz-91', confirmPassword: 'Tangerine-Harbor-Quartz-91' }),
+  },
 
   { kind: 'action', name: 'add provider connection', platform: true, allowed: [], load: async () => (await providerActions()).createConnectionAction, form: () => ({ provider: 'voicetel', name: 'Probe', baseUrl: 'http://127.0.0.1:9', 'credential.username': 'u', 'credential.password': 'p' }) },
   { kind: 'action', name: 'update provider connection', platform: true, allowed: [], load: async () => (await providerActions()).updateConnectionAction, form: ({ connectionId }) => ({ connectionId, name: 'Probe', baseUrl: 'http://127.0.0.1:9' }) },
@@ -215,8 +240,8 @@ export const UNSCOPED_ENDPOINTS: UnscopedEndpoint[] = [
   {
     kind: 'action',
     file: 'app/(auth)/invite/[token]/actions.ts',
-    export: 'acceptInvitationAction',
-    reason: 'Anonymous: the secret invitation token is the authority (tests/integration/users.test.ts covers wrong, used and revoked tokens).',
+    export: 'acceptInvitationAsNewUserAction',
+    reason: 'Anonymous: creates the invited person from the secret invitation token, the only authority (tests/integration/users.test.ts covers wrong, used and revoked tokens).',
   },
   { kind: 'action', file: 'app/(portal)/actions.ts', export: 'signOutAction', reason: 'Ends the caller’s own session; takes no input.' },
   { kind: 'route', file: 'app/api/health/route.ts', export: 'GET', reason: 'Public liveness probe: no session, no customer data.' },

@@ -34,6 +34,7 @@ import {
   users,
 } from '@/lib/db/schema';
 import { sealCredentials } from '@/lib/services/secret-box';
+import { hashInvitationToken } from '@/lib/services/users';
 import { UNSCOPED_ENDPOINTS, SURFACES, type ActionSurface, type RouteSurface, type SurfaceContext } from '../isolation/surfaces';
 import { useTestDatabase } from '../support/db';
 import { seedRoleUsers, seedTwoTenants } from '../support/fixtures';
@@ -74,7 +75,7 @@ type CallableSurface = ActionSurface | RouteSurface;
 const CALLABLE = SURFACES.filter((surface): surface is CallableSurface => surface.kind !== 'page');
 
 /** The context fields that name an object of one side (the connection is the platform's, shared). */
-const ID_FIELDS = ['accountId', 'membershipId', 'invitationId', 'numberId', 'orderId', 'searchId', 'trunkGroupId', 'e911AddressId', 'cartItemId'] as const;
+const ID_FIELDS = ['accountId', 'membershipId', 'invitationId', 'invitationToken', 'numberId', 'orderId', 'searchId', 'trunkGroupId', 'e911AddressId', 'cartItemId'] as const;
 
 interface Attacker {
   name: string;
@@ -215,9 +216,10 @@ describe('cross-tenant security of every server action and route handler', () =>
   async function seedSide(accountId: string, side: { memberUserId: string; cartUserId: string; e164: string; searchNumber: string }): Promise<SurfaceContext> {
     const db = test.db;
     const [membership] = await db.select().from(memberships).where(and(eq(memberships.userId, side.memberUserId), eq(memberships.accountId, accountId)));
+    const invitationToken = randomBytes(24).toString('base64url');
     const [invitation] = await db
       .insert(invitations)
-      .values({ accountId, email: `invited-${side.e164.slice(-4)}@example.com`, role: 'viewer', tokenHash: randomBytes(32).toString('hex'), expiresAt: new Date(Date.now() + 86_400_000) })
+      .values({ accountId, email: `invited-${side.e164.slice(-4)}@example.com`, role: 'viewer', tokenHash: hashInvitationToken(invitationToken), expiresAt: new Date(Date.now() + 86_400_000) })
       .returning();
     const [address] = await db
       .insert(e911Addresses)
@@ -244,6 +246,7 @@ describe('cross-tenant security of every server action and route handler', () =>
       accountId,
       membershipId: membership!.id,
       invitationId: invitation!.id,
+      invitationToken,
       connectionId,
       numberId: number!.id,
       orderId: order!.id,
@@ -345,9 +348,10 @@ describe('cross-tenant security of every server action and route handler', () =>
             session.accountCookie = variant.cookie;
             const outcome = await call(surface, handler, variant.context);
             calls += 1;
-            // An action on the caller's own current account names nothing of the victim: it may do
-            // its work there (the cookie is ignored), which the snapshot below checks.
-            const acceptable = outcome.kind === 'refused' || (surface.kind === 'action' && surface.scope === 'current' && outcome.kind !== 'threw');
+            // An action on the caller's own account or user that names nothing of the victim may do its
+            // work there (the cookie is ignored), which the snapshot below checks.
+            const ownOnly = surface.kind === 'action' && surface.scope === 'current' && victimIdsIn(materialize(surface, variant.context), victim.context).length === 0;
+            const acceptable = outcome.kind === 'refused' || (ownOnly && outcome.kind !== 'threw');
             if (!acceptable) failures.push(`${role} vs ${victim.name}, ${variant.name}: ${describeOutcome(outcome)}`);
           }
         }
