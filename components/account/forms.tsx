@@ -22,18 +22,44 @@ export interface LimitsValues {
   maxCallsPerSecond: number | null;
   monthlySpendCap: string | null;
   internationalAllowed: boolean;
-  /** Shown (and saved) only when given, so a caller that does not pass it cannot switch it off by accident. */
-  requireE911ForRouting?: boolean;
 }
 
-function LimitsFields({ values, errors, idPrefix, disabled, value }: { values?: LimitsValues; errors?: Record<string, string[]>; idPrefix: string; disabled?: boolean; value: (name: string, saved?: string | number | boolean | null) => string | undefined }) {
+/** One effective limit as the page shows it: the tightest along the path, and whose it is. */
+export interface EffectiveLimitView {
+  label: string;
+  value: string;
+  /** The account whose own limit binds; absent when it is this account's own or nothing limits it. */
+  setBy?: string;
+}
+
+function LimitsFields({
+  values,
+  errors,
+  idPrefix,
+  disabled,
+  readOnlyHint,
+  value,
+}: {
+  values?: LimitsValues;
+  errors?: Record<string, string[]>;
+  idPrefix: string;
+  disabled?: boolean;
+  /** Shown beside each limit when the user may see but not change them. */
+  readOnlyHint?: string;
+  value: (name: string, saved?: string | number | boolean | null) => string | undefined;
+}) {
+  const readOnly = Boolean(readOnlyHint);
+  const hint = (editable: string) => readOnlyHint ?? editable;
   return (
     <div className="grid gap-4 sm:grid-cols-3">
-      <TextField idPrefix={idPrefix} label="Concurrent calls" name="maxConcurrentCalls" inputMode="numeric" defaultValue={value('maxConcurrentCalls', values?.maxConcurrentCalls)} errors={errors?.maxConcurrentCalls} hint="Blank: no limit" disabled={disabled} />
-      <TextField idPrefix={idPrefix} label="Calls per second" name="maxCallsPerSecond" inputMode="numeric" defaultValue={value('maxCallsPerSecond', values?.maxCallsPerSecond)} errors={errors?.maxCallsPerSecond} hint="Blank: no limit" disabled={disabled} />
-      <TextField idPrefix={idPrefix} label="Monthly spend cap (USD)" name="monthlySpendCap" inputMode="decimal" defaultValue={value('monthlySpendCap', values?.monthlySpendCap)} errors={errors?.monthlySpendCap} hint="Blank: no cap" disabled={disabled} />
+      <TextField idPrefix={idPrefix} label="Concurrent calls" name="maxConcurrentCalls" inputMode="numeric" defaultValue={value('maxConcurrentCalls', values?.maxConcurrentCalls)} errors={errors?.maxConcurrentCalls} hint={hint('Blank: no limit of its own')} disabled={disabled} readOnly={readOnly} />
+      <TextField idPrefix={idPrefix} label="Calls per second" name="maxCallsPerSecond" inputMode="numeric" defaultValue={value('maxCallsPerSecond', values?.maxCallsPerSecond)} errors={errors?.maxCallsPerSecond} hint={hint('Blank: no limit of its own')} disabled={disabled} readOnly={readOnly} />
+      <TextField idPrefix={idPrefix} label="Monthly spend cap (USD)" name="monthlySpendCap" inputMode="decimal" defaultValue={value('monthlySpendCap', values?.monthlySpendCap)} errors={errors?.monthlySpendCap} hint={hint('Blank: no cap of its own')} disabled={disabled} readOnly={readOnly} />
       <div className="sm:col-span-3">
-        <CheckboxField idPrefix={idPrefix} label="International calls allowed" name="internationalAllowed" defaultChecked={value('internationalAllowed', values?.internationalAllowed ? 'on' : '') === 'on'} disabled={disabled} />
+        <CheckboxField idPrefix={idPrefix} label="International calls allowed" name="internationalAllowed" defaultChecked={value('internationalAllowed', values?.internationalAllowed ? 'on' : '') === 'on'} disabled={disabled || readOnly} />
+        <p id={`${idPrefix}-internationalAllowed-error`} aria-live="polite" className="mt-1 text-xs text-red-700">
+          {errors?.internationalAllowed?.[0]}
+        </p>
       </div>
     </div>
   );
@@ -72,28 +98,70 @@ export function RenameAccountForm({ accountId, name, action, disabled }: { accou
   );
 }
 
-export function LimitsForm({ accountId, values, action, disabled }: { accountId: string; values: LimitsValues; action: Action; disabled?: boolean }) {
+export function LimitsForm({
+  accountId,
+  values,
+  effective,
+  intro,
+  setBy,
+  editable,
+  action,
+}: {
+  accountId: string;
+  values: LimitsValues;
+  effective: EffectiveLimitView[];
+  /** Who sets these limits and why the user can or cannot change them. */
+  intro: string;
+  /** Who decides these limits: the parent account's name, or "the carrier". */
+  setBy: string;
+  /** The user manages the parent (or is the carrier's staff for a top-level account), and nothing is suspended. */
+  editable: boolean;
+  action: Action;
+}) {
   const { state, formAction, errors, value } = useForm(action);
   return (
     <form action={formAction} className="space-y-4" noValidate>
       <input type="hidden" name="accountId" value={accountId} />
-      <LimitsFields idPrefix="limits" values={values} errors={errors} disabled={disabled} value={value} />
-      {values.requireE911ForRouting !== undefined ? (
-        <div>
-          {/* Sent before the checkbox: unchecked arrives as "off", checked as "off,on". */}
-          <input type="hidden" name="requireE911ForRouting" value="off" />
-          <CheckboxField
-            idPrefix="limits"
-            label="Require a registered emergency address before a number can be routed to a trunk group"
-            name="requireE911ForRouting"
-            defaultChecked={(value('requireE911ForRouting', values.requireE911ForRouting ? 'on' : '') ?? '').split(',').includes('on')}
-            disabled={disabled}
-          />
-          <p className="mt-1 text-xs text-slate-600">Applies to this account and every sub-account under it.</p>
-        </div>
-      ) : null}
+      <p className="text-sm text-slate-700">{intro}</p>
+      <LimitsFields idPrefix="limits" values={values} errors={errors} readOnlyHint={editable ? undefined : `Set by ${setBy}`} value={value} />
+      <div>
+        <h3 className="mb-1 text-sm font-semibold">Effective limits</h3>
+        <p className="mb-2 text-xs text-slate-600">The tightest limit along the way up to the billing account applies.</p>
+        <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2" data-testid="effective-limits">
+          {effective.map((limit) => (
+            <div key={limit.label} className="flex justify-between gap-2 border-b border-slate-100 py-1">
+              <dt className="text-slate-700">{limit.label}</dt>
+              <dd className="tabular-nums">
+                {limit.value}
+                {limit.setBy ? <span className="text-slate-600"> · set by {limit.setBy}</span> : null}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </div>
       <FormMessage state={state} />
-      <SubmitButton disabled={disabled}>Save limits</SubmitButton>
+      <SubmitButton disabled={!editable}>Save limits</SubmitButton>
+    </form>
+  );
+}
+
+export function RoutingPolicyForm({ accountId, required, action, disabled }: { accountId: string; required: boolean; action: Action; disabled?: boolean }) {
+  const { state, formAction, value } = useForm(action);
+  return (
+    <form action={formAction} className="space-y-3" noValidate>
+      <input type="hidden" name="accountId" value={accountId} />
+      {/* Sent before the checkbox: unchecked arrives as "off", checked as "off,on". */}
+      <input type="hidden" name="requireE911ForRouting" value="off" />
+      <CheckboxField
+        idPrefix="routing"
+        label="Require a registered emergency address before a number can be routed to a trunk group"
+        name="requireE911ForRouting"
+        defaultChecked={(value('requireE911ForRouting', required ? 'on' : '') ?? '').split(',').includes('on')}
+        disabled={disabled}
+      />
+      <p className="text-xs text-slate-600">Applies to this account and every sub-account under it.</p>
+      <FormMessage state={state} />
+      <SubmitButton disabled={disabled}>Save</SubmitButton>
     </form>
   );
 }

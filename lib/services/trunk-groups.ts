@@ -19,7 +19,9 @@ import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
 import type { ProviderId } from '@/lib/providers/types';
-import { checkCidrsForUpstream } from '@/lib/validations/trunk-groups';
+import { checkCidrsForUpstream, checkLimitsWithinAccount } from '@/lib/validations/trunk-groups';
+import { getAccountsOnPath, getTrunkLimitTotalsBySubtrees, lockBillingAccount } from '@/lib/db/queries/accounts';
+import { effectiveLimitsOf } from './accounts';
 import { recordAudit } from './audit';
 import { getConnectionAdapter } from './providers';
 import { openSecret, sealSecret } from './secret-box';
@@ -55,16 +57,46 @@ function newDigestPassword() {
   return randomBytes(18).toString('base64url');
 }
 
-function checkAccountLimits(access: AccountAccess, input: TrunkGroupInput) {
-  const fieldErrors: Record<string, string[]> = {};
-  const { account } = access;
-  if (input.maxChannels && account.maxConcurrentCalls && input.maxChannels > account.maxConcurrentCalls) {
-    fieldErrors.maxChannels = [`Above ${account.name}'s limit of ${account.maxConcurrentCalls} concurrent calls`];
+/**
+ * A trunk group may not promise more than its account's effective limits (the tightest on the path
+ * to the billing account), and the channels of every trunk group under an account may not add up
+ * to more than that account's concurrent calls, for each account on the path. Runs in the saving
+ * transaction under the billing account's lock, so two saves cannot both take the last channels.
+ */
+async function checkAccountLimits(tx: Tx, access: AccountAccess, input: TrunkGroupInput, current?: TrunkGroup) {
+  await lockBillingAccount(tx, { billingAccountId: access.account.billingAccountId });
+  const chain = await getAccountsOnPath(tx, { path: access.account.path });
+  const effective = effectiveLimitsOf(chain);
+  const errors = checkLimitsWithinAccount(
+    { maxChannels: input.maxChannels, maxCps: input.maxCps },
+    { maxConcurrentCalls: effective.maxConcurrentCalls.value, maxCallsPerSecond: effective.maxCallsPerSecond.value },
+    { maxConcurrentCalls: effective.maxConcurrentCalls.setBy?.name ?? access.account.name, maxCallsPerSecond: effective.maxCallsPerSecond.setBy?.name ?? access.account.name },
+  );
+  // Only a group that promises more channels than before can take an account over its total.
+  const grows = input.maxChannels !== undefined && input.maxChannels > (current?.maxChannels ?? 0);
+  if (!errors.maxChannels && grows) {
+    const limited = chain.filter((account) => account.maxConcurrentCalls !== null);
+    const totals = await getTrunkLimitTotalsBySubtrees(tx, { billingAccountId: access.account.billingAccountId, accountIds: limited.map((account) => account.id), exceptTrunkGroupId: current?.id });
+    // The nearest account first: its total is the one the user can most likely do something about.
+    for (const account of [...limited].reverse()) {
+      const others = totals.get(account.id)?.channels ?? 0;
+      if (others + input.maxChannels! > account.maxConcurrentCalls!) {
+        const left = Math.max(0, account.maxConcurrentCalls! - others);
+        errors.maxChannels = `${account.name} allows ${account.maxConcurrentCalls!.toLocaleString('en-US')} concurrent calls and its trunk groups already have ${others.toLocaleString('en-US')}: at most ${left.toLocaleString('en-US')} here`;
+        break;
+      }
+    }
   }
-  if (input.maxCps && account.maxCallsPerSecond && input.maxCps > account.maxCallsPerSecond) {
-    fieldErrors.maxCps = [`Above ${account.name}'s limit of ${account.maxCallsPerSecond} calls per second`];
+  if (Object.keys(errors).length > 0) {
+    const fieldErrors = Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, [message]]));
+    throw new AppError('invalid:trunk_limits', 'Some limits are above what the account allows.', { fieldErrors });
   }
-  if (Object.keys(fieldErrors).length > 0) throw new AppError('invalid:trunk_limits', 'Some limits are above what the account allows.', { fieldErrors });
+}
+
+/** The limits the trunk group form checks as the user types: the account's effective ones. */
+export async function getTrunkFormLimits(access: AccountAccess): Promise<{ name: string; maxConcurrentCalls: number | null; maxCallsPerSecond: number | null }> {
+  const effective = effectiveLimitsOf(await getAccountsOnPath(await getDb(), { path: access.account.path }));
+  return { name: access.account.name, maxConcurrentCalls: effective.maxConcurrentCalls.value, maxCallsPerSecond: effective.maxCallsPerSecond.value };
 }
 
 /** Each upstream that will carry the group must accept its address blocks (VoiceTel: /8, /16, /24, /32 only). */
@@ -99,10 +131,10 @@ function nameTaken(): never {
 
 export async function createTrunkGroup(access: AccountAccess, input: TrunkGroupInput): Promise<SaveResult> {
   assertCan(access, 'technical.write');
-  checkAccountLimits(access, input);
   const db = await getDb();
   const digestPassword = input.auth !== 'ip' ? newDigestPassword() : undefined;
   const group = await db.transaction(async (tx) => {
+    await checkAccountLimits(tx, access, input);
     const [existing] = await tx.select({ id: trunkGroups.id }).from(trunkGroups).where(and(eq(trunkGroups.accountId, access.account.id), eq(trunkGroups.name, input.name)));
     if (existing) nameTaken();
     const [created] = await tx
@@ -127,13 +159,13 @@ export async function createTrunkGroup(access: AccountAccess, input: TrunkGroupI
 
 export async function updateTrunkGroup(access: AccountAccess, trunkGroupId: string, input: TrunkGroupInput): Promise<SaveResult> {
   assertCan(access, 'technical.write');
-  checkAccountLimits(access, input);
   const db = await getDb();
   await assertUpstreamsAccept(db, input.allowedIps, input.auth, await getConnectionsCarryingTrunkGroup(db, { trunkGroupId }));
   let digestPassword: string | undefined;
   const group = await db.transaction(async (tx) => {
     const current = await getTrunkGroupById(tx, { trunkGroupId, accountId: access.account.id });
     if (!current) throw new AppError('not_found:trunk_group');
+    await checkAccountLimits(tx, access, input, current);
     if (input.name !== current.name) {
       const [clash] = await tx.select({ id: trunkGroups.id }).from(trunkGroups).where(and(eq(trunkGroups.accountId, access.account.id), eq(trunkGroups.name, input.name)));
       if (clash) nameTaken();

@@ -42,6 +42,11 @@ export const createSubAccountSchema = z
 
 export const renameAccountSchema = z.object({ accountId: z.string().uuid(), name: accountNameSchema });
 export const updateLimitsSchema = z.object({ accountId: z.string().uuid() }).and(accountLimitsSchema);
+/** The emergency-routing rule an account sets for its own subtree; sent like the limits form's checkbox. */
+export const routingPolicySchema = z.object({
+  accountId: z.string().uuid(),
+  requireE911ForRouting: accountLimitsSchema.shape.requireE911ForRouting.transform((value) => value ?? false),
+});
 export const setAccountStatusSchema = z.object({ accountId: z.string().uuid(), status: z.enum(['active', 'suspended']) });
 
 export const roleSchema = z.enum(ROLES, { message: 'Choose a role' });

@@ -564,18 +564,22 @@ export function trunkGroupFieldErrors(input: unknown): Record<string, string> {
 
 const possessive = (name: string) => (/s$/i.test(name) ? `${name}'` : `${name}'s`);
 
-/** A trunk group may not promise more than its account allows. Field errors keyed like the form. */
+/**
+ * A trunk group may not promise more than its account allows (its effective limits). Field errors
+ * keyed like the form; `accountName` names whose limit it is, one name or one per limit.
+ */
 export function checkLimitsWithinAccount(
   limits: { maxChannels?: number; maxCps?: number },
   account: { maxConcurrentCalls: number | null; maxCallsPerSecond: number | null },
-  accountName: string,
+  accountName: string | { maxConcurrentCalls: string; maxCallsPerSecond: string },
 ): Record<string, string> {
   const errors: Record<string, string> = {};
+  const names = typeof accountName === 'string' ? { maxConcurrentCalls: accountName, maxCallsPerSecond: accountName } : accountName;
   if (limits.maxChannels !== undefined && account.maxConcurrentCalls !== null && limits.maxChannels > account.maxConcurrentCalls) {
-    errors.maxChannels = `Above ${possessive(accountName)} limit of ${account.maxConcurrentCalls.toLocaleString('en-US')} concurrent calls`;
+    errors.maxChannels = `Above ${possessive(names.maxConcurrentCalls)} limit of ${account.maxConcurrentCalls.toLocaleString('en-US')} concurrent calls`;
   }
   if (limits.maxCps !== undefined && account.maxCallsPerSecond !== null && limits.maxCps > account.maxCallsPerSecond) {
-    errors.maxCps = `Above ${possessive(accountName)} limit of ${account.maxCallsPerSecond.toLocaleString('en-US')} calls per second`;
+    errors.maxCps = `Above ${possessive(names.maxCallsPerSecond)} limit of ${account.maxCallsPerSecond.toLocaleString('en-US')} calls per second`;
   }
   return errors;
 }

@@ -77,6 +77,8 @@ describe('account tree, roles and the guard', () => {
 
   it('creates sub-accounts at any depth with limits, and audits each change', async () => {
     const admin = await accessAs(test.db, 'admin@acme.example', tenants.east.id);
+    // A sub-account may allow international calls only where its parent does.
+    await test.db.update(accounts).set({ internationalAllowed: true }).where(eq(accounts.id, tenants.east.id));
     const boston = await createSubAccount(admin, { ...noLimits, name: 'Acme Boston', maxConcurrentCalls: 50, monthlySpendCap: '1200.50', internationalAllowed: true });
     expect(boston).toMatchObject({ parentId: tenants.east.id, depth: 2, billingAccountId: tenants.acme.id, maxConcurrentCalls: 50, monthlySpendCap: '1200.50', internationalAllowed: true });
     expect(boston.path).toBe(`${tenants.east.path}${boston.id}/`);

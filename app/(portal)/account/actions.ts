@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { accountAction } from '@/lib/auth/action';
 import { authorize } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
-import { createSubAccount, renameAccount, setSubAccountStatus, updateAccountLimits } from '@/lib/services/accounts';
+import { createSubAccount, renameAccount, setRequireE911ForRouting, setSubAccountStatus, updateAccountLimits } from '@/lib/services/accounts';
 import { changeMemberRole, inviteUser, removeMembership, revokeInvitation } from '@/lib/services/users';
 import {
   changeRoleSchema,
@@ -13,6 +13,7 @@ import {
   removeMembershipSchema,
   renameAccountSchema,
   revokeInvitationSchema,
+  routingPolicySchema,
   setAccountStatusSchema,
   updateLimitsSchema,
 } from '@/lib/validations/account';
@@ -49,9 +50,21 @@ export const updateLimitsAction = accountAction({
   permission: 'subaccounts.manage',
   accountField: 'accountId',
   async run(input, access) {
+    // Decided one level up: the service checks the user manages the parent, within its limits.
     await updateAccountLimits(access, input);
     refresh();
     return { message: 'Limits saved.' };
+  },
+});
+
+export const updateRoutingPolicyAction = accountAction({
+  schema: routingPolicySchema,
+  permission: 'subaccounts.manage',
+  accountField: 'accountId',
+  async run({ requireE911ForRouting }, access) {
+    await setRequireE911ForRouting(access, requireE911ForRouting);
+    refresh();
+    return { message: requireE911ForRouting ? 'Numbers now need a registered emergency address before routing.' : 'Saved: numbers can be routed without an emergency address.' };
   },
 });
 

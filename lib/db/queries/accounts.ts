@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';
-import { accounts, memberships, type Account } from '@/lib/db/schema';
+import { accountLedger, accounts, memberships, numberOrderLines, numberOrders, trunkGroups, type Account } from '@/lib/db/schema';
 
 type Executor = Db | Tx;
 
@@ -92,4 +93,95 @@ export async function getSiblingByName(db: Executor, { parentId, name }: { paren
 
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+/** The accounts from the root down to the one `path` names (itself included), root first. */
+export async function getAccountsOnPath(db: Executor, { path }: { path: string }): Promise<Account[]> {
+  const ids = pathIds(path);
+  const rows = await getAccountsByIds(db, { accountIds: ids });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/**
+ * Locks the billing (root) account's row until the transaction ends. Limit changes, trunk group
+ * channel totals and checkouts of one account tree take it, so their checks cannot interleave.
+ */
+export async function lockBillingAccount(tx: Executor, { billingAccountId }: { billingAccountId: string }) {
+  await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, billingAccountId)).for('update');
+}
+
+const ancestor = alias(accounts, 'ancestor');
+const member = alias(accounts, 'member');
+
+/**
+ * For each of `accountIds` (of one billing tree): the channels the trunk groups of its subtree
+ * promise in total, and the highest calls-per-second of one of them. Groups without a limit count 0.
+ */
+export async function getTrunkLimitTotalsBySubtrees(
+  db: Executor,
+  { billingAccountId, accountIds, exceptTrunkGroupId }: { billingAccountId: string; accountIds: string[]; exceptTrunkGroupId?: string },
+): Promise<Map<string, { channels: number; maxCps: number }>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      accountId: ancestor.id,
+      channels: sql<number>`coalesce(sum(${trunkGroups.maxChannels}), 0)::int`,
+      maxCps: sql<number>`coalesce(max(${trunkGroups.maxCps}), 0)::int`,
+    })
+    .from(ancestor)
+    .innerJoin(member, sql`${member.path} like ${ancestor.path} || '%'`)
+    .innerJoin(trunkGroups, eq(trunkGroups.accountId, member.id))
+    .where(and(inArray(ancestor.id, accountIds), eq(member.billingAccountId, billingAccountId), exceptTrunkGroupId ? ne(trunkGroups.id, exceptTrunkGroupId) : undefined))
+    .groupBy(ancestor.id);
+  return new Map(rows.map((row) => [row.accountId, { channels: Number(row.channels), maxCps: Number(row.maxCps) }]));
+}
+
+/**
+ * For each of `accountIds` (of one billing tree): what its subtree has spent since `since`, as a
+ * positive decimal string: the charges in the ledger, plus order lines placed but not settled yet
+ * (they are charged when they turn active, so a second checkout must already count them).
+ */
+export async function getSubtreeSpendSince(
+  db: Executor,
+  { billingAccountId, accountIds, since }: { billingAccountId: string; accountIds: string[]; since: Date },
+): Promise<Map<string, { charged: string; outstanding: string }>> {
+  if (accountIds.length === 0) return new Map();
+  const charged = await db
+    .select({ accountId: ancestor.id, amount: sql<string>`coalesce(-sum(${accountLedger.amount}), 0)::text` })
+    .from(ancestor)
+    .innerJoin(member, sql`${member.path} like ${ancestor.path} || '%'`)
+    .innerJoin(accountLedger, eq(accountLedger.accountId, member.id))
+    .where(
+      and(
+        inArray(ancestor.id, accountIds),
+        eq(accountLedger.billingAccountId, billingAccountId),
+        eq(accountLedger.kind, 'charge'),
+        sql`${accountLedger.createdAt} >= ${since.toISOString()}::timestamptz`,
+      ),
+    )
+    .groupBy(ancestor.id);
+  const outstanding = await db
+    .select({ accountId: ancestor.id, amount: sql<string>`coalesce(sum(${numberOrderLines.setup} + ${numberOrderLines.monthly}), 0)::text` })
+    .from(ancestor)
+    .innerJoin(member, sql`${member.path} like ${ancestor.path} || '%'`)
+    .innerJoin(numberOrders, eq(numberOrders.accountId, member.id))
+    .innerJoin(numberOrderLines, eq(numberOrderLines.orderId, numberOrders.id))
+    .where(
+      and(
+        inArray(ancestor.id, accountIds),
+        eq(member.billingAccountId, billingAccountId),
+        inArray(numberOrderLines.status, ['pending', 'submitted']),
+        sql`not exists (select 1 from ${accountLedger} where ${accountLedger.orderLineId} = ${numberOrderLines.id})`,
+      ),
+    )
+    .groupBy(ancestor.id);
+  const result = new Map<string, { charged: string; outstanding: string }>();
+  for (const id of accountIds) {
+    result.set(id, {
+      charged: charged.find((row) => row.accountId === id)?.amount ?? '0',
+      outstanding: outstanding.find((row) => row.accountId === id)?.amount ?? '0',
+    });
+  }
+  return result;
 }

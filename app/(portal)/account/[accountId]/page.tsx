@@ -1,27 +1,50 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { AccountStatusForm, ConfirmActionForm, InviteUserForm, LimitsForm, MemberRoleForm, RenameAccountForm } from '@/components/account/forms';
+import { AccountStatusForm, ConfirmActionForm, InviteUserForm, LimitsForm, MemberRoleForm, RenameAccountForm, RoutingPolicyForm, type EffectiveLimitView } from '@/components/account/forms';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccessToAccount } from '@/lib/auth/guard';
 import { assignableRoles, ROLE_LABELS, type Role } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db/client';
-import { getAccountById } from '@/lib/db/queries/accounts';
+import { getAccountsOnPath } from '@/lib/db/queries/accounts';
 import { getMembersByAccount, getPendingInvitationsByAccount } from '@/lib/db/queries/users';
-import { changeRoleAction, inviteUserAction, removeMembershipAction, renameAccountAction, revokeInvitationAction, setAccountStatusAction, updateLimitsAction } from '../actions';
+import { effectiveLimitsOf, getLimitsAuthority, type EffectiveLimits } from '@/lib/services/accounts';
+import { formatMoney } from '@/lib/services/pricing';
+import { changeRoleAction, inviteUserAction, removeMembershipAction, renameAccountAction, revokeInvitationAction, setAccountStatusAction, updateLimitsAction, updateRoutingPolicyAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Account settings' };
+
+/** The effective limits as rows; the spend cap only for roles that see money. */
+function effectiveView(effective: EffectiveLimits, accountId: string, showMoney: boolean): EffectiveLimitView[] {
+  const by = (limit: { setBy?: { id: string; name: string } }) => (limit.setBy && limit.setBy.id !== accountId ? limit.setBy.name : undefined);
+  const rows: EffectiveLimitView[] = [
+    { label: 'Concurrent calls', value: effective.maxConcurrentCalls.value?.toLocaleString('en-US') ?? 'No limit', setBy: by(effective.maxConcurrentCalls) },
+    { label: 'Calls per second', value: effective.maxCallsPerSecond.value?.toLocaleString('en-US') ?? 'No limit', setBy: by(effective.maxCallsPerSecond) },
+  ];
+  if (showMoney) rows.push({ label: 'Monthly spend cap', value: effective.monthlySpendCap.value ? formatMoney(effective.monthlySpendCap.value) : 'No cap', setBy: by(effective.monthlySpendCap) });
+  rows.push({ label: 'International calls', value: effective.internationalAllowed.value ? 'Allowed' : 'Not allowed', setBy: by(effective.internationalAllowed) });
+  return rows;
+}
 
 export default async function AccountSettingsPage({ params }: { params: Promise<{ accountId: string }> }) {
   const { accountId } = await params;
   const access = await requireAccessToAccount(accountId, 'subaccounts.manage');
   const db = await getDb();
   const { account } = access;
-  const [members, invitations, parent] = await Promise.all([
+  const [members, invitations, chain, authority] = await Promise.all([
     getMembersByAccount(db, { accountId }),
     getPendingInvitationsByAccount(db, { accountId }),
-    account.parentId ? getAccountById(db, { accountId: account.parentId }) : undefined,
+    getAccountsOnPath(db, { path: account.path }),
+    getLimitsAuthority(db, access),
   ]);
+  const parent = account.parentId ? chain.at(-2) : undefined;
+  const limitsIntro = authority.editable
+    ? parent
+      ? `You set these as a manager of ${parent.name}. They cannot exceed ${parent.name}'s effective limits.`
+      : 'A top-level account’s limits are set by the carrier.'
+    : access.readOnly
+      ? `${access.suspendedAccountName ?? account.name} is suspended: limits can change once it is active again.`
+      : `Set by ${authority.setBy}. Ask an owner or admin of ${authority.setBy} to change them.`;
   const writable = can(access, 'subaccounts.manage');
   const manageUsers = can(access, 'users.manage');
   const roleOptions = assignableRoles(access.permissions).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
@@ -58,11 +81,16 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
               maxCallsPerSecond: account.maxCallsPerSecond,
               monthlySpendCap: account.monthlySpendCap,
               internationalAllowed: account.internationalAllowed,
-              requireE911ForRouting: account.requireE911ForRouting,
             }}
+            effective={effectiveView(effectiveLimitsOf(chain), account.id, access.permissions.has('billing.read'))}
+            intro={limitsIntro}
+            setBy={authority.setBy}
+            editable={authority.editable}
             action={updateLimitsAction}
-            disabled={!writable}
           />
+        </Card>
+        <Card title="Emergency routing" className="lg:col-span-2">
+          <RoutingPolicyForm accountId={account.id} required={account.requireE911ForRouting} action={updateRoutingPolicyAction} disabled={!writable} />
         </Card>
         <Card title="Users" description="Members of this account. Roles held on a parent account also reach here." className="lg:col-span-2">
           {members.length === 0 ? (

@@ -4,6 +4,7 @@ import { emptyTrunkForm } from '@/components/trunk-groups/form-values';
 import { TrunkGroupForm } from '@/components/trunk-groups/trunk-group-form';
 import { PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
+import { getTrunkFormLimits } from '@/lib/services/trunk-groups';
 import { createTrunkGroupAction } from '../actions';
 
 export const metadata: Metadata = { title: 'New trunk group' };
@@ -24,7 +25,7 @@ export default async function NewTrunkGroupPage() {
         action={createTrunkGroupAction}
         initial={emptyTrunkForm()}
         accountId={account.id}
-        account={{ name: account.name, maxConcurrentCalls: account.maxConcurrentCalls, maxCallsPerSecond: account.maxCallsPerSecond }}
+        account={await getTrunkFormLimits(access)}
         cancelHref="/trunk-groups"
       />
     </>

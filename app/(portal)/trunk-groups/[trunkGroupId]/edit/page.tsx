@@ -6,7 +6,7 @@ import { TrunkGroupForm } from '@/components/trunk-groups/trunk-group-form';
 import { PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { isAppError } from '@/lib/errors';
-import { getTrunkGroupDetail } from '@/lib/services/trunk-groups';
+import { getTrunkFormLimits, getTrunkGroupDetail } from '@/lib/services/trunk-groups';
 import { updateTrunkGroupAction } from '../../actions';
 
 export const metadata: Metadata = { title: 'Edit trunk group' };
@@ -18,7 +18,6 @@ export default async function EditTrunkGroupPage({ params }: { params: Promise<{
     if (isAppError(error) && error.kind === 'not_found') notFound();
     throw error;
   });
-  const { account } = access;
   return (
     <>
       <PageHeader title={`Edit ${group.name}`} description="Saving pushes the change to every carrier that holds this trunk group." />
@@ -32,7 +31,7 @@ export default async function EditTrunkGroupPage({ params }: { params: Promise<{
         action={updateTrunkGroupAction}
         initial={trunkFormValuesOf(group)}
         trunkGroupId={group.id}
-        account={{ name: account.name, maxConcurrentCalls: account.maxConcurrentCalls, maxCallsPerSecond: account.maxCallsPerSecond }}
+        account={await getTrunkFormLimits(access)}
         cancelHref={`/trunk-groups/${group.id}`}
       />
     </>
