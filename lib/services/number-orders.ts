@@ -16,8 +16,6 @@ import { getCartByAccountUser, getCartItemsByCart } from '@/lib/db/queries/carts
 import { getE911AddressById } from '@/lib/db/queries/e911';
 import { getLiveHoldersByE164s, getTakenNumbersByE164s } from '@/lib/db/queries/numbers';
 import {
-  getBalanceByBillingAccount,
-  getChargesByAccountSince,
   getChargesByOrder,
   getNumbersBoughtByOrder,
   getOrderById,
@@ -31,8 +29,9 @@ import { formatE911Address } from '@/lib/validations/e911';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
 import type { OrderResult, ProviderId } from '@/lib/providers/types';
+import { checkFundsForOrder, type BillingFunds, type SpendCapView } from './account-funds';
 import { recordAudit } from './audit';
-import { formatMoney, fromUnits, sumAmounts, toUnits } from './pricing';
+import { fromUnits, sumAmounts, toUnits } from './pricing';
 import { registerE911ForNewNumbers, type E911Status } from './e911';
 import { e911DetailFor, e911StatusOf } from './e911-numbers';
 import { claimOrderExecution } from './order-execution-lock';
@@ -60,16 +59,11 @@ export interface CheckoutSummary {
   totalMonthly: string;
   totalSetup: string;
   dueNow: string;
-  balance: string;
-  creditLimit: string;
-  available: string;
-  spendCap?: string;
-  spentThisMonth: string;
+  /** The billing account's balance and credit: only for roles that read billing on it. */
+  funds?: BillingFunds;
+  /** Spend caps on the path and what each subtree spent this month: only for roles that read billing. */
+  spendCaps?: SpendCapView[];
   problems: string[];
-}
-
-function monthStart(now: Date) {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 }
 
 /** What checkout shows, and why it would be refused (funds, spend cap, expired holds, empty cart). */
@@ -81,25 +75,17 @@ export async function getCheckoutSummary(access: AccountAccess, now = new Date()
   return summarize(db, access, items, now);
 }
 
-async function summarize(db: Db, access: AccountAccess, items: (typeof cartItems.$inferSelect)[], now: Date): Promise<CheckoutSummary> {
+/** With `lock` (placing the order), funds and spend caps are judged under the billing account's lock. */
+async function summarize(db: Db, access: AccountAccess, items: (typeof cartItems.$inferSelect)[], now: Date, { lock = false }: { lock?: boolean } = {}): Promise<CheckoutSummary> {
   const totalMonthly = sumAmounts(items.map((item) => item.monthly));
   const totalSetup = sumAmounts(items.map((item) => item.setup));
   const dueNow = sumAmounts([totalMonthly, totalSetup]);
-  const { balance, creditLimit } = await getBalanceByBillingAccount(db, { billingAccountId: access.account.billingAccountId });
-  const available = sumAmounts([balance, creditLimit]);
-  const spentThisMonth = await getChargesByAccountSince(db, { accountId: access.account.id, since: monthStart(now) });
-  const spendCap = access.account.monthlySpendCap ?? undefined;
   const problems: string[] = [];
   if (items.length === 0) problems.push('Your cart is empty: add numbers from Buy numbers first.');
   const expired = items.filter((item) => item.holdExpiresAt && item.holdExpiresAt <= now);
   if (expired.length > 0) problems.push(`The hold on ${expired.map((item) => item.e164).join(', ')} ran out: remove ${expired.length === 1 ? 'it' : 'them'} and search again.`);
-  if (items.length > 0 && toUnits(dueNow) > toUnits(available)) {
-    problems.push(`This order costs ${formatMoney(dueNow)} now; the account has ${formatMoney(available)} available (balance plus credit).`);
-  }
-  if (spendCap && items.length > 0 && toUnits(spentThisMonth) + toUnits(dueNow) > toUnits(spendCap)) {
-    problems.push(`This order would take ${access.account.name} past its monthly spend cap of ${formatMoney(spendCap)} (${formatMoney(spentThisMonth)} spent this month).`);
-  }
-  return { itemCount: items.length, totalMonthly, totalSetup, dueNow, balance, creditLimit, available, spendCap, spentThisMonth, problems };
+  const money = await checkFundsForOrder(db, access, { dueNow, itemCount: items.length, now, lock });
+  return { itemCount: items.length, totalMonthly, totalSetup, dueNow, funds: money.funds, spendCaps: money.spendCaps, problems: [...problems, ...money.problems] };
 }
 
 /**
@@ -130,7 +116,7 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
     if (again) return again;
     const items = await getCartItemsByCart(tx, { cartId: cart.id });
     const account = (await getAccountById(tx, { accountId: access.account.id })) ?? access.account;
-    const summary = await summarize(tx as unknown as Db, { ...access, account }, items, now);
+    const summary = await summarize(tx as unknown as Db, { ...access, account }, items, now, { lock: true });
     if (summary.problems.length > 0) {
       const code = items.length === 0 ? 'invalid:cart_empty' : summary.problems.some((problem) => problem.includes('ran out')) ? 'invalid:cart_expired' : 'conflict:funds';
       throw new AppError(code, summary.problems.join(' '));

@@ -4,11 +4,13 @@ import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
-import { getSubtreeWithCountsByAccount } from '@/lib/db/queries/accounts';
+import { getSubtreeSpendSince, getSubtreeWithCountsByAccount } from '@/lib/db/queries/accounts';
 import { getAuditEventsByAccountSubtree } from '@/lib/db/queries/audit';
 import { getDashboardCountsByAccount } from '@/lib/db/queries/dashboard';
 import { getBalanceByBillingAccount } from '@/lib/db/queries/number-orders';
-import { formatMoney } from '@/lib/services/pricing';
+import { monthStart } from '@/lib/services/account-funds';
+import { canSeeBillingAccountFunds } from '@/lib/services/accounts';
+import { formatMoney, fromUnits, toUnits } from '@/lib/services/pricing';
 import { coverageText } from '../e911/coverage';
 
 export const metadata: Metadata = { title: 'Dashboard' };
@@ -27,12 +29,17 @@ export default async function DashboardPage() {
   const db = await getDb();
   const canAudit = access.permissions.has('audit.read');
   const canSeeMoney = access.permissions.has('billing.read');
+  // The master's balance only to those who read billing on the master; a sub-account's finance sees what it spent.
+  const canSeeFunds = canSeeMoney && (await canSeeBillingAccountFunds(db, access));
   const canSeeE911 = access.permissions.has('technical.read');
-  const [counts, tree, events, funds] = await Promise.all([
+  const [counts, tree, events, funds, spend] = await Promise.all([
     getDashboardCountsByAccount(db, { accountId: access.account.id, accountPath: access.account.path }),
     getSubtreeWithCountsByAccount(db, { accountId: access.account.id }),
     canAudit ? getAuditEventsByAccountSubtree(db, { accountPath: access.account.path, limit: 8 }) : Promise.resolve([]),
-    canSeeMoney ? getBalanceByBillingAccount(db, { billingAccountId: access.account.billingAccountId }) : Promise.resolve(undefined),
+    canSeeFunds ? getBalanceByBillingAccount(db, { billingAccountId: access.account.billingAccountId }) : Promise.resolve(undefined),
+    canSeeMoney && !canSeeFunds
+      ? getSubtreeSpendSince(db, { billingAccountId: access.account.billingAccountId, accountIds: [access.account.id], since: monthStart(new Date()) }).then((rows) => rows.get(access.account.id))
+      : Promise.resolve(undefined),
   ]);
   const e911 = canSeeE911 ? counts.e911 : undefined;
   const children = tree.filter((row) => row.account.parentId === access.account.id);
@@ -44,7 +51,13 @@ export default async function DashboardPage() {
         <Stat label="Phone numbers" value={counts.numbers} />
         <Stat label="Sub-accounts" value={counts.suspended ? `${counts.subAccounts} (${counts.suspended} suspended)` : counts.subAccounts} />
         <Stat label="Users" value={counts.pendingInvitations ? `${counts.users} (+${counts.pendingInvitations} invited)` : counts.users} />
-        {funds ? <Stat label="Balance" value={formatMoney(funds.balance)} /> : <Stat label="Pending invitations" value={counts.pendingInvitations} />}
+        {funds ? (
+          <Stat label="Balance" value={formatMoney(funds.balance)} />
+        ) : spend ? (
+          <Stat label="Spent this month" value={formatMoney(fromUnits(toUnits(spend.charged) + toUnits(spend.outstanding), 4))} />
+        ) : (
+          <Stat label="Pending invitations" value={counts.pendingInvitations} />
+        )}
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         {e911 ? (

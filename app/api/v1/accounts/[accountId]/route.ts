@@ -1,15 +1,28 @@
 import { authorize } from '@/lib/auth/guard';
 import { jsonRoute } from '@/lib/auth/route';
 import { getDb } from '@/lib/db/client';
-import { getSubtreeWithCountsByAccount } from '@/lib/db/queries/accounts';
+import { getAccountsOnPath, getSubtreeWithCountsByAccount } from '@/lib/db/queries/accounts';
+import { effectiveLimitsOfTree, type EffectiveLimits } from '@/lib/services/accounts';
 
 export const dynamic = 'force-dynamic';
 
-/** An account and its direct sub-accounts, for the session's user (the public API grows from here). */
+/**
+ * An account and its direct sub-accounts, for the session's user (the public API grows from here).
+ * Money (spend caps) only for roles that read billing; effective limits are the tightest on the path.
+ */
 export const GET = jsonRoute(async (_request: Request, { params }: { params: Promise<{ accountId: string }> }) => {
   const { accountId } = await params;
   const access = await authorize('account.read', accountId);
-  const tree = await getSubtreeWithCountsByAccount(await getDb(), { accountId: access.account.id });
+  const db = await getDb();
+  const [tree, above] = await Promise.all([getSubtreeWithCountsByAccount(db, { accountId: access.account.id }), getAccountsOnPath(db, { path: access.account.path })]);
+  const money = access.permissions.has('billing.read');
+  const effective = effectiveLimitsOfTree(above, tree.map((row) => row.account));
+  const effectiveView = (limits: EffectiveLimits) => ({
+    maxConcurrentCalls: limits.maxConcurrentCalls.value,
+    maxCallsPerSecond: limits.maxCallsPerSecond.value,
+    ...(money ? { monthlySpendCap: limits.monthlySpendCap.value } : {}),
+    internationalAllowed: limits.internationalAllowed.value,
+  });
   const view = ({ account, children, members }: (typeof tree)[number]) => ({
     id: account.id,
     name: account.name,
@@ -18,9 +31,10 @@ export const GET = jsonRoute(async (_request: Request, { params }: { params: Pro
     limits: {
       maxConcurrentCalls: account.maxConcurrentCalls,
       maxCallsPerSecond: account.maxCallsPerSecond,
-      monthlySpendCap: account.monthlySpendCap,
+      ...(money ? { monthlySpendCap: account.monthlySpendCap } : {}),
       internationalAllowed: account.internationalAllowed,
     },
+    effectiveLimits: effectiveView(effective.get(account.id)!),
     subAccountCount: children,
     memberCount: members,
   });
