@@ -1,0 +1,156 @@
+/**
+ * Issue 10.5: money (balance, credit limit, spend caps) only for owner, admin and finance, in pages
+ * and JSON; the master's balance only for those who read billing on the master itself. Pages and
+ * route handlers are called directly with a mocked session, as the isolation suite does.
+ */
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { cartItems, carts, memberships, providerConnections, users, type MemberRole } from '@/lib/db/schema';
+import { placeOrder } from '@/lib/services/number-orders';
+import { sealCredentials } from '@/lib/services/secret-box';
+import { hashPassword } from '@/lib/services/users';
+import { useTestDatabase } from '../support/db';
+import { accessAs, seedTwoTenants } from '../support/fixtures';
+
+const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
+
+vi.mock('@/lib/auth/config', () => ({
+  auth: async () => (session.userId ? { user: { id: session.userId }, expires: new Date(Date.now() + 3600_000).toISOString() } : null),
+  signIn: async () => undefined,
+  signOut: async () => undefined,
+  handlers: {},
+}));
+vi.mock('next/headers', () => ({
+  cookies: async () => ({
+    get: (name: string) => (name === 'cp_account' && session.accountCookie ? { name, value: session.accountCookie } : undefined),
+    set: () => undefined,
+    delete: () => undefined,
+  }),
+  headers: async () => new Headers({ 'x-forwarded-for': '127.0.0.1' }),
+}));
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
+vi.mock('next/server', () => ({ after: () => undefined }));
+
+process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = 'true';
+
+/** Every string in a rendered element tree (props and children): what the page would show or send to the browser. */
+function textOf(node: unknown, seen = new Set<unknown>()): string {
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  if (!node || typeof node !== 'object' || seen.has(node)) return '';
+  seen.add(node);
+  if (Array.isArray(node)) return node.map((item) => textOf(item, seen)).join(' ');
+  const props = (node as { props?: Record<string, unknown> }).props;
+  const values = props ? Object.values(props) : Object.values(node as Record<string, unknown>);
+  return values.map((value) => textOf(value, seen)).join(' ');
+}
+
+async function render(load: () => Promise<{ default: (props: never) => Promise<unknown> }>) {
+  const { default: Page } = await load();
+  return textOf(await (Page as (props: unknown) => Promise<unknown>)({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }));
+}
+
+const checkoutPage = () => import('@/app/(portal)/numbers/checkout/page');
+const dashboardPage = () => import('@/app/(portal)/dashboard/page');
+
+describe('money only for roles that read billing', () => {
+  const test = useTestDatabase();
+  let tenants: Awaited<ReturnType<typeof seedTwoTenants>>;
+  const userIds = new Map<string, string>();
+
+  function signInAs(email: string, accountId: string) {
+    session.userId = userIds.get(email);
+    session.accountCookie = accountId;
+  }
+
+  async function memberOnly(email: string, accountId: string, role: MemberRole) {
+    const [user] = await test.db.insert(users).values({ email, name: email, passwordHash: await hashPassword('leaks-password-1') }).returning();
+    await test.db.insert(memberships).values({ userId: user!.id, accountId, role });
+  }
+
+  async function accountJson(email: string, accountId: string) {
+    signInAs(email, accountId);
+    const { GET } = await import('@/app/api/v1/accounts/[accountId]/route');
+    const response = await GET(new Request(`http://portal.test/api/v1/accounts/${accountId}`), { params: Promise.resolve({ accountId }) });
+    expect(response.status).toBe(200);
+    return response.json() as Promise<{ account: Record<string, unknown>; subAccounts: Record<string, unknown>[] }>;
+  }
+
+  beforeAll(async () => {
+    tenants = await seedTwoTenants(test.db);
+    await memberOnly('tech@east.example', tenants.east.id, 'technical');
+    await memberOnly('admin@east.example', tenants.east.id, 'admin');
+    await memberOnly('finance@east.example', tenants.east.id, 'finance');
+    for (const row of await test.db.select().from(users)) userIds.set(row.email, row.id);
+    const [connection] = await test.db
+      .insert(providerConnections)
+      .values({ provider: 'voicetel', name: 'Leaks connection', baseUrl: 'http://127.0.0.1:9', credentialsCiphertext: sealCredentials({ username: 'u', password: 'p' }) })
+      .returning();
+    // Each buyer has a number in the cart that costs more than the $750.00 the master has (balance $500 plus $250 credit).
+    for (const email of ['tech@acme.example', 'owner@acme.example', 'tech@east.example', 'admin@east.example']) {
+      const [cart] = await test.db.insert(carts).values({ accountId: tenants.east.id, userId: userIds.get(email)! }).returning();
+      await test.db.insert(cartItems).values({ cartId: cart!.id, e164: '+13125550100', kind: 'local', state: 'IL', connectionId: connection!.id, monthly: '1000.0000', setup: '0.0000' });
+    }
+  });
+
+  it('shows a technical user at checkout the price of the numbers, but no balance, credit limit or spend cap', async () => {
+    signInAs('tech@acme.example', tenants.east.id);
+    const page = await render(checkoutPage);
+    expect(page).toContain('$1,000.00');
+    for (const money of ['Balance', 'Credit limit', 'spend cap', '$500.00', '$250.00', '$750.00', '$10,000.00', '$25,000.00']) expect(page).not.toContain(money);
+    expect(page).toContain('more than the billing account has available');
+
+    signInAs('owner@acme.example', tenants.east.id);
+    const owners = await render(checkoutPage);
+    for (const money of ['Balance', '$500.00', 'Credit limit', '$250.00', '$750.00 available', 'Acme East: monthly spend cap', '$10,000.00']) expect(owners).toContain(money);
+  });
+
+  it('never shows a sub-account’s users the master’s balance', async () => {
+    signInAs('tech@east.example', tenants.east.id);
+    const tech = await render(checkoutPage);
+    for (const money of ['Balance', 'Credit limit', '$500.00', '$750.00', 'spend cap']) expect(tech).not.toContain(money);
+
+    // An admin of the sub-account reads its billing, spend caps included, but not the master's funds.
+    signInAs('admin@east.example', tenants.east.id);
+    const admin = await render(checkoutPage);
+    for (const money of ['Balance', 'Credit limit', '$500.00', '$750.00']) expect(admin).not.toContain(money);
+    expect(admin).toContain('Acme East: monthly spend cap');
+
+    signInAs('finance@east.example', tenants.east.id);
+    const dashboard = await render(dashboardPage);
+    expect(dashboard).not.toContain('Balance');
+    expect(dashboard).not.toContain('$500.00');
+    expect(dashboard).toContain('Spent this month');
+    signInAs('tech@east.example', tenants.east.id);
+    expect(await render(dashboardPage)).not.toContain('$500.00');
+    signInAs('finance@acme.example', tenants.acme.id);
+    expect(await render(dashboardPage)).toContain('$500.00');
+  });
+
+  it('tells a technical user a refused order’s reason without the account’s figures', async () => {
+    await expect(placeOrder(await accessAs(test.db, 'tech@acme.example', tenants.east.id), { idempotencyKey: 'leak-1' })).rejects.toMatchObject({
+      code: 'conflict:funds',
+      message: expect.not.stringMatching(/\$(500|250|750)\.00/),
+    });
+    await expect(placeOrder(await accessAs(test.db, 'owner@acme.example', tenants.east.id), { idempotencyKey: 'leak-2' })).rejects.toMatchObject({
+      message: expect.stringContaining('$750.00 available'),
+    });
+  });
+
+  it('leaves the spend cap out of /api/v1/accounts/:id for roles that do not read billing', async () => {
+    for (const email of ['viewer@acme.example', 'tech@acme.example', 'tech@east.example']) {
+      const body = await accountJson(email, tenants.east.id);
+      expect(JSON.stringify(body), email).not.toContain('monthlySpendCap');
+      expect(JSON.stringify(body), email).not.toContain('10000');
+      expect(body.account, email).toMatchObject({ limits: { maxConcurrentCalls: 200 }, effectiveLimits: { maxConcurrentCalls: 200 } });
+    }
+    for (const email of ['finance@acme.example', 'finance@east.example']) {
+      const body = await accountJson(email, tenants.east.id);
+      expect(body.account, email).toMatchObject({ limits: { monthlySpendCap: '10000.00' }, effectiveLimits: { monthlySpendCap: '10000.00' } });
+    }
+    const root = await accountJson('viewer@acme.example', tenants.acme.id);
+    expect(root.subAccounts.map((account) => account.name)).toEqual(expect.arrayContaining(['Acme East', 'Acme West']));
+    expect(JSON.stringify(root)).not.toContain('monthlySpendCap');
+    const [membership] = await test.db.select().from(memberships).where(and(eq(memberships.accountId, tenants.east.id), eq(memberships.userId, userIds.get('finance@east.example')!)));
+    expect(membership?.role).toBe('finance');
+  });
+});
