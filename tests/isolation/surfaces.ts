@@ -104,6 +104,7 @@ export const SURFACES: Surface[] = [
   { kind: 'action', name: 'create sub-account', allowed: MANAGERS, load: async () => (await accountActions()).createSubAccountAction, form: ({ accountId }) => ({ parentId: accountId, name: `Probe ${Math.floor(performance.now())}` }) },
   { kind: 'action', name: 'rename account', allowed: MANAGERS, load: async () => (await accountActions()).renameAccountAction, form: ({ accountId }) => ({ accountId, name: 'Acme East' }) },
   { kind: 'action', name: 'update limits', allowed: MANAGERS, load: async () => (await accountActions()).updateLimitsAction, form: ({ accountId }) => ({ accountId, maxConcurrentCalls: '200' }) },
+  { kind: 'action', name: 'set emergency-routing rule', allowed: MANAGERS, load: async () => (await accountActions()).updateRoutingPolicyAction, form: ({ accountId }) => ({ accountId, requireE911ForRouting: 'off' }) },
   { kind: 'action', name: 'set account status', allowed: MANAGERS, load: async () => (await accountActions()).setAccountStatusAction, form: ({ accountId }) => ({ accountId, status: 'active' }) },
   { kind: 'action', name: 'invite user', allowed: MANAGERS, load: async () => (await accountActions()).inviteUserAction, form: ({ accountId }) => ({ accountId, email: 'probe@acme.example', role: 'viewer' }) },
   { kind: 'action', name: 'change role', allowed: MANAGERS, load: async () => (await accountActions()).changeRoleAction, form: ({ accountId, membershipId }) => ({ accountId, membershipId, role: 'viewer' }) },
