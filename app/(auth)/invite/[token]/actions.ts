@@ -2,7 +2,7 @@
 
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { errorState, formToObject, type ActionState } from '@/lib/auth/action';
+import { echoValues, errorState, formToObject, type ActionState } from '@/lib/auth/action';
 import { clientIp } from '@/lib/auth/client-ip';
 import { signIn } from '@/lib/auth/config';
 import { accountCookieOptions } from '@/lib/auth/cookies';
@@ -15,11 +15,14 @@ import { acceptInvitationAsNewUserSchema, acceptInvitationAsUserSchema } from '@
 /** A new person joins: the user is created and signed in without a second password check. */
 export async function acceptInvitationAsNewUserAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   let accepted: { userId: string; accountId: string };
+  const raw = formToObject(formData);
   try {
-    const input = acceptInvitationAsNewUserSchema.parse(formToObject(formData));
+    const input = acceptInvitationAsNewUserSchema.parse(raw);
     accepted = await acceptInvitationAsNewUser(input, clientIp(await headers()));
   } catch (error) {
-    return errorState(error);
+    const state = errorState(error);
+    // The name survives a refused password; the passwords are never echoed.
+    return state.status === 'error' ? { ...state, values: echoValues(raw) } : state;
   }
   (await cookies()).set(CURRENT_ACCOUNT_COOKIE, accepted.accountId, await accountCookieOptions());
   await signIn('sign-in-ticket', { ticket: mintSignInTicket(accepted.userId), redirectTo: '/dashboard' });
