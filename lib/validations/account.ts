@@ -4,7 +4,8 @@ import { calendarDate, firstParam, optionalIntegerField, readInteger, safeText, 
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-const optionalPositiveInt = (label: string, max: number) => optionalIntegerField(label, { min: 1, max });
+// `.optional()`: a form or API call that leaves the field out means no limit of its own, not an error.
+const optionalPositiveInt = (label: string, max: number) => optionalIntegerField(label, { min: 1, max }).optional();
 
 export const accountNameSchema = z
   .string({ message: 'Enter a name' })
