@@ -358,11 +358,15 @@ export interface TakenNumber {
  */
 export async function getTakenNumbersByE164s(db: Executor, { e164s }: { e164s: string[] }): Promise<TakenNumber[]> {
   if (e164s.length === 0) return [];
-  const live = await getLiveHoldersByE164s(db, { e164s });
-  const inFlight = await db
-    .select({ e164: numberOrderLines.e164, accountId: numberOrders.accountId, orderLineId: numberOrderLines.id })
+  // One statement, one snapshot: a line that turns active between two reads would be seen by neither.
+  const live = db
+    .select({ e164: phoneNumbers.e164, accountId: phoneNumbers.accountId, orderLineId: phoneNumbers.orderLineId, how: sql<TakenNumber['how']>`'live'`.as('how') })
+    .from(phoneNumbers)
+    .where(and(inArray(phoneNumbers.e164, e164s), ne(phoneNumbers.status, 'released')));
+  const inFlight = db
+    .select({ e164: numberOrderLines.e164, accountId: numberOrders.accountId, orderLineId: numberOrderLines.id, how: sql<TakenNumber['how']>`'in_flight'`.as('how') })
     .from(numberOrderLines)
     .innerJoin(numberOrders, eq(numberOrders.id, numberOrderLines.orderId))
     .where(and(inArray(numberOrderLines.e164, e164s), inArray(numberOrderLines.status, ['pending', 'submitted'])));
-  return [...live.map((row) => ({ e164: row.e164, accountId: row.accountId, orderLineId: row.orderLineId, how: 'live' as const })), ...inFlight.map((row) => ({ ...row, how: 'in_flight' as const }))];
+  return live.unionAll(inFlight);
 }
