@@ -106,9 +106,10 @@ export async function getAccountsOnPath(db: Executor, { path }: { path: string }
 /**
  * Locks the billing (root) account's row until the transaction ends. Limit changes, trunk group
  * channel totals and checkouts of one account tree take it, so their checks cannot interleave.
+ * `no key update`: rows that merely reference the account (ledger entries, orders) are not held up.
  */
 export async function lockBillingAccount(tx: Executor, { billingAccountId }: { billingAccountId: string }) {
-  await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, billingAccountId)).for('update');
+  await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, billingAccountId)).for('no key update');
 }
 
 const ancestor = alias(accounts, 'ancestor');
