@@ -6,6 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cartItems, carts, memberships, providerConnections, users, type MemberRole } from '@/lib/db/schema';
+import { createSubAccount } from '@/lib/services/accounts';
 import { placeOrder } from '@/lib/services/number-orders';
 import { sealCredentials } from '@/lib/services/secret-box';
 import { hashPassword } from '@/lib/services/users';
@@ -42,6 +43,19 @@ function textOf(node: unknown, seen = new Set<unknown>()): string {
   const props = (node as { props?: Record<string, unknown> }).props;
   const values = props ? Object.values(props) : Object.values(node as Record<string, unknown>);
   return values.map((value) => textOf(value, seen)).join(' ');
+}
+
+/** The props of the first element in a rendered tree that has `key` among its props. */
+function propsWith(node: unknown, key: string, seen = new Set<unknown>()): Record<string, unknown> | undefined {
+  if (!node || typeof node !== 'object' || seen.has(node)) return undefined;
+  seen.add(node);
+  const props = (node as { props?: Record<string, unknown> }).props;
+  if (props && key in props) return props;
+  for (const value of Array.isArray(node) ? node : Object.values(props ?? (node as Record<string, unknown>))) {
+    const found = propsWith(value, key, seen);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 async function render(load: () => Promise<{ default: (props: never) => Promise<unknown> }>) {
@@ -124,6 +138,26 @@ describe('money only for roles that read billing', () => {
     expect(await render(dashboardPage)).not.toContain('$500.00');
     signInAs('finance@acme.example', tenants.acme.id);
     expect(await render(dashboardPage)).toContain('$500.00');
+  });
+
+  it('shows a sub-account’s admin its limits read-only, set by the parent, and the effective ones', async () => {
+    const settings = () => import('@/app/(portal)/account/[accountId]/page');
+    const renderFor = async (accountId: string) => {
+      const { default: Page } = await settings();
+      return (await (Page as (props: unknown) => Promise<unknown>)({ params: Promise.resolve({ accountId }) })) as unknown;
+    };
+    signInAs('admin@east.example', tenants.east.id);
+    const own = propsWith(await renderFor(tenants.east.id), 'effective');
+    expect(own).toMatchObject({ editable: false, setBy: 'Acme Telecom', intro: 'Set by Acme Telecom. Ask an owner or admin of Acme Telecom to change them.' });
+    expect(own!.effective).toContainEqual({ label: 'Concurrent calls', value: '200', setBy: undefined });
+    signInAs('admin@acme.example', tenants.east.id);
+    const byParent = propsWith(await renderFor(tenants.east.id), 'effective');
+    expect(byParent).toMatchObject({ editable: true, intro: expect.stringContaining('You set these as a manager of Acme Telecom') });
+    // Acme Boston has no limit of its own: Acme East's applies, and the page says whose it is.
+    const boston = await createSubAccount(await accessAs(test.db, 'admin@acme.example', tenants.east.id), { name: 'Acme Boston', internationalAllowed: false, maxConcurrentCalls: undefined, maxCallsPerSecond: undefined, monthlySpendCap: undefined });
+    const bostonProps = propsWith(await renderFor(boston.id), 'effective');
+    expect(bostonProps!.effective).toContainEqual({ label: 'Concurrent calls', value: '200', setBy: 'Acme East' });
+    expect(bostonProps!.effective).toContainEqual({ label: 'Monthly spend cap', value: '$10,000.00', setBy: 'Acme East' });
   });
 
   it('tells a technical user a refused order’s reason without the account’s figures', async () => {
