@@ -1,14 +1,11 @@
 import { z } from 'zod';
 import { ROLES } from '@/lib/auth/permissions';
-import { calendarDate, firstParam, optionalIntegerField, readInteger, safeText, type SearchParamsInput } from './common';
-
-const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+import { blankToUndefined, calendarDate, firstParam, optionalIntegerField, readInteger, safeText, type SearchParamsInput } from './common';
 
 // `.optional()`: a form or API call that leaves the field out means no limit of its own, not an error.
 const optionalPositiveInt = (label: string, max: number) => optionalIntegerField(label, { min: 1, max }).optional();
 
-export const accountNameSchema = z
-  .string({ message: 'Enter a name' })
+export const accountNameSchema = safeText('The name', { message: 'Enter a name' })
   .trim()
   .min(2, 'The name needs at least 2 characters')
   .max(80, 'The name can be at most 80 characters')
@@ -54,7 +51,7 @@ export const roleSchema = z.enum(ROLES, { message: 'Choose a role' });
 
 export const inviteUserSchema = z.object({
   accountId: z.string().uuid(),
-  email: z.string({ message: 'Enter an email address' }).trim().toLowerCase().email('Enter a valid email address').max(254),
+  email: safeText('An email address', { message: 'Enter an email address' }).trim().toLowerCase().email('Enter a valid email address').max(254),
   role: roleSchema,
 });
 

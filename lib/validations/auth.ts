@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { safeText } from './common';
 
 export const loginSchema = z.object({
-  email: z.string({ message: 'Enter your email' }).trim().toLowerCase().email('Enter a valid email address').max(254),
+  email: safeText('An email address', { message: 'Enter your email' }).trim().toLowerCase().email('Enter a valid email address').max(254),
   password: z.string({ message: 'Enter your password' }).min(1, 'Enter your password').max(512),
 });
 

@@ -76,12 +76,18 @@ export function integerField(label: string, bounds: { min: number; max: number }
   });
 }
 
-const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+/**
+ * Undefined for an absent or blank value (spaces only), for optional fields. Whitespace that is a
+ * control character (a lone newline, a form feed) is not blank: it reaches the field and is refused.
+ */
+export function blankToUndefined(value: unknown): unknown {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '' && isSafeText(value)) ? undefined : value;
+}
 
 /** A whole number field that may be left blank (undefined then). */
 export function optionalIntegerField(label: string, bounds: { min: number; max: number }) {
   return z.unknown().transform((input, context): number | undefined => {
-    if (isBlank(input)) return undefined;
+    if (blankToUndefined(input) === undefined) return undefined;
     const reading = readInteger(input, label, bounds);
     if (reading.ok) return reading.value;
     context.addIssue({ code: 'custom', message: reading.message });

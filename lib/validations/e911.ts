@@ -533,8 +533,9 @@ const formText = z.preprocess((value) => (typeof value === 'string' ? value : ty
 export const e911AddressSchema = z
   .object({ street: formText, unit: formText, city: formText, state: formText, postalCode: formText, callerName: formText })
   .superRefine((input, context) => {
-    // Normalizing would quietly drop them; a control character means the text is not what the user meant.
-    const garbled = new Set(Object.entries(input).filter(([, value]) => typeof value === 'string' && !isSafeText(value, { multiline: true })).map(([field]) => field));
+    // Normalizing would quietly drop them; a control character means the text is not what the user
+    // meant. A tab is only whitespace here (text pasted from a spreadsheet).
+    const garbled = new Set(Object.entries(input).filter(([, value]) => typeof value === 'string' && !isSafeText(value.replace(/\t/g, ' '))).map(([field]) => field));
     for (const field of garbled) context.addIssue({ code: 'custom', path: [field], message: E911_MESSAGES.controlCharacters });
     const issue = (path: string, message: string) => {
       if (!garbled.has(path)) context.addIssue({ code: 'custom', path: [path], message });

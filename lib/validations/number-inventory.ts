@@ -3,7 +3,7 @@
  * shareable and the back button works), the release and move forms, and number formatting.
  */
 import { z } from 'zod';
-import { firstParam, pageParam, safeText, type SearchParamsInput } from './common';
+import { blankToUndefined, firstParam, pageParam, safeText, type SearchParamsInput } from './common';
 
 export const NUMBER_PAGE_SIZE = 50;
 /** Counting stops here; "10,000+" is all a person needs to know, and it keeps the count cheap. */
@@ -58,14 +58,12 @@ export function e164PrefixOf(digits: string): string {
   return digits.startsWith('1') ? `+${digits}` : `+1${digits}`;
 }
 
-const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
 /** Each filter field on its own, so one bad field is reported beside it and the others still apply. */
 const filterFields = {
   q: optional(
-    z
-      .string()
+    safeText('A number')
       .trim()
       .max(24, 'Type at most 24 characters')
       .regex(/^[\d\s+().-]+$/, 'Use digits only (spaces, +, -, ( ) are ignored)')
@@ -73,8 +71,8 @@ const filterFields = {
       .refine((value) => numberDigits(value).length <= 11, 'A number has at most 11 digits'),
   ),
   match: z.enum(['contains', 'prefix']).catch('contains'),
-  state: optional(z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a two-letter state or province code, like IL or ON')),
-  npa: optional(z.string().trim().regex(/^[2-9]\d{2}$/, 'An area code is three digits, not starting with 0 or 1')),
+  state: optional(safeText('A state').trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a two-letter state or province code, like IL or ON')),
+  npa: optional(safeText('An area code').trim().regex(/^[2-9]\d{2}$/, 'An area code is three digits, not starting with 0 or 1')),
   trunk: optional(safeText('A trunk group reference').trim().max(64, 'A trunk group reference is at most 64 characters')),
   e911: optional(z.enum(E911_STATUSES, { message: 'Choose an E911 status from the list' })),
   status: optional(z.enum(LISTED_STATUSES, { message: 'Choose a status from the list' })),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TOLL_FREE_PREFIXES } from '@/lib/providers/types';
-import { integerField, pageParam, safeText } from './common';
+import { blankToUndefined, integerField, pageParam, safeText } from './common';
 
 export const US_STATES = [
   'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS',
@@ -25,7 +25,7 @@ export function vanityToDigits(pattern: string): string {
     .replace(/[A-Z]/g, (letter) => KEYPAD[letter] ?? letter);
 }
 
-const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const blank = blankToUndefined;
 
 /** The Buy numbers filters, as they come from the URL. */
 export const numberSearchSchema = z
@@ -33,21 +33,19 @@ export const numberSearchSchema = z
     kind: z.enum(['local', 'tollfree']).default('local'),
     state: z.preprocess(
       blank,
-      z
-        .string()
+      safeText('A state or province')
         .trim()
         .toUpperCase()
         .refine((value) => REGIONS.has(value), 'Unknown state or province: use a two-letter code like TX or ON')
         .optional(),
     ),
-    npa: z.preprocess(blank, z.string().trim().regex(/^[2-9]\d{2}$/, 'An area code (NPA) is three digits, not starting with 0 or 1').optional()),
-    nxx: z.preprocess(blank, z.string().trim().regex(/^[2-9]\d{2}$/, 'An exchange (NXX) is three digits, not starting with 0 or 1').optional()),
-    rateCenter: z.preprocess(blank, z.string().trim().toUpperCase().max(40, 'Rate center or city is at most 40 characters').regex(/^[A-Z][A-Z .'-]*$/, 'Use letters only for a rate center or city').optional()),
+    npa: z.preprocess(blank, safeText('An area code').trim().regex(/^[2-9]\d{2}$/, 'An area code (NPA) is three digits, not starting with 0 or 1').optional()),
+    nxx: z.preprocess(blank, safeText('An exchange').trim().regex(/^[2-9]\d{2}$/, 'An exchange (NXX) is three digits, not starting with 0 or 1').optional()),
+    rateCenter: z.preprocess(blank, safeText('A rate center').trim().toUpperCase().max(40, 'Rate center or city is at most 40 characters').regex(/^[A-Z][A-Z .'-]*$/, 'Use letters only for a rate center or city').optional()),
     tollFreePrefix: z.preprocess(blank, z.enum(TOLL_FREE_PREFIXES, { message: `Toll-free prefixes are ${TOLL_FREE_PREFIXES.join(', ')}` }).optional()),
     pattern: z.preprocess(
       blank,
-      z
-        .string()
+      safeText('A pattern')
         .trim()
         .max(20, 'A pattern is at most 20 characters')
         .regex(/^[0-9A-Za-z*\s().-]+$/, 'A pattern may use digits, letters (mapped to the keypad) and * only')
@@ -86,8 +84,7 @@ export const searchViewSchema = z.object({
 
 export const addToCartSchema = z.object({
   searchId: z.string().uuid('These search results have expired; search again.'),
-  numbers: z
-    .string({ message: 'Tick at least one number' })
+  numbers: safeText('The list of numbers', { message: 'Tick at least one number' })
     .min(1, 'Tick at least one number')
     .transform((value) => [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))])
     .refine((list) => list.length > 0, 'Tick at least one number')

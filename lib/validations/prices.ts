@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TOLL_FREE_PREFIXES } from '@/lib/providers/types';
 import { CA_PROVINCES, US_STATES } from './numbers';
+import { blankToUndefined, isSafeText, safeText, textProblem } from './common';
 
 export const NUMBER_KINDS = ['local', 'tollfree'] as const;
 export const KIND_LABELS: Record<(typeof NUMBER_KINDS)[number], string> = { local: 'Local', tollfree: 'Toll-free' };
@@ -13,7 +14,7 @@ const tollFreeList = `${TOLL_FREE_PREFIXES.slice(0, -1).join(', ')} or ${TOLL_FR
 /** number_prices and provider_number_costs are numeric(10, 4). */
 const MAX_WHOLE_DIGITS = 6;
 
-const blank = (value: unknown) => (value === undefined || value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value);
+const blank = blankToUndefined;
 
 /**
  * A money amount as typed ("1.25", "0.0075", "3"): a decimal ≥ 0 with at most 4 places, returned
@@ -21,12 +22,14 @@ const blank = (value: unknown) => (value === undefined || value === null || (typ
  */
 export function amountField(label: string) {
   return z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim() : value),
+    (value) => (typeof value === 'string' && isSafeText(value) ? value.trim() : value),
     z.string({ message: `Enter the ${label}, like 1.25` }).transform((value, context) => {
       const fail = (message: string) => {
         context.addIssue({ code: 'custom', message });
         return z.NEVER;
       };
+      const problem = textProblem(value);
+      if (problem) return fail(`The ${label} ${problem}`);
       if (value === '') return fail(`Enter the ${label}, like 1.25`);
       if (/^-\s*\d*\.?\d*$/.test(value) && /\d/.test(value)) return fail(`The ${label} cannot be negative`);
       const match = /^(\d*)(?:\.(\d*))?$/.exec(value);
@@ -44,15 +47,14 @@ const kind = z.enum(NUMBER_KINDS, { message: 'Choose local or toll-free' });
 
 const state = z.preprocess(
   blank,
-  z
-    .string()
+  safeText('A state or province')
     .trim()
     .toUpperCase()
     .refine((value) => REGIONS.has(value), 'Unknown state or province: use a two-letter code like TX or ON')
     .optional(),
 );
 
-const npa = z.preprocess(blank, z.string().trim().regex(/^[2-9]\d{2}$/, 'An area code (NPA) is three digits, not starting with 0 or 1').optional());
+const npa = z.preprocess(blank, safeText('An area code').trim().regex(/^[2-9]\d{2}$/, 'An area code (NPA) is three digits, not starting with 0 or 1').optional());
 
 /** The rules of where a price may apply, shared by overrides and the preview. */
 function checkScope(value: { kind: (typeof NUMBER_KINDS)[number]; state?: string; npa?: string }, context: z.RefinementCtx) {

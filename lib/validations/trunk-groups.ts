@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProviderId, TrunkAuth, TrunkDestination, TrunkDirection } from '@/lib/providers/types';
+import { textProblem } from './common';
 
 // Pure: shared by the trunk-group form (client) and its server action. No I/O here.
 
@@ -457,9 +458,25 @@ function checkCodecs(entries: string[]): { codecs: Codec[]; errors: string[] } {
 export const trunkGroupInputSchema = z.unknown().transform((input, ctx): TrunkGroupInput => {
   const raw = collectRaw(input);
   let failed = false;
+  // A field holding a control character gets that one message; its other checks would only echo the garbage.
+  const garbled = new Set<string>();
+  const checkText = (path: (string | number)[], value: string | undefined, options?: { multiline: boolean }) => {
+    const problem = value === undefined ? null : textProblem(value, options);
+    if (!problem || garbled.has(path.join('.'))) return;
+    garbled.add(path.join('.'));
+    failed = true;
+    ctx.addIssue({ code: 'custom', path, message: `This field ${problem}`, input: undefined });
+  };
+  for (const field of ['name', 'direction', 'auth', 'maxChannels', 'maxCps', 'techPrefix', 'callerIdPolicy', 'callerIdNumber'] as const) checkText([field], raw[field]);
+  // The allowed IPs are a text area: one address per line is fine, other control characters are not.
+  const typedIps = input && typeof input === 'object' ? (input as Record<string, unknown>).allowedIps : undefined;
+  if (typeof typedIps === 'string') checkText(['allowedIps'], typedIps, { multiline: true });
+  for (const entry of raw.allowedIps) checkText(['allowedIps'], entry);
+  for (const entry of raw.codecs) checkText(['codecs'], entry);
+  for (const row of raw.destinations) for (const field of DESTINATION_FIELDS) checkText(['destinations', row.index, field], row[field]);
   const fail = (path: (string | number)[], message: string) => {
     failed = true;
-    ctx.addIssue({ code: 'custom', path, message, input: undefined });
+    if (!garbled.has(path.join('.'))) ctx.addIssue({ code: 'custom', path, message, input: undefined });
   };
   const take = <Schema extends z.ZodType>(schema: Schema, value: unknown, path: (string | number)[]): z.output<Schema> | undefined => {
     const parsed = schema.safeParse(value);
