@@ -30,6 +30,7 @@ export const accountLimitsSchema = z.object({
    */
   requireE911ForRouting: z
     .union([z.string(), z.boolean()])
+    .refine((value) => typeof value === 'boolean' || value.split(',').every((part) => ['', 'on', 'off', 'true', 'false'].includes(part)), 'Tick the box or leave it clear')
     .transform((value) => (typeof value === 'boolean' ? value : value.split(',').some((part) => part === 'on' || part === 'true')))
     .optional(),
 });

@@ -531,7 +531,8 @@ const formText = z.preprocess((value) => (typeof value === 'string' ? value : ty
 
 /** The e911 address form. Reports every problem at once; the output is normalized. */
 export const e911AddressSchema = z
-  .object({ street: formText, unit: formText, city: formText, state: formText, postalCode: formText, callerName: formText })
+  // `choice` (keep the address as typed, or a proposed one) is only checked for control characters here.
+  .object({ street: formText, unit: formText, city: formText, state: formText, postalCode: formText, callerName: formText, choice: formText })
   .superRefine((input, context) => {
     // Normalizing would quietly drop them; a control character means the text is not what the user
     // meant. A tab is only whitespace here (text pasted from a spreadsheet).

@@ -285,6 +285,9 @@ export const CALLER_ID_POLICY_LABELS: Record<CallerIdPolicy, string> = {
   fixed: 'Always send one fixed number',
 };
 
+/** Enable or disable: one of the two, never "anything else means enabled". */
+export const trunkGroupStatusSchema = z.object({ status: z.enum(['active', 'disabled'], { message: 'Choose enabled or disabled' }) });
+
 export const MAX_TRUNK_DESTINATIONS = 10;
 export const MAX_ALLOWED_IPS = 50;
 

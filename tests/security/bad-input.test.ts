@@ -17,7 +17,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { INCOMPLETE_EXPORT_LINE } from '@/lib/auth/route';
 import { numberOrders, phoneNumbers, providerConnections, trunkGroups, users } from '@/lib/db/schema';
 import { sealCredentials } from '@/lib/services/secret-box';
-import { SURFACES, type PageSurface, type RouteSurface, type SurfaceContext } from '../isolation/surfaces';
+import { SURFACES, type ActionSurface, type PageSurface, type RouteSurface, type SurfaceContext } from '../isolation/surfaces';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants } from '../support/fixtures';
 
@@ -564,6 +564,36 @@ describe('bad input never reaches a 500', () => {
         expect(text).not.toContain('EXPORT INCOMPLETE');
         expect(text.split('\r\n').filter((line) => line.startsWith('+1469555'))).toHaveLength(1_050);
       });
+    });
+  });
+  describe('every server action in the registry, with a control character in one field', () => {
+    const actions = SURFACES.filter((surface): surface is ActionSurface => surface.kind === 'action');
+    /** Inserted into the middle of the field's valid value, so only the control character is wrong. (FormData turns a lone surrogate into U+FFFD, so none can arrive here.) */
+    const BAD = ['\u0000', '\n', '\u001b', '\u0085'];
+
+    it.each(actions.map((surface) => [surface.name, surface] as const))('%s', async (_name, surface) => {
+      signInAs(surface.platform ? 'staff@carrier.example' : 'owner@acme.example');
+      const action = (await surface.load()) as (state: unknown, formData: FormData) => Promise<{ status: string; code?: string; message?: string }>;
+      const valid = surface.form(context);
+      for (const field of Object.keys(valid)) {
+        for (const bad of BAD) {
+          const value = valid[field] ?? '';
+          const form = new FormData();
+          for (const [name, item] of Object.entries({ ...valid, [field]: `${value.slice(0, 1)}${bad}${value.slice(1) || 'x'}` })) form.set(name, item);
+          let result: { status: string; code?: string; message?: string };
+          try {
+            result = await action({ status: 'idle' }, form);
+          } catch (error) {
+            const digest = String((error as { digest?: unknown } | null)?.digest ?? '');
+            if (digest.startsWith('NEXT_')) continue;
+            throw new Error(`${surface.name} threw with ${field}=${JSON.stringify(bad)}: ${String(error)}`, { cause: error });
+          }
+          const label = `${surface.name} with ${JSON.stringify(bad)} in ${field}: ${JSON.stringify(result)}`;
+          expect(result.status, label).toBe('error');
+          // A code means a known refusal (a field error, not found, forbidden); none means "something went wrong on our side".
+          expect(String(result.code), label).toMatch(/^(invalid|not_found|forbidden|conflict):/);
+        }
+      }
     });
   });
 });

@@ -21,7 +21,7 @@ import {
   type SaveResult,
   type SyncOutcome,
 } from '@/lib/services/trunk-groups';
-import { trunkGroupInputSchema } from '@/lib/validations/trunk-groups';
+import { trunkGroupInputSchema, trunkGroupStatusSchema } from '@/lib/validations/trunk-groups';
 import { describeSync, scrubState, upstreamLabels } from '@/lib/services/carrier-labels';
 
 export interface TrunkSaveData {
@@ -128,7 +128,7 @@ export async function setTrunkGroupStatusAction(_previous: State, formData: Form
   const raw = formToObject(formData);
   return guarded(undefined, async (access) => {
     const trunkGroupId = idOf(raw, 'trunkGroupId');
-    const status = raw.status === 'disabled' ? 'disabled' : 'active';
+    const { status } = trunkGroupStatusSchema.parse({ status: raw.status ?? 'active' });
     const outcome = await setTrunkGroupStatus(access, trunkGroupId, status);
     refresh(trunkGroupId);
     if (status === 'disabled') return { status: 'success', message: "Disabled: its numbers now go to each carrier's default route, not to these hosts." };

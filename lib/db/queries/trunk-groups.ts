@@ -42,6 +42,7 @@ export async function getTrunkGroupUpstreams(db: Executor, { trunkGroupId }: { t
 
 /** The upstream connections that carry the group's numbers: where the group must exist. */
 export async function getConnectionsCarryingTrunkGroup(db: Executor, { trunkGroupId }: { trunkGroupId: string }) {
+  if (!isUuid(trunkGroupId)) return [];
   const rows = await db
     .selectDistinct({ connectionId: phoneNumbers.connectionId })
     .from(phoneNumbers)
