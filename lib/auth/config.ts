@@ -7,6 +7,7 @@ import { users } from '@/lib/db/schema';
 import { getUserById } from '@/lib/db/queries/users';
 import { getEnv } from '@/lib/env';
 import { log } from '@/lib/log';
+import { safeCallbackUrl } from '@/lib/validations/callback-url';
 import { clientIp } from './client-ip';
 import { checkPassword } from './password-check';
 import { endUserSession, getLiveSessionUser, startUserSession } from './sessions';
@@ -82,6 +83,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       }),
     ],
     callbacks: {
+      // Every redirect Auth.js makes (its own endpoints included) goes to a same-site path only.
+      redirect({ url, baseUrl }) {
+        const path = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
+        return `${baseUrl}${safeCallbackUrl(path)}`;
+      },
       jwt({ token, user }) {
         if (user?.id) {
           token.uid = user.id;

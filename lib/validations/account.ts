@@ -60,24 +60,6 @@ export const changeRoleSchema = z.object({ accountId: z.string().uuid(), members
 export const removeMembershipSchema = z.object({ accountId: z.string().uuid(), membershipId: z.string().uuid() });
 export const revokeInvitationSchema = z.object({ accountId: z.string().uuid(), invitationId: z.string().uuid() });
 
-export const passwordSchema = z
-  .string({ message: 'Choose a password' })
-  .min(12, 'Use at least 12 characters')
-  .max(200, 'Use at most 200 characters');
-
-export const acceptInvitationSchema = z
-  .object({
-    token: z.string().min(20).max(200),
-    name: z.string().trim().max(120).optional(),
-    password: z.string().max(200).optional(),
-    confirmPassword: z.string().max(200).optional(),
-  })
-  .superRefine((value, context) => {
-    if (value.password !== undefined && value.password !== value.confirmPassword) {
-      context.addIssue({ code: 'custom', path: ['confirmPassword'], message: 'The passwords do not match' });
-    }
-  });
-
 export const switchAccountSchema = z.object({ accountId: z.string().uuid() });
 
 const optionalFilter = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());

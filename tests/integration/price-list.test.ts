@@ -29,7 +29,8 @@ vi.mock('@/lib/auth/config', () => ({
 }));
 vi.mock('next/headers', () => ({
   cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
-  headers: async () => new Headers({ 'x-forwarded-for': '203.0.113.7' }),
+  // As the portal's server stamps them (scripts/serve.ts): a bare X-Forwarded-For is not believed.
+  headers: async () => (await import('../support/request-headers')).headersFromClient('203.0.113.7'),
 }));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
