@@ -159,7 +159,7 @@ export async function acceptInvitationAsNewUser(input: { token: string; name: st
       throw new AppError('conflict:existing_user', `To accept, sign in as ${invitation.email} and open this link again.`);
     }
     const problem = passwordProblem(input.password, [invitation.email, input.name]);
-    if (problem) throw new AppError('invalid:password', problem, { fieldErrors: { password: [problem] } });
+    if (problem) throw new AppError('invalid:password', 'Choose a stronger password.', { fieldErrors: { password: [problem] } });
     const [user] = await tx
       .insert(users)
       .values({ email: invitation.email, name: input.name, passwordHash: await hashPassword(input.password) })
@@ -197,7 +197,7 @@ export async function changePassword(viewer: SessionUser, input: { currentPasswo
   }
   if (check.user.id !== viewer.id) throw new AppError('unauthorized:session');
   const problem = passwordProblem(input.newPassword, [viewer.email, viewer.name]);
-  if (problem) throw new AppError('invalid:password', problem, { fieldErrors: { newPassword: [problem] } });
+  if (problem) throw new AppError('invalid:password', 'Choose a stronger password.', { fieldErrors: { newPassword: [problem] } });
   const passwordHash = await hashPassword(input.newPassword);
   return db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, viewer.id));
