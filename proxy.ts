@@ -13,7 +13,9 @@ const PUBLIC_PATHS = [/^\/login(\/|$)/, /^\/invite(\/|$)/, /^\/api\/auth(\/|$)/,
  */
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
-  const https = request.nextUrl.protocol === 'https:' || getEnv().appUrl.startsWith('https://');
+  // As Auth.js decides its cookie names: by the request's scheme (the portal's server keeps a
+  // client's own X-Forwarded-Proto out unless it came through a trusted proxy).
+  const https = request.nextUrl.protocol === 'https:';
   if (!PUBLIC_PATHS.some((pattern) => pattern.test(pathname))) {
     const token = await getToken({ req: request, secret: getEnv().authSecret, secureCookie: https });
     if (!token) {

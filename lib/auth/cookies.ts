@@ -1,12 +1,10 @@
 import { headers } from 'next/headers';
-import { getEnv } from '@/lib/env';
 
 /**
- * Whether this request reached the portal over HTTPS: directly, through a trusted proxy (the
- * portal's server drops forwarded headers from anyone else), or by the configured public URL.
+ * Whether this request reached the portal over HTTPS, directly or through a trusted proxy: Next.js
+ * sets X-Forwarded-Proto from the socket, and the portal's server drops a client's own.
  */
 export async function isHttpsRequest(): Promise<boolean> {
-  if (getEnv().appUrl.startsWith('https://')) return true;
   return (await headers()).get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 }
 
