@@ -12,13 +12,7 @@ const invitationToken = z.string().regex(/^[A-Za-z0-9_-]{20,200}$/, 'This invita
 export const acceptInvitationAsNewUserSchema = z
   .object({
     token: invitationToken,
-    name: z
-      .string({ message: 'Enter your name' })
-      .trim()
-      .min(2, 'Enter your name')
-      .max(120, 'Use at most 120 characters')
-      // eslint-disable-next-line no-control-regex
-      .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'Use letters, spaces and punctuation only'),
+    name: safeText('Your name', { message: 'Enter your name' }).trim().min(2, 'Enter your name').max(120, 'Use at most 120 characters'),
     password: z.string({ message: 'Choose a password' }).max(512),
     confirmPassword: z.string({ message: 'Repeat the password' }).max(512),
   })

@@ -6,6 +6,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
+import { isSafeText } from './common';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 200;
@@ -23,8 +24,7 @@ export function passwordProblem(password: string, knownWords: string[] = []): st
   if (password.length < PASSWORD_MIN_LENGTH) return `Use at least ${PASSWORD_MIN_LENGTH} characters`;
   if (password.length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters`;
   if (password.trim() === '') return 'A password of spaces only is too easy to guess';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(password)) return 'Use letters, digits, spaces and symbols only';
+  if (!isSafeText(password)) return 'Use letters, digits, spaces and symbols only';
   const words = knownWords
     .map((word) => word.toLowerCase())
     .flatMap((word) => [word, word.replace(/[^\p{L}\p{N}]+/gu, ''), ...word.split(/[^\p{L}\p{N}]+/u)])

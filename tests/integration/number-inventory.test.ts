@@ -31,16 +31,8 @@ import { accessAs, seedTwoTenants } from '../support/fixtures';
 
 // Only the export route needs a session; services take their access explicitly.
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined }));
-vi.mock('@/lib/auth/config', () => ({
-  auth: async () => (session.userId ? { user: { id: session.userId }, expires: new Date(Date.now() + 3600_000).toISOString() } : null),
-  signIn: async () => undefined,
-  signOut: async () => undefined,
-  handlers: {},
-}));
-vi.mock('next/headers', () => ({
-  cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
-  headers: async () => new Headers({ 'x-forwarded-for': '127.0.0.1' }),
-}));
+vi.mock('@/lib/auth/config', async () => (await import('../support/next-mocks')).authConfigMock(session));
+vi.mock('next/headers', async () => (await import('../support/next-mocks')).nextHeadersMock(session));
 
 const credentials: Record<ProviderId, Record<string, string>> = {
   voicetel: voicetelDemoCredentials,

@@ -19,19 +19,10 @@ import { saveOverrideSchema, setConnectionCostSchema, setDefaultPriceSchema, pri
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants, sessionUser } from '../support/fixtures';
 
-const session = vi.hoisted(() => ({ userId: undefined as string | undefined }));
+const session = vi.hoisted(() => ({ userId: undefined as string | undefined, ip: '203.0.113.7' }));
 
-vi.mock('@/lib/auth/config', () => ({
-  auth: async () => (session.userId ? { user: { id: session.userId }, expires: new Date(Date.now() + 3600_000).toISOString() } : null),
-  signIn: async () => undefined,
-  signOut: async () => undefined,
-  handlers: {},
-}));
-vi.mock('next/headers', () => ({
-  cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
-  // As the portal's server stamps them (scripts/serve.ts): a bare X-Forwarded-For is not believed.
-  headers: async () => (await import('../support/request-headers')).headersFromClient('203.0.113.7'),
-}));
+vi.mock('@/lib/auth/config', async () => (await import('../support/next-mocks')).authConfigMock(session));
+vi.mock('next/headers', async () => (await import('../support/next-mocks')).nextHeadersMock(session));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = 'true';

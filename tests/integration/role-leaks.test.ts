@@ -15,20 +15,8 @@ import { accessAs, seedTwoTenants } from '../support/fixtures';
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
 
-vi.mock('@/lib/auth/config', () => ({
-  auth: async () => (session.userId ? { user: { id: session.userId }, expires: new Date(Date.now() + 3600_000).toISOString() } : null),
-  signIn: async () => undefined,
-  signOut: async () => undefined,
-  handlers: {},
-}));
-vi.mock('next/headers', () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === 'cp_account' && session.accountCookie ? { name, value: session.accountCookie } : undefined),
-    set: () => undefined,
-    delete: () => undefined,
-  }),
-  headers: async () => new Headers({ 'x-forwarded-for': '127.0.0.1' }),
-}));
+vi.mock('@/lib/auth/config', async () => (await import('../support/next-mocks')).authConfigMock(session));
+vi.mock('next/headers', async () => (await import('../support/next-mocks')).nextHeadersMock(session));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 vi.mock('next/server', () => ({ after: () => undefined }));
 

@@ -13,22 +13,8 @@ import { SURFACES, type Surface, type SurfaceContext } from './surfaces';
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
 
-vi.mock('@/lib/auth/config', () => {
-  return {
-    auth: async () => (session.userId ? { user: { id: session.userId }, expires: new Date(Date.now() + 3600_000).toISOString() } : null),
-    signIn: async () => undefined,
-    signOut: async () => undefined,
-    handlers: {},
-  };
-});
-vi.mock('next/headers', () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === 'cp_account' && session.accountCookie ? { name, value: session.accountCookie } : undefined),
-    set: () => undefined,
-    delete: () => undefined,
-  }),
-  headers: async () => new Headers({ 'x-forwarded-for': '127.0.0.1' }),
-}));
+vi.mock('@/lib/auth/config', async () => (await import('../support/next-mocks')).authConfigMock(session));
+vi.mock('next/headers', async () => (await import('../support/next-mocks')).nextHeadersMock(session));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 // Work scheduled after the response (an order's upstream calls) is not this suite's subject.
 vi.mock('next/server', () => ({ after: () => undefined }));

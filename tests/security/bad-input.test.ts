@@ -24,28 +24,9 @@ import { seedTwoTenants } from '../support/fixtures';
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined, signIns: [] as unknown[] }));
 const failures = vi.hoisted(() => ({ exportQuery: 'never' as 'never' | 'first page' | 'after first page' }));
 
-vi.mock('@/lib/auth/config', () => ({
-  auth: async () => (session.userId ? { user: { id: session.userId }, expires: new Date(Date.now() + 3600_000).toISOString() } : null),
-  signIn: async (...args: unknown[]) => {
-    session.signIns.push(args);
-  },
-  signOut: async () => undefined,
-  handlers: {},
-}));
-// Imported by the sign-in action for its error classes; the real package needs Next's runtime.
-vi.mock('next-auth', () => {
-  class AuthError extends Error {
-    type = 'AuthError';
-  }
-  class CredentialsSignin extends AuthError {
-    code = 'credentials';
-  }
-  return { default: () => ({}), AuthError, CredentialsSignin };
-});
-vi.mock('next/headers', () => ({
-  cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
-  headers: async () => new Headers({ 'x-forwarded-for': '127.0.0.1' }),
-}));
+vi.mock('@/lib/auth/config', async () => (await import('../support/next-mocks')).authConfigMock(session));
+vi.mock('next-auth', async () => (await import('../support/next-mocks')).nextAuthMock());
+vi.mock('next/headers', async () => (await import('../support/next-mocks')).nextHeadersMock(session));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 vi.mock('next/server', () => ({ after: () => undefined }));
 // The export's batches: fail on demand, to see what a client receives when the database goes away.

@@ -42,30 +42,9 @@ import { discoverEndpoints, endpointLabel, inlineServerActionFiles, type Discove
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
 
-vi.mock('@/lib/auth/config', () => ({
-  auth: async () => (session.userId ? { user: { id: session.userId }, expires: new Date(Date.now() + 3600_000).toISOString() } : null),
-  signIn: async () => undefined,
-  signOut: async () => undefined,
-  handlers: { GET: async () => new Response(null, { status: 404 }), POST: async () => new Response(null, { status: 404 }) },
-}));
-// Imported by the sign-in action for its error classes; the real package needs Next's runtime.
-vi.mock('next-auth', () => {
-  class AuthError extends Error {
-    type = 'AuthError';
-  }
-  class CredentialsSignin extends AuthError {
-    code = 'credentials';
-  }
-  return { default: () => ({}), AuthError, CredentialsSignin };
-});
-vi.mock('next/headers', () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === 'cp_account' && session.accountCookie ? { name, value: session.accountCookie } : undefined),
-    set: () => undefined,
-    delete: () => undefined,
-  }),
-  headers: async () => new Headers({ 'x-forwarded-for': '127.0.0.1' }),
-}));
+vi.mock('@/lib/auth/config', async () => (await import('../support/next-mocks')).authConfigMock(session));
+vi.mock('next-auth', async () => (await import('../support/next-mocks')).nextAuthMock());
+vi.mock('next/headers', async () => (await import('../support/next-mocks')).nextHeadersMock(session));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 vi.mock('next/server', () => ({ after: () => undefined }));
 
