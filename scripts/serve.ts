@@ -37,9 +37,12 @@ server.on('upgrade', (request, socket, head) => {
 });
 server.listen(port, hostname, () => console.log(`Ready on http://${hostname ?? 'localhost'}:${port}`));
 
+/** Stops taking requests, lets those in flight finish for a moment, then drops what is left (keep-alive included). */
 function stop() {
   server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 5000).unref();
+  server.closeIdleConnections();
+  setTimeout(() => server.closeAllConnections(), 3000).unref();
+  setTimeout(() => process.exit(0), 4500).unref();
 }
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
