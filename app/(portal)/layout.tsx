@@ -1,6 +1,7 @@
 import { redirect } from 'next/navigation';
 import { AccountSwitcher } from '@/components/shell/account-switcher';
 import { MobileNav } from '@/components/shell/mobile-nav';
+import { PortalProviders } from '@/components/shell/portal-providers';
 import { SidebarNav } from '@/components/shell/sidebar-nav';
 import { UserMenu } from '@/components/shell/user-menu';
 import { getSwitchableAccounts } from '@/lib/auth/access';
@@ -22,36 +23,38 @@ export default async function PortalLayout({ children }: { children: React.React
   const staff = sections.staff.map(toItem);
 
   return (
-    <div className="flex min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
-        Skip to content
-      </a>
-      <aside className="hidden w-60 shrink-0 bg-slate-900 px-3 py-5 md:block">
-        <p className="mb-6 px-3 text-base font-semibold text-white">Carrier Portal</p>
-        <SidebarNav main={main} staff={staff} />
-      </aside>
-      <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-3 md:px-6">
-          <div className="flex min-w-0 items-center gap-3">
-            <MobileNav main={main} staff={staff} />
-            <AccountSwitcher options={options} currentId={access.account.id} action={switchAccountAction} />
-          </div>
-          <UserMenu name={user.name} email={user.email} isStaff={user.isOperatorStaff} signOut={signOutAction} />
-        </header>
-        {access.actingAsStaff ? (
-          <div role="note" className="border-b border-indigo-200 bg-indigo-50 px-6 py-2 text-sm text-indigo-900">
-            You are working in <strong>{access.account.name}</strong> as operator staff. Every change is audited.
-          </div>
-        ) : null}
-        {access.readOnly ? (
-          <div role="note" data-testid="read-only-banner" className="border-b border-amber-200 bg-amber-50 px-6 py-2 text-sm text-amber-900">
-            <strong>{access.suspendedAccountName}</strong> is suspended. You can look around, but nothing can be changed until it is reactivated.
-          </div>
-        ) : null}
-        <main id="main" className="min-w-0 flex-1 px-4 py-6 md:px-6 md:py-8">
-          {children}
-        </main>
+    <PortalProviders>
+      <div className="flex min-h-screen">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+          Skip to content
+        </a>
+        <aside className="hidden w-60 shrink-0 bg-slate-900 px-3 py-5 md:block">
+          <p className="mb-6 px-3 text-base font-semibold text-white">Carrier Portal</p>
+          <SidebarNav main={main} staff={staff} />
+        </aside>
+        <div className="flex min-w-0 flex-1 flex-col">
+          <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-3 md:px-6">
+            <div className="flex min-w-0 items-center gap-3">
+              <MobileNav main={main} staff={staff} />
+              <AccountSwitcher options={options} currentId={access.account.id} action={switchAccountAction} />
+            </div>
+            <UserMenu name={user.name} email={user.email} isStaff={user.isOperatorStaff} signOut={signOutAction} />
+          </header>
+          {access.actingAsStaff ? (
+            <div role="note" className="border-b border-indigo-200 bg-indigo-50 px-6 py-2 text-sm text-indigo-900">
+              You are working in <strong>{access.account.name}</strong> as operator staff. Every change is audited.
+            </div>
+          ) : null}
+          {access.readOnly ? (
+            <div role="note" data-testid="read-only-banner" className="border-b border-amber-200 bg-amber-50 px-6 py-2 text-sm text-amber-900">
+              <strong>{access.suspendedAccountName}</strong> is suspended. You can look around, but nothing can be changed until it is reactivated.
+            </div>
+          ) : null}
+          <main id="main" className="min-w-0 flex-1 px-4 py-6 md:px-6 md:py-8">
+            {children}
+          </main>
+        </div>
       </div>
-    </div>
+    </PortalProviders>
   );
 }
