@@ -4,9 +4,14 @@
  * action messages); operator staff see the provider and connection names.
  */
 import type { ActionState } from '@/lib/auth/action';
-import { providerNameOf } from '@/lib/services/numbers';
+import { PROVIDER_NAMES } from '@/lib/providers/errors';
+import type { ProviderId } from '@/lib/providers/types';
 import type { SyncOutcome } from '@/lib/services/trunk-groups';
 import { UPSTREAM_CIDR_RULES } from '@/lib/validations/trunk-groups';
+
+export function providerNameOf(provider: string): string {
+  return PROVIDER_NAMES[provider as ProviderId] ?? provider;
+}
 
 export interface UpstreamRef {
   connectionId: string;

@@ -22,12 +22,13 @@ import {
 } from '@/lib/db/queries/numbers';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
-import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
-import type { ProviderAdapter, ProviderId } from '@/lib/providers/types';
+import { isProviderError } from '@/lib/providers/errors';
+import type { ProviderAdapter } from '@/lib/providers/types';
 import { NUMBER_COUNT_CAP, NUMBER_PAGE_SIZE, type NumberInventoryFilter, type NumberInventoryQuery } from '@/lib/validations/number-inventory';
 import { formatE164 } from '@/lib/format';
 import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
 import { recordAudit } from './audit';
+import { providerNameOf } from './carrier-labels';
 import { carryE911AddressToAccount, forgetNumberE911, type E911Status } from './e911';
 import { e911DetailFor, e911StatusOf } from './e911-numbers';
 import { getConnectionAdapter } from './providers';
@@ -36,10 +37,6 @@ import { getConnectionAdapter } from './providers';
 export function numberScopeOf(access: AccountAccess): NumberScope {
   // Visibility, not a change: a suspended account's admins still see their subtree.
   return { accountId: access.account.id, accountPath: access.account.path, subtree: access.permissions.has('subaccounts.manage') };
-}
-
-export function providerNameOf(provider: string): string {
-  return PROVIDER_NAMES[provider as ProviderId] ?? provider;
 }
 
 export interface NumberView {
