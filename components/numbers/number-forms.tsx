@@ -1,83 +1,103 @@
 'use client';
 
-import { useActionState, useEffect, useRef, useState } from 'react';
-import { Button, buttonClass } from '@/components/ui/button';
+import { ArrowRightLeft, Trash2 } from 'lucide-react';
+import { useActionState, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { SelectField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
-import { SubmitButton } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/auth/action';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 
 /**
- * Release with a confirmation that names the number. It stays mounted after the release so the
- * outcome (and the billing date) is still announced once the page has re-rendered.
+ * Release behind a confirmation that names the number and when billing stops. It stays mounted
+ * after the release so the page can say the number is gone once it has re-rendered.
  */
 export function ReleaseNumberForm({ numberId, formatted, released, billingNote, action, disabled }: { numberId: string; formatted: string; released: boolean; billingNote: string; action: Action; disabled?: boolean }) {
-  const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
-  const [confirming, setConfirming] = useState(false);
-  const panel = useRef<HTMLDivElement>(null);
-  const opener = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (confirming) panel.current?.querySelector<HTMLButtonElement>('button[type="submit"]')?.focus();
-  }, [confirming]);
-
-  const cancel = () => {
-    setConfirming(false);
-    queueMicrotask(() => opener.current?.focus());
-  };
-
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  const formId = `release-${numberId}`;
   return (
-    <form action={formAction} className="space-y-3">
+    <form id={formId} action={formAction} className="space-y-3">
       <input type="hidden" name="numberId" value={numberId} />
-      {released ? null : confirming ? (
-        <div ref={panel} role="group" aria-labelledby={`release-${numberId}-question`} className="space-y-2 rounded-md border border-red-200 bg-red-50 p-3" onKeyDown={(event) => event.key === 'Escape' && cancel()}>
-          <p id={`release-${numberId}-question`} className="text-sm font-medium text-red-900">
-            Release {formatted}?
-          </p>
-          <p className="text-sm text-red-900">{billingNote}</p>
-          <div className="flex flex-wrap gap-2">
-            <SubmitButton variant="danger" pendingLabel="Releasing…">
-              Yes, release {formatted}
-            </SubmitButton>
-            <Button type="button" variant="secondary" onClick={cancel}>
-              Cancel
-            </Button>
-          </div>
-        </div>
-      ) : (
-        <button ref={opener} type="button" className={buttonClass('danger')} disabled={disabled} onClick={() => setConfirming(true)}>
-          Release {formatted}…
-        </button>
+      {released ? null : (
+        <ConfirmDialog
+          trigger={{ label: <><Trash2 aria-hidden="true" className="size-4" />Release {formatted}…</>, disabled }}
+          title={`Release ${formatted}?`}
+          description="The number goes back to the carrier, which may give it to another customer."
+          consequence={`${billingNote} This cannot be undone.`}
+          confirmLabel={`Yes, release ${formatted}`}
+          pendingLabel="Releasing…"
+          pending={pending}
+          form={formId}
+          closeOn={state}
+        />
       )}
       <FormMessage state={state} />
-      {released && state.status !== 'success' ? <p className="text-sm text-slate-700">This number has been released.</p> : null}
+      {released ? <p className="text-sm text-slate-700">This number has been released.</p> : null}
     </form>
   );
 }
 
-export function MoveNumberForm({ numberId, targets, action, disabled }: { numberId: string; targets: { id: string; label: string }[]; action: Action; disabled?: boolean }) {
-  const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
-  const errors = state.status === 'error' ? state.fieldErrors : undefined;
+/** Move behind a confirmation that names the number and the account it goes to. */
+export function MoveNumberForm({ numberId, formatted = 'this number', targets, action, disabled }: { numberId: string; formatted?: string; targets: { id: string; label: string }[]; action: Action; disabled?: boolean }) {
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
   const echoed = state.status === 'error' ? state.values?.targetAccountId : undefined;
+  const [targetId, setTargetId] = useState(echoed ?? '');
+  const [missing, setMissing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [answered, setAnswered] = useState(state);
+  if (answered !== state) {
+    setAnswered(state);
+    setConfirming(false);
+  }
+  const errors = missing ? ['Choose the account to move the number to.'] : state.status === 'error' ? state.fieldErrors?.targetAccountId : undefined;
+  const target = targets.find((option) => option.id === targetId);
+  const targetName = target?.label.replace(/^(— )+/, '') ?? '';
+  const formId = `move-${numberId}`;
   return (
-    <form action={formAction} className="space-y-3" noValidate>
+    <form id={formId} action={formAction} className="space-y-3" noValidate>
       <input type="hidden" name="numberId" value={numberId} />
-      <SelectField idPrefix="move" label="Move to account" name="targetAccountId" defaultValue={echoed ?? ''} errors={errors?.targetAccountId} disabled={disabled} required>
+      <SelectField
+        idPrefix="move"
+        label="Move to account"
+        name="targetAccountId"
+        value={targetId}
+        onChange={(event) => {
+          setTargetId(event.target.value);
+          setMissing(false);
+        }}
+        errors={errors}
+        disabled={disabled}
+        required
+      >
         <option value="" disabled>
           Choose an account
         </option>
-        {targets.map((target) => (
-          <option key={target.id} value={target.id}>
-            {target.label}
+        {targets.map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.label}
           </option>
         ))}
       </SelectField>
       <FormMessage state={state} />
-      <SubmitButton pendingLabel="Moving…" disabled={disabled}>
-        Move number
-      </SubmitButton>
+      <Button type="button" variant="secondary" disabled={disabled || pending} onClick={() => (targetId ? setConfirming(true) : setMissing(true))}>
+        <ArrowRightLeft aria-hidden="true" className="size-4" />
+        {pending ? 'Moving…' : 'Move number…'}
+      </Button>
+      <ConfirmDialog
+        open={confirming}
+        onOpenChange={setConfirming}
+        tone="caution"
+        title={`Move ${formatted} to ${targetName}?`}
+        description={`${formatted} and its emergency address go to ${targetName}.`}
+        consequence={`Users of this account lose it, and only someone who manages ${targetName} can move it back.`}
+        confirmLabel={`Yes, move to ${targetName}`}
+        pendingLabel="Moving…"
+        pending={pending}
+        form={formId}
+        closeOn={state}
+      />
     </form>
   );
 }

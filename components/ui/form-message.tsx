@@ -1,10 +1,18 @@
+'use client';
+
 import { cn } from './cn';
+import { useActionToast } from './use-action-toast';
 
 type State = { status: 'idle' } | { status: 'success'; message?: string } | { status: 'error'; message: string };
 
-/** The form's outcome, announced to screen readers as it changes. */
-export function FormMessage({ state }: { state: State }) {
-  const text = state.status === 'idle' ? '' : (state.message ?? '');
+/**
+ * The form's outcome. An error stays here, announced as it changes; a success becomes a toast
+ * (`success="toast"`), stays here where the result belongs to this spot on the page (`"both"`), or
+ * only here where no toaster is mounted (the sign-in pages, `"inline"`).
+ */
+export function FormMessage({ state, success = 'toast' }: { state: State; success?: 'toast' | 'inline' | 'both' }) {
+  useActionToast(success === 'inline' ? { status: 'idle' } : state);
+  const text = state.status === 'error' || (state.status === 'success' && success !== 'toast') ? (state.message ?? '') : '';
   return (
     <p
       role="status"

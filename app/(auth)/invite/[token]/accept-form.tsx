@@ -27,7 +27,7 @@ export function NewUserForm({ token, email }: { token: string; email: string }) 
         hint="At least 12 characters, and not a common password or a simple pattern: three or four unrelated words work well."
       />
       <TextField label="Repeat the password" name="confirmPassword" type="password" autoComplete="new-password" required errors={errors?.confirmPassword} />
-      <FormMessage state={state} />
+      <FormMessage state={state} success="inline" />
       <SubmitButton pendingLabel="Joining…">Create my user and join</SubmitButton>
     </form>
   );
@@ -39,7 +39,7 @@ export function AcceptAsUserForm({ token }: { token: string }) {
   return (
     <form action={action} className="space-y-4">
       <input type="hidden" name="token" value={token} />
-      <FormMessage state={state} />
+      <FormMessage state={state} success="inline" />
       <SubmitButton pendingLabel="Joining…">Accept the invitation</SubmitButton>
     </form>
   );

@@ -229,7 +229,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
                 It rings on a trunk group of {number.accountName}: take it off that trunk group first, then move it and route it in the other account.
               </p>
             ) : (
-              <MoveNumberForm numberId={number.id} targets={moveTargets.map((target) => ({ id: target.id, label: `${'— '.repeat(target.depth)}${target.name}` }))} action={moveNumberAction} />
+              <MoveNumberForm numberId={number.id} formatted={formatted} targets={moveTargets.map((target) => ({ id: target.id, label: `${'— '.repeat(target.depth)}${target.name}` }))} action={moveNumberAction} />
             )}
           </Card>
         ) : null}

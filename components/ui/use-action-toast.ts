@@ -1,0 +1,16 @@
+'use client';
+
+import { useEffect } from 'react';
+import { toast } from 'sonner';
+
+type ActionResult = { status: 'idle' } | { status: 'success'; message?: string } | { status: 'error'; message: string };
+
+/**
+ * A successful action's message becomes a toast. Errors are not toasted: they stay beside the
+ * fields and in the form's message, where the user fixes them.
+ */
+export function useActionToast(state: ActionResult) {
+  useEffect(() => {
+    if (state.status === 'success' && state.message) toast.success(state.message);
+  }, [state]);
+}
