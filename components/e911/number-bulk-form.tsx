@@ -3,11 +3,22 @@
 import { startTransition, useActionState, useId, useState, type FormEvent } from 'react';
 import { Button, type ButtonVariant } from '@/components/ui/button';
 import { SelectableNumberTable, useNumberSelection, type NumberColumn } from '@/components/numbers/selectable-number-table';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { FormMessage } from '@/components/ui/form-message';
 import type { ActionState } from '@/lib/auth/action';
 import { E911StatusBadge, type E911NumberStatus } from './status-badge';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
+
+/** Asked before a change that leaves numbers without an emergency address (plain strings: it comes from a Server Component). */
+export interface BulkConfirmation {
+  /** `{numbers}` becomes the count ticked: "Unassign {numbers} from 1 Main St?". */
+  title: string;
+  description: string;
+  consequence: string;
+}
+
+const countOf = (count: number) => `${count} number${count === 1 ? '' : 's'}`;
 
 export interface E911BulkRow {
   id: string;
@@ -36,6 +47,7 @@ export function E911NumberBulkForm({
   variant = 'primary',
   showAddress,
   disabled,
+  confirm,
 }: {
   rows: E911BulkRow[];
   action: Action;
@@ -50,12 +62,19 @@ export function E911NumberBulkForm({
   variant?: ButtonVariant;
   showAddress?: boolean;
   disabled?: boolean;
+  confirm?: BulkConfirmation;
 }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
   const selection = useNumberSelection(rows);
   const { chosen } = selection;
   const [chosenAddress, setChosenAddress] = useState('');
   const [problem, setProblem] = useState<{ field: 'addressId' | 'numberIds'; message: string } | null>(null);
+  const [confirming, setConfirming] = useState<FormData | null>(null);
+  const [answered, setAnswered] = useState(state);
+  if (answered !== state) {
+    setAnswered(state);
+    setConfirming(null);
+  }
   const id = useId();
   const columns: NumberColumn<E911BulkRow>[] = [{ header: 'Emergency address status', cell: (row) => <E911StatusBadge status={row.status} detail={row.detail} /> }];
   if (showAddress) columns.push({ header: 'Address', cell: (row) => row.address ?? 'None' });
@@ -73,6 +92,7 @@ export function E911NumberBulkForm({
     const formData = new FormData();
     formData.set('addressId', target);
     formData.set('numberIds', chosen.join(','));
+    if (confirm) return setConfirming(formData);
     startTransition(() => formAction(formData));
   };
 
@@ -122,6 +142,23 @@ export function E911NumberBulkForm({
         {numbersError}
       </p>
       {numbersError || addressError ? null : <FormMessage state={state} />}
+      {confirm ? (
+        <ConfirmDialog
+          open={confirming !== null}
+          onOpenChange={(open) => (open ? undefined : setConfirming(null))}
+          title={confirm.title.replace('{numbers}', countOf(chosen.length))}
+          description={confirm.description}
+          consequence={confirm.consequence}
+          confirmLabel={`Yes, ${verb.toLowerCase()} ${countOf(chosen.length)}`}
+          pendingLabel={pendingLabel}
+          pending={pending}
+          onConfirm={() => {
+            const formData = confirming;
+            if (formData) startTransition(() => formAction(formData));
+          }}
+          closeOn={state}
+        />
+      ) : null}
     </form>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { SelectField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -57,13 +58,22 @@ export function AssignNumberE911Form({ numberId, addresses, currentAddressId, ac
 
 /** On a number's page: remove the registration, leaving the number without an address. */
 export function RemoveNumberE911Form({ numberId, action }: { numberId: string; action: Action }) {
-  const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  const formId = `e911-remove-${numberId}`;
   return (
-    <form action={formAction} className="space-y-3">
+    <form id={formId} action={formAction} className="space-y-3">
       <input type="hidden" name="numberId" value={numberId} />
-      <SubmitButton variant="secondary" pendingLabel="Removing…">
-        Remove
-      </SubmitButton>
+      <ConfirmDialog
+        trigger={{ label: 'Remove…', variant: 'secondary' }}
+        title="Remove this number’s emergency address?"
+        description="Its registration is removed on the carrier."
+        consequence="911 calls from this number carry no address until you register it at another one."
+        confirmLabel="Yes, remove the registration"
+        pendingLabel="Removing…"
+        pending={pending}
+        form={formId}
+        closeOn={state}
+      />
       <FormMessage state={state} />
     </form>
   );

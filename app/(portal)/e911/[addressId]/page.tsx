@@ -106,6 +106,11 @@ export default async function E911AddressPage({ params, searchParams }: { params
                   verb="Unassign"
                   pendingLabel="Unassigning…"
                   variant="secondary"
+                  confirm={{
+                    title: `Unassign {numbers} from ${formatted}?`,
+                    description: 'Their registrations at this address are removed on each carrier.',
+                    consequence: '911 calls from them carry no address until you register them at another one.',
+                  }}
                   emptyText={assignable.total > 0 ? 'No number uses this address yet: register some below.' : 'No number uses this address yet.'}
                   disabled={access.readOnly}
                 />
