@@ -1,8 +1,10 @@
 'use client';
 
-import { useActionState, useEffect, useId, useRef, useState } from 'react';
-import { Button, buttonClass, type ButtonVariant } from '@/components/ui/button';
+import { KeyRound, Power, RefreshCw, Trash2 } from 'lucide-react';
+import { useActionState, useId } from 'react';
+import { type ButtonVariant } from '@/components/ui/button';
 import { SelectableNumberTable, useNumberSelection, type NumberColumn } from '@/components/numbers/selectable-number-table';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/auth/action';
@@ -11,78 +13,13 @@ import type { TrunkSavedData } from './trunk-group-form';
 
 type Action<Data = undefined> = (state: ActionState<Data>, formData: FormData) => Promise<ActionState<Data>>;
 
-/** A button that opens a confirmation naming what will happen; Escape or Cancel closes it. */
-function Confirmation({
-  opener,
-  question,
-  detail,
-  confirmLabel,
-  pendingLabel,
-  variant = 'danger',
-  disabled,
-  closeOn,
-}: {
-  /** Any value that changes when the panel should close again (the action's latest answer). */
-  closeOn: unknown;
-  opener: string;
-  question: string;
-  detail: string;
-  confirmLabel: string;
-  pendingLabel: string;
-  variant?: ButtonVariant;
-  disabled?: boolean;
-}) {
-  const [confirming, setConfirming] = useState(false);
-  const [answered, setAnswered] = useState(closeOn);
-  if (answered !== closeOn) {
-    setAnswered(closeOn);
-    setConfirming(false);
-  }
-  const id = useId();
-  const panel = useRef<HTMLDivElement>(null);
-  const openerRef = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (confirming) panel.current?.querySelector<HTMLButtonElement>('button[type="submit"]')?.focus();
-  }, [confirming]);
-
-  const cancel = () => {
-    setConfirming(false);
-    queueMicrotask(() => openerRef.current?.focus());
-  };
-
-  if (!confirming) {
-    return (
-      <button ref={openerRef} type="button" className={buttonClass(variant === 'danger' ? 'danger' : 'secondary')} disabled={disabled} onClick={() => setConfirming(true)}>
-        {opener}
-      </button>
-    );
-  }
-  const tone = variant === 'danger' ? 'border-red-200 bg-red-50 text-red-900' : 'border-amber-200 bg-amber-50 text-amber-950';
-  return (
-    <div ref={panel} role="group" aria-labelledby={`${id}-question`} className={`space-y-2 rounded-md border p-3 ${tone}`} onKeyDown={(event) => event.key === 'Escape' && cancel()}>
-      <p id={`${id}-question`} className="text-sm font-medium">
-        {question}
-      </p>
-      <p className="text-sm">{detail}</p>
-      <div className="flex flex-wrap gap-2">
-        <SubmitButton variant={variant} pendingLabel={pendingLabel}>
-          {confirmLabel}
-        </SubmitButton>
-        <Button type="button" variant="secondary" onClick={cancel}>
-          Cancel
-        </Button>
-      </div>
-    </div>
-  );
-}
-
 export function ReapplyForm({ trunkGroupId, action, disabled }: { trunkGroupId: string; action: Action; disabled?: boolean }) {
   const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
   return (
     <form action={formAction} className="space-y-2">
       <input type="hidden" name="trunkGroupId" value={trunkGroupId} />
       <SubmitButton variant="secondary" pendingLabel="Re-applying…" disabled={disabled}>
+        <RefreshCw aria-hidden="true" className="size-4" />
         Re-apply
       </SubmitButton>
       <FormMessage state={state} />
@@ -90,36 +27,55 @@ export function ReapplyForm({ trunkGroupId, action, disabled }: { trunkGroupId: 
   );
 }
 
-export function TrunkStatusForm({ trunkGroupId, status, action, disabled }: { trunkGroupId: string; status: 'active' | 'disabled'; action: Action; disabled?: boolean }) {
-  const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+export function TrunkStatusForm({ trunkGroupId, name = 'this trunk group', status, action, disabled }: { trunkGroupId: string; name?: string; status: 'active' | 'disabled'; action: Action; disabled?: boolean }) {
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  const formId = useId();
   const next = status === 'active' ? 'disabled' : 'active';
   return (
-    <form action={formAction} className="space-y-2">
+    <form id={formId} action={formAction} className="space-y-2">
       <input type="hidden" name="trunkGroupId" value={trunkGroupId} />
       <input type="hidden" name="status" value={next} />
-      <SubmitButton variant={next === 'disabled' ? 'danger' : 'primary'} pendingLabel="Saving…" disabled={disabled}>
-        {next === 'disabled' ? 'Disable trunk group' : 'Enable trunk group'}
-      </SubmitButton>
+      {next === 'disabled' ? (
+        <ConfirmDialog
+          trigger={{ label: <><Power aria-hidden="true" className="size-4" />Disable trunk group…</>, disabled }}
+          title={`Disable ${name}?`}
+          description="Its numbers go to each carrier’s default route instead of these hosts; its settings are kept."
+          consequence="Calls stop reaching your PBX through this trunk group until you enable it again."
+          confirmLabel={`Yes, disable ${name}`}
+          pendingLabel="Disabling…"
+          pending={pending}
+          form={formId}
+          closeOn={state}
+        />
+      ) : (
+        <SubmitButton pendingLabel="Enabling…" disabled={disabled}>
+          <Power aria-hidden="true" className="size-4" />
+          Enable trunk group
+        </SubmitButton>
+      )}
       <FormMessage state={state} />
     </form>
   );
 }
 
 export function RotatePasswordForm({ trunkGroupId, name, action, disabled }: { trunkGroupId: string; name: string; action: Action<TrunkSavedData>; disabled?: boolean }) {
-  const [state, formAction] = useActionState<ActionState<TrunkSavedData>, FormData>(action, { status: 'idle' });
+  const [state, formAction, pending] = useActionState<ActionState<TrunkSavedData>, FormData>(action, { status: 'idle' });
+  const formId = useId();
   const secret = state.status === 'success' ? state.data : undefined;
   return (
-    <form action={formAction} className="space-y-3">
+    <form id={formId} action={formAction} className="space-y-3">
       <input type="hidden" name="trunkGroupId" value={trunkGroupId} />
-      <Confirmation
-        closeOn={state}
-        opener="Rotate password…"
-        question={`Rotate the SIP password of ${name}?`}
-        detail="A new password is generated and the old one stops working as soon as the carriers have it: calls from a PBX still using it are refused until you update it."
+      <ConfirmDialog
+        tone="caution"
+        trigger={{ label: <><KeyRound aria-hidden="true" className="size-4" />Rotate password…</>, variant: 'secondary', disabled }}
+        title={`Rotate the SIP password of ${name}?`}
+        description="A new password is generated and shown once."
+        consequence="The old one stops working as soon as the carriers have the new one: calls from a PBX still using it are refused until you update it."
         confirmLabel="Yes, rotate the password"
         pendingLabel="Rotating…"
-        variant="secondary"
-        disabled={disabled}
+        pending={pending}
+        form={formId}
+        closeOn={state}
       />
       <FormMessage state={state} />
       {secret?.digestPassword ? <OneTimePassword username={secret.digestUsername} password={secret.digestPassword} /> : null}
@@ -128,23 +84,26 @@ export function RotatePasswordForm({ trunkGroupId, name, action, disabled }: { t
 }
 
 export function DeleteTrunkGroupForm({ trunkGroupId, name, numberCount, action, disabled }: { trunkGroupId: string; name: string; numberCount: number; action: Action; disabled?: boolean }) {
-  const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  const formId = useId();
   const inUse = state.status === 'error' && state.code === 'conflict:trunk_in_use';
   return (
-    <form action={formAction} className="space-y-3">
+    <form id={formId} action={formAction} className="space-y-3">
       <input type="hidden" name="trunkGroupId" value={trunkGroupId} />
-      <Confirmation
-        closeOn={state}
-        opener={`Delete ${name}…`}
-        question={`Delete ${name}?`}
-        detail={
+      <ConfirmDialog
+        trigger={{ label: <><Trash2 aria-hidden="true" className="size-4" />Delete {name}…</>, disabled }}
+        title={`Delete ${name}?`}
+        description="It is removed from the portal; its copies at the carriers stay until removed there."
+        consequence={
           numberCount > 0
             ? `It still routes ${numberCount} number${numberCount === 1 ? '' : 's'}: move or unassign them first, or the delete is refused.`
-            : 'Its settings are removed from the portal and from the carriers. This cannot be undone.'
+            : 'This cannot be undone.'
         }
         confirmLabel={`Yes, delete ${name}`}
         pendingLabel="Deleting…"
-        disabled={disabled}
+        pending={pending}
+        form={formId}
+        closeOn={state}
       />
       <FormMessage state={state} />
       {inUse ? (

@@ -373,7 +373,7 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
             description={group.status === 'active' ? "Disabling sends this group's numbers to each carrier's default route instead of these hosts; its settings are kept." : "Its numbers go to each carrier's default route. Enabling pushes the group again and routes them back here."}
             className="lg:col-span-2"
           >
-            <TrunkStatusForm trunkGroupId={group.id} status={group.status} action={setTrunkGroupStatusAction} disabled={access.readOnly} />
+            <TrunkStatusForm trunkGroupId={group.id} name={group.name} status={group.status} action={setTrunkGroupStatusAction} disabled={access.readOnly} />
           </Card>
         ) : null}
 
