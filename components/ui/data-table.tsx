@@ -1,0 +1,260 @@
+'use client';
+
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { flexRender, getCoreRowModel, useReactTable, type Cell, type ColumnDef, type Header, type Row as TableRow, type RowData, type RowSelectionState, type Updater } from '@tanstack/react-table';
+import { cn } from './cn';
+
+declare module '@tanstack/react-table' {
+  // Type parameters must match the library's declaration to merge with it.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData extends RowData, TValue> {
+    /** The column's name where the header is not plain text (the card label, the sort link). */
+    label?: string;
+    /** Right-aligned figures. */
+    numeric?: boolean;
+    /** Extra classes for this column's cells, in both layouts. */
+    className?: string;
+    /** Buttons or forms for the row: no card label, at the foot of the card. */
+    actions?: boolean;
+    /** Left out of the card, e.g. when the title already says it. */
+    hideInCard?: boolean;
+  }
+}
+
+export type SortDirection = 'asc' | 'desc';
+
+/** The server's sort order and, per sortable column, the URL of each order (other params kept). */
+export interface DataTableSort {
+  column: string;
+  dir: SortDirection;
+  hrefs: Partial<Record<string, Record<SortDirection, string>>>;
+}
+
+interface SelectionBase<Row> {
+  /** The checkbox's accessible name, e.g. "Select +1 312-555-0100". */
+  label: (row: Row) => string;
+  canSelect?: (row: Row) => boolean;
+  disabled?: boolean;
+}
+
+/** Ticks held in React state by the caller, which submits them itself. */
+export interface StateSelection<Row> extends SelectionBase<Row> {
+  selected: ReadonlySet<string>;
+  onChange: (selected: Set<string>) => void;
+  allLabel: string;
+}
+
+/**
+ * Plain checkboxes that belong to a form elsewhere on the page (`name`, `value` = row id, `form`);
+ * the form reads the ticked boxes itself, so the same id may be ticked in both layouts.
+ */
+export interface FormSelection<Row> extends SelectionBase<Row> {
+  form: string;
+  name: string;
+  /** The header cell, e.g. a "select every row" box that knows the form. */
+  header?: ReactNode;
+}
+
+export type DataTableSelection<Row> = StateSelection<Row> | FormSelection<Row>;
+
+export interface DataTableProps<Row> {
+  rows: readonly Row[];
+  columns: ColumnDef<Row, unknown>[];
+  getRowId: (row: Row) => string;
+  caption: string;
+  captionVisible?: boolean;
+  /** The column that names a row: a row header in the table, the title of its card. */
+  rowHeader?: string;
+  sort?: DataTableSort;
+  selection?: DataTableSelection<Row>;
+  /** Shown instead of the table when there are no rows. */
+  empty?: ReactNode;
+  /** Replaces the "…, scrollable" name of the table's scroll region. */
+  regionLabel?: string;
+  className?: string;
+}
+
+const isStateSelection = <Row,>(selection: DataTableSelection<Row>): selection is StateSelection<Row> => 'selected' in selection;
+
+const columnLabel = <Row,>(header: Header<Row, unknown>) => header.column.columnDef.meta?.label ?? (typeof header.column.columnDef.header === 'string' ? header.column.columnDef.header : header.column.id);
+
+const ariaSort = (sorted: false | SortDirection) => (sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none');
+
+function SortLink<Row>({ header, sort, children }: { header: Header<Row, unknown>; sort: DataTableSort; children: ReactNode }) {
+  const sorted = header.column.getIsSorted();
+  const next: SortDirection = sorted === 'asc' ? 'desc' : 'asc';
+  const href = sort.hrefs[header.column.id]![next];
+  return (
+    <Link href={href} className="inline-flex items-center gap-1 hover:text-slate-900 hover:underline" aria-label={`${columnLabel(header)}: sort ${next === 'asc' ? 'ascending' : 'descending'}`}>
+      {children}
+      <span aria-hidden="true">{sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '↕'}</span>
+    </Link>
+  );
+}
+
+/**
+ * A table read one page at a time from the server: sorting and paging live in the URL, so the
+ * table only links to the other order. From md up it is a real <table>; below md every row is a
+ * card of label–value pairs. The other layout is display:none, so only one is ever announced.
+ */
+export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisible, rowHeader, sort, selection, empty, regionLabel, className }: DataTableProps<Row>) {
+  const rowSelection: RowSelectionState | undefined = selection && isStateSelection(selection) ? Object.fromEntries([...selection.selected].map((id) => [id, true])) : undefined;
+  const table = useReactTable<Row>({
+    data: rows as Row[],
+    columns,
+    getRowId: (row) => getRowId(row),
+    getCoreRowModel: getCoreRowModel(),
+    manualSorting: true,
+    manualPagination: true,
+    enableSorting: Boolean(sort),
+    enableSortingRemoval: false,
+    enableRowSelection: selection ? (row) => (selection.canSelect ? selection.canSelect(row.original) : true) : false,
+    state: {
+      sorting: sort ? [{ id: sort.column, desc: sort.dir === 'desc' }] : [],
+      ...(rowSelection ? { rowSelection } : {}),
+    },
+    onRowSelectionChange: (updater: Updater<RowSelectionState>) => {
+      if (!selection || !isStateSelection(selection) || !rowSelection) return;
+      const next = typeof updater === 'function' ? updater(rowSelection) : updater;
+      selection.onChange(new Set(Object.keys(next).filter((id) => next[id])));
+    },
+  });
+
+  if (rows.length === 0) return <>{empty ?? <p className="text-sm text-slate-600">Nothing to show.</p>}</>;
+
+  const headers = table.getHeaderGroups()[0]?.headers ?? [];
+  const sortable = (header: Header<Row, unknown>) => Boolean(sort?.hrefs[header.column.id]);
+
+  const checkbox = (row: TableRow<Row>) => {
+    if (!selection || !row.getCanSelect()) return null;
+    const label = selection.label(row.original);
+    return isStateSelection(selection) ? (
+      <input type="checkbox" aria-label={label} checked={row.getIsSelected()} disabled={selection.disabled} onChange={row.getToggleSelectedHandler()} className="size-4" />
+    ) : (
+      <input type="checkbox" name={selection.name} value={row.id} form={selection.form} aria-label={label} disabled={selection.disabled} className="size-4" />
+    );
+  };
+  const headerCheckbox = selection ? (
+    isStateSelection(selection) ? (
+      <input type="checkbox" aria-label={selection.allLabel} checked={table.getIsAllRowsSelected()} disabled={selection.disabled} onChange={table.getToggleAllRowsSelectedHandler()} className="size-4" />
+    ) : (
+      (selection.header ?? null)
+    )
+  ) : null;
+
+  const cellClass = (cell: Cell<Row, unknown> | Header<Row, unknown>) => {
+    const meta = cell.column.columnDef.meta;
+    return cn('py-2 pr-3 last:pr-0', meta?.numeric && 'text-right tabular-nums', meta?.actions && 'text-right', meta?.className);
+  };
+
+  return (
+    <div className={className}>
+      <div className="hidden overflow-x-auto md:block" tabIndex={0} role="region" aria-label={regionLabel ?? `${caption}, scrollable`}>
+        <table className="w-full text-left text-sm">
+          <caption className={captionVisible ? 'mb-2 text-left text-sm font-medium text-slate-800' : 'sr-only'}>{caption}</caption>
+          <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
+            <tr>
+              {selection ? (
+                <th scope="col" className="w-8 py-2 pr-2">
+                  {headerCheckbox}
+                </th>
+              ) : null}
+              {headers.map((header) => {
+                const content = header.column.columnDef.meta?.actions ? <span className="sr-only">{columnLabel(header)}</span> : flexRender(header.column.columnDef.header, header.getContext());
+                return (
+                  <th key={header.id} scope="col" className={cellClass(header)} aria-sort={sortable(header) ? ariaSort(header.column.getIsSorted()) : undefined}>
+                    {sortable(header) && sort ? (
+                      <SortLink header={header} sort={sort}>
+                        {content}
+                      </SortLink>
+                    ) : (
+                      content
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {table.getRowModel().rows.map((row) => (
+              <tr key={row.id} className="border-b border-slate-100 align-top last:border-0">
+                {selection ? <td className="py-2 pr-2">{checkbox(row)}</td> : null}
+                {row.getVisibleCells().map((cell) =>
+                  cell.column.id === rowHeader ? (
+                    <th key={cell.id} scope="row" className={cn(cellClass(cell), 'font-normal')}>
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </th>
+                  ) : (
+                    <td key={cell.id} className={cellClass(cell)}>
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </td>
+                  ),
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <div className="md:hidden">
+        {sort ? (
+          <p className="mb-2 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600">
+            <span>Sort:</span>
+            {headers.filter(sortable).map((header) => (
+              <span key={header.id} aria-current={header.column.getIsSorted() ? 'true' : undefined} className={header.column.getIsSorted() ? 'font-semibold text-slate-900' : undefined}>
+                <SortLink header={header} sort={sort}>
+                  {columnLabel(header)}
+                </SortLink>
+              </span>
+            ))}
+          </p>
+        ) : null}
+        {selection && isStateSelection(selection) ? (
+          <label className="mb-2 flex items-center gap-2 text-sm text-slate-700">
+            {headerCheckbox}
+            <span aria-hidden="true">Select all</span>
+          </label>
+        ) : selection?.header ? (
+          <div className="mb-2 flex items-center gap-2 text-sm text-slate-700">
+            {selection.header}
+            <span aria-hidden="true">Select all</span>
+          </div>
+        ) : null}
+        <ul className="space-y-3" aria-label={caption}>
+          {table.getRowModel().rows.map((row) => {
+            const cells = row.getVisibleCells();
+            const title = cells.find((cell) => cell.column.id === rowHeader);
+            const actions = cells.filter((cell) => cell.column.columnDef.meta?.actions);
+            const pairs = cells.filter((cell) => cell !== title && !cell.column.columnDef.meta?.actions && !cell.column.columnDef.meta?.hideInCard);
+            return (
+              <li key={row.id} className="min-w-0 rounded-md border border-slate-200 p-3 text-sm">
+                {title || selection ? (
+                  <div className="mb-2 flex items-start gap-2">
+                    {selection ? checkbox(row) : null}
+                    {title ? <div className="min-w-0 break-words font-medium text-slate-900">{flexRender(title.column.columnDef.cell, title.getContext())}</div> : null}
+                  </div>
+                ) : null}
+                <dl className="grid grid-cols-[minmax(0,2fr)_minmax(0,3fr)] gap-x-3 gap-y-1">
+                  {pairs.map((cell) => (
+                    <div key={cell.id} className="contents">
+                      <dt className="text-xs uppercase text-slate-600">{cell.column.columnDef.meta?.label ?? (typeof cell.column.columnDef.header === 'string' ? cell.column.columnDef.header : cell.column.id)}</dt>
+                      <dd className={cn('min-w-0 break-words', cell.column.columnDef.meta?.numeric && 'tabular-nums', cell.column.columnDef.meta?.className)}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</dd>
+                    </div>
+                  ))}
+                </dl>
+                {actions.length > 0 ? (
+                  <div className="mt-3 flex flex-wrap justify-end gap-2">
+                    {actions.map((cell) => (
+                      <div key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</div>
+                    ))}
+                  </div>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    </div>
+  );
+}
