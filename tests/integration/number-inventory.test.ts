@@ -4,9 +4,9 @@ import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccountAccess } from '@/lib/auth/access';
-import { accounts, auditEvents, numberOrderLines, numberOrders, phoneNumbers, providerConnections, users } from '@/lib/db/schema';
+import { accounts, auditEvents, numberOrderLines, numberOrders, phoneNumbers, providerConnections, trunkGroups, users } from '@/lib/db/schema';
 import { countNumbersByAccountScope, getPhoneNumberById } from '@/lib/db/queries/numbers';
-import { refreshOwnedNumbers } from '@/lib/jobs/refresh-numbers';
+import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
 import { formatE164 } from '@/lib/format';
 import { resetBreakers } from '@/lib/providers/http';
 import type { ProviderId } from '@/lib/providers/types';
@@ -152,7 +152,9 @@ const AREAS = [
   { npa: '415', state: 'CA', kind: 'local' as const },
   { npa: '888', state: null, kind: 'tollfree' as const },
 ];
-const E911 = ['none', 'pending', 'registered', 'failed', 'unsupported'];
+const E911 = ['none', 'pending', 'registered', 'failed', 'unsupported'] as const;
+/** Trunk groups the seeded numbers are routed to (real rows: the reference is a foreign key). */
+const TRUNK_GROUP_IDS = [0, 1, 2, 3].map((k) => `7a0c0000-0000-4000-8000-00000000000${k}`);
 const PRICES = ['1.2500', '1.5000', '3.0000', '0.9900', '2.0000'];
 const BASE_TIME = Date.UTC(2025, 0, 1);
 
@@ -174,7 +176,7 @@ function inventory(accountId: string, accountName: string, from: number, count: 
       rateCenter: area.state ? `RC${n % 7}` : null,
       connectionId: connections[n % 2]!,
       status: released ? ('released' as const) : missing ? ('missing_upstream' as const) : ('active' as const),
-      trunkGroupRef: n % 3 === 0 ? null : `tg-${n % 4}`,
+      trunkGroupRef: n % 3 === 0 ? null : TRUNK_GROUP_IDS[n % 4]!,
       e911Status: E911[n % E911.length]!,
       monthly: PRICES[(n * 7) % PRICES.length]!,
       activatedAt: new Date(BASE_TIME + ((n * 37) % 500) * 3600_000),
@@ -245,6 +247,9 @@ describe('my numbers', () => {
       ])
       .returning();
     legacy = [legacyRows[0]!.id, legacyRows[1]!.id];
+    await test.db.insert(trunkGroups).values(
+      TRUNK_GROUP_IDS.map((id, k) => ({ id, accountId: tenants.acme.id, name: `Trunk ${k}`, direction: 'both' as const, auth: 'ip' as const, allowedIps: ['192.0.2.10/32'], destinations: [], codecs: ['PCMU'] })),
+    );
     seeded = [
       ...inventory(tenants.acme.id, 'Acme Telecom', 0, 20, legacy),
       ...inventory(tenants.east.id, 'Acme East', 100, 150, legacy),
@@ -315,7 +320,8 @@ describe('my numbers', () => {
         [{ q: '4159', match: 'prefix' }, () => false],
         [{ state: 'NY' }, (row) => row.status !== 'released' && row.state === 'NY'],
         [{ npa: '888' }, (row) => row.status !== 'released' && row.npa === '888'],
-        [{ trunk: 'tg-1' }, (row) => row.status !== 'released' && row.trunkGroupRef === 'tg-1'],
+        [{ trunk: TRUNK_GROUP_IDS[1] }, (row) => row.status !== 'released' && row.trunkGroupRef === TRUNK_GROUP_IDS[1]],
+        [{ trunk: 'tg-1' }, () => false],
         [{ trunk: 'none' }, (row) => row.status !== 'released' && row.trunkGroupRef === null],
         [{ e911: 'registered' }, (row) => row.status !== 'released' && row.e911Status === 'registered'],
         [{ status: 'missing_upstream' }, (row) => row.status === 'missing_upstream'],
@@ -417,9 +423,9 @@ describe('my numbers', () => {
         kind: 'local',
         state: 'IL',
         npa: '312',
-        rateCenter: 'CHICAGO',
+        rateCenter: 'CHICAGO "LOOP",\nNORTH',
         connectionId: legacy[0],
-        trunkGroupRef: 'tg "main",\nbackup',
+        trunkGroupRef: TRUNK_GROUP_IDS[2],
         monthly: '1.2500',
       });
       const again = await accessAs(test.db, 'owner@acme.example', tenants.acme.id);
@@ -431,7 +437,8 @@ describe('my numbers', () => {
       expect(records.every((record) => record.length === header!.length && record[3] === 'IL')).toBe(true);
       const odd = records.find((record) => record[0] === '+13124999999')!;
       expect(odd[1]).toBe('North, "Annex"');
-      expect(odd[7]).toBe('tg "main",\nbackup');
+      expect(odd[5]).toBe('CHICAGO "LOOP",\nNORTH');
+      expect(odd[7]).toBe(TRUNK_GROUP_IDS[2]);
       const sample = records.find((record) => record[0] === expected[0])!;
       const source = seeded.find((row) => row.e164 === expected[0])!;
       expect(sample[9]).toBe(source.monthly);
@@ -481,12 +488,12 @@ describe('my numbers', () => {
         .returning();
       const [number] = await test.db
         .insert(phoneNumbers)
-        .values({ accountId: tenants.east.id, e164: '+13124888888', kind: 'local', state: 'IL', npa: '312', connectionId: legacy[0], monthly: '1.2500', trunkGroupRef: 'tg-east', e911Status: 'registered', orderLineId: line!.id })
+        .values({ accountId: tenants.east.id, e164: '+13124888888', kind: 'local', state: 'IL', npa: '312', connectionId: legacy[0], monthly: '1.2500', trunkGroupRef: TRUNK_GROUP_IDS[3], e911Status: 'registered', orderLineId: line!.id })
         .returning();
 
       const tech = await accessAs(test.db, 'tech@acme.example', tenants.acme.id);
       const detail = await getNumberDetail(tech, number!.id);
-      expect(detail.number).toMatchObject({ e164: '+13124888888', accountName: 'Acme East', trunkGroupRef: 'tg-east', e911Status: 'registered', monthly: '1.2500' });
+      expect(detail.number).toMatchObject({ e164: '+13124888888', accountName: 'Acme East', trunkGroupRef: TRUNK_GROUP_IDS[3], e911Status: 'registered', monthly: '1.2500' });
       expect(detail.number.upstream).toBeUndefined();
       expect(detail.order).toMatchObject({ orderId: order!.id, orderStatus: 'completed', lineStatus: 'active', orderedAt: new Date('2025-03-03T10:00:00Z') });
       expect(detail).toMatchObject({ mayRelease: true, mayMove: false, moveTargets: [] });
@@ -601,7 +608,7 @@ describe('my numbers', () => {
 
       await expect(moveNumber(admin, { numberId: number!.id, targetAccountId: tenants.west.id })).rejects.toMatchObject({ code: 'invalid:move_target' });
       // Routed to a trunk group of its account, it stays until it is taken off the group.
-      await test.db.update(phoneNumbers).set({ trunkGroupRef: '00000000-0000-4000-8000-0000000000aa' }).where(eq(phoneNumbers.id, number!.id));
+      await test.db.update(phoneNumbers).set({ trunkGroupRef: TRUNK_GROUP_IDS[0] }).where(eq(phoneNumbers.id, number!.id));
       await expect(moveNumber(admin, { numberId: number!.id, targetAccountId: tenants.east.id })).rejects.toMatchObject({
         code: 'conflict:number_routed',
         message: expect.stringContaining('Take it off that trunk group first'),

@@ -50,7 +50,11 @@ function numberConditions(filter: Partial<NumberInventoryFilter>): SQL[] {
   }
   if (filter.state) conditions.push(eq(phoneNumbers.state, filter.state));
   if (filter.npa) conditions.push(eq(phoneNumbers.npa, filter.npa));
-  if (filter.trunk) conditions.push(filter.trunk.toLowerCase() === 'none' ? isNull(phoneNumbers.trunkGroupRef) : eq(phoneNumbers.trunkGroupRef, filter.trunk));
+  if (filter.trunk) {
+    const trunk = filter.trunk.toLowerCase();
+    // A reference that is no trunk group id matches no number (and is not a uuid cast error).
+    conditions.push(trunk === 'none' ? isNull(phoneNumbers.trunkGroupRef) : isUuid(trunk) ? eq(phoneNumbers.trunkGroupRef, trunk) : sql`false`);
+  }
   if (filter.e911) conditions.push(eq(phoneNumbers.e911Status, filter.e911));
   if (filter.status) conditions.push(eq(phoneNumbers.status, filter.status));
   else if (!filter.released) conditions.push(ne(phoneNumbers.status, 'released'));

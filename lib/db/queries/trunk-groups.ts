@@ -15,7 +15,7 @@ export async function getTrunkGroupsByAccount(db: Executor, { accountId }: { acc
   return db
     .select({ group: trunkGroups, numbers: sql<number>`coalesce(${numberCounts.numbers}, 0)` })
     .from(trunkGroups)
-    .leftJoin(numberCounts, eq(numberCounts.trunkGroupRef, sql`${trunkGroups.id}::text`))
+    .leftJoin(numberCounts, eq(numberCounts.trunkGroupRef, trunkGroups.id))
     .where(eq(trunkGroups.accountId, accountId))
     .orderBy(asc(trunkGroups.name));
 }

@@ -12,7 +12,9 @@ export const accounts = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     parentId: uuid('parent_id').references((): AnyPgColumn => accounts.id, { onDelete: 'restrict' }),
-    billingAccountId: uuid('billing_account_id').notNull(),
+    billingAccountId: uuid('billing_account_id')
+      .notNull()
+      .references((): AnyPgColumn => accounts.id, { onDelete: 'restrict' }),
     path: text('path').notNull(),
     depth: integer('depth').notNull().default(0),
     name: text('name').notNull(),

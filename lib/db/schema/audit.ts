@@ -13,7 +13,7 @@ export const auditEvents = pgTable(
     /** Kept as text so the trail survives the user's removal. */
     actorEmail: text('actor_email'),
     /** Set when operator staff act inside a customer account they are not a member of. */
-    actingAsAccountId: uuid('acting_as_account_id'),
+    actingAsAccountId: uuid('acting_as_account_id').references(() => accounts.id, { onDelete: 'set null' }),
     action: text('action').notNull(),
     targetType: text('target_type').notNull(),
     targetId: text('target_id'),

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { index, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
+import { e911Addresses } from './e911';
 import { providerConnections } from './providers';
+import { trunkGroups } from './trunk-groups';
 import { users } from './users';
 
 export const numberKind = pgEnum('number_kind', ['local', 'tollfree']);
@@ -113,8 +115,9 @@ export const numberOrders = pgTable(
     userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     idempotencyKey: text('idempotency_key').notNull(),
     status: orderStatus('status').notNull().default('pending'),
-    trunkGroupRef: text('trunk_group_ref'),
-    e911AddressRef: text('e911_address_ref'),
+    /** Where the bought numbers are routed; the order keeps its history if the group is deleted. */
+    trunkGroupRef: uuid('trunk_group_ref').references(() => trunkGroups.id, { onDelete: 'set null' }),
+    e911AddressRef: uuid('e911_address_ref').references(() => e911Addresses.id, { onDelete: 'set null' }),
     totalMonthly: numeric('total_monthly', { precision: 12, scale: 4 }).notNull(),
     totalSetup: numeric('total_setup', { precision: 12, scale: 4 }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -152,6 +155,7 @@ export const numberOrderLines = pgTable(
 );
 
 export const phoneNumberStatus = pgEnum('phone_number_status', ['active', 'released', 'missing_upstream']);
+export const e911RegistrationStatus = pgEnum('e911_registration_status', ['none', 'pending', 'registered', 'failed', 'unsupported']);
 
 /** The account's numbers: the cache pages read, refreshed from the upstreams by a job. */
 export const phoneNumbers = pgTable(
@@ -170,10 +174,10 @@ export const phoneNumbers = pgTable(
       .notNull()
       .references(() => providerConnections.id),
     status: phoneNumberStatus('status').notNull().default('active'),
-    trunkGroupRef: text('trunk_group_ref'),
-    /** none | pending | registered | failed | unsupported */
-    e911Status: text('e911_status').notNull().default('none'),
-    e911AddressId: uuid('e911_address_id'),
+    /** Released numbers may still name a deleted group or address: those references are cleared, not blocking. */
+    trunkGroupRef: uuid('trunk_group_ref').references(() => trunkGroups.id, { onDelete: 'set null' }),
+    e911Status: e911RegistrationStatus('e911_status').notNull().default('none'),
+    e911AddressId: uuid('e911_address_id').references(() => e911Addresses.id, { onDelete: 'set null' }),
     /** The upstream's reason when registration failed, in its words. */
     e911Detail: text('e911_detail'),
     /** When the registration status last changed: a number left pending long after this is driven again. */

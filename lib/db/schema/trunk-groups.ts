@@ -5,6 +5,7 @@ import { providerConnections } from './providers';
 export const trunkDirection = pgEnum('trunk_direction', ['inbound', 'outbound', 'both']);
 export const trunkAuthMode = pgEnum('trunk_auth_mode', ['ip', 'digest', 'both']);
 export const trunkGroupStatus = pgEnum('trunk_group_status', ['active', 'disabled']);
+export const trunkCallerIdPolicy = pgEnum('trunk_caller_id_policy', ['pass_through', 'account_number', 'fixed']);
 export const trunkSyncStatus = pgEnum('trunk_sync_status', ['not_needed', 'pending', 'applied', 'partially_applied', 'failed']);
 
 export interface TrunkDestinationRow {
@@ -38,7 +39,7 @@ export const trunkGroups = pgTable(
     maxCps: integer('max_cps'),
     codecs: jsonb('codecs').$type<string[]>().notNull(),
     techPrefix: text('tech_prefix'),
-    callerIdPolicy: text('caller_id_policy').notNull().default('pass_through'),
+    callerIdPolicy: trunkCallerIdPolicy('caller_id_policy').notNull().default('pass_through'),
     callerIdNumber: text('caller_id_number'),
     status: trunkGroupStatus('status').notNull().default('active'),
     syncStatus: trunkSyncStatus('sync_status').notNull().default('not_needed'),
