@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { AutoRefresh } from '@/components/numbers-buy/auto-refresh';
-import { DriftBadge, SyncStatusBadge, UpstreamStatusBadge } from '@/components/trunk-groups/badges';
+import { SyncStatusBadge } from '@/components/trunk-groups/badges';
+import { TrunkSyncStatus } from '@/components/trunk-groups/sync-status';
 import { DeleteTrunkGroupForm, NumberBulkForm, ReapplyForm, RotatePasswordForm, TrunkStatusForm } from '@/components/trunk-groups/trunk-actions';
 import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
@@ -13,6 +13,7 @@ import { getAssignableNumbers, getNumbersOfTrunkGroup, getTrunkGroupAudit, getTr
 import { isAppError } from '@/lib/errors';
 import { formatDateTime, formatE164 } from '@/lib/format';
 import { getTrunkGroupDetail } from '@/lib/services/trunk-groups';
+import { getTrunkSyncStatus } from '@/lib/services/trunk-sync-status';
 import { fieldLabel } from '@/lib/services/trunk-model';
 import { CALLER_ID_POLICY_LABELS, CODEC_LABELS, SIP_TRANSPORT_LABELS, TRUNK_AUTH_LABELS, TRUNK_DIRECTION_LABELS, type CallerIdPolicy, type Codec } from '@/lib/validations/trunk-groups';
 import {
@@ -23,7 +24,6 @@ import {
   setTrunkGroupStatusAction,
   unassignTrunkNumbersAction,
 } from '../actions';
-import { scrubProviderNames, upstreamLabels } from '@/lib/services/carrier-labels';
 
 export const metadata: Metadata = { title: 'Trunk group' };
 
@@ -86,22 +86,15 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
     throw error;
   });
   const db = await getDb();
-  const [numbers, assignable, events, groups] = await Promise.all([
+  const [numbers, assignable, events, groups, sync] = await Promise.all([
     getNumbersOfTrunkGroup(db, { trunkGroupId: group.id, limit: LIST_LIMIT }),
     getAssignableNumbers(db, { accountId: access.account.id, trunkGroupId: group.id, limit: LIST_LIMIT }),
     getTrunkGroupAudit(db, { trunkGroupId: group.id, limit: 20 }),
     getTrunkGroupsByAccount(db, { accountId: access.account.id }),
+    getTrunkSyncStatus(access, group.id),
   ]);
-  const staff = access.user.isOperatorStaff;
   const writer = can(access, 'technical.write');
-  const labels = upstreamLabels(
-    upstreams.map(({ upstream, provider, connectionName }) => ({ connectionId: upstream.connectionId, provider, connectionName })),
-    staff,
-  );
-  const copies = [...upstreams].sort((left, right) => (labels.get(left.upstream.connectionId) ?? '').localeCompare(labels.get(right.upstream.connectionId) ?? '', 'en', { numeric: true }));
   const groupNames = new Map(groups.map(({ group: other }) => [other.id, other.name]));
-  const drifted = upstreams.filter(({ upstream }) => upstream.drift.length > 0).length;
-  const applied = upstreams.filter(({ upstream }) => upstream.status === 'applied').length;
   const ipAuth = group.auth !== 'digest';
   const digestAuth = group.auth !== 'ip';
   const inbound = group.direction !== 'outbound';
@@ -122,118 +115,17 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
           </div>
         }
       />
-      <AutoRefresh active={group.syncStatus === 'pending'} />
       <p className="mb-6 text-sm">
         <Link href="/trunk-groups" className="text-indigo-800 underline">
           ← Trunk groups
         </Link>
       </p>
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card
-          title="Sync status"
-          description={
-            upstreams.length === 0
-              ? 'No numbers route here yet: the group is pushed to the carriers when its first number is assigned.'
-              : `Applied on ${applied} of ${upstreams.length} upstream${upstreams.length === 1 ? '' : 's'}.`
-          }
-          className="lg:col-span-2"
+        <TrunkSyncStatus
+          initial={sync}
+          canReapply={writer}
           actions={writer && upstreams.length > 0 ? <ReapplyForm trunkGroupId={group.id} action={reapplyTrunkGroupAction} disabled={access.readOnly} /> : null}
-        >
-          {copies.length === 0 ? null : (
-            <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Sync status per upstream, scrollable">
-              <table className="w-full text-left text-sm">
-                <caption className="sr-only">Sync status of {group.name} on each upstream</caption>
-                <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-                  <tr>
-                    <th scope="col" className="py-2 pr-3">
-                      Upstream
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      Status
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      Last applied
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      What it cannot hold
-                    </th>
-                    <th scope="col" className="py-2">
-                      Drift
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {copies.map(({ upstream }) => {
-                    const label = labels.get(upstream.connectionId) ?? 'A carrier';
-                    const outdated = upstream.status === 'applied' && upstream.appliedVersion !== null && upstream.appliedVersion !== group.version;
-                    return (
-                      <tr key={upstream.connectionId} className="border-b border-slate-100 align-top last:border-0">
-                        <th scope="row" className="py-2 pr-3 font-medium">
-                          {label}
-                        </th>
-                        <td className="py-2 pr-3">
-                          <UpstreamStatusBadge status={upstream.status} />
-                          {outdated ? <span className="block text-xs text-amber-900">Holds an older version of the settings</span> : null}
-                          {upstream.status === 'failed' && upstream.lastError ? <span className="mt-1 block text-xs text-red-800">{scrubProviderNames(upstream.lastError, staff, label)}</span> : null}
-                        </td>
-                        <td className="whitespace-nowrap py-2 pr-3 tabular-nums">{formatDateTime(upstream.lastAppliedAt)}</td>
-                        <td className="py-2 pr-3 text-xs text-slate-700">
-                          {upstream.limitations.length === 0 ? (
-                            'Holds every setting'
-                          ) : (
-                            <ul className="list-disc space-y-0.5 pl-4">
-                              {upstream.limitations.map((limitation) => (
-                                <li key={limitation}>{scrubProviderNames(limitation, staff, label)}</li>
-                              ))}
-                            </ul>
-                          )}
-                        </td>
-                        <td className="py-2">
-                          {upstream.drift.length === 0 ? (
-                            <span className="text-slate-600">{upstream.lastCheckedAt ? `None (checked ${formatDateTime(upstream.lastCheckedAt)})` : 'None'}</span>
-                          ) : (
-                            <table className="text-xs">
-                              <caption className="mb-1 text-left font-medium text-amber-900">Changed on {label} outside the portal</caption>
-                              <thead>
-                                <tr>
-                                  <th scope="col" className="pr-2 text-left">
-                                    Setting
-                                  </th>
-                                  <th scope="col" className="pr-2 text-left">
-                                    Wanted
-                                  </th>
-                                  <th scope="col" className="text-left">
-                                    Found
-                                  </th>
-                                </tr>
-                              </thead>
-                              <tbody>
-                                {upstream.drift.map((difference) => (
-                                  <tr key={difference.field}>
-                                    <th scope="row" className="pr-2 font-normal">
-                                      {fieldLabel(difference.field)}
-                                    </th>
-                                    <td className="pr-2 font-mono">{difference.desired}</td>
-                                    <td className="font-mono">{difference.actual}</td>
-                                  </tr>
-                                ))}
-                              </tbody>
-                            </table>
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-              {drifted > 0 ? (
-                <p className="mt-3 flex items-center gap-2 text-sm text-amber-900">
-                  <DriftBadge carriers={drifted} /> {writer ? 'Re-apply to put the portal’s settings back.' : 'Someone with technical access can re-apply the settings.'}
-                </p>
-              ) : null}
-            </div>
-          )}
-        </Card>
+        />
 
         <Card title="Settings" actions={null}>
           <dl className="grid gap-4 sm:grid-cols-2">
