@@ -44,9 +44,10 @@ export function BulkNumbersForm({ formId, selectionFormId, field, submitLabel, p
     event.preventDefault();
     const choice = new FormData(event.currentTarget).get(field.name);
     if (!choice) return setProblem(field.missing);
-    const numberIds = rowBoxes(selectionFormId)
+    // The table and its phone cards each have a box per number; a number ticked in both counts once.
+    const numberIds = [...new Set(rowBoxes(selectionFormId)
       .filter((box) => box.checked)
-      .map((box) => box.value);
+      .map((box) => box.value))];
     if (numberIds.length === 0) return setProblem(nothingTicked);
     setProblem(null);
     const formData = new FormData();

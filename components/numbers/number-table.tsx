@@ -1,5 +1,9 @@
+'use client';
+
 import Link from 'next/link';
+import type { ColumnDef } from '@tanstack/react-table';
 import { SelectAllNumbers } from '@/components/trunk-groups/route-numbers-form';
+import { DataTable, type SortDirection } from '@/components/ui/data-table';
 import { NUMBER_SORT_LABELS, type NumberSort } from '@/lib/validations/number-inventory';
 import { E911Badge, NumberStatusBadge } from './badges';
 
@@ -26,20 +30,53 @@ export interface NumberTableRow {
   provider?: string;
 }
 
-type Dir = 'asc' | 'desc';
-
-function SortHeader({ column, sort, dir, href, className }: { column: NumberSort; sort: NumberSort; dir: Dir; href: (column: NumberSort, dir: Dir) => string; className?: string }) {
-  const active = column === sort;
-  const next: Dir = active && dir === 'asc' ? 'desc' : 'asc';
-  const label = NUMBER_SORT_LABELS[column];
-  return (
-    <th scope="col" className={className ?? 'py-2 pr-3'} aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <Link href={href(column, next)} className="inline-flex items-center gap-1 hover:text-slate-900 hover:underline" aria-label={`${label}: sort ${next === 'asc' ? 'ascending' : 'descending'}`}>
-        {label}
-        <span aria-hidden="true">{active ? (dir === 'asc' ? '▲' : '▼') : '↕'}</span>
-      </Link>
-    </th>
-  );
+function numberColumns(showAccount: boolean, showProvider: boolean): ColumnDef<NumberTableRow>[] {
+  const columns: (ColumnDef<NumberTableRow> | false)[] = [
+    {
+      id: 'number',
+      header: NUMBER_SORT_LABELS.number,
+      cell: ({ row: { original: row } }) => (
+        <>
+          <Link href={`/numbers/${row.id}`} className="whitespace-nowrap font-medium tabular-nums text-indigo-800 hover:underline">
+            {row.number}
+          </Link>
+          {row.rateCenter ? <span className="block text-xs font-normal text-slate-600">{row.rateCenter}</span> : null}
+        </>
+      ),
+    },
+    showAccount && { id: 'account', header: 'Account', cell: ({ row }) => row.original.accountName },
+    { id: 'state', header: NUMBER_SORT_LABELS.state, cell: ({ row }) => row.original.state ?? '—' },
+    { id: 'npa', header: NUMBER_SORT_LABELS.npa, meta: { className: 'tabular-nums' }, cell: ({ row }) => row.original.npa },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: ({ row: { original: row } }) => (
+        <>
+          <NumberStatusBadge status={row.status} />
+          {row.released ? <span className="block text-xs text-slate-600">{row.released}</span> : null}
+        </>
+      ),
+    },
+    {
+      id: 'routing',
+      header: 'Routing',
+      cell: ({ row: { original: row } }) =>
+        row.trunkGroupRef && row.trunkGroupName ? (
+          <Link href={`/trunk-groups/${row.trunkGroupRef}`} className="text-indigo-800 hover:underline">
+            {row.trunkGroupName}
+          </Link>
+        ) : row.trunkGroupRef ? (
+          <span className="break-all font-mono text-xs">{row.trunkGroupRef}</span>
+        ) : (
+          <span className="text-slate-600">Not routed</span>
+        ),
+    },
+    { id: 'e911', header: 'E911', cell: ({ row }) => <E911Badge status={row.original.e911Status} /> },
+    { id: 'monthly', header: NUMBER_SORT_LABELS.monthly, meta: { numeric: true }, cell: ({ row }) => row.original.monthly },
+    { id: 'activated', header: NUMBER_SORT_LABELS.activated, meta: { className: 'whitespace-nowrap tabular-nums' }, cell: ({ row }) => row.original.activated },
+    showProvider && { id: 'provider', header: 'Provider', meta: { className: 'text-slate-700' }, cell: ({ row }) => row.original.provider },
+  ];
+  return columns.filter((column) => column !== false);
 }
 
 export function NumberTable({
@@ -55,9 +92,9 @@ export function NumberTable({
   rows: NumberTableRow[];
   caption: string;
   sort: NumberSort;
-  dir: Dir;
+  dir: SortDirection;
   /** The URL for each column and direction, with the current filters kept. */
-  sortHrefs: Record<NumberSort, Record<Dir, string>>;
+  sortHrefs: Record<NumberSort, Record<SortDirection, string>>;
   showAccount: boolean;
   showProvider: boolean;
   /**
@@ -66,118 +103,20 @@ export function NumberTable({
    */
   selectionFormId?: string;
 }) {
-  const href = (column: NumberSort, next: Dir) => sortHrefs[column][next];
   return (
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Numbers, scrollable">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-          <tr>
-            {selectionFormId ? (
-              <th scope="col" className="w-8 py-2 pr-2">
-                <SelectAllNumbers formId={selectionFormId} />
-              </th>
-            ) : null}
-            <SortHeader column="number" sort={sort} dir={dir} href={href} />
-            {showAccount ? (
-              <th scope="col" className="py-2 pr-3">
-                Account
-              </th>
-            ) : null}
-            <SortHeader column="state" sort={sort} dir={dir} href={href} />
-            <SortHeader column="npa" sort={sort} dir={dir} href={href} />
-            <th scope="col" className="py-2 pr-3">
-              Status
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              Routing
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              E911
-            </th>
-            <SortHeader column="monthly" sort={sort} dir={dir} href={href} className="py-2 pr-3 text-right" />
-            <SortHeader column="activated" sort={sort} dir={dir} href={href} />
-            {showProvider ? (
-              <th scope="col" className="py-2">
-                Provider
-              </th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} className="border-b border-slate-100 last:border-0">
-              {selectionFormId ? (
-                <td className="py-2 pr-2">{row.selectable ? <input type="checkbox" name="numberIds" value={row.id} form={selectionFormId} aria-label={`Select ${row.number}`} /> : null}</td>
-              ) : null}
-              <th scope="row" className="py-2 pr-3 font-normal">
-                <Link href={`/numbers/${row.id}`} className="whitespace-nowrap font-medium tabular-nums text-indigo-800 hover:underline">
-                  {row.number}
-                </Link>
-                {row.rateCenter ? <span className="block text-xs text-slate-600">{row.rateCenter}</span> : null}
-              </th>
-              {showAccount ? <td className="py-2 pr-3">{row.accountName}</td> : null}
-              <td className="py-2 pr-3">{row.state ?? '—'}</td>
-              <td className="py-2 pr-3 tabular-nums">{row.npa}</td>
-              <td className="py-2 pr-3">
-                <NumberStatusBadge status={row.status} />
-                {row.released ? <span className="block text-xs text-slate-600">{row.released}</span> : null}
-              </td>
-              <td className="py-2 pr-3">
-                {row.trunkGroupRef && row.trunkGroupName ? (
-                  <Link href={`/trunk-groups/${row.trunkGroupRef}`} className="text-indigo-800 hover:underline">
-                    {row.trunkGroupName}
-                  </Link>
-                ) : row.trunkGroupRef ? (
-                  <span className="font-mono text-xs">{row.trunkGroupRef}</span>
-                ) : (
-                  <span className="text-slate-600">Not routed</span>
-                )}
-              </td>
-              <td className="py-2 pr-3">
-                <E911Badge status={row.e911Status} />
-              </td>
-              <td className="py-2 pr-3 text-right tabular-nums">{row.monthly}</td>
-              <td className="whitespace-nowrap py-2 pr-3 tabular-nums">{row.activated}</td>
-              {showProvider ? <td className="py-2 text-slate-700">{row.provider}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-export function NumberPagination({ page, pageCount, capped, previousHref, nextHref, summary }: { page: number; pageCount?: number; capped: boolean; previousHref?: string; nextHref?: string; summary: string }) {
-  return (
-    <nav aria-label="Pages of numbers" className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm">
-      <p className="text-slate-700" aria-live="polite">
-        {summary}
-      </p>
-      <div className="flex items-center gap-3">
-        {previousHref ? (
-          <Link href={previousHref} rel="prev" className="font-medium text-indigo-800 underline">
-            ← Previous
-          </Link>
-        ) : (
-          <span className="text-slate-400" aria-disabled="true">
-            ← Previous
-          </span>
-        )}
-        <span className="tabular-nums text-slate-700">
-          Page {page}
-          {pageCount ? ` of ${pageCount.toLocaleString('en-US')}${capped ? '+' : ''}` : ''}
-        </span>
-        {nextHref ? (
-          <Link href={nextHref} rel="next" className="font-medium text-indigo-800 underline">
-            Next →
-          </Link>
-        ) : (
-          <span className="text-slate-400" aria-disabled="true">
-            Next →
-          </span>
-        )}
-      </div>
-    </nav>
+    <DataTable
+      rows={rows}
+      columns={numberColumns(showAccount, showProvider)}
+      getRowId={(row) => row.id}
+      caption={caption}
+      regionLabel="Numbers, scrollable"
+      rowHeader="number"
+      sort={{ column: sort, dir, hrefs: sortHrefs }}
+      selection={
+        selectionFormId
+          ? { form: selectionFormId, name: 'numberIds', label: (row) => `Select ${row.number}`, canSelect: (row) => Boolean(row.selectable), header: <SelectAllNumbers formId={selectionFormId} /> }
+          : undefined
+      }
+    />
   );
 }

@@ -3,9 +3,10 @@ import Link from 'next/link';
 export type SearchParams = Record<string, string | string[] | undefined>;
 
 /** The URL of `page`, every other parameter kept; page 1 is the bare URL. */
-export function pageHref(pathname: string, searchParams: SearchParams, param: string, page: number): string {
+export function pageHref(pathname: string, searchParams: SearchParams | URLSearchParams, param: string, page: number): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(searchParams)) {
+  const entries = searchParams instanceof URLSearchParams ? [...searchParams] : Object.entries(searchParams);
+  for (const [key, value] of entries) {
     if (key === param || value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) search.append(key, item);
   }
@@ -28,7 +29,7 @@ export interface PagerProps {
   noun?: { one: string; many: string };
   pathname: string;
   /** The current query; every parameter but `param` stays in the links. */
-  searchParams?: SearchParams;
+  searchParams?: SearchParams | URLSearchParams;
   param?: string;
 }
 

@@ -2,10 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SetE911AddressForm } from '@/components/numbers/e911-forms';
 import { NumberFilters } from '@/components/numbers/number-filters';
-import { NumberPagination, NumberTable, type NumberTableRow } from '@/components/numbers/number-table';
+import { NumberTable, type NumberTableRow } from '@/components/numbers/number-table';
 import { RouteNumbersForm } from '@/components/trunk-groups/route-numbers-form';
 import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { Pager } from '@/components/ui/pager';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
@@ -82,11 +83,6 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
   const filtered = filterSearch !== '';
 
   const { rows, total, page, pageSize } = list;
-  const pageCount = Math.max(1, Math.ceil(total.count / pageSize));
-  const first = (page - 1) * pageSize + 1;
-  const countText = `${total.count.toLocaleString('en-US')}${total.capped ? '+' : ''}`;
-  const summary = rows.length > 0 ? `Showing ${first.toLocaleString('en-US')}–${(first + rows.length - 1).toLocaleString('en-US')} of ${countText} number${total.count === 1 && !total.capped ? '' : 's'}` : `No numbers on this page (${countText} in all)`;
-  const hasNext = rows.length === pageSize && (total.capped || page < pageCount);
   const scopeText = list.showAccount ? `${access.account.name} and its sub-accounts` : access.account.name;
   const caption = `Numbers of ${scopeText}, sorted by ${NUMBER_SORT_LABELS[view.sort].toLowerCase()} ${view.dir === 'asc' ? 'ascending' : 'descending'}, page ${page}`;
   const fieldErrors = query.fieldErrors as Record<string, string[]>;
@@ -157,13 +153,16 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
                 </p>
               ) : null}
               <NumberTable rows={rows.map(toRow)} caption={caption} sort={view.sort} dir={view.dir} sortHrefs={sortHrefs} showAccount={list.showAccount} showProvider={list.showProvider} selectionFormId={selectionFormId} />
-              <NumberPagination
+              <Pager
+                label="Pages of numbers"
                 page={page}
-                pageCount={pageCount}
+                pageSize={pageSize}
+                total={total.count}
                 capped={total.capped}
-                summary={summary}
-                previousHref={page > 1 ? href({ page: page - 1 }) : undefined}
-                nextHref={hasNext ? href({ page: page + 1 }) : undefined}
+                rowCount={rows.length}
+                noun={{ one: 'number', many: 'numbers' }}
+                pathname="/numbers"
+                searchParams={new URLSearchParams(numberInventorySearch(filter, view))}
               />
             </>
           ) : total.count > 0 ? (
