@@ -1,39 +1,48 @@
 import { sql } from 'drizzle-orm';
 import { getDb, getDbHandle } from '@/lib/db/client';
 import { deleteExpiredSearches } from '@/lib/db/queries/number-searches';
+import { getEnv } from '@/lib/env';
 import { reconcileE911 } from '@/lib/services/e911';
 import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
+import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
 import { checkTrunkDrift } from '@/lib/services/trunk-groups';
-import { refreshOwnedNumbers } from './refresh-numbers';
-import { startScheduler, type Job } from './scheduler';
+import { currentJobRunner, setJobRunner } from './lifecycle';
+import { startJobRunner, type JobDefinition, type JobRunner } from './runner';
 
-export const JOBS: Job[] = [
+export const JOBS: readonly JobDefinition[] = [
   // At start: an order a crash left in flight is asked of the upstream and settled.
-  { name: 'reconcile-orders', everyMs: 60_000, runAtStart: true, run: () => reconcileOrders() },
-  { name: 'expire-cart-holds', everyMs: 60_000, run: () => expireCartHolds() },
+  { name: 'reconcile-orders', cron: '* * * * *', runAtStart: true, run: () => reconcileOrders() },
+  { name: 'expire-cart-holds', cron: '* * * * *', run: () => expireCartHolds() },
   // Upstream listings are rate-limited (VoiceTel: 6 account reads an hour): a few times a day is enough.
-  { name: 'refresh-owned-numbers', everyMs: 6 * 3600_000, run: () => refreshOwnedNumbers() },
+  { name: 'refresh-owned-numbers', cron: '7 */6 * * *', expireInSeconds: 3600, run: () => refreshOwnedNumbers() },
   // Emergency records removed or changed upstream behind the portal's back: the number shows as failed.
-  { name: 'reconcile-e911', everyMs: 6 * 3600_000, run: () => reconcileE911() },
-  { name: 'check-trunk-drift', everyMs: 15 * 60_000, run: () => checkTrunkDrift() },
+  { name: 'reconcile-e911', cron: '17 */6 * * *', expireInSeconds: 3600, run: () => reconcileE911() },
+  { name: 'check-trunk-drift', cron: '*/15 * * * *', run: () => checkTrunkDrift() },
   // PGlite has no autovacuum: without fresh statistics the planner misjudges the large tables, and
   // without the visibility map the counts cannot be answered from an index alone.
   {
     name: 'vacuum-embedded-database',
-    everyMs: 6 * 3600_000,
+    cron: '37 */6 * * *',
     runAtStart: true,
+    expireInSeconds: 3600,
     run: async () => {
       const handle = await getDbHandle();
       if (handle.driver === 'pglite') await handle.db.execute(sql`vacuum analyze`);
     },
   },
-  { name: 'purge-number-searches', everyMs: 15 * 60_000, run: async () => deleteExpiredSearches(await getDb(), { before: new Date() }) },
+  { name: 'purge-number-searches', cron: '*/15 * * * *', run: async () => deleteExpiredSearches(await getDb(), { before: new Date() }) },
 ];
 
-let stop: (() => void) | undefined;
+/** Starts pg-boss (migrating its schema), the schedules and the workers: once per process. */
+export function startJobs(): Promise<JobRunner> {
+  return currentJobRunner() ?? setJobRunner(getDbHandle().then((handle) => startJobRunner(JOBS, { handle, databaseUrl: getEnv().databaseUrl })))!;
+}
 
-export function startJobs() {
-  stop ??= startScheduler(JOBS);
-  return stop;
+/**
+ * pg-boss for queueing and reading when this process runs no workers (JOBS=0, or a page asked
+ * before the jobs started): the same queues, no schedules, no workers.
+ */
+export function getJobRunner(): Promise<JobRunner> {
+  return currentJobRunner() ?? setJobRunner(getDbHandle().then((handle) => startJobRunner(JOBS, { handle, databaseUrl: getEnv().databaseUrl, workers: false })))!;
 }

@@ -4,10 +4,9 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, type DbHandle } from '@/lib/db/client';
+import { getDbHandle, openPostgres, type DbHandle } from '@/lib/db/client';
 import { accountLedger, numberOrderLines, numberOrders, phoneNumbers, type NumberOrder } from '@/lib/db/schema';
 import { JOBS } from '@/lib/jobs';
-import { runExclusive } from '@/lib/jobs/scheduler';
 import { addToCart } from '@/lib/services/number-cart';
 import { EXECUTION_LEASE_MS, placeOrder, reconcileOrders } from '@/lib/services/number-orders';
 import { searchAvailableNumbers } from '@/lib/services/number-search';
@@ -17,6 +16,7 @@ import type { ProviderId } from '@/lib/providers/types';
 import { numberSearchSchema } from '@/lib/validations/numbers';
 import { testDriver, useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
+import { outputOf, startTestRunner, waitForFirstRun } from '../support/jobs';
 import { useSandboxes } from '../support/sandboxes';
 
 describe('orders left in flight by a crash', () => {
@@ -67,9 +67,11 @@ describe('orders left in flight by a crash', () => {
     const job = JOBS.find((candidate) => candidate.name === 'reconcile-orders')!;
     expect(job.runAtStart).toBe(true);
 
-    const { ran, result } = await runExclusive(job);
-    expect(ran).toBe(true);
-    expect(result).toContainEqual({ orderId: order.id, status: 'completed' });
+    // The app queues it on pg-boss as it starts; the worker runs it.
+    const runner = await startTestRunner(await getDbHandle(), [job]);
+    const run = await waitForFirstRun(runner, job.name).finally(() => runner.stop(1000));
+    expect(run.state).toBe('completed');
+    expect(outputOf(run)).toContainEqual({ orderId: order.id, status: 'completed' });
     expect(await ownedUpstream('voicetel', e164)).toBe(1);
     expect(await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.e164, e164))).toHaveLength(1);
     const [line] = await test.db.select().from(numberOrderLines).where(eq(numberOrderLines.orderId, order.id));

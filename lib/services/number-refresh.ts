@@ -9,7 +9,7 @@ import { flagNumbersUnseenSince, markNumbersSeenUpstream } from '@/lib/db/querie
 import { log } from '@/lib/log';
 import { isProviderError } from '@/lib/providers/errors';
 import type { ProviderId } from '@/lib/providers/types';
-import { getEnabledAdapters } from '@/lib/services/providers';
+import { getEnabledAdapters } from './providers';
 
 export interface RefreshOutcome {
   connectionId: string;

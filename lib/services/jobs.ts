@@ -1,0 +1,129 @@
+/**
+ * What operator staff see of the background jobs (queues, schedules, recent failures) and the one
+ * thing they may do to them: retry a failed job.
+ */
+import { sql } from 'drizzle-orm';
+import type { SessionUser } from '@/lib/auth/access';
+import { getDb } from '@/lib/db/client';
+import { AppError } from '@/lib/errors';
+import { getJobRunner } from '@/lib/jobs';
+import { JOB_SCHEMA, RETRY_LIMIT, deadLetterQueueOf, type JobRunner } from '@/lib/jobs/runner';
+import { recordPlatformAudit } from './audit';
+import { assertStaff } from './providers';
+
+/** How far back "completed recently" and "recent failures" look. */
+export const RECENT_HOURS = 24;
+const FAILURE_LIMIT = 50;
+
+export interface QueueView {
+  name: string;
+  cron: string;
+  runAtStart: boolean;
+  queued: number;
+  active: number;
+  /** Failed for good (retries spent) and still retryable. */
+  failed: number;
+  /** Copies in the queue's dead-letter queue, kept for inspection. */
+  deadLettered: number;
+  completedRecently: number;
+  lastCompletedAt: Date | null;
+}
+
+export interface FailedJobView {
+  id: string;
+  queue: string;
+  failedAt: Date;
+  attempts: number;
+  error: string;
+}
+
+export interface JobsOverview {
+  queues: QueueView[];
+  failures: FailedJobView[];
+  retryLimit: number;
+}
+
+/** postgres.js answers `execute` with the rows, PGlite with `{ rows }`. */
+function rowsOf<Row>(result: unknown): Row[] {
+  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+}
+
+const count = (value: unknown) => Number(value ?? 0);
+const dateOf = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
+
+async function runnerFor(runner?: JobRunner) {
+  return runner ?? getJobRunner();
+}
+
+export async function getJobsOverview(user: SessionUser, options: { runner?: JobRunner } = {}): Promise<JobsOverview> {
+  assertStaff(user);
+  const runner = await runnerFor(options.runner);
+  const db = await getDb();
+  const names = runner.jobs.flatMap((job) => [job.name, deadLetterQueueOf(job.name)]);
+  const since = new Date(Date.now() - RECENT_HOURS * 3600_000).toISOString();
+  const stateRows = rowsOf<{ name: string; state: string; count: number }>(await db.execute(sql`
+    select name, state::text as state, count(*)::int as count
+    from ${sql.raw(JOB_SCHEMA)}.job
+    where name in ${names}
+    group by name, state`));
+  // pg-boss moves finished jobs to the archive after a while: both tables answer "recently".
+  const completedRows = rowsOf<{ name: string; count: number; last_completed_at: string | Date | null }>(await db.execute(sql`
+    select name, count(*)::int as count, max(completed_on) as last_completed_at from (
+      select name, completed_on from ${sql.raw(JOB_SCHEMA)}.job where name in ${names} and state = 'completed' and completed_on > ${since}::timestamptz
+      union all
+      select name, completed_on from ${sql.raw(JOB_SCHEMA)}.archive where name in ${names} and state = 'completed' and completed_on > ${since}::timestamptz
+    ) recent group by name`));
+  const failureRows = rowsOf<{ id: string; name: string; completed_on: string | Date; retry_count: number; message: string | null }>(await db.execute(sql`
+    select id::text as id, name, completed_on, retry_count, output->>'message' as message
+    from ${sql.raw(JOB_SCHEMA)}.job
+    where name in ${runner.jobs.map((job) => job.name)} and state = 'failed'
+    order by completed_on desc
+    limit ${FAILURE_LIMIT}`));
+
+  const stateCount = (name: string, ...states: string[]) =>
+    stateRows.filter((row) => row.name === name && states.includes(row.state)).reduce((sum, row) => sum + count(row.count), 0);
+  return {
+    retryLimit: RETRY_LIMIT,
+    queues: runner.jobs.map((job) => {
+      const completed = completedRows.find((row) => row.name === job.name);
+      return {
+        name: job.name,
+        cron: job.cron,
+        runAtStart: job.runAtStart ?? false,
+        queued: stateCount(job.name, 'created', 'retry'),
+        active: stateCount(job.name, 'active'),
+        failed: stateCount(job.name, 'failed'),
+        deadLettered: stateCount(deadLetterQueueOf(job.name), 'created', 'retry', 'active', 'completed', 'failed'),
+        completedRecently: count(completed?.count),
+        lastCompletedAt: dateOf(completed?.last_completed_at),
+      };
+    }),
+    failures: failureRows.map((row) => ({
+      id: row.id,
+      queue: row.name,
+      failedAt: new Date(row.completed_on),
+      attempts: count(row.retry_count) + 1,
+      error: row.message ?? 'no message recorded',
+    })),
+  };
+}
+
+/** Runs a failed job once more (pg-boss gives it one more attempt); recorded in the audit log. */
+export async function retryFailedJob(user: SessionUser, input: { queue: string; jobId: string }, options: { ip?: string; runner?: JobRunner } = {}) {
+  assertStaff(user);
+  const runner = await runnerFor(options.runner);
+  if (!runner.jobs.some((job) => job.name === input.queue)) throw new AppError('not_found:job');
+  const job = await runner.boss.getJobById(input.queue, input.jobId);
+  if (!job) throw new AppError('not_found:job');
+  if (job.state !== 'failed') throw new AppError('conflict:job', 'That job is no longer failed; reload the page.');
+  try {
+    await runner.boss.retry(input.queue, input.jobId);
+  } catch (error) {
+    // A stately queue holds one waiting retry at a time.
+    throw new AppError('conflict:job', 'A retry of this job is already waiting to run.', { cause: error });
+  }
+  const retried = await runner.boss.getJobById(input.queue, input.jobId);
+  if (retried?.state !== 'retry') throw new AppError('conflict:job', 'A retry of this job is already waiting to run.');
+  const db = await getDb();
+  await recordPlatformAudit(db, user, { action: 'job.retry', targetType: 'job', targetId: input.jobId, before: { queue: input.queue, state: 'failed' }, after: { state: 'retry' }, ip: options.ip });
+}
