@@ -2,6 +2,8 @@
 
 import Link from 'next/link';
 import { useState, type ReactNode } from 'react';
+import type { ColumnDef } from '@tanstack/react-table';
+import { DataTable } from '@/components/ui/data-table';
 
 export interface SelectableNumber {
   id: string;
@@ -30,6 +32,7 @@ export function useNumberSelection(rows: readonly SelectableNumber[]) {
         return next;
       }),
     toggleAll: () => setSelected(allSelected ? new Set() : new Set(rows.map((row) => row.id))),
+    replace: (next: ReadonlySet<string>) => setSelected(next),
   };
 }
 
@@ -38,7 +41,7 @@ export interface NumberColumn<Row> {
   cell: (row: Row) => ReactNode;
 }
 
-/** A scrollable table of numbers with a checkbox each and one for all; extra columns after the number. */
+/** A table of numbers with a checkbox each and one for all; extra columns after the number. */
 export function SelectableNumberTable<Row extends SelectableNumber>({
   rows,
   caption,
@@ -57,49 +60,37 @@ export function SelectableNumberTable<Row extends SelectableNumber>({
   linkNumbers?: boolean;
   maxHeight?: string;
 }) {
+  const tableColumns: ColumnDef<Row>[] = [
+    {
+      id: 'number',
+      header: 'Number',
+      cell: ({ row }) =>
+        linkNumbers ? (
+          <Link href={`/numbers/${row.original.id}`} className="whitespace-nowrap tabular-nums text-indigo-800 hover:underline">
+            {row.original.number}
+          </Link>
+        ) : (
+          <span className="whitespace-nowrap tabular-nums">{row.original.number}</span>
+        ),
+    },
+    ...columns.map((column): ColumnDef<Row> => ({ id: column.header, header: column.header, meta: { className: 'text-slate-700' }, cell: ({ row }) => column.cell(row.original) })),
+  ];
   return (
-    <div className={`${maxHeight} overflow-auto`} tabIndex={0} role="region" aria-label={`${caption}, scrollable`}>
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-          <tr>
-            <th scope="col" className="w-10 py-2">
-              <input type="checkbox" aria-label={`Select every number in ${caption.toLowerCase()}`} checked={selection.allSelected} disabled={disabled} onChange={selection.toggleAll} />
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              Number
-            </th>
-            {columns.map((column) => (
-              <th key={column.header} scope="col" className="py-2 pr-3">
-                {column.header}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} className="border-b border-slate-100 align-top last:border-0">
-              <td className="py-2">
-                <input type="checkbox" aria-label={`Select ${row.number}`} checked={selection.selected.has(row.id)} disabled={disabled} onChange={() => selection.toggle(row.id)} />
-              </td>
-              <th scope="row" className="py-2 pr-3 font-normal">
-                {linkNumbers ? (
-                  <Link href={`/numbers/${row.id}`} className="whitespace-nowrap tabular-nums text-indigo-800 hover:underline">
-                    {row.number}
-                  </Link>
-                ) : (
-                  <span className="whitespace-nowrap tabular-nums">{row.number}</span>
-                )}
-              </th>
-              {columns.map((column) => (
-                <td key={column.header} className="py-2 pr-3 text-slate-700">
-                  {column.cell(row)}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <div className={`${maxHeight} overflow-y-auto`}>
+      <DataTable
+        rows={rows}
+        columns={tableColumns}
+        getRowId={(row) => row.id}
+        caption={caption}
+        rowHeader="number"
+        selection={{
+          selected: selection.selected,
+          onChange: selection.replace,
+          allLabel: `Select every number in ${caption.toLowerCase()}`,
+          label: (row) => `Select ${row.number}`,
+          disabled,
+        }}
+      />
     </div>
   );
 }
