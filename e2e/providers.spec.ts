@@ -25,12 +25,13 @@ test('operator staff see every sandbox connection, test one, and add a broken on
   await expect(add.getByText('Enter the', { exact: false })).toBeVisible();
   await add.getByLabel(/token/i).fill('not-a-real-token-123');
   await add.getByRole('button', { name: 'Add connection' }).click();
-  await expect(add.getByText('Connection CarrierX nowhere added.', { exact: false })).toBeVisible();
+  await expect(page.getByText('Connection CarrierX nowhere added.', { exact: false })).toBeVisible();
 
   const broken = page.getByRole('region', { name: 'CarrierX nowhere' });
   await broken.getByRole('button', { name: 'Test connection' }).click();
   await expect(broken.getByRole('status').filter({ hasText: 'Could not reach http://127.0.0.1:9' })).toBeVisible();
-  await broken.getByRole('button', { name: 'Disable' }).click();
+  await broken.getByRole('button', { name: 'Disable…' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: /^Yes, disable/ }).click();
   await expect(broken.getByText('Disabled', { exact: true })).toBeVisible();
 });
 

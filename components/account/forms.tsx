@@ -1,7 +1,8 @@
 'use client';
 
-import { useActionState, useState } from 'react';
-import { Button } from '@/components/ui/button';
+import { Ban } from 'lucide-react';
+import { useActionState, useId } from 'react';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CheckboxField, SelectField, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -10,11 +11,11 @@ import type { ActionState } from '@/lib/auth/action';
 type Action<Data = undefined> = (state: ActionState<Data>, formData: FormData) => Promise<ActionState<Data>>;
 
 function useForm<Data = undefined>(action: Action<Data>) {
-  const [state, formAction] = useActionState<ActionState<Data>, FormData>(action, { status: 'idle' });
+  const [state, formAction, pending] = useActionState<ActionState<Data>, FormData>(action, { status: 'idle' });
   const echoed = state.status === 'error' ? state.values : undefined;
   /** The value to show: what the user just submitted if it failed, else the saved one. */
   const value = (name: string, saved?: string | number | boolean | null) => (echoed && name in echoed ? echoed[name] : saved === null || saved === undefined ? '' : String(saved));
-  return { state, formAction, errors: state.status === 'error' ? state.fieldErrors : undefined, value, failed: Boolean(echoed) };
+  return { state, formAction, pending, errors: state.status === 'error' ? state.fieldErrors : undefined, value, failed: Boolean(echoed) };
 }
 
 export interface LimitsValues {
@@ -167,31 +168,25 @@ export function RoutingPolicyForm({ accountId, required, action, disabled }: { a
 }
 
 export function AccountStatusForm({ accountId, name, status, action }: { accountId: string; name: string; status: 'active' | 'suspended'; action: Action }) {
-  const { state, formAction } = useForm(action);
-  const [confirming, setConfirming] = useState(false);
+  const { state, formAction, pending } = useForm(action);
+  const formId = useId();
   const next = status === 'active' ? 'suspended' : 'active';
   return (
-    <form action={formAction} className="space-y-3">
+    <form id={formId} action={formAction} className="space-y-3">
       <input type="hidden" name="accountId" value={accountId} />
       <input type="hidden" name="status" value={next} />
-      {next === 'suspended' && !confirming ? (
-        <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
-          Suspend {name}…
-        </Button>
-      ) : next === 'suspended' ? (
-        <div className="space-y-2 rounded-md border border-red-200 bg-red-50 p-3">
-          <p className="text-sm text-red-900">
-            Suspend <strong>{name}</strong> and everything under it? Its users can still sign in and look, but cannot change anything.
-          </p>
-          <div className="flex gap-2">
-            <SubmitButton variant="danger" pendingLabel="Suspending…">
-              Yes, suspend {name}
-            </SubmitButton>
-            <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
-              Cancel
-            </Button>
-          </div>
-        </div>
+      {next === 'suspended' ? (
+        <ConfirmDialog
+          trigger={{ label: <><Ban aria-hidden="true" className="size-4" />Suspend {name}…</> }}
+          title={`Suspend ${name}?`}
+          description={`${name} and every sub-account under it are suspended.`}
+          consequence="Their users can still sign in and look, but cannot change anything until the account is reactivated."
+          confirmLabel={`Yes, suspend ${name}`}
+          pendingLabel="Suspending…"
+          pending={pending}
+          form={formId}
+          closeOn={state}
+        />
       ) : (
         <SubmitButton pendingLabel="Reactivating…">Reactivate {name}</SubmitButton>
       )}
@@ -258,27 +253,25 @@ export function MemberRoleForm({ accountId, membershipId, role, roles, action, l
   );
 }
 
-export function ConfirmActionForm({ hidden, action, label, confirmText, disabled }: { hidden: Record<string, string>; action: Action; label: string; confirmText: string; disabled?: boolean }) {
-  const { state, formAction } = useForm(action);
-  const [confirming, setConfirming] = useState(false);
+/** A small destructive action in a list row (remove a member, revoke an invitation), behind a confirmation. */
+export function ConfirmActionForm({ hidden, action, label, confirmText, consequence, confirmLabel, pendingLabel, disabled }: { hidden: Record<string, string>; action: Action; label: string; confirmText: string; consequence?: string; confirmLabel?: string; pendingLabel: string; disabled?: boolean }) {
+  const { state, formAction, pending } = useForm(action);
+  const formId = useId();
   return (
-    <form action={formAction} className="flex flex-wrap items-center gap-2">
+    <form id={formId} action={formAction} className="flex flex-wrap items-center justify-end gap-2">
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      {confirming ? (
-        <>
-          <span className="text-sm text-red-900">{confirmText}</span>
-          <SubmitButton variant="danger">Confirm</SubmitButton>
-          <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
-            Cancel
-          </Button>
-        </>
-      ) : (
-        <Button type="button" variant="ghost" className="text-red-800" disabled={disabled} onClick={() => setConfirming(true)}>
-          {label}
-        </Button>
-      )}
+      <ConfirmDialog
+        trigger={{ label: `${label}…`, variant: 'ghost', className: 'text-red-800', disabled }}
+        title={confirmText}
+        description={consequence ?? 'This cannot be undone.'}
+        confirmLabel={confirmLabel ?? `Yes, ${label.toLowerCase()}`}
+        pendingLabel={pendingLabel}
+        pending={pending}
+        form={formId}
+        closeOn={state}
+      />
       <FormMessage state={state} />
     </form>
   );

@@ -1,7 +1,8 @@
 'use client';
 
-import { startTransition, useActionState, useState, type FormEvent } from 'react';
+import { startTransition, useActionState, useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { SelectField, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -111,18 +112,60 @@ export function EditConnectionForm({
   );
 }
 
-export function ConnectionButtonForm({ connectionId, action, label, pendingLabel, hidden = {}, variant }: { connectionId: string; action: Action; label: string; pendingLabel: string; hidden?: Record<string, string>; variant?: 'primary' | 'secondary' | 'danger' }) {
-  const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+/** Asked before a change that cuts customers off an upstream (plain strings: it comes from a Server Component). */
+export interface ConnectionConfirmation {
+  title: string;
+  description: string;
+  consequence: string;
+  confirmLabel: string;
+}
+
+export function ConnectionButtonForm({
+  connectionId,
+  action,
+  label,
+  pendingLabel,
+  hidden = {},
+  variant,
+  confirm,
+  showResult,
+}: {
+  connectionId: string;
+  action: Action;
+  label: string;
+  pendingLabel: string;
+  hidden?: Record<string, string>;
+  variant?: 'primary' | 'secondary' | 'danger';
+  confirm?: ConnectionConfirmation;
+  /** Keep the answer beside the button as well as in a toast (a test's result belongs to its connection). */
+  showResult?: boolean;
+}) {
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  const formId = useId();
   return (
-    <form action={formAction} className="space-y-2">
+    <form id={formId} action={formAction} className="space-y-2">
       <input type="hidden" name="connectionId" value={connectionId} />
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <SubmitButton variant={variant} pendingLabel={pendingLabel}>
-        {label}
-      </SubmitButton>
-      <FormMessage state={state} />
+      {confirm ? (
+        <ConfirmDialog
+          trigger={{ label: `${label}…`, variant: variant ?? 'danger' }}
+          title={confirm.title}
+          description={confirm.description}
+          consequence={confirm.consequence}
+          confirmLabel={confirm.confirmLabel}
+          pendingLabel={pendingLabel}
+          pending={pending}
+          form={formId}
+          closeOn={state}
+        />
+      ) : (
+        <SubmitButton variant={variant} pendingLabel={pendingLabel}>
+          {label}
+        </SubmitButton>
+      )}
+      <FormMessage state={state} success={showResult ? 'both' : 'toast'} />
     </form>
   );
 }

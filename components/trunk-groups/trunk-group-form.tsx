@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { startTransition, useActionState, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Button, buttonClass } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
+import { useActionToast } from '@/components/ui/use-action-toast';
 import type { ActionState } from '@/lib/auth/action';
 import {
   CALLER_ID_POLICIES,
@@ -206,6 +207,8 @@ export function TrunkGroupForm({
   };
 
   const saved = state.status === 'success' ? state.data : undefined;
+  // Creating replaces the form with its own outcome panel; an edit's success is a toast.
+  useActionToast(mode === 'create' ? { status: 'idle' } : state);
   if (mode === 'create' && state.status === 'success' && saved) {
     return (
       <div className="space-y-4">
@@ -247,7 +250,7 @@ export function TrunkGroupForm({
 
   const showIps = values.auth !== 'digest';
   const showDestinations = values.direction !== 'outbound';
-  const formMessage = blocked ? 'Please correct the highlighted fields before saving.' : state.status === 'idle' ? '' : (state.message ?? '');
+  const formMessage = blocked ? 'Please correct the highlighted fields before saving.' : state.status === 'error' ? state.message : '';
   const channelHint = account.maxConcurrentCalls ? `Optional. ${account.name} allows up to ${account.maxConcurrentCalls.toLocaleString('en-US')} concurrent calls.` : 'Optional: the most calls at once.';
   const cpsHint = account.maxCallsPerSecond ? `Optional. ${account.name} allows up to ${account.maxCallsPerSecond.toLocaleString('en-US')} calls per second.` : 'Optional: the most new calls per second.';
   const ipsError = messageFor('allowedIps');

@@ -125,6 +125,9 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
                           action={removeMembershipAction}
                           label="Remove"
                           confirmText={`Remove ${user.email} from ${account.name}?`}
+                          consequence={`${user.name} loses access to ${account.name} and its sub-accounts at once; you can invite them again later.`}
+                          confirmLabel={`Yes, remove ${user.email}`}
+                          pendingLabel="Removing…"
                           disabled={!mayEdit}
                         />
                       </td>
@@ -143,7 +146,7 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
                     <span>
                       {invitation.email} · {ROLE_LABELS[invitation.role as Role]} · expires {invitation.expiresAt.toISOString().slice(0, 10)}
                     </span>
-                    <ConfirmActionForm hidden={{ accountId: account.id, invitationId: invitation.id }} action={revokeInvitationAction} label="Revoke" confirmText={`Revoke the invitation for ${invitation.email}?`} disabled={!manageUsers} />
+                    <ConfirmActionForm hidden={{ accountId: account.id, invitationId: invitation.id }} action={revokeInvitationAction} label="Revoke" confirmText={`Revoke the invitation for ${invitation.email}?`} consequence="The link stops working; you can send a new invitation later." confirmLabel="Yes, revoke the invitation" pendingLabel="Revoking…" disabled={!manageUsers} />
                   </li>
                 ))}
               </ul>

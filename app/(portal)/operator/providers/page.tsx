@@ -79,7 +79,7 @@ export default async function ProvidersPage() {
                 <span className="font-medium text-slate-800">Capabilities:</span> {connection.capabilities.join(', ')}
               </p>
               <div className="mt-4 flex flex-wrap items-start gap-3 border-t border-slate-100 pt-4">
-                <ConnectionButtonForm connectionId={connection.id} action={testConnectionAction} label="Test connection" pendingLabel="Testing…" />
+                <ConnectionButtonForm connectionId={connection.id} action={testConnectionAction} label="Test connection" pendingLabel="Testing…" showResult />
                 <ConnectionButtonForm
                   connectionId={connection.id}
                   action={setConnectionEnabledAction}
@@ -87,6 +87,16 @@ export default async function ProvidersPage() {
                   label={connection.enabled ? 'Disable' : 'Enable'}
                   pendingLabel="Saving…"
                   variant="secondary"
+                  confirm={
+                    connection.enabled
+                      ? {
+                          title: `Disable ${connection.name}?`,
+                          description: 'The portal stops calling this upstream: no searches, orders, syncs or e911 through it.',
+                          consequence: 'Customers whose numbers or trunk groups live on it cannot change them until it is enabled again; calls already routed keep flowing at the carrier.',
+                          confirmLabel: `Yes, disable ${connection.name}`,
+                        }
+                      : undefined
+                  }
                 />
                 <EditConnectionForm connection={connection} action={updateConnectionAction} />
               </div>
