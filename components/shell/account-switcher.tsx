@@ -1,6 +1,9 @@
 'use client';
 
-import { useActionState, useRef } from 'react';
+import { Check, ChevronsUpDown, Search } from 'lucide-react';
+import { Popover } from 'radix-ui';
+import { startTransition, useActionState, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { cn } from '@/components/ui/cn';
 import type { ActionState } from '@/lib/auth/action';
 
 export interface SwitcherOption {
@@ -11,6 +14,15 @@ export interface SwitcherOption {
   depth: number;
 }
 
+/** From this many accounts on, the list gets a search box. */
+const SEARCHABLE_FROM = 8;
+
+const detailOf = (option: SwitcherOption) => (option.staff ? 'as staff' : option.depth === 0 ? option.role : '');
+
+/**
+ * The current account as a combobox: arrows and typing only move through the list (and filter it);
+ * the account changes on an explicit choice, Enter or a click, through the same server action.
+ */
 export function AccountSwitcher({
   options,
   currentId,
@@ -21,40 +33,141 @@ export function AccountSwitcher({
   action: (state: ActionState, formData: FormData) => Promise<ActionState>;
 }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
-  const formRef = useRef<HTMLFormElement>(null);
-  const hasCurrent = options.some((option) => option.id === currentId);
+  const [open, setOpen] = useState(false);
+  const [query, setQuery] = useState('');
+  const [activeId, setActiveId] = useState(currentId);
+  const listRef = useRef<HTMLUListElement>(null);
+  const id = useId();
+  const current = options.find((option) => option.id === currentId);
+  const searchable = options.length >= SEARCHABLE_FROM;
+  const needle = query.trim().toLowerCase();
+  const shown = needle ? options.filter((option) => option.name.toLowerCase().includes(needle)) : options;
+  const active = shown.find((option) => option.id === activeId) ?? shown[0];
+  const optionId = (option: SwitcherOption) => `${id}-option-${option.id}`;
+
+  const openChange = (next: boolean) => {
+    setOpen(next);
+    if (next) {
+      setQuery('');
+      setActiveId(currentId);
+    }
+  };
+
+  const choose = (option: SwitcherOption | undefined) => {
+    if (!option) return;
+    setOpen(false);
+    if (option.id === currentId) return;
+    const formData = new FormData();
+    formData.set('accountId', option.id);
+    startTransition(() => formAction(formData));
+  };
+
+  const move = (to: SwitcherOption | undefined) => {
+    if (!to) return;
+    setActiveId(to.id);
+    document.getElementById(optionId(to))?.scrollIntoView({ block: 'nearest' });
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const index = active ? shown.indexOf(active) : -1;
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(shown[Math.min(index + 1, shown.length - 1)]),
+      ArrowUp: () => move(shown[Math.max(index - 1, 0)]),
+      Home: () => move(shown[0]),
+      End: () => move(shown[shown.length - 1]),
+      Enter: () => choose(active),
+    };
+    const handler = keys[event.key];
+    if (!handler) return;
+    event.preventDefault();
+    handler();
+  };
+
+  const activeDescendant = active ? optionId(active) : undefined;
+  const listbox = (
+    <ul
+      ref={listRef}
+      id={`${id}-list`}
+      role="listbox"
+      aria-label="Accounts"
+      tabIndex={searchable ? -1 : 0}
+      aria-activedescendant={searchable ? undefined : activeDescendant}
+      onKeyDown={searchable ? undefined : onKeyDown}
+      className="max-h-80 overflow-y-auto py-1 focus:outline-none"
+    >
+      {shown.length === 0 ? (
+        <li className="px-3 py-2 text-sm text-slate-600">No account matches “{query.trim()}”.</li>
+      ) : (
+        shown.map((option) => (
+          <li
+            key={option.id}
+            id={optionId(option)}
+            role="option"
+            aria-selected={option.id === currentId}
+            onClick={() => choose(option)}
+            onMouseMove={() => setActiveId(option.id)}
+            style={{ paddingLeft: `${0.75 + (needle ? 0 : option.depth) * 1}rem` }}
+            className={cn('flex cursor-pointer items-center gap-2 py-1.5 pr-3 text-sm text-slate-900', option.id === active?.id && 'bg-indigo-50')}
+          >
+            <Check aria-hidden="true" className={cn('size-4 shrink-0 text-indigo-700', option.id !== currentId && 'invisible')} />
+            <span className="truncate">{option.name}</span>
+            {detailOf(option) ? <span className="ml-auto shrink-0 text-xs text-slate-600">{detailOf(option)}</span> : null}
+          </li>
+        ))
+      )}
+    </ul>
+  );
+
   return (
-    <form ref={formRef} action={formAction} className="flex items-center gap-2">
-      <label htmlFor="account-switcher" className="sr-only">
-        Current account
-      </label>
-      <select
-        id="account-switcher"
-        name="accountId"
-        defaultValue={hasCurrent ? currentId : ''}
-        disabled={pending}
-        onChange={() => formRef.current?.requestSubmit()}
-        className="max-w-64 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
-      >
-        {!hasCurrent ? <option value="">(other account)</option> : null}
-        {options.map((option) => (
-          <option key={option.id} value={option.id}>
-            {'\u00a0\u00a0'.repeat(option.depth)}
-            {option.name}
-            {option.staff ? ' (as staff)' : option.depth === 0 ? ` · ${option.role}` : ''}
-          </option>
-        ))}
-      </select>
-      <noscript>
-        <button type="submit" className="rounded-md border px-2 py-1 text-sm">
-          Switch
-        </button>
-      </noscript>
+    <div className="flex items-center gap-2">
+      <Popover.Root open={open} onOpenChange={openChange}>
+        <Popover.Trigger
+          disabled={pending}
+          aria-label={`Current account: ${current?.name ?? 'another account'}. Switch account`}
+          className="flex max-w-64 items-center gap-2 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-left text-sm text-slate-900 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-700 disabled:text-slate-500"
+        >
+          <span className="truncate">{pending ? 'Switching…' : (current?.name ?? 'Another account')}</span>
+          <ChevronsUpDown aria-hidden="true" className="size-4 shrink-0 text-slate-500" />
+        </Popover.Trigger>
+        <Popover.Portal>
+          <Popover.Content
+            align="start"
+            sideOffset={4}
+            onOpenAutoFocus={(event) => {
+              if (searchable) return;
+              event.preventDefault();
+              listRef.current?.focus();
+            }}
+            className="z-50 w-72 rounded-md border border-slate-200 bg-white shadow-lg"
+          >
+            {searchable ? (
+              <div className="flex items-center gap-2 border-b border-slate-100 px-3">
+                <Search aria-hidden="true" className="size-4 text-slate-500" />
+                <input
+                  role="combobox"
+                  aria-label="Find an account"
+                  aria-expanded="true"
+                  aria-controls={`${id}-list`}
+                  aria-autocomplete="list"
+                  aria-activedescendant={activeDescendant}
+                  value={query}
+                  onChange={(event) => setQuery(event.target.value)}
+                  onKeyDown={onKeyDown}
+                  placeholder="Find an account"
+                  autoComplete="off"
+                  className="w-full py-2 text-sm focus:outline-none"
+                />
+              </div>
+            ) : null}
+            {listbox}
+          </Popover.Content>
+        </Popover.Portal>
+      </Popover.Root>
       {state.status === 'error' ? (
         <span role="status" className="text-xs text-red-700">
           {state.message}
         </span>
       ) : null}
-    </form>
+    </div>
   );
 }
