@@ -66,6 +66,8 @@ export interface DataTableProps<Row> {
   captionVisible?: boolean;
   /** The column that names a row: a row header in the table, the title of its card. */
   rowHeader?: string;
+  /** The column that titles a card, when the table has no row header; defaults to `rowHeader`. */
+  cardTitle?: string;
   sort?: DataTableSort;
   selection?: DataTableSelection<Row>;
   /** Shown instead of the table when there are no rows. */
@@ -98,7 +100,7 @@ function SortLink<Row>({ header, sort, children }: { header: Header<Row, unknown
  * table only links to the other order. From md up it is a real <table>; below md every row is a
  * card of label–value pairs. The other layout is display:none, so only one is ever announced.
  */
-export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisible, rowHeader, sort, selection, empty, regionLabel, className }: DataTableProps<Row>) {
+export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisible, rowHeader, cardTitle = rowHeader, sort, selection, empty, regionLabel, className }: DataTableProps<Row>) {
   const rowSelection: RowSelectionState | undefined = selection && isStateSelection(selection) ? Object.fromEntries([...selection.selected].map((id) => [id, true])) : undefined;
   const table = useReactTable<Row>({
     data: rows as Row[],
@@ -224,7 +226,7 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
         <ul className="space-y-3" aria-label={caption}>
           {table.getRowModel().rows.map((row) => {
             const cells = row.getVisibleCells();
-            const title = cells.find((cell) => cell.column.id === rowHeader);
+            const title = cells.find((cell) => cell.column.id === cardTitle);
             const actions = cells.filter((cell) => cell.column.columnDef.meta?.actions);
             const pairs = cells.filter((cell) => cell !== title && !cell.column.columnDef.meta?.actions && !cell.column.columnDef.meta?.hideInCard);
             return (
