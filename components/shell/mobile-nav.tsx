@@ -1,5 +1,6 @@
 'use client';
 
+import { Menu, X } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { usePathname } from 'next/navigation';
 import { SidebarNav, type NavItem } from './sidebar-nav';
@@ -16,8 +17,9 @@ export function MobileNav({ main, staff }: { main: NavItem[]; staff: NavItem[] }
         type="button"
         aria-haspopup="dialog"
         onClick={() => dialog.current?.showModal()}
-        className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 md:hidden"
+        className="flex items-center gap-1.5 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 md:hidden"
       >
+        <Menu aria-hidden="true" className="size-4" />
         Menu
       </button>
       <dialog
@@ -31,7 +33,8 @@ export function MobileNav({ main, staff }: { main: NavItem[]; staff: NavItem[] }
       >
         <div className="mb-6 flex items-center justify-between px-3">
           <p className="text-base font-semibold text-white">Carrier Portal</p>
-          <button type="button" onClick={() => dialog.current?.close()} className="rounded px-2 py-1 text-sm text-slate-200 hover:bg-slate-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-white">
+          <button type="button" onClick={() => dialog.current?.close()} className="flex items-center gap-1 rounded px-2 py-1 text-sm text-slate-200 hover:bg-slate-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-white">
+            <X aria-hidden="true" className="size-4" />
             Close
           </button>
         </div>

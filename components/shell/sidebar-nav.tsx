@@ -1,5 +1,6 @@
 'use client';
 
+import { ArrowLeftRight, Building2, Cable, CircleDollarSign, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, Receipt, Server, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
@@ -8,6 +9,27 @@ export interface NavItem {
   label: string;
   href: string;
   comingSoon?: boolean;
+}
+
+// By path: the items come from a Server Component, which cannot hand icon components to the client.
+const ICONS: Record<string, LucideIcon> = {
+  '/dashboard': LayoutDashboard,
+  '/numbers': Hash,
+  '/trunk-groups': Cable,
+  '/port-ins': ArrowLeftRight,
+  '/e911': MapPin,
+  '/usage': Gauge,
+  '/billing': Receipt,
+  '/account': Building2,
+  '/operator/providers': Server,
+  '/operator/prices': CircleDollarSign,
+  '/operator/outbox': Inbox,
+  '/operator/jobs': ListChecks,
+};
+
+function NavIcon({ href }: { href: string }) {
+  const Icon = ICONS[href];
+  return Icon ? <Icon aria-hidden="true" className="size-4 shrink-0" /> : null;
 }
 
 function NavList({ items, pathname }: { items: NavItem[]; pathname: string }) {
@@ -19,7 +41,10 @@ function NavList({ items, pathname }: { items: NavItem[]; pathname: string }) {
           return (
             <li key={item.href}>
               <span className="flex items-center justify-between rounded-md px-3 py-2 text-sm text-slate-400" aria-disabled="true">
-                <span>{item.label}</span>
+                <span className="flex items-center gap-3">
+                  <NavIcon href={item.href} />
+                  {item.label}
+                </span>
                 <span className="rounded bg-slate-800 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-slate-300" aria-label="coming soon">Soon</span>
               </span>
             </li>
@@ -30,8 +55,9 @@ function NavList({ items, pathname }: { items: NavItem[]; pathname: string }) {
             <Link
               href={item.href}
               aria-current={active ? 'page' : undefined}
-              className={cn('block rounded-md px-3 py-2 text-sm font-medium', active ? 'bg-slate-800 text-white' : 'text-slate-200 hover:bg-slate-800 hover:text-white')}
+              className={cn('flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium', active ? 'bg-slate-800 text-white' : 'text-slate-200 hover:bg-slate-800 hover:text-white')}
             >
+              <NavIcon href={item.href} />
               {item.label}
             </Link>
           </li>
