@@ -9,7 +9,8 @@ const securityHeaders = [
 ];
 
 const nextConfig: NextConfig = {
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2'],
+  // pg-boss loads `pg` and its optional native binding at run time: Node resolves them, not the bundler.
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg-boss'],
   poweredByHeader: false,
   experimental: { authInterrupts: true },
   // The build checks what it ships; `npm run typecheck` checks everything, tests and sandboxes included.

@@ -24,6 +24,7 @@ export const STAFF_SECTIONS: readonly NavSection[] = [
   { label: 'Providers', href: '/operator/providers', permission: 'account.read', staffOnly: true },
   { label: 'Prices', href: '/operator/prices', permission: 'account.read', staffOnly: true },
   { label: 'Outbox', href: '/operator/outbox', permission: 'account.read', staffOnly: true },
+  { label: 'Jobs', href: '/operator/jobs', permission: 'account.read', staffOnly: true },
 ];
 
 export function visibleSections(permissions: ReadonlySet<Permission>, isStaff: boolean) {

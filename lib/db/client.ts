@@ -20,6 +20,8 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 interface DbHandle {
   db: Db;
   driver: 'pglite' | 'postgres';
+  /** PostgreSQL: the URL it was opened with (pg-boss opens a client of its own on it). */
+  url?: string;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): DbHan
   return {
     db,
     driver: 'postgres',
+    url,
     migrate: () => migratePostgres(db, { migrationsFolder }),
     close: () => client.end({ timeout: 5 }),
   };

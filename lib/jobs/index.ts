@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { getDb, getDbHandle } from '@/lib/db/client';
 import { deleteExpiredSearches } from '@/lib/db/queries/number-searches';
-import { getEnv } from '@/lib/env';
 import { reconcileE911 } from '@/lib/services/e911';
 import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
@@ -36,7 +35,7 @@ export const JOBS: readonly JobDefinition[] = [
 
 /** Starts pg-boss (migrating its schema), the schedules and the workers: once per process. */
 export function startJobs(): Promise<JobRunner> {
-  return currentJobRunner() ?? setJobRunner(getDbHandle().then((handle) => startJobRunner(JOBS, { handle, databaseUrl: getEnv().databaseUrl })))!;
+  return currentJobRunner() ?? setJobRunner(getDbHandle().then((handle) => startJobRunner(JOBS, { handle })))!;
 }
 
 /**
@@ -44,5 +43,5 @@ export function startJobs(): Promise<JobRunner> {
  * before the jobs started): the same queues, no schedules, no workers.
  */
 export function getJobRunner(): Promise<JobRunner> {
-  return currentJobRunner() ?? setJobRunner(getDbHandle().then((handle) => startJobRunner(JOBS, { handle, databaseUrl: getEnv().databaseUrl, workers: false })))!;
+  return currentJobRunner() ?? setJobRunner(getDbHandle().then((handle) => startJobRunner(JOBS, { handle, workers: false })))!;
 }

@@ -26,6 +26,9 @@ export const RETRY_LIMIT = 3;
 /** Seconds before the first retry; pg-boss doubles it (with jitter) for each further one. */
 export const RETRY_DELAY_SECONDS = 30;
 
+/** How long a failed job stays in its queue, where staff can retry it, before pg-boss archives it. */
+export const FAILED_KEPT_DAYS = 7;
+
 export const deadLetterQueueOf = (name: string) => `${name}.dead-letter`;
 
 export interface JobRunner {
@@ -37,7 +40,7 @@ export interface JobRunner {
 
 export interface JobRunnerOptions {
   handle: DbHandle;
-  /** PostgreSQL mode: the URL pg-boss opens its own client on. */
+  /** PostgreSQL: where pg-boss opens its own client; by default the URL the handle was opened with. */
   databaseUrl?: string;
   /** Without workers this instance only queues and reads (schedules, maintenance and workers stay off). */
   workers?: boolean;
@@ -48,8 +51,9 @@ export interface JobRunnerOptions {
 
 function bossDbFor(options: JobRunnerOptions): BossDb {
   if (options.handle.driver === 'pglite') return pgliteBossDb((options.handle.db as unknown as { $client: PGlite }).$client);
-  if (!options.databaseUrl) throw new Error('pg-boss on PostgreSQL needs the database URL');
-  return postgresBossDb(options.databaseUrl);
+  const url = options.databaseUrl ?? options.handle.url;
+  if (!url) throw new Error('pg-boss on PostgreSQL needs the database URL');
+  return postgresBossDb(url);
 }
 
 /** What pg-boss stores as a failed job's output: the message only, without secrets or a stack. */
@@ -63,7 +67,7 @@ function storedError(error: unknown): Error {
 export async function startJobRunner(jobs: readonly JobDefinition[], options: JobRunnerOptions): Promise<JobRunner> {
   const workers = options.workers ?? true;
   const db = bossDbFor(options);
-  const boss = new PgBoss({ db, schema: JOB_SCHEMA, migrate: true, supervise: workers, schedule: workers });
+  const boss = new PgBoss({ db, schema: JOB_SCHEMA, migrate: true, supervise: workers, schedule: workers, archiveFailedAfterSeconds: FAILED_KEPT_DAYS * 86_400 });
   boss.on('error', (error) => log.error('jobs.boss_error', { error }));
   try {
     await boss.start();

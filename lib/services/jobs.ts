@@ -8,6 +8,8 @@ import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { getJobRunner } from '@/lib/jobs';
 import { JOB_SCHEMA, RETRY_LIMIT, deadLetterQueueOf, type JobRunner } from '@/lib/jobs/runner';
+
+export { FAILED_KEPT_DAYS } from '@/lib/jobs/runner';
 import { recordPlatformAudit } from './audit';
 import { assertStaff } from './providers';
 
@@ -18,6 +20,8 @@ const FAILURE_LIMIT = 50;
 export interface QueueView {
   name: string;
   cron: string;
+  /** The cron in words, e.g. "every 15 minutes". */
+  schedule: string;
   runAtStart: boolean;
   queued: number;
   active: number;
@@ -50,6 +54,19 @@ function rowsOf<Row>(result: unknown): Row[] {
 
 const count = (value: unknown) => Number(value ?? 0);
 const dateOf = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
+
+/** The schedules the jobs use, in words; anything else is shown as the cron itself. */
+export function describeCron(cron: string): string {
+  const [minute, hour, day, month, weekday] = cron.split(' ');
+  if (day !== '*' || month !== '*' || weekday !== '*') return `cron ${cron} (UTC)`;
+  if (minute === '*' && hour === '*') return 'every minute';
+  const everyMinutes = /^\*\/(\d+)$/.exec(minute ?? '');
+  if (everyMinutes && hour === '*') return `every ${everyMinutes[1]} minutes`;
+  const everyHours = /^\*\/(\d+)$/.exec(hour ?? '');
+  if (/^\d+$/.test(minute ?? '') && everyHours) return `every ${everyHours[1]} hours, at ${minute!.padStart(2, '0')} past the hour (UTC)`;
+  if (/^\d+$/.test(minute ?? '') && hour === '*') return `every hour at ${minute!.padStart(2, '0')} past`;
+  return `cron ${cron} (UTC)`;
+}
 
 async function runnerFor(runner?: JobRunner) {
   return runner ?? getJobRunner();
@@ -89,6 +106,7 @@ export async function getJobsOverview(user: SessionUser, options: { runner?: Job
       return {
         name: job.name,
         cron: job.cron,
+        schedule: describeCron(job.cron),
         runAtStart: job.runAtStart ?? false,
         queued: stateCount(job.name, 'created', 'retry'),
         active: stateCount(job.name, 'active'),

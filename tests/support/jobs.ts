@@ -1,21 +1,10 @@
 /** pg-boss runners over the test database, as the app starts them, and a way to wait on a job. */
-import { sql } from 'drizzle-orm';
-import type { Db, DbHandle } from '@/lib/db/client';
+import type { DbHandle } from '@/lib/db/client';
 import { JOB_SCHEMA, startJobRunner, type JobDefinition, type JobRunner, type JobRunnerOptions } from '@/lib/jobs/runner';
-import { testDriver } from './db';
-
-/** The URL of the test's own PostgreSQL database (each test file gets a fresh one). */
-export async function testDatabaseUrl(db: Db): Promise<string | undefined> {
-  if (testDriver() !== 'postgres') return undefined;
-  const rows = (await db.execute(sql`select current_database() as name`)) as unknown as { name: string }[];
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${rows[0]!.name}`;
-  return url.toString();
-}
 
 /** A runner polling every half second (the app polls every few seconds), retrying after 1 s. */
 export async function startTestRunner(handle: DbHandle, jobs: readonly JobDefinition[], options: Partial<JobRunnerOptions> = {}): Promise<JobRunner> {
-  return startJobRunner(jobs, { handle, databaseUrl: await testDatabaseUrl(handle.db), pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options });
+  return startJobRunner(jobs, { handle, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options });
 }
 
 export async function waitFor<T>(read: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {

@@ -1,0 +1,53 @@
+import type { Metadata } from 'next';
+import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { requireStaff } from '@/lib/auth/guard';
+import { FAILED_KEPT_DAYS, RECENT_HOURS, getJobsOverview } from '@/lib/services/jobs';
+import { FailuresTable, QueuesTable } from './jobs-tables';
+
+export const metadata: Metadata = { title: 'Jobs' };
+
+const when = (date: Date | null) => (date ? `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC` : `not in the last ${RECENT_HOURS} h`);
+
+export default async function JobsPage() {
+  const user = await requireStaff();
+  const overview = await getJobsOverview(user);
+  return (
+    <>
+      <PageHeader
+        title="Background jobs"
+        description={`The sweeps that keep the portal in step with its upstreams, on pg-boss. A failing job is retried ${overview.retryLimit} times with growing delays; after that it is failed here and a copy goes to its dead-letter queue.`}
+      />
+      <div className="space-y-6">
+        <Card title="Queues" description="One queue per job; at most one run of each at a time, across every app instance.">
+          <QueuesTable
+            rows={overview.queues.map((queue) => ({
+              name: queue.name,
+              schedule: queue.runAtStart ? `${queue.schedule}, and at start` : queue.schedule,
+              queued: queue.queued,
+              active: queue.active,
+              failed: queue.failed,
+              deadLettered: queue.deadLettered,
+              completedRecently: queue.completedRecently,
+              lastCompleted: when(queue.lastCompletedAt),
+            }))}
+          />
+        </Card>
+        <Card title="Recent failures" description={`Jobs that used up their retries, newest first. Retry runs one again once the cause is fixed; a failed job stays here for ${FAILED_KEPT_DAYS} days.`}>
+          {overview.failures.length === 0 ? (
+            <EmptyState title="No failed jobs">Every job finished or is still being retried.</EmptyState>
+          ) : (
+            <FailuresTable
+              rows={overview.failures.map((failure) => ({
+                id: failure.id,
+                queue: failure.queue,
+                failedAt: when(failure.failedAt),
+                attempts: `${failure.attempts}`,
+                error: failure.error,
+              }))}
+            />
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
