@@ -1,39 +1,31 @@
 /**
- * The one way server actions are built: resolve the user and the account from the session, parse
- * the form with the zod schema the client shares, run, and answer with the one action state shape.
+ * The one way server actions are built: resolve the user and the account from the session, load what
+ * the form is about, parse the form with the zod schema the client shares, run, and answer with the
+ * one action state shape.
+ *
+ * Form data → schema input follows `lib/validations/form-data.ts`: plain names are strings (a name
+ * sent several times arrives comma-joined), array fields are indexed dotted names (`rows.0.cidr`,
+ * `rows.1.cidr` → `{ rows: [{ cidr }, { cidr }] }`). Field errors come back keyed by the issue's whole
+ * path joined with '.' (`rows.1.cidr`), the name of the input they belong beside.
  */
 import { z } from 'zod';
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { fieldErrorsOf, formToObject, nestFields, type FieldErrors } from '@/lib/validations/form-data';
 import type { AccountAccess } from './access';
 import { authorize, authorizeStaff } from './guard';
 import type { Permission } from './permissions';
 
+export { fieldErrorsOf, formToObject };
+
 export type ActionState<Data = undefined> =
   | { status: 'idle' }
   | { status: 'success'; message?: string; data?: Data }
-  | { status: 'error'; message: string; code?: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+  | { status: 'error'; message: string; code?: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
+
+export type ErrorActionState = Extract<ActionState<never>, { status: 'error' }>;
 
 export const idle = { status: 'idle' } as const;
-
-/** Form fields as strings; a field sent several times (checkboxes) arrives comma-joined. */
-export function formToObject(formData: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [key, value] of formData.entries()) {
-    if (typeof value !== 'string' || key.startsWith('$ACTION')) continue;
-    values[key] = key in values ? `${values[key]},${value}` : value;
-  }
-  return values;
-}
-
-export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    (fieldErrors[key] ??= []).push(issue.message);
-  }
-  return fieldErrors;
-}
 
 /**
  * What the user typed, echoed back so a failed submit does not wipe the form (React resets forms
@@ -43,7 +35,7 @@ export function echoValues(raw: Record<string, string>): Record<string, string> 
   return Object.fromEntries(Object.entries(raw).filter(([key]) => !/password|token|secret|credential/i.test(key)));
 }
 
-export function errorState(error: unknown): ActionState<never> {
+export function errorState(error: unknown): ErrorActionState {
   if (error instanceof z.ZodError) {
     return { status: 'error', message: 'Please correct the highlighted fields.', code: 'invalid:form', fieldErrors: fieldErrorsOf(error) };
   }
@@ -57,31 +49,49 @@ export function errorState(error: unknown): ActionState<never> {
   return { status: 'error', message: 'Something went wrong on our side. Nothing was changed; please try again.' };
 }
 
-interface AccountActionOptions<Schema extends z.ZodType, Data> {
+/** What `run` answers on success; a refusal is thrown (an `AppError`, or a `ZodError` for field messages). */
+export type ActionResult<Data> = { message?: string; data?: Data } | void;
+
+export interface ActionContext<Subject> {
+  /** The form's fields by their flat names, as submitted. */
+  raw: Record<string, string>;
+  /** What `load` returned. */
+  subject: Subject;
+}
+
+interface AccountActionOptions<Schema extends z.ZodType, Data, Subject> {
   schema: Schema;
   permission: Permission;
   /** The form field naming the account the action is about; absent means the current account. */
   accountField?: string;
-  run: (input: z.output<Schema>, access: AccountAccess) => Promise<{ message?: string; data?: Data } | void>;
+  /**
+   * Loads what the form is about (the trunk group, the address) from an id in the form, so an
+   * unknown or foreign id answers "not found" before anything is said about the form's fields.
+   */
+  load?: (raw: Record<string, string>, access: AccountAccess) => Promise<Subject>;
+  /** Rewrites a refusal for the user who gets it; `access` is absent when authorization itself failed. */
+  presentError?: (state: ErrorActionState, access: AccountAccess | undefined) => ErrorActionState;
+  run: (input: z.output<Schema>, access: AccountAccess, context: ActionContext<Subject>) => Promise<ActionResult<Data>>;
 }
 
-export function accountAction<Schema extends z.ZodType, Data = undefined>(options: AccountActionOptions<Schema, Data>) {
+/**
+ * An action on a customer account. Order: who is asking (`authorize`; an unknown user never learns
+ * about field shapes), what it is about (`load`), whether the form is valid (`schema`), then `run`.
+ * Next's `redirect()` may be called inside `run`.
+ */
+export function accountAction<Schema extends z.ZodType, Data = undefined, Subject = undefined>(options: AccountActionOptions<Schema, Data, Subject>) {
   return async (_previous: ActionState<Data>, formData: FormData): Promise<ActionState<Data>> => {
     const raw = formToObject(formData);
+    let access: AccountAccess | undefined;
     try {
-      const parsed = options.schema.safeParse(raw);
-      if (!parsed.success) {
-        // An unknown user must not learn about field shapes of accounts they cannot reach.
-        await authorize(options.permission, options.accountField ? validAccountId(raw[options.accountField]) : undefined);
-        throw parsed.error;
-      }
-      const accountId = options.accountField ? String((parsed.data as Record<string, unknown>)[options.accountField]) : undefined;
-      const access = await authorize(options.permission, accountId);
-      const result = await options.run(parsed.data, access);
+      access = await authorize(options.permission, options.accountField ? validAccountId(raw[options.accountField]) : undefined);
+      const subject = (options.load ? await options.load(raw, access) : undefined) as Subject;
+      const input = options.schema.parse(nestFields(raw));
+      const result = await options.run(input, access, { raw, subject });
       return { status: 'success', message: result?.message, data: result?.data };
     } catch (error) {
-      const state = errorState(error);
-      return state.status === 'error' ? { ...state, values: echoValues(raw) } : state;
+      const state = refusal(error, raw);
+      return options.presentError ? options.presentError(state, access) : state;
     }
   };
 }
@@ -89,20 +99,24 @@ export function accountAction<Schema extends z.ZodType, Data = undefined>(option
 /** Platform actions of operator staff (providers, prices): no customer account involved. */
 export function staffAction<Schema extends z.ZodType, Data = undefined>(options: {
   schema: Schema;
-  run: (input: z.output<Schema>, staff: { user: AccountAccess['user']; ip?: string }, raw: Record<string, string>) => Promise<{ message?: string; data?: Data } | void>;
+  run: (input: z.output<Schema>, staff: { user: AccountAccess['user']; ip?: string }, raw: Record<string, string>) => Promise<ActionResult<Data>>;
 }) {
   return async (_previous: ActionState<Data>, formData: FormData): Promise<ActionState<Data>> => {
     const raw = formToObject(formData);
     try {
       const staff = await authorizeStaff();
-      const input = options.schema.parse(raw);
+      const input = options.schema.parse(nestFields(raw));
       const result = await options.run(input, staff, raw);
       return { status: 'success', message: result?.message, data: result?.data };
     } catch (error) {
-      const state = errorState(error);
-      return state.status === 'error' ? { ...state, values: echoValues(raw) } : state;
+      return refusal(error, raw);
     }
   };
+}
+
+/** The error answer, with what the user typed so a failed submit does not wipe the form. */
+function refusal(error: unknown, raw: Record<string, string>): ErrorActionState {
+  return { ...errorState(error), values: echoValues(raw) };
 }
 
 function validAccountId(value: string | undefined): string {

@@ -4,14 +4,15 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import type { E911AddressChoice, E911SaveData } from '@/components/e911/address-form';
 import type { AccountAccess } from '@/lib/auth/access';
-import { echoValues, errorState, formToObject, type ActionState } from '@/lib/auth/action';
-import { authorize } from '@/lib/auth/guard';
+import { z } from 'zod';
+import { accountAction, type ErrorActionState } from '@/lib/auth/action';
 import { AppError } from '@/lib/errors';
 import { formatE164 } from '@/lib/format';
 import { assignE911Address, deleteE911Address, getE911Address, saveE911Address, unassignE911, type NumberE911Result } from '@/lib/services/e911';
 import { e911AddressSchema, formatE911Address, type NormalizedE911Address } from '@/lib/validations/e911';
 import { scrubProviderNames, scrubState } from '@/lib/services/carrier-labels';
 import { getNumbersByIds } from '@/lib/services/e911-numbers';
+import { idListField } from '@/lib/validations/form-data';
 
 const MAX_NUMBERS = 500;
 
@@ -22,31 +23,22 @@ function refresh(addressId?: string) {
   if (addressId) revalidatePath(`/e911/${addressId}`);
 }
 
-/** Runs `work` for a signed-in user who may change the account's E911 settings; every failure becomes a state. */
-async function guarded<Data>(raw: Record<string, string>, work: (access: AccountAccess) => Promise<ActionState<Data>>): Promise<ActionState<Data>> {
-  let staff = false;
-  try {
-    const access = await authorize('technical.write');
-    staff = access.user.isOperatorStaff;
-    return await work(access);
-  } catch (error) {
-    const state = scrubState(errorState(error), staff);
-    return state.status === 'error' ? { ...state, values: echoValues(raw) } : state;
-  }
+/** Customers see "the carrier" where operator staff see which upstream said what. */
+function presentError(state: ErrorActionState, access: AccountAccess | undefined): ErrorActionState {
+  const scrubbed = scrubState(state, access?.user.isOperatorStaff ?? false);
+  return scrubbed.status === 'error' ? scrubbed : state;
 }
 
-const addressIdOf = (raw: Record<string, string>) => {
-  const value = raw.addressId?.trim();
-  if (!value) throw new AppError('invalid:e911_address_choice', 'Choose the address to register the numbers at.', { fieldErrors: { addressId: ['Choose the address to register the numbers at.'] } });
-  return value;
-};
-
-function numberIdsOf(raw: Record<string, string>): string[] {
-  const ids = [...new Set((raw.numberIds ?? '').split(',').map((id) => id.trim()).filter(Boolean))];
-  const problem = ids.length === 0 ? 'Tick the numbers first.' : ids.length > MAX_NUMBERS ? `Choose at most ${MAX_NUMBERS} numbers at a time.` : null;
-  if (problem) throw new AppError('invalid:numbers', problem, { fieldErrors: { numberIds: [problem] } });
-  return ids;
+/** The address the form names, in the caller's account (a foreign id is "not found"). */
+async function addressOf(raw: Record<string, string>, access: AccountAccess) {
+  const addressId = raw.addressId?.trim();
+  if (!addressId) throw new AppError('invalid:e911_address_choice', 'Choose the address to register the numbers at.', { fieldErrors: { addressId: ['Choose the address to register the numbers at.'] } });
+  return getE911Address(access, addressId);
 }
+
+const numberSelectionSchema = z.object({
+  numberIds: idListField({ none: 'Tick the numbers first.', tooMany: `Choose at most ${MAX_NUMBERS} numbers at a time.` }, MAX_NUMBERS),
+});
 
 const numbersText = (count: number) => `${count} number${count === 1 ? '' : 's'}`;
 const listOf = (results: NumberE911Result[]) => results.map((result) => formatE164(result.e164)).join(', ');
@@ -84,51 +76,51 @@ function withTypedUnit(alternate: NormalizedE911Address, typed: NormalizedE911Ad
  * user to choose from. A choice arrives as the picked address itself (checked again like any other)
  * or as `choice=typed` to keep the typed one where an upstream accepted it.
  */
-export async function saveE911AddressAction(_previous: ActionState<E911SaveData>, formData: FormData): Promise<ActionState<E911SaveData>> {
-  const raw = formToObject(formData);
-  const addressId = raw.addressId?.trim() || undefined;
-  let saved: string | undefined;
-  const state = await guarded<E911SaveData>(raw, async (access) => {
-    // A foreign id answers "not found" before anything about the form.
+export const saveE911AddressAction = accountAction({
+  schema: e911AddressSchema,
+  permission: 'technical.write',
+  // A foreign id answers "not found" before anything about the form.
+  load: async (raw, access) => {
+    const addressId = raw.addressId?.trim() || undefined;
     if (addressId) await getE911Address(access, addressId);
-    const address = e911AddressSchema.parse(raw);
+    return addressId;
+  },
+  presentError,
+  async run(address, access, { raw, subject: addressId }) {
     const outcome = await saveE911Address(access, address, { addressId, keepAsTyped: raw.choice === 'typed' });
     if (outcome.status === 'alternates') {
-      return {
-        status: 'success',
-        message: outcome.note,
-        data: {
-          kind: 'alternates',
-          acceptedAsTyped: outcome.acceptedAsTyped,
-          alternates: outcome.alternates.map((alternate) => withTypedUnit(alternate, address)),
-        },
+      const data: E911SaveData = {
+        kind: 'alternates',
+        acceptedAsTyped: outcome.acceptedAsTyped,
+        alternates: outcome.alternates.map((alternate) => withTypedUnit(alternate, address)),
       };
+      return { message: outcome.note, data };
     }
-    saved = outcome.address.id;
-    refresh(saved);
-    return { status: 'success' };
-  });
-  if (saved) redirect(`/e911/${saved}?saved=${addressId ? 'updated' : 'created'}`);
-  return state;
-}
+    refresh(outcome.address.id);
+    redirect(`/e911/${outcome.address.id}?saved=${addressId ? 'updated' : 'created'}`);
+  },
+});
 
 /** Registers the address on the ticked numbers; each number gets its own status. */
-export async function assignE911NumbersAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const raw = formToObject(formData);
-  return guarded(raw, async (access) => {
-    const address = await getE911Address(access, addressIdOf(raw));
-    const results = await assignE911Address(access, { addressId: address.id, numberIds: numberIdsOf(raw) });
+export const assignE911NumbersAction = accountAction({
+  schema: numberSelectionSchema,
+  permission: 'technical.write',
+  load: addressOf,
+  presentError,
+  async run({ numberIds }, access, { subject: address }) {
+    const results = await assignE911Address(access, { addressId: address.id, numberIds });
     refresh(address.id);
-    return { status: 'success', message: describeAssignment(results, formatE911Address(address), access.user.isOperatorStaff) };
-  });
-}
+    return { message: describeAssignment(results, formatE911Address(address), access.user.isOperatorStaff) };
+  },
+});
 
 /** Releases the ticked numbers from the address: they are left without one. */
-export async function unassignE911NumbersAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const raw = formToObject(formData);
-  return guarded(raw, async (access) => {
-    const address = await getE911Address(access, addressIdOf(raw));
-    const numberIds = numberIdsOf(raw);
+export const unassignE911NumbersAction = accountAction({
+  schema: numberSelectionSchema,
+  permission: 'technical.write',
+  load: addressOf,
+  presentError,
+  async run({ numberIds }, access, { subject: address }) {
     const numbers = await getNumbersByIds(access, numberIds);
     if (numbers.length !== numberIds.length) throw new AppError('not_found:number', 'Some of those numbers are not in this account.');
     if (numbers.some((number) => number.addressId !== address.id)) throw new AppError('conflict:e911_numbers', 'Some of those numbers no longer use this address. Reload the page and try again.');
@@ -138,21 +130,19 @@ export async function unassignE911NumbersAction(_previous: ActionState, formData
     const kept = results.filter((result) => result.status !== 'none');
     const parts = released.length ? [`${numbersText(released.length)} no longer use${released.length === 1 ? 's' : ''} this address and ${released.length === 1 ? 'has' : 'have'} no emergency address now.`] : [];
     for (const result of kept) parts.push(`${formatE164(result.e164)} could not be released: ${scrubProviderNames(result.detail ?? 'the carrier did not confirm it', access.user.isOperatorStaff, 'the carrier')}.`);
-    if (kept.length) return { status: 'error', message: parts.join(' '), code: 'unavailable:e911_release' };
-    return { status: 'success', message: parts.join(' ') };
-  });
-}
+    if (kept.length) throw new AppError('unavailable:e911_release', parts.join(' '));
+    return { message: parts.join(' ') };
+  },
+});
 
 /** Deletes the address after releasing every number from it. */
-export async function deleteE911AddressAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const raw = formToObject(formData);
-  let released: number | undefined;
-  const state = await guarded<undefined>(raw, async (access) => {
-    const results = await deleteE911Address(access, raw.addressId?.trim() ?? '');
-    released = results.length;
+export const deleteE911AddressAction = accountAction({
+  schema: z.object({ addressId: z.string().trim().default('') }),
+  permission: 'technical.write',
+  presentError,
+  async run({ addressId }, access) {
+    const results = await deleteE911Address(access, addressId);
     refresh();
-    return { status: 'success' };
-  });
-  if (released !== undefined) redirect(`/e911?deleted=${released}`);
-  return state;
-}
+    redirect(`/e911?deleted=${results.length}`);
+  },
+});
