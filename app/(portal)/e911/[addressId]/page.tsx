@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { DeleteE911AddressForm } from '@/components/e911/delete-address-form';
 import { E911NumberBulkForm } from '@/components/e911/number-bulk-form';
 import { Pager } from '@/components/e911/pager';
@@ -9,7 +8,7 @@ import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatDateTime } from '@/lib/format';
 import { getE911Address } from '@/lib/services/e911';
 import { formatE911Address } from '@/lib/validations/e911';
@@ -38,10 +37,7 @@ const SAVED_NOTES: Record<string, string> = {
 export default async function E911AddressPage({ params, searchParams }: { params: Promise<{ addressId: string }>; searchParams?: Promise<Record<string, string | string[] | undefined>> }) {
   const { addressId } = await params;
   const access = await requireAccountAccess('technical.read');
-  const address = await getE911Address(access, addressId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const address = await orNotFound(getE911Address(access, addressId));
   const query = (await searchParams) ?? {};
   const page = pageOf(query.page);
   const morePage = pageOf(query.more);

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { E911StatusBadge } from '@/components/e911/status-badge';
 import { NumberStatusBadge } from '@/components/numbers/badges';
 import { AssignNumberE911Form, RemoveNumberE911Form } from '@/components/numbers/e911-forms';
@@ -8,7 +7,7 @@ import { MoveNumberForm, ReleaseNumberForm } from '@/components/numbers/number-f
 import { Badge, Card, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { listE911Addresses } from '@/lib/services/e911';
 import { endOfMonthUtc, getNumberDetail } from '@/lib/services/numbers';
 import { formatMoney } from '@/lib/services/pricing';
@@ -60,13 +59,7 @@ function describeEvent(action: string, after: unknown): string {
 export default async function NumberDetailPage({ params }: { params: Promise<{ numberId: string }> }) {
   const { numberId } = await params;
   const access = await requireAccountAccess('technical.read');
-  let detail: Awaited<ReturnType<typeof getNumberDetail>>;
-  try {
-    detail = await getNumberDetail(access, numberId);
-  } catch (error) {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  }
+  const detail = await orNotFound(getNumberDetail(access, numberId));
   const { number, order, events, moveTargets } = detail;
   const formatted = formatE164(number.e164);
   const released = number.status === 'released';

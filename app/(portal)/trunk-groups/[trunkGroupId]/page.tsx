@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { SyncStatusBadge } from '@/components/trunk-groups/badges';
 import { TrunkSyncStatus } from '@/components/trunk-groups/sync-status';
 import { DeleteTrunkGroupForm, NumberBulkForm, ReapplyForm, RotatePasswordForm, TrunkStatusForm } from '@/components/trunk-groups/trunk-actions';
@@ -10,7 +9,7 @@ import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
 import { getAssignableNumbers, getNumbersOfTrunkGroup, getTrunkGroupAudit, getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatDateTime, formatE164 } from '@/lib/format';
 import { getTrunkGroupDetail } from '@/lib/services/trunk-groups';
 import { getTrunkSyncStatus } from '@/lib/services/trunk-sync-status';
@@ -81,10 +80,7 @@ function describeEvent(action: string, before: unknown, after: unknown): { title
 export default async function TrunkGroupPage({ params }: { params: Promise<{ trunkGroupId: string }> }) {
   const { trunkGroupId } = await params;
   const access = await requireAccountAccess('technical.read');
-  const { group, upstreams } = await getTrunkGroupDetail(access, trunkGroupId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const { group, upstreams } = await orNotFound(getTrunkGroupDetail(access, trunkGroupId));
   const db = await getDb();
   const [numbers, assignable, events, groups, sync] = await Promise.all([
     getNumbersOfTrunkGroup(db, { trunkGroupId: group.id, limit: LIST_LIMIT }),

@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { E911AddressForm } from '@/components/e911/address-form';
 import { Card, PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { getE911Address } from '@/lib/services/e911';
 import { formatE911Address } from '@/lib/validations/e911';
 import { saveE911AddressAction } from '../../actions';
@@ -15,10 +14,7 @@ export const metadata: Metadata = { title: 'Edit emergency address' };
 export default async function EditE911AddressPage({ params }: { params: Promise<{ addressId: string }> }) {
   const { addressId } = await params;
   const access = await requireAccountAccess('technical.write');
-  const address = await getE911Address(access, addressId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const address = await orNotFound(getE911Address(access, addressId));
   const { total } = await getNumbersOfAddress(access, address.id, { limit: 1, offset: 0 });
   const back = `/e911/${address.id}`;
   return (

@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { OrderProgress } from '@/components/numbers-buy/order-progress';
 import { PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatDateTime } from '@/lib/format';
 import { getOrderProgress } from '@/lib/services/order-progress';
 
@@ -12,10 +11,7 @@ export const metadata: Metadata = { title: 'Order' };
 export default async function OrderPage({ params }: { params: Promise<{ orderId: string }> }) {
   const { orderId } = await params;
   const access = await requireAccountAccess('technical.read');
-  const progress = await getOrderProgress(access, orderId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const progress = await orNotFound(getOrderProgress(access, orderId));
   return (
     <>
       <PageHeader title={`Order of ${progress.lines.length} number${progress.lines.length === 1 ? '' : 's'}`} description={`Placed ${formatDateTime(new Date(progress.createdAt))}`} />

@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { trunkFormValuesOf } from '@/components/trunk-groups/form-values';
 import { TrunkGroupForm } from '@/components/trunk-groups/trunk-group-form';
 import { PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { getTrunkFormLimits, getTrunkGroupDetail } from '@/lib/services/trunk-groups';
 import { updateTrunkGroupAction } from '../../actions';
 
@@ -14,10 +13,7 @@ export const metadata: Metadata = { title: 'Edit trunk group' };
 export default async function EditTrunkGroupPage({ params }: { params: Promise<{ trunkGroupId: string }> }) {
   const { trunkGroupId } = await params;
   const access = await requireAccountAccess('technical.write');
-  const { group } = await getTrunkGroupDetail(access, trunkGroupId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const { group } = await orNotFound(getTrunkGroupDetail(access, trunkGroupId));
   return (
     <>
       <PageHeader title={`Edit ${group.name}`} description="Saving pushes the change to every carrier that holds this trunk group." />
