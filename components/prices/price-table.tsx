@@ -1,5 +1,9 @@
+'use client';
+
+import type { ColumnDef } from '@tanstack/react-table';
 import { Badge } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
+import { DataTable } from '@/components/ui/data-table';
 import type { ActionState } from '@/lib/auth/action';
 import { KIND_LABELS } from '@/lib/validations/prices';
 import { displayMoney, isNegative, scopeLabel } from './format';
@@ -56,59 +60,44 @@ export function PriceTable({
   connections: ConnectionOption[];
   actions: { saveOverride: Action; setDefault: Action; deleteOverride: Action };
 }) {
+  const costColumns: ColumnDef<PriceTableRow>[] =
+    connections.length === 0
+      ? [{ id: 'cost', header: 'Upstream cost', meta: { className: 'text-xs text-slate-600' }, cell: () => 'No enabled connection' }]
+      : connections.map((connection, index) => ({
+          id: `cost-${connection.id}`,
+          header: () => (
+            <>
+              {connection.name}
+              <span className="block font-normal normal-case">{connection.providerName}</span>
+            </>
+          ),
+          meta: { label: `${connection.name} (${connection.providerName})` },
+          cell: ({ row }) => {
+            const entry = row.original.margins[index];
+            return entry ? <CostCell entry={entry} /> : null;
+          },
+        }));
+  const columns: ColumnDef<PriceTableRow>[] = [
+    { id: 'kind', header: 'Number type', cell: ({ row }) => KIND_LABELS[row.original.kind] },
+    { id: 'scope', header: 'Applies to', cell: ({ row }) => (row.original.scope === 'default' ? <Badge tone="indigo">Default</Badge> : scopeLabel(row.original)) },
+    { id: 'monthly', header: 'MRC', meta: { numeric: true }, cell: ({ row }) => displayMoney(row.original.monthly) },
+    { id: 'setup', header: 'NRC', meta: { numeric: true }, cell: ({ row }) => displayMoney(row.original.setup) },
+    ...costColumns,
+    {
+      id: 'actions',
+      header: 'Actions',
+      meta: { actions: true },
+      cell: ({ row: { original: row } }) => <PriceRowActions row={row} label={`${KIND_LABELS[row.kind].toLowerCase()} ${row.scope === 'default' ? 'default price' : scopeLabel(row)}`} {...actions} />,
+    },
+  ];
   return (
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Price list, scrollable">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Sell prices by number type and where they apply, with each enabled connection&apos;s cost and margin</caption>
-        <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-          <tr>
-            <th scope="col" className="py-2 pr-4">Number type</th>
-            <th scope="col" className="py-2 pr-4">Applies to</th>
-            <th scope="col" className="py-2 pr-4 text-right">MRC</th>
-            <th scope="col" className="py-2 pr-4 text-right">NRC</th>
-            {connections.length === 0 ? (
-              <th scope="col" className="py-2 pr-4">Upstream cost</th>
-            ) : (
-              connections.map((connection) => (
-                <th key={connection.id} scope="col" className="py-2 pr-4">
-                  {connection.name}
-                  <span className="block font-normal normal-case">{connection.providerName}</span>
-                </th>
-              ))
-            )}
-            <th scope="col" className="py-2 text-right">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => {
-            const label = `${KIND_LABELS[row.kind].toLowerCase()} ${row.scope === 'default' ? 'default price' : scopeLabel(row)}`;
-            return (
-              <tr key={row.id} className="border-b border-slate-100 align-top last:border-0">
-                <td className="py-3 pr-4">{KIND_LABELS[row.kind]}</td>
-                <td className="py-3 pr-4">
-                  {row.scope === 'default' ? <Badge tone="indigo">Default</Badge> : scopeLabel(row)}
-                </td>
-                <td className="py-3 pr-4 text-right tabular-nums">{displayMoney(row.monthly)}</td>
-                <td className="py-3 pr-4 text-right tabular-nums">{displayMoney(row.setup)}</td>
-                {connections.length === 0 ? (
-                  <td className="py-3 pr-4 text-xs text-slate-600">No enabled connection</td>
-                ) : (
-                  row.margins.map((entry) => (
-                    <td key={entry.connectionId} className="py-3 pr-4">
-                      <CostCell entry={entry} />
-                    </td>
-                  ))
-                )}
-                <td className="py-3 text-right">
-                  <PriceRowActions row={row} label={label} {...actions} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={rows}
+      columns={columns}
+      getRowId={(row) => row.id}
+      caption="Sell prices by number type and where they apply, with each enabled connection's cost and margin"
+      regionLabel="Price list, scrollable"
+      cardTitle="kind"
+    />
   );
 }

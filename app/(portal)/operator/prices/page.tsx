@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { displayMoney } from '@/components/prices/format';
-import { ClearCostButton, ConnectionCostForm, DefaultPriceForm, OverrideForm } from '@/components/prices/price-forms';
+import { ConnectionCostForm, DefaultPriceForm, OverrideForm } from '@/components/prices/price-forms';
 import { PricePreview, type PreviewOutcome } from '@/components/prices/price-preview';
+import { ConnectionCostTable } from '@/components/prices/connection-cost-table';
 import { PriceTable } from '@/components/prices/price-table';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { fieldErrorsOf } from '@/lib/auth/action';
@@ -104,36 +104,10 @@ export default async function PricesPage({ searchParams }: { searchParams: Promi
               {list.costs.length === 0 ? (
                 <p className="text-sm text-slate-600">No costs on file yet: every connection shows “no cost on file” in the price list.</p>
               ) : (
-                <table className="w-full text-left text-sm">
-                  <caption className="sr-only">Costs on file per connection and number type</caption>
-                  <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-                    <tr>
-                      <th scope="col" className="py-2 pr-4">Connection</th>
-                      <th scope="col" className="py-2 pr-4">Number type</th>
-                      <th scope="col" className="py-2 pr-4 text-right">Monthly cost</th>
-                      <th scope="col" className="py-2 pr-4 text-right">One-time cost</th>
-                      <th scope="col" className="py-2 text-right">
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.costs.map((cost) => {
-                      const name = connectionName.get(cost.connectionId) ?? cost.connectionId;
-                      return (
-                        <tr key={`${cost.connectionId}:${cost.kind}`} className="border-b border-slate-100 last:border-0">
-                          <td className="py-2 pr-4">{name}</td>
-                          <td className="py-2 pr-4">{KIND_LABELS[cost.kind]}</td>
-                          <td className="py-2 pr-4 text-right tabular-nums">{displayMoney(cost.monthly)}</td>
-                          <td className="py-2 pr-4 text-right tabular-nums">{displayMoney(cost.setup)}</td>
-                          <td className="py-2 text-right">
-                            <ClearCostButton connectionId={cost.connectionId} kind={cost.kind} label={`${name} ${KIND_LABELS[cost.kind].toLowerCase()}`} action={clearConnectionCostAction} />
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
+                <ConnectionCostTable
+                  rows={list.costs.map((cost) => ({ connectionId: cost.connectionId, connectionName: connectionName.get(cost.connectionId) ?? cost.connectionId, kind: cost.kind, monthly: cost.monthly, setup: cost.setup }))}
+                  clearAction={clearConnectionCostAction}
+                />
               )}
             </div>
           )}
