@@ -7,7 +7,7 @@ import { TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import type { ActionState } from '@/lib/auth/action';
 import { DEFAULT_CALLER_NAME_LIMIT, e911AddressSchema, formatE911Address } from '@/lib/validations/e911';
-import { fieldErrorsOf } from './field-errors';
+import { fieldErrorsOf } from '@/lib/validations/form-data';
 
 export const E911_FIELDS = ['street', 'unit', 'city', 'state', 'postalCode', 'callerName'] as const;
 export type E911Field = (typeof E911_FIELDS)[number];
