@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { DriftBadge, SyncStatusBadge } from '@/components/trunk-groups/badges';
+import { TrunkGroupTable } from '@/components/trunk-groups/trunk-group-table';
 import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
@@ -57,57 +57,18 @@ export default async function TrunkGroupsPage({ searchParams }: { searchParams: 
             )}
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Trunk groups, scrollable">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Trunk groups of {access.account.name}</caption>
-              <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-                <tr>
-                  <th scope="col" className="py-2 pr-3">
-                    Name
-                  </th>
-                  <th scope="col" className="py-2 pr-3">
-                    Direction
-                  </th>
-                  <th scope="col" className="py-2 pr-3">
-                    Authentication
-                  </th>
-                  <th scope="col" className="py-2 pr-3 text-right">
-                    Numbers
-                  </th>
-                  <th scope="col" className="py-2 pr-3">
-                    Sync status
-                  </th>
-                  <th scope="col" className="py-2">
-                    Drift
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {groups.map(({ group, numbers }, index) => (
-                  <tr key={group.id} className="border-b border-slate-100 last:border-0">
-                    <th scope="row" className="py-2 pr-3 font-normal">
-                      <Link href={`/trunk-groups/${group.id}`} className="font-medium text-indigo-800 hover:underline">
-                        {group.name}
-                      </Link>
-                    </th>
-                    <td className="py-2 pr-3" title={TRUNK_DIRECTION_LABELS[group.direction]}>
-                      {DIRECTION_SHORT[group.direction]}
-                    </td>
-                    <td className="py-2 pr-3" title={TRUNK_AUTH_LABELS[group.auth]}>
-                      {AUTH_SHORT[group.auth]}
-                    </td>
-                    <td className="py-2 pr-3 text-right tabular-nums">{Number(numbers).toLocaleString('en-US')}</td>
-                    <td className="py-2 pr-3">
-                      <SyncStatusBadge status={group.syncStatus} />
-                    </td>
-                    <td className="py-2">
-                      <DriftBadge carriers={drifted[index] ?? 0} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <TrunkGroupTable
+            caption={`Trunk groups of ${access.account.name}`}
+            rows={groups.map(({ group, numbers }, index) => ({
+              id: group.id,
+              name: group.name,
+              direction: { short: DIRECTION_SHORT[group.direction], full: TRUNK_DIRECTION_LABELS[group.direction] },
+              auth: { short: AUTH_SHORT[group.auth], full: TRUNK_AUTH_LABELS[group.auth] },
+              numbers: Number(numbers).toLocaleString('en-US'),
+              syncStatus: group.syncStatus,
+              drifted: drifted[index] ?? 0,
+            }))}
+          />
         )}
       </Card>
     </>
