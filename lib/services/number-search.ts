@@ -8,21 +8,25 @@
 import { createHash } from 'node:crypto';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db } from '@/lib/db/client';
-import { numberSearches } from '@/lib/db/schema';
-import { getFreshSearchByKey, getSearchById } from '@/lib/db/queries/number-searches';
+import type { numberSearches } from '@/lib/db/schema';
+import { getFreshSearchByKey, getSearchById, insertSearch, updateSearchResults } from '@/lib/db/queries/number-searches';
 import { getTakenNumbersByE164s } from '@/lib/db/queries/numbers';
 import { getNumberPrices, getProviderNumberCosts } from '@/lib/db/queries/prices';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { toNanpTenDigits } from '@/lib/phone-numbers';
 import { PROVIDER_NAMES, ProviderError, isProviderError } from '@/lib/providers/errors';
-import type { AvailableNumber, NumberSearchQuery, ProviderId } from '@/lib/providers/types';
+import { requireCapability, type AvailableNumber, type NumberSearchQuery, type ProviderId } from '@/lib/providers/types';
 import type { NumberSearchInput } from '@/lib/validations/numbers';
-import { findPrice, toUnits } from './pricing';
+import type { NumberSearchView } from '@/lib/views/number-search';
+import { findPrice, fromUnits, toUnits } from './pricing';
 import { getEnabledAdapters } from './providers';
 
 export const SEARCH_TIMEOUT_MS = 6_000;
 export const SEARCH_CACHE_TTL_MS = 10 * 60_000;
 export const SEARCH_PAGE_SIZE = 25;
+/** Past its deadline by this much, an upstream still marked pending will not answer any more. */
+export const SEARCH_ABANDONED_AFTER_MS = 15_000;
 
 export interface SearchResult {
   e164: string;
@@ -45,6 +49,8 @@ export interface ProviderOutcome {
   connectionId: string;
   provider: ProviderId;
   providerName: string;
+  /** Still searching (the search was started and answers arrive one upstream at a time). */
+  pending?: boolean;
   ok: boolean;
   count: number;
   /** User-safe: why this upstream's numbers are missing from the results. */
@@ -81,8 +87,8 @@ export function toProviderQuery(input: NumberSearchInput): NumberSearchQuery {
 
 /** Some upstreams ignore filters they do not support; what they send back is checked again here. */
 export function matchesQuery(number: AvailableNumber, input: NumberSearchInput): boolean {
-  const national = number.e164.replace(/^\+1/, '');
-  if (!/^[2-9]\d{9}$/.test(national)) return false;
+  const national = toNanpTenDigits(number.e164);
+  if (!national) return false;
   if (number.kind !== input.kind) return false;
   if (input.npa && national.slice(0, 3) !== input.npa) return false;
   if (input.nxx && national.slice(3, 6) !== input.nxx) return false;
@@ -114,50 +120,19 @@ function withDeadline<T>(promise: Promise<T>, provider: ProviderId, ms: number):
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Runs (or reuses, within the cache's lifetime) the fanned-out search for the account. */
-export async function searchAvailableNumbers(access: AccountAccess, input: NumberSearchInput, options: { timeoutMs?: number; fresh?: boolean } = {}): Promise<SearchAnswer> {
-  assertCan(access, 'technical.read');
-  const db = await getDb();
-  const queryKey = queryKeyOf(input);
-  if (!options.fresh) {
-    const cached = await getFreshSearchByKey(db, { accountId: access.account.id, queryKey });
-    if (cached) return withoutTaken(db, answerOf(cached));
-  }
+interface Offer {
+  number: AvailableNumber;
+  connectionId: string;
+  provider: ProviderId;
+  cost?: string;
+  reliable: boolean;
+}
 
-  const sources = await getEnabledAdapters('numbers.search');
-  const [prices, costs] = await Promise.all([getNumberPrices(db), getProviderNumberCosts(db)]);
-  const providerQuery = toProviderQuery(input);
-  const outcomes: ProviderOutcome[] = [];
-  const candidates = new Map<string, { number: AvailableNumber; connectionId: string; provider: ProviderId; cost?: string; reliable: boolean }[]>();
-
-  await Promise.all(
-    sources.map(async ({ connection, adapter, http }) => {
-      const provider = connection.provider as ProviderId;
-      const started = Date.now();
-      try {
-        const found = await withDeadline(adapter.searchNumbers!(providerQuery), provider, options.timeoutMs ?? SEARCH_TIMEOUT_MS);
-        const kept = found.filter((number) => matchesQuery(number, input));
-        const recent = http.stats.recent;
-        const reliable = http.breakerState === 'closed' && (recent.length < 5 || recent.filter((ok) => !ok).length / recent.length < 0.5);
-        const staffCost = costs.find((cost) => cost.connectionId === connection.id && cost.kind === input.kind)?.monthly;
-        for (const number of kept) {
-          const list = candidates.get(number.e164) ?? [];
-          list.push({ number, connectionId: connection.id, provider, cost: number.cost?.monthly?.amount ?? staffCost, reliable });
-          candidates.set(number.e164, list);
-        }
-        outcomes.push({ connectionId: connection.id, provider, providerName: PROVIDER_NAMES[provider], ok: true, count: kept.length, ms: Date.now() - started });
-      } catch (error) {
-        log.warn('numbers.search_provider_failed', { connectionId: connection.id, provider, error });
-        outcomes.push({ connectionId: connection.id, provider, providerName: PROVIDER_NAMES[provider], ok: false, count: 0, reason: failureReason(error, provider), ms: Date.now() - started });
-      }
-    }),
-  );
-
+/** One row per number: reliable upstreams first, then the cheapest known cost (an unknown cost ranks last); priced from the list. */
+function mergeOffers(candidates: Map<string, Offer[]>, taken: Set<string>, prices: Awaited<ReturnType<typeof getNumberPrices>>): SearchResult[] {
   const results: SearchResult[] = [];
-  const taken = new Set((await getTakenNumbersByE164s(db, { e164s: [...candidates.keys()] })).map((row) => row.e164));
   for (const [e164, offers] of candidates) {
     if (taken.has(e164)) continue;
-    // Reliable upstreams first, then the cheapest known cost; an unknown cost ranks last.
     const best = [...offers].sort((a, b) => Number(b.reliable) - Number(a.reliable) || (a.cost ? toUnits(a.cost) : Infinity) - (b.cost ? toUnits(b.cost) : Infinity))[0]!;
     const price = findPrice(prices, { kind: best.number.kind, state: best.number.state, npa: best.number.npa });
     if (!price) continue;
@@ -177,15 +152,115 @@ export async function searchAvailableNumbers(access: AccountAccess, input: Numbe
       cost: best.cost,
     });
   }
-  results.sort((a, b) => a.e164.localeCompare(b.e164));
-  outcomes.sort((a, b) => a.providerName.localeCompare(b.providerName));
+  return results.sort((a, b) => a.e164.localeCompare(b.e164));
+}
 
-  const [stored] = await db
-    .insert(numberSearches)
-    .values({ accountId: access.account.id, queryKey, query: input, results, providers: outcomes, expiresAt: new Date(Date.now() + SEARCH_CACHE_TTL_MS) })
-    .returning();
+/**
+ * Records the search with every upstream pending, then asks them all at once; each answer is merged
+ * into the stored row as it arrives, so the page (polling the row) shows each carrier's numbers
+ * without waiting for the slowest. `first` is the row as recorded; `done` settles with every upstream.
+ */
+async function runSearch(access: AccountAccess, input: NumberSearchInput, options: { timeoutMs?: number; fresh?: boolean; reusePending?: boolean }): Promise<{ first: SearchAnswer; done: Promise<SearchAnswer> }> {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const queryKey = queryKeyOf(input);
+  if (!options.fresh) {
+    const cached = await getFreshSearchByKey(db, { accountId: access.account.id, queryKey });
+    const answer = cached ? judgeAbandoned(answerOf(cached)) : undefined;
+    if (answer && (options.reusePending || answer.providers.every((outcome) => !outcome.pending))) {
+      const current = await withoutTaken(db, answer);
+      return { first: current, done: Promise.resolve(current) };
+    }
+  }
+
+  const sources = await getEnabledAdapters('numbers');
+  const [prices, costs] = await Promise.all([getNumberPrices(db), getProviderNumberCosts(db)]);
+  const providerQuery = toProviderQuery(input);
+  const outcomes: ProviderOutcome[] = sources
+    .map(({ connection }) => {
+      const provider = connection.provider as ProviderId;
+      return { connectionId: connection.id, provider, providerName: PROVIDER_NAMES[provider], pending: true, ok: false, count: 0, ms: 0 };
+    })
+    .sort((a, b) => a.providerName.localeCompare(b.providerName) || a.connectionId.localeCompare(b.connectionId));
+  const candidates = new Map<string, Offer[]>();
+  const stored = await insertSearch(db, { accountId: access.account.id, queryKey, query: input, results: [], providers: outcomes, expiresAt: new Date(Date.now() + SEARCH_CACHE_TTL_MS) });
   if (!stored) throw new AppError('internal:search_store');
-  return answerOf(stored);
+  let latest = answerOf(stored);
+
+  // Writes are chained, and each writes everything known by then, so the last one holds every answer.
+  let writes: Promise<unknown> = Promise.resolve();
+  const record = () => {
+    writes = writes.then(async () => {
+      const taken = new Set((await getTakenNumbersByE164s(db, { e164s: [...candidates.keys()] })).map((row) => row.e164));
+      const results = mergeOffers(candidates, taken, prices);
+      const providers = outcomes.map((outcome) => ({ ...outcome }));
+      await updateSearchResults(db, { searchId: stored.id, results, providers });
+      latest = { ...latest, results, providers };
+    });
+    return writes;
+  };
+
+  const asked = sources.map(async ({ connection, adapter, http }) => {
+    const provider = connection.provider as ProviderId;
+    const outcome = outcomes.find((candidate) => candidate.connectionId === connection.id)!;
+    const started = Date.now();
+    try {
+      const found = await withDeadline(requireCapability(adapter, 'numbers').search(providerQuery), provider, options.timeoutMs ?? SEARCH_TIMEOUT_MS);
+      const kept = found.filter((number) => matchesQuery(number, input));
+      const recent = http.stats.recent;
+      const reliable = http.breakerState === 'closed' && (recent.length < 5 || recent.filter((ok) => !ok).length / recent.length < 0.5);
+      const staffCost = costs.find((cost) => cost.connectionId === connection.id && cost.kind === input.kind)?.monthly;
+      for (const number of kept) {
+        const list = candidates.get(number.e164) ?? [];
+        list.push({ number, connectionId: connection.id, provider, cost: number.cost?.monthly?.amount ?? staffCost, reliable });
+        candidates.set(number.e164, list);
+      }
+      Object.assign(outcome, { pending: undefined, ok: true, count: kept.length, ms: Date.now() - started });
+    } catch (error) {
+      log.warn('numbers.search_provider_failed', { connectionId: connection.id, provider, error });
+      Object.assign(outcome, { pending: undefined, ok: false, count: 0, reason: failureReason(error, provider), ms: Date.now() - started });
+    }
+    await record();
+  });
+  const done = Promise.all(asked)
+    .then(() => record())
+    .then(() => latest);
+  return { first: latest, done };
+}
+
+/** Runs (or reuses, within the cache's lifetime) the fanned-out search for the account, and waits for every upstream. */
+export async function searchAvailableNumbers(access: AccountAccess, input: NumberSearchInput, options: { timeoutMs?: number; fresh?: boolean } = {}): Promise<SearchAnswer> {
+  return (await runSearch(access, input, options)).done;
+}
+
+/**
+ * Starts the fanned-out search (or reuses a kept one, even one still running) and answers once every
+ * upstream has, or after `waitMs`, whichever is first: the upstreams still pending go on answering
+ * into the stored search, which `getSearchPage` reads. A failure after the answer is logged, and the
+ * search's upstreams are judged abandoned when read long after their deadline.
+ */
+export async function startNumberSearch(access: AccountAccess, input: NumberSearchInput, options: { waitMs?: number; timeoutMs?: number } = {}): Promise<SearchAnswer> {
+  const { first, done } = await runSearch(access, input, { ...options, reusePending: true });
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), options.waitMs ?? 0);
+  });
+  const settled = await Promise.race([done.catch(() => undefined), waited]).finally(() => clearTimeout(timer));
+  done.catch((error: unknown) => log.error('numbers.search_failed', { searchId: first.searchId, error }));
+  if (settled) return settled;
+  const db = await getDb();
+  const row = await getSearchById(db, { searchId: first.searchId, accountId: access.account.id });
+  return row ? withoutTaken(db, judgeAbandoned(answerOf(row))) : first;
+}
+
+/** An upstream still pending well past every deadline belongs to a search whose process stopped: it answered nothing. */
+function judgeAbandoned(answer: SearchAnswer, now = new Date()): SearchAnswer {
+  if (now.getTime() - answer.createdAt.getTime() < SEARCH_TIMEOUT_MS + SEARCH_ABANDONED_AFTER_MS) return answer;
+  if (!answer.providers.some((outcome) => outcome.pending)) return answer;
+  return {
+    ...answer,
+    providers: answer.providers.map((outcome) => (outcome.pending ? { ...outcome, pending: undefined, ok: false, reason: `${outcome.providerName} did not answer in time.` } : outcome)),
+  };
 }
 
 /** A kept answer, less what was bought (or is being bought) by anyone since it was kept. */
@@ -213,10 +288,12 @@ export async function getStoredSearch(access: AccountAccess, searchId: string, o
   const db = await getDb();
   const row = await getSearchById(db, { searchId, accountId: access.account.id });
   if (!row || row.expiresAt < new Date()) throw new AppError('not_found:search', 'These search results have expired; search again.');
-  return options.withTaken ? answerOf(row) : withoutTaken(db, answerOf(row));
+  const answer = judgeAbandoned(answerOf(row));
+  return options.withTaken ? answer : withoutTaken(db, answer);
 }
 
-export type SearchSort = 'number' | 'monthly' | 'setup' | 'state' | 'rateCenter';
+export type SearchSort = NumberSearchView['sort'];
+export type { NumberSearchView };
 
 /** One page of a stored search, sorted, without any upstream call. */
 export function pageOfResults(results: readonly SearchResult[], view: { sort: SearchSort; dir: 'asc' | 'desc'; page: number }, pageSize = SEARCH_PAGE_SIZE) {
@@ -231,4 +308,48 @@ export function pageOfResults(results: readonly SearchResult[], view: { sort: Se
   const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
   const page = Math.min(view.page, pages);
   return { rows: sorted.slice((page - 1) * pageSize, page * pageSize), page, pages, total: sorted.length };
+}
+
+/**
+ * One sorted page of a search and where each carrier stands, as the Buy numbers page and
+ * `GET /api/v1/number-searches/{id}` show it. Customers see carriers as "Carrier 1…", with no
+ * reason beyond "did not answer"; operator staff see provider names, reasons, upstreams and margins.
+ */
+export function toSearchView(answer: SearchAnswer, view: { sort: SearchSort; dir: 'asc' | 'desc'; page: number }, staff: boolean, now = new Date()): NumberSearchView {
+  const page = pageOfResults(answer.results, view);
+  const names = new Map(answer.providers.map((outcome) => [outcome.connectionId, outcome.providerName]));
+  return {
+    id: answer.searchId,
+    createdAt: answer.createdAt.toISOString(),
+    expiresAt: new Date(answer.createdAt.getTime() + SEARCH_CACHE_TTL_MS).toISOString(),
+    settled: answer.providers.every((outcome) => !outcome.pending),
+    carriers: answer.providers.map((outcome, index) => ({
+      label: staff ? outcome.providerName : `Carrier ${index + 1}`,
+      status: outcome.pending ? 'pending' : outcome.ok ? 'ok' : 'failed',
+      count: outcome.count,
+      reason: outcome.pending || outcome.ok ? null : staff ? (outcome.reason ?? 'Failed.') : 'Did not answer this search.',
+    })),
+    sort: view.sort,
+    dir: view.dir,
+    page: page.page,
+    pageSize: SEARCH_PAGE_SIZE,
+    pages: page.pages,
+    total: page.total,
+    results: page.rows.map((row) => ({
+      e164: row.e164,
+      kind: row.kind,
+      state: row.state ?? null,
+      rateCenter: row.rateCenter ?? null,
+      features: row.features,
+      monthly: row.monthly,
+      setup: row.setup,
+      ...(staff ? { upstream: names.get(row.connectionId) ?? PROVIDER_NAMES[row.provider], margin: row.cost ? fromUnits(toUnits(row.monthly) - toUnits(row.cost), 4) : null } : {}),
+    })),
+    generatedAt: now.toISOString(),
+  };
+}
+
+/** A stored search of the account as one page (not_found for another account's, or an expired one). */
+export async function getSearchPage(access: AccountAccess, searchId: string, view: { sort: SearchSort; dir: 'asc' | 'desc'; page: number }): Promise<NumberSearchView> {
+  return toSearchView(await getStoredSearch(access, searchId), view, access.user.isOperatorStaff);
 }

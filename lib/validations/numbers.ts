@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { isNanpNumber, toE164 } from '@/lib/phone-numbers';
 import { TOLL_FREE_PREFIXES } from '@/lib/providers/types';
-import { blankToUndefined, integerField, pageParam, safeText } from './common';
+import { blankToUndefined, integerField, optionalIntegerField, pageParam, safeText } from './common';
 
 export const US_STATES = [
   'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS',
@@ -88,7 +89,7 @@ export const addToCartSchema = z.object({
     .min(1, 'Tick at least one number')
     .transform((value) => [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))])
     .refine((list) => list.length > 0, 'Tick at least one number')
-    .refine((list) => list.every((item) => /^\+1[2-9]\d{9}$/.test(item)), 'Those are not numbers from these results'),
+    .refine((list) => list.every((item) => isNanpNumber(item) && toE164(item) === item), 'Those are not numbers from these results'),
 });
 
 export const removeFromCartSchema = z.object({ itemId: z.string().uuid() });
@@ -97,4 +98,11 @@ export const placeOrderSchema = z.object({
   idempotencyKey: z.string().regex(/^[\x21-\x7E]{16,80}$/, 'This checkout form has expired; reload the page and try again.'),
   trunkGroupRef: z.preprocess(blank, safeText('Trunk group').max(80).optional()),
   e911AddressRef: z.preprocess(blank, safeText('Emergency address').max(80).optional()),
+});
+
+/** `GET /api/v1/number-searches/{id}`: unlike a page link, a wrong sort, direction or page is an error, not a default. */
+export const searchPageQuerySchema = z.object({
+  sort: z.enum(SORTABLE_SEARCH_COLUMNS, { message: `Sort by one of ${SORTABLE_SEARCH_COLUMNS.join(', ')}` }).default('number'),
+  dir: z.enum(['asc', 'desc'], { message: 'Direction is asc or desc' }).default('asc'),
+  page: z.preprocess(blankToUndefined, optionalIntegerField('Page', { min: 1, max: 1000 })).transform((page) => page ?? 1),
 });
