@@ -1,7 +1,8 @@
-/** `+13125550100` → `+1 312-555-0100`; anything else is returned as it is. */
+import { formatPhoneNumber } from './phone-numbers';
+
+/** `+13125550100` → `(312) 555-0100`, `+442079460958` → `+44 20 7946 0958`; anything else as stored. */
 export function formatE164(e164: string): string {
-  const match = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
-  return match ? `+1 ${match[1]}-${match[2]}-${match[3]}` : e164;
+  return formatPhoneNumber(e164);
 }
 
 export function formatDateTime(date: Date | null | undefined): string {

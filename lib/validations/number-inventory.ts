@@ -44,8 +44,6 @@ export function e911Label(status: string): string {
   return (E911_STATUS_LABELS as Record<string, string>)[status] ?? status;
 }
 
-/** `+13125550100` → `+1 312-555-0100`; anything that is not a NANP number is shown as stored. */
-
 /**
  * What someone typed into "Number" → the digits to look for. A leading 1 is the country code (no
  * NANP area code starts with 1), so "1 312 555" and "312 555" mean the same prefix.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProviderId, TrunkAuth, TrunkDestination, TrunkDirection } from '@/lib/providers/types';
+import { parsePhoneNumber } from '@/lib/phone-numbers';
 import { textProblem } from './common';
 
 // Pure: shared by the trunk-group form (client) and its server action. No I/O here.
@@ -431,9 +432,8 @@ const destinationSchemas = {
 };
 
 function callerIdE164(text: string): string | null {
-  const digits = text.replace(/[\s().-]/g, '');
-  const match = /^(?:\+?1)?([2-9]\d{2}[2-9]\d{6})$/.exec(digits);
-  return match ? `+1${match[1]}` : null;
+  const number = parsePhoneNumber(text);
+  return number?.nanp ? number.e164 : null;
 }
 
 function checkCodecs(entries: string[]): { codecs: Codec[]; errors: string[] } {

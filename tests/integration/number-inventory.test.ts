@@ -395,8 +395,8 @@ describe('my numbers', () => {
       expect(Object.keys(query.fieldErrors).sort()).toEqual(['e911', 'npa']);
       expect(query.view).toEqual({ sort: 'monthly', dir: 'desc', page: 3 });
       expect(parseNumberInventoryQuery({ sort: 'drop table', page: '-1' }).view).toEqual({ sort: 'number', dir: 'asc', page: 1 });
-      expect(formatE164('+13125550100')).toBe('+1 312-555-0100');
-      expect(formatE164('+442071234567')).toBe('+442071234567');
+      expect(formatE164('+13125550100')).toBe('(312) 555-0100');
+      expect(formatE164('+442071234567')).toBe('+44 20 7123 4567');
     });
   });
 
