@@ -23,7 +23,7 @@ async function addToCart(page: Page, npa: string): Promise<string> {
   // A quantity of its own makes the search fresh, and keeps it out of the other specs' cached ones.
   await page.goto(`/numbers/buy?npa=${npa}&quantity=6`);
   const numberCells = page.getByRole('table', { name: 'Available numbers' }).locator('tbody tr td:nth-child(2)');
-  await expect(numberCells.first()).toContainText(`+1 ${npa}-`);
+  await expect(numberCells.first()).toContainText(`(${npa}) `);
   const number = (await numberCells.first().textContent())!.trim();
   await page.getByRole('checkbox', { name: `Select ${number}` }).check();
   await page.getByRole('button', { name: 'Add 1 to cart' }).click();
