@@ -5,7 +5,6 @@
  *
  *   tsx scripts/serve.ts [--dev] [-p PORT] [-H HOST]
  */
-import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -14,7 +13,9 @@ const dev = values.dev ?? false;
 (process.env as Record<string, string>).NODE_ENV ??= dev ? 'development' : 'production';
 
 const { getEnv } = await import('@/lib/env');
-const { stampClientIp, trustedProxyList } = await import('@/lib/auth/client-ip');
+const { trustedProxyList } = await import('@/lib/auth/client-ip');
+const { createPortalServer, stopPortal, STOP_DEADLINE_MS } = await import('./portal-server');
+const { exitOnStopSignal } = await import('./shutdown');
 const { default: next } = await import('next');
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -24,25 +25,8 @@ const trusted = trustedProxyList(getEnv().trustedProxies);
 
 const app = next({ dev, dir: root, port, hostname: hostname ?? 'localhost' });
 await app.prepare();
-const handle = app.getRequestHandler();
-const upgrade = app.getUpgradeHandler();
-
-const server = http.createServer((request, response) => {
-  stampClientIp(request, trusted);
-  void handle(request, response);
-});
-server.on('upgrade', (request, socket, head) => {
-  stampClientIp(request, trusted);
-  void upgrade(request, socket, head);
-});
+const server = createPortalServer({ request: app.getRequestHandler(), upgrade: app.getUpgradeHandler() }, trusted);
 server.listen(port, hostname, () => console.log(`Ready on http://${hostname ?? 'localhost'}:${port}`));
 
-/** Stops taking requests, lets those in flight finish for a moment, then drops what is left (keep-alive included). */
-function stop() {
-  server.close(() => process.exit(0));
-  server.closeIdleConnections();
-  setTimeout(() => server.closeAllConnections(), 3000).unref();
-  setTimeout(() => process.exit(0), 4500).unref();
-}
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+// Within the 5 s allowed after SIGTERM: requests and running jobs get 2 s, then everything left is cut.
+exitOnStopSignal(() => stopPortal(server), { deadlineMs: STOP_DEADLINE_MS, name: 'serve' });

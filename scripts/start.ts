@@ -28,15 +28,26 @@ console.log(`Database ready (${driver === 'pglite' ? `embedded, ${path.relative(
 const sandboxes = process.env.SANDBOXES === '0' ? [] : await startSandboxes();
 for (const sandbox of sandboxes) console.log(`  ${sandbox.name} sandbox on ${sandbox.url}`);
 
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-const server = spawn(tsx, ['scripts/serve.ts', ...(dev ? ['--dev'] : []), '-p', String(config.port)], { cwd: root, stdio: 'inherit', env });
+// Node itself with tsx's loader, not the tsx CLI: a signal then reaches the server directly, and no
+// wrapper process outlives a SIGKILL.
+const server = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', ...(dev ? ['--dev'] : []), '-p', String(config.port)], { cwd: root, stdio: 'inherit', env });
 console.log(`Carrier Portal on ${config.appUrl} (demo users: see README.md, password portal-demo)`);
 
-async function stop(code: number) {
+// SIGTERM or Ctrl-C: the portal gets SIGTERM (it stops within its own 3.5 s), the sandboxes drop
+// their connections, and this process exits only once the portal has, so nothing is left listening;
+// a portal that has not exited after 4 s is killed. All within the 5 s supervisors allow.
+let stopping = false;
+function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  const portalExited = server.exitCode !== null || server.signalCode !== null ? Promise.resolve() : new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGTERM');
-  await Promise.all(sandboxes.map((sandbox) => sandbox.close()));
-  process.exit(code);
+  const kill = setTimeout(() => server.kill('SIGKILL'), 4000);
+  void Promise.all([portalExited, ...sandboxes.map((sandbox) => sandbox.close())]).then(() => {
+    clearTimeout(kill);
+    process.exit(code);
+  });
 }
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
-server.on('exit', (code) => void stop(code ?? 0));
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+server.on('exit', (code) => stop(code ?? 0));
