@@ -1,4 +1,5 @@
 /** Pure CarrierX wire ↔ domain functions. No I/O. */
+import { toE164 as parseE164 } from '@/lib/phone-numbers';
 import type {
   AvailableNumber,
   Balance,
@@ -59,6 +60,9 @@ import type {
 
 /** §4.11: DIDs come as `15162065575`, CDR sources as `+15012678830`; all become E.164. */
 export function toE164(raw: string): E164 {
+  const e164 = parseE164(raw);
+  if (e164) return e164;
+  // Not a valid number (a CDR's odd caller ID): kept recognisable rather than dropped.
   const digits = raw.replace(/\D/g, '');
   if (raw.trim().startsWith('+')) return `+${digits}`;
   if (digits.length === 10) return `+1${digits}`;

@@ -1,4 +1,5 @@
 /** Pure VITCOM wire → domain mapping. No I/O. */
+import { toNanpTenDigits } from '@/lib/phone-numbers';
 import { TOLL_FREE_PREFIXES, type AvailableNumber, type Cdr, type E164, type Invoice, type LedgerEntry, type Money, type NumberKind, type OrderLine, type OwnedNumber, type OwnedNumberStatus, type PortabilityResult, type PortIn, type TrunkDestination, type TrunkGroup } from '../types';
 import {
   CDR_CSV_COLUMNS,
@@ -28,10 +29,7 @@ import type {
 
 /** 10 digits (NPANXXXXXX), or undefined when the value is a placeholder or not NANP. */
 export function toTenDigits(value: string): string | undefined {
-  const digits = value.replace(/\D/g, '');
-  if (digits.length === 10 && /^[2-9]/.test(digits)) return digits;
-  if (digits.length === 11 && digits.startsWith('1') && /^[2-9]/.test(digits.slice(1))) return digits.slice(1);
-  return undefined;
+  return toNanpTenDigits(value);
 }
 export const toE164 = (value: string): E164 | undefined => {
   const ten = toTenDigits(value);

@@ -26,6 +26,7 @@ import {
   ROUTE_OPTION,
   ROUTE_REPLACES_OPTIONS,
 } from './assumptions';
+import { toE164 as parseE164, toNanpTenDigits } from '@/lib/phone-numbers';
 import type { WireAddress, WireCall, WireDid, WireEndpoint, WireFundingDetails, WireInventoryDid, WirePeer, WireTransaction } from './schema';
 
 type Currency = Money['currency'];
@@ -34,19 +35,17 @@ type Currency = Money['currency'];
 
 /** Wire numbers come as 10 digits, 11 with a leading 1 (§3.4), or international digits. */
 export function toE164(raw: string): string {
+  const e164 = parseE164(raw);
+  if (e164) return e164;
+  // Not a valid number (a CDR's odd caller ID): kept recognisable rather than dropped.
   const digits = raw.replace(/\D/g, '');
-  if (digits.length === 10) return `+1${digits}`;
-  if (digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
   if (digits.startsWith('011') && digits.length > 6) return `+${digits.slice(3)}`;
   return digits.length >= 8 ? `+${digits}` : raw;
 }
 
 /** The 10-digit NANP form every DID parameter wants ("No space or - symbol"). */
 export function toNational(e164: string): string | undefined {
-  const digits = e164.replace(/\D/g, '');
-  if (digits.length === 11 && digits.startsWith('1')) return digits.slice(1);
-  if (digits.length === 10) return digits;
-  return undefined;
+  return toNanpTenDigits(e164);
 }
 
 // --- Money --------------------------------------------------------------------------------------

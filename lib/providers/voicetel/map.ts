@@ -1,4 +1,5 @@
 /** Pure wire ↔ domain mapping for VoiceTel. No I/O. */
+import { toE164 as parseE164, toNanpTenDigits } from '@/lib/phone-numbers';
 import { ProviderError } from '../errors';
 import {
   TOLL_FREE_PREFIXES,
@@ -57,13 +58,10 @@ import type {
   WireValidatedAddress,
 } from './schema';
 
-const NANP10 = /^[2-9][0-9]{2}[2-9][0-9]{2}[0-9]{4}$/;
-
 /** `+13125550100`, `13125550100` or `3125550100` → `3125550100` (VoiceTel's request format). */
 export function toNanp10(number: string): string {
-  const digits = number.replace(/[^0-9]/g, '');
-  const ten = digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
-  if (!NANP10.test(ten)) {
+  const ten = toNanpTenDigits(number);
+  if (!ten) {
     throw new ProviderError('voicetel', 'invalid', { upstreamMessage: `not a North American number: ${number}` });
   }
   return ten;
@@ -71,6 +69,9 @@ export function toNanp10(number: string): string {
 
 /** NANP10 or the 11-digit e911 `dn` → E.164. */
 export function toE164(number: string): string {
+  const e164 = parseE164(number);
+  if (e164) return e164;
+  // Not a valid number (a CDR's odd caller ID): kept recognisable rather than dropped.
   const digits = number.replace(/[^0-9]/g, '');
   return digits.length === 11 && digits.startsWith('1') ? `+${digits}` : `+1${digits}`;
 }
@@ -293,7 +294,7 @@ export function mapPort(wire: WirePort, fallbackPid: string): PortIn {
   return {
     portRef: wire.pid ?? fallbackPid,
     status,
-    numbers: (wire.numbers ?? []).map(digitsOf).filter((number) => NANP10.test(number)).map(toE164),
+    numbers: (wire.numbers ?? []).map(digitsOf).filter((number) => toNanpTenDigits(number) === number).map(toE164),
     focDate: mapFocDate(wire.foc),
     rejectReason: status === 'rejected' ? (wire.message ?? wire.status) : undefined,
     updatedAt: parseTimestamp(wire.createdAt),
