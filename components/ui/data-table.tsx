@@ -72,6 +72,8 @@ export interface DataTableProps<Row> {
   selection?: DataTableSelection<Row>;
   /** Shown instead of the table when there are no rows. */
   empty?: ReactNode;
+  /** The rows are being refreshed (aria-busy). */
+  busy?: boolean;
   /** Replaces the "…, scrollable" name of the table's scroll region. */
   regionLabel?: string;
   className?: string;
@@ -100,7 +102,7 @@ function SortLink<Row>({ header, sort, children }: { header: Header<Row, unknown
  * table only links to the other order. From md up it is a real <table>; below md every row is a
  * card of label–value pairs. The other layout is display:none, so only one is ever announced.
  */
-export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisible, rowHeader, cardTitle = rowHeader, sort, selection, empty, regionLabel, className }: DataTableProps<Row>) {
+export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisible, rowHeader, cardTitle = rowHeader, sort, selection, empty, busy, regionLabel, className }: DataTableProps<Row>) {
   const rowSelection: RowSelectionState | undefined = selection && isStateSelection(selection) ? Object.fromEntries([...selection.selected].map((id) => [id, true])) : undefined;
   const table = useReactTable<Row>({
     data: rows as Row[],
@@ -153,7 +155,7 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
   return (
     <div className={className}>
       <div className="hidden overflow-x-auto md:block" tabIndex={0} role="region" aria-label={regionLabel ?? `${caption}, scrollable`}>
-        <table className="w-full text-left text-sm">
+        <table className="w-full text-left text-sm" aria-busy={busy || undefined}>
           <caption className={captionVisible ? 'mb-2 text-left text-sm font-medium text-slate-800' : 'sr-only'}>{caption}</caption>
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
             <tr>
@@ -223,7 +225,7 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
             <span aria-hidden="true">Select all</span>
           </div>
         ) : null}
-        <ul className="space-y-3" aria-label={caption}>
+        <ul className="space-y-3" aria-label={caption} aria-busy={busy || undefined}>
           {table.getRowModel().rows.map((row) => {
             const cells = row.getVisibleCells();
             const title = cells.find((cell) => cell.column.id === cardTitle);
