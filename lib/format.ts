@@ -5,18 +5,109 @@ export function formatE164(e164: string): string {
   return formatPhoneNumber(e164);
 }
 
-export function formatDateTime(date: Date | null | undefined): string {
-  return date ? `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '—';
+// --- Money -----------------------------------------------------------------------------------------
+// Amounts are Postgres `numeric` read as decimal strings ("1.2500": prices and charges to four places,
+// limits to two). They are formatted from that string: Intl rounds a decimal string exactly (half away
+// from zero), so no amount ever passes through a binary float. Sums are made in lib/services/pricing
+// (integer ten-thousandths) before they get here.
+
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+
+function currencyFormat(currency: string, maximumFractionDigits?: number): Intl.NumberFormat {
+  const key = `${currency}:${maximumFractionDigits ?? ''}`;
+  let format = currencyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      signDisplay: 'negative',
+      ...(maximumFractionDigits === undefined ? {} : { minimumFractionDigits: 2, maximumFractionDigits }),
+    });
+    currencyFormats.set(key, format);
+  }
+  return format;
 }
 
-/**
- * A decimal amount (`"12.3450"`) as money, rounded half-up to cents on the digits themselves: the
- * same text as the services' formatMoney, for client components that get amounts as JSON strings.
- */
-export function formatAmount(amount: string, currency = 'USD'): string {
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+function decimalOf(amount: string): Intl.StringNumericLiteral {
+  const text = amount.trim();
+  if (!DECIMAL.test(text)) throw new RangeError(`Not a decimal amount: ${amount}`);
+  return text as Intl.StringNumericLiteral;
+}
+
+/** A balance, charge or total to the cent: "1234.5650" → "$1,234.57", "-0.25" → "-$0.25". */
+export function formatMoney(amount: string, currency = 'USD'): string {
+  return currencyFormat(currency).format(decimalOf(amount));
+}
+
+/** A price or rate as set, sub-cent places kept (up to six): "0.0075" → "$0.0075", "1.2500" → "$1.25". */
+export function formatRate(amount: string, currency = 'USD'): string {
+  return currencyFormat(currency, 6).format(decimalOf(amount));
+}
+
+/** A stored amount as a form field starts from, without a currency sign: "1.2500" → "1.25", "0.0075" → "0.0075". */
+export function plainAmount(amount: string): string {
   const match = /^(-)?(\d+)(?:\.(\d*))?$/.exec(amount.trim());
   if (!match) return amount;
-  const fraction = (match[3] ?? '').padEnd(3, '0');
-  const cents = Number(match[2]) * 100 + Number(fraction.slice(0, 2)) + (Number(fraction[2]) >= 5 ? 1 : 0);
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(((match[1] ? -1 : 1) * cents) / 100);
+  const fraction = (match[3] ?? '').replace(/0+$/, '').padEnd(2, '0');
+  return `${match[1] && /[1-9]/.test(amount) ? '-' : ''}${match[2]}.${fraction}`;
+}
+
+export function isNegativeAmount(amount: string): boolean {
+  return plainAmount(amount).startsWith('-');
+}
+
+// --- Counts ----------------------------------------------------------------------------------------
+
+/** 12345 → "12,345". */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
+
+// --- Dates and times ---------------------------------------------------------------------------------
+// Shown in UTC, and labelled so. Pages render on the server, which does not know the viewer's time
+// zone; the upstreams' CDRs, invoices and port dates are in UTC, and a time quoted to support or a
+// carrier must mean one instant whoever reads it. Billing months and "billed until" dates are UTC days.
+
+const dayFormats = {
+  short: new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' }),
+  long: new Intl.DateTimeFormat('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }),
+};
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** The UTC day: "Dec 6, 2026", or "December 6, 2026" in sentences. */
+export function formatDate(date: Date | null | undefined, style: 'short' | 'long' = 'short'): string {
+  return date ? dayFormats[style].format(date) : '—';
+}
+
+/** "2026-12-06 14:03 UTC" (with `seconds`: "2026-12-06 14:03:09 UTC"). */
+export function formatDateTime(date: Date | null | undefined, options: { seconds?: boolean } = {}): string {
+  if (!date) return '—';
+  return `${isoDate(date)} ${formatClock(date, options.seconds)} UTC`;
+}
+
+/** "14:03 UTC": a time the same day as the page shows. */
+export function formatTime(date: Date): string {
+  return `${formatClock(date)} UTC`;
+}
+
+/** "2026-12-06": the UTC day in ISO form, for file names and machine-readable values. */
+export function isoDate(date: Date): string {
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
+
+function formatClock(date: Date, seconds = false): string {
+  const clock = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}`;
+  return seconds ? `${clock}:${pad(date.getUTCSeconds())}` : clock;
+}
+
+// --- Labels ------------------------------------------------------------------------------------------
+
+/** Which numbers a price row applies to: "NPA 312", "State IL" or "Default (everywhere)". */
+export function formatPriceScope(row: { state: string | null; npa: string | null }): string {
+  if (row.npa) return `NPA ${row.npa}`;
+  if (row.state) return `State ${row.state}`;
+  return 'Default (everywhere)';
 }

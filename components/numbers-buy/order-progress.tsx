@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { E911StatusBadge } from '@/components/e911/status-badge';
 import { Badge, Card } from '@/components/ui/card';
-import { formatAmount, formatE164 } from '@/lib/format';
+import { formatMoney, formatE164 } from '@/lib/format';
 import { useLiveJson } from '@/lib/hooks/use-live-json';
 import type { OrderProgress as OrderProgressView } from '@/lib/views/order-progress';
 
@@ -29,7 +29,7 @@ export function OrderProgress({ initial }: { initial: OrderProgressView }) {
   const total = order.lines.length;
   const withE911 = order.e911Address !== null;
   return (
-    <Card title={orderText[order.status]} description={running ? `${order.settledLines} of ${total} settled; this page updates by itself.` : `Charged ${formatAmount(order.charged)} for the numbers bought.`}>
+    <Card title={orderText[order.status]} description={running ? `${order.settledLines} of ${total} settled; this page updates by itself.` : `Charged ${formatMoney(order.charged)} for the numbers bought.`}>
       <div role="progressbar" aria-label="Order progress" aria-valuemin={0} aria-valuemax={total} aria-valuenow={order.settledLines} className="mb-4 h-2 w-full overflow-hidden rounded bg-slate-100">
         <div className="h-full bg-indigo-600 transition-all" style={{ width: `${total ? (order.settledLines / total) * 100 : 100}%` }} />
       </div>
@@ -57,7 +57,7 @@ export function OrderProgress({ initial }: { initial: OrderProgressView }) {
                 <td className="py-2 pr-3">{lineBadge[line.status]}</td>
                 <td className="py-2 pr-3 text-xs text-slate-700">{line.reason ?? (line.owned ? 'Yours now' : line.status === 'active' ? 'Bought; no longer among this account’s numbers' : '')}</td>
                 {withE911 ? <td className="py-2 pr-3">{line.e911 ? <E911StatusBadge status={line.e911.status} detail={line.e911.detail ?? undefined} /> : '—'}</td> : null}
-                <td className="py-2 text-right tabular-nums">{line.charged ? formatAmount(line.charged) : '—'}</td>
+                <td className="py-2 text-right tabular-nums">{line.charged ? formatMoney(line.charged) : '—'}</td>
               </tr>
             ))}
           </tbody>

@@ -27,3 +27,18 @@ export async function getSearchById(db: Executor, { searchId, accountId }: { sea
 export async function deleteExpiredSearches(db: Executor, { before }: { before: Date }) {
   await db.delete(numberSearches).where(lt(numberSearches.expiresAt, before));
 }
+
+/** The account's cached searches list numbers it has just bought: the next search asks again. */
+export async function deleteSearchesByAccount(db: Executor, { accountId }: { accountId: string }) {
+  await db.delete(numberSearches).where(eq(numberSearches.accountId, accountId));
+}
+
+export async function insertSearch(db: Executor, search: typeof numberSearches.$inferInsert) {
+  const [row] = await db.insert(numberSearches).values(search).returning();
+  return row;
+}
+
+/** Everything known so far: each write holds every answer that has arrived. */
+export async function updateSearchResults(db: Executor, { searchId, results, providers }: { searchId: string; results: unknown; providers: unknown }) {
+  await db.update(numberSearches).set({ results, providers }).where(eq(numberSearches.id, searchId));
+}
