@@ -2,8 +2,10 @@
  * My numbers: the table's filters, sort and page as they live in the URL (a GET form, so views are
  * shareable and the back button works), the release and move forms, and number formatting.
  */
+import { createLoader, createSerializer, parseAsString, parseAsStringLiteral } from 'nuqs/server';
 import { z } from 'zod';
-import { blankToUndefined, firstParam, pageParam, safeText, type SearchParamsInput } from './common';
+import { parseAsPage } from '@/lib/url-state/parsers';
+import { blankToUndefined, safeText, type SearchParamsInput } from './common';
 
 export const NUMBER_PAGE_SIZE = 50;
 /** Counting stops here; "10,000+" is all a person needs to know, and it keeps the count cheap. */
@@ -112,47 +114,61 @@ export interface NumberInventoryQuery {
   fieldErrors: Partial<Record<NumberFilterField, string[]>>;
 }
 
-const viewSchema = z.object({
-  sort: z.enum(NUMBER_SORTS).catch('number'),
-  dir: z.enum(['asc', 'desc']).catch('asc'),
-  page: pageParam(MAX_NUMBER_PAGE),
-});
+/**
+ * The My numbers URL in nuqs parsers. Filters are read as text and judged by `filterFields`, so a
+ * bad one gets its message; sort, direction and page fall back to their defaults, which links
+ * leave out.
+ */
+const numberInventoryParsers = {
+  q: parseAsString,
+  match: parseAsStringLiteral(['contains', 'prefix'] as const).withDefault('contains'),
+  state: parseAsString,
+  npa: parseAsString,
+  trunk: parseAsString,
+  e911: parseAsString,
+  status: parseAsString,
+  released: parseAsString,
+  account: parseAsString,
+  connection: parseAsString,
+  sort: parseAsStringLiteral(NUMBER_SORTS).withDefault('number'),
+  dir: parseAsStringLiteral(['asc', 'desc'] as const).withDefault('asc'),
+  page: parseAsPage(MAX_NUMBER_PAGE).withDefault(1),
+};
 
+const loadNumberInventoryParams = createLoader(numberInventoryParsers);
+const serializeNumberInventoryParams = createSerializer(numberInventoryParsers);
 
 /** Reads the URL's query (a page's searchParams or a route's URLSearchParams). */
 export function parseNumberInventoryQuery(params: SearchParamsInput): NumberInventoryQuery {
+  const raw = loadNumberInventoryParams(params);
   const fieldErrors: NumberInventoryQuery['fieldErrors'] = {};
   const filter: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(filterFields) as [NumberFilterField, z.ZodType][]) {
-    const parsed = schema.safeParse(firstParam(params, key));
+    const parsed = schema.safeParse(raw[key] ?? undefined);
     if (parsed.success) filter[key] = parsed.data;
     else fieldErrors[key] = parsed.error.issues.map((issue) => issue.message);
   }
   if (typeof filter.q === 'string') filter.q = numberDigits(filter.q);
-  const view = viewSchema.parse({ sort: firstParam(params, 'sort'), dir: firstParam(params, 'dir'), page: firstParam(params, 'page') });
-  return { filter: filter as unknown as NumberInventoryFilter, view, fieldErrors };
+  return { filter: filter as unknown as NumberInventoryFilter, view: { sort: raw.sort, dir: raw.dir, page: raw.page }, fieldErrors };
 }
 
 /** The query string for a filter and view; defaults are left out so URLs stay short. */
 export function numberInventorySearch(filter: Partial<NumberInventoryFilter>, view: Partial<NumberInventoryView> = {}): string {
-  const params = new URLSearchParams();
-  const set = (key: string, value: string | undefined) => {
-    if (value) params.set(key, value);
-  };
-  set('q', filter.q);
-  if (filter.q && filter.match === 'prefix') params.set('match', 'prefix');
-  set('state', filter.state);
-  set('npa', filter.npa);
-  set('trunk', filter.trunk);
-  set('e911', filter.e911);
-  set('status', filter.status);
-  if (filter.released) params.set('released', '1');
-  set('account', filter.account);
-  set('connection', filter.connection);
-  if (view.sort && view.sort !== 'number') params.set('sort', view.sort);
-  if (view.dir && view.dir !== 'asc') params.set('dir', view.dir);
-  if (view.page && view.page > 1) params.set('page', String(view.page));
-  return params.toString();
+  return serializeNumberInventoryParams({
+    q: filter.q || null,
+    match: filter.q && filter.match === 'prefix' ? 'prefix' : null,
+    state: filter.state || null,
+    npa: filter.npa || null,
+    trunk: filter.trunk || null,
+    e911: filter.e911 || null,
+    status: filter.status || null,
+    released: filter.released ? '1' : null,
+    account: filter.account || null,
+    connection: filter.connection || null,
+    sort: view.sort ?? null,
+    dir: view.dir ?? null,
+    page: view.page ?? null,
+  }).replace(/^\?/, '');
 }
 
 export const releaseNumberSchema = z.object({ numberId: z.string().uuid('That number is not known') });
