@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { AuditLogTable } from '@/components/account/audit-log-table';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { TextField } from '@/components/ui/field';
 import { buttonClass } from '@/components/ui/button';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { getDb } from '@/lib/db/client';
-import { getAuditActionsByAccountSubtree, getAuditEventsByAccountSubtree } from '@/lib/db/queries/audit';
+import { formatDateTime } from '@/lib/format';
+import { getAuditLog } from '@/lib/services/audit';
 import { parseAuditFilter } from '@/lib/validations/account';
 import { startOfDayUtc } from '@/lib/validations/common';
 
@@ -23,21 +24,16 @@ function summarize(value: unknown): string {
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('audit.read');
   const { filter, fieldErrors } = parseAuditFilter(await searchParams);
-  const db = await getDb();
-  const [events, actions] = await Promise.all([
-    getAuditEventsByAccountSubtree(db, {
-      accountPath: access.account.path,
-      filter: {
-        action: filter.action,
-        actor: filter.actor,
-        from: filter.from ? startOfDayUtc(filter.from) : undefined,
-        to: filter.to ? new Date(startOfDayUtc(filter.to).getTime() + 86_400_000) : undefined,
-      },
-      beforeId: filter.before,
-      limit: PAGE_SIZE + 1,
-    }),
-    getAuditActionsByAccountSubtree(db, { accountPath: access.account.path }),
-  ]);
+  const { events, actions } = await getAuditLog(access, {
+    filter: {
+      action: filter.action,
+      actor: filter.actor,
+      from: filter.from ? startOfDayUtc(filter.from) : undefined,
+      to: filter.to ? new Date(startOfDayUtc(filter.to).getTime() + 86_400_000) : undefined,
+    },
+    beforeId: filter.before,
+    limit: PAGE_SIZE + 1,
+  });
   const page = events.slice(0, PAGE_SIZE);
   const nextBefore = events.length > PAGE_SIZE ? page.at(-1)?.event.id : undefined;
   const query = (extra: Record<string, string | number | undefined>) => {
@@ -96,37 +92,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {page.length === 0 ? (
           <EmptyState title="No events match">Try a wider date range or clear the filters.</EmptyState>
         ) : (
-          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Audit events, scrollable">
-            <table className="w-full text-left text-sm">
-              <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-                <tr>
-                  <th scope="col" className="py-2 pr-3">When (UTC)</th>
-                  <th scope="col" className="py-2 pr-3">Who</th>
-                  <th scope="col" className="py-2 pr-3">Action</th>
-                  <th scope="col" className="py-2 pr-3">Account</th>
-                  <th scope="col" className="py-2 pr-3">Before</th>
-                  <th scope="col" className="py-2 pr-3">After</th>
-                  <th scope="col" className="py-2">IP</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.map(({ event, accountName }) => (
-                  <tr key={event.id} className="border-b border-slate-100 align-top last:border-0">
-                    <td className="whitespace-nowrap py-2 pr-3 tabular-nums">{event.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
-                    <td className="py-2 pr-3">
-                      {event.actorEmail ?? 'system'}
-                      {event.actingAsAccountId ? <span className="block text-xs text-indigo-800">as operator staff</span> : null}
-                    </td>
-                    <td className="py-2 pr-3 font-mono text-xs">{event.action}</td>
-                    <td className="py-2 pr-3">{accountName}</td>
-                    <td className="py-2 pr-3 text-xs text-slate-700">{summarize(event.before)}</td>
-                    <td className="py-2 pr-3 text-xs text-slate-700">{summarize(event.after)}</td>
-                    <td className="py-2 text-xs text-slate-600">{event.ip ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AuditLogTable
+            caption={`Audit events of ${access.account.name} and its sub-accounts`}
+            rows={page.map(({ event, accountName }) => ({
+              id: String(event.id),
+              when: formatDateTime(event.createdAt, { seconds: true }),
+              actor: event.actorEmail ?? 'system',
+              byOperatorStaff: Boolean(event.actingAsAccountId),
+              action: event.action,
+              accountName,
+              before: summarize(event.before),
+              after: summarize(event.after),
+              ip: event.ip ?? '',
+            }))}
+          />
         )}
         {nextBefore ? (
           <p className="mt-4">
