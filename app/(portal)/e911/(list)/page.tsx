@@ -7,21 +7,21 @@ import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
+import { formatCount } from '@/lib/format';
 import { countNumbersWithoutE911, listE911Addresses } from '@/lib/services/e911';
 import { formatE911Address } from '@/lib/validations/e911';
-import { pageParam } from '@/lib/validations/common';
+import { loadE911ListParams, serializeE911List } from '@/lib/url-state/e911';
 import { assignE911NumbersAction } from '../actions';
 import { coverageText } from '../coverage';
 import { E911_LIST_LIMIT, countNumbersByAddress, getUnregisteredNumbers } from '@/lib/services/e911-numbers';
 
 export const metadata: Metadata = { title: 'E911' };
 
-const pageOf = (value: string | string[] | undefined) => pageParam(10_000).parse(Array.isArray(value) ? value[0] : value);
 
 export default async function E911Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('technical.read');
   const query = await searchParams;
-  const page = pageOf(query.page);
+  const { page } = loadE911ListParams(query);
   const deleted = typeof query.deleted === 'string' && /^\d{1,6}$/.test(query.deleted) ? Number(query.deleted) : undefined;
   const [coverage, addresses, usage, unregistered] = await Promise.all([
     countNumbersWithoutE911(access),
@@ -119,7 +119,7 @@ export default async function E911Page({ searchParams }: { searchParams: Promise
                   </table>
                 </div>
               )}
-              <Pager label="Pages of numbers without a registered address" page={page} pageSize={E911_LIST_LIMIT} total={unregistered.total} hrefFor={(next) => `/e911?page=${next}`} />
+              <Pager label="Pages of numbers without a registered address" page={page} pageSize={E911_LIST_LIMIT} total={unregistered.total} hrefFor={(next) => serializeE911List('/e911', { page: next })} />
             </div>
           )}
         </Card>
@@ -162,7 +162,7 @@ export default async function E911Page({ searchParams }: { searchParams: Promise
                         </Link>
                       </th>
                       <td className="py-2 pr-3">{address.callerName ?? <span className="text-slate-600">None</span>}</td>
-                      <td className="py-2 text-right tabular-nums">{(usage.get(address.id) ?? 0).toLocaleString('en-US')}</td>
+                      <td className="py-2 text-right tabular-nums">{formatCount(usage.get(address.id) ?? 0)}</td>
                     </tr>
                   ))}
                 </tbody>

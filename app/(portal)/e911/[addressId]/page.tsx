@@ -9,10 +9,10 @@ import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { orNotFound } from '@/lib/not-found';
-import { formatDateTime } from '@/lib/format';
+import { formatCount, formatDateTime } from '@/lib/format';
 import { getE911Address } from '@/lib/services/e911';
 import { formatE911Address } from '@/lib/validations/e911';
-import { pageParam } from '@/lib/validations/common';
+import { loadE911AddressParams, serializeE911Address } from '@/lib/url-state/e911';
 import { assignE911NumbersAction, deleteE911AddressAction, unassignE911NumbersAction } from '../actions';
 import { E911_LIST_LIMIT, getAssignableNumbers, getNumbersOfAddress } from '@/lib/services/e911-numbers';
 
@@ -27,7 +27,6 @@ function Detail({ label, children }: { label: string; children: React.ReactNode 
   );
 }
 
-const pageOf = (value: string | string[] | undefined) => pageParam(10_000).parse(Array.isArray(value) ? value[0] : value);
 
 const SAVED_NOTES: Record<string, string> = {
   created: 'The address is saved. Register your numbers at it below.',
@@ -39,8 +38,7 @@ export default async function E911AddressPage({ params, searchParams }: { params
   const access = await requireAccountAccess('technical.read');
   const address = await orNotFound(getE911Address(access, addressId));
   const query = (await searchParams) ?? {};
-  const page = pageOf(query.page);
-  const morePage = pageOf(query.more);
+  const { page, more: morePage } = loadE911AddressParams(query);
   const [numbers, assignable] = await Promise.all([
     getNumbersOfAddress(access, address.id, { limit: E911_LIST_LIMIT, offset: (page - 1) * E911_LIST_LIMIT }),
     getAssignableNumbers(access, address.id, { limit: E911_LIST_LIMIT, offset: (morePage - 1) * E911_LIST_LIMIT }),
@@ -48,10 +46,7 @@ export default async function E911AddressPage({ params, searchParams }: { params
   const writer = can(access, 'technical.write');
   const formatted = formatE911Address(address);
   const saved = typeof query.saved === 'string' && Object.hasOwn(SAVED_NOTES, query.saved) ? SAVED_NOTES[query.saved] : undefined;
-  const hrefFor = (key: 'page' | 'more') => (next: number) => {
-    const search = new URLSearchParams({ ...(page > 1 ? { page: String(page) } : {}), ...(morePage > 1 ? { more: String(morePage) } : {}), [key]: String(next) });
-    return `/e911/${address.id}?${search.toString()}`;
-  };
+  const hrefFor = (key: 'page' | 'more') => (next: number) => serializeE911Address(`/e911/${address.id}`, { page, more: morePage, [key]: next });
 
   return (
     <>
@@ -92,7 +87,7 @@ export default async function E911AddressPage({ params, searchParams }: { params
 
         <div className="space-y-6 lg:col-span-2">
           <div id="numbers" className="scroll-mt-6">
-            <Card title={`Numbers using this address (${numbers.total.toLocaleString('en-US')})`} description="Each number is registered on its own carrier; a carrier that cannot register emergency addresses shows as not supported.">
+            <Card title={`Numbers using this address (${formatCount(numbers.total)})`} description="Each number is registered on its own carrier; a carrier that cannot register emergency addresses shows as not supported.">
               {writer ? (
                 <E911NumberBulkForm
                   rows={numbers.rows}
