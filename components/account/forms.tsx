@@ -231,14 +231,16 @@ export function InviteUserForm({ accountId, roles, action, disabled }: { account
 
 export function MemberRoleForm({ accountId, membershipId, role, roles, action, label, disabled }: { accountId: string; membershipId: string; role: string; roles: { value: string; label: string }[]; action: Action; label: string; disabled?: boolean }) {
   const { state, formAction } = useForm(action);
+  // Not derived from the membership: the form appears in both the users table and its phone cards.
+  const selectId = useId();
   return (
     <form action={formAction} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="accountId" value={accountId} />
       <input type="hidden" name="membershipId" value={membershipId} />
-      <label htmlFor={`role-${membershipId}`} className="sr-only">
+      <label htmlFor={selectId} className="sr-only">
         Role of {label}
       </label>
-      <select id={`role-${membershipId}`} name="role" defaultValue={role} disabled={disabled} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+      <select id={selectId} name="role" defaultValue={role} disabled={disabled} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
         {roles.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}

@@ -1,15 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { AccountStatusForm, ConfirmActionForm, InviteUserForm, LimitsForm, MemberRoleForm, RenameAccountForm, RoutingPolicyForm, type EffectiveLimitView } from '@/components/account/forms';
+import { MemberTable } from '@/components/account/member-table';
+import { AccountStatusForm, ConfirmActionForm, InviteUserForm, LimitsForm, RenameAccountForm, RoutingPolicyForm, type EffectiveLimitView } from '@/components/account/forms';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccessToAccount } from '@/lib/auth/guard';
 import { assignableRoles, ROLE_LABELS, type Role } from '@/lib/auth/permissions';
-import { getDb } from '@/lib/db/client';
-import { getAccountsOnPath } from '@/lib/db/queries/accounts';
-import { getMembersByAccount, getPendingInvitationsByAccount } from '@/lib/db/queries/users';
-import { effectiveLimitsOf, getLimitsAuthority, type EffectiveLimits } from '@/lib/services/accounts';
-import { formatMoney } from '@/lib/services/pricing';
+import { formatCount, formatDate, formatMoney } from '@/lib/format';
+import { effectiveLimitsOf, getAccountSettings, type EffectiveLimits } from '@/lib/services/accounts';
 import { changeRoleAction, inviteUserAction, removeMembershipAction, renameAccountAction, revokeInvitationAction, setAccountStatusAction, updateLimitsAction, updateRoutingPolicyAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Account settings' };
@@ -18,8 +16,8 @@ export const metadata: Metadata = { title: 'Account settings' };
 function effectiveView(effective: EffectiveLimits, accountId: string, showMoney: boolean): EffectiveLimitView[] {
   const by = (limit: { setBy?: { id: string; name: string } }) => (limit.setBy && limit.setBy.id !== accountId ? limit.setBy.name : undefined);
   const rows: EffectiveLimitView[] = [
-    { label: 'Concurrent calls', value: effective.maxConcurrentCalls.value?.toLocaleString('en-US') ?? 'No limit', setBy: by(effective.maxConcurrentCalls) },
-    { label: 'Calls per second', value: effective.maxCallsPerSecond.value?.toLocaleString('en-US') ?? 'No limit', setBy: by(effective.maxCallsPerSecond) },
+    { label: 'Concurrent calls', value: typeof effective.maxConcurrentCalls.value === 'number' ? formatCount(effective.maxConcurrentCalls.value) : 'No limit', setBy: by(effective.maxConcurrentCalls) },
+    { label: 'Calls per second', value: typeof effective.maxCallsPerSecond.value === 'number' ? formatCount(effective.maxCallsPerSecond.value) : 'No limit', setBy: by(effective.maxCallsPerSecond) },
   ];
   if (showMoney) rows.push({ label: 'Monthly spend cap', value: effective.monthlySpendCap.value ? formatMoney(effective.monthlySpendCap.value) : 'No cap', setBy: by(effective.monthlySpendCap) });
   rows.push({ label: 'International calls', value: effective.internationalAllowed.value ? 'Allowed' : 'Not allowed', setBy: by(effective.internationalAllowed) });
@@ -29,14 +27,8 @@ function effectiveView(effective: EffectiveLimits, accountId: string, showMoney:
 export default async function AccountSettingsPage({ params }: { params: Promise<{ accountId: string }> }) {
   const { accountId } = await params;
   const access = await requireAccessToAccount(accountId, 'subaccounts.manage');
-  const db = await getDb();
   const { account } = access;
-  const [members, invitations, chain, authority] = await Promise.all([
-    getMembersByAccount(db, { accountId }),
-    getPendingInvitationsByAccount(db, { accountId }),
-    getAccountsOnPath(db, { path: account.path }),
-    getLimitsAuthority(db, access),
-  ]);
+  const { members, invitations, chain, authority } = await getAccountSettings(access);
   const parent = account.parentId ? chain.at(-2) : undefined;
   const limitsIntro = authority.editable
     ? parent
@@ -96,46 +88,22 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
           {members.length === 0 ? (
             <EmptyState title="No members of this sub-account yet">Invite someone below, or manage access from the parent account.</EmptyState>
           ) : (
-            <table className="w-full text-left text-sm">
-              <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-                <tr>
-                  <th scope="col" className="py-2">User</th>
-                  <th scope="col" className="py-2">Role</th>
-                  <th scope="col" className="py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {members.map(({ membership, user }) => {
-                  const ownerRow = membership.role === 'owner';
-                  const mayEdit = manageUsers && (!ownerRow || access.permissions.has('owners.manage'));
-                  return (
-                    <tr key={membership.id} className="border-b border-slate-100 last:border-0">
-                      <td className="py-2">
-                        <p className="font-medium">{user.name}</p>
-                        <p className="text-xs text-slate-600">{user.email}</p>
-                      </td>
-                      <td className="py-2">
-                        <MemberRoleForm accountId={account.id} membershipId={membership.id} role={membership.role} roles={ownerRow ? allRoles : roleOptions} action={changeRoleAction} label={user.email} disabled={!mayEdit} />
-                      </td>
-                      <td className="py-2 text-right">
-                        <ConfirmActionForm
-                          hidden={{ accountId: account.id, membershipId: membership.id }}
-                          action={removeMembershipAction}
-                          label="Remove"
-                          confirmText={`Remove ${user.email} from ${account.name}?`}
-                          consequence={`${user.name} loses access to ${account.name} and its sub-accounts at once; you can invite them again later.`}
-                          confirmLabel={`Yes, remove ${user.email}`}
-                          pendingLabel="Removing…"
-                          disabled={!mayEdit}
-                        />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <MemberTable
+              account={{ id: account.id, name: account.name }}
+              changeRoleAction={changeRoleAction}
+              removeMembershipAction={removeMembershipAction}
+              rows={members.map(({ membership, user }) => {
+                const ownerRow = membership.role === 'owner';
+                return {
+                  membershipId: membership.id,
+                  name: user.name,
+                  email: user.email,
+                  role: membership.role,
+                  roles: ownerRow ? allRoles : roleOptions,
+                  mayEdit: manageUsers && (!ownerRow || access.permissions.has('owners.manage')),
+                };
+              })}
+            />
           )}
           {invitations.length > 0 ? (
             <div className="mt-6">
@@ -144,7 +112,7 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
                 {invitations.map((invitation) => (
                   <li key={invitation.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                     <span>
-                      {invitation.email} · {ROLE_LABELS[invitation.role as Role]} · expires {invitation.expiresAt.toISOString().slice(0, 10)}
+                      {invitation.email} · {ROLE_LABELS[invitation.role as Role]} · expires {formatDate(invitation.expiresAt)}
                     </span>
                     <ConfirmActionForm hidden={{ accountId: account.id, invitationId: invitation.id }} action={revokeInvitationAction} label="Revoke" confirmText={`Revoke the invitation for ${invitation.email}?`} consequence="The link stops working; you can send a new invitation later." confirmLabel="Yes, revoke the invitation" pendingLabel="Revoking…" disabled={!manageUsers} />
                   </li>
