@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { formatCount } from '@/lib/format';
 
 /** Previous / next links for a list read one page at a time on the server. */
 export function Pager({ label, page, pageSize, total, hrefFor }: { label: string; page: number; pageSize: number; total: number; hrefFor: (page: number) => string }) {
@@ -9,7 +10,7 @@ export function Pager({ label, page, pageSize, total, hrefFor }: { label: string
   return (
     <nav aria-label={label} className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
       <p className="text-slate-700">
-        Showing {first.toLocaleString('en-US')}–{last.toLocaleString('en-US')} of {total.toLocaleString('en-US')}
+        Showing {formatCount(first)}–{formatCount(last)} of {formatCount(total)}
       </p>
       <div className="flex items-center gap-3">
         {page > 1 ? (

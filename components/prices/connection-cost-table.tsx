@@ -4,7 +4,7 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { DataTable } from '@/components/ui/data-table';
 import type { ActionState } from '@/lib/auth/action';
 import { KIND_LABELS } from '@/lib/validations/prices';
-import { displayMoney } from './format';
+import { formatRate } from '@/lib/format';
 import { ClearCostButton } from './price-forms';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
@@ -22,8 +22,8 @@ export function ConnectionCostTable({ rows, clearAction }: { rows: ConnectionCos
   const columns: ColumnDef<ConnectionCostRow>[] = [
     { id: 'connection', header: 'Connection', cell: ({ row }) => row.original.connectionName },
     { id: 'kind', header: 'Number type', cell: ({ row }) => KIND_LABELS[row.original.kind] },
-    { id: 'monthly', header: 'Monthly cost', meta: { numeric: true }, cell: ({ row }) => displayMoney(row.original.monthly) },
-    { id: 'setup', header: 'One-time cost', meta: { numeric: true }, cell: ({ row }) => displayMoney(row.original.setup) },
+    { id: 'monthly', header: 'Monthly cost', meta: { numeric: true }, cell: ({ row }) => formatRate(row.original.monthly) },
+    { id: 'setup', header: 'One-time cost', meta: { numeric: true }, cell: ({ row }) => formatRate(row.original.setup) },
     {
       id: 'actions',
       header: 'Actions',

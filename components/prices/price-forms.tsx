@@ -6,7 +6,7 @@ import { SelectField, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import type { ActionState } from '@/lib/auth/action';
 import { CA_PROVINCES, KIND_LABELS, NUMBER_KINDS, TOLL_FREE_PREFIXES, US_STATES } from '@/lib/validations/prices';
-import { trimAmount } from './format';
+import { plainAmount } from '@/lib/format';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 type Kind = (typeof NUMBER_KINDS)[number];
@@ -111,7 +111,7 @@ export function DefaultPriceForm({ kind, current, action }: { kind: Kind; curren
     <form action={formAction} onSubmit={onSubmit} className="space-y-3" noValidate aria-label={`Default ${KIND_LABELS[kind].toLowerCase()} price`}>
       <input type="hidden" name="kind" value={kind} />
       <div className="grid gap-4 sm:grid-cols-2">
-        <AmountInputs idPrefix={idPrefix} errors={errors} monthly={current ? trimAmount(current.monthly) : undefined} setup={current ? trimAmount(current.setup) : undefined} />
+        <AmountInputs idPrefix={idPrefix} errors={errors} monthly={current ? plainAmount(current.monthly) : undefined} setup={current ? plainAmount(current.setup) : undefined} />
       </div>
       <FormMessage state={state} />
       <PendingButton pending={pending}>Save default {KIND_LABELS[kind].toLowerCase()} price</PendingButton>
@@ -142,7 +142,7 @@ export function PriceRowActions({ row, label, saveOverride, setDefault, deleteOv
         <input type="hidden" name="kind" value={row.kind} />
         {row.state ? <input type="hidden" name="state" value={row.state} /> : null}
         {row.npa ? <input type="hidden" name="npa" value={row.npa} /> : null}
-        <AmountInputs idPrefix={idPrefix} errors={edit.errors} monthly={trimAmount(row.monthly)} setup={trimAmount(row.setup)} />
+        <AmountInputs idPrefix={idPrefix} errors={edit.errors} monthly={plainAmount(row.monthly)} setup={plainAmount(row.setup)} />
         {edit.errors?.state?.[0] || edit.errors?.npa?.[0] ? <p className="text-xs text-red-700">{edit.errors?.state?.[0] ?? edit.errors?.npa?.[0]}</p> : null}
         <FormMessage state={edit.state} />
         <div className="flex gap-2">
@@ -212,7 +212,7 @@ export function ConnectionCostForm({ connections, costs, action }: { connections
         <SelectField idPrefix="cost" label="Number type" name="kind" value={kind} onChange={(event) => setKind(event.target.value as Kind)} errors={errors?.kind}>
           <KindOptions />
         </SelectField>
-        <AmountInputs key={`${connectionId}:${kind}`} idPrefix="cost" noun="cost" errors={errors} monthly={current ? trimAmount(current.monthly) : undefined} setup={current ? trimAmount(current.setup) : undefined} />
+        <AmountInputs key={`${connectionId}:${kind}`} idPrefix="cost" noun="cost" errors={errors} monthly={current ? plainAmount(current.monthly) : undefined} setup={current ? plainAmount(current.setup) : undefined} />
       </div>
       <p className="text-xs text-slate-600">{current ? 'A cost is on file for this connection and type; saving replaces it.' : 'No cost on file for this connection and type yet.'}</p>
       <FormMessage state={state} />

@@ -1,7 +1,7 @@
 import { buttonClass } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
 import { KIND_LABELS, NUMBER_KINDS } from '@/lib/validations/prices';
-import { displayMoney, scopeLabel } from './format';
+import { formatPriceScope, formatRate } from '@/lib/format';
 
 export interface PreviewOutcome {
   query: { kind: string; state?: string; npa?: string };
@@ -46,8 +46,8 @@ export function PricePreview({ outcome }: { outcome: PreviewOutcome }) {
       <div role="status" aria-live="polite" className="text-sm">
         {!asked || errors ? null : row ? (
           <p>
-            A {describeQuery(query)} is priced by the <strong>{row.scope === 'default' ? `${kindName(row.kind)} default` : `${scopeLabel(row)} override`}</strong>:{' '}
-            <span className="tabular-nums">{displayMoney(row.monthly)}</span> a month (MRC) and <span className="tabular-nums">{displayMoney(row.setup)}</span> once (NRC).
+            A {describeQuery(query)} is priced by the <strong>{row.scope === 'default' ? `${kindName(row.kind)} default` : `${formatPriceScope(row)} override`}</strong>:{' '}
+            <span className="tabular-nums">{formatRate(row.monthly)}</span> a month (MRC) and <span className="tabular-nums">{formatRate(row.setup)}</span> once (NRC).
           </p>
         ) : (
           <p className="text-red-800">

@@ -6,7 +6,7 @@ import { cn } from '@/components/ui/cn';
 import { DataTable } from '@/components/ui/data-table';
 import type { ActionState } from '@/lib/auth/action';
 import { KIND_LABELS } from '@/lib/validations/prices';
-import { displayMoney, isNegative, scopeLabel } from './format';
+import { formatPriceScope, formatRate, isNegativeAmount } from '@/lib/format';
 import { PriceRowActions, type ConnectionOption, type PriceRowFacts } from './price-forms';
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
@@ -22,10 +22,10 @@ export interface PriceTableRow extends PriceRowFacts {
 }
 
 function Margin({ figure }: { figure: MarginFigure }) {
-  const loss = isNegative(figure.amount);
+  const loss = isNegativeAmount(figure.amount);
   return (
     <span className={cn('tabular-nums', loss ? 'font-medium text-red-800' : 'text-emerald-900')}>
-      {displayMoney(figure.amount)} {figure.percent === null ? '(price is 0)' : `(${figure.percent.replace('-', '−')}%)`}
+      {formatRate(figure.amount)} {figure.percent === null ? '(price is 0)' : `(${figure.percent.replace('-', '−')}%)`}
       {loss ? <span className="ml-1">loss</span> : null}
     </span>
   );
@@ -36,13 +36,13 @@ function CostCell({ entry }: { entry: PriceTableRow['margins'][number] }) {
   return (
     <dl className="grid grid-cols-[auto_1fr] gap-x-2 gap-y-0.5 text-xs">
       <dt className="text-slate-600">MRC cost</dt>
-      <dd className="tabular-nums">{displayMoney(entry.cost.monthly)}</dd>
+      <dd className="tabular-nums">{formatRate(entry.cost.monthly)}</dd>
       <dt className="text-slate-600">MRC margin</dt>
       <dd>
         <Margin figure={entry.margin.monthly} />
       </dd>
       <dt className="text-slate-600">NRC cost</dt>
-      <dd className="tabular-nums">{displayMoney(entry.cost.setup)}</dd>
+      <dd className="tabular-nums">{formatRate(entry.cost.setup)}</dd>
       <dt className="text-slate-600">NRC margin</dt>
       <dd>
         <Margin figure={entry.margin.setup} />
@@ -79,15 +79,15 @@ export function PriceTable({
         }));
   const columns: ColumnDef<PriceTableRow>[] = [
     { id: 'kind', header: 'Number type', cell: ({ row }) => KIND_LABELS[row.original.kind] },
-    { id: 'scope', header: 'Applies to', cell: ({ row }) => (row.original.scope === 'default' ? <Badge tone="indigo">Default</Badge> : scopeLabel(row.original)) },
-    { id: 'monthly', header: 'MRC', meta: { numeric: true }, cell: ({ row }) => displayMoney(row.original.monthly) },
-    { id: 'setup', header: 'NRC', meta: { numeric: true }, cell: ({ row }) => displayMoney(row.original.setup) },
+    { id: 'scope', header: 'Applies to', cell: ({ row }) => (row.original.scope === 'default' ? <Badge tone="indigo">Default</Badge> : formatPriceScope(row.original)) },
+    { id: 'monthly', header: 'MRC', meta: { numeric: true }, cell: ({ row }) => formatRate(row.original.monthly) },
+    { id: 'setup', header: 'NRC', meta: { numeric: true }, cell: ({ row }) => formatRate(row.original.setup) },
     ...costColumns,
     {
       id: 'actions',
       header: 'Actions',
       meta: { actions: true },
-      cell: ({ row: { original: row } }) => <PriceRowActions row={row} label={`${KIND_LABELS[row.kind].toLowerCase()} ${row.scope === 'default' ? 'default price' : scopeLabel(row)}`} {...actions} />,
+      cell: ({ row: { original: row } }) => <PriceRowActions row={row} label={`${KIND_LABELS[row.kind].toLowerCase()} ${row.scope === 'default' ? 'default price' : formatPriceScope(row)}`} {...actions} />,
     },
   ];
   return (

@@ -6,6 +6,7 @@ import { Button, buttonClass } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { useActionToast } from '@/components/ui/use-action-toast';
 import type { ActionState } from '@/lib/auth/action';
+import { formatCount } from '@/lib/format';
 import {
   CALLER_ID_POLICIES,
   CALLER_ID_POLICY_LABELS,
@@ -251,8 +252,8 @@ export function TrunkGroupForm({
   const showIps = values.auth !== 'digest';
   const showDestinations = values.direction !== 'outbound';
   const formMessage = blocked ? 'Please correct the highlighted fields before saving.' : state.status === 'error' ? state.message : '';
-  const channelHint = account.maxConcurrentCalls ? `Optional. ${account.name} allows up to ${account.maxConcurrentCalls.toLocaleString('en-US')} concurrent calls.` : 'Optional: the most calls at once.';
-  const cpsHint = account.maxCallsPerSecond ? `Optional. ${account.name} allows up to ${account.maxCallsPerSecond.toLocaleString('en-US')} calls per second.` : 'Optional: the most new calls per second.';
+  const channelHint = account.maxConcurrentCalls ? `Optional. ${account.name} allows up to ${formatCount(account.maxConcurrentCalls)} concurrent calls.` : 'Optional: the most calls at once.';
+  const cpsHint = account.maxCallsPerSecond ? `Optional. ${account.name} allows up to ${formatCount(account.maxCallsPerSecond)} calls per second.` : 'Optional: the most new calls per second.';
   const ipsError = messageFor('allowedIps');
   const destinationsError = messageFor('destinations');
   const codecsError = messageFor('codecs');

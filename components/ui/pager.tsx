@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { formatCount } from '@/lib/format';
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -40,12 +41,12 @@ export function Pager({ label, page, pageSize, total, capped = false, rowCount, 
   const first = (page - 1) * pageSize + 1;
   const last = rowCount === undefined ? Math.min(total, page * pageSize) : first + rowCount - 1;
   const hasNext = (capped || page < pages) && (rowCount === undefined || rowCount === pageSize);
-  const count = `${total.toLocaleString('en-US')}${capped ? '+' : ''}`;
+  const count = `${formatCount(total)}${capped ? '+' : ''}`;
   const what = noun ? ` ${total === 1 && !capped ? noun.one : noun.many}` : '';
   // One string, so the HTML holds the sentence unbroken by React's text separators.
   const summary = (
     <p className="text-slate-700" aria-live="polite">
-      {`Showing ${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')} of ${count}${what}`}
+      {`Showing ${formatCount(first)}–${formatCount(last)} of ${count}${what}`}
     </p>
   );
   if (pages <= 1 && !hasNext) return <div className="mt-3 text-sm">{summary}</div>;
@@ -64,7 +65,7 @@ export function Pager({ label, page, pageSize, total, capped = false, rowCount, 
           </span>
         )}
         <span className="tabular-nums text-slate-700">
-          {`Page ${page.toLocaleString('en-US')} of ${pages.toLocaleString('en-US')}${capped ? '+' : ''}`}
+          {`Page ${formatCount(page)} of ${formatCount(pages)}${capped ? '+' : ''}`}
         </span>
         {hasNext ? (
           <Link href={href(page + 1)} rel="next" className="font-medium text-indigo-800 underline">

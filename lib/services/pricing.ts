@@ -41,8 +41,5 @@ export function sumAmounts(amounts: readonly string[]): string {
   return fromUnits(amounts.reduce((total, amount) => total + toUnits(amount), 0), 4);
 }
 
-export function formatMoney(amount: string, currency = 'USD'): string {
-  const units = toUnits(amount);
-  const rounded = Math.round(units / 100) / 100;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(rounded);
-}
+/** Kept here for the services' messages; the one money formatter lives in lib/format. */
+export { formatMoney } from '@/lib/format';

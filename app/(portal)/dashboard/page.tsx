@@ -8,9 +8,10 @@ import { getSubtreeSpendSince, getSubtreeWithCountsByAccount } from '@/lib/db/qu
 import { getAuditEventsByAccountSubtree } from '@/lib/db/queries/audit';
 import { getDashboardCountsByAccount } from '@/lib/db/queries/dashboard';
 import { getBalanceByBillingAccount } from '@/lib/db/queries/number-orders';
+import { formatDateTime, formatMoney } from '@/lib/format';
 import { monthStart } from '@/lib/services/account-funds';
 import { canSeeBillingAccountFunds } from '@/lib/services/accounts';
-import { formatMoney, fromUnits, toUnits } from '@/lib/services/pricing';
+import { sumAmounts } from '@/lib/services/pricing';
 import { coverageText } from '../e911/coverage';
 
 export const metadata: Metadata = { title: 'Dashboard' };
@@ -54,7 +55,7 @@ export default async function DashboardPage() {
         {funds ? (
           <Stat label="Balance" value={formatMoney(funds.balance)} />
         ) : spend ? (
-          <Stat label="Spent this month" value={formatMoney(fromUnits(toUnits(spend.charged) + toUnits(spend.outstanding), 4))} />
+          <Stat label="Spent this month" value={formatMoney(sumAmounts([spend.charged, spend.outstanding]))} />
         ) : (
           <Stat label="Pending invitations" value={counts.pendingInvitations} />
         )}
@@ -111,7 +112,7 @@ export default async function DashboardPage() {
                   <li key={event.id} className="py-2">
                     <span className="font-mono text-xs">{event.action}</span> · {accountName}
                     <span className="block text-xs text-slate-600">
-                      {event.actorEmail ?? 'system'} · {event.createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC
+                      {event.actorEmail ?? 'system'} · {formatDateTime(event.createdAt)}
                     </span>
                   </li>
                 ))}

@@ -10,7 +10,7 @@ import { assignE911Address, unassignE911, type NumberE911Result } from '@/lib/se
 import { moveNumber, releaseNumber } from '@/lib/services/numbers';
 import { assignNumbers, getTrunkGroupDetail } from '@/lib/services/trunk-groups';
 import { moveNumberSchema, releaseNumberSchema } from '@/lib/validations/number-inventory';
-import { formatE164 } from '@/lib/format';
+import { formatDate, formatE164 } from '@/lib/format';
 import { describeSync, scrubProviderNames, upstreamLabels } from '@/lib/services/carrier-labels';
 
 function refresh(numberId: string) {
@@ -18,7 +18,6 @@ function refresh(numberId: string) {
   revalidatePath(`/numbers/${numberId}`);
 }
 
-const longDate = (date: Date) => date.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
 
 export const releaseNumberAction = accountAction({
   schema: releaseNumberSchema,
@@ -27,7 +26,7 @@ export const releaseNumberAction = accountAction({
     const outcome = await releaseNumber(access, numberId);
     refresh(numberId);
     if (outcome.alreadyReleased) return { message: `${formatE164(outcome.e164)} was already released.` };
-    return { message: `${formatE164(outcome.e164)} is released. It stays on your bill until ${longDate(outcome.billedUntil)}.` };
+    return { message: `${formatE164(outcome.e164)} is released. It stays on your bill until ${formatDate(outcome.billedUntil, 'long')}.` };
   },
 });
 

@@ -13,15 +13,13 @@ import { getDb } from '@/lib/db/client';
 import { getTrunkGroupNamesByAccount } from '@/lib/db/queries/trunk-groups';
 import { countNumbersWithoutE911, listE911Addresses } from '@/lib/services/e911';
 import { getNumberFilterOptions, listAccountNumbers, type NumberView } from '@/lib/services/numbers';
-import { formatMoney } from '@/lib/services/pricing';
 import { NUMBER_SORTS, NUMBER_SORT_LABELS, numberInventorySearch, parseNumberInventoryQuery, type NumberSort } from '@/lib/validations/number-inventory';
 import { formatE911Address } from '@/lib/validations/e911';
-import { formatE164 } from '@/lib/format';
+import { formatCount, formatDate, formatE164, formatMoney } from '@/lib/format';
 import { assignE911ToNumbersAction, assignNumbersToTrunkGroupAction } from '../actions';
 
 export const metadata: Metadata = { title: 'My numbers' };
 
-const shortDate = (date: Date) => date.toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
 
 function tableRow(number: NumberView): NumberTableRow {
   return {
@@ -36,8 +34,8 @@ function tableRow(number: NumberView): NumberTableRow {
     trunkGroupRef: number.trunkGroupRef,
     e911Status: number.e911Status,
     monthly: formatMoney(number.monthly),
-    activated: shortDate(number.activatedAt),
-    released: number.releasedAt ? `on ${shortDate(number.releasedAt)}` : undefined,
+    activated: formatDate(number.activatedAt),
+    released: number.releasedAt ? `on ${formatDate(number.releasedAt)}` : undefined,
     provider: number.upstream ? `${number.upstream.providerName} · ${number.upstream.connectionName}` : undefined,
   };
 }
@@ -65,8 +63,8 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
     coverage.total === 0
       ? undefined
       : coverage.unregistered === 0
-        ? `All ${coverage.total.toLocaleString('en-US')} of ${access.account.name}’s numbers have a registered emergency address.`
-        : `${coverage.unregistered.toLocaleString('en-US')} of ${coverage.total.toLocaleString('en-US')} number${coverage.total === 1 ? '' : 's'} ${coverage.unregistered === 1 ? 'has' : 'have'} no registered emergency address`;
+        ? `All ${formatCount(coverage.total)} of ${access.account.name}’s numbers have a registered emergency address.`
+        : `${formatCount(coverage.unregistered)} of ${formatCount(coverage.total)} number${coverage.total === 1 ? '' : 's'} ${coverage.unregistered === 1 ? 'has' : 'have'} no registered emergency address`;
   const toRow = (number: NumberView): NumberTableRow => ({
     ...tableRow(number),
     trunkGroupName: number.trunkGroupRef ? trunkGroupNames.get(number.trunkGroupRef) : undefined,

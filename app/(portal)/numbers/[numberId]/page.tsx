@@ -10,15 +10,12 @@ import { requireAccountAccess } from '@/lib/auth/guard';
 import { orNotFound } from '@/lib/not-found';
 import { listE911Addresses } from '@/lib/services/e911';
 import { endOfMonthUtc, getNumberDetail } from '@/lib/services/numbers';
-import { formatMoney } from '@/lib/services/pricing';
 import { formatE911Address } from '@/lib/validations/e911';
-import { formatE164 } from '@/lib/format';
+import { formatDate, formatDateTime, formatE164, formatMoney } from '@/lib/format';
 import { assignE911ToNumbersAction, moveNumberAction, releaseNumberAction, unassignE911FromNumberAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Number' };
 
-const longDate = (date: Date) => date.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
-const dateTime = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 
 const ORDER_STATUS: Record<string, { label: string; tone: 'slate' | 'green' | 'amber' | 'red' | 'indigo' }> = {
   pending: { label: 'Pending', tone: 'indigo' },
@@ -70,7 +67,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
   const { e911Status, e911Detail, e911AddressId } = number;
   const currentAddress = e911AddressId ? addresses.find(({ address }) => address.id === e911AddressId)?.address : undefined;
   const addressOptions = addresses.map(({ address }) => ({ id: address.id, label: formatE911Address(address) }));
-  const billingNote = `It stops working right away and stays on your bill until ${longDate(endOfMonthUtc(new Date()))}, the end of this month.`;
+  const billingNote = `It stops working right away and stays on your bill until ${formatDate(endOfMonthUtc(new Date()), 'long')}, the end of this month.`;
 
   return (
     <>
@@ -82,8 +79,8 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
       </p>
       {released ? (
         <div role="note" className="mb-6 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-800">
-          Released {number.releasedAt ? `on ${longDate(number.releasedAt)}` : ''}
-          {number.billedUntil ? `; billed until ${longDate(number.billedUntil)}.` : '.'}
+          Released {number.releasedAt ? `on ${formatDate(number.releasedAt, 'long')}` : ''}
+          {number.billedUntil ? `; billed until ${formatDate(number.billedUntil, 'long')}.` : '.'}
         </div>
       ) : null}
       {number.status === 'missing_upstream' ? (
@@ -99,10 +96,10 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
             <Detail label="Monthly price">{formatMoney(number.monthly)}</Detail>
             <Detail label="State and rate center">{[number.state, number.rateCenter].filter(Boolean).join(' · ') || '—'}</Detail>
             <Detail label="Area code">{number.npa}</Detail>
-            <Detail label="Activated">{longDate(number.activatedAt)}</Detail>
-            <Detail label="Released">{number.releasedAt ? longDate(number.releasedAt) : '—'}</Detail>
-            {number.billedUntil ? <Detail label="Billed until">{longDate(number.billedUntil)}</Detail> : null}
-            <Detail label="Last confirmed with the carrier">{number.lastSeenUpstreamAt ? dateTime(number.lastSeenUpstreamAt) : 'Not yet'}</Detail>
+            <Detail label="Activated">{formatDate(number.activatedAt, 'long')}</Detail>
+            <Detail label="Released">{formatDate(number.releasedAt, 'long')}</Detail>
+            {number.billedUntil ? <Detail label="Billed until">{formatDate(number.billedUntil, 'long')}</Detail> : null}
+            <Detail label="Last confirmed with the carrier">{number.lastSeenUpstreamAt ? formatDateTime(number.lastSeenUpstreamAt) : 'Not yet'}</Detail>
             {number.upstream ? (
               <Detail label="Provider (staff only)">
                 {number.upstream.providerName} · {number.upstream.connectionName}
@@ -175,7 +172,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
               </thead>
               <tbody>
                 <tr>
-                  <td className="py-2 pr-3 tabular-nums">{dateTime(order.orderedAt)}</td>
+                  <td className="py-2 pr-3 tabular-nums">{formatDateTime(order.orderedAt)}</td>
                   <td className="py-2 pr-3 font-mono text-xs">{order.orderId.slice(0, 8)}</td>
                   <td className="py-2 pr-3">
                     <StatusOf status={order.orderStatus} />
@@ -184,7 +181,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
                     <StatusOf status={order.lineStatus} />
                     {order.lineReason ? <span className="block text-xs text-slate-600">{order.lineReason}</span> : null}
                   </td>
-                  <td className="py-2 pr-3 tabular-nums">{order.completedAt ? dateTime(order.completedAt) : '—'}</td>
+                  <td className="py-2 pr-3 tabular-nums">{formatDateTime(order.completedAt)}</td>
                   <td className="py-2 text-right tabular-nums">
                     {formatMoney(order.monthly)}/month · {formatMoney(order.setup)} setup
                   </td>
@@ -202,7 +199,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
                   <li key={event.id} className="flex flex-wrap justify-between gap-2 py-2">
                     <span>{describeEvent(event.action, event.after)}</span>
                     <span className="text-slate-600">
-                      {event.actor ?? 'system'} · {dateTime(event.at)}
+                      {event.actor ?? 'system'} · {formatDateTime(event.at)}
                     </span>
                   </li>
                 ))}

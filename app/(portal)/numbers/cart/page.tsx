@@ -7,9 +7,8 @@ import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { formatE164 } from '@/lib/format';
+import { formatE164, formatMoney } from '@/lib/format';
 import { getCart } from '@/lib/services/number-cart';
-import { formatMoney } from '@/lib/services/pricing';
 import { removeFromCartAction } from './actions';
 
 export const metadata: Metadata = { title: 'Cart' };

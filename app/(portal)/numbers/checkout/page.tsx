@@ -6,11 +6,11 @@ import { Card, PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
 import { getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
+import { formatMoney } from '@/lib/format';
 import { listE911Addresses } from '@/lib/services/e911';
 import { getCheckoutSummary } from '@/lib/services/number-orders';
 import { e911RequiredForRouting } from '@/lib/services/trunk-groups';
 import { formatE911Address } from '@/lib/validations/e911';
-import { formatMoney } from '@/lib/services/pricing';
 import { placeOrderAction } from './actions';
 
 export const metadata: Metadata = { title: 'Checkout' };

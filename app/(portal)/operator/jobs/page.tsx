@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { requireStaff } from '@/lib/auth/guard';
+import { formatDateTime } from '@/lib/format';
 import { FAILED_KEPT_DAYS, RECENT_HOURS, getJobsOverview } from '@/lib/services/jobs';
 import { FailuresTable, QueuesTable } from './jobs-tables';
 
 export const metadata: Metadata = { title: 'Jobs' };
 
-const when = (date: Date | null) => (date ? `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC` : `not in the last ${RECENT_HOURS} h`);
+const when = (date: Date | null) => (date ? formatDateTime(date, { seconds: true }) : `not in the last ${RECENT_HOURS} h`);
 
 export default async function JobsPage() {
   const user = await requireStaff();

@@ -5,6 +5,7 @@ import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { requireUser } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
 import { outboxMessages } from '@/lib/db/schema';
+import { formatDateTime } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Outbox' };
 
@@ -21,7 +22,7 @@ export default async function OutboxPage() {
       ) : (
         <div className="space-y-4">
           {messages.map((message) => (
-            <Card key={message.id} title={message.subject} description={`To ${message.toAddress} · ${message.createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC · ${message.sentAt ? 'sent' : message.sendError ? `not sent: ${message.sendError}` : 'local only'}`}>
+            <Card key={message.id} title={message.subject} description={`To ${message.toAddress} · ${formatDateTime(message.createdAt)} · ${message.sentAt ? 'sent' : message.sendError ? `not sent: ${message.sendError}` : 'local only'}`}>
               <pre className="whitespace-pre-wrap font-sans text-sm text-slate-800">{message.bodyText}</pre>
             </Card>
           ))}

@@ -2,12 +2,13 @@ import type { Metadata } from 'next';
 import { ConnectionButtonForm, EditConnectionForm, NewConnectionForm } from '@/components/providers/connection-forms';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { requireStaff } from '@/lib/auth/guard';
+import { formatDateTime } from '@/lib/format';
 import { listConnections, listProviderOptions, type ConnectionView } from '@/lib/services/providers';
 import { createConnectionAction, setConnectionEnabledAction, testConnectionAction, updateConnectionAction } from './actions';
 
 export const metadata: Metadata = { title: 'Providers' };
 
-const when = (date?: Date | null) => (date ? `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC` : 'never');
+const when = (date?: Date | null) => (date ? formatDateTime(date, { seconds: true }) : 'never');
 
 function BreakerBadge({ state }: { state: ConnectionView['health']['breakerState'] }) {
   if (state === 'closed') return <Badge tone="green">Breaker closed</Badge>;

@@ -7,6 +7,7 @@ import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
 import { getTrunkGroupUpstreams, getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
+import { formatCount } from '@/lib/format';
 import { firstParam, readInteger } from '@/lib/validations/common';
 import { TRUNK_AUTH_LABELS, TRUNK_DIRECTION_LABELS } from '@/lib/validations/trunk-groups';
 
@@ -64,7 +65,7 @@ export default async function TrunkGroupsPage({ searchParams }: { searchParams: 
               name: group.name,
               direction: { short: DIRECTION_SHORT[group.direction], full: TRUNK_DIRECTION_LABELS[group.direction] },
               auth: { short: AUTH_SHORT[group.auth], full: TRUNK_AUTH_LABELS[group.auth] },
-              numbers: Number(numbers).toLocaleString('en-US'),
+              numbers: formatCount(Number(numbers)),
               syncStatus: group.syncStatus,
               drifted: drifted[index] ?? 0,
             }))}

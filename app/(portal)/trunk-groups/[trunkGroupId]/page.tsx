@@ -10,7 +10,7 @@ import { requireAccountAccess } from '@/lib/auth/guard';
 import { getDb } from '@/lib/db/client';
 import { getAssignableNumbers, getNumbersOfTrunkGroup, getTrunkGroupAudit, getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
 import { orNotFound } from '@/lib/not-found';
-import { formatDateTime, formatE164 } from '@/lib/format';
+import { formatCount, formatDateTime, formatE164 } from '@/lib/format';
 import { getTrunkGroupDetail } from '@/lib/services/trunk-groups';
 import { getTrunkSyncStatus } from '@/lib/services/trunk-sync-status';
 import { fieldLabel } from '@/lib/services/trunk-model';
@@ -150,8 +150,8 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
                 </dd>
               </div>
             ) : null}
-            <Detail label="Channel limit">{group.maxChannels?.toLocaleString('en-US') ?? 'None set'}</Detail>
-            <Detail label="Calls per second limit">{group.maxCps?.toLocaleString('en-US') ?? 'None set'}</Detail>
+            <Detail label="Channel limit">{typeof group.maxChannels === 'number' ? formatCount(group.maxChannels) : 'None set'}</Detail>
+            <Detail label="Calls per second limit">{typeof group.maxCps === 'number' ? formatCount(group.maxCps) : 'None set'}</Detail>
             <Detail label="Codecs, in order">{group.codecs.map((codec, index) => `${index + 1}. ${CODEC_LABELS[codec as Codec] ?? codec}`).join(' · ')}</Detail>
             <Detail label="Tech prefix">{group.techPrefix ?? 'None'}</Detail>
             <Detail label="Caller ID">

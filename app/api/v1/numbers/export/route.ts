@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authorize } from '@/lib/auth/guard';
 import { jsonRoute, streamFailingLoudly } from '@/lib/auth/route';
 import { AppError } from '@/lib/errors';
+import { isoDate } from '@/lib/format';
 import { exportNumbersCsv } from '@/lib/services/numbers';
 import { parseNumberInventoryQuery } from '@/lib/validations/number-inventory';
 
@@ -26,7 +27,7 @@ export const GET = jsonRoute(async (request: Request) => {
     throw new AppError('invalid:filter', 'Some filters are not valid; correct them and export again.', { fieldErrors: problems });
   }
   const slug = access.account.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'account';
-  const filename = `numbers-${slug}-${new Date().toISOString().slice(0, 10)}.csv`;
+  const filename = `numbers-${slug}-${isoDate(new Date())}.csv`;
   // The header and the first batch are read now, so a failing first query is an error status, not a 200.
   const body = await streamFailingLoudly(exportNumbersCsv(access, filter), { prefetch: 2 });
   return new Response(body, {
