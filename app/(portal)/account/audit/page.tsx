@@ -9,6 +9,7 @@ import { formatDateTime } from '@/lib/format';
 import { getAuditLog } from '@/lib/services/audit';
 import { parseAuditFilter } from '@/lib/validations/account';
 import { startOfDayUtc } from '@/lib/validations/common';
+import { serializeAuditLog } from '@/lib/url-state/audit';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -36,13 +37,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   });
   const page = events.slice(0, PAGE_SIZE);
   const nextBefore = events.length > PAGE_SIZE ? page.at(-1)?.event.id : undefined;
-  const query = (extra: Record<string, string | number | undefined>) => {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries({ action: filter.action, actor: filter.actor, from: filter.from, to: filter.to, ...extra })) {
-      if (value !== undefined && value !== '') params.set(key, String(value));
-    }
-    return `?${params.toString()}`;
-  };
+  const olderHref = (before: number) => serializeAuditLog('/account/audit', { action: filter.action || null, actor: filter.actor || null, from: filter.from || null, to: filter.to || null, before });
 
   return (
     <>
@@ -109,7 +104,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         )}
         {nextBefore ? (
           <p className="mt-4">
-            <Link href={query({ before: nextBefore })} className="text-sm font-medium text-indigo-800 underline">
+            <Link href={olderHref(nextBefore)} className="text-sm font-medium text-indigo-800 underline">
               Older events →
             </Link>
           </p>
