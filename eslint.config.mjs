@@ -11,8 +11,20 @@ const config = [
     rules: { 'no-restricted-imports': ['error', { patterns: ['@/lib/db*', '@/lib/providers*', '@/lib/services*'] }] },
   },
   {
+    // Pages, layouts, actions and routes read and write through lib/services (or lib/auth), never the database or an upstream.
     files: ['app/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['@/lib/providers/*/*', '@/sandbox*', '**/sandbox/*'] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@/lib/db', '@/lib/db/**', '**/lib/db', '**/lib/db/**'], message: 'app/ reads and writes through lib/services (or lib/auth), not lib/db.' },
+            { group: ['@/lib/providers', '@/lib/providers/**', '**/lib/providers', '**/lib/providers/**'], message: 'app/ reaches upstreams through lib/services, not lib/providers.' },
+            { group: ['@/sandbox*', '**/sandbox/*'], message: 'The app knows an upstream by its URL only.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['lib/providers/**/*.ts'],

@@ -5,9 +5,8 @@ import { redirect } from 'next/navigation';
 import { signOut } from '@/lib/auth/config';
 import { accountCookieOptions } from '@/lib/auth/cookies';
 import { authorize, CURRENT_ACCOUNT_COOKIE } from '@/lib/auth/guard';
-import { getDb } from '@/lib/db/client';
 import { errorState, formToObject, type ActionState } from '@/lib/auth/action';
-import { recordAudit } from '@/lib/services/audit';
+import { recordStaffActingAs } from '@/lib/services/audit';
 import { switchAccountSchema } from '@/lib/validations/account';
 
 /** Changes the account the user works in; checked again on every request after this. */
@@ -15,9 +14,7 @@ export async function switchAccountAction(_previous: ActionState, formData: Form
   try {
     const { accountId } = switchAccountSchema.parse(formToObject(formData));
     const access = await authorize('account.read', accountId);
-    if (access.actingAsStaff) {
-      await recordAudit(await getDb(), access, { accountId, action: 'operator.act_as', targetType: 'account', targetId: accountId });
-    }
+    await recordStaffActingAs(access);
     (await cookies()).set(CURRENT_ACCOUNT_COOKIE, accountId, await accountCookieOptions());
   } catch (error) {
     return errorState(error);

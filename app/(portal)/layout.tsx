@@ -4,10 +4,9 @@ import { MobileNav } from '@/components/shell/mobile-nav';
 import { PortalProviders } from '@/components/shell/portal-providers';
 import { SidebarNav } from '@/components/shell/sidebar-nav';
 import { UserMenu } from '@/components/shell/user-menu';
-import { getSwitchableAccounts } from '@/lib/auth/access';
 import { getCurrentAccess, requireUser } from '@/lib/auth/guard';
 import { visibleSections } from '@/lib/auth/navigation';
-import { getDb } from '@/lib/db/client';
+import { listSwitchableAccounts } from '@/lib/services/accounts';
 import { signOutAction, switchAccountAction } from './actions';
 
 export const dynamic = 'force-dynamic';
@@ -16,7 +15,7 @@ export default async function PortalLayout({ children }: { children: React.React
   const user = await requireUser();
   const access = await getCurrentAccess();
   if (!access) redirect('/no-account');
-  const options = await getSwitchableAccounts(await getDb(), user);
+  const options = await listSwitchableAccounts(user);
   const sections = visibleSections(access.permissions, user.isOperatorStaff);
   const toItem = ({ label, href, comingSoon }: { label: string; href: string; comingSoon?: boolean }) => ({ label, href, comingSoon });
   const main = sections.main.map(toItem);

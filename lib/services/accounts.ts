@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import { assertCan, resolveAccess, type AccountAccess } from '@/lib/auth/access';
+import { assertCan, getSwitchableAccounts, resolveAccess, type AccountAccess, type SessionUser } from '@/lib/auth/access';
 import { permissionsFor, type Role } from '@/lib/auth/permissions';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
-import { accounts, type Account } from '@/lib/db/schema';
+import type { Account } from '@/lib/db/schema';
 import {
   getAccountById,
   getAccountsOnPath,
   getSiblingByName,
   getSubtreeByAccount,
+  getSubtreeWithCountsByAccount,
   getTrunkLimitTotalsBySubtrees,
+  insertAccount,
   lockBillingAccount,
   pathIds,
+  updateAccount,
 } from '@/lib/db/queries/accounts';
-import { getMembershipsByUserOnAccounts } from '@/lib/db/queries/users';
+import { getMembersByAccount, getMembershipsByUserOnAccounts, getPendingInvitationsByAccount } from '@/lib/db/queries/users';
 import { AppError, isAppError } from '@/lib/errors';
 import type { accountLimitsSchema } from '@/lib/validations/account';
 import { recordAudit } from './audit';
@@ -252,22 +254,19 @@ export async function createSubAccount(access: AccountAccess, input: { name: str
     );
     if (await getSiblingByName(tx, { parentId: parent.id, name: input.name })) nameTaken();
     const id = randomUUID();
-    const [created] = await tx
-      .insert(accounts)
-      .values({
-        id,
-        parentId: parent.id,
-        billingAccountId: parent.billingAccountId,
-        path: `${parent.path}${id}/`,
-        depth: parent.depth + 1,
-        name: input.name,
-        maxConcurrentCalls: input.maxConcurrentCalls ?? null,
-        maxCallsPerSecond: input.maxCallsPerSecond ?? null,
-        monthlySpendCap: input.monthlySpendCap ?? null,
-        internationalAllowed: input.internationalAllowed,
-        requireE911ForRouting: input.requireE911ForRouting ?? false,
-      })
-      .returning();
+    const created = await insertAccount(tx, {
+      id,
+      parentId: parent.id,
+      billingAccountId: parent.billingAccountId,
+      path: `${parent.path}${id}/`,
+      depth: parent.depth + 1,
+      name: input.name,
+      maxConcurrentCalls: input.maxConcurrentCalls ?? null,
+      maxCallsPerSecond: input.maxCallsPerSecond ?? null,
+      monthlySpendCap: input.monthlySpendCap ?? null,
+      internationalAllowed: input.internationalAllowed,
+      requireE911ForRouting: input.requireE911ForRouting ?? false,
+    });
     if (!created) throw new AppError('internal:account_create');
     await recordAudit(tx, access, {
       accountId: created.id,
@@ -291,7 +290,7 @@ export async function renameAccount(access: AccountAccess, name: string): Promis
       const sibling = await getSiblingByName(tx, { parentId: current.parentId, name });
       if (sibling && sibling.id !== current.id) nameTaken();
     }
-    const [updated] = await tx.update(accounts).set({ name, updatedAt: new Date() }).where(eq(accounts.id, current.id)).returning();
+    const updated = await updateAccount(tx, { accountId: current.id, changes: { name } });
     await recordAudit(tx, access, {
       accountId: current.id,
       action: 'account.rename',
@@ -334,7 +333,7 @@ export async function updateAccountLimits(access: AccountAccess, limits: Limits)
       const trunks = (await getTrunkLimitTotalsBySubtrees(tx, { billingAccountId: current.billingAccountId, accountIds: [current.id] })).get(current.id);
       refuseLimits(limitErrors({ accountName: current.name, ceiling: effectiveLimitsOf(chain.slice(0, -1)), next, changed, descendants, trunks }));
     }
-    const [updated] = await tx.update(accounts).set({ ...next, updatedAt: new Date() }).where(eq(accounts.id, current.id)).returning();
+    const updated = await updateAccount(tx, { accountId: current.id, changes: next });
     await recordAudit(tx, access, {
       accountId: current.id,
       action: 'account.limits',
@@ -358,7 +357,7 @@ export async function setRequireE911ForRouting(access: AccountAccess, required: 
     const current = await getAccountById(tx, { accountId: access.account.id });
     if (!current) throw new AppError('not_found:account');
     if (current.requireE911ForRouting === required) return current;
-    const [updated] = await tx.update(accounts).set({ requireE911ForRouting: required, updatedAt: new Date() }).where(eq(accounts.id, current.id)).returning();
+    const updated = await updateAccount(tx, { accountId: current.id, changes: { requireE911ForRouting: required } });
     await recordAudit(tx, access, {
       accountId: current.id,
       action: 'account.e911_policy',
@@ -383,7 +382,7 @@ export async function setSubAccountStatus(parentAccess: AccountAccess, accountId
     const target = await getAccountById(tx, { accountId });
     if (!target || target.parentId !== parentAccess.account.id) throw new AppError('not_found:account');
     if (target.status === status) return target;
-    const [updated] = await tx.update(accounts).set({ status, updatedAt: new Date() }).where(eq(accounts.id, target.id)).returning();
+    const updated = await updateAccount(tx, { accountId: target.id, changes: { status } });
     await recordAudit(tx, parentAccess, {
       accountId: target.id,
       action: status === 'suspended' ? 'account.suspend' : 'account.reactivate',
@@ -394,4 +393,31 @@ export async function setSubAccountStatus(parentAccess: AccountAccess, accountId
     });
     return updated ?? target;
   });
+}
+
+/** The account's subtree (each account with its counts) and the accounts above it, for effective limits. */
+export async function getAccountTree(access: AccountAccess) {
+  if (!access.permissions.has('account.read')) throw new AppError('forbidden:role');
+  const db = await getDb();
+  const [tree, above] = await Promise.all([getSubtreeWithCountsByAccount(db, { accountId: access.account.id }), getAccountsOnPath(db, { path: access.account.path })]);
+  return { tree, above };
+}
+
+/** The settings page of the account `access` is for: members, open invitations, the path above it, who sets its limits. */
+export async function getAccountSettings(access: AccountAccess) {
+  // Read-only while suspended, but readable: the page shows why nothing can be changed.
+  if (!access.permissions.has('subaccounts.manage')) throw new AppError('forbidden:role');
+  const db = await getDb();
+  const [members, invitations, chain, authority] = await Promise.all([
+    getMembersByAccount(db, { accountId: access.account.id }),
+    getPendingInvitationsByAccount(db, { accountId: access.account.id }),
+    getAccountsOnPath(db, { path: access.account.path }),
+    getLimitsAuthority(db, access),
+  ]);
+  return { members, invitations, chain, authority };
+}
+
+/** The accounts the account switcher offers the user. */
+export async function listSwitchableAccounts(user: SessionUser) {
+  return getSwitchableAccounts(await getDb(), user);
 }

@@ -2,12 +2,13 @@
  * E911: the account's address book, validated through the upstreams that can, and registration of
  * those addresses on the upstream that carries each number, with a per-number status.
  */
-import { eq } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Tx } from '@/lib/db/client';
-import { e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow } from '@/lib/db/schema';
+import type { E911AddressRow, PhoneNumber } from '@/lib/db/schema';
 import {
   countE911CoverageByAccount,
+  deleteE911Address as deleteE911AddressRow,
+  deleteE911AddressUpstreams,
   getE911AddressById,
   getE911AddressUpstreamRefs,
   getE911AddressUpstreams,
@@ -17,11 +18,18 @@ import {
   getLiveNumbersByIds,
   getNumbersToReconcileE911,
   getSameE911AddressInAccount,
+  insertE911Address,
+  insertE911AddressUpstreams,
+  setNumberE911Address,
+  setNumberE911Registration,
+  updateE911Address,
+  upsertE911AddressUpstream,
 } from '@/lib/db/queries/e911';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
-import type { E911Record, ProviderId } from '@/lib/providers/types';
+import { upstreamLimitsOf } from '@/lib/providers/registry';
+import { requireCapability, type E911Record, type ProviderId } from '@/lib/providers/types';
 import { checkCallerNameForUpstream, normalizeE911Address, toProviderE911Address, type NormalizedE911Address } from '@/lib/validations/e911';
 import { recordAudit } from './audit';
 import { getConnectionAdapter, getEnabledAdapters } from './providers';
@@ -57,12 +65,12 @@ interface Verdict {
 
 /** Asks every upstream that validates e911 addresses, at once; one that is down is left out. */
 async function validateEverywhere(address: NormalizedE911Address): Promise<Verdict[]> {
-  const validators = await getEnabledAdapters('e911.validate');
+  const validators = await getEnabledAdapters('e911');
   const verdicts = await Promise.all(
     validators.map(async ({ connection, adapter }): Promise<Verdict | null> => {
       const provider = connection.provider as ProviderId;
       try {
-        const result = await adapter.validateE911!(toProviderE911Address(address));
+        const result = await requireCapability(adapter, 'e911').validate(toProviderE911Address(address));
         return {
           connectionId: connection.id,
           provider,
@@ -82,7 +90,7 @@ async function validateEverywhere(address: NormalizedE911Address): Promise<Verdi
 
 function checkCallerName(address: NormalizedE911Address, providers: ProviderId[], staff: boolean) {
   // Customers are not told which carriers the carrier uses.
-  const problems = [...new Set(providers.map((provider) => checkCallerNameForUpstream(provider, address.callerName, staff ? PROVIDER_NAMES[provider] : 'Our carrier')).filter((problem): problem is string => Boolean(problem)))];
+  const problems = [...new Set(providers.map((provider) => checkCallerNameForUpstream(upstreamLimitsOf(provider), address.callerName, staff ? PROVIDER_NAMES[provider] : 'Our carrier')).filter((problem): problem is string => Boolean(problem)))];
   if (problems.length > 0) throw new AppError('invalid:e911_caller_name', problems[0]!, { fieldErrors: { callerName: problems } });
 }
 
@@ -92,7 +100,7 @@ function checkCallerName(address: NormalizedE911Address, providers: ProviderId[]
  */
 export async function saveE911Address(access: AccountAccess, address: NormalizedE911Address, options: { addressId?: string; keepAsTyped?: boolean } = {}): Promise<SaveAddressOutcome> {
   assertCan(access, 'technical.write');
-  const provisioners = (await getEnabledAdapters('e911.provision')).map((entry) => entry.connection.provider as ProviderId);
+  const provisioners = (await getEnabledAdapters('e911')).map((entry) => entry.connection.provider as ProviderId);
   checkCallerName(address, provisioners, access.user.isOperatorStaff);
   const verdicts = await validateEverywhere(address);
   if (verdicts.length === 0) throw new AppError('unavailable:e911_validation', 'No upstream could check this address right now; please try again shortly.');
@@ -121,21 +129,15 @@ export async function saveE911Address(access: AccountAccess, address: Normalized
     if (options.addressId) {
       before = await getE911AddressById(tx, { addressId: options.addressId, accountId: access.account.id });
       if (!before) throw new AppError('not_found:e911_address');
-      [row] = await tx.update(e911Addresses).set(values).where(eq(e911Addresses.id, before.id)).returning();
+      row = await updateE911Address(tx, { addressId: before.id, values });
     } else {
-      [row] = await tx.insert(e911Addresses).values({ accountId: access.account.id, ...values }).returning();
+      row = await insertE911Address(tx, { accountId: access.account.id, ...values });
     }
     if (!row) throw new AppError('internal:e911_save');
     // An upstream that no longer accepts the changed address must not keep its id for the old one.
-    if (before) await tx.delete(e911AddressUpstreams).where(eq(e911AddressUpstreams.addressId, row.id));
+    if (before) await deleteE911AddressUpstreams(tx, { addressId: row.id });
     for (const verdict of accepted) {
-      await tx
-        .insert(e911AddressUpstreams)
-        .values({ addressId: row.id, connectionId: verdict.connectionId, upstreamAddressId: verdict.addressRef ?? null, normalized: address })
-        .onConflictDoUpdate({
-          target: [e911AddressUpstreams.addressId, e911AddressUpstreams.connectionId],
-          set: { upstreamAddressId: verdict.addressRef ?? null, normalized: address, validatedAt: new Date() },
-        });
+      await upsertE911AddressUpstream(tx, { addressId: row.id, connectionId: verdict.connectionId, upstreamAddressId: verdict.addressRef ?? null, normalized: address });
     }
     await recordAudit(tx, access, { accountId: access.account.id, action: before ? 'e911.address_update' : 'e911.address_create', targetType: 'e911_address', targetId: row.id, before: before ? rowToAddress(before) : undefined, after: address });
     return row;
@@ -153,8 +155,7 @@ export interface NumberE911Result {
 }
 
 async function setNumberStatus(numberId: string, status: E911Status, detail: string | null, addressId: string | null) {
-  const db = await getDb();
-  await db.update(phoneNumbers).set({ e911Status: status, e911Detail: detail, e911AddressId: addressId, e911UpdatedAt: new Date() }).where(eq(phoneNumbers.id, numberId));
+  await setNumberE911Registration(await getDb(), { numberId, status, detail, addressId });
 }
 
 /** A released number no longer has (or needs) an emergency address with us. */
@@ -167,7 +168,7 @@ export async function forgetNumberE911(numberId: string) {
  * gave one), one number at a time so one failure does not stop the others. The stored detail may
  * name the carrier; the views leave names out for customers.
  */
-async function provisionNumbers(address: E911AddressRow, numbers: (typeof phoneNumbers.$inferSelect)[]): Promise<NumberE911Result[]> {
+async function provisionNumbers(address: E911AddressRow, numbers: PhoneNumber[]): Promise<NumberE911Result[]> {
   const results: NumberE911Result[] = [];
   const record = rowToAddress(address);
   const upstreamRefs = numbers.length > 0 ? await getE911AddressUpstreamRefs(await getDb(), { addressId: address.id }) : new Map<string, string | null>();
@@ -175,14 +176,14 @@ async function provisionNumbers(address: E911AddressRow, numbers: (typeof phoneN
     await setNumberStatus(number.id, 'pending', null, address.id);
     try {
       const { adapter, connection } = await getConnectionAdapter(number.connectionId);
-      if (!adapter.capabilities.has('e911.provision') || !adapter.provisionE911) {
+      if (!adapter.e911) {
         // Registration belongs to the carrier of the number; no other upstream can register it.
         const detail = `${PROVIDER_NAMES[connection.provider as ProviderId]}: the carrier of this number cannot register emergency addresses through its API.`;
         await setNumberStatus(number.id, 'unsupported', detail, address.id);
         results.push({ numberId: number.id, e164: number.e164, status: 'unsupported', detail });
         continue;
       }
-      await adapter.provisionE911({ e164: number.e164, address: toProviderE911Address(record), callerName: record.callerName, addressRef: upstreamRefs.get(number.connectionId) ?? undefined });
+      await adapter.e911.provision({ e164: number.e164, address: toProviderE911Address(record), callerName: record.callerName, addressRef: upstreamRefs.get(number.connectionId) ?? undefined });
       await setNumberStatus(number.id, 'registered', null, address.id);
       results.push({ numberId: number.id, e164: number.e164, status: 'registered' });
     } catch (error) {
@@ -225,7 +226,7 @@ export async function unassignE911(access: AccountAccess, numberIds: string[]): 
     try {
       if (number.e911Status === 'registered') {
         const { adapter } = await getConnectionAdapter(number.connectionId);
-        await adapter.removeE911?.(number.e164);
+        await adapter.e911?.remove(number.e164);
       }
       await setNumberStatus(number.id, 'none', null, null);
       results.push({ numberId: number.id, e164: number.e164, status: 'none' });
@@ -248,7 +249,7 @@ export async function deleteE911Address(access: AccountAccess, addressId: string
     throw new AppError('conflict:e911_in_use', 'Some numbers could not be released from this address upstream; the address is kept so they still have one.');
   }
   const db = await getDb();
-  await db.delete(e911Addresses).where(eq(e911Addresses.id, address.id));
+  await deleteE911AddressRow(db, { addressId: address.id });
   await recordAudit(db, access, { accountId: access.account.id, action: 'e911.address_delete', targetType: 'e911_address', targetId: address.id, before: rowToAddress(address) });
   return results;
 }
@@ -275,11 +276,11 @@ export async function carryE911AddressToAccount(tx: Tx, input: { numberId: strin
   let target = await getSameE911AddressInAccount(tx, { accountId: input.toAccountId, address: source });
   if (!target) {
     const { street, unit, city, state, postalCode, country, callerName, validatedAt } = source;
-    [target] = await tx.insert(e911Addresses).values({ accountId: input.toAccountId, street, unit, city, state, postalCode, country, callerName, validatedAt }).returning();
+    target = await insertE911Address(tx, { accountId: input.toAccountId, street, unit, city, state, postalCode, country, callerName, validatedAt });
     const upstreams = await getE911AddressUpstreams(tx, { addressId: source.id });
-    if (target && upstreams.length > 0) await tx.insert(e911AddressUpstreams).values(upstreams.map((upstream) => ({ ...upstream, addressId: target!.id })));
+    if (target) await insertE911AddressUpstreams(tx, upstreams.map((upstream) => ({ ...upstream, addressId: target!.id })));
   }
-  if (target) await tx.update(phoneNumbers).set({ e911AddressId: target.id }).where(eq(phoneNumbers.id, input.numberId));
+  if (target) await setNumberE911Address(tx, { numberId: input.numberId, addressId: target.id });
 }
 
 /**
@@ -353,11 +354,11 @@ export async function reconcileE911(now = new Date()): Promise<E911ReconcileSumm
     let records: Map<string, E911Record>;
     try {
       const { adapter } = await getConnectionAdapter(connectionId);
-      if (!adapter.capabilities.has('e911.list') || !adapter.listE911) {
+      if (!adapter.e911) {
         summary.skipped += carried.length;
         continue;
       }
-      records = new Map((await adapter.listE911()).map((record) => [record.e164, record]));
+      records = new Map((await adapter.e911.list()).map((record) => [record.e164, record]));
     } catch (error) {
       log.warn('e911.reconcile_list_failed', { connectionId, error });
       summary.errors.push({ connectionId, error: isProviderError(error) ? (error.upstreamMessage ?? error.message) : String(error) });

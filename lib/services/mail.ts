@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import type { Db, Tx } from '@/lib/db/client';
-import { outboxMessages } from '@/lib/db/schema';
+import { getDb, type Db, type Tx } from '@/lib/db/client';
+import { getRecentOutboxMessages, insertOutboxMessage, markOutboxMessageFailed, markOutboxMessageSent } from '@/lib/db/queries/outbox';
 import { getEnv } from '@/lib/env';
+import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 
 export interface MailMessage {
@@ -23,7 +23,7 @@ export function redactedText(message: MailMessage): string {
 /** Every message lands in the outbox table (the local record of mail), with its secrets redacted. */
 export async function queueMail(db: Db | Tx, message: MailMessage): Promise<string> {
   const id = randomUUID();
-  await db.insert(outboxMessages).values({ id, toAddress: message.to, subject: message.subject, bodyText: redactedText(message) });
+  await insertOutboxMessage(db, { id, toAddress: message.to, subject: message.subject, bodyText: redactedText(message) });
   return id;
 }
 
@@ -34,9 +34,15 @@ export async function deliverMail(db: Db, messageId: string, message: MailMessag
   try {
     const nodemailer = await import('nodemailer');
     await nodemailer.createTransport(smtpUrl).sendMail({ from: mailFrom, to: message.to, subject: message.subject, text: message.text });
-    await db.update(outboxMessages).set({ sentAt: new Date() }).where(eq(outboxMessages.id, messageId));
+    await markOutboxMessageSent(db, { messageId });
   } catch (error) {
     log.warn('mail.send_failed', { messageId, error });
-    await db.update(outboxMessages).set({ sendError: String((error as Error).message).slice(0, 300) }).where(eq(outboxMessages.id, messageId));
+    await markOutboxMessageFailed(db, { messageId, sendError: String((error as Error).message).slice(0, 300) });
   }
+}
+
+/** The outbox page: operator staff only, since it holds every tenant's mail. */
+export async function listOutboxMessages(user: { isOperatorStaff: boolean }) {
+  if (!user.isOperatorStaff) throw new AppError('forbidden:staff', 'Only the carrier’s operator staff can read the outbox.');
+  return getRecentOutboxMessages(await getDb(), { limit: 100 });
 }

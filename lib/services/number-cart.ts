@@ -3,11 +3,20 @@
  * (VITCOM's reserve), adding holds them and the cart shows the time left; removing releases them.
  * A number the portal already holds for any account, or is buying for one, is refused.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db } from '@/lib/db/client';
-import { cartItems, carts } from '@/lib/db/schema';
-import { getCartByAccountUser, getCartItemById, getCartItemsByCart, getExpiredHolds } from '@/lib/db/queries/carts';
+import type { cartItems } from '@/lib/db/schema';
+import {
+  countCartItemsByCart,
+  deleteCartItemsByIds,
+  getCartByAccountUser,
+  getCartItemById,
+  getCartItemsByCart,
+  getExpiredHolds,
+  insertCartIfMissing,
+  insertCartItems,
+  touchCart,
+} from '@/lib/db/queries/carts';
 import { getTakenNumbersByE164s, type TakenNumber } from '@/lib/db/queries/numbers';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
@@ -20,7 +29,7 @@ import { getConnectionAdapter } from './providers';
 export const MAX_CART_ITEMS = 100;
 
 async function ensureCart(db: Db, access: AccountAccess) {
-  await db.insert(carts).values({ accountId: access.account.id, userId: access.user.id }).onConflictDoNothing();
+  await insertCartIfMissing(db, { accountId: access.account.id, userId: access.user.id });
   const cart = await getCartByAccountUser(db, { accountId: access.account.id, userId: access.user.id });
   if (!cart) throw new AppError('internal:cart');
   return cart;
@@ -87,9 +96,8 @@ export async function addToCart(access: AccountAccess, input: { searchId: string
     let hold: { holdRef: string; expiresAt: Date } | undefined;
     try {
       const { adapter } = await getConnectionAdapter(connectionId);
-      if (adapter.capabilities.has('numbers.hold') && adapter.holdNumbers) {
-        hold = await adapter.holdNumbers(numbers.map(toAvailable));
-      }
+      const holds = adapter.numbers?.holds;
+      if (holds) hold = await holds.hold(numbers.map(toAvailable));
     } catch (error) {
       const name = PROVIDER_NAMES[numbers[0]!.provider];
       const reason = isProviderError(error) && error.providerKind === 'conflict' ? 'no longer available' : `${name} could not hold it: ${isProviderError(error) ? error.message : 'unexpected error'}`;
@@ -97,27 +105,25 @@ export async function addToCart(access: AccountAccess, input: { searchId: string
       result.failed.push(...numbers.map((number) => ({ e164: number.e164, reason })));
       continue;
     }
-    await db
-      .insert(cartItems)
-      .values(
-        numbers.map((number) => ({
-          cartId: cart.id,
-          e164: number.e164,
-          kind: number.kind,
-          state: number.state ?? null,
-          rateCenter: number.rateCenter ?? null,
-          connectionId,
-          providerRef: number.providerRef ?? null,
-          holdRef: hold?.holdRef ?? null,
-          holdExpiresAt: hold?.expiresAt ?? null,
-          monthly: number.monthly,
-          setup: number.setup,
-        })),
-      )
-      .onConflictDoNothing();
+    await insertCartItems(
+      db,
+      numbers.map((number) => ({
+        cartId: cart.id,
+        e164: number.e164,
+        kind: number.kind,
+        state: number.state ?? null,
+        rateCenter: number.rateCenter ?? null,
+        connectionId,
+        providerRef: number.providerRef ?? null,
+        holdRef: hold?.holdRef ?? null,
+        holdExpiresAt: hold?.expiresAt ?? null,
+        monthly: number.monthly,
+        setup: number.setup,
+      })),
+    );
     result.added.push(...numbers.map((number) => number.e164));
   }
-  await db.update(carts).set({ updatedAt: new Date() }).where(eq(carts.id, cart.id));
+  await touchCart(db, { cartId: cart.id });
   return result;
 }
 
@@ -142,7 +148,7 @@ async function releaseHolds(items: (typeof cartItems.$inferSelect)[]) {
     const first = group[0]!;
     try {
       const { adapter } = await getConnectionAdapter(first.connectionId);
-      await adapter.releaseHold?.({ holdRef: first.holdRef!, numbers: group.map((item) => item.e164), expiresAt: first.holdExpiresAt ?? new Date() });
+      await adapter.numbers?.holds?.release({ holdRef: first.holdRef!, numbers: group.map((item) => item.e164), expiresAt: first.holdExpiresAt ?? new Date() });
     } catch (error) {
       // The hold lapses upstream on its own; a failed release must not keep the number in the cart.
       log.warn('numbers.release_hold_failed', { connectionId: first.connectionId, error });
@@ -156,7 +162,7 @@ export async function removeFromCart(access: AccountAccess, itemId: string): Pro
   const cart = await ensureCart(db, access);
   const item = await getCartItemById(db, { itemId, cartId: cart.id });
   if (!item) throw new AppError('not_found:cart_item', 'That number is not in your cart.');
-  await db.delete(cartItems).where(eq(cartItems.id, item.id));
+  await deleteCartItemsByIds(db, { itemIds: [item.id] });
   await releaseHolds([item]);
   return item.e164;
 }
@@ -166,7 +172,7 @@ export async function expireCartHolds(now = new Date()): Promise<number> {
   const db = await getDb();
   const expired = await getExpiredHolds(db, { now });
   if (expired.length === 0) return 0;
-  await db.delete(cartItems).where(inArray(cartItems.id, expired.map((item) => item.id)));
+  await deleteCartItemsByIds(db, { itemIds: expired.map((item) => item.id) });
   await releaseHolds(expired);
   return expired.length;
 }
@@ -176,7 +182,6 @@ export async function countCartItems(access: AccountAccess): Promise<number> {
   const db = await getDb();
   const cart = await getCartByAccountUser(db, { accountId: access.account.id, userId: access.user.id });
   if (!cart) return 0;
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(cartItems).where(and(eq(cartItems.cartId, cart.id)));
-  return row?.count ?? 0;
+  return countCartItemsByCart(db, { cartId: cart.id });
 }
 

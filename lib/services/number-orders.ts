@@ -7,28 +7,40 @@
  * (unique per number) decides between two accounts buying it at once, and the line that loses is
  * failed, uncharged, with the reason. The ledger is unique per line, so a line is charged at most once.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
-import { accountLedger, cartItems, numberOrderLines, numberOrders, numberSearches, phoneNumbers, trunkGroups, type NumberOrder, type NumberOrderLine } from '@/lib/db/schema';
+import type { CartItem, NumberOrder, NumberOrderLine } from '@/lib/db/schema';
 import { getAccountById } from '@/lib/db/queries/accounts';
-import { getCartByAccountUser, getCartItemsByCart } from '@/lib/db/queries/carts';
+import { deleteCartItemsByCart, getCartByAccountUser, getCartItemsByCart, lockCartById } from '@/lib/db/queries/carts';
 import { getE911AddressById } from '@/lib/db/queries/e911';
-import { getLiveHoldersByE164s, getTakenNumbersByE164s } from '@/lib/db/queries/numbers';
+import { getLiveHoldersByE164s, getTakenNumbersByE164s, insertLiveNumberIfFree } from '@/lib/db/queries/numbers';
+import { deleteSearchesByAccount } from '@/lib/db/queries/number-searches';
 import {
+  claimOrderForExecution,
+  clearOrderLease,
   getChargesByOrder,
   getNumbersBoughtByOrder,
   getOrderById,
+  getOrderByIdUnscoped,
   getOrderByIdempotencyKey,
+  getOrderLineByIdForUpdate,
   getOrderLinesByOrder,
   getUnsettledOrders,
+  insertLedgerEntryIfMissing,
+  insertOrder,
+  insertOrderLines,
+  markOpenOrderLineFailed,
+  markOrderLineActive,
+  markOrderLinesSubmitted,
+  setOrderStatus,
   type BoughtNumber,
 } from '@/lib/db/queries/number-orders';
 import { AppError } from '@/lib/errors';
 import { formatE911Address } from '@/lib/validations/e911';
 import { log } from '@/lib/log';
+import { toNanpTenDigits } from '@/lib/phone-numbers';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
-import type { OrderResult, ProviderId } from '@/lib/providers/types';
+import { requireCapability, type OrderResult, type ProviderId } from '@/lib/providers/types';
 import { checkFundsForOrder, type BillingFunds, type SpendCapView } from './account-funds';
 import { recordAudit } from './audit';
 import { fromUnits, sumAmounts, toUnits } from './pricing';
@@ -37,7 +49,7 @@ import { e911DetailFor, e911StatusOf } from './e911-numbers';
 import { claimOrderExecution } from './order-execution-lock';
 import { getConnectionAdapter } from './providers';
 import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './trunk-groups';
-import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
+import { getTrunkGroupById, getTrunkGroupByIdUnscoped, setTrunkGroupOfNumbers } from '@/lib/db/queries/trunk-groups';
 
 /** A line the upstream has not confirmed after this long is failed rather than retried forever. */
 export const GIVE_UP_AFTER_MS = 30 * 60_000;
@@ -76,7 +88,7 @@ export async function getCheckoutSummary(access: AccountAccess, now = new Date()
 }
 
 /** With `lock` (placing the order), funds and spend caps are judged under the billing account's lock. */
-async function summarize(db: Db, access: AccountAccess, items: (typeof cartItems.$inferSelect)[], now: Date, { lock = false }: { lock?: boolean } = {}): Promise<CheckoutSummary> {
+async function summarize(db: Db, access: AccountAccess, items: CartItem[], now: Date, { lock = false }: { lock?: boolean } = {}): Promise<CheckoutSummary> {
   const totalMonthly = sumAmounts(items.map((item) => item.monthly));
   const totalSetup = sumAmounts(items.map((item) => item.setup));
   const dueNow = sumAmounts([totalMonthly, totalSetup]);
@@ -111,7 +123,7 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
   return db.transaction(async (tx) => {
     const cart = await getCartByAccountUser(tx, { accountId: access.account.id, userId: access.user.id });
     if (!cart) throw new AppError('invalid:cart_empty', 'Your cart is empty: add numbers from Buy numbers first.');
-    await tx.execute(sql`select id from carts where id = ${cart.id} for update`);
+    await lockCartById(tx, { cartId: cart.id });
     const again = await getOrderByIdempotencyKey(tx, { accountId: access.account.id, idempotencyKey: input.idempotencyKey });
     if (again) return again;
     const items = await getCartItemsByCart(tx, { cartId: cart.id });
@@ -121,20 +133,18 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
       const code = items.length === 0 ? 'invalid:cart_empty' : summary.problems.some((problem) => problem.includes('ran out')) ? 'invalid:cart_expired' : 'conflict:funds';
       throw new AppError(code, summary.problems.join(' '));
     }
-    const [order] = await tx
-      .insert(numberOrders)
-      .values({
-        accountId: access.account.id,
-        userId: access.user.id,
-        idempotencyKey: input.idempotencyKey,
-        trunkGroupRef: input.trunkGroupRef ?? null,
-        e911AddressRef: input.e911AddressRef ?? null,
-        totalMonthly: summary.totalMonthly,
-        totalSetup: summary.totalSetup,
-      })
-      .returning();
+    const order = await insertOrder(tx, {
+      accountId: access.account.id,
+      userId: access.user.id,
+      idempotencyKey: input.idempotencyKey,
+      trunkGroupRef: input.trunkGroupRef ?? null,
+      e911AddressRef: input.e911AddressRef ?? null,
+      totalMonthly: summary.totalMonthly,
+      totalSetup: summary.totalSetup,
+    });
     if (!order) throw new AppError('internal:order_create');
-    await tx.insert(numberOrderLines).values(
+    await insertOrderLines(
+      tx,
       items.map((item) => ({
         orderId: order.id,
         e164: item.e164,
@@ -148,9 +158,8 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
         setup: item.setup,
       })),
     );
-    await tx.delete(cartItems).where(eq(cartItems.cartId, cart.id));
-    // The account's cached searches still list what it just bought: the next search asks again.
-    await tx.delete(numberSearches).where(eq(numberSearches.accountId, access.account.id));
+    await deleteCartItemsByCart(tx, { cartId: cart.id });
+    await deleteSearchesByAccount(tx, { accountId: access.account.id });
     await recordAudit(tx, access, {
       accountId: access.account.id,
       action: 'order.place',
@@ -184,29 +193,26 @@ function upstreamKey(order: NumberOrder, groupKey: string) {
  */
 async function activateLine(db: Db, order: NumberOrder, line: NumberOrderLine, upstreamOrderId: string | undefined) {
   await db.transaction(async (tx) => {
-    const [current] = await tx.select().from(numberOrderLines).where(eq(numberOrderLines.id, line.id)).for('update');
+    const current = await getOrderLineByIdForUpdate(tx, { lineId: line.id });
     if (!current || current.status === 'active' || current.status === 'failed') return;
     const account = await getAccountById(tx, { accountId: order.accountId });
-    const national = line.e164.replace(/^\+1/, '');
-    const [owned] = await tx
-      .insert(phoneNumbers)
-      .values({
-        accountId: order.accountId,
-        e164: line.e164,
-        kind: line.kind,
-        state: line.state,
-        npa: national.slice(0, 3),
-        rateCenter: line.rateCenter,
-        connectionId: line.connectionId,
-        trunkGroupRef: order.trunkGroupRef,
-        // Registered once the order settles (below); left pending, the e911 job drives it again.
-        ...(order.e911AddressRef ? { e911AddressId: order.e911AddressRef, e911Status: 'pending', e911UpdatedAt: new Date() } : {}),
-        monthly: line.monthly,
-        orderLineId: line.id,
-        lastSeenUpstreamAt: new Date(),
-      })
-      .onConflictDoNothing()
-      .returning({ id: phoneNumbers.id });
+    // Every number sold is North American; the stored area code is its first three national digits.
+    const national = toNanpTenDigits(line.e164) ?? line.e164.replace(/\D/g, '');
+    const owned = await insertLiveNumberIfFree(tx, {
+      accountId: order.accountId,
+      e164: line.e164,
+      kind: line.kind,
+      state: line.state,
+      npa: national.slice(0, 3),
+      rateCenter: line.rateCenter,
+      connectionId: line.connectionId,
+      trunkGroupRef: order.trunkGroupRef,
+      // Registered once the order settles (below); left pending, the e911 job drives it again.
+      ...(order.e911AddressRef ? { e911AddressId: order.e911AddressRef, e911Status: 'pending' as const, e911UpdatedAt: new Date() } : {}),
+      monthly: line.monthly,
+      orderLineId: line.id,
+      lastSeenUpstreamAt: new Date(),
+    });
     if (!owned) {
       const [holder] = await getLiveHoldersByE164s(tx, { e164s: [line.e164] });
       if (holder?.orderLineId !== line.id) {
@@ -214,37 +220,28 @@ async function activateLine(db: Db, order: NumberOrder, line: NumberOrderLine, u
         return;
       }
     }
-    await tx.update(numberOrderLines).set({ status: 'active', upstreamOrderId: upstreamOrderId ?? null, reason: null, updatedAt: new Date() }).where(eq(numberOrderLines.id, line.id));
-    await tx
-      .insert(accountLedger)
-      .values({
-        billingAccountId: account?.billingAccountId ?? order.accountId,
-        accountId: order.accountId,
-        kind: 'charge',
-        amount: fromUnits(-(toUnits(line.setup) + toUnits(line.monthly)), 4),
-        description: `Number ${line.e164}: setup and first month`,
-        orderLineId: line.id,
-      })
-      .onConflictDoNothing();
+    await markOrderLineActive(tx, { lineId: line.id, upstreamOrderId: upstreamOrderId ?? null });
+    await insertLedgerEntryIfMissing(tx, {
+      billingAccountId: account?.billingAccountId ?? order.accountId,
+      accountId: order.accountId,
+      kind: 'charge',
+      amount: fromUnits(-(toUnits(line.setup) + toUnits(line.monthly)), 4),
+      description: `Number ${line.e164}: setup and first month`,
+      orderLineId: line.id,
+    });
   });
 }
 
 /** The number is another order's in the portal: whatever the upstream answered, this line is not bought. */
 async function loseLine(db: Db | Tx, order: NumberOrder, line: NumberOrderLine, holder: { accountId: string; connectionId?: string } | undefined, upstreamOrderId?: string) {
   const reason = takenReason(holder?.accountId, order.accountId);
-  await db
-    .update(numberOrderLines)
-    .set({ status: 'failed', reason, upstreamOrderId: upstreamOrderId ?? null, updatedAt: new Date() })
-    .where(and(eq(numberOrderLines.id, line.id), inArray(numberOrderLines.status, ['pending', 'submitted'])));
+  await markOpenOrderLineFailed(db, { lineId: line.id, reason, upstreamOrderId: upstreamOrderId ?? null });
   // Another upstream than the holder's may really have sold it: staff release it there.
   log.warn('numbers.order_line_lost', { orderId: order.id, lineId: line.id, e164: line.e164, lineConnectionId: line.connectionId, holderConnectionId: holder?.connectionId, upstreamOrderId });
 }
 
 async function failLine(db: Db, line: NumberOrderLine, reason: string) {
-  await db
-    .update(numberOrderLines)
-    .set({ status: 'failed', reason: reason.slice(0, 300), updatedAt: new Date() })
-    .where(and(eq(numberOrderLines.id, line.id), inArray(numberOrderLines.status, ['pending', 'submitted'])));
+  await markOpenOrderLineFailed(db, { lineId: line.id, reason: reason.slice(0, 300) });
 }
 
 /** Live holders of these lines' numbers other than the lines themselves, by number. */
@@ -276,7 +273,7 @@ async function applyResult(db: Db, order: NumberOrder, lines: NumberOrderLine[],
 /** Sends (or re-sends, under the same key) every unsettled group of the order, then settles its status. */
 export async function executeOrder(orderId: string, options: { now?: Date } = {}): Promise<NumberOrder> {
   const db = await getDb();
-  const [order] = await db.select().from(numberOrders).where(eq(numberOrders.id, orderId));
+  const order = await getOrderByIdUnscoped(db, { orderId });
   if (!order) throw new AppError('not_found:order');
   if (order.status === 'completed' || order.status === 'partial' || order.status === 'failed') return order;
   // One driver at a time: two drivers racing on one group could record a number bought by one as refused by the other.
@@ -284,16 +281,12 @@ export async function executeOrder(orderId: string, options: { now?: Date } = {}
   if (!release) return order;
   try {
     // The previous driver may have settled it between the read above and the claim.
-    const [claimed] = await db
-      .update(numberOrders)
-      .set({ status: 'in_progress', leaseUntil: new Date(Date.now() + EXECUTION_LEASE_MS) })
-      .where(and(eq(numberOrders.id, order.id), inArray(numberOrders.status, ['pending', 'in_progress'])))
-      .returning();
-    if (!claimed) return (await db.select().from(numberOrders).where(eq(numberOrders.id, order.id)))[0] ?? order;
+    const claimed = await claimOrderForExecution(db, { orderId: order.id, leaseUntil: new Date(Date.now() + EXECUTION_LEASE_MS) });
+    if (!claimed) return (await getOrderByIdUnscoped(db, { orderId: order.id })) ?? order;
     try {
       return await driveOrder(db, claimed, options);
     } finally {
-      await db.update(numberOrders).set({ leaseUntil: null }).where(eq(numberOrders.id, order.id));
+      await clearOrderLease(db, { orderId: order.id });
     }
   } finally {
     await release();
@@ -314,20 +307,17 @@ async function driveOrder(db: Db, order: NumberOrder, options: { now?: Date }): 
     if (open.length === 0) continue;
     const first = open[0]!;
     // Recorded as sent before the call: after a crash we know to ask the upstream, not guess.
-    await db
-      .update(numberOrderLines)
-      .set({ status: 'submitted', updatedAt: new Date() })
-      .where(and(inArray(numberOrderLines.id, open.map((line) => line.id)), eq(numberOrderLines.status, 'pending')));
+    await markOrderLinesSubmitted(db, { lineIds: open.map((line) => line.id) });
     let provider: ProviderId | undefined;
     try {
       const { adapter, connection } = await getConnectionAdapter(first.connectionId);
       provider = connection.provider as ProviderId;
       // The trunk group is the portal's; it is pushed and the numbers routed once they are ours (below).
       const request = { numbers: open.map((line) => line.e164), idempotencyKey: upstreamKey(order, group.key), holdRef: first.holdRef ?? undefined };
-      if (!adapter.orderNumbers) throw new AppError('unsupported:order', `${PROVIDER_NAMES[provider]} cannot order numbers.`);
-      const resumed = open.some((line) => line.status === 'submitted') && adapter.getOrder ? await adapter.getOrder({ idempotencyKey: request.idempotencyKey, numbers: request.numbers }) : null;
+      const numbers = requireCapability(adapter, 'numbers');
+      const resumed = open.some((line) => line.status === 'submitted') ? await numbers.getOrder({ idempotencyKey: request.idempotencyKey, numbers: request.numbers }) : null;
       const settledByLookup = resumed && resumed.lines.every((line) => line.status !== 'pending') && resumed.lines.length >= open.length;
-      const result = settledByLookup ? resumed : await adapter.orderNumbers(request);
+      const result = settledByLookup ? resumed : await numbers.order(request);
       await applyResult(db, order, open, result, finalAttempt);
     } catch (error) {
       const name = provider ? PROVIDER_NAMES[provider] : 'The upstream';
@@ -371,12 +361,12 @@ async function routeOrderToTrunkGroup(db: Db, order: NumberOrder, bought: Bought
     const fresh = required ? await getNumbersBoughtByOrder(db, { orderId: order.id }) : bought;
     const unregistered = required ? fresh.filter((number) => number.e911Status !== 'registered') : [];
     if (unregistered.length > 0) {
-      await db.update(phoneNumbers).set({ trunkGroupRef: null }).where(inArray(phoneNumbers.id, unregistered.map((number) => number.id)));
+      await setTrunkGroupOfNumbers(db, { numberIds: unregistered.map((number) => number.id), trunkGroupId: null });
     }
     const routed = fresh.filter((number) => !unregistered.includes(number));
     if (routed.length === 0) return;
     await syncTrunkGroup(order.trunkGroupRef!);
-    const [group] = await db.select({ status: trunkGroups.status }).from(trunkGroups).where(eq(trunkGroups.id, order.trunkGroupRef!));
+    const group = await getTrunkGroupByIdUnscoped(db, { trunkGroupId: order.trunkGroupRef! });
     await routeNumbersUpstream(db, routed, group?.status === 'active' ? order.trunkGroupRef! : null);
   } catch (error) {
     log.warn('numbers.order_trunk_routing_failed', { orderId: order.id, error });
@@ -388,12 +378,7 @@ async function settleOrder(db: Db, orderId: string): Promise<NumberOrder> {
   const open = lines.some((line) => line.status === 'pending' || line.status === 'submitted');
   const active = lines.filter((line) => line.status === 'active').length;
   const status = open ? 'in_progress' : active === lines.length ? 'completed' : active === 0 ? 'failed' : 'partial';
-  const [updated] = await db
-    .update(numberOrders)
-    .set({ status, completedAt: open ? null : new Date() })
-    .where(eq(numberOrders.id, orderId))
-    .returning();
-  return updated!;
+  return (await setOrderStatus(db, { orderId, status, completedAt: open ? null : new Date() }))!;
 }
 
 /** Job, and start-up: drives every order a crash or a fault left unsettled. */

@@ -3,13 +3,22 @@
  * overridden per state or NPA) and what each upstream connection charges, so staff see the margin.
  * Customers never reach this module; they only see the sell price findPrice picks for a number.
  */
-import { and, eq, isNull } from 'drizzle-orm';
 import type { SessionUser } from '@/lib/auth/access';
 import { getDb, type Tx } from '@/lib/db/client';
-import { isUuid } from '@/lib/db/queries/accounts';
-import { getNumberPrices, getProviderNumberCosts } from '@/lib/db/queries/prices';
+import {
+  deleteNumberPrice,
+  deleteProviderNumberCost,
+  getNumberPriceByIdForUpdate,
+  getNumberPriceByScope,
+  getNumberPrices,
+  getProviderNumberCost,
+  getProviderNumberCosts,
+  insertNumberPriceIfMissing,
+  updateNumberPriceAmounts,
+  upsertProviderNumberCost,
+} from '@/lib/db/queries/prices';
 import { getProviderConnectionById, getProviderConnections } from '@/lib/db/queries/providers';
-import { numberPrices, providerNumberCosts, type NumberPrice } from '@/lib/db/schema';
+import type { NumberPrice } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { PROVIDER_NAMES } from '@/lib/providers/errors';
 import type { NumberKind, ProviderId } from '@/lib/providers/types';
@@ -181,42 +190,19 @@ export async function previewPrice(user: SessionUser, input: PricePreviewInput):
   return { row: { id: row.id, kind: row.kind, scope: scopeOf(row), state: row.state, npa: row.npa, monthly: price.monthly, setup: price.setup } };
 }
 
-async function findPriceRow(tx: Tx, scope: { kind: NumberKind; state: string | null; npa: string | null }) {
-  const [row] = await tx
-    .select()
-    .from(numberPrices)
-    .where(
-      and(
-        eq(numberPrices.kind, scope.kind),
-        scope.state ? eq(numberPrices.state, scope.state) : isNull(numberPrices.state),
-        scope.npa ? eq(numberPrices.npa, scope.npa) : isNull(numberPrices.npa),
-      ),
-    )
-    .limit(1);
-  return row;
-}
-
 /**
  * One row per (kind, state, NPA): an existing row is updated, never duplicated. A concurrent insert
  * of the same scope lands on the unique index and is then updated instead.
  */
 async function upsertPrice(tx: Tx, scope: { kind: NumberKind; state: string | null; npa: string | null }, amounts: Amounts) {
-  const before = await findPriceRow(tx, scope);
+  const before = await getNumberPriceByScope(tx, scope);
   if (!before) {
-    const [inserted] = await tx
-      .insert(numberPrices)
-      .values({ ...scope, ...amounts })
-      .onConflictDoNothing()
-      .returning();
+    const inserted = await insertNumberPriceIfMissing(tx, { ...scope, ...amounts });
     if (inserted) return { before: undefined, after: inserted };
   }
-  const current = before ?? (await findPriceRow(tx, scope));
+  const current = before ?? (await getNumberPriceByScope(tx, scope));
   if (!current) throw new AppError('internal:price_upsert');
-  const [after] = await tx
-    .update(numberPrices)
-    .set({ ...amounts, updatedAt: new Date() })
-    .where(eq(numberPrices.id, current.id))
-    .returning();
+  const after = await updateNumberPriceAmounts(tx, { priceId: current.id, ...amounts });
   if (!after) throw new AppError('internal:price_upsert');
   return { before: current, after };
 }
@@ -256,10 +242,10 @@ export async function deleteOverride(user: SessionUser, priceId: string, ip?: st
   assertStaff(user);
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const [row] = isUuid(priceId) ? await tx.select().from(numberPrices).where(eq(numberPrices.id, priceId)).for('update').limit(1) : [];
+    const row = await getNumberPriceByIdForUpdate(tx, { priceId });
     if (!row) throw new AppError('not_found:price', 'That price row no longer exists; reload the page.');
     if (scopeOf(row) === 'default') throw new AppError('invalid:price_default', 'The default price of a number type cannot be deleted; set a new default instead.');
-    await tx.delete(numberPrices).where(eq(numberPrices.id, row.id));
+    await deleteNumberPrice(tx, { priceId: row.id });
     await recordPlatformAudit(tx, user, { action: 'price.override.delete', targetType: 'number_price', targetId: row.id, before: snapshot(row), ip });
     return row;
   });
@@ -277,16 +263,8 @@ export async function setConnectionCost(user: SessionUser, input: SetConnectionC
   const db = await getDb();
   return db.transaction(async (tx) => {
     const connection = await requireConnection(tx, parsed.connectionId);
-    const [before] = await tx
-      .select()
-      .from(providerNumberCosts)
-      .where(and(eq(providerNumberCosts.connectionId, connection.id), eq(providerNumberCosts.kind, parsed.kind)))
-      .limit(1);
-    const [after] = await tx
-      .insert(providerNumberCosts)
-      .values({ connectionId: connection.id, kind: parsed.kind, monthly: parsed.monthly, setup: parsed.setup })
-      .onConflictDoUpdate({ target: [providerNumberCosts.connectionId, providerNumberCosts.kind], set: { monthly: parsed.monthly, setup: parsed.setup } })
-      .returning();
+    const before = await getProviderNumberCost(tx, { connectionId: connection.id, kind: parsed.kind });
+    const after = await upsertProviderNumberCost(tx, { connectionId: connection.id, kind: parsed.kind, monthly: parsed.monthly, setup: parsed.setup });
     if (!after) throw new AppError('internal:cost_upsert');
     const view = (row: typeof after) => ({ connectionId: row.connectionId, connectionName: connection.name, kind: row.kind, monthly: row.monthly, setup: row.setup });
     await recordPlatformAudit(tx, user, { action: 'price.cost.set', targetType: 'provider_number_cost', targetId: after.id, before: before ? view(before) : undefined, after: view(after), ip });
@@ -301,10 +279,7 @@ export async function clearConnectionCost(user: SessionUser, input: { connection
   const db = await getDb();
   await db.transaction(async (tx) => {
     const connection = await requireConnection(tx, parsed.connectionId);
-    const [removed] = await tx
-      .delete(providerNumberCosts)
-      .where(and(eq(providerNumberCosts.connectionId, connection.id), eq(providerNumberCosts.kind, parsed.kind)))
-      .returning();
+    const removed = await deleteProviderNumberCost(tx, { connectionId: connection.id, kind: parsed.kind });
     if (!removed) throw new AppError('not_found:cost', 'There is no cost on file for that connection and number type.');
     await recordPlatformAudit(tx, user, {
       action: 'price.cost.clear',

@@ -1,6 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { providerConnectionState } from '@/lib/db/schema';
+import { deleteProviderStateValue, getProviderStateValue, insertProviderStatePlaceholder, updateProviderStateValue, upsertProviderStateValue } from '@/lib/db/queries/providers';
 import { log } from '@/lib/log';
 import type { ProviderStateStore, StateOptions } from '@/lib/providers/state-store';
 import { isSealedValue, openValue, sealValue } from './secret-box';
@@ -12,8 +11,6 @@ import { isSealedValue, openValue, sealValue } from './secret-box';
  * seals it in place.
  */
 export function createDbStateStore(db: Db, connectionId: string): ProviderStateStore {
-  const where = (key: string) => and(eq(providerConnectionState.connectionId, connectionId), eq(providerConnectionState.key, key));
-
   /** A sealed value the configured key cannot open (CREDENTIALS_KEY changed) reads as absent: the adapter logs in again. */
   function open(key: string, stored: unknown): unknown {
     if (!isSealedValue(stored)) return stored;
@@ -27,15 +24,12 @@ export function createDbStateStore(db: Db, connectionId: string): ProviderStateS
 
   async function write(key: string, value: unknown, options?: StateOptions) {
     const stored = options?.secret ? sealValue(value) : value;
-    await db
-      .insert(providerConnectionState)
-      .values({ connectionId, key, value: stored })
-      .onConflictDoUpdate({ target: [providerConnectionState.connectionId, providerConnectionState.key], set: { value: stored, updatedAt: new Date() } });
+    await upsertProviderStateValue(db, { connectionId, key, value: stored });
   }
 
   return {
     async get<T>(key: string, options?: StateOptions) {
-      const [row] = await db.select({ value: providerConnectionState.value }).from(providerConnectionState).where(where(key)).limit(1);
+      const row = await getProviderStateValue(db, { connectionId, key });
       if (!row) return undefined;
       if (options?.secret && !isSealedValue(row.value) && row.value !== null) await write(key, row.value, options);
       return open(key, row.value) as T | undefined;
@@ -44,20 +38,16 @@ export function createDbStateStore(db: Db, connectionId: string): ProviderStateS
       await write(key, value, options);
     },
     async delete(key: string) {
-      await db.delete(providerConnectionState).where(where(key));
+      await deleteProviderStateValue(db, { connectionId, key });
     },
     async update<T>(key: string, change: (current: T | undefined) => T) {
       return db.transaction(async (tx) => {
-        // The row must exist to be locked; a null placeholder is inserted first if it does not.
-        await tx.insert(providerConnectionState).values({ connectionId, key, value: sql`'null'::jsonb` }).onConflictDoNothing();
-        const [row] = await tx.select({ value: providerConnectionState.value }).from(providerConnectionState).where(where(key)).for('update');
+        await insertProviderStatePlaceholder(tx, { connectionId, key });
+        const row = await getProviderStateValue(tx, { connectionId, key, forUpdate: true });
         const sealed = isSealedValue(row?.value);
         const next = change((open(key, row?.value) ?? undefined) as T | undefined);
         // A sealed value stays sealed through a read-modify-write.
-        await tx
-          .update(providerConnectionState)
-          .set({ value: sealed ? sealValue(next) : (next as unknown), updatedAt: new Date() })
-          .where(where(key));
+        await updateProviderStateValue(tx, { connectionId, key, value: sealed ? sealValue(next) : (next as unknown) });
         return next;
       });
     },

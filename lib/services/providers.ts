@@ -2,18 +2,24 @@
  * Provider connections: the carrier's accounts at its upstreams, managed by operator staff. Other
  * services get adapters from here (`getConnectionAdapter`, `getEnabledAdapters`), never a client.
  */
-import { eq } from 'drizzle-orm';
 import type { SessionUser } from '@/lib/auth/access';
 import { getDb, type Db } from '@/lib/db/client';
-import { auditEvents, providerConnections, type ProviderConnection } from '@/lib/db/schema';
-import { getEnabledProviderConnections, getProviderConnectionById, getProviderConnections } from '@/lib/db/queries/providers';
+import type { ProviderConnection } from '@/lib/db/schema';
+import { insertAuditEvent } from '@/lib/db/queries/audit';
+import {
+  getEnabledProviderConnections,
+  getProviderConnectionById,
+  getProviderConnections,
+  insertProviderConnection,
+  updateProviderConnection,
+} from '@/lib/db/queries/providers';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
 import { createProviderHttp, resetBreakers, type ProviderHttp } from '@/lib/providers/http';
 import { budgetStatus, type BudgetStatus } from '@/lib/providers/rate-budget';
 import { PROVIDERS, getProviderDescriptor } from '@/lib/providers/registry';
-import type { Capability, ProviderAdapter, ProviderId } from '@/lib/providers/types';
+import { capabilitiesOf, hasCapability, type Capability, type CapabilityGroupName, type ProviderAdapter, type ProviderId } from '@/lib/providers/types';
 import { recordPlatformAudit } from './audit';
 import { createDbStateStore } from './provider-state-store';
 import { openCredentials, sealCredentials } from './secret-box';
@@ -26,7 +32,26 @@ function httpFor(connection: Pick<ProviderConnection, 'id' | 'provider' | 'baseU
   return createProviderHttp({ provider: connection.provider as ProviderId, connectionId: connection.id, baseUrl: connection.baseUrl });
 }
 
-function adapterFor(db: Db, connection: ProviderConnection): { adapter: ProviderAdapter; http: ProviderHttp } {
+function originOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return baseUrl;
+  }
+}
+
+/**
+ * Upstreams count requests per source IP, so every connection to one host (the base URL's origin)
+ * spends the same budgets. They are kept in the state of the oldest connection to that host.
+ */
+function budgetHolderOf(connection: ProviderConnection, all: readonly ProviderConnection[]): string {
+  const origin = originOf(connection.baseUrl);
+  const sameHost = all.filter((other) => originOf(other.baseUrl) === origin);
+  const oldest = sameHost.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))[0];
+  return oldest?.id ?? connection.id;
+}
+
+function adapterFor(db: Db, connection: ProviderConnection, all: readonly ProviderConnection[]): { adapter: ProviderAdapter; http: ProviderHttp } {
   const descriptor = getProviderDescriptor(connection.provider as ProviderId);
   const http = httpFor(connection);
   const adapter = descriptor.create({
@@ -35,6 +60,7 @@ function adapterFor(db: Db, connection: ProviderConnection): { adapter: Provider
     credentials: openCredentials(connection.credentialsCiphertext),
     http,
     state: createDbStateStore(db, connection.id),
+    budgets: createDbStateStore(db, budgetHolderOf(connection, all)),
   });
   return { adapter, http };
 }
@@ -43,15 +69,16 @@ export async function getConnectionAdapter(connectionId: string) {
   const db = await getDb();
   const connection = await getProviderConnectionById(db, { connectionId });
   if (!connection) throw new AppError('not_found:connection');
-  return { connection, ...adapterFor(db, connection) };
+  return { connection, ...adapterFor(db, connection, await getProviderConnections(db)) };
 }
 
 /** Adapters of every enabled connection that has the capability, for fan-out features. */
-export async function getEnabledAdapters(capability: Capability) {
+export async function getEnabledAdapters(capability: CapabilityGroupName) {
   const db = await getDb();
+  const all = await getProviderConnections(db);
   return (await getEnabledProviderConnections(db))
-    .filter((connection) => getProviderDescriptor(connection.provider as ProviderId).capabilities.includes(capability))
-    .map((connection) => ({ connection, ...adapterFor(db, connection) }));
+    .map((connection) => ({ connection, ...adapterFor(db, connection, all) }))
+    .filter(({ adapter }) => hasCapability(adapter, capability));
 }
 
 export interface ConnectionHealth {
@@ -80,10 +107,10 @@ export interface ConnectionView {
   health: ConnectionHealth;
 }
 
-async function viewOf(db: Db, connection: ProviderConnection): Promise<ConnectionView> {
+async function viewOf(db: Db, connection: ProviderConnection, all: readonly ProviderConnection[]): Promise<ConnectionView> {
   const descriptor = getProviderDescriptor(connection.provider as ProviderId);
   const http = httpFor(connection);
-  const state = createDbStateStore(db, connection.id);
+  const budgets = createDbStateStore(db, budgetHolderOf(connection, all));
   let stored: Record<string, string> = {};
   try {
     stored = openCredentials(connection.credentialsCiphertext);
@@ -98,7 +125,8 @@ async function viewOf(db: Db, connection: ProviderConnection): Promise<Connectio
     name: connection.name,
     baseUrl: connection.baseUrl,
     enabled: connection.enabled,
-    capabilities: descriptor.capabilities,
+    // Made without credentials: only which groups the adapter has is read, nothing is called.
+    capabilities: capabilitiesOf(descriptor.create({ connectionId: connection.id, baseUrl: connection.baseUrl, credentials: {}, http, state: createDbStateStore(db, connection.id) })),
     credentialFields: descriptor.credentialFields.map((field) => ({ ...field, isSet: Boolean(stored[field.name]) })),
     lastTestedAt: connection.lastTestedAt,
     lastTestOk: connection.lastTestOk,
@@ -110,7 +138,7 @@ async function viewOf(db: Db, connection: ProviderConnection): Promise<Connectio
       lastFailure: http.stats.lastFailure,
       recentCalls: recent.length,
       recentErrorRate: recent.length ? recent.filter((ok) => !ok).length / recent.length : undefined,
-      budgets: await Promise.all((descriptor.rateBudgets ?? []).map((budget) => budgetStatus(state, budget))),
+      budgets: await Promise.all((descriptor.rateBudgets ?? []).map((budget) => budgetStatus(budgets, budget))),
     },
   };
 }
@@ -118,7 +146,8 @@ async function viewOf(db: Db, connection: ProviderConnection): Promise<Connectio
 export async function listConnections(user: SessionUser): Promise<ConnectionView[]> {
   assertStaff(user);
   const db = await getDb();
-  return Promise.all((await getProviderConnections(db)).map((connection) => viewOf(db, connection)));
+  const all = await getProviderConnections(db);
+  return Promise.all(all.map((connection) => viewOf(db, connection, all)));
 }
 
 function checkCredentials(provider: ProviderId, credentials: Record<string, string>) {
@@ -140,10 +169,7 @@ export async function createConnection(
   const known = Object.fromEntries(getProviderDescriptor(input.provider).credentialFields.map((field) => [field.name, input.credentials[field.name] ?? '']));
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(providerConnections)
-      .values({ provider: input.provider, name: input.name, baseUrl: input.baseUrl, credentialsCiphertext: sealCredentials(known) })
-      .returning();
+    const created = await insertProviderConnection(tx, { provider: input.provider, name: input.name, baseUrl: input.baseUrl, credentialsCiphertext: sealCredentials(known) });
     if (!created) throw new AppError('internal:connection_create');
     await recordPlatformAudit(tx, user, { action: 'provider.connect', targetType: 'provider_connection', targetId: created.id, after: { provider: input.provider, name: input.name, baseUrl: input.baseUrl }, ip });
     return created;
@@ -162,10 +188,7 @@ export async function updateConnection(
     const current = await getProviderConnectionById(tx, { connectionId: input.connectionId });
     if (!current) throw new AppError('not_found:connection');
     const merged = { ...openCredentials(current.credentialsCiphertext), ...input.credentials };
-    await tx
-      .update(providerConnections)
-      .set({ name: input.name, baseUrl: input.baseUrl, credentialsCiphertext: sealCredentials(merged), updatedAt: new Date() })
-      .where(eq(providerConnections.id, current.id));
+    await updateProviderConnection(tx, { connectionId: current.id, changes: { name: input.name, baseUrl: input.baseUrl, credentialsCiphertext: sealCredentials(merged), updatedAt: new Date() } });
     await recordPlatformAudit(tx, user, {
       action: 'provider.update',
       targetType: 'provider_connection',
@@ -185,7 +208,7 @@ export async function setConnectionEnabled(user: SessionUser, connectionId: stri
   await db.transaction(async (tx) => {
     const current = await getProviderConnectionById(tx, { connectionId });
     if (!current) throw new AppError('not_found:connection');
-    await tx.update(providerConnections).set({ enabled, updatedAt: new Date() }).where(eq(providerConnections.id, connectionId));
+    await updateProviderConnection(tx, { connectionId, changes: { enabled, updatedAt: new Date() } });
     await recordPlatformAudit(tx, user, { action: enabled ? 'provider.enable' : 'provider.disable', targetType: 'provider_connection', targetId: connectionId, before: { enabled: current.enabled }, after: { enabled }, ip });
   });
 }
@@ -221,14 +244,14 @@ export async function testConnection(user: SessionUser, connectionId: string, ip
   if (!connection) throw new AppError('not_found:connection');
   let result: { ok: boolean; detail: string };
   try {
-    const { adapter } = adapterFor(db, connection);
+    const { adapter } = adapterFor(db, connection, await getProviderConnections(db));
     const outcome = await adapter.testConnection();
     result = outcome.failure ? { ok: false, detail: describeFailure(outcome.failure, connection) } : { ok: outcome.ok, detail: outcome.detail };
   } catch (error) {
     log.warn('provider.test_failed', { connectionId, error });
     result = { ok: false, detail: describeFailure(error, connection) };
   }
-  await db.update(providerConnections).set({ lastTestedAt: new Date(), lastTestOk: result.ok, lastTestDetail: result.detail.slice(0, 500) }).where(eq(providerConnections.id, connectionId));
+  await updateProviderConnection(db, { connectionId, changes: { lastTestedAt: new Date(), lastTestOk: result.ok, lastTestDetail: result.detail.slice(0, 500) } });
   await recordPlatformAudit(db, user, { action: 'provider.test', targetType: 'provider_connection', targetId: connectionId, after: { ok: result.ok }, ip });
   return result;
 }
@@ -251,10 +274,7 @@ export async function ensureDefaultConnections(db: Db, defaults: { provider: Pro
   const existing = new Set((await getProviderConnections(db)).map((connection) => connection.provider));
   for (const connection of defaults) {
     if (existing.has(connection.provider)) continue;
-    const [created] = await db
-      .insert(providerConnections)
-      .values({ provider: connection.provider, name: connection.name, baseUrl: connection.baseUrl, credentialsCiphertext: sealCredentials(connection.credentials) })
-      .returning({ id: providerConnections.id });
-    await db.insert(auditEvents).values({ action: 'provider.connect', targetType: 'provider_connection', targetId: created?.id, actorEmail: 'seed', after: { provider: connection.provider, baseUrl: connection.baseUrl } });
+    const created = await insertProviderConnection(db, { provider: connection.provider, name: connection.name, baseUrl: connection.baseUrl, credentialsCiphertext: sealCredentials(connection.credentials) });
+    await insertAuditEvent(db, { action: 'provider.connect', targetType: 'provider_connection', targetId: created?.id, actorEmail: 'seed', after: { provider: connection.provider, baseUrl: connection.baseUrl } });
   }
 }

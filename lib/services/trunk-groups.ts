@@ -4,25 +4,44 @@
  * cannot express, and (from the read-back job) where it drifted.
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
-import { accounts, phoneNumbers, providerConnections, trunkGroups, trunkGroupUpstreams, type TrunkDestinationRow, type TrunkGroup } from '@/lib/db/schema';
+import type { TrunkDestinationRow, TrunkGroup } from '@/lib/db/schema';
+import { getProvidersOfConnections } from '@/lib/db/queries/providers';
 import {
+  countRoutedNumbersOfTrunkGroup,
+  deleteTrunkGroupById,
   getAppliedTrunkUpstreams,
+  getAssignableNumbers,
   getConnectionsCarryingTrunkGroup,
   getNumbersByIdsInAccount,
+  getNumbersOfTrunkGroup,
+  getRoutedNumbersOfTrunkGroup,
+  getTrunkGroupAudit,
   getTrunkGroupById,
+  getTrunkGroupByIdUnscoped,
+  getTrunkGroupIdByName,
+  getTrunkGroupNamesByAccount,
+  getTrunkGroupUpstream,
   getTrunkGroupUpstreams,
+  getTrunkGroupsByAccount,
+  insertTrunkGroup,
+  saveAppliedTrunkUpstream,
+  saveFailedTrunkUpstream,
+  setTrunkGroupOfNumbers,
+  setTrunkUpstreamDrift,
+  updateTrunkGroupById,
 } from '@/lib/db/queries/trunk-groups';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
-import type { ProviderId } from '@/lib/providers/types';
-import { checkCidrsForUpstream, checkLimitsWithinAccount } from '@/lib/validations/trunk-groups';
-import { getAccountsOnPath, getTrunkLimitTotalsBySubtrees, lockBillingAccount } from '@/lib/db/queries/accounts';
+import { upstreamLimitsOf } from '@/lib/providers/registry';
+import { requireCapability, type ProviderId } from '@/lib/providers/types';
+import { checkCidrsForUpstream, checkLimitsWithinAccount, type CallerIdPolicy } from '@/lib/validations/trunk-groups';
+import { getAccountRequiringE911, getAccountsOnPath, getTrunkLimitTotalsBySubtrees, lockBillingAccount } from '@/lib/db/queries/accounts';
 import { effectiveLimitsOf } from './accounts';
 import { recordAudit } from './audit';
+import { upstreamLabels } from './carrier-labels';
 import { getConnectionAdapter } from './providers';
 import { openSecret, sealSecret } from './secret-box';
 import { compareTrunk, fieldLabel, specOf } from './trunk-model';
@@ -37,7 +56,7 @@ export interface TrunkGroupInput {
   maxCps?: number;
   codecs: string[];
   techPrefix?: string;
-  callerIdPolicy: string;
+  callerIdPolicy: CallerIdPolicy;
   callerIdNumber?: string;
 }
 
@@ -102,8 +121,8 @@ export async function getTrunkFormLimits(access: AccountAccess): Promise<{ name:
 /** Each upstream that will carry the group must accept its address blocks (VoiceTel: /8, /16, /24, /32 only). */
 async function assertUpstreamsAccept(db: Db, allowedIps: string[], auth: TrunkGroupInput['auth'], connectionIds: string[]) {
   if (auth === 'digest' || connectionIds.length === 0) return;
-  const connections = await db.select({ provider: providerConnections.provider }).from(providerConnections).where(inArray(providerConnections.id, connectionIds));
-  const problems = [...new Set(connections.flatMap((connection) => checkCidrsForUpstream(connection.provider as ProviderId, allowedIps, PROVIDER_NAMES[connection.provider as ProviderId])))];
+  const connections = await getProvidersOfConnections(db, { connectionIds });
+  const problems = [...new Set(connections.flatMap((connection) => checkCidrsForUpstream(upstreamLimitsOf(connection.provider), allowedIps, PROVIDER_NAMES[connection.provider as ProviderId])))];
   if (problems.length > 0) {
     throw new AppError('invalid:trunk_cidr', 'A carrier of these numbers cannot take some of the allowed addresses.', { fieldErrors: { allowedIps: problems } });
   }
@@ -135,21 +154,17 @@ export async function createTrunkGroup(access: AccountAccess, input: TrunkGroupI
   const digestPassword = input.auth !== 'ip' ? newDigestPassword() : undefined;
   const group = await db.transaction(async (tx) => {
     await checkAccountLimits(tx, access, input);
-    const [existing] = await tx.select({ id: trunkGroups.id }).from(trunkGroups).where(and(eq(trunkGroups.accountId, access.account.id), eq(trunkGroups.name, input.name)));
-    if (existing) nameTaken();
-    const [created] = await tx
-      .insert(trunkGroups)
-      .values({
-        accountId: access.account.id,
-        ...input,
-        maxChannels: input.maxChannels ?? null,
-        maxCps: input.maxCps ?? null,
-        techPrefix: input.techPrefix ?? null,
-        callerIdNumber: input.callerIdNumber ?? null,
-        digestUsername: digestPassword ? newDigestUsername(input.name) : null,
-        digestPasswordCiphertext: digestPassword ? sealSecret(digestPassword) : null,
-      })
-      .returning();
+    if (await getTrunkGroupIdByName(tx, { accountId: access.account.id, name: input.name })) nameTaken();
+    const created = await insertTrunkGroup(tx, {
+      accountId: access.account.id,
+      ...input,
+      maxChannels: input.maxChannels ?? null,
+      maxCps: input.maxCps ?? null,
+      techPrefix: input.techPrefix ?? null,
+      callerIdNumber: input.callerIdNumber ?? null,
+      digestUsername: digestPassword ? newDigestUsername(input.name) : null,
+      digestPasswordCiphertext: digestPassword ? sealSecret(digestPassword) : null,
+    });
     if (!created) throw new AppError('internal:trunk_create');
     await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.create', targetType: 'trunk_group', targetId: created.id, after: snapshot(created) });
     return created;
@@ -167,15 +182,14 @@ export async function updateTrunkGroup(access: AccountAccess, trunkGroupId: stri
     if (!current) throw new AppError('not_found:trunk_group');
     await checkAccountLimits(tx, access, input, current);
     if (input.name !== current.name) {
-      const [clash] = await tx.select({ id: trunkGroups.id }).from(trunkGroups).where(and(eq(trunkGroups.accountId, access.account.id), eq(trunkGroups.name, input.name)));
-      if (clash) nameTaken();
+      if (await getTrunkGroupIdByName(tx, { accountId: access.account.id, name: input.name })) nameTaken();
     }
     // Turning digest on for the first time generates the credentials; they are shown once.
     const needsCredentials = input.auth !== 'ip' && !current.digestPasswordCiphertext;
     if (needsCredentials) digestPassword = newDigestPassword();
-    const [updated] = await tx
-      .update(trunkGroups)
-      .set({
+    const updated = await updateTrunkGroupById(tx, {
+      trunkGroupId: current.id,
+      changes: {
         ...input,
         maxChannels: input.maxChannels ?? null,
         maxCps: input.maxCps ?? null,
@@ -185,9 +199,8 @@ export async function updateTrunkGroup(access: AccountAccess, trunkGroupId: stri
         version: current.version + 1,
         syncStatus: 'pending',
         updatedAt: new Date(),
-      })
-      .where(eq(trunkGroups.id, current.id))
-      .returning();
+      },
+    });
     await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.update', targetType: 'trunk_group', targetId: current.id, before: snapshot(current), after: snapshot(updated!) });
     return updated!;
   });
@@ -202,11 +215,10 @@ export async function rotateDigestPassword(access: AccountAccess, trunkGroupId: 
     const current = await getTrunkGroupById(tx, { trunkGroupId, accountId: access.account.id });
     if (!current) throw new AppError('not_found:trunk_group');
     if (current.auth === 'ip') throw new AppError('invalid:trunk_auth', 'This trunk group authenticates by IP only: it has no password to rotate.');
-    const [updated] = await tx
-      .update(trunkGroups)
-      .set({ digestUsername: current.digestUsername ?? newDigestUsername(current.name), digestPasswordCiphertext: sealSecret(digestPassword), version: current.version + 1, syncStatus: 'pending', updatedAt: new Date() })
-      .where(eq(trunkGroups.id, current.id))
-      .returning();
+    const updated = await updateTrunkGroupById(tx, {
+      trunkGroupId: current.id,
+      changes: { digestUsername: current.digestUsername ?? newDigestUsername(current.name), digestPasswordCiphertext: sealSecret(digestPassword), version: current.version + 1, syncStatus: 'pending', updatedAt: new Date() },
+    });
     await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.rotate_password', targetType: 'trunk_group', targetId: current.id });
     return updated!;
   });
@@ -238,12 +250,13 @@ export async function deleteTrunkGroup(access: AccountAccess, trunkGroupId: stri
     if (!upstream.trunkRef) continue;
     // A connection removed or disabled since cannot be asked: its copy stays, like one that cannot delete.
     const adapter = await getConnectionAdapter(upstream.connectionId).then(({ adapter }) => adapter, () => undefined);
-    if (!adapter?.capabilities.has('trunks.delete') || !adapter.deleteTrunk) {
+    const deletion = adapter?.trunks?.delete;
+    if (!deletion) {
       outcome.left.push(provider as ProviderId);
       continue;
     }
     try {
-      await adapter.deleteTrunk(upstream.trunkRef);
+      await deletion.delete(upstream.trunkRef);
       outcome.removed.push(provider as ProviderId);
     } catch (error) {
       log.warn('trunk.delete_upstream_failed', { trunkGroupId: current.id, connectionId: upstream.connectionId, error });
@@ -255,7 +268,7 @@ export async function deleteTrunkGroup(access: AccountAccess, trunkGroupId: stri
   await db.transaction(async (tx) => {
     // Numbers routed to it meanwhile keep it.
     await assertRoutesNoNumbers(tx, current);
-    await tx.delete(trunkGroups).where(eq(trunkGroups.id, current.id));
+    await deleteTrunkGroupById(tx, { trunkGroupId: current.id });
     await recordAudit(tx, access, {
       accountId: access.account.id,
       action: 'trunk_group.delete',
@@ -269,9 +282,9 @@ export async function deleteTrunkGroup(access: AccountAccess, trunkGroupId: stri
 }
 
 async function assertRoutesNoNumbers(db: Db | Tx, group: TrunkGroup) {
-  const carrying = await db.select({ id: phoneNumbers.id }).from(phoneNumbers).where(and(eq(phoneNumbers.trunkGroupRef, group.id), inArray(phoneNumbers.status, ['active', 'missing_upstream'])));
-  if (carrying.length > 0) {
-    throw new AppError('conflict:trunk_in_use', `${group.name} still routes ${carrying.length} number${carrying.length === 1 ? '' : 's'}: move them to another trunk group (or unassign them) first.`);
+  const carrying = await countRoutedNumbersOfTrunkGroup(db, { trunkGroupId: group.id });
+  if (carrying > 0) {
+    throw new AppError('conflict:trunk_in_use', `${group.name} still routes ${carrying} number${carrying === 1 ? '' : 's'}: move them to another trunk group (or unassign them) first.`);
   }
 }
 
@@ -287,7 +300,7 @@ export async function assignNumbers(access: AccountAccess, input: { trunkGroupId
   if (target) await assertUpstreamsAccept(db, target.allowedIps, target.auth, [...new Set(numbers.map((number) => number.connectionId))]);
   const previousGroups = [...new Set(numbers.map((number) => number.trunkGroupRef).filter((ref): ref is string => Boolean(ref)))];
   await db.transaction(async (tx) => {
-    await tx.update(phoneNumbers).set({ trunkGroupRef: target?.id ?? null }).where(inArray(phoneNumbers.id, numbers.map((number) => number.id)));
+    await setTrunkGroupOfNumbers(tx, { numberIds: numbers.map((number) => number.id), trunkGroupId: target?.id ?? null });
     for (const groupId of new Set([...(target ? [target.id] : []), ...previousGroups])) {
       await recordAudit(tx, access, {
         accountId: access.account.id,
@@ -311,12 +324,7 @@ export async function assignNumbers(access: AccountAccess, input: { trunkGroupId
 /** Whether the account or one above it requires a registered e911 address before routing to a trunk group. */
 export async function e911RequiredForRouting(db: Db, account: { id: string; path: string }): Promise<{ id: string } | undefined> {
   const chain = account.path.split('/').filter(Boolean);
-  const [requiring] = await db
-    .select({ id: accounts.id })
-    .from(accounts)
-    .where(and(inArray(accounts.id, chain.length > 0 ? chain : [account.id]), eq(accounts.requireE911ForRouting, true)))
-    .limit(1);
-  return requiring;
+  return getAccountRequiringE911(db, { accountIds: chain.length > 0 ? chain : [account.id] });
 }
 
 async function assertE911Registered(db: Db, access: AccountAccess, numbers: { e164: string; e911Status: string }[]) {
@@ -339,14 +347,14 @@ export async function routeNumbersUpstream(db: Db, numbers: { e164: string; conn
   for (const [connectionId, e164s] of byConnection) {
     try {
       const { adapter } = await getConnectionAdapter(connectionId);
-      if (!adapter.capabilities.has('numbers.route') || !adapter.routeNumbers) continue;
+      if (!adapter.numbers) continue;
       let trunkRef: string | null = null;
       if (trunkGroupId) {
-        const [copy] = await db.select().from(trunkGroupUpstreams).where(and(eq(trunkGroupUpstreams.trunkGroupId, trunkGroupId), eq(trunkGroupUpstreams.connectionId, connectionId)));
+        const copy = await getTrunkGroupUpstream(db, { trunkGroupId, connectionId });
         if (!copy?.trunkRef) continue;
         trunkRef = copy.trunkRef;
       }
-      const refused = (await adapter.routeNumbers({ numbers: e164s, trunkRef })).filter((result) => !result.ok);
+      const refused = (await adapter.numbers.route({ numbers: e164s, trunkRef })).filter((result) => !result.ok);
       if (refused.length > 0) log.warn('trunk.route_numbers_refused', { connectionId, refused });
     } catch (error) {
       log.warn('trunk.route_numbers_failed', { connectionId, error });
@@ -366,14 +374,14 @@ export async function setTrunkGroupStatus(access: AccountAccess, trunkGroupId: s
   if (!current) throw new AppError('not_found:trunk_group');
   if (current.status === status) return undefined;
   await db.transaction(async (tx) => {
-    await tx.update(trunkGroups).set({ status, updatedAt: new Date() }).where(eq(trunkGroups.id, current.id));
+    await updateTrunkGroupById(tx, { trunkGroupId: current.id, changes: { status, updatedAt: new Date() } });
     await recordAudit(tx, access, { accountId: access.account.id, action: status === 'disabled' ? 'trunk_group.disable' : 'trunk_group.enable', targetType: 'trunk_group', targetId: current.id, before: { status: current.status }, after: { status } });
   });
-  const numbers = await db.select().from(phoneNumbers).where(and(eq(phoneNumbers.trunkGroupRef, current.id), inArray(phoneNumbers.status, ['active', 'missing_upstream'])));
+  const numbers = await getRoutedNumbersOfTrunkGroup(db, { trunkGroupId: current.id });
   const targets = numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId }));
   if (status === 'disabled') {
     await routeNumbersUpstream(db, targets, null);
-    await db.update(trunkGroups).set({ syncDetail: "Disabled: its numbers are routed to each carrier's default, so calls no longer reach these hosts." }).where(eq(trunkGroups.id, current.id));
+    await updateTrunkGroupById(db, { trunkGroupId: current.id, changes: { syncDetail: "Disabled: its numbers are routed to each carrier's default, so calls no longer reach these hosts." } });
     return undefined;
   }
   const outcome = await syncTrunkGroup(current.id);
@@ -401,7 +409,7 @@ function failureText(error: unknown, provider: ProviderId): string {
  */
 export async function syncTrunkGroup(trunkGroupId: string): Promise<SyncOutcome> {
   const db = await getDb();
-  const [group] = await db.select().from(trunkGroups).where(eq(trunkGroups.id, trunkGroupId));
+  const group = await getTrunkGroupByIdUnscoped(db, { trunkGroupId });
   if (!group) throw new AppError('not_found:trunk_group');
   const connectionIds = await getConnectionsCarryingTrunkGroup(db, { trunkGroupId });
   const password = group.digestPasswordCiphertext ? openSecret(group.digestPasswordCiphertext) : undefined;
@@ -409,34 +417,26 @@ export async function syncTrunkGroup(trunkGroupId: string): Promise<SyncOutcome>
   const outcomes: SyncOutcome['upstreams'] = [];
 
   for (const connectionId of connectionIds) {
-    const [copy] = await db.select().from(trunkGroupUpstreams).where(and(eq(trunkGroupUpstreams.trunkGroupId, group.id), eq(trunkGroupUpstreams.connectionId, connectionId)));
+    const copy = await getTrunkGroupUpstream(db, { trunkGroupId: group.id, connectionId });
     let provider: ProviderId = 'voicetel';
     try {
       const { adapter, connection } = await getConnectionAdapter(connectionId);
       provider = connection.provider as ProviderId;
       const name = PROVIDER_NAMES[provider];
       let applied;
-      if (copy?.trunkRef && adapter.updateTrunk) applied = await adapter.updateTrunk(copy.trunkRef, spec);
-      else if (adapter.createTrunk) applied = await adapter.createTrunk(spec);
+      const trunks = requireCapability(adapter, 'trunks');
+      if (copy?.trunkRef) applied = await trunks.update(copy.trunkRef, spec);
+      else if (trunks.create) applied = await trunks.create.create(spec);
       else throw new AppError('unsupported:trunk_create', `${name} cannot create trunk groups through its API; ask the carrier to link an existing one.`);
-      const readBack = adapter.getTrunk ? ((await adapter.getTrunk(applied.trunkRef)) ?? applied) : applied;
+      const readBack = (await trunks.get(applied.trunkRef)) ?? applied;
       // Whatever differs right after applying is what this upstream cannot hold: said, not hidden.
       const limitations = compareTrunk(spec, readBack).map((difference) => `${name} does not keep the ${fieldLabel(difference.field)} (${difference.desired} → ${difference.actual})`);
-      await db
-        .insert(trunkGroupUpstreams)
-        .values({ trunkGroupId: group.id, connectionId, trunkRef: applied.trunkRef, status: 'applied', appliedVersion: group.version, appliedState: readBack, limitations, drift: [], lastError: null, lastAppliedAt: new Date(), lastCheckedAt: new Date() })
-        .onConflictDoUpdate({
-          target: [trunkGroupUpstreams.trunkGroupId, trunkGroupUpstreams.connectionId],
-          set: { trunkRef: applied.trunkRef, status: 'applied', appliedVersion: group.version, appliedState: readBack, limitations, drift: [], lastError: null, lastAppliedAt: new Date(), lastCheckedAt: new Date() },
-        });
+      await saveAppliedTrunkUpstream(db, { trunkGroupId: group.id, connectionId, trunkRef: applied.trunkRef, appliedVersion: group.version, appliedState: readBack, limitations });
       outcomes.push({ connectionId, provider, ok: true, detail: limitations.length ? `Applied; ${limitations.join('; ')}.` : 'Applied.' });
     } catch (error) {
       const detail = failureText(error, provider);
       log.warn('trunk.sync_failed', { trunkGroupId, connectionId, error });
-      await db
-        .insert(trunkGroupUpstreams)
-        .values({ trunkGroupId: group.id, connectionId, trunkRef: copy?.trunkRef ?? null, status: 'failed', lastError: detail })
-        .onConflictDoUpdate({ target: [trunkGroupUpstreams.trunkGroupId, trunkGroupUpstreams.connectionId], set: { status: 'failed', lastError: detail } });
+      await saveFailedTrunkUpstream(db, { trunkGroupId: group.id, connectionId, trunkRef: copy?.trunkRef ?? null, lastError: detail });
       outcomes.push({ connectionId, provider, ok: false, detail });
     }
   }
@@ -449,7 +449,7 @@ export async function syncTrunkGroup(trunkGroupId: string): Promise<SyncOutcome>
       : failed.length === 0
         ? `Applied on ${outcomes.length} upstream${outcomes.length === 1 ? '' : 's'}.`
         : failed.map((outcome) => outcome.detail).join(' ');
-  await db.update(trunkGroups).set({ syncStatus: status, syncDetail }).where(eq(trunkGroups.id, group.id));
+  await updateTrunkGroupById(db, { trunkGroupId: group.id, changes: { syncStatus: status, syncDetail } });
   return { status, upstreams: outcomes };
 }
 
@@ -464,12 +464,9 @@ export async function checkTrunkDrift(): Promise<{ trunkGroupId: string; connect
     if (!copy.trunkRef || !copy.appliedState) continue;
     try {
       const { adapter } = await getConnectionAdapter(copy.connectionId);
-      const actual = await adapter.getTrunk?.(copy.trunkRef);
+      const actual = await adapter.trunks?.get(copy.trunkRef);
       const drift = actual ? compareTrunk(copy.appliedState, actual) : [{ field: 'trunk', desired: copy.appliedState.name, actual: 'missing upstream' }];
-      await db
-        .update(trunkGroupUpstreams)
-        .set({ drift, lastCheckedAt: new Date() })
-        .where(and(eq(trunkGroupUpstreams.trunkGroupId, copy.trunkGroupId), eq(trunkGroupUpstreams.connectionId, copy.connectionId)));
+      await setTrunkUpstreamDrift(db, { trunkGroupId: copy.trunkGroupId, connectionId: copy.connectionId, drift });
       results.push({ trunkGroupId: copy.trunkGroupId, connectionId: copy.connectionId, drifted: drift.length });
     } catch (error) {
       log.warn('trunk.drift_check_failed', { trunkGroupId: copy.trunkGroupId, connectionId: copy.connectionId, error });
@@ -494,4 +491,67 @@ export async function getTrunkGroupDetail(access: AccountAccess, trunkGroupId: s
   if (!group) throw new AppError('not_found:trunk_group');
   const upstreams = await getTrunkGroupUpstreams(db, { trunkGroupId });
   return { group, upstreams };
+}
+
+function assertMayRead(access: AccountAccess) {
+  if (!access.permissions.has('technical.read')) throw new AppError('forbidden:role');
+}
+
+/** The account's trunk groups with how many numbers each routes, by name. */
+export async function listTrunkGroups(access: AccountAccess) {
+  assertMayRead(access);
+  return getTrunkGroupsByAccount(await getDb(), { accountId: access.account.id });
+}
+
+/** The list page: each group, and on how many of its upstreams it drifted. */
+export async function listTrunkGroupsWithDrift(access: AccountAccess) {
+  assertMayRead(access);
+  const db = await getDb();
+  const groups = await getTrunkGroupsByAccount(db, { accountId: access.account.id });
+  const drifted = await Promise.all(groups.map(async ({ group }) => (await getTrunkGroupUpstreams(db, { trunkGroupId: group.id })).filter(({ upstream }) => upstream.drift.length > 0).length));
+  return groups.map((row, index) => ({ ...row, drifted: drifted[index] ?? 0 }));
+}
+
+/** Id and name of each of the account's groups (pickers and labels). */
+export async function listTrunkGroupNames(access: AccountAccess) {
+  assertMayRead(access);
+  return getTrunkGroupNamesByAccount(await getDb(), { accountId: access.account.id });
+}
+
+/** The group page: numbers it routes, numbers that could join, its history, and the account's other groups. */
+export async function getTrunkGroupNumbersAndHistory(access: AccountAccess, group: Pick<TrunkGroup, 'id' | 'accountId'>, { limit }: { limit: number }) {
+  assertMayRead(access);
+  if (group.accountId !== access.account.id) throw new AppError('not_found:trunk_group');
+  const db = await getDb();
+  const [numbers, assignable, events, groups] = await Promise.all([
+    getNumbersOfTrunkGroup(db, { trunkGroupId: group.id, limit }),
+    getAssignableNumbers(db, { accountId: access.account.id, trunkGroupId: group.id, limit }),
+    getTrunkGroupAudit(db, { trunkGroupId: group.id, limit: 20 }),
+    getTrunkGroupsByAccount(db, { accountId: access.account.id }),
+  ]);
+  return { numbers, assignable, events, groups };
+}
+
+/** Live numbers of the account among these ids. */
+export async function getAccountNumbersByIds(access: AccountAccess, numberIds: string[]) {
+  assertMayRead(access);
+  return getNumbersByIdsInAccount(await getDb(), { accountId: access.account.id, numberIds });
+}
+
+/** What the viewer may call each upstream carrying the group ("Carrier 1"… for customers). */
+export async function getTrunkGroupUpstreamLabels(access: AccountAccess, trunkGroupId: string): Promise<Map<string, string>> {
+  assertMayRead(access);
+  const db = await getDb();
+  const group = await getTrunkGroupById(db, { trunkGroupId, accountId: access.account.id });
+  if (!group) throw new AppError('not_found:trunk_group');
+  const rows = await getTrunkGroupUpstreams(db, { trunkGroupId: group.id });
+  return upstreamLabels(
+    rows.map((row) => ({ connectionId: row.upstream.connectionId, provider: row.provider, connectionName: row.connectionName })),
+    access.user.isOperatorStaff,
+  );
+}
+
+/** Whether numbers of the account `access` is for need a registered emergency address before routing. */
+export async function isE911RequiredForRouting(access: AccountAccess): Promise<boolean> {
+  return Boolean(await e911RequiredForRouting(await getDb(), access.account));
 }

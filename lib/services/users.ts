@@ -1,14 +1,31 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
-import { and, eq, isNull, sql } from 'drizzle-orm';
 import { assertCan, type AccountAccess, type SessionUser } from '@/lib/auth/access';
 import type { Role } from '@/lib/auth/permissions';
 import { checkPassword } from '@/lib/auth/password-check';
 import { waitText } from '@/lib/auth/throttle';
 import { getDb, type Tx } from '@/lib/db/client';
-import { invitations, memberships, users, type Invitation, type User } from '@/lib/db/schema';
+import type { Invitation, User } from '@/lib/db/schema';
 import { revokeUserSessionsByUser } from '@/lib/db/queries/sessions';
-import { getInvitationById, getInvitationByTokenHash, getMembershipById, getMembershipsWithAccountsByUser, getUserByEmail } from '@/lib/db/queries/users';
+import {
+  deleteMembership,
+  getInvitationById,
+  getInvitationByTokenHash,
+  getMembershipById,
+  getMembershipByUserAccount,
+  getMembershipsWithAccountsByUser,
+  getUserByEmail,
+  insertInvitation,
+  insertMembershipIfMissing,
+  insertUser,
+  lockOpenInvitationByTokenHash,
+  lockOwnersByAccount,
+  markInvitationAccepted,
+  markInvitationRevoked,
+  revokePendingInvitationsByEmail,
+  updateMembershipRole,
+  updateUserPasswordHash,
+} from '@/lib/db/queries/users';
 import { getEnv } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { passwordProblem } from '@/lib/validations/password';
@@ -49,23 +66,13 @@ export async function inviteUser(access: AccountAccess, input: { email: string; 
   const messageId = await db.transaction(async (tx) => {
     const existing = await getUserByEmail(tx, { email: input.email });
     if (existing) {
-      const [member] = await tx
-        .select({ id: memberships.id })
-        .from(memberships)
-        .where(and(eq(memberships.userId, existing.id), eq(memberships.accountId, access.account.id)));
+      const member = await getMembershipByUserAccount(tx, { userId: existing.id, accountId: access.account.id });
       if (member) {
         throw new AppError('conflict:member', 'That person is already a member of this account.', { fieldErrors: { email: ['Already a member of this account'] } });
       }
     }
-    // A new invitation replaces any pending one for the same email, so only one link works.
-    await tx
-      .update(invitations)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(invitations.accountId, access.account.id), eq(invitations.email, input.email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
-    const [created] = await tx
-      .insert(invitations)
-      .values({ accountId: access.account.id, email: input.email, role: input.role, tokenHash: hashInvitationToken(token), invitedByUserId: access.user.id, expiresAt })
-      .returning({ id: invitations.id });
+    await revokePendingInvitationsByEmail(tx, { accountId: access.account.id, email: input.email });
+    const created = await insertInvitation(tx, { accountId: access.account.id, email: input.email, role: input.role, tokenHash: hashInvitationToken(token), invitedByUserId: access.user.id, expiresAt });
     await recordAudit(tx, access, {
       accountId: access.account.id,
       action: 'user.invite',
@@ -85,7 +92,7 @@ export async function revokeInvitation(access: AccountAccess, invitationId: stri
   await db.transaction(async (tx) => {
     const invitation = await getInvitationById(tx, { invitationId, accountId: access.account.id });
     if (!invitation || invitation.acceptedAt || invitation.revokedAt) throw new AppError('not_found:invitation');
-    await tx.update(invitations).set({ revokedAt: new Date() }).where(eq(invitations.id, invitation.id));
+    await markInvitationRevoked(tx, { invitationId: invitation.id });
     await recordAudit(tx, access, {
       accountId: access.account.id,
       action: 'user.invite_revoke',
@@ -121,21 +128,14 @@ const INVALID_INVITATION = 'This invitation link is invalid, expired or already 
 
 /** The open invitation for a token, locked for this transaction so it is accepted once. */
 async function lockOpenInvitation(tx: Tx, token: string) {
-  const locked = await tx.execute<{ id: string }>(
-    sql`select id from invitations where token_hash = ${hashInvitationToken(token)} and accepted_at is null and revoked_at is null and expires_at > now() for update`,
-  );
-  const invitationId = (Array.isArray(locked) ? locked : (locked as unknown as { rows: { id: string }[] }).rows)[0]?.id;
-  const [invitation] = invitationId ? await tx.select().from(invitations).where(eq(invitations.id, invitationId)) : [];
+  const invitation = await lockOpenInvitationByTokenHash(tx, { tokenHash: hashInvitationToken(token) });
   if (!invitation) throw new AppError('invalid:invitation', INVALID_INVITATION);
   return invitation;
 }
 
 async function joinAccount(tx: Tx, invitation: Invitation, user: User, ip: string | undefined) {
-  await tx
-    .insert(memberships)
-    .values({ userId: user.id, accountId: invitation.accountId, role: invitation.role })
-    .onConflictDoNothing({ target: [memberships.userId, memberships.accountId] });
-  await tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, invitation.id));
+  await insertMembershipIfMissing(tx, { userId: user.id, accountId: invitation.accountId, role: invitation.role });
+  await markInvitationAccepted(tx, { invitationId: invitation.id });
   const actor: SessionUser = { id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };
   await recordAudit(tx, { user: actor, actingAsStaff: false, ip, account: { id: invitation.accountId } as AccountAccess['account'] }, {
     accountId: invitation.accountId,
@@ -160,10 +160,7 @@ export async function acceptInvitationAsNewUser(input: { token: string; name: st
     }
     const problem = passwordProblem(input.password, [invitation.email, input.name]);
     if (problem) throw new AppError('invalid:password', 'Choose a stronger password.', { fieldErrors: { password: [problem] } });
-    const [user] = await tx
-      .insert(users)
-      .values({ email: invitation.email, name: input.name, passwordHash: await hashPassword(input.password) })
-      .returning();
+    const user = await insertUser(tx, { email: invitation.email, name: input.name, passwordHash: await hashPassword(input.password) });
     if (!user) throw new AppError('internal:user_create');
     await joinAccount(tx, invitation, user, ip);
     return { userId: user.id, accountId: invitation.accountId };
@@ -200,7 +197,7 @@ export async function changePassword(viewer: SessionUser, input: { currentPasswo
   if (problem) throw new AppError('invalid:password', 'Choose a stronger password.', { fieldErrors: { newPassword: [problem] } });
   const passwordHash = await hashPassword(input.newPassword);
   return db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash }).where(eq(users.id, viewer.id));
+    await updateUserPasswordHash(tx, { userId: viewer.id, passwordHash });
     const endedSessions = await revokeUserSessionsByUser(tx, { userId: viewer.id, keepSessionId: viewer.sessionId });
     const [first] = await getMembershipsWithAccountsByUser(tx, { userId: viewer.id });
     if (first) {
@@ -216,12 +213,6 @@ export async function changePassword(viewer: SessionUser, input: { currentPasswo
   });
 }
 
-/** Locks the account's owner rows so two demotions cannot both pass the last-owner check. */
-async function lockOwners(tx: Parameters<Parameters<Awaited<ReturnType<typeof getDb>>['transaction']>[0]>[0], accountId: string): Promise<number> {
-  const result = await tx.execute(sql`select id from memberships where account_id = ${accountId} and role = 'owner' for update`);
-  return (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows).length;
-}
-
 function lastOwner(): never {
   throw new AppError('conflict:last_owner', 'An account needs at least one owner: make someone else owner first.');
 }
@@ -235,8 +226,9 @@ export async function changeMemberRole(access: AccountAccess, input: { membershi
     const from = row.membership.role as Role;
     if (from === input.role) return;
     if (from === 'owner' || input.role === 'owner') assertMayGrant(access, 'owner');
-    if (from === 'owner' && (await lockOwners(tx, access.account.id)) <= 1) lastOwner();
-    await tx.update(memberships).set({ role: input.role }).where(eq(memberships.id, row.membership.id));
+    // The owner rows stay locked, so two demotions cannot both pass the last-owner check.
+    if (from === 'owner' && (await lockOwnersByAccount(tx, { accountId: access.account.id })) <= 1) lastOwner();
+    await updateMembershipRole(tx, { membershipId: row.membership.id, role: input.role });
     await recordAudit(tx, access, {
       accountId: access.account.id,
       action: 'user.role_change',
@@ -256,9 +248,9 @@ export async function removeMembership(access: AccountAccess, input: { membershi
     if (!row) throw new AppError('not_found:membership');
     if (row.membership.role === 'owner') {
       assertMayGrant(access, 'owner');
-      if ((await lockOwners(tx, access.account.id)) <= 1) lastOwner();
+      if ((await lockOwnersByAccount(tx, { accountId: access.account.id })) <= 1) lastOwner();
     }
-    await tx.delete(memberships).where(eq(memberships.id, row.membership.id));
+    await deleteMembership(tx, { membershipId: row.membership.id });
     // Whatever they had open ends now, not when the cookie expires; other memberships need a new sign-in.
     await revokeUserSessionsByUser(tx, { userId: row.user.id });
     await recordAudit(tx, access, {

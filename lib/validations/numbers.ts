@@ -3,6 +3,9 @@ import { isNanpNumber, toE164 } from '@/lib/phone-numbers';
 import { TOLL_FREE_PREFIXES } from '@/lib/providers/types';
 import { blankToUndefined, integerField, optionalIntegerField, pageParam, safeText } from './common';
 
+/** The search form offers these (pages reach provider types only through here and lib/services). */
+export { TOLL_FREE_PREFIXES };
+
 export const US_STATES = [
   'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS',
   'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV',

@@ -3,14 +3,8 @@ import Link from 'next/link';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { getDb } from '@/lib/db/client';
-import { getSubtreeSpendSince, getSubtreeWithCountsByAccount } from '@/lib/db/queries/accounts';
-import { getAuditEventsByAccountSubtree } from '@/lib/db/queries/audit';
-import { getDashboardCountsByAccount } from '@/lib/db/queries/dashboard';
-import { getBalanceByBillingAccount } from '@/lib/db/queries/number-orders';
 import { formatDateTime, formatMoney } from '@/lib/format';
-import { monthStart } from '@/lib/services/account-funds';
-import { canSeeBillingAccountFunds } from '@/lib/services/accounts';
+import { getDashboard } from '@/lib/services/dashboard';
 import { sumAmounts } from '@/lib/services/pricing';
 import { coverageText } from '../e911/coverage';
 
@@ -27,21 +21,9 @@ function Stat({ label, value }: { label: string; value: number | string }) {
 
 export default async function DashboardPage() {
   const access = await requireAccountAccess('account.read');
-  const db = await getDb();
   const canAudit = access.permissions.has('audit.read');
-  const canSeeMoney = access.permissions.has('billing.read');
-  // The master's balance only to those who read billing on the master; a sub-account's finance sees what it spent.
-  const canSeeFunds = canSeeMoney && (await canSeeBillingAccountFunds(db, access));
   const canSeeE911 = access.permissions.has('technical.read');
-  const [counts, tree, events, funds, spend] = await Promise.all([
-    getDashboardCountsByAccount(db, { accountId: access.account.id, accountPath: access.account.path }),
-    getSubtreeWithCountsByAccount(db, { accountId: access.account.id }),
-    canAudit ? getAuditEventsByAccountSubtree(db, { accountPath: access.account.path, limit: 8 }) : Promise.resolve([]),
-    canSeeFunds ? getBalanceByBillingAccount(db, { billingAccountId: access.account.billingAccountId }) : Promise.resolve(undefined),
-    canSeeMoney && !canSeeFunds
-      ? getSubtreeSpendSince(db, { billingAccountId: access.account.billingAccountId, accountIds: [access.account.id], since: monthStart(new Date()) }).then((rows) => rows.get(access.account.id))
-      : Promise.resolve(undefined),
-  ]);
+  const { counts, tree, events, funds, spend } = await getDashboard(access);
   const e911 = canSeeE911 ? counts.e911 : undefined;
   const children = tree.filter((row) => row.account.parentId === access.account.id);
 

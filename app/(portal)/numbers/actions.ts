@@ -4,14 +4,12 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { accountAction } from '@/lib/auth/action';
 import { AppError } from '@/lib/errors';
-import { getDb } from '@/lib/db/client';
-import { getTrunkGroupUpstreams } from '@/lib/db/queries/trunk-groups';
 import { assignE911Address, unassignE911, type NumberE911Result } from '@/lib/services/e911';
 import { moveNumber, releaseNumber } from '@/lib/services/numbers';
-import { assignNumbers, getTrunkGroupDetail } from '@/lib/services/trunk-groups';
+import { assignNumbers, getTrunkGroupDetail, getTrunkGroupUpstreamLabels } from '@/lib/services/trunk-groups';
 import { moveNumberSchema, releaseNumberSchema } from '@/lib/validations/number-inventory';
 import { formatDate, formatE164 } from '@/lib/format';
-import { describeSync, scrubProviderNames, upstreamLabels } from '@/lib/services/carrier-labels';
+import { describeSync, scrubProviderNames } from '@/lib/services/carrier-labels';
 
 function refresh(numberId: string) {
   revalidatePath('/numbers');
@@ -59,8 +57,7 @@ export const assignNumbersToTrunkGroupAction = accountAction({
     revalidatePath('/trunk-groups');
     revalidatePath(`/trunk-groups/${group.id}`);
     const staff = access.user.isOperatorStaff;
-    const upstreams = await getTrunkGroupUpstreams(await getDb(), { trunkGroupId: group.id });
-    const labels = upstreamLabels(upstreams.map(({ upstream, provider, connectionName }) => ({ connectionId: upstream.connectionId, provider, connectionName })), staff);
+    const labels = await getTrunkGroupUpstreamLabels(access, group.id);
     const syncText = sync ? ` ${describeSync(sync, labels, staff)}` : '';
     return { message: `${changed} number${changed === 1 ? '' : 's'} now route${changed === 1 ? 's' : ''} to ${group.name}.${syncText}` };
   },

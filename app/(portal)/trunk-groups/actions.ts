@@ -5,14 +5,14 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { accountAction, type ActionResult, type ErrorActionState } from '@/lib/auth/action';
 import type { AccountAccess } from '@/lib/auth/access';
-import { getDb } from '@/lib/db/client';
-import { getNumbersByIdsInAccount, getTrunkGroupUpstreams } from '@/lib/db/queries/trunk-groups';
 import { AppError } from '@/lib/errors';
 import {
   assignNumbers,
   createTrunkGroup,
   deleteTrunkGroup,
+  getAccountNumbersByIds,
   getTrunkGroupDetail,
+  getTrunkGroupUpstreamLabels,
   reapplyTrunkGroup,
   rotateDigestPassword,
   setTrunkGroupStatus,
@@ -22,7 +22,7 @@ import {
 } from '@/lib/services/trunk-groups';
 import { idListField } from '@/lib/validations/form-data';
 import { trunkGroupInputSchema, trunkGroupStatusSchema } from '@/lib/validations/trunk-groups';
-import { describeSync, scrubState, upstreamLabels } from '@/lib/services/carrier-labels';
+import { describeSync, scrubState } from '@/lib/services/carrier-labels';
 
 export interface TrunkSaveData {
   trunkGroupId: string;
@@ -41,12 +41,7 @@ function refresh(trunkGroupId?: string) {
 }
 
 async function syncMessage(access: AccountAccess, trunkGroupId: string, outcome: SyncOutcome) {
-  const rows = await getTrunkGroupUpstreams(await getDb(), { trunkGroupId });
-  const labels = upstreamLabels(
-    rows.map((row) => ({ connectionId: row.upstream.connectionId, provider: row.provider, connectionName: row.connectionName })),
-    staffOf(access),
-  );
-  return describeSync(outcome, labels, staffOf(access));
+  return describeSync(outcome, await getTrunkGroupUpstreamLabels(access, trunkGroupId), staffOf(access));
 }
 
 /** Customers see "the carrier" where operator staff see which upstream said what. */
@@ -160,7 +155,7 @@ export const unassignTrunkNumbersAction = accountAction({
   load: trunkGroupOf,
   presentError,
   async run({ numberIds }, access, { subject: group }) {
-    const numbers = await getNumbersByIdsInAccount(await getDb(), { accountId: access.account.id, numberIds });
+    const numbers = await getAccountNumbersByIds(access, numberIds);
     if (numbers.length !== numberIds.length) throw new AppError('not_found:number', 'Some of those numbers are not in this account.');
     if (numbers.some((number) => number.trunkGroupRef !== group.id)) {
       throw new AppError('conflict:trunk_numbers', `Some of those numbers no longer route to ${group.name}. Reload the page and try again.`);

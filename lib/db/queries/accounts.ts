@@ -186,3 +186,27 @@ export async function getSubtreeSpendSince(
   }
   return result;
 }
+
+export async function insertAccount(db: Executor, account: typeof accounts.$inferInsert) {
+  const [row] = await db.insert(accounts).values(account).returning();
+  return row;
+}
+
+/** Name, limits, e911 rule or status; `updatedAt` is stamped here. */
+export async function updateAccount(
+  db: Executor,
+  { accountId, changes }: { accountId: string; changes: Partial<Pick<typeof accounts.$inferInsert, 'name' | 'status' | 'maxConcurrentCalls' | 'maxCallsPerSecond' | 'monthlySpendCap' | 'internationalAllowed' | 'requireE911ForRouting'>> },
+) {
+  const [row] = await db.update(accounts).set({ ...changes, updatedAt: new Date() }).where(eq(accounts.id, accountId)).returning();
+  return row;
+}
+
+/** The first of the given accounts (a path) that requires a registered e911 address before routing. */
+export async function getAccountRequiringE911(db: Executor, { accountIds }: { accountIds: string[] }) {
+  const [row] = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(inArray(accounts.id, accountIds), eq(accounts.requireE911ForRouting, true)))
+    .limit(1);
+  return row;
+}

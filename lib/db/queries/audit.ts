@@ -41,3 +41,7 @@ export async function getAuditActionsByAccountSubtree(db: Executor, { accountPat
   return rows.map((row) => row.action);
 }
 
+
+export async function insertAuditEvent(db: Executor, event: typeof auditEvents.$inferInsert) {
+  await db.insert(auditEvents).values(event);
+}

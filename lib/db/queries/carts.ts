@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { cartItems, carts } from '@/lib/db/schema';
 import { isUuid } from './accounts';
@@ -23,4 +23,37 @@ export async function getCartItemById(db: Executor, { itemId, cartId }: { itemId
 /** Platform job: holds past their expiry, in every cart. */
 export async function getExpiredHolds(db: Executor, { now }: { now: Date }) {
   return db.select().from(cartItems).where(and(isNotNull(cartItems.holdRef), lt(cartItems.holdExpiresAt, now)));
+}
+
+export async function insertCartIfMissing(db: Executor, { accountId, userId }: { accountId: string; userId: string }) {
+  await db.insert(carts).values({ accountId, userId }).onConflictDoNothing();
+}
+
+/** A number already in the cart stays as it is. */
+export async function insertCartItems(db: Executor, items: (typeof cartItems.$inferInsert)[]) {
+  if (items.length === 0) return;
+  await db.insert(cartItems).values(items).onConflictDoNothing();
+}
+
+export async function touchCart(db: Executor, { cartId }: { cartId: string }) {
+  await db.update(carts).set({ updatedAt: new Date() }).where(eq(carts.id, cartId));
+}
+
+export async function deleteCartItemsByIds(db: Executor, { itemIds }: { itemIds: string[] }) {
+  if (itemIds.length === 0) return;
+  await db.delete(cartItems).where(inArray(cartItems.id, itemIds));
+}
+
+export async function deleteCartItemsByCart(db: Executor, { cartId }: { cartId: string }) {
+  await db.delete(cartItems).where(eq(cartItems.cartId, cartId));
+}
+
+export async function countCartItemsByCart(db: Executor, { cartId }: { cartId: string }) {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(cartItems).where(eq(cartItems.cartId, cartId));
+  return row?.count ?? 0;
+}
+
+/** Locks the cart row for the caller's transaction: two checkouts of one cart make one order. */
+export async function lockCartById(db: Executor, { cartId }: { cartId: string }) {
+  await db.select({ id: carts.id }).from(carts).where(eq(carts.id, cartId)).for('update');
 }

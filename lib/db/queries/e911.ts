@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow } from '@/lib/db/schema';
+import { e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow, type PhoneNumber } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -141,4 +141,52 @@ export async function getNumbersToReconcileE911(db: Executor, { pendingBefore }:
 export async function getE911AddressesByIds(db: Executor, { addressIds }: { addressIds: string[] }) {
   if (addressIds.length === 0) return [];
   return db.select().from(e911Addresses).where(inArray(e911Addresses.id, addressIds));
+}
+
+type E911AddressValues = Omit<typeof e911Addresses.$inferInsert, 'id' | 'accountId' | 'createdAt'>;
+
+export async function insertE911Address(db: Executor, address: E911AddressValues & { accountId: string }) {
+  const [row] = await db.insert(e911Addresses).values(address).returning();
+  return row;
+}
+
+export async function updateE911Address(db: Executor, { addressId, values }: { addressId: string; values: E911AddressValues }) {
+  const [row] = await db.update(e911Addresses).set(values).where(eq(e911Addresses.id, addressId)).returning();
+  return row;
+}
+
+export async function deleteE911Address(db: Executor, { addressId }: { addressId: string }) {
+  await db.delete(e911Addresses).where(eq(e911Addresses.id, addressId));
+}
+
+export async function deleteE911AddressUpstreams(db: Executor, { addressId }: { addressId: string }) {
+  await db.delete(e911AddressUpstreams).where(eq(e911AddressUpstreams.addressId, addressId));
+}
+
+/** What one upstream calls the address once it has validated it. */
+export async function upsertE911AddressUpstream(
+  db: Executor,
+  { addressId, connectionId, upstreamAddressId, normalized }: { addressId: string; connectionId: string; upstreamAddressId: string | null; normalized: unknown },
+) {
+  await db
+    .insert(e911AddressUpstreams)
+    .values({ addressId, connectionId, upstreamAddressId, normalized })
+    .onConflictDoUpdate({ target: [e911AddressUpstreams.addressId, e911AddressUpstreams.connectionId], set: { upstreamAddressId, normalized, validatedAt: new Date() } });
+}
+
+export async function insertE911AddressUpstreams(db: Executor, upstreams: (typeof e911AddressUpstreams.$inferInsert)[]) {
+  if (upstreams.length === 0) return;
+  await db.insert(e911AddressUpstreams).values(upstreams);
+}
+
+/** A number's registration status, the upstream's words, and the address it is (or is being) registered at. */
+export async function setNumberE911Registration(
+  db: Executor,
+  { numberId, status, detail, addressId }: { numberId: string; status: PhoneNumber['e911Status']; detail: string | null; addressId: string | null },
+) {
+  await db.update(phoneNumbers).set({ e911Status: status, e911Detail: detail, e911AddressId: addressId, e911UpdatedAt: new Date() }).where(eq(phoneNumbers.id, numberId));
+}
+
+export async function setNumberE911Address(db: Executor, { numberId, addressId }: { numberId: string; addressId: string }) {
+  await db.update(phoneNumbers).set({ e911AddressId: addressId }).where(eq(phoneNumbers.id, numberId));
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { accountLedger, accounts, numberOrderLines, numberOrders, phoneNumbers } from '@/lib/db/schema';
+import { accountLedger, accounts, numberOrderLines, numberOrders, phoneNumbers, type NumberOrder } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -88,4 +88,71 @@ export async function getChargesByAccountSince(db: Executor, { accountId, since 
     .from(accountLedger)
     .where(and(eq(accountLedger.accountId, accountId), eq(accountLedger.kind, 'charge'), sql`${accountLedger.createdAt} >= ${since.toISOString()}::timestamptz`));
   return row?.spent ?? '0';
+}
+
+/** Platform-level: the order driver and the reconcile job act for whichever account placed it. */
+export async function getOrderByIdUnscoped(db: Executor, { orderId }: { orderId: string }) {
+  const [row] = await db.select().from(numberOrders).where(eq(numberOrders.id, orderId));
+  return row;
+}
+
+export async function insertOrder(db: Executor, order: typeof numberOrders.$inferInsert) {
+  const [row] = await db.insert(numberOrders).values(order).returning();
+  return row;
+}
+
+export async function insertOrderLines(db: Executor, lines: (typeof numberOrderLines.$inferInsert)[]) {
+  if (lines.length === 0) return;
+  await db.insert(numberOrderLines).values(lines);
+}
+
+/** Takes the order for one driver (status in progress, a lease) unless it settled meanwhile. */
+export async function claimOrderForExecution(db: Executor, { orderId, leaseUntil }: { orderId: string; leaseUntil: Date }) {
+  const [row] = await db
+    .update(numberOrders)
+    .set({ status: 'in_progress', leaseUntil })
+    .where(and(eq(numberOrders.id, orderId), inArray(numberOrders.status, ['pending', 'in_progress'])))
+    .returning();
+  return row;
+}
+
+export async function clearOrderLease(db: Executor, { orderId }: { orderId: string }) {
+  await db.update(numberOrders).set({ leaseUntil: null }).where(eq(numberOrders.id, orderId));
+}
+
+export async function setOrderStatus(db: Executor, { orderId, status, completedAt }: { orderId: string; status: NumberOrder['status']; completedAt: Date | null }) {
+  const [row] = await db.update(numberOrders).set({ status, completedAt }).where(eq(numberOrders.id, orderId)).returning();
+  return row;
+}
+
+/** Locks the line for the caller's transaction, so it is activated and charged once. */
+export async function getOrderLineByIdForUpdate(db: Executor, { lineId }: { lineId: string }) {
+  const [row] = await db.select().from(numberOrderLines).where(eq(numberOrderLines.id, lineId)).for('update');
+  return row;
+}
+
+/** Recorded as sent before the upstream call: after a crash the driver knows to ask, not guess. */
+export async function markOrderLinesSubmitted(db: Executor, { lineIds }: { lineIds: string[] }) {
+  if (lineIds.length === 0) return;
+  await db
+    .update(numberOrderLines)
+    .set({ status: 'submitted', updatedAt: new Date() })
+    .where(and(inArray(numberOrderLines.id, lineIds), eq(numberOrderLines.status, 'pending')));
+}
+
+export async function markOrderLineActive(db: Executor, { lineId, upstreamOrderId }: { lineId: string; upstreamOrderId: string | null }) {
+  await db.update(numberOrderLines).set({ status: 'active', upstreamOrderId, reason: null, updatedAt: new Date() }).where(eq(numberOrderLines.id, lineId));
+}
+
+/** Fails a line that is not settled yet; `upstreamOrderId`, when given, is recorded with it. */
+export async function markOpenOrderLineFailed(db: Executor, { lineId, reason, upstreamOrderId }: { lineId: string; reason: string; upstreamOrderId?: string | null }) {
+  await db
+    .update(numberOrderLines)
+    .set({ status: 'failed', reason, ...(upstreamOrderId !== undefined ? { upstreamOrderId } : {}), updatedAt: new Date() })
+    .where(and(eq(numberOrderLines.id, lineId), inArray(numberOrderLines.status, ['pending', 'submitted'])));
+}
+
+/** A ledger entry; a charge for an order line is unique, so a line is never charged twice. */
+export async function insertLedgerEntryIfMissing(db: Executor, entry: typeof accountLedger.$inferInsert) {
+  await db.insert(accountLedger).values(entry).onConflictDoNothing();
 }

@@ -374,3 +374,9 @@ export async function getTakenNumbersByE164s(db: Executor, { e164s }: { e164s: s
     .where(and(inArray(numberOrderLines.e164, e164s), inArray(numberOrderLines.status, ['pending', 'submitted'])));
   return live.unionAll(inFlight);
 }
+
+/** The number becomes the account's unless another row already holds it live (undefined then). */
+export async function insertLiveNumberIfFree(db: Executor, number: typeof phoneNumbers.$inferInsert) {
+  const [row] = await db.insert(phoneNumbers).values(number).onConflictDoNothing().returning({ id: phoneNumbers.id });
+  return row;
+}

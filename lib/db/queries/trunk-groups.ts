@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { auditEvents, phoneNumbers, providerConnections, trunkGroups, trunkGroupUpstreams } from '@/lib/db/schema';
+import { auditEvents, phoneNumbers, providerConnections, trunkGroups, trunkGroupUpstreams, type TrunkDriftField, type UpstreamTrunkState } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -90,4 +90,78 @@ export async function getTrunkGroupAudit(db: Executor, { trunkGroupId, limit = 3
 /** Platform job: every upstream copy that was applied, to read back for drift. */
 export async function getAppliedTrunkUpstreams(db: Executor) {
   return db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.status, 'applied'));
+}
+
+/** Platform-level (the sync job and services that already checked the account). */
+export async function getTrunkGroupByIdUnscoped(db: Executor, { trunkGroupId }: { trunkGroupId: string }) {
+  const [row] = await db.select().from(trunkGroups).where(eq(trunkGroups.id, trunkGroupId));
+  return row;
+}
+
+export async function getTrunkGroupIdByName(db: Executor, { accountId, name }: { accountId: string; name: string }) {
+  const [row] = await db.select({ id: trunkGroups.id }).from(trunkGroups).where(and(eq(trunkGroups.accountId, accountId), eq(trunkGroups.name, name)));
+  return row;
+}
+
+export async function insertTrunkGroup(db: Executor, group: typeof trunkGroups.$inferInsert) {
+  const [row] = await db.insert(trunkGroups).values(group).returning();
+  return row;
+}
+
+export async function updateTrunkGroupById(db: Executor, { trunkGroupId, changes }: { trunkGroupId: string; changes: Partial<typeof trunkGroups.$inferInsert> }) {
+  const [row] = await db.update(trunkGroups).set(changes).where(eq(trunkGroups.id, trunkGroupId)).returning();
+  return row;
+}
+
+export async function deleteTrunkGroupById(db: Executor, { trunkGroupId }: { trunkGroupId: string }) {
+  await db.delete(trunkGroups).where(eq(trunkGroups.id, trunkGroupId));
+}
+
+const routed = inArray(phoneNumbers.status, ['active', 'missing_upstream']);
+
+/** Numbers whose calls the group carries (active or missing upstream; released ones are history). */
+export async function getRoutedNumbersOfTrunkGroup(db: Executor, { trunkGroupId }: { trunkGroupId: string }) {
+  return db.select().from(phoneNumbers).where(and(eq(phoneNumbers.trunkGroupRef, trunkGroupId), routed));
+}
+
+export async function countRoutedNumbersOfTrunkGroup(db: Executor, { trunkGroupId }: { trunkGroupId: string }) {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(phoneNumbers).where(and(eq(phoneNumbers.trunkGroupRef, trunkGroupId), routed));
+  return row?.count ?? 0;
+}
+
+/** Routes the numbers to the group, or with `null` away from any group. */
+export async function setTrunkGroupOfNumbers(db: Executor, { numberIds, trunkGroupId }: { numberIds: string[]; trunkGroupId: string | null }) {
+  if (numberIds.length === 0) return;
+  await db.update(phoneNumbers).set({ trunkGroupRef: trunkGroupId }).where(inArray(phoneNumbers.id, numberIds));
+}
+
+export async function getTrunkGroupUpstream(db: Executor, { trunkGroupId, connectionId }: { trunkGroupId: string; connectionId: string }) {
+  const [row] = await db.select().from(trunkGroupUpstreams).where(and(eq(trunkGroupUpstreams.trunkGroupId, trunkGroupId), eq(trunkGroupUpstreams.connectionId, connectionId)));
+  return row;
+}
+
+/** The upstream's copy after a successful apply: what it held right then, and what it cannot express. */
+export async function saveAppliedTrunkUpstream(
+  db: Executor,
+  copy: { trunkGroupId: string; connectionId: string; trunkRef: string; appliedVersion: number; appliedState: UpstreamTrunkState; limitations: string[] },
+) {
+  const applied = { trunkRef: copy.trunkRef, status: 'applied' as const, appliedVersion: copy.appliedVersion, appliedState: copy.appliedState, limitations: copy.limitations, drift: [], lastError: null, lastAppliedAt: new Date(), lastCheckedAt: new Date() };
+  await db
+    .insert(trunkGroupUpstreams)
+    .values({ trunkGroupId: copy.trunkGroupId, connectionId: copy.connectionId, ...applied })
+    .onConflictDoUpdate({ target: [trunkGroupUpstreams.trunkGroupId, trunkGroupUpstreams.connectionId], set: applied });
+}
+
+export async function saveFailedTrunkUpstream(db: Executor, copy: { trunkGroupId: string; connectionId: string; trunkRef: string | null; lastError: string }) {
+  await db
+    .insert(trunkGroupUpstreams)
+    .values({ trunkGroupId: copy.trunkGroupId, connectionId: copy.connectionId, trunkRef: copy.trunkRef, status: 'failed', lastError: copy.lastError })
+    .onConflictDoUpdate({ target: [trunkGroupUpstreams.trunkGroupId, trunkGroupUpstreams.connectionId], set: { status: 'failed', lastError: copy.lastError } });
+}
+
+export async function setTrunkUpstreamDrift(db: Executor, { trunkGroupId, connectionId, drift }: { trunkGroupId: string; connectionId: string; drift: TrunkDriftField[] }) {
+  await db
+    .update(trunkGroupUpstreams)
+    .set({ drift, lastCheckedAt: new Date() })
+    .where(and(eq(trunkGroupUpstreams.trunkGroupId, trunkGroupId), eq(trunkGroupUpstreams.connectionId, connectionId)));
 }

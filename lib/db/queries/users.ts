@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { accounts, invitations, memberships, users } from '@/lib/db/schema';
+import { accounts, invitations, memberships, users, type MemberRole } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -88,5 +88,75 @@ export async function getInvitationById(db: Executor, { invitationId, accountId 
     .from(invitations)
     .where(and(eq(invitations.id, invitationId), eq(invitations.accountId, accountId)))
     .limit(1);
+  return row;
+}
+
+export async function getMembershipByUserAccount(db: Executor, { userId, accountId }: { userId: string; accountId: string }) {
+  const [row] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), eq(memberships.accountId, accountId)));
+  return row;
+}
+
+/** Locks the account's owner rows for the caller's transaction and counts them. */
+export async function lockOwnersByAccount(db: Executor, { accountId }: { accountId: string }): Promise<number> {
+  const rows = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.accountId, accountId), eq(memberships.role, 'owner')))
+    .for('update');
+  return rows.length;
+}
+
+export async function insertMembershipIfMissing(db: Executor, membership: { userId: string; accountId: string; role: MemberRole }) {
+  await db.insert(memberships).values(membership).onConflictDoNothing({ target: [memberships.userId, memberships.accountId] });
+}
+
+export async function updateMembershipRole(db: Executor, { membershipId, role }: { membershipId: string; role: MemberRole }) {
+  await db.update(memberships).set({ role }).where(eq(memberships.id, membershipId));
+}
+
+export async function deleteMembership(db: Executor, { membershipId }: { membershipId: string }) {
+  await db.delete(memberships).where(eq(memberships.id, membershipId));
+}
+
+export async function insertUser(db: Executor, user: { email: string; name: string; passwordHash: string }) {
+  const [row] = await db.insert(users).values(user).returning();
+  return row;
+}
+
+export async function updateUserPasswordHash(db: Executor, { userId, passwordHash }: { userId: string; passwordHash: string }) {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+}
+
+/** A new invitation replaces any pending one for the same email, so only one link works. */
+export async function revokePendingInvitationsByEmail(db: Executor, { accountId, email }: { accountId: string; email: string }) {
+  await db
+    .update(invitations)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(invitations.accountId, accountId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+}
+
+export async function insertInvitation(db: Executor, invitation: typeof invitations.$inferInsert) {
+  const [row] = await db.insert(invitations).values(invitation).returning({ id: invitations.id });
+  return row;
+}
+
+export async function markInvitationRevoked(db: Executor, { invitationId }: { invitationId: string }) {
+  await db.update(invitations).set({ revokedAt: new Date() }).where(eq(invitations.id, invitationId));
+}
+
+export async function markInvitationAccepted(db: Executor, { invitationId }: { invitationId: string }) {
+  await db.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, invitationId));
+}
+
+/** The open invitation for a token hash, locked for the caller's transaction so it is accepted once. */
+export async function lockOpenInvitationByTokenHash(db: Executor, { tokenHash }: { tokenHash: string }) {
+  const [row] = await db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.tokenHash, tokenHash), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), sql`${invitations.expiresAt} > now()`))
+    .for('update');
   return row;
 }

@@ -9,10 +9,9 @@ import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { Pager } from '@/components/ui/pager';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { getDb } from '@/lib/db/client';
-import { getTrunkGroupNamesByAccount } from '@/lib/db/queries/trunk-groups';
 import { countNumbersWithoutE911, listE911Addresses } from '@/lib/services/e911';
 import { getNumberFilterOptions, listAccountNumbers, type NumberView } from '@/lib/services/numbers';
+import { listTrunkGroupNames } from '@/lib/services/trunk-groups';
 import { NUMBER_SORTS, NUMBER_SORT_LABELS, numberInventorySearch, parseNumberInventoryQuery, type NumberSort } from '@/lib/validations/number-inventory';
 import { formatE911Address } from '@/lib/validations/e911';
 import { formatCount, formatDate, formatE164, formatMoney } from '@/lib/format';
@@ -49,7 +48,7 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
   const [list, options, trunkGroups, coverage, addresses] = await Promise.all([
     listAccountNumbers(access, query),
     getNumberFilterOptions(access),
-    getDb().then((db) => getTrunkGroupNamesByAccount(db, { accountId: access.account.id })),
+    listTrunkGroupNames(access),
     countNumbersWithoutE911(access),
     mayRoute ? listE911Addresses(access) : Promise.resolve([]),
   ]);

@@ -4,12 +4,10 @@ import Link from 'next/link';
 import { PlaceOrderForm } from '@/components/numbers-buy/place-order-form';
 import { Card, PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { getDb } from '@/lib/db/client';
-import { getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
 import { formatMoney } from '@/lib/format';
 import { listE911Addresses } from '@/lib/services/e911';
 import { getCheckoutSummary } from '@/lib/services/number-orders';
-import { e911RequiredForRouting } from '@/lib/services/trunk-groups';
+import { isE911RequiredForRouting, listTrunkGroups } from '@/lib/services/trunk-groups';
 import { formatE911Address } from '@/lib/validations/e911';
 import { placeOrderAction } from './actions';
 
@@ -26,13 +24,7 @@ function Row({ label, value, strong }: { label: string; value: string; strong?: 
 
 export default async function CheckoutPage() {
   const access = await requireAccountAccess('technical.write');
-  const db = await getDb();
-  const [summary, groups, addresses, e911Required] = await Promise.all([
-    getCheckoutSummary(access),
-    getTrunkGroupsByAccount(db, { accountId: access.account.id }),
-    listE911Addresses(access),
-    e911RequiredForRouting(db, access.account),
-  ]);
+  const [summary, groups, addresses, e911Required] = await Promise.all([getCheckoutSummary(access), listTrunkGroups(access), listE911Addresses(access), isE911RequiredForRouting(access)]);
   const trunkGroups = groups.filter(({ group }) => group.status === 'active').map(({ group }) => ({ id: group.id, name: group.name }));
   const e911Addresses = addresses.map(({ address }) => ({ id: address.id, label: formatE911Address(address) }));
   return (

@@ -1,19 +1,16 @@
 import type { Metadata } from 'next';
-import { desc } from 'drizzle-orm';
 import { forbidden } from 'next/navigation';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { requireUser } from '@/lib/auth/guard';
-import { getDb } from '@/lib/db/client';
-import { outboxMessages } from '@/lib/db/schema';
 import { formatDateTime } from '@/lib/format';
+import { listOutboxMessages } from '@/lib/services/mail';
 
 export const metadata: Metadata = { title: 'Outbox' };
 
 export default async function OutboxPage() {
   const user = await requireUser();
   if (!user.isOperatorStaff) forbidden();
-  const db = await getDb();
-  const messages = await db.select().from(outboxMessages).orderBy(desc(outboxMessages.createdAt)).limit(100);
+  const messages = await listOutboxMessages(user);
   return (
     <>
       <PageHeader title="Outbox" description="Mail the portal has written. Without SMTP_URL nothing leaves this machine; this page is the mailbox." />

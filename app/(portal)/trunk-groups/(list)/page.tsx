@@ -5,9 +5,8 @@ import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { getDb } from '@/lib/db/client';
-import { getTrunkGroupUpstreams, getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
 import { formatCount } from '@/lib/format';
+import { listTrunkGroupsWithDrift } from '@/lib/services/trunk-groups';
 import { firstParam, readInteger } from '@/lib/validations/common';
 import { TRUNK_AUTH_LABELS, TRUNK_DIRECTION_LABELS } from '@/lib/validations/trunk-groups';
 
@@ -22,11 +21,7 @@ export default async function TrunkGroupsPage({ searchParams }: { searchParams: 
   const deleted = firstParam(params, 'deleted') === '1';
   const keptReading = readInteger(firstParam(params, 'kept') ?? '0', 'Kept', { min: 0, max: 4 });
   const kept = keptReading.ok ? keptReading.value : 0;
-  const db = await getDb();
-  const groups = await getTrunkGroupsByAccount(db, { accountId: access.account.id });
-  const drifted = await Promise.all(
-    groups.map(async ({ group }) => (await getTrunkGroupUpstreams(db, { trunkGroupId: group.id })).filter(({ upstream }) => upstream.drift.length > 0).length),
-  );
+  const groups = await listTrunkGroupsWithDrift(access);
   const writer = can(access, 'technical.write');
   const create = writer ? (
     <Link href="/trunk-groups/new" className={buttonClass('primary')}>
@@ -60,14 +55,14 @@ export default async function TrunkGroupsPage({ searchParams }: { searchParams: 
         ) : (
           <TrunkGroupTable
             caption={`Trunk groups of ${access.account.name}`}
-            rows={groups.map(({ group, numbers }, index) => ({
+            rows={groups.map(({ group, numbers, drifted }) => ({
               id: group.id,
               name: group.name,
               direction: { short: DIRECTION_SHORT[group.direction], full: TRUNK_DIRECTION_LABELS[group.direction] },
               auth: { short: AUTH_SHORT[group.auth], full: TRUNK_AUTH_LABELS[group.auth] },
               numbers: formatCount(Number(numbers)),
               syncStatus: group.syncStatus,
-              drifted: drifted[index] ?? 0,
+              drifted,
             }))}
           />
         )}

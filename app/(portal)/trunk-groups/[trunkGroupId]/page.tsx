@@ -7,11 +7,9 @@ import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { getDb } from '@/lib/db/client';
-import { getAssignableNumbers, getNumbersOfTrunkGroup, getTrunkGroupAudit, getTrunkGroupsByAccount } from '@/lib/db/queries/trunk-groups';
 import { orNotFound } from '@/lib/not-found';
 import { formatCount, formatDateTime, formatE164 } from '@/lib/format';
-import { getTrunkGroupDetail } from '@/lib/services/trunk-groups';
+import { getTrunkGroupDetail, getTrunkGroupNumbersAndHistory } from '@/lib/services/trunk-groups';
 import { getTrunkSyncStatus } from '@/lib/services/trunk-sync-status';
 import { fieldLabel } from '@/lib/services/trunk-model';
 import { CALLER_ID_POLICY_LABELS, CODEC_LABELS, SIP_TRANSPORT_LABELS, TRUNK_AUTH_LABELS, TRUNK_DIRECTION_LABELS, type CallerIdPolicy, type Codec } from '@/lib/validations/trunk-groups';
@@ -81,14 +79,7 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
   const { trunkGroupId } = await params;
   const access = await requireAccountAccess('technical.read');
   const { group, upstreams } = await orNotFound(getTrunkGroupDetail(access, trunkGroupId));
-  const db = await getDb();
-  const [numbers, assignable, events, groups, sync] = await Promise.all([
-    getNumbersOfTrunkGroup(db, { trunkGroupId: group.id, limit: LIST_LIMIT }),
-    getAssignableNumbers(db, { accountId: access.account.id, trunkGroupId: group.id, limit: LIST_LIMIT }),
-    getTrunkGroupAudit(db, { trunkGroupId: group.id, limit: 20 }),
-    getTrunkGroupsByAccount(db, { accountId: access.account.id }),
-    getTrunkSyncStatus(access, group.id),
-  ]);
+  const [{ numbers, assignable, events, groups }, sync] = await Promise.all([getTrunkGroupNumbersAndHistory(access, group, { limit: LIST_LIMIT }), getTrunkSyncStatus(access, group.id)]);
   const writer = can(access, 'technical.write');
   const groupNames = new Map(groups.map(({ group: other }) => [other.id, other.name]));
   const ipAuth = group.auth !== 'digest';

@@ -1,8 +1,6 @@
 import { authorize } from '@/lib/auth/guard';
 import { jsonRoute } from '@/lib/auth/route';
-import { getDb } from '@/lib/db/client';
-import { getAccountsOnPath, getSubtreeWithCountsByAccount } from '@/lib/db/queries/accounts';
-import { effectiveLimitsOfTree, type EffectiveLimits } from '@/lib/services/accounts';
+import { effectiveLimitsOfTree, getAccountTree, type EffectiveLimits } from '@/lib/services/accounts';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,8 +11,7 @@ export const dynamic = 'force-dynamic';
 export const GET = jsonRoute(async (_request: Request, { params }: { params: Promise<{ accountId: string }> }) => {
   const { accountId } = await params;
   const access = await authorize('account.read', accountId);
-  const db = await getDb();
-  const [tree, above] = await Promise.all([getSubtreeWithCountsByAccount(db, { accountId: access.account.id }), getAccountsOnPath(db, { path: access.account.path })]);
+  const { tree, above } = await getAccountTree(access);
   const money = access.permissions.has('billing.read');
   const effective = effectiveLimitsOfTree(above, tree.map((row) => row.account));
   const effectiveView = (limits: EffectiveLimits) => ({
