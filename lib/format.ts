@@ -20,7 +20,6 @@ function currencyFormat(currency: string, maximumFractionDigits?: number): Intl.
     format = new Intl.NumberFormat('en-US', {
       style: 'currency',
       currency,
-      signDisplay: 'negative',
       ...(maximumFractionDigits === undefined ? {} : { minimumFractionDigits: 2, maximumFractionDigits }),
     });
     currencyFormats.set(key, format);
@@ -30,20 +29,22 @@ function currencyFormat(currency: string, maximumFractionDigits?: number): Intl.
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
-function decimalOf(amount: string): Intl.StringNumericLiteral {
+/** The amount through `format`, exactly; a negative amount that rounds to zero shows as zero, not "-$0.00". */
+function formatDecimal(format: Intl.NumberFormat, amount: string): string {
   const text = amount.trim();
   if (!DECIMAL.test(text)) throw new RangeError(`Not a decimal amount: ${amount}`);
-  return text as Intl.StringNumericLiteral;
+  const shown = format.format(text as Intl.StringNumericLiteral);
+  return text.startsWith('-') && !/[1-9]/.test(shown) ? format.format(text.slice(1) as Intl.StringNumericLiteral) : shown;
 }
 
 /** A balance, charge or total to the cent: "1234.5650" → "$1,234.57", "-0.25" → "-$0.25". */
 export function formatMoney(amount: string, currency = 'USD'): string {
-  return currencyFormat(currency).format(decimalOf(amount));
+  return formatDecimal(currencyFormat(currency), amount);
 }
 
 /** A price or rate as set, sub-cent places kept (up to six): "0.0075" → "$0.0075", "1.2500" → "$1.25". */
 export function formatRate(amount: string, currency = 'USD'): string {
-  return currencyFormat(currency, 6).format(decimalOf(amount));
+  return formatDecimal(currencyFormat(currency, 6), amount);
 }
 
 /** A stored amount as a form field starts from, without a currency sign: "1.2500" → "1.25", "0.0075" → "0.0075". */
