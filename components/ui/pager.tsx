@@ -28,14 +28,16 @@ export interface PagerProps {
   rowCount?: number;
   /** What the rows are, for the summary: "Showing 1–50 of 120 numbers". */
   noun?: { one: string; many: string };
-  pathname: string;
-  /** The current query; every parameter but `param` stays in the links. */
-  searchParams?: SearchParams | URLSearchParams;
-  param?: string;
 }
 
+/**
+ * Where the links go: the page's path and its query (every parameter but `param` kept), or, from a
+ * server component, a function that serializes the page's URL state itself.
+ */
+type PagerLinks = { pathname: string; searchParams?: SearchParams | URLSearchParams; param?: string; hrefFor?: never } | { hrefFor: (page: number) => string; pathname?: never; searchParams?: never; param?: never };
+
 /** Previous / next links for a list read one page at a time on the server. */
-export function Pager({ label, page, pageSize, total, capped = false, rowCount, noun, pathname, searchParams = {}, param = 'page' }: PagerProps) {
+export function Pager({ label, page, pageSize, total, capped = false, rowCount, noun, ...links }: PagerProps & PagerLinks) {
   if (total === 0) return null;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const first = (page - 1) * pageSize + 1;
@@ -50,7 +52,7 @@ export function Pager({ label, page, pageSize, total, capped = false, rowCount, 
     </p>
   );
   if (pages <= 1 && !hasNext) return <div className="mt-3 text-sm">{summary}</div>;
-  const href = (target: number) => pageHref(pathname, searchParams, param, target);
+  const href = (target: number) => (links.hrefFor ? links.hrefFor(target) : pageHref(links.pathname, links.searchParams ?? {}, links.param ?? 'page', target));
   return (
     <nav aria-label={label} className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
       {summary}

@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { ColumnDef } from '@tanstack/react-table';
 import { DataTable, type DataTableProps } from '@/components/ui/data-table';
-import { Pager, pageHref } from '@/components/ui/pager';
+import { Pager, pageHref, type PagerProps } from '@/components/ui/pager';
 
 interface Trunk {
   id: string;
@@ -85,7 +85,7 @@ describe('DataTable', () => {
 });
 
 describe('Pager', () => {
-  const renderPager = (props: Partial<Parameters<typeof Pager>[0]>) => renderToStaticMarkup(createElement(Pager, { label: 'Pages of numbers', page: 2, pageSize: 50, total: 120, pathname: '/numbers', searchParams: { state: 'IL', sort: 'npa', page: '2', tag: ['a', 'b'] }, ...props }));
+  const renderPager = (props: Partial<PagerProps>) => renderToStaticMarkup(createElement(Pager, { label: 'Pages of numbers', page: 2, pageSize: 50, total: 120, pathname: '/numbers', searchParams: { state: 'IL', sort: 'npa', page: '2', tag: ['a', 'b'] }, ...props }));
 
   it('links to the neighbouring pages and keeps every other URL parameter', () => {
     const html = renderPager({ noun: { one: 'number', many: 'numbers' } });
@@ -107,6 +107,11 @@ describe('Pager', () => {
   it('names its own parameter when a page has two lists', () => {
     expect(pageHref('/e911/a1', { page: '3', more: '2' }, 'more', 1)).toBe('/e911/a1?page=3');
     expect(pageHref('/e911/a1', { page: '3' }, 'more', 4)).toBe('/e911/a1?page=3&more=4');
+  });
+
+  it('takes the links from a serializer instead when the page has one', () => {
+    const html = renderToStaticMarkup(createElement(Pager, { label: 'Pages', page: 2, pageSize: 50, total: 120, hrefFor: (page: number) => `/e911?page=${page}#numbers` }));
+    expect(tags(html, 'a').map((attrs) => attrs.href)).toEqual(['/e911?page=1#numbers', '/e911?page=3#numbers']);
   });
 
   it('shows only the summary for one page, and nothing for no rows', () => {
