@@ -45,10 +45,18 @@ const prepared = spawn(tsx, ['scripts/seed.ts'], { cwd: root, env, stdio: 'inher
 const code = await new Promise<number>((resolve) => prepared.on('exit', (exit) => resolve(exit ?? 1)));
 if (code !== 0) process.exit(code);
 
-const server = spawn(tsx, ['scripts/serve.ts', '-p', port, '-H', '127.0.0.1'], { cwd: root, env, stdio: 'inherit' });
+// Node with tsx's loader rather than the tsx CLI: SIGTERM reaches the server itself (scripts/start.ts).
+const server = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', '-p', port, '-H', '127.0.0.1'], { cwd: root, env, stdio: 'inherit' });
+let stopping = false;
 async function stop() {
+  if (stopping) return;
+  stopping = true;
+  const serverExited = server.exitCode !== null || server.signalCode !== null ? Promise.resolve() : new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGTERM');
-  await Promise.all(sandboxes.map((sandbox) => sandbox.close()));
+  const kill = setTimeout(() => server.kill('SIGKILL'), 4000);
+  // The database goes only once the server using it has.
+  await Promise.all([serverExited, ...sandboxes.map((sandbox) => sandbox.close())]);
+  clearTimeout(kill);
   await dropDatabase?.();
   process.exit(0);
 }

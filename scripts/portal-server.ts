@@ -10,8 +10,8 @@ import { stopJobs } from '@/lib/jobs/lifecycle';
 import { closeServer, trackUpgrades } from './shutdown';
 
 /** Requests in flight get this long after SIGTERM; pg-boss gives running jobs as long. */
-export const STOP_GRACE_MS = 2000;
-/** Past this the process exits whatever is still open: under the 5 s supervisors allow. */
+export const STOP_GRACE_MS = 1500;
+/** Past this the process exits whatever is still open (leaving room for exiting itself, a second in development) within the 5 s supervisors allow. */
 export const STOP_DEADLINE_MS = 3500;
 
 export interface PortalHandlers {

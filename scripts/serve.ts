@@ -28,5 +28,5 @@ await app.prepare();
 const server = createPortalServer({ request: app.getRequestHandler(), upgrade: app.getUpgradeHandler() }, trusted);
 server.listen(port, hostname, () => console.log(`Ready on http://${hostname ?? 'localhost'}:${port}`));
 
-// Within the 5 s allowed after SIGTERM: requests and running jobs get 2 s, then everything left is cut.
+// Within the 5 s allowed after SIGTERM: requests and running jobs get 1.5 s, then everything left is cut.
 exitOnStopSignal(() => stopPortal(server), { deadlineMs: STOP_DEADLINE_MS, name: 'serve' });

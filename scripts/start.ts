@@ -3,12 +3,12 @@
  * portal (scripts/serve.ts: Next.js behind the server that resolves client addresses). Ctrl-C stops
  * everything.
  */
+import './server-only-outside-next';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { getEnv } from '@/lib/env';
 import { startSandboxes } from './sandboxes';
-import { prepareDatabase } from './prepare-database';
 
 const root = path.resolve(import.meta.dirname, '..');
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -22,6 +22,7 @@ if (!dev && !fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) {
 }
 
 const config = getEnv();
+const { prepareDatabase } = await import('./prepare-database');
 const { driver, seeded } = await prepareDatabase();
 console.log(`Database ready (${driver === 'pglite' ? `embedded, ${path.relative(root, config.dataDir) || '.'}/pglite` : 'PostgreSQL'})${seeded ? ', demo data seeded' : ''}.`);
 
@@ -35,14 +36,14 @@ console.log(`Carrier Portal on ${config.appUrl} (demo users: see README.md, pass
 
 // SIGTERM or Ctrl-C: the portal gets SIGTERM (it stops within its own 3.5 s), the sandboxes drop
 // their connections, and this process exits only once the portal has, so nothing is left listening;
-// a portal that has not exited after 4 s is killed. All within the 5 s supervisors allow.
+// a portal that has not exited after 4.2 s is killed. All within the 5 s supervisors allow.
 let stopping = false;
 function stop(code: number) {
   if (stopping) return;
   stopping = true;
   const portalExited = server.exitCode !== null || server.signalCode !== null ? Promise.resolve() : new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGTERM');
-  const kill = setTimeout(() => server.kill('SIGKILL'), 4000);
+  const kill = setTimeout(() => server.kill('SIGKILL'), 4200);
   void Promise.all([portalExited, ...sandboxes.map((sandbox) => sandbox.close())]).then(() => {
     clearTimeout(kill);
     process.exit(code);
