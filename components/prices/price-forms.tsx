@@ -2,6 +2,7 @@
 
 import { startTransition, useActionState, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { SelectField, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import type { ActionState } from '@/lib/auth/action';
@@ -131,7 +132,7 @@ export interface PriceRowFacts {
 /** Edit a row's MRC/NRC in place (the same upsert as the forms below), or delete an override after confirming. */
 export function PriceRowActions({ row, label, saveOverride, setDefault, deleteOverride }: { row: PriceRowFacts; label: string; saveOverride: Action; setDefault: Action; deleteOverride: Action }) {
   const isDefault = !row.state && !row.npa;
-  const [mode, setMode] = useState<'idle' | 'edit' | 'confirm'>('idle');
+  const [mode, setMode] = useState<'idle' | 'edit'>('idle');
   const edit = useStaffForm(isDefault ? setDefault : saveOverride);
   const remove = useStaffForm(deleteOverride);
   const idPrefix = `row-${row.id.slice(0, 8)}`;
@@ -155,33 +156,27 @@ export function PriceRowActions({ row, label, saveOverride, setDefault, deleteOv
     );
   }
 
-  if (mode === 'confirm') {
-    return (
-      <form action={remove.formAction} onSubmit={remove.onSubmit} className="space-y-2 text-left" role="group" aria-label={`Confirm deleting ${label}`}>
-        <input type="hidden" name="priceId" value={row.id} />
-        <p className="text-sm text-slate-800">Delete the {label} override? Those numbers fall back to the next matching price.</p>
-        <FormMessage state={remove.state} />
-        <div className="flex gap-2">
-          <PendingButton pending={remove.pending} variant="danger" pendingLabel="Deleting…">
-            Delete override
-          </PendingButton>
-          <Button type="button" variant="secondary" onClick={() => setMode('idle')}>
-            Keep it
-          </Button>
-        </div>
-      </form>
-    );
-  }
-
+  const removeFormId = `${idPrefix}-delete`;
   return (
     <div className="flex flex-wrap justify-end gap-2">
       <Button type="button" variant="secondary" onClick={() => setMode('edit')} aria-label={`Edit ${label}`}>
         Edit
       </Button>
       {isDefault ? null : (
-        <Button type="button" variant="ghost" className="text-red-800" onClick={() => setMode('confirm')} aria-label={`Delete ${label}…`}>
-          Delete…
-        </Button>
+        <form id={removeFormId} action={remove.formAction} onSubmit={remove.onSubmit} className="text-left">
+          <input type="hidden" name="priceId" value={row.id} />
+          <ConfirmDialog
+            trigger={{ label: 'Delete…', ariaLabel: `Delete ${label}…`, variant: 'ghost', className: 'text-red-800' }}
+            title={`Delete the ${label} override?`}
+            description="Those numbers fall back to the next matching price."
+            confirmLabel="Yes, delete the override"
+            pendingLabel="Deleting…"
+            pending={remove.pending}
+            form={removeFormId}
+            closeOn={remove.state}
+          />
+          <FormMessage state={remove.state} />
+        </form>
       )}
     </div>
   );

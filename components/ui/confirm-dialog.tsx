@@ -24,7 +24,7 @@ export interface ConfirmDialogProps {
   /** Any value that changes when the action has answered (its state): an uncontrolled dialog then closes. */
   closeOn: unknown;
   /** The button that opens the dialog; absent for a dialog opened through `open`. */
-  trigger?: { label: ReactNode; variant?: ButtonVariant; disabled?: boolean; className?: string };
+  trigger?: { label: ReactNode; variant?: ButtonVariant; disabled?: boolean; className?: string; ariaLabel?: string };
   open?: boolean;
   onOpenChange?: (open: boolean) => void;
   /** `danger` for what cannot be undone; `caution` for what can be reversed but hurts meanwhile. */
@@ -53,7 +53,7 @@ export function ConfirmDialog({ title, description, consequence, confirmLabel, p
   return (
     <AlertDialog.Root open={open} onOpenChange={(next) => (pending ? undefined : setOpen(next))}>
       {trigger ? (
-        <AlertDialog.Trigger className={buttonClass(trigger.variant ?? 'danger', trigger.className)} disabled={trigger.disabled}>
+        <AlertDialog.Trigger className={buttonClass(trigger.variant ?? 'danger', trigger.className)} disabled={trigger.disabled} aria-label={trigger.ariaLabel}>
           {trigger.label}
         </AlertDialog.Trigger>
       ) : null}
