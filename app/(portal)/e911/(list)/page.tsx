@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { E911NumberBulkForm } from '@/components/e911/number-bulk-form';
-import { Pager } from '@/components/e911/pager';
-import { E911StatusBadge } from '@/components/e911/status-badge';
+import { AddressBookTable } from '@/components/e911/address-book-table';
+import { E911NumberTable } from '@/components/e911/e911-number-table';
 import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { Pager } from '@/components/ui/pager';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { formatCount } from '@/lib/format';
@@ -87,37 +88,7 @@ export default async function E911Page({ searchParams }: { searchParams: Promise
                   />
                 </>
               ) : (
-                <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Numbers without a registered address, scrollable">
-                  <table className="w-full text-left text-sm">
-                    <caption className="sr-only">Numbers without a registered address</caption>
-                    <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-                      <tr>
-                        <th scope="col" className="py-2 pr-3">
-                          Number
-                        </th>
-                        <th scope="col" className="py-2 pr-3">
-                          Emergency address status
-                        </th>
-                        <th scope="col" className="py-2">
-                          Address
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {rows.map((row) => (
-                        <tr key={row.id} className="border-b border-slate-100 align-top last:border-0">
-                          <th scope="row" className="py-2 pr-3 font-normal tabular-nums">
-                            {row.number}
-                          </th>
-                          <td className="py-2 pr-3">
-                            <E911StatusBadge status={row.status} detail={row.detail} />
-                          </td>
-                          <td className="py-2 text-slate-700">{row.address ?? 'None'}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <E911NumberTable rows={rows} caption="Numbers without a registered address" showAddress />
               )}
               <Pager label="Pages of numbers without a registered address" page={page} pageSize={E911_LIST_LIMIT} total={unregistered.total} hrefFor={(next) => serializeE911List('/e911', { page: next })} />
             </div>
@@ -137,37 +108,10 @@ export default async function E911Page({ searchParams }: { searchParams: Promise
               )}
             </EmptyState>
           ) : (
-            <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Address book, scrollable">
-              <table className="w-full text-left text-sm">
-                <caption className="sr-only">Emergency addresses of {access.account.name}</caption>
-                <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-                  <tr>
-                    <th scope="col" className="py-2 pr-3">
-                      Address
-                    </th>
-                    <th scope="col" className="py-2 pr-3">
-                      Caller name
-                    </th>
-                    <th scope="col" className="py-2 text-right">
-                      Numbers using it
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {addresses.map(({ address }) => (
-                    <tr key={address.id} className="border-b border-slate-100 last:border-0">
-                      <th scope="row" className="py-2 pr-3 font-normal">
-                        <Link href={`/e911/${address.id}`} className="font-medium text-indigo-800 hover:underline">
-                          {formatE911Address(address)}
-                        </Link>
-                      </th>
-                      <td className="py-2 pr-3">{address.callerName ?? <span className="text-slate-600">None</span>}</td>
-                      <td className="py-2 text-right tabular-nums">{formatCount(usage.get(address.id) ?? 0)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <AddressBookTable
+              caption={`Emergency addresses of ${access.account.name}`}
+              rows={addresses.map(({ address }) => ({ id: address.id, address: formatE911Address(address), callerName: address.callerName, numbers: formatCount(usage.get(address.id) ?? 0) }))}
+            />
           )}
         </Card>
       </div>
