@@ -5,12 +5,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import '../scripts/server-only-outside-next';
 import { runCleanups } from './cleanup';
 import { getOk, getSignedIn, load, signIn, timeSequential } from './http-load';
-import { benchCheckout, benchSearchFanout } from './numbers';
-import { benchAdapterOverhead, benchBreakerFailFast } from './providers';
 import { ensureBuild, startBenchServer, type BenchServer } from './server';
 import { formatTable, row, writeJson, type Row } from './table';
+
+// lib/services is loaded only after the server-only hook is registered (static imports resolve first).
+const { benchCheckout, benchSearchFanout } = await import('./numbers');
+const { benchAdapterOverhead, benchBreakerFailFast } = await import('./providers');
 
 const root = path.resolve(import.meta.dirname, '..');
 const resultsDir = path.join(root, 'bench', 'results');

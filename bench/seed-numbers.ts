@@ -9,9 +9,11 @@
  * connection, a spread of activation dates, trunk groups, E911 states and a few released or
  * missing numbers. Every number is distinct.
  */
+import '../scripts/server-only-outside-next';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
-import { getDbHandle } from '@/lib/db/client';
-import { accounts, phoneNumbers, providerConnections } from '@/lib/db/schema';
+
+const { getDbHandle } = await import('@/lib/db/client');
+const { accounts, phoneNumbers, providerConnections, trunkGroups } = await import('@/lib/db/schema');
 
 const total = Number(process.argv[2] ?? 50_000);
 if (!Number.isInteger(total) || total <= 0) throw new Error(`count must be a positive integer, got "${process.argv[2]}"`);
@@ -32,7 +34,7 @@ const AREAS: { npa: string; state: string; rateCenter: string; monthly: string }
   { npa: '303', state: 'CO', rateCenter: 'DENVER', monthly: '1.2500' },
   { npa: '416', state: 'ON', rateCenter: 'TORONTO', monthly: '1.4000' },
 ];
-const TRUNKS = ['tg-acme-main', 'tg-acme-backup', null, null];
+const TRUNK_NAMES = ['Acme main', 'Acme backup'];
 const E911 = ['none', 'none', 'registered', 'registered', 'registered', 'pending', 'failed'] as const;
 const DAY_MS = 86_400_000;
 
@@ -44,10 +46,18 @@ try {
   if (!acme) throw new Error(`no ${ACCOUNT_NAME} account: run the demo seed first`);
   const connections = (await db.select({ id: providerConnections.id }).from(providerConnections)).map((row) => row.id);
   if (connections.length === 0) throw new Error('no provider connections: run the demo seed first');
+  // Half the numbers route to one of two real trunk groups (the reference is a foreign key).
+  await db
+    .insert(trunkGroups)
+    .values(TRUNK_NAMES.map((name) => ({ accountId: acme.id, name, direction: 'both' as const, auth: 'ip' as const, allowedIps: ['192.0.2.10/32'], destinations: [{ host: 'sip.acme.example', port: 5060, transport: 'udp' as const, priority: 10, weight: 100 }], codecs: ['PCMU'] })))
+    .onConflictDoNothing();
+  const groups = await db.select({ id: trunkGroups.id, name: trunkGroups.name }).from(trunkGroups).where(eq(trunkGroups.accountId, acme.id));
+  const trunkIds = TRUNK_NAMES.map((name) => groups.find((group) => group.name === name)!.id);
+  const TRUNKS = [...trunkIds, null, null];
 
   const now = Date.now();
   for (let offset = 0; offset < total; offset += BATCH) {
-    const rows: (typeof phoneNumbers.$inferInsert)[] = [];
+    const rows: (typeof phoneNumbers)['$inferInsert'][] = [];
     for (let index = offset; index < Math.min(total, offset + BATCH); index += 1) {
       const area = AREAS[index % AREAS.length]!;
       // Within an area code: exchanges 200 and up, 10,000 lines each, so every number is distinct.

@@ -1,4 +1,5 @@
-import { prepareDatabase } from './prepare-database';
+import './server-only-outside-next';
 
+const { prepareDatabase } = await import('./prepare-database');
 const { driver } = await prepareDatabase({ seed: true });
 console.log(`Demo data seeded (${driver}).`);

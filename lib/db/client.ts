@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * One Drizzle database for the process: PGlite under the data folder when DATABASE_URL is unset,
  * postgres.js otherwise. Both speak PostgreSQL, so queries and migrations are shared.

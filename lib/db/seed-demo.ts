@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * The demo tree: Acme Telecom with Acme East and Acme West, a user per role, and an operator staff
  * member. Idempotent: running it again changes nothing that exists.

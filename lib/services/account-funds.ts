@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * What a checkout may spend. The billing (master) account's funds: balance plus credit, less what
  * orders already placed will be charged. And every monthly spend cap on the path from the billing

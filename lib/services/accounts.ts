@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { assertCan, getSwitchableAccounts, resolveAccess, type AccountAccess, type SessionUser } from '@/lib/auth/access';

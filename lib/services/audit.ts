@@ -1,3 +1,4 @@
+import 'server-only';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import { getAuditActionsByAccountSubtree, getAuditEventsByAccountSubtree, insertAuditEvent, type AuditFilter } from '@/lib/db/queries/audit';
 import { AppError } from '@/lib/errors';

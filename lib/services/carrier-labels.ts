@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * How trunk-group sync results read to a person. Customers never learn which upstream carries their
  * numbers: each upstream copy is "Carrier 1", "Carrier 2"… (the same numbering on the page and in
@@ -7,7 +9,6 @@ import type { ActionState } from '@/lib/auth/action';
 import { PROVIDER_NAMES } from '@/lib/providers/errors';
 import type { ProviderId } from '@/lib/providers/types';
 import type { SyncOutcome } from '@/lib/services/trunk-groups';
-import { UPSTREAM_CIDR_RULES } from '@/lib/validations/trunk-groups';
 
 export function providerNameOf(provider: string): string {
   return PROVIDER_NAMES[provider as ProviderId] ?? provider;
@@ -19,8 +20,7 @@ export interface UpstreamRef {
   connectionName?: string;
 }
 
-const PROVIDER_DISPLAY_NAMES = Object.keys(UPSTREAM_CIDR_RULES)
-  .map(providerNameOf)
+const PROVIDER_DISPLAY_NAMES = Object.values(PROVIDER_NAMES)
   .sort((left, right) => right.length - left.length);
 
 /** connectionId → what the viewer may call that upstream; stable order (provider, then connection). */

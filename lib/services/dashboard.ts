@@ -1,3 +1,4 @@
+import 'server-only';
 import type { AccountAccess } from '@/lib/auth/access';
 import { getDb } from '@/lib/db/client';
 import { getSubtreeSpendSince, getSubtreeWithCountsByAccount } from '@/lib/db/queries/accounts';

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * The account's numbers with their emergency-address status, one page at a time, as the E911
  * pages show them. Scoped to the session's account, like lib/services/e911.ts.

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * E911: the account's address book, validated through the upstreams that can, and registration of
  * those addresses on the upstream that carries each number, with a per-number status.

@@ -1,3 +1,4 @@
+import 'server-only';
 import { getDbHandle } from '@/lib/db/client';
 import { pingDatabase } from '@/lib/db/queries/health';
 

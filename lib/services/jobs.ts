@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * What operator staff see of the background jobs (queues, schedules, recent failures) and the one
  * thing they may do to them: retry a failed job.

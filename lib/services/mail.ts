@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import { getRecentOutboxMessages, insertOutboxMessage, markOutboxMessageFailed, markOutboxMessageSent } from '@/lib/db/queries/outbox';

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * The cart: kept in the database per user and account. Where the upstream can hold numbers
  * (VITCOM's reserve), adding holds them and the cart shows the time left; removing releases them.

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * Checkout and order execution. The order and its lines are written before any upstream call,
  * under the user's idempotency key, so a double click, a reload or a retry is the same order.

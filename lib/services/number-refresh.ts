@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * Refresh the numbers cache against each upstream's own list: numbers it reports are seen (and a
  * number flagged missing comes back to active); our active numbers it no longer reports are
@@ -29,10 +31,11 @@ const MAX_PAGES = 1_000;
 export async function refreshOwnedNumbers(options: { pageSize?: number } = {}): Promise<RefreshOutcome[]> {
   const db = await getDb();
   const outcomes: RefreshOutcome[] = [];
-  for (const { connection, adapter, http } of await getEnabledAdapters('numbers.list')) {
+  for (const { connection, adapter, http } of await getEnabledAdapters('numbers')) {
     const outcome: RefreshOutcome = { connectionId: connection.id, provider: connection.provider as ProviderId, seen: 0, flagged: 0, restored: 0 };
     outcomes.push(outcome);
-    if (!adapter.listNumbers) {
+    const numbers = adapter.numbers;
+    if (!numbers) {
       outcome.skipped = 'unsupported';
       continue;
     }
@@ -47,7 +50,7 @@ export async function refreshOwnedNumbers(options: { pageSize?: number } = {}): 
     try {
       for (let page = 0; ; page += 1) {
         if (page >= MAX_PAGES) throw new Error(`more than ${MAX_PAGES} pages`);
-        const result = await adapter.listNumbers({ cursor, limit: options.pageSize ?? PAGE_SIZE });
+        const result = await numbers.list({ cursor, limit: options.pageSize ?? PAGE_SIZE });
         outcome.seen += result.items.length;
         const { restored } = await markNumbersSeenUpstream(db, { connectionId: connection.id, e164s: result.items.map((item) => item.e164), seenAt: new Date() });
         outcome.restored += restored;

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * Buy numbers: one search fanned out to every enabled upstream that can search, each on its own
  * clock, merged to one row per number (the cheapest reliable upstream wins) and priced from the

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * My numbers: the account's numbers as the cache knows them (paged, sorted and filtered in SQL),
  * their CSV export, release (recorded first, then the upstream is asked) and moves between
@@ -317,9 +319,10 @@ export async function releaseNumber(access: AccountAccess, numberId: string): Pr
   try {
     const { connection, adapter } = await getConnectionAdapter(number.connectionId);
     providerName = providerNameOf(connection.provider);
-    if (adapter.capabilities.has('numbers.release') && adapter.releaseNumber) {
+    const release = adapter.numbers?.release;
+    if (release) {
       await removeE911BeforeRelease(adapter, number);
-      await adapter.releaseNumber(number.e164);
+      await release.release(number.e164);
       upstreamReleased = true;
     } else {
       log.warn('numbers.release_not_supported_upstream', { numberId: number.id, connectionId: number.connectionId });
@@ -352,9 +355,9 @@ export async function releaseNumber(access: AccountAccess, numberId: string): Pr
  * whoever gets the number next): it is removed first. Best effort: the release goes ahead anyway.
  */
 async function removeE911BeforeRelease(adapter: ProviderAdapter, number: NumberRow) {
-  if (number.e911Status !== 'registered' || !adapter.removeE911) return;
+  if (number.e911Status !== 'registered' || !adapter.e911) return;
   try {
-    await adapter.removeE911(number.e164);
+    await adapter.e911.remove(number.e164);
   } catch (error) {
     log.warn('numbers.release_e911_removal_failed', { numberId: number.id, connectionId: number.connectionId, error });
   }

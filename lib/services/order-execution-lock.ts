@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * Who may drive a number order right now. One driver at a time per order, and an order whose
  * driver died is free again at once (no lease to wait out):

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /** An order as its page and `GET /api/v1/orders/{id}` show it, from the same read as the page (getOrderView). */
 import type { AccountAccess } from '@/lib/auth/access';
 import type { OrderProgress } from '@/lib/views/order-progress';

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * The carrier's price list, kept by operator staff: sell prices by number type (a default per type,
  * overridden per state or NPA) and what each upstream connection charges, so staff see the margin.

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * Sell prices for numbers: the most specific row of the price list wins (NPA, then state, then the
  * number type's default). Amounts stay decimal strings; arithmetic is done in ten-thousandths.

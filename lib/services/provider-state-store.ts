@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '@/lib/db/client';
 import { deleteProviderStateValue, getProviderStateValue, insertProviderStatePlaceholder, updateProviderStateValue, upsertProviderStateValue } from '@/lib/db/queries/providers';
 import { log } from '@/lib/log';

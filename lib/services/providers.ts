@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * Provider connections: the carrier's accounts at its upstreams, managed by operator staff. Other
  * services get adapters from here (`getConnectionAdapter`, `getEnabledAdapters`), never a client.

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * AES-256-GCM for secrets at rest (provider credentials, upstream session keys). The key comes from
  * CREDENTIALS_KEY, or in embedded mode from a file generated once in the data folder. Format:

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * Trunk groups: the portal's one model, saved as the desired state and then pushed to every
  * upstream that carries the group's numbers. Each upstream copy records what it holds, what it

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * The trunk-group model as upstreams see it: the spec an adapter is given, and the field-by-field
  * comparison of what an upstream holds against what the portal wants (limitations and drift).

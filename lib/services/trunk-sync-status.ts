@@ -1,3 +1,5 @@
+import 'server-only';
+
 /** A trunk group's push to its upstreams, as its page and `GET /api/v1/trunk-groups/{id}/sync` show it. */
 import type { AccountAccess } from '@/lib/auth/access';
 import type { TrunkSyncView } from '@/lib/views/trunk-sync';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { assertCan, type AccountAccess, type SessionUser } from '@/lib/auth/access';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, desc, eq, gte, ilike, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { accounts, auditEvents } from '@/lib/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { cartItems, carts } from '@/lib/db/schema';

@@ -1,6 +1,7 @@
+import 'server-only';
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { accounts, invitations, memberships, phoneNumbers } from '@/lib/db/schema';
+import { accountLedger, accounts, invitations, memberships, phoneNumbers } from '@/lib/db/schema';
 
 /** Headline counts for the dashboard, over the account's subtree (E911 coverage: the account's own numbers). */
 export async function getDashboardCountsByAccount(db: Db, { accountId, accountPath }: { accountId: string; accountPath: string }) {
@@ -41,4 +42,42 @@ export async function getDashboardCountsByAccount(db: Db, { accountId, accountPa
     /** The account's own live numbers, and those without a registered emergency address. */
     e911: { total: numbers?.own ?? 0, unregistered: numbers?.ownUnregistered ?? 0 },
   };
+}
+
+/**
+ * Per calendar month (UTC) from `from` for `months` months, over the account's subtree: the numbers
+ * live at the month's end (now, for a month not over yet) and what the ledger charged in the month,
+ * as an exact decimal string. One row per month, months without anything included.
+ */
+export async function getMonthlyNumbersAndSpendBySubtree(db: Db, { accountPath, from, months }: { accountPath: string; from: Date; months: number }) {
+  const subtree = db.select({ id: accounts.id }).from(accounts).where(like(accounts.path, `${accountPath}%`));
+  const first = from.toISOString().slice(0, 10);
+  // Naive timestamps for the month starts, read as UTC: month arithmetic then ignores the session's time zone.
+  const monthStarts = sql`generate_series(${first}::timestamp, ${first}::timestamp + make_interval(months => ${months - 1}), interval '1 month')`;
+  const numbers = await db.execute(sql`
+    select to_char(m.start, 'YYYY-MM') as month, count(p.id)::int as numbers
+    from ${monthStarts} as m(start)
+    left join ${phoneNumbers} p
+      on p.account_id in (${subtree})
+      and p.activated_at < (m.start + interval '1 month') at time zone 'UTC'
+      and (p.released_at is null or p.released_at >= (m.start + interval '1 month') at time zone 'UTC')
+    group by m.start
+    order by m.start`);
+  const spend = await db.execute(sql`
+    select to_char(m.start, 'YYYY-MM') as month, coalesce(-sum(l.amount), 0)::text as spend
+    from ${monthStarts} as m(start)
+    left join ${accountLedger} l
+      on l.account_id in (${subtree})
+      and l.kind = 'charge'
+      and l.created_at >= m.start at time zone 'UTC'
+      and l.created_at < (m.start + interval '1 month') at time zone 'UTC'
+    group by m.start
+    order by m.start`);
+  const spendByMonth = new Map(rowsOf<{ month: string; spend: string }>(spend).map((row) => [row.month, row.spend]));
+  return rowsOf<{ month: string; numbers: number | string }>(numbers).map((row) => ({ month: row.month, numbers: Number(row.numbers), spend: spendByMonth.get(row.month) ?? '0' }));
+}
+
+/** postgres.js answers `execute` with the rows; PGlite with `{ rows }`. */
+function rowsOf<Row>(result: unknown): Row[] {
+  return Array.isArray(result) ? (result as Row[]) : ((result as { rows: Row[] }).rows ?? []);
 }

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow, type PhoneNumber } from '@/lib/db/schema';

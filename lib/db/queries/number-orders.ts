@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { accountLedger, accounts, numberOrderLines, numberOrders, phoneNumbers, type NumberOrder } from '@/lib/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, desc, eq, gte, inArray, isNull, like, lt, ne, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { accounts, auditEvents, numberOrderLines, numberOrders, phoneNumbers, providerConnections } from '@/lib/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { desc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { outboxMessages } from '@/lib/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { numberPrices, providerNumberCosts } from '@/lib/db/schema';

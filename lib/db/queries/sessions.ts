@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { userSessions, users } from '@/lib/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { auditEvents, phoneNumbers, providerConnections, trunkGroups, trunkGroupUpstreams, type TrunkDriftField, type UpstreamTrunkState } from '@/lib/db/schema';

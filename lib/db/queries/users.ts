@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { accounts, invitations, memberships, users, type MemberRole } from '@/lib/db/schema';

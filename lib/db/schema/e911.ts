@@ -1,3 +1,4 @@
+import 'server-only';
 import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
 import { providerConnections } from './providers';

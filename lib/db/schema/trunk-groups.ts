@@ -1,3 +1,4 @@
+import 'server-only';
 import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
 import { providerConnections } from './providers';
