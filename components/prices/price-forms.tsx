@@ -218,13 +218,22 @@ export function ConnectionCostForm({ connections, costs, action }: { connections
 
 export function ClearCostButton({ connectionId, kind, label, action }: { connectionId: string; kind: Kind; label: string; action: Action }) {
   const { state, formAction, pending, onSubmit } = useStaffForm(action);
+  const formId = `cost-${connectionId.slice(0, 8)}-${kind}`;
   return (
-    <form action={formAction} onSubmit={onSubmit} className="flex flex-col items-end gap-1">
+    <form id={formId} action={formAction} onSubmit={onSubmit} className="flex flex-col items-end gap-1">
       <input type="hidden" name="connectionId" value={connectionId} />
       <input type="hidden" name="kind" value={kind} />
-      <Button type="submit" variant="ghost" className="text-red-800" disabled={pending} aria-label={`Remove the ${label} cost`}>
-        {pending ? 'Removing…' : 'Remove cost'}
-      </Button>
+      <ConfirmDialog
+        trigger={{ label: 'Remove cost…', ariaLabel: `Remove the ${label} cost…`, variant: 'ghost', className: 'text-red-800' }}
+        title={`Remove the ${label} cost?`}
+        description="The portal no longer knows what this connection charges for this number type."
+        consequence="Margins for its numbers cannot be shown until a cost is entered again."
+        confirmLabel="Yes, remove the cost"
+        pendingLabel="Removing…"
+        pending={pending}
+        form={formId}
+        closeOn={state}
+      />
       <FormMessage state={state} />
     </form>
   );
