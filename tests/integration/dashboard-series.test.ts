@@ -1,0 +1,90 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { accountLedger, phoneNumbers, providerConnections } from '@/lib/db/schema';
+import { getNumbersAndSpendByMonth } from '@/lib/services/dashboard-series';
+import { sealCredentials } from '@/lib/services/secret-box';
+import { useTestDatabase } from '../support/db';
+import { accessAs, seedTwoTenants } from '../support/fixtures';
+
+describe('dashboard: numbers and spend per month', () => {
+  const test = useTestDatabase();
+  let tenants: Awaited<ReturnType<typeof seedTwoTenants>>;
+  const now = new Date('2026-06-15T12:00:00Z');
+
+  beforeAll(async () => {
+    tenants = await seedTwoTenants(test.db);
+    const [connection] = await test.db
+      .insert(providerConnections)
+      .values({ provider: 'voicetel', name: 'Series', baseUrl: 'http://127.0.0.1:9', credentialsCiphertext: sealCredentials({ username: 'u', password: 'p' }), enabled: false })
+      .returning();
+    const number = (accountId: string, e164: string, activatedAt: string, releasedAt?: string) => ({
+      accountId,
+      e164,
+      kind: 'local' as const,
+      npa: '312',
+      connectionId: connection!.id,
+      monthly: '1.2500',
+      activatedAt: new Date(activatedAt),
+      ...(releasedAt ? { status: 'released' as const, releasedAt: new Date(releasedAt) } : {}),
+    });
+    await test.db.insert(phoneNumbers).values([
+      number(tenants.acme.id, '+13125550001', '2025-12-31T23:59:59Z'),
+      number(tenants.east.id, '+13125550002', '2026-02-01T00:00:00Z'),
+      // Live at the end of February and March; released on the first instant of April: not at April's end.
+      number(tenants.acme.id, '+13125550003', '2026-02-10T00:00:00Z', '2026-04-01T00:00:00Z'),
+      number(tenants.acme.id, '+13125550004', '2026-06-14T00:00:00Z'),
+      number(tenants.globex.id, '+13125550005', '2026-01-05T00:00:00Z'),
+    ]);
+    const entry = (accountId: string, billingAccountId: string, kind: 'charge' | 'credit' | 'payment', amount: string, createdAt: string) => ({ accountId, billingAccountId, kind, amount, description: 'test', createdAt: new Date(createdAt) });
+    const acmeBilling = tenants.acme.billingAccountId;
+    await test.db.insert(accountLedger).values([
+      entry(tenants.acme.id, acmeBilling, 'charge', '-1.2500', '2026-02-10T00:00:00Z'),
+      entry(tenants.east.id, acmeBilling, 'charge', '-0.0050', '2026-02-28T23:59:59Z'),
+      entry(tenants.acme.id, acmeBilling, 'charge', '-3.3333', '2026-03-01T00:00:00Z'),
+      entry(tenants.acme.id, acmeBilling, 'credit', '5.0000', '2026-03-02T00:00:00Z'),
+      entry(tenants.acme.id, acmeBilling, 'payment', '100.0000', '2026-03-03T00:00:00Z'),
+      // A year before the window opens.
+      entry(tenants.acme.id, acmeBilling, 'charge', '-9.0000', '2025-06-30T23:59:59Z'),
+      entry(tenants.globex.id, tenants.globex.billingAccountId, 'charge', '-7.0000', '2026-02-11T00:00:00Z'),
+    ]);
+  });
+
+  it('counts the subtree’s numbers at each month’s end and sums its charges exactly, month by month', async () => {
+    const owner = await accessAs(test.db, 'owner@acme.example', tenants.acme.id);
+    const months = await getNumbersAndSpendByMonth(owner, { now });
+    expect(months.map((month) => month.month)).toEqual(['2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']);
+    const byMonth = Object.fromEntries(months.map((month) => [month.month, month]));
+    expect(byMonth['2025-11']).toEqual({ month: '2025-11', numbers: 0, spend: '0' });
+    expect(byMonth['2025-12']).toMatchObject({ numbers: 1 });
+    expect(byMonth['2026-02']).toMatchObject({ numbers: 3 });
+    expect(byMonth['2026-03']).toMatchObject({ numbers: 3 });
+    expect(byMonth['2026-04']).toMatchObject({ numbers: 2 });
+    expect(byMonth['2026-06']).toMatchObject({ numbers: 3 });
+    // Charges only (credits and payments are not spend), to the ten-thousandth, in the month they were made.
+    expect(Number(byMonth['2026-02']!.spend)).toBe(1.255);
+    expect(byMonth['2026-02']!.spend).toMatch(/^1\.2550*$/);
+    expect(byMonth['2026-03']!.spend).toMatch(/^3\.33330*$/);
+    expect(byMonth['2025-07']!.spend).toBe('0');
+  });
+
+  it('keeps to the account’s own subtree, and leaves spend out for roles that do not read billing', async () => {
+    const east = await accessAs(test.db, 'owner@acme.example', tenants.east.id);
+    const eastMonths = await getNumbersAndSpendByMonth(east, { now, months: 6 });
+    expect(eastMonths.map((month) => [month.month, month.numbers, month.spend])).toEqual([
+      ['2026-01', 0, '0'],
+      ['2026-02', 1, expect.stringMatching(/^0\.0050*$/)],
+      ['2026-03', 1, '0'],
+      ['2026-04', 1, '0'],
+      ['2026-05', 1, '0'],
+      ['2026-06', 1, '0'],
+    ]);
+    const tech = await accessAs(test.db, 'tech@acme.example', tenants.acme.id);
+    const techMonths = await getNumbersAndSpendByMonth(tech, { now, months: 3 });
+    expect(techMonths).toEqual([
+      { month: '2026-04', numbers: 2 },
+      { month: '2026-05', numbers: 2 },
+      { month: '2026-06', numbers: 3 },
+    ]);
+    const globex = await accessAs(test.db, 'owner@globex.example', tenants.globex.id);
+    expect((await getNumbersAndSpendByMonth(globex, { now, months: 5 })).find((month) => month.month === '2026-02')).toEqual({ month: '2026-02', numbers: 1, spend: expect.stringMatching(/^7\.0+$/) });
+  });
+});
