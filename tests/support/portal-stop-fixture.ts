@@ -3,12 +3,14 @@
  * started as instrumentation.ts starts it, with a job that never finishes running at SIGTERM.
  * Run by tests/integration/graceful-stop.test.ts as `node --import tsx <this file>` with PORT set.
  */
-import { trustedProxyList } from '@/lib/auth/client-ip';
-import { openPglite } from '@/lib/db/client';
-import { setJobRunner } from '@/lib/jobs/lifecycle';
-import { startJobRunner } from '@/lib/jobs/runner';
-import { createPortalServer, stopPortal, STOP_DEADLINE_MS } from '../../scripts/portal-server';
-import { exitOnStopSignal } from '../../scripts/shutdown';
+import '../../scripts/server-only-outside-next';
+
+const { trustedProxyList } = await import('@/lib/auth/client-ip');
+const { openPglite } = await import('@/lib/db/client');
+const { setJobRunner } = await import('@/lib/jobs/lifecycle');
+const { startJobRunner } = await import('@/lib/jobs/runner');
+const { createPortalServer, stopPortal, STOP_DEADLINE_MS } = await import('../../scripts/portal-server');
+const { exitOnStopSignal } = await import('../../scripts/shutdown');
 
 const handle = openPglite();
 const runner = await startJobRunner([{ name: 'endless-sweep', cron: '0 0 1 1 *', run: () => new Promise(() => {}) }], { handle, pollingIntervalSeconds: 0.5 });
