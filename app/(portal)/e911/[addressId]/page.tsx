@@ -2,10 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DeleteE911AddressForm } from '@/components/e911/delete-address-form';
 import { E911NumberBulkForm } from '@/components/e911/number-bulk-form';
-import { Pager } from '@/components/e911/pager';
-import { E911StatusBadge } from '@/components/e911/status-badge';
+import { E911NumberTable } from '@/components/e911/e911-number-table';
 import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { Pager } from '@/components/ui/pager';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { orNotFound } from '@/lib/not-found';
@@ -108,33 +108,7 @@ export default async function E911AddressPage({ params, searchParams }: { params
               ) : numbers.rows.length === 0 ? (
                 <EmptyState title="No number uses this address yet" />
               ) : (
-                <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Numbers using this address, scrollable">
-                  <table className="w-full text-left text-sm">
-                    <caption className="sr-only">Numbers using this address</caption>
-                    <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-                      <tr>
-                        <th scope="col" className="py-2 pr-3">
-                          Number
-                        </th>
-                        <th scope="col" className="py-2">
-                          Emergency address status
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {numbers.rows.map((row) => (
-                        <tr key={row.id} className="border-b border-slate-100 align-top last:border-0">
-                          <th scope="row" className="py-2 pr-3 font-normal tabular-nums">
-                            {row.number}
-                          </th>
-                          <td className="py-2">
-                            <E911StatusBadge status={row.status} detail={row.detail} />
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <E911NumberTable rows={numbers.rows} caption="Numbers using this address" />
               )}
               <Pager label="Pages of numbers using this address" page={page} pageSize={E911_LIST_LIMIT} total={numbers.total} hrefFor={hrefFor('page')} />
             </Card>
