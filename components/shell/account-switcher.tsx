@@ -17,6 +17,29 @@ export interface SwitcherOption {
 /** From this many accounts on, the list gets a search box. */
 const SEARCHABLE_FROM = 8;
 
+export type SwitcherKeyResult = { type: 'move'; id: string } | { type: 'choose'; id: string } | null;
+
+/** What a key does in the open list: arrows, Home and End only move; Enter alone chooses. */
+export function switcherKey(key: string, shown: readonly { id: string }[], activeId: string | undefined): SwitcherKeyResult {
+  if (shown.length === 0) return null;
+  const index = shown.findIndex((option) => option.id === activeId);
+  const at = (position: number) => shown[Math.max(0, Math.min(position, shown.length - 1))]!.id;
+  switch (key) {
+    case 'ArrowDown':
+      return { type: 'move', id: at(index + 1) };
+    case 'ArrowUp':
+      return { type: 'move', id: at(index < 0 ? 0 : index - 1) };
+    case 'Home':
+      return { type: 'move', id: at(0) };
+    case 'End':
+      return { type: 'move', id: at(shown.length - 1) };
+    case 'Enter':
+      return index < 0 ? null : { type: 'choose', id: at(index) };
+    default:
+      return null;
+  }
+}
+
 const detailOf = (option: SwitcherOption) => (option.staff ? 'as staff' : option.depth === 0 ? option.role : '');
 
 /**
@@ -62,25 +85,14 @@ export function AccountSwitcher({
     startTransition(() => formAction(formData));
   };
 
-  const move = (to: SwitcherOption | undefined) => {
-    if (!to) return;
-    setActiveId(to.id);
-    document.getElementById(optionId(to))?.scrollIntoView({ block: 'nearest' });
-  };
-
   const onKeyDown = (event: KeyboardEvent) => {
-    const index = active ? shown.indexOf(active) : -1;
-    const keys: Record<string, () => void> = {
-      ArrowDown: () => move(shown[Math.min(index + 1, shown.length - 1)]),
-      ArrowUp: () => move(shown[Math.max(index - 1, 0)]),
-      Home: () => move(shown[0]),
-      End: () => move(shown[shown.length - 1]),
-      Enter: () => choose(active),
-    };
-    const handler = keys[event.key];
-    if (!handler) return;
+    const result = switcherKey(event.key, shown, active?.id);
+    if (!result) return;
     event.preventDefault();
-    handler();
+    const option = shown.find((candidate) => candidate.id === result.id);
+    if (result.type === 'choose') return choose(option);
+    setActiveId(result.id);
+    if (option) document.getElementById(optionId(option))?.scrollIntoView({ block: 'nearest' });
   };
 
   const activeDescendant = active ? optionId(active) : undefined;
