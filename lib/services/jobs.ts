@@ -4,9 +4,9 @@ import 'server-only';
  * What operator staff see of the background jobs (queues, schedules, recent failures) and the one
  * thing they may do to them: retry a failed job.
  */
-import { sql } from 'drizzle-orm';
 import type { SessionUser } from '@/lib/auth/access';
 import { getDb } from '@/lib/db/client';
+import { getJobCountsByQueueState, getRecentCompletionsByQueue, getRecentFailedJobs } from '@/lib/db/queries/jobs';
 import { AppError } from '@/lib/errors';
 import { getJobRunner } from '@/lib/jobs';
 import { JOB_SCHEMA, RETRY_LIMIT, deadLetterQueueOf, type JobRunner } from '@/lib/jobs/runner';
@@ -50,10 +50,6 @@ export interface JobsOverview {
 }
 
 /** postgres.js answers `execute` with the rows, PGlite with `{ rows }`. */
-function rowsOf<Row>(result: unknown): Row[] {
-  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
-}
-
 const count = (value: unknown) => Number(value ?? 0);
 const dateOf = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
 
@@ -80,24 +76,9 @@ export async function getJobsOverview(user: SessionUser, options: { runner?: Job
   const db = await getDb();
   const names = runner.jobs.flatMap((job) => [job.name, deadLetterQueueOf(job.name)]);
   const since = new Date(Date.now() - RECENT_HOURS * 3600_000).toISOString();
-  const stateRows = rowsOf<{ name: string; state: string; count: number }>(await db.execute(sql`
-    select name, state::text as state, count(*)::int as count
-    from ${sql.raw(JOB_SCHEMA)}.job
-    where name in ${names}
-    group by name, state`));
-  // pg-boss moves finished jobs to the archive after a while: both tables answer "recently".
-  const completedRows = rowsOf<{ name: string; count: number; last_completed_at: string | Date | null }>(await db.execute(sql`
-    select name, count(*)::int as count, max(completed_on) as last_completed_at from (
-      select name, completed_on from ${sql.raw(JOB_SCHEMA)}.job where name in ${names} and state = 'completed' and completed_on > ${since}::timestamptz
-      union all
-      select name, completed_on from ${sql.raw(JOB_SCHEMA)}.archive where name in ${names} and state = 'completed' and completed_on > ${since}::timestamptz
-    ) recent group by name`));
-  const failureRows = rowsOf<{ id: string; name: string; completed_on: string | Date; retry_count: number; message: string | null }>(await db.execute(sql`
-    select id::text as id, name, completed_on, retry_count, output->>'message' as message
-    from ${sql.raw(JOB_SCHEMA)}.job
-    where name in ${runner.jobs.map((job) => job.name)} and state = 'failed'
-    order by completed_on desc
-    limit ${FAILURE_LIMIT}`));
+  const stateRows = await getJobCountsByQueueState(db, { schema: JOB_SCHEMA, names });
+  const completedRows = await getRecentCompletionsByQueue(db, { schema: JOB_SCHEMA, names, since });
+  const failureRows = await getRecentFailedJobs(db, { schema: JOB_SCHEMA, names: runner.jobs.map((job) => job.name), limit: FAILURE_LIMIT });
 
   const stateCount = (name: string, ...states: string[]) =>
     stateRows.filter((row) => row.name === name && states.includes(row.state)).reduce((sum, row) => sum + count(row.count), 0);
