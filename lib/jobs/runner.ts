@@ -112,8 +112,10 @@ export async function startJobRunner(jobs: readonly JobDefinition[], options: Jo
     boss,
     jobs,
     async stop(timeoutMs = 3000) {
+      const started = Date.now();
       await boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
       await db.close();
+      log.info('jobs.stopped', { ms: Date.now() - started });
     },
   };
 }
