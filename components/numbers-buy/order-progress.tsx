@@ -2,7 +2,9 @@
 
 import Link from 'next/link';
 import { E911StatusBadge } from '@/components/e911/status-badge';
+import type { ColumnDef } from '@tanstack/react-table';
 import { Badge, Card } from '@/components/ui/card';
+import { DataTable } from '@/components/ui/data-table';
 import { formatMoney, formatE164 } from '@/lib/format';
 import { useLiveJson } from '@/lib/hooks/use-live-json';
 import type { OrderProgress as OrderProgressView } from '@/lib/views/order-progress';
@@ -22,6 +24,26 @@ const orderText = {
   failed: 'Failed',
 } as const;
 
+type OrderLine = OrderProgressView['lines'][number];
+
+function lineColumns(withE911: boolean): ColumnDef<OrderLine>[] {
+  const columns: ColumnDef<OrderLine>[] = [
+    { id: 'number', header: 'Number', meta: { className: 'whitespace-nowrap font-mono' }, cell: ({ row }) => formatE164(row.original.e164) },
+    { id: 'status', header: 'Status', cell: ({ row }) => lineBadge[row.original.status] },
+    {
+      id: 'detail',
+      header: 'Detail',
+      meta: { className: 'text-xs text-slate-700' },
+      cell: ({ row: { original: line } }) => line.reason ?? (line.owned ? 'Yours now' : line.status === 'active' ? 'Bought; no longer among this account’s numbers' : ''),
+    },
+  ];
+  if (withE911) {
+    columns.push({ id: 'e911', header: 'Emergency address', cell: ({ row: { original: line } }) => (line.e911 ? <E911StatusBadge status={line.e911.status} detail={line.e911.detail ?? undefined} /> : '—') });
+  }
+  columns.push({ id: 'charged', header: 'Charged', meta: { numeric: true }, cell: ({ row }) => (row.original.charged ? formatMoney(row.original.charged) : '—') });
+  return columns;
+}
+
 /** The order's lines as they settle: polls the order route while anything is in flight, then stops. */
 export function OrderProgress({ initial }: { initial: OrderProgressView }) {
   const { data: order, error } = useLiveJson({ queryKey: ['order', initial.id], url: `/api/v1/orders/${initial.id}`, initialData: initial, settled: (view) => view.settled });
@@ -38,31 +60,7 @@ export function OrderProgress({ initial }: { initial: OrderProgressView }) {
           Could not check the order just now ({error.message}); reload the page to see where it stands.
         </p>
       ) : null}
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Numbers in this order, scrollable">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Numbers in this order</caption>
-          <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-            <tr>
-              <th scope="col" className="py-2 pr-3">Number</th>
-              <th scope="col" className="py-2 pr-3">Status</th>
-              <th scope="col" className="py-2 pr-3">Detail</th>
-              {withE911 ? <th scope="col" className="py-2 pr-3">Emergency address</th> : null}
-              <th scope="col" className="py-2 text-right">Charged</th>
-            </tr>
-          </thead>
-          <tbody>
-            {order.lines.map((line) => (
-              <tr key={line.id} className="border-b border-slate-100 last:border-0">
-                <td className="whitespace-nowrap py-2 pr-3 font-mono">{formatE164(line.e164)}</td>
-                <td className="py-2 pr-3">{lineBadge[line.status]}</td>
-                <td className="py-2 pr-3 text-xs text-slate-700">{line.reason ?? (line.owned ? 'Yours now' : line.status === 'active' ? 'Bought; no longer among this account’s numbers' : '')}</td>
-                {withE911 ? <td className="py-2 pr-3">{line.e911 ? <E911StatusBadge status={line.e911.status} detail={line.e911.detail ?? undefined} /> : '—'}</td> : null}
-                <td className="py-2 text-right tabular-nums">{line.charged ? formatMoney(line.charged) : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable rows={order.lines} columns={lineColumns(withE911)} getRowId={(line) => line.id} caption="Numbers in this order" cardTitle="number" busy={!order.settled} />
       {withE911 ? (
         <p className="mt-4 text-sm text-slate-700">
           Emergency address chosen at checkout:{' '}
