@@ -1,7 +1,8 @@
 'use client';
 
 import { Ban } from 'lucide-react';
-import { useActionState, useId } from 'react';
+import { useActionState, useId, useState, useTransition, type FormEvent } from 'react';
+import { toast } from 'sonner';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CheckboxField, SelectField, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
@@ -257,10 +258,22 @@ export function MemberRoleForm({ accountId, membershipId, role, roles, action, l
 
 /** A small destructive action in a list row (remove a member, revoke an invitation), behind a confirmation. */
 export function ConfirmActionForm({ hidden, action, label, confirmText, consequence, confirmLabel, pendingLabel, disabled }: { hidden: Record<string, string>; action: Action; label: string; confirmText: string; consequence?: string; confirmLabel?: string; pendingLabel: string; disabled?: boolean }) {
-  const { state, formAction, pending } = useForm(action);
+  const [state, setState] = useState<ActionState>({ status: 'idle' });
+  const [pending, startTransition] = useTransition();
   const formId = useId();
+  // The row this sits in is gone once the action succeeds, and an in-place message with it: the
+  // toast is raised here, where it outlives the row.
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formData = new FormData(event.currentTarget);
+    startTransition(async () => {
+      const result = await action(state, formData);
+      if (result.status === 'success' && result.message) toast.success(result.message);
+      startTransition(() => setState(result));
+    });
+  };
   return (
-    <form id={formId} action={formAction} className="flex flex-wrap items-center justify-end gap-2">
+    <form id={formId} onSubmit={onSubmit} className="flex flex-wrap items-center justify-end gap-2">
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
@@ -274,7 +287,7 @@ export function ConfirmActionForm({ hidden, action, label, confirmText, conseque
         form={formId}
         closeOn={state}
       />
-      <FormMessage state={state} />
+      <FormMessage state={state.status === 'error' ? state : { status: 'idle' }} />
     </form>
   );
 }
