@@ -148,7 +148,8 @@ test('create a trunk group, route numbers to it, change it, and rotate its passw
   await expect(upstreamTable(page)).toBeVisible();
 
   // Disabling keeps the settings and sends the numbers to the carriers' default route; enabling undoes it.
-  await page.getByRole('button', { name: 'Disable trunk group' }).click();
+  await page.getByRole('button', { name: 'Disable trunk group…' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, disable Main PBX' }).click();
   await expect(page.getByText("Disabled: its numbers now go to each carrier's default route", { exact: false })).toBeVisible();
   await page.getByRole('button', { name: 'Enable trunk group' }).click();
   await expect(page.getByText(/^Enabled\./)).toBeVisible();
