@@ -4,7 +4,8 @@ import { E911StatusBadge } from '@/components/e911/status-badge';
 import { NumberStatusBadge } from '@/components/numbers/badges';
 import { AssignNumberE911Form, RemoveNumberE911Form } from '@/components/numbers/e911-forms';
 import { MoveNumberForm, ReleaseNumberForm } from '@/components/numbers/number-forms';
-import { Badge, Card, PageHeader } from '@/components/ui/card';
+import { NumberOrderTable } from '@/components/numbers/number-order-table';
+import { Card, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { orNotFound } from '@/lib/not-found';
@@ -16,21 +17,6 @@ import { assignE911ToNumbersAction, moveNumberAction, releaseNumberAction, unass
 
 export const metadata: Metadata = { title: 'Number' };
 
-
-const ORDER_STATUS: Record<string, { label: string; tone: 'slate' | 'green' | 'amber' | 'red' | 'indigo' }> = {
-  pending: { label: 'Pending', tone: 'indigo' },
-  in_progress: { label: 'In progress', tone: 'indigo' },
-  submitted: { label: 'Submitted', tone: 'indigo' },
-  completed: { label: 'Completed', tone: 'green' },
-  active: { label: 'Active', tone: 'green' },
-  partial: { label: 'Partly completed', tone: 'amber' },
-  failed: { label: 'Failed', tone: 'red' },
-};
-
-function StatusOf({ status }: { status: string }) {
-  const known = ORDER_STATUS[status];
-  return <Badge tone={known?.tone ?? 'slate'}>{known?.label ?? status}</Badge>;
-}
 
 function Detail({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -158,36 +144,18 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
         </Card>
         <Card title="Order history" className="lg:col-span-2">
           {order ? (
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">The order that bought {formatted}</caption>
-              <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-                <tr>
-                  <th scope="col" className="py-2 pr-3">Ordered</th>
-                  <th scope="col" className="py-2 pr-3">Order</th>
-                  <th scope="col" className="py-2 pr-3">Order status</th>
-                  <th scope="col" className="py-2 pr-3">This number</th>
-                  <th scope="col" className="py-2 pr-3">Completed</th>
-                  <th scope="col" className="py-2 text-right">Price</th>
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
-                  <td className="py-2 pr-3 tabular-nums">{formatDateTime(order.orderedAt)}</td>
-                  <td className="py-2 pr-3 font-mono text-xs">{order.orderId.slice(0, 8)}</td>
-                  <td className="py-2 pr-3">
-                    <StatusOf status={order.orderStatus} />
-                  </td>
-                  <td className="py-2 pr-3">
-                    <StatusOf status={order.lineStatus} />
-                    {order.lineReason ? <span className="block text-xs text-slate-600">{order.lineReason}</span> : null}
-                  </td>
-                  <td className="py-2 pr-3 tabular-nums">{formatDateTime(order.completedAt)}</td>
-                  <td className="py-2 text-right tabular-nums">
-                    {formatMoney(order.monthly)}/month · {formatMoney(order.setup)} setup
-                  </td>
-                </tr>
-              </tbody>
-            </table>
+            <NumberOrderTable
+              caption={`The order that bought ${formatted}`}
+              order={{
+                orderId: order.orderId,
+                orderedAt: formatDateTime(order.orderedAt),
+                orderStatus: order.orderStatus,
+                lineStatus: order.lineStatus,
+                lineReason: order.lineReason ?? null,
+                completedAt: formatDateTime(order.completedAt),
+                price: `${formatMoney(order.monthly)}/month · ${formatMoney(order.setup)} setup`,
+              }}
+            />
           ) : (
             <p className="text-sm text-slate-700">This number was not bought through the portal (it was ported in or added by the carrier), so there is no order for it.</p>
           )}
