@@ -32,3 +32,13 @@ describe('Buy numbers URL (nuqs)', () => {
     expect(loadNumberSearchParams({ sort: 'x', dir: 'up', page: '1e3' })).toMatchObject({ sort: 'number', dir: 'asc', page: 1 });
   });
 });
+
+describe('Trunk groups URL after a delete (nuqs)', () => {
+  it('says a group was deleted and how many upstream copies were left, within bounds', async () => {
+    const { loadTrunkGroupListParams, serializeTrunkGroupList } = await import('@/lib/url-state/trunk-groups');
+    expect(serializeTrunkGroupList('/trunk-groups', { deleted: true, kept: 0 })).toBe('/trunk-groups?deleted=1');
+    expect(serializeTrunkGroupList('/trunk-groups', { deleted: true, kept: 2 })).toBe('/trunk-groups?deleted=1&kept=2');
+    expect(loadTrunkGroupListParams({ deleted: '1', kept: '2' })).toEqual({ deleted: true, kept: 2 });
+    expect(loadTrunkGroupListParams({ deleted: 'yes', kept: '99' })).toEqual({ deleted: false, kept: 0 });
+  });
+});

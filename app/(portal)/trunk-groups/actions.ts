@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { accountAction, type ActionResult, type ErrorActionState } from '@/lib/auth/action';
 import type { AccountAccess } from '@/lib/auth/access';
 import { AppError } from '@/lib/errors';
+import { serializeTrunkGroupList } from '@/lib/url-state/trunk-groups';
 import {
   assignNumbers,
   createTrunkGroup,
@@ -174,6 +175,6 @@ export const deleteTrunkGroupAction = accountAction({
   async run(_input, access, { subject: trunkGroupId }) {
     const kept = (await deleteTrunkGroup(access, trunkGroupId)).left.length;
     refresh();
-    redirect(`/trunk-groups?deleted=1${kept > 0 ? `&kept=${kept}` : ''}`);
+    redirect(serializeTrunkGroupList('/trunk-groups', { deleted: true, kept }));
   },
 });

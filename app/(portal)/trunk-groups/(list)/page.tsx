@@ -7,7 +7,7 @@ import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { formatCount } from '@/lib/format';
 import { listTrunkGroupsWithDrift } from '@/lib/services/trunk-groups';
-import { firstParam, readInteger } from '@/lib/validations/common';
+import { loadTrunkGroupListParams } from '@/lib/url-state/trunk-groups';
 import { TRUNK_AUTH_LABELS, TRUNK_DIRECTION_LABELS } from '@/lib/validations/trunk-groups';
 
 export const metadata: Metadata = { title: 'Trunk groups' };
@@ -17,10 +17,7 @@ const AUTH_SHORT = { ip: 'IP address', digest: 'Password', both: 'IP + password'
 
 export default async function TrunkGroupsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('technical.read');
-  const params = await searchParams;
-  const deleted = firstParam(params, 'deleted') === '1';
-  const keptReading = readInteger(firstParam(params, 'kept') ?? '0', 'Kept', { min: 0, max: 4 });
-  const kept = keptReading.ok ? keptReading.value : 0;
+  const { deleted, kept } = await loadTrunkGroupListParams(searchParams);
   const groups = await listTrunkGroupsWithDrift(access);
   const writer = can(access, 'technical.write');
   const create = writer ? (
