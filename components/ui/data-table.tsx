@@ -128,6 +128,8 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
   if (rows.length === 0) return <>{empty ?? <p className="text-sm text-slate-600">Nothing to show.</p>}</>;
 
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
+  const footers = table.getFooterGroups()[0]?.headers ?? [];
+  const hasFooter = footers.some((footer) => footer.column.columnDef.footer);
   const sortable = (header: Header<Row, unknown>) => Boolean(sort?.hrefs[header.column.id]);
 
   const checkbox = (row: TableRow<Row>) => {
@@ -198,6 +200,18 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
               </tr>
             ))}
           </tbody>
+          {hasFooter ? (
+            <tfoot>
+              <tr className="font-medium">
+                {selection ? <td /> : null}
+                {footers.map((footer) => (
+                  <td key={footer.id} className={cn(cellClass(footer), 'pt-3')}>
+                    {footer.column.columnDef.footer ? flexRender(footer.column.columnDef.footer, footer.getContext()) : null}
+                  </td>
+                ))}
+              </tr>
+            </tfoot>
+          ) : null}
         </table>
       </div>
 
@@ -258,6 +272,27 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
             );
           })}
         </ul>
+        {hasFooter ? (
+          <div className="mt-3 rounded-md bg-slate-50 p-3 text-sm font-medium">
+            {footers
+              .filter((footer) => footer.column.id === cardTitle && footer.column.columnDef.footer)
+              .map((footer) => (
+                <p key={footer.id} className="mb-1">
+                  {flexRender(footer.column.columnDef.footer, footer.getContext())}
+                </p>
+              ))}
+            <dl className="grid grid-cols-[minmax(0,2fr)_minmax(0,3fr)] gap-x-3 gap-y-1">
+              {footers
+                .filter((footer) => footer.column.id !== cardTitle && footer.column.columnDef.footer)
+                .map((footer) => (
+                  <div key={footer.id} className="contents">
+                    <dt className="text-xs uppercase text-slate-600">{columnLabel(footer)}</dt>
+                    <dd className={cn('min-w-0', footer.column.columnDef.meta?.numeric && 'tabular-nums')}>{flexRender(footer.column.columnDef.footer, footer.getContext())}</dd>
+                  </div>
+                ))}
+            </dl>
+          </div>
+        ) : null}
       </div>
     </div>
   );

@@ -60,6 +60,13 @@ describe('DataTable', () => {
     expect(count(html, /aria-label="Numbers: sort ascending"/g)).toBe(2);
   });
 
+  it('puts column footers in a tfoot and under the cards', () => {
+    const withTotals: ColumnDef<Trunk>[] = [{ ...columns[0]!, footer: () => 'Total' }, { ...columns[1]!, footer: () => '13' }];
+    const html = render({ columns: withTotals });
+    expect(html).toMatch(/<tfoot><tr class="font-medium"><td[^>]*>Total<\/td><td[^>]*>13<\/td><\/tr><\/tfoot>/);
+    expect(html.slice(html.indexOf('<div class="md:hidden">'))).toMatch(/<p class="mb-1">Total<\/p><dl[^>]*><div class="contents"><dt[^>]*>Numbers<\/dt><dd[^>]*>13<\/dd>/);
+  });
+
   it('shows the empty state instead of a table when there are no rows', () => {
     const html = render({ rows: [], empty: createElement('p', null, 'No trunk groups yet') });
     expect(html).toBe('<p>No trunk groups yet</p>');

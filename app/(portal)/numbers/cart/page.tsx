@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { HoldCountdown } from '@/components/numbers-buy/hold-countdown';
+import { CartTable } from '@/components/numbers-buy/cart-table';
 import { NumbersTabs } from '@/components/numbers-buy/numbers-tabs';
-import { RemoveItemForm } from '@/components/numbers-buy/remove-item-form';
 import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
@@ -29,43 +28,18 @@ export default async function CartPage() {
         </EmptyState>
       ) : (
         <Card>
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Numbers in your cart</caption>
-            <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-              <tr>
-                <th scope="col" className="py-2">Number</th>
-                <th scope="col" className="py-2">Location</th>
-                <th scope="col" className="py-2">Hold</th>
-                <th scope="col" className="py-2 text-right">Monthly</th>
-                <th scope="col" className="py-2 text-right">One-time</th>
-                <th scope="col" className="py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {cart.items.map((item) => (
-                <tr key={item.id} className="border-b border-slate-100 last:border-0">
-                  <td className="py-2 font-mono">{formatE164(item.e164)}</td>
-                  <td className="py-2">{item.kind === 'tollfree' ? 'Toll-free' : [item.rateCenter, item.state].filter(Boolean).join(', ') || '—'}</td>
-                  <td className="py-2 text-xs">{item.holdSecondsLeft === undefined ? 'No hold needed' : <HoldCountdown secondsLeft={item.holdSecondsLeft} />}</td>
-                  <td className="py-2 text-right tabular-nums">{formatMoney(item.monthly)}</td>
-                  <td className="py-2 text-right tabular-nums">{formatMoney(item.setup)}</td>
-                  <td className="py-2">{writable ? <RemoveItemForm itemId={item.id} label={formatE164(item.e164)} action={removeFromCartAction} /> : null}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr className="font-medium">
-                <td className="pt-3" colSpan={3}>
-                  Total ({cart.items.length} number{cart.items.length === 1 ? '' : 's'})
-                </td>
-                <td className="pt-3 text-right tabular-nums">{formatMoney(cart.totalMonthly)}</td>
-                <td className="pt-3 text-right tabular-nums">{formatMoney(cart.totalSetup)}</td>
-                <td />
-              </tr>
-            </tfoot>
-          </table>
+          <CartTable
+            rows={cart.items.map((item) => ({
+              id: item.id,
+              number: formatE164(item.e164),
+              location: item.kind === 'tollfree' ? 'Toll-free' : [item.rateCenter, item.state].filter(Boolean).join(', ') || '—',
+              holdSecondsLeft: item.holdSecondsLeft,
+              monthly: formatMoney(item.monthly),
+              setup: formatMoney(item.setup),
+            }))}
+            totals={{ label: `Total (${cart.items.length} number${cart.items.length === 1 ? '' : 's'})`, monthly: formatMoney(cart.totalMonthly), setup: formatMoney(cart.totalSetup) }}
+            removeAction={writable ? removeFromCartAction : undefined}
+          />
           {writable ? (
             <div className="mt-6 flex justify-end">
               <Link href="/numbers/checkout" className={buttonClass('primary')}>
