@@ -48,7 +48,7 @@ import { recordAudit } from './audit';
 import { fromUnits, sumAmounts, toUnits } from './pricing';
 import { registerE911ForNewNumbers, type E911Status } from './e911';
 import { e911DetailFor, e911StatusOf } from './e911-numbers';
-import { claimOrderExecution } from './order-execution-lock';
+import { claimOrderExecution } from '@/lib/db/order-execution-lock';
 import { getConnectionAdapter } from './providers';
 import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './trunk-groups';
 import { getTrunkGroupById, getTrunkGroupByIdUnscoped, setTrunkGroupOfNumbers } from '@/lib/db/queries/trunk-groups';

@@ -10,9 +10,9 @@ import { JOBS } from '@/lib/jobs';
 import { addToCart } from '@/lib/services/number-cart';
 import { EXECUTION_LEASE_MS, placeOrder, reconcileOrders } from '@/lib/services/number-orders';
 import { searchAvailableNumbers } from '@/lib/services/number-search';
-import { claimOrderExecution, orderLockKey } from '@/lib/services/order-execution-lock';
+import { claimOrderExecution, orderLockKey } from '@/lib/db/order-execution-lock';
 import { getConnectionAdapter } from '@/lib/services/providers';
-import type { ProviderId } from '@/lib/providers/types';
+import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { numberSearchSchema } from '@/lib/validations/numbers';
 import { testDriver, useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
@@ -36,7 +36,7 @@ describe('orders left in flight by a crash', () => {
     let count = 0;
     let cursor: string | undefined;
     do {
-      const page = await adapter.listNumbers!({ cursor });
+      const page = await requireCapability(adapter, 'numbers').list({ cursor });
       count += page.items.filter((item) => item.e164 === e164).length;
       cursor = page.nextCursor;
     } while (cursor);
