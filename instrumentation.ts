@@ -3,11 +3,12 @@
  * the background jobs start with the server.
  */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  // pg-boss's schema is migrated when a server starts, never by a build.
+  if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
   const { jobsEnabled } = await import('./lib/env');
   if (!jobsEnabled()) return;
   const { startJobs } = await import('./lib/jobs');
   const { log } = await import('./lib/log');
-  // The portal serves without its jobs rather than not at all; the jobs page shows what is missing.
+  // The portal serves without its jobs rather than not at all; the jobs page says they are not running.
   await startJobs().catch((error: unknown) => log.error('jobs.start_failed', { error }));
 }

@@ -34,6 +34,8 @@ export const deadLetterQueueOf = (name: string) => `${name}.dead-letter`;
 export interface JobRunner {
   boss: PgBoss;
   jobs: readonly JobDefinition[];
+  /** Whether this process runs the schedules and workers, or only queues and reads. */
+  workers: boolean;
   /** Waits up to `timeoutMs` for running jobs, then hands them back to the queue as failed (to be retried). */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -111,6 +113,7 @@ export async function startJobRunner(jobs: readonly JobDefinition[], options: Jo
   return {
     boss,
     jobs,
+    workers,
     async stop(timeoutMs = 3000) {
       const started = Date.now();
       await boss.stop({ graceful: true, timeout: timeoutMs, wait: true });

@@ -44,6 +44,8 @@ export interface FailedJobView {
 }
 
 export interface JobsOverview {
+  /** False when this app instance runs no workers (JOBS=0, or pg-boss failed to start with the server). */
+  workersRunning: boolean;
   queues: QueueView[];
   failures: FailedJobView[];
   retryLimit: number;
@@ -83,6 +85,7 @@ export async function getJobsOverview(user: SessionUser, options: { runner?: Job
   const stateCount = (name: string, ...states: string[]) =>
     stateRows.filter((row) => row.name === name && states.includes(row.state)).reduce((sum, row) => sum + count(row.count), 0);
   return {
+    workersRunning: runner.workers,
     retryLimit: RETRY_LIMIT,
     queues: runner.jobs.map((job) => {
       const completed = completedRows.find((row) => row.name === job.name);

@@ -27,7 +27,7 @@ describe('jobs on pg-boss', () => {
   afterAll(async () => {
     await Promise.all(runners.map((runner) => runner.stop(1000)));
   });
-  const start = async (jobs: JobDefinition[], options: { retryLimit?: number } = {}) => {
+  const start = async (jobs: JobDefinition[], options: { retryLimit?: number; workers?: boolean } = {}) => {
     const runner = await startTestRunner(await getDbHandle(), jobs, options);
     runners.push(runner);
     return runner;
@@ -116,6 +116,12 @@ describe('jobs on pg-boss', () => {
     await waitForJob(runner, 'probe-ok', id);
     await expect(retryFailedJob(tenants.staff, { queue: 'probe-ok', jobId: id }, { runner })).rejects.toSatisfy((error) => isAppError(error) && error.code === 'conflict:job');
     await expect(retryFailedJob(tenants.staff, { queue: 'no-such-queue', jobId: id }, { runner })).rejects.toSatisfy((error) => isAppError(error) && error.code === 'not_found:job');
+    expect((await getJobsOverview(tenants.staff, { runner })).workersRunning).toBe(true);
+    // An instance that runs no workers (JOBS=0) reads the same queues and says so.
+    const reader = await start([{ name: 'probe-ok', cron: NEVER, run: async () => ({}) }], { workers: false });
+    const seen = await getJobsOverview(tenants.staff, { runner: reader });
+    expect(seen.workersRunning).toBe(false);
+    expect(seen.queues.find((queue) => queue.name === 'probe-ok')!.completedRecently).toBeGreaterThan(0);
   });
 
   it('runs a sweep once when two instances queue it together, and never twice at the same time', async () => {

@@ -19,6 +19,11 @@ export default async function JobsPage() {
         description={`The sweeps that keep the portal in step with its upstreams, on pg-boss. A failing job is retried ${overview.retryLimit} times with growing delays; after that it is failed here and a copy goes to its dead-letter queue.`}
       />
       <div className="space-y-6">
+        {overview.workersRunning ? null : (
+          <p role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+            This app instance runs no jobs (JOBS=0, or they failed to start: see the server log). Jobs queued here wait for an instance that does.
+          </p>
+        )}
         <Card title="Queues" description="One queue per job; at most one run of each at a time, across every app instance.">
           <QueuesTable
             rows={overview.queues.map((queue) => ({
