@@ -189,10 +189,11 @@ async function runSearch(access: AccountAccess, input: NumberSearchInput, option
   if (!stored) throw new AppError('internal:search_store');
   let latest = answerOf(stored);
 
-  // Writes are chained, and each writes everything known by then, so the last one holds every answer.
+  // Writes are chained, and each writes everything known by then, so the last one holds every answer;
+  // one failed write fails its own caller and does not stop the writes after it.
   let writes: Promise<unknown> = Promise.resolve();
   const record = () => {
-    writes = writes.then(async () => {
+    writes = writes.catch(() => undefined).then(async () => {
       const taken = new Set((await getTakenNumbersByE164s(db, { e164s: [...candidates.keys()] })).map((row) => row.e164));
       const results = mergeOffers(candidates, taken, prices);
       const providers = outcomes.map((outcome) => ({ ...outcome }));
@@ -224,9 +225,8 @@ async function runSearch(access: AccountAccess, input: NumberSearchInput, option
     }
     await record();
   });
-  const done = Promise.all(asked)
-    .then(() => record())
-    .then(() => latest);
+  // Each upstream's answer is written before its promise settles: once all have, the row is complete.
+  const done = Promise.all(asked).then(() => latest);
   return { first: latest, done };
 }
 
