@@ -104,6 +104,8 @@ function SortLink<Row>({ header, sort, children }: { header: Header<Row, unknown
  */
 export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisible, rowHeader, cardTitle = rowHeader, sort, selection, empty, busy, regionLabel, className }: DataTableProps<Row>) {
   const rowSelection: RowSelectionState | undefined = selection && isStateSelection(selection) ? Object.fromEntries([...selection.selected].map((id) => [id, true])) : undefined;
+  // The project does not use the React Compiler, so nothing memoizes the table's functions.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable<Row>({
     data: rows as Row[],
     columns,
@@ -163,7 +165,7 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
             <tr>
               {selection ? (
                 <th scope="col" className="w-8 py-2 pr-2">
-                  {headerCheckbox}
+                  {headerCheckbox ?? <span className="sr-only">Select</span>}
                 </th>
               ) : null}
               {headers.map((header) => {
@@ -257,7 +259,7 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
                   {pairs.map((cell) => (
                     <div key={cell.id} className="contents">
                       <dt className="text-xs uppercase text-slate-600">{cell.column.columnDef.meta?.label ?? (typeof cell.column.columnDef.header === 'string' ? cell.column.columnDef.header : cell.column.id)}</dt>
-                      <dd className={cn('min-w-0 break-words', cell.column.columnDef.meta?.numeric && 'tabular-nums', cell.column.columnDef.meta?.className)}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</dd>
+                      <dd className={cn('min-w-0 break-words [&_select]:max-w-full', cell.column.columnDef.meta?.numeric && 'tabular-nums', cell.column.columnDef.meta?.className)}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</dd>
                     </div>
                   ))}
                 </dl>
