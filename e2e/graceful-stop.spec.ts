@@ -12,14 +12,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 
-const root = path.resolve(import.meta.dirname, '..');
+// Playwright runs from the repository root, as its webServer command (scripts/e2e-server.ts) assumes.
+const root = process.cwd();
 const STOP_BUDGET_MS = 5000;
 const portalPort = 3190;
 const sandboxPorts = { voicetel: 4311, vitcom: 4312, carrierx: 4313, voicemeup: 4314 };
 const allPorts = [portalPort, ...Object.values(sandboxPorts)];
 
-test.describe.configure({ mode: 'serial' });
-test.setTimeout(180_000);
+// A first `npm start` on a fresh data folder migrates and seeds PGlite before it serves.
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 let dataDir: string;
 test.beforeAll(() => {
