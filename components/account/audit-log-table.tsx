@@ -18,7 +18,7 @@ export interface AuditLogRow {
 }
 
 const columns: ColumnDef<AuditLogRow>[] = [
-  { id: 'when', header: 'When (UTC)', meta: { className: 'whitespace-nowrap tabular-nums' }, cell: ({ row }) => row.original.when },
+  { id: 'when', header: 'When', meta: { className: 'whitespace-nowrap tabular-nums' }, cell: ({ row }) => row.original.when },
   {
     id: 'actor',
     header: 'Who',

@@ -5,7 +5,7 @@ import { Card, EmptyState } from '@/components/ui/card';
 import type { DataTableSort } from '@/components/ui/data-table';
 import { Pager } from '@/components/ui/pager';
 import type { ActionState } from '@/lib/auth/action';
-import { formatMoney, formatE164 } from '@/lib/format';
+import { formatE164, formatMoney, formatTime } from '@/lib/format';
 import { useLiveJson } from '@/lib/hooks/use-live-json';
 import type { NumberSearchView } from '@/lib/views/number-search';
 
@@ -48,11 +48,11 @@ export function SearchResults({ initial, sort, query: pageQuery, canBuy, staff, 
   });
   const pending = search.carriers.filter((carrier) => carrier.status === 'pending').length;
   const failed = search.carriers.filter((carrier) => carrier.status === 'failed').length;
-  const searchedAt = search.createdAt.slice(11, 16);
+  const searchedAt = formatTime(new Date(search.createdAt));
   return (
     <Card
       title={`${plural(search.total, 'number')} available`}
-      description={pending > 0 ? `Still searching ${plural(pending, 'carrier')}; their numbers appear here as they answer.` : `Prices are per number. Searched ${searchedAt} UTC; results are kept for 10 minutes.`}
+      description={pending > 0 ? `Still searching ${plural(pending, 'carrier')}; their numbers appear here as they answer.` : `Prices are per number. Searched ${searchedAt}; results are kept for 10 minutes.`}
     >
       <p role="status" aria-live="polite" className="sr-only">
         {pending > 0 ? `${plural(search.total, 'number')} so far; still searching ${plural(pending, 'carrier')}.` : `Search finished: ${plural(search.total, 'number')} available.`}
