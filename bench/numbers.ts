@@ -16,7 +16,7 @@ import { phoneNumbers, providerConnections, users } from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed-demo';
 import { resetEnvCache } from '@/lib/env';
 import { resetBreakers } from '@/lib/providers/http';
-import type { ProviderId } from '@/lib/providers/types';
+import { requireCapability, type NumbersCapability, type ProviderId } from '@/lib/providers/types';
 import { addToCart } from '@/lib/services/number-cart';
 import { executeOrder, placeOrder } from '@/lib/services/number-orders';
 import { searchAvailableNumbers, toProviderQuery, type SearchAnswer } from '@/lib/services/number-search';
@@ -216,14 +216,13 @@ export async function benchSearchFanout({ runs, latencyMs, npa }: { runs: number
         if (answer.results.length === 0) throw new Error(`merged ${npa} search found nothing`);
         return answer;
       };
-      const adapters = new Map<ProviderId, Awaited<ReturnType<typeof getConnectionAdapter>>['adapter']>();
+      const adapters = new Map<ProviderId, NumbersCapability>();
       for (const provider of PROVIDER_IDS) {
         const { adapter } = await getConnectionAdapter(connections.get(provider)!);
-        if (!adapter.searchNumbers) throw new Error(`${provider} has no searchNumbers`);
-        adapters.set(provider, adapter);
+        adapters.set(provider, requireCapability(adapter, 'numbers'));
       }
       const alone = async (provider: ProviderId) => {
-        const found = await adapters.get(provider)!.searchNumbers!(query);
+        const found = await adapters.get(provider)!.search(query);
         if (found.length === 0) throw new Error(`${provider} alone found no ${npa} numbers`);
       };
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { isProviderError } from '@/lib/providers/errors';
 import { createProviderHttp, resetBreakers, type ProviderHttpOptions } from '@/lib/providers/http';
 import { createMemoryStateStore } from '@/lib/providers/state-store';
-import type { NumberSearchQuery } from '@/lib/providers/types';
+import { requireCapability, type NumberSearchQuery } from '@/lib/providers/types';
 import { voicetelProvider } from '@/lib/providers/voicetel';
 import { API_KEY_STATE_KEY, API_PREFIX } from '@/lib/providers/voicetel/assumptions';
 import { startSandbox, type RunningSandbox } from '@/sandbox/common/server';
@@ -22,9 +22,8 @@ function voicetelAdapter(sandbox: RunningSandbox, http: Partial<ProviderHttpOpti
   const providerHttp = createProviderHttp({ provider: 'voicetel', connectionId, baseUrl: sandbox.url, ...http });
   const state = createMemoryStateStore();
   const adapter = voicetelProvider.create({ connectionId, baseUrl: sandbox.url, credentials: voicetelDemoCredentials, http: providerHttp, state });
-  if (!adapter.searchNumbers) throw new Error('the VoiceTel adapter has no searchNumbers');
-  const searchNumbers = adapter.searchNumbers.bind(adapter);
-  return { search: () => searchNumbers(QUERY), http: providerHttp, state, connectionId };
+  const numbers = requireCapability(adapter, 'numbers');
+  return { search: () => numbers.search(QUERY), http: providerHttp, state, connectionId };
 }
 
 /** The http layer warns on every failed call; the breaker bench fails on purpose, hundreds of times. */

@@ -1,6 +1,7 @@
 /**
- * Sliding-window request budgets kept in the connection's persisted state, so a restart does not
- * hand an upstream with a 6-requests-an-hour limit a fresh allowance.
+ * Sliding-window request budgets kept in persisted state, so a restart does not hand an upstream
+ * with a 6-requests-an-hour limit a fresh allowance. The store is the upstream host's
+ * (`ProviderContext.budgets`), not one connection's: the limits count per source IP.
  */
 import { ProviderError } from './errors';
 import type { ProviderStateStore } from './state-store';

@@ -1,12 +1,13 @@
 /**
- * Every provider the portal can connect to. App code asks the registry (through lib/services) and
- * works with domain types; it never imports an adapter's client.
+ * Every provider the portal can connect to: adding one is adding its folder and a line here. App code
+ * asks the registry (through lib/services) and works with domain types and the descriptor's limits;
+ * it never imports an adapter's client.
  */
 import { carrierxProvider } from './carrierx';
 import { vitcomProvider } from './vitcom';
 import { voicemeupProvider } from './voicemeup';
 import { voicetelProvider } from './voicetel';
-import type { Capability, ProviderDescriptor, ProviderId } from './types';
+import type { ProviderDescriptor, ProviderId, UpstreamLimits } from './types';
 
 export const PROVIDERS: Record<ProviderId, ProviderDescriptor> = {
   voicetel: voicetelProvider,
@@ -19,6 +20,7 @@ export function getProviderDescriptor(id: ProviderId): ProviderDescriptor {
   return PROVIDERS[id];
 }
 
-export function providersWith(capability: Capability): ProviderDescriptor[] {
-  return Object.values(PROVIDERS).filter((descriptor) => descriptor.capabilities.includes(capability));
+/** What the upstream refuses before we ask it; undefined for a provider the registry does not know. */
+export function upstreamLimitsOf(provider: string): UpstreamLimits | undefined {
+  return Object.hasOwn(PROVIDERS, provider) ? PROVIDERS[provider as ProviderId].limits : undefined;
 }

@@ -1,8 +1,9 @@
 /**
- * The provider interface: domain types every adapter maps its wire format to, and the capability
- * list pages use to ask "who can do X" instead of checking provider names.
+ * The provider interface: domain types every adapter maps its wire format to, the capability groups
+ * an adapter is made of, and the lookups services use to ask "can this one do X" instead of checking
+ * provider names.
  */
-import type { ProviderError } from './errors';
+import { ProviderError } from './errors';
 import type { ProviderHttp } from './http';
 import type { RateBudget } from './rate-budget';
 import type { ProviderStateStore } from './state-store';
@@ -31,6 +32,7 @@ export const CAPABILITIES = [
   'cdrs',
   'invoices',
   'balance',
+  'ledger',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -287,53 +289,105 @@ export interface ConnectionTestResult {
   failure?: ProviderError;
 }
 
-/**
- * One adapter instance serves one connection. Operations a provider lacks are absent; check
- * `capabilities` (or `hasCapability`) before calling.
- */
-export interface ProviderAdapter {
-  readonly provider: ProviderId;
-  readonly capabilities: ReadonlySet<Capability>;
-
-  testConnection(): Promise<ConnectionTestResult>;
-
-  searchNumbers?(query: NumberSearchQuery): Promise<AvailableNumber[]>;
-  holdNumbers?(numbers: AvailableNumber[]): Promise<NumberHold>;
-  releaseHold?(hold: NumberHold): Promise<void>;
-  orderNumbers?(request: OrderRequest): Promise<OrderResult>;
-  /** For reconciliation after a crash: what the upstream knows of an order we placed. */
-  getOrder?(request: { idempotencyKey: string; upstreamOrderId?: string; numbers: E164[] }): Promise<OrderResult | null>;
-  listNumbers?(request: { cursor?: string; limit?: number }): Promise<Page<OwnedNumber>>;
-  releaseNumber?(e164: E164): Promise<void>;
+export interface NumbersCapability {
+  search(query: NumberSearchQuery): Promise<AvailableNumber[]>;
+  order(request: OrderRequest): Promise<OrderResult>;
+  /** For reconciliation after a crash: what the upstream knows of an order we placed (null: nothing). */
+  getOrder(request: { idempotencyKey: string; upstreamOrderId?: string; numbers: E164[] }): Promise<OrderResult | null>;
+  list(request: { cursor?: string; limit?: number }): Promise<Page<OwnedNumber>>;
   /**
    * Routes each number on its own: a refused number (not on the account, say) is reported and the
    * others are still routed. An unknown or unusable `trunkRef` fails the whole call (not_found /
    * invalid), as does an upstream that is down or rejects the credentials.
    */
-  routeNumbers?(request: RouteNumbersRequest): Promise<RouteNumberResult[]>;
-
-  createTrunk?(spec: TrunkGroupSpec): Promise<TrunkGroup>;
-  updateTrunk?(trunkRef: string, spec: TrunkGroupSpec): Promise<TrunkGroup>;
-  getTrunk?(trunkRef: string): Promise<TrunkGroup | null>;
-  listTrunks?(): Promise<TrunkGroup[]>;
-  /** Idempotent: a trunkRef the upstream no longer has, or not of this adapter's shape, is success; an upstream that is down or refuses the credentials throws (ProviderError). */
-  deleteTrunk?(trunkRef: string): Promise<void>;
-
-  checkPortability?(numbers: E164[]): Promise<PortabilityResult[]>;
-  submitPortIn?(request: PortInRequest): Promise<PortIn>;
-  getPortIn?(portRef: string): Promise<PortIn | null>;
-
-  validateE911?(address: E911Address): Promise<E911Validation>;
-  provisionE911?(record: E911Record): Promise<E911Record>;
-  removeE911?(e164: E164): Promise<void>;
-  /** Every emergency record the upstream holds on the account, for reconciling against the portal's intent. */
-  listE911?(): Promise<E911Record[]>;
-
-  pullCdrs?(request: CdrPullRequest): Promise<Page<Cdr>>;
-  listInvoices?(request: { since?: Date }): Promise<Invoice[]>;
-  listLedger?(request: { since: Date; until: Date }): Promise<LedgerEntry[]>;
-  getBalance?(): Promise<Balance>;
+  route(request: RouteNumbersRequest): Promise<RouteNumberResult[]>;
+  /** Upstreams that reserve numbers for a while before the order. */
+  readonly holds?: NumberHoldsCapability;
+  /** Upstreams that let us hand a number back through their API. */
+  readonly release?: NumberReleaseCapability;
 }
+export interface NumberHoldsCapability {
+  hold(numbers: AvailableNumber[]): Promise<NumberHold>;
+  release(hold: NumberHold): Promise<void>;
+}
+export interface NumberReleaseCapability {
+  release(e164: E164): Promise<void>;
+}
+
+export interface TrunksCapability {
+  get(trunkRef: string): Promise<TrunkGroup | null>;
+  list(): Promise<TrunkGroup[]>;
+  update(trunkRef: string, spec: TrunkGroupSpec): Promise<TrunkGroup>;
+  /** Upstreams where we create trunk groups (elsewhere the account comes with fixed ones). */
+  readonly create?: TrunkCreateCapability;
+  readonly delete?: TrunkDeleteCapability;
+}
+export interface TrunkCreateCapability {
+  create(spec: TrunkGroupSpec): Promise<TrunkGroup>;
+}
+export interface TrunkDeleteCapability {
+  /** Idempotent: a trunkRef the upstream no longer has, or not of this adapter's shape, is success; an upstream that is down or refuses the credentials throws (ProviderError). */
+  delete(trunkRef: string): Promise<void>;
+}
+
+export interface PortsCapability {
+  checkPortability(numbers: E164[]): Promise<PortabilityResult[]>;
+  submit(request: PortInRequest): Promise<PortIn>;
+  get(portRef: string): Promise<PortIn | null>;
+}
+
+export interface E911Capability {
+  validate(address: E911Address): Promise<E911Validation>;
+  provision(record: E911Record): Promise<E911Record>;
+  remove(e164: E164): Promise<void>;
+  /** Every emergency record the upstream holds on the account, for reconciling against the portal's intent. */
+  list(): Promise<E911Record[]>;
+}
+
+export interface CdrsCapability {
+  pull(request: CdrPullRequest): Promise<Page<Cdr>>;
+}
+
+export interface BillingCapability {
+  listInvoices(request: { since?: Date }): Promise<Invoice[]>;
+  getBalance(): Promise<Balance>;
+  /** Upstreams that list charges and payments line by line. */
+  readonly ledger?: LedgerCapability;
+}
+export interface LedgerCapability {
+  list(request: { since: Date; until: Date }): Promise<LedgerEntry[]>;
+}
+
+/**
+ * One adapter instance serves one connection. A group the provider lacks is absent; services get a
+ * group through `requireCapability` (or branch on `hasCapability`), never by provider name.
+ */
+export interface ProviderAdapter {
+  readonly descriptor: ProviderDescriptor;
+  testConnection(): Promise<ConnectionTestResult>;
+  readonly numbers?: NumbersCapability;
+  readonly trunks?: TrunksCapability;
+  readonly e911?: E911Capability;
+  readonly ports?: PortsCapability;
+  readonly cdrs?: CdrsCapability;
+  readonly billing?: BillingCapability;
+}
+
+/** What `requireCapability` hands out for each name: a group, or one of the parts only some upstreams have. */
+export interface CapabilityGroups {
+  numbers: NumbersCapability;
+  'numbers.hold': NumberHoldsCapability;
+  'numbers.release': NumberReleaseCapability;
+  trunks: TrunksCapability;
+  'trunks.create': TrunkCreateCapability;
+  'trunks.delete': TrunkDeleteCapability;
+  e911: E911Capability;
+  ports: PortsCapability;
+  cdrs: CdrsCapability;
+  billing: BillingCapability;
+  'billing.ledger': LedgerCapability;
+}
+export type CapabilityGroupName = keyof CapabilityGroups;
 
 export interface ProviderContext {
   connectionId: string;
@@ -341,23 +395,99 @@ export interface ProviderContext {
   /** Decrypted; adapters must never log or return them. */
   credentials: Record<string, string>;
   http: ProviderHttp;
-  /** Small persisted key/value state per connection: API keys, rate budgets, cursors. */
+  /** Small persisted key/value state per connection: API keys, cursors. */
   state: ProviderStateStore;
+  /**
+   * Where rate budgets are spent: one store per upstream host (the base URL's origin), shared by
+   * every connection to it, since upstreams count requests per source IP, not per account. Without
+   * it (a lone connection, a test) budgets live in `state`.
+   */
+  budgets?: ProviderStateStore;
   now?: () => Date;
+}
+
+/** What an upstream refuses before we ask it: the portal checks these where the user types. */
+export interface UpstreamLimits {
+  /** Prefix lengths the upstream accepts in a trunk's IP allowlist; null where any is accepted. */
+  cidrPrefixes: readonly number[] | null;
+  /** How many allowlist entries one trunk can hold, where that is limited. */
+  maxAllowedIps?: number;
+  /** Longest caller name the upstream takes on an e911 record, where a reference says so. */
+  callerNameMaxLength?: number;
 }
 
 export interface ProviderDescriptor {
   id: ProviderId;
   name: string;
-  capabilities: readonly Capability[];
   /** The credential fields the connection form asks for. */
   credentialFields: readonly { name: string; label: string; secret: boolean }[];
   defaultBaseUrl: string;
-  /** Request budgets the adapter keeps in the connection's state, shown as "remaining" on the Providers page. */
+  limits: UpstreamLimits;
+  /** Request budgets the adapter spends per upstream host, shown as "remaining" on the Providers page. */
   rateBudgets?: readonly RateBudget[];
   create(context: ProviderContext): ProviderAdapter;
 }
 
-export function hasCapability(adapter: Pick<ProviderAdapter, 'capabilities'>, capability: Capability): boolean {
-  return adapter.capabilities.has(capability);
+const partOf: { [Name in CapabilityGroupName]: (adapter: ProviderAdapter) => CapabilityGroups[Name] | undefined } = {
+  numbers: (adapter) => adapter.numbers,
+  'numbers.hold': (adapter) => adapter.numbers?.holds,
+  'numbers.release': (adapter) => adapter.numbers?.release,
+  trunks: (adapter) => adapter.trunks,
+  'trunks.create': (adapter) => adapter.trunks?.create,
+  'trunks.delete': (adapter) => adapter.trunks?.delete,
+  e911: (adapter) => adapter.e911,
+  ports: (adapter) => adapter.ports,
+  cdrs: (adapter) => adapter.cdrs,
+  billing: (adapter) => adapter.billing,
+  'billing.ledger': (adapter) => adapter.billing?.ledger,
+};
+
+export function hasCapability(adapter: ProviderAdapter, name: CapabilityGroupName): boolean {
+  return partOf[name](adapter) !== undefined;
+}
+
+/** The group (or part) `name`, or an `unsupported:provider` error naming the provider and what it lacks. */
+export function requireCapability<Name extends CapabilityGroupName>(adapter: ProviderAdapter, name: Name): CapabilityGroups[Name] {
+  const part = partOf[name](adapter);
+  if (part === undefined) {
+    throw new ProviderError(adapter.descriptor.id, 'unsupported', {
+      message: `${adapter.descriptor.name} does not support ${CAPABILITY_LABELS[name]}.`,
+      upstreamMessage: `no ${name} capability`,
+    });
+  }
+  return part;
+}
+
+const CAPABILITY_LABELS: Record<CapabilityGroupName, string> = {
+  numbers: 'number search and ordering',
+  'numbers.hold': 'holding numbers',
+  'numbers.release': 'releasing numbers',
+  trunks: 'trunk groups',
+  'trunks.create': 'creating trunk groups',
+  'trunks.delete': 'deleting trunk groups',
+  e911: 'e911',
+  ports: 'port-ins',
+  cdrs: 'call records',
+  billing: 'billing',
+  'billing.ledger': 'ledger entries',
+};
+
+const OPERATIONS_OF: Record<CapabilityGroupName, readonly Capability[]> = {
+  numbers: ['numbers.search', 'numbers.order', 'numbers.list', 'numbers.route'],
+  'numbers.hold': ['numbers.hold'],
+  'numbers.release': ['numbers.release'],
+  trunks: ['trunks.read', 'trunks.update'],
+  'trunks.create': ['trunks.create'],
+  'trunks.delete': ['trunks.delete'],
+  e911: ['e911.validate', 'e911.provision', 'e911.remove', 'e911.list'],
+  ports: ['port.check', 'port.submit', 'port.status'],
+  cdrs: ['cdrs'],
+  billing: ['invoices', 'balance'],
+  'billing.ledger': ['ledger'],
+};
+
+/** The operations an adapter offers, from the groups it has: what the Providers page lists. */
+export function capabilitiesOf(adapter: ProviderAdapter): Capability[] {
+  const names = Object.keys(OPERATIONS_OF) as CapabilityGroupName[];
+  return names.filter((name) => hasCapability(adapter, name)).flatMap((name) => OPERATIONS_OF[name]);
 }

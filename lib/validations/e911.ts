@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { E911Address, ProviderId } from '@/lib/providers/types';
+import type { E911Address, UpstreamLimits } from '@/lib/providers/types';
 import { CA_PROVINCES, US_STATES } from '@/lib/validations/numbers';
 import { isSafeText } from '@/lib/validations/common';
 
@@ -478,26 +478,18 @@ export function toProviderE911Address(address: NormalizedE911Address): E911Addre
 /** The CNAM / ALI display convention: 15 characters. Used where a reference gives no limit. */
 export const DEFAULT_CALLER_NAME_LIMIT = 15;
 
-/**
- * Longest caller name each upstream takes for an e911 record.
- * - voicetel: /work/shared/reference/voicetel-and-vicicarrier.md §2.6.4 (e911) gives `callername`*
- *   as a plain string ("Caller name displayed to the PSAP dispatcher"), with no length. 15 is a GUESS
- *   (the CNAM/ALI display convention).
- * - voicemeup: /work/shared/reference/voicemeup.md §2.5 #36 `e911_update_address` takes
- *   `first_name`* and `last_name`* with no length. 15 is a GUESS, the same convention, and it matches
- *   the only name limit that reference documents (`callerid_name` 3–15, §3.3, for outbound caller ID).
- * Providers missing here fall back to DEFAULT_CALLER_NAME_LIMIT.
- */
-export const CALLER_NAME_LIMITS = { voicetel: 15, voicemeup: 15 } as const satisfies Partial<Record<ProviderId, number>>;
-
 /** Portal-wide cap on a caller name (the form field); upstream limits may be shorter. */
 export const MAX_CALLER_NAME_LENGTH = 32;
 
-/** null when the upstream takes this caller name, else a message for the form. */
-export function checkCallerNameForUpstream(provider: ProviderId | string, callerName: string | null | undefined, providerName: string): string | null {
+/**
+ * null when the upstream takes this caller name, else a message for the form. `limits` are the
+ * provider descriptor's (`upstreamLimitsOf` in lib/providers/registry.ts); an upstream that declares
+ * no length gets DEFAULT_CALLER_NAME_LIMIT.
+ */
+export function checkCallerNameForUpstream(limits: Pick<UpstreamLimits, 'callerNameMaxLength'> | undefined, callerName: string | null | undefined, providerName: string): string | null {
   const name = clean(callerName);
   if (!name) return null;
-  const limit = (CALLER_NAME_LIMITS as Partial<Record<string, number>>)[provider] ?? DEFAULT_CALLER_NAME_LIMIT;
+  const limit = limits?.callerNameMaxLength ?? DEFAULT_CALLER_NAME_LIMIT;
   if (name.length <= limit) return null;
   return `${providerName} takes caller names up to ${limit} characters: "${name}" has ${name.length}, so shorten it (the dispatcher would see "${name.slice(0, limit).trim()}")`;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProviderId, TrunkAuth, TrunkDestination, TrunkDirection } from '@/lib/providers/types';
+import type { TrunkAuth, TrunkDestination, TrunkDirection, UpstreamLimits } from '@/lib/providers/types';
 import { parsePhoneNumber } from '@/lib/phone-numbers';
 import { textProblem } from './common';
 
@@ -606,26 +606,15 @@ export function checkLimitsWithinAccount(
 
 // --- Upstream restrictions -----------------------------------------------------------------------
 
-/** Prefix lengths an upstream accepts in its IP allowlist; null where any is accepted. */
-export const UPSTREAM_CIDR_RULES = {
-  // VoiceTel ACL: "Only routable public IPv4 CIDRs with masks /8, /16, /24, or /32 are accepted."
-  voicetel: [8, 16, 24, 32],
-  vitcom: null,
-  carrierx: null,
-  // A VoiceMeUp peer holds one static host IP (lib/providers/voicemeup/map.ts).
-  voicemeup: [32],
-} as const satisfies Record<ProviderId, readonly number[] | null>;
-
-/** How many allowlist entries an upstream's trunk can hold, where it is limited. */
-export const UPSTREAM_MAX_ALLOWED_IPS: Partial<Record<keyof typeof UPSTREAM_CIDR_RULES, number>> = { voicemeup: 1 };
-
 const joinOr = (items: string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
 
-/** Messages for allowlist entries the upstream `provider` would refuse; empty when all are fine. */
-export function checkCidrsForUpstream(provider: string, cidrs: readonly string[], providerName: string): string[] {
-  const known = Object.hasOwn(UPSTREAM_CIDR_RULES, provider) ? (provider as keyof typeof UPSTREAM_CIDR_RULES) : undefined;
-  const prefixes: readonly number[] | null = known ? UPSTREAM_CIDR_RULES[known] : null;
-  const maxEntries = known ? UPSTREAM_MAX_ALLOWED_IPS[known] : undefined;
+/**
+ * Messages for allowlist entries an upstream would refuse, by the limits its descriptor declares
+ * (`upstreamLimitsOf` in lib/providers/registry.ts); empty when all are fine or nothing is declared.
+ */
+export function checkCidrsForUpstream(limits: Pick<UpstreamLimits, 'cidrPrefixes' | 'maxAllowedIps'> | undefined, cidrs: readonly string[], providerName: string): string[] {
+  const prefixes = limits?.cidrPrefixes ?? null;
+  const maxEntries = limits?.maxAllowedIps;
   const messages: string[] = [];
   const parsed = cidrs.map((text) => ({ text, cidr: parseCidr(text) }));
   const distinct = new Set(parsed.map(({ text, cidr }) => cidr?.text ?? text.trim())).size;

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, e911AddressUpstreams, e911Addresses, phoneNumbers, providerConnections } from '@/lib/db/schema';
-import type { ProviderId } from '@/lib/providers/types';
+import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { addToCart } from '@/lib/services/number-cart';
 import { executeOrder, getOrderView, placeOrder } from '@/lib/services/number-orders';
 import { searchAvailableNumbers, type SearchAnswer } from '@/lib/services/number-search';
@@ -84,7 +84,7 @@ describe('e911 at checkout and against each upstream’s records', () => {
     // Each registered number is on record with its own upstream.
     for (const [provider, e164] of [['voicetel', voicetel], ['voicemeup', voicemeup]] as const) {
       const { adapter } = await getConnectionAdapter((await connectionOf(provider)).id);
-      const record = (await adapter.listE911!()).find((candidate) => candidate.e164 === e164);
+      const record = (await requireCapability(adapter, 'e911').list()).find((candidate) => candidate.e164 === e164);
       expect(record?.address, provider).toMatchObject({ city: 'CHICAGO', postalCode: expect.stringMatching(/^60611/) });
     }
 
@@ -135,7 +135,7 @@ describe('e911 at checkout and against each upstream’s records', () => {
       expect(bought.get(voicetel)).toMatchObject({ e911Status: 'registered', trunkGroupRef: group.id });
       expect(bought.get(voicemeup!)).toMatchObject({ e911Status: 'failed', trunkGroupRef: null, e911Detail: expect.any(String) });
       const { adapter } = await getConnectionAdapter((await connectionOf('voicetel')).id);
-      const listed = (await adapter.listNumbers!({})).items.find((item) => item.e164 === voicetel);
+      const listed = (await requireCapability(adapter, 'numbers').list({})).items.find((item) => item.e164 === voicetel);
       expect(listed?.trunkRef).toBeTruthy();
     } finally {
       await test.db.update(accounts).set({ requireE911ForRouting: false }).where(eq(accounts.id, tenants.acme.id));
@@ -154,7 +154,7 @@ describe('e911 at checkout and against each upstream’s records', () => {
 
     // Removed at VoiceMeUp behind the portal's back: the job, now reading VoiceMeUp's records, flags it.
     const { adapter } = await getConnectionAdapter(voicemeupConnection.id);
-    await adapter.removeE911!(onVoicemeup.e164);
+    await requireCapability(adapter, 'e911').remove(onVoicemeup.e164);
     const summary = await reconcileE911();
     expect(summary.errors).toEqual([]);
     expect(summary.flagged).toEqual([{ numberId: onVoicemeup.id, e164: onVoicemeup.e164, detail: 'The carrier has no emergency record for this number; register it again' }]);
@@ -165,7 +165,7 @@ describe('e911 at checkout and against each upstream’s records', () => {
     const later = new Date(Date.now() + E911_PENDING_STALE_MS + 1_000);
     const retried = await reconcileE911(later);
     expect(retried.retried).toEqual([{ numberId: onVoicemeup.id, e164: onVoicemeup.e164, status: 'registered' }]);
-    expect((await adapter.listE911!()).some((record) => record.e164 === onVoicemeup.e164)).toBe(true);
+    expect((await requireCapability(adapter, 'e911').list()).some((record) => record.e164 === onVoicemeup.e164)).toBe(true);
 
     // VoiceTel's records are read too: a registered number there matching its record is left alone.
     const voicetelId = (await connectionOf('voicetel')).id;
@@ -211,11 +211,11 @@ describe('e911 at checkout and against each upstream’s records', () => {
       .where(and(eq(phoneNumbers.connectionId, voicetelId), eq(phoneNumbers.e911Status, 'registered'), eq(phoneNumbers.status, 'active')));
     expect(number, 'a registered VoiceTel number').toBeDefined();
     const { adapter } = await getConnectionAdapter(voicetelId);
-    expect((await adapter.listE911!()).some((record) => record.e164 === number!.e164)).toBe(true);
+    expect((await requireCapability(adapter, 'e911').list()).some((record) => record.e164 === number!.e164)).toBe(true);
 
     await releaseNumber(await accessAs(test.db, 'admin@acme.example', number!.accountId), number!.id);
     // The sandbox drops the record with the number too (the spec does not say VoiceTel does): either way it is gone.
-    expect((await adapter.listE911!()).some((record) => record.e164 === number!.e164)).toBe(false);
+    expect((await requireCapability(adapter, 'e911').list()).some((record) => record.e164 === number!.e164)).toBe(false);
     const [released] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, number!.id));
     expect(released).toMatchObject({ status: 'released', e911Status: 'none', e911AddressId: null });
   });

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { e911Addresses, phoneNumbers, providerConnections } from '@/lib/db/schema';
-import type { ProviderId } from '@/lib/providers/types';
+import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { assignE911Address, countNumbersWithoutE911, deleteE911Address, getE911Address, reconcileE911, saveE911Address } from '@/lib/services/e911';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { e911AddressSchema } from '@/lib/validations/e911';
@@ -19,8 +19,8 @@ describe('e911 addresses and registration', () => {
   async function ownedNumbers(provider: ProviderId, count: number, npa: string) {
     const connection = await connectionOf(provider);
     const { adapter } = await getConnectionAdapter(connection.id);
-    const found = (await adapter.searchNumbers!({ kind: 'local', npa, quantity: count + 2 })).slice(0, count);
-    await adapter.orderNumbers!({ numbers: found.map((number) => number.e164), idempotencyKey: `e911-test-${provider}-${npa}` });
+    const found = (await requireCapability(adapter, 'numbers').search({ kind: 'local', npa, quantity: count + 2 })).slice(0, count);
+    await requireCapability(adapter, 'numbers').order({ numbers: found.map((number) => number.e164), idempotencyKey: `e911-test-${provider}-${npa}` });
     return test.db
       .insert(phoneNumbers)
       .values(found.map((number) => ({ accountId: tenants.acme.id, e164: number.e164, kind: 'local' as const, npa, state: number.state, connectionId: connection.id, monthly: '1.2500' })))
@@ -77,7 +77,7 @@ describe('e911 addresses and registration', () => {
     expect(await countNumbersWithoutE911(access)).toEqual({ total: 4, unregistered: 2 });
 
     const { adapter } = await getConnectionAdapter((await connectionOf('voicetel')).id);
-    const records = await (adapter as unknown as { listE911(): Promise<{ e164: string; address: { city: string } }[]> }).listE911();
+    const records = await requireCapability(adapter, 'e911').list();
     expect(records.filter((record) => voicetel.some((number) => number.e164 === record.e164)).map((record) => record.address.city)).toEqual(['CHICAGO', 'CHICAGO']);
   });
 
@@ -89,7 +89,7 @@ describe('e911 addresses and registration', () => {
     const registered = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.e911AddressId, address!.id));
     expect(registered.filter((number) => number.e911Status === 'registered')).toHaveLength(2);
     const { adapter } = await getConnectionAdapter((await connectionOf('voicetel')).id);
-    const records = await (adapter as unknown as { listE911(): Promise<{ e164: string; address: { street: string } }[]> }).listE911();
+    const records = await requireCapability(adapter, 'e911').list();
     const mine = records.filter((record) => registered.some((number) => number.e164 === record.e164 && number.e911Status === 'registered'));
     expect(mine.map((record) => record.address.street)).toEqual(['500 N MICHIGAN AVE', '500 N MICHIGAN AVE']);
 
@@ -125,7 +125,7 @@ describe('e911 addresses and registration', () => {
     expect(await reconcileE911()).toMatchObject({ checked: 2, skipped: 1, flagged: [], errors: [] });
 
     const { adapter } = await getConnectionAdapter((await connectionOf('voicetel')).id);
-    await adapter.removeE911!(voicetel[0]!.e164);
+    await requireCapability(adapter, 'e911').remove(voicetel[0]!.e164);
     const summary = await reconcileE911();
     expect(summary).toMatchObject({ checked: 2, skipped: 1, errors: [] });
     expect(summary.flagged).toEqual([{ numberId: voicetel[0]!.id, e164: voicetel[0]!.e164, detail: 'The carrier has no emergency record for this number; register it again' }]);
@@ -144,7 +144,7 @@ describe('e911 addresses and registration', () => {
     expect(again).toMatchObject({ e911Status: 'registered', e911Detail: null });
 
     // Moved upstream to another address: the difference is named.
-    await adapter.provisionE911!({ e164: voicetel[1]!.e164, address: { street: '100 MAIN ST', city: 'DALLAS', state: 'TX', postalCode: '75201', country: 'US' }, callerName: 'Acme' });
+    await requireCapability(adapter, 'e911').provision({ e164: voicetel[1]!.e164, address: { street: '100 MAIN ST', city: 'DALLAS', state: 'TX', postalCode: '75201', country: 'US' }, callerName: 'Acme' });
     const moved = await reconcileE911();
     expect(moved.flagged).toEqual([{ numberId: voicetel[1]!.id, e164: voicetel[1]!.e164, detail: expect.stringMatching(/street "100 MAIN ST".*city "DALLAS".*ZIP "75201"/) }]);
     const [differs] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, voicetel[1]!.id));

@@ -9,7 +9,7 @@ import { countNumbersByAccountScope, getPhoneNumberById } from '@/lib/db/queries
 import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
 import { formatE164 } from '@/lib/format';
 import { resetBreakers } from '@/lib/providers/http';
-import type { ProviderId } from '@/lib/providers/types';
+import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { createSubAccount } from '@/lib/services/accounts';
 import { endOfMonthUtc, exportNumbersCsv, getNumberDetail, listAccountNumbers, moveNumber, releaseNumber, toCsvRow } from '@/lib/services/numbers';
 import { ensureDefaultConnections, getConnectionAdapter } from '@/lib/services/providers';
@@ -270,7 +270,7 @@ describe('my numbers', () => {
     voicetelOwned = [];
     let cursor: string | undefined;
     do {
-      const page = await adapter.listNumbers!({ cursor, limit: 100 });
+      const page = await requireCapability(adapter, 'numbers').list({ cursor, limit: 100 });
       voicetelOwned.push(...page.items.map((item) => item.e164));
       cursor = page.nextCursor;
     } while (cursor);
@@ -532,7 +532,7 @@ describe('my numbers', () => {
       expect(row!.billedUntil!.toISOString()).toMatch(/T23:59:59\.999Z$/);
 
       const { adapter } = await getConnectionAdapter(connectionOf.voicetel);
-      const still = await adapter.listNumbers!({ limit: 100 });
+      const still = await requireCapability(adapter, 'numbers').list({ limit: 100 });
       expect(still.items.map((item) => item.e164)).not.toContain(number.e164);
 
       const audit = await test.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, number.id), eq(auditEvents.action, 'number.release')));

@@ -13,7 +13,7 @@ import { executeOrder, getOrderView, placeOrder } from '@/lib/services/number-or
 import { searchAvailableNumbers, type SearchAnswer } from '@/lib/services/number-search';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { sumAmounts } from '@/lib/services/pricing';
-import type { ProviderId } from '@/lib/providers/types';
+import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { numberSearchSchema } from '@/lib/validations/numbers';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
@@ -126,7 +126,7 @@ describe('two accounts buying the same number at the same moment', () => {
     const numbers = shared(...searches, 'voicemeup', 4);
     const { accesses, orders } = await bothCheckOut(numbers, searches, 'both-told-yes');
     // The numbers reach the carrier's upstream account first, so VoiceMeUp answers "bought" to both orders.
-    const upstream = await (await adapterOf('voicemeup')).orderNumbers!({ numbers, idempotencyKey: 'outside-the-portal' });
+    const upstream = await requireCapability((await adapterOf('voicemeup')), 'numbers').order({ numbers, idempotencyKey: 'outside-the-portal' });
     expect(upstream.lines.every((line) => line.status === 'active')).toBe(true);
     await runTogether(orders);
     for (const e164 of numbers) await expectOneOwner(e164, orders);

@@ -8,7 +8,7 @@ import { executeOrder, getCheckoutSummary, getOrderView, placeOrder, reconcileOr
 import { searchAvailableNumbers, type SearchAnswer } from '@/lib/services/number-search';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { numberSearchSchema } from '@/lib/validations/numbers';
-import type { ProviderId } from '@/lib/providers/types';
+import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
 import { useSandboxes } from '../support/sandboxes';
@@ -31,7 +31,7 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await adapter.listNumbers!({ cursor });
+      const page = await requireCapability(adapter, 'numbers').list({ cursor });
       seen.push(...page.items.map((item) => item.e164));
       cursor = page.nextCursor;
     } while (cursor);
@@ -146,7 +146,7 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     // Someone else buys it first.
     const [connection] = (await test.db.query.providerConnections.findMany()).filter((row) => row.provider === 'voicetel');
     const { adapter } = await getConnectionAdapter(connection!.id);
-    await adapter.orderNumbers!({ numbers: [gone!], idempotencyKey: 'someone-else' });
+    await requireCapability(adapter, 'numbers').order({ numbers: [gone!], idempotencyKey: 'someone-else' });
 
     const order = await placeOrder(access, { idempotencyKey: 'partial-1' });
     const settled = await executeOrder(order.id);
@@ -170,7 +170,7 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     await test.db.update(numberOrderLines).set({ status: 'submitted' }).where(eq(numberOrderLines.id, sentLine.id));
     await test.db.update(numberOrders).set({ status: 'in_progress' }).where(eq(numberOrders.id, order.id));
     const { adapter } = await getConnectionAdapter(sentLine.connectionId);
-    await adapter.orderNumbers!({ numbers: [sent!], idempotencyKey: `${order.id}:${sentLine.connectionId}:` });
+    await requireCapability(adapter, 'numbers').order({ numbers: [sent!], idempotencyKey: `${order.id}:${sentLine.connectionId}:` });
 
     const outcomes = await reconcileOrders();
     expect(outcomes).toContainEqual({ orderId: order.id, status: 'completed' });
@@ -250,7 +250,7 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     let cursor: string | undefined;
     let listed;
     do {
-      const page = await adapter.listNumbers!({ cursor });
+      const page = await requireCapability(adapter, 'numbers').list({ cursor });
       listed ??= page.items.find((item) => item.e164 === number);
       cursor = page.nextCursor;
     } while (cursor && !listed);

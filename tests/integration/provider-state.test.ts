@@ -3,6 +3,7 @@
  * a new store after a restart, and plain-text rows of older versions still read and sealed in place.
  */
 import { randomBytes } from 'node:crypto';
+import { requireCapability } from '@/lib/providers/types';
 import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { providerConnections, providerConnectionState } from '@/lib/db/schema';
@@ -77,7 +78,7 @@ describe('provider connection state at rest', () => {
   it('uses the sealed key after a restart without logging in again', async () => {
     const sealedBefore = await rawApiKeyRow();
     const adapter = await restartedAdapter();
-    expect(await adapter.listTrunks!()).toEqual(expect.any(Array));
+    expect(await requireCapability(adapter, 'trunks').list()).toEqual(expect.any(Array));
     expect(await loginsSpent()).toBe(1);
     // The same sealed row: the key was opened, not replaced by a new login.
     expect(await rawApiKeyRow()).toBe(sealedBefore);
@@ -92,7 +93,7 @@ describe('provider connection state at rest', () => {
     expect(await rawApiKeyRow()).toBe(JSON.stringify(issuedKey));
 
     const adapter = await restartedAdapter();
-    expect(await adapter.listTrunks!()).toEqual(expect.any(Array));
+    expect(await requireCapability(adapter, 'trunks').list()).toEqual(expect.any(Array));
     expect(await loginsSpent()).toBe(1);
     const raw = await rawApiKeyRow();
     expect(raw).not.toContain(issuedKey);
@@ -108,7 +109,7 @@ describe('provider connection state at rest', () => {
       .where(and(eq(providerConnectionState.connectionId, connectionId), eq(providerConnectionState.key, API_KEY_STATE_KEY)));
 
     const adapter = await restartedAdapter();
-    expect(await adapter.listTrunks!()).toEqual(expect.any(Array));
+    expect(await requireCapability(adapter, 'trunks').list()).toEqual(expect.any(Array));
     expect(await loginsSpent()).toBe(2);
     expect(await rawApiKeyRow()).not.toContain(issuedKey);
     expect(await createDbStateStore(test.db, connectionId).get(API_KEY_STATE_KEY)).toBe(issuedKey);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, providerConnections, providerConnectionState } from '@/lib/db/schema';
 import { resetBreakers } from '@/lib/providers/http';
 import { spendBudget } from '@/lib/providers/rate-budget';
-import type { ProviderId } from '@/lib/providers/types';
+import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { createDbStateStore } from '@/lib/services/provider-state-store';
 import {
   createConnection,
@@ -116,11 +116,11 @@ describe('provider connections', () => {
   });
 
   it('leaves disabled connections out of the adapters features use', async () => {
-    const before = (await getEnabledAdapters('numbers.search')).map((entry) => entry.connection.provider);
+    const before = (await getEnabledAdapters('numbers')).map((entry) => entry.connection.provider);
     expect(before).toEqual(expect.arrayContaining(['voicetel', 'vitcom', 'carrierx', 'voicemeup']));
     const vitcom = (await listConnections(staff)).find((view) => view.provider === 'vitcom')!;
     await setConnectionEnabled(staff, vitcom.id, false);
-    const after = (await getEnabledAdapters('numbers.search')).map((entry) => entry.connection.id);
+    const after = (await getEnabledAdapters('numbers')).map((entry) => entry.connection.id);
     expect(after).not.toContain(vitcom.id);
     expect((await getEnabledAdapters('numbers.hold')).map((entry) => entry.connection.provider)).toEqual([]);
     await setConnectionEnabled(staff, vitcom.id, true);
@@ -131,7 +131,7 @@ describe('provider connections', () => {
     const cdrBefore = voicetel.health.budgets.find((budget) => budget.name === 'voicetel:account/cdr')!;
     const first = await getConnectionAdapter(voicetel.id);
     const now = new Date();
-    await first.adapter.pullCdrs!({ since: new Date(now.getTime() - 3600_000), until: now });
+    await requireCapability(first.adapter, 'cdrs').pull({ since: new Date(now.getTime() - 3600_000), until: now });
     const stateRows = await test.db.select().from(providerConnectionState).where(eq(providerConnectionState.connectionId, voicetel.id));
     expect(stateRows.map((row) => row.key)).toEqual(expect.arrayContaining(['budget:voicetel:account/cdr', 'voicetel:apikey']));
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditEvents, phoneNumbers, providerConnections, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
 import { resetBreakers } from '@/lib/providers/http';
-import type { ProviderId } from '@/lib/providers/types';
+import { hasCapability, requireCapability, type ProviderId } from '@/lib/providers/types';
 import { assignE911Address, saveE911Address } from '@/lib/services/e911';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { openSecret } from '@/lib/services/secret-box';
@@ -49,8 +49,8 @@ describe('trunk groups', () => {
   async function ownedNumbers(provider: ProviderId, count: number, npa: string) {
     const connection = await connectionOf(provider);
     const { adapter } = await getConnectionAdapter(connection.id);
-    const found = (await adapter.searchNumbers!({ kind: 'local', npa, quantity: count + 2 })).slice(0, count);
-    await adapter.orderNumbers!({ numbers: found.map((number) => number.e164), idempotencyKey: `trunk-test-${provider}-${npa}` });
+    const found = (await requireCapability(adapter, 'numbers').search({ kind: 'local', npa, quantity: count + 2 })).slice(0, count);
+    await requireCapability(adapter, 'numbers').order({ numbers: found.map((number) => number.e164), idempotencyKey: `trunk-test-${provider}-${npa}` });
     const rows = await test.db
       .insert(phoneNumbers)
       .values(found.map((number) => ({ accountId: tenants.acme.id, e164: number.e164, kind: 'local' as const, npa, state: number.state, connectionId: connection.id, monthly: '1.2500' })))
@@ -87,11 +87,11 @@ describe('trunk groups', () => {
     const [copy] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group!.id));
     expect(copy).toMatchObject({ status: 'applied', appliedVersion: 1, trunkRef: expect.any(String) });
     const { adapter } = await getConnectionAdapter(copy!.connectionId);
-    const upstream = await adapter.getTrunk!(copy!.trunkRef!);
+    const upstream = await requireCapability(adapter, 'trunks').get(copy!.trunkRef!);
     expect(upstream?.allowedIps).toContain('44.10.20.30/32');
     expect(upstream?.destinations.map((destination) => destination.host)).toContain('44.10.20.30');
     // The numbers' inbound calls now point at the group's copy upstream.
-    const listed = (await adapter.listNumbers!({})).items.filter((item) => numbers.some((number) => number.e164 === item.e164));
+    const listed = (await requireCapability(adapter, 'numbers').list({})).items.filter((item) => numbers.some((number) => number.e164 === item.e164));
     expect(listed.map((item) => item.trunkRef)).toEqual([copy!.trunkRef, copy!.trunkRef]);
     console.info('voicetel limitations:', copy!.limitations);
   });
@@ -115,11 +115,11 @@ describe('trunk groups', () => {
     const [copy] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group!.id));
     expect(copy!.appliedVersion).toBe(2);
     const { adapter } = await getConnectionAdapter(copy!.connectionId);
-    expect((await adapter.getTrunk!(copy!.trunkRef!))?.destinations.map((destination) => destination.host)).toContain('44.10.20.40');
+    expect((await requireCapability(adapter, 'trunks').get(copy!.trunkRef!))?.destinations.map((destination) => destination.host)).toContain('44.10.20.40');
 
     // Someone edits the trunk in the upstream's own portal.
-    const current = (await adapter.getTrunk!(copy!.trunkRef!))!;
-    await adapter.updateTrunk!(copy!.trunkRef!, { ...current, destinations: current.destinations.map((destination) => ({ ...destination, host: destination.host === '44.10.20.40' ? '44.77.77.77' : destination.host })) });
+    const current = (await requireCapability(adapter, 'trunks').get(copy!.trunkRef!))!;
+    await requireCapability(adapter, 'trunks').update(copy!.trunkRef!, { ...current, destinations: current.destinations.map((destination) => ({ ...destination, host: destination.host === '44.10.20.40' ? '44.77.77.77' : destination.host })) });
     const checks = await checkTrunkDrift();
     expect(checks.find((check) => check.trunkGroupId === group!.id)?.drifted).toBeGreaterThan(0);
     const [drifted] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group!.id));
@@ -138,7 +138,7 @@ describe('trunk groups', () => {
     const [copy] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, group!.id));
     const numbers = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.trunkGroupRef, group!.id));
     const { adapter } = await getConnectionAdapter(copy!.connectionId);
-    const routes = async () => (await adapter.listNumbers!({})).items.filter((item) => numbers.some((number) => number.e164 === item.e164)).map((item) => item.trunkRef ?? null);
+    const routes = async () => (await requireCapability(adapter, 'numbers').list({})).items.filter((item) => numbers.some((number) => number.e164 === item.e164)).map((item) => item.trunkRef ?? null);
     await setTrunkGroupStatus(access, group!.id, 'disabled');
     expect(await routes()).not.toContain(copy!.trunkRef);
     expect((await test.db.select().from(trunkGroups).where(eq(trunkGroups.id, group!.id)))[0]).toMatchObject({ status: 'disabled', syncDetail: expect.stringContaining('Disabled') });
@@ -204,9 +204,9 @@ describe('trunk groups', () => {
     const providers = Object.fromEntries((await test.db.select().from(providerConnections)).map((connection) => [connection.id, connection.provider]));
     for (const copy of copies) {
       const { adapter } = await getConnectionAdapter(copy.connectionId);
-      if (adapter.capabilities.has('trunks.delete')) {
+      if (hasCapability(adapter, 'trunks.delete')) {
         expect(outcome.removed, providers[copy.connectionId]).toContain(providers[copy.connectionId]);
-        expect(await adapter.getTrunk!(copy.trunkRef!), `${providers[copy.connectionId]} copy`).toBeNull();
+        expect(await requireCapability(adapter, 'trunks').get(copy.trunkRef!), `${providers[copy.connectionId]} copy`).toBeNull();
       } else {
         expect(outcome.left).toContain(providers[copy.connectionId]);
       }

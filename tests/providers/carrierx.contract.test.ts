@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProviderError, type ProviderError } from '@/lib/providers/errors';
 import { createProviderHttp, resetBreakers, type ProviderHttp } from '@/lib/providers/http';
 import { createMemoryStateStore, type ProviderStateStore } from '@/lib/providers/state-store';
-import type { TrunkGroupSpec } from '@/lib/providers/types';
+import { capabilitiesOf, requireCapability, type Cdr, type Page, type TrunkGroupSpec } from '@/lib/providers/types';
 import { carrierxProvider, type CarrierxAdapter } from '@/lib/providers/carrierx';
 import { carrierxError, parseWireError } from '@/lib/providers/carrierx/errors';
 import {
@@ -102,25 +102,13 @@ afterAll(async () => {
 describe('carrierx descriptor', () => {
   it('lists exactly the operations the adapter implements', () => {
     const { adapter } = build();
-    const byCapability: Record<string, keyof CarrierxAdapter> = {
-      'numbers.search': 'searchNumbers',
-      'numbers.order': 'orderNumbers',
-      'numbers.list': 'listNumbers',
-      'numbers.release': 'releaseNumber',
-      'numbers.route': 'routeNumbers',
-      'trunks.create': 'createTrunk',
-      'trunks.update': 'updateTrunk',
-      'trunks.read': 'getTrunk',
-      'trunks.delete': 'deleteTrunk',
-      cdrs: 'pullCdrs',
-      invoices: 'listInvoices',
-      balance: 'getBalance',
-    };
-    expect([...carrierxProvider.capabilities].sort()).toEqual(Object.keys(byCapability).sort());
-    for (const method of Object.values(byCapability)) expect(typeof adapter[method]).toBe('function');
-    for (const absent of ['holdNumbers', 'submitPortIn', 'checkPortability', 'provisionE911', 'validateE911'] as const) {
-      expect(adapter[absent]).toBeUndefined();
-    }
+    expect(capabilitiesOf(adapter).sort()).toEqual(
+      ['numbers.search', 'numbers.order', 'numbers.list', 'numbers.release', 'numbers.route', 'trunks.create', 'trunks.update', 'trunks.read', 'trunks.delete', 'cdrs', 'invoices', 'balance'].sort(),
+    );
+    expect(adapter.numbers?.holds).toBeUndefined();
+    expect(adapter.ports).toBeUndefined();
+    expect(adapter.e911).toBeUndefined();
+    expect(() => requireCapability(adapter, 'ports')).toThrow('CarrierX does not support port-ins.');
     expect(carrierxProvider.defaultBaseUrl).toBe('http://127.0.0.1:4103');
     expect(carrierxProvider.credentialFields).toEqual([expect.objectContaining({ name: 'token', secret: true })]);
   });
@@ -141,7 +129,7 @@ describe('carrierx adapter over HTTP', () => {
 
   it('searches local numbers by state, NPA and rate center', async () => {
     const { adapter } = build();
-    const numbers = await adapter.searchNumbers!({ kind: 'local', country: 'US', state: 'IL', npa: '312', quantity: 5 });
+    const numbers = await requireCapability(adapter, 'numbers').search({ kind: 'local', country: 'US', state: 'IL', npa: '312', quantity: 5 });
     expect(numbers.length).toBeGreaterThan(0);
     expect(numbers.length).toBeLessThanOrEqual(5);
     for (const n of numbers) {
@@ -151,36 +139,36 @@ describe('carrierx adapter over HTTP', () => {
       expect(n.cost?.monthly).toEqual({ amount: '0.6', currency: 'USD' });
       expect(n.providerRef).toBeTruthy();
     }
-    const dallas = await adapter.searchNumbers!({ kind: 'local', state: 'tx', rateCenter: 'dallas', quantity: 50 });
+    const dallas = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'tx', rateCenter: 'dallas', quantity: 50 });
     expect(dallas.length).toBeGreaterThan(3);
     expect(new Set(dallas.map((n) => n.rateCenter))).toEqual(new Set(['DALLAS']));
   });
 
   it('searches Canadian, toll-free and pattern numbers', async () => {
     const { adapter } = build();
-    const toronto = await adapter.searchNumbers!({ kind: 'local', country: 'CA', state: 'ON', npa: '416', quantity: 3 });
+    const toronto = await requireCapability(adapter, 'numbers').search({ kind: 'local', country: 'CA', state: 'ON', npa: '416', quantity: 3 });
     expect(toronto.length).toBeGreaterThan(0);
     expect(toronto.every((n) => n.country === 'CA' && n.rateCenter === 'TORONTO' && n.npa === '416')).toBe(true);
 
-    const any = await adapter.searchNumbers!({ kind: 'tollfree', quantity: 100 });
+    const any = await requireCapability(adapter, 'numbers').search({ kind: 'tollfree', quantity: 100 });
     expect(new Set(any.map((n) => n.npa)).size).toBeGreaterThanOrEqual(5);
     expect(any.every((n) => n.kind === 'tollfree' && n.cost?.monthly?.amount === '1.5')).toBe(true);
 
-    const eights = await adapter.searchNumbers!({ kind: 'tollfree', tollFreePrefix: '888', quantity: 10 });
+    const eights = await requireCapability(adapter, 'numbers').search({ kind: 'tollfree', tollFreePrefix: '888', quantity: 10 });
     expect(eights.length).toBeGreaterThan(0);
     expect(eights.every((n) => n.e164.startsWith('+1888'))).toBe(true);
 
     const block = toronto[0]!.e164.slice(2, 8);
-    const pattern = await adapter.searchNumbers!({ kind: 'local', country: 'CA', pattern: `${block}*`, quantity: 10 });
+    const pattern = await requireCapability(adapter, 'numbers').search({ kind: 'local', country: 'CA', pattern: `${block}*`, quantity: 10 });
     expect(pattern.length).toBeGreaterThan(0);
     expect(pattern.every((n) => n.e164.includes(block))).toBe(true);
   });
 
   it('orders numbers one rent per number, with per-line failures, and reconciles by order key', async () => {
     const { adapter } = build();
-    const before = await adapter.getBalance!();
-    const [first, second] = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 2 });
-    const result = await adapter.orderNumbers!({
+    const before = await requireCapability(adapter, 'billing').getBalance();
+    const [first, second] = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'GA', quantity: 2 });
+    const result = await requireCapability(adapter, 'numbers').order({
       numbers: [first!.e164, second!.e164, '+15550000000'],
       idempotencyKey: 'order-carrierx-1',
     });
@@ -189,53 +177,53 @@ describe('carrierx adapter over HTTP', () => {
       { e164: second!.e164, status: 'active' },
       { e164: '+15550000000', status: 'failed', reason: expect.stringContaining('cannot find phonenumber') },
     ]);
-    const after = await adapter.getBalance!();
+    const after = await requireCapability(adapter, 'billing').getBalance();
     expect(Number(after.available.amount)).toBeCloseTo(Number(before.available.amount) - 1.2, 2);
 
     // Gone from inventory now.
-    const again = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 100 });
+    const again = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'GA', quantity: 100 });
     expect(again.map((n) => n.e164)).not.toContain(first!.e164);
 
-    const order = await adapter.getOrder!({ idempotencyKey: 'order-carrierx-1', numbers: [first!.e164, second!.e164, '+15550000000'] });
+    const order = await requireCapability(adapter, 'numbers').getOrder({ idempotencyKey: 'order-carrierx-1', numbers: [first!.e164, second!.e164, '+15550000000'] });
     expect(order?.lines.map((l) => l.status)).toEqual(['active', 'active', 'failed']);
-    expect(await adapter.getOrder!({ idempotencyKey: 'never-placed', numbers: [first!.e164] })).toBeNull();
+    expect(await requireCapability(adapter, 'numbers').getOrder({ idempotencyKey: 'never-placed', numbers: [first!.e164] })).toBeNull();
   });
 
   it('replays an order with the same key without renting again: bought lines stay active', async () => {
     const { adapter } = build();
-    const [first, second] = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 2 });
+    const [first, second] = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'GA', quantity: 2 });
     const request = { numbers: [first!.e164], idempotencyKey: 'order-carrierx-replay' };
-    expect((await adapter.orderNumbers!(request)).lines).toEqual([{ e164: first!.e164, status: 'active' }]);
-    const balance = await adapter.getBalance!();
+    expect((await requireCapability(adapter, 'numbers').order(request)).lines).toEqual([{ e164: first!.e164, status: 'active' }]);
+    const balance = await requireCapability(adapter, 'billing').getBalance();
     const owned = await listAll(adapter);
 
     // Same order again (a retry after a lost answer): no second rent, no 404, no charge.
-    const replay = await adapter.orderNumbers!(request);
+    const replay = await requireCapability(adapter, 'numbers').order(request);
     expect(replay.lines).toEqual([{ e164: first!.e164, status: 'active' }]);
-    expect((await adapter.getBalance!()).available).toEqual(balance.available);
+    expect((await requireCapability(adapter, 'billing').getBalance()).available).toEqual(balance.available);
     const after = await listAll(adapter);
     expect(after).toHaveLength(owned.length);
     expect(after.filter((n) => n.e164 === first!.e164)).toHaveLength(1);
 
     // A replay that also names a number the first call did not get rents only that one.
-    const widened = await adapter.orderNumbers!({ ...request, numbers: [first!.e164, second!.e164] });
+    const widened = await requireCapability(adapter, 'numbers').order({ ...request, numbers: [first!.e164, second!.e164] });
     expect(widened.lines).toEqual([
       { e164: first!.e164, status: 'active' },
       { e164: second!.e164, status: 'active' },
     ]);
     expect(await listAll(adapter)).toHaveLength(owned.length + 1);
-    expect(Number((await adapter.getBalance!()).available.amount)).toBeCloseTo(Number(balance.available.amount) - 0.6, 2);
+    expect(Number((await requireCapability(adapter, 'billing').getBalance()).available.amount)).toBeCloseTo(Number(balance.available.amount) - 0.6, 2);
 
     // Another order key does not see those numbers as its own: a real second rent fails as before.
-    const other = await adapter.orderNumbers!({ numbers: [first!.e164], idempotencyKey: 'order-carrierx-other' });
+    const other = await requireCapability(adapter, 'numbers').order({ numbers: [first!.e164], idempotencyKey: 'order-carrierx-other' });
     expect(other.lines).toEqual([{ e164: first!.e164, status: 'failed', reason: expect.stringContaining('cannot find phonenumber') }]);
   });
 
   it('rents onto a trunk group when the order names one', async () => {
     const { adapter } = build();
-    const [trunk] = await adapter.listTrunks!();
-    const [number] = await adapter.searchNumbers!({ kind: 'local', state: 'WA', quantity: 1 });
-    const result = await adapter.orderNumbers!({ numbers: [number!.e164], idempotencyKey: 'order-carrierx-2', trunkRef: trunk!.trunkRef });
+    const [trunk] = await requireCapability(adapter, 'trunks').list();
+    const [number] = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'WA', quantity: 1 });
+    const result = await requireCapability(adapter, 'numbers').order({ numbers: [number!.e164], idempotencyKey: 'order-carrierx-2', trunkRef: trunk!.trunkRef });
     expect(result.lines[0]?.status).toBe('active');
     const all = await listAll(adapter);
     expect(all.find((n) => n.e164 === number!.e164)).toMatchObject({ trunkRef: trunk!.trunkRef, status: 'active', state: 'WA', rateCenter: 'SEATTLE' });
@@ -243,7 +231,7 @@ describe('carrierx adapter over HTTP', () => {
 
   it('lists owned numbers page by page with an offset cursor', async () => {
     const { adapter } = build();
-    const first = await adapter.listNumbers!({ limit: 4 });
+    const first = await requireCapability(adapter, 'numbers').list({ limit: 4 });
     expect(first.items).toHaveLength(4);
     expect(first.nextCursor).toBe('offset:4');
     const all = await listAll(adapter, 4);
@@ -251,14 +239,14 @@ describe('carrierx adapter over HTTP', () => {
     expect(all.length).toBeGreaterThanOrEqual(15);
     expect(all.find((n) => n.e164 === '+15162065574')).toMatchObject({ kind: 'local', status: 'active', state: 'NY', rateCenter: 'NEW YORK', cost: { monthly: { amount: '0.6', currency: 'USD' } } });
     expect(all.filter((n) => n.trunkRef).length).toBeGreaterThan(0);
-    await expect(adapter.listNumbers!({ cursor: 'garbage' })).rejects.toMatchObject({ providerKind: 'invalid' });
+    await expect(requireCapability(adapter, 'numbers').list({ cursor: 'garbage' })).rejects.toMatchObject({ providerKind: 'invalid' });
   });
 
   it('releases a number (and a second release is a no-op)', async () => {
     const { adapter } = build();
-    await adapter.releaseNumber!('+15162065574');
+    await requireCapability(adapter, 'numbers.release').release('+15162065574');
     expect((await listAll(adapter)).map((n) => n.e164)).not.toContain('+15162065574');
-    await adapter.releaseNumber!('+15162065574');
+    await requireCapability(adapter, 'numbers.release').release('+15162065574');
     // Aging: not rentable straight away.
     const rent = await raw('/core/v2/phonenumber/dids', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"phonenumber":"15162065574"}' });
     expect(rent.status).toBe(404);
@@ -281,7 +269,7 @@ describe('carrierx adapter over HTTP', () => {
 
   it('creates, reads, updates and lists a trunk group (group → trunks → endpoints)', async () => {
     const { adapter } = build();
-    const created = await adapter.createTrunk!(spec);
+    const created = await requireCapability(adapter, 'trunks.create').create(spec);
     expect(created).toEqual({
       trunkRef: expect.any(String),
       name: 'Branch Office',
@@ -295,7 +283,7 @@ describe('carrierx adapter over HTTP', () => {
       digestUsername: 'branch',
     });
     expect(JSON.stringify(created)).not.toContain('s3cret-digest');
-    expect(await adapter.getTrunk!(created.trunkRef)).toEqual(created);
+    expect(await requireCapability(adapter, 'trunks').get(created.trunkRef)).toEqual(created);
 
     // Upstream shape: one trunk + third_party endpoint per destination, plus the ingress one.
     const group = (await raw(`/core/v2/trunk_groups/${created.trunkRef}`)).json() as { trunks: { name: string; endpoint_sid: string; weight: number }[] };
@@ -304,7 +292,7 @@ describe('carrierx adapter over HTTP', () => {
     expect(ingress.addresses.map((a) => [a.ip, a.direction])).toEqual([['192.0.2.10', 'outbound'], ['192.0.2.64/28', 'outbound']]);
 
     // Update without resending the password: PUT replaces the addresses, the password survives.
-    const updated = await adapter.updateTrunk!(created.trunkRef, {
+    const updated = await requireCapability(adapter, 'trunks').update(created.trunkRef, {
       ...spec,
       name: 'Branch Office 2',
       allowedIps: ['192.0.2.99/32'],
@@ -327,10 +315,10 @@ describe('carrierx adapter over HTTP', () => {
     // The removed destination's endpoint is gone too.
     expect((await raw(`/core/v2/endpoints/${group.trunks[1]!.endpoint_sid}`)).status).toBe(404);
 
-    const inboundOnly = await adapter.updateTrunk!(created.trunkRef, { ...spec, direction: 'inbound', auth: 'ip', allowedIps: [] });
+    const inboundOnly = await requireCapability(adapter, 'trunks').update(created.trunkRef, { ...spec, direction: 'inbound', auth: 'ip', allowedIps: [] });
     expect(inboundOnly).toMatchObject({ direction: 'inbound', destinations: spec.destinations, allowedIps: [] });
 
-    const all = await adapter.listTrunks!();
+    const all = await requireCapability(adapter, 'trunks').list();
     expect(all.map((t) => t.name).sort()).toEqual(['Branch Office', 'Primary PBX']);
     const primary = all.find((t) => t.name === 'Primary PBX');
     expect(primary).toMatchObject({
@@ -348,10 +336,10 @@ describe('carrierx adapter over HTTP', () => {
 
   it('creates digest-only outbound trunks and returns null for unknown trunk groups', async () => {
     const { adapter } = build();
-    const trunk = await adapter.createTrunk!({ name: 'Softswitch', direction: 'outbound', auth: 'digest', allowedIps: [], destinations: [], digestUsername: 'soft', digestPassword: 'pw-123456' });
+    const trunk = await requireCapability(adapter, 'trunks.create').create({ name: 'Softswitch', direction: 'outbound', auth: 'digest', allowedIps: [], destinations: [], digestUsername: 'soft', digestPassword: 'pw-123456' });
     expect(trunk).toMatchObject({ direction: 'outbound', auth: 'digest', allowedIps: [], destinations: [], digestUsername: 'soft' });
-    expect(await adapter.getTrunk!('00000000-0000-4000-8000-000000000000')).toBeNull();
-    await expect(adapter.updateTrunk!('00000000-0000-4000-8000-000000000000', spec)).rejects.toMatchObject({ providerKind: 'not_found' });
+    expect(await requireCapability(adapter, 'trunks').get('00000000-0000-4000-8000-000000000000')).toBeNull();
+    await expect(requireCapability(adapter, 'trunks').update('00000000-0000-4000-8000-000000000000', spec)).rejects.toMatchObject({ providerKind: 'not_found' });
   });
 
   /** Records `METHOD /path → status` of every call, and lets a test answer or act in between. */
@@ -372,35 +360,35 @@ describe('carrierx adapter over HTTP', () => {
   it('deletes a trunk group with DELETE /trunk_groups/{sid}, then the endpoints it created; gone again is success', async () => {
     const { sent, recording, deletes } = recorder();
     const { adapter } = build({ fetch: recording });
-    const created = await adapter.createTrunk!({ ...spec, name: 'Doomed' });
+    const created = await requireCapability(adapter, 'trunks.create').create({ ...spec, name: 'Doomed' });
     const endpoints = await endpointsOf(created.trunkRef);
     expect(endpoints).toHaveLength(3);
 
     sent.length = 0;
-    await expect(adapter.deleteTrunk!(created.trunkRef)).resolves.toBeUndefined();
+    await expect(requireCapability(adapter, 'trunks.delete').delete(created.trunkRef)).resolves.toBeUndefined();
     expect(deletes()).toEqual([
       `DELETE /core/v2/trunk_groups/${created.trunkRef} → 204`,
       ...endpoints.map((endpointSid) => `DELETE /core/v2/endpoints/${endpointSid} → 204`),
     ]);
     expect((await raw(`/core/v2/trunk_groups/${created.trunkRef}`)).status).toBe(404);
     for (const endpointSid of endpoints) expect((await raw(`/core/v2/endpoints/${endpointSid}`)).status).toBe(404);
-    expect(await adapter.getTrunk!(created.trunkRef)).toBeNull();
-    expect((await adapter.listTrunks!()).map((trunk) => trunk.trunkRef)).not.toContain(created.trunkRef);
+    expect(await requireCapability(adapter, 'trunks').get(created.trunkRef)).toBeNull();
+    expect((await requireCapability(adapter, 'trunks').list()).map((trunk) => trunk.trunkRef)).not.toContain(created.trunkRef);
 
     // Gone already (the upstream answers 404 no item error): nothing left to delete, and success.
     const again = await raw(`/core/v2/trunk_groups/${created.trunkRef}`, { method: 'DELETE' });
     expect(again.status).toBe(404);
     expect(again.json()).toMatchObject({ message: 'no item error' });
     sent.length = 0;
-    await expect(adapter.deleteTrunk!(created.trunkRef)).resolves.toBeUndefined();
-    await expect(adapter.deleteTrunk!('00000000-0000-4000-8000-000000000000')).resolves.toBeUndefined();
-    await expect(adapter.deleteTrunk!('..')).resolves.toBeUndefined();
+    await expect(requireCapability(adapter, 'trunks.delete').delete(created.trunkRef)).resolves.toBeUndefined();
+    await expect(requireCapability(adapter, 'trunks.delete').delete('00000000-0000-4000-8000-000000000000')).resolves.toBeUndefined();
+    await expect(requireCapability(adapter, 'trunks.delete').delete('..')).resolves.toBeUndefined();
     expect(deletes()).toEqual([]);
   });
 
   it('takes a 404 on the trunk group or an endpoint DELETE as success, and a retry finishes a part-done delete', async () => {
     const state = createMemoryStateStore();
-    const raced = await build().adapter.createTrunk!({ ...spec, name: 'Raced' });
+    const raced = await requireCapability(build().adapter, 'trunks.create').create({ ...spec, name: 'Raced' });
     const racedEndpoints = await endpointsOf(raced.trunkRef);
     // Someone else deletes the group between our read and our DELETE.
     const race = recorder(async (method, path) => {
@@ -409,17 +397,17 @@ describe('carrierx adapter over HTTP', () => {
       await raw(path, { method: 'DELETE' });
       return read;
     });
-    await expect(build({ fetch: race.recording, state }).adapter.deleteTrunk!(raced.trunkRef)).resolves.toBeUndefined();
+    await expect(requireCapability(build({ fetch: race.recording, state }).adapter, 'trunks.delete').delete(raced.trunkRef)).resolves.toBeUndefined();
     expect(race.deletes()).toEqual([
       `DELETE /core/v2/trunk_groups/${raced.trunkRef} → 404`,
       ...racedEndpoints.map((endpointSid) => `DELETE /core/v2/endpoints/${endpointSid} → 204`),
     ]);
 
     // The endpoint DELETEs fail (503, no retry): the group is gone, its endpoints are not.
-    const partial = await build().adapter.createTrunk!({ ...spec, name: 'Partial' });
+    const partial = await requireCapability(build().adapter, 'trunks.create').create({ ...spec, name: 'Partial' });
     const [first, ...rest] = await endpointsOf(partial.trunkRef);
     const failing = recorder(async (method, path) => (method === 'DELETE' && path.startsWith('/core/v2/endpoints/') ? new Response('<html>down</html>', { status: 503 }) : undefined));
-    const error = await expectProviderError(build({ fetch: failing.recording, state, maxAttempts: 0 }).adapter.deleteTrunk!(partial.trunkRef));
+    const error = await expectProviderError(requireCapability(build({ fetch: failing.recording, state, maxAttempts: 0 }).adapter, 'trunks.delete').delete(partial.trunkRef));
     expect(error).toMatchObject({ providerKind: 'unavailable', httpStatus: 503 });
     expect((await raw(`/core/v2/trunk_groups/${partial.trunkRef}`)).status).toBe(404);
     expect((await raw(`/core/v2/endpoints/${first}`)).status).toBe(200);
@@ -427,7 +415,7 @@ describe('carrierx adapter over HTTP', () => {
     // Meanwhile one endpoint went away upstream: the retry gets 404 for it and removes the rest.
     await raw(`/core/v2/endpoints/${first}`, { method: 'DELETE' });
     const retry = recorder();
-    await expect(build({ fetch: retry.recording, state }).adapter.deleteTrunk!(partial.trunkRef)).resolves.toBeUndefined();
+    await expect(requireCapability(build({ fetch: retry.recording, state }).adapter, 'trunks.delete').delete(partial.trunkRef)).resolves.toBeUndefined();
     expect(retry.deletes()).toEqual([`DELETE /core/v2/endpoints/${first} → 404`, ...rest.map((endpointSid) => `DELETE /core/v2/endpoints/${endpointSid} → 204`)]);
     for (const endpointSid of rest) expect((await raw(`/core/v2/endpoints/${endpointSid}`)).status).toBe(404);
     expect(state.dump()).toEqual({});
@@ -435,7 +423,7 @@ describe('carrierx adapter over HTTP', () => {
 
   it('keeps an endpoint another trunk group still points at, and throws auth for a token CarrierX refuses', async () => {
     const { adapter } = build();
-    const created = await adapter.createTrunk!({ ...spec, name: 'Shared' });
+    const created = await requireCapability(adapter, 'trunks.create').create({ ...spec, name: 'Shared' });
     const [shared, ...own] = await endpointsOf(created.trunkRef);
     const other = await raw('/core/v2/trunk_groups', {
       method: 'POST',
@@ -445,13 +433,13 @@ describe('carrierx adapter over HTTP', () => {
     expect(other.status).toBe(200);
 
     expect((await raw(`/core/v2/trunk_groups/${created.trunkRef}`, { method: 'DELETE', headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
-    expect(await expectProviderError(build({ credentials: { token: 'wrong' } }).adapter.deleteTrunk!(created.trunkRef))).toMatchObject({ providerKind: 'auth', httpStatus: 401 });
+    expect(await expectProviderError(requireCapability(build({ credentials: { token: 'wrong' } }).adapter, 'trunks.delete').delete(created.trunkRef))).toMatchObject({ providerKind: 'auth', httpStatus: 401 });
     const readOnly = build({ credentials: { token: 'c0ffee00-0000-4000-8000-00000000read' } }).adapter;
-    expect(await expectProviderError(readOnly.deleteTrunk!(created.trunkRef))).toMatchObject({ providerKind: 'auth', httpStatus: 403 });
-    expect(await adapter.getTrunk!(created.trunkRef)).not.toBeNull();
+    expect(await expectProviderError(requireCapability(readOnly, 'trunks.delete').delete(created.trunkRef))).toMatchObject({ providerKind: 'auth', httpStatus: 403 });
+    expect(await requireCapability(adapter, 'trunks').get(created.trunkRef)).not.toBeNull();
 
-    await adapter.deleteTrunk!(created.trunkRef);
-    expect(await adapter.getTrunk!(created.trunkRef)).toBeNull();
+    await requireCapability(adapter, 'trunks.delete').delete(created.trunkRef);
+    expect(await requireCapability(adapter, 'trunks').get(created.trunkRef)).toBeNull();
     expect((await raw(`/core/v2/endpoints/${shared}`)).status).toBe(200);
     for (const endpointSid of own) expect((await raw(`/core/v2/endpoints/${endpointSid}`)).status).toBe(404);
     await raw(`/core/v2/trunk_groups/${String(other.json().trunk_group_sid)}`, { method: 'DELETE' });
@@ -462,10 +450,10 @@ describe('carrierx adapter over HTTP', () => {
     const { adapter } = build();
     const until = new Date();
     const since = new Date(until.getTime() - 3 * 24 * 3600_000);
-    const pages: Awaited<ReturnType<NonNullable<typeof adapter.pullCdrs>>>[] = [];
+    const pages: Page<Cdr>[] = [];
     let cursor: string | undefined;
     do {
-      const page = await adapter.pullCdrs!({ since, until, cursor, limit: 50 });
+      const page = await requireCapability(adapter, 'cdrs').pull({ since, until, cursor, limit: 50 });
       pages.push(page);
       if (page.nextCursor) expect(page.nextCursor).toBe(page.items[page.items.length - 1]?.providerCallId);
       cursor = page.nextCursor;
@@ -498,7 +486,7 @@ describe('carrierx adapter over HTTP', () => {
     // Resuming from a cursor in the middle yields exactly the rest.
     const middle = pages[1]!.items[0]!.providerCallId;
     const index = cdrs.findIndex((c) => c.providerCallId === middle);
-    const resumed = await adapter.pullCdrs!({ since, until, cursor: middle, limit: 1000 });
+    const resumed = await requireCapability(adapter, 'cdrs').pull({ since, until, cursor: middle, limit: 1000 });
     expect(resumed.items.map((c) => c.providerCallId)).toEqual(cdrs.slice(index + 1).map((c) => c.providerCallId));
   });
 
@@ -506,10 +494,10 @@ describe('carrierx adapter over HTTP', () => {
     const { adapter } = build();
     const since = new Date(Date.now() - 3600_000);
     const until = new Date(Date.now() + 12 * 3600_000);
-    const before = await adapter.pullCdrs!({ since, until, limit: 1000 });
+    const before = await requireCapability(adapter, 'cdrs').pull({ since, until, limit: 1000 });
     sandbox.advanceClock(6 * 3600_000);
     try {
-      const after = await adapter.pullCdrs!({ since, until, limit: 1000 });
+      const after = await requireCapability(adapter, 'cdrs').pull({ since, until, limit: 1000 });
       expect(after.items.length).toBeGreaterThan(before.items.length);
     } finally {
       sandbox.advanceClock(-6 * 3600_000);
@@ -518,7 +506,7 @@ describe('carrierx adapter over HTTP', () => {
 
   it('lists invoices and fetches the PDF', async () => {
     const { adapter } = build();
-    const invoices = await adapter.listInvoices!({});
+    const invoices = await requireCapability(adapter, 'billing').listInvoices({});
     expect(invoices).toHaveLength(4);
     expect(invoices.filter((i) => i.status === 'open')).toHaveLength(1);
     expect(invoices.filter((i) => i.status === 'paid')).toHaveLength(3);
@@ -528,20 +516,20 @@ describe('carrierx adapter over HTTP', () => {
       expect(invoice.periodStart).toMatch(/^\d{4}-\d\d-01$/);
       expect(invoice.pdfUrl).toBe(`${sandbox.url}/core/v2/invoices/${invoice.invoiceRef}.pdf`);
     }
-    const recent = await adapter.listInvoices!({ since: new Date(Date.now() - 20 * 24 * 3600_000) });
+    const recent = await requireCapability(adapter, 'billing').listInvoices({ since: new Date(Date.now() - 20 * 24 * 3600_000) });
     expect(recent.length).toBeLessThan(4);
     expect(recent.length).toBeGreaterThan(0);
 
-    const pdf = await adapter.getInvoicePdf(invoices[0]!.invoiceRef);
+    const pdf = await adapter.billing.getInvoicePdf(invoices[0]!.invoiceRef);
     expect(pdf.contentType).toBe('application/pdf');
     expect(pdf.filename).toMatch(/^invoice-\d{3}\.pdf$/);
     expect(new TextDecoder().decode(pdf.content.slice(0, 8))).toBe('%PDF-1.4');
-    await expect(adapter.getInvoicePdf('nope')).rejects.toMatchObject({ providerKind: 'not_found' });
+    await expect(adapter.billing.getInvoicePdf('nope')).rejects.toMatchObject({ providerKind: 'not_found' });
   });
 
   it('routes DIDs to a trunk group by PATCHing trunk_group_sid, reads the route back, and unroutes one with null', async () => {
     const { adapter } = build();
-    const trunk = await adapter.createTrunk!({
+    const trunk = await requireCapability(adapter, 'trunks.create').create({
       name: 'Route Target',
       direction: 'inbound',
       auth: 'ip',
@@ -550,7 +538,7 @@ describe('carrierx adapter over HTTP', () => {
     });
     const owned = (await listAll(adapter)).filter((n) => n.trunkRef !== trunk.trunkRef);
     const [a, b] = owned;
-    const results = await adapter.routeNumbers!({ numbers: [a!.e164, '+12125550199', b!.e164], trunkRef: trunk.trunkRef });
+    const results = await requireCapability(adapter, 'numbers').route({ numbers: [a!.e164, '+12125550199', b!.e164], trunkRef: trunk.trunkRef });
     expect(results).toEqual([
       { e164: a!.e164, ok: true },
       { e164: '+12125550199', ok: false, reason: 'not on the account' },
@@ -560,17 +548,17 @@ describe('carrierx adapter over HTTP', () => {
     const listed = await listAll(adapter);
     expect(listed.find((n) => n.e164 === a!.e164)?.trunkRef).toBe(trunk.trunkRef);
     expect(listed.find((n) => n.e164 === b!.e164)?.trunkRef).toBe(trunk.trunkRef);
-    expect((await adapter.getTrunk!(trunk.trunkRef))?.trunkRef).toBe(trunk.trunkRef);
+    expect((await requireCapability(adapter, 'trunks').get(trunk.trunkRef))?.trunkRef).toBe(trunk.trunkRef);
     // The documented `?trunk_group_sid=` filter of GET /phonenumber/dids sees the same.
     const onGroup = await raw(`/core/v2/phonenumber/dids?trunk_group_sid=${trunk.trunkRef}`);
     expect((onGroup.json().items as { phonenumber: string }[]).map((did) => `+${did.phonenumber}`).sort()).toEqual([a!.e164, b!.e164].sort());
 
-    expect(await adapter.routeNumbers!({ numbers: [a!.e164], trunkRef: null })).toEqual([{ e164: a!.e164, ok: true }]);
+    expect(await requireCapability(adapter, 'numbers').route({ numbers: [a!.e164], trunkRef: null })).toEqual([{ e164: a!.e164, ok: true }]);
     const after = await listAll(adapter);
     expect(after.find((n) => n.e164 === a!.e164)?.trunkRef).toBeUndefined();
     expect(after.find((n) => n.e164 === b!.e164)?.trunkRef).toBe(trunk.trunkRef);
 
-    await expect(adapter.routeNumbers!({ numbers: [b!.e164], trunkRef: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ providerKind: 'not_found' });
+    await expect(requireCapability(adapter, 'numbers').route({ numbers: [b!.e164], trunkRef: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ providerKind: 'not_found' });
     // The sandbox refuses a route that is neither a trunk group SID nor null.
     const did = (await raw(`/core/v2/phonenumber/dids?filter=${encodeURIComponent(`phonenumber eq "${b!.e164.slice(1)}"`)}`)).json().items as { did_sid: string }[];
     const bad = await raw(`/core/v2/phonenumber/dids/${did[0]!.did_sid}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"trunk_group_sid":42}' });
@@ -580,7 +568,7 @@ describe('carrierx adapter over HTTP', () => {
 
   it('reads the balance from whoami', async () => {
     sandbox.reset();
-    const balance = await build().adapter.getBalance!();
+    const balance = await requireCapability(build().adapter, 'billing').getBalance();
     expect(balance).toEqual({ available: { amount: '351.53', currency: 'USD' }, creditLimit: undefined });
   });
 });
@@ -589,7 +577,7 @@ async function listAll(adapter: CarrierxAdapter, limit = 100) {
   const all = [];
   let cursor: string | undefined;
   do {
-    const page = await adapter.listNumbers!({ cursor, limit });
+    const page = await requireCapability(adapter, 'numbers').list({ cursor, limit });
     all.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
@@ -778,7 +766,7 @@ describe('carrierx faults', () => {
   it('maps a 500 to unavailable', async () => {
     sandbox.setKnobs({ errorRate: 1 });
     try {
-      const error = await expectProviderError(build().adapter.listNumbers!({}));
+      const error = await expectProviderError(requireCapability(build().adapter, 'numbers').list({}));
       expect(error.providerKind).toBe('unavailable');
       expect(error.httpStatus).toBe(500);
     } finally {
@@ -789,7 +777,7 @@ describe('carrierx faults', () => {
   it('maps a 429 to rate_limited', async () => {
     sandbox.setKnobs({ rate429: 1 });
     try {
-      const error = await expectProviderError(build().adapter.getBalance!());
+      const error = await expectProviderError(requireCapability(build().adapter, 'billing').getBalance());
       expect(error.providerKind).toBe('rate_limited');
       expect(error.retryAfterMs).toBe(60_000);
     } finally {
@@ -801,7 +789,7 @@ describe('carrierx faults', () => {
     sandbox.setKnobs({ hangRate: 1 });
     const started = Date.now();
     try {
-      const error = await expectProviderError(build({ timeoutMs: 150, maxAttempts: 0 }).adapter.pullCdrs!({ since: new Date(0), until: new Date() }));
+      const error = await expectProviderError(requireCapability(build({ timeoutMs: 150, maxAttempts: 0 }).adapter, 'cdrs').pull({ since: new Date(0), until: new Date() }));
       expect(error.providerKind).toBe('unavailable');
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
@@ -812,7 +800,7 @@ describe('carrierx faults', () => {
   it('maps a corrupted body to malformed', async () => {
     sandbox.setKnobs({ malformedRate: 1 });
     try {
-      const error = await expectProviderError(build({ maxAttempts: 0 }).adapter.listInvoices!({}));
+      const error = await expectProviderError(requireCapability(build({ maxAttempts: 0 }).adapter, 'billing').listInvoices({}));
       expect(error.providerKind).toBe('malformed');
     } finally {
       clear();
@@ -821,7 +809,7 @@ describe('carrierx faults', () => {
 
   it('maps wrong credentials to auth, without leaking the token or a stack', async () => {
     const secret = 'not-the-token-9f8e7d6c';
-    const error = await expectProviderError(build({ credentials: { token: secret } }).adapter.listNumbers!({}));
+    const error = await expectProviderError(requireCapability(build({ credentials: { token: secret } }).adapter, 'numbers').list({}));
     expect(error.providerKind).toBe('auth');
     expect(error.httpStatus).toBe(401);
     for (const text of [error.message, error.upstreamMessage ?? '', JSON.stringify(error)]) {
@@ -835,10 +823,10 @@ describe('carrierx faults', () => {
     const { adapter, http } = build({ breakerThreshold: 2, breakerHalfOpenAfterMs: 100, maxAttempts: 0 });
     sandbox.setKnobs({ errorRate: 1 });
     try {
-      await expectProviderError(adapter.getBalance!());
-      await expectProviderError(adapter.getBalance!());
+      await expectProviderError(requireCapability(adapter, 'billing').getBalance());
+      await expectProviderError(requireCapability(adapter, 'billing').getBalance());
       expect((http as ProviderHttp).breakerState).toBe('open');
-      const fast = await expectProviderError(adapter.getBalance!());
+      const fast = await expectProviderError(requireCapability(adapter, 'billing').getBalance());
       expect(fast.providerKind).toBe('unavailable');
       expect(fast.upstreamMessage).toContain('circuit open');
       for (const message of [fast.message, fast.upstreamMessage ?? '']) {
@@ -849,7 +837,7 @@ describe('carrierx faults', () => {
       clear();
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
-    const balance = await adapter.getBalance!();
+    const balance = await requireCapability(adapter, 'billing').getBalance();
     expect(balance.available.currency).toBe('USD');
     expect(http.breakerState).toBe('closed');
   });

@@ -13,6 +13,10 @@ import { PROVIDERS } from '@/lib/providers/registry';
 import { createMemoryStateStore, type ProviderStateStore } from '@/lib/providers/state-store';
 import {
   CAPABILITIES,
+  capabilitiesOf,
+  hasCapability,
+  requireCapability,
+  type CapabilityGroupName,
   type AvailableNumber,
   type Capability,
   type Cdr,
@@ -133,28 +137,19 @@ type Deviation = 'order-replay-reports-failed' | 'cdr-cursor-ignores-window';
 const KNOWN_DEVIATIONS: Partial<Record<ProviderId, Deviation[]>> = {};
 const itUnless = (id: ProviderId, deviation: Deviation) => (KNOWN_DEVIATIONS[id]?.includes(deviation) ? it.fails : it);
 
-/** The adapter methods each capability promises (listTrunks, getOrder, listLedger are extras). */
-const METHODS: Record<Capability, (keyof ProviderAdapter)[]> = {
-  'numbers.search': ['searchNumbers'],
-  'numbers.hold': ['holdNumbers', 'releaseHold'],
-  'numbers.order': ['orderNumbers'],
-  'numbers.list': ['listNumbers'],
-  'numbers.release': ['releaseNumber'],
-  'numbers.route': ['routeNumbers'],
-  'trunks.create': ['createTrunk'],
-  'trunks.update': ['updateTrunk'],
-  'trunks.read': ['getTrunk'],
-  'trunks.delete': ['deleteTrunk'],
-  'port.check': ['checkPortability'],
-  'port.submit': ['submitPortIn'],
-  'port.status': ['getPortIn'],
-  'e911.validate': ['validateE911'],
-  'e911.provision': ['provisionE911'],
-  'e911.remove': ['removeE911'],
-  'e911.list': ['listE911'],
-  cdrs: ['pullCdrs'],
-  invoices: ['listInvoices'],
-  balance: ['getBalance'],
+/** Every capability group and part an adapter may have, and the methods each one promises. */
+const GROUP_METHODS: Record<CapabilityGroupName, string[]> = {
+  numbers: ['search', 'order', 'getOrder', 'list', 'route'],
+  'numbers.hold': ['hold', 'release'],
+  'numbers.release': ['release'],
+  trunks: ['get', 'list', 'update'],
+  'trunks.create': ['create'],
+  'trunks.delete': ['delete'],
+  e911: ['validate', 'provision', 'remove', 'list'],
+  ports: ['checkPortability', 'submit', 'get'],
+  cdrs: ['pull'],
+  billing: ['listInvoices', 'getBalance'],
+  'billing.ledger': ['list'],
 };
 
 const PORT_IN_STATUSES: readonly PortInStatus[] = ['draft', 'submitted', 'pending', 'foc', 'completed', 'rejected', 'cancelled'];
@@ -169,7 +164,15 @@ const PDF = new TextEncoder().encode('%PDF-1.4\n1 0 obj << /Type /Catalog >> end
 // Harness: one sandbox per provider, a fresh adapter per test.
 
 const providerIds = Object.keys(PROVIDERS) as ProviderId[];
-const claims = (id: ProviderId, capability: Capability) => PROVIDERS[id].capabilities.includes(capability);
+/** What each provider's adapter offers, read from the groups it is made of (no upstream is called). */
+const CLAIMED = Object.fromEntries(
+  providerIds.map((id) => {
+    const connectionId = `conformance-probe-${id}`;
+    const http = createProviderHttp({ provider: id, connectionId, baseUrl: 'http://127.0.0.1:9' });
+    return [id, capabilitiesOf(PROVIDERS[id].create({ connectionId, baseUrl: 'http://127.0.0.1:9', credentials: {}, http, state: createMemoryStateStore() }))];
+  }),
+) as Record<ProviderId, Capability[]>;
+const claims = (id: ProviderId, capability: Capability) => CLAIMED[id].includes(capability);
 const claiming = (...capabilities: Capability[]) => providerIds.filter((id) => capabilities.every((capability) => claims(id, capability)));
 
 interface Running {
@@ -232,7 +235,7 @@ async function listAll(adapter: ProviderAdapter, limit = 1000): Promise<OwnedNum
   let cursor: string | undefined;
   let pages = 0;
   do {
-    const page = await adapter.listNumbers!({ cursor, limit });
+    const page = await requireCapability(adapter, 'numbers').list({ cursor, limit });
     items.push(...page.items);
     cursor = page.nextCursor;
     if (++pages > 500) throw new Error('listNumbers never stopped handing out cursors');
@@ -241,7 +244,7 @@ async function listAll(adapter: ProviderAdapter, limit = 1000): Promise<OwnedNum
 }
 
 async function searchOne(adapter: ProviderAdapter, where: { state: string; npa: string }): Promise<AvailableNumber> {
-  const [number] = await adapter.searchNumbers!({ kind: 'local', state: where.state, npa: where.npa, quantity: 1 });
+  const [number] = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: where.state, npa: where.npa, quantity: 1 });
   if (!number) throw new Error(`no stock in ${where.state}/${where.npa}`);
   return number;
 }
@@ -258,7 +261,7 @@ async function eventuallyListed(adapter: ProviderAdapter, e164: E164): Promise<O
 async function orderOne(adapter: ProviderAdapter, id: ProviderId, where: { state: string; npa: string }, label: string) {
   const number = await searchOne(adapter, where);
   const request = { numbers: [number.e164], idempotencyKey: freshKey(id, label) };
-  const result = await adapter.orderNumbers!(request);
+  const result = await requireCapability(adapter, 'numbers').order(request);
   expect(result.lines).toHaveLength(1);
   expect(result.lines[0]?.e164).toBe(number.e164);
   expect(['active', 'pending']).toContain(result.lines[0]?.status);
@@ -312,7 +315,7 @@ async function pullPages(adapter: ProviderAdapter, request: CdrPullRequest) {
   const pages: { items: Cdr[]; nextCursor?: string }[] = [];
   let cursor = request.cursor;
   do {
-    const page = await adapter.pullCdrs!({ ...request, cursor });
+    const page = await requireCapability(adapter, 'cdrs').pull({ ...request, cursor });
     pages.push(page);
     cursor = page.nextCursor;
   } while (cursor && pages.length < 50);
@@ -327,19 +330,21 @@ describe.each(providerIds)('%s: descriptor and capabilities', (id) => {
   it('is registered under its id and connects with the demo credentials', async () => {
     const { adapter } = fresh(id);
     expect(PROVIDERS[id].id).toBe(id);
-    expect(adapter.provider).toBe(id);
-    expect([...adapter.capabilities].sort()).toEqual([...PROVIDERS[id].capabilities].sort());
-    for (const capability of PROVIDERS[id].capabilities) expect(CAPABILITIES).toContain(capability);
+    expect(adapter.descriptor).toBe(PROVIDERS[id]);
+    expect(capabilitiesOf(adapter).length).toBeGreaterThan(0);
+    for (const capability of capabilitiesOf(adapter)) expect(CAPABILITIES).toContain(capability);
     const result = await adapter.testConnection();
     expect(result.ok).toBe(true);
     expect(result.detail).toMatch(/\S/);
   });
 
-  it.each([...CAPABILITIES])('has the methods of %s exactly when it claims it', (capability) => {
+  it.each(Object.keys(GROUP_METHODS) as CapabilityGroupName[])('has every method of %s when it has the group, else a clear unsupported error', (name) => {
     const { adapter } = fresh(id);
-    const claimed = claims(id, capability);
-    for (const method of METHODS[capability]) {
-      expect(typeof adapter[method], `${id}.${method} for ${capability}`).toBe(claimed ? 'function' : 'undefined');
+    if (hasCapability(adapter, name)) {
+      const group = requireCapability(adapter, name) as unknown as Record<string, unknown>;
+      for (const method of GROUP_METHODS[name]) expect(typeof group[method], `${id} ${name}.${method}`).toBe('function');
+    } else {
+      expect(() => requireCapability(adapter, name)).toThrow(expect.objectContaining({ code: 'unsupported:provider', message: expect.stringContaining(PROVIDERS[id].name) }));
     }
   });
 });
@@ -350,7 +355,7 @@ describe('numbers.search', () => {
 
     it(`finds local numbers in ${known.local.state}, at most the quantity asked for`, async () => {
       const { adapter } = fresh(id);
-      const numbers = await adapter.searchNumbers!({ kind: 'local', state: known.local.state, quantity: 5 });
+      const numbers = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: known.local.state, quantity: 5 });
       expect(numbers.length).toBeGreaterThan(0);
       expect(numbers.length).toBeLessThanOrEqual(5);
       expect(new Set(numbers.map((number) => number.e164)).size).toBe(numbers.length);
@@ -362,7 +367,7 @@ describe('numbers.search', () => {
 
     it(`honours an NPA filter (${known.local.npa})`, async () => {
       const { adapter } = fresh(id);
-      const numbers = await adapter.searchNumbers!({ kind: 'local', state: known.local.state, npa: known.local.npa, quantity: 3 });
+      const numbers = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: known.local.state, npa: known.local.npa, quantity: 3 });
       expect(numbers.length).toBeGreaterThan(0);
       expect(numbers.length).toBeLessThanOrEqual(3);
       for (const number of numbers) {
@@ -374,7 +379,7 @@ describe('numbers.search', () => {
 
     it(`finds toll-free numbers with only the ${known.tollFreePrefix} prefix`, async () => {
       const { adapter } = fresh(id);
-      const numbers = await adapter.searchNumbers!({ kind: 'tollfree', tollFreePrefix: known.tollFreePrefix, quantity: 4 });
+      const numbers = await requireCapability(adapter, 'numbers').search({ kind: 'tollfree', tollFreePrefix: known.tollFreePrefix, quantity: 4 });
       expect(numbers.length).toBeGreaterThan(0);
       expect(numbers.length).toBeLessThanOrEqual(4);
       for (const number of numbers) {
@@ -390,18 +395,18 @@ describe('numbers.hold', () => {
   forProviders(['numbers.search', 'numbers.hold'], (id) => {
     it('holds two found numbers until a future time, and releasing the hold frees them', async () => {
       const { adapter } = fresh(id);
-      const found = await adapter.searchNumbers!({ kind: 'local', state: KNOWN[id].local.state, quantity: 2 });
+      const found = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: KNOWN[id].local.state, quantity: 2 });
       expect(found).toHaveLength(2);
       const started = Date.now();
-      const hold = await adapter.holdNumbers!(found);
+      const hold = await requireCapability(adapter, 'numbers.hold').hold(found);
       expect(hold.holdRef).toMatch(/\S/);
       expect([...hold.numbers].sort()).toEqual(found.map((number) => number.e164).sort());
       expect(hold.expiresAt.getTime()).toBeGreaterThan(started);
-      await adapter.releaseHold!(hold);
+      await requireCapability(adapter, 'numbers.hold').release(hold);
       // Released numbers can be held again (a second hold of still-held numbers would fail).
-      const again = await adapter.holdNumbers!(found);
+      const again = await requireCapability(adapter, 'numbers.hold').hold(found);
       expect([...again.numbers].sort()).toEqual([...hold.numbers].sort());
-      await adapter.releaseHold!(again);
+      await requireCapability(adapter, 'numbers.hold').release(again);
     });
   });
 });
@@ -417,7 +422,7 @@ describe('numbers.list', () => {
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const page = await adapter.listNumbers!({ cursor, limit: 3 });
+        const page = await requireCapability(adapter, 'numbers').list({ cursor, limit: 3 });
         expect(page.items.length).toBeLessThanOrEqual(3);
         paged.push(...page.items);
         cursor = page.nextCursor;
@@ -449,22 +454,20 @@ describe('numbers.order', () => {
       expect(owned.kind).toBe('local');
       expect(['active', 'pending']).toContain(owned.status);
 
-      const replay = await adapter.orderNumbers!(request);
+      const replay = await requireCapability(adapter, 'numbers').order(request);
       expect(replay.lines.map((line) => line.e164)).toEqual([number.e164]);
       const after = await listAll(adapter);
       expect(countOf(after, number.e164)).toBe(1);
       expect(after).toHaveLength(listed.length);
 
-      if (adapter.getOrder) {
-        const order = await adapter.getOrder({ idempotencyKey: request.idempotencyKey, upstreamOrderId: result.upstreamOrderId, numbers: request.numbers });
-        expect(order?.lines).toContainEqual(expect.objectContaining({ e164: number.e164, status: 'active' }));
-      }
+      const order = await requireCapability(adapter, 'numbers').getOrder({ idempotencyKey: request.idempotencyKey, upstreamOrderId: result.upstreamOrderId, numbers: request.numbers });
+      expect(order?.lines).toContainEqual(expect.objectContaining({ e164: number.e164, status: 'active' }));
     });
 
     itUnless(id, 'order-replay-reports-failed')('reports a replayed order line as bought, not as failed', async () => {
       const { adapter } = fresh(id);
       const { request } = await orderOne(adapter, id, KNOWN[id].local, 'replay');
-      const replay = await adapter.orderNumbers!(request);
+      const replay = await requireCapability(adapter, 'numbers').order(request);
       expect(replay.lines).toHaveLength(1);
       expect(['active', 'pending']).toContain(replay.lines[0]?.status);
     });
@@ -476,7 +479,7 @@ describe('numbers.release', () => {
     it('removes a released number from the list', async () => {
       const { adapter } = fresh(id);
       const { number, listed } = await orderOne(adapter, id, KNOWN[id].local, 'release');
-      await adapter.releaseNumber!(number.e164);
+      await requireCapability(adapter, 'numbers.release').release(number.e164);
       const after = await listAll(adapter);
       expect(after.map((owned) => owned.e164)).not.toContain(number.e164);
       expect(after).toHaveLength(listed.length - 1);
@@ -500,7 +503,7 @@ describe('numbers.route', () => {
   /** A trunk group to route to: created for the test, else an existing one the numbers are not on. */
   async function routeTrunk(adapter: ProviderAdapter, id: ProviderId, avoid: (string | undefined)[]): Promise<TrunkGroup> {
     if (claims(id, 'trunks.create')) {
-      return adapter.createTrunk!({
+      return requireCapability(adapter, 'trunks.create').create({
         name: 'ConformanceRoute',
         direction: 'both',
         auth: 'ip',
@@ -508,8 +511,7 @@ describe('numbers.route', () => {
         destinations: [{ host: '192.0.2.50', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
       });
     }
-    expect(typeof adapter.listTrunks).toBe('function');
-    const trunk = (await adapter.listTrunks!()).find((candidate) => !avoid.includes(candidate.trunkRef));
+    const trunk = (await requireCapability(adapter, 'trunks').list()).find((candidate) => !avoid.includes(candidate.trunkRef));
     expect(trunk).toBeDefined();
     return trunk!;
   }
@@ -534,10 +536,10 @@ describe('numbers.route', () => {
         id,
         before.filter((number) => number.e164 === a || number.e164 === b).map((number) => number.trunkRef),
       );
-      if (claims(id, 'trunks.read')) expect((await adapter.getTrunk!(trunk.trunkRef))?.trunkRef).toBe(trunk.trunkRef);
+      if (claims(id, 'trunks.read')) expect((await requireCapability(adapter, 'trunks').get(trunk.trunkRef))?.trunkRef).toBe(trunk.trunkRef);
       const notOurs = stranger(before);
 
-      const results = await adapter.routeNumbers!({ numbers: [a!, notOurs, b!], trunkRef: trunk.trunkRef });
+      const results = await requireCapability(adapter, 'numbers').route({ numbers: [a!, notOurs, b!], trunkRef: trunk.trunkRef });
       expect(results.map((result) => result.e164)).toEqual([a, notOurs, b]);
       expect(results[0]).toMatchObject({ e164: a, ok: true });
       expect(results[2]).toMatchObject({ e164: b, ok: true });
@@ -550,14 +552,14 @@ describe('numbers.route', () => {
       expect(routed.find((number) => number.e164 === a)?.trunkRef).toBe(trunk.trunkRef);
       expect(routed.find((number) => number.e164 === b)?.trunkRef).toBe(trunk.trunkRef);
 
-      expect(await adapter.routeNumbers!({ numbers: [a!], trunkRef: null })).toEqual([{ e164: a, ok: true }]);
+      expect(await requireCapability(adapter, 'numbers').route({ numbers: [a!], trunkRef: null })).toEqual([{ e164: a, ok: true }]);
       const after = await listAll(adapter);
       expect(after.find((number) => number.e164 === a)?.trunkRef).toBe(KNOWN[id].unroutedTrunkRef);
       expect(after.find((number) => number.e164 === a)?.trunkRef).not.toBe(trunk.trunkRef);
       expect(after.find((number) => number.e164 === b)?.trunkRef).toBe(trunk.trunkRef);
 
       // Routing is idempotent: the same request again changes nothing.
-      expect(await adapter.routeNumbers!({ numbers: [b!], trunkRef: trunk.trunkRef })).toEqual([{ e164: b, ok: true }]);
+      expect(await requireCapability(adapter, 'numbers').route({ numbers: [b!], trunkRef: trunk.trunkRef })).toEqual([{ e164: b, ok: true }]);
       expect((await listAll(adapter)).find((number) => number.e164 === b)?.trunkRef).toBe(trunk.trunkRef);
     });
 
@@ -566,7 +568,7 @@ describe('numbers.route', () => {
       const owned = (await listAll(adapter)).filter((number) => number.status === 'active');
       const target = owned[0]!;
       const unknown = id === 'carrierx' ? '00000000-0000-4000-8000-000000000000' : '999999';
-      await expect(adapter.routeNumbers!({ numbers: [target.e164], trunkRef: unknown })).rejects.toMatchObject({ providerKind: 'not_found' });
+      await expect(requireCapability(adapter, 'numbers').route({ numbers: [target.e164], trunkRef: unknown })).rejects.toMatchObject({ providerKind: 'not_found' });
       expect((await listAll(adapter)).find((number) => number.e164 === target.e164)?.trunkRef).toBe(target.trunkRef);
     });
   });
@@ -585,14 +587,14 @@ describe('trunks.create / trunks.read / trunks.update', () => {
   forProviders(['trunks.create', 'trunks.read'], (id) => {
     it('creates a trunk group that reads back with the same name, destinations and allowed IP', async () => {
       const { adapter } = fresh(id);
-      const created = await adapter.createTrunk!(spec);
+      const created = await requireCapability(adapter, 'trunks.create').create(spec);
       expect(created.trunkRef).toMatch(/\S/);
       expect(created).toMatchObject({ name: spec.name, maxChannels: 20, enabled: true });
       expect(created.destinations.map(routeOf)).toEqual(spec.destinations.map(routeOf));
       expect(created.allowedIps).toContain('192.0.2.10/32');
       expect(JSON.stringify(created)).not.toContain('digestPassword');
 
-      const read = await adapter.getTrunk!(created.trunkRef);
+      const read = await requireCapability(adapter, 'trunks').get(created.trunkRef);
       expect(read).not.toBeNull();
       expect(read!.trunkRef).toBe(created.trunkRef);
       expect(read!.name).toBe(spec.name);
@@ -611,26 +613,26 @@ describe('trunks.create / trunks.read / trunks.update', () => {
         allowedIps: ['192.0.2.11/32'],
         destinations: [{ host: '192.0.2.11', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
       };
-      const created = await adapter.createTrunk!(original);
+      const created = await requireCapability(adapter, 'trunks.create').create(original);
       const change: TrunkGroupSpec = {
         ...original,
         maxChannels: 40,
         destinations: [{ host: '192.0.2.21', port: 5080, transport: 'udp', priority: 1, weight: 100 }],
       };
-      const updated = await adapter.updateTrunk!(created.trunkRef, change);
+      const updated = await requireCapability(adapter, 'trunks').update(created.trunkRef, change);
       expect(updated).toMatchObject({ name: 'ConformanceUpdate', maxChannels: 40 });
       expect(updated.destinations.map(routeOf)).toEqual(change.destinations.map(routeOf));
       // The trunkRef is the group's handle for good, even where upstream objects had to be replaced
       // (VITCOM termination trunks cannot be edited): the original ref reads the change back.
       expect(updated.trunkRef).toBe(created.trunkRef);
-      const read = await adapter.getTrunk!(created.trunkRef);
+      const read = await requireCapability(adapter, 'trunks').get(created.trunkRef);
       expect(read).toMatchObject({ trunkRef: created.trunkRef, name: 'ConformanceUpdate', maxChannels: 40, enabled: true });
       expect(read!.destinations.map(routeOf)).toEqual(change.destinations.map(routeOf));
 
       // And it keeps working for the next update.
-      const again = await adapter.updateTrunk!(created.trunkRef, { ...change, maxChannels: 30 });
+      const again = await requireCapability(adapter, 'trunks').update(created.trunkRef, { ...change, maxChannels: 30 });
       expect(again).toMatchObject({ trunkRef: created.trunkRef, maxChannels: 30 });
-      expect(await adapter.getTrunk!(created.trunkRef)).toMatchObject({ trunkRef: created.trunkRef, maxChannels: 30, enabled: true });
+      expect(await requireCapability(adapter, 'trunks').get(created.trunkRef)).toMatchObject({ trunkRef: created.trunkRef, maxChannels: 30, enabled: true });
     });
   });
 
@@ -639,11 +641,10 @@ describe('trunks.create / trunks.read / trunks.update', () => {
     describe.each(updateOnly)('%s (update only)', (id) => {
       it('reads the first existing trunk and updates its destination', async () => {
         const { adapter } = fresh(id);
-        expect(typeof adapter.listTrunks).toBe('function');
-        const trunks = await adapter.listTrunks!();
+        const trunks = await requireCapability(adapter, 'trunks').list();
         const first = trunks.find((trunk) => trunk.destinations.length > 0) ?? trunks[0];
         expect(first).toBeDefined();
-        expect(await adapter.getTrunk!(first!.trunkRef)).toEqual(first);
+        expect(await requireCapability(adapter, 'trunks').get(first!.trunkRef)).toEqual(first);
 
         const host = '192.0.2.30';
         const change: TrunkGroupSpec = {
@@ -656,10 +657,10 @@ describe('trunks.create / trunks.read / trunks.update', () => {
           allowedIps: [`${host}/32`],
           destinations: [{ host, port: 5060, transport: 'udp', priority: 1, weight: 100 }],
         };
-        const updated = await adapter.updateTrunk!(first!.trunkRef, change);
+        const updated = await requireCapability(adapter, 'trunks').update(first!.trunkRef, change);
         expect(updated.trunkRef).toBe(first!.trunkRef);
         expect(updated.destinations.map(routeOf)).toEqual(change.destinations.map(routeOf));
-        const read = await adapter.getTrunk!(first!.trunkRef);
+        const read = await requireCapability(adapter, 'trunks').get(first!.trunkRef);
         expect(read).toEqual(updated);
         expect(read!.name).toBe(first!.name);
       });
@@ -670,7 +671,7 @@ describe('trunks.create / trunks.read / trunks.update', () => {
     it('reads an unknown trunk group as null', async () => {
       const { adapter } = fresh(id);
       const unknown = id === 'carrierx' ? '00000000-0000-4000-8000-000000000000' : '999999';
-      expect(await adapter.getTrunk!(unknown)).toBeNull();
+      expect(await requireCapability(adapter, 'trunks').get(unknown)).toBeNull();
     });
   });
 });
@@ -680,7 +681,7 @@ describe('trunks.delete', () => {
     it('deletes a created trunk group: it reads as null, is no longer listed, and a second delete succeeds', async () => {
       const { adapter } = fresh(id);
       // Its own address: VoiceTel takes one gateway per address.
-      const created = await adapter.createTrunk!({
+      const created = await requireCapability(adapter, 'trunks.create').create({
         name: 'ConformanceDelete',
         direction: 'both',
         auth: 'ip',
@@ -688,15 +689,15 @@ describe('trunks.delete', () => {
         destinations: [{ host: '192.0.2.12', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
         maxChannels: 10,
       });
-      expect(await adapter.getTrunk!(created.trunkRef)).not.toBeNull();
+      expect(await requireCapability(adapter, 'trunks').get(created.trunkRef)).not.toBeNull();
 
-      await expect(adapter.deleteTrunk!(created.trunkRef)).resolves.toBeUndefined();
-      expect(await adapter.getTrunk!(created.trunkRef)).toBeNull();
-      if (adapter.listTrunks) expect((await adapter.listTrunks()).map((trunk) => trunk.trunkRef)).not.toContain(created.trunkRef);
+      await expect(requireCapability(adapter, 'trunks.delete').delete(created.trunkRef)).resolves.toBeUndefined();
+      expect(await requireCapability(adapter, 'trunks').get(created.trunkRef)).toBeNull();
+      expect((await requireCapability(adapter, 'trunks').list()).map((trunk) => trunk.trunkRef)).not.toContain(created.trunkRef);
 
       // Idempotent: gone already is the state we want, on this connection and on a fresh one.
-      await expect(adapter.deleteTrunk!(created.trunkRef)).resolves.toBeUndefined();
-      await expect(fresh(id).adapter.deleteTrunk!(created.trunkRef)).resolves.toBeUndefined();
+      await expect(requireCapability(adapter, 'trunks.delete').delete(created.trunkRef)).resolves.toBeUndefined();
+      await expect(requireCapability(fresh(id).adapter, 'trunks.delete').delete(created.trunkRef)).resolves.toBeUndefined();
     });
   });
 
@@ -704,8 +705,8 @@ describe('trunks.delete', () => {
     it('treats an unknown trunkRef, or one not of its shape, as already deleted', async () => {
       const { adapter } = fresh(id);
       const unknown = id === 'carrierx' ? '00000000-0000-4000-8000-000000000000' : '999999';
-      await expect(adapter.deleteTrunk!(unknown)).resolves.toBeUndefined();
-      await expect(adapter.deleteTrunk!('not a trunk ref')).resolves.toBeUndefined();
+      await expect(requireCapability(adapter, 'trunks.delete').delete(unknown)).resolves.toBeUndefined();
+      await expect(requireCapability(adapter, 'trunks.delete').delete('not a trunk ref')).resolves.toBeUndefined();
     });
   });
 });
@@ -715,7 +716,7 @@ describe('port.check', () => {
     it('tells a portable number from one that is not', async () => {
       const { adapter } = fresh(id);
       const port = KNOWN[id].port!;
-      const results = await adapter.checkPortability!([port.portable, port.notPortable]);
+      const results = await requireCapability(adapter, 'ports').checkPortability([port.portable, port.notPortable]);
       expect(results.map((result) => result.e164)).toEqual([port.portable, port.notPortable]);
       expect(results[0]?.portable).toBe(true);
       expect(results[1]?.portable).toBe(false);
@@ -739,16 +740,16 @@ describe('port.submit / port.status', () => {
         serviceAddress: port.serviceAddress,
         loa: { filename: 'loa.pdf', contentType: 'application/pdf', content: PDF },
       };
-      const submitted = await adapter.submitPortIn!(request);
+      const submitted = await requireCapability(adapter, 'ports').submit(request);
       expect(submitted.portRef).toMatch(/\S/);
       expect(PORT_IN_STATUSES).toContain(submitted.status);
       expect(submitted.status).not.toBe('rejected');
       expect(submitted.numbers).toContain(port.portable);
 
-      const again = await adapter.submitPortIn!(request);
+      const again = await requireCapability(adapter, 'ports').submit(request);
       expect(again.portRef).toBe(submitted.portRef);
 
-      const read = await adapter.getPortIn!(submitted.portRef);
+      const read = await requireCapability(adapter, 'ports').get(submitted.portRef);
       expect(read).not.toBeNull();
       expect(read!.portRef).toBe(submitted.portRef);
       expect(PORT_IN_STATUSES).toContain(read!.status);
@@ -759,7 +760,7 @@ describe('port.submit / port.status', () => {
   forProviders(['port.status'], (id) => {
     it('reads an unknown port-in as null', async () => {
       const { adapter } = fresh(id);
-      expect(await adapter.getPortIn!('99999')).toBeNull();
+      expect(await requireCapability(adapter, 'ports').get('99999')).toBeNull();
     });
   });
 });
@@ -769,14 +770,14 @@ describe('e911.validate', () => {
     it('accepts a known good address and refuses an obviously bad one', async () => {
       const { adapter } = fresh(id);
       const { good, bad } = KNOWN[id].e911!;
-      const ok = await adapter.validateE911!(good);
+      const ok = await requireCapability(adapter, 'e911').validate(good);
       expect(ok.valid).toBe(true);
       if (ok.normalized) {
         expect(ok.normalized.state.toUpperCase()).toBe(good.state);
         expect(ok.normalized.postalCode).toBe(good.postalCode);
         expect(ok.normalized.city.toUpperCase()).toBe(good.city.toUpperCase());
       }
-      const refused = await adapter.validateE911!(bad);
+      const refused = await requireCapability(adapter, 'e911').validate(bad);
       expect(refused.valid === false || (refused.alternates?.length ?? 0) > 0).toBe(true);
       if (!refused.valid) expect(Boolean(refused.reason) || (refused.alternates?.length ?? 0) > 0).toBe(true);
     });
@@ -789,7 +790,7 @@ describe('e911.provision / e911.remove', () => {
       const { adapter } = fresh(id);
       const { good, numberFrom } = KNOWN[id].e911!;
       const { number } = await orderOne(adapter, id, numberFrom, 'e911');
-      const record = await adapter.provisionE911!({ e164: number.e164, address: good, callerName: 'Jane Smith' });
+      const record = await requireCapability(adapter, 'e911').provision({ e164: number.e164, address: good, callerName: 'Jane Smith' });
       expect(record.e164).toBe(number.e164);
       expect(record.address.state.toUpperCase()).toBe(good.state);
       expect(record.address.postalCode).toBe(good.postalCode);
@@ -797,7 +798,7 @@ describe('e911.provision / e911.remove', () => {
       const provisioned = (await listAll(adapter)).find((owned) => owned.e164 === number.e164);
       expect(provisioned?.e911Provisioned ?? true).toBe(true);
 
-      await adapter.removeE911!(number.e164);
+      await requireCapability(adapter, 'e911').remove(number.e164);
       const removed = (await listAll(adapter)).find((owned) => owned.e164 === number.e164);
       expect(removed?.e911Provisioned ?? false).toBe(false);
     });
@@ -810,10 +811,10 @@ describe('e911.list', () => {
       const { adapter } = fresh(id);
       const { good, numberFrom } = KNOWN[id].e911!;
       const { number } = await orderOne(adapter, id, numberFrom, 'e911-list');
-      expect((await adapter.listE911!()).map((record) => record.e164)).not.toContain(number.e164);
+      expect((await requireCapability(adapter, 'e911').list()).map((record) => record.e164)).not.toContain(number.e164);
 
-      const provisioned = await adapter.provisionE911!({ e164: number.e164, address: good, callerName: 'Jane Smith' });
-      const listed = await adapter.listE911!();
+      const provisioned = await requireCapability(adapter, 'e911').provision({ e164: number.e164, address: good, callerName: 'Jane Smith' });
+      const listed = await requireCapability(adapter, 'e911').list();
       for (const record of listed) expect(record.e164).toMatch(NANP);
       const record = listed.find((item) => item.e164 === number.e164);
       expect(record, `${number.e164} in listE911`).toBeDefined();
@@ -823,8 +824,8 @@ describe('e911.list', () => {
       expect(record!.address.postalCode).toBe(good.postalCode);
       expect(record!.address.state.toUpperCase()).toBe(good.state);
 
-      await adapter.removeE911!(number.e164);
-      expect((await adapter.listE911!()).map((item) => item.e164)).not.toContain(number.e164);
+      await requireCapability(adapter, 'e911').remove(number.e164);
+      expect((await requireCapability(adapter, 'e911').list()).map((item) => item.e164)).not.toContain(number.e164);
     });
   });
 });
@@ -883,7 +884,7 @@ describe('invoices', () => {
   forProviders(['invoices'], (id) => {
     it('lists invoices with non-negative decimal totals and a currency', async () => {
       const { adapter } = fresh(id);
-      const invoices = await adapter.listInvoices!({});
+      const invoices = await requireCapability(adapter, 'billing').listInvoices({});
       expect(invoices.length).toBeGreaterThan(0);
       expect(new Set(invoices.map((invoice) => invoice.invoiceRef)).size).toBe(invoices.length);
       for (const invoice of invoices) {
@@ -902,7 +903,7 @@ describe('balance', () => {
   forProviders(['balance'], (id) => {
     it('reports the balance as a decimal string with a currency', async () => {
       const { adapter } = fresh(id);
-      const balance = await adapter.getBalance!();
+      const balance = await requireCapability(adapter, 'billing').getBalance();
       expect(balance.available.amount).toMatch(DECIMAL);
       expect(CURRENCIES).toContain(balance.available.currency);
       if (balance.creditLimit) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProviderError, type ProviderError } from '@/lib/providers/errors';
 import { createProviderHttp, type ProviderHttpOptions } from '@/lib/providers/http';
 import { createMemoryStateStore } from '@/lib/providers/state-store';
-import type { AvailableNumber, Cdr, PortInRequest, TrunkGroupSpec } from '@/lib/providers/types';
+import { capabilitiesOf, requireCapability, type AvailableNumber, type Cdr, type PortInRequest, type TrunkGroupSpec } from '@/lib/providers/types';
 import { vitcomProvider, type VitcomAdapter } from '@/lib/providers/vitcom';
 import { startSandbox, type RunningSandbox } from '@/sandbox/common/server';
 import { createVitcomSandbox, vitcomDemoCredentials } from '@/sandbox/vitcom';
@@ -39,14 +39,12 @@ afterAll(async () => {
 describe('VITCOM descriptor', () => {
   it('lists exactly the operations the adapter implements', () => {
     expect(vitcomProvider).toMatchObject({ id: 'vitcom', name: 'VITCOM', defaultBaseUrl: 'http://127.0.0.1:4102' });
-    expect([...adapter.capabilities].sort()).toEqual([...vitcomProvider.capabilities].sort());
-    const operations: Record<string, keyof VitcomAdapter> = {
-      'numbers.search': 'searchNumbers', 'numbers.hold': 'holdNumbers', 'numbers.order': 'orderNumbers', 'numbers.list': 'listNumbers',
-      'numbers.release': 'releaseNumber', 'numbers.route': 'routeNumbers', 'trunks.create': 'createTrunk', 'trunks.update': 'updateTrunk', 'trunks.read': 'getTrunk',
-      'port.check': 'checkPortability', 'port.submit': 'submitPortIn', 'port.status': 'getPortIn', cdrs: 'pullCdrs', invoices: 'listInvoices', balance: 'getBalance',
-    };
-    for (const capability of vitcomProvider.capabilities) expect(typeof adapter[operations[capability]!], capability).toBe('function');
-    expect(adapter.validateE911).toBeUndefined();
+    expect(capabilitiesOf(adapter).sort()).toEqual(
+      ['numbers.search', 'numbers.hold', 'numbers.order', 'numbers.list', 'numbers.release', 'numbers.route', 'trunks.create', 'trunks.update', 'trunks.read', 'port.check', 'port.submit', 'port.status', 'cdrs', 'invoices', 'balance', 'ledger'].sort(),
+    );
+    // VITCOM's API deletes no trunk group and keeps no e911 records.
+    expect(adapter.trunks?.delete).toBeUndefined();
+    expect(adapter.e911).toBeUndefined();
     expect(vitcomProvider.credentialFields.find((f) => f.name === 'token')?.secret).toBe(true);
   });
 
@@ -57,7 +55,7 @@ describe('VITCOM descriptor', () => {
 
 describe('VITCOM number search', () => {
   it('finds local numbers by state, with rate centers from /availabilitynpanxx', async () => {
-    const found = await adapter.searchNumbers!({ kind: 'local', state: 'IL', quantity: 5 });
+    const found = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'IL', quantity: 5 });
     expect(found).toHaveLength(5);
     for (const n of found) {
       expect(n.e164).toMatch(/^\+1(312|773|630|847)\d{7}$/);
@@ -67,16 +65,16 @@ describe('VITCOM number search', () => {
   });
 
   it('narrows by NPA-NXX, by rate center across states, and by NPA without a state', async () => {
-    const [first] = await adapter.searchNumbers!({ kind: 'local', state: 'TX', quantity: 1 });
-    const byBlock = await adapter.searchNumbers!({ kind: 'local', state: 'TX', npa: first!.npa, nxx: first!.nxx, quantity: 3 });
+    const [first] = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'TX', quantity: 1 });
+    const byBlock = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'TX', npa: first!.npa, nxx: first!.nxx, quantity: 3 });
     expect(byBlock.length).toBeGreaterThan(0);
     for (const n of byBlock) expect(n.e164.slice(2, 8)).toBe(`${first!.npa}${first!.nxx}`);
 
-    const dallas = await adapter.searchNumbers!({ kind: 'local', rateCenter: 'dallas', quantity: 4 });
+    const dallas = await requireCapability(adapter, 'numbers').search({ kind: 'local', rateCenter: 'dallas', quantity: 4 });
     expect(dallas).toHaveLength(4);
     for (const n of dallas) expect(n).toMatchObject({ state: 'TX', rateCenter: 'DALLAS' });
 
-    const seattle = await adapter.searchNumbers!({ kind: 'local', npa: '206', quantity: 2 });
+    const seattle = await requireCapability(adapter, 'numbers').search({ kind: 'local', npa: '206', quantity: 2 });
     expect(seattle.map((n) => [n.npa, n.state, n.rateCenter])).toEqual([
       ['206', 'WA', 'SEATTLE'],
       ['206', 'WA', 'SEATTLE'],
@@ -84,13 +82,13 @@ describe('VITCOM number search', () => {
   });
 
   it('filters by pattern and finds consecutive runs', async () => {
-    const [some] = await adapter.searchNumbers!({ kind: 'local', state: 'CO', quantity: 1 });
+    const [some] = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'CO', quantity: 1 });
     const lastFour = some!.e164.slice(-4);
-    const matched = await adapter.searchNumbers!({ kind: 'local', state: 'CO', pattern: `*${lastFour}`, quantity: 5 });
+    const matched = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'CO', pattern: `*${lastFour}`, quantity: 5 });
     expect(matched.map((n) => n.e164)).toContain(some!.e164);
     for (const n of matched) expect(n.e164.endsWith(lastFour)).toBe(true);
 
-    const run = await adapter.searchNumbers!({ kind: 'local', state: 'IL', quantity: 3, consecutive: true });
+    const run = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'IL', quantity: 3, consecutive: true });
     expect(run).toHaveLength(3);
     const digits = run.map((n) => Number(n.e164.slice(2)));
     expect(digits[1]! - digits[0]!).toBe(1);
@@ -98,16 +96,16 @@ describe('VITCOM number search', () => {
   });
 
   it('finds toll-free numbers by prefix and across prefixes', async () => {
-    const tf = await adapter.searchNumbers!({ kind: 'tollfree', tollFreePrefix: '888', quantity: 4 });
+    const tf = await requireCapability(adapter, 'numbers').search({ kind: 'tollfree', tollFreePrefix: '888', quantity: 4 });
     expect(tf).toHaveLength(4);
     for (const n of tf) expect(n).toMatchObject({ kind: 'tollfree', npa: '888', state: undefined });
-    const many = await adapter.searchNumbers!({ kind: 'tollfree', quantity: 25 });
+    const many = await requireCapability(adapter, 'numbers').search({ kind: 'tollfree', quantity: 25 });
     expect(many).toHaveLength(25);
     expect(new Set(many.map((n) => n.npa)).size).toBeGreaterThan(1);
   });
 
   it('refuses Canadian searches (VITCOM sells US numbers only)', async () => {
-    expect((await failure(adapter.searchNumbers!({ kind: 'local', country: 'CA', state: 'ON', quantity: 1 }))).providerKind).toBe('unsupported');
+    expect((await failure(requireCapability(adapter, 'numbers').search({ kind: 'local', country: 'CA', state: 'ON', quantity: 1 }))).providerKind).toBe('unsupported');
   });
 });
 
@@ -115,72 +113,72 @@ describe('VITCOM holds and the three-step checkout', () => {
   let picked: AvailableNumber[] = [];
 
   it('holds local and toll-free numbers in one cart, hides them from search, and releases them', async () => {
-    const local = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 2 });
-    const tf = await adapter.searchNumbers!({ kind: 'tollfree', tollFreePrefix: '877', quantity: 1 });
+    const local = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'GA', quantity: 2 });
+    const tf = await requireCapability(adapter, 'numbers').search({ kind: 'tollfree', tollFreePrefix: '877', quantity: 1 });
     const before = Date.now();
-    const hold = await adapter.holdNumbers!([...local, ...tf]);
+    const hold = await requireCapability(adapter, 'numbers.hold').hold([...local, ...tf]);
     expect(hold.holdRef).toMatch(/^\d+$/);
     expect(hold.numbers.sort()).toEqual([...local, ...tf].map((n) => n.e164).sort());
     expect(hold.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 14 * 60_000);
-    const again = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 100 });
+    const again = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'GA', quantity: 100 });
     expect(again.map((n) => n.e164)).not.toContain(local[0]!.e164);
-    await adapter.releaseHold!(hold);
-    const after = await adapter.searchNumbers!({ kind: 'local', state: 'GA', quantity: 100 });
+    await requireCapability(adapter, 'numbers.hold').release(hold);
+    const after = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'GA', quantity: 100 });
     expect(after.map((n) => n.e164)).toContain(local[0]!.e164);
-    await adapter.releaseHold!(hold); // a second release (cart gone) is quietly fine
+    await requireCapability(adapter, 'numbers.hold').release(hold); // a second release (cart gone) is quietly fine
   });
 
   it('reserves a block by quantity with /bulkreserve', async () => {
-    const hold = await adapter.holdQuantity({ kind: 'local', state: 'WA', quantity: 3 });
+    const hold = await adapter.numbers.holds.holdQuantity({ kind: 'local', state: 'WA', quantity: 3 });
     expect(hold.numbers).toHaveLength(3);
     expect([...hold.numbers].sort()).toEqual(hold.numbers);
     for (const n of hold.numbers) expect(n).toMatch(/^\+1(206|425)/);
-    await adapter.releaseHold!(hold);
+    await requireCapability(adapter, 'numbers.hold').release(hold);
   });
 
   it('orders held numbers: /gen_order then /process_order, activates them, and charges once', async () => {
-    picked = await adapter.searchNumbers!({ kind: 'local', state: 'NY', quantity: 2 });
-    const hold = await adapter.holdNumbers!(picked);
-    const balanceBefore = (await adapter.getBalance!()).available.amount;
+    picked = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'NY', quantity: 2 });
+    const hold = await requireCapability(adapter, 'numbers.hold').hold(picked);
+    const balanceBefore = (await requireCapability(adapter, 'billing').getBalance()).available.amount;
     const request = { numbers: picked.map((n) => n.e164), idempotencyKey: 'order-ny-1', trunkRef: 'o3', holdRef: hold.holdRef };
-    const result = await adapter.orderNumbers!(request);
+    const result = await requireCapability(adapter, 'numbers').order(request);
     expect(result.upstreamOrderId).toMatch(/^\d+$/);
     expect(result.lines).toEqual(picked.map((n) => ({ e164: n.e164, status: 'active' })));
-    const balanceAfter = (await adapter.getBalance!()).available.amount;
+    const balanceAfter = (await requireCapability(adapter, 'billing').getBalance()).available.amount;
     // 2 × 1.00 + 0.50 per order + 5 % tax = 2.60
     expect(Math.round((Number(balanceBefore) - Number(balanceAfter)) * 100)).toBe(260);
 
-    const repeat = await adapter.orderNumbers!(request);
+    const repeat = await requireCapability(adapter, 'numbers').order(request);
     expect(repeat.upstreamOrderId).toBe(result.upstreamOrderId);
-    expect((await adapter.getBalance!()).available.amount).toBe(balanceAfter);
+    expect((await requireCapability(adapter, 'billing').getBalance()).available.amount).toBe(balanceAfter);
 
-    const page = await adapter.listNumbers!({ limit: 500 });
+    const page = await requireCapability(adapter, 'numbers').list({ limit: 500 });
     const mine = page.items.filter((n) => picked.some((p) => p.e164 === n.e164));
     expect(mine).toHaveLength(2);
     for (const n of mine) expect(n).toMatchObject({ status: 'active', kind: 'local', trunkRef: 'o3', cost: { monthly: { amount: '0.45', currency: 'USD' } } });
 
-    const reconciled = await adapter.getOrder!({ idempotencyKey: 'order-ny-1', numbers: request.numbers });
+    const reconciled = await requireCapability(adapter, 'numbers').getOrder({ idempotencyKey: 'order-ny-1', numbers: request.numbers });
     expect(reconciled).toEqual({ upstreamOrderId: result.upstreamOrderId, lines: result.lines });
-    expect(await adapter.getOrder!({ idempotencyKey: 'never-placed', numbers: [] })).toBeNull();
+    expect(await requireCapability(adapter, 'numbers').getOrder({ idempotencyKey: 'never-placed', numbers: [] })).toBeNull();
   });
 
   it('orders without a hold (reserving first, learning the state from availability) on the first trunk', async () => {
     const fresh = build('test-vitcom-nohold').adapter; // empty state store: no NPANXX → state cache
-    const [number] = await adapter.searchNumbers!({ kind: 'local', state: 'FL', quantity: 1 });
-    const result = await fresh.orderNumbers!({ numbers: [number!.e164], idempotencyKey: 'order-fl-1' });
+    const [number] = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'FL', quantity: 1 });
+    const result = await requireCapability(fresh, 'numbers').order({ numbers: [number!.e164], idempotencyKey: 'order-fl-1' });
     expect(result.lines).toEqual([{ e164: number!.e164, status: 'active' }]);
-    const owned = await fresh.listNumbers!({ limit: 500 });
+    const owned = await requireCapability(fresh, 'numbers').list({ limit: 500 });
     expect(owned.items.find((n) => n.e164 === number!.e164)?.trunkRef).toBe('o3');
   });
 
   it('an expired hold cannot be checked out (conflict)', async () => {
-    const numbers = await adapter.searchNumbers!({ kind: 'local', state: 'CA', quantity: 1 });
-    const hold = await adapter.holdNumbers!(numbers);
+    const numbers = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'CA', quantity: 1 });
+    const hold = await requireCapability(adapter, 'numbers.hold').hold(numbers);
     sandbox.advanceClock(16 * 60_000);
-    const error = await failure(adapter.orderNumbers!({ numbers: hold.numbers, idempotencyKey: 'order-expired', trunkRef: 'o3', holdRef: hold.holdRef }));
+    const error = await failure(requireCapability(adapter, 'numbers').order({ numbers: hold.numbers, idempotencyKey: 'order-expired', trunkRef: 'o3', holdRef: hold.holdRef }));
     expect(error.providerKind).toBe('conflict');
     expect(error.upstreamMessage).toBe('Invalid reserveId');
-    await adapter.releaseHold!(hold);
+    await requireCapability(adapter, 'numbers.hold').release(hold);
   });
 
   it('pages the owned numbers, showing suspended ones and hiding cancelled ones', async () => {
@@ -189,7 +187,7 @@ describe('VITCOM holds and the three-step checkout', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await adapter.listNumbers!({ cursor, limit: 5 });
+      const page = await requireCapability(adapter, 'numbers').list({ cursor, limit: 5 });
       expect(page.items.length).toBeLessThanOrEqual(5);
       all.push(...page.items.map((n) => n.e164));
       for (const n of page.items) statuses.add(n.status);
@@ -204,10 +202,10 @@ describe('VITCOM holds and the three-step checkout', () => {
 
   it('releases a number with /updatenumber status=2', async () => {
     const target = picked[0]!.e164;
-    await adapter.releaseNumber!(target);
-    const page = await adapter.listNumbers!({ limit: 500 });
+    await requireCapability(adapter, 'numbers.release').release(target);
+    const page = await requireCapability(adapter, 'numbers').list({ limit: 500 });
     expect(page.items.map((n) => n.e164)).not.toContain(target);
-    expect((await failure(adapter.releaseNumber!('+12125550199'))).providerKind).toBe('not_found');
+    expect((await failure(requireCapability(adapter, 'numbers.release').release('+12125550199'))).providerKind).toBe('not_found');
   });
 });
 
@@ -227,27 +225,27 @@ describe('VITCOM trunk groups', () => {
   let ref = '';
 
   it('creates origination + termination as one group and reads it back', async () => {
-    const created = await adapter.createTrunk!(spec);
+    const created = await requireCapability(adapter, 'trunks.create').create(spec);
     expect(created.trunkRef).toMatch(/^o\d+\+t\d+$/);
     expect(created).toMatchObject({
       name: 'pbx-east', direction: 'both', auth: 'ip', allowedIps: ['192.0.2.10/32'], maxChannels: 40, maxCps: 8, enabled: true,
       destinations: spec.destinations,
     });
     ref = created.trunkRef;
-    expect(await adapter.getTrunk!(ref)).toEqual(created);
+    expect(await requireCapability(adapter, 'trunks').get(ref)).toEqual(created);
   });
 
   it('updates: origination in place, termination replaced (it cannot be edited), under the same trunkRef', async () => {
-    const updated = await adapter.updateTrunk!(ref, { ...spec, name: 'pbx-east-2', destinations: [spec.destinations[0]!], maxChannels: 60 });
+    const updated = await requireCapability(adapter, 'trunks').update(ref, { ...spec, name: 'pbx-east-2', destinations: [spec.destinations[0]!], maxChannels: 60 });
     // The termination trunk was replaced upstream, but the group keeps the ref it was created with.
     expect(updated.trunkRef).toBe(ref);
     expect(updated).toMatchObject({ name: 'pbx-east-2', maxChannels: 60, maxCps: 8, destinations: [spec.destinations[0]], allowedIps: ['192.0.2.10/32'], enabled: true });
-    expect(await adapter.getTrunk!(ref)).toEqual(updated);
+    expect(await requireCapability(adapter, 'trunks').get(ref)).toEqual(updated);
     // The replaced upstream trunk itself is disabled, and is no group of its own any more.
     const oldTermination = ref.split('+')[1]!;
-    expect(await adapter.getTrunk!(oldTermination)).toMatchObject({ enabled: false, direction: 'outbound' });
+    expect(await requireCapability(adapter, 'trunks').get(oldTermination)).toMatchObject({ enabled: false, direction: 'outbound' });
 
-    const listed = await adapter.listTrunks!();
+    const listed = await requireCapability(adapter, 'trunks').list();
     expect(listed.filter((t) => t.trunkRef === ref)).toEqual([updated]);
     expect(listed.map((t) => t.trunkRef)).toEqual(expect.arrayContaining(['o3', 'o7', 't4']));
     expect(listed.map((t) => t.trunkRef)).not.toContain(oldTermination);
@@ -255,26 +253,26 @@ describe('VITCOM trunk groups', () => {
     expect(listed.filter((t) => t.trunkRef !== ref && t.allowedIps.includes('192.0.2.10/32'))).toEqual([]);
 
     // Updating again through the original ref replaces the new termination trunk in turn.
-    const again = await adapter.updateTrunk!(ref, { ...spec, name: 'pbx-east-3', allowedIps: ['192.0.2.12/32'], maxChannels: 60 });
+    const again = await requireCapability(adapter, 'trunks').update(ref, { ...spec, name: 'pbx-east-3', allowedIps: ['192.0.2.12/32'], maxChannels: 60 });
     expect(again).toMatchObject({ trunkRef: ref, name: 'pbx-east-3', allowedIps: ['192.0.2.12/32'], destinations: spec.destinations, enabled: true });
-    expect(await adapter.getTrunk!(ref)).toEqual(again);
+    expect(await requireCapability(adapter, 'trunks').get(ref)).toEqual(again);
     // What is behind the ref lives in the connection state (assumptions.ts, TRUNK_REF_IS_STABLE):
     // without it the ref falls back to its original, by now disabled, members.
-    expect(await build('test-vitcom-no-state').adapter.getTrunk!(ref)).toMatchObject({ trunkRef: ref, enabled: false });
+    expect(await requireCapability(build('test-vitcom-no-state').adapter, 'trunks').get(ref)).toMatchObject({ trunkRef: ref, enabled: false });
   });
 
   it('creates an outbound-only group and refuses what VITCOM cannot do', async () => {
-    const outbound = await adapter.createTrunk!({ ...spec, name: 'sbc-out', direction: 'outbound', allowedIps: ['192.0.2.50', '192.0.2.51/32'], destinations: [] });
+    const outbound = await requireCapability(adapter, 'trunks.create').create({ ...spec, name: 'sbc-out', direction: 'outbound', allowedIps: ['192.0.2.50', '192.0.2.51/32'], destinations: [] });
     expect(outbound.trunkRef).toMatch(/^t\d+\+t\d+$/);
     expect(outbound).toMatchObject({ name: 'sbc-out', direction: 'outbound', allowedIps: ['192.0.2.50/32', '192.0.2.51/32'] });
-    expect((await adapter.listTrunks!()).find((t) => t.trunkRef === outbound.trunkRef)?.name).toBe('sbc-out');
+    expect((await requireCapability(adapter, 'trunks').list()).find((t) => t.trunkRef === outbound.trunkRef)?.name).toBe('sbc-out');
 
-    expect((await failure(adapter.createTrunk!({ ...spec, auth: 'digest' }))).providerKind).toBe('unsupported');
-    const hostname = await failure(adapter.createTrunk!({ ...spec, direction: 'inbound', destinations: [{ ...spec.destinations[0]!, host: 'pbx.example.com' }] }));
+    expect((await failure(requireCapability(adapter, 'trunks.create').create({ ...spec, auth: 'digest' }))).providerKind).toBe('unsupported');
+    const hostname = await failure(requireCapability(adapter, 'trunks.create').create({ ...spec, direction: 'inbound', destinations: [{ ...spec.destinations[0]!, host: 'pbx.example.com' }] }));
     expect(hostname).toMatchObject({ providerKind: 'invalid', upstreamMessage: 'Invalid primaryTrunk' });
-    expect((await failure(adapter.updateTrunk!(ref, { ...spec, direction: 'outbound' }))).providerKind).toBe('unsupported');
-    expect(await adapter.getTrunk!('o999999')).toBeNull();
-    expect(await adapter.getTrunk!('not-a-ref')).toBeNull();
+    expect((await failure(requireCapability(adapter, 'trunks').update(ref, { ...spec, direction: 'outbound' }))).providerKind).toBe('unsupported');
+    expect(await requireCapability(adapter, 'trunks').get('o999999')).toBeNull();
+    expect(await requireCapability(adapter, 'trunks').get('not-a-ref')).toBeNull();
   });
 });
 
@@ -294,54 +292,54 @@ describe('VITCOM number routing (/updatenumber trunkId)', () => {
 
   it('routes two owned numbers to a created group, lists them under its ref (not the bare origination id), and routes one back to the first trunk', async () => {
     // Both groups deliver to the IP of pbx-east (created above): /getnumbers rows cannot tell them apart by IP.
-    const other = await adapter.createTrunk!(inbound('route-other', '192.0.2.10'));
-    const target = await adapter.createTrunk!({ ...inbound('route-target', '192.0.2.10'), direction: 'both', allowedIps: ['192.0.2.60/32'] });
+    const other = await requireCapability(adapter, 'trunks.create').create(inbound('route-other', '192.0.2.10'));
+    const target = await requireCapability(adapter, 'trunks.create').create({ ...inbound('route-target', '192.0.2.10'), direction: 'both', allowedIps: ['192.0.2.60/32'] });
     expect(other.trunkRef).toMatch(/^o\d+$/);
     expect(target.trunkRef).toMatch(/^o\d+\+t\d+$/);
 
-    const owned = (await adapter.listNumbers!({ limit: 500 })).items.filter((n) => n.status === 'active' && n.kind === 'local');
+    const owned = (await requireCapability(adapter, 'numbers').list({ limit: 500 })).items.filter((n) => n.status === 'active' && n.kind === 'local');
     const [a, b, c] = owned;
-    const results = await adapter.routeNumbers!({ numbers: [a!.e164, '+12125550199', b!.e164], trunkRef: target.trunkRef });
+    const results = await requireCapability(adapter, 'numbers').route({ numbers: [a!.e164, '+12125550199', b!.e164], trunkRef: target.trunkRef });
     expect(results).toEqual([
       { e164: a!.e164, ok: true },
       { e164: '+12125550199', ok: false, reason: 'not on the account' },
       { e164: b!.e164, ok: true },
     ]);
-    expect(await adapter.routeNumbers!({ numbers: [c!.e164], trunkRef: other.trunkRef })).toEqual([{ e164: c!.e164, ok: true }]);
+    expect(await requireCapability(adapter, 'numbers').route({ numbers: [c!.e164], trunkRef: other.trunkRef })).toEqual([{ e164: c!.e164, ok: true }]);
 
-    const listed = (await adapter.listNumbers!({ limit: 500 })).items;
+    const listed = (await requireCapability(adapter, 'numbers').list({ limit: 500 })).items;
     const refOf = (e164: string) => listed.find((n) => n.e164 === e164)?.trunkRef;
     expect(refOf(a!.e164)).toBe(target.trunkRef);
     expect(refOf(b!.e164)).toBe(target.trunkRef);
     expect(refOf(c!.e164)).toBe(other.trunkRef);
-    expect((await adapter.getTrunk!(target.trunkRef))?.trunkRef).toBe(target.trunkRef);
+    expect((await requireCapability(adapter, 'trunks').get(target.trunkRef))?.trunkRef).toBe(target.trunkRef);
     // Upstream the number carries the group's origination IP, as the document shows it.
     expect((await rawNumbers()).find((row) => `+1${row.didnumber}` === a!.e164)?.trunkGroup).toBe('192.0.2.10');
 
     // null: VITCOM has no "no trunk"; the default is the first active origination trunk (o3).
-    expect(await adapter.routeNumbers!({ numbers: [a!.e164], trunkRef: null })).toEqual([{ e164: a!.e164, ok: true }]);
-    const after = (await adapter.listNumbers!({ limit: 500 })).items;
+    expect(await requireCapability(adapter, 'numbers').route({ numbers: [a!.e164], trunkRef: null })).toEqual([{ e164: a!.e164, ok: true }]);
+    const after = (await requireCapability(adapter, 'numbers').list({ limit: 500 })).items;
     expect(after.find((n) => n.e164 === a!.e164)?.trunkRef).toBe('o3');
     expect(after.find((n) => n.e164 === b!.e164)?.trunkRef).toBe(target.trunkRef);
   });
 
   it('reports cancelled and malformed numbers, and refuses refs without an inbound side or unknown ones', async () => {
     const cancelled = (await rawNumbers({ status: '2' }))[0]!;
-    const [owned] = (await adapter.listNumbers!({ limit: 500 })).items.filter((n) => n.status === 'active');
-    const results = await adapter.routeNumbers!({ numbers: [`+1${cancelled.didnumber}`, 'nope', owned!.e164], trunkRef: 'o7' });
+    const [owned] = (await requireCapability(adapter, 'numbers').list({ limit: 500 })).items.filter((n) => n.status === 'active');
+    const results = await requireCapability(adapter, 'numbers').route({ numbers: [`+1${cancelled.didnumber}`, 'nope', owned!.e164], trunkRef: 'o7' });
     expect(results).toEqual([
       { e164: `+1${cancelled.didnumber}`, ok: false, reason: 'not on the account' },
       { e164: 'nope', ok: false, reason: 'not a North American number' },
       { e164: owned!.e164, ok: true },
     ]);
-    expect((await adapter.listNumbers!({ limit: 500 })).items.find((n) => n.e164 === owned!.e164)?.trunkRef).toBe('o7');
-    expect((await failure(adapter.routeNumbers!({ numbers: [owned!.e164], trunkRef: 't4' }))).providerKind).toBe('invalid');
-    expect((await failure(adapter.routeNumbers!({ numbers: [owned!.e164], trunkRef: 'o999999' }))).providerKind).toBe('not_found');
-    expect((await failure(adapter.routeNumbers!({ numbers: [owned!.e164], trunkRef: 'not-a-ref' }))).providerKind).toBe('not_found');
+    expect((await requireCapability(adapter, 'numbers').list({ limit: 500 })).items.find((n) => n.e164 === owned!.e164)?.trunkRef).toBe('o7');
+    expect((await failure(requireCapability(adapter, 'numbers').route({ numbers: [owned!.e164], trunkRef: 't4' }))).providerKind).toBe('invalid');
+    expect((await failure(requireCapability(adapter, 'numbers').route({ numbers: [owned!.e164], trunkRef: 'o999999' }))).providerKind).toBe('not_found');
+    expect((await failure(requireCapability(adapter, 'numbers').route({ numbers: [owned!.e164], trunkRef: 'not-a-ref' }))).providerKind).toBe('not_found');
   });
 
   it('when the list call is refused, routes one by one so only the refused number fails', async () => {
-    const owned = (await adapter.listNumbers!({ limit: 500 })).items.filter((n) => n.status === 'active' && n.kind === 'local');
+    const owned = (await requireCapability(adapter, 'numbers').list({ limit: 500 })).items.filter((n) => n.status === 'active' && n.kind === 'local');
     const [a, b] = owned;
     const refused = b!.e164.slice(2);
     const seen: string[] = [];
@@ -358,13 +356,13 @@ describe('VITCOM number routing (/updatenumber trunkId)', () => {
       return fetch(input, init);
     };
     const { adapter: refusing } = build('test-vitcom-route-refusal', { fetch: fetchRefusing });
-    const results = await refusing.routeNumbers!({ numbers: [a!.e164, b!.e164], trunkRef: 'o7' });
+    const results = await requireCapability(refusing, 'numbers').route({ numbers: [a!.e164, b!.e164], trunkRef: 'o7' });
     expect(results).toEqual([
       { e164: a!.e164, ok: true },
       { e164: b!.e164, ok: false, reason: 'Invalid number' },
     ]);
     expect(seen).toEqual([`${a!.e164.slice(2)},${refused}`, a!.e164.slice(2), refused]);
-    const listed = (await adapter.listNumbers!({ limit: 500 })).items;
+    const listed = (await requireCapability(adapter, 'numbers').list({ limit: 500 })).items;
     expect(listed.find((n) => n.e164 === a!.e164)?.trunkRef).toBe('o7');
   });
 });
@@ -384,8 +382,8 @@ describe('VITCOM port-ins', () => {
   };
 
   it('checks portability with /check_lnp', async () => {
-    const owned = (await adapter.listNumbers!({ limit: 1 })).items[0]!.e164;
-    expect(await adapter.checkPortability!(['+13129450187', '+19075550123', owned])).toEqual([
+    const owned = (await requireCapability(adapter, 'numbers').list({ limit: 1 })).items[0]!.e164;
+    expect(await requireCapability(adapter, 'ports').checkPortability(['+13129450187', '+19075550123', owned])).toEqual([
       { e164: '+13129450187', portable: true },
       { e164: '+19075550123', portable: false, reason: 'Rejected by VITCOM (no reason given)' },
       { e164: owned, portable: false, reason: 'Rejected by VITCOM (no reason given)' },
@@ -393,36 +391,36 @@ describe('VITCOM port-ins', () => {
   });
 
   it('submits with a multipart LOA upload and follows the port to completion', async () => {
-    const port = await adapter.submitPortIn!(request);
+    const port = await requireCapability(adapter, 'ports').submit(request);
     expect(port).toMatchObject({ status: 'submitted', numbers: request.numbers });
     expect(port.loaUrl).toMatch(/\/uploads\/portin\/\d+_loa\.pdf$/);
-    expect((await adapter.submitPortIn!(request)).portRef).toBe(port.portRef);
+    expect((await requireCapability(adapter, 'ports').submit(request)).portRef).toBe(port.portRef);
 
     sandbox.advanceClock(6 * 60_000);
-    expect((await adapter.getPortIn!(port.portRef))?.status).toBe('pending');
+    expect((await requireCapability(adapter, 'ports').get(port.portRef))?.status).toBe('pending');
     sandbox.advanceClock(30 * 60_000);
-    const foc = await adapter.getPortIn!(port.portRef);
+    const foc = await requireCapability(adapter, 'ports').get(port.portRef);
     expect(foc?.status).toBe('foc');
     expect(foc?.focDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     sandbox.advanceClock(2 * 3_600_000);
-    expect((await adapter.getPortIn!(port.portRef))?.status).toBe('completed');
-    const owned = await adapter.listNumbers!({ limit: 500 });
+    expect((await requireCapability(adapter, 'ports').get(port.portRef))?.status).toBe('completed');
+    const owned = await requireCapability(adapter, 'numbers').list({ limit: 500 });
     expect(owned.items.map((n) => n.e164)).toEqual(expect.arrayContaining(request.numbers));
   });
 
   it('reads the seeded completed and rejected ports, and unknown ones as null', async () => {
-    expect(await adapter.getPortIn!('400104')).toMatchObject({ status: 'completed', numbers: ['+13125550142', '+13125550143'] });
-    expect(await adapter.getPortIn!('400106')).toMatchObject({ status: 'rejected', rejectReason: 'Account number does not match the losing carrier CSR' });
-    expect(await adapter.getPortIn!('999999')).toBeNull();
+    expect(await requireCapability(adapter, 'ports').get('400104')).toMatchObject({ status: 'completed', numbers: ['+13125550142', '+13125550143'] });
+    expect(await requireCapability(adapter, 'ports').get('400106')).toMatchObject({ status: 'rejected', rejectReason: 'Account number does not match the losing carrier CSR' });
+    expect(await requireCapability(adapter, 'ports').get('999999')).toBeNull();
   });
 
   it('rejects a non-PDF/image LOA and a weekend FOC date', async () => {
     const text = { ...request, reference: 'port-bad-loa', numbers: ['+13129450190'], loa: { filename: 'loa.txt', contentType: 'text/plain', content: new TextEncoder().encode('signed') } };
-    expect(await failure(adapter.submitPortIn!(text))).toMatchObject({ providerKind: 'invalid', upstreamMessage: 'Invalid loa_doc' });
+    expect(await failure(requireCapability(adapter, 'ports').submit(text))).toMatchObject({ providerKind: 'invalid', upstreamMessage: 'Invalid loa_doc' });
     const weekend = { ...request, reference: 'port-weekend', numbers: ['+13129450191'], requestedFocDate: '2031-03-08' };
-    expect(await failure(adapter.submitPortIn!(weekend))).toMatchObject({ providerKind: 'invalid', upstreamMessage: 'Invalid requestedFocDate' });
+    expect(await failure(requireCapability(adapter, 'ports').submit(weekend))).toMatchObject({ providerKind: 'invalid', upstreamMessage: 'Invalid requestedFocDate' });
     const noLoa = { ...request, reference: 'port-no-loa', loa: undefined };
-    expect((await failure(adapter.submitPortIn!(noLoa))).providerKind).toBe('invalid');
+    expect((await failure(requireCapability(adapter, 'ports').submit(noLoa))).providerKind).toBe('invalid');
   });
 });
 
@@ -434,7 +432,7 @@ describe('VITCOM CDRs, stats and billing', () => {
     const cursors: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await adapter.pullCdrs!({ since, until, cursor });
+      const page = await requireCapability(adapter, 'cdrs').pull({ since, until, cursor });
       all.push(...page.items);
       cursor = page.nextCursor;
       if (cursor) cursors.push(cursor);
@@ -469,18 +467,18 @@ describe('VITCOM CDRs, stats and billing', () => {
     // One whole UTC day, so the page size never depends on the time of day the test runs.
     const since = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000);
     const until = new Date(since.getTime() + 86_400_000);
-    const first = await adapter.pullCdrs!({ since, until, limit: 10 });
+    const first = await requireCapability(adapter, 'cdrs').pull({ since, until, limit: 10 });
     expect(first.items).toHaveLength(10);
     expect(first.nextCursor).toMatch(/^\d{4}-\d{2}-\d{2}#10$/);
-    const second = await adapter.pullCdrs!({ since, until, limit: 10, cursor: first.nextCursor });
+    const second = await requireCapability(adapter, 'cdrs').pull({ since, until, limit: 10, cursor: first.nextCursor });
     expect(second.items[0]?.providerCallId).not.toBe(first.items[0]?.providerCallId);
     expect(second.items[0]!.startedAt.getTime()).toBeGreaterThanOrEqual(first.items[9]!.startedAt.getTime());
     for (const cdr of [...first.items, ...second.items]) expect(cdr.startedAt.toISOString().slice(0, 10)).toBe(since.toISOString().slice(0, 10));
   });
 
   it('reads ASR/ACD rollups from /did_stats and /tg_stats', async () => {
-    const [number] = (await adapter.listNumbers!({ limit: 1 })).items;
-    const stats = await adapter.getQualityStats({ numbers: [number!.e164], trunkRefs: ['o3+t4'] });
+    const [number] = (await requireCapability(adapter, 'numbers').list({ limit: 1 })).items;
+    const stats = await adapter.cdrs.getQualityStats({ numbers: [number!.e164], trunkRefs: ['o3+t4'] });
     expect(stats.map((s) => s.subject)).toEqual([number!.e164, 'o3', 't4']);
     for (const s of stats.slice(1)) {
       expect(s.attempts).toBeGreaterThan(100);
@@ -493,7 +491,7 @@ describe('VITCOM CDRs, stats and billing', () => {
   });
 
   it('lists monthly invoices with PDF links and ledger totals', async () => {
-    const invoices = await adapter.listInvoices!({});
+    const invoices = await requireCapability(adapter, 'billing').listInvoices({});
     expect(invoices.length).toBeGreaterThanOrEqual(5);
     for (const invoice of invoices) {
       expect(invoice.pdfUrl).toMatch(/\/downloads\/invoices\/INV-7001234-\d{6}\.pdf$/);
@@ -502,16 +500,16 @@ describe('VITCOM CDRs, stats and billing', () => {
       expect(invoice.status).toBe('paid');
     }
     expect(invoices.slice(-3).every((i) => Number(i.total.amount) > 0)).toBe(true);
-    const recent = await adapter.listInvoices!({ since: invoices.at(-2)!.issuedAt });
+    const recent = await requireCapability(adapter, 'billing').listInvoices({ since: invoices.at(-2)!.issuedAt });
     expect(recent.map((i) => i.invoiceRef)).toEqual(invoices.slice(-2).map((i) => i.invoiceRef));
   });
 
   it('lists the ledger and reads the balance from its running total', async () => {
-    const entries = await adapter.listLedger!({ since: new Date(Date.now() - 100 * 86_400_000), until: new Date(Date.now() + 86_400_000) });
+    const entries = await requireCapability(adapter, 'billing.ledger').list({ since: new Date(Date.now() - 100 * 86_400_000), until: new Date(Date.now() + 86_400_000) });
     expect(entries.find((e) => e.description === 'Credit Card')?.amount.amount).toBe('-500.00');
     expect(entries.filter((e) => e.description === 'Order (New DIDs)').length).toBeGreaterThanOrEqual(4);
     expect(new Set(entries.map((e) => e.entryRef)).size).toBe(entries.length);
-    const balance = await adapter.getBalance!();
+    const balance = await requireCapability(adapter, 'billing').getBalance();
     expect(balance.available.currency).toBe('USD');
     expect(Number(balance.available.amount)).toBeGreaterThan(0);
   });
@@ -520,7 +518,7 @@ describe('VITCOM CDRs, stats and billing', () => {
 describe('VITCOM credentials', () => {
   it('wrong credentials give an auth error that does not leak them', async () => {
     const { adapter: wrong } = build('test-vitcom-badauth', {}, { accountno: '7001234', token: 'wrong-token-123456' });
-    const error = await failure(wrong.searchNumbers!({ kind: 'local', state: 'IL', quantity: 1 }));
+    const error = await failure(requireCapability(wrong, 'numbers').search({ kind: 'local', state: 'IL', quantity: 1 }));
     expect(error.providerKind).toBe('auth');
     expect(error.upstreamMessage).toBe('Invalid token');
     expect(JSON.stringify({ message: error.message, upstream: error.upstreamMessage })).not.toMatch(/wrong-token|7001234/);
@@ -537,7 +535,7 @@ describe('VITCOM faults through the shared HTTP client', () => {
     const { adapter: a } = build('test-vitcom-fault-500');
     sandbox.setKnobs({ errorRate: 1 });
     try {
-      expect((await failure(a.listNumbers!({}))).providerKind).toBe('unavailable');
+      expect((await failure(requireCapability(a, 'numbers').list({}))).providerKind).toBe('unavailable');
     } finally {
       reset();
     }
@@ -547,7 +545,7 @@ describe('VITCOM faults through the shared HTTP client', () => {
     const { adapter: a } = build('test-vitcom-fault-429');
     sandbox.setKnobs({ rate429: 1 });
     try {
-      const error = await failure(a.getBalance!());
+      const error = await failure(requireCapability(a, 'billing').getBalance());
       expect(error.providerKind).toBe('rate_limited');
       expect(error.retryAfterMs).toBe(60_000);
     } finally {
@@ -560,7 +558,7 @@ describe('VITCOM faults through the shared HTTP client', () => {
     sandbox.setKnobs({ hangRate: 1 });
     const started = Date.now();
     try {
-      const error = await failure(a.listTrunks!());
+      const error = await failure(requireCapability(a, 'trunks').list());
       expect(error.providerKind).toBe('unavailable');
       expect(error.upstreamMessage).toMatch(/timed out/);
       expect(Date.now() - started).toBeLessThan(5_000);
@@ -573,7 +571,7 @@ describe('VITCOM faults through the shared HTTP client', () => {
     const { adapter: a } = build('test-vitcom-fault-malformed');
     sandbox.setKnobs({ malformedRate: 1 });
     try {
-      expect((await failure(a.getPortIn!('400104'))).providerKind).toBe('malformed');
+      expect((await failure(requireCapability(a, 'ports').get('400104'))).providerKind).toBe('malformed');
     } finally {
       reset();
     }
@@ -583,15 +581,15 @@ describe('VITCOM faults through the shared HTTP client', () => {
     const { adapter: a, http } = build('test-vitcom-fault-breaker', { breakerThreshold: 2, breakerHalfOpenAfterMs: 150, maxAttempts: 0 });
     sandbox.setKnobs({ errorRate: 1 });
     try {
-      for (let i = 0; i < 2; i++) expect((await failure(a.getBalance!())).providerKind).toBe('unavailable');
+      for (let i = 0; i < 2; i++) expect((await failure(requireCapability(a, 'billing').getBalance())).providerKind).toBe('unavailable');
       expect(http.breakerState).toBe('open');
-      const fast = await failure(a.getBalance!());
+      const fast = await failure(requireCapability(a, 'billing').getBalance());
       expect(fast).toMatchObject({ providerKind: 'unavailable', upstreamMessage: 'circuit open: failing fast' });
     } finally {
       reset();
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(Number((await a.getBalance!()).available.amount)).toBeGreaterThan(0);
+    expect(Number((await requireCapability(a, 'billing').getBalance()).available.amount)).toBeGreaterThan(0);
     expect(http.breakerState).toBe('closed');
   });
 
@@ -599,7 +597,7 @@ describe('VITCOM faults through the shared HTTP client', () => {
     const { adapter: a } = build('test-vitcom-fault-text');
     sandbox.setKnobs({ errorRate: 1 });
     try {
-      const error = await failure(a.searchNumbers!({ kind: 'tollfree', tollFreePrefix: '800', quantity: 1 }));
+      const error = await failure(requireCapability(a, 'numbers').search({ kind: 'tollfree', tollFreePrefix: '800', quantity: 1 }));
       const visible = `${error.message} ${error.upstreamMessage ?? ''}`;
       expect(visible).not.toMatch(/\bat .+:\d+:\d+/);
       expect(visible).not.toContain(vitcomDemoCredentials.token!);

@@ -5,7 +5,7 @@ import { ProviderError, isProviderError } from '@/lib/providers/errors';
 import { createProviderHttp } from '@/lib/providers/http';
 import { budgetStatus } from '@/lib/providers/rate-budget';
 import { createMemoryStateStore, type ProviderStateStore } from '@/lib/providers/state-store';
-import type { E911Address, PortInRequest, TrunkGroupSpec } from '@/lib/providers/types';
+import { capabilitiesOf, requireCapability, type E911Address, type PortInRequest, type TrunkGroupSpec } from '@/lib/providers/types';
 import { voicetelProvider, type VoiceTelAdapter } from '@/lib/providers/voicetel';
 import { API_KEY_STATE_KEY, BUDGETS, TRUNK_META_STATE_PREFIX } from '@/lib/providers/voicetel/assumptions';
 import { voicetelError } from '@/lib/providers/voicetel/errors';
@@ -111,33 +111,19 @@ describe('VoiceTel descriptor', () => {
       http: createProviderHttp({ provider: 'voicetel', connectionId: 'test-voicetel-descriptor', baseUrl: 'http://127.0.0.1:1' }),
       state: createMemoryStateStore(),
     });
-    const methodFor: Record<string, keyof typeof adapter> = {
-      'numbers.search': 'searchNumbers',
-      'numbers.order': 'orderNumbers',
-      'numbers.list': 'listNumbers',
-      'numbers.release': 'releaseNumber',
-      'numbers.route': 'routeNumbers',
-      'numbers.hold': 'holdNumbers',
-      'trunks.create': 'createTrunk',
-      'trunks.update': 'updateTrunk',
-      'trunks.read': 'getTrunk',
-      'trunks.delete': 'deleteTrunk',
-      'port.check': 'checkPortability',
-      'port.submit': 'submitPortIn',
-      'port.status': 'getPortIn',
-      'e911.validate': 'validateE911',
-      'e911.provision': 'provisionE911',
-      'e911.remove': 'removeE911',
-      'e911.list': 'listE911',
-      cdrs: 'pullCdrs',
-      invoices: 'listInvoices',
-      balance: 'getBalance',
-    };
-    for (const [capability, method] of Object.entries(methodFor)) {
-      expect(typeof adapter[method] === 'function', capability).toBe(voicetelProvider.capabilities.includes(capability as never));
-    }
-    expect([...adapter.capabilities].sort()).toEqual([...voicetelProvider.capabilities].sort());
-    expect(voicetelProvider.capabilities).not.toContain('numbers.hold');
+    expect(capabilitiesOf(adapter).sort()).toEqual(
+      [
+        'numbers.search', 'numbers.order', 'numbers.list', 'numbers.release', 'numbers.route',
+        'trunks.create', 'trunks.update', 'trunks.read', 'trunks.delete',
+        'port.check', 'port.submit', 'port.status',
+        'e911.validate', 'e911.provision', 'e911.remove', 'e911.list',
+        'cdrs', 'invoices', 'balance', 'ledger',
+      ].sort(),
+    );
+    // VoiceTel has no reservation: ordering is the only way to take a number.
+    expect(adapter.numbers?.holds).toBeUndefined();
+    expect(() => requireCapability(adapter, 'numbers.hold')).toThrow('VoiceTel does not support holding numbers.');
+    expect(voicetelProvider.limits).toEqual({ cidrPrefixes: [8, 16, 24, 32], callerNameMaxLength: 15 });
     expect(voicetelProvider.defaultBaseUrl).toBe('http://127.0.0.1:4101');
     expect(voicetelProvider.credentialFields.find((field) => field.name === 'password')?.secret).toBe(true);
   });
@@ -158,21 +144,21 @@ describe('VoiceTel adapter over HTTP', () => {
     expect(key).toMatch(/^[0-9a-f]{32}$/);
     // A second instance on the same state does not log in: wrong credentials do not matter while the key works.
     const second = makeAdapter({ credentials: { username: '1000000001', password: 'not-the-password1' } }).adapter;
-    expect((await second.listTrunks!()).length).toBe(2);
+    expect((await requireCapability(second, 'trunks').list()).length).toBe(2);
     expect((await budgetStatus(sharedState, BUDGETS.login)).remaining).toBe(BUDGETS.login.limit - 1);
   });
 
   it('logs in again once when the stored key is rejected', async () => {
     const state = createMemoryStateStore({ [API_KEY_STATE_KEY]: 'deadbeefdeadbeefdeadbeefdeadbeef' });
     const { adapter: stale } = makeAdapter({ state });
-    const trunks = await stale.listTrunks!();
+    const trunks = await requireCapability(stale, 'trunks').list();
     expect(trunks.map((trunk) => trunk.trunkRef)).toEqual(['1000', '1001']);
     expect(await state.get(API_KEY_STATE_KEY)).toBe(await sharedState.get(API_KEY_STATE_KEY));
   });
 
   it('maps wrong credentials to auth without leaking them', async () => {
     const { adapter: wrong } = makeAdapter({ state: createMemoryStateStore(), credentials: { username: '1000000001', password: 'Wrong-Secret-123' } });
-    const error = await caught(wrong.listTrunks!());
+    const error = await caught(requireCapability(wrong, 'trunks').list());
     expect(error.providerKind).toBe('auth');
     expect(error.httpStatus).toBe(401);
     expect(error.upstreamMessage).toBe('Invalid username or password.');
@@ -184,7 +170,7 @@ describe('VoiceTel adapter over HTTP', () => {
   });
 
   it('searches local numbers by area code', async () => {
-    const numbers = await adapter.searchNumbers!({ kind: 'local', npa: '312', quantity: 5 });
+    const numbers = await requireCapability(adapter, 'numbers').search({ kind: 'local', npa: '312', quantity: 5 });
     expect(numbers).toHaveLength(5);
     for (const number of numbers) {
       expect(number.e164).toMatch(/^\+1312\d{7}$/);
@@ -194,38 +180,38 @@ describe('VoiceTel adapter over HTTP', () => {
   });
 
   it('searches by state alone through the coverage counts', async () => {
-    const numbers = await adapter.searchNumbers!({ kind: 'local', state: 'TX', quantity: 15 });
+    const numbers = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'TX', quantity: 15 });
     expect(numbers).toHaveLength(15);
     expect(new Set(numbers.map((number) => number.state))).toEqual(new Set(['TX']));
     for (const number of numbers) expect(['214', '469', '972', '713', '832']).toContain(number.npa);
   });
 
   it('filters by rate center and finds Canadian numbers', async () => {
-    const closter = await adapter.searchNumbers!({ kind: 'local', state: 'NJ', npa: '201', rateCenter: 'Closter', quantity: 50 });
+    const closter = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'NJ', npa: '201', rateCenter: 'Closter', quantity: 50 });
     expect(closter.length).toBeGreaterThan(0);
     expect(new Set(closter.map((number) => number.rateCenter))).toEqual(new Set(['CLOSTER']));
-    const toronto = await adapter.searchNumbers!({ kind: 'local', state: 'ON', quantity: 4 });
+    const toronto = await requireCapability(adapter, 'numbers').search({ kind: 'local', state: 'ON', quantity: 4 });
     expect(toronto).toHaveLength(4);
     for (const number of toronto) expect(number).toMatchObject({ country: 'CA', state: 'ON', rateCenter: 'TORONTO' });
     expect(toronto[0]?.features).not.toContain('e911');
   });
 
   it('searches toll-free numbers by prefix and across prefixes', async () => {
-    const only833 = await adapter.searchNumbers!({ kind: 'tollfree', tollFreePrefix: '833', quantity: 3 });
+    const only833 = await requireCapability(adapter, 'numbers').search({ kind: 'tollfree', tollFreePrefix: '833', quantity: 3 });
     expect(only833).toHaveLength(3);
     for (const number of only833) expect(number).toMatchObject({ kind: 'tollfree', npa: '833', features: ['voice'] });
-    const any = await adapter.searchNumbers!({ kind: 'tollfree', quantity: 20 });
+    const any = await requireCapability(adapter, 'numbers').search({ kind: 'tollfree', quantity: 20 });
     expect(any).toHaveLength(20);
     expect(new Set(any.map((number) => number.npa)).size).toBeGreaterThan(1);
     for (const number of any) expect(['800', '833', '844', '855', '866', '877', '888']).toContain(number.npa);
   });
 
   it('finds a consecutive block and rejects a search with nothing to anchor it', async () => {
-    const block = await adapter.searchNumbers!({ kind: 'local', npa: '312', quantity: 4, consecutive: true });
+    const block = await requireCapability(adapter, 'numbers').search({ kind: 'local', npa: '312', quantity: 4, consecutive: true });
     expect(block).toHaveLength(4);
     const values = block.map((number) => Number(number.e164.slice(1)));
     values.forEach((value, index) => index && expect(value).toBe((values[index - 1] ?? 0) + 1));
-    const error = await caught(adapter.searchNumbers!({ kind: 'local', quantity: 5 }));
+    const error = await caught(requireCapability(adapter, 'numbers').search({ kind: 'local', quantity: 5 }));
     expect(error.providerKind).toBe('invalid');
   });
 
@@ -239,56 +225,56 @@ describe('VoiceTel adapter over HTTP', () => {
   });
 
   it('orders numbers with an idempotency key, reports partial failures, and replays', async () => {
-    const before = await adapter.getBalance!();
-    const [first, second] = await adapter.searchNumbers!({ kind: 'local', npa: '303', quantity: 2 });
-    const owned = (await adapter.listNumbers!({})).items[0]!;
+    const before = await requireCapability(adapter, 'billing').getBalance();
+    const [first, second] = await requireCapability(adapter, 'numbers').search({ kind: 'local', npa: '303', quantity: 2 });
+    const owned = (await requireCapability(adapter, 'numbers').list({})).items[0]!;
     const request = { numbers: [first!.e164, second!.e164, owned.e164], idempotencyKey: 'order-0001' };
-    const result = await adapter.orderNumbers!(request);
+    const result = await requireCapability(adapter, 'numbers').order(request);
     expect(result.upstreamOrderId).toMatch(/^\d+$/);
     expect(result.lines).toEqual([
       { e164: first!.e164, status: 'active' },
       { e164: second!.e164, status: 'active' },
       { e164: owned.e164, status: 'failed', reason: 'Number is already on the account' },
     ]);
-    const replay = await adapter.orderNumbers!(request);
+    const replay = await requireCapability(adapter, 'numbers').order(request);
     expect(replay).toEqual(result);
-    const after = await adapter.getBalance!();
+    const after = await requireCapability(adapter, 'billing').getBalance();
     // Charged once: 2 numbers × $1.00.
     expect(Number(before.available.amount) - Number(after.available.amount)).toBeCloseTo(2, 6);
     expect(after.available.currency).toBe('USD');
 
-    const listed = await adapter.listNumbers!({});
+    const listed = await requireCapability(adapter, 'numbers').list({});
     const e164s = listed.items.map((number) => number.e164);
     expect(e164s).toContain(first!.e164);
     expect(e164s).toContain(second!.e164);
 
-    const known = await adapter.getOrder!({ idempotencyKey: 'order-0001', numbers: request.numbers });
+    const known = await requireCapability(adapter, 'numbers').getOrder({ idempotencyKey: 'order-0001', numbers: request.numbers });
     expect(known?.lines.filter((line) => line.status === 'active')).toHaveLength(3);
-    expect(await adapter.getOrder!({ idempotencyKey: 'order-x', numbers: ['+13125550147'] })).toBeNull();
+    expect(await requireCapability(adapter, 'numbers').getOrder({ idempotencyKey: 'order-x', numbers: ['+13125550147'] })).toBeNull();
   });
 
   it('orders onto a gateway and shows it as the trunk', async () => {
-    const [number] = await adapter.searchNumbers!({ kind: 'local', npa: '404', quantity: 1 });
-    const result = await adapter.orderNumbers!({ numbers: [number!.e164], idempotencyKey: 'order-0002', trunkRef: '1001' });
+    const [number] = await requireCapability(adapter, 'numbers').search({ kind: 'local', npa: '404', quantity: 1 });
+    const result = await requireCapability(adapter, 'numbers').order({ numbers: [number!.e164], idempotencyKey: 'order-0002', trunkRef: '1001' });
     expect(result.lines[0]?.status).toBe('active');
-    const listed = (await adapter.listNumbers!({})).items.find((item) => item.e164 === number!.e164);
+    const listed = (await requireCapability(adapter, 'numbers').list({})).items.find((item) => item.e164 === number!.e164);
     expect(listed).toMatchObject({ status: 'active', kind: 'local', trunkRef: '1001' });
   });
 
   it('pages the number list and releases numbers (404 on a second release is fine)', async () => {
-    const all = (await adapter.listNumbers!({})).items;
+    const all = (await requireCapability(adapter, 'numbers').list({})).items;
     expect(all.length).toBeGreaterThan(10);
     expect(all.some((number) => number.kind === 'tollfree')).toBe(true);
-    const page1 = await adapter.listNumbers!({ limit: 5 });
+    const page1 = await requireCapability(adapter, 'numbers').list({ limit: 5 });
     expect(page1.items).toHaveLength(5);
     expect(page1.nextCursor).toBe('5');
-    const page2 = await adapter.listNumbers!({ limit: 5, cursor: page1.nextCursor });
+    const page2 = await requireCapability(adapter, 'numbers').list({ limit: 5, cursor: page1.nextCursor });
     expect(page2.items[0]?.e164).toBe(all[5]?.e164);
 
     const victim = all[all.length - 1]!;
-    await adapter.releaseNumber!(victim.e164);
-    expect((await adapter.listNumbers!({})).items.map((number) => number.e164)).not.toContain(victim.e164);
-    await expect(adapter.releaseNumber!(victim.e164)).resolves.toBeUndefined();
+    await requireCapability(adapter, 'numbers.release').release(victim.e164);
+    expect((await requireCapability(adapter, 'numbers').list({})).items.map((number) => number.e164)).not.toContain(victim.e164);
+    await expect(requireCapability(adapter, 'numbers.release').release(victim.e164)).resolves.toBeUndefined();
   });
 
   it('creates, reads, updates and lists trunks (gateway + auth type + IP ACL)', async () => {
@@ -304,7 +290,7 @@ describe('VoiceTel adapter over HTTP', () => {
       maxChannels: 50,
       codecs: ['PCMU', 'G729'],
     };
-    const created = await adapter.createTrunk!(spec);
+    const created = await requireCapability(adapter, 'trunks.create').create(spec);
     expect(created).toMatchObject({
       trunkRef: '1002',
       name: 'Core SBC',
@@ -315,9 +301,9 @@ describe('VoiceTel adapter over HTTP', () => {
       destinations: [{ host: '198.51.100.40', port: 5080, transport: 'tcp', priority: 1, weight: 100 }],
     });
     expect(created.allowedIps).toContain('198.51.100.0/24');
-    expect(await adapter.getTrunk!('1002')).toEqual(created);
+    expect(await requireCapability(adapter, 'trunks').get('1002')).toEqual(created);
 
-    const updated = await adapter.updateTrunk!('1002', {
+    const updated = await requireCapability(adapter, 'trunks').update('1002', {
       ...spec,
       auth: 'both',
       digestPassword: 'abc12345',
@@ -331,31 +317,31 @@ describe('VoiceTel adapter over HTTP', () => {
     expect(updated.allowedIps).toContain('203.0.113.0/24');
     expect(JSON.stringify(updated)).not.toContain('abc12345');
 
-    const trunks = await adapter.listTrunks!();
+    const trunks = await requireCapability(adapter, 'trunks').list();
     expect(trunks.map((trunk) => trunk.trunkRef)).toEqual(['1000', '1001', '1002']);
-    expect(await adapter.getTrunk!('4')).toBeNull();
-    expect(await adapter.getTrunk!('9999')).toBeNull();
+    expect(await requireCapability(adapter, 'trunks').get('4')).toBeNull();
+    expect(await requireCapability(adapter, 'trunks').get('9999')).toBeNull();
   });
 
   it('rejects trunks VoiceTel cannot take', async () => {
     const base: TrunkGroupSpec = { name: 'x', direction: 'both', auth: 'ip', allowedIps: [], destinations: [{ host: '10.0.0.5', port: 5060, transport: 'udp', priority: 1, weight: 1 }] };
-    const privateIp = await caught(adapter.createTrunk!(base));
+    const privateIp = await caught(requireCapability(adapter, 'trunks.create').create(base));
     expect(privateIp).toMatchObject({ providerKind: 'invalid', httpStatus: 400 });
     expect(privateIp.upstreamMessage).toContain('routable public IPv4');
-    const badMask = await caught(adapter.updateTrunk!('1002', { ...base, destinations: [{ host: '198.51.100.40', port: 5060, transport: 'udp', priority: 1, weight: 1 }], allowedIps: ['198.51.100.16/28'] }));
+    const badMask = await caught(requireCapability(adapter, 'trunks').update('1002', { ...base, destinations: [{ host: '198.51.100.40', port: 5060, transport: 'udp', priority: 1, weight: 1 }], allowedIps: ['198.51.100.16/28'] }));
     expect(badMask).toMatchObject({ providerKind: 'invalid', httpStatus: 409 });
     expect(badMask.upstreamMessage).toContain('Invalid mask');
     const badPassword = await caught(
-      adapter.updateTrunk!('1002', { ...base, auth: 'digest', digestPassword: 'short', destinations: [{ host: '198.51.100.40', port: 5060, transport: 'udp', priority: 1, weight: 1 }] }),
+      requireCapability(adapter, 'trunks').update('1002', { ...base, auth: 'digest', digestPassword: 'short', destinations: [{ host: '198.51.100.40', port: 5060, transport: 'udp', priority: 1, weight: 1 }] }),
     );
     expect(badPassword.providerKind).toBe('invalid');
     expect(badPassword.upstreamMessage).toContain('6-10 alphanumeric');
     expect(badPassword.upstreamMessage).not.toContain('short');
-    expect((await caught(adapter.updateTrunk!('4', base))).providerKind).toBe('not_found');
+    expect((await caught(requireCapability(adapter, 'trunks').update('4', base))).providerKind).toBe('not_found');
   });
 
   it('checks portability, submits a port-in once per reference, and follows it to completion', async () => {
-    const results = await adapter.checkPortability!(['+13125550147', '+16465550102']);
+    const results = await requireCapability(adapter, 'ports').checkPortability(['+13125550147', '+16465550102']);
     expect(results[0]).toMatchObject({ e164: '+13125550147', portable: true });
     expect(results[0]?.losingCarrier).toBeTruthy();
     expect(results[1]).toMatchObject({ e164: '+16465550102', portable: false });
@@ -371,27 +357,27 @@ describe('VoiceTel adapter over HTTP', () => {
       serviceAddress: { street: '550 N Main Street', city: 'Chicago', state: 'IL', postalCode: '60601', country: 'US' },
       requestedFocDate: '2026-05-18',
     };
-    const submitted = await adapter.submitPortIn!(request);
+    const submitted = await requireCapability(adapter, 'ports').submit(request);
     expect(submitted.portRef).toMatch(/^[a-z0-9]{5}$/);
     expect(submitted).toMatchObject({ status: 'submitted', numbers: ['+13125550147'] });
     expect(submitted.loaUrl).toBe(`https://api.voicetel.com/a/loa/${submitted.portRef}/`);
-    const again = await adapter.submitPortIn!(request);
+    const again = await requireCapability(adapter, 'ports').submit(request);
     expect(again.portRef).toBe(submitted.portRef);
 
-    expect(await adapter.getPortIn!(submitted.portRef)).toMatchObject({ status: 'submitted', numbers: ['+13125550147'], loaUrl: submitted.loaUrl });
+    expect(await requireCapability(adapter, 'ports').get(submitted.portRef)).toMatchObject({ status: 'submitted', numbers: ['+13125550147'], loaUrl: submitted.loaUrl });
     sandbox.advanceClock(20 * 60_000);
-    expect((await adapter.getPortIn!(submitted.portRef))?.status).toBe('pending');
+    expect((await requireCapability(adapter, 'ports').get(submitted.portRef))?.status).toBe('pending');
     sandbox.advanceClock(60 * 60_000);
-    const foc = await adapter.getPortIn!(submitted.portRef);
+    const foc = await requireCapability(adapter, 'ports').get(submitted.portRef);
     expect(foc?.status).toBe('foc');
     expect(foc?.focDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     sandbox.advanceClock(4 * 60 * 60_000);
-    expect((await adapter.getPortIn!(submitted.portRef))?.status).toBe('completed');
-    expect((await adapter.listNumbers!({})).items.map((number) => number.e164)).toContain('+13125550147');
+    expect((await requireCapability(adapter, 'ports').get(submitted.portRef))?.status).toBe('completed');
+    expect((await requireCapability(adapter, 'numbers').list({})).items.map((number) => number.e164)).toContain('+13125550147');
 
-    expect(await adapter.getPortIn!('zzzzz')).toBeNull();
-    expect(await adapter.getPortIn!('not-a-pid')).toBeNull();
-    const ports = await adapter.listPortIns();
+    expect(await requireCapability(adapter, 'ports').get('zzzzz')).toBeNull();
+    expect(await requireCapability(adapter, 'ports').get('not-a-pid')).toBeNull();
+    const ports = await adapter.ports.list();
     const rejected = ports.find((port) => port.status === 'rejected');
     expect(rejected?.rejectReason).toContain('account number');
   });
@@ -402,51 +388,51 @@ describe('VoiceTel adapter over HTTP', () => {
       authorizedName: 'Pat Lee',
       serviceAddress: { street: '1600 Broadway', city: 'Cupertino', state: 'CA', postalCode: '95014', country: 'US' as const },
     };
-    const port = await adapter.submitPortIn!({ ...base, numbers: ['+13125550148'], reference: 'port-ref-0002', serviceAddress: { ...base.serviceAddress, street: '1 Infinite Loop Way' } });
+    const port = await requireCapability(adapter, 'ports').submit({ ...base, numbers: ['+13125550148'], reference: 'port-ref-0002', serviceAddress: { ...base.serviceAddress, street: '1 Infinite Loop Way' } });
     expect(port.status).toBe('submitted');
-    const refused = await caught(adapter.submitPortIn!({ ...base, numbers: ['+16465550102'], reference: 'port-ref-0003', serviceAddress: { ...base.serviceAddress, street: '1 Infinite Loop Way' } }));
+    const refused = await caught(requireCapability(adapter, 'ports').submit({ ...base, numbers: ['+16465550102'], reference: 'port-ref-0003', serviceAddress: { ...base.serviceAddress, street: '1 Infinite Loop Way' } }));
     expect(refused.providerKind).toBe('invalid');
     expect(refused.upstreamMessage).toContain('not portable');
-    const noType = await caught(adapter.submitPortIn!({ ...base, numbers: ['+13125550148'], reference: 'port-ref-0004' }));
+    const noType = await caught(requireCapability(adapter, 'ports').submit({ ...base, numbers: ['+13125550148'], reference: 'port-ref-0004' }));
     expect(noType.upstreamMessage).toContain('street type');
   });
 
   it('validates, provisions (both ways), lists and removes e911 records', async () => {
     const address: E911Address = { street: '411 Hackensack Avenue', unit: 'Ste 200', city: 'Hackensack', state: 'NJ', postalCode: '07601', country: 'US' };
-    const validation = await adapter.validateE911!(address);
+    const validation = await requireCapability(adapter, 'e911').validate(address);
     expect(validation).toMatchObject({ valid: true, normalized: { street: '411 HACKENSACK AVE', unit: 'STE 200', city: 'HACKENSACK', state: 'NJ', postalCode: '07601' } });
-    const invalid = await adapter.validateE911!({ ...address, postalCode: '00000' });
+    const invalid = await requireCapability(adapter, 'e911').validate({ ...address, postalCode: '00000' });
     expect(invalid.valid).toBe(false);
     expect(invalid.reason).toContain('Address validation failed');
-    expect((await adapter.validateE911!({ ...address, state: 'ON', country: 'CA' })).valid).toBe(false);
+    expect((await requireCapability(adapter, 'e911').validate({ ...address, state: 'ON', country: 'CA' })).valid).toBe(false);
 
-    const existing = new Set((await adapter.listE911!()).map((record) => record.e164));
+    const existing = new Set((await requireCapability(adapter, 'e911').list()).map((record) => record.e164));
     const canadian = /^\+1(416|647|514|438|604|778)/;
-    const targets = (await adapter.listNumbers!({})).items.filter((number) => number.kind === 'local' && !canadian.test(number.e164) && !existing.has(number.e164));
+    const targets = (await requireCapability(adapter, 'numbers').list({})).items.filter((number) => number.kind === 'local' && !canadian.test(number.e164) && !existing.has(number.e164));
     const [a, b] = targets;
     // Validated address: provisioned by address id (PUT /e911/{dn}).
-    const byId = await adapter.provisionE911!({ e164: a!.e164, address, callerName: 'ACME CORP' });
+    const byId = await requireCapability(adapter, 'e911').provision({ e164: a!.e164, address, callerName: 'ACME CORP' });
     expect(byId).toMatchObject({ e164: a!.e164, callerName: 'ACME CORP', address: { street: '411 HACKENSACK AVE', city: 'HACKENSACK', state: 'NJ' } });
     expect(byId.e911Ref).toBe(a!.e164.slice(1));
     // Unvalidated address: validate-and-provision in one call (POST /e911).
-    const oneShot = await adapter.provisionE911!({ e164: b!.e164, address: { street: '2200 Ross Avenue', city: 'Dallas', state: 'TX', postalCode: '75201', country: 'US', name: 'Dallas Office' } });
+    const oneShot = await requireCapability(adapter, 'e911').provision({ e164: b!.e164, address: { street: '2200 Ross Avenue', city: 'Dallas', state: 'TX', postalCode: '75201', country: 'US', name: 'Dallas Office' } });
     expect(oneShot).toMatchObject({ e164: b!.e164, callerName: 'Dallas Office', address: { street: '2200 ROSS AVE', postalCode: '75201' } });
 
-    const listed = await adapter.listE911!();
+    const listed = await requireCapability(adapter, 'e911').list();
     expect(listed.map((record) => record.e164)).toEqual(expect.arrayContaining([a!.e164, b!.e164]));
     for (const record of listed) expect(record.e164).toMatch(/^\+1[2-9]\d{9}$/);
 
-    await adapter.removeE911!(a!.e164);
-    expect((await adapter.listE911!()).map((record) => record.e164)).not.toContain(a!.e164);
-    expect((await caught(adapter.removeE911!(a!.e164))).providerKind).toBe('conflict');
+    await requireCapability(adapter, 'e911').remove(a!.e164);
+    expect((await requireCapability(adapter, 'e911').list()).map((record) => record.e164)).not.toContain(a!.e164);
+    expect((await caught(requireCapability(adapter, 'e911').remove(a!.e164))).providerKind).toBe('conflict');
   });
 
   it('provisions by the addressRef validateE911 returned, and falls back when it is stale or not an id', async () => {
     const address: E911Address = { street: '4601 Rio Vista Drive', city: 'Mahwah', state: 'NJ', postalCode: '07430', country: 'US' };
-    const validation = await adapter.validateE911!(address);
+    const validation = await requireCapability(adapter, 'e911').validate(address);
     expect(validation.valid).toBe(true);
     expect(validation.addressRef).toMatch(/^\d+$/);
-    const other = await adapter.validateE911!({ street: '2200 Ross Avenue', city: 'Dallas', state: 'TX', postalCode: '75201', country: 'US' });
+    const other = await requireCapability(adapter, 'e911').validate({ street: '2200 Ross Avenue', city: 'Dallas', state: 'TX', postalCode: '75201', country: 'US' });
     expect(other.addressRef).toMatch(/^\d+$/);
     expect(other.addressRef).not.toBe(validation.addressRef);
 
@@ -461,20 +447,20 @@ describe('VoiceTel adapter over HTTP', () => {
     const { adapter: fresh } = makeAdapter({ state, fetch: recording });
     const e911Calls = () => sent.filter((call) => call.path.startsWith('/v2.2/e911')).map((call) => `${call.method} ${call.path}`);
 
-    const existing = new Set((await adapter.listE911!()).map((record) => record.e164));
+    const existing = new Set((await requireCapability(adapter, 'e911').list()).map((record) => record.e164));
     const canadian = /^\+1(416|647|514|438|604|778)/;
-    const [a, b, c, d] = (await adapter.listNumbers!({})).items.filter((number) => number.kind === 'local' && !canadian.test(number.e164) && !existing.has(number.e164));
+    const [a, b, c, d] = (await requireCapability(adapter, 'numbers').list({})).items.filter((number) => number.kind === 'local' && !canadian.test(number.e164) && !existing.has(number.e164));
 
     sent.length = 0;
-    const byRef = await fresh.provisionE911!({ e164: a!.e164, address, addressRef: validation.addressRef, callerName: 'ACME CORP' });
+    const byRef = await requireCapability(fresh, 'e911').provision({ e164: a!.e164, address, addressRef: validation.addressRef, callerName: 'ACME CORP' });
     expect(e911Calls()).toEqual([`PUT /v2.2/e911/${a!.e164.slice(2)}`]);
     expect(sent.find((call) => call.method === 'PUT')?.body).toEqual({ addressid: Number(validation.addressRef), callername: 'ACME CORP' });
     expect(byRef).toMatchObject({ e164: a!.e164, addressRef: validation.addressRef, callerName: 'ACME CORP', address: { street: '4601 RIO VISTA DR', city: 'MAHWAH', postalCode: '07430' } });
 
     // The addressRef wins over the id the connection cached for the record's address.
-    await fresh.validateE911!(address);
+    await requireCapability(fresh, 'e911').validate(address);
     sent.length = 0;
-    const preferred = await fresh.provisionE911!({ e164: b!.e164, address, addressRef: other.addressRef, callerName: 'ACME CORP' });
+    const preferred = await requireCapability(fresh, 'e911').provision({ e164: b!.e164, address, addressRef: other.addressRef, callerName: 'ACME CORP' });
     expect(e911Calls()).toEqual([`PUT /v2.2/e911/${b!.e164.slice(2)}`]);
     expect(preferred).toMatchObject({ addressRef: other.addressRef, address: { street: '2200 ROSS AVE', city: 'DALLAS' } });
 
@@ -482,30 +468,30 @@ describe('VoiceTel adapter over HTTP', () => {
     const stale = createMemoryStateStore({ [API_KEY_STATE_KEY]: await sharedState.get(API_KEY_STATE_KEY) });
     const { adapter: forgetful } = makeAdapter({ state: stale, fetch: recording });
     sent.length = 0;
-    const fellBack = await forgetful.provisionE911!({ e164: c!.e164, address, addressRef: '987654321', callerName: 'ACME CORP' });
+    const fellBack = await requireCapability(forgetful, 'e911').provision({ e164: c!.e164, address, addressRef: '987654321', callerName: 'ACME CORP' });
     expect(e911Calls()).toEqual([`PUT /v2.2/e911/${c!.e164.slice(2)}`, 'POST /v2.2/e911']);
     expect(fellBack).toMatchObject({ e164: c!.e164, address: { street: '4601 RIO VISTA DR', postalCode: '07430' } });
     expect(fellBack.addressRef).toBeUndefined();
 
     // Not an id at all: never sent, straight to the one-call path.
     sent.length = 0;
-    const notAnId = await forgetful.provisionE911!({ e164: d!.e164, address, addressRef: 'addr-4601', callerName: 'ACME CORP' });
+    const notAnId = await requireCapability(forgetful, 'e911').provision({ e164: d!.e164, address, addressRef: 'addr-4601', callerName: 'ACME CORP' });
     expect(e911Calls()).toEqual(['POST /v2.2/e911']);
     expect(notAnId.e164).toBe(d!.e164);
 
-    const listed = new Map((await adapter.listE911!()).map((record) => [record.e164, record]));
+    const listed = new Map((await requireCapability(adapter, 'e911').list()).map((record) => [record.e164, record]));
     for (const target of [a, c, d]) expect(listed.get(target!.e164)?.address).toMatchObject({ street: '4601 RIO VISTA DR', city: 'MAHWAH', postalCode: '07430' });
     expect(listed.get(b!.e164)?.address.street).toBe('2200 ROSS AVE');
-    for (const target of [a, b, c, d]) await adapter.removeE911!(target!.e164);
+    for (const target of [a, b, c, d]) await requireCapability(adapter, 'e911').remove(target!.e164);
   });
 
   it('treats "Number not on account" 401s as not_found, without logging in again', async () => {
     const loginsBefore = (await budgetStatus(sharedState, BUDGETS.login)).remaining;
     const keyBefore = await sharedState.get(API_KEY_STATE_KEY);
     const address: E911Address = { street: '411 Hackensack Avenue', unit: 'Ste 200', city: 'Hackensack', state: 'NJ', postalCode: '07601', country: 'US' };
-    const viaPut = await caught(adapter.provisionE911!({ e164: '+13125550199', address, callerName: 'X' }));
+    const viaPut = await caught(requireCapability(adapter, 'e911').provision({ e164: '+13125550199', address, callerName: 'X' }));
     expect(viaPut).toMatchObject({ providerKind: 'not_found', httpStatus: 401 });
-    const viaPost = await caught(adapter.provisionE911!({ e164: '+13125550199', address: { ...address, street: '1 Main St' }, callerName: 'X' }));
+    const viaPost = await caught(requireCapability(adapter, 'e911').provision({ e164: '+13125550199', address: { ...address, street: '1 Main St' }, callerName: 'X' }));
     expect(viaPost).toMatchObject({ providerKind: 'not_found', httpStatus: 403 });
     expect((await budgetStatus(sharedState, BUDGETS.login)).remaining).toBe(loginsBefore);
     expect(await sharedState.get(API_KEY_STATE_KEY)).toBe(keyBefore);
@@ -513,7 +499,7 @@ describe('VoiceTel adapter over HTTP', () => {
 
   it('pulls CDRs with an explicit, reversed range', async () => {
     const now = Date.now() + (5 * 60 + 20) * 60_000; // the sandbox clock was moved on by the port test
-    const page = await adapter.pullCdrs!({ since: new Date(now - 24 * 60 * 60_000), until: new Date(now) });
+    const page = await requireCapability(adapter, 'cdrs').pull({ since: new Date(now - 24 * 60 * 60_000), until: new Date(now) });
     expect(page.nextCursor).toBeUndefined();
     expect(page.items.length).toBeGreaterThan(50);
     const ids = new Set(page.items.map((cdr) => cdr.providerCallId));
@@ -535,7 +521,7 @@ describe('VoiceTel adapter over HTTP', () => {
     for (const cdr of unanswered) expect(cdr.cost?.amount).toBe('0.00');
 
     // Outside VoiceTel's 24 h default window: only reachable when both bounds are sent.
-    const older = await adapter.pullCdrs!({ since: new Date(now - 60 * 60 * 60_000), until: new Date(now - 48 * 60 * 60_000) });
+    const older = await requireCapability(adapter, 'cdrs').pull({ since: new Date(now - 60 * 60 * 60_000), until: new Date(now - 48 * 60 * 60_000) });
     expect(older.items.length).toBeGreaterThan(20);
     for (const cdr of older.items) {
       expect(cdr.startedAt.getTime()).toBeGreaterThanOrEqual(now - 60 * 60 * 60_000 - 1000);
@@ -544,16 +530,16 @@ describe('VoiceTel adapter over HTTP', () => {
   });
 
   it('lists invoices from credits and a ledger from credits, payments and recurring charges', async () => {
-    const invoices = await adapter.listInvoices!({});
+    const invoices = await requireCapability(adapter, 'billing').listInvoices({});
     expect(invoices).toHaveLength(6);
     expect(invoices[0]?.status).toBe('open');
     expect(invoices.slice(1).every((invoice) => invoice.status === 'paid')).toBe(true);
     for (const invoice of invoices) expect(invoice.total.amount).toMatch(/^\d+\.\d{2}$/);
-    const recent = await adapter.listInvoices!({ since: new Date(Date.now() - 45 * 86_400_000) });
+    const recent = await requireCapability(adapter, 'billing').listInvoices({ since: new Date(Date.now() - 45 * 86_400_000) });
     expect(recent.length).toBeLessThan(6);
     expect(recent.length).toBeGreaterThan(0);
 
-    const ledger = await adapter.listLedger!({ since: new Date(Date.now() - 200 * 86_400_000), until: new Date(Date.now() + 86_400_000) });
+    const ledger = await requireCapability(adapter, 'billing.ledger').list({ since: new Date(Date.now() - 200 * 86_400_000), until: new Date(Date.now() + 86_400_000) });
     const credits = ledger.filter((entry) => entry.entryRef.startsWith('credit-'));
     const payments = ledger.filter((entry) => entry.entryRef.startsWith('payment-'));
     const mrc = ledger.filter((entry) => entry.entryRef.startsWith('mrc-'));
@@ -567,15 +553,15 @@ describe('VoiceTel adapter over HTTP', () => {
   });
 
   it('reports the balance and keeps the rates for searches', async () => {
-    const balance = await adapter.getBalance!();
+    const balance = await requireCapability(adapter, 'billing').getBalance();
     expect(balance.available.currency).toBe('USD');
     expect(balance.available.amount).toMatch(/^\d+\.\d{2,6}$/);
-    const [number] = await adapter.searchNumbers!({ kind: 'local', npa: '720', quantity: 1 });
+    const [number] = await requireCapability(adapter, 'numbers').search({ kind: 'local', npa: '720', quantity: 1 });
     expect(number?.cost?.monthly).toEqual({ amount: '1.00', currency: 'USD' });
   });
 
   it('routes numbers to a gateway with PUT /numbers/{number}/route, reads the route back, and routes one back to DID (4)', async () => {
-    const trunk = await adapter.createTrunk!({
+    const trunk = await requireCapability(adapter, 'trunks.create').create({
       name: 'Route Target',
       direction: 'both',
       auth: 'ip',
@@ -583,9 +569,9 @@ describe('VoiceTel adapter over HTTP', () => {
       destinations: [{ host: '192.0.2.77', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
     });
     expect(trunk.trunkRef).toMatch(/^\d+$/);
-    const owned = (await adapter.listNumbers!({})).items.filter((number) => number.trunkRef !== trunk.trunkRef);
+    const owned = (await requireCapability(adapter, 'numbers').list({})).items.filter((number) => number.trunkRef !== trunk.trunkRef);
     const [a, b] = owned;
-    const results = await adapter.routeNumbers!({ numbers: [a!.e164, '+13125550199', b!.e164, 'not-a-number'], trunkRef: trunk.trunkRef });
+    const results = await requireCapability(adapter, 'numbers').route({ numbers: [a!.e164, '+13125550199', b!.e164, 'not-a-number'], trunkRef: trunk.trunkRef });
     expect(results).toEqual([
       { e164: a!.e164, ok: true },
       { e164: '+13125550199', ok: false, reason: 'Number not on account' },
@@ -593,11 +579,11 @@ describe('VoiceTel adapter over HTTP', () => {
       { e164: 'not-a-number', ok: false, reason: 'not a North American number: not-a-number' },
     ]);
 
-    const listed = (await adapter.listNumbers!({})).items;
+    const listed = (await requireCapability(adapter, 'numbers').list({})).items;
     expect(listed.find((number) => number.e164 === a!.e164)?.trunkRef).toBe(trunk.trunkRef);
     expect(listed.find((number) => number.e164 === b!.e164)?.trunkRef).toBe(trunk.trunkRef);
     expect(listed.map((number) => number.e164)).not.toContain('+13125550199');
-    expect((await adapter.getTrunk!(trunk.trunkRef))?.trunkRef).toBe(trunk.trunkRef);
+    expect((await requireCapability(adapter, 'trunks').get(trunk.trunkRef))?.trunkRef).toBe(trunk.trunkRef);
     // Upstream the route is the gateway id, and the gateway lists the numbers on it.
     const apikey = await sharedState.get<string>(API_KEY_STATE_KEY);
     const onGateway = await fetch(`${sandbox.url}/v2.2/gateways/${trunk.trunkRef}/numbers`, { headers: { authorization: `Bearer ${apikey}` } });
@@ -605,8 +591,8 @@ describe('VoiceTel adapter over HTTP', () => {
     expect(wireNumbers.sort()).toEqual([a!.e164, b!.e164].sort());
 
     // null goes back to the route new numbers get (4, DID), which is no trunk group of ours.
-    expect(await adapter.routeNumbers!({ numbers: [a!.e164], trunkRef: null })).toEqual([{ e164: a!.e164, ok: true }]);
-    const after = (await adapter.listNumbers!({})).items;
+    expect(await requireCapability(adapter, 'numbers').route({ numbers: [a!.e164], trunkRef: null })).toEqual([{ e164: a!.e164, ok: true }]);
+    const after = (await requireCapability(adapter, 'numbers').list({})).items;
     expect(after.find((number) => number.e164 === a!.e164)?.trunkRef).toBeUndefined();
     expect(after.find((number) => number.e164 === b!.e164)?.trunkRef).toBe(trunk.trunkRef);
     const detail = await fetch(`${sandbox.url}/v2.2/numbers/${a!.e164.slice(2)}`, { headers: { authorization: `Bearer ${apikey}` } });
@@ -614,7 +600,7 @@ describe('VoiceTel adapter over HTTP', () => {
 
     // System routes and unknown gateways are no trunk groups: the whole call is refused.
     for (const ref of ['4', '9999', 'DID']) {
-      expect((await caught(adapter.routeNumbers!({ numbers: [b!.e164], trunkRef: ref }))).providerKind).toBe('not_found');
+      expect((await caught(requireCapability(adapter, 'numbers').route({ numbers: [b!.e164], trunkRef: ref }))).providerKind).toBe('not_found');
     }
   });
 
@@ -630,7 +616,7 @@ describe('VoiceTel adapter over HTTP', () => {
     const wire = (path: string, init: RequestInit = {}) => fetch(`${sandbox.url}${path}`, { ...init, headers: { authorization: `Bearer ${apikey}` } });
     const aclOf = async () => ((await (await wire('/v2.2/acl')).json()) as { data: { acl: { cidr: string }[] } }).data.acl.map((entry) => entry.cidr);
 
-    const trunk = await recorded.createTrunk!({
+    const trunk = await requireCapability(recorded, 'trunks.create').create({
       name: 'Doomed',
       direction: 'both',
       auth: 'ip',
@@ -641,11 +627,11 @@ describe('VoiceTel adapter over HTTP', () => {
     expect(await aclOf()).toContain('198.51.100.90/32');
 
     sent.length = 0;
-    await expect(recorded.deleteTrunk!(trunk.trunkRef)).resolves.toBeUndefined();
+    await expect(requireCapability(recorded, 'trunks.delete').delete(trunk.trunkRef)).resolves.toBeUndefined();
     expect(sent).toEqual([`DELETE /v2.2/gateways/${trunk.trunkRef}`]);
     expect((await wire(`/v2.2/gateways/${trunk.trunkRef}`)).status).toBe(404);
-    expect(await recorded.getTrunk!(trunk.trunkRef)).toBeNull();
-    expect((await recorded.listTrunks!()).map((listed) => listed.trunkRef)).not.toContain(trunk.trunkRef);
+    expect(await requireCapability(recorded, 'trunks').get(trunk.trunkRef)).toBeNull();
+    expect((await requireCapability(recorded, 'trunks').list()).map((listed) => listed.trunkRef)).not.toContain(trunk.trunkRef);
     expect(await sharedState.get(`${TRUNK_META_STATE_PREFIX}${trunk.trunkRef}`)).toBeUndefined();
     // Other gateways may rely on the CIDRs the trunk added: the ACL keeps them.
     expect(await aclOf()).toContain('198.51.100.90/32');
@@ -653,35 +639,35 @@ describe('VoiceTel adapter over HTTP', () => {
     // Gone already: the upstream answers 404, which is success.
     expect((await wire(`/v2.2/gateways/${trunk.trunkRef}`, { method: 'DELETE' })).status).toBe(404);
     sent.length = 0;
-    await expect(recorded.deleteTrunk!(trunk.trunkRef)).resolves.toBeUndefined();
+    await expect(requireCapability(recorded, 'trunks.delete').delete(trunk.trunkRef)).resolves.toBeUndefined();
     expect(sent).toEqual([`DELETE /v2.2/gateways/${trunk.trunkRef}`]);
 
     // System routes and refs that are no gateway id are never sent; gateway 1000 is untouched by '01000'.
     sent.length = 0;
-    for (const ref of ['4', '1', 'DID', '01000', '', '1000.0']) await expect(recorded.deleteTrunk!(ref)).resolves.toBeUndefined();
+    for (const ref of ['4', '1', 'DID', '01000', '', '1000.0']) await expect(requireCapability(recorded, 'trunks.delete').delete(ref)).resolves.toBeUndefined();
     expect(sent).toEqual([]);
     expect((await wire('/v2.2/gateways/1000')).status).toBe(200);
 
     // Numbers routed to it: VoiceTel answers 409 and the gateway stays until they are moved.
-    const busy = await recorded.createTrunk!({
+    const busy = await requireCapability(recorded, 'trunks.create').create({
       name: 'Busy',
       direction: 'both',
       auth: 'ip',
       allowedIps: [],
       destinations: [{ host: '198.51.100.91', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
     });
-    const [number] = (await recorded.listNumbers!({})).items;
-    expect(await recorded.routeNumbers!({ numbers: [number!.e164], trunkRef: busy.trunkRef })).toEqual([{ e164: number!.e164, ok: true }]);
-    expect(await caught(recorded.deleteTrunk!(busy.trunkRef))).toMatchObject({ providerKind: 'conflict', httpStatus: 409, upstreamMessage: 'Cannot remove — DIDs still routed to it' });
-    expect(await recorded.getTrunk!(busy.trunkRef)).not.toBeNull();
-    await recorded.routeNumbers!({ numbers: [number!.e164], trunkRef: null });
-    await recorded.deleteTrunk!(busy.trunkRef);
-    expect(await recorded.getTrunk!(busy.trunkRef)).toBeNull();
+    const [number] = (await requireCapability(recorded, 'numbers').list({})).items;
+    expect(await requireCapability(recorded, 'numbers').route({ numbers: [number!.e164], trunkRef: busy.trunkRef })).toEqual([{ e164: number!.e164, ok: true }]);
+    expect(await caught(requireCapability(recorded, 'trunks.delete').delete(busy.trunkRef))).toMatchObject({ providerKind: 'conflict', httpStatus: 409, upstreamMessage: 'Cannot remove — DIDs still routed to it' });
+    expect(await requireCapability(recorded, 'trunks').get(busy.trunkRef)).not.toBeNull();
+    await requireCapability(recorded, 'numbers').route({ numbers: [number!.e164], trunkRef: null });
+    await requireCapability(recorded, 'trunks.delete').delete(busy.trunkRef);
+    expect(await requireCapability(recorded, 'trunks').get(busy.trunkRef)).toBeNull();
 
     // A bad bearer key is a 401 on the wire; credentials VoiceTel refuses throw auth.
     expect((await fetch(`${sandbox.url}/v2.2/gateways/1000`, { method: 'DELETE', headers: { authorization: 'Bearer 00000000000000000000000000000000' } })).status).toBe(401);
     const { adapter: refused } = makeAdapter({ state: createMemoryStateStore(), credentials: { username: '1000000001', password: 'Wrong-Secret-456' } });
-    expect(await caught(refused.deleteTrunk!('1000'))).toMatchObject({ providerKind: 'auth', httpStatus: 401 });
+    expect(await caught(requireCapability(refused, 'trunks.delete').delete('1000'))).toMatchObject({ providerKind: 'auth', httpStatus: 401 });
     expect((await wire('/v2.2/gateways/1000')).status).toBe(200);
   });
 });
@@ -696,22 +682,22 @@ describe('VoiceTel rate budgets (6 per hour) persist in connection state', () =>
     const state = createMemoryStateStore({ [API_KEY_STATE_KEY]: await sharedState.get(API_KEY_STATE_KEY) });
     const range = { since: new Date(Date.now() - 3_600_000), until: new Date() };
     const first = makeAdapter({ state }).adapter;
-    for (let call = 0; call < 6; call++) await first.pullCdrs!(range);
-    const local = await caught(first.pullCdrs!(range));
+    for (let call = 0; call < 6; call++) await requireCapability(first, 'cdrs').pull(range);
+    const local = await caught(requireCapability(first, 'cdrs').pull(range));
     expect(local.providerKind).toBe('rate_limited');
     expect(local.httpStatus).toBeUndefined();
     expect(local.upstreamMessage).toContain('local budget');
     expect(local.retryAfterMs).toBeGreaterThan(0);
 
     const restarted = makeAdapter({ state }).adapter;
-    const again = await caught(restarted.pullCdrs!(range));
+    const again = await caught(requireCapability(restarted, 'cdrs').pull(range));
     expect(again.providerKind).toBe('rate_limited');
     expect(again.httpStatus).toBeUndefined();
     expect((await budgetStatus(state, BUDGETS.cdr)).remaining).toBe(0);
 
     // A connection that did not know: the upstream's 429 marks its budget spent too.
     const unaware = createMemoryStateStore({ [API_KEY_STATE_KEY]: await sharedState.get(API_KEY_STATE_KEY) });
-    const upstream = await caught(makeAdapter({ state: unaware }).adapter.pullCdrs!(range));
+    const upstream = await caught(requireCapability(makeAdapter({ state: unaware }).adapter, 'cdrs').pull(range));
     expect(upstream).toMatchObject({ providerKind: 'rate_limited', httpStatus: 429 });
     expect((await budgetStatus(unaware, BUDGETS.cdr)).remaining).toBe(0);
     // Other budgets are untouched.
@@ -733,7 +719,7 @@ describe('VoiceTel faults', () => {
 
   it('maps a 500 to unavailable', async () => {
     sandbox.setKnobs({ ...quiet, errorRate: 1 });
-    const error = await caught(faultAdapter().adapter.listTrunks!());
+    const error = await caught(requireCapability(faultAdapter().adapter, 'trunks').list());
     sandbox.setKnobs(quiet);
     expect(error).toMatchObject({ providerKind: 'unavailable', httpStatus: 500 });
     expectClean(error, apikey);
@@ -741,7 +727,7 @@ describe('VoiceTel faults', () => {
 
   it('maps a 429 to rate_limited', async () => {
     sandbox.setKnobs({ ...quiet, rate429: 1 });
-    const error = await caught(faultAdapter().adapter.searchNumbers!({ kind: 'local', npa: '312', quantity: 1 }));
+    const error = await caught(requireCapability(faultAdapter().adapter, 'numbers').search({ kind: 'local', npa: '312', quantity: 1 }));
     sandbox.setKnobs(quiet);
     expect(error).toMatchObject({ providerKind: 'rate_limited', httpStatus: 429, retryAfterMs: 60_000 });
     expectClean(error, apikey);
@@ -750,7 +736,7 @@ describe('VoiceTel faults', () => {
   it('gives up on a hang near the timeout', async () => {
     sandbox.setKnobs({ ...quiet, hangRate: 1 });
     const started = Date.now();
-    const error = await caught(faultAdapter({ timeoutMs: 200 }).adapter.createTrunk!({
+    const error = await caught(requireCapability(faultAdapter({ timeoutMs: 200 }).adapter, 'trunks.create').create({
       name: 'hang',
       direction: 'both',
       auth: 'ip',
@@ -767,7 +753,7 @@ describe('VoiceTel faults', () => {
 
   it('maps a cut-off body to malformed', async () => {
     sandbox.setKnobs({ ...quiet, malformedRate: 1 });
-    const error = await caught(faultAdapter().adapter.listNumbers!({}));
+    const error = await caught(requireCapability(faultAdapter().adapter, 'numbers').list({}));
     sandbox.setKnobs(quiet);
     expect(error.providerKind).toBe('malformed');
     expectClean(error, apikey);
@@ -776,15 +762,15 @@ describe('VoiceTel faults', () => {
   it('opens the breaker on repeated faults and closes it after a half-open success', async () => {
     const { adapter, http } = faultAdapter({ breakerThreshold: 2, breakerHalfOpenAfterMs: 150 });
     sandbox.setKnobs({ ...quiet, errorRate: 1 });
-    await caught(adapter.listTrunks!());
-    await caught(adapter.listTrunks!());
+    await caught(requireCapability(adapter, 'trunks').list());
+    await caught(requireCapability(adapter, 'trunks').list());
     expect(http.breakerState).toBe('open');
-    const fast = await caught(adapter.listTrunks!());
+    const fast = await caught(requireCapability(adapter, 'trunks').list());
     expect(fast.providerKind).toBe('unavailable');
     expect(fast.upstreamMessage).toContain('circuit open');
     sandbox.setKnobs(quiet);
     await new Promise((resolve) => setTimeout(resolve, 250));
-    expect((await adapter.listTrunks!()).length).toBe(2);
+    expect((await requireCapability(adapter, 'trunks').list()).length).toBe(2);
     expect(http.breakerState).toBe('closed');
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { upstreamLimitsOf } from '@/lib/providers/registry';
 import {
-  CALLER_NAME_LIMITS,
   DEFAULT_CALLER_NAME_LIMIT,
   DIRECTIONALS,
   E911_MESSAGES,
@@ -371,23 +371,25 @@ describe('e911AddressSchema', () => {
 
 describe('caller names', () => {
   it('has a limit per upstream (15 for both: neither reference gives one)', () => {
-    expect(CALLER_NAME_LIMITS).toEqual({ voicetel: 15, voicemeup: 15 });
+    expect(upstreamLimitsOf('voicetel')?.callerNameMaxLength).toBe(15);
+    expect(upstreamLimitsOf('voicemeup')?.callerNameMaxLength).toBe(15);
+    expect(upstreamLimitsOf('carrierx')?.callerNameMaxLength).toBeUndefined();
     expect(DEFAULT_CALLER_NAME_LIMIT).toBe(15);
   });
 
   it('checks a caller name against the upstream limit', () => {
-    expect(checkCallerNameForUpstream('voicetel', 'ACME CORP', 'VoiceTel')).toBeNull();
-    expect(checkCallerNameForUpstream('voicetel', 'X'.repeat(15), 'VoiceTel')).toBeNull();
-    expect(checkCallerNameForUpstream('voicetel', undefined, 'VoiceTel')).toBeNull();
-    expect(checkCallerNameForUpstream('voicetel', '  ', 'VoiceTel')).toBeNull();
-    const message = checkCallerNameForUpstream('voicetel', 'Acme Widgets International', 'VoiceTel');
+    expect(checkCallerNameForUpstream(upstreamLimitsOf('voicetel'), 'ACME CORP', 'VoiceTel')).toBeNull();
+    expect(checkCallerNameForUpstream(upstreamLimitsOf('voicetel'), 'X'.repeat(15), 'VoiceTel')).toBeNull();
+    expect(checkCallerNameForUpstream(upstreamLimitsOf('voicetel'), undefined, 'VoiceTel')).toBeNull();
+    expect(checkCallerNameForUpstream(upstreamLimitsOf('voicetel'), '  ', 'VoiceTel')).toBeNull();
+    const message = checkCallerNameForUpstream(upstreamLimitsOf('voicetel'), 'Acme Widgets International', 'VoiceTel');
     expect(message).toMatch(/^VoiceTel takes caller names up to 15 characters: /);
     expect(message).toContain('"ACME WIDGETS INTERNATIONAL" has 26');
     expect(message).toContain('"ACME WIDGETS IN"');
-    expect(checkCallerNameForUpstream('voicemeup', 'X'.repeat(16), 'VoiceMeUp')).toMatch(/^VoiceMeUp takes caller names up to 15 characters: /);
-    expect(checkCallerNameForUpstream('carrierx', 'X'.repeat(16), 'CarrierX')).toMatch(/^CarrierX takes caller names up to 15 characters: /);
+    expect(checkCallerNameForUpstream(upstreamLimitsOf('voicemeup'), 'X'.repeat(16), 'VoiceMeUp')).toMatch(/^VoiceMeUp takes caller names up to 15 characters: /);
+    expect(checkCallerNameForUpstream(upstreamLimitsOf('carrierx'), 'X'.repeat(16), 'CarrierX')).toMatch(/^CarrierX takes caller names up to 15 characters: /);
     // Measured as it will be sent: normalized.
-    expect(checkCallerNameForUpstream('voicetel', "  O'Neil   &   Sons.  ", 'VoiceTel')).toBeNull();
+    expect(checkCallerNameForUpstream(upstreamLimitsOf('voicetel'), "  O'Neil   &   Sons.  ", 'VoiceTel')).toBeNull();
   });
 });
 

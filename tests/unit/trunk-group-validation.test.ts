@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { upstreamLimitsOf } from '@/lib/providers/registry';
 import type { TrunkGroupSpec } from '@/lib/providers/types';
 import {
   CALLER_ID_POLICIES,
@@ -7,7 +8,6 @@ import {
   CODEC_LABELS,
   CODECS,
   MAX_ALLOWED_IPS,
-  UPSTREAM_CIDR_RULES,
   checkAllowedIp,
   checkCidr,
   checkCidrsForUpstream,
@@ -516,30 +516,31 @@ describe('upstream allowlist rules', () => {
   const publicBlock = anyBlock.filter(({ network, prefix }) => checkAllowedIp(`${formatIpv4(network)}/${prefix}`) === null);
 
   it('holds VoiceTel to /8, /16, /24 and /32', () => {
-    expect(UPSTREAM_CIDR_RULES.voicetel).toEqual([8, 16, 24, 32]);
-    expect(checkCidrsForUpstream('voicetel', ['44.12.0.0/20'], 'VoiceTel')).toEqual(['VoiceTel accepts only /8, /16, /24 or /32 blocks: 44.12.0.0/20 is /20']);
+    expect(upstreamLimitsOf('voicetel')?.cidrPrefixes).toEqual([8, 16, 24, 32]);
+    expect(checkCidrsForUpstream(upstreamLimitsOf('voicetel'), ['44.12.0.0/20'], 'VoiceTel')).toEqual(['VoiceTel accepts only /8, /16, /24 or /32 blocks: 44.12.0.0/20 is /20']);
     fc.assert(
       fc.property(publicBlock, ({ network, prefix }) => {
         const text = `${formatIpv4(network)}/${prefix}`;
-        const messages = checkCidrsForUpstream('voicetel', [text], 'VoiceTel');
+        const messages = checkCidrsForUpstream(upstreamLimitsOf('voicetel'), [text], 'VoiceTel');
         expect(messages).toEqual([8, 16, 24, 32].includes(prefix) ? [] : [`VoiceTel accepts only /8, /16, /24 or /32 blocks: ${text} is /${prefix}`]);
-        expect(checkCidrsForUpstream('carrierx', [text], 'CarrierX')).toEqual([]);
-        expect(checkCidrsForUpstream('vitcom', [text], 'Vitcom')).toEqual([]);
+        expect(checkCidrsForUpstream(upstreamLimitsOf('carrierx'), [text], 'CarrierX')).toEqual([]);
+        expect(checkCidrsForUpstream(upstreamLimitsOf('vitcom'), [text], 'Vitcom')).toEqual([]);
       }),
       { numRuns: 1000 },
     );
   });
 
   it('holds VoiceMeUp to one single address', () => {
-    expect(checkCidrsForUpstream('voicemeup', ['44.12.8.10/32'], 'VoiceMeUp')).toEqual([]);
-    expect(checkCidrsForUpstream('voicemeup', ['44.12.8.0/24'], 'VoiceMeUp')).toEqual(['VoiceMeUp accepts only single addresses (/32): 44.12.8.0/24 is /24']);
-    expect(checkCidrsForUpstream('voicemeup', ['44.12.8.10/32', '44.12.8.11/32'], 'VoiceMeUp')).toEqual([
+    expect(checkCidrsForUpstream(upstreamLimitsOf('voicemeup'), ['44.12.8.10/32'], 'VoiceMeUp')).toEqual([]);
+    expect(checkCidrsForUpstream(upstreamLimitsOf('voicemeup'), ['44.12.8.0/24'], 'VoiceMeUp')).toEqual(['VoiceMeUp accepts only single addresses (/32): 44.12.8.0/24 is /24']);
+    expect(checkCidrsForUpstream(upstreamLimitsOf('voicemeup'), ['44.12.8.10/32', '44.12.8.11/32'], 'VoiceMeUp')).toEqual([
       'VoiceMeUp accepts one address per trunk group: 2 are listed',
     ]);
   });
 
-  it('passes unknown providers and reports unreadable entries', () => {
-    expect(checkCidrsForUpstream('someone-new', ['44.12.0.0/20'], 'New')).toEqual([]);
-    expect(checkCidrsForUpstream('voicetel', ['44.12.8.5/24'], 'VoiceTel')[0]).toContain('44.12.8.0/24');
+  it('passes providers the registry does not know and reports unreadable entries', () => {
+    expect(upstreamLimitsOf('someone-new')).toBeUndefined();
+    expect(checkCidrsForUpstream(upstreamLimitsOf('someone-new'), ['44.12.0.0/20'], 'New')).toEqual([]);
+    expect(checkCidrsForUpstream(upstreamLimitsOf('voicetel'), ['44.12.8.5/24'], 'VoiceTel')[0]).toContain('44.12.8.0/24');
   });
 });

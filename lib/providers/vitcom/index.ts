@@ -1,5 +1,5 @@
 import type { ProviderDescriptor } from '../types';
-import { createVitcomAdapter, VITCOM_CAPABILITIES } from './adapter';
+import { createVitcomAdapter } from './adapter';
 
 export type { VitcomAdapter } from './adapter';
 export type { VitcomQualityStats } from './map';
@@ -7,11 +7,12 @@ export type { VitcomQualityStats } from './map';
 export const vitcomProvider: ProviderDescriptor = {
   id: 'vitcom',
   name: 'VITCOM',
-  capabilities: VITCOM_CAPABILITIES,
   credentialFields: [
     { name: 'accountno', label: 'Account number', secret: false },
     { name: 'token', label: 'API token', secret: true },
   ],
   defaultBaseUrl: 'http://127.0.0.1:4102',
-  create: (context) => createVitcomAdapter(context),
+  // Termination trunks take single IPs (lib/providers/vitcom/trunks.ts refuses ranges itself).
+  limits: { cidrPrefixes: null },
+  create: (context) => createVitcomAdapter(vitcomProvider, context),
 };

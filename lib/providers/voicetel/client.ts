@@ -37,17 +37,19 @@ export interface VoiceTelClient {
 
 export function createVoiceTelClient(context: ProviderContext): VoiceTelClient {
   const now = () => context.now?.() ?? new Date();
+  // VoiceTel limits per source IP: every connection to this host spends from the same budgets.
+  const budgets = context.budgets ?? context.state;
   let loginInFlight: Promise<string> | null = null;
 
   async function withBudget<T>(budget: RateBudget | undefined, send: () => Promise<T>): Promise<T> {
     if (!budget) return send();
-    await spendBudget('voicetel', context.state, budget, now().getTime());
+    await spendBudget('voicetel', budgets, budget, now().getTime());
     try {
       return await send();
     } catch (error) {
       // The upstream says the hour is used up (someone else on our IP, or a restart lost track).
       if (isProviderError(error) && error.providerKind === 'rate_limited' && error.httpStatus === 429) {
-        await exhaustBudget(context.state, budget, now().getTime());
+        await exhaustBudget(budgets, budget, now().getTime());
       }
       throw error;
     }
