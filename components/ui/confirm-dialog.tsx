@@ -1,7 +1,7 @@
 'use client';
 
 import { AlertDialog } from 'radix-ui';
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { buttonClass, type ButtonVariant } from './button';
 import { cn } from './cn';
 
@@ -50,6 +50,9 @@ export function ConfirmDialog({ title, description, consequence, confirmLabel, p
     setUncontrolledOpen(false);
   }
 
+  // Without a trigger radix has nowhere to return focus to: back to whatever opened the dialog.
+  const opener = useRef<HTMLElement | null>(null);
+
   return (
     <AlertDialog.Root open={open} onOpenChange={(next) => (pending ? undefined : setOpen(next))}>
       {trigger ? (
@@ -61,6 +64,14 @@ export function ConfirmDialog({ title, description, consequence, confirmLabel, p
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/50" />
         <AlertDialog.Content
           onEscapeKeyDown={(event) => pending && event.preventDefault()}
+          onOpenAutoFocus={() => {
+            if (!trigger && document.activeElement instanceof HTMLElement) opener.current = document.activeElement;
+          }}
+          onCloseAutoFocus={(event) => {
+            if (trigger || !opener.current?.isConnected) return;
+            event.preventDefault();
+            opener.current.focus();
+          }}
           className="fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-5 shadow-xl focus:outline-none"
         >
           <AlertDialog.Title className="text-base font-semibold text-slate-900">{title}</AlertDialog.Title>
