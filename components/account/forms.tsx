@@ -1,6 +1,6 @@
 'use client';
 
-import { Ban } from 'lucide-react';
+import { Ban, UserPlus } from 'lucide-react';
 import { useActionState, useId, useState, useTransition, type FormEvent } from 'react';
 import { toast } from 'sonner';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -213,6 +213,7 @@ export function InviteUserForm({ accountId, roles, action, disabled }: { account
         </SelectField>
         <div className="sm:pt-6">
           <SubmitButton pendingLabel="Inviting…" disabled={disabled}>
+            <UserPlus aria-hidden="true" className="size-4" />
             Invite
           </SubmitButton>
         </div>

@@ -1,5 +1,6 @@
 'use client';
 
+import { Plus } from 'lucide-react';
 import { startTransition, useActionState, useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -70,7 +71,10 @@ export function NewConnectionForm({ providers, action }: { providers: ProviderOp
         <CredentialInputs key={providerId} fields={provider?.credentialFields ?? []} idPrefix="new-connection" errors={errors} />
       </div>
       <FormMessage state={state} />
-      <SubmitButton pendingLabel="Adding…">Add connection</SubmitButton>
+      <SubmitButton pendingLabel="Adding…">
+        <Plus aria-hidden="true" className="size-4" />
+        Add connection
+      </SubmitButton>
     </form>
   );
 }
