@@ -17,9 +17,15 @@ export interface Knobs {
   hangRate: number;
   /** Share of successful answers whose body is cut short and corrupted. */
   malformedRate: number;
+  /**
+   * Named wire-format drifts a sandbox plays while they are listed (each sandbox's README says which
+   * it knows): answers that parse but are not the shape an adapter expects, as an upstream's quiet
+   * format change would be.
+   */
+  scenarios: string[];
 }
 
-export const defaultKnobs: Knobs = { latencyMs: 0, errorRate: 0, rate429: 0, hangRate: 0, malformedRate: 0 };
+export const defaultKnobs: Knobs = { latencyMs: 0, errorRate: 0, rate429: 0, hangRate: 0, malformedRate: 0, scenarios: [] };
 
 export interface SandboxRequest {
   method: string;
@@ -42,6 +48,8 @@ export interface SandboxResponse {
 export interface SandboxContext {
   now(): Date;
   random(): number;
+  /** Whether the named scenario (Knobs.scenarios) is switched on. */
+  scenario(name: string): boolean;
 }
 
 export interface SandboxDefinition {
@@ -87,6 +95,7 @@ export function knobsFromEnv(name: string, env: NodeJS.ProcessEnv = process.env)
     rate429: read('RATE_429', 0),
     hangRate: read('HANG_RATE', 0),
     malformedRate: read('MALFORMED_RATE', 0),
+    scenarios: (env[`${prefix}SCENARIOS`] ?? '').split(',').map((name) => name.trim()).filter(Boolean),
   };
 }
 
@@ -117,6 +126,7 @@ export async function startSandbox(
   const context: SandboxContext = {
     now: () => new Date(Date.now() + clockOffsetMs),
     random: seededRandom(options.seed ?? 1),
+    scenario: (name) => knobs.scenarios.includes(name),
   };
   const reset = () => {
     context.random = seededRandom(options.seed ?? 1);

@@ -9,17 +9,22 @@ export const CDR_CSV_HEADER = [
 const csvField = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 const micros = (value: number) => `${Math.floor(value / 1_000_000)}.${String(value % 1_000_000).padStart(6, '0').slice(0, 4)}`;
 
-export function renderCdrCsv(calls: readonly CdrRecord[]): string {
-  const lines = [CDR_CSV_HEADER.join(',')];
+/**
+ * Scenarios (knob `scenarios`) for a quiet format change: `cdr-csv-renamed-columns` renames the time
+ * and duration columns, `cdr-csv-short-rows` leaves the last three cells off every row.
+ */
+export type CdrCsvDrift = 'cdr-csv-renamed-columns' | 'cdr-csv-short-rows';
+const RENAMED_COLUMNS: Record<string, string> = { start_time: 'start', end_time: 'stop', duration: 'secs', billsec: 'billed' };
+
+export function renderCdrCsv(calls: readonly CdrRecord[], drift?: CdrCsvDrift): string {
+  const header = drift === 'cdr-csv-renamed-columns' ? CDR_CSV_HEADER.map((column) => RENAMED_COLUMNS[column] ?? column) : CDR_CSV_HEADER;
+  const lines = [header.join(',')];
   for (const c of calls) {
-    lines.push(
-      [
-        c.callId, wireDateTime(c.start), c.answer ? wireDateTime(c.answer) : '', wireDateTime(c.end), c.ani, c.dnis, String(c.duration),
-        String(c.billsec), String(c.pddMs), String(c.sipCode), c.disposition, micros(c.costMicros), c.tgId,
-      ]
-        .map(csvField)
-        .join(','),
-    );
+    const cells = [
+      c.callId, wireDateTime(c.start), c.answer ? wireDateTime(c.answer) : '', wireDateTime(c.end), c.ani, c.dnis, String(c.duration),
+      String(c.billsec), String(c.pddMs), String(c.sipCode), c.disposition, micros(c.costMicros), c.tgId,
+    ];
+    lines.push((drift === 'cdr-csv-short-rows' ? cells.slice(0, -3) : cells).map(csvField).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }

@@ -31,7 +31,7 @@ export function createVitcomSandbox(): SandboxDefinition {
       const endpoint = endpoints[path];
       if (!endpoint) {
         if (request.method !== 'GET') return notFoundPage;
-        return serveFile(state, path, now) ?? notFoundPage;
+        return serveFile(state, path, now, context) ?? notFoundPage;
       }
       const call = await readCall(request, context);
       // The document's one error shape covers bad credentials too ("Invalid {parameter}").

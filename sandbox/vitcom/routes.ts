@@ -688,7 +688,7 @@ export const endpoints: Record<string, Handler> = {
 };
 
 /** Files linked from responses: CDR CSVs, invoice PDFs, uploaded LOAs, trunk config sheets. */
-export function serveFile(state: VitcomState, path: string, now: number): SandboxResponse | undefined {
+export function serveFile(state: VitcomState, path: string, now: number, context: Pick<SandboxContext, 'scenario'>): SandboxResponse | undefined {
   const cdr = /^\/uploads\/cdrs\/(\d+)_(orig|term)_(\d{8})_(success|failed)\.csv$/.exec(path);
   if (cdr) {
     const [, account, kind, stamp, outcome] = cdr;
@@ -697,7 +697,8 @@ export function serveFile(state: VitcomState, path: string, now: number): Sandbo
     const calls = state.cdrs[kind === 'orig' ? 'inbound' : 'outbound'].filter(
       (c) => c.start >= day && c.start < day + DAY_MS && c.end <= now && (outcome === 'success') === (c.disposition === 'ANSWERED'),
     );
-    return { status: 200, headers: { 'content-type': 'text/csv' }, body: renderCdrCsv(calls) };
+    const drift = (['cdr-csv-renamed-columns', 'cdr-csv-short-rows'] as const).find((name) => context.scenario(name));
+    return { status: 200, headers: { 'content-type': 'text/csv' }, body: renderCdrCsv(calls, drift) };
   }
   const invoice = /^\/downloads\/invoices\/INV-(\d+)-(\d{6})\.pdf$/.exec(path);
   if (invoice && invoice[1] === state.accountno) {

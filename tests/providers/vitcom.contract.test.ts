@@ -567,6 +567,38 @@ describe('VITCOM faults through the shared HTTP client', () => {
     }
   });
 
+  it('CDR files whose header lacks the expected columns fail as malformed, naming them, instead of yielding no CDRs', async () => {
+    const { adapter: a } = build('test-vitcom-cdr-renamed');
+    const until = new Date(Date.now() + 4 * 3_600_000);
+    const since = new Date(until.getTime() - 3 * 86_400_000);
+    const cdrs = requireCapability(a, 'cdrs');
+    expect((await cdrs.pull({ since, until })).items.length).toBeGreaterThan(0);
+    sandbox.setKnobs({ scenarios: ['cdr-csv-renamed-columns'] });
+    try {
+      const error = await failure(cdrs.pull({ since, until }));
+      expect(error.providerKind).toBe('malformed');
+      expect(error.code).toBe('malformed:provider');
+      expect(error.upstreamMessage).toMatch(/lacks the columns start_time, end_time, duration, billsec/);
+      expect(error.upstreamMessage).toMatch(/^CDR file \d+_(orig|term)_\d{8}_(success|failed)\.csv/);
+    } finally {
+      sandbox.setKnobs({ scenarios: [] });
+    }
+  });
+
+  it('CDR rows that stop short of the header fail as malformed, naming the row and the missing columns', async () => {
+    const { adapter: a } = build('test-vitcom-cdr-short');
+    const until = new Date(Date.now() + 4 * 3_600_000);
+    const since = new Date(until.getTime() - 3 * 86_400_000);
+    sandbox.setKnobs({ scenarios: ['cdr-csv-short-rows'] });
+    try {
+      const error = await failure(requireCapability(a, 'cdrs').pull({ since, until }));
+      expect(error.providerKind).toBe('malformed');
+      expect(error.upstreamMessage).toMatch(/row 2 has 10 of 13 columns: disposition, cost, tg_id missing$/);
+    } finally {
+      sandbox.setKnobs({ scenarios: [] });
+    }
+  });
+
   it('a corrupted body becomes malformed', async () => {
     const { adapter: a } = build('test-vitcom-fault-malformed');
     sandbox.setKnobs({ malformedRate: 1 });

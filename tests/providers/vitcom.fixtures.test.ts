@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HttpRequest, ProviderHttp } from '@/lib/providers/http';
 import { isProviderError } from '@/lib/providers/errors';
+import { mapCdrCsv } from '@/lib/providers/vitcom/cdr-csv';
 import { createVitcomClient } from '@/lib/providers/vitcom/client';
 import { parseLenientJson, repairJson } from '@/lib/providers/vitcom/lenient-json';
 import {
   mapBalance,
-  mapCdrCsv,
   mapInvoices,
   mapLedgerEntry,
   mapLnpOrder,

@@ -1,6 +1,8 @@
+import { ProviderError } from '../errors';
 import type { Cdr, CdrsCapability, E164 } from '../types';
+import { mapCdrCsv } from './cdr-csv';
 import type { VitcomCore } from './core';
-import { mapCdrCsv, mapStatsRow, parseWireDate, toIsoDay, toTenDigits, type VitcomQualityStats } from './map';
+import { mapStatsRow, parseWireDate, toIsoDay, toTenDigits, type VitcomQualityStats } from './map';
 
 /** Beyond the common group: VITCOM's own ASR/ACD rollups per number and per trunk. */
 export interface VitcomCdrs extends CdrsCapability {
@@ -15,12 +17,14 @@ export function createVitcomCdrs({ client, membersOf }: VitcomCore): VitcomCdrs 
       const untilDay = toIsoDay(request.until);
       if (fromDay > untilDay) return { items: [] as Cdr[] };
       const [origination, termination] = await Promise.all([client.dailyCdrs(fromDay, untilDay), client.dailyCdrs(fromDay, untilDay, true)]);
+      // A listing row whose day cannot be read would hide that day's files: refuse it instead.
       const dayOf = (date: string) => {
         const parsed = parseWireDate(date);
-        return parsed ? toIsoDay(parsed) : undefined;
+        if (!parsed) throw new ProviderError('vitcom', 'malformed', { upstreamMessage: `/daily_cdrs lists a file set with an unreadable date: "${date}"` });
+        return toIsoDay(parsed);
       };
       const days = [...new Set([...origination.data, ...termination.data].map((row) => dayOf(row.date)))]
-        .filter((d): d is string => !!d && d >= fromDay && d <= untilDay)
+        .filter((d) => d >= fromDay && d <= untilDay)
         .sort();
       const day = days[0];
       if (!day) return { items: [] as Cdr[] };
@@ -34,7 +38,7 @@ export function createVitcomCdrs({ client, membersOf }: VitcomCore): VitcomCdrs 
         }
       }
       const items: Cdr[] = [];
-      for (const file of files) items.push(...mapCdrCsv(await client.download(file.url), file.direction));
+      for (const file of files) items.push(...mapCdrCsv(await client.download(file.url), file.direction, `CDR file ${file.url.split('/').pop()}`));
       const since = request.since.getTime();
       const until = request.until.getTime();
       const inRange = items

@@ -1,9 +1,7 @@
 /** Pure VITCOM wire → domain mapping. No I/O. */
 import { toNanpTenDigits } from '@/lib/phone-numbers';
-import { TOLL_FREE_PREFIXES, type AvailableNumber, type Cdr, type E164, type Invoice, type LedgerEntry, type Money, type NumberKind, type OrderLine, type OwnedNumber, type OwnedNumberStatus, type PortabilityResult, type PortIn, type TrunkDestination, type TrunkGroup } from '../types';
+import { TOLL_FREE_PREFIXES, type AvailableNumber, type E164, type Invoice, type LedgerEntry, type Money, type NumberKind, type OrderLine, type OwnedNumber, type OwnedNumberStatus, type PortabilityResult, type PortIn, type TrunkDestination, type TrunkGroup } from '../types';
 import {
-  CDR_CSV_COLUMNS,
-  CDR_DISPOSITIONS,
   CURRENCY,
   FOC_DATE_MEANS_FOC,
   INVOICE_PERIOD_DAYS,
@@ -52,7 +50,7 @@ export function toMoney(value: string | undefined): Money | undefined {
   const amount = toAmount(value);
   return amount === undefined ? undefined : { amount, currency: CURRENCY };
 }
-const toInt = (value: string | undefined) => {
+export const toInt = (value: string | undefined) => {
   const text = value?.trim();
   return text && /^\d+$/.test(text) ? Number(text) : undefined;
 };
@@ -309,78 +307,6 @@ export function mapLnpOrder(order: VitcomLnpOrder): PortIn {
     loaUrl: order.loa && /^https?:\/\//.test(order.loa) ? order.loa : undefined,
     updatedAt: parseWireDate(order.lastModifiedDate) ?? parseWireDate(order.date),
   };
-}
-
-// ---------- CDRs ----------
-
-/** RFC 4180-ish: quoted fields, doubled quotes, CRLF or LF. */
-export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  const [header, ...body] = rows.filter((cells) => cells.some((cell) => cell.trim() !== ''));
-  if (!header) return [];
-  const keys = header.map((key) => key.trim().toLowerCase());
-  return body.map((cells) => Object.fromEntries(keys.map((key, index) => [key, (cells[index] ?? '').trim()])));
-}
-
-export function mapCdrRow(row: Record<string, string>, direction: 'inbound' | 'outbound'): Cdr | undefined {
-  const c = CDR_CSV_COLUMNS;
-  const callId = row[c.callId];
-  const startedAt = parseWireDate(row[c.start]);
-  if (!callId || !startedAt) return undefined;
-  const disposition = CDR_DISPOSITIONS[(row[c.disposition] ?? '').toUpperCase()] ?? 'failed';
-  const answeredAt = disposition === 'answered' ? parseWireDate(row[c.answer]) : undefined;
-  const sipCode = toInt(row[c.sipCode]);
-  const pdd = toInt(row[c.pddMs]);
-  const trunk = row[c.trunk];
-  return {
-    providerCallId: `${direction === 'inbound' ? 'orig' : 'term'}:${callId}`,
-    direction,
-    from: row[c.from] ?? '',
-    to: row[c.to] ?? '',
-    startedAt,
-    answeredAt,
-    endedAt: parseWireDate(row[c.end]),
-    disposition,
-    durationSec: toInt(row[c.duration]) ?? 0,
-    billableSec: toInt(row[c.billsec]) ?? 0,
-    pddMs: pdd,
-    sipCode,
-    cost: toMoney(row[c.cost]),
-    trunkRef: trunk && /^\d+$/.test(trunk) ? `${direction === 'inbound' ? 'o' : 't'}${trunk}` : undefined,
-  };
-}
-
-export function mapCdrCsv(text: string, direction: 'inbound' | 'outbound'): Cdr[] {
-  return parseCsv(text)
-    .map((row) => mapCdrRow(row, direction))
-    .filter((cdr): cdr is Cdr => !!cdr);
 }
 
 // ---------- stats ----------
