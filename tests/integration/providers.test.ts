@@ -149,4 +149,41 @@ describe('provider connections', () => {
     expect(results.filter((result) => result.status === 'rejected').every((result) => (result as PromiseRejectedResult).reason.code === 'rate_limited:provider')).toBe(true);
     expect(await store.get<number[]>('budget:race')).toHaveLength(6);
   });
+
+  it('spends VoiceTel budgets per upstream host: a second connection to the host sees the first one\'s calls, a connection to another host does not', async () => {
+    const cdrRemaining = async (connectionId: string) =>
+      (await listConnections(staff)).find((view) => view.id === connectionId)!.health.budgets.find((budget) => budget.name === 'voicetel:account/cdr')!.remaining;
+    const pullOnce = async (connectionId: string) => {
+      const now = new Date();
+      await requireCapability((await getConnectionAdapter(connectionId)).adapter, 'cdrs').pull({ since: new Date(now.getTime() - 3600_000), until: now });
+    };
+    const original = (await listConnections(staff)).find((view) => view.provider === 'voicetel' && view.name === 'voicetel sandbox')!;
+    const elsewhere = await startSandbox(sandboxDefinitions.voicetel, { port: 0 });
+    try {
+      const spentBefore = await cdrRemaining(original.id);
+      expect(spentBefore).toBeLessThan(6);
+      const sameHost = await createConnection(staff, { provider: 'voicetel', name: 'Second account, same host', baseUrl: sandboxes.get('voicetel')!.url, credentials: voicetelDemoCredentials });
+      const otherHost = await createConnection(staff, { provider: 'voicetel', name: 'Another host', baseUrl: elsewhere.url, credentials: voicetelDemoCredentials });
+      // Before calling anything, the new connection already counts what the first one spent.
+      expect(await cdrRemaining(sameHost.id)).toBe(spentBefore);
+      expect(await cdrRemaining(otherHost.id)).toBe(6);
+
+      await pullOnce(sameHost.id);
+      expect(await cdrRemaining(original.id)).toBe(spentBefore - 1);
+      expect(await cdrRemaining(sameHost.id)).toBe(spentBefore - 1);
+      expect(await cdrRemaining(otherHost.id)).toBe(6);
+
+      await pullOnce(otherHost.id);
+      expect(await cdrRemaining(otherHost.id)).toBe(5);
+      expect(await cdrRemaining(original.id)).toBe(spentBefore - 1);
+
+      // Spend the host's hour: every connection to it is refused locally, before any request.
+      for (let left = spentBefore - 1; left > 0; left--) await pullOnce(original.id);
+      await expect(pullOnce(sameHost.id)).rejects.toMatchObject({ code: 'rate_limited:provider' });
+      await expect(pullOnce(otherHost.id)).resolves.toBeUndefined();
+      for (const id of [sameHost.id, otherHost.id]) await setConnectionEnabled(staff, id, false);
+    } finally {
+      await elsewhere.close();
+    }
+  });
 });
