@@ -241,15 +241,16 @@ describe('bad input never reaches a 500', () => {
       .insert(providerConnections)
       .values({ provider: 'voicetel', name: 'Bad input connection', baseUrl: 'http://127.0.0.1:9', enabled: false, credentialsCiphertext: sealCredentials({ username: 'u', password: 'p' }) })
       .returning();
-    const [number] = await test.db
-      .insert(phoneNumbers)
-      .values({ accountId: tenants.east.id, e164: '+13125550100', kind: 'local', state: 'IL', npa: '312', connectionId: connection!.id, monthly: '1.2500', trunkGroupRef: 'abc' })
-      .returning();
-    const [order] = await test.db.insert(numberOrders).values({ accountId: tenants.acme.id, idempotencyKey: 'bad-input-order-0001', totalMonthly: '0', totalSetup: '0' }).returning();
     const [trunk] = await test.db
       .insert(trunkGroups)
       .values({ accountId: tenants.acme.id, name: 'Bad input trunk', direction: 'both', auth: 'both', allowedIps: ['44.10.20.30/32'], destinations: [{ host: '44.10.20.30', port: 5060, transport: 'udp', priority: 1, weight: 100 }], codecs: ['PCMU'] })
       .returning();
+    // Routed to a group of another account (its parent's): the number's pages must still answer.
+    const [number] = await test.db
+      .insert(phoneNumbers)
+      .values({ accountId: tenants.east.id, e164: '+13125550100', kind: 'local', state: 'IL', npa: '312', connectionId: connection!.id, monthly: '1.2500', trunkGroupRef: trunk!.id })
+      .returning();
+    const [order] = await test.db.insert(numberOrders).values({ accountId: tenants.acme.id, idempotencyKey: 'bad-input-order-0001', totalMonthly: '0', totalSetup: '0' }).returning();
     const none = '00000000-0000-4000-8000-000000000000';
     context = { accountId: tenants.east.id, membershipId: none, invitationId: none, connectionId: connection!.id, numberId: number!.id, orderId: order!.id, searchId: none, searchNumber: '+13125550123', trunkGroupId: trunk!.id };
   });
