@@ -31,6 +31,7 @@ interface Call {
   files: Map<string, { name: string; type: string; bytes: Buffer }>;
   base: string;
   now: number;
+  scenario: SandboxContext['scenario'];
 }
 
 const ok = (payload: Record<string, unknown>) => json(200, { status: '200', ...payload });
@@ -74,7 +75,7 @@ export async function readCall(request: SandboxRequest, context: SandboxContext)
       else files.set(key, { name: value.name, type: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
     }
   }
-  return { params, files, base: `http://${request.headers.host ?? '127.0.0.1'}`, now: context.now().getTime() };
+  return { params, files, base: `http://${request.headers.host ?? '127.0.0.1'}`, now: context.now().getTime(), scenario: context.scenario };
 }
 
 // ---------- numbers ----------
@@ -260,6 +261,8 @@ function getNumbers(state: VitcomState, call: Call) {
         prefix2: trunk?.prefix_2 ?? '', didRate: n.didRate, didType: n.didType, orderType: n.orderType, status: n.status, cnam: n.cnam,
       };
     });
+  // Scenario `numbers-foreign-didnumber`: a row whose number is not North American.
+  if (call.scenario('numbers-foreign-didnumber')) rows.push({ ...rows[0]!, didnumber: '442079460123' });
   return ok({ data: rows });
 }
 

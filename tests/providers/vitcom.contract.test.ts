@@ -585,6 +585,18 @@ describe('VITCOM faults through the shared HTTP client', () => {
     }
   });
 
+  it('an owned number it cannot read fails the listing as malformed instead of vanishing from it', async () => {
+    const { adapter: a } = build('test-vitcom-foreign-number');
+    sandbox.setKnobs({ scenarios: ['numbers-foreign-didnumber'] });
+    try {
+      const error = await failure(requireCapability(a, 'numbers').list({}));
+      expect(error.providerKind).toBe('malformed');
+      expect(error.upstreamMessage).toBe('/getnumbers lists "442079460123", which is not a North American number');
+    } finally {
+      sandbox.setKnobs({ scenarios: [] });
+    }
+  });
+
   it('CDR rows that stop short of the header fail as malformed, naming the row and the missing columns', async () => {
     const { adapter: a } = build('test-vitcom-cdr-short');
     const until = new Date(Date.now() + 4 * 3_600_000);

@@ -764,6 +764,21 @@ describe('faults', () => {
     }
   });
 
+  it('a call whose status word is unknown fails the pull as malformed instead of counting as a failed call', async () => {
+    const until = new Date();
+    const since = new Date(until.getTime() - 7 * 86_400_000);
+    const cdrs = requireCapability(build().adapter, 'cdrs');
+    expect((await cdrs.pull({ since, until, limit: 5 })).items.length).toBeGreaterThan(0);
+    sandbox.setKnobs({ scenarios: ['calls-unknown-status'] });
+    try {
+      const error = await caught(cdrs.pull({ since, until, limit: 5 }));
+      expect(error.providerKind).toBe('malformed');
+      expect(error.upstreamMessage).toMatch(/^get_calls call [A-Za-z0-9]{32} has an unknown status "transferred"$/);
+    } finally {
+      sandbox.setKnobs({ scenarios: [] });
+    }
+  });
+
   it('a well-formed XML answer of the wrong shape is malformed', async () => {
     const error = await caught(requireCapability(adapterAnswering('<response><status>success</status><funding_details><account_balance>lots</account_balance></funding_details></response>'), 'billing').getBalance());
     expect(error.providerKind).toBe('malformed');

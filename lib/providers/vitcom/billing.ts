@@ -1,7 +1,20 @@
+import { ProviderError } from '../errors';
 import type { BillingCapability } from '../types';
 import { INVOICE_PERIOD_DAYS, LEDGER_ALL_ACTIVITY } from './assumptions';
 import type { VitcomCore } from './core';
 import { mapBalance, mapInvoices, mapLedgerEntry, toIsoDay } from './map';
+import type { VitcomLedgerRow } from './schema';
+
+const malformed = (upstreamMessage: string) => new ProviderError('vitcom', 'malformed', { upstreamMessage });
+
+/** Every row as a ledger entry: a row without a readable date is refused, not skipped (it may be a charge). */
+function ledgerEntries(rows: readonly VitcomLedgerRow[]) {
+  return rows.map((row, index) => {
+    const entry = mapLedgerEntry(row);
+    if (!entry) throw malformed(`/financial_summary row ${index + 1} has an unreadable date: "${row.date ?? ''}"`);
+    return entry;
+  });
+}
 
 export function createVitcomBilling({ client, now }: VitcomCore): BillingCapability {
   return {
@@ -13,17 +26,17 @@ export function createVitcomBilling({ client, now }: VitcomCore): BillingCapabil
 
     async getBalance() {
       const rows = (await client.financialSummary(LEDGER_ALL_ACTIVITY)).data;
-      return { available: mapBalance(rows) ?? { amount: '0.00', currency: 'USD' as const } };
+      const balance = mapBalance(rows);
+      // No activity at all is a zero balance; activity without one readable balance is not.
+      if (!balance && rows.length > 0) throw malformed('/financial_summary has rows but none with a readable date and balance');
+      return { available: balance ?? { amount: '0.00', currency: 'USD' as const } };
     },
 
     ledger: {
-    async list(request: { since: Date; until: Date }) {
-      const rows = (await client.financialSummary(LEDGER_ALL_ACTIVITY)).data;
-      return rows
-        .map(mapLedgerEntry)
-        .filter((entry) => entry !== undefined)
-        .filter((entry) => entry.at >= request.since && entry.at < request.until);
-    },
+      async list(request: { since: Date; until: Date }) {
+        const rows = (await client.financialSummary(LEDGER_ALL_ACTIVITY)).data;
+        return ledgerEntries(rows).filter((entry) => entry.at >= request.since && entry.at < request.until);
+      },
     },
   };
 }

@@ -1,5 +1,6 @@
 /** Pure VITCOM wire → domain mapping. No I/O. */
 import { toNanpTenDigits } from '@/lib/phone-numbers';
+import { ProviderError } from '../errors';
 import { TOLL_FREE_PREFIXES, type AvailableNumber, type E164, type Invoice, type LedgerEntry, type Money, type NumberKind, type OrderLine, type OwnedNumber, type OwnedNumberStatus, type PortabilityResult, type PortIn, type TrunkDestination, type TrunkGroup } from '../types';
 import {
   CURRENCY,
@@ -367,8 +368,12 @@ export function mapBalance(rows: readonly VitcomLedgerRow[]): Money | undefined 
 
 export function mapInvoices(rows: readonly VitcomInvoice[], ledger: readonly VitcomLedgerRow[] | undefined): Invoice[] {
   const dated = rows
-    .map((row) => ({ row, at: parseWireDate(row.date) }))
-    .filter((item): item is { row: VitcomInvoice; at: Date } => !!item.at)
+    .map((row) => {
+      const at = parseWireDate(row.date);
+      // An invoice we cannot date cannot be placed in a period: refused, never left out.
+      if (!at) throw new ProviderError('vitcom', 'malformed', { upstreamMessage: `/get_invoices lists an invoice with an unreadable date: "${row.date ?? ''}"` });
+      return { row, at };
+    })
     .sort((a, b) => a.at.getTime() - b.at.getTime());
   return dated.map(({ row, at }, index) => {
     const previous = dated[index - 1]?.at ?? new Date(at.getTime() - INVOICE_PERIOD_DAYS * 86_400_000);

@@ -185,8 +185,12 @@ export function createVitcomNumbers(core: VitcomCore): VitcomNumbers {
       const [origination, groupRefs] = await Promise.all([originationOf(rows, trunks.data), groupRefByOrigination()]);
       const refOf = (id: string) => groupRefs.get(id) ?? `o${id}`;
       const owned = rows
-        .map((row) => mapOwnedNumber(row, trunks.data, { originationId: origination.get(row.didnumber), refOf }))
-        .filter((row) => row !== undefined)
+        .map((row) => {
+          const number = mapOwnedNumber(row, trunks.data, { originationId: origination.get(row.didnumber), refOf });
+          // Leaving it out would make the refresh job flag a number we still pay for as gone.
+          if (!number) throw new ProviderError('vitcom', 'malformed', { upstreamMessage: `/getnumbers lists "${row.didnumber}", which is not a North American number` });
+          return number;
+        })
         .sort((a, b) => a.e164.localeCompare(b.e164));
       const offset = Math.max(0, Number(request.cursor ?? 0) || 0);
       const limit = Math.max(1, request.limit ?? DEFAULT_PAGE_SIZE);

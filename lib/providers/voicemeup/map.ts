@@ -28,6 +28,7 @@ import {
 } from './assumptions';
 import { toE164 as parseE164, toNanpTenDigits } from '@/lib/phone-numbers';
 import type { WireAddress, WireCall, WireDid, WireEndpoint, WireFundingDetails, WireInventoryDid, WirePeer, WireTransaction } from './schema';
+import { localError } from './errors';
 
 type Currency = Money['currency'];
 
@@ -113,7 +114,9 @@ export function dateInZone(instant: Date, timeZone: string): string {
 
 export function mapCall(wire: WireCall, options: { timeZone: string; currency: Currency }): Cdr {
   const startedAt = zonedToDate(wire.date, wire.time, options.timeZone);
-  const disposition = CALL_STATUS_MAP[wire.status.trim().toLowerCase()] ?? 'failed';
+  const disposition = CALL_STATUS_MAP[wire.status.trim().toLowerCase()];
+  // A status word we do not know would be counted as a failed call and skew ASR: refuse it instead.
+  if (!disposition) throw localError('malformed', `get_calls call ${wire['@_unique_id']} has an unknown status "${wire.status}"`);
   const duration = Number(wire.duration);
   const talk = disposition === 'answered' ? duration : 0;
   const to = wire.direction === 'outbound' && wire.normalized ? wire.normalized : wire.destination;
