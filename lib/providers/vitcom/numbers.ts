@@ -239,11 +239,11 @@ export function createVitcomNumbers(core: VitcomCore): VitcomNumbers {
     holds,
 
     release: {
-    async release(e164: E164): Promise<void> {
-      const ten = toTenDigits(e164);
-      if (!ten) throw invalid(`not a NANP number: ${e164}`);
-      await client.updateNumber([ten], { status: NUMBER_STATUS.cancelled });
-    },
+      async release(e164: E164): Promise<void> {
+        const ten = toTenDigits(e164);
+        if (!ten) throw invalid(`not a NANP number: ${e164}`);
+        await client.updateNumber([ten], { status: NUMBER_STATUS.cancelled });
+      },
     },
   };
 }

@@ -128,18 +128,18 @@ export function createVitcomTrunks({ client, state, savedGroups, saveGroup, memb
     },
 
     create: {
-    async create(spec: TrunkGroupSpec): Promise<TrunkGroup> {
-      const inbound = spec.direction !== 'outbound';
-      const outbound = spec.direction !== 'inbound';
-      const ips = outbound ? terminationIps(spec) : [];
-      if (inbound) originationParams(spec, false);
-      const origination = inbound ? await createOrigination(spec) : undefined;
-      const termination: VitcomTerminationTrunk[] = [];
-      for (const ip of ips) termination.push(await createTermination(spec, ip));
-      const group = mapTrunkGroup(origination, termination, spec.name);
-      await saveGroup(group.trunkRef, spec.name);
-      return { ...group, name: spec.name, codecs: undefined };
-    },
+      async create(spec: TrunkGroupSpec): Promise<TrunkGroup> {
+        const inbound = spec.direction !== 'outbound';
+        const outbound = spec.direction !== 'inbound';
+        const ips = outbound ? terminationIps(spec) : [];
+        if (inbound) originationParams(spec, false);
+        const origination = inbound ? await createOrigination(spec) : undefined;
+        const termination: VitcomTerminationTrunk[] = [];
+        for (const ip of ips) termination.push(await createTermination(spec, ip));
+        const group = mapTrunkGroup(origination, termination, spec.name);
+        await saveGroup(group.trunkRef, spec.name);
+        return { ...group, name: spec.name, codecs: undefined };
+      },
     },
   };
 }
