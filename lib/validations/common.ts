@@ -145,6 +145,14 @@ export function firstParam(params: SearchParamsInput, key: string): string | und
   return Array.isArray(value) ? value[0] : typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * Only the named keys, each read as its own property (never the prototype's): what a URL-state
+ * loader is given, so a page reads exactly the parameters it declares.
+ */
+export function pickParams(params: SearchParamsInput, keys: readonly string[]): Record<string, string | undefined> {
+  return Object.fromEntries(keys.map((key) => [key, firstParam(params, key)]));
+}
+
 /** Field messages from a zod error, keyed by the first path segment (`form` when it has none). */
 export function issuesByField(error: z.ZodError): Record<string, string[]> {
   const fieldErrors = new Map<string, string[]>();
