@@ -10,9 +10,6 @@ import { mapCdrCsv } from '@/lib/providers/vitcom/cdr-csv';
 import { createVitcomClient } from '@/lib/providers/vitcom/client';
 import { parseLenientJson, repairJson } from '@/lib/providers/vitcom/lenient-json';
 import {
-  mapBalance,
-  mapInvoices,
-  mapLedgerEntry,
   mapLnpOrder,
   mapNpanxxRows,
   mapAvailableNumbers,
@@ -23,6 +20,7 @@ import {
   mapTrunkGroup,
   parseWireDate,
 } from '@/lib/providers/vitcom/map';
+import { mapBalance, mapInvoices, mapLedgerEntry } from '@/lib/providers/vitcom/map-billing';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/vitcom/${name}.txt`, import.meta.url), 'utf8');
 

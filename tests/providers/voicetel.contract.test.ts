@@ -12,15 +12,10 @@ import { voicetelError } from '@/lib/providers/voicetel/errors';
 import {
   buildE911Address,
   buildPortSubmit,
-  mapBalance,
-  mapCdr,
-  mapCreditToInvoice,
   mapE911Entry,
   mapInventoryItem,
-  mapMrcToLedger,
   mapOrder,
   mapOwnedNumber,
-  mapPaymentToLedger,
   mapPort,
   mapPortSubmit,
   mapPortability,
@@ -28,6 +23,7 @@ import {
   mapValidatedAddress,
   splitStreet,
 } from '@/lib/providers/voicetel/map';
+import { mapBalance, mapCdr, mapCreditToInvoice, mapMrcToLedger, mapPaymentToLedger } from '@/lib/providers/voicetel/map-account';
 import * as wire from '@/lib/providers/voicetel/schema';
 import { startSandbox, type RunningSandbox } from '@/sandbox/common/server';
 import { voicetelDemoCredentials, voicetelSandbox } from '@/sandbox/voicetel';

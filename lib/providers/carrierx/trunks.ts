@@ -2,7 +2,8 @@ import { ProviderError } from '../errors';
 import type { ProviderContext, TrunkGroup, TrunkGroupSpec, TrunksCapability } from '../types';
 import { MAX_PAGE_LIMIT, PENDING_ENDPOINT_DELETE_STATE_PREFIX } from './assumptions';
 import type { CarrierxClient } from './client';
-import { destinationEndpointBody, filterClause, ingressEndpointBody, trunkBody, trunkGroupToDomain, trunkRole, wantsDestinations, wantsIngress } from './map';
+import { filterClause } from './map';
+import { destinationEndpointBody, ingressEndpointBody, trunkBody, trunkGroupToDomain, trunkRole, wantsDestinations, wantsIngress } from './map-trunks';
 import { allPages } from './paging';
 import type { WireEndpoint, WireTrunkGroup } from './schema';
 

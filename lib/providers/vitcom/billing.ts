@@ -2,7 +2,8 @@ import { ProviderError } from '../errors';
 import type { BillingCapability } from '../types';
 import { INVOICE_PERIOD_DAYS, LEDGER_ALL_ACTIVITY } from './assumptions';
 import type { VitcomCore } from './core';
-import { mapBalance, mapInvoices, mapLedgerEntry, toIsoDay } from './map';
+import { toIsoDay } from './map';
+import { mapBalance, mapInvoices, mapLedgerEntry } from './map-billing';
 import type { VitcomLedgerRow } from './schema';
 
 const malformed = (upstreamMessage: string) => new ProviderError('vitcom', 'malformed', { upstreamMessage });

@@ -1,12 +1,9 @@
 /** Pure VITCOM wire → domain mapping. No I/O. */
 import { toNanpTenDigits } from '@/lib/phone-numbers';
-import { ProviderError } from '../errors';
-import { TOLL_FREE_PREFIXES, type AvailableNumber, type E164, type Invoice, type LedgerEntry, type Money, type NumberKind, type OrderLine, type OwnedNumber, type OwnedNumberStatus, type PortabilityResult, type PortIn, type TrunkDestination, type TrunkGroup } from '../types';
+import { TOLL_FREE_PREFIXES, type AvailableNumber, type E164, type Money, type NumberKind, type OrderLine, type OwnedNumber, type OwnedNumberStatus, type PortabilityResult, type PortIn, type TrunkDestination, type TrunkGroup } from '../types';
 import {
   CURRENCY,
   FOC_DATE_MEANS_FOC,
-  INVOICE_PERIOD_DAYS,
-  INVOICE_STATUS,
   LNP_STATUS,
   NUMBER_STATUS,
   ORIGINATION_TRANSPORT,
@@ -14,14 +11,12 @@ import {
 } from './assumptions';
 import type {
   VitcomAvailableTn,
-  VitcomLedgerRow,
   VitcomLnpOrder,
   VitcomNpanxxRow,
   VitcomOriginationTrunk,
   VitcomOwnedNumber,
   VitcomStatsRow,
   VitcomTerminationTrunk,
-  VitcomInvoice,
 } from './schema';
 
 // ---------- numbers and values ----------
@@ -336,62 +331,4 @@ export function mapStatsRow(row: VitcomStatsRow, subject: 'number' | 'originatio
     minutesOfUse: num(row.mou),
     peakConcurrent: num(row.peak),
   };
-}
-
-// ---------- billing ----------
-
-export function mapLedgerEntry(row: VitcomLedgerRow): LedgerEntry | undefined {
-  const at = parseWireDate(row.date);
-  if (!at) return undefined;
-  const debit = toMicros(toAmount(row.debit) ?? '0');
-  const credit = toMicros(toAmount(row.credit) ?? '0');
-  return {
-    // No id upstream: date, activity, amounts and the running balance together identify a row.
-    entryRef: [row.date, row.activity ?? '', row.debit ?? '', row.credit ?? '', row.balance ?? ''].join('|'),
-    at,
-    description: row.activity?.trim() || 'Activity',
-    amount: { amount: fromMicros(debit - credit), currency: CURRENCY },
-  };
-}
-
-/** The running balance of the latest row (rows are listed oldest first; ties keep list order). */
-export function mapBalance(rows: readonly VitcomLedgerRow[]): Money | undefined {
-  let latest: { at: number; balance: string } | undefined;
-  for (const row of rows) {
-    const at = parseWireDate(row.date)?.getTime();
-    const balance = toAmount(row.balance);
-    if (at === undefined || balance === undefined) continue;
-    if (!latest || at >= latest.at) latest = { at, balance };
-  }
-  return latest ? { amount: latest.balance, currency: CURRENCY } : undefined;
-}
-
-export function mapInvoices(rows: readonly VitcomInvoice[], ledger: readonly VitcomLedgerRow[] | undefined): Invoice[] {
-  const dated = rows
-    .map((row) => {
-      const at = parseWireDate(row.date);
-      // An invoice we cannot date cannot be placed in a period: refused, never left out.
-      if (!at) throw new ProviderError('vitcom', 'malformed', { upstreamMessage: `/get_invoices lists an invoice with an unreadable date: "${row.date ?? ''}"` });
-      return { row, at };
-    })
-    .sort((a, b) => a.at.getTime() - b.at.getTime());
-  return dated.map(({ row, at }, index) => {
-    const previous = dated[index - 1]?.at ?? new Date(at.getTime() - INVOICE_PERIOD_DAYS * 86_400_000);
-    let total = 0n;
-    for (const entry of ledger ?? []) {
-      const when = parseWireDate(entry.date)?.getTime();
-      if (when !== undefined && when >= previous.getTime() && when < at.getTime()) total += toMicros(toAmount(entry.debit) ?? '0');
-    }
-    const file = row.file?.trim();
-    return {
-      // File names are not unique in the document's example; the issue date is (one invoice a day at most).
-      invoiceRef: toIsoDay(at),
-      periodStart: toIsoDay(previous),
-      periodEnd: toIsoDay(new Date(at.getTime() - 86_400_000)),
-      issuedAt: at,
-      total: { amount: fromMicros(total), currency: CURRENCY },
-      status: ledger ? INVOICE_STATUS : 'unknown',
-      pdfUrl: file || undefined,
-    };
-  });
 }

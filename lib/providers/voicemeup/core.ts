@@ -3,7 +3,8 @@ import { isProviderError } from '../errors';
 import type { E911Record, ProviderContext, TrunkGroup } from '../types';
 import { DEFAULT_TIME_ZONE, E911_NOT_FOUND_MEANS_NO_ENDPOINTS } from './assumptions';
 import { createVoicemeupClient } from './client';
-import { mapEndpoint, mapPeer } from './map';
+import { mapPeer } from './map';
+import { mapEndpoint } from './map-e911';
 
 export const STATE_KEYS = {
   areaCodes: 'ref:area_codes',

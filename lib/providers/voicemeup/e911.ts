@@ -2,7 +2,8 @@ import { isProviderError } from '../errors';
 import type { E911Capability, E911Record, E911Validation } from '../types';
 import { STATE_KEYS, type VoicemeupCore } from './core';
 import { localError } from './errors';
-import { fromWireAddress, mapEndpoint, splitName, toNational, toWireAddress } from './map';
+import { toNational } from './map';
+import { fromWireAddress, mapEndpoint, splitName, toWireAddress } from './map-e911';
 
 export function createVoicemeupE911({ context, client, e911Endpoints }: VoicemeupCore): E911Capability {
   async function validationNumber(): Promise<string> {

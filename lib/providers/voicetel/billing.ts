@@ -1,7 +1,7 @@
 import type { BillingCapability, LedgerEntry } from '../types';
 import { ACCOUNT_RATES_STATE_KEY, BUDGETS } from './assumptions';
 import type { VoiceTelCore } from './core';
-import { mapBalance, mapCreditToInvoice, mapCreditToLedger, mapMrcToLedger, mapPaymentToLedger } from './map';
+import { mapBalance, mapCreditToInvoice, mapCreditToLedger, mapMrcToLedger, mapPaymentToLedger } from './map-account';
 import { accountResponse, creditsResponse, mrcResponse, paymentsResponse } from './schema';
 
 export function createVoiceTelBilling({ client, state }: VoiceTelCore): BillingCapability {

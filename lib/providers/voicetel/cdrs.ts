@@ -1,7 +1,7 @@
 import type { CdrsCapability } from '../types';
 import { BUDGETS } from './assumptions';
 import type { VoiceTelCore } from './core';
-import { mapCdr } from './map';
+import { mapCdr } from './map-account';
 import { cdrResponse } from './schema';
 
 export function createVoiceTelCdrs({ client }: VoiceTelCore): CdrsCapability {

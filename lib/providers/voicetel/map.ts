@@ -4,13 +4,9 @@ import { ProviderError } from '../errors';
 import {
   TOLL_FREE_PREFIXES,
   type AvailableNumber,
-  type Balance,
-  type Cdr,
   type E911Address,
   type E911Record,
   type E911Validation,
-  type Invoice,
-  type LedgerEntry,
   type Money,
   type OrderResult,
   type OwnedNumber,
@@ -24,7 +20,6 @@ import {
 } from '../types';
 import {
   CA_PROVINCES,
-  CDR_DIRECTION,
   CURRENCY,
   DEFAULT_E911_CALLER_NAME,
   DEFAULT_SIP_PORT,
@@ -32,25 +27,17 @@ import {
   FEATURES_LOCAL_CA,
   FEATURES_LOCAL_US,
   FEATURES_TOLL_FREE,
-  PAYMENT_CREDITED,
-  PAYMENT_DEBITED,
   PORT_STATUS_PATTERNS,
   SYSTEM_ROUTE_IDS,
   TRUNK_AUTH_BY_AUTH_TYPE,
-  ZERO_DURATION_DISPOSITION,
   formatDesiredDueDate,
 } from './assumptions';
 import type {
-  WireAccount,
-  WireCdr,
-  WireCredit,
   WireE911Entry,
   WireGateway,
   WireInventoryItem,
-  WireMrc,
   WireNumber,
   WireOrder,
-  WirePayment,
   WirePort,
   WirePortAvailability,
   WirePortSubmit,
@@ -90,7 +77,7 @@ export function decimal(value: number | string): string {
 
 export const usd = (value: number | string): Money => ({ amount: decimal(value), currency: CURRENCY });
 
-const negate = (amount: string) => (amount.startsWith('-') ? amount.slice(1) : amount === '0.00' ? amount : `-${amount}`);
+export const negate = (amount: string) => (amount.startsWith('-') ? amount.slice(1) : amount === '0.00' ? amount : `-${amount}`);
 
 export function isTollFree(nanp10: string): boolean {
   return (TOLL_FREE_PREFIXES as readonly string[]).includes(nanp10.slice(0, 3));
@@ -352,90 +339,3 @@ export function mapE911Entry(wire: WireE911Entry, addressRef?: string): E911Reco
 }
 
 export const callerNameOf = (record: E911Record) => record.callerName ?? record.address.name ?? DEFAULT_E911_CALLER_NAME;
-
-// GET /account/cdr
-export function mapCdr(wire: WireCdr): Cdr {
-  const started = new Date(Number(wire.key[1]) * 1000);
-  if (Number.isNaN(started.getTime())) throw new Error(`CDR ${wire.id}: start epoch is not a number`);
-  const duration = Math.max(0, Math.round(Number(wire.value.dur) || 0));
-  return {
-    providerCallId: wire.id,
-    direction: CDR_DIRECTION,
-    from: wire.value.cid ? toE164(wire.value.cid) : '',
-    to: toE164(wire.value.dst),
-    startedAt: started,
-    endedAt: new Date(started.getTime() + duration * 1000),
-    disposition: duration > 0 ? 'answered' : ZERO_DURATION_DISPOSITION,
-    durationSec: duration,
-    billableSec: duration,
-    cost: wire.value.ba !== undefined ? usd(wire.value.ba) : undefined,
-  };
-}
-
-/** `cn` is URL-encoded ("TOLL%20FREE%20CALL"). */
-export function decodeCallerName(cn: string | undefined): string | undefined {
-  if (!cn) return undefined;
-  try {
-    return decodeURIComponent(cn.replace(/\+/g, ' '));
-  } catch {
-    return cn;
-  }
-}
-
-// Credits / payments / MRC
-const epochOf = (date: string) => {
-  const at = new Date(date);
-  if (Number.isNaN(at.getTime())) throw new Error(`not a date: ${date}`);
-  return at;
-};
-
-export function mapCreditToInvoice(wire: WireCredit): Invoice {
-  const issuedAt = epochOf(wire.date);
-  return {
-    invoiceRef: `credit-${Math.floor(issuedAt.getTime() / 1000)}-${decimal(wire.amount)}`,
-    issuedAt,
-    total: usd(wire.amount),
-    status: wire.paid ? 'paid' : 'open',
-  };
-}
-
-export function mapCreditToLedger(wire: WireCredit): LedgerEntry {
-  const at = epochOf(wire.date);
-  const money = usd(wire.amount);
-  return {
-    entryRef: `credit-${Math.floor(at.getTime() / 1000)}-${money.amount}`,
-    at,
-    description: wire.paid ? 'Account credit' : 'Account credit (invoice outstanding)',
-    amount: { ...money, amount: negate(money.amount) },
-  };
-}
-
-export function mapPaymentToLedger(wire: WirePayment): LedgerEntry | null {
-  const credited = PAYMENT_CREDITED.includes(wire.status);
-  if (!credited && !PAYMENT_DEBITED.includes(wire.status)) return null;
-  const at = epochOf(wire.date);
-  const money = usd(wire.amount);
-  return {
-    entryRef: `payment-${wire.transactionId ?? `${Math.floor(at.getTime() / 1000)}-${money.amount}`}`,
-    at,
-    description: `PayPal payment${wire.status === 'Completed' ? '' : ` (${wire.status})`}`,
-    amount: { ...money, amount: credited ? negate(money.amount) : money.amount },
-  };
-}
-
-/** Current MRC lines, booked at the start of the month they are for. */
-export function mapMrcToLedger(wire: WireMrc, now: Date): LedgerEntry[] {
-  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const month = monthStart.toISOString().slice(0, 7);
-  return wire.charges.map((charge, index) => ({
-    entryRef: `mrc-${month}-${index}`,
-    at: monthStart,
-    description: charge.description ?? 'Monthly recurring charge',
-    amount: usd(charge.amount),
-  }));
-}
-
-// GET /account
-export function mapBalance(wire: WireAccount): Balance {
-  return { available: usd(wire.cash) };
-}
