@@ -568,7 +568,7 @@ describe('VITCOM faults through the shared HTTP client', () => {
   });
 
   it('CDR files whose header lacks the expected columns fail as malformed, naming them, instead of yielding no CDRs', async () => {
-    const { adapter: a } = build('test-vitcom-cdr-renamed');
+    const { adapter: a, http } = build('test-vitcom-cdr-renamed');
     const until = new Date(Date.now() + 4 * 3_600_000);
     const since = new Date(until.getTime() - 3 * 86_400_000);
     const cdrs = requireCapability(a, 'cdrs');
@@ -580,6 +580,8 @@ describe('VITCOM faults through the shared HTTP client', () => {
       expect(error.code).toBe('malformed:provider');
       expect(error.upstreamMessage).toMatch(/lacks the columns start_time, end_time, duration, billsec/);
       expect(error.upstreamMessage).toMatch(/^CDR file \d+_(orig|term)_\d{8}_(success|failed)\.csv/);
+      // Counted against the upstream like any unreadable answer: the Providers page shows it.
+      expect(http.stats.lastFailure).toBe(error.upstreamMessage);
     } finally {
       sandbox.setKnobs({ scenarios: [] });
     }

@@ -38,7 +38,7 @@ export function createVitcomCdrs({ client, membersOf }: VitcomCore): VitcomCdrs 
         }
       }
       const items: Cdr[] = [];
-      for (const file of files) items.push(...mapCdrCsv(await client.download(file.url), file.direction, `CDR file ${file.url.split('/').pop()}`));
+      for (const file of files) items.push(...(await client.download(file.url, (text) => mapCdrCsv(text, file.direction, `CDR file ${file.url.split('/').pop()}`))));
       const since = request.since.getTime();
       const until = request.until.getTime();
       const inRange = items

@@ -171,8 +171,11 @@ export function createVitcomClient(options: { http: ProviderHttp; baseUrl: strin
     getPayments: (filters: { referenceno?: string; from?: string; to?: string; method?: string } = {}) =>
       call('/get_payments', filters, wire.getPaymentsResponse, { idempotent: true }),
 
-    /** A CDR CSV or invoice PDF link from a response. */
-    download: (fileUrl: string) =>
+    /**
+     * A CDR CSV or invoice PDF link from a response, read by `read` as part of the call, so a file
+     * of unknown shape counts as the upstream's failure (the Providers page shows it).
+     */
+    download: <T = string>(fileUrl: string, read: (text: string) => T = (text) => text as T) =>
       http.request({
         operation: 'GET file',
         method: 'GET',
@@ -181,7 +184,7 @@ export function createVitcomClient(options: { http: ProviderHttp; baseUrl: strin
         parse: (response) => {
           if (response.status === 404) throw new ProviderError('vitcom', 'not_found', { httpStatus: 404, upstreamMessage: 'file link not found' });
           if (response.status >= 300) throw vitcomError(undefined, response.status, { secrets });
-          return response.text;
+          return read(response.text);
         },
       }),
   };
