@@ -818,6 +818,10 @@ describe('VoiceTel wire examples from the document', () => {
       description: 'PayPal payment',
       amount: { amount: '-25.00', currency: 'USD' },
     });
+    expect(mapPaymentToLedger({ ...payment!, status: 'Pending' })).toBeNull();
+    expect(() => mapPaymentToLedger({ ...payment!, status: 'Partially_Refunded' })).toThrow(
+      expect.objectContaining({ providerKind: 'malformed', upstreamMessage: 'payment 2N045992R140725E3 has a status we do not book: "Partially_Refunded"' }),
+    );
     const mrc = wire.mrcResponse.parse(specFixture('recurring-charges-200')).data;
     expect(mapMrcToLedger(mrc, new Date('2026-05-18T12:00:00Z'))).toEqual([
       { entryRef: 'mrc-2026-05-0', at: new Date('2026-05-01T00:00:00Z'), description: 'example', amount: { amount: '0.50', currency: 'USD' } },

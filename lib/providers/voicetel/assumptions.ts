@@ -181,3 +181,5 @@ export const CURRENCY = 'USD' as const;
 /** PayPal payment statuses that moved money to us (negative ledger) or back (positive). */
 export const PAYMENT_CREDITED = ['Completed', 'Canceled_Reversal'];
 export const PAYMENT_DEBITED = ['Reversed', 'Refunded'];
+/** PayPal statuses where no money moved (yet): no ledger line. Any other status is refused as malformed, never skipped. */
+export const PAYMENT_NOT_BOOKED = ['Created', 'Pending', 'Denied', 'Failed', 'Expired', 'Voided'];

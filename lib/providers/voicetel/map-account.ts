@@ -1,6 +1,7 @@
 /** VoiceTel account answers → domain: CDRs, credits, payments, recurring charges and the balance. No I/O. */
+import { ProviderError } from '../errors';
 import type { Balance, Cdr, Invoice, LedgerEntry } from '../types';
-import { CDR_DIRECTION, PAYMENT_CREDITED, PAYMENT_DEBITED, ZERO_DURATION_DISPOSITION } from './assumptions';
+import { CDR_DIRECTION, PAYMENT_CREDITED, PAYMENT_DEBITED, PAYMENT_NOT_BOOKED, ZERO_DURATION_DISPOSITION } from './assumptions';
 import { decimal, negate, toE164, usd } from './map';
 import type { WireAccount, WireCdr, WireCredit, WireMrc, WirePayment } from './schema';
 
@@ -63,7 +64,11 @@ export function mapCreditToLedger(wire: WireCredit): LedgerEntry {
 
 export function mapPaymentToLedger(wire: WirePayment): LedgerEntry | null {
   const credited = PAYMENT_CREDITED.includes(wire.status);
-  if (!credited && !PAYMENT_DEBITED.includes(wire.status)) return null;
+  if (!credited && !PAYMENT_DEBITED.includes(wire.status)) {
+    if (PAYMENT_NOT_BOOKED.includes(wire.status)) return null;
+    // Partially_Refunded, say: money moved by an amount we cannot tell from this row.
+    throw new ProviderError('voicetel', 'malformed', { upstreamMessage: `payment ${wire.transactionId ?? wire.date} has a status we do not book: "${wire.status}"` });
+  }
   const at = epochOf(wire.date);
   const money = usd(wire.amount);
   return {
