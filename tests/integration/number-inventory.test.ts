@@ -709,5 +709,20 @@ describe('my numbers', () => {
       expect(complete.find((outcome) => outcome.connectionId === connectionOf.voicetel)).toMatchObject({ flagged: 1 });
       expect(await statusOf(unseen.id)).toMatchObject({ status: 'missing_upstream' });
     });
+
+    it('flags nothing for a provider whose listing it cannot read: the refresh reports it malformed', async () => {
+      resetBreakers();
+      const unseen = await insertOn(connectionOf.vitcom, '+12144333333');
+      const vitcom = sandboxes.get('vitcom')!;
+      vitcom.setKnobs({ scenarios: ['numbers-foreign-didnumber'] });
+      try {
+        const outcomes = await refreshOwnedNumbers({ pageSize: 50 });
+        expect(outcomes.find((outcome) => outcome.connectionId === connectionOf.vitcom)).toMatchObject({ flagged: 0, skipped: 'malformed' });
+        expect(await statusOf(unseen.id)).toMatchObject({ status: 'active' });
+      } finally {
+        vitcom.setKnobs({ scenarios: [] });
+        resetBreakers();
+      }
+    });
   });
 });
