@@ -61,7 +61,7 @@ export function BulkNumbersForm({ formId, selectionFormId, field, submitLabel, p
 
   return (
     <form id={formId} ref={formRef} onSubmit={onSubmit} className="mb-4 flex flex-wrap items-end gap-3 rounded-md border border-slate-200 bg-slate-50 p-3" noValidate aria-label={ariaLabel}>
-      <div>
+      <div className="min-w-0 max-w-full">
         <label htmlFor={`${formId}-${field.name}`} className="mb-1 block text-sm font-medium text-slate-800">
           {field.label}
         </label>
@@ -69,7 +69,7 @@ export function BulkNumbersForm({ formId, selectionFormId, field, submitLabel, p
           id={`${formId}-${field.name}`}
           name={field.name}
           defaultValue=""
-          className="block max-w-md rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900"
+          className="block w-full max-w-md rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900"
           aria-describedby={`${formId}-error`}
           aria-invalid={message ? true : undefined}
         >

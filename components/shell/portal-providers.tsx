@@ -16,7 +16,7 @@ export function PortalProviders({ children }: { children: React.ReactNode }) {
     <QueryClientProvider client={queryClient}>
       <NuqsAdapter>
         {children}
-        <Toaster position="top-right" richColors closeButton />
+        <Toaster position="top-right" closeButton />
       </NuqsAdapter>
     </QueryClientProvider>
   );
