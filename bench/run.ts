@@ -9,7 +9,8 @@ import '../scripts/server-only-outside-next';
 import { runCleanups } from './cleanup';
 import { getOk, getSignedIn, load, signIn, timeSequential } from './http-load';
 import { ensureBuild, startBenchServer, type BenchServer } from './server';
-import { formatTable, row, writeJson, type Row } from './table';
+import postgres from 'postgres';
+import { formatSideBySide, formatTable, row, writeJson, type Row } from './table';
 
 // lib/services is loaded only after the server-only hook is registered (static imports resolve first).
 const { benchCheckout, benchSearchFanout } = await import('./numbers');
@@ -41,6 +42,10 @@ const SEARCH = { npa: '312', latencyMs: 250, runs: 10 };
 /** The issue's target: the merged search costs at most 25% over the slowest provider alone. Reported, never enforced. */
 const SEARCH_FANOUT_TARGET = 1.25;
 const CHECKOUT = { numbers: 100, runs: 3 };
+/** The PostgreSQL server the HTTP rows also run on (a throwaway database there) when DATABASE_URL is unset. */
+const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+/** Only the portal over HTTP, on both databases: for iterating on the pages. */
+const httpOnly = process.env.BENCH_HTTP_ONLY === '1';
 
 let server: BenchServer | undefined;
 let interrupted = false;
@@ -187,22 +192,59 @@ async function benchBuying(notes: string[]): Promise<Row[]> {
   ];
 }
 
+/** Whether a PostgreSQL server answers at `url`: the reason it does not, or undefined. */
+async function postgresProblem(url: string): Promise<string | undefined> {
+  const client = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await client`select 1`;
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await client.end({ timeout: 1 }).catch(() => {});
+  }
+}
+
+/** The portal rows on one database: its own server and seed, stopped before anything else runs. */
+async function benchPortalOn(database: 'pglite' | 'postgres', postgresUrl?: string): Promise<Row[]> {
+  const where = database === 'pglite' ? 'fresh PGlite in .data-bench' : `throwaway database on ${new URL(postgresUrl!).host}`;
+  console.log(`Starting the production server on port ${port} (${where}, ${MY_NUMBERS.toLocaleString('en-US')} numbers for Acme Telecom)…`);
+  // A Ctrl-C while the previous server stopped must not start another one behind the clean-up.
+  if (interrupted) throw new Error('interrupted');
+  const logFile = path.join(resultsDir, `server-${database}.log`);
+  server = await startBenchServer({ root, port, logFile, postgresUrl, afterSeed: [['bench/seed-numbers.ts', String(MY_NUMBERS)]] });
+  try {
+    return await benchPortal(server.url);
+  } finally {
+    // The next measurements need the port and the CPU.
+    await server.stop();
+    server = undefined;
+  }
+}
+
 try {
   ensureBuild(root);
-  console.log(`Starting the production server on port ${port} (${process.env.DATABASE_URL ? 'fresh PostgreSQL database' : 'fresh PGlite in .data-bench'}, ${MY_NUMBERS.toLocaleString('en-US')} numbers for Acme Telecom)…`);
-  server = await startBenchServer({ root, port, logFile: path.join(resultsDir, 'server.log'), afterSeed: [['bench/seed-numbers.ts', String(MY_NUMBERS)]] });
-  const portalRows = await benchPortal(server.url);
-  // The provider measurements are in-process: stop the server first so it does not compete for the CPU.
-  await server.stop();
-  const notes: string[] = [];
-  const rows = [...portalRows, ...(await benchProviders()), ...(await benchBuying(notes))];
+  const postgresUrl = process.env.DATABASE_URL ?? LOCAL_POSTGRES;
+  const pgliteRows = await benchPortalOn('pglite');
+  const unreachable = await postgresProblem(postgresUrl);
+  if (unreachable) console.log(`PostgreSQL at ${new URL(postgresUrl).host} is not reachable (${unreachable}): its HTTP rows are skipped.`);
+  const postgresRows = unreachable ? undefined : await benchPortalOn('postgres', postgresUrl);
 
-  console.log(`\n${formatTable(rows)}\n`);
+  const notes: string[] = [];
+  const inProcess = httpOnly ? [] : [...(await benchProviders()), ...(await benchBuying(notes))];
+
+  console.log(`\nPortal over HTTP (${CONNECTIONS} connections; each ratio against its own database's health row):\n`);
+  console.log(formatSideBySide([
+    { title: 'PGlite', rows: pgliteRows },
+    { title: unreachable ? 'PostgreSQL (skipped: not reachable)' : 'PostgreSQL', rows: postgresRows },
+  ]));
+  if (inProcess.length > 0) console.log(`\nIn process (${process.env.DATABASE_URL ? 'throwaway PostgreSQL databases' : 'in-memory PGlite'}):\n\n${formatTable(inProcess)}`);
+  console.log('');
   for (const note of notes) console.log(`Note: ${note}`);
   if (notes.length > 0) console.log('');
   const file = path.join(resultsDir, 'latest.json');
-  writeJson(file, rows);
-  console.log(`Written to ${path.relative(root, file)} (server log: ${path.relative(root, server.logFile)}).`);
+  writeJson(file, { http: { pglite: pgliteRows, postgres: postgresRows ?? null }, inProcess });
+  console.log(`Written to ${path.relative(root, file)} (server logs: bench/results/server-pglite.log, server-postgres.log).`);
 } catch (error) {
   // After a signal the failures are just the server going away under the load.
   if (!interrupted) console.error(`\nBench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

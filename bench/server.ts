@@ -1,7 +1,8 @@
 /**
  * The production server the benchmark loads, started as scripts/e2e-server.ts starts it: a build, a
- * database of its own (fresh PGlite folder, or a fresh PostgreSQL database when DATABASE_URL is
- * set), the demo seed, then `next start`. Its output goes to a log file so the table stays readable.
+ * database of its own (a fresh PGlite folder, or a fresh database on the PostgreSQL server
+ * `postgresUrl` names), the demo seed, then `next start`. Its output goes to a log file so the
+ * table stays readable.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -84,7 +85,20 @@ async function killGroup(child: ChildProcess, signal: NodeJS.Signals, graceMs: n
  * server's database once the demo is seeded and before `next start` opens it, with the server's
  * environment. Each must close the database before it exits (PGlite takes no lock).
  */
-export async function startBenchServer({ root, port, logFile, afterSeed = [] }: { root: string; port: number; logFile: string; afterSeed?: string[][] }): Promise<BenchServer> {
+export async function startBenchServer({
+  root,
+  port,
+  logFile,
+  postgresUrl,
+  afterSeed = [],
+}: {
+  root: string;
+  port: number;
+  logFile: string;
+  /** A PostgreSQL server to create the throwaway database on; without it, PGlite. */
+  postgresUrl?: string;
+  afterSeed?: string[][];
+}): Promise<BenchServer> {
   const url = `http://127.0.0.1:${port}`;
   // Something already on the port would answer the health check and get benchmarked instead.
   if (await answers(`${url}/api/health`)) throw new Error(`port ${port} is already in use; set BENCH_PORT or stop what listens there`);
@@ -95,12 +109,13 @@ export async function startBenchServer({ root, port, logFile, afterSeed = [] }: 
   const log = fs.openSync(logFile, 'w');
 
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), APP_URL: url, SEED_DEMO: '1', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+  delete env.DATABASE_URL;
   let dropDatabase: (() => Promise<void>) | undefined;
-  if (process.env.DATABASE_URL) {
+  if (postgresUrl) {
     const name = `cp_bench_${randomBytes(5).toString('hex')}`;
-    const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+    const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database ${name}`);
-    const dbUrl = new URL(process.env.DATABASE_URL);
+    const dbUrl = new URL(postgresUrl);
     dbUrl.pathname = `/${name}`;
     env.DATABASE_URL = dbUrl.toString();
     // With DATABASE_URL the app does not generate its secrets (lib/env.ts): seed and server must share these.
