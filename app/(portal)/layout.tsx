@@ -4,18 +4,16 @@ import { MobileNav } from '@/components/shell/mobile-nav';
 import { PortalProviders } from '@/components/shell/portal-providers';
 import { SidebarNav } from '@/components/shell/sidebar-nav';
 import { UserMenu } from '@/components/shell/user-menu';
-import { getCurrentAccess, requireUser } from '@/lib/auth/guard';
+import { getCurrentAccess, getCurrentSwitchableAccounts, requireUser } from '@/lib/auth/guard';
 import { visibleSections } from '@/lib/auth/navigation';
-import { listSwitchableAccounts } from '@/lib/services/accounts';
 import { signOutAction, switchAccountAction } from './actions';
 
 export const dynamic = 'force-dynamic';
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const access = await getCurrentAccess();
+  const [access, options] = await Promise.all([getCurrentAccess(), getCurrentSwitchableAccounts()]);
   if (!access) redirect('/no-account');
-  const options = await listSwitchableAccounts(user);
   const sections = visibleSections(access.permissions, user.isOperatorStaff);
   const toItem = ({ label, href, comingSoon }: { label: string; href: string; comingSoon?: boolean }) => ({ label, href, comingSoon });
   const main = sections.main.map(toItem);

@@ -5,8 +5,7 @@
 import { AppError } from '@/lib/errors';
 import type { Db, Tx } from '@/lib/db/client';
 import type { Account } from '@/lib/db/schema';
-import { getAccountById, getAccountsByIds, getRootAccounts, getSubtreeByAccount, pathIds } from '@/lib/db/queries/accounts';
-import { getMembershipsByUserOnAccounts, getMembershipsWithAccountsByUser } from '@/lib/db/queries/users';
+import { getAccountChainWithRoles, getMembershipSubtreesByUser, getRootAccounts } from '@/lib/db/queries/accounts';
 import { WRITE_PERMISSIONS, permissionsFor, strongestRole, type Permission, type Role } from './permissions';
 
 export interface SessionUser {
@@ -32,16 +31,14 @@ export interface AccountAccess {
 }
 
 export async function resolveAccess(db: Db | Tx, user: SessionUser, accountId: string, ip?: string): Promise<AccountAccess> {
-  const account = await getAccountById(db, { accountId });
+  const chain = await getAccountChainWithRoles(db, { accountId, userId: user.id });
+  const account = chain.find((item) => item.account.id === accountId)?.account;
   if (!account) throw new AppError('not_found:account');
-  const chainIds = pathIds(account.path);
-  const memberships = await getMembershipsByUserOnAccounts(db, { userId: user.id, accountIds: chainIds });
-  const roles = memberships.map((membership) => membership.role as Role);
+  const roles = chain.flatMap((item) => (item.role ? [item.role as Role] : []));
   const actingAsStaff = roles.length === 0 && user.isOperatorStaff;
   if (roles.length === 0 && !actingAsStaff) throw new AppError('not_found:account');
   const effectiveRoles: Role[] = actingAsStaff ? ['owner'] : roles;
-  const chain = await getAccountsByIds(db, { accountIds: chainIds });
-  const suspended = chain.find((item) => item.status === 'suspended');
+  const suspended = chain.find((item) => item.account.status === 'suspended')?.account;
   return {
     user,
     account,
@@ -74,15 +71,13 @@ const SWITCHER_LIMIT = 200;
  * (a role reaches the subtree), and every top-level account for operator staff.
  */
 export async function getSwitchableAccounts(db: Db | Tx, user: SessionUser) {
-  const rows = await getMembershipsWithAccountsByUser(db, { userId: user.id });
+  const rows = await getMembershipSubtreesByUser(db, { userId: user.id, limitPerMembership: SWITCHER_LIMIT });
   const seen = new Set<string>();
   const options: { id: string; name: string; role: Role; staff: boolean; depth: number }[] = [];
-  for (const { membership, account } of rows) {
-    for (const item of await getSubtreeByAccount(db, { accountId: account.id })) {
-      if (seen.has(item.id) || options.length >= SWITCHER_LIMIT) continue;
-      seen.add(item.id);
-      options.push({ id: item.id, name: item.name, role: membership.role as Role, staff: false, depth: item.depth - account.depth });
-    }
+  for (const item of rows) {
+    if (seen.has(item.id) || options.length >= SWITCHER_LIMIT) continue;
+    seen.add(item.id);
+    options.push({ id: item.id, name: item.name, role: item.role as Role, staff: false, depth: item.depth - item.membershipDepth });
   }
   if (user.isOperatorStaff) {
     for (const root of await getRootAccounts(db)) {

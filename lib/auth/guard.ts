@@ -40,6 +40,12 @@ async function requestIp() {
   return clientIp(await headers());
 }
 
+/** The accounts the switcher offers, once per request: the layout shows them, getCurrentAccess falls back on the first. */
+export const getCurrentSwitchableAccounts = cache(async () => {
+  const user = await getSessionUser();
+  return user ? getSwitchableAccounts(await getDb(), user) : [];
+});
+
 /** The account the user is working in: the switcher's cookie if still allowed, else their first account. */
 export const getCurrentAccess = cache(async (): Promise<AccountAccess | null> => {
   const user = await getSessionUser();
@@ -55,7 +61,7 @@ export const getCurrentAccess = cache(async (): Promise<AccountAccess | null> =>
     }
   }
   // Members land in their own first account; operator staff in the first customer, flagged as staff.
-  const [first] = await getSwitchableAccounts(db, user);
+  const [first] = await getCurrentSwitchableAccounts();
   return first ? resolveAccess(db, user, first.id, ip) : null;
 });
 

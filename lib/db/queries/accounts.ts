@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';
-import { accountLedger, accounts, memberships, numberOrderLines, numberOrders, trunkGroups, type Account } from '@/lib/db/schema';
+import { accountLedger, accounts, memberships, numberOrderLines, numberOrders, trunkGroups, type Account, type Membership } from '@/lib/db/schema';
 
 type Executor = Db | Tx;
 
@@ -72,6 +72,46 @@ export function depthFirstByName<T extends { account: Pick<Account, 'id' | 'pare
   };
   roots.sort((a, b) => a.account.name.localeCompare(b.account.name)).forEach(visit);
   return ordered;
+}
+
+const target = alias(accounts, 'target');
+
+/**
+ * The account and every account on its path (itself included), each with the role `userId` holds
+ * there, if any: what deciding access needs, in one round trip since every page request asks it.
+ */
+export async function getAccountChainWithRoles(db: Executor, { accountId, userId }: { accountId: string; userId: string }): Promise<{ account: Account; role: Membership['role'] | null }[]> {
+  if (!isUuid(accountId)) return [];
+  return db
+    .select({ account: accounts, role: memberships.role })
+    .from(target)
+    .innerJoin(accounts, sql`${accounts.id} = any(string_to_array(trim(both '/' from ${target.path}), '/')::uuid[])`)
+    .leftJoin(memberships, and(eq(memberships.accountId, accounts.id), eq(memberships.userId, userId)))
+    .where(eq(target.id, accountId));
+}
+
+const top = alias(accounts, 'top');
+
+/**
+ * For each membership of `userId`: the account it is on and that account's subtree, at most
+ * `limitPerMembership` accounts each (parents before children, siblings by name). Memberships come
+ * highest in the tree first, then by name. One round trip: the layout asks it on every page.
+ */
+export async function getMembershipSubtreesByUser(db: Executor, { userId, limitPerMembership }: { userId: string; limitPerMembership: number }) {
+  const subtree = db
+    .select({ id: accounts.id, name: accounts.name, depth: accounts.depth })
+    .from(accounts)
+    .where(sql`${accounts.path} like ${top.path} || '%'`)
+    .orderBy(asc(accounts.depth), asc(accounts.name))
+    .limit(limitPerMembership)
+    .as('sub');
+  return db
+    .select({ membershipAccountId: top.id, membershipDepth: top.depth, role: memberships.role, id: subtree.id, name: subtree.name, depth: subtree.depth })
+    .from(memberships)
+    .innerJoin(top, eq(top.id, memberships.accountId))
+    .crossJoinLateral(subtree)
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(top.depth), asc(top.name), asc(top.id), asc(subtree.depth), asc(subtree.name));
 }
 
 export async function getAccountsByIds(db: Executor, { accountIds }: { accountIds: string[] }) {
