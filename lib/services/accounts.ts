@@ -221,6 +221,8 @@ async function assertMaySetLimits(db: Executor, access: AccountAccess, account: 
 export async function canSeeBillingAccountFunds(db: Executor, access: AccountAccess): Promise<boolean> {
   if (!access.permissions.has('billing.read')) return false;
   if (access.actingAsStaff || access.user.isOperatorStaff) return true;
+  // In the billing account itself the roles behind `access` are those held there: nothing to read.
+  if (access.account.id === access.account.billingAccountId) return true;
   const onBilling = await getMembershipsByUserOnAccounts(db, { userId: access.user.id, accountIds: [access.account.billingAccountId] });
   return onBilling.some((membership) => permissionsFor([membership.role as Role]).has('billing.read'));
 }

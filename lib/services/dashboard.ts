@@ -22,7 +22,7 @@ export async function getDashboard(access: AccountAccess) {
   const canSeeFunds = canSeeMoney && (await canSeeBillingAccountFunds(db, access));
   const [counts, tree, events, funds, spend] = await Promise.all([
     getDashboardCountsByAccount(db, { accountId: access.account.id, accountPath: access.account.path }),
-    getSubtreeWithCountsByAccount(db, { accountId: access.account.id }),
+    getSubtreeWithCountsByAccount(db, { accountId: access.account.id, accountPath: access.account.path }),
     canAudit ? getAuditEventsByAccountSubtree(db, { accountPath: access.account.path, limit: 8 }) : Promise.resolve([]),
     canSeeFunds ? getBalanceByBillingAccount(db, { billingAccountId: access.account.billingAccountId }) : Promise.resolve(undefined),
     canSeeMoney && !canSeeFunds

@@ -127,7 +127,7 @@ export async function getNumberFilterOptions(access: AccountAccess) {
   const db = await getDb();
   const scope = numberScopeOf(access);
   const [subtree, connections] = await Promise.all([
-    scope.subtree ? getSubtreeByAccount(db, { accountId: access.account.id }) : Promise.resolve([]),
+    scope.subtree ? getSubtreeByAccount(db, { accountId: access.account.id, accountPath: access.account.path }) : Promise.resolve([]),
     access.user.isOperatorStaff ? getConnectionsByAccountScope(db, { scope }) : Promise.resolve([]),
   ]);
   return {

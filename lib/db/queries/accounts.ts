@@ -16,41 +16,34 @@ export async function getAccountById(db: Executor, { accountId }: { accountId: s
   return row;
 }
 
-/** The account and everything under it, ordered so parents come before children. */
-export async function getSubtreeByAccount(db: Executor, { accountId }: { accountId: string }) {
-  const root = await getAccountById(db, { accountId });
-  if (!root) return [];
+/** The account and everything under it, ordered so parents come before children (one round trip when the caller knows its path). */
+export async function getSubtreeByAccount(db: Executor, { accountId, accountPath }: { accountId: string; accountPath?: string }) {
+  const path = accountPath ?? (await getAccountById(db, { accountId }))?.path;
+  if (!path) return [];
   return db
     .select()
     .from(accounts)
-    .where(like(accounts.path, `${root.path}%`))
+    .where(like(accounts.path, `${path}%`))
     .orderBy(asc(accounts.depth), asc(accounts.name));
 }
 
-/** Accounts of the subtree with their direct sub-account and member counts. */
-export async function getSubtreeWithCountsByAccount(db: Executor, { accountId }: { accountId: string }) {
-  const root = await getAccountById(db, { accountId });
-  if (!root) return [];
-  const childCounts = db
-    .select({ parentId: accounts.parentId, children: sql<number>`count(*)::int`.as('children') })
-    .from(accounts)
-    .groupBy(accounts.parentId)
-    .as('child_counts');
-  const memberCounts = db
-    .select({ accountId: memberships.accountId, members: sql<number>`count(*)::int`.as('members') })
-    .from(memberships)
-    .groupBy(memberships.accountId)
-    .as('member_counts');
+/**
+ * Accounts of the subtree with their direct sub-account and member counts, in one round trip when
+ * the caller knows the account's path (every caller holding an AccountAccess does). The counts are
+ * per row, through the parent and membership indexes, so other tenants' accounts are never read.
+ */
+export async function getSubtreeWithCountsByAccount(db: Executor, { accountId, accountPath }: { accountId: string; accountPath?: string }) {
+  const path = accountPath ?? (await getAccountById(db, { accountId }))?.path;
+  if (!path) return [];
+  const child = alias(accounts, 'child');
   const rows = await db
     .select({
       account: accounts,
-      children: sql<number>`coalesce(${childCounts.children}, 0)`,
-      members: sql<number>`coalesce(${memberCounts.members}, 0)`,
+      children: sql<number>`(${db.select({ count: sql`count(*)` }).from(child).where(eq(child.parentId, accounts.id))})::int`,
+      members: sql<number>`(${db.select({ count: sql`count(*)` }).from(memberships).where(eq(memberships.accountId, accounts.id))})::int`,
     })
     .from(accounts)
-    .leftJoin(childCounts, eq(childCounts.parentId, accounts.id))
-    .leftJoin(memberCounts, eq(memberCounts.accountId, accounts.id))
-    .where(like(accounts.path, `${root.path}%`));
+    .where(like(accounts.path, `${path}%`));
   return depthFirstByName(rows);
 }
 

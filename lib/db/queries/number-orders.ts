@@ -74,12 +74,12 @@ export async function getUnsettledOrders(db: Executor) {
 
 /** The billing account's balance: payments and credits minus charges. */
 export async function getBalanceByBillingAccount(db: Executor, { billingAccountId }: { billingAccountId: string }) {
+  const balance = db.select({ balance: sql`coalesce(sum(${accountLedger.amount}), 0)` }).from(accountLedger).where(eq(accountLedger.billingAccountId, billingAccountId));
   const [row] = await db
-    .select({ balance: sql<string>`coalesce(sum(${accountLedger.amount}), 0)::text` })
-    .from(accountLedger)
-    .where(eq(accountLedger.billingAccountId, billingAccountId));
-  const [account] = await db.select({ creditLimit: accounts.creditLimit }).from(accounts).where(eq(accounts.id, billingAccountId));
-  return { balance: row?.balance ?? '0', creditLimit: account?.creditLimit ?? '0' };
+    .select({ balance: sql<string>`(${balance})::text`, creditLimit: accounts.creditLimit })
+    .from(accounts)
+    .where(eq(accounts.id, billingAccountId));
+  return { balance: row?.balance ?? '0', creditLimit: row?.creditLimit ?? '0' };
 }
 
 /** Charges to one account since a moment (for the monthly spend cap), as a positive amount. */
