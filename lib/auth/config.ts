@@ -1,5 +1,7 @@
-import NextAuth, { CredentialsSignin, type DefaultSession } from 'next-auth';
+import NextAuth, { CredentialsSignin, type DefaultSession, type Session } from 'next-auth';
+import { getToken, type JWT } from 'next-auth/jwt';
 import Credentials from 'next-auth/providers/credentials';
+import { headers } from 'next/headers';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/lib/db/client';
@@ -43,7 +45,20 @@ async function signedIn(userId: string, request: Request) {
   return startUserSession(db, { userId, ip: clientIp(request.headers), userAgent: request.headers.get('user-agent') ?? undefined });
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+/** The session a decoded cookie stands for: its user only while the session row holds (lib/auth/sessions.ts). */
+async function sessionOf(session: Session, token: JWT): Promise<Session> {
+  const user = typeof token.sid === 'string' ? await getLiveSessionUser(await getDb(), token.sid) : undefined;
+  if (!user || user.id !== token.uid) {
+    // Signed out, ended elsewhere or expired: the cookie stands for nobody.
+    session.user = { ...session.user, id: '' };
+    return session;
+  }
+  session.user = { ...session.user, id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };
+  session.sessionId = token.sid as string;
+  return session;
+}
+
+const nextAuth = NextAuth(() => {
   const env = getEnv();
   return {
     secret: env.authSecret,
@@ -95,17 +110,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         }
         return token;
       },
-      async session({ session, token }) {
-        const user = typeof token.sid === 'string' ? await getLiveSessionUser(await getDb(), token.sid) : undefined;
-        if (!user || user.id !== token.uid) {
-          // Signed out, ended elsewhere or expired: the cookie stands for nobody.
-          session.user = { ...session.user, id: '' };
-          return session;
-        }
-        session.user = { ...session.user, id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };
-        session.sessionId = token.sid as string;
-        return session;
-      },
+      session: ({ session, token }) => sessionOf(session, token),
     },
     events: {
       async signOut(message) {
@@ -115,3 +120,23 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     },
   };
 });
+
+export const { handlers, signIn, signOut } = nextAuth;
+
+/**
+ * The current request's session, for pages, actions and route handlers: what Auth.js's own `auth()`
+ * answers (the session cookie decoded, chunks and the scheme's cookie name included, then the
+ * session row checked), without the rest of its session endpoint run in process on every request:
+ * a Request and Response built and parsed, and the token encrypted again into a cookie that a
+ * server component cannot set anyway.
+ */
+export async function auth(): Promise<Session | null> {
+  const requestHeaders = await headers();
+  // The cookie's name follows the scheme as Auth.js decides it for `auth()` (@auth/core createActionURL).
+  const authUrl = process.env.AUTH_URL ?? process.env.NEXTAUTH_URL;
+  const secureCookie = authUrl ? new URL(authUrl).protocol === 'https:' : (requestHeaders.get('x-forwarded-proto') ?? 'https').replace(/:$/, '') === 'https';
+  // The cookie only, as Auth.js's session endpoint reads it (no Authorization bearer token).
+  const token = await getToken({ req: { headers: { cookie: requestHeaders.get('cookie') ?? '' } }, secret: getEnv().authSecret, secureCookie });
+  if (!token) return null;
+  return sessionOf({ user: { id: '', email: token.email, name: token.name }, expires: new Date((token.exp ?? 0) * 1000).toISOString() }, token);
+}
