@@ -6,6 +6,8 @@ export interface LoadResult {
   p99Ms: number;
   rps: number;
   requests: number;
+  /** How long autocannon ran, in seconds. */
+  seconds: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function load(
     throw new Error(`${url}: ${result.non2xx} non-2xx responses, ${result.errors} errors (${result.timeouts} timeouts) out of ${total}`);
   }
   if (result.mismatches > 0) throw new Error(`${url}: ${result.mismatches} of ${total} response bodies failed the content check`);
-  return { meanMs: result.latency.mean, p99Ms: result.latency.p99, rps: result.requests.average, requests: total };
+  return { meanMs: result.latency.mean, p99Ms: result.latency.p99, rps: result.requests.average, requests: total, seconds: result.duration };
 }
 
 /** Mean wall time of `run`, called one after another, in ms. */

@@ -91,6 +91,7 @@ export async function startBenchServer({
   logFile,
   postgresUrl,
   afterSeed = [],
+  serverNodeArgs = [],
 }: {
   root: string;
   port: number;
@@ -98,6 +99,8 @@ export async function startBenchServer({
   /** A PostgreSQL server to create the throwaway database on; without it, PGlite. */
   postgresUrl?: string;
   afterSeed?: string[][];
+  /** Node options for the server process alone (bench/profile.ts: `--cpu-prof`). */
+  serverNodeArgs?: string[];
 }): Promise<BenchServer> {
   const url = `http://127.0.0.1:${port}`;
   // Something already on the port would answer the health check and get benchmarked instead.
@@ -158,8 +161,10 @@ export async function startBenchServer({
 
     // The portal's own server where the tree has one (it resolves client addresses), else next start.
     const command = fs.existsSync(path.join(root, 'scripts', 'serve.ts'))
-      ? [tsx, 'scripts/serve.ts', '-p', String(port), '-H', '127.0.0.1']
-      : [process.execPath, nextBin(root), 'start', '-p', String(port), '-H', '127.0.0.1'];
+      ? serverNodeArgs.length > 0
+        ? [process.execPath, ...serverNodeArgs, '--import', 'tsx', 'scripts/serve.ts', '-p', String(port), '-H', '127.0.0.1']
+        : [tsx, 'scripts/serve.ts', '-p', String(port), '-H', '127.0.0.1']
+      : [process.execPath, ...serverNodeArgs, nextBin(root), 'start', '-p', String(port), '-H', '127.0.0.1'];
     server = spawn(command[0]!, command.slice(1), { cwd: root, env, stdio: ['ignore', log, log], detached: true });
     const deadline = Date.now() + 60_000;
     for (;;) {
