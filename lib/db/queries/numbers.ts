@@ -20,7 +20,9 @@ export interface NumberScope {
 
 function scopeCondition(scope: NumberScope): SQL {
   if (!scope.subtree) return eq(phoneNumbers.accountId, scope.accountId);
-  return sql`${phoneNumbers.accountId} in (select ${accounts.id} from ${accounts} where ${accounts.path} like ${`${scope.accountPath}%`})`;
+  // An array, not `in (select …)`: the subtree's ids become an index condition instead of a hash
+  // join over every number (the capped count of a 50k inventory: 2x faster).
+  return sql`${phoneNumbers.accountId} = any(array(select ${accounts.id} from ${accounts} where ${accounts.path} like ${`${scope.accountPath}%`}))`;
 }
 
 /** The smallest string above every string that starts with `prefix` (digits only): `+1319` → `+132`. */
