@@ -106,16 +106,21 @@ function myNumbersChecker() {
   return { verify, load: loadChecked, firstProblem: () => first };
 }
 
-/** Rounds of one load as one: mean latency over every request, throughput over the rounds' run time, p99 the rounds' mean. */
-function combine(rounds: LoadResult[]): LoadResult {
+/**
+ * Rounds of one load as one: mean latency over every request, p99 the rounds' mean. Throughput by
+ * Little's law (connections / mean latency; every connection always has a request out): autocannon
+ * ends a run of a set number of requests on its next whole-second tick, so requests over its
+ * duration would undercount.
+ */
+function combine(rounds: LoadResult[], connections: number): LoadResult {
   const requests = rounds.reduce((sum, round) => sum + round.requests, 0);
-  const seconds = rounds.reduce((sum, round) => sum + round.seconds, 0);
+  const meanMs = rounds.reduce((sum, round) => sum + round.meanMs * round.requests, 0) / requests;
   return {
     requests,
-    seconds,
-    meanMs: rounds.reduce((sum, round) => sum + round.meanMs * round.requests, 0) / requests,
+    seconds: rounds.reduce((sum, round) => sum + round.seconds, 0),
+    meanMs,
     p99Ms: rounds.reduce((sum, round) => sum + round.p99Ms, 0) / rounds.length,
-    rps: requests / seconds,
+    rps: (connections * 1000) / meanMs,
   };
 }
 
@@ -144,7 +149,7 @@ async function benchPortal(base: string): Promise<Row[]> {
 
   // The three loads take turns, ROUNDS times, each round sized from its warm-up throughput to last
   // about durationS / ROUNDS: the machine is shared, and drift then hits the baseline and the pages alike.
-  const amountFor = (warmUp: LoadResult) => Math.max(2 * CONNECTIONS, Math.round((warmUp.requests / warmUp.seconds) * (durationS / ROUNDS)));
+  const amountFor = (warmUp: LoadResult) => Math.max(2 * CONNECTIONS, Math.round(((CONNECTIONS * 1000) / warmUp.meanMs) * (durationS / ROUNDS)));
   const rounds = { health: [] as LoadResult[], dashboard: [] as LoadResult[], numbers: [] as LoadResult[] };
   console.log(`Load: GET /api/health, /dashboard and /numbers (signed in, ${MY_NUMBERS.toLocaleString('en-US')} numbers), ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of about ${durationS / ROUNDS} s each…`);
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -152,9 +157,9 @@ async function benchPortal(base: string): Promise<Row[]> {
     rounds.dashboard.push(await load(dashboard, { connections: CONNECTIONS, amount: amountFor(warm.dashboard), headers: { cookie } }));
     rounds.numbers.push(await numbersCheck.load(myNumbers, { connections: CONNECTIONS, amount: amountFor(warm.numbers), headers: { cookie } }));
   }
-  const baseline = combine(rounds.health);
-  const signedIn = combine(rounds.dashboard);
-  const numbers = combine(rounds.numbers);
+  const baseline = combine(rounds.health, CONNECTIONS);
+  const signedIn = combine(rounds.dashboard, CONNECTIONS);
+  const numbers = combine(rounds.numbers, CONNECTIONS);
 
   console.log(`Sequential: sign-in → /dashboard and GET /api/health, ${signIns} times each…`);
   const flow = async () => {
