@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { assertCan, getSwitchableAccounts, resolveAccess, type AccountAccess, type SessionUser } from '@/lib/auth/access';
+import { assertCan, resolveAccess, type AccountAccess } from '@/lib/auth/access';
 import { permissionsFor, type Role } from '@/lib/auth/permissions';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import type { Account } from '@/lib/db/schema';
@@ -420,7 +420,3 @@ export async function getAccountSettings(access: AccountAccess) {
   return { members, invitations, chain, authority };
 }
 
-/** The accounts the account switcher offers the user. */
-export async function listSwitchableAccounts(user: SessionUser) {
-  return getSwitchableAccounts(await getDb(), user);
-}

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, inArray, like, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { accountLedger, accounts, invitations, memberships, phoneNumbers } from '@/lib/db/schema';
 
