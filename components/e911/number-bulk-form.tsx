@@ -106,7 +106,7 @@ export function E911NumberBulkForm({
       {rows.length === 0 ? null : (
         <div className="flex flex-wrap items-end gap-3">
           {addressId ? null : (
-            <div>
+            <div className="min-w-0 max-w-full">
               <label htmlFor={`${id}-address`} className="mb-1 block text-sm font-medium text-slate-800">
                 Emergency address
               </label>
@@ -115,7 +115,7 @@ export function E911NumberBulkForm({
                 value={chosenAddress}
                 onChange={(event) => setChosenAddress(event.target.value)}
                 disabled={disabled}
-                className="block max-w-md rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 aria-[invalid=true]:border-red-700"
+                className="block w-full max-w-md rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 aria-[invalid=true]:border-red-700"
                 aria-invalid={addressError ? true : undefined}
                 aria-describedby={`${id}-address-error`}
               >

@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { getDb, getDbHandle } from '@/lib/db/client';
-import { deleteExpiredSearches } from '@/lib/db/queries/number-searches';
+import { getDbHandle } from '@/lib/db/client';
+import { purgeExpiredNumberSearches, vacuumEmbeddedDatabase } from '@/lib/services/database-maintenance';
 import { reconcileE911 } from '@/lib/services/e911';
 import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
@@ -18,19 +17,8 @@ export const JOBS: readonly JobDefinition[] = [
   // Emergency records removed or changed upstream behind the portal's back: the number shows as failed.
   { name: 'reconcile-e911', cron: '17 */6 * * *', expireInSeconds: 3600, run: () => reconcileE911() },
   { name: 'check-trunk-drift', cron: '*/15 * * * *', run: () => checkTrunkDrift() },
-  // PGlite has no autovacuum: without fresh statistics the planner misjudges the large tables, and
-  // without the visibility map the counts cannot be answered from an index alone.
-  {
-    name: 'vacuum-embedded-database',
-    cron: '37 */6 * * *',
-    runAtStart: true,
-    expireInSeconds: 3600,
-    run: async () => {
-      const handle = await getDbHandle();
-      if (handle.driver === 'pglite') await handle.db.execute(sql`vacuum analyze`);
-    },
-  },
-  { name: 'purge-number-searches', cron: '*/15 * * * *', run: async () => deleteExpiredSearches(await getDb(), { before: new Date() }) },
+  { name: 'vacuum-embedded-database', cron: '37 */6 * * *', runAtStart: true, expireInSeconds: 3600, run: () => vacuumEmbeddedDatabase() },
+  { name: 'purge-number-searches', cron: '*/15 * * * *', run: () => purgeExpiredNumberSearches() },
 ];
 
 /** Starts pg-boss (migrating its schema), the schedules and the workers: once per process. */
