@@ -1,5 +1,5 @@
 import { AppError, type ErrorKind } from '@/lib/errors';
-import type { ProviderId } from './types';
+import type { ProviderId, RouteNumberResult } from './types';
 
 /** The few ways an upstream fails, as the rest of the app sees them. */
 export type ProviderErrorKind = Extract<
@@ -65,4 +65,23 @@ export function isItemRefusal(error: unknown): error is ProviderError {
 /** Failures that say the upstream is unwell (and so count against its breaker), not that we asked badly. */
 export function isUpstreamFault(error: unknown): boolean {
   return isProviderError(error) && (error.providerKind === 'unavailable' || error.providerKind === 'malformed');
+}
+
+/**
+ * Routes numbers one call each, so each stands or falls on its own: `routeOne` answers a reason
+ * when it refuses a number itself; an upstream refusal of one number is that number's reason; any
+ * other failure (the upstream down, a malformed answer) stops the whole batch.
+ */
+export async function routeEachNumber(numbers: readonly string[], routeOne: (e164: string) => Promise<string | void>): Promise<RouteNumberResult[]> {
+  const results: RouteNumberResult[] = [];
+  for (const e164 of numbers) {
+    try {
+      const refusal = await routeOne(e164);
+      results.push(refusal ? { e164, ok: false, reason: refusal } : { e164, ok: true });
+    } catch (error) {
+      if (!isItemRefusal(error)) throw error;
+      results.push({ e164, ok: false, reason: error.upstreamMessage ?? error.message });
+    }
+  }
+  return results;
 }

@@ -1,5 +1,5 @@
-import { ProviderError, isItemRefusal, isProviderError } from '../errors';
-import type { AvailableNumber, E164, NumbersCapability, OrderLine, OrderResult, OwnedNumber, Page, RouteNumberResult } from '../types';
+import { ProviderError, isProviderError, routeEachNumber } from '../errors';
+import type { AvailableNumber, E164, NumbersCapability, OrderLine, OrderResult, OwnedNumber, Page } from '../types';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, ORDER_KEY_FIELD, RENT_LINE_FAILURE_KINDS, UNROUTE_TRUNK_GROUP_SID } from './assumptions';
 import type { CarrierxClient } from './client';
 import { didToAvailable, didToOwned, filterClause, searchFilter, toE164, toWireNumber } from './map';
@@ -93,23 +93,12 @@ export function createCarrierxNumbers(client: CarrierxClient): NumbersCapability
       if (trunkRef !== null && !(await client.getTrunkGroup(trunkRef))) {
         throw new ProviderError('carrierx', 'not_found', { upstreamMessage: `cannot find trunk group ${trunkRef}` });
       }
-      const results: RouteNumberResult[] = [];
-      // One PATCH per DID; each number stands or falls on its own.
-      for (const e164 of numbers) {
-        try {
-          const did = await findDid(e164);
-          if (!did) {
-            results.push({ e164, ok: false, reason: 'not on the account' });
-            continue;
-          }
-          await client.patchDid(did.did_sid, { trunk_group_sid: trunkRef ?? UNROUTE_TRUNK_GROUP_SID });
-          results.push({ e164, ok: true });
-        } catch (error) {
-          if (!isItemRefusal(error)) throw error;
-          results.push({ e164, ok: false, reason: error.upstreamMessage ?? error.message });
-        }
-      }
-      return results;
+      // One PATCH per DID.
+      return routeEachNumber(numbers, async (e164) => {
+        const did = await findDid(e164);
+        if (!did) return 'not on the account';
+        await client.patchDid(did.did_sid, { trunk_group_sid: trunkRef ?? UNROUTE_TRUNK_GROUP_SID });
+      });
     },
 
     release: {

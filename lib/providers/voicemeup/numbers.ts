@@ -1,5 +1,5 @@
-import { isItemRefusal, isProviderError } from '../errors';
-import type { AvailableNumber, NumberSearchQuery, NumbersCapability, OrderLine, OrderResult, RouteNumberResult } from '../types';
+import { isProviderError, routeEachNumber } from '../errors';
+import type { AvailableNumber, NumberSearchQuery, NumbersCapability, OrderLine, OrderResult } from '../types';
 import { ARRAY_SEPARATOR, REFERENCE_CACHE_MS, SEARCH_MAX_INVENTORY_CALLS, UNROUTED_PEER_IDS } from './assumptions';
 import { STATE_KEYS, type VoicemeupCore } from './core';
 import { localError } from './errors';
@@ -170,27 +170,16 @@ export function createVoicemeupNumbers({ context, client, now, e911Endpoints, ge
       // set_did takes the full options set, so read every DID's current one first (one call, no paging).
       const { data } = await client.getDids();
       const byNumber = new Map(data.dids.map((did) => [did.phone_number, did]));
-      const results: RouteNumberResult[] = [];
-      for (const e164 of numbers) {
+      return routeEachNumber(numbers, async (e164) => {
         const national = toNational(e164);
         const did = national ? byNumber.get(national) : undefined;
-        if (!did) {
-          results.push({ e164, ok: false, reason: national ? 'not on the account' : 'not a North American number' });
-          continue;
-        }
-        try {
-          await client.setDid({
-            client_did_id: did.client_did_id,
-            client_peer_ids: trunkRef ?? UNROUTED_PEER_IDS,
-            options: routeOptions(did.options, trunkRef !== null).join(ARRAY_SEPARATOR),
-          });
-          results.push({ e164, ok: true });
-        } catch (error) {
-          if (!isItemRefusal(error)) throw error;
-          results.push({ e164, ok: false, reason: error.upstreamMessage ?? error.message });
-        }
-      }
-      return results;
+        if (!did) return national ? 'not on the account' : 'not a North American number';
+        await client.setDid({
+          client_did_id: did.client_did_id,
+          client_peer_ids: trunkRef ?? UNROUTED_PEER_IDS,
+          options: routeOptions(did.options, trunkRef !== null).join(ARRAY_SEPARATOR),
+        });
+      });
     },
   };
 }

@@ -19,16 +19,6 @@ export interface CoverageBucket {
   lata?: string;
   count: number;
 }
-export interface CoverageBucket {
-  state?: string;
-  city?: string;
-  rateCenterAbbreviation?: string;
-  npa?: string;
-  nxx?: string;
-  block?: string;
-  lata?: string;
-  count: number;
-}
 export interface CoverageRequest {
   countBy: CoverageDimension;
   state?: string;

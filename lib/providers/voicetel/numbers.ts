@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ProviderError, isItemRefusal } from '../errors';
-import { TOLL_FREE_PREFIXES, type AvailableNumber, type NumberSearchQuery, type NumbersCapability, type OrderResult, type RouteNumberResult } from '../types';
+import { ProviderError, routeEachNumber } from '../errors';
+import { TOLL_FREE_PREFIXES, type AvailableNumber, type NumberSearchQuery, type NumbersCapability, type OrderResult } from '../types';
 import { ACCOUNT_RATES_STATE_KEY, DEFAULT_ROUTE, IDEMPOTENCY_KEY_PATTERN, MAX_INVENTORY_QUANTITY, MAX_NUMBERS_PER_ORDER, UNROUTED_ROUTE } from './assumptions';
 import { invalid, type VoiceTelCore } from './core';
 import { firstConsecutiveRun, mapInventoryItem, mapOrder, mapOwnedNumber, toE164, toNanp10 } from './map';
@@ -138,27 +138,19 @@ export function createVoiceTelNumbers({ client, state, coverage, readUserGateway
         if (!gateway) throw new ProviderError('voicetel', 'not_found', { upstreamMessage: `no user gateway ${trunkRef}` });
         route = gateway.id;
       }
-      const results: RouteNumberResult[] = [];
-      // One number per call upstream; each stands or falls on its own.
-      for (const e164 of numbers) {
-        try {
-          const number = toNanp10(e164);
-          await client.call({
-            operation: 'PUT /numbers/{number}/route',
-            method: 'PUT',
-            path: `/numbers/${number}/route`,
-            body: { route },
-            // Sets the whole route: repeating it lands in the same place.
-            idempotent: true,
-            parse: (body) => numberRouteResponse.parse(body).data,
-          });
-          results.push({ e164, ok: true });
-        } catch (error) {
-          if (!isItemRefusal(error)) throw error;
-          results.push({ e164, ok: false, reason: error.upstreamMessage ?? error.message });
-        }
-      }
-      return results;
+      // One number per call upstream.
+      return routeEachNumber(numbers, async (e164) => {
+        const number = toNanp10(e164);
+        await client.call({
+          operation: 'PUT /numbers/{number}/route',
+          method: 'PUT',
+          path: `/numbers/${number}/route`,
+          body: { route },
+          // Sets the whole route: repeating it lands in the same place.
+          idempotent: true,
+          parse: (body) => numberRouteResponse.parse(body).data,
+        });
+      });
     },
 
     release: {
