@@ -94,6 +94,16 @@ export function formatTime(date: Date): string {
   return `${formatClock(date)} UTC`;
 }
 
+const monthFormats = {
+  short: new Intl.DateTimeFormat('en-US', { month: 'short', timeZone: 'UTC' }),
+  long: new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+};
+
+/** A calendar month given as `YYYY-MM`: "Dec" under a chart's axis, "December 2026" in sentences. */
+export function formatMonth(month: string, style: 'short' | 'long' = 'long'): string {
+  return monthFormats[style].format(new Date(`${month}-01T00:00:00Z`));
+}
+
 /** "2026-12-06": the UTC day in ISO form, for file names and machine-readable values. */
 export function isoDate(date: Date): string {
   return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;

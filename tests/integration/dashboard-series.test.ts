@@ -1,9 +1,15 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { accountLedger, phoneNumbers, providerConnections } from '@/lib/db/schema';
-import { getNumbersAndSpendByMonth } from '@/lib/services/dashboard-series';
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { accountLedger, phoneNumbers, providerConnections, users } from '@/lib/db/schema';
+import { getNumbersAndSpendByMonth, getNumbersAndSpendView } from '@/lib/services/dashboard-series';
 import { sealCredentials } from '@/lib/services/secret-box';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
+
+// The chart's route reads the session; services take their access explicitly.
+const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
+vi.mock('@/lib/auth/config', async () => (await import('../support/next-mocks')).authConfigMock(session));
+vi.mock('next/headers', async () => (await import('../support/next-mocks')).nextHeadersMock(session));
 
 describe('dashboard: numbers and spend per month', () => {
   const test = useTestDatabase();
@@ -86,5 +92,36 @@ describe('dashboard: numbers and spend per month', () => {
     ]);
     const globex = await accessAs(test.db, 'owner@globex.example', tenants.globex.id);
     expect((await getNumbersAndSpendByMonth(globex, { now, months: 5 })).find((month) => month.month === '2026-02')).toEqual({ month: '2026-02', numbers: 1, spend: expect.stringMatching(/^7\.0+$/) });
+  });
+
+  it('adds the months’ spend up exactly for the chart, and leaves it out for roles that do not read billing', async () => {
+    const owner = await accessAs(test.db, 'owner@acme.example', tenants.acme.id);
+    const view = await getNumbersAndSpendView(owner, { now });
+    expect(view.totalSpend).toMatch(/^4\.58830*$/);
+    const viewer = await accessAs(test.db, 'viewer@acme.example', tenants.acme.id);
+    expect(await getNumbersAndSpendView(viewer, { now })).not.toHaveProperty('totalSpend');
+  });
+
+  it('GET /api/v1/dashboard/numbers-and-spend answers an account’s 12 months: 404 for another tenant’s, 400 for a bad id, 401 signed out', async () => {
+    const { GET: route } = await import('@/app/api/v1/dashboard/numbers-and-spend/route');
+    const GET = (request: Request) => route(request, undefined as never);
+    const [finance] = await test.db.select().from(users).where(eq(users.email, 'finance@acme.example'));
+    session.userId = finance!.id;
+    session.accountCookie = tenants.acme.id;
+    const response = await GET(new Request(`http://portal.test/api/v1/dashboard/numbers-and-spend?accountId=${tenants.acme.id}`));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { months: { month: string; numbers: number; spend?: string }[]; totalSpend?: string };
+    expect(body.months).toHaveLength(12);
+    expect(body.months.at(-1)).toMatchObject({ numbers: expect.any(Number), spend: expect.any(String) });
+    expect(body.totalSpend).toEqual(expect.any(String));
+    session.userId = undefined;
+    const [globex] = await test.db.select().from(users).where(eq(users.email, 'owner@globex.example'));
+    session.userId = globex!.id;
+    session.accountCookie = tenants.globex.id;
+    expect((await GET(new Request(`http://portal.test/api/v1/dashboard/numbers-and-spend?accountId=${tenants.acme.id}`))).status).toBe(404);
+    expect((await GET(new Request('http://portal.test/api/v1/dashboard/numbers-and-spend?accountId=nope'))).status).toBe(400);
+    session.userId = undefined;
+    const signedOut = await GET(new Request('http://portal.test/api/v1/dashboard/numbers-and-spend'));
+    expect(signedOut.status).toBe(401);
   });
 });

@@ -88,6 +88,14 @@ const trunkForm = (name: string) => ({
 
 export const SURFACES: Surface[] = [
   { kind: 'page', name: 'dashboard', scope: 'current', allowed: ALL_ROLES, load: () => import('@/app/(portal)/dashboard/page') },
+  {
+    kind: 'route',
+    name: 'GET /api/v1/dashboard/numbers-and-spend',
+    allowed: ALL_ROLES,
+    load: async () => (await import('@/app/api/v1/dashboard/numbers-and-spend/route')).GET,
+    url: ({ accountId }) => `http://portal.test/api/v1/dashboard/numbers-and-spend?accountId=${accountId}`,
+    params: () => ({}),
+  },
   { kind: 'page', name: 'account tree', scope: 'current', allowed: MANAGERS, load: () => import('@/app/(portal)/account/page') },
   { kind: 'page', name: 'audit log', scope: 'current', allowed: MANAGERS, load: () => import('@/app/(portal)/account/audit/page') },
   {

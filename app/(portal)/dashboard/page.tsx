@@ -1,12 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { TimeSeriesChart, type ChartPoint, type ChartSeries } from '@/components/charts/time-series-chart';
+import { NumbersAndSpendChart } from '@/components/dashboard/numbers-and-spend-chart';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { formatCount, formatDateTime, formatMoney } from '@/lib/format';
+import { formatDateTime, formatMoney } from '@/lib/format';
 import { getDashboard } from '@/lib/services/dashboard';
-import { getNumbersAndSpendByMonth, type MonthOfNumbersAndSpend } from '@/lib/services/dashboard-series';
 import { sumAmounts } from '@/lib/services/pricing';
 import { coverageText } from '../e911/coverage';
 
@@ -21,33 +20,11 @@ function Stat({ label, value }: { label: string; value: number | string }) {
   );
 }
 
-const monthName = (month: string, style: 'short' | 'long') => new Date(`${month}-01T00:00:00Z`).toLocaleString('en-US', style === 'short' ? { month: 'short', timeZone: 'UTC' } : { month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** Numbers at each month's end as a line, spend per month as bars (for roles that read billing). */
-function NumbersAndSpendChart({ months }: { months: MonthOfNumbersAndSpend[] }) {
-  const money = months.some((month) => month.spend !== undefined);
-  const series: ChartSeries[] = [
-    { key: 'numbers', label: 'Numbers at month end', type: 'line', color: '#4f46e5' },
-    ...(money ? [{ key: 'spend', label: 'Spend', type: 'bar', color: '#94a3b8', axis: 'right' } satisfies ChartSeries] : []),
-  ];
-  const points: ChartPoint[] = months.map((month) => ({
-    label: monthName(month.month, 'short'),
-    fullLabel: monthName(month.month, 'long'),
-    values: { numbers: month.numbers, ...(month.spend !== undefined ? { spend: Number(month.spend) } : {}) },
-    text: { numbers: formatCount(month.numbers), ...(month.spend !== undefined ? { spend: formatMoney(month.spend) } : {}) },
-  }));
-  const first = months[0];
-  const last = months.at(-1);
-  const total = money ? formatMoney(sumAmounts(months.map((month) => month.spend ?? '0'))) : undefined;
-  const summary = first && last ? `From ${formatCount(first.numbers)} numbers at the end of ${monthName(first.month, 'long')} to ${formatCount(last.numbers)} now${total ? `; ${total} spent over these ${months.length} months` : ''}.` : 'Nothing yet.';
-  return <TimeSeriesChart title={money ? 'Numbers and spend by month' : 'Numbers by month'} summary={summary} series={series} points={points} />;
-}
-
 export default async function DashboardPage() {
   const access = await requireAccountAccess('account.read');
   const canAudit = access.permissions.has('audit.read');
   const canSeeE911 = access.permissions.has('technical.read');
-  const [{ counts, tree, events, funds, spend }, months] = await Promise.all([getDashboard(access), getNumbersAndSpendByMonth(access)]);
+  const { counts, tree, events, funds, spend } = await getDashboard(access);
   const e911 = canSeeE911 ? counts.e911 : undefined;
   const children = tree.filter((row) => row.account.parentId === access.account.id);
 
@@ -68,7 +45,7 @@ export default async function DashboardPage() {
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title={access.permissions.has('billing.read') ? 'Numbers and spend' : 'Numbers'} description="The last 12 months, this account and its sub-accounts." className="lg:col-span-2">
-          <NumbersAndSpendChart months={months} />
+          <NumbersAndSpendChart accountId={access.account.id} />
         </Card>
         {e911 ? (
           <Card
