@@ -8,6 +8,7 @@ export interface NumberFilterOptions {
   accounts: { id: string; name: string; depth: number }[];
   /** Operator staff only: empty for customers, and the field is not shown. */
   connections: { id: string; label: string }[];
+  trunkGroups: { id: string; name: string }[];
 }
 
 /**
@@ -39,7 +40,16 @@ export function NumberFilters({
         </SelectField>
         <TextField idPrefix="numbers" label="State or province" name="state" defaultValue={values.state ?? ''} placeholder="IL" maxLength={2} errors={errors.state} autoComplete="off" />
         <TextField idPrefix="numbers" label="Area code" name="npa" defaultValue={values.npa ?? ''} inputMode="numeric" placeholder="312" maxLength={3} errors={errors.npa} autoComplete="off" />
-        <TextField idPrefix="numbers" label="Trunk group" name="trunk" defaultValue={values.trunk ?? ''} maxLength={64} errors={errors.trunk} hint="Its reference, or “none” for numbers not routed" autoComplete="off" />
+        <SelectField idPrefix="numbers" label="Trunk group" name="trunk" defaultValue={values.trunk ?? ''} errors={errors.trunk}>
+          <option value="">Any trunk group</option>
+          <option value="none">Not routed to a trunk group</option>
+          {options.trunkGroups.map((group) => (
+            <option key={group.id} value={group.id}>
+              {group.name}
+            </option>
+          ))}
+          {values.trunk && values.trunk !== 'none' && !options.trunkGroups.some((group) => group.id === values.trunk) ? <option value={values.trunk}>A trunk group not in this account</option> : null}
+        </SelectField>
         <SelectField idPrefix="numbers" label="E911" name="e911" defaultValue={values.e911 ?? ''} errors={errors.e911}>
           <option value="">Any E911 status</option>
           {E911_STATUSES.map((status) => (

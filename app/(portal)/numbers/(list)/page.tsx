@@ -105,7 +105,7 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
       />
       <div className="space-y-6">
         <Card title="Filters">
-          <NumberFilters values={values} errors={fieldErrors} options={options} sort={view.sort} dir={view.dir} />
+          <NumberFilters values={values} errors={fieldErrors} options={{ ...options, trunkGroups }} sort={view.sort} dir={view.dir} />
           {Object.keys(fieldErrors).length > 0 ? (
             <p role="alert" className="mt-3 text-sm text-red-700">
               Some filters could not be used and were left out; see the messages beside them.
