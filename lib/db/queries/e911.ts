@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow, type PhoneNumber } from '@/lib/db/schema';
+import { accountNumberCounts, e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow, type PhoneNumber } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -68,10 +68,11 @@ export async function getLiveNumbersByIds(db: Executor, { accountId, numberIds }
 }
 
 export async function countE911CoverageByAccount(db: Executor, { accountId }: { accountId: string }) {
+  // Kept by the phone_numbers triggers (account_number_counts): no count over the inventory.
   const [row] = await db
-    .select({ total: sql<number>`count(*)::int`, unregistered: sql<number>`count(*) filter (where ${phoneNumbers.e911Status} <> 'registered')::int` })
-    .from(phoneNumbers)
-    .where(and(eq(phoneNumbers.accountId, accountId), live));
+    .select({ total: accountNumberCounts.live, unregistered: accountNumberCounts.liveWithoutE911 })
+    .from(accountNumberCounts)
+    .where(eq(accountNumberCounts.accountId, accountId));
   return { total: row?.total ?? 0, unregistered: row?.unregistered ?? 0 };
 }
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, desc, eq, gte, inArray, isNull, like, lt, ne, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { accounts, auditEvents, numberOrderLines, numberOrders, phoneNumbers, providerConnections } from '@/lib/db/schema';
+import { accountNumberCounts, accounts, auditEvents, numberOrderLines, numberOrders, phoneNumbers, providerConnections } from '@/lib/db/schema';
 import type { NumberInventoryFilter, NumberSort } from '@/lib/validations/number-inventory';
 import { e164PrefixOf } from '@/lib/validations/number-inventory';
 import { isUuid } from './accounts';
@@ -200,10 +200,24 @@ export async function getNumbersByAccountScopeAfter(
 }
 
 /** How many numbers match, counting no further than `cap` (a capped count stays cheap at any size). */
+/** No filter but the default one: every live number (`match` only says how `q` matches). */
+function isWholeLiveInventory(filter: Partial<NumberInventoryFilter>): boolean {
+  return Object.entries(filter).every(([key, value]) => key === 'match' || !value);
+}
+
 export async function countNumbersByAccountScope(
   db: Executor,
   { scope, filter, cap }: { scope: NumberScope; filter: Partial<NumberInventoryFilter>; cap: number },
 ): Promise<{ count: number; capped: boolean }> {
+  if (isWholeLiveInventory(filter)) {
+    // Every live number of the scope: the counters the phone_numbers triggers keep say it at once.
+    const accountsOfScope = scope.subtree
+      ? sql`${accountNumberCounts.accountId} = any(array(select ${accounts.id} from ${accounts} where ${accounts.path} like ${`${scope.accountPath}%`}))`
+      : eq(accountNumberCounts.accountId, scope.accountId);
+    const [live] = await db.select({ count: sql<number>`coalesce(sum(${accountNumberCounts.live}), 0)::int` }).from(accountNumberCounts).where(accountsOfScope);
+    const count = live?.count ?? 0;
+    return count > cap ? { count: cap, capped: true } : { count, capped: false };
+  }
   const limited = db
     .select({ one: sql`1`.as('one') })
     .from(phoneNumbers)
