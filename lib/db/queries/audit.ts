@@ -12,14 +12,19 @@ export interface AuditFilter {
   to?: Date;
 }
 
+/** What the user typed, matched literally: `%` and `_` are LIKE wildcards, and backslash its escape character. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
 /** Events of an account and its subtree, newest first, keyset-paged on id. */
 export async function getAuditEventsByAccountSubtree(
   db: Executor,
   { accountPath, filter = {}, limit = 50, beforeId }: { accountPath: string; filter?: AuditFilter; limit?: number; beforeId?: number },
 ) {
   const conditions: SQL[] = [sql`${accounts.path} like ${accountPath + '%'}`];
-  if (filter.action) conditions.push(ilike(auditEvents.action, `${filter.action}%`));
-  if (filter.actor) conditions.push(ilike(auditEvents.actorEmail, `%${filter.actor}%`));
+  if (filter.action) conditions.push(ilike(auditEvents.action, `${escapeLike(filter.action)}%`));
+  if (filter.actor) conditions.push(ilike(auditEvents.actorEmail, `%${escapeLike(filter.actor)}%`));
   if (filter.from) conditions.push(gte(auditEvents.createdAt, filter.from));
   if (filter.to) conditions.push(lt(auditEvents.createdAt, filter.to));
   if (beforeId) conditions.push(lt(auditEvents.id, beforeId));
