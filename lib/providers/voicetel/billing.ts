@@ -5,15 +5,17 @@ import { mapBalance, mapCreditToInvoice, mapCreditToLedger, mapMrcToLedger, mapP
 import { accountResponse, creditsResponse, mrcResponse, paymentsResponse } from './schema';
 
 export function createVoiceTelBilling({ client, state }: VoiceTelCore): BillingCapability {
+  const readCredits = () =>
+    client.call({
+      operation: 'GET /account/credits',
+      method: 'GET',
+      path: '/account/credits',
+      idempotent: true,
+      parse: (body) => creditsResponse.parse(body).data.credits,
+    });
   return {
     async listInvoices({ since }) {
-      const credits = await client.call({
-        operation: 'GET /account/credits',
-        method: 'GET',
-        path: '/account/credits',
-        idempotent: true,
-        parse: (body) => creditsResponse.parse(body).data.credits,
-      });
+      const credits = await readCredits();
       return credits
         .map(mapCreditToInvoice)
         .filter((invoice) => !since || invoice.issuedAt >= since)
@@ -35,13 +37,7 @@ export function createVoiceTelBilling({ client, state }: VoiceTelCore): BillingC
 
     ledger: {
       async list({ since, until }) {
-        const credits = await client.call({
-          operation: 'GET /account/credits',
-          method: 'GET',
-          path: '/account/credits',
-          idempotent: true,
-          parse: (body) => creditsResponse.parse(body).data.credits,
-        });
+        const credits = await readCredits();
         const payments = await client.call({
           operation: 'GET /account/payments',
           method: 'GET',
