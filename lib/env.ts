@@ -24,6 +24,8 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(60),
   /** Reverse proxies whose X-Forwarded-For is believed: addresses or CIDR blocks, comma-separated. */
   TRUSTED_PROXIES: z.string().default(''),
+  /** The widest block a trunk group's IP allow-list may hold (a prefix length: 24 means /24 and narrower). */
+  TRUNK_ALLOWLIST_WIDEST_PREFIX: z.coerce.number().int().min(8, 'TRUNK_ALLOWLIST_WIDEST_PREFIX is a prefix length from 8 to 32').max(32, 'TRUNK_ALLOWLIST_WIDEST_PREFIX is a prefix length from 8 to 32').default(24),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
 
@@ -43,6 +45,7 @@ export interface Env {
   /** A session unused for this long ends. */
   sessionIdleSeconds: number;
   trustedProxies: string[];
+  trunkAllowlistWidestPrefix: number;
   production: boolean;
 }
 
@@ -84,6 +87,7 @@ export function getEnv(): Env {
     sessionMaxAgeSeconds: Math.round(raw.SESSION_MAX_AGE_HOURS * 3600),
     sessionIdleSeconds: Math.round(raw.SESSION_IDLE_MINUTES * 60),
     trustedProxies: raw.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter(Boolean),
+    trunkAllowlistWidestPrefix: raw.TRUNK_ALLOWLIST_WIDEST_PREFIX,
     production: raw.NODE_ENV === 'production',
   };
   return cached;

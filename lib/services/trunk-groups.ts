@@ -35,11 +35,12 @@ import {
   updateTrunkGroupById,
 } from '@/lib/db/queries/trunk-groups';
 import { AppError } from '@/lib/errors';
+import { getEnv } from '@/lib/env';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
 import { upstreamLimitsOf } from '@/lib/providers/registry';
 import { requireCapability, type ProviderId } from '@/lib/providers/types';
-import { checkCidrsForUpstream, checkLimitsWithinAccount, type CallerIdPolicy } from '@/lib/validations/trunk-groups';
+import { checkAllowlistWidth, checkCidrsForUpstream, checkLimitsWithinAccount, type CallerIdPolicy } from '@/lib/validations/trunk-groups';
 import { getAccountRequiringE911, getAccountsOnPath, getTrunkLimitTotalsBySubtrees, lockBillingAccount } from '@/lib/db/queries/accounts';
 import { effectiveLimitsOf } from './accounts';
 import { recordAudit } from './audit';
@@ -120,6 +121,13 @@ export async function getTrunkFormLimits(access: AccountAccess): Promise<{ name:
   return { name: access.account.name, maxConcurrentCalls: effective.maxConcurrentCalls.value, maxCallsPerSecond: effective.maxCallsPerSecond.value };
 }
 
+/** The operator's widest allowed block (TRUNK_ALLOWLIST_WIDEST_PREFIX, /24 by default), for every group whatever its carriers. */
+function assertAllowlistWidth(input: TrunkGroupInput) {
+  if (input.auth === 'digest') return;
+  const problems = checkAllowlistWidth(input.allowedIps, getEnv().trunkAllowlistWidestPrefix);
+  if (problems.length > 0) throw new AppError('invalid:trunk_cidr', 'Some allowed address blocks are too wide.', { fieldErrors: { allowedIps: problems } });
+}
+
 /** Each upstream that will carry the group must accept its address blocks (VoiceTel: /8, /16, /24, /32 only). */
 async function assertUpstreamsAccept(db: Db, allowedIps: string[], auth: TrunkGroupInput['auth'], connectionIds: string[]) {
   if (auth === 'digest' || connectionIds.length === 0) return;
@@ -152,6 +160,7 @@ function nameTaken(): never {
 
 export async function createTrunkGroup(access: AccountAccess, input: TrunkGroupInput): Promise<SaveResult> {
   assertCan(access, 'technical.write');
+  assertAllowlistWidth(input);
   const db = await getDb();
   const digestPassword = input.auth !== 'ip' ? newDigestPassword() : undefined;
   const group = await db.transaction(async (tx) => {
@@ -176,6 +185,7 @@ export async function createTrunkGroup(access: AccountAccess, input: TrunkGroupI
 
 export async function updateTrunkGroup(access: AccountAccess, trunkGroupId: string, input: TrunkGroupInput): Promise<SaveResult> {
   assertCan(access, 'technical.write');
+  assertAllowlistWidth(input);
   const db = await getDb();
   await assertUpstreamsAccept(db, input.allowedIps, input.auth, await getConnectionsCarryingTrunkGroup(db, { trunkGroupId }));
   let digestPassword: string | undefined;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TrunkAuth, TrunkDestination, TrunkDirection, UpstreamLimits } from '@/lib/providers/types';
 import { parsePhoneNumber } from '@/lib/phone-numbers';
+import { formatCount } from '@/lib/format';
 import { textProblem } from './common';
 
 // Pure: shared by the trunk-group form (client) and its server action. No I/O here.
@@ -181,6 +182,21 @@ export function checkAllowedIp(text: string): string | null {
   const reading = readCidr(text);
   if (!reading.ok) return reading.message;
   return specialUseMessage(reading.cidr, 'give the public address your PBX is seen from');
+}
+
+/**
+ * Blocks wider than the operator allows (`widestPrefix`, /24 by default), one message each: every
+ * address in an allow-list may place calls billed to the account, so a wide block is toll-fraud
+ * exposure, never what a PBX needs.
+ */
+export function checkAllowlistWidth(allowedIps: readonly string[], widestPrefix: number): string[] {
+  return allowedIps.flatMap((entry) => {
+    const cidr = parseCidr(entry);
+    if (!cidr || cidr.prefix >= widestPrefix) return [];
+    return [
+      `${cidr.text} is ${formatCount(blockSize(cidr.prefix))} addresses, wider than a /${widestPrefix}: every one of them could place calls billed to you. List the addresses your PBX sends calls from, or blocks of /${widestPrefix} or narrower`,
+    ];
+  });
 }
 
 // --- Host names ------------------------------------------------------------------------------------

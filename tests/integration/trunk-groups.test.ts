@@ -18,6 +18,7 @@ import {
   updateTrunkGroup,
   type TrunkGroupInput,
 } from '@/lib/services/trunk-groups';
+import { resetEnvCache } from '@/lib/env';
 import { e911AddressSchema } from '@/lib/validations/e911';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
@@ -96,11 +97,32 @@ describe('trunk groups', () => {
     console.info('voicetel limitations:', copy!.limitations);
   });
 
+  it('refuses allow-list blocks wider than /24 unless the operator widens the limit (toll-fraud exposure)', async () => {
+    await expect(createTrunkGroup(await tech(), { ...base, name: 'Wide open', allowedIps: ['8.0.0.0/7', '44.10.20.30/32'] })).rejects.toMatchObject({
+      code: 'invalid:trunk_cidr',
+      fieldErrors: { allowedIps: [expect.stringMatching(/^8\.0\.0\.0\/7 is 33,554,432 addresses, wider than a \/24/)] },
+    });
+    const [main] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.name, 'Main PBX'));
+    await expect(updateTrunkGroup(await tech(), main!.id, { ...base, allowedIps: ['44.12.0.0/23'] })).rejects.toMatchObject({ code: 'invalid:trunk_cidr' });
+    expect(await test.db.select().from(trunkGroups).where(eq(trunkGroups.name, 'Wide open'))).toEqual([]);
+
+    process.env.TRUNK_ALLOWLIST_WIDEST_PREFIX = '20';
+    resetEnvCache();
+    try {
+      const { group } = await createTrunkGroup(await tech(), { ...base, name: 'Office block', allowedIps: ['44.12.0.0/20'] });
+      expect(group.allowedIps).toEqual(['44.12.0.0/20']);
+      await expect(createTrunkGroup(await tech(), { ...base, name: 'Still too wide', allowedIps: ['44.0.0.0/16'] })).rejects.toMatchObject({ code: 'invalid:trunk_cidr' });
+    } finally {
+      delete process.env.TRUNK_ALLOWLIST_WIDEST_PREFIX;
+      resetEnvCache();
+    }
+  });
+
   it('refuses address blocks an upstream of the numbers cannot take', async () => {
     const [group] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.name, 'Main PBX'));
-    await expect(updateTrunkGroup(await tech(), group!.id, { ...base, allowedIps: ['44.12.0.0/20'] })).rejects.toMatchObject({
+    await expect(updateTrunkGroup(await tech(), group!.id, { ...base, allowedIps: ['44.12.0.16/28'] })).rejects.toMatchObject({
       code: 'invalid:trunk_cidr',
-      fieldErrors: { allowedIps: ['VoiceTel accepts only /8, /16, /24 or /32 blocks: 44.12.0.0/20 is /20'] },
+      fieldErrors: { allowedIps: ['VoiceTel accepts only /8, /16, /24 or /32 blocks: 44.12.0.16/28 is /28'] },
     });
     const [unchanged] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.id, group!.id));
     expect(unchanged!.version).toBe(1);

@@ -9,6 +9,7 @@ import {
   CODECS,
   MAX_ALLOWED_IPS,
   checkAllowedIp,
+  checkAllowlistWidth,
   checkCidr,
   checkCidrsForUpstream,
   checkDestinationHost,
@@ -192,6 +193,17 @@ describe('special-purpose addresses', () => {
     expect(checkAllowedIp('172.0.0.0/8')).toMatch(/includes 172\.16\.0\.0\/12 \(private addresses\)/);
     expect(checkAllowedIp('96.0.0.0/4')).toMatch(/includes 100\.64\.0\.0\/10/);
     expect(checkAllowedIp('198.51.100.128/25')).toMatch(/is an example range reserved for documentation/);
+  });
+});
+
+describe('allow-list width', () => {
+  it('names every block wider than the limit, and nothing else', () => {
+    expect(checkAllowlistWidth(['44.10.20.30/32', '44.10.20.0/24', '44.10.0.0/23', '8.0.0.0/7'], 24)).toEqual([
+      expect.stringMatching(/^44\.10\.0\.0\/23 is 512 addresses, wider than a \/24: every one of them could place calls billed to you/),
+      expect.stringMatching(/^8\.0\.0\.0\/7 is 33,554,432 addresses/),
+    ]);
+    expect(checkAllowlistWidth(['44.10.0.0/20'], 16)).toEqual([]);
+    expect(checkAllowlistWidth(['not an address'], 24)).toEqual([]);
   });
 });
 
