@@ -163,6 +163,9 @@ test('a suspended sub-account is read-only for its users', async ({ page }) => {
 test('wrong passwords back off without revealing whether the user exists, and never lock the owner out', async ({ page }) => {
   await signIn(page, 'finance@acme.example', 'wrong-password');
   await expect(page.getByTestId('login-error')).toHaveText('That email and password do not match.');
+  // What was typed survives the refusal, except the password.
+  await expect(page.getByLabel('Email')).toHaveValue('finance@acme.example');
+  await expect(page.getByLabel('Password')).toHaveValue('');
   await signIn(page, 'nobody@acme.example', 'wrong-password');
   await expect(page.getByTestId('login-error')).toHaveText('That email and password do not match.');
   // A few failures from one address are free; then each one doubles the wait before the next try.
