@@ -24,6 +24,9 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(60),
   /** Reverse proxies whose X-Forwarded-For is believed: addresses or CIDR blocks, comma-separated. */
   TRUSTED_PROXIES: z.string().default(''),
+  /** Auth.js's own setting (NEXTAUTH_URL is its older name): when set, its scheme names the session cookie. */
+  AUTH_URL: z.string().optional(),
+  NEXTAUTH_URL: z.string().optional(),
   /** The widest block a trunk group's IP allow-list may hold (a prefix length: 24 means /24 and narrower). */
   TRUNK_ALLOWLIST_WIDEST_PREFIX: z.coerce.number().int().min(8, 'TRUNK_ALLOWLIST_WIDEST_PREFIX is a prefix length from 8 to 32').max(32, 'TRUNK_ALLOWLIST_WIDEST_PREFIX is a prefix length from 8 to 32').default(24),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -46,6 +49,8 @@ export interface Env {
   sessionIdleSeconds: number;
   trustedProxies: string[];
   trunkAllowlistWidestPrefix: number;
+  /** Auth.js's URL when one is configured; undefined means the request's scheme decides. */
+  authUrl?: string;
   production: boolean;
 }
 
@@ -88,6 +93,7 @@ export function getEnv(): Env {
     sessionIdleSeconds: Math.round(raw.SESSION_IDLE_MINUTES * 60),
     trustedProxies: raw.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter(Boolean),
     trunkAllowlistWidestPrefix: raw.TRUNK_ALLOWLIST_WIDEST_PREFIX,
+    authUrl: raw.AUTH_URL || raw.NEXTAUTH_URL || undefined,
     production: raw.NODE_ENV === 'production',
   };
   return cached;

@@ -133,10 +133,10 @@ export const { handlers, signIn, signOut } = nextAuth;
 export async function auth(): Promise<Session | null> {
   const requestHeaders = await headers();
   // The cookie's name follows the scheme as Auth.js decides it for `auth()` (@auth/core createActionURL).
-  const authUrl = process.env.AUTH_URL ?? process.env.NEXTAUTH_URL;
+  const { authUrl, authSecret } = getEnv();
   const secureCookie = authUrl ? new URL(authUrl).protocol === 'https:' : (requestHeaders.get('x-forwarded-proto') ?? 'https').replace(/:$/, '') === 'https';
   // The cookie only, as Auth.js's session endpoint reads it (no Authorization bearer token).
-  const token = await getToken({ req: { headers: { cookie: requestHeaders.get('cookie') ?? '' } }, secret: getEnv().authSecret, secureCookie });
+  const token = await getToken({ req: { headers: { cookie: requestHeaders.get('cookie') ?? '' } }, secret: authSecret, secureCookie });
   if (!token) return null;
   return sessionOf({ user: { id: '', email: token.email, name: token.name }, expires: new Date((token.exp ?? 0) * 1000).toISOString() }, token);
 }

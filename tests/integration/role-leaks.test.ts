@@ -12,6 +12,7 @@ import { sealCredentials } from '@/lib/services/secret-box';
 import { hashPassword } from '@/lib/services/users';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
+import { textOf } from '../support/render-text';
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
 
@@ -21,17 +22,6 @@ vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 vi.mock('next/server', () => ({ after: () => undefined }));
 
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = 'true';
-
-/** Every string in a rendered element tree (props and children): what the page would show or send to the browser. */
-function textOf(node: unknown, seen = new Set<unknown>()): string {
-  if (typeof node === 'string' || typeof node === 'number') return String(node);
-  if (!node || typeof node !== 'object' || seen.has(node)) return '';
-  seen.add(node);
-  if (Array.isArray(node)) return node.map((item) => textOf(item, seen)).join(' ');
-  const props = (node as { props?: Record<string, unknown> }).props;
-  const values = props ? Object.values(props) : Object.values(node as Record<string, unknown>);
-  return values.map((value) => textOf(value, seen)).join(' ');
-}
 
 /** The props of the first element in a rendered tree that has `key` among its props. */
 function propsWith(node: unknown, key: string, seen = new Set<unknown>()): Record<string, unknown> | undefined {

@@ -9,6 +9,7 @@ import { invitations, memberships, numberOrders, numberSearches, phoneNumbers, p
 import { sealCredentials } from '@/lib/services/secret-box';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants } from '../support/fixtures';
+import { textOf } from '../support/render-text';
 import { SURFACES, type Surface, type SurfaceContext } from './surfaces';
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
@@ -22,17 +23,6 @@ vi.mock('next/server', () => ({ after: () => undefined }));
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = 'true';
 
 type Outcome = 'ok' | 403 | 404 | 401 | 'redirect' | 'invalid';
-
-/** Every string in a rendered element tree (props and children), to check what a page would show. */
-function textOf(node: unknown, seen = new Set<unknown>()): string {
-  if (typeof node === 'string' || typeof node === 'number') return String(node);
-  if (!node || typeof node !== 'object' || seen.has(node)) return '';
-  seen.add(node);
-  if (Array.isArray(node)) return node.map((item) => textOf(item, seen)).join(' ');
-  const props = (node as { props?: Record<string, unknown> }).props;
-  const values = props ? Object.values(props) : Object.values(node as Record<string, unknown>);
-  return values.map((value) => textOf(value, seen)).join(' ');
-}
 
 async function outcomeOf(surface: Surface, context: SurfaceContext): Promise<{ outcome: Outcome; rendered?: string; code?: string }> {
   try {

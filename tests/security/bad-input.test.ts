@@ -20,6 +20,7 @@ import { sealCredentials } from '@/lib/services/secret-box';
 import { SURFACES, type ActionSurface, type PageSurface, type RouteSurface, type SurfaceContext } from '../isolation/surfaces';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants } from '../support/fixtures';
+import { textOf } from '../support/render-text';
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined, signIns: [] as unknown[] }));
 const failures = vi.hoisted(() => ({ exportQuery: 'never' as 'never' | 'first page' | 'after first page' }));
@@ -182,17 +183,6 @@ function unrenderable(node: unknown, seen = new Set<unknown>()): string | null {
     }
   }
   return null;
-}
-
-/** Every string in a rendered element tree (props and children), to check what a page would show. */
-function textOf(node: unknown, seen = new Set<unknown>()): string {
-  if (typeof node === 'string' || typeof node === 'number') return String(node);
-  if (!node || typeof node !== 'object' || seen.has(node)) return '';
-  seen.add(node);
-  if (Array.isArray(node)) return node.map((item) => textOf(item, seen)).join(' ');
-  const props = (node as { props?: Record<string, unknown> }).props;
-  const values = props ? Object.values(props) : Object.values(node as Record<string, unknown>);
-  return values.map((value) => textOf(value, seen)).join(' ');
 }
 
 // --- Calling route handlers ------------------------------------------------------------------------
