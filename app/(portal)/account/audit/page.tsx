@@ -6,47 +6,42 @@ import { TextField } from '@/components/ui/field';
 import { buttonClass } from '@/components/ui/button';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { formatDateTime } from '@/lib/format';
-import { getAuditLog } from '@/lib/services/audit';
+import { auditQueryOf, getAuditLog } from '@/lib/services/audit';
 import { parseAuditFilter } from '@/lib/validations/account';
-import { startOfDayUtc } from '@/lib/validations/common';
 import { serializeAuditLog } from '@/lib/url-state/audit';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
 const PAGE_SIZE = 50;
 
-function summarize(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return Object.entries(value as Record<string, unknown>)
-    .map(([key, item]) => `${key}: ${item === null ? '—' : String(item)}`)
-    .join(', ');
-}
-
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('audit.read');
   const { filter, fieldErrors } = parseAuditFilter(await searchParams);
-  const { events, actions } = await getAuditLog(access, {
-    filter: {
-      action: filter.action,
-      actor: filter.actor,
-      from: filter.from ? startOfDayUtc(filter.from) : undefined,
-      to: filter.to ? new Date(startOfDayUtc(filter.to).getTime() + 86_400_000) : undefined,
-    },
-    beforeId: filter.before,
-    limit: PAGE_SIZE + 1,
-  });
+  const { events, actions } = await getAuditLog(access, { filter: auditQueryOf(filter), beforeId: filter.before, limit: PAGE_SIZE + 1 });
   const page = events.slice(0, PAGE_SIZE);
-  const nextBefore = events.length > PAGE_SIZE ? page.at(-1)?.event.id : undefined;
-  const olderHref = (before: number) => serializeAuditLog('/account/audit', { action: filter.action || null, actor: filter.actor || null, from: filter.from || null, to: filter.to || null, before });
+  const nextBefore = events.length > PAGE_SIZE ? page.at(-1)?.id : undefined;
+  const filterState = { action: filter.action || null, actor: filter.actor || null, from: filter.from || null, to: filter.to || null };
+  const olderHref = (before: number) => serializeAuditLog('/account/audit', { ...filterState, before });
+  // The filters that could be used, never the page cursor: the file holds the whole filtered view.
+  const exportHref = serializeAuditLog('/api/v1/audit/export', filterState);
+  const knownAction = !filter.action || actions.some((action) => action.value === filter.action);
 
   return (
     <>
-      <PageHeader title="Audit log" description={`Every change in ${access.account.name} and its sub-accounts.`} />
+      <PageHeader
+        title="Audit log"
+        description={`Every change in ${access.account.name} and its sub-accounts.`}
+        actions={
+          <a href={exportHref} download className={buttonClass('secondary')}>
+            Export CSV
+          </a>
+        }
+      />
       <Card>
         <form method="get" className="mb-4 grid gap-3 sm:grid-cols-5 sm:items-end">
           <div>
             <label htmlFor="audit-action" className="mb-1 block text-sm font-medium">
-              Action
+              Event
             </label>
             <select
               id="audit-action"
@@ -56,12 +51,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               aria-describedby={fieldErrors.action ? 'audit-action-error' : undefined}
               className="w-full rounded-md border border-slate-300 bg-white px-2 py-2 text-sm"
             >
-              <option value="">All actions</option>
+              <option value="">All events</option>
               {actions.map((action) => (
-                <option key={action} value={action}>
-                  {action}
+                <option key={action.value} value={action.value}>
+                  {action.label}
                 </option>
               ))}
+              {knownAction ? null : <option value={filter.action}>{filter.action}</option>}
             </select>
             <p id="audit-action-error" aria-live="polite" className="mt-1 text-xs text-red-700">
               {fieldErrors.action?.[0]}
@@ -89,16 +85,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         ) : (
           <AuditLogTable
             caption={`Audit events of ${access.account.name} and its sub-accounts`}
-            rows={page.map(({ event, accountName }) => ({
+            rows={page.map((event) => ({
               id: String(event.id),
-              when: formatDateTime(event.createdAt, { seconds: true }),
-              actor: event.actorEmail ?? 'system',
-              byOperatorStaff: Boolean(event.actingAsAccountId),
+              when: formatDateTime(event.at, { seconds: true }),
+              actor: event.actor,
+              byOperatorStaff: event.byOperatorStaff,
+              label: event.label,
               action: event.action,
-              accountName,
-              before: summarize(event.before),
-              after: summarize(event.after),
-              ip: event.ip ?? '',
+              accountName: event.accountName,
+              subject: event.subject,
+              link: event.link,
+              diff: event.diff,
+              ip: event.ip,
             }))}
           />
         )}
