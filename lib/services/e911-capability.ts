@@ -49,3 +49,8 @@ export async function e911SupportOfConnections(connectionIds: readonly string[])
 export async function connectionSupportsE911(connectionId: string): Promise<boolean> {
   return (await e911SupportOfConnections([connectionId])).get(connectionId) ?? false;
 }
+
+/** Every connection (enabled or not) whose numbers cannot have an emergency address registered. */
+export async function connectionsWithoutE911(): Promise<string[]> {
+  return (await getProviderConnections(await getDb())).filter((row) => !providerSupportsE911(row.provider)).map((row) => row.id);
+}

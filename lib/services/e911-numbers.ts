@@ -10,6 +10,7 @@ import { countNumbersByE911Address, getE911NumbersPage, getLiveNumbersByIds, typ
 import type { E911Status } from '@/lib/services/e911';
 import { formatE164 } from '@/lib/format';
 import { scrubProviderNames } from './carrier-labels';
+import { connectionsWithoutE911 } from './e911-capability';
 
 export const E911_LIST_LIMIT = 100;
 
@@ -50,9 +51,17 @@ async function numbersWhere(access: AccountAccess, selection: E911NumberSelectio
   };
 }
 
-/** Live numbers of the account without a registered emergency address (what the coverage counts). */
-export function getUnregisteredNumbers(access: AccountAccess, page = { limit: E911_LIST_LIMIT, offset: 0 }) {
-  return numbersWhere(access, { kind: 'unregistered' }, page);
+/**
+ * Live numbers of the account without a registered emergency address that could have one (those
+ * whose carrier cannot register any are `getUncoverableNumbers`).
+ */
+export async function getUnregisteredNumbers(access: AccountAccess, page = { limit: E911_LIST_LIMIT, offset: 0 }) {
+  return numbersWhere(access, { kind: 'unregistered', without: await connectionsWithoutE911() }, page);
+}
+
+/** Live numbers whose carrier cannot register an emergency address: the portal cannot cover them. */
+export async function getUncoverableNumbers(access: AccountAccess, page = { limit: E911_LIST_LIMIT, offset: 0 }) {
+  return numbersWhere(access, { kind: 'uncoverable', connectionIds: await connectionsWithoutE911() }, page);
 }
 
 /** Numbers that use the address, whatever their registration status. */
@@ -64,8 +73,8 @@ export function getNumbersOfAddress(access: AccountAccess, addressId: string, pa
  * Numbers that could take the address: those without a registered address, including this
  * address's own failed or pending ones (to try again); not the ones whose carrier cannot register.
  */
-export function getAssignableNumbers(access: AccountAccess, addressId: string, page = { limit: E911_LIST_LIMIT, offset: 0 }) {
-  return numbersWhere(access, { kind: 'assignable', addressId }, page);
+export async function getAssignableNumbers(access: AccountAccess, addressId: string, page = { limit: E911_LIST_LIMIT, offset: 0 }) {
+  return numbersWhere(access, { kind: 'assignable', addressId, without: await connectionsWithoutE911() }, page);
 }
 
 /** How many live numbers use each address of the account. */

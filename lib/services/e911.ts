@@ -6,9 +6,10 @@ import 'server-only';
  */
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Tx } from '@/lib/db/client';
-import type { E911AddressRow, PhoneNumber } from '@/lib/db/schema';
+import type { E911AddressRow, E911UpstreamCheck, E911ValidationRecord, PhoneNumber } from '@/lib/db/schema';
 import {
   countE911CoverageByAccount,
+  countLiveNumbersByConnection,
   deleteE911Address as deleteE911AddressRow,
   deleteE911AddressUpstreams,
   getE911AddressById,
@@ -25,8 +26,10 @@ import {
   setNumberE911Address,
   setNumberE911Registration,
   updateE911Address,
+  updateE911AddressValidation,
   upsertE911AddressUpstream,
 } from '@/lib/db/queries/e911';
+import { getProviderConnections } from '@/lib/db/queries/providers';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
@@ -34,6 +37,8 @@ import { upstreamLimitsOf } from '@/lib/providers/registry';
 import { requireCapability, type E911Record, type ProviderId } from '@/lib/providers/types';
 import { checkCallerNameForUpstream, normalizeE911Address, toProviderE911Address, type NormalizedE911Address } from '@/lib/validations/e911';
 import { recordAudit } from './audit';
+import { providerNameOf, scrubProviderNames, upstreamLabels } from './carrier-labels';
+import { providerSupportsE911 } from './e911-capability';
 import { getConnectionAdapter, getEnabledAdapters } from './providers';
 
 export type E911Status = 'none' | 'pending' | 'registered' | 'failed' | 'unsupported';
@@ -58,6 +63,7 @@ const sameAddress = (a: NormalizedE911Address, b: NormalizedE911Address) =>
 interface Verdict {
   connectionId: string;
   provider: ProviderId;
+  outcome: E911UpstreamCheck['outcome'];
   valid: boolean;
   /** The upstream's own id for the address, where it keeps one. */
   addressRef: string | undefined;
@@ -65,29 +71,50 @@ interface Verdict {
   reason: string | undefined;
 }
 
-/** Asks every upstream that validates e911 addresses, at once; one that is down is left out. */
+/**
+ * Asks every enabled upstream that validates e911 addresses, at once. Each answer is kept: accepted
+ * as typed, accepted in a corrected form (offered as an alternative too), rejected (with any
+ * alternatives it proposed), or unchecked when the upstream could not be reached.
+ */
 async function validateEverywhere(address: NormalizedE911Address): Promise<Verdict[]> {
   const validators = await getEnabledAdapters('e911');
-  const verdicts = await Promise.all(
-    validators.map(async ({ connection, adapter }): Promise<Verdict | null> => {
+  return Promise.all(
+    validators.map(async ({ connection, adapter }): Promise<Verdict> => {
       const provider = connection.provider as ProviderId;
       try {
         const result = await requireCapability(adapter, 'e911').validate(toProviderE911Address(address));
+        const alternates = (result.alternates ?? []).map((alternate) => normalizeE911Address({ ...alternate, callerName: address.callerName }));
+        const corrected = result.valid && result.normalized ? normalizeE911Address({ ...result.normalized, callerName: address.callerName }) : undefined;
+        const correction = corrected && !sameAddress(corrected, address) ? corrected : undefined;
         return {
           connectionId: connection.id,
           provider,
+          outcome: !result.valid ? 'rejected' : correction ? 'corrected' : 'accepted',
           valid: result.valid,
           addressRef: result.addressRef,
-          alternates: (result.alternates ?? []).map((alternate) => normalizeE911Address({ ...alternate, callerName: address.callerName })),
+          alternates: correction ? [correction, ...alternates] : alternates,
           reason: result.reason,
         };
       } catch (error) {
         log.warn('e911.validate_failed', { connectionId: connection.id, error });
-        return null;
+        const reason = isProviderError(error) ? (error.upstreamMessage ?? error.message) : 'the check failed unexpectedly';
+        return { connectionId: connection.id, provider, outcome: 'unchecked', valid: false, addressRef: undefined, alternates: [], reason: reason.slice(0, 200) };
       }
     }),
   );
-  return verdicts.filter((verdict): verdict is Verdict => verdict !== null);
+}
+
+function validationRecordOf(verdicts: Verdict[], now: Date): E911ValidationRecord {
+  return {
+    checkedAt: now.toISOString(),
+    upstreams: verdicts.map((verdict) => ({
+      connectionId: verdict.connectionId,
+      provider: verdict.provider,
+      outcome: verdict.outcome,
+      ...(verdict.reason && verdict.outcome !== 'accepted' ? { reason: verdict.reason.slice(0, 200) } : {}),
+      ...(verdict.alternates.length ? { alternates: verdict.alternates.length } : {}),
+    })),
+  };
 }
 
 function checkCallerName(address: NormalizedE911Address, providers: ProviderId[], staff: boolean) {
@@ -105,15 +132,20 @@ export async function saveE911Address(access: AccountAccess, address: Normalized
   const provisioners = (await getEnabledAdapters('e911')).map((entry) => entry.connection.provider as ProviderId);
   checkCallerName(address, provisioners, access.user.isOperatorStaff);
   const verdicts = await validateEverywhere(address);
-  if (verdicts.length === 0) throw new AppError('unavailable:e911_validation', 'No upstream could check this address right now; please try again shortly.');
+  if (verdicts.every((verdict) => verdict.outcome === 'unchecked')) throw new AppError('unavailable:e911_validation', 'No upstream could check this address right now; please try again shortly.');
   const accepted = verdicts.filter((verdict) => verdict.valid);
+  // Every upstream's proposals, each once, in the order the upstreams answered.
   const alternates = verdicts.flatMap((verdict) => verdict.alternates).filter((alternate, index, all) => all.findIndex((other) => sameAddress(other, alternate)) === index && !sameAddress(alternate, address));
   if (alternates.length > 0 && !(options.keepAsTyped && accepted.length > 0)) {
+    const proposers = verdicts.filter((verdict) => verdict.alternates.length > 0).length;
     return {
       status: 'alternates',
       alternates,
       acceptedAsTyped: accepted.length > 0,
-      note: 'The address as typed did not match the emergency database exactly. Pick the right one below.',
+      note:
+        accepted.length > 0
+          ? `Not every carrier accepted the address as typed, and ${proposers === 1 ? 'one proposed a correction' : `${proposers} proposed corrections`}. Pick the right one below; keeping it as typed means numbers on the carriers that did not accept it cannot use it.`
+          : 'The address as typed did not match the emergency database. Pick the right one below to replace it, or change what you typed.',
     };
   }
   if (accepted.length === 0) {
@@ -125,7 +157,8 @@ export async function saveE911Address(access: AccountAccess, address: Normalized
 
   const db = await getDb();
   const saved = await db.transaction(async (tx) => {
-    const values = { ...address, unit: address.unit ?? null, callerName: address.callerName ?? null, validatedAt: new Date(), updatedAt: new Date() };
+    const now = new Date();
+    const values = { ...address, unit: address.unit ?? null, callerName: address.callerName ?? null, validatedAt: now, validation: validationRecordOf(verdicts, now), updatedAt: now };
     let row: E911AddressRow | undefined;
     let before: E911AddressRow | undefined;
     if (options.addressId) {
@@ -147,6 +180,132 @@ export async function saveE911Address(access: AccountAccess, address: Normalized
   // A changed address is registered again on every number that uses it.
   if (options.addressId) await provisionNumbers(saved, await getLiveNumbersByE911Address(await getDb(), { addressId: saved.id }));
   return { status: 'saved', address: saved };
+}
+
+/** How an address stands with the upstreams, as the address pages show it. */
+export interface E911AddressCheck {
+  /** checked: every upstream that matters accepted it; partial: some did; refused: none did; unknown: no per-upstream answers kept. */
+  state: 'checked' | 'partial' | 'refused' | 'unknown';
+  checkedAt: Date | null;
+  headline: string;
+  /** What it can and cannot cover, in the viewer's words (no carrier names for customers). */
+  detail: string;
+  upstreams: { label: string; outcome: E911UpstreamCheck['outcome']; reason?: string; numbers: number }[];
+}
+
+const OUTCOME_WORDS: Record<E911UpstreamCheck['outcome'], string> = {
+  accepted: 'accepted it',
+  corrected: 'accepted it with a correction',
+  rejected: 'rejected it',
+  unchecked: 'could not be reached to check it',
+};
+
+const numbersWord = (count: number) => `${count} number${count === 1 ? '' : 's'}`;
+const joinWords = (words: string[]) => (words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`);
+
+/**
+ * Judges an address's stored check against the upstreams that carry the account's numbers (those
+ * that can register emergency addresses; all that were asked when the account has none yet). It
+ * reads "checked" only when every one of them accepted it.
+ */
+export function judgeE911Check(
+  address: Pick<E911AddressRow, 'validation' | 'validatedAt'>,
+  context: { numbersByConnection: Map<string, number>; connections: { id: string; provider: string; name: string }[]; staff: boolean },
+): E911AddressCheck {
+  const validation = address.validation;
+  if (!validation) {
+    return {
+      state: 'unknown',
+      checkedAt: address.validatedAt,
+      headline: 'Not checked with every carrier',
+      detail: 'This address was saved before each carrier’s answer was kept. Check it again to see which of your numbers it can cover.',
+      upstreams: [],
+    };
+  }
+  const providerOf = new Map(context.connections.map((connection) => [connection.id, connection]));
+  const carrying = [...context.numbersByConnection].filter(([connectionId]) => providerSupportsE911(providerOf.get(connectionId)?.provider ?? ''));
+  const asked = new Map(validation.upstreams.map((upstream) => [upstream.connectionId, upstream]));
+  const relevantIds = carrying.length > 0 ? carrying.map(([connectionId]) => connectionId) : [...asked.keys()];
+  const refs = [...new Set([...relevantIds, ...asked.keys()])].map((connectionId) => ({ connectionId, provider: asked.get(connectionId)?.provider ?? providerOf.get(connectionId)?.provider ?? '', connectionName: providerOf.get(connectionId)?.name }));
+  const labels = upstreamLabels(refs, context.staff);
+  const rows = refs
+    .map((ref) => {
+      const upstream = asked.get(ref.connectionId);
+      const outcome = upstream?.outcome ?? 'unchecked';
+      const reason = upstream?.reason ? scrubProviderNames(upstream.reason, context.staff, 'the carrier') : upstream ? undefined : 'added after this address was checked';
+      return { label: labels.get(ref.connectionId) ?? (context.staff ? providerNameOf(ref.provider) : 'A carrier'), outcome, reason, numbers: context.numbersByConnection.get(ref.connectionId) ?? 0, relevant: relevantIds.includes(ref.connectionId) };
+    })
+    .sort((a, b) => a.label.localeCompare(b.label));
+  const relevant = rows.filter((row) => row.relevant);
+  const ok = (row: (typeof rows)[number]) => row.outcome === 'accepted' || row.outcome === 'corrected';
+  const good = relevant.filter(ok);
+  const bad = relevant.filter((row) => !ok(row));
+  const upstreams = rows.map(({ label, outcome, reason, numbers }) => ({ label, outcome, reason, numbers }));
+  const checkedAt = new Date(validation.checkedAt);
+  const describe = (row: (typeof rows)[number]) => `${row.label}${row.numbers ? ` (${numbersWord(row.numbers)})` : ''} ${OUTCOME_WORDS[row.outcome]}${row.reason && !ok(row) ? `: ${row.reason}` : ''}`;
+  if (bad.length === 0) {
+    const others = rows.filter((row) => !row.relevant && !ok(row));
+    return {
+      state: 'checked',
+      checkedAt,
+      headline: 'Checked against the emergency database',
+      detail:
+        carrying.length > 0
+          ? `Every carrier of your numbers accepted it.${others.length ? ` Numbers you buy later from ${joinWords(others.map((row) => row.label))} could not use it (${others.map(describe).join('; ')}).` : ''}`
+          : 'Every carrier accepted it.',
+      upstreams,
+    };
+  }
+  if (good.length === 0) {
+    return { state: 'refused', checkedAt, headline: 'Not accepted by the carriers of your numbers', detail: `None of your numbers can be registered at it: ${bad.map(describe).join('; ')}. Edit it, or pick a correction when one is offered.`, upstreams };
+  }
+  const covered = good.reduce((sum, row) => sum + row.numbers, 0);
+  return {
+    state: 'partial',
+    checkedAt,
+    headline: 'Accepted by some carriers only',
+    detail: `It can cover your numbers on ${joinWords(good.map((row) => row.label))}${covered ? ` (${numbersWord(covered)})` : ''}. Numbers on the others cannot be registered at it: ${bad.map(describe).join('; ')}.`,
+    upstreams,
+  };
+}
+
+async function checkContext(access: AccountAccess) {
+  const db = await getDb();
+  const [numbersByConnection, connections] = await Promise.all([countLiveNumbersByConnection(db, { accountId: access.account.id }), getProviderConnections(db)]);
+  return { numbersByConnection, connections: connections.map(({ id, provider, name }) => ({ id, provider, name })), staff: access.user.isOperatorStaff };
+}
+
+/** The account's address with how it stands with the upstreams. */
+export async function getE911AddressWithCheck(access: AccountAccess, addressId: string) {
+  const address = await getE911Address(access, addressId);
+  return { address, check: judgeE911Check(address, await checkContext(access)) };
+}
+
+/** Every address of the account with how it stands, for the address book. */
+export async function listE911AddressesWithChecks(access: AccountAccess) {
+  const [rows, context] = await Promise.all([listE911Addresses(access), checkContext(access)]);
+  return rows.map((row) => ({ ...row, check: judgeE911Check(row.address, context) }));
+}
+
+/**
+ * Asks every upstream again about a saved address, without changing it: after an upstream was down,
+ * or a carrier was added. Upstreams that accept it now get their address id recorded.
+ */
+export async function recheckE911Address(access: AccountAccess, addressId: string): Promise<E911AddressCheck> {
+  assertCan(access, 'technical.write');
+  const address = await getE911Address(access, addressId);
+  const verdicts = await validateEverywhere(rowToAddress(address));
+  const now = new Date();
+  const validation = validationRecordOf(verdicts, now);
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await updateE911AddressValidation(tx, { addressId: address.id, accountId: access.account.id, validation, validatedAt: now });
+    for (const verdict of verdicts.filter((candidate) => candidate.valid)) {
+      await upsertE911AddressUpstream(tx, { addressId: address.id, connectionId: verdict.connectionId, upstreamAddressId: verdict.addressRef ?? null, normalized: rowToAddress(address) });
+    }
+    await recordAudit(tx, access, { accountId: access.account.id, action: 'e911.address_recheck', targetType: 'e911_address', targetId: address.id, after: { upstreams: validation.upstreams.map((upstream) => `${upstream.provider}: ${upstream.outcome}`) } });
+  });
+  return judgeE911Check({ validation, validatedAt: now }, await checkContext(access));
 }
 
 export interface NumberE911Result {
@@ -277,8 +436,8 @@ export async function carryE911AddressToAccount(tx: Tx, input: { numberId: strin
   if (!source || source.accountId === input.toAccountId) return;
   let target = await getSameE911AddressInAccount(tx, { accountId: input.toAccountId, address: source });
   if (!target) {
-    const { street, unit, city, state, postalCode, country, callerName, validatedAt } = source;
-    target = await insertE911Address(tx, { accountId: input.toAccountId, street, unit, city, state, postalCode, country, callerName, validatedAt });
+    const { street, unit, city, state, postalCode, country, callerName, validatedAt, validation } = source;
+    target = await insertE911Address(tx, { accountId: input.toAccountId, street, unit, city, state, postalCode, country, callerName, validatedAt, validation });
     const upstreams = await getE911AddressUpstreams(tx, { addressId: source.id });
     if (target) await insertE911AddressUpstreams(tx, upstreams.map((upstream) => ({ ...upstream, addressId: target!.id })));
   }

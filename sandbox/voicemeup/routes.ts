@@ -150,6 +150,32 @@ const loose = (value: string) =>
     .join(' ');
 const postalKey = (value: string) => value.replace(/\s+/g, '').toUpperCase();
 
+/** Edits (insert, delete, replace) that turn one word into the other. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * A typed word that is one typo away from the database's word, or from the full form it abbreviates
+ * ("STRET" for ST, via STREET): the near miss the reference says comes back as alternates.
+ */
+const FULL_FORMS = Object.entries(ABBREVIATIONS);
+function nearWord(typed: string, known: string): boolean {
+  if (typed === known) return true;
+  if (typed.length >= 4 && known.length >= 4 && editDistance(typed, known) <= 1) return true;
+  return FULL_FORMS.some(([full, short]) => short === known && full.length >= 4 && editDistance(typed, full) <= 1);
+}
+function nearStreet(typed: string, known: string): boolean {
+  const [a, b] = [loose(typed).split(' '), loose(known).split(' ')];
+  return a.length === b.length && a.every((word, index) => nearWord(word, b[index]!));
+}
+
 type AddressCheck =
   | { ok: true; entry: StreetEntry; civic: string; addressType?: string; addressTypeNumber?: string }
   | { ok: false; errors: string[]; alternates: { entry: StreetEntry; civic: string }[] };
@@ -185,7 +211,7 @@ function checkAddress(query: URLSearchParams, state: VoicemeupState): AddressChe
     return { ok: true, entry: exact, civic, addressType, addressTypeNumber };
   }
   const near = local
-    .filter((entry) => loose(entry.street) === loose(street) && inRange(entry))
+    .filter((entry) => nearStreet(street, entry.street) && inRange(entry))
     .sort((a, b) => Number(loose(b.city) === loose(city)) - Number(loose(a.city) === loose(city)));
   if (near.length) return { ok: false, errors: ['alternate_address_provided'], alternates: near.map((entry) => ({ entry, civic })) };
   const cityKnown = local.some((entry) => loose(entry.city) === loose(city));

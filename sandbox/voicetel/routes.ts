@@ -150,8 +150,28 @@ function normalizeAddress(input: Record<string, unknown>) {
   };
 }
 
+/** Same length, one letter changed, or one letter more or fewer. */
+function oneTypoApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i += 1;
+  const rest = (x: string, skip: number) => x.slice(i + skip);
+  return rest(a, 1) === rest(b, 1) || rest(a, 1) === rest(b, 0) || rest(a, 0) === rest(b, 1);
+}
+
+/**
+ * The e911 database matches street names, it does not guess: a street type one typo away from a real
+ * one ("MAIN STRET") is a street it cannot find, and validation fails (409, no alternates).
+ */
+function misspelledStreetType(address1: string): boolean {
+  const last = address1.split(' ').at(-1) ?? '';
+  const known = new Set([...Object.keys(STREET_WORDS), ...Object.values(STREET_WORDS)]);
+  return last.length >= 4 && !known.has(last) && [...known].some((word) => word.length >= 4 && oneTypoApart(last, word));
+}
+
 function addressProblem(address: ReturnType<typeof normalizeAddress>): string | null {
   if (!/^\d+[A-Z]?\s+\S+/.test(address.address1)) return 'street address must start with a house number';
+  if (misspelledStreetType(address.address1)) return 'street not found';
   if (!address.city) return 'city is required';
   if (!US_STATES.has(address.state)) return 'state must be a two-letter US state code';
   if (!/^\d{5}(-\d{4})?$/.test(address.zip) || address.zip.startsWith('00000')) return 'zip is not a valid US ZIP code';

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { accountNumberCounts, e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow, type PhoneNumber } from '@/lib/db/schema';
+import { accountNumberCounts, e911AddressUpstreams, e911Addresses, phoneNumbers, type E911AddressRow, type E911ValidationRecord, type PhoneNumber } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -78,22 +78,32 @@ export async function countE911CoverageByAccount(db: Executor, { accountId }: { 
 
 /**
  * Which numbers an E911 list shows: those without a registered address; those using an address;
- * or those that could take an address (not registered elsewhere, and not this address's own
- * unsupported ones, whose carrier cannot register it anyway).
+ * those that could take an address (not registered elsewhere, and not this address's own
+ * unsupported ones, whose carrier cannot register it anyway); or those on the connections named,
+ * whose carrier cannot register any. `without` leaves out numbers on those connections.
  */
-export type E911NumberSelection = { kind: 'unregistered' } | { kind: 'using'; addressId: string } | { kind: 'assignable'; addressId: string };
+export type E911NumberSelection =
+  | { kind: 'unregistered'; without?: string[] }
+  | { kind: 'using'; addressId: string }
+  | { kind: 'assignable'; addressId: string; without?: string[] }
+  | { kind: 'uncoverable'; connectionIds: string[] };
+
+const notOn = (connectionIds: string[] | undefined) => (connectionIds?.length ? notInArray(phoneNumbers.connectionId, connectionIds) : undefined);
 
 function selectionCondition(selection: E911NumberSelection): SQL | undefined {
   switch (selection.kind) {
     case 'unregistered':
-      return ne(phoneNumbers.e911Status, 'registered');
+      return and(ne(phoneNumbers.e911Status, 'registered'), notOn(selection.without));
     case 'using':
       return eq(phoneNumbers.e911AddressId, selection.addressId);
     case 'assignable':
       return and(
         ne(phoneNumbers.e911Status, 'registered'),
         or(isNull(phoneNumbers.e911AddressId), ne(phoneNumbers.e911AddressId, selection.addressId), ne(phoneNumbers.e911Status, 'unsupported')),
+        notOn(selection.without),
       );
+    case 'uncoverable':
+      return selection.connectionIds.length ? inArray(phoneNumbers.connectionId, selection.connectionIds) : sql`false`;
   }
 }
 
@@ -191,4 +201,19 @@ export async function setNumberE911Registration(
 
 export async function setNumberE911Address(db: Executor, { numberId, addressId }: { numberId: string; addressId: string }) {
   await db.update(phoneNumbers).set({ e911AddressId: addressId }).where(eq(phoneNumbers.id, numberId));
+}
+
+/** The account's live numbers per upstream connection: which upstreams an address must suit. */
+export async function countLiveNumbersByConnection(db: Executor, { accountId }: { accountId: string }): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ connectionId: phoneNumbers.connectionId, count: sql<number>`count(*)::int` })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.accountId, accountId), live))
+    .groupBy(phoneNumbers.connectionId);
+  return new Map(rows.map((row) => [row.connectionId, row.count]));
+}
+
+/** A fresh check of the address by the upstreams (the address itself unchanged). */
+export async function updateE911AddressValidation(db: Executor, { addressId, accountId, validation, validatedAt }: { addressId: string; accountId: string; validation: E911ValidationRecord; validatedAt: Date }) {
+  await db.update(e911Addresses).set({ validation, validatedAt }).where(and(eq(e911Addresses.id, addressId), eq(e911Addresses.accountId, accountId)));
 }

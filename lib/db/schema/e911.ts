@@ -3,6 +3,25 @@ import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzl
 import { accounts } from './accounts';
 import { providerConnections } from './providers';
 
+/**
+ * One upstream's answer to an address check: accepted as typed, accepted in a corrected form,
+ * rejected (possibly proposing alternatives), or not reached (down, timed out).
+ */
+export interface E911UpstreamCheck {
+  connectionId: string;
+  provider: string;
+  outcome: 'accepted' | 'corrected' | 'rejected' | 'unchecked';
+  /** The upstream's words for a rejection or failure (may name the carrier: staff only). */
+  reason?: string;
+  /** How many alternatives it proposed. */
+  alternates?: number;
+}
+
+export interface E911ValidationRecord {
+  checkedAt: string;
+  upstreams: E911UpstreamCheck[];
+}
+
 /** An account's emergency address book; addresses are stored normalized (USPS Publication 28). */
 export const e911Addresses = pgTable(
   'e911_addresses',
@@ -19,6 +38,8 @@ export const e911Addresses = pgTable(
     country: text('country').notNull(),
     callerName: text('caller_name'),
     validatedAt: timestamp('validated_at', { withTimezone: true }),
+    /** What each upstream answered when the address was last checked (null: saved before they were kept). */
+    validation: jsonb('validation').$type<E911ValidationRecord>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "e911_addresses" ADD COLUMN "validation" jsonb;
