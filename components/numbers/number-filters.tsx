@@ -2,7 +2,7 @@ import Form from 'next/form';
 import Link from 'next/link';
 import { buttonClass } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
-import { E911_STATUSES, E911_STATUS_LABELS, NUMBER_STATUS_LABELS, LISTED_STATUSES } from '@/lib/validations/number-inventory';
+import { E911_STATUSES, E911_STATUS_LABELS, NUMBER_STATUS_LABELS, LISTED_STATUSES, ROUTING_FILTERS, ROUTING_LABELS } from '@/lib/validations/number-inventory';
 
 export interface NumberFilterOptions {
   accounts: { id: string; name: string; depth: number }[];
@@ -42,13 +42,21 @@ export function NumberFilters({
         <TextField idPrefix="numbers" label="Area code" name="npa" defaultValue={values.npa ?? ''} inputMode="numeric" placeholder="312" maxLength={3} errors={errors.npa} autoComplete="off" />
         <SelectField idPrefix="numbers" label="Trunk group" name="trunk" defaultValue={values.trunk ?? ''} errors={errors.trunk}>
           <option value="">Any trunk group</option>
-          <option value="none">Not routed to a trunk group</option>
+          <option value="none">No trunk group</option>
           {options.trunkGroups.map((group) => (
             <option key={group.id} value={group.id}>
               {group.name}
             </option>
           ))}
           {values.trunk && values.trunk !== 'none' && !options.trunkGroups.some((group) => group.id === values.trunk) ? <option value={values.trunk}>A trunk group not in this account</option> : null}
+        </SelectField>
+        <SelectField idPrefix="numbers" label="Routing" name="routing" defaultValue={values.routing ?? ''} errors={errors.routing}>
+          <option value="">Any routing</option>
+          {ROUTING_FILTERS.map((state) => (
+            <option key={state} value={state}>
+              {ROUTING_LABELS[state]}
+            </option>
+          ))}
         </SelectField>
         <SelectField idPrefix="numbers" label="E911" name="e911" defaultValue={values.e911 ?? ''} errors={errors.e911}>
           <option value="">Any E911 status</option>

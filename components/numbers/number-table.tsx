@@ -4,8 +4,8 @@ import Link from 'next/link';
 import type { ColumnDef } from '@tanstack/react-table';
 import { SelectAllNumbers } from '@/components/trunk-groups/route-numbers-form';
 import { DataTable, type SortDirection } from '@/components/ui/data-table';
-import { NUMBER_SORT_LABELS, type NumberSort } from '@/lib/validations/number-inventory';
-import { E911Badge, NumberStatusBadge } from './badges';
+import { NUMBER_SORT_LABELS, type NumberSort, type RoutingFilter } from '@/lib/validations/number-inventory';
+import { E911Badge, NumberRoutingBadge, NumberStatusBadge } from './badges';
 
 /** A row as the table shows it: already formatted on the server (money, dates, the number). */
 export interface NumberTableRow {
@@ -20,6 +20,8 @@ export interface NumberTableRow {
   trunkGroupRef: string | null;
   /** The trunk group's name when it belongs to the current account. */
   trunkGroupName?: string;
+  /** Where its calls really go (absent for released numbers), and why not when they do not. */
+  routing?: { state: RoutingFilter; reason?: string };
   /** May be ticked for the bulk controls (a number of the current account, not released). */
   selectable?: boolean;
   e911Status: string;
@@ -60,16 +62,25 @@ function numberColumns(showAccount: boolean, showProvider: boolean): ColumnDef<N
     {
       id: 'routing',
       header: 'Routing',
-      cell: ({ row: { original: row } }) =>
-        row.trunkGroupRef && row.trunkGroupName ? (
-          <Link href={`/trunk-groups/${row.trunkGroupRef}`} className="text-indigo-800 hover:underline">
-            {row.trunkGroupName}
-          </Link>
-        ) : row.trunkGroupRef ? (
-          <span className="break-all font-mono text-xs">{row.trunkGroupRef}</span>
-        ) : (
-          <span className="text-slate-600">Not routed</span>
-        ),
+      cell: ({ row: { original: row } }) => (
+        <>
+          {row.trunkGroupRef && row.trunkGroupName ? (
+            <Link href={`/trunk-groups/${row.trunkGroupRef}`} className="text-indigo-800 hover:underline">
+              {row.trunkGroupName}
+            </Link>
+          ) : row.trunkGroupRef ? (
+            <span className="break-all font-mono text-xs">{row.trunkGroupRef}</span>
+          ) : row.routing ? null : (
+            <span className="text-slate-600">No trunk group</span>
+          )}
+          {row.routing ? (
+            <span className="block">
+              <NumberRoutingBadge state={row.routing.state} />
+            </span>
+          ) : null}
+          {row.routing?.reason ? <span className="mt-0.5 block max-w-xs break-words text-xs text-red-800">{row.routing.reason}</span> : null}
+        </>
+      ),
     },
     { id: 'e911', header: 'E911', cell: ({ row }) => <E911Badge status={row.original.e911Status} /> },
     { id: 'monthly', header: NUMBER_SORT_LABELS.monthly, meta: { numeric: true }, cell: ({ row }) => row.original.monthly },

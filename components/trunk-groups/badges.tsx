@@ -5,7 +5,8 @@ export type UpstreamCopyStatus = 'pending' | 'applied' | 'failed' | 'disabled';
 
 const SYNC: Record<TrunkSyncStatus, { label: string; tone: 'slate' | 'green' | 'amber' | 'red' | 'indigo' }> = {
   applied: { label: 'Applied', tone: 'green' },
-  partially_applied: { label: 'Partially applied', tone: 'amber' },
+  // Some of its numbers are not routed as configured: as serious as a failure for those numbers.
+  partially_applied: { label: 'Partially applied', tone: 'red' },
   failed: { label: 'Failed', tone: 'red' },
   not_needed: { label: 'No numbers yet', tone: 'slate' },
   pending: { label: 'Applying…', tone: 'indigo' },
@@ -22,11 +23,15 @@ export function syncStatusLabel(status: TrunkSyncStatus): string {
   return SYNC[status].label;
 }
 
-export function SyncStatusBadge({ status }: { status: TrunkSyncStatus }) {
+/** A disabled group routes nothing whatever its last push did, so it never reads "Applied". */
+export function SyncStatusBadge({ status, groupStatus = 'active' }: { status: TrunkSyncStatus; groupStatus?: 'active' | 'disabled' }) {
+  if (groupStatus === 'disabled') return <Badge tone="slate">Disabled</Badge>;
   return <Badge tone={SYNC[status].tone}>{SYNC[status].label}</Badge>;
 }
 
-export function UpstreamStatusBadge({ status }: { status: UpstreamCopyStatus }) {
+/** Green only for a copy that holds the group's current settings. */
+export function UpstreamStatusBadge({ status, outdated = false }: { status: UpstreamCopyStatus; outdated?: boolean }) {
+  if (status === 'applied' && outdated) return <Badge tone="amber">Outdated</Badge>;
   return <Badge tone={UPSTREAM[status].tone}>{UPSTREAM[status].label}</Badge>;
 }
 

@@ -27,7 +27,7 @@ export function TrunkSyncStatus({ initial, actions, canReapply }: { initial: Tru
       description={
         total === 0
           ? 'No numbers route here yet: the group is pushed to the carriers when its first number is assigned.'
-          : `Applied on ${sync.applied} of ${total} upstream${total === 1 ? '' : 's'}${sync.settled ? '.' : '; applying the latest settings…'}`
+          : `Applied on ${sync.applied} of ${total} upstream${total === 1 ? '' : 's'}${!sync.settled ? '; applying the latest settings…' : sync.applied < total ? ': numbers carried by the others are not routed as configured.' : '.'}`
       }
       className="lg:col-span-2"
       actions={actions}

@@ -12,6 +12,8 @@ export interface TrunkGroupTableRow {
   auth: { short: string; full: string };
   numbers: string;
   syncStatus: TrunkSyncStatus;
+  /** A disabled group shows as such, never as "Applied". */
+  status?: 'active' | 'disabled';
   /** Carriers whose copy was changed outside the portal. */
   drifted: number;
 }
@@ -29,7 +31,7 @@ const columns: ColumnDef<TrunkGroupTableRow>[] = [
   { id: 'direction', header: 'Direction', cell: ({ row }) => <span title={row.original.direction.full}>{row.original.direction.short}</span> },
   { id: 'auth', header: 'Authentication', cell: ({ row }) => <span title={row.original.auth.full}>{row.original.auth.short}</span> },
   { id: 'numbers', header: 'Numbers', meta: { numeric: true }, cell: ({ row }) => row.original.numbers },
-  { id: 'sync', header: 'Sync status', cell: ({ row }) => <SyncStatusBadge status={row.original.syncStatus} /> },
+  { id: 'sync', header: 'Sync status', cell: ({ row }) => <SyncStatusBadge status={row.original.syncStatus} groupStatus={row.original.status} /> },
   { id: 'drift', header: 'Drift', cell: ({ row }) => <DriftBadge carriers={row.original.drifted} /> },
 ];
 

@@ -17,7 +17,7 @@ const columns: ColumnDef<UpstreamCopy>[] = [
     header: 'Status',
     cell: ({ row: { original: copy } }) => (
       <>
-        <UpstreamStatusBadge status={copy.status} />
+        <UpstreamStatusBadge status={copy.status} outdated={copy.outdated} />
         {copy.outdated ? <span className="block text-xs text-amber-900">Holds an older version of the settings</span> : null}
         {copy.error ? <span className="mt-1 block break-words text-xs text-red-800">{copy.error}</span> : null}
       </>

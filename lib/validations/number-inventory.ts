@@ -42,6 +42,15 @@ export const E911_STATUS_LABELS: Record<E911Status, string> = {
   unsupported: 'Not supported by carrier',
 };
 
+/** Where calls really go (lib/services/number-routing.ts decides): the My numbers filter `routing`. */
+export const ROUTING_FILTERS = ['routed', 'not_routed', 'carrier_default'] as const;
+export type RoutingFilter = (typeof ROUTING_FILTERS)[number];
+export const ROUTING_LABELS: Record<RoutingFilter, string> = {
+  routed: 'Routed as configured',
+  not_routed: 'Not routed as configured',
+  carrier_default: 'Carrier default (no trunk group)',
+};
+
 export function e911Label(status: string): string {
   return (E911_STATUS_LABELS as Record<string, string>)[status] ?? status;
 }
@@ -75,6 +84,7 @@ const filterFields = {
   npa: optional(safeText('An area code').trim().regex(/^[2-9]\d{2}$/, 'An area code is three digits, not starting with 0 or 1')),
   trunk: optional(safeText('A trunk group reference').trim().max(64, 'A trunk group reference is at most 64 characters')),
   e911: optional(z.enum(E911_STATUSES, { message: 'Choose an E911 status from the list' })),
+  routing: optional(z.enum(ROUTING_FILTERS, { message: 'Choose a routing state from the list' })),
   status: optional(z.enum(LISTED_STATUSES, { message: 'Choose a status from the list' })),
   released: z.preprocess((value) => value === '1' || value === 'on' || value === 'true', z.boolean()),
   account: optional(z.string().uuid('Choose an account from the list')),
@@ -92,6 +102,8 @@ export interface NumberInventoryFilter {
   /** A trunk group reference, or `none` for numbers that are not routed. */
   trunk?: string;
   e911?: E911Status;
+  /** Routed as configured, not (a carrier refused, failed or has not taken the group, or it is disabled), or no group. */
+  routing?: RoutingFilter;
   status?: ListedStatus;
   /** Include released numbers (they are hidden by default). */
   released: boolean;
@@ -126,6 +138,7 @@ const numberInventoryParsers = {
   npa: parseAsString,
   trunk: parseAsString,
   e911: parseAsString,
+  routing: parseAsString,
   status: parseAsString,
   released: parseAsString,
   account: parseAsString,
@@ -161,6 +174,7 @@ export function numberInventorySearch(filter: Partial<NumberInventoryFilter>, vi
     npa: filter.npa || null,
     trunk: filter.trunk || null,
     e911: filter.e911 || null,
+    routing: filter.routing || null,
     status: filter.status || null,
     released: filter.released ? '1' : null,
     account: filter.account || null,

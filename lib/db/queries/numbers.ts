@@ -5,6 +5,7 @@ import { accountNumberCounts, accounts, auditEvents, numberOrderLines, numberOrd
 import type { NumberInventoryFilter, NumberSort } from '@/lib/validations/number-inventory';
 import { e164PrefixOf } from '@/lib/validations/number-inventory';
 import { isUuid } from './accounts';
+import { routingCondition } from './number-routing';
 
 type Executor = Db | Tx;
 
@@ -59,6 +60,7 @@ function numberConditions(filter: Partial<NumberInventoryFilter>): SQL[] {
     conditions.push(trunk === 'none' ? isNull(phoneNumbers.trunkGroupRef) : isUuid(trunk) ? eq(phoneNumbers.trunkGroupRef, trunk) : sql`false`);
   }
   if (filter.e911) conditions.push(eq(phoneNumbers.e911Status, filter.e911));
+  if (filter.routing) conditions.push(routingCondition(filter.routing));
   if (filter.status) conditions.push(eq(phoneNumbers.status, filter.status));
   else if (!filter.released) conditions.push(ne(phoneNumbers.status, 'released'));
   if (filter.account && isUuid(filter.account)) conditions.push(eq(phoneNumbers.accountId, filter.account));

@@ -10,6 +10,7 @@ import { Pager } from '@/components/ui/pager';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { countNumbersWithoutE911, listE911Addresses } from '@/lib/services/e911';
+import { getRoutingOfNumbers, type NumberRoutingView } from '@/lib/services/number-routing';
 import { getNumberFilterOptions, listAccountNumbers, type NumberView } from '@/lib/services/numbers';
 import { listTrunkGroupNames } from '@/lib/services/trunk-groups';
 import { NUMBER_SORTS, NUMBER_SORT_LABELS, numberInventorySearch, parseNumberInventoryQuery, type NumberSort } from '@/lib/validations/number-inventory';
@@ -53,6 +54,8 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
     mayRoute ? listE911Addresses(access) : Promise.resolve([]),
   ]);
   const trunkGroupNames = new Map(trunkGroups.map((group) => [group.id, group.name]));
+  const live = list.rows.filter((number) => number.status !== 'released');
+  const routing: Map<string, NumberRoutingView> = live.length > 0 ? await getRoutingOfNumbers(access, live.map((number) => number.id)) : new Map();
   const routeFormId = mayRoute && trunkGroups.length > 0 ? 'route-numbers' : undefined;
   const e911FormId = mayRoute && addresses.length > 0 ? 'set-e911-numbers' : undefined;
   // The row checkboxes belong to one form; the other bulk form reads the ticks from the page.
@@ -67,6 +70,7 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
   const toRow = (number: NumberView): NumberTableRow => ({
     ...tableRow(number),
     trunkGroupName: number.trunkGroupRef ? trunkGroupNames.get(number.trunkGroupRef) : undefined,
+    routing: routing.has(number.id) ? { state: routing.get(number.id)!.state, reason: routing.get(number.id)!.reason } : undefined,
     selectable: number.accountId === access.account.id && number.status !== 'released',
   });
 

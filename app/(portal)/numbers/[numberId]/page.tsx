@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { E911StatusBadge } from '@/components/e911/status-badge';
-import { NumberStatusBadge } from '@/components/numbers/badges';
+import { NumberRoutingBadge, NumberStatusBadge } from '@/components/numbers/badges';
 import { AssignNumberE911Form, RemoveNumberE911Form } from '@/components/numbers/e911-forms';
 import { MoveNumberForm, ReleaseNumberForm } from '@/components/numbers/number-forms';
 import { NumberOrderTable } from '@/components/numbers/number-order-table';
@@ -10,6 +10,7 @@ import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { orNotFound } from '@/lib/not-found';
 import { listE911Addresses } from '@/lib/services/e911';
+import { getRoutingOfNumbers } from '@/lib/services/number-routing';
 import { endOfMonthUtc, getNumberDetail } from '@/lib/services/numbers';
 import { formatE911Address } from '@/lib/validations/e911';
 import { formatDate, formatDateTime, formatE164, formatMoney } from '@/lib/format';
@@ -49,7 +50,8 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
   // Assignment works on the current account's live numbers (as on My numbers and the E911 pages).
   const ownLive = number.accountId === access.account.id && !released;
   const mayAssignE911 = ownLive && can(access, 'technical.write');
-  const addresses = ownLive ? await listE911Addresses(access) : [];
+  const [addresses, routingByNumber] = await Promise.all([ownLive ? listE911Addresses(access) : Promise.resolve([]), released ? Promise.resolve(undefined) : getRoutingOfNumbers(access, [number.id])]);
+  const routing = routingByNumber?.get(number.id);
   const { e911Status, e911Detail, e911AddressId } = number;
   const currentAddress = e911AddressId ? addresses.find(({ address }) => address.id === e911AddressId)?.address : undefined;
   const addressOptions = addresses.map(({ address }) => ({ id: address.id, label: formatE911Address(address) }));
@@ -105,8 +107,21 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
               ) : (
                 'None: calls ring on the carrier’s default route'
               )}
-              {detail.trunkGroup?.status === 'disabled' ? <span className="block text-xs text-slate-600">Disabled: calls ring on the carrier’s default route until it is enabled.</span> : null}
             </Detail>
+            {routing ? (
+              <Detail label="Calls go">
+                <span data-testid="number-routing">
+                  <NumberRoutingBadge state={routing.state} />{' '}
+                  {routing.state === 'routed' ? 'Routed as configured' : routing.state === 'carrier_default' ? 'To the carrier’s default route' : 'Not routed as configured'}
+                </span>
+                {routing.reason ? <span className="mt-1 block text-xs text-red-800">{routing.reason}</span> : null}
+                {routing.state === 'not_routed' && detail.trunkGroup ? (
+                  <Link href={`/trunk-groups/${detail.trunkGroup.id}`} className="mt-1 block text-xs text-indigo-800 underline">
+                    What to do: see the trunk group
+                  </Link>
+                ) : null}
+              </Detail>
+            ) : null}
           </dl>
         </Card>
         <Card title="Emergency address" description="The address emergency services receive when this number calls 911.">

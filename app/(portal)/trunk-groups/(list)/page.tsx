@@ -59,6 +59,7 @@ export default async function TrunkGroupsPage({ searchParams }: { searchParams: 
               auth: { short: AUTH_SHORT[group.auth], full: TRUNK_AUTH_LABELS[group.auth] },
               numbers: formatCount(Number(numbers)),
               syncStatus: group.syncStatus,
+              status: group.status,
               drifted,
             }))}
           />

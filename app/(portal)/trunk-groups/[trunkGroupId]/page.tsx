@@ -10,6 +10,7 @@ import { requireAccountAccess } from '@/lib/auth/guard';
 import { orNotFound } from '@/lib/not-found';
 import { formatCount, formatDateTime, formatE164 } from '@/lib/format';
 import { getTrunkGroupDetail, getTrunkGroupNumbersAndHistory } from '@/lib/services/trunk-groups';
+import { getTrunkGroupRouting } from '@/lib/services/number-routing';
 import { getTrunkSyncStatus } from '@/lib/services/trunk-sync-status';
 import { fieldLabel } from '@/lib/services/trunk-model';
 import { CALLER_ID_POLICY_LABELS, CODEC_LABELS, SIP_TRANSPORT_LABELS, TRUNK_AUTH_LABELS, TRUNK_DIRECTION_LABELS, type CallerIdPolicy, type Codec } from '@/lib/validations/trunk-groups';
@@ -25,6 +26,8 @@ import {
 export const metadata: Metadata = { title: 'Trunk group' };
 
 const LIST_LIMIT = 200;
+/** Numbers named in the not-routed banner before "and K more". */
+const BANNER_NUMBERS = 10;
 
 function Detail({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -79,7 +82,11 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
   const { trunkGroupId } = await params;
   const access = await requireAccountAccess('technical.read');
   const { group, upstreams } = await orNotFound(getTrunkGroupDetail(access, trunkGroupId));
-  const [{ numbers, assignable, events, groups }, sync] = await Promise.all([getTrunkGroupNumbersAndHistory(access, group, { limit: LIST_LIMIT }), getTrunkSyncStatus(access, group.id)]);
+  const [{ numbers, assignable, events, groups }, sync, routing] = await Promise.all([
+    getTrunkGroupNumbersAndHistory(access, group, { limit: LIST_LIMIT }),
+    getTrunkSyncStatus(access, group.id),
+    getTrunkGroupRouting(access, group.id, { sample: BANNER_NUMBERS }),
+  ]);
   const writer = can(access, 'technical.write');
   const groupNames = new Map(groups.map(({ group: other }) => [other.id, other.name]));
   const ipAuth = group.auth !== 'digest';
@@ -93,7 +100,7 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
         description={`Trunk group of ${access.account.name}`}
         actions={
           <div className="flex items-center gap-3">
-            <SyncStatusBadge status={group.syncStatus} />
+            <SyncStatusBadge status={group.syncStatus} groupStatus={group.status} />
             {writer ? (
               <Link href={`/trunk-groups/${group.id}/edit`} className={buttonClass('primary')}>
                 Edit settings
@@ -107,6 +114,44 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
           ← Trunk groups
         </Link>
       </p>
+      {routing.notRouted > 0 ? (
+        <section role="alert" aria-labelledby="not-routed-title" data-testid="routing-banner" className="mb-6 rounded-md border border-red-300 bg-red-50 p-4 text-sm text-red-950">
+          <h2 id="not-routed-title" className="font-semibold">
+            {routing.notRouted === 1 ? '1 number is' : `${formatCount(routing.notRouted)} numbers are`} not routed as configured
+            {routing.routed > 0 ? ` (${formatCount(routing.routed)} ${routing.routed === 1 ? 'is' : 'are'})` : ''}
+          </h2>
+          <p className="mt-1">
+            Calls to{' '}
+            {routing.sample.map((number, index) => (
+              <span key={number.id}>
+                {index > 0 ? (index === routing.sample.length - 1 && routing.notRouted === routing.sample.length ? ' and ' : ', ') : null}
+                <Link href={`/numbers/${number.id}`} className="font-medium tabular-nums underline">
+                  {formatE164(number.e164)}
+                </Link>
+              </span>
+            ))}
+            {routing.notRouted > routing.sample.length ? (
+              <>
+                {' and '}
+                <Link href={`/numbers?${new URLSearchParams({ trunk: group.id, routing: 'not_routed' }).toString()}`} className="font-medium underline">
+                  {formatCount(routing.notRouted - routing.sample.length)} more
+                </Link>
+              </>
+            ) : null}{' '}
+            do not reach {group.name}’s hosts.
+          </p>
+          <ul className="mt-2 space-y-2">
+            {routing.problems.map((problem) => (
+              <li key={problem.reason}>
+                <span className="font-medium">
+                  {problem.numbers === 1 ? '1 number' : `${formatCount(problem.numbers)} numbers`}:
+                </span>{' '}
+                {problem.reason} <span className="block text-red-900">What to do: {problem.nextStep}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <TrunkSyncStatus
           initial={sync}

@@ -1,0 +1,108 @@
+import 'server-only';
+import { and, asc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '@/lib/db/client';
+import { accounts, phoneNumbers, providerConnections, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
+import { isUuid } from './accounts';
+
+type Executor = Db | Tx;
+
+/**
+ * Whether a number is routed as its trunk group says, in SQL: the same rule as numberRoutingOf in
+ * lib/services/number-routing.ts (kept side by side with it by tests/integration/number-routing.test.ts).
+ * A number is routed when its group is active and the group's copy on the number's own upstream is
+ * applied at the group's current version.
+ */
+const routedAsConfigured = sql`exists (
+  select 1 from ${trunkGroups} tg
+  join ${trunkGroupUpstreams} tgu on tgu.trunk_group_id = tg.id
+  where tg.id = ${phoneNumbers.trunkGroupRef}
+    and tg.status = 'active'
+    and tgu.connection_id = ${phoneNumbers.connectionId}
+    and tgu.status = 'applied'
+    and (tgu.applied_version is null or tgu.applied_version = tg.version)
+)`;
+
+export function routingCondition(state: 'routed' | 'not_routed' | 'carrier_default'): SQL {
+  if (state === 'carrier_default') return sql`${phoneNumbers.trunkGroupRef} is null`;
+  if (state === 'routed') return sql`(${phoneNumbers.trunkGroupRef} is not null and ${routedAsConfigured})`;
+  return sql`(${phoneNumbers.trunkGroupRef} is not null and not ${routedAsConfigured})`;
+}
+
+export interface NumberRoutingFactsRow {
+  numberId: string;
+  e164: string;
+  connectionId: string;
+  provider: string;
+  trunkGroupRef: string | null;
+  group: { id: string; name: string; status: 'active' | 'disabled'; version: number; accountId: string } | null;
+  upstream: { status: 'pending' | 'applied' | 'failed' | 'disabled'; appliedVersion: number | null; lastError: string | null } | null;
+}
+
+/** What the routing rule needs for each of these numbers, within the subtree (never another tenant's). */
+export async function getRoutingFactsByNumberIds(db: Executor, { numberIds, accountPath }: { numberIds: string[]; accountPath: string }): Promise<NumberRoutingFactsRow[]> {
+  const ids = numberIds.filter(isUuid);
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({
+      numberId: phoneNumbers.id,
+      e164: phoneNumbers.e164,
+      connectionId: phoneNumbers.connectionId,
+      provider: providerConnections.provider,
+      trunkGroupRef: phoneNumbers.trunkGroupRef,
+      groupId: trunkGroups.id,
+      groupName: trunkGroups.name,
+      groupStatus: trunkGroups.status,
+      groupVersion: trunkGroups.version,
+      groupAccountId: trunkGroups.accountId,
+      upstreamStatus: trunkGroupUpstreams.status,
+      appliedVersion: trunkGroupUpstreams.appliedVersion,
+      lastError: trunkGroupUpstreams.lastError,
+    })
+    .from(phoneNumbers)
+    .innerJoin(accounts, eq(accounts.id, phoneNumbers.accountId))
+    .innerJoin(providerConnections, eq(providerConnections.id, phoneNumbers.connectionId))
+    .leftJoin(trunkGroups, eq(trunkGroups.id, phoneNumbers.trunkGroupRef))
+    .leftJoin(trunkGroupUpstreams, and(eq(trunkGroupUpstreams.trunkGroupId, phoneNumbers.trunkGroupRef), eq(trunkGroupUpstreams.connectionId, phoneNumbers.connectionId)))
+    .where(and(inArray(phoneNumbers.id, ids), like(accounts.path, `${accountPath}%`)));
+  return rows.map((row) => ({
+    numberId: row.numberId,
+    e164: row.e164,
+    connectionId: row.connectionId,
+    provider: row.provider,
+    trunkGroupRef: row.trunkGroupRef,
+    group: row.groupId ? { id: row.groupId, name: row.groupName!, status: row.groupStatus!, version: row.groupVersion!, accountId: row.groupAccountId! } : null,
+    upstream: row.upstreamStatus ? { status: row.upstreamStatus, appliedVersion: row.appliedVersion, lastError: row.lastError } : null,
+  }));
+}
+
+/**
+ * A trunk group's live numbers by the upstream connection that carries them: how many, and the
+ * first `sample` in number order. Routing depends on the connection only, so this is enough to say
+ * which numbers are not routed without reading thousands of rows.
+ */
+export async function getTrunkGroupNumbersByConnection(db: Executor, { trunkGroupId, accountId, sample }: { trunkGroupId: string; accountId: string; sample: number }) {
+  if (!isUuid(trunkGroupId)) return [];
+  const rows = await db
+    .select({
+      connectionId: phoneNumbers.connectionId,
+      provider: providerConnections.provider,
+      connectionName: providerConnections.name,
+      numbers: sql<number>`count(*)::int`,
+      sample: sql<string[]>`(array_agg(${phoneNumbers.id}::text || ' ' || ${phoneNumbers.e164} order by ${phoneNumbers.e164}))[1:${sql.raw(String(Math.max(1, Math.floor(sample))))}]`,
+    })
+    .from(phoneNumbers)
+    .innerJoin(providerConnections, eq(providerConnections.id, phoneNumbers.connectionId))
+    .where(and(eq(phoneNumbers.trunkGroupRef, trunkGroupId), eq(phoneNumbers.accountId, accountId), sql`${phoneNumbers.status} <> 'released'`))
+    .groupBy(phoneNumbers.connectionId, providerConnections.provider, providerConnections.name)
+    .orderBy(asc(providerConnections.provider), asc(phoneNumbers.connectionId));
+  return rows.map((row) => ({
+    connectionId: row.connectionId,
+    provider: row.provider,
+    connectionName: row.connectionName,
+    numbers: Number(row.numbers),
+    sample: (row.sample ?? []).map((entry) => {
+      const [id, e164] = entry.split(' ');
+      return { id: id!, e164: e164! };
+    }),
+  }));
+}

@@ -1,0 +1,163 @@
+import 'server-only';
+
+/**
+ * Where a number's calls really go. A number on a trunk group is routed as configured only when the
+ * group is active and the group's copy on the number's own upstream is applied at the group's
+ * current version; a carrier that refused, failed or has not yet taken the group leaves the number
+ * on its default route (or on settings the customer has since changed). Derived, never stored: the
+ * truth is the group and its per-upstream row. routingCondition in lib/db/queries/number-routing.ts
+ * is the same rule in SQL (the My numbers filter and the dashboard's counts).
+ */
+import { assertCan, type AccountAccess } from '@/lib/auth/access';
+import { getDb } from '@/lib/db/client';
+import { getRoutingFactsByNumberIds, getTrunkGroupNumbersByConnection } from '@/lib/db/queries/number-routing';
+import { getTrunkGroupById, getTrunkGroupUpstreams } from '@/lib/db/queries/trunk-groups';
+import { AppError } from '@/lib/errors';
+import { scrubProviderNames, upstreamLabels } from './carrier-labels';
+
+export const ROUTING_STATES = ['routed', 'not_routed', 'carrier_default'] as const;
+export type NumberRoutingState = (typeof ROUTING_STATES)[number];
+
+export type NotRoutedCause = 'group_missing' | 'group_disabled' | 'not_set_up' | 'pending' | 'failed' | 'copy_disabled' | 'outdated';
+
+export interface RoutingGroup {
+  name: string;
+  status: 'active' | 'disabled';
+  version: number;
+}
+
+/** The group's copy on the number's upstream (trunk_group_upstreams), if there is one. */
+export interface RoutingCopy {
+  status: 'pending' | 'applied' | 'failed' | 'disabled';
+  appliedVersion: number | null;
+  lastError: string | null;
+}
+
+export interface NumberRouting {
+  state: NumberRoutingState;
+  cause?: NotRoutedCause;
+  /** Why it is not routed, in plain words (a carrier's refusal as recorded: scrub before a customer reads it). */
+  reason?: string;
+}
+
+const sentence = (text: string) => text.trim().replace(/[.\s]+$/, '');
+
+/** The one rule: pure, so the pages, the banner and the dashboard cannot disagree. */
+export function numberRoutingOf(number: { trunkGroupRef: string | null }, group: RoutingGroup | null | undefined, copy: RoutingCopy | null | undefined): NumberRouting {
+  if (!number.trunkGroupRef) return { state: 'carrier_default' };
+  if (!group) return { state: 'not_routed', cause: 'group_missing', reason: 'Its trunk group no longer exists, so calls go to the carrier’s default route.' };
+  if (group.status === 'disabled') return { state: 'not_routed', cause: 'group_disabled', reason: `${group.name} is disabled, so calls go to the carrier’s default route.` };
+  if (!copy) return { state: 'not_routed', cause: 'not_set_up', reason: `${group.name} has not been set up at this number’s carrier yet, so calls go to the carrier’s default route.` };
+  switch (copy.status) {
+    case 'pending':
+      return { state: 'not_routed', cause: 'pending', reason: `${group.name} is still being set up at this number’s carrier.` };
+    case 'failed':
+      return {
+        state: 'not_routed',
+        cause: 'failed',
+        reason: copy.lastError ? `This number’s carrier did not accept ${group.name}: ${sentence(copy.lastError)}.` : `This number’s carrier did not accept ${group.name}.`,
+      };
+    case 'disabled':
+      return { state: 'not_routed', cause: 'copy_disabled', reason: `${group.name} is switched off at this number’s carrier.` };
+    case 'applied':
+      if (copy.appliedVersion !== null && copy.appliedVersion !== group.version) {
+        return { state: 'not_routed', cause: 'outdated', reason: `This number’s carrier still holds an older version of ${group.name}’s settings; the latest changes did not reach it.` };
+      }
+      return { state: 'routed' };
+  }
+}
+
+/** What the customer can do about it, by cause. */
+export function routingNextStep(cause: NotRoutedCause, canWrite: boolean): string {
+  const someone = (text: string) => (canWrite ? text : `Someone with technical access to this account can ${text.charAt(0).toLowerCase()}${text.slice(1)}`);
+  switch (cause) {
+    case 'pending':
+      return 'This settles on its own within a minute; reload the page to see the result.';
+    case 'group_disabled':
+      return someone('Enable the trunk group to route them to it again.');
+    case 'group_missing':
+      return someone('Route them to another trunk group on My numbers.');
+    default:
+      return someone(
+        'Re-apply the trunk group to try again. If the carrier refuses it again, move these numbers to a trunk group that carrier accepts (or change the settings it refused), or contact support.',
+      );
+  }
+}
+
+export interface NumberRoutingView extends NumberRouting {
+  trunkGroup?: { id: string; name: string };
+}
+
+/**
+ * The routing of these numbers of the account's subtree (others are left out), by number id, with
+ * carrier names hidden from customers.
+ */
+export async function getRoutingOfNumbers(access: AccountAccess, numberIds: string[]): Promise<Map<string, NumberRoutingView>> {
+  assertCan(access, 'technical.read');
+  const staff = access.user.isOperatorStaff;
+  const rows = await getRoutingFactsByNumberIds(await getDb(), { numberIds, accountPath: access.account.path });
+  return new Map(
+    rows.map((row) => {
+      const routing = numberRoutingOf(row, row.group, row.upstream);
+      const view: NumberRoutingView = {
+        ...routing,
+        reason: routing.reason ? scrubProviderNames(routing.reason, staff, 'This number’s carrier') : undefined,
+        trunkGroup: row.group ? { id: row.group.id, name: row.group.name } : undefined,
+      };
+      return [row.numberId, view];
+    }),
+  );
+}
+
+export interface TrunkGroupRoutingProblem {
+  /** What the viewer may call the upstream ("Carrier 2" for customers). */
+  label: string;
+  numbers: number;
+  cause: NotRoutedCause;
+  reason: string;
+  nextStep: string;
+}
+
+export interface TrunkGroupRouting {
+  routed: number;
+  notRouted: number;
+  /** The first numbers not routed as configured (number order within each upstream). */
+  sample: { id: string; e164: string }[];
+  problems: TrunkGroupRoutingProblem[];
+}
+
+/** For the trunk group's page: its numbers that are not routed as configured, and why, per upstream. */
+export async function getTrunkGroupRouting(access: AccountAccess, trunkGroupId: string, { sample = 10 }: { sample?: number } = {}): Promise<TrunkGroupRouting> {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const group = await getTrunkGroupById(db, { trunkGroupId, accountId: access.account.id });
+  if (!group) throw new AppError('not_found:trunk_group');
+  const staff = access.user.isOperatorStaff;
+  const canWrite = access.permissions.has('technical.write') && !access.readOnly;
+  const [byConnection, copies] = await Promise.all([getTrunkGroupNumbersByConnection(db, { trunkGroupId: group.id, accountId: group.accountId, sample }), getTrunkGroupUpstreams(db, { trunkGroupId: group.id })]);
+  // Labels numbered over the copies and the connections alike, as the sync table numbers them.
+  const refs = new Map<string, { connectionId: string; provider: string; connectionName?: string }>();
+  for (const { upstream, provider, connectionName } of copies) refs.set(upstream.connectionId, { connectionId: upstream.connectionId, provider, connectionName });
+  for (const row of byConnection) if (!refs.has(row.connectionId)) refs.set(row.connectionId, { connectionId: row.connectionId, provider: row.provider, connectionName: row.connectionName });
+  const labels = upstreamLabels([...refs.values()], staff);
+  const copyOf = new Map(copies.map(({ upstream }) => [upstream.connectionId, upstream]));
+
+  const result: TrunkGroupRouting = { routed: 0, notRouted: 0, sample: [], problems: [] };
+  for (const row of byConnection) {
+    const routing = numberRoutingOf({ trunkGroupRef: group.id }, group, copyOf.get(row.connectionId));
+    if (routing.state === 'routed') {
+      result.routed += row.numbers;
+      continue;
+    }
+    const label = labels.get(row.connectionId) ?? 'A carrier';
+    result.notRouted += row.numbers;
+    result.sample.push(...row.sample);
+    const reason = scrubProviderNames(routing.reason!, staff, label).replace('This number’s carrier', label);
+    // A disabled group reads the same on every upstream: one line, not one per carrier.
+    const same = result.problems.find((problem) => problem.reason === reason);
+    if (same) same.numbers += row.numbers;
+    else result.problems.push({ label, numbers: row.numbers, cause: routing.cause!, reason, nextStep: routingNextStep(routing.cause!, canWrite) });
+  }
+  result.sample = result.sample.sort((left, right) => left.e164.localeCompare(right.e164)).slice(0, sample);
+  return result;
+}
