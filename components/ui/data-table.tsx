@@ -99,8 +99,9 @@ function SortLink<Row>({ header, sort, children }: { header: Header<Row, unknown
 
 /**
  * A table read one page at a time from the server: sorting and paging live in the URL, so the
- * table only links to the other order. From md up it is a real <table>; below md every row is a
- * card of label–value pairs. The other layout is display:none, so only one is ever announced.
+ * table only links to the other order. Every row is rendered once, as a real <table> row; below md
+ * CSS lays each row out as a card of label–value pairs (the labels are aria-hidden: the column
+ * headers still name the cells).
  */
 export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisible, rowHeader, cardTitle = rowHeader, sort, selection, empty, busy, regionLabel, className }: DataTableProps<Row>) {
   const rowSelection: RowSelectionState | undefined = selection && isStateSelection(selection) ? Object.fromEntries([...selection.selected].map((id) => [id, true])) : undefined;
@@ -143,35 +144,94 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
       <input type="checkbox" name={selection.name} value={row.id} form={selection.form} aria-label={label} disabled={selection.disabled} className="size-4" />
     );
   };
-  const headerCheckbox = selection ? (
-    isStateSelection(selection) ? (
-      <input type="checkbox" aria-label={selection.allLabel} checked={table.getIsAllRowsSelected()} disabled={selection.disabled} onChange={table.getToggleAllRowsSelectedHandler()} className="size-4" />
-    ) : (
-      (selection.header ?? null)
-    )
-  ) : null;
+  // Both the header cell and the cards' "Select all" show this box.
+  const headerCheckbox = (key: string) =>
+    selection ? (
+      isStateSelection(selection) ? (
+        <input key={key} type="checkbox" aria-label={selection.allLabel} checked={table.getIsAllRowsSelected()} disabled={selection.disabled} onChange={table.getToggleAllRowsSelectedHandler()} className="size-4" />
+      ) : (
+        (selection.header ?? null)
+      )
+    ) : null;
 
-  const cellClass = (cell: Cell<Row, unknown> | Header<Row, unknown>) => {
+  const desktopCell = (meta: ColumnDef<Row, unknown>['meta']) => cn('md:py-2 md:pr-3 md:last:pr-0', meta?.numeric && 'md:text-right md:tabular-nums', meta?.actions && 'md:text-right', meta?.className);
+  const cardRole = (cell: Cell<Row, unknown>) => {
     const meta = cell.column.columnDef.meta;
-    return cn('py-2 pr-3 last:pr-0', meta?.numeric && 'text-right tabular-nums', meta?.actions && 'text-right', meta?.className);
+    if (cell.column.id === cardTitle) return 'max-md:order-first max-md:mb-2 max-md:min-w-0 max-md:flex-1 max-md:break-words max-md:font-medium max-md:text-slate-900';
+    if (meta?.actions) return 'max-md:order-last max-md:ml-auto max-md:mt-3';
+    if (meta?.hideInCard) return 'max-md:hidden';
+    return 'max-md:grid max-md:basis-full max-md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)] max-md:gap-x-3 max-md:py-0.5';
   };
+  const cardLabel = (label: string) => (
+    <span aria-hidden="true" className="text-xs uppercase text-slate-600 md:hidden">
+      {label}
+    </span>
+  );
+  const isPair = (cell: Cell<Row, unknown>) => cell.column.id !== cardTitle && !cell.column.columnDef.meta?.actions && !cell.column.columnDef.meta?.hideInCard;
+
+  const renderCell = (cell: Cell<Row, unknown>) => {
+    const content = flexRender(cell.column.columnDef.cell, cell.getContext());
+    const body = isPair(cell) ? (
+      <>
+        {cardLabel(cell.column.columnDef.meta?.label ?? (typeof cell.column.columnDef.header === 'string' ? cell.column.columnDef.header : cell.column.id))}
+        <div className={cn('min-w-0 break-words md:contents [&_select]:max-w-full', cell.column.columnDef.meta?.numeric && 'tabular-nums')}>{content}</div>
+      </>
+    ) : (
+      content
+    );
+    const classes = cn(desktopCell(cell.column.columnDef.meta), cardRole(cell));
+    return cell.column.id === rowHeader ? (
+      <th key={cell.id} scope="row" className={cn(classes, 'md:font-normal')}>
+        {body}
+      </th>
+    ) : (
+      <td key={cell.id} className={classes}>
+        {body}
+      </td>
+    );
+  };
+
+  const cardControls =
+    sort || (selection && (isStateSelection(selection) || selection.header)) ? (
+      <div className="mb-2 space-y-2 text-xs text-slate-600 md:hidden">
+        {sort ? (
+          <p className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <span>Sort:</span>
+            {headers.filter(sortable).map((header) => (
+              <span key={header.id} aria-current={header.column.getIsSorted() ? 'true' : undefined} className={header.column.getIsSorted() ? 'font-semibold text-slate-900' : undefined}>
+                <SortLink header={header} sort={sort}>
+                  {columnLabel(header)}
+                </SortLink>
+              </span>
+            ))}
+          </p>
+        ) : null}
+        {selection ? (
+          <div className="flex items-center gap-2 text-sm text-slate-700">
+            {headerCheckbox('card')}
+            <span aria-hidden="true">Select all</span>
+          </div>
+        ) : null}
+      </div>
+    ) : null;
 
   return (
     <div className={className}>
-      <div className="hidden overflow-x-auto md:block" tabIndex={0} role="region" aria-label={regionLabel ?? `${caption}, scrollable`}>
-        <table className="w-full text-left text-sm" aria-busy={busy || undefined}>
-          <caption className={captionVisible ? 'mb-2 text-left text-sm font-medium text-slate-800' : 'sr-only'}>{caption}</caption>
-          <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
+      {cardControls}
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={regionLabel ?? `${caption}, scrollable`}>
+        <table className="w-full text-left text-sm max-md:block" aria-busy={busy || undefined}>
+          <caption className={captionVisible ? 'mb-2 text-left text-sm font-medium text-slate-800 max-md:block' : 'sr-only'}>{caption}</caption>
+          <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 max-md:hidden">
             <tr>
               {selection ? (
                 <th scope="col" className="w-8 py-2 pr-2">
-                  {headerCheckbox ?? <span className="sr-only">Select</span>}
+                  {headerCheckbox('table') ?? <span className="sr-only">Select</span>}
                 </th>
               ) : null}
               {headers.map((header) => {
                 const content = header.column.columnDef.meta?.actions ? <span className="sr-only">{columnLabel(header)}</span> : flexRender(header.column.columnDef.header, header.getContext());
                 return (
-                  <th key={header.id} scope="col" className={cellClass(header)} aria-sort={sortable(header) ? ariaSort(header.column.getIsSorted()) : undefined}>
+                  <th key={header.id} scope="col" className={cn('py-2 pr-3 last:pr-0', desktopCell(header.column.columnDef.meta))} aria-sort={sortable(header) ? ariaSort(header.column.getIsSorted()) : undefined}>
                     {sortable(header) && sort ? (
                       <SortLink header={header} sort={sort}>
                         {content}
@@ -184,117 +244,38 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
               })}
             </tr>
           </thead>
-          <tbody>
+          <tbody className="max-md:block max-md:space-y-3">
             {table.getRowModel().rows.map((row) => (
-              <tr key={row.id} className="border-b border-slate-100 align-top last:border-0">
-                {selection ? <td className="py-2 pr-2">{checkbox(row)}</td> : null}
-                {row.getVisibleCells().map((cell) =>
-                  cell.column.id === rowHeader ? (
-                    <th key={cell.id} scope="row" className={cn(cellClass(cell), 'font-normal')}>
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </th>
-                  ) : (
-                    <td key={cell.id} className={cellClass(cell)}>
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </td>
-                  ),
-                )}
+              <tr key={row.id} className="align-top max-md:flex max-md:flex-wrap max-md:items-start max-md:gap-x-2 max-md:rounded-md max-md:border max-md:border-slate-200 max-md:p-3 md:border-b md:border-slate-100 md:last:border-0">
+                {selection ? <td className="max-md:order-first md:py-2 md:pr-2">{checkbox(row)}</td> : null}
+                {row.getVisibleCells().map(renderCell)}
               </tr>
             ))}
           </tbody>
           {hasFooter ? (
-            <tfoot>
-              <tr className="font-medium">
-                {selection ? <td /> : null}
-                {footers.map((footer) => (
-                  <td key={footer.id} className={cn(cellClass(footer), 'pt-3')}>
-                    {footer.column.columnDef.footer ? flexRender(footer.column.columnDef.footer, footer.getContext()) : null}
-                  </td>
-                ))}
+            <tfoot className="max-md:mt-3 max-md:block max-md:rounded-md max-md:bg-slate-50 max-md:p-3">
+              <tr className="font-medium max-md:block">
+                {selection ? <td className="max-md:hidden" /> : null}
+                {footers.map((footer) => {
+                  const content = footer.column.columnDef.footer ? flexRender(footer.column.columnDef.footer, footer.getContext()) : null;
+                  const title = footer.column.id === cardTitle;
+                  return (
+                    <td key={footer.id} className={cn(desktopCell(footer.column.columnDef.meta), 'md:pt-3', !content ? 'max-md:hidden' : title ? 'max-md:mb-1 max-md:block' : 'max-md:grid max-md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)] max-md:gap-x-3')}>
+                      {content && !title ? (
+                        <>
+                          {cardLabel(columnLabel(footer))}
+                          <div className="min-w-0 tabular-nums md:contents">{content}</div>
+                        </>
+                      ) : (
+                        content
+                      )}
+                    </td>
+                  );
+                })}
               </tr>
             </tfoot>
           ) : null}
         </table>
-      </div>
-
-      <div className="md:hidden">
-        {sort ? (
-          <p className="mb-2 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600">
-            <span>Sort:</span>
-            {headers.filter(sortable).map((header) => (
-              <span key={header.id} aria-current={header.column.getIsSorted() ? 'true' : undefined} className={header.column.getIsSorted() ? 'font-semibold text-slate-900' : undefined}>
-                <SortLink header={header} sort={sort}>
-                  {columnLabel(header)}
-                </SortLink>
-              </span>
-            ))}
-          </p>
-        ) : null}
-        {selection && isStateSelection(selection) ? (
-          <label className="mb-2 flex items-center gap-2 text-sm text-slate-700">
-            {headerCheckbox}
-            <span aria-hidden="true">Select all</span>
-          </label>
-        ) : selection?.header ? (
-          <div className="mb-2 flex items-center gap-2 text-sm text-slate-700">
-            {selection.header}
-            <span aria-hidden="true">Select all</span>
-          </div>
-        ) : null}
-        <ul className="space-y-3" aria-label={caption} aria-busy={busy || undefined}>
-          {table.getRowModel().rows.map((row) => {
-            const cells = row.getVisibleCells();
-            const title = cells.find((cell) => cell.column.id === cardTitle);
-            const actions = cells.filter((cell) => cell.column.columnDef.meta?.actions);
-            const pairs = cells.filter((cell) => cell !== title && !cell.column.columnDef.meta?.actions && !cell.column.columnDef.meta?.hideInCard);
-            return (
-              <li key={row.id} className="min-w-0 rounded-md border border-slate-200 p-3 text-sm">
-                {title || selection ? (
-                  <div className="mb-2 flex items-start gap-2">
-                    {selection ? checkbox(row) : null}
-                    {title ? <div className="min-w-0 break-words font-medium text-slate-900">{flexRender(title.column.columnDef.cell, title.getContext())}</div> : null}
-                  </div>
-                ) : null}
-                <dl className="grid grid-cols-[minmax(0,2fr)_minmax(0,3fr)] gap-x-3 gap-y-1">
-                  {pairs.map((cell) => (
-                    <div key={cell.id} className="contents">
-                      <dt className="text-xs uppercase text-slate-600">{cell.column.columnDef.meta?.label ?? (typeof cell.column.columnDef.header === 'string' ? cell.column.columnDef.header : cell.column.id)}</dt>
-                      <dd className={cn('min-w-0 break-words [&_select]:max-w-full', cell.column.columnDef.meta?.numeric && 'tabular-nums', cell.column.columnDef.meta?.className)}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</dd>
-                    </div>
-                  ))}
-                </dl>
-                {actions.length > 0 ? (
-                  <div className="mt-3 flex flex-wrap justify-end gap-2">
-                    {actions.map((cell) => (
-                      <div key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</div>
-                    ))}
-                  </div>
-                ) : null}
-              </li>
-            );
-          })}
-        </ul>
-        {hasFooter ? (
-          <div className="mt-3 rounded-md bg-slate-50 p-3 text-sm font-medium">
-            {footers
-              .filter((footer) => footer.column.id === cardTitle && footer.column.columnDef.footer)
-              .map((footer) => (
-                <p key={footer.id} className="mb-1">
-                  {flexRender(footer.column.columnDef.footer, footer.getContext())}
-                </p>
-              ))}
-            <dl className="grid grid-cols-[minmax(0,2fr)_minmax(0,3fr)] gap-x-3 gap-y-1">
-              {footers
-                .filter((footer) => footer.column.id !== cardTitle && footer.column.columnDef.footer)
-                .map((footer) => (
-                  <div key={footer.id} className="contents">
-                    <dt className="text-xs uppercase text-slate-600">{columnLabel(footer)}</dt>
-                    <dd className={cn('min-w-0', footer.column.columnDef.meta?.numeric && 'tabular-nums')}>{flexRender(footer.column.columnDef.footer, footer.getContext())}</dd>
-                  </div>
-                ))}
-            </dl>
-          </div>
-        ) : null}
       </div>
     </div>
   );
