@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import type { ColumnDef } from '@tanstack/react-table';
 import { DataTable } from '@/components/ui/data-table';
+import { E911CheckBadge, type E911AddressCheckView } from './address-check';
 
 export interface AddressBookRow {
   id: string;
@@ -10,6 +11,7 @@ export interface AddressBookRow {
   address: string;
   callerName: string | null;
   numbers: string;
+  check: E911AddressCheckView['state'];
 }
 
 const columns: ColumnDef<AddressBookRow>[] = [
@@ -22,6 +24,7 @@ const columns: ColumnDef<AddressBookRow>[] = [
       </Link>
     ),
   },
+  { id: 'check', header: 'Carriers', cell: ({ row }) => <E911CheckBadge state={row.original.check} /> },
   { id: 'callerName', header: 'Caller name', cell: ({ row }) => row.original.callerName ?? <span className="text-slate-600">None</span> },
   { id: 'numbers', header: 'Numbers using it', meta: { numeric: true }, cell: ({ row }) => row.original.numbers },
 ];

@@ -5,7 +5,8 @@ import { parseAsPage } from './parsers';
 const MAX_E911_PAGE = 10_000;
 
 /** `/e911`: the numbers without a registered address. */
-export const e911ListParsers = { page: parseAsPage(MAX_E911_PAGE).withDefault(1) };
+/** `nocover`: the page of numbers whose carrier cannot register an emergency address. */
+export const e911ListParsers = { page: parseAsPage(MAX_E911_PAGE).withDefault(1), nocover: parseAsPage(MAX_E911_PAGE).withDefault(1) };
 export const loadE911ListParams = createLoader(e911ListParsers);
 export const serializeE911List = createSerializer(e911ListParsers);
 

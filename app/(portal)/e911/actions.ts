@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { accountAction, type ErrorActionState } from '@/lib/auth/action';
 import { AppError } from '@/lib/errors';
 import { formatE164 } from '@/lib/format';
-import { assignE911Address, deleteE911Address, getE911Address, saveE911Address, unassignE911, type NumberE911Result } from '@/lib/services/e911';
+import { assignE911Address, deleteE911Address, getE911Address, recheckE911Address, saveE911Address, unassignE911, type NumberE911Result } from '@/lib/services/e911';
 import { e911AddressSchema, formatE911Address, type NormalizedE911Address } from '@/lib/validations/e911';
 import { scrubProviderNames, scrubState } from '@/lib/services/carrier-labels';
 import { getNumbersByIds } from '@/lib/services/e911-numbers';
@@ -144,5 +144,20 @@ export const deleteE911AddressAction = accountAction({
     const results = await deleteE911Address(access, addressId);
     refresh();
     redirect(`/e911?deleted=${results.length}`);
+  },
+});
+
+/**
+ * Asks every carrier about the address again. The page shows their answers (never as a success
+ * toast: the answer may be a partial one).
+ */
+export const recheckE911AddressAction = accountAction({
+  schema: z.object({ addressId: z.string().trim().default('') }),
+  permission: 'technical.write',
+  presentError,
+  async run({ addressId }, access) {
+    await recheckE911Address(access, addressId);
+    refresh(addressId);
+    redirect(`/e911/${addressId}?saved=rechecked`);
   },
 });

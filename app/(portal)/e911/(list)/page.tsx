@@ -9,12 +9,13 @@ import { Pager } from '@/components/ui/pager';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { formatCount } from '@/lib/format';
-import { countNumbersWithoutE911, listE911Addresses } from '@/lib/services/e911';
+import { countNumbersWithoutE911, listE911AddressesWithChecks } from '@/lib/services/e911';
+import { UncoverableNumbers } from '@/components/e911/uncoverable-numbers';
 import { formatE911Address } from '@/lib/validations/e911';
 import { loadE911ListParams, serializeE911List } from '@/lib/url-state/e911';
 import { assignE911NumbersAction } from '../actions';
-import { coverageText } from '../coverage';
-import { E911_LIST_LIMIT, countNumbersByAddress, getUnregisteredNumbers } from '@/lib/services/e911-numbers';
+import { coverageText, uncoverableText } from '../coverage';
+import { E911_LIST_LIMIT, countNumbersByAddress, getUncoverableNumbers, getUnregisteredNumbers } from '@/lib/services/e911-numbers';
 
 export const metadata: Metadata = { title: 'E911' };
 
@@ -22,13 +23,14 @@ export const metadata: Metadata = { title: 'E911' };
 export default async function E911Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('technical.read');
   const query = await searchParams;
-  const { page } = loadE911ListParams(query);
+  const { page, nocover: uncoverablePage } = loadE911ListParams(query);
   const deleted = typeof query.deleted === 'string' && /^\d{1,6}$/.test(query.deleted) ? Number(query.deleted) : undefined;
-  const [coverage, addresses, usage, unregistered] = await Promise.all([
+  const [coverage, addresses, usage, unregistered, uncoverable] = await Promise.all([
     countNumbersWithoutE911(access),
-    listE911Addresses(access),
+    listE911AddressesWithChecks(access),
     countNumbersByAddress(access),
     getUnregisteredNumbers(access, { limit: E911_LIST_LIMIT, offset: (page - 1) * E911_LIST_LIMIT }),
+    getUncoverableNumbers(access, { limit: E911_LIST_LIMIT, offset: (uncoverablePage - 1) * E911_LIST_LIMIT }),
   ]);
   const writer = can(access, 'technical.write');
   const addressLabels = new Map(addresses.map(({ address }) => [address.id, formatE911Address(address)]));
@@ -38,6 +40,8 @@ export default async function E911Page({ searchParams }: { searchParams: Promise
     </Link>
   ) : null;
   const rows = unregistered.rows.map((number) => ({ ...number, address: number.addressId ? addressLabels.get(number.addressId) : undefined }));
+  // Whatever was last recorded, their carrier cannot register an address: they read as not supported.
+  const uncoverableRows = uncoverable.rows.map((number) => ({ ...number, status: 'unsupported' as const, detail: undefined }));
 
   return (
     <>
@@ -52,6 +56,9 @@ export default async function E911Page({ searchParams }: { searchParams: Promise
           <p className="text-lg font-semibold text-slate-900" data-testid="e911-coverage">
             {coverageText(coverage)}
           </p>
+          {uncoverable.total > 0 ? (
+            <p className="mt-1 text-sm text-slate-700">{uncoverableText(uncoverable.total, unregistered.total)}</p>
+          ) : null}
           {coverage.total === 0 ? (
             <p className="mt-2 text-sm text-slate-700">
               Once you have numbers, register an emergency address for each.{' '}
@@ -61,7 +68,7 @@ export default async function E911Page({ searchParams }: { searchParams: Promise
                 </Link>
               ) : null}
             </p>
-          ) : coverage.unregistered === 0 ? null : (
+          ) : unregistered.total === 0 ? null : (
             <div className="mt-4">
               <h3 className="mb-2 text-sm font-semibold text-slate-900">Numbers without a registered address</h3>
               {writer && addresses.length === 0 ? (
@@ -90,12 +97,22 @@ export default async function E911Page({ searchParams }: { searchParams: Promise
               ) : (
                 <E911NumberTable rows={rows} caption="Numbers without a registered address" showAddress />
               )}
-              <Pager label="Pages of numbers without a registered address" page={page} pageSize={E911_LIST_LIMIT} total={unregistered.total} hrefFor={(next) => serializeE911List('/e911', { page: next })} />
+              <Pager label="Pages of numbers without a registered address" page={page} pageSize={E911_LIST_LIMIT} total={unregistered.total} hrefFor={(next) => serializeE911List('/e911', { page: next, nocover: uncoverablePage })} />
             </div>
           )}
+          {uncoverable.total > 0 ? (
+            <div className="mt-6">
+              <UncoverableNumbers
+                rows={uncoverableRows}
+                total={uncoverable.total}
+                canBuy={can(access, 'technical.write')}
+                pager={<Pager label="Pages of numbers we cannot give an emergency address" page={uncoverablePage} pageSize={E911_LIST_LIMIT} total={uncoverable.total} hrefFor={(next) => serializeE911List('/e911', { page, nocover: next })} />}
+              />
+            </div>
+          ) : null}
         </Card>
 
-        <Card title="Address book" description="Addresses are checked against the emergency address database before they are saved.">
+        <Card title="Address book" description="Every carrier checks an address before it is saved. Only an address every carrier of your numbers accepted shows as checked.">
           {addresses.length === 0 ? (
             <EmptyState title={`${access.account.name} has no emergency addresses yet`}>
               {writer ? (
@@ -110,7 +127,7 @@ export default async function E911Page({ searchParams }: { searchParams: Promise
           ) : (
             <AddressBookTable
               caption={`Emergency addresses of ${access.account.name}`}
-              rows={addresses.map(({ address }) => ({ id: address.id, address: formatE911Address(address), callerName: address.callerName, numbers: formatCount(usage.get(address.id) ?? 0) }))}
+              rows={addresses.map(({ address, check }) => ({ id: address.id, address: formatE911Address(address), callerName: address.callerName, numbers: formatCount(usage.get(address.id) ?? 0), check: check.state }))}
             />
           )}
         </Card>

@@ -10,10 +10,12 @@ import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { orNotFound } from '@/lib/not-found';
 import { formatCount, formatDateTime } from '@/lib/format';
-import { getE911Address } from '@/lib/services/e911';
+import { getE911AddressWithCheck } from '@/lib/services/e911';
+import { E911AddressCheckPanel } from '@/components/e911/address-check';
+import { E911RecheckForm } from '@/components/e911/recheck-form';
 import { formatE911Address } from '@/lib/validations/e911';
 import { loadE911AddressParams, serializeE911Address } from '@/lib/url-state/e911';
-import { assignE911NumbersAction, deleteE911AddressAction, unassignE911NumbersAction } from '../actions';
+import { assignE911NumbersAction, deleteE911AddressAction, recheckE911AddressAction, unassignE911NumbersAction } from '../actions';
 import { E911_LIST_LIMIT, getAssignableNumbers, getNumbersOfAddress } from '@/lib/services/e911-numbers';
 
 export const metadata: Metadata = { title: 'Emergency address' };
@@ -31,12 +33,13 @@ function Detail({ label, children }: { label: string; children: React.ReactNode 
 const SAVED_NOTES: Record<string, string> = {
   created: 'The address is saved. Register your numbers at it below.',
   updated: 'The address is saved, and registered again on every number that uses it: their status is below.',
+  rechecked: 'Every carrier was asked again; their answers are above.',
 };
 
 export default async function E911AddressPage({ params, searchParams }: { params: Promise<{ addressId: string }>; searchParams?: Promise<Record<string, string | string[] | undefined>> }) {
   const { addressId } = await params;
   const access = await requireAccountAccess('technical.read');
-  const address = await orNotFound(getE911Address(access, addressId));
+  const { address, check } = await orNotFound(getE911AddressWithCheck(access, addressId));
   const query = (await searchParams) ?? {};
   const { page, more: morePage } = loadE911AddressParams(query);
   const [numbers, assignable] = await Promise.all([
@@ -67,10 +70,14 @@ export default async function E911AddressPage({ params, searchParams }: { params
         </Link>
       </p>
       {saved ? (
-        <p role="status" className="mb-6 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
+        // Saved is green only when the check is: a partial acceptance is never announced as success.
+        <p role="status" className={check.state === 'checked' ? 'mb-6 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900' : 'mb-6 rounded-md border border-slate-200 bg-white p-3 text-sm text-slate-900'}>
           {saved}
         </p>
       ) : null}
+      <E911AddressCheckPanel check={{ ...check, checkedAt: check.checkedAt?.toISOString() ?? null }} checkedAtText={check.checkedAt ? `Asked ${formatDateTime(check.checkedAt)}` : 'Never asked'}>
+        {writer && check.state !== 'checked' ? <E911RecheckForm addressId={address.id} action={recheckE911AddressAction} disabled={access.readOnly} /> : null}
+      </E911AddressCheckPanel>
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Address">
           <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-1">
@@ -81,7 +88,7 @@ export default async function E911AddressPage({ params, searchParams }: { params
             <Detail label="ZIP or postal code">{address.postalCode}</Detail>
             <Detail label="Country">{address.country === 'CA' ? 'Canada' : 'United States'}</Detail>
             <Detail label="Caller name">{address.callerName ?? 'None'}</Detail>
-            <Detail label="Checked against the emergency database">{formatDateTime(address.validatedAt)}</Detail>
+            <Detail label="Last asked the carriers">{formatDateTime(address.validatedAt)}</Detail>
           </dl>
         </Card>
 
