@@ -16,12 +16,14 @@ import { getTakenNumbersByE164s } from '@/lib/db/queries/numbers';
 import { getNumberPrices, getProviderNumberCosts } from '@/lib/db/queries/prices';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { matchesPattern } from '@/lib/number-pattern';
 import { toNanpTenDigits } from '@/lib/phone-numbers';
 import { PROVIDER_NAMES, ProviderError, isProviderError } from '@/lib/providers/errors';
 import { requireCapability, type AvailableNumber, type NumberSearchQuery, type ProviderId } from '@/lib/providers/types';
 import type { NumberSearchInput } from '@/lib/validations/numbers';
 import type { NumberSearchView } from '@/lib/views/number-search';
-import { findPrice, fromUnits, toUnits } from './pricing';
+import { numberSupportsE911 } from './e911-capability';
+import { findPrice, fromUnits, sumAmounts, toUnits } from './pricing';
 import { getEnabledAdapters } from './providers';
 
 export const SEARCH_TIMEOUT_MS = 6_000;
@@ -45,6 +47,8 @@ export interface SearchResult {
   provider: ProviderId;
   providerRef?: string;
   cost?: string;
+  /** Consecutive-block searches: the first number of the block this number belongs to. */
+  block?: string;
 }
 
 export interface ProviderOutcome {
@@ -97,13 +101,35 @@ export function matchesQuery(number: AvailableNumber, input: NumberSearchInput):
   if (input.state && number.state && number.state !== input.state) return false;
   if (input.tollFreePrefix && national.slice(0, 3) !== input.tollFreePrefix) return false;
   if (input.rateCenter && number.rateCenter && !number.rateCenter.toUpperCase().includes(input.rateCenter)) return false;
-  if (input.pattern) {
-    // `*` is any run of digits; a pattern without one may sit anywhere in the number.
-    const body = input.pattern.split('*').join('\\d*');
-    const regex = input.pattern.includes('*') ? new RegExp(`^${body}$`) : new RegExp(body);
-    if (!regex.test(national) && !regex.test(`1${national}`)) return false;
-  }
+  if (input.pattern && !matchesPattern(national, input.pattern)) return false;
   return true;
+}
+
+const nextNumber = (e164: string) => `+${(BigInt(e164.slice(1)) + 1n).toString()}`;
+
+/**
+ * A consecutive-block search answers whole blocks only: runs of consecutive numbers offered by one
+ * upstream, cut into blocks of `size` (what is left over is dropped), each number tagged with its
+ * block's first number. An upstream that cannot search for blocks is judged here the same way.
+ */
+export function intoBlocks<T extends { e164: string; connectionId?: string }>(numbers: readonly T[], size: number): (T & { block: string })[] {
+  const sorted = [...numbers].sort((a, b) => a.e164.localeCompare(b.e164));
+  const blocks: (T & { block: string })[] = [];
+  let run: T[] = [];
+  const flush = () => {
+    for (let start = 0; start + size <= run.length; start += size) {
+      const members = run.slice(start, start + size);
+      blocks.push(...members.map((member) => ({ ...member, block: members[0]!.e164 })));
+    }
+    run = [];
+  };
+  for (const number of sorted) {
+    const previous = run[run.length - 1];
+    if (previous && (nextNumber(previous.e164) !== number.e164 || previous.connectionId !== number.connectionId)) flush();
+    run.push(number);
+  }
+  flush();
+  return blocks;
 }
 
 function failureReason(error: unknown, provider: ProviderId): string {
@@ -195,7 +221,9 @@ async function runSearch(access: AccountAccess, input: NumberSearchInput, option
   const record = () => {
     writes = writes.catch(() => undefined).then(async () => {
       const taken = new Set((await getTakenNumbersByE164s(db, { e164s: [...candidates.keys()] })).map((row) => row.e164));
-      const results = mergeOffers(candidates, taken, prices);
+      const merged = mergeOffers(candidates, taken, prices);
+      // Two upstreams offering parts of one block can split it when merged: blocks are cut again.
+      const results = input.consecutive ? intoBlocks(merged, input.quantity) : merged;
       const providers = outcomes.map((outcome) => ({ ...outcome }));
       await updateSearchResults(db, { searchId: stored.id, results, providers });
       latest = { ...latest, results, providers };
@@ -209,7 +237,8 @@ async function runSearch(access: AccountAccess, input: NumberSearchInput, option
     const started = Date.now();
     try {
       const found = await withDeadline(requireCapability(adapter, 'numbers').search(providerQuery), provider, options.timeoutMs ?? SEARCH_TIMEOUT_MS);
-      const kept = found.filter((number) => matchesQuery(number, input));
+      const matching = found.filter((number) => matchesQuery(number, input));
+      const kept = input.consecutive ? intoBlocks(matching, input.quantity) : matching;
       const recent = http.stats.recent;
       const reliable = http.breakerState === 'closed' && (recent.length < 5 || recent.filter((ok) => !ok).length / recent.length < 0.5);
       const staffCost = costs.find((cost) => cost.connectionId === connection.id && cost.kind === input.kind)?.monthly;
@@ -268,7 +297,10 @@ function judgeAbandoned(answer: SearchAnswer, now = new Date()): SearchAnswer {
 /** A kept answer, less what was bought (or is being bought) by anyone since it was kept. */
 async function withoutTaken(db: Db, answer: SearchAnswer): Promise<SearchAnswer> {
   const taken = new Set((await getTakenNumbersByE164s(db, { e164s: answer.results.map((result) => result.e164) })).map((row) => row.e164));
-  return taken.size === 0 ? answer : { ...answer, results: answer.results.filter((result) => !taken.has(result.e164)) };
+  if (taken.size === 0) return answer;
+  // A block with a number gone is no longer a block of the size asked for.
+  const brokenBlocks = new Set(answer.results.filter((result) => result.block && taken.has(result.e164)).map((result) => result.block));
+  return { ...answer, results: answer.results.filter((result) => !taken.has(result.e164) && !(result.block && brokenBlocks.has(result.block))) };
 }
 
 function answerOf(row: typeof numberSearches.$inferSelect): SearchAnswer {
@@ -297,19 +329,37 @@ export async function getStoredSearch(access: AccountAccess, searchId: string, o
 export type SearchSort = NumberSearchView['sort'];
 export type { NumberSearchView };
 
-/** One page of a stored search, sorted, without any upstream call. */
-export function pageOfResults(results: readonly SearchResult[], view: { sort: SearchSort; dir: 'asc' | 'desc'; page: number }, pageSize = SEARCH_PAGE_SIZE) {
+/**
+ * One page of a stored search, sorted, without any upstream call. With `blockSize` (a consecutive
+ * search) a row is a whole block, sorted by its first number, and `total` counts blocks.
+ */
+export function pageOfResults<T extends SearchResult>(results: readonly T[], view: { sort: SearchSort; dir: 'asc' | 'desc'; page: number }, pageSize = SEARCH_PAGE_SIZE, blockSize: number | null = null) {
   const key = (result: SearchResult): string | number =>
     view.sort === 'monthly' ? toUnits(result.monthly) : view.sort === 'setup' ? toUnits(result.setup) : view.sort === 'state' ? (result.state ?? '') : view.sort === 'rateCenter' ? (result.rateCenter ?? '') : result.e164;
-  const sorted = [...results].sort((a, b) => {
-    const left = key(a);
-    const right = key(b);
-    const order = left < right ? -1 : left > right ? 1 : a.e164.localeCompare(b.e164);
+  const units: T[][] = [];
+  if (blockSize) {
+    const byBlock = new Map<string, T[]>();
+    for (const result of [...results].sort((a, b) => a.e164.localeCompare(b.e164))) byBlock.set(result.block ?? result.e164, [...(byBlock.get(result.block ?? result.e164) ?? []), result]);
+    units.push(...byBlock.values());
+  } else units.push(...results.map((result) => [result]));
+  const sorted = units.sort(([a], [b]) => {
+    const left = key(a!);
+    const right = key(b!);
+    const order = left < right ? -1 : left > right ? 1 : a!.e164.localeCompare(b!.e164);
     return view.dir === 'asc' ? order : -order;
   });
   const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
   const page = Math.min(view.page, pages);
-  return { rows: sorted.slice((page - 1) * pageSize, page * pageSize), page, pages, total: sorted.length };
+  const onPage = sorted.slice((page - 1) * pageSize, page * pageSize);
+  return { rows: onPage.flat(), units: onPage, page, pages, total: sorted.length };
+}
+
+/** The E911 filter of the view: numbers whose carrier can register an emergency address. */
+export interface SearchViewOptions {
+  sort: SearchSort;
+  dir: 'asc' | 'desc';
+  page: number;
+  e911Only?: boolean;
 }
 
 /**
@@ -317,9 +367,15 @@ export function pageOfResults(results: readonly SearchResult[], view: { sort: Se
  * `GET /api/v1/number-searches/{id}` show it. Customers see carriers as "Carrier 1…", with no
  * reason beyond "did not answer"; operator staff see provider names, reasons, upstreams and margins.
  */
-export function toSearchView(answer: SearchAnswer, view: { sort: SearchSort; dir: 'asc' | 'desc'; page: number }, staff: boolean, now = new Date()): NumberSearchView {
-  const page = pageOfResults(answer.results, view);
+export function toSearchView(answer: SearchAnswer, view: SearchViewOptions, staff: boolean, now = new Date()): NumberSearchView {
+  const blockSize = answer.query.consecutive ? answer.query.quantity : null;
+  const judged = answer.results.map((result) => ({ ...result, e911: numberSupportsE911(result) }));
+  // A block comes from one upstream, so the filter keeps or drops whole blocks.
+  const shown = view.e911Only ? judged.filter((result) => result.e911) : judged;
+  const page = pageOfResults(shown, view, SEARCH_PAGE_SIZE, blockSize);
+  const hiddenWithoutE911 = pageOfResults(judged, view, SEARCH_PAGE_SIZE, blockSize).total - page.total;
   const names = new Map(answer.providers.map((outcome) => [outcome.connectionId, outcome.providerName]));
+  const staffColumns = (row: SearchResult) => (staff ? { upstream: names.get(row.connectionId) ?? PROVIDER_NAMES[row.provider], margin: row.cost ? fromUnits(toUnits(row.monthly) - toUnits(row.cost), 4) : null } : {});
   return {
     id: answer.searchId,
     createdAt: answer.createdAt.toISOString(),
@@ -337,6 +393,9 @@ export function toSearchView(answer: SearchAnswer, view: { sort: SearchSort; dir
     pageSize: SEARCH_PAGE_SIZE,
     pages: page.pages,
     total: page.total,
+    blockSize,
+    e911Only: Boolean(view.e911Only),
+    hiddenWithoutE911,
     results: page.rows.map((row) => ({
       e164: row.e164,
       kind: row.kind,
@@ -345,13 +404,38 @@ export function toSearchView(answer: SearchAnswer, view: { sort: SearchSort; dir
       features: row.features,
       monthly: row.monthly,
       setup: row.setup,
-      ...(staff ? { upstream: names.get(row.connectionId) ?? PROVIDER_NAMES[row.provider], margin: row.cost ? fromUnits(toUnits(row.monthly) - toUnits(row.cost), 4) : null } : {}),
+      e911: row.e911,
+      block: row.block ?? null,
+      ...staffColumns(row),
     })),
+    blocks: blockSize
+      ? page.units.map((members) => {
+          const first = members[0]!;
+          const uniform = (amount: (member: SearchResult) => string) => (members.every((member) => amount(member) === amount(first)) ? amount(first) : null);
+          return {
+            id: first.block ?? first.e164,
+            first: first.e164,
+            last: members[members.length - 1]!.e164,
+            count: members.length,
+            numbers: members.map((member) => member.e164),
+            kind: first.kind,
+            state: first.state ?? null,
+            rateCenter: first.rateCenter ?? null,
+            features: first.features,
+            monthly: uniform((member) => member.monthly),
+            setup: uniform((member) => member.setup),
+            monthlyTotal: sumAmounts(members.map((member) => member.monthly)),
+            setupTotal: sumAmounts(members.map((member) => member.setup)),
+            e911: members.every((member) => member.e911),
+            ...staffColumns(first),
+          };
+        })
+      : [],
     generatedAt: now.toISOString(),
   };
 }
 
 /** A stored search of the account as one page (not_found for another account's, or an expired one). */
-export async function getSearchPage(access: AccountAccess, searchId: string, view: { sort: SearchSort; dir: 'asc' | 'desc'; page: number }): Promise<NumberSearchView> {
+export async function getSearchPage(access: AccountAccess, searchId: string, view: SearchViewOptions): Promise<NumberSearchView> {
   return toSearchView(await getStoredSearch(access, searchId), view, access.user.isOperatorStaff);
 }

@@ -25,6 +25,8 @@ export const numberSearchParsers = {
   sort: parseAsStringLiteral(SORTABLE_SEARCH_COLUMNS).withDefault('number'),
   dir: parseAsStringLiteral(['asc', 'desc'] as const).withDefault('asc'),
   page: parseAsPage(MAX_SEARCH_PAGE).withDefault(1),
+  /** A filter of the kept results (`only`), not of the search: changing it asks no carrier again. */
+  e911: parseAsString,
 };
 
 export const loadNumberSearchParams = createLoader(numberSearchParsers);

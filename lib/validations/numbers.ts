@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vanityToDigits } from '@/lib/number-pattern';
 import { isNanpNumber, toE164 } from '@/lib/phone-numbers';
 import { TOLL_FREE_PREFIXES } from '@/lib/providers/types';
 import { blankToUndefined, integerField, optionalIntegerField, pageParam, safeText } from './common';
@@ -16,18 +17,8 @@ const REGIONS = new Set<string>([...US_STATES, ...CA_PROVINCES]);
 
 export const MAX_SEARCH_QUANTITY = 100;
 
-const KEYPAD: Record<string, string> = {
-  A: '2', B: '2', C: '2', D: '3', E: '3', F: '3', G: '4', H: '4', I: '4', J: '5', K: '5', L: '5', M: '6', N: '6', O: '6',
-  P: '7', Q: '7', R: '7', S: '7', T: '8', U: '8', V: '8', W: '9', X: '9', Y: '9', Z: '9',
-};
-
-/** `*FLOWERS*` → `*3569377*`: letters to keypad digits; separators dropped; `*` kept as "any digits". */
-export function vanityToDigits(pattern: string): string {
-  return pattern
-    .toUpperCase()
-    .replace(/[\s().-]/g, '')
-    .replace(/[A-Z]/g, (letter) => KEYPAD[letter] ?? letter);
-}
+/** Keypad letters and `*`: one definition in lib/number-pattern, re-exported for the search form's callers. */
+export { vanityToDigits };
 
 const blank = blankToUndefined;
 
@@ -80,10 +71,13 @@ export const numberSearchSchema = z
 export type NumberSearchInput = z.output<typeof numberSearchSchema>;
 
 export const SORTABLE_SEARCH_COLUMNS = ['number', 'monthly', 'setup', 'state', 'rateCenter'] as const;
+/** `?e911=only`: the results keep numbers whose carrier can register an emergency address (no new search). */
+export const E911_FILTER_VALUE = 'only';
 export const searchViewSchema = z.object({
   sort: z.enum(SORTABLE_SEARCH_COLUMNS).catch('number'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
   page: pageParam(1000),
+  e911Only: z.preprocess((value) => value === E911_FILTER_VALUE, z.boolean()),
 });
 
 export const addToCartSchema = z.object({
@@ -101,6 +95,16 @@ export const placeOrderSchema = z.object({
   idempotencyKey: z.string().regex(/^[\x21-\x7E]{16,80}$/, 'This checkout form has expired; reload the page and try again.'),
   trunkGroupRef: z.preprocess(blank, safeText('Trunk group').max(80).optional()),
   e911AddressRef: z.preprocess(blank, safeText('Emergency address').max(80).optional()),
+  // The checkbox's value is the numbers it confirms, comma-joined: the server checks the cart against exactly these.
+  acknowledgedNoE911: z.preprocess(
+    blank,
+    z
+      .string()
+      .max(2000)
+      .regex(/^\+\d{8,15}(,\+\d{8,15})*$/, 'Reload the checkout page and confirm again.')
+      .transform((text) => text.split(','))
+      .optional(),
+  ),
 });
 
 /** `GET /api/v1/number-searches/{id}`: unlike a page link, a wrong sort, direction or page is an error, not a default. */
@@ -108,4 +112,8 @@ export const searchPageQuerySchema = z.object({
   sort: z.enum(SORTABLE_SEARCH_COLUMNS, { message: `Sort by one of ${SORTABLE_SEARCH_COLUMNS.join(', ')}` }).default('number'),
   dir: z.enum(['asc', 'desc'], { message: 'Direction is asc or desc' }).default('asc'),
   page: z.preprocess(blankToUndefined, optionalIntegerField('Page', { min: 1, max: 1000 })).transform((page) => page ?? 1),
+  e911: z
+    .enum([E911_FILTER_VALUE], { message: `The E911 filter is e911=${E911_FILTER_VALUE} or absent` })
+    .optional()
+    .transform((value) => value === E911_FILTER_VALUE),
 });

@@ -18,7 +18,14 @@ export interface NumberSearchView {
   page: number;
   pageSize: number;
   pages: number;
+  /** Rows on all pages: numbers, or blocks in a consecutive search. */
   total: number;
+  /** A consecutive search's block size: rows are then the `blocks`, each bought whole. */
+  blockSize: number | null;
+  /** Only numbers whose carrier can register an emergency address are shown. */
+  e911Only: boolean;
+  /** Rows (numbers or blocks) the E911 filter leaves out. */
+  hiddenWithoutE911: number;
   results: {
     e164: string;
     kind: 'local' | 'tollfree';
@@ -28,7 +35,31 @@ export interface NumberSearchView {
     /** Decimal strings per number, as priced from the price list. */
     monthly: string;
     setup: string;
+    /** Its carrier can register an emergency address (false: sold with a "no E911" badge). */
+    e911: boolean;
+    /** The first number of its block, in a consecutive search. */
+    block: string | null;
     /** Operator staff only: the upstream that would sell it, and the monthly margin where its cost is known. */
+    upstream?: string;
+    margin?: string | null;
+  }[];
+  /** A consecutive search's page: one entry per block (its numbers are also in `results`). */
+  blocks: {
+    id: string;
+    first: string;
+    last: string;
+    count: number;
+    numbers: string[];
+    kind: 'local' | 'tollfree';
+    state: string | null;
+    rateCenter: string | null;
+    features: string[];
+    /** Per number, where every number of the block costs the same (null otherwise). */
+    monthly: string | null;
+    setup: string | null;
+    monthlyTotal: string;
+    setupTotal: string;
+    e911: boolean;
     upstream?: string;
     margin?: string | null;
   }[];

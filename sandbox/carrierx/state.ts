@@ -1,5 +1,6 @@
 /** Deterministic seeded state of the CarrierX sandbox: partner, DID inventory, trunks, CDRs, invoices. */
-import type { SandboxContext } from '../common/server';
+import { seededRandom, type SandboxContext } from '../common/server';
+import { vanityNumbers } from '../common/vanity';
 import type { Row } from './query';
 
 /** The sample token printed throughout the seed document. */
@@ -407,6 +408,16 @@ export function seedState(context: SandboxContext): CarrierxState {
     if (did && inventory.has(String(did.phonenumber))) rent(did, i % 3 === 2 ? null : String(group.trunk_group_sid));
   }
 
+  // Vanity numbers join the inventory after the rented spread is picked, with their own random
+  // source, so every seeded draw above (and the rented numbers) stays as it was.
+  const vanityRandom = seededRandom(0x7a9e);
+  for (const { national, npa } of vanityNumbers([['773', 'FLOWERS'], ['469', 'FLOWERS'], ['646', 'FLOWERS'], ['628', 'FLOWERS'], ['844', 'FLOWERS'], ['877', 'FLOWERS'], ['832', 'PLUMBER'], ['617', 'DENTIST'], ['720', 'CALLNOW']])) {
+    const phonenumber = `1${national}`;
+    if (inventory.has(phonenumber) || [...dids.values()].some((did) => did.phonenumber === phonenumber)) continue;
+    const center = RATE_CENTERS.find((candidate) => candidate.npas.includes(npa));
+    const tollFree = TOLL_FREE.includes(npa);
+    addInventory(makeDid(vanityRandom, phonenumber, center && !tollFree ? { country: center.country, state: center.state, locality: center.locality } : { country: 'USA', state: null, locality: null }, 7, tollFree ? '1.5' : '0.6'));
+  }
   const owned = [...dids.values()];
   return {
     partner: {

@@ -3,6 +3,7 @@
  * e911 records, calls, credits and payments, all built from the seeded random source.
  */
 import type { SandboxContext } from '../common/server';
+import { vanityNumbers } from '../common/vanity';
 
 export const DEMO_USERNAME = '1000000001';
 export const DEMO_PASSWORD = 'vtDemo2024pass';
@@ -232,6 +233,12 @@ export function buildState(context: SandboxContext): VoiceTelState {
     takeFrom((item) => item.rateCenter === rc, routes[index % routes.length] ?? 4),
   );
   takeFrom((item) => item.number.startsWith('888'), 4);
+  // Vanity numbers join the inventory after the account's own numbers are picked, so those stay as they were.
+  for (const { national, npa } of vanityNumbers([['312', 'FLOWERS'], ['214', 'FLOWERS'], ['212', 'FLOWERS'], ['415', 'FLOWERS'], ['833', 'FLOWERS'], ['888', 'FLOWERS'], ['713', 'PLUMBER'], ['303', 'PLUMBER'], ['404', 'DENTIST'], ['305', 'CALLNOW']])) {
+    const center = RATE_CENTERS.find((candidate) => candidate.npas.includes(npa));
+    if (inventory.has(national) || owned.has(national)) continue;
+    inventory.set(national, center ? { number: national, province: center.state, rateCenter: center.rateCenter, rcAbbre: center.rcAbbre, city: center.city, lata: center.lata } : { number: national });
+  }
   const ownedList = [...owned.values()];
   const usOwned = ownedList.filter((item) => item.province && !['ON', 'QC', 'BC'].includes(item.province) && item.province.length === 2);
 

@@ -755,7 +755,10 @@ describe('carrierx contract: the seed document\'s own examples', () => {
     expect(capabilitiesToFeatures(4)).toEqual(['voice']);
     expect(searchFilter({ kind: 'local', state: 'il', npa: '312', nxx: '555', quantity: 1 })).toBe('country_code eq "USA" and state eq "IL" and npa_nxx eq "312555"');
     expect(searchFilter({ kind: 'tollfree', quantity: 1 })).toBe('country_code eq "USA" and npa in ("800", "833", "844", "855", "866", "877", "888")');
-    expect(searchFilter({ kind: 'local', country: 'CA', pattern: '416*22', quantity: 1 })).toBe('country_code eq "CAN" and phonenumber like "%416%22%"');
+    // A pattern with `*` is the whole number (11 digits upstream); one without may sit anywhere.
+    expect(searchFilter({ kind: 'local', country: 'CA', pattern: '416*22', quantity: 1 })).toBe('country_code eq "CAN" and phonenumber like "1416%22"');
+    expect(searchFilter({ kind: 'local', pattern: '*3569377*', quantity: 1 })).toBe('country_code eq "USA" and phonenumber like "%3569377%"');
+    expect(searchFilter({ kind: 'local', pattern: '3569377', quantity: 1 })).toBe('country_code eq "USA" and phonenumber like "%3569377%"');
   });
 });
 

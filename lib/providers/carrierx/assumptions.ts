@@ -34,7 +34,8 @@ export const SEARCH_FILTER_FIELDS = {
 
 /**
  * [EXT] nothing says the inventory can be asked for consecutive runs, so `consecutive` in a search
- * query is not passed upstream; `quantity` becomes `limit`. [INF]
+ * query is not passed upstream: a whole page (`limit` = MAX_PAGE_LIMIT) is read and the first run of
+ * `quantity` consecutive numbers in it is the answer; otherwise `quantity` becomes `limit`. [INF]
  */
 export const SUPPORTS_CONSECUTIVE_SEARCH = false;
 

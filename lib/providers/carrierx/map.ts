@@ -146,6 +146,18 @@ export function inClause(field: string, values: readonly string[]): string {
 export const andFilters = (clauses: (string | undefined)[]) => clauses.filter(Boolean).join(' and ');
 
 /** The [EXT] available-DIDs filter for a portal search. */
+/** The first run of `quantity` consecutive numbers, or [] when there is none. */
+export function firstConsecutiveBlock(numbers: readonly AvailableNumber[], quantity: number): AvailableNumber[] {
+  const sorted = [...numbers].sort((a, b) => a.e164.localeCompare(b.e164));
+  let run: AvailableNumber[] = [];
+  for (const number of sorted) {
+    const previous = run[run.length - 1];
+    run = previous && Number(number.e164.slice(2)) === Number(previous.e164.slice(2)) + 1 ? [...run, number] : [number];
+    if (run.length === quantity) return run;
+  }
+  return [];
+}
+
 export function searchFilter(query: NumberSearchQuery): string {
   const country = COUNTRY_ALPHA3[query.country ?? 'US'];
   const clauses: (string | undefined)[] = [filterClause(SEARCH_FILTER_FIELDS.country, 'eq', country)];
@@ -162,8 +174,12 @@ export function searchFilter(query: NumberSearchQuery): string {
     if (query.rateCenter) clauses.push(filterClause(SEARCH_FILTER_FIELDS.rateCenter, 'ilike', query.rateCenter));
   }
   if (query.pattern) {
-    const like = query.pattern.replace(/[^0-9*]/g, '').replace(/\*+/g, PATTERN_WILDCARD);
-    clauses.push(filterClause(SEARCH_FILTER_FIELDS.phonenumber, 'like', `${PATTERN_WILDCARD}${like}${PATTERN_WILDCARD}`));
+    // Without `*` the digits may sit anywhere; with one the pattern is the whole number, which is
+    // matched against the 11-digit phonenumber (so a pattern without its leading 1 gets one).
+    const digits = query.pattern.replace(/[^0-9*]/g, '');
+    const like = digits.replace(/\*+/g, PATTERN_WILDCARD);
+    const whole = digits.startsWith('1') || digits.startsWith('*') ? like : `1${like}`;
+    clauses.push(filterClause(SEARCH_FILTER_FIELDS.phonenumber, 'like', digits.includes('*') ? whole : `${PATTERN_WILDCARD}${like}${PATTERN_WILDCARD}`));
   }
   return andFilters(clauses);
 }

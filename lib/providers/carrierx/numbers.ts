@@ -2,7 +2,7 @@ import { ProviderError, isProviderError, routeEachNumber } from '../errors';
 import type { AvailableNumber, E164, NumbersCapability, OrderLine, OrderResult, OwnedNumber, Page } from '../types';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, ORDER_KEY_FIELD, RENT_LINE_FAILURE_KINDS, UNROUTE_TRUNK_GROUP_SID } from './assumptions';
 import type { CarrierxClient } from './client';
-import { didToAvailable, didToOwned, filterClause, searchFilter, toE164, toWireNumber } from './map';
+import { didToAvailable, didToOwned, filterClause, firstConsecutiveBlock, searchFilter, toE164, toWireNumber } from './map';
 import { allPages, decodeOffset, hasNextPage } from './paging';
 
 export function createCarrierxNumbers(client: CarrierxClient): NumbersCapability {
@@ -22,7 +22,8 @@ export function createCarrierxNumbers(client: CarrierxClient): NumbersCapability
   return {
     async search(query) {
       const quantity = Math.min(Math.max(1, query.quantity), MAX_PAGE_LIMIT);
-      const page = await client.availableDids({ limit: quantity, filter: searchFilter(query) });
+      // There is no consecutive search: a block is looked for among a whole page of the inventory.
+      const page = await client.availableDids({ limit: query.consecutive ? MAX_PAGE_LIMIT : quantity, filter: searchFilter(query) });
       const seen = new Set<string>();
       const numbers: AvailableNumber[] = [];
       for (const did of page.items) {
@@ -31,7 +32,7 @@ export function createCarrierxNumbers(client: CarrierxClient): NumbersCapability
         seen.add(number.e164);
         numbers.push(number);
       }
-      return numbers.slice(0, quantity);
+      return query.consecutive ? firstConsecutiveBlock(numbers, quantity) : numbers.slice(0, quantity);
     },
 
     async order(request): Promise<OrderResult> {

@@ -110,6 +110,15 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export const MAX_INVENTORY_QUANTITY = 1000;
 
 /**
+ * `tnMask` is "Prefix or wildcard pattern; 201, 201555, 201555*" ([spec] gives no length): it is
+ * read as anchored at the start only, `*` being any run of digits, and at most 10 characters (the
+ * sandbox refuses longer ones with 400 "Invalid tnMask"). [INF] A search it cannot say exactly (an
+ * area code with a vanity word, a pattern anchored at the end) asks for the widest mask that holds
+ * and filters what comes back.
+ */
+export const TN_MASK_MAX_LENGTH = 10;
+
+/**
  * The inventory has no toll-free flag or search parameter ([digest] §4 "DID search"); toll-free
  * numbers are searched by their 8xx prefix as `tnMask`, one prefix at a time.
  */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ProviderError, routeEachNumber } from '../errors';
 import { TOLL_FREE_PREFIXES, type AvailableNumber, type NumberSearchQuery, type NumbersCapability, type OrderResult } from '../types';
-import { ACCOUNT_RATES_STATE_KEY, DEFAULT_ROUTE, IDEMPOTENCY_KEY_PATTERN, MAX_INVENTORY_QUANTITY, MAX_NUMBERS_PER_ORDER, UNROUTED_ROUTE } from './assumptions';
+import { matchesPattern } from '@/lib/number-pattern';
+import { ACCOUNT_RATES_STATE_KEY, DEFAULT_ROUTE, IDEMPOTENCY_KEY_PATTERN, MAX_INVENTORY_QUANTITY, MAX_NUMBERS_PER_ORDER, TN_MASK_MAX_LENGTH, UNROUTED_ROUTE } from './assumptions';
 import { invalid, type VoiceTelCore } from './core';
 import { firstConsecutiveRun, mapInventoryItem, mapOrder, mapOwnedNumber, toE164, toNanp10 } from './map';
 import { inventoryResponse, numberRouteResponse, numbersListResponse, orderResponse } from './schema';
@@ -11,19 +12,31 @@ function idempotencyKeyFor(key: string, suffix: string): string {
   return `${base}${suffix}`;
 }
 
-function tnMasksFor(query: NumberSearchQuery): string[] | null {
-  const pattern = query.pattern?.replace(/[^0-9*]/g, '');
-  if (query.kind === 'tollfree') {
-    if (pattern && /^8\d\d/.test(pattern)) return [pattern];
-    const prefixes = query.tollFreePrefix ? [query.tollFreePrefix] : [...TOLL_FREE_PREFIXES];
-    return prefixes.map((prefix) => (pattern ? `${prefix}*${pattern.replace(/^\*+/, '')}` : prefix));
-  }
-  const head = query.npa ? `${query.npa}${query.nxx ?? ''}` : '';
-  if (pattern) {
-    if (!head || pattern.startsWith(head)) return [pattern];
-    return [`${head}*${pattern.replace(/^\*+/, '')}`];
-  }
-  return head ? [head] : null;
+interface InventoryPlan {
+  masks: string[];
+  /** The masks say exactly what was asked; otherwise more is fetched and the answer filtered here. */
+  exact: boolean;
+  /** What every number found must start with (area code and exchange, or the toll-free prefix). */
+  head: string;
+}
+
+/** Anchored at the start only: a trailing `*` says nothing, a leading one is "anywhere". */
+const trimMask = (mask: string) => mask.replace(/\*+$/, '') || mask;
+
+function inventoryPlan(query: NumberSearchQuery): InventoryPlan | null {
+  // National numbers never start with 1: a whole-number pattern (11 digits, or with `*`) that does names the country code.
+  const digits = query.pattern?.replace(/[^0-9*]/g, '').replace(/^1(?=\d{10}$|.*\*)/, '');
+  const head = query.kind === 'tollfree' ? (query.tollFreePrefix ?? '') : query.npa ? `${query.npa}${query.nxx ?? ''}` : '';
+  const heads = query.kind === 'tollfree' ? (query.tollFreePrefix ? [query.tollFreePrefix] : [...TOLL_FREE_PREFIXES]) : head ? [head] : [];
+  if (!digits) return heads.length ? { masks: heads, exact: true, head } : null;
+  // A pattern without `*` may sit anywhere in the number; one with `*` describes all of it.
+  const pattern = digits.includes('*') ? digits : `*${digits}*`;
+  const exactTail = pattern.endsWith('*');
+  const masks = heads.length === 0 ? [trimMask(pattern)] : heads.map((prefix) => trimMask(pattern.startsWith(prefix) ? pattern : `${prefix}*${pattern.replace(/^\*+/, '')}`));
+  if (masks.every((mask) => mask.length <= TN_MASK_MAX_LENGTH)) return { masks, exact: exactTail && heads.every((prefix) => pattern.startsWith(prefix)), head };
+  // Too long to say: the longest run of digits, anywhere, and the rest is checked here.
+  const longest = pattern.split('*').reduce((best, segment) => (segment.length > best.length ? segment : best), '');
+  return { masks: [longest.length >= TN_MASK_MAX_LENGTH ? longest : `*${longest}`], exact: false, head };
 }
 
 export function createVoiceTelNumbers({ client, state, coverage, readUserGateway }: VoiceTelCore): NumbersCapability {
@@ -51,7 +64,8 @@ export function createVoiceTelNumbers({ client, state, coverage, readUserGateway
     async search(query) {
       const quantity = Math.min(MAX_INVENTORY_QUANTITY, Math.max(1, Math.floor(query.quantity)));
       const fetchQuantity = query.consecutive ? Math.min(MAX_INVENTORY_QUANTITY, quantity * 20) : quantity;
-      let masks = tnMasksFor(query);
+      const plan = inventoryPlan(query);
+      let masks = plan?.masks;
       if (!masks) {
         // tnMask is required: find the area codes with stock in the state through the coverage counts.
         if (!query.state) throw invalid('VoiceTel needs an area code, a pattern or a state to search');
@@ -60,19 +74,21 @@ export function createVoiceTelNumbers({ client, state, coverage, readUserGateway
         for (const bucket of buckets) if (bucket.npa) byNpa.set(bucket.npa, (byNpa.get(bucket.npa) ?? 0) + bucket.count);
         masks = [...byNpa.entries()].sort((a, b) => b[1] - a[1]).map(([npa]) => npa);
       }
+      const askFor = plan && !plan.exact ? MAX_INVENTORY_QUANTITY : fetchQuantity;
+      const wanted = (nanp10: string) => (!plan?.head || nanp10.startsWith(plan.head)) && (!query.pattern || matchesPattern(nanp10, query.pattern));
       const didRate = (await state.get<{ did?: number }>(ACCOUNT_RATES_STATE_KEY))?.did;
       const found = new Map<string, AvailableNumber>();
       for (const tnMask of masks) {
         if (found.size >= fetchQuantity) break;
         const items = await inventory({
           tnMask,
-          quantity: fetchQuantity - found.size,
+          quantity: Math.max(1, askFor - found.size),
           province: query.kind === 'local' ? query.state?.toUpperCase() : undefined,
           rateCenter: query.kind === 'local' ? query.rateCenter?.toUpperCase() : undefined,
         });
         for (const item of items) {
           const number = mapInventoryItem(item, didRate);
-          if (number.kind !== query.kind) continue;
+          if (number.kind !== query.kind || !wanted(item.number)) continue;
           if (query.country && number.kind === 'local' && number.country !== query.country) continue;
           found.set(number.e164, number);
         }
