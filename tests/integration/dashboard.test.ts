@@ -26,11 +26,13 @@ describe('dashboard counts', () => {
     ]);
   });
 
-  it('counts the subtree’s live numbers, and the account’s own E911 coverage', async () => {
+  it('counts the subtree’s live numbers and their E911 coverage over the same scope (the account’s own share beside it)', async () => {
     expect(await getDashboardCountsByAccount(test.db, { accountId: tenants.acme.id, accountPath: tenants.acme.path })).toMatchObject({
       subAccounts: 2,
       numbers: 4,
-      e911: { total: 3, unregistered: 2 },
+      e911: { total: 4, unregistered: 3, own: { total: 3, unregistered: 2 } },
+      notRouted: { total: 0, own: 0 },
+      drifted: [],
     });
     expect(await getDashboardCountsByAccount(test.db, { accountId: tenants.east.id, accountPath: tenants.east.path })).toMatchObject({ numbers: 1, e911: { total: 1, unregistered: 1 } });
     expect(await getDashboardCountsByAccount(test.db, { accountId: tenants.globex.id, accountPath: tenants.globex.path })).toMatchObject({ numbers: 1, e911: { total: 1, unregistered: 1 } });

@@ -4,43 +4,118 @@ import { NumbersAndSpendChart } from '@/components/dashboard/numbers-and-spend-c
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { formatDateTime, formatMoney } from '@/lib/format';
+import { formatCount, formatDateTime, formatMoney } from '@/lib/format';
 import { getDashboard } from '@/lib/services/dashboard';
 import { sumAmounts } from '@/lib/services/pricing';
 import { coverageText } from '../e911/coverage';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
-function Stat({ label, value }: { label: string; value: number | string }) {
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+/** A headline count; the whole tile opens its page when the viewer may open it. */
+function Stat({ label, value, caption, href }: { label: string; value: number | string; caption: string; href?: string }) {
+  const body = (
+    <>
       <p className="text-sm text-slate-600">{label}</p>
       <p className="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
-    </div>
+      <p className="mt-1 text-xs text-slate-600">{caption}</p>
+    </>
+  );
+  const frame = 'block rounded-lg border border-slate-200 bg-white p-4 shadow-sm';
+  return href ? (
+    <Link href={href} className={`${frame} hover:border-indigo-300 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600`}>
+      {body}
+    </Link>
+  ) : (
+    <div className={frame}>{body}</div>
   );
 }
+
+const plural = (count: number, one: string, many: string) => `${formatCount(count)} ${count === 1 ? one : many}`;
 
 export default async function DashboardPage() {
   const access = await requireAccountAccess('account.read');
   const canAudit = access.permissions.has('audit.read');
   const canSeeE911 = access.permissions.has('technical.read');
-  const { counts, tree, events, funds, spend } = await getDashboard(access);
+  const { counts, alerts, tree, events, funds, spend } = await getDashboard(access);
   const e911 = canSeeE911 ? counts.e911 : undefined;
   const children = tree.filter((row) => row.account.parentId === access.account.id);
+  // Every count below is over the same scope; each tile says which.
+  const scope = counts.subAccounts > 0 ? `${access.account.name} and its ${plural(counts.subAccounts, 'sub-account', 'sub-accounts')}` : access.account.name;
+  const manage = access.permissions.has('subaccounts.manage');
+  const technical = access.permissions.has('technical.read');
+  const alertRows = alerts
+    ? [
+        alerts.notRouted.count > 0 ? 'routing' : null,
+        alerts.drifted.length > 0 ? 'drift' : null,
+        alerts.withoutE911.count > 0 ? 'e911' : null,
+      ].filter(Boolean)
+    : [];
+  const inSubAccounts = (count: number) => (count > 0 ? ` ${plural(count, 'is', 'are')} in sub-accounts: switch to them to see ${count === 1 ? 'it' : 'them'}.` : '');
 
   return (
     <>
       <PageHeader title={access.account.name} description={`Signed in as ${access.user.name} · ${access.actingAsStaff ? 'operator staff' : ROLE_LABELS[access.role]}`} />
+      {alerts && alertRows.length > 0 ? (
+        <section aria-labelledby="dashboard-alerts-title" data-testid="dashboard-alerts" className="mb-6 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-950">
+          <h2 id="dashboard-alerts-title" className="font-semibold">
+            Needs attention in {scope}
+          </h2>
+          <ul className="mt-2 space-y-2">
+            {alerts.notRouted.count > 0 ? (
+              <li data-testid="alert-not-routed">
+                <Link href="/numbers?routing=not_routed" className="font-medium underline">
+                  {plural(alerts.notRouted.count, 'number is', 'numbers are')} not routed as configured
+                </Link>
+                : a carrier refused, failed or has not yet taken their trunk group (or it is disabled), so their calls do not reach your hosts.
+                {inSubAccounts(alerts.notRouted.elsewhere)}
+              </li>
+            ) : null}
+            {alerts.drifted.length > 0 ? (
+              <li data-testid="alert-drift">
+                <span className="font-medium">{plural(alerts.drifted.length, 'trunk group was', 'trunk groups were')} changed at a carrier outside the portal</span>
+                {': '}
+                {alerts.drifted.map((group, index) => (
+                  <span key={group.id}>
+                    {index > 0 ? ', ' : null}
+                    {group.linked ? (
+                      <Link href={`/trunk-groups/${group.id}`} className="underline">
+                        {group.name}
+                      </Link>
+                    ) : (
+                      `${group.name} (${group.accountName})`
+                    )}
+                  </span>
+                ))}
+                . Re-apply to put the portal’s settings back.
+              </li>
+            ) : null}
+            {alerts.withoutE911.count > 0 ? (
+              <li data-testid="alert-e911">
+                <Link href="/e911" className="font-medium underline">
+                  {plural(alerts.withoutE911.count, 'number has', 'numbers have')} no registered emergency address
+                </Link>
+                : 911 calls from {alerts.withoutE911.count === 1 ? 'it' : 'them'} may not reach the right dispatcher.
+                {inSubAccounts(alerts.withoutE911.elsewhere)}
+              </li>
+            ) : null}
+          </ul>
+        </section>
+      ) : null}
       <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Stat label="Phone numbers" value={counts.numbers} />
-        <Stat label="Sub-accounts" value={counts.suspended ? `${counts.subAccounts} (${counts.suspended} suspended)` : counts.subAccounts} />
-        <Stat label="Users" value={counts.pendingInvitations ? `${counts.users} (+${counts.pendingInvitations} invited)` : counts.users} />
+        <Stat
+          label="Phone numbers"
+          value={counts.numbers}
+          caption={`Live, in ${scope}${technical && !manage && counts.subAccounts > 0 ? `; My numbers lists ${access.account.name}’s own` : ''}`}
+          href={technical ? '/numbers' : undefined}
+        />
+        <Stat label="Sub-accounts" value={counts.suspended ? `${counts.subAccounts} (${counts.suspended} suspended)` : counts.subAccounts} caption={`Below ${access.account.name}, at any depth`} href={manage ? '/account' : undefined} />
+        <Stat label="Users" value={counts.pendingInvitations ? `${counts.users} (+${counts.pendingInvitations} invited)` : counts.users} caption={`Members of ${scope}`} href={manage ? '/account' : undefined} />
         {funds ? (
-          <Stat label="Balance" value={formatMoney(funds.balance)} />
+          <Stat label="Balance" value={formatMoney(funds.balance)} caption={`The master account’s, paying for ${scope}`} />
         ) : spend ? (
-          <Stat label="Spent this month" value={formatMoney(sumAmounts([spend.charged, spend.outstanding]))} />
+          <Stat label="Spent this month" value={formatMoney(sumAmounts([spend.charged, spend.outstanding]))} caption={`By ${scope}`} />
         ) : (
-          <Stat label="Pending invitations" value={counts.pendingInvitations} />
+          <Stat label="Pending invitations" value={counts.pendingInvitations} caption={`To ${scope}`} href={manage ? '/account' : undefined} />
         )}
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
@@ -59,7 +134,7 @@ export default async function DashboardPage() {
           >
             <p className="flex flex-wrap items-center gap-2 text-sm text-slate-900" data-testid="dashboard-e911-coverage">
               {e911.unregistered > 0 ? <Badge tone="amber">Action needed</Badge> : null}
-              {coverageText(e911)}
+              {`${coverageText(e911).replace(/\.$/, '')}, in ${scope}.`}
             </p>
           </Card>
         ) : null}

@@ -1,12 +1,15 @@
 import 'server-only';
-import { and, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { accountLedger, accountNumberCounts, accounts, invitations, memberships, phoneNumbers } from '@/lib/db/schema';
+import { accountLedger, accountNumberCounts, accounts, invitations, memberships, phoneNumbers, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
+import { countNotRoutedNumbersByAccounts } from './number-routing';
 
 /**
- * Headline counts for the dashboard, over the account's subtree (E911 coverage: the account's own
- * numbers). One statement of scalar subqueries: every dashboard view asks it, and on the embedded
- * database each round trip costs more than these small counts.
+ * Headline counts for the dashboard, every one over the same scope: the account's subtree (the
+ * account and every account below it). One statement of scalar subqueries for the cheap counts:
+ * every dashboard view asks it, and on the embedded database each round trip costs more than these
+ * small counts. Where a page a count links to shows the account alone (E911, trunk groups; My
+ * numbers for those who do not see sub-accounts), the account's own share is counted too.
  */
 export async function getDashboardCountsByAccount(db: Db, { accountId, accountPath }: { accountId: string; accountPath: string }) {
   const inSubtree = like(accounts.path, `${accountPath}%`);
@@ -19,38 +22,57 @@ export async function getDashboardCountsByAccount(db: Db, { accountId, accountPa
     .select({ invitations: sql<number>`count(*)` })
     .from(invitations)
     .where(and(inArray(invitations.accountId, subtreeIds), sql`${invitations.acceptedAt} is null and ${invitations.revokedAt} is null and ${invitations.expiresAt} > now()`));
-  // The subtree's live numbers and the account's own E911 coverage from the counters the
+  // Live numbers and those without a registered emergency address, from the counters the
   // phone_numbers triggers keep (account_number_counts), not from counting the inventory.
   const numbers = db
     .select({
       counts: sql`array[
         coalesce(sum(${accountNumberCounts.live}), 0),
+        coalesce(sum(${accountNumberCounts.liveWithoutE911}), 0),
         coalesce(sum(${accountNumberCounts.live}) filter (where ${accountNumberCounts.accountId} = ${accountId}), 0),
         coalesce(sum(${accountNumberCounts.liveWithoutE911}) filter (where ${accountNumberCounts.accountId} = ${accountId}), 0)
       ]::int[]`,
     })
     .from(accountNumberCounts)
     .where(sql`${accountNumberCounts.accountId} = any(array(${subtreeIds}))`);
-  const [row] = await db
-    .select({
-      subAccounts: sql<number>`(count(*) - 1)::int`,
-      suspended: sql<number>`count(*) filter (where ${accounts.status} = 'suspended')::int`,
-      users: sql<number>`(${users})::int`,
-      pendingInvitations: sql<number>`(${pendingInvitations})::int`,
-      numbers: sql<number[]>`(${numbers})`,
-    })
-    .from(accounts)
-    .where(inSubtree);
-  const [active = 0, own = 0, ownUnregistered = 0] = row?.numbers ?? [];
+  const [[row], notRouted, drifted] = await Promise.all([
+    db
+      .select({
+        subAccounts: sql<number>`(count(*) - 1)::int`,
+        suspended: sql<number>`count(*) filter (where ${accounts.status} = 'suspended')::int`,
+        users: sql<number>`(${users})::int`,
+        pendingInvitations: sql<number>`(${pendingInvitations})::int`,
+        numbers: sql<number[]>`(${numbers})`,
+      })
+      .from(accounts)
+      .where(inSubtree),
+    countNotRoutedNumbersByAccounts(db, { accountIds: sql`${subtreeIds}`, ownAccountId: accountId }),
+    getDriftedTrunkGroupsBySubtree(db, { accountPath }),
+  ]);
+  const [live = 0, unregistered = 0, own = 0, ownUnregistered = 0] = row?.numbers ?? [];
   return {
     subAccounts: row?.subAccounts ?? 0,
     suspended: row?.suspended ?? 0,
     users: row?.users ?? 0,
     pendingInvitations: row?.pendingInvitations ?? 0,
-    numbers: active,
-    /** The account's own live numbers, and those without a registered emergency address. */
-    e911: { total: own, unregistered: ownUnregistered },
+    numbers: live,
+    /** Live numbers, and those without a registered emergency address (`own`: the account's share). */
+    e911: { total: live, unregistered, own: { total: own, unregistered: ownUnregistered } },
+    /** Live numbers on a trunk group that does not carry them as configured (lib/services/number-routing.ts). */
+    notRouted,
+    /** Trunk groups whose copy at some carrier was changed outside the portal. */
+    drifted,
   };
+}
+
+/** Trunk groups of the subtree with drift on at least one upstream, by name. */
+export async function getDriftedTrunkGroupsBySubtree(db: Db, { accountPath }: { accountPath: string }) {
+  return db
+    .select({ id: trunkGroups.id, name: trunkGroups.name, accountId: trunkGroups.accountId, accountName: accounts.name })
+    .from(trunkGroups)
+    .innerJoin(accounts, eq(accounts.id, trunkGroups.accountId))
+    .where(and(like(accounts.path, `${accountPath}%`), sql`exists (select 1 from ${trunkGroupUpstreams} tgu where tgu.trunk_group_id = ${trunkGroups.id} and jsonb_array_length(tgu.drift) > 0)`))
+    .orderBy(asc(trunkGroups.name), asc(trunkGroups.id));
 }
 
 /**

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { accounts, phoneNumbers, providerConnections, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
 import { isUuid } from './accounts';
@@ -12,20 +12,46 @@ type Executor = Db | Tx;
  * A number is routed when its group is active and the group's copy on the number's own upstream is
  * applied at the group's current version.
  */
-const routedAsConfigured = sql`exists (
+/** The group `groupRef` is active and its copy on `connectionRef` holds the group's current settings. */
+function routedAsConfigured(groupRef: SQL | AnyColumn, connectionRef: SQL | AnyColumn): SQL {
+  return sql`exists (
   select 1 from ${trunkGroups} tg
   join ${trunkGroupUpstreams} tgu on tgu.trunk_group_id = tg.id
-  where tg.id = ${phoneNumbers.trunkGroupRef}
+  where tg.id = ${groupRef}
     and tg.status = 'active'
-    and tgu.connection_id = ${phoneNumbers.connectionId}
+    and tgu.connection_id = ${connectionRef}
     and tgu.status = 'applied'
     and (tgu.applied_version is null or tgu.applied_version = tg.version)
 )`;
+}
 
 export function routingCondition(state: 'routed' | 'not_routed' | 'carrier_default'): SQL {
   if (state === 'carrier_default') return sql`${phoneNumbers.trunkGroupRef} is null`;
-  if (state === 'routed') return sql`(${phoneNumbers.trunkGroupRef} is not null and ${routedAsConfigured})`;
-  return sql`(${phoneNumbers.trunkGroupRef} is not null and not ${routedAsConfigured})`;
+  const routed = routedAsConfigured(phoneNumbers.trunkGroupRef, phoneNumbers.connectionId);
+  if (state === 'routed') return sql`(${phoneNumbers.trunkGroupRef} is not null and ${routed})`;
+  return sql`(${phoneNumbers.trunkGroupRef} is not null and not ${routed})`;
+}
+
+/**
+ * Live numbers of these accounts not routed as configured, in all and in `ownAccountId`. The rule
+ * depends on (group, connection) only, so numbers are grouped by that pair first and the rule is
+ * asked once per pair rather than once per number.
+ */
+export async function countNotRoutedNumbersByAccounts(db: Executor, { accountIds, ownAccountId }: { accountIds: SQL; ownAccountId: string }): Promise<{ total: number; own: number }> {
+  const result = await db.execute(sql`
+    select coalesce(sum(pairs.numbers), 0)::int as total,
+           coalesce(sum(pairs.numbers) filter (where pairs.account_id = ${ownAccountId}), 0)::int as own
+    from (
+      select ${phoneNumbers.accountId} as account_id, ${phoneNumbers.trunkGroupRef} as trunk_group_ref, ${phoneNumbers.connectionId} as connection_id, count(*) as numbers
+      from ${phoneNumbers}
+      where ${phoneNumbers.accountId} = any(array(${accountIds}))
+        and ${phoneNumbers.status} <> 'released'
+        and ${phoneNumbers.trunkGroupRef} is not null
+      group by 1, 2, 3
+    ) pairs
+    where not ${routedAsConfigured(sql`pairs.trunk_group_ref`, sql`pairs.connection_id`)}`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { total: number | string; own: number | string }[];
+  return { total: Number(rows[0]?.total ?? 0), own: Number(rows[0]?.own ?? 0) };
 }
 
 export interface NumberRoutingFactsRow {
