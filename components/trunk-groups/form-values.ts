@@ -7,6 +7,7 @@ import {
   CODECS,
   TRUNK_AUTH_METHODS,
   TRUNK_DIRECTIONS,
+  defaultSipPort,
   type CallerIdPolicy,
   type Codec,
   type SipTransport,
@@ -37,7 +38,8 @@ export interface TrunkFormValues {
   callerIdNumber: string;
 }
 
-export const blankDestination = (priority = 1): DestinationValues => ({ host: '', port: '', transport: 'udp', priority: String(priority), weight: '100' });
+/** A new row says its port (the usual SIP one) rather than leaving it blank: a blank port is refused. */
+export const blankDestination = (priority = 1): DestinationValues => ({ host: '', port: String(defaultSipPort('udp')), transport: 'udp', priority: String(priority), weight: '100' });
 
 export function emptyTrunkForm(): TrunkFormValues {
   return {

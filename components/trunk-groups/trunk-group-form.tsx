@@ -32,6 +32,23 @@ export interface TrunkSavedData {
   name: string;
   digestUsername?: string;
   digestPassword?: string;
+  /** Settings some of our carriers will not carry, and which: saved, but said. */
+  warnings?: string[];
+}
+
+/** Saved, with settings some carriers will not carry: amber, never the success green. */
+function CarrierWarnings({ warnings }: { warnings?: string[] }) {
+  if (!warnings?.length) return null;
+  return (
+    <div role="status" aria-live="polite" className="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+      <p className="font-medium">Not every carrier can carry these settings</p>
+      <ul className="mt-2 list-disc space-y-1 pl-5">
+        {warnings.map((warning) => (
+          <li key={warning}>{warning}</li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 type Action = (state: ActionState<TrunkSavedData>, formData: FormData) => Promise<ActionState<TrunkSavedData>>;
@@ -160,7 +177,14 @@ export function TrunkGroupForm({
     mark(key);
   };
   const setRow = (rowKey: number, field: keyof DestinationValues, value: string) => {
-    setRows((previous) => previous.map((row) => (row.key === rowKey ? { ...row, [field]: value } : row)));
+    setRows((previous) =>
+      previous.map((row) => {
+        if (row.key !== rowKey) return row;
+        // A port still at the old transport's usual one follows the transport (5060 ↔ 5061 for TLS).
+        const followsTransport = field === 'transport' && row.port === String(defaultSipPort(row.transport));
+        return { ...row, [field]: value, ...(followsTransport ? { port: String(defaultSipPort(value as DestinationValues['transport'])) } : {}) };
+      }),
+    );
     mark(`row.${rowKey}.${field}`, 'destinations');
   };
   const addRow = () => {
@@ -216,6 +240,7 @@ export function TrunkGroupForm({
         <div role="status" aria-live="polite" className="rounded-md border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900">
           {state.message}
         </div>
+        <CarrierWarnings warnings={saved.warnings} />
         {saved.digestPassword ? <OneTimePassword username={saved.digestUsername} password={saved.digestPassword} /> : null}
         <div className="flex flex-wrap gap-2">
           <Link href={`/trunk-groups/${saved.trunkGroupId}`} className={buttonClass('primary')}>
@@ -261,6 +286,7 @@ export function TrunkGroupForm({
   return (
     <form ref={formRef} onSubmit={onSubmit} className="space-y-6" noValidate aria-busy={pending}>
       {state.status === 'success' && saved?.digestPassword ? <OneTimePassword username={saved.digestUsername} password={saved.digestPassword} /> : null}
+      {state.status === 'success' ? <CarrierWarnings warnings={saved?.warnings} /> : null}
 
       <Section id="tg-section-basics" title="Basics">
         <div className="grid gap-4 sm:grid-cols-2">
@@ -354,7 +380,7 @@ export function TrunkGroupForm({
                       {control('host', { placeholder: 'sbc1.example.com' })}
                     </Field>
                     <Field id={`${prefix}-port`} label="Port" error={error('port')} className="sm:col-span-2">
-                      {control('port', { inputMode: 'numeric', placeholder: String(defaultSipPort(row.transport)) })}
+                      {control('port', { inputMode: 'numeric' })}
                     </Field>
                     <Field id={`${prefix}-transport`} label="Transport" error={error('transport')} className="sm:col-span-2">
                       <select

@@ -25,9 +25,35 @@ export const PROVIDER_NAMES: Record<ProviderId, string> = {
   voicemeup: 'VoiceMeUp',
 };
 
+/**
+ * Why an upstream refused, in terms of what can be done about it (lib/services/upstream-refusals.ts
+ * turns each into the customer's next step). Adapters attach one where they know better than the
+ * error kind alone; `refusalOf` derives one otherwise.
+ */
+export const REFUSAL_CODES = [
+  'credentials',
+  'unsupported_setting',
+  'trunk_not_linked',
+  'number_not_on_account',
+  'address_rejected',
+  'rate_limited',
+  'upstream_down',
+  'unknown',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+/** Fields of the trunk-group model a carrier may be unable to carry. */
+export type RefusedField = 'direction' | 'auth' | 'allowedIps' | 'destinations' | 'maxChannels' | 'maxCps' | 'codecs' | 'name';
+export interface Refusal {
+  code: RefusalCode;
+  /** With `unsupported_setting`: which setting, where the adapter knows. */
+  field?: RefusedField;
+}
+
 export class ProviderError extends AppError {
   readonly provider: ProviderId;
   readonly providerKind: ProviderErrorKind;
+  /** Set by the adapter where it knows what the refusal means; see `refusalOf`. */
+  readonly refusal?: Refusal;
   /** Upstream's own words; logged, and shown only where it is safe and useful (validation text). */
   readonly upstreamMessage?: string;
   readonly httpStatus?: number;
@@ -35,7 +61,7 @@ export class ProviderError extends AppError {
   constructor(
     provider: ProviderId,
     kind: ProviderErrorKind,
-    options: { upstreamMessage?: string; httpStatus?: number; retryAfterMs?: number; cause?: unknown; message?: string } = {},
+    options: { upstreamMessage?: string; httpStatus?: number; retryAfterMs?: number; cause?: unknown; message?: string; refusal?: Refusal } = {},
   ) {
     super(`${kind}:provider`, options.message ?? userText[kind](PROVIDER_NAMES[provider]), {
       cause: options.cause,
@@ -46,6 +72,7 @@ export class ProviderError extends AppError {
     this.providerKind = kind;
     this.upstreamMessage = options.upstreamMessage;
     this.httpStatus = options.httpStatus;
+    this.refusal = options.refusal;
   }
 }
 
@@ -60,6 +87,25 @@ export function isProviderError(error: unknown): error is ProviderError {
  */
 export function isItemRefusal(error: unknown): error is ProviderError {
   return isProviderError(error) && (error.providerKind === 'invalid' || error.providerKind === 'not_found' || error.providerKind === 'conflict');
+}
+
+/** What a failure means for whoever must act: the adapter's own refusal, else one read from the error kind. */
+export function refusalOf(error: unknown): Refusal {
+  if (!isProviderError(error)) return { code: 'unknown' };
+  if (error.refusal) return error.refusal;
+  switch (error.providerKind) {
+    case 'auth':
+      return { code: 'credentials' };
+    case 'rate_limited':
+      return { code: 'rate_limited' };
+    case 'unavailable':
+    case 'malformed':
+      return { code: 'upstream_down' };
+    case 'unsupported':
+      return { code: 'unsupported_setting' };
+    default:
+      return { code: 'unknown' };
+  }
 }
 
 /** Failures that say the upstream is unwell (and so count against its breaker), not that we asked badly. */
@@ -80,7 +126,7 @@ export async function routeEachNumber(numbers: readonly string[], routeOne: (e16
       results.push(refusal ? { e164, ok: false, reason: refusal } : { e164, ok: true });
     } catch (error) {
       if (!isItemRefusal(error)) throw error;
-      results.push({ e164, ok: false, reason: error.upstreamMessage ?? error.message });
+      results.push({ e164, ok: false, reason: error.upstreamMessage ?? error.message, refusal: refusalOf(error) });
     }
   }
   return results;

@@ -3,7 +3,7 @@
  * an adapter is made of, and the lookups services use to ask "can this one do X" instead of checking
  * provider names.
  */
-import type { ProviderError } from './errors';
+import type { ProviderError, Refusal } from './errors';
 import type { ProviderHttp } from './http';
 import type { RateBudget } from './rate-budget';
 import type { ProviderStateStore } from './state-store';
@@ -131,7 +131,10 @@ export interface RouteNumbersRequest {
 export interface RouteNumberResult {
   e164: E164;
   ok: boolean;
+  /** The upstream's words (for staff). */
   reason?: string;
+  /** What the refusal means (lib/services/upstream-refusals.ts words it for the customer). */
+  refusal?: Refusal;
 }
 
 export interface Page<T> {
@@ -414,6 +417,35 @@ export interface UpstreamLimits {
   maxAllowedIps?: number;
   /** Longest caller name the upstream takes on an e911 record, where a reference says so. */
   callerNameMaxLength?: number;
+  /** What a trunk group there can hold, where narrower than the portal's model; absent: all of it. */
+  trunk?: TrunkLimits;
+}
+
+/**
+ * The trunk-group settings an upstream can carry. The portal checks a group against every enabled
+ * upstream's when it is saved: a setting none can carry is refused, one only some can is a warning.
+ */
+export interface TrunkLimits {
+  /** Directions a trunk there can be set to. */
+  directions?: readonly TrunkDirection[];
+  /** How calls from the PBX can be authenticated, where the group sends outbound calls. */
+  outboundAuths?: readonly TrunkAuth[];
+  /** Outbound calls are accepted from single addresses only (no blocks). */
+  outboundSingleAddresses?: boolean;
+  /** Most destinations kept (failover hosts beyond are dropped or refused). */
+  maxDestinations?: number;
+  /** Destinations must be IPv4 addresses, not host names. */
+  destinationsIpv4Only?: boolean;
+  /** The one host both sends and receives calls: the destination must be the allowed address. */
+  destinationIsAllowedIp?: boolean;
+  destinationPorts?: readonly number[];
+  transports?: readonly TrunkDestination['transport'][];
+  /** False where no channel limit can be set. */
+  channelLimit?: boolean;
+  /** False where no calls-per-second limit can be set. */
+  cpsLimit?: boolean;
+  /** Codecs it can offer (the portal's names); absent: any. */
+  codecs?: readonly string[];
 }
 
 export interface ProviderDescriptor {

@@ -37,15 +37,17 @@ import {
 import { AppError } from '@/lib/errors';
 import { getEnv } from '@/lib/env';
 import { log } from '@/lib/log';
-import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
+import { PROVIDER_NAMES, ProviderError, refusalOf, type RefusedField } from '@/lib/providers/errors';
 import { upstreamLimitsOf } from '@/lib/providers/registry';
-import { requireCapability, type ProviderId } from '@/lib/providers/types';
-import { checkAllowlistWidth, checkCidrsForUpstream, checkLimitsWithinAccount, type CallerIdPolicy } from '@/lib/validations/trunk-groups';
+import { hasCapability, requireCapability, type ProviderId } from '@/lib/providers/types';
+import { checkAllowlistWidth, checkCidrsForUpstream, checkLimitsWithinAccount, checkTrunkAcrossCarriers, checkTrunkForCarrier, type CallerIdPolicy } from '@/lib/validations/trunk-groups';
 import { getAccountRequiringE911, getAccountsOnPath, getTrunkLimitTotalsBySubtrees, lockBillingAccount } from '@/lib/db/queries/accounts';
 import { effectiveLimitsOf } from './accounts';
 import { recordAudit } from './audit';
 import { upstreamLabels } from './carrier-labels';
-import { getConnectionAdapter } from './providers';
+import { getConnectionAdapter, getEnabledAdapters } from './providers';
+import { closeStaffTaskIfOpen, openStaffTask } from './staff-tasks';
+import { staffDetailOf, translateRefusal } from './upstream-refusals';
 import { openSecret, sealSecret } from './secret-box';
 import { compareTrunk, fieldLabel, specOf } from './trunk-model';
 
@@ -68,6 +70,8 @@ export interface SaveResult {
   /** Only when a password was generated or rotated: shown once, never again. */
   digestPassword?: string;
   sync: SyncOutcome;
+  /** Settings some connected carriers will not carry, and which (see checkTrunkAcrossCarriers). */
+  warnings: string[];
 }
 
 function newDigestUsername(name: string) {
@@ -138,6 +142,26 @@ async function assertUpstreamsAccept(db: Db, allowedIps: string[], auth: TrunkGr
   }
 }
 
+/**
+ * Every enabled carrier's rules, on create and edit: a setting none of them can carry is refused
+ * (field errors naming each one's rule), one only some can carry comes back as a warning naming them.
+ */
+async function checkConnectedCarriers(access: AccountAccess, input: TrunkGroupInput): Promise<string[]> {
+  const enabled = await getEnabledAdapters('trunks');
+  const labels = upstreamLabels(
+    enabled.map(({ connection }) => ({ connectionId: connection.id, provider: connection.provider, connectionName: connection.name })),
+    access.user.isOperatorStaff,
+  );
+  const carriers = enabled
+    .map(({ connection, adapter }) => ({ label: labels.get(connection.id) ?? 'A carrier', limits: upstreamLimitsOf(connection.provider), canCreate: hasCapability(adapter, 'trunks.create') }))
+    .sort((left, right) => left.label.localeCompare(right.label, 'en', { numeric: true }));
+  const { fieldErrors, warnings } = checkTrunkAcrossCarriers(input, carriers);
+  if (Object.keys(fieldErrors).length > 0) {
+    throw new AppError('invalid:trunk_carriers', 'None of our carriers can carry some of these settings.', { fieldErrors });
+  }
+  return warnings;
+}
+
 function snapshot(group: TrunkGroup) {
   return {
     name: group.name,
@@ -161,6 +185,7 @@ function nameTaken(): never {
 export async function createTrunkGroup(access: AccountAccess, input: TrunkGroupInput): Promise<SaveResult> {
   assertCan(access, 'technical.write');
   assertAllowlistWidth(input);
+  const warnings = await checkConnectedCarriers(access, input);
   const db = await getDb();
   const digestPassword = input.auth !== 'ip' ? newDigestPassword() : undefined;
   const group = await db.transaction(async (tx) => {
@@ -180,12 +205,13 @@ export async function createTrunkGroup(access: AccountAccess, input: TrunkGroupI
     await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.create', targetType: 'trunk_group', targetId: created.id, after: snapshot(created) });
     return created;
   });
-  return { group, digestPassword, sync: await syncTrunkGroup(group.id) };
+  return { group, digestPassword, sync: await syncTrunkGroup(group.id), warnings };
 }
 
 export async function updateTrunkGroup(access: AccountAccess, trunkGroupId: string, input: TrunkGroupInput): Promise<SaveResult> {
   assertCan(access, 'technical.write');
   assertAllowlistWidth(input);
+  const warnings = await checkConnectedCarriers(access, input);
   const db = await getDb();
   await assertUpstreamsAccept(db, input.allowedIps, input.auth, await getConnectionsCarryingTrunkGroup(db, { trunkGroupId }));
   let digestPassword: string | undefined;
@@ -216,7 +242,7 @@ export async function updateTrunkGroup(access: AccountAccess, trunkGroupId: stri
     await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.update', targetType: 'trunk_group', targetId: current.id, before: snapshot(current), after: snapshot(updated!) });
     return updated!;
   });
-  return { group, digestPassword, sync: await syncTrunkGroup(group.id) };
+  return { group, digestPassword, sync: await syncTrunkGroup(group.id), warnings };
 }
 
 export async function rotateDigestPassword(access: AccountAccess, trunkGroupId: string): Promise<SaveResult> {
@@ -234,7 +260,7 @@ export async function rotateDigestPassword(access: AccountAccess, trunkGroupId: 
     await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.rotate_password', targetType: 'trunk_group', targetId: current.id });
     return updated!;
   });
-  return { group, digestPassword, sync: await syncTrunkGroup(group.id) };
+  return { group, digestPassword, sync: await syncTrunkGroup(group.id), warnings: [] };
 }
 
 /** Refuses while numbers still route here; the user is offered to move them first. */
@@ -406,13 +432,33 @@ export interface SyncOutcome {
   upstreams: { connectionId: string; provider: ProviderId; ok: boolean; detail: string }[];
 }
 
-function failureText(error: unknown, provider: ProviderId): string {
-  const name = PROVIDER_NAMES[provider];
-  if (isProviderError(error) && error.upstreamMessage && error.providerKind === 'invalid') return `${name} refused it: ${error.upstreamMessage}`;
-  if (isProviderError(error) && error.upstreamMessage && error.providerKind === 'unsupported') return `${name} cannot express this: ${error.upstreamMessage}`;
-  if (isProviderError(error)) return error.message;
-  if (error instanceof AppError) return error.message;
-  return `${name} failed unexpectedly.`;
+/**
+ * A failed push as the customer reads it (the carrier's own words go to `lastErrorDetail`, for
+ * staff); where only staff can act, the task is opened (one per group and carrier) and the sentence says so.
+ */
+async function recordSyncRefusal(db: Db, group: TrunkGroup, spec: ReturnType<typeof specOf>, connectionId: string, provider: ProviderId | undefined, error: unknown): Promise<string> {
+  const name = provider ? PROVIDER_NAMES[provider] : 'One of our carriers';
+  const refusal = refusalOf(error);
+  const settingHint = provider && refusal.code === 'unsupported_setting' ? carrierRuleHint(spec, provider, refusal.field) : undefined;
+  const translated = translateRefusal(error, 'trunk_sync', { carrier: name, settingHint });
+  if (translated.staffTask) {
+    const platformWide = translated.staffTask === 'credentials';
+    await openStaffTask(db, {
+      accountId: platformWide ? null : group.accountId,
+      kind: translated.staffTask,
+      subject: platformWide ? { type: 'provider_connection', id: connectionId } : { type: 'trunk_group', id: group.id },
+      connectionId,
+      title: platformWide ? `${name} rejects the connection's credentials` : `Link trunk group “${group.name}” on ${name}`,
+      detail: translated.staffDetail,
+    });
+  }
+  return translated.customer;
+}
+
+/** The carrier's declared rule the spec breaks for that setting, in the portal's words (see lib/validations/trunk-groups.ts). */
+function carrierRuleHint(spec: ReturnType<typeof specOf>, provider: ProviderId, field: RefusedField | undefined): string | undefined {
+  const problems = checkTrunkForCarrier(spec, upstreamLimitsOf(provider));
+  return (problems.find((problem) => problem.field === field) ?? (field ? undefined : problems[0]))?.rule;
 }
 
 /**
@@ -430,7 +476,7 @@ export async function syncTrunkGroup(trunkGroupId: string): Promise<SyncOutcome>
 
   for (const connectionId of connectionIds) {
     const copy = await getTrunkGroupUpstream(db, { trunkGroupId: group.id, connectionId });
-    let provider: ProviderId = 'voicetel';
+    let provider: ProviderId | undefined;
     try {
       const { adapter, connection } = await getConnectionAdapter(connectionId);
       provider = connection.provider as ProviderId;
@@ -439,17 +485,18 @@ export async function syncTrunkGroup(trunkGroupId: string): Promise<SyncOutcome>
       const trunks = requireCapability(adapter, 'trunks');
       if (copy?.trunkRef) applied = await trunks.update(copy.trunkRef, spec);
       else if (trunks.create) applied = await trunks.create.create(spec);
-      else throw new AppError('unsupported:trunk_create', `${name} cannot create trunk groups through its API; ask the carrier to link an existing one.`);
+      else throw new ProviderError(provider, 'unsupported', { upstreamMessage: `${name} cannot create trunk groups through its API: staff link an existing one (its trunkRef) to this group`, refusal: { code: 'trunk_not_linked' } });
       const readBack = (await trunks.get(applied.trunkRef)) ?? applied;
       // Whatever differs right after applying is what this upstream cannot hold: said, not hidden.
       const limitations = compareTrunk(spec, readBack).map((difference) => `${name} does not keep the ${fieldLabel(difference.field)} (${difference.desired} → ${difference.actual})`);
       await saveAppliedTrunkUpstream(db, { trunkGroupId: group.id, connectionId, trunkRef: applied.trunkRef, appliedVersion: group.version, appliedState: readBack, limitations });
+      await closeStaffTaskIfOpen(db, { kind: 'link_trunk', subject: { type: 'trunk_group', id: group.id }, connectionId });
       outcomes.push({ connectionId, provider, ok: true, detail: limitations.length ? `Applied; ${limitations.join('; ')}.` : 'Applied.' });
     } catch (error) {
-      const detail = failureText(error, provider);
       log.warn('trunk.sync_failed', { trunkGroupId, connectionId, error });
-      await saveFailedTrunkUpstream(db, { trunkGroupId: group.id, connectionId, trunkRef: copy?.trunkRef ?? null, lastError: detail });
-      outcomes.push({ connectionId, provider, ok: false, detail });
+      const detail = await recordSyncRefusal(db, group, spec, connectionId, provider, error);
+      await saveFailedTrunkUpstream(db, { trunkGroupId: group.id, connectionId, trunkRef: copy?.trunkRef ?? null, lastError: detail, lastErrorDetail: staffDetailOf(error) });
+      outcomes.push({ connectionId, provider: provider ?? 'voicetel', ok: false, detail });
     }
   }
 

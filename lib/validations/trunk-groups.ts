@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TrunkAuth, TrunkDestination, TrunkDirection, UpstreamLimits } from '@/lib/providers/types';
+import type { TrunkAuth, TrunkDestination, TrunkDirection, TrunkLimits, UpstreamLimits } from '@/lib/providers/types';
 import { parsePhoneNumber } from '@/lib/phone-numbers';
 import { formatCount } from '@/lib/format';
 import { textProblem } from './common';
@@ -447,6 +447,11 @@ const destinationSchemas = {
   weight: z.preprocess((value) => blankToUndefined(value) ?? '100', wholeNumber('Weight', 1, 100)),
 };
 
+/** A destination that delivers calls needs its port said: the message for a blank one names the usual. */
+export function blankPortMessage(transport: SipTransport | undefined): string {
+  return `Enter the port your PBX takes calls on (usually ${defaultSipPort(transport ?? 'udp')}${transport === 'tls' ? ' for TLS' : ''})`;
+}
+
 function callerIdE164(text: string): string | null {
   const number = parsePhoneNumber(text);
   return number?.nanp ? number.e164 : null;
@@ -545,12 +550,13 @@ export const trunkGroupInputSchema = z.unknown().transform((input, ctx): TrunkGr
       if (hostMessage) fail([...path, 'host'], hostMessage);
       const transport = take(destinationSchemas.transport, row.transport, [...path, 'transport']);
       const port = take(destinationSchemas.port, row.port, [...path, 'port']);
+      // Every carrier is sent a port: a blank one is asked for, never guessed (a PBX on 5080 would silently get nothing).
+      if ((row.port ?? '').trim() === '') fail([...path, 'port'], blankPortMessage(transport));
       const priority = take(destinationSchemas.priority, row.priority, [...path, 'priority']);
       const weight = take(destinationSchemas.weight, row.weight, [...path, 'weight']);
-      const portFailed = (row.port ?? '').trim() !== '' && port === undefined;
-      if (hostMessage || portFailed || transport === undefined || priority === undefined || weight === undefined) continue;
+      if (hostMessage || port === undefined || transport === undefined || priority === undefined || weight === undefined) continue;
       const host = normalizeHost(row.host ?? '');
-      const destination = { host, port: port ?? defaultSipPort(transport), transport, priority, weight };
+      const destination = { host, port, transport, priority, weight };
       const key = `${destination.host}:${destination.port}`;
       if (seen.has(key)) {
         fail([...path, 'host'], `${key} is listed twice`);
@@ -648,4 +654,132 @@ export function checkCidrsForUpstream(limits: Pick<UpstreamLimits, 'cidrPrefixes
     }
   }
   return messages;
+}
+
+// --- Every carrier's rules -----------------------------------------------------------------------
+
+/** Trunk-group settings a carrier may be unable to carry (form field names). */
+export type CarriedField = 'direction' | 'auth' | 'allowedIps' | 'destinations' | 'maxChannels' | 'maxCps' | 'codecs';
+
+export interface CarrierRuleProblem {
+  field: CarriedField;
+  /** The carrier's rule in the portal's words, starting "it …". */
+  rule: string;
+}
+
+const CARRIED_FIELD_LABELS: Record<CarriedField, string> = {
+  direction: 'direction',
+  auth: 'authentication method',
+  allowedIps: 'allowed IP addresses',
+  destinations: 'destinations',
+  maxChannels: 'channel limit',
+  maxCps: 'calls-per-second limit',
+  codecs: 'codec list',
+};
+
+const joinAnd = (items: readonly string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+type CarriedSettings = Pick<TrunkGroupInput, 'direction' | 'auth' | 'allowedIps' | 'destinations' | 'maxChannels' | 'maxCps'> & { codecs?: readonly string[] };
+
+/**
+ * What of a trunk group one carrier cannot carry, by its declared limits (the descriptor's
+ * `limits`, see `upstreamLimitsOf`): one problem per broken rule, naming the form field. Parts the
+ * group does not use are not judged (destinations of an outbound-only group, addresses of a
+ * digest-only one). Empty when it can carry all of it.
+ */
+export function checkTrunkForCarrier(group: CarriedSettings, limits: (Pick<UpstreamLimits, 'cidrPrefixes' | 'maxAllowedIps'> & { trunk?: TrunkLimits }) | undefined): CarrierRuleProblem[] {
+  const rules: TrunkLimits = limits?.trunk ?? {};
+  const problems: CarrierRuleProblem[] = [];
+  const add = (field: CarriedField, rule: string) => problems.push({ field, rule });
+  const inbound = group.direction !== 'outbound';
+  const outbound = group.direction !== 'inbound';
+  const byIp = group.auth !== 'digest';
+  const cidrs = byIp ? group.allowedIps.map((text) => parseCidr(text)).filter((cidr): cidr is Cidr => cidr !== null) : [];
+  const destinations = inbound ? group.destinations : [];
+
+  if (rules.directions && !rules.directions.includes(group.direction)) {
+    add('direction', rules.directions.length === 1 && rules.directions[0] === 'both' ? 'it always carries calls in both directions' : `it carries ${joinOr(rules.directions.map((direction) => TRUNK_DIRECTION_LABELS[direction].toLowerCase()))} trunk groups only`);
+  }
+  if (outbound && rules.outboundAuths && !rules.outboundAuths.includes(group.auth)) {
+    add('auth', `it accepts calls from your PBX ${joinOr(rules.outboundAuths.map((auth) => TRUNK_AUTH_LABELS[auth].toLowerCase()))} only`);
+  }
+  if (rules.destinationIsAllowedIp && !byIp && destinations.length > 0) {
+    add('auth', 'a trunk there that signs in by username and password has no fixed address to deliver calls to');
+  }
+  const prefixes = limits?.cidrPrefixes ?? null;
+  const outsidePrefixes = prefixes ? cidrs.filter((cidr) => !prefixes.includes(cidr.prefix)) : [];
+  if (prefixes && outsidePrefixes.length > 0) {
+    const accepted = prefixes.length === 1 && prefixes[0] === 32 ? 'single addresses' : `${joinOr(prefixes.map((prefix) => `/${prefix}`))} blocks`;
+    add('allowedIps', `it accepts only ${accepted} (${outsidePrefixes.map(displayCidr).join(', ')} ${outsidePrefixes.length === 1 ? 'is' : 'are'} not)`);
+  } else if (outbound && rules.outboundSingleAddresses && cidrs.some((cidr) => cidr.prefix !== 32)) {
+    add('allowedIps', 'it accepts calls from single addresses only, not blocks');
+  }
+  if (limits?.maxAllowedIps !== undefined && cidrs.length > limits.maxAllowedIps) {
+    add('allowedIps', `it accepts ${limits.maxAllowedIps === 1 ? 'one address' : `at most ${limits.maxAllowedIps} addresses`} per trunk group`);
+  }
+
+  const destinationProblems: string[] = [];
+  if (rules.maxDestinations !== undefined && destinations.length > rules.maxDestinations) {
+    destinationProblems.push(`it delivers calls to ${rules.maxDestinations === 1 ? 'one host' : `at most ${rules.maxDestinations} hosts`}, without further failover`);
+  }
+  if (rules.destinationsIpv4Only && destinations.some((destination) => parseIpv4(destination.host) === null)) {
+    destinationProblems.push('it delivers calls to IPv4 addresses only, not host names');
+  }
+  if (rules.destinationIsAllowedIp && byIp && destinations.some((destination) => cidrs.every((cidr) => cidr.prefix !== 32 || formatIpv4(cidr.network) !== destination.host))) {
+    destinationProblems.push('one host there both sends and receives the calls: the destination must be the allowed IP address');
+  }
+  if (rules.destinationPorts && destinations.some((destination) => !rules.destinationPorts!.includes(destination.port))) {
+    destinationProblems.push(`it delivers calls on port ${joinOr(rules.destinationPorts.map(String))} only`);
+  }
+  if (rules.transports && destinations.some((destination) => !rules.transports!.includes(destination.transport))) {
+    destinationProblems.push(`it delivers calls over ${joinOr(rules.transports.map((transport) => SIP_TRANSPORT_LABELS[transport].replace(/ \(.*\)$/, '')))} only`);
+  }
+  for (const rule of destinationProblems) add('destinations', rule);
+
+  if (rules.channelLimit === false && group.maxChannels !== undefined) add('maxChannels', 'it has no channel limit to set');
+  if (rules.cpsLimit === false && group.maxCps !== undefined) add('maxCps', 'it has no calls-per-second limit to set');
+  if (rules.codecs && group.codecs?.some((codec) => !rules.codecs!.includes(codec))) {
+    add('codecs', `it offers only ${joinAnd([...rules.codecs])} (not ${joinAnd(group.codecs.filter((codec) => !rules.codecs!.includes(codec)))})`);
+  }
+  return problems;
+}
+
+export interface CarrierForRules {
+  /** What the viewer may call it: the provider's name for staff, "Carrier 2" for customers. */
+  label: string;
+  limits: (Pick<UpstreamLimits, 'cidrPrefixes' | 'maxAllowedIps'> & { trunk?: TrunkLimits }) | undefined;
+  /** False where the portal cannot create a trunk group there (staff link an existing one). */
+  canCreate: boolean;
+}
+
+/**
+ * A trunk group against every connected carrier: a setting none of them can carry is a field error
+ * naming each carrier's rule; one only some can carry is a warning naming the carriers that will not.
+ */
+export function checkTrunkAcrossCarriers(group: CarriedSettings, carriers: readonly CarrierForRules[]): { fieldErrors: Record<string, string[]>; warnings: string[] } {
+  const fieldErrors: Record<string, string[]> = {};
+  const warnings: string[] = [];
+  if (carriers.length === 0) return { fieldErrors, warnings };
+  const byField = new Map<CarriedField, { label: string; rules: string[] }[]>();
+  for (const carrier of carriers) {
+    const problems = checkTrunkForCarrier(group, carrier.limits);
+    for (const field of new Set(problems.map((problem) => problem.field))) {
+      byField.set(field, [...(byField.get(field) ?? []), { label: carrier.label, rules: problems.filter((problem) => problem.field === field).map((problem) => problem.rule) }]);
+    }
+  }
+  const of = carriers.length === 1 ? 'our one carrier' : `our ${carriers.length} carriers`;
+  for (const [field, refusing] of byField) {
+    const reasons = refusing.map((carrier) => `${carrier.label}: ${carrier.rules.join('; ')}`).join('. ');
+    if (refusing.length === carriers.length) {
+      fieldErrors[field] = [`None of ${of} can carry this ${CARRIED_FIELD_LABELS[field]}. ${reasons}`];
+    } else {
+      const names = joinAnd(refusing.map((carrier) => carrier.label));
+      warnings.push(`${names} (of ${of}) will not carry the ${CARRIED_FIELD_LABELS[field]}: numbers from ${refusing.length === 1 ? 'it' : 'them'} are not routed as configured. ${reasons}.`);
+    }
+  }
+  const linked = carriers.filter((carrier) => !carrier.canCreate);
+  if (linked.length > 0 && linked.length < carriers.length) {
+    warnings.push(`On ${joinAnd(linked.map((carrier) => carrier.label))}, trunk groups are set up by our team: when a number from ${linked.length === 1 ? 'it' : 'them'} joins this group we open a task and route it once that is done.`);
+  }
+  return { fieldErrors, warnings };
 }

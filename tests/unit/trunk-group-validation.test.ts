@@ -307,7 +307,7 @@ describe('trunk group form', () => {
       form({
         'destinations.1.host': 'SBC2.example.com.',
         'destinations.1.transport': 'tls',
-        'destinations.1.port': '',
+        'destinations.1.port': '5061',
         'destinations.1.priority': '2',
         'destinations.1.weight': '50',
         'destinations.2.transport': 'udp',
@@ -427,14 +427,14 @@ describe('trunk group form', () => {
 
   it('ignores blank rows and keeps the submitted row number in error paths', () => {
     const parsed = trunkGroupInputSchema.parse(
-      form({ 'destinations.0.host': '', 'destinations.0.port': '', 'destinations.3.host': 'sbc3.example.com', 'destinations.3.transport': 'tcp' }),
+      form({ 'destinations.0.host': '', 'destinations.0.port': '', 'destinations.3.host': 'sbc3.example.com', 'destinations.3.port': '5060', 'destinations.3.transport': 'tcp' }),
     );
     expect(parsed.destinations).toEqual([{ host: 'sbc3.example.com', port: 5060, transport: 'tcp', priority: 1, weight: 100 }]);
-    expect(Object.keys(errorsOf(form({ 'destinations.7.host': 'pbx' })))).toEqual(['destinations.7.host']);
+    expect(Object.keys(errorsOf(form({ 'destinations.7.host': 'pbx', 'destinations.7.port': '5060' })))).toEqual(['destinations.7.host']);
   });
 
   it('refuses the same host and port twice', () => {
-    expect(errorsOf(form({ 'destinations.1.host': 'SBC1.example.com' }))['destinations.1.host']).toBe('sbc1.example.com:5060 is listed twice');
+    expect(errorsOf(form({ 'destinations.1.host': 'SBC1.example.com', 'destinations.1.port': '5060' }))['destinations.1.host']).toBe('sbc1.example.com:5060 is listed twice');
     expect(errorsOf(form({ 'destinations.1.host': 'sbc1.example.com.', 'destinations.1.port': '5060', 'destinations.1.transport': 'tcp' }))).toEqual({
       'destinations.1.host': 'sbc1.example.com:5060 is listed twice',
     });
@@ -443,7 +443,7 @@ describe('trunk group form', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }), (first, second) => {
         fc.pre(first !== second);
-        const rows = { [`destinations.${first}.host`]: 'sbc9.example.com', [`destinations.${second}.host`]: 'sbc9.example.com' };
+        const rows = { [`destinations.${first}.host`]: 'sbc9.example.com', [`destinations.${first}.port`]: '5060', [`destinations.${second}.host`]: 'sbc9.example.com', [`destinations.${second}.port`]: '5060' };
         const errors = errorsOf({ ...form({ 'destinations.0.host': '' }), 'destinations.0.port': '', ...rows });
         expect(errors).toEqual({ [`destinations.${Math.max(first, second)}.host`]: 'sbc9.example.com:5060 is listed twice' });
       }),
@@ -451,9 +451,9 @@ describe('trunk group form', () => {
   });
 
   it('takes at most 10 destinations', () => {
-    const rows = Object.fromEntries(Array.from({ length: 11 }, (_, index) => [`destinations.${index}.host`, `sbc${index}.example.com`]));
+    const rows = Object.fromEntries(Array.from({ length: 11 }, (_, index) => [[`destinations.${index}.host`, `sbc${index}.example.com`], [`destinations.${index}.port`, '5060']]).flat());
     expect(errorsOf(form(rows)).destinations).toBe('Add at most 10 destinations');
-    const ten = Object.fromEntries(Array.from({ length: 10 }, (_, index) => [`destinations.${index}.host`, `sbc${index}.example.com`]));
+    const ten = Object.fromEntries(Array.from({ length: 10 }, (_, index) => [[`destinations.${index}.host`, `sbc${index}.example.com`], [`destinations.${index}.port`, '5060']]).flat());
     expect(trunkGroupInputSchema.parse(form(ten)).destinations).toHaveLength(10);
   });
 

@@ -31,6 +31,8 @@ export interface TrunkSaveData {
   /** Only right after credentials were generated or rotated; shown once, never stored in the browser. */
   digestUsername?: string;
   digestPassword?: string;
+  /** Settings some of our carriers will not carry (saved, and said). */
+  warnings?: string[];
 }
 
 const staffOf = (access: AccountAccess) => access.user.isOperatorStaff;
@@ -71,6 +73,7 @@ async function saved(access: AccountAccess, result: SaveResult, verb: string): P
     data: {
       trunkGroupId: result.group.id,
       name: result.group.name,
+      ...(result.warnings.length ? { warnings: result.warnings } : {}),
       ...(result.digestPassword ? { digestUsername: result.group.digestUsername ?? undefined, digestPassword: result.digestPassword } : {}),
     },
   };

@@ -146,18 +146,20 @@ export async function saveAppliedTrunkUpstream(
   db: Executor,
   copy: { trunkGroupId: string; connectionId: string; trunkRef: string; appliedVersion: number; appliedState: UpstreamTrunkState; limitations: string[] },
 ) {
-  const applied = { trunkRef: copy.trunkRef, status: 'applied' as const, appliedVersion: copy.appliedVersion, appliedState: copy.appliedState, limitations: copy.limitations, drift: [], lastError: null, lastAppliedAt: new Date(), lastCheckedAt: new Date() };
+  const applied = { trunkRef: copy.trunkRef, status: 'applied' as const, appliedVersion: copy.appliedVersion, appliedState: copy.appliedState, limitations: copy.limitations, drift: [], lastError: null, lastErrorDetail: null, lastAppliedAt: new Date(), lastCheckedAt: new Date() };
   await db
     .insert(trunkGroupUpstreams)
     .values({ trunkGroupId: copy.trunkGroupId, connectionId: copy.connectionId, ...applied })
     .onConflictDoUpdate({ target: [trunkGroupUpstreams.trunkGroupId, trunkGroupUpstreams.connectionId], set: applied });
 }
 
-export async function saveFailedTrunkUpstream(db: Executor, copy: { trunkGroupId: string; connectionId: string; trunkRef: string | null; lastError: string }) {
+/** `lastError` is the customer's sentence; `lastErrorDetail` the carrier's own words, for staff. */
+export async function saveFailedTrunkUpstream(db: Executor, copy: { trunkGroupId: string; connectionId: string; trunkRef: string | null; lastError: string; lastErrorDetail?: string | null }) {
+  const failed = { status: 'failed' as const, lastError: copy.lastError, lastErrorDetail: copy.lastErrorDetail ?? null };
   await db
     .insert(trunkGroupUpstreams)
-    .values({ trunkGroupId: copy.trunkGroupId, connectionId: copy.connectionId, trunkRef: copy.trunkRef, status: 'failed', lastError: copy.lastError })
-    .onConflictDoUpdate({ target: [trunkGroupUpstreams.trunkGroupId, trunkGroupUpstreams.connectionId], set: { status: 'failed', lastError: copy.lastError } });
+    .values({ trunkGroupId: copy.trunkGroupId, connectionId: copy.connectionId, trunkRef: copy.trunkRef, ...failed })
+    .onConflictDoUpdate({ target: [trunkGroupUpstreams.trunkGroupId, trunkGroupUpstreams.connectionId], set: failed });
 }
 
 export async function setTrunkUpstreamDrift(db: Executor, { trunkGroupId, connectionId, drift }: { trunkGroupId: string; connectionId: string; drift: TrunkDriftField[] }) {

@@ -7,3 +7,4 @@ export * from './providers';
 export * from './numbers';
 export * from './trunk-groups';
 export * from './e911';
+export * from './staff-tasks';

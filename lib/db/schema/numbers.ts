@@ -168,7 +168,10 @@ export const phoneNumbers = pgTable(
       .references(() => accounts.id),
     e164: text('e164').notNull(),
     kind: numberKind('kind').notNull(),
+    /** Why the line failed, as the customer reads it. */
     state: text('state'),
+    /** The carrier's own words for a refusal: staff only. */
+    reasonDetail: text('reason_detail'),
     npa: text('npa').notNull(),
     rateCenter: text('rate_center'),
     connectionId: uuid('connection_id')
@@ -179,7 +182,7 @@ export const phoneNumbers = pgTable(
     trunkGroupRef: uuid('trunk_group_ref').references(() => trunkGroups.id, { onDelete: 'set null' }),
     e911Status: e911RegistrationStatus('e911_status').notNull().default('none'),
     e911AddressId: uuid('e911_address_id').references(() => e911Addresses.id, { onDelete: 'set null' }),
-    /** The upstream's reason when registration failed, in its words. */
+    /** Why registration failed, as the customer reads it (lib/services/upstream-refusals.ts). */
     e911Detail: text('e911_detail'),
     /** When the registration status last changed: a number left pending long after this is driven again. */
     e911UpdatedAt: timestamp('e911_updated_at', { withTimezone: true }),
@@ -205,6 +208,8 @@ export const phoneNumbers = pgTable(
     // E911 coverage (dashboard, My numbers, /e911) counts an account's live numbers by status from the index alone.
     index('phone_numbers_account_e911_idx').on(table.accountId, table.e911Status).where(sql`${table.status} <> 'released'`),
   ],
+    /** The carrier's own words for that failure: staff only. */
+    e911UpstreamDetail: text('e911_upstream_detail'),
 );
 
 /**

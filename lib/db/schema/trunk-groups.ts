@@ -75,7 +75,10 @@ export const trunkGroupUpstreams = pgTable(
     trunkRef: text('trunk_ref'),
     status: trunkUpstreamStatus('status').notNull().default('pending'),
     appliedVersion: integer('applied_version'),
+    /** Why the last push failed, as the customer reads it (lib/services/upstream-refusals.ts). */
     lastError: text('last_error'),
+    /** The carrier's own words for that failure: staff only. */
+    lastErrorDetail: text('last_error_detail'),
     /** What this upstream cannot express of the model (e.g. weights on VoiceTel), in plain words. */
     limitations: jsonb('limitations').$type<string[]>().notNull().default([]),
     /** What the upstream held right after our last apply: drift is measured against this. */

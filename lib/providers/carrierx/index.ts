@@ -86,6 +86,7 @@ export const carrierxProvider: ProviderDescriptor = {
   name: 'CarrierX',
   credentialFields: [{ name: 'token', label: 'Core API security token (Bearer)', secret: true }],
   defaultBaseUrl: 'http://127.0.0.1:4103',
-  limits: { cidrPrefixes: null },
+  // `maxCps` has no CarrierX field (assumptions.ts).
+  limits: { cidrPrefixes: null, trunk: { cpsLimit: false } },
   create: createAdapter,
 };

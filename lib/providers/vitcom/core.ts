@@ -3,13 +3,13 @@
  * needs its state), and the trunk groups this connection made (a group is an origination trunk plus
  * termination trunks, named by one trunkRef).
  */
-import { isProviderError, ProviderError } from '../errors';
+import { isProviderError, ProviderError, type RefusedField } from '../errors';
 import type { ProviderContext } from '../types';
 import { TRUNK_ACTIVE_STATUS } from './assumptions';
 import { createVitcomClient, type VitcomClient } from './client';
 import { formatTrunkRef, mapNpanxxRows, mapStates, parseTrunkRef, type NpanxxInfo, type TrunkRefParts } from './map';
 
-export const invalid = (message: string) => new ProviderError('vitcom', 'invalid', { upstreamMessage: message });
+export const invalid = (message: string, field?: RefusedField) => new ProviderError('vitcom', 'invalid', { upstreamMessage: message, refusal: field ? { code: 'unsupported_setting', field } : undefined });
 export const isKind = (error: unknown, kind: string) => isProviderError(error) && error.providerKind === kind;
 export async function orNull<T>(promise: Promise<T>): Promise<T | null> {
   try {

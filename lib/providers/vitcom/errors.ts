@@ -3,7 +3,7 @@
  * The parameter name is the only signal, so each call says which parameters mean "not found" or
  * "conflict" for it (an "Invalid reserveId" at checkout means the hold expired).
  */
-import { ProviderError, type ProviderErrorKind } from '../errors';
+import { ProviderError, type ProviderErrorKind, type Refusal, type RefusedField } from '../errors';
 import type { VitcomEnvelope } from './schema';
 
 export interface ErrorHints {
@@ -36,6 +36,28 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   return out.slice(0, 300);
 }
 
+/**
+ * Trunk parameters VITCOM names in an "Invalid {parameter}": the trunk-group setting it refused
+ * ("Invalid primaryTrunk" is a destination it will not take, e.g. a host name where it wants an IP).
+ */
+const TRUNK_PARAM_FIELDS: Record<string, RefusedField> = {
+  primarytrunk: 'destinations',
+  secondarytrunk: 'destinations',
+  primaryport: 'destinations',
+  secondaryport: 'destinations',
+  ipaddress: 'allowedIps',
+  ports: 'maxChannels',
+  cps: 'maxCps',
+  title: 'name',
+};
+
+function refusalFor(message: string, kind: ProviderErrorKind): Refusal | undefined {
+  if (kind !== 'invalid') return undefined;
+  const param = /^invalid\s+\{?([A-Za-z_ ]+?)\}?\s*\.?$/i.exec(message.trim())?.[1]?.trim().toLowerCase();
+  const field = param ? TRUNK_PARAM_FIELDS[param] : undefined;
+  return field ? { code: 'unsupported_setting', field } : undefined;
+}
+
 export function vitcomError(
   envelope: VitcomEnvelope | undefined,
   httpStatus: number,
@@ -43,5 +65,6 @@ export function vitcomError(
 ): ProviderError {
   const raw = envelope?.error ?? (envelope?.status ? `status ${envelope.status}` : `HTTP ${httpStatus}`);
   const upstreamMessage = scrubSecrets(raw, options.secrets ?? []);
-  return new ProviderError('vitcom', classifyVitcomError(upstreamMessage, httpStatus, options.hints), { upstreamMessage, httpStatus });
+  const kind = classifyVitcomError(upstreamMessage, httpStatus, options.hints);
+  return new ProviderError('vitcom', kind, { upstreamMessage, httpStatus, refusal: refusalFor(upstreamMessage, kind) });
 }

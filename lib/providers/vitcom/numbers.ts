@@ -1,4 +1,4 @@
-import { isItemRefusal, ProviderError } from '../errors';
+import { isItemRefusal, ProviderError, refusalOf } from '../errors';
 import {
   TOLL_FREE_PREFIXES,
   type AvailableNumber,
@@ -209,7 +209,7 @@ export function createVitcomNumbers(core: VitcomCore): VitcomNumbers {
       for (const e164 of request.numbers) {
         const ten = toTenDigits(e164);
         if (!ten) outcome.set(e164, { e164, ok: false, reason: 'not a North American number' });
-        else if (!ours.has(ten)) outcome.set(e164, { e164, ok: false, reason: 'not on the account' });
+        else if (!ours.has(ten)) outcome.set(e164, { e164, ok: false, reason: 'not on the account', refusal: { code: 'number_not_on_account' } });
         else if (!send.includes(ten)) send.push(ten);
       }
       const settle = (ten: string, result: Omit<RouteNumberResult, 'e164'>) => {
@@ -228,7 +228,7 @@ export function createVitcomNumbers(core: VitcomCore): VitcomNumbers {
               settle(ten, { ok: true });
             } catch (single) {
               if (!isItemRefusal(single)) throw single;
-              settle(ten, { ok: false, reason: single.upstreamMessage ?? single.message });
+              settle(ten, { ok: false, reason: single.upstreamMessage ?? single.message, refusal: refusalOf(single) });
             }
           }
         }

@@ -10,7 +10,7 @@ export function createVitcomTrunks({ client, state, savedGroups, saveGroup, memb
   function originationParams(spec: TrunkGroupSpec, clear: boolean) {
     const routes = [...spec.destinations].sort((a, b) => a.priority - b.priority);
     const [primary, secondary] = routes;
-    if (!primary) throw invalid('an inbound trunk group needs at least one destination IP');
+    if (!primary) throw invalid('an inbound trunk group needs at least one destination IP', 'destinations');
     const blank = clear && EMPTY_VALUE_CLEARS_FIELD ? '' : undefined;
     return {
       title: spec.name,
@@ -23,11 +23,11 @@ export function createVitcomTrunks({ client, state, savedGroups, saveGroup, memb
 
   function terminationIps(spec: TrunkGroupSpec): string[] {
     if (spec.auth !== 'ip') {
-      throw new ProviderError('vitcom', 'unsupported', { upstreamMessage: 'VITCOM termination trunks authenticate by IP only' });
+      throw new ProviderError('vitcom', 'unsupported', { upstreamMessage: 'VITCOM termination trunks authenticate by IP only', refusal: { code: 'unsupported_setting', field: 'auth' } });
     }
     const ips = [...new Set(spec.allowedIps.map(bareIp))];
-    if (!ips.length) throw invalid('an outbound trunk group needs at least one allowed IP');
-    for (const ip of ips) if (ip.includes('/')) throw invalid(`VITCOM takes single IPs, not ranges (${ip})`);
+    if (!ips.length) throw invalid('an outbound trunk group needs at least one allowed IP', 'allowedIps');
+    for (const ip of ips) if (ip.includes('/')) throw invalid(`VITCOM takes single IPs, not ranges (${ip})`, 'allowedIps');
     return ips;
   }
 

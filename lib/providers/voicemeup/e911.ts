@@ -35,13 +35,13 @@ export function createVoicemeupE911({ context, client, e911Endpoints }: Voicemeu
       const national = toNational(record.e164);
       if (!national) throw localError('invalid', 'e911 is only offered on North American numbers');
       const wire = toWireAddress(record.address);
-      if (!wire.ok) throw localError('invalid', wire.reason);
+      if (!wire.ok) throw localError('invalid', wire.reason, { code: 'address_rejected' });
       const name = splitName(record.callerName ?? record.address.name);
       const result = await client.e911UpdateAddress({ phone_number: national, first_name: name.first, last_name: name.last, ...wire.params });
       if (!result.ok || !result.data.endpoint) {
         const alternates = (result.data.alternate_addresses ?? []).map((alternate) => `${alternate.civic_number} ${alternate.street}, ${alternate.city}`);
         const reason = [...result.errors, ...result.notices].map((error) => error.description || error.type).join('; ') || 'address not accepted';
-        throw localError('invalid', alternates.length ? `${reason} (alternates: ${alternates.join(' | ')})` : reason);
+        throw localError('invalid', alternates.length ? `${reason} (alternates: ${alternates.join(' | ')})` : reason, { code: 'address_rejected' });
       }
       return mapEndpoint(result.data.endpoint);
     },

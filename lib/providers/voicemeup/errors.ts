@@ -3,7 +3,7 @@
  * from the body, never from the HTTP status (§1.5), and keyed on (request_type, code) because some
  * codes mean different things per request type (§3.1).
  */
-import { ProviderError, type ProviderErrorKind } from '../errors';
+import { ProviderError, type ProviderErrorKind, type Refusal } from '../errors';
 import { ADD_DID_UNAVAILABLE_CODES, NOTICE_CODES, REQUEST_TYPES } from './assumptions';
 import type { WireMessage } from './schema';
 
@@ -84,6 +84,6 @@ export function errorFromHttpStatus(status: number, body: string): ProviderError
   return new ProviderError(PROVIDER, kind, { httpStatus: status, upstreamMessage: body.replace(/\s+/g, ' ').slice(0, 200) });
 }
 
-export function localError(kind: ProviderErrorKind, upstreamMessage: string): ProviderError {
-  return new ProviderError(PROVIDER, kind, { upstreamMessage });
+export function localError(kind: ProviderErrorKind, upstreamMessage: string, refusal?: Refusal): ProviderError {
+  return new ProviderError(PROVIDER, kind, { upstreamMessage, refusal });
 }

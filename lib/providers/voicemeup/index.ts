@@ -78,4 +78,17 @@ export const voicemeupProvider: ProviderDescriptor = {
     callerNameMaxLength: 15,
   },
   create: createAdapter,
+    // A peer (lib/providers/voicemeup/map.ts, peerParamsFromSpec): both directions, one IPv4 host on
+    // UDP 5060 that sends and receives, no channel or CPS limit, and its own codec names.
+    trunk: {
+      directions: ['both'],
+      maxDestinations: 1,
+      destinationsIpv4Only: true,
+      destinationIsAllowedIp: true,
+      destinationPorts: [5060],
+      transports: ['udp'],
+      channelLimit: false,
+      cpsLimit: false,
+      codecs: ['PCMU', 'PCMA', 'G729'],
+    },
 };

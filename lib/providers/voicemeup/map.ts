@@ -25,6 +25,7 @@ import {
 } from './assumptions';
 import { toE164 as parseE164, toNanpTenDigits } from '@/lib/phone-numbers';
 import type { WireCall, WireDid, WireFundingDetails, WireInventoryDid, WirePeer, WireTransaction } from './schema';
+import type { RefusedField } from '../errors';
 import { localError } from './errors';
 
 type Currency = Money['currency'];
@@ -212,25 +213,25 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 export function peerParamsFromSpec(
   trunkRef: string,
   spec: TrunkGroupSpec,
-): { ok: true; params: Record<string, string | undefined> & { client_peer_id: string } } | { ok: false; reason: string } {
+): { ok: true; params: Record<string, string | undefined> & { client_peer_id: string } } | { ok: false; reason: string; field: RefusedField } {
   const friendlyName = spec.name.replace(FRIENDLY_NAME.pattern, '').slice(0, FRIENDLY_NAME.max);
-  if (friendlyName.length < FRIENDLY_NAME.min) return { ok: false, reason: 'trunk name needs at least 2 letters or digits' };
+  if (friendlyName.length < FRIENDLY_NAME.min) return { ok: false, reason: 'trunk name needs at least 2 letters or digits', field: 'name' };
 
   // What a peer has no field for is refused, not dropped: a success must mean the spec was stored.
   if (spec.maxChannels !== undefined) {
-    return { ok: false, reason: `maxChannels cannot be changed: a VoiceMeUp peer has no channel limit (asked for ${spec.maxChannels})` };
+    return { ok: false, reason: `maxChannels cannot be changed: a VoiceMeUp peer has no channel limit (asked for ${spec.maxChannels})`, field: 'maxChannels' };
   }
   if (spec.maxCps !== undefined) {
-    return { ok: false, reason: `maxCps cannot be changed: a VoiceMeUp peer has no calls-per-second limit (asked for ${spec.maxCps})` };
+    return { ok: false, reason: `maxCps cannot be changed: a VoiceMeUp peer has no calls-per-second limit (asked for ${spec.maxCps})`, field: 'maxCps' };
   }
   if (spec.direction !== PEER_DEFAULTS.direction) {
-    return { ok: false, reason: `direction cannot be changed: a VoiceMeUp peer always carries both directions (asked for ${spec.direction})` };
+    return { ok: false, reason: `direction cannot be changed: a VoiceMeUp peer always carries both directions (asked for ${spec.direction})`, field: 'direction' };
   }
 
   const codecs: string[] = [];
   for (const codec of spec.codecs ?? []) {
     const known = CODEC_ALIASES[codec.trim().toLowerCase()];
-    if (!known) return { ok: false, reason: `codec ${codec} is not offered (g729, ulaw, alaw, g726, gsm, ilbc)` };
+    if (!known) return { ok: false, reason: `codec ${codec} is not offered (g729, ulaw, alaw, g726, gsm, ilbc)`, field: 'codecs' };
     if (!codecs.includes(known)) codecs.push(known);
   }
 
@@ -244,36 +245,39 @@ export function peerParamsFromSpec(
     if (spec.allowedIps.length || spec.destinations.length) {
       return {
         ok: false,
+        field: 'auth',
         reason: 'allowedIps and destinations cannot be set with digest-only auth: such a peer registers (dynamic host) and has no fixed address',
       };
     }
     params.host_type = 'dynamic';
   } else {
     if (spec.allowedIps.some((cidr) => cidr.includes('/') && !cidr.endsWith('/32'))) {
-      return { ok: false, reason: 'a peer accepts one IP address, not a range' };
+      return { ok: false, reason: 'a peer accepts one IP address, not a range', field: 'allowedIps' };
     }
     const allowed = [...new Set(spec.allowedIps.map((cidr) => cidr.replace(/\/32$/, '')))];
-    if (allowed.length > 1) return { ok: false, reason: `a peer accepts one IP address, not ${allowed.length} (${allowed.join(', ')})` };
+    if (allowed.length > 1) return { ok: false, reason: `a peer accepts one IP address, not ${allowed.length} (${allowed.join(', ')})`, field: 'allowedIps' };
     if (spec.destinations.length > 1) {
-      return { ok: false, reason: `a peer delivers calls to its one host: ${spec.destinations.length} destinations cannot be stored` };
+      return { ok: false, reason: `a peer delivers calls to its one host: ${spec.destinations.length} destinations cannot be stored`, field: 'destinations' };
     }
     const destination = spec.destinations[0];
     if (destination) {
       if (allowed[0] !== undefined && destination.host !== allowed[0]) {
         return {
           ok: false,
+          field: 'destinations',
           reason: `destination ${destination.host} cannot differ from allowed IP ${allowed[0]}: a peer has one host that both sends and receives its calls`,
         };
       }
       if (destination.port !== PEER_DEFAULTS.port || destination.transport !== PEER_DEFAULTS.transport) {
         return {
           ok: false,
+          field: 'destinations',
           reason: `destination port and transport cannot be changed: a peer is reached on ${PEER_DEFAULTS.transport} ${PEER_DEFAULTS.port} (asked for ${destination.transport} ${destination.port})`,
         };
       }
     }
     const host = allowed[0] ?? destination?.host;
-    if (!host || !IPV4.test(host)) return { ok: false, reason: 'a static peer takes exactly one IPv4 host (no ranges, no host names)' };
+    if (!host || !IPV4.test(host)) return { ok: false, reason: 'a static peer takes exactly one IPv4 host (no ranges, no host names)', field: 'destinations' };
     params.host_type = 'static';
     params.host = host;
   }

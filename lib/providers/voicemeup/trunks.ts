@@ -16,7 +16,7 @@ export function createVoicemeupTrunks({ client, getTrunk }: VoicemeupCore): Trun
     async update(trunkRef, spec) {
       if (!/^\d+$/.test(trunkRef)) throw localError('not_found', 'peer ids are numeric');
       const mapped = peerParamsFromSpec(trunkRef, spec);
-      if (!mapped.ok) throw localError('invalid', mapped.reason);
+      if (!mapped.ok) throw localError('invalid', mapped.reason, { code: 'unsupported_setting', field: mapped.field });
       await client.setPeer(mapped.params);
       const updated = await getTrunk(trunkRef);
       if (!updated) throw localError('not_found', `peer ${trunkRef} vanished after set_peer`);

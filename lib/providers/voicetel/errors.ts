@@ -1,4 +1,4 @@
-import { ProviderError, type ProviderErrorKind } from '../errors';
+import { ProviderError, type ProviderErrorKind, type Refusal } from '../errors';
 import { NON_AUTH_401_MESSAGES, PAYMENT_REQUIRED_KIND } from './assumptions';
 import { errorResponse } from './schema';
 
@@ -46,10 +46,17 @@ function kindFor(status: number, message: string): ProviderErrorKind {
   }
 }
 
+/** What a refusal means where VoiceTel's words say it: a number not on the account, an allow-list entry it will not take. */
+function refusalFor(message: string): Refusal | undefined {
+  if (/not on (the )?(authenticated )?account/i.test(message)) return { code: 'number_not_on_account' };
+  if (/invalid mask|must be routable|cidr/i.test(message)) return { code: 'unsupported_setting', field: 'allowedIps' };
+  return undefined;
+}
+
 /** Maps a non-2xx VoiceTel answer to a ProviderError; the key and password never reach the message. */
 export function voicetelError(status: number, text: string, kindOverride?: ProviderErrorKind): ProviderError {
   const upstreamMessage = upstreamMessageOf(text);
-  return new ProviderError('voicetel', kindOverride ?? kindFor(status, upstreamMessage ?? ''), { upstreamMessage, httpStatus: status });
+  return new ProviderError('voicetel', kindOverride ?? kindFor(status, upstreamMessage ?? ''), { upstreamMessage, httpStatus: status, refusal: refusalFor(upstreamMessage ?? '') });
 }
 
 /** A 401 that says our bearer key is no good (as opposed to "Number not on account"). */

@@ -70,5 +70,7 @@ export const voicetelProvider: ProviderDescriptor = {
     callerNameMaxLength: 15,
   },
   rateBudgets: Object.values(BUDGETS),
+    // A gateway is one host:port ([digest] §4 "Trunk groups"): no failover, transport or CPS limit.
+    trunk: { maxDestinations: 1, transports: ['udp'], cpsLimit: false },
   create: createVoiceTelAdapter,
 };
