@@ -9,7 +9,7 @@ import 'server-only';
  * (unique per number) decides between two accounts buying it at once, and the line that loses is
  * failed, uncharged, with the reason. The ledger is unique per line, so a line is charged at most once.
  */
-import { assertCan, type AccountAccess } from '@/lib/auth/access';
+import { assertCan, can, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import type { CartItem, NumberOrder, NumberOrderLine } from '@/lib/db/schema';
 import { getAccountById } from '@/lib/db/queries/accounts';
@@ -22,8 +22,11 @@ import {
   clearOrderLease,
   getChargesByOrder,
   getNumbersBoughtByOrder,
-  getOrderById,
+  countOrdersByAccountScope,
+  getOrderByIdInScope,
   getOrderByIdUnscoped,
+  getOrderLinesByOrders,
+  getOrdersByAccountScope,
   getOrderByIdempotencyKey,
   getOrderLineByIdForUpdate,
   getOrderLinesByOrder,
@@ -36,6 +39,7 @@ import {
   markOrderLinesSubmitted,
   setOrderStatus,
   type BoughtNumber,
+  type OrderScope,
 } from '@/lib/db/queries/number-orders';
 import { AppError } from '@/lib/errors';
 import { formatE911Address } from '@/lib/validations/e911';
@@ -52,6 +56,8 @@ import { claimOrderExecution } from '@/lib/db/order-execution-lock';
 import { getConnectionAdapter } from './providers';
 import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './trunk-groups';
 import { getTrunkGroupById, getTrunkGroupByIdUnscoped, setTrunkGroupOfNumbers } from '@/lib/db/queries/trunk-groups';
+import { ORDER_LINES_SHOWN, ORDER_PAGE_SIZE, placedRangeOf, type OrderHistoryQuery } from '@/lib/validations/order-history';
+import { numberScopeOf } from './numbers';
 
 /** A line the upstream has not confirmed after this long is failed rather than retried forever. */
 export const GIVE_UP_AFTER_MS = 30 * 60_000;
@@ -416,7 +422,7 @@ export interface OrderView {
 export async function getOrderView(access: AccountAccess, orderId: string): Promise<OrderView> {
   assertCan(access, 'technical.read');
   const db = await getDb();
-  const order = await getOrderById(db, { orderId, accountId: access.account.id });
+  const order = await getOrderByIdInScope(db, { orderId, scope: orderScopeOf(access) });
   if (!order) throw new AppError('not_found:order');
   const [lines, bought, charges, address] = await Promise.all([
     getOrderLinesByOrder(db, { orderId }),
@@ -439,4 +445,91 @@ export async function getOrderView(access: AccountAccess, orderId: string): Prom
     charged,
     e911Address: address ? { id: address.id, label: formatE911Address(address) } : undefined,
   };
+}
+
+// ---------- order history ----------
+
+/** Whose orders a user sees: the same rule as My numbers (admins and owners the subtree, everyone else the account). */
+export function orderScopeOf(access: AccountAccess): OrderScope {
+  return numberScopeOf(access);
+}
+
+export interface OrderHistoryLine {
+  id: string;
+  e164: string;
+  status: 'pending' | 'submitted' | 'active' | 'failed';
+  reason: string | null;
+  /** The live number's page, when the viewer reaches it. */
+  numberId: string | null;
+  /** What the ledger charged: only for roles that read billing. */
+  charged?: string;
+}
+
+export interface OrderHistoryRow {
+  id: string;
+  accountId: string;
+  accountName: string;
+  status: NumberOrder['status'];
+  createdAt: Date;
+  completedAt: Date | null;
+  placedBy: string | null;
+  lineCount: number;
+  activeLines: number;
+  failedLines: number;
+  /** The first lines by number; the order's page has them all. */
+  lines: OrderHistoryLine[];
+  /** From the ledger: only for roles that read billing. */
+  charged?: string;
+}
+
+export interface OrderHistory {
+  rows: OrderHistoryRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** The subtree's orders are listed (an account column is useful). */
+  showAccount: boolean;
+  /** Charges are shown: the viewer reads billing. */
+  showCharges: boolean;
+  /** Each order links to its page (the viewer reads technical data). */
+  linkOrders: boolean;
+}
+
+/**
+ * Orders of the account (and of its subtree for admins and owners), one page, filtered and sorted in
+ * SQL. Roles that read technical data or billing see it; charges are read only for billing roles.
+ */
+export async function listOrders(access: AccountAccess, query: Pick<OrderHistoryQuery, 'filter' | 'view'>): Promise<OrderHistory> {
+  if (!can(access, 'technical.read') && !can(access, 'billing.read')) throw new AppError('forbidden:role');
+  const db = await getDb();
+  const scope = orderScopeOf(access);
+  const withCharges = can(access, 'billing.read');
+  const { status, q } = query.filter;
+  const filter = { status, digits: q, ...placedRangeOf(query.filter) };
+  const { sort, dir, page } = query.view;
+  const [orders, total] = await Promise.all([
+    getOrdersByAccountScope(db, { scope, filter, sort, dir, limit: ORDER_PAGE_SIZE, offset: (page - 1) * ORDER_PAGE_SIZE, withCharges }),
+    countOrdersByAccountScope(db, { scope, filter }),
+  ]);
+  const lines = await getOrderLinesByOrders(db, { orderIds: orders.map((order) => order.id), perOrder: ORDER_LINES_SHOWN, viewerPath: access.account.path, withCharges });
+  const linesByOrder = new Map<string, OrderHistoryLine[]>();
+  for (const line of lines) {
+    const { orderId, charged, ...rest } = line;
+    linesByOrder.set(orderId, [...(linesByOrder.get(orderId) ?? []), { ...rest, ...(withCharges ? { charged: charged ?? undefined } : {}) }]);
+  }
+  return {
+    rows: orders.map(({ charged, ...order }) => ({ ...order, lines: linesByOrder.get(order.id) ?? [], ...(withCharges ? { charged: charged ?? '0' } : {}) })),
+    total,
+    page,
+    pageSize: ORDER_PAGE_SIZE,
+    showAccount: scope.subtree,
+    showCharges: withCharges,
+    linkOrders: can(access, 'technical.read'),
+  };
+}
+
+/** Whether the order's page opens for this viewer (the number page links its order only then). */
+export async function isOrderVisible(access: AccountAccess, orderId: string): Promise<boolean> {
+  if (!can(access, 'technical.read')) return false;
+  return Boolean(await getOrderByIdInScope(await getDb(), { orderId, scope: orderScopeOf(access) }));
 }

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { accountLedger, accounts, numberOrderLines, numberOrders, phoneNumbers, type NumberOrder } from '@/lib/db/schema';
+import { accountLedger, accounts, numberOrderLines, numberOrders, phoneNumbers, users, type NumberOrder } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -61,6 +61,162 @@ export async function getChargesByOrder(db: Executor, { orderId }: { orderId: st
     .innerJoin(numberOrderLines, eq(numberOrderLines.id, accountLedger.orderLineId))
     .where(and(eq(numberOrderLines.orderId, orderId), eq(accountLedger.kind, 'charge')));
   return new Map(rows.map((row) => [row.orderLineId!, row.charged]));
+}
+
+/**
+ * Whose orders: one account, or an account and its subtree (its materialized path is a prefix of
+ * theirs), decided from the session's access as My numbers decides whose numbers.
+ */
+export interface OrderScope {
+  accountId: string;
+  accountPath: string;
+  subtree: boolean;
+}
+
+const subtreeIds = (accountPath: string) => sql`any(array(select ${accounts.id} from ${accounts} where ${accounts.path} like ${`${accountPath}%`}))`;
+
+function orderScopeCondition(scope: OrderScope): SQL {
+  return scope.subtree ? sql`${numberOrders.accountId} = ${subtreeIds(scope.accountPath)}` : eq(numberOrders.accountId, scope.accountId);
+}
+
+/** An order in the scope, or undefined: never another tenant's. */
+export async function getOrderByIdInScope(db: Executor, { orderId, scope }: { orderId: string; scope: OrderScope }) {
+  if (!isUuid(orderId)) return undefined;
+  const [row] = await db.select().from(numberOrders).where(and(eq(numberOrders.id, orderId), orderScopeCondition(scope))).limit(1);
+  return row;
+}
+
+export interface OrderListFilter {
+  status?: NumberOrder['status'];
+  /** Placed at or after. */
+  from?: Date;
+  /** Placed before. */
+  to?: Date;
+  /** Digits anywhere in one of the order's numbers. */
+  digits?: string;
+}
+
+function orderListConditions(scope: OrderScope, filter: OrderListFilter): SQL[] {
+  const conditions = [orderScopeCondition(scope)];
+  if (filter.status) conditions.push(eq(numberOrders.status, filter.status));
+  if (filter.from) conditions.push(gte(numberOrders.createdAt, filter.from));
+  if (filter.to) conditions.push(lt(numberOrders.createdAt, filter.to));
+  if (filter.digits) {
+    // Qualified by hand: in a one-table select (the count) Drizzle leaves columns unqualified.
+    conditions.push(sql`exists (select 1 from ${numberOrderLines} ol where ol.order_id = "number_orders"."id" and ol.e164 like ${`%${filter.digits.replace(/\D/g, '')}%`})`);
+  }
+  return conditions;
+}
+
+const lineCountOf = (status?: string) =>
+  sql<number>`(select count(*)::int from ${numberOrderLines} ol where ol.order_id = "number_orders"."id"${status ? sql` and ol.status = ${status}` : sql``})`;
+
+export interface OrderListRow {
+  id: string;
+  accountId: string;
+  accountName: string;
+  status: NumberOrder['status'];
+  createdAt: Date;
+  completedAt: Date | null;
+  placedBy: string | null;
+  lineCount: number;
+  activeLines: number;
+  failedLines: number;
+  /** From the ledger (positive), only when asked for. */
+  charged?: string;
+}
+
+/** One page of the scope's orders, filtered and sorted in SQL; the ledger's charges only `withCharges`. */
+export async function getOrdersByAccountScope(
+  db: Executor,
+  {
+    scope,
+    filter,
+    sort,
+    dir,
+    limit,
+    offset = 0,
+    withCharges,
+  }: { scope: OrderScope; filter: OrderListFilter; sort: 'placed' | 'status' | 'numbers'; dir: 'asc' | 'desc'; limit: number; offset?: number; withCharges: boolean },
+): Promise<OrderListRow[]> {
+  const by = (column: SQL | AnyColumn) => (dir === 'asc' ? asc(column) : desc(column));
+  const lineCount = lineCountOf();
+  const leading = { placed: [], status: [by(numberOrders.status)], numbers: [by(lineCount)] }[sort];
+  const charged = sql<string>`(select coalesce(-sum(le.amount), 0)::text from ${accountLedger} le inner join ${numberOrderLines} ol on ol.id = le.order_line_id where ol.order_id = "number_orders"."id" and le.kind = 'charge')`;
+  const rows = await db
+    .select({
+      id: numberOrders.id,
+      accountId: numberOrders.accountId,
+      accountName: accounts.name,
+      status: numberOrders.status,
+      createdAt: numberOrders.createdAt,
+      completedAt: numberOrders.completedAt,
+      placedBy: users.email,
+      lineCount,
+      activeLines: lineCountOf('active'),
+      failedLines: lineCountOf('failed'),
+      ...(withCharges ? { charged } : {}),
+    })
+    .from(numberOrders)
+    .innerJoin(accounts, eq(accounts.id, numberOrders.accountId))
+    .leftJoin(users, eq(users.id, numberOrders.userId))
+    .where(and(...orderListConditions(scope, filter)))
+    .orderBy(...leading, by(numberOrders.createdAt), by(numberOrders.id))
+    .limit(limit)
+    .offset(offset);
+  return rows as OrderListRow[];
+}
+
+export async function countOrdersByAccountScope(db: Executor, { scope, filter }: { scope: OrderScope; filter: OrderListFilter }): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(numberOrders).where(and(...orderListConditions(scope, filter)));
+  return row?.count ?? 0;
+}
+
+export interface OrderListLine {
+  id: string;
+  orderId: string;
+  e164: string;
+  status: 'pending' | 'submitted' | 'active' | 'failed';
+  reason: string | null;
+  /** What the ledger charged for the line (positive), only when asked for. */
+  charged: string | null;
+  /** The live number the line bought, when the viewer's subtree holds it now. */
+  numberId: string | null;
+}
+
+/**
+ * The first `perOrder` lines of each order (by number), with the live number each bought where the
+ * viewer reaches it, and the ledger's charge only `withCharges`.
+ */
+export async function getOrderLinesByOrders(
+  db: Executor,
+  { orderIds, perOrder, viewerPath, withCharges }: { orderIds: string[]; perOrder: number; viewerPath: string; withCharges: boolean },
+): Promise<OrderListLine[]> {
+  if (orderIds.length === 0) return [];
+  // Drizzle leaves a one-table subquery's columns unqualified; the correlated subqueries need "line".
+  const line = (column: string) => sql.raw(`"number_order_lines"."${column}"`);
+  const ranked = db
+    .select({
+      id: sql<string>`${line('id')}`.as('line_id'),
+      orderId: sql<string>`${line('order_id')}`.as('line_order_id'),
+      e164: sql<string>`${line('e164')}`.as('line_e164'),
+      status: sql<OrderListLine['status']>`${line('status')}`.as('line_status'),
+      reason: sql<string | null>`${line('reason')}`.as('line_reason'),
+      charged: (withCharges
+        ? sql<string | null>`(select (-le.amount)::text from ${accountLedger} le where le.order_line_id = ${line('id')} and le.kind = 'charge')`
+        : sql<string | null>`null::text`
+      ).as('line_charged'),
+      numberId: sql<string | null>`(select pn.id from ${phoneNumbers} pn where pn.order_line_id = ${line('id')} and pn.status <> 'released' and pn.account_id = ${subtreeIds(viewerPath)} limit 1)`.as('line_number_id'),
+      rank: sql<number>`row_number() over (partition by ${line('order_id')} order by ${line('e164')})`.as('line_rank'),
+    })
+    .from(numberOrderLines)
+    .where(inArray(numberOrderLines.orderId, orderIds))
+    .as('ranked');
+  return db
+    .select({ id: ranked.id, orderId: ranked.orderId, e164: ranked.e164, status: ranked.status, reason: ranked.reason, charged: ranked.charged, numberId: ranked.numberId })
+    .from(ranked)
+    .where(sql`${ranked.rank} <= ${perOrder}`)
+    .orderBy(asc(ranked.orderId), asc(ranked.e164));
 }
 
 export async function getRecentOrdersByAccount(db: Executor, { accountId, limit = 20 }: { accountId: string; limit?: number }) {
