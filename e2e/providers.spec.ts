@@ -21,18 +21,18 @@ test('operator staff see every sandbox connection, test one, and add a broken on
   await add.getByLabel('Provider').selectOption('carrierx');
   await add.getByLabel('Connection name').fill('CarrierX nowhere');
   await add.getByLabel('Base URL').fill('http://127.0.0.1:9');
-  await add.getByRole('button', { name: 'Add connection' }).click();
+  await add.getByRole('button', { name: 'Add and test connection' }).click();
   await expect(add.getByText('Enter the', { exact: false })).toBeVisible();
   await add.getByLabel(/token/i).fill('not-a-real-token-123');
-  await add.getByRole('button', { name: 'Add connection' }).click();
-  await expect(page.getByText('Connection CarrierX nowhere added.', { exact: false })).toBeVisible();
+  await add.getByRole('button', { name: 'Add and test connection' }).click();
+  // Saved, but its test failed: it is not live, and the form says so in red rather than as a success.
+  await expect(add.getByText('Saved “CarrierX nowhere” but left it disabled: Could not reach http://127.0.0.1:9', { exact: false })).toBeVisible();
 
   const broken = page.getByRole('region', { name: 'CarrierX nowhere' });
+  await expect(broken.getByText('Disabled: test failed', { exact: true })).toBeVisible();
   await broken.getByRole('button', { name: 'Test connection' }).click();
   await expect(broken.getByRole('status').filter({ hasText: 'Could not reach http://127.0.0.1:9' })).toBeVisible();
-  await broken.getByRole('button', { name: 'Disable…' }).click();
-  await page.getByRole('alertdialog').getByRole('button', { name: /^Yes, disable/ }).click();
-  await expect(broken.getByText('Disabled', { exact: true })).toBeVisible();
+  await expect(broken.getByRole('button', { name: 'Disable…' })).toHaveCount(0);
 });
 
 test('customers cannot open the Providers page', async ({ page }) => {

@@ -1,7 +1,7 @@
 'use client';
 
 import { Plus } from 'lucide-react';
-import { startTransition, useActionState, useId, useState, type FormEvent } from 'react';
+import { startTransition, useActionState, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { SelectField, TextField } from '@/components/ui/field';
@@ -26,7 +26,9 @@ function submitKeepingValues(dispatch: (formData: FormData) => void) {
 export interface ProviderOption {
   id: string;
   name: string;
-  defaultBaseUrl: string;
+  /** Pre-filled only with an address that makes sense where the portal runs (the sandbox in the demo). */
+  baseUrl: string;
+  baseUrlHint: string;
   credentialFields: readonly { name: string; label: string; secret: boolean }[];
 }
 
@@ -52,10 +54,15 @@ function CredentialInputs({ fields, idPrefix, errors, keepHint }: { fields: read
 export function NewConnectionForm({ providers, action }: { providers: ProviderOption[]; action: Action }) {
   const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
   const errors = state.status === 'error' ? state.fieldErrors : undefined;
-    const [providerId, setProviderId] = useState(providers[0]?.id ?? '');
+  const [providerId, setProviderId] = useState(providers[0]?.id ?? '');
   const provider = providers.find((option) => option.id === providerId);
+  const form = useRef<HTMLFormElement>(null);
+  // Added: start afresh (a failed add keeps everything typed, so it can be corrected).
+  useEffect(() => {
+    if (state.status === 'success') form.current?.reset();
+  }, [state]);
   return (
-    <form action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-4" noValidate>
+    <form ref={form} action={formAction} onSubmit={submitKeepingValues(formAction)} className="space-y-4" noValidate>
       <div className="grid gap-4 sm:grid-cols-3">
         <SelectField idPrefix="new-connection" label="Provider" name="provider" value={providerId} onChange={(event) => setProviderId(event.target.value)} errors={errors?.provider}>
           {providers.map((option) => (
@@ -65,15 +72,15 @@ export function NewConnectionForm({ providers, action }: { providers: ProviderOp
           ))}
         </SelectField>
         <TextField idPrefix="new-connection" label="Connection name" name="name" errors={errors?.name} placeholder={`${provider?.name ?? ''} production`} />
-        <TextField key={providerId} idPrefix="new-connection" label="Base URL" name="baseUrl" defaultValue={provider?.defaultBaseUrl} errors={errors?.baseUrl} />
+        <TextField key={providerId} idPrefix="new-connection" label="Base URL" name="baseUrl" type="url" defaultValue={provider?.baseUrl} placeholder="https://" hint={provider?.baseUrlHint} errors={errors?.baseUrl} />
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
         <CredentialInputs key={providerId} fields={provider?.credentialFields ?? []} idPrefix="new-connection" errors={errors} />
       </div>
       <FormMessage state={state} />
-      <SubmitButton pendingLabel="Adding…">
+      <SubmitButton pendingLabel="Adding and testing…">
         <Plus aria-hidden="true" className="size-4" />
-        Add connection
+        Add and test connection
       </SubmitButton>
     </form>
   );
@@ -107,7 +114,7 @@ export function EditConnectionForm({
       </div>
       <FormMessage state={state} />
       <div className="flex gap-2">
-        <SubmitButton>Save connection</SubmitButton>
+        <SubmitButton pendingLabel="Saving and testing…">Save connection</SubmitButton>
         <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
           Close
         </Button>

@@ -52,6 +52,46 @@ export interface ProviderHttpOptions {
   breakerThreshold?: number;
   breakerHalfOpenAfterMs?: number;
   fetch?: typeof fetch;
+  /** Told the outcome of every request that reached (or tried to reach) the upstream; never of a fail-fast. */
+  onCall?: (call: CallRecord) => void;
+}
+
+/** How one upstream request ended, as the connection's health shows it. */
+export type CallOutcome = 'success' | 'refused' | 'auth_rejected' | 'rate_limited' | 'timeout' | 'server_error' | 'unreachable' | 'malformed';
+
+export interface CallRecord {
+  connectionId: string;
+  operation: string;
+  outcome: CallOutcome;
+  at: Date;
+  /** Short and without secrets: the upstream's words or what went wrong on the wire. */
+  message?: string;
+}
+
+/** Undefined when no request went out (the breaker failed fast). */
+export function callOutcomeOf(failure: ProviderError): CallOutcome | undefined {
+  const detail = failure.upstreamMessage ?? '';
+  switch (failure.providerKind) {
+    case 'auth':
+      return 'auth_rejected';
+    case 'rate_limited':
+      return 'rate_limited';
+    case 'malformed':
+      return 'malformed';
+    case 'unavailable':
+      if (detail.startsWith('circuit open')) return undefined;
+      if (detail.startsWith('timed out')) return 'timeout';
+      if (detail.startsWith('network error')) return 'unreachable';
+      return 'server_error';
+    default:
+      // The upstream answered and turned this one request down: it is up and knows us.
+      return 'refused';
+  }
+}
+
+function callMessageOf(failure: ProviderError): string {
+  const words = failure.upstreamMessage ?? failure.message;
+  return (failure.httpStatus && failure.httpStatus >= 400 ? `HTTP ${failure.httpStatus}: ${words}` : words).replace(/\s+/g, ' ').slice(0, 200);
 }
 
 export interface ProviderHttp {
@@ -111,6 +151,15 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const doFetch = options.fetch ?? fetch;
   const breaker = breakerFor(options);
   const base = options.baseUrl.replace(/\/+$/, '');
+
+  function report(operation: string, outcome: CallOutcome | undefined, message?: string) {
+    if (!outcome || !options.onCall) return;
+    try {
+      options.onCall({ connectionId: options.connectionId, operation, outcome, at: new Date(), message });
+    } catch (error) {
+      log.warn('provider.call_record_failed', { connectionId: options.connectionId, error });
+    }
+  }
 
   function record(ok: boolean, failure?: string) {
     const { stats } = breaker;
@@ -193,9 +242,20 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         },
       );
       const started = Date.now();
+      // The last attempt that went out, for health when a later one only met the opened breaker.
+      let lastSent: ProviderError | undefined;
+      const send = async () => {
+        try {
+          return await attempt(request);
+        } catch (error) {
+          if (isProviderError(error)) lastSent = error;
+          throw error;
+        }
+      };
       try {
-        const value = await retryPolicy.execute(() => breaker.policy.execute(() => attempt(request)));
+        const value = await retryPolicy.execute(() => breaker.policy.execute(send));
         record(true);
+        report(request.operation, 'success');
         log.debug('provider.call', { provider: options.provider, connectionId: options.connectionId, operation: request.operation, ms: Date.now() - started });
         return value;
       } catch (error) {
@@ -209,6 +269,8 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
               ? error
               : new ProviderError(options.provider, 'unavailable', { cause: error, upstreamMessage: String(error) });
         if (isUpstreamFault(failure) || failure.providerKind === 'rate_limited') record(false, failure.upstreamMessage);
+        const sent = error instanceof BrokenCircuitError ? lastSent : failure;
+        if (sent) report(request.operation, callOutcomeOf(sent), callMessageOf(sent));
         log.warn('provider.call_failed', {
           provider: options.provider,
           connectionId: options.connectionId,

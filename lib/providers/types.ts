@@ -453,7 +453,10 @@ export interface ProviderDescriptor {
   name: string;
   /** The credential fields the connection form asks for. */
   credentialFields: readonly { name: string; label: string; secret: boolean }[];
+  /** The sandbox's address: what the embedded demo connects to. */
   defaultBaseUrl: string;
+  /** The live API's base URL as the provider's own document gives it; absent where it gives none. */
+  documentedBaseUrl?: string;
   limits: UpstreamLimits;
   /** Request budgets the adapter spends per upstream host, shown as "remaining" on the Providers page. */
   rateBudgets?: readonly RateBudget[];

@@ -1,5 +1,6 @@
 import 'server-only';
-import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * One upstream account the carrier buys from. Credentials are AES-256-GCM ciphertext
@@ -17,10 +18,12 @@ export const providerConnections = pgTable(
     lastTestedAt: timestamp('last_tested_at', { withTimezone: true }),
     lastTestOk: boolean('last_test_ok'),
     lastTestDetail: text('last_test_detail'),
+    /** Why a disabled connection is off: its connection test failed, or staff turned it off. */
+    disabledReason: text('disabled_reason', { enum: ['test_failed', 'staff'] }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('provider_connections_provider_idx').on(table.provider)],
+  (table) => [index('provider_connections_provider_idx').on(table.provider), uniqueIndex('provider_connections_name_key').on(sql`lower(${table.name})`)],
 );
 
 /** Small per-connection state the adapters keep: API keys, rate budgets, cursors. Survives restarts. */
@@ -37,4 +40,30 @@ export const providerConnectionState = pgTable(
   (table) => [primaryKey({ columns: [table.connectionId, table.key] })],
 );
 
+export const providerCallOutcome = pgEnum('provider_call_outcome', ['success', 'refused', 'auth_rejected', 'rate_limited', 'timeout', 'server_error', 'unreachable', 'malformed']);
+
+/**
+ * The last real upstream calls of a connection, as lib/providers/http.ts saw them (`refused`: the
+ * upstream answered and turned one request down, so it is up). One row per connection, written in
+ * batches, so the Providers page's health says what the last call did on any app instance.
+ */
+export const providerCallHealth = pgTable('provider_call_health', {
+  connectionId: uuid('connection_id')
+    .primaryKey()
+    .references(() => providerConnections.id, { onDelete: 'cascade' }),
+  lastCallAt: timestamp('last_call_at', { withTimezone: true }).notNull(),
+  lastOutcome: providerCallOutcome('last_outcome').notNull(),
+  lastOperation: text('last_operation'),
+  lastMessage: text('last_message'),
+  lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }),
+  lastFailureOutcome: providerCallOutcome('last_failure_outcome'),
+  lastFailureMessage: text('last_failure_message'),
+  /** Failed calls since the last one that worked. */
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type ProviderConnection = typeof providerConnections.$inferSelect;
+export type ProviderCallOutcome = (typeof providerCallOutcome.enumValues)[number];
+export type ProviderCallHealth = typeof providerCallHealth.$inferSelect;

@@ -86,6 +86,8 @@ export const carrierxProvider: ProviderDescriptor = {
   name: 'CarrierX',
   credentialFields: [{ name: 'token', label: 'Core API security token (Bearer)', secret: true }],
   defaultBaseUrl: 'http://127.0.0.1:4103',
+  // Seed 003 §1.1 gives https://api.carrierx.com/core/v2; the adapter adds /core/v2.
+  documentedBaseUrl: 'https://api.carrierx.com',
   // `maxCps` has no CarrierX field (assumptions.ts).
   limits: { cidrPrefixes: null, trunk: { cpsLimit: false } },
   create: createAdapter,

@@ -69,6 +69,8 @@ export const voicemeupProvider: ProviderDescriptor = {
     { name: 'auth_token', label: 'Auth token (32 hex characters)', secret: true },
   ],
   defaultBaseUrl: 'http://127.0.0.1:4104',
+  // Seed 004 L14; the adapter adds the endpoint's path.
+  documentedBaseUrl: 'https://developer.voicemeup.com',
   limits: {
     // A peer holds one static host IP (lib/providers/voicemeup/map.ts).
     cidrPrefixes: [32],

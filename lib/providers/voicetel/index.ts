@@ -63,6 +63,8 @@ export const voicetelProvider: ProviderDescriptor = {
     { name: 'password', label: 'Account password', secret: true },
   ],
   defaultBaseUrl: 'http://127.0.0.1:4101',
+  // [spec] servers[0]; the adapter adds /v2.2.
+  documentedBaseUrl: 'https://api.voicetel.com',
   limits: {
     // ACL: "Only routable public IPv4 CIDRs with masks /8, /16, /24, or /32 are accepted."
     cidrPrefixes: [8, 16, 24, 32],

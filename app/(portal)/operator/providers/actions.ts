@@ -11,18 +11,24 @@ const refresh = () => revalidatePath('/operator/providers');
 export const createConnectionAction = staffAction({
   schema: createConnectionSchema,
   async run(input, { user, ip }, raw) {
-    const created = await createConnection(user, { ...input, credentials: credentialsFromForm(raw) }, ip);
+    const saved = await createConnection(user, { ...input, credentials: credentialsFromForm(raw) }, ip);
     refresh();
-    return { message: `Connection ${created.name} added. Use “Test connection” to check it.` };
+    // Saved but not live is not a success: the form says so in red, and the new card shows why.
+    if (!saved.enabled) {
+      throw new AppError('invalid:connection_test', `Saved “${saved.name}” but left it disabled: ${saved.test?.detail ?? 'its test did not pass.'} Correct it with “Edit settings…” on its card; it is enabled once its test passes.`);
+    }
+    return { message: `${saved.name} added and enabled. Test passed: ${saved.test?.detail ?? ''}` };
   },
 });
 
 export const updateConnectionAction = staffAction({
   schema: updateConnectionSchema,
   async run(input, { user, ip }, raw) {
-    await updateConnection(user, { ...input, credentials: credentialsFromForm(raw) }, ip);
+    const saved = await updateConnection(user, { ...input, credentials: credentialsFromForm(raw) }, ip);
     refresh();
-    return { message: 'Connection saved.' };
+    if (!saved.test) return { message: 'Connection saved.' };
+    if (!saved.test.ok) throw new AppError('invalid:connection_test', `Saved, but the connection test failed, so ${saved.name} is disabled: ${saved.test.detail}`);
+    return { message: `Saved. Test passed: ${saved.test.detail}${saved.enabled ? '' : ' It stays disabled until you enable it.'}` };
   },
 });
 
@@ -39,8 +45,12 @@ export const testConnectionAction = staffAction({
 export const setConnectionEnabledAction = staffAction({
   schema: setConnectionEnabledSchema,
   async run({ connectionId, enabled }, { user, ip }) {
-    await setConnectionEnabled(user, connectionId, enabled, ip);
-    refresh();
-    return { message: enabled ? 'Connection enabled.' : 'Connection disabled: no feature will call it.' };
+    try {
+      const { test } = await setConnectionEnabled(user, connectionId, enabled, ip);
+      return { message: enabled ? `Enabled. Test passed: ${test?.detail ?? ''}` : 'Connection disabled: no feature will call it.' };
+    } finally {
+      // A refused enable still recorded its test result.
+      refresh();
+    }
   },
 });

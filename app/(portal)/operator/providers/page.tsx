@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
 import { ConnectionButtonForm, EditConnectionForm, NewConnectionForm } from '@/components/providers/connection-forms';
+import { HealthBadge, OUTCOME_LABELS, formatAgo } from '@/components/providers/health-badge';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { requireStaff } from '@/lib/auth/guard';
-import { formatDateTime } from '@/lib/format';
+import { formatCount, formatDateTime } from '@/lib/format';
 import { listConnections, listProviderOptions, type ConnectionView } from '@/lib/services/providers';
 import { createConnectionAction, setConnectionEnabledAction, testConnectionAction, updateConnectionAction } from './actions';
 
@@ -10,16 +11,50 @@ export const metadata: Metadata = { title: 'Providers' };
 
 const when = (date?: Date | null) => (date ? formatDateTime(date, { seconds: true }) : 'never');
 
-function BreakerBadge({ state }: { state: ConnectionView['health']['breakerState'] }) {
-  if (state === 'closed') return <Badge tone="green">Breaker closed</Badge>;
-  if (state === 'half-open') return <Badge tone="amber">Breaker half-open</Badge>;
-  return <Badge tone="red">Breaker open</Badge>;
-}
+const breakerText: Record<ConnectionView['health']['breakerState'], string> = {
+  closed: 'closed: calls go through',
+  'half-open': 'half-open: trying one call after failures',
+  open: 'open: calls fail fast for a moment after repeated failures',
+  isolated: 'isolated: calls held',
+};
 
-function Health({ connection }: { connection: ConnectionView }) {
+function Health({ connection, now }: { connection: ConnectionView; now: Date }) {
   const { health } = connection;
+  const last = health.lastCall;
   return (
-    <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-4">
+    <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2 lg:grid-cols-3">
+      <div>
+        <dt className="text-slate-600">Last call</dt>
+        <dd>
+          {last ? (
+            <>
+              {OUTCOME_LABELS[last.outcome]} · {formatAgo(last.at, now)}
+              <span className="block text-xs text-slate-600">
+                {[last.operation, last.outcome === 'success' ? null : last.message].filter(Boolean).join(' · ')} ({when(last.at)})
+              </span>
+            </>
+          ) : (
+            'no call yet'
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-slate-600">Last successful call</dt>
+        <dd>{when(health.lastSuccessAt)}</dd>
+      </div>
+      <div>
+        <dt className="text-slate-600">Last failure</dt>
+        <dd>
+          {health.lastFailure ? (
+            <>
+              {OUTCOME_LABELS[health.lastFailure.outcome]} · {when(health.lastFailure.at)}
+              {health.lastFailure.message ? <span className="block text-xs break-words text-slate-600">{health.lastFailure.message}</span> : null}
+            </>
+          ) : (
+            'none recorded'
+          )}
+        </dd>
+      </div>
       <div>
         <dt className="text-slate-600">Last test</dt>
         <dd>
@@ -28,12 +63,9 @@ function Health({ connection }: { connection: ConnectionView }) {
         </dd>
       </div>
       <div>
-        <dt className="text-slate-600">Last successful call</dt>
-        <dd>{when(health.lastSuccessAt)}</dd>
-      </div>
-      <div>
-        <dt className="text-slate-600">Recent error rate</dt>
+        <dt className="text-slate-600">Recent error rate (this server)</dt>
         <dd>{health.recentErrorRate === undefined ? 'no calls yet' : `${Math.round(health.recentErrorRate * 100)}% of the last ${health.recentCalls} calls`}</dd>
+        <dd className="text-xs text-slate-600">Breaker {breakerText[health.breakerState]}</dd>
       </div>
       <div>
         <dt className="text-slate-600">Rate budget</dt>
@@ -51,60 +83,75 @@ function Health({ connection }: { connection: ConnectionView }) {
   );
 }
 
+function numbersOn(count: number) {
+  return count === 1 ? '1 live customer number' : `${formatCount(count)} live customer numbers`;
+}
+
+function disableConsequence(connection: ConnectionView) {
+  if (connection.liveNumbers === 0) return 'No customer numbers live on it today, so nothing already sold is affected.';
+  return `${numbersOn(connection.liveNumbers)} live on it. Calls to them keep flowing at ${connection.providerName}, but customers cannot change their routing, E911 or release them until it is enabled again.`;
+}
+
 export default async function ProvidersPage() {
   const user = await requireStaff();
   const connections = await listConnections(user);
-  const providerOptions = listProviderOptions();
+  const providerOptions = listProviderOptions(user);
+  const now = new Date();
 
   return (
     <>
-      <PageHeader title="Providers" description="The carrier's accounts at its upstream providers. Credentials are encrypted at rest and never shown again." />
+      <PageHeader title="Providers" description="The carrier's accounts at its upstream providers. Credentials are encrypted at rest and never shown again. A connection goes live only once its connection test passes." />
       <div className="space-y-6">
         {connections.length === 0 ? (
-          <EmptyState title="No provider connections yet">Add one below; every feature that needs an upstream uses the enabled connections.</EmptyState>
+          <EmptyState title="No provider connections yet">Add one below; it is tested right away, and every feature that needs an upstream uses the enabled connections.</EmptyState>
         ) : (
           connections.map((connection) => (
             <Card
               key={connection.id}
               title={connection.name}
-              description={`${connection.providerName} · ${connection.baseUrl}`}
+              description={`${connection.providerName} · ${connection.baseUrl} · ${numbersOn(connection.liveNumbers)}`}
               actions={
-                <div className="flex flex-wrap items-center gap-2">
-                  {connection.enabled ? <Badge tone="green">Enabled</Badge> : <Badge tone="slate">Disabled</Badge>}
-                  <BreakerBadge state={connection.health.breakerState} />
+                <div className="flex flex-wrap items-center justify-end gap-2">
+                  {connection.enabled ? <Badge tone="indigo">Enabled</Badge> : <Badge tone={connection.disabledReason === 'test_failed' ? 'red' : 'slate'}>{connection.disabledReason === 'test_failed' ? 'Disabled: test failed' : 'Disabled'}</Badge>}
+                  <HealthBadge health={connection.health} now={now} />
                 </div>
               }
             >
-              <Health connection={connection} />
+              {!connection.enabled && connection.disabledReason === 'test_failed' ? (
+                <p role="status" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+                  Not in use: its connection test failed{connection.lastTestDetail ? ` (${connection.lastTestDetail})` : ''}. Correct its settings with “Edit settings…”; it is enabled again once a test passes.
+                </p>
+              ) : null}
+              <Health connection={connection} now={now} />
               <p className="mt-4 text-xs text-slate-600">
                 <span className="font-medium text-slate-800">Capabilities:</span> {connection.capabilities.join(', ')}
               </p>
               <div className="mt-4 flex flex-wrap items-start gap-3 border-t border-slate-100 pt-4">
                 <ConnectionButtonForm connectionId={connection.id} action={testConnectionAction} label="Test connection" pendingLabel="Testing…" showResult />
-                <ConnectionButtonForm
-                  connectionId={connection.id}
-                  action={setConnectionEnabledAction}
-                  hidden={{ enabled: connection.enabled ? 'false' : 'true' }}
-                  label={connection.enabled ? 'Disable' : 'Enable'}
-                  pendingLabel="Saving…"
-                  variant="secondary"
-                  confirm={
-                    connection.enabled
-                      ? {
-                          title: `Disable ${connection.name}?`,
-                          description: 'The portal stops calling this upstream: no searches, orders, syncs or e911 through it.',
-                          consequence: 'Customers whose numbers or trunk groups live on it cannot change them until it is enabled again; calls already routed keep flowing at the carrier.',
-                          confirmLabel: `Yes, disable ${connection.name}`,
-                        }
-                      : undefined
-                  }
-                />
+                {connection.enabled ? (
+                  <ConnectionButtonForm
+                    connectionId={connection.id}
+                    action={setConnectionEnabledAction}
+                    hidden={{ enabled: 'false' }}
+                    label="Disable"
+                    pendingLabel="Disabling…"
+                    variant="secondary"
+                    confirm={{
+                      title: `Disable ${connection.name}?`,
+                      description: `The portal stops calling ${connection.providerName} through this connection: no number searches, orders, trunk-group or E911 changes, and no sync on it.`,
+                      consequence: disableConsequence(connection),
+                      confirmLabel: `Disable ${connection.name}`,
+                    }}
+                  />
+                ) : (
+                  <ConnectionButtonForm connectionId={connection.id} action={setConnectionEnabledAction} hidden={{ enabled: 'true' }} label="Test and enable" pendingLabel="Testing…" variant="secondary" showResult />
+                )}
                 <EditConnectionForm connection={connection} action={updateConnectionAction} />
               </div>
             </Card>
           ))
         )}
-        <Card title="Add a connection" description="Point at a provider's live API with your account's credentials, or at a sandbox.">
+        <Card title="Add a connection" description="Point at a provider's live API with your account's credentials, or at a sandbox. The connection is tested before it is put to use.">
           <NewConnectionForm providers={providerOptions} action={createConnectionAction} />
         </Card>
       </div>
