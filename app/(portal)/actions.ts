@@ -6,7 +6,7 @@ import { signOut } from '@/lib/auth/config';
 import { accountCookieOptions } from '@/lib/auth/cookies';
 import { accountAction } from '@/lib/auth/action';
 import { CURRENT_ACCOUNT_COOKIE } from '@/lib/auth/guard';
-import { recordStaffActingAs } from '@/lib/services/audit';
+import { startActingAs } from '@/lib/services/staff-accounts';
 import { switchAccountSchema } from '@/lib/validations/account';
 
 /** Changes the account the user works in; checked again on every request after this. */
@@ -15,7 +15,8 @@ export const switchAccountAction = accountAction({
   permission: 'account.read',
   accountField: 'accountId',
   run: async ({ accountId }, access) => {
-    await recordStaffActingAs(access);
+    // Staff moving into a customer account act as it (audited there); into their own, they stop acting.
+    if (access.user.isOperatorStaff) await startActingAs(access.user, { accountId }, access.ip);
     (await cookies()).set(CURRENT_ACCOUNT_COOKIE, accountId, await accountCookieOptions());
     redirect('/dashboard');
   },

@@ -1,5 +1,7 @@
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AccountSwitcher } from '@/components/shell/account-switcher';
+import { ActingBanner } from '@/components/shell/acting-banner';
 import { MobileNav } from '@/components/shell/mobile-nav';
 import { PortalProviders } from '@/components/shell/portal-providers';
 import { SidebarNav } from '@/components/shell/sidebar-nav';
@@ -7,14 +9,16 @@ import { UserMenu } from '@/components/shell/user-menu';
 import { getCurrentAccess, getCurrentSwitchableAccounts, requireUser } from '@/lib/auth/guard';
 import { visibleSections } from '@/lib/auth/navigation';
 import { signOutAction, switchAccountAction } from './actions';
+import { stopActingAction } from './operator/accounts/actions';
 
 export const dynamic = 'force-dynamic';
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   const [access, options] = await Promise.all([getCurrentAccess(), getCurrentSwitchableAccounts()]);
-  if (!access) redirect('/no-account');
-  const sections = visibleSections(access.permissions, user.isOperatorStaff);
+  // Operator staff acting as no account still reach the operator pages.
+  if (!access && !user.isOperatorStaff) redirect('/no-account');
+  const sections = visibleSections(access?.permissions ?? new Set(), user.isOperatorStaff);
   const toItem = ({ label, href, comingSoon }: { label: string; href: string; comingSoon?: boolean }) => ({ label, href, comingSoon });
   const main = sections.main.map(toItem);
   const staff = sections.staff.map(toItem);
@@ -33,16 +37,18 @@ export default async function PortalLayout({ children }: { children: React.React
           <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-3 md:px-6">
             <div className="flex min-w-0 items-center gap-3">
               <MobileNav main={main} staff={staff} />
-              <AccountSwitcher options={options} currentId={access.account.id} action={switchAccountAction} />
+              {access ? (
+                <AccountSwitcher options={options} currentId={access.account.id} action={switchAccountAction} moreHref={user.isOperatorStaff ? '/operator/accounts' : undefined} />
+              ) : (
+                <Link href="/operator/accounts" className="text-sm font-medium text-indigo-800 underline">
+                  Act as a customer account…
+                </Link>
+              )}
             </div>
             <UserMenu name={user.name} email={user.email} isStaff={user.isOperatorStaff} signOut={signOutAction} />
           </header>
-          {access.actingAsStaff ? (
-            <div role="note" className="border-b border-indigo-200 bg-indigo-50 px-6 py-2 text-sm text-indigo-900">
-              You are working in <strong>{access.account.name}</strong> as operator staff. Every change is audited.
-            </div>
-          ) : null}
-          {access.readOnly ? (
+          {access?.actingAsStaff ? <ActingBanner accountName={access.account.name} stopAction={stopActingAction} /> : null}
+          {access?.readOnly ? (
             <div role="note" data-testid="read-only-banner" className="border-b border-amber-200 bg-amber-50 px-6 py-2 text-sm text-amber-900">
               <strong>{access.suspendedAccountName}</strong> is suspended. You can look around, but nothing can be changed until it is reactivated.
             </div>

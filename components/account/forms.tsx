@@ -16,7 +16,9 @@ function useForm<Data = undefined>(action: Action<Data>) {
   const echoed = state.status === 'error' ? state.values : undefined;
   /** The value to show: what the user just submitted if it failed, else the saved one. */
   const value = (name: string, saved?: string | number | boolean | null) => (echoed && name in echoed ? echoed[name] : saved === null || saved === undefined ? '' : String(saved));
-  return { state, formAction, pending, errors: state.status === 'error' ? state.fieldErrors : undefined, value, failed: Boolean(echoed) };
+  /** A checkbox after a failed submit is as it was sent (a clear box sends nothing), else as saved. */
+  const checked = (name: string, saved: boolean) => (echoed ? (echoed[name] ?? '').split(',').includes('on') : saved);
+  return { state, formAction, pending, errors: state.status === 'error' ? state.fieldErrors : undefined, value, checked, failed: Boolean(echoed) };
 }
 
 export interface LimitsValues {
@@ -41,6 +43,7 @@ function LimitsFields({
   disabled,
   readOnlyHint,
   value,
+  checked,
 }: {
   values?: LimitsValues;
   errors?: Record<string, string[]>;
@@ -49,6 +52,7 @@ function LimitsFields({
   /** Shown beside each limit when the user may see but not change them. */
   readOnlyHint?: string;
   value: (name: string, saved?: string | number | boolean | null) => string | undefined;
+  checked: (name: string, saved: boolean) => boolean;
 }) {
   const readOnly = Boolean(readOnlyHint);
   const hint = (editable: string) => readOnlyHint ?? editable;
@@ -58,7 +62,7 @@ function LimitsFields({
       <TextField idPrefix={idPrefix} label="Calls per second" name="maxCallsPerSecond" inputMode="numeric" defaultValue={value('maxCallsPerSecond', values?.maxCallsPerSecond)} errors={errors?.maxCallsPerSecond} hint={hint('Blank: no limit of its own')} disabled={disabled} readOnly={readOnly} />
       <TextField idPrefix={idPrefix} label="Monthly spend cap (USD)" name="monthlySpendCap" inputMode="decimal" defaultValue={value('monthlySpendCap', values?.monthlySpendCap)} errors={errors?.monthlySpendCap} hint={hint('Blank: no cap of its own')} disabled={disabled} readOnly={readOnly} />
       <div className="sm:col-span-3">
-        <CheckboxField idPrefix={idPrefix} label="International calls allowed" name="internationalAllowed" defaultChecked={value('internationalAllowed', values?.internationalAllowed ? 'on' : '') === 'on'} disabled={disabled || readOnly} />
+        <CheckboxField idPrefix={idPrefix} label="International calls allowed" name="internationalAllowed" defaultChecked={checked('internationalAllowed', values?.internationalAllowed ?? false)} disabled={disabled || readOnly} />
         <p id={`${idPrefix}-internationalAllowed-error`} aria-live="polite" className="mt-1 text-xs text-red-700">
           {errors?.internationalAllowed?.[0]}
         </p>
@@ -68,7 +72,7 @@ function LimitsFields({
 }
 
 export function CreateSubAccountForm({ parents, defaultParentId, action }: { parents: { id: string; label: string }[]; defaultParentId: string; action: Action }) {
-  const { state, formAction, errors, value } = useForm(action);
+  const { state, formAction, errors, value, checked } = useForm(action);
   return (
     <form action={formAction} className="space-y-4" noValidate>
       <div className="grid gap-4 sm:grid-cols-2">
@@ -81,7 +85,7 @@ export function CreateSubAccountForm({ parents, defaultParentId, action }: { par
         </SelectField>
         <TextField idPrefix="create" label="Sub-account name" name="name" defaultValue={value('name')} required maxLength={80} errors={errors?.name} />
       </div>
-      <LimitsFields idPrefix="create" errors={errors} value={value} />
+      <LimitsFields idPrefix="create" errors={errors} value={value} checked={checked} />
       <FormMessage state={state} />
       <SubmitButton pendingLabel="Creating…">Create sub-account</SubmitButton>
     </form>
@@ -120,12 +124,12 @@ export function LimitsForm({
   editable: boolean;
   action: Action;
 }) {
-  const { state, formAction, errors, value } = useForm(action);
+  const { state, formAction, errors, value, checked } = useForm(action);
   return (
     <form action={formAction} className="space-y-4" noValidate>
       <input type="hidden" name="accountId" value={accountId} />
       <p className="text-sm text-slate-700">{intro}</p>
-      <LimitsFields idPrefix="limits" values={values} errors={errors} readOnlyHint={editable ? undefined : `Set by ${setBy}`} value={value} />
+      <LimitsFields idPrefix="limits" values={values} errors={errors} readOnlyHint={editable ? undefined : `Set by ${setBy}`} value={value} checked={checked} />
       <div>
         <h3 className="mb-1 text-sm font-semibold">Effective limits</h3>
         <p className="mb-2 text-xs text-slate-600">The tightest limit along the way up to the billing account applies.</p>
@@ -232,9 +236,10 @@ export function InviteUserForm({ accountId, roles, action, disabled }: { account
 }
 
 export function MemberRoleForm({ accountId, membershipId, role, roles, action, label, disabled }: { accountId: string; membershipId: string; role: string; roles: { value: string; label: string }[]; action: Action; label: string; disabled?: boolean }) {
-  const { state, formAction } = useForm(action);
+  const { state, formAction, value } = useForm(action);
   // Not derived from the membership: the form appears in both the users table and its phone cards.
   const selectId = useId();
+  const shown = value('role', role);
   return (
     <form action={formAction} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="accountId" value={accountId} />
@@ -242,7 +247,8 @@ export function MemberRoleForm({ accountId, membershipId, role, roles, action, l
       <label htmlFor={selectId} className="sr-only">
         Role of {label}
       </label>
-      <select id={selectId} name="role" defaultValue={role} disabled={disabled} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+      {/* Keyed by the choice shown: a select takes a new defaultValue only when it mounts (see SelectField). */}
+      <select key={shown} id={selectId} name="role" defaultValue={shown} disabled={disabled} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
         {roles.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}

@@ -1,6 +1,7 @@
 'use client';
 
 import { Check, ChevronsUpDown, Search } from 'lucide-react';
+import Link from 'next/link';
 import { Popover } from 'radix-ui';
 import { startTransition, useActionState, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { cn } from '@/components/ui/cn';
@@ -50,10 +51,13 @@ export function AccountSwitcher({
   options,
   currentId,
   action,
+  moreHref,
 }: {
   options: SwitcherOption[];
   currentId: string;
   action: (state: ActionState, formData: FormData) => Promise<ActionState>;
+  /** Operator staff: where every other customer account is listed. */
+  moreHref?: string;
 }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
   const [open, setOpen] = useState(false);
@@ -172,6 +176,11 @@ export function AccountSwitcher({
               </div>
             ) : null}
             {listbox}
+            {moreHref ? (
+              <Link href={moreHref} onClick={() => setOpen(false)} className="block border-t border-slate-100 px-3 py-2 text-sm font-medium text-indigo-800 hover:bg-slate-50">
+                All customer accounts…
+              </Link>
+            ) : null}
           </Popover.Content>
         </Popover.Portal>
       </Popover.Root>

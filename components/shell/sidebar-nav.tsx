@@ -1,6 +1,6 @@
 'use client';
 
-import { ArrowLeftRight, Building2, Cable, CircleDollarSign, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, Receipt, Server, type LucideIcon } from 'lucide-react';
+import { ArrowLeftRight, Building2, Cable, CircleDollarSign, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, Receipt, Server, Users, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
@@ -21,6 +21,7 @@ const ICONS: Record<string, LucideIcon> = {
   '/usage': Gauge,
   '/billing': Receipt,
   '/account': Building2,
+  '/operator/accounts': Users,
   '/operator/providers': Server,
   '/operator/prices': CircleDollarSign,
   '/operator/outbox': Inbox,

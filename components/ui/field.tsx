@@ -51,7 +51,9 @@ export function SelectField({ label, name, errors, hint, idPrefix, className, ch
       <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <select id={id} name={name} className={controlClass} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(id, errors, hint)} {...props}>
+      {/* React applies an uncontrolled select's defaultValue only when it mounts, and the form reset after
+          an action brings that first choice back: keyed by it, the select remounts with a failed submit's echo. */}
+      <select key={props.value === undefined ? String(props.defaultValue ?? '') : undefined} id={id} name={name} className={controlClass} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(id, errors, hint)} {...props}>
         {children}
       </select>
       <FieldMessages id={id} errors={errors} hint={hint} />

@@ -5,7 +5,7 @@
 import { AppError } from '@/lib/errors';
 import type { Db, Tx } from '@/lib/db/client';
 import type { Account } from '@/lib/db/schema';
-import { getAccountChainWithRoles, getMembershipSubtreesByUser, getRootAccounts } from '@/lib/db/queries/accounts';
+import { depthFirstByName, getAccountChainWithRoles, getMembershipSubtreesByUser, getSubtreeByAccount, pathIds } from '@/lib/db/queries/accounts';
 import { WRITE_PERMISSIONS, permissionsFor, strongestRole, type Permission, type Role } from './permissions';
 
 export interface SessionUser {
@@ -66,23 +66,36 @@ export function assertCan(access: AccountAccess, permission: Permission): void {
 /** At most this many accounts are offered in the switcher; deeper trees are reached from the Account page. */
 const SWITCHER_LIMIT = 200;
 
+export interface SwitchableAccount {
+  id: string;
+  name: string;
+  role: Role;
+  staff: boolean;
+  depth: number;
+}
+
 /**
- * Accounts the user can switch to: each account they hold a membership in and its sub-accounts
- * (a role reaches the subtree), and every top-level account for operator staff.
+ * Accounts the user can switch to: each account they hold a membership in and its sub-accounts (a
+ * role reaches the subtree). Operator staff reach customer accounts by acting as one (the customer
+ * accounts page), not from here.
  */
-export async function getSwitchableAccounts(db: Db | Tx, user: SessionUser) {
+export async function getSwitchableAccounts(db: Db | Tx, user: SessionUser): Promise<SwitchableAccount[]> {
   const rows = await getMembershipSubtreesByUser(db, { userId: user.id, limitPerMembership: SWITCHER_LIMIT });
   const seen = new Set<string>();
-  const options: { id: string; name: string; role: Role; staff: boolean; depth: number }[] = [];
+  const options: SwitchableAccount[] = [];
   for (const item of rows) {
     if (seen.has(item.id) || options.length >= SWITCHER_LIMIT) continue;
     seen.add(item.id);
     options.push({ id: item.id, name: item.name, role: item.role as Role, staff: false, depth: item.depth - item.membershipDepth });
   }
-  if (user.isOperatorStaff) {
-    for (const root of await getRootAccounts(db)) {
-      if (!seen.has(root.id)) options.push({ id: root.id, name: root.name, role: 'owner', staff: true, depth: 0 });
-    }
-  }
   return options;
+}
+
+/** While staff act as a customer account: that customer's whole tree, so they can move within it (each move audited). */
+export async function getActingTreeOptions(db: Db | Tx, account: Account, except: ReadonlySet<string>): Promise<SwitchableAccount[]> {
+  const rootId = pathIds(account.path)[0] ?? account.id;
+  const tree = await getSubtreeByAccount(db, { accountId: rootId, accountPath: `/${rootId}/`, limit: SWITCHER_LIMIT });
+  return depthFirstByName(tree.map((row) => ({ account: row })))
+    .filter(({ account: row }) => !except.has(row.id))
+    .map(({ account: row }) => ({ id: row.id, name: row.name, role: 'owner' as const, staff: true, depth: row.depth }));
 }

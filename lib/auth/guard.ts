@@ -7,9 +7,10 @@ import { cookies, headers } from 'next/headers';
 import { forbidden, notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/lib/db/client';
+import { getActingAsBySession } from '@/lib/db/queries/sessions';
 import { getUserById } from '@/lib/db/queries/users';
 import { AppError, isAppError } from '@/lib/errors';
-import { assertCan, getSwitchableAccounts, resolveAccess, type AccountAccess, type SessionUser } from './access';
+import { assertCan, getActingTreeOptions, getSwitchableAccounts, resolveAccess, type AccountAccess, type SessionUser } from './access';
 import { clientIp } from './client-ip';
 import { auth } from './config';
 import type { Permission } from './permissions';
@@ -40,28 +41,55 @@ async function requestIp() {
   return clientIp(await headers());
 }
 
-/** The accounts the switcher offers, once per request: the layout shows them, getCurrentAccess falls back on the first. */
-export const getCurrentSwitchableAccounts = cache(async () => {
+/** The accounts the user belongs to (and their sub-accounts), once per request. */
+const getMemberAccounts = cache(async () => {
   const user = await getSessionUser();
   return user ? getSwitchableAccounts(await getDb(), user) : [];
 });
 
-/** The account the user is working in: the switcher's cookie if still allowed, else their first account. */
+/**
+ * The accounts the switcher offers: the user's own, and for operator staff acting as a customer,
+ * that customer's tree (each marked as staff).
+ */
+export const getCurrentSwitchableAccounts = cache(async () => {
+  const [user, own, access] = await Promise.all([getSessionUser(), getMemberAccounts(), getCurrentAccess()]);
+  if (!user?.isOperatorStaff || !access?.actingAsStaff) return own;
+  return [...own, ...(await getActingTreeOptions(await getDb(), access.account, new Set(own.map((option) => option.id))))];
+});
+
+async function resolveIfReachable(db: Awaited<ReturnType<typeof getDb>>, user: SessionUser, accountId: string, ip?: string): Promise<AccountAccess | null> {
+  try {
+    return await resolveAccess(db, user, accountId, ip);
+  } catch (error) {
+    if (!isAppError(error) || error.kind !== 'not_found') throw error;
+    return null;
+  }
+}
+
+/**
+ * The account the user is working in. Operator staff acting as a customer account: that account
+ * (held by the sign-in session, set only by the audited act-as action). Otherwise the switcher's
+ * cookie if the user still reaches it as a member, else their first account; staff who act as
+ * nobody and belong to no account have none (they start from the customer accounts page).
+ */
 export const getCurrentAccess = cache(async (): Promise<AccountAccess | null> => {
   const user = await getSessionUser();
   if (!user) return null;
   const db = await getDb();
   const ip = await requestIp();
+  if (user.isOperatorStaff && user.sessionId) {
+    const actingAs = await getActingAsBySession(db, { sessionId: user.sessionId });
+    const acting = actingAs ? await resolveIfReachable(db, user, actingAs, ip) : null;
+    if (acting) return acting;
+  }
   const chosen = (await cookies()).get(CURRENT_ACCOUNT_COOKIE)?.value;
   if (chosen) {
-    try {
-      return await resolveAccess(db, user, chosen, ip);
-    } catch (error) {
-      if (!isAppError(error) || error.kind !== 'not_found') throw error;
-    }
+    const access = await resolveIfReachable(db, user, chosen, ip);
+    // A cookie alone never makes staff act as a customer; a caller without a sign-in session (a test
+    // or a script calling the app directly) has no act-as to go through and names its account so.
+    if (access && (!access.actingAsStaff || !user.sessionId)) return access;
   }
-  // Members land in their own first account; operator staff in the first customer, flagged as staff.
-  const [first] = await getCurrentSwitchableAccounts();
+  const [first] = await getMemberAccounts();
   return first ? resolveAccess(db, user, first.id, ip) : null;
 });
 
@@ -73,9 +101,9 @@ function interruptFor(error: unknown): never {
 
 /** For pages: access to the current account with a permission, or 403/404. */
 export async function requireAccountAccess(permission: Permission = 'account.read'): Promise<AccountAccess> {
-  await requireUser();
+  const user = await requireUser();
   const access = await getCurrentAccess();
-  if (!access) redirect('/no-account');
+  if (!access) redirect(user.isOperatorStaff ? '/operator/accounts' : '/no-account');
   if (!access.permissions.has(permission)) forbidden();
   return access;
 }

@@ -21,6 +21,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
 ];
 
 export const STAFF_SECTIONS: readonly NavSection[] = [
+  { label: 'Customer accounts', href: '/operator/accounts', permission: 'account.read', staffOnly: true },
   { label: 'Providers', href: '/operator/providers', permission: 'account.read', staffOnly: true },
   { label: 'Prices', href: '/operator/prices', permission: 'account.read', staffOnly: true },
   { label: 'Outbox', href: '/operator/outbox', permission: 'account.read', staffOnly: true },

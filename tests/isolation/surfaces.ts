@@ -203,6 +203,12 @@ export const SURFACES: Surface[] = [
   { kind: 'action', name: 'remove from cart', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/cart/actions')).removeFromCartAction, form: ({ cartItemId }) => ({ itemId: cartItemId ?? '00000000-0000-4000-8000-000000000002' }) },
   { kind: 'action', name: 'place order', scope: 'current', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/checkout/actions')).placeOrderAction, form: () => ({ idempotencyKey: 'isolation-probe-key-0001' }) },
 
+  // Operator staff and customer accounts (issue 12.11): platform surfaces.
+
+  { kind: 'page', name: 'operator customer accounts', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/accounts/page') },
+  { kind: 'action', name: 'act as a customer account', platform: true, allowed: [], load: async () => (await import('@/app/(portal)/operator/accounts/actions')).actAsAccountAction, form: ({ accountId }) => ({ accountId }) },
+  { kind: 'action', name: 'stop acting as a customer account', platform: true, allowed: [], load: async () => (await import('@/app/(portal)/operator/accounts/actions')).stopActingAction, form: () => ({}) },
+
   // The operator's price list: platform surfaces.
 
   { kind: 'page', name: 'operator prices', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/prices/page') },

@@ -1,8 +1,8 @@
 import 'server-only';
-import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, eq, inArray, like, ne, sql, type SQL } from 'drizzle-orm';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';
-import { accountLedger, accounts, memberships, numberOrderLines, numberOrders, trunkGroups, type Account, type Membership } from '@/lib/db/schema';
+import { accountLedger, accountNumberCounts, accounts, memberships, numberOrderLines, numberOrders, trunkGroups, type Account, type Membership } from '@/lib/db/schema';
 
 type Executor = Db | Tx;
 
@@ -17,14 +17,15 @@ export async function getAccountById(db: Executor, { accountId }: { accountId: s
 }
 
 /** The account and everything under it, ordered so parents come before children (one round trip when the caller knows its path). */
-export async function getSubtreeByAccount(db: Executor, { accountId, accountPath }: { accountId: string; accountPath?: string }) {
+export async function getSubtreeByAccount(db: Executor, { accountId, accountPath, limit }: { accountId: string; accountPath?: string; limit?: number }) {
   const path = accountPath ?? (await getAccountById(db, { accountId }))?.path;
   if (!path) return [];
-  return db
+  const query = db
     .select()
     .from(accounts)
     .where(like(accounts.path, `${path}%`))
     .orderBy(asc(accounts.depth), asc(accounts.name));
+  return limit === undefined ? query : query.limit(limit);
 }
 
 /**
@@ -110,10 +111,6 @@ export async function getMembershipSubtreesByUser(db: Executor, { userId, limitP
 export async function getAccountsByIds(db: Executor, { accountIds }: { accountIds: string[] }) {
   if (accountIds.length === 0) return [];
   return db.select().from(accounts).where(inArray(accounts.id, accountIds));
-}
-
-export async function getRootAccounts(db: Executor) {
-  return db.select().from(accounts).where(sql`${accounts.parentId} is null`).orderBy(asc(accounts.name));
 }
 
 export async function getSiblingByName(db: Executor, { parentId, name }: { parentId: string; name: string }) {
@@ -243,4 +240,82 @@ export async function getAccountRequiringE911(db: Executor, { accountIds }: { ac
     .where(and(inArray(accounts.id, accountIds), eq(accounts.requireE911ForRouting, true)))
     .limit(1);
   return row;
+}
+
+export type StaffAccountSort = 'name' | 'balance' | 'numbers' | 'status';
+
+const pathIdArray = (path: SQL | AnyPgColumn) => sql`string_to_array(trim(both '/' from ${path}), '/')::uuid[]`;
+
+/**
+ * Platform-level, for operator staff only: one page of every customer account, top-level and
+ * sub-accounts. `name` sorts as a tree (the names from the root down, compared level by level, so
+ * a parent comes right before its sub-accounts). Numbers are the live numbers of the account and
+ * everything below it, from the per-account counters; the balance is the billing account's own
+ * (a sub-account is billed to its top-level account). An account counts as suspended when it or
+ * an account above it is.
+ */
+export async function getAccountsPageForStaff(
+  db: Executor,
+  { search, status, sort, dir, limit, offset }: { search?: string; status?: 'active' | 'suspended'; sort: StaffAccountSort; dir: 'asc' | 'desc'; limit: number; offset: number },
+) {
+  const onPath = sql`p.id = any(${pathIdArray(accounts.path)})`;
+  const suspendedBy = sql<string | null>`(select p.name from ${accounts} p where ${onPath} and p.status = 'suspended' order by p.depth limit 1)`;
+  const namePath = sql<string[]>`(select array_agg(p.name order by p.depth) from ${accounts} p where ${onPath})`;
+  const treeKey = sql`(select array_agg(lower(p.name) order by p.depth) from ${accounts} p where ${onPath})`;
+  const balance = sql<string | null>`case when ${accounts.parentId} is null then (select coalesce(sum(${accountLedger.amount}), 0) from ${accountLedger} where ${accountLedger.billingAccountId} = ${accounts.id})::text end`;
+  // Every account's live numbers added to each account on its path: one pass over the counters.
+  const subtreeTotals = db.$with('subtree_totals').as(
+    db
+      .select({ accountId: sql<string>`above.id`.as('subtree_account_id'), live: sql<number>`sum(${accountNumberCounts.live})::int`.as('subtree_live') })
+      .from(accountNumberCounts)
+      .innerJoin(member, eq(member.id, accountNumberCounts.accountId))
+      .innerJoin(sql`unnest(${pathIdArray(member.path)}) as above(id)`, sql`true`)
+      .groupBy(sql`above.id`),
+  );
+  const conditions: SQL[] = [];
+  const needle = search?.trim();
+  if (needle) {
+    const byId = isUuid(needle) ? sql`${accounts.id} = ${needle}::uuid` : /^[0-9a-f-]{4,}$/i.test(needle) ? sql`${accounts.id}::text like ${`${needle.toLowerCase()}%`}` : undefined;
+    const byName = sql`${accounts.name} ilike ${`%${needle.replace(/[\\%_]/g, (character) => `\\${character}`)}%`}`;
+    conditions.push(byId ? sql`(${byName} or ${byId})` : byName);
+  }
+  if (status === 'suspended') conditions.push(sql`${suspendedBy} is not null`);
+  if (status === 'active') conditions.push(sql`${suspendedBy} is null`);
+  const where = conditions.length > 0 ? and(...conditions) : undefined;
+  const numbers = sql<number>`coalesce(${subtreeTotals.live}, 0)`;
+  const order = (expression: SQL) => (dir === 'asc' ? sql`${expression} asc nulls last` : sql`${expression} desc nulls last`);
+  const orderBy: SQL[] =
+    sort === 'balance' ? [order(sql`(${balance})::numeric`), sql`${treeKey} asc`] : sort === 'numbers' ? [order(numbers), sql`${treeKey} asc`] : sort === 'status' ? [order(sql`(${suspendedBy} is not null)`), sql`${treeKey} asc`] : [order(treeKey)];
+
+  const [rows, [counted]] = await Promise.all([
+    db
+      .with(subtreeTotals)
+      .select({
+        id: accounts.id,
+        name: accounts.name,
+        parentId: accounts.parentId,
+        billingAccountId: accounts.billingAccountId,
+        depth: accounts.depth,
+        status: accounts.status,
+        createdAt: accounts.createdAt,
+        namePath,
+        suspendedBy,
+        balance,
+        ownNumbers: sql<number>`coalesce(${accountNumberCounts.live}, 0)`,
+        numbers,
+        subAccounts: sql<number>`(select count(*) from ${accounts} c where c.parent_id = ${accounts.id})::int`,
+      })
+      .from(accounts)
+      .leftJoin(accountNumberCounts, eq(accountNumberCounts.accountId, accounts.id))
+      .leftJoin(subtreeTotals, eq(subtreeTotals.accountId, accounts.id))
+      .where(where)
+      .orderBy(...orderBy, asc(accounts.id))
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: sql<number>`count(*)::int` }).from(accounts).where(where),
+  ]);
+  return {
+    rows: rows.map((row) => ({ ...row, ownNumbers: Number(row.ownNumbers), numbers: Number(row.numbers), subAccounts: Number(row.subAccounts), namePath: row.namePath ?? [row.name] })),
+    total: Number(counted?.total ?? 0),
+  };
 }

@@ -57,3 +57,23 @@ export async function revokeUserSessionsByUser(db: Executor, { userId, keepSessi
     .returning({ id: userSessions.id });
   return revoked.length;
 }
+
+/** The customer account a live session of operator staff is acting as, if any. */
+export async function getActingAsBySession(db: Executor, { sessionId }: { sessionId: string }): Promise<string | undefined> {
+  const [row] = await db
+    .select({ accountId: userSessions.actingAsAccountId })
+    .from(userSessions)
+    .where(and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt)))
+    .limit(1);
+  return row?.accountId ?? undefined;
+}
+
+/** Sets (or, with null, clears) what the session acts as; false when the session is not the user's live one. */
+export async function setActingAsBySession(db: Executor, { sessionId, userId, accountId }: { sessionId: string; userId: string; accountId: string | null }): Promise<boolean> {
+  const rows = await db
+    .update(userSessions)
+    .set({ actingAsAccountId: accountId })
+    .where(and(eq(userSessions.id, sessionId), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
+    .returning({ id: userSessions.id });
+  return rows.length > 0;
+}

@@ -79,6 +79,8 @@ export const userSessions = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    /** Operator staff acting as this customer account in this session (set and cleared by audited actions only). */
+    actingAsAccountId: uuid('acting_as_account_id').references(() => accounts.id, { onDelete: 'set null' }),
   },
   (table) => [index('user_sessions_user_idx').on(table.userId)],
 );
