@@ -94,6 +94,9 @@ export function SearchResults({ initial, sort, query: pageQuery, canBuy, staff, 
         </>
       ) : pending > 0 ? (
         <EmptyState title="Waiting for the carriers">Numbers appear here as each carrier answers; you can change the search meanwhile.</EmptyState>
+      ) : failed > 0 && failed === search.carriers.length ? (
+        // Nobody answered: nothing here says anything about what was searched for.
+        <EmptyState title="Our carriers did not answer">The problem is on our side, not in your search. Try the same search again in a few minutes.</EmptyState>
       ) : (
         <EmptyState title="No numbers match">Try a neighbouring area code, drop the pattern, or search by state instead.</EmptyState>
       )}
