@@ -34,7 +34,7 @@ function Field({ id, label, error, hint, children }: { id: string; label: string
 }
 
 /** A plain GET form: the filters live in the URL, so results are shareable and Back works. */
-export function NumberSearchForm({ values, errors, prefixes }: { values: SearchFormValues; errors: Record<string, string>; prefixes: readonly string[] }) {
+export function NumberSearchForm({ values, e911Only, errors, prefixes }: { values: SearchFormValues; e911Only: boolean; errors: Record<string, string>; prefixes: readonly string[] }) {
   const describe = (name: string, hint?: boolean) => [errors[name] ? `search-${name}-error` : null, hint ? `search-${name}-hint` : null].filter(Boolean).join(' ') || undefined;
   const invalid = (name: string) => (errors[name] ? true : undefined);
   return (
@@ -82,10 +82,19 @@ export function NumberSearchForm({ values, errors, prefixes }: { values: SearchF
         <Field id="search-pattern" label="Pattern or vanity word" error={errors.pattern} hint="Digits and letters; * stands for any digits. *FLOWERS* finds numbers that spell FLOWERS.">
           <input id="search-pattern" name="pattern" defaultValue={values.pattern} placeholder="*FLOWERS*" className={inputClass} aria-invalid={invalid('pattern')} aria-describedby={describe('pattern', true)} />
         </Field>
-        <label className="flex items-center gap-2 pt-7 text-sm">
-          <input type="checkbox" name="consecutive" value="on" defaultChecked={values.consecutive === 'on'} />
-          Consecutive block
-        </label>
+        <div className="space-y-2 sm:pt-6">
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="consecutive" value="on" defaultChecked={values.consecutive === 'on'} aria-describedby="search-consecutive-hint" />
+            Consecutive block
+          </label>
+          <p id="search-consecutive-hint" className="text-xs text-slate-600">
+            Quantity is then the size of each block.
+          </p>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="e911" value="only" defaultChecked={e911Only} />
+            Only numbers that support E911
+          </label>
+        </div>
         <div className="pt-6">
           <button type="submit" className={buttonClass('primary')}>
             Search

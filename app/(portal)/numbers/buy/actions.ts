@@ -16,6 +16,7 @@ export const addToCartAction = accountAction({
     if (result.added.length) parts.push(`Added ${result.added.length} number${result.added.length === 1 ? '' : 's'} to your cart.`);
     if (result.alreadyInCart.length) parts.push(`${result.alreadyInCart.length} already in your cart.`);
     if (result.failed.length) parts.push(`Not added: ${result.failed.map((failure) => `${formatE164(failure.e164)} (${failure.reason})`).join('; ')}.`);
-    return { message: parts.join(' ') };
+    // A partly added selection is not a success: the page shows it in amber, not as a green toast.
+    return { message: parts.join(' '), data: { added: result.added.length, failed: result.failed.length } };
   },
 });

@@ -7,7 +7,7 @@ import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { countCartItems } from '@/lib/services/number-cart';
 import { startNumberSearch, toSearchView, type NumberSearchView } from '@/lib/services/number-search';
-import { numberSearchSchema, searchViewSchema, SORTABLE_SEARCH_COLUMNS, TOLL_FREE_PREFIXES } from '@/lib/validations/numbers';
+import { E911_FILTER_VALUE, numberSearchSchema, searchViewSchema, SORTABLE_SEARCH_COLUMNS, TOLL_FREE_PREFIXES } from '@/lib/validations/numbers';
 import { loadNumberSearchParams, NUMBER_SEARCH_FILTERS, serializeNumberSearch } from '@/lib/url-state/number-search';
 import { addToCartAction } from './actions';
 
@@ -21,7 +21,7 @@ export default async function BuyNumbersPage({ searchParams }: { searchParams: P
   const params = await loadNumberSearchParams(searchParams);
   const values: SearchFormValues = Object.fromEntries(NUMBER_SEARCH_FILTERS.map((key) => [key, params[key] ?? undefined]));
   const searched = NUMBER_SEARCH_FILTERS.some((key) => values[key] !== undefined);
-  const view = searchViewSchema.parse({ sort: params.sort, dir: params.dir, page: params.page });
+  const view = searchViewSchema.parse({ sort: params.sort, dir: params.dir, page: params.page, e911Only: params.e911 });
   const errors: Record<string, string> = {};
   let answer: NumberSearchView | undefined;
   if (searched) {
@@ -37,8 +37,9 @@ export default async function BuyNumbersPage({ searchParams }: { searchParams: P
 
   // Blank fields from the search form are left out of links.
   const filters = Object.fromEntries(NUMBER_SEARCH_FILTERS.map((key) => [key, values[key] || null]));
-  const hrefFor = (changes: Partial<{ sort: (typeof SORTABLE_SEARCH_COLUMNS)[number]; dir: 'asc' | 'desc'; page: number | null }>) =>
-    serializeNumberSearch('/numbers/buy', { ...filters, sort: view.sort, dir: view.dir, page: view.page, ...changes });
+  const e911 = view.e911Only ? E911_FILTER_VALUE : null;
+  const hrefFor = (changes: Partial<{ sort: (typeof SORTABLE_SEARCH_COLUMNS)[number]; dir: 'asc' | 'desc'; page: number | null; e911: string | null }>) =>
+    serializeNumberSearch('/numbers/buy', { ...filters, sort: view.sort, dir: view.dir, page: view.page, e911, ...changes });
   const sortHrefs = Object.fromEntries(SORTABLE_SEARCH_COLUMNS.map((key) => [key, { asc: hrefFor({ sort: key, dir: 'asc', page: 1 }), desc: hrefFor({ sort: key, dir: 'desc', page: 1 }) }]));
 
   return (
@@ -47,10 +48,20 @@ export default async function BuyNumbersPage({ searchParams }: { searchParams: P
       <NumbersTabs current="buy" cartCount={cartCount} />
       <div className="space-y-6">
         <Card>
-          <NumberSearchForm values={values} errors={errors} prefixes={TOLL_FREE_PREFIXES} />
+          <NumberSearchForm values={values} e911Only={view.e911Only} errors={errors} prefixes={TOLL_FREE_PREFIXES} />
         </Card>
         {answer ? (
-          <SearchResults key={answer.id} initial={answer} sort={{ column: view.sort, dir: view.dir, hrefs: sortHrefs }} query={hrefFor({ page: null }).split('?')[1] ?? ''} canBuy={can(access, 'technical.write')} staff={staff} action={addToCartAction} />
+          <SearchResults
+            key={answer.id}
+            initial={answer}
+            sort={{ column: view.sort, dir: view.dir, hrefs: sortHrefs }}
+            query={hrefFor({ page: null }).split('?')[1] ?? ''}
+            canBuy={can(access, 'technical.write')}
+            staff={staff}
+            action={addToCartAction}
+            pattern={values.pattern}
+            e911Href={hrefFor({ page: null, e911: view.e911Only ? null : E911_FILTER_VALUE })}
+          />
         ) : !searched ? (
           <EmptyState title="Search to see available numbers">Pick an area code, a state, a toll-free prefix or a vanity pattern above.</EmptyState>
         ) : null}
