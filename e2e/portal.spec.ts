@@ -51,8 +51,11 @@ test('on a phone the navigation opens from the Menu button and closes on the way
 
 test('operator staff see the operator section and act as staff', async ({ page }) => {
   await signInAndWait(page, 'staff@carrier.example');
+  await expect(page).toHaveURL(/\/operator\/accounts$/);
   await expect(sidebar(page).getByRole('link', { name: 'Outbox' })).toBeVisible();
-  await expect(page.getByText('as operator staff. Every change is audited.')).toBeVisible();
+  await page.getByRole('button', { name: 'Act as Acme Telecom' }).click();
+  await expect(page.getByTestId('acting-banner')).toContainText('You are acting as Acme Telecom');
+  await expect(page.getByTestId('acting-banner')).toContainText('Every change is audited.');
 });
 
 test('an admin creates a sub-account and sees it in the tree and the audit log', async ({ page }) => {

@@ -201,9 +201,3 @@ export function exportAuditCsv(access: AccountAccess, filter: AuditFilter, optio
     },
   });
 }
-
-/** Operator staff switching into a customer account they are not a member of leave a trace there. */
-export async function recordStaffActingAs(access: AccountAccess) {
-  if (!access.actingAsStaff) return;
-  await recordAudit(await getDb(), access, { accountId: access.account.id, action: 'operator.act_as', targetType: 'account', targetId: access.account.id });
-}
