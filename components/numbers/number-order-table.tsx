@@ -1,6 +1,7 @@
 'use client';
 
 import type { ColumnDef } from '@tanstack/react-table';
+import Link from 'next/link';
 import { Badge } from '@/components/ui/card';
 import { DataTable } from '@/components/ui/data-table';
 
@@ -24,6 +25,8 @@ function StatusOf({ status }: { status: string }) {
 /** The order that bought a number, formatted on the server. */
 export interface NumberOrderRow {
   orderId: string;
+  /** The order's page, when the viewer may open it. */
+  href?: string;
   orderedAt: string;
   orderStatus: string;
   lineStatus: string;
@@ -34,7 +37,19 @@ export interface NumberOrderRow {
 
 const columns: ColumnDef<NumberOrderRow>[] = [
   { id: 'ordered', header: 'Ordered', meta: { className: 'tabular-nums' }, cell: ({ row }) => row.original.orderedAt },
-  { id: 'order', header: 'Order', meta: { className: 'font-mono text-xs' }, cell: ({ row }) => row.original.orderId.slice(0, 8) },
+  {
+    id: 'order',
+    header: 'Order',
+    meta: { className: 'font-mono text-xs' },
+    cell: ({ row: { original: order } }) =>
+      order.href ? (
+        <Link href={order.href} className="font-medium text-indigo-800 underline" aria-label={`Order ${order.orderId.slice(0, 8)}: open the order`}>
+          {order.orderId.slice(0, 8)}
+        </Link>
+      ) : (
+        order.orderId.slice(0, 8)
+      ),
+  },
   { id: 'orderStatus', header: 'Order status', cell: ({ row }) => <StatusOf status={row.original.orderStatus} /> },
   {
     id: 'line',

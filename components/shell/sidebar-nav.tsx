@@ -1,6 +1,6 @@
 'use client';
 
-import { ArrowLeftRight, Building2, Cable, CircleDollarSign, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, Receipt, Server, Users, type LucideIcon } from 'lucide-react';
+import { ArrowLeftRight, Building2, Cable, ClipboardList, CircleDollarSign, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, Receipt, Server, Users, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
@@ -15,6 +15,7 @@ export interface NavItem {
 const ICONS: Record<string, LucideIcon> = {
   '/dashboard': LayoutDashboard,
   '/numbers': Hash,
+  '/numbers/orders': ClipboardList,
   '/trunk-groups': Cable,
   '/port-ins': ArrowLeftRight,
   '/e911': MapPin,
@@ -34,10 +35,14 @@ function NavIcon({ href }: { href: string }) {
 }
 
 function NavList({ items, pathname }: { items: NavItem[]; pathname: string }) {
+  // The most specific item wins: on /numbers/orders, Orders is current, not Numbers.
+  const current = items
+    .filter((item) => pathname === item.href || pathname.startsWith(`${item.href}/`))
+    .sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
     <ul className="space-y-1">
       {items.map((item) => {
-        const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const active = item.href === current;
         if (item.comingSoon) {
           return (
             <li key={item.href}>

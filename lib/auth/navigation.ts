@@ -12,6 +12,8 @@ export interface NavSection {
 export const NAV_SECTIONS: readonly NavSection[] = [
   { label: 'Dashboard', href: '/dashboard', permission: 'account.read' },
   { label: 'Numbers', href: '/numbers', permission: 'technical.read' },
+  // Technical roles see what was bought, billing roles what it cost (the page shows each its part).
+  { label: 'Orders', href: '/numbers/orders', permission: 'account.read' },
   { label: 'Trunk groups', href: '/trunk-groups', permission: 'technical.read' },
   { label: 'Port-ins', href: '/port-ins', permission: 'technical.read', comingSoon: true },
   { label: 'E911', href: '/e911', permission: 'technical.read' },

@@ -99,6 +99,14 @@ export const SURFACES: Surface[] = [
   { kind: 'page', name: 'account tree', scope: 'current', allowed: MANAGERS, load: () => import('@/app/(portal)/account/page') },
   { kind: 'page', name: 'audit log', scope: 'current', allowed: MANAGERS, load: () => import('@/app/(portal)/account/audit/page') },
   {
+    kind: 'route',
+    name: 'GET /api/v1/audit/export',
+    allowed: MANAGERS,
+    load: async () => (await import('@/app/api/v1/audit/export/route')).GET,
+    url: ({ accountId }) => `http://portal.test/api/v1/audit/export?accountId=${accountId}&action=account`,
+    params: () => ({}),
+  },
+  {
     kind: 'page',
     name: 'account settings',
     scope: 'url',
@@ -183,6 +191,8 @@ export const SURFACES: Surface[] = [
   { kind: 'page', name: 'cart', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/cart/page') },
   { kind: 'page', name: 'checkout', scope: 'current', allowed: TECHNICAL_WRITERS, load: () => import('@/app/(portal)/numbers/checkout/page') },
   { kind: 'page', name: 'number order', scope: 'url', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/orders/[orderId]/page'), params: ({ orderId }) => ({ orderId }) },
+  // Finance reads the orders for what they cost; technical roles for what was bought.
+  { kind: 'page', name: 'orders', scope: 'current', allowed: ALL_ROLES, load: () => import('@/app/(portal)/numbers/orders/page') },
   {
     kind: 'route',
     name: 'GET /api/v1/orders/:id',

@@ -12,6 +12,7 @@ import { orNotFound } from '@/lib/not-found';
 import { listE911Addresses } from '@/lib/services/e911';
 import { getRoutingOfNumbers } from '@/lib/services/number-routing';
 import { endOfMonthUtc, getNumberDetail } from '@/lib/services/numbers';
+import { isOrderVisible } from '@/lib/services/number-orders';
 import { formatE911Address } from '@/lib/validations/e911';
 import { formatDate, formatDateTime, formatE164, formatMoney } from '@/lib/format';
 import { assignE911ToNumbersAction, moveNumberAction, releaseNumberAction, unassignE911FromNumberAction } from '../actions';
@@ -51,6 +52,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
   const ownLive = number.accountId === access.account.id && !released;
   const mayAssignE911 = ownLive && can(access, 'technical.write');
   const [addresses, routingByNumber] = await Promise.all([ownLive ? listE911Addresses(access) : Promise.resolve([]), released ? Promise.resolve(undefined) : getRoutingOfNumbers(access, [number.id])]);
+  const orderVisible = order ? await isOrderVisible(access, order.orderId) : false;
   const routing = routingByNumber?.get(number.id);
   const { e911Status, e911Detail, e911AddressId } = number;
   const currentAddress = e911AddressId ? addresses.find(({ address }) => address.id === e911AddressId)?.address : undefined;
@@ -163,6 +165,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
               caption={`The order that bought ${formatted}`}
               order={{
                 orderId: order.orderId,
+                href: orderVisible ? `/numbers/orders/${order.orderId}` : undefined,
                 orderedAt: formatDateTime(order.orderedAt),
                 orderStatus: order.orderStatus,
                 lineStatus: order.lineStatus,
