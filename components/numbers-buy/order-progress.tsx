@@ -8,6 +8,7 @@ import { DataTable } from '@/components/ui/data-table';
 import { formatMoney, formatE164 } from '@/lib/format';
 import { useLiveJson } from '@/lib/hooks/use-live-json';
 import type { OrderProgress as OrderProgressView } from '@/lib/views/order-progress';
+import { WhyThisCarrier } from './cart-table';
 
 const lineBadge = {
   pending: <Badge tone="slate">Queued</Badge>,
@@ -37,6 +38,7 @@ function lineColumns(withE911: boolean): ColumnDef<OrderLine>[] {
       cell: ({ row: { original: line } }) => line.reason ?? (line.owned ? 'Yours now' : line.status === 'active' ? 'Bought; no longer among this account’s numbers' : ''),
     },
   ];
+  columns.push({ id: 'why', header: 'Why this carrier', cell: ({ row }) => <WhyThisCarrier why={row.original.why} /> });
   if (withE911) {
     columns.push({ id: 'e911', header: 'Emergency address', cell: ({ row: { original: line } }) => (line.e911 ? <E911StatusBadge status={line.e911.status} detail={line.e911.detail ?? undefined} /> : '—') });
   }

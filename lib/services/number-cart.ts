@@ -27,6 +27,7 @@ import type { AvailableNumber } from '@/lib/providers/types';
 import { getStoredSearch, type SearchResult } from './number-search';
 import { sumAmounts } from './pricing';
 import { getConnectionAdapter } from './providers';
+import { describeLines, type ChoiceView } from './upstream-choice';
 
 export const MAX_CART_ITEMS = 100;
 
@@ -39,7 +40,10 @@ async function ensureCart(db: Db, access: AccountAccess) {
 
 export interface CartView {
   cartId: string;
-  items: (typeof cartItems.$inferSelect & { holdSecondsLeft?: number; holdExpired: boolean })[];
+  /** `why`: the plain reasons this number comes from its upstream (staff also read which upstream). */
+  items: (typeof cartItems.$inferSelect & { holdSecondsLeft?: number; holdExpired: boolean; why: ChoiceView })[];
+  /** Numbers whose carrier cannot register an emergency address: checkout asks to confirm them. */
+  noE911: string[];
   totalMonthly: string;
   totalSetup: string;
   dueNow: string;
@@ -49,13 +53,16 @@ export async function getCart(access: AccountAccess, now = new Date()): Promise<
   assertCan(access, 'technical.read');
   const db = await getDb();
   const cart = await ensureCart(db, access);
-  const items = (await getCartItemsByCart(db, { cartId: cart.id })).map((item) => {
+  const rows = await getCartItemsByCart(db, { cartId: cart.id });
+  const why = await describeLines(db, rows, { staff: access.user.isOperatorStaff });
+  const items = rows.map((item, index) => {
     const left = item.holdExpiresAt ? Math.floor((item.holdExpiresAt.getTime() - now.getTime()) / 1000) : undefined;
-    return { ...item, holdSecondsLeft: left === undefined ? undefined : Math.max(0, left), holdExpired: left !== undefined && left <= 0 };
+    return { ...item, holdSecondsLeft: left === undefined ? undefined : Math.max(0, left), holdExpired: left !== undefined && left <= 0, why: why[index]! };
   });
   const totalMonthly = sumAmounts(items.map((item) => item.monthly));
   const totalSetup = sumAmounts(items.map((item) => item.setup));
-  return { cartId: cart.id, items, totalMonthly, totalSetup, dueNow: sumAmounts([totalMonthly, totalSetup]) };
+  const noE911 = items.filter((item) => !item.why.e911).map((item) => item.e164);
+  return { cartId: cart.id, items, noE911, totalMonthly, totalSetup, dueNow: sumAmounts([totalMonthly, totalSetup]) };
 }
 
 function takenReason(taken: TakenNumber, accountId: string): string {
@@ -121,6 +128,7 @@ export async function addToCart(access: AccountAccess, input: { searchId: string
         holdExpiresAt: hold?.expiresAt ?? null,
         monthly: number.monthly,
         setup: number.setup,
+        choice: number.choice ?? null,
       })),
     );
     result.added.push(...numbers.map((number) => number.e164));

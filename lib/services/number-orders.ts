@@ -58,6 +58,10 @@ import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './
 import { getTrunkGroupById, getTrunkGroupByIdUnscoped, setTrunkGroupOfNumbers } from '@/lib/db/queries/trunk-groups';
 import { ORDER_LINES_SHOWN, ORDER_PAGE_SIZE, placedRangeOf, type OrderHistoryQuery } from '@/lib/validations/order-history';
 import { numberScopeOf } from './numbers';
+import { getProviderConnections } from '@/lib/db/queries/providers';
+import { formatE164 } from '@/lib/format';
+import { providerSupportsE911 } from './e911-capability';
+import { describeLines, type ChoiceView } from './upstream-choice';
 
 /** A line the upstream has not confirmed after this long is failed rather than retried forever. */
 export const GIVE_UP_AFTER_MS = 30 * 60_000;
@@ -84,6 +88,10 @@ export interface CheckoutSummary {
   /** Spend caps on the path and what each subtree spent this month: only for roles that read billing. */
   spendCaps?: SpendCapView[];
   problems: string[];
+  /** The cart's lines with why each comes from its upstream (staff also read which upstream). */
+  lines: { id: string; e164: string; monthly: string; setup: string; why: ChoiceView }[];
+  /** Numbers whose carrier cannot register an emergency address: placing the order needs them confirmed. */
+  noE911: string[];
 }
 
 /** What checkout shows, and why it would be refused (funds, spend cap, expired holds, empty cart). */
@@ -92,11 +100,13 @@ export async function getCheckoutSummary(access: AccountAccess, now = new Date()
   const db = await getDb();
   const cart = await getCartByAccountUser(db, { accountId: access.account.id, userId: access.user.id });
   const items = cart ? await getCartItemsByCart(db, { cartId: cart.id }) : [];
-  return summarize(db, access, items, now);
+  const [summary, why] = await Promise.all([summarize(db, access, items, now), describeLines(db, items, { staff: access.user.isOperatorStaff })]);
+  const lines = items.map((item, index) => ({ id: item.id, e164: item.e164, monthly: item.monthly, setup: item.setup, why: why[index]! }));
+  return { ...summary, lines, noE911: lines.filter((line) => !line.why.e911).map((line) => line.e164) };
 }
 
 /** With `lock` (placing the order), funds and spend caps are judged under the billing account's lock. */
-async function summarize(db: Db, access: AccountAccess, items: CartItem[], now: Date, { lock = false }: { lock?: boolean } = {}): Promise<CheckoutSummary> {
+async function summarize(db: Db, access: AccountAccess, items: CartItem[], now: Date, { lock = false }: { lock?: boolean } = {}): Promise<Omit<CheckoutSummary, 'lines' | 'noE911'>> {
   const totalMonthly = sumAmounts(items.map((item) => item.monthly));
   const totalSetup = sumAmounts(items.map((item) => item.setup));
   const dueNow = sumAmounts([totalMonthly, totalSetup]);
@@ -112,7 +122,11 @@ async function summarize(db: Db, access: AccountAccess, items: CartItem[], now: 
  * Records the order from the cart (or returns the order already recorded under this key). The
  * cart row is locked, so two concurrent checkouts of one cart make one order.
  */
-export async function placeOrder(access: AccountAccess, input: { idempotencyKey: string; trunkGroupRef?: string; e911AddressRef?: string }, now = new Date()): Promise<NumberOrder> {
+export async function placeOrder(
+  access: AccountAccess,
+  input: { idempotencyKey: string; trunkGroupRef?: string; e911AddressRef?: string; acknowledgedNoE911?: readonly string[] },
+  now = new Date(),
+): Promise<NumberOrder> {
   assertCan(access, 'technical.write');
   const db = await getDb();
   const existing = await getOrderByIdempotencyKey(db, { accountId: access.account.id, idempotencyKey: input.idempotencyKey });
@@ -141,6 +155,7 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
       const code = items.length === 0 ? 'invalid:cart_empty' : summary.problems.some((problem) => problem.includes('ran out')) ? 'invalid:cart_expired' : 'conflict:funds';
       throw new AppError(code, summary.problems.join(' '));
     }
+    const withoutE911 = await unacknowledgedWithoutE911(tx, items, input.acknowledgedNoE911 ?? []);
     const order = await insertOrder(tx, {
       accountId: access.account.id,
       userId: access.user.id,
@@ -164,6 +179,7 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
         holdRef: item.holdRef,
         monthly: item.monthly,
         setup: item.setup,
+        choice: item.choice,
       })),
     );
     await deleteCartItemsByCart(tx, { cartId: cart.id });
@@ -173,10 +189,28 @@ export async function placeOrder(access: AccountAccess, input: { idempotencyKey:
       action: 'order.place',
       targetType: 'number_order',
       targetId: order.id,
-      after: { numbers: items.map((item) => item.e164), dueNow: summary.dueNow },
+      after: { numbers: items.map((item) => item.e164), dueNow: summary.dueNow, ...(withoutE911.length > 0 ? { confirmedWithoutE911: withoutE911 } : {}) },
     });
     return order;
   });
+}
+
+/**
+ * A number whose carrier cannot register an emergency address is bought only once the customer has
+ * confirmed that very number (read under the cart's lock, so a number added from another tab since
+ * the page was shown is not covered by the confirmation). Answers the confirmed numbers.
+ */
+async function unacknowledgedWithoutE911(tx: Tx, items: CartItem[], acknowledged: readonly string[]): Promise<string[]> {
+  const providers = new Map((await getProviderConnections(tx)).map((connection) => [connection.id, connection.provider]));
+  const without = items.filter((item) => !providerSupportsE911(providers.get(item.connectionId) ?? '')).map((item) => item.e164);
+  const confirmed = new Set(acknowledged);
+  const missing = without.filter((e164) => !confirmed.has(e164));
+  if (missing.length > 0) {
+    const count = missing.length === 1 ? '1 number' : `${missing.length} numbers`;
+    const message = `${count} in your cart cannot have E911 (an emergency address): ${missing.map(formatE164).join(', ')}. Confirm that you understand before placing the order, or remove ${missing.length === 1 ? 'it' : 'them'} from the cart.`;
+    throw new AppError('invalid:e911_confirmation', message, { fieldErrors: { acknowledgedNoE911: [message] } });
+  }
+  return without;
 }
 
 /** Lines sent together: one upstream connection, one hold. The order of groups is stable. */
@@ -412,6 +446,8 @@ export interface OrderView {
     /** The line's number is live in this order's account now. */
     owned: boolean;
     e911?: { status: E911Status; detail?: string };
+    /** Why the number came from its upstream; the upstream itself for staff only. */
+    why: ChoiceView;
   })[];
   /** From the ledger, never from line statuses. */
   charged: string;
@@ -432,12 +468,13 @@ export async function getOrderView(access: AccountAccess, orderId: string): Prom
   ]);
   const boughtByLine = new Map(bought.filter((number) => number.accountId === order.accountId).map((number) => [number.orderLineId, number]));
   const staff = access.user.isOperatorStaff;
+  const why = await describeLines(db, lines, { staff });
   const charged = sumAmounts([...charges.values()]);
   return {
     order,
-    lines: lines.map((line) => {
+    lines: lines.map((line, index) => {
       const number = boughtByLine.get(line.id);
-      const base = { ...line, charged: charges.get(line.id), owned: Boolean(number) };
+      const base = { ...line, charged: charges.get(line.id), owned: Boolean(number), why: why[index]! };
       if (!number || !order.e911AddressRef) return base;
       const status = e911StatusOf(number.e911Status);
       return { ...base, e911: { status, detail: e911DetailFor(status, number.e911Detail, staff) } };

@@ -25,6 +25,7 @@ import type { NumberSearchView } from '@/lib/views/number-search';
 import { numberSupportsE911 } from './e911-capability';
 import { findPrice, fromUnits, sumAmounts, toUnits } from './pricing';
 import { getEnabledAdapters } from './providers';
+import { chooseUpstream, getUpstreamFits, type UpstreamChoiceRecord, type UpstreamOffer } from './upstream-choice';
 
 export const SEARCH_TIMEOUT_MS = 6_000;
 export const SEARCH_CACHE_TTL_MS = 10 * 60_000;
@@ -49,6 +50,8 @@ export interface SearchResult {
   cost?: string;
   /** Consecutive-block searches: the first number of the block this number belongs to. */
   block?: string;
+  /** Why this upstream and not another that offers the number (absent in searches kept from before the ranking). */
+  choice?: UpstreamChoiceRecord;
 }
 
 export interface ProviderOutcome {
@@ -148,20 +151,17 @@ function withDeadline<T>(promise: Promise<T>, provider: ProviderId, ms: number):
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-interface Offer {
+interface Offer extends UpstreamOffer {
   number: AvailableNumber;
-  connectionId: string;
   provider: ProviderId;
-  cost?: string;
-  reliable: boolean;
 }
 
-/** One row per number: reliable upstreams first, then the cheapest known cost (an unknown cost ranks last); priced from the list. */
+/** One row per number from the upstream `chooseUpstream` ranks first (lib/services/upstream-choice.ts); priced from the list. */
 function mergeOffers(candidates: Map<string, Offer[]>, taken: Set<string>, prices: Awaited<ReturnType<typeof getNumberPrices>>): SearchResult[] {
   const results: SearchResult[] = [];
   for (const [e164, offers] of candidates) {
     if (taken.has(e164)) continue;
-    const best = [...offers].sort((a, b) => Number(b.reliable) - Number(a.reliable) || (a.cost ? toUnits(a.cost) : Infinity) - (b.cost ? toUnits(b.cost) : Infinity))[0]!;
+    const { best, choice } = chooseUpstream(offers);
     const price = findPrice(prices, { kind: best.number.kind, state: best.number.state, npa: best.number.npa });
     if (!price) continue;
     results.push({
@@ -178,6 +178,7 @@ function mergeOffers(candidates: Map<string, Offer[]>, taken: Set<string>, price
       provider: best.provider,
       providerRef: best.number.providerRef,
       cost: best.cost,
+      choice,
     });
   }
   return results.sort((a, b) => a.e164.localeCompare(b.e164));
@@ -202,6 +203,7 @@ async function runSearch(access: AccountAccess, input: NumberSearchInput, option
   }
 
   const sources = await getEnabledAdapters('numbers');
+  const fits = await getUpstreamFits(db, { accountId: access.account.id, upstreams: sources.map(({ connection, adapter }) => ({ connectionId: connection.id, provider: connection.provider, adapter })) });
   const [prices, costs] = await Promise.all([getNumberPrices(db), getProviderNumberCosts(db)]);
   const providerQuery = toProviderQuery(input);
   const outcomes: ProviderOutcome[] = sources
@@ -244,7 +246,7 @@ async function runSearch(access: AccountAccess, input: NumberSearchInput, option
       const staffCost = costs.find((cost) => cost.connectionId === connection.id && cost.kind === input.kind)?.monthly;
       for (const number of kept) {
         const list = candidates.get(number.e164) ?? [];
-        list.push({ number, connectionId: connection.id, provider, cost: number.cost?.monthly?.amount ?? staffCost, reliable });
+        list.push({ number, connectionId: connection.id, provider, cost: number.cost?.monthly?.amount ?? staffCost, reliable, e911: fits.get(connection.id)?.e911 ?? false, trunkGroups: fits.get(connection.id)?.trunkGroups ?? [] });
         candidates.set(number.e164, list);
       }
       Object.assign(outcome, { pending: undefined, ok: true, count: kept.length, ms: Date.now() - started });

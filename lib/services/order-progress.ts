@@ -27,6 +27,7 @@ export function toOrderProgress(view: OrderView, now = new Date()): OrderProgres
       owned: line.owned,
       charged: line.charged ?? null,
       e911: line.e911 ? { status: line.e911.status, detail: line.e911.detail ?? null } : null,
+      why: line.why,
     })),
     e911Address: view.order.e911AddressRef ? (view.e911Address ?? 'deleted') : null,
     generatedAt: now.toISOString(),

@@ -28,6 +28,8 @@ export interface OrderProgress {
     owned: boolean;
     charged: string | null;
     e911: { status: E911Status; detail: string | null } | null;
+    /** Why the number came from its carrier, in plain words; `upstream` and `staffDetail` for operator staff only. */
+    why: { e911: boolean; reasons: string[]; warnings: string[]; upstream?: string; staffDetail?: string };
   }[];
   /** Null when no emergency address was chosen at checkout; `deleted` when it has been since. */
   e911Address: { id: string; label: string } | 'deleted' | null;

@@ -21,6 +21,7 @@ import { sealCredentials } from '@/lib/services/secret-box';
 import { createTrunkGroup, updateTrunkGroup, type TrunkGroupInput } from '@/lib/services/trunk-groups';
 import { hashPassword } from '@/lib/services/users';
 import { useTestDatabase } from '../support/db';
+import { confirmNoE911 } from '../support/checkout';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
 
 const noLimits = { maxConcurrentCalls: undefined, maxCallsPerSecond: undefined, monthlySpendCap: undefined, internationalAllowed: false };
@@ -241,7 +242,7 @@ describe('account limits', () => {
     await expect(placeOrder(west, { idempotencyKey: 'ancestor-cap-1' })).rejects.toMatchObject({ message: 'This order would take Acme Telecom past its monthly spend cap.' });
     await test.db.delete(accountLedger).where(eq(accountLedger.description, 'Test: Acme usage'));
     await test.db.delete(accountLedger).where(eq(accountLedger.description, 'Test: Boston usage'));
-    expect(await placeOrder(west, { idempotencyKey: 'ancestor-cap-2' })).toMatchObject({ accountId: tenants.west.id });
+    expect(await placeOrder(west, { idempotencyKey: 'ancestor-cap-2', ...(await confirmNoE911(west)) })).toMatchObject({ accountId: tenants.west.id });
     await test.db.delete(cartItems);
   });
 
@@ -253,7 +254,8 @@ describe('account limits', () => {
     await fillCart(tech, ['+13125550011']);
     await fillCart(admin, ['+13125550012']);
     await fillCart(owner, ['+13125550015']);
-    const results = await Promise.allSettled([tech, admin, owner].map((access) => placeOrder(access, { idempotencyKey: `race-cap-${access.role}` })));
+    const confirmed = await Promise.all([tech, admin, owner].map(confirmNoE911));
+    const results = await Promise.allSettled([tech, admin, owner].map((access, index) => placeOrder(access, { idempotencyKey: `race-cap-${access.role}`, ...confirmed[index] })));
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     for (const result of results.filter((item) => item.status === 'rejected')) {
       expect(result).toMatchObject({ reason: { code: 'conflict:funds', message: expect.stringContaining('Acme Boston past its monthly spend cap') } });

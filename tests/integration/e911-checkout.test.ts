@@ -12,6 +12,7 @@ import { createTrunkGroup } from '@/lib/services/trunk-groups';
 import { e911AddressSchema } from '@/lib/validations/e911';
 import { numberSearchSchema } from '@/lib/validations/numbers';
 import { useTestDatabase } from '../support/db';
+import { confirmNoE911 } from '../support/checkout';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
 import { useSandboxes } from '../support/sandboxes';
 
@@ -72,7 +73,7 @@ describe('e911 at checkout and against each upstream’s records', () => {
   it('registers the address chosen at checkout on each number bought, on the number’s own upstream', async () => {
     const address = await saved({ street: '500 N Michigan Ave', city: 'Chicago', state: 'IL', postalCode: '60611', callerName: 'Acme Chicago' });
     const [voicetel, voicemeup, carrierx] = await cartOf('312', { voicetel: 1, voicemeup: 1, carrierx: 1 });
-    const order = await placeOrder(await tech(), { idempotencyKey: 'checkout-with-e911-1', e911AddressRef: address.id });
+    const order = await placeOrder(await tech(), { idempotencyKey: 'checkout-with-e911-1', e911AddressRef: address.id, ...(await confirmNoE911(await tech())) });
     expect(order.e911AddressRef).toBe(address.id);
     expect((await executeOrder(order.id)).status).toBe('completed');
 

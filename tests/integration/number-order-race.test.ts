@@ -16,6 +16,7 @@ import { sumAmounts } from '@/lib/services/pricing';
 import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { numberSearchSchema } from '@/lib/validations/numbers';
 import { useTestDatabase } from '../support/db';
+import { confirmNoE911 } from '../support/checkout';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
 import { useSandboxes } from '../support/sandboxes';
 
@@ -58,7 +59,8 @@ describe('two accounts buying the same number at the same moment', () => {
       const added = await addToCart(access, { searchId: searches[index]!.searchId, numbers });
       expect(added.added.sort(), `${access.account.name} adds ${numbers.join(', ')}`).toEqual([...numbers].sort());
     }
-    const orders = await Promise.all(accesses.map((access) => placeOrder(access, { idempotencyKey: key })));
+    const confirmed = await Promise.all(accesses.map(confirmNoE911));
+    const orders = await Promise.all(accesses.map((access, index) => placeOrder(access, { idempotencyKey: key, ...confirmed[index] })));
     return { accesses, orders };
   }
 
@@ -147,7 +149,7 @@ describe('two accounts buying the same number at the same moment', () => {
     const [mine, theirs] = await Promise.all([search(await acme(), { npa: '214' }), search(await globex(), { npa: '214' })]);
     const [buying, bought] = shared(mine, theirs, 'voicetel', 2);
     await addToCart(await acme(), { searchId: mine.searchId, numbers: [buying!] });
-    const order = await placeOrder(await acme(), { idempotencyKey: 'being-bought' });
+    const order = await placeOrder(await acme(), { idempotencyKey: 'being-bought', ...(await confirmNoE911(await acme())) });
 
     // Globex's search is still cached from before; the number Acme is buying has left it.
     const cached = await search(await globex(), { npa: '214' }, {});

@@ -15,6 +15,7 @@ import { getConnectionAdapter } from '@/lib/services/providers';
 import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { numberSearchSchema } from '@/lib/validations/numbers';
 import { testDriver, useTestDatabase } from '../support/db';
+import { confirmNoE911 } from '../support/checkout';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
 import { outputOf, startTestRunner, waitForFirstRun } from '../support/jobs';
 import { useSandboxes } from '../support/sandboxes';
@@ -50,7 +51,7 @@ describe('orders left in flight by a crash', () => {
     const e164 = answer.results.find((result) => result.provider === provider)?.e164;
     expect(e164, `a ${provider} number in ${npa}`).toBeDefined();
     await addToCart(access, { searchId: answer.searchId, numbers: [e164!] });
-    return { order: await placeOrder(access, { idempotencyKey: key }), e164: e164! };
+    return { order: await placeOrder(access, { idempotencyKey: key, ...(await confirmNoE911(access)) }), e164: e164! };
   }
 
   /** What a process that died while driving the order leaves behind: in progress, lines sent, under a lease minutes from running out. */

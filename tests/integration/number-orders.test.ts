@@ -10,6 +10,7 @@ import { getConnectionAdapter } from '@/lib/services/providers';
 import { numberSearchSchema } from '@/lib/validations/numbers';
 import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { useTestDatabase } from '../support/db';
+import { confirmNoE911 } from '../support/checkout';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
 import { useSandboxes } from '../support/sandboxes';
 
@@ -110,10 +111,11 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     expect(summary).toMatchObject({ itemCount: 3, problems: [] });
 
     // A double click and a second tab: the same key is one order; another key finds the cart empty.
+    const confirmed = await confirmNoE911(access);
     const results = await Promise.allSettled([
-      placeOrder(access, { idempotencyKey: 'checkout-A' }),
-      placeOrder(access, { idempotencyKey: 'checkout-A' }),
-      placeOrder(access, { idempotencyKey: 'checkout-B' }),
+      placeOrder(access, { idempotencyKey: 'checkout-A', ...confirmed }),
+      placeOrder(access, { idempotencyKey: 'checkout-A', ...confirmed }),
+      placeOrder(access, { idempotencyKey: 'checkout-B', ...confirmed }),
     ]);
     const orders = results.filter((result) => result.status === 'fulfilled').map((result) => (result as PromiseFulfilledResult<{ id: string }>).value.id);
     expect(new Set(orders).size).toBe(1);
@@ -148,7 +150,7 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     const { adapter } = await getConnectionAdapter(connection!.id);
     await requireCapability(adapter, 'numbers').order({ numbers: [gone!], idempotencyKey: 'someone-else' });
 
-    const order = await placeOrder(access, { idempotencyKey: 'partial-1' });
+    const order = await placeOrder(access, { idempotencyKey: 'partial-1', ...(await confirmNoE911(access)) });
     const settled = await executeOrder(order.id);
     expect(settled.status).toBe('partial');
     const lines = await test.db.select().from(numberOrderLines).where(eq(numberOrderLines.orderId, order.id));
@@ -163,7 +165,7 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     const answer = await search({ state: 'WA' }, { fresh: true });
     const [sent, unsent] = [...pick(answer, 'carrierx', 1), ...pick(answer, 'voicetel', 1)];
     await addToCart(access, { searchId: answer.searchId, numbers: [sent!, unsent!] });
-    const order = await placeOrder(access, { idempotencyKey: 'crash-1' });
+    const order = await placeOrder(access, { idempotencyKey: 'crash-1', ...(await confirmNoE911(access)) });
     const lines = await test.db.select().from(numberOrderLines).where(eq(numberOrderLines.orderId, order.id));
     const sentLine = lines.find((line) => line.e164 === sent)!;
     // The process sent the CarrierX group and died before recording the answer.
@@ -187,7 +189,7 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     const [number] = answer.results.filter((result) => result.provider === 'carrierx').map((result) => result.e164);
     expect(number).toBeDefined();
     await addToCart(access, { searchId: answer.searchId, numbers: [number!] });
-    const order = await placeOrder(access, { idempotencyKey: 'outage-1' });
+    const order = await placeOrder(access, { idempotencyKey: 'outage-1', ...(await confirmNoE911(access)) });
     sandboxes.get('carrierx').setKnobs({ errorRate: 1 });
     try {
       expect((await executeOrder(order.id)).status).toBe('in_progress');
@@ -236,7 +238,7 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     const answer = await search({ npa: '773' }, { fresh: true });
     const [number] = pick(answer, 'voicetel', 1);
     await addToCart(access, { searchId: answer.searchId, numbers: [number!] });
-    const order = await placeOrder(access, { idempotencyKey: 'with-trunk-1', trunkGroupRef: group.id });
+    const order = await placeOrder(access, { idempotencyKey: 'with-trunk-1', trunkGroupRef: group.id, ...(await confirmNoE911(access)) });
     expect((await executeOrder(order.id)).status).toBe('completed');
     const [bought] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.e164, number!));
     expect(bought!.trunkGroupRef).toBe(group.id);

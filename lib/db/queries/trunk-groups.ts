@@ -168,3 +168,21 @@ export async function setTrunkUpstreamDrift(db: Executor, { trunkGroupId, connec
     .set({ drift, lastCheckedAt: new Date() })
     .where(and(eq(trunkGroupUpstreams.trunkGroupId, trunkGroupId), eq(trunkGroupUpstreams.connectionId, connectionId)));
 }
+
+/** What choosing an upstream for a new number needs of the account's active groups: no number counts. */
+export async function getActiveTrunkGroupsByAccount(db: Executor, { accountId }: { accountId: string }) {
+  return db
+    .select({ id: trunkGroups.id, name: trunkGroups.name, auth: trunkGroups.auth, allowedIps: trunkGroups.allowedIps })
+    .from(trunkGroups)
+    .where(and(eq(trunkGroups.accountId, accountId), eq(trunkGroups.status, 'active')))
+    .orderBy(asc(trunkGroups.name));
+}
+
+/** The upstream copies of these groups (callers pass groups of one account they have already read). */
+export async function getTrunkGroupCopiesByGroups(db: Executor, { trunkGroupIds }: { trunkGroupIds: string[] }) {
+  if (trunkGroupIds.length === 0) return [];
+  return db
+    .select({ trunkGroupId: trunkGroupUpstreams.trunkGroupId, connectionId: trunkGroupUpstreams.connectionId, trunkRef: trunkGroupUpstreams.trunkRef })
+    .from(trunkGroupUpstreams)
+    .where(inArray(trunkGroupUpstreams.trunkGroupId, trunkGroupIds));
+}

@@ -9,6 +9,26 @@ import { users } from './users';
 
 export const numberKind = pgEnum('number_kind', ['local', 'tollfree']);
 
+/** What decided between the upstreams offering one number, best criterion first (see lib/services/upstream-choice.ts). */
+export type UpstreamChoiceCriterion = 'e911' | 'trunk_groups' | 'reliability' | 'price';
+
+/** The stored reason a cart or order line's number came from its upstream. */
+export interface UpstreamChoiceRecord {
+  /** The first criterion on which the chosen upstream beat the runner-up; `only_offer` when no other offered it. */
+  decidedBy: UpstreamChoiceCriterion | 'only_offer' | 'tie';
+  offers: number;
+  e911: boolean;
+  /** The account's active trunk groups when it searched, and whether this upstream can carry each. */
+  trunkGroups: { id: string; name: string; fits: boolean }[];
+  reliable: boolean;
+  /** The lowest known cost of the upstreams that offered it (with more than one offer). */
+  lowestPrice: boolean;
+  /** Staff only: what the chosen upstream charges us a month, where known. */
+  cost: string | null;
+  /** Staff only: the upstreams passed over, best first, with the criterion each lost on. */
+  passedOver: { connectionId: string; provider: string; cost: string | null; lostOn: UpstreamChoiceCriterion | 'tie' }[];
+}
+
 /**
  * Sell prices by number type, optionally narrowed to a state or an NPA (the most specific row
  * wins). Money is numeric, never float.
@@ -97,6 +117,8 @@ export const cartItems = pgTable(
     holdExpiresAt: timestamp('hold_expires_at', { withTimezone: true }),
     monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
     setup: numeric('setup', { precision: 10, scale: 4 }).notNull(),
+    /** Why this upstream sells the number (lib/services/upstream-choice.ts); null for lines older than the ranking. */
+    choice: jsonb('choice').$type<UpstreamChoiceRecord>(),
     addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex('cart_items_cart_number_key').on(table.cartId, table.e164), index('cart_items_hold_expiry_idx').on(table.holdExpiresAt)],
@@ -146,10 +168,15 @@ export const numberOrderLines = pgTable(
     providerRef: text('provider_ref'),
     holdRef: text('hold_ref'),
     status: orderLineStatus('status').notNull().default('pending'),
+    /** Why the line failed, as the customer reads it. */
     reason: text('reason'),
+    /** The carrier's own words for a refusal: staff only. */
+    reasonDetail: text('reason_detail'),
     upstreamOrderId: text('upstream_order_id'),
     monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
     setup: numeric('setup', { precision: 10, scale: 4 }).notNull(),
+    /** Copied from the cart line: why the number came from this upstream, as it stood at checkout. */
+    choice: jsonb('choice').$type<UpstreamChoiceRecord>(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex('number_order_lines_order_number_key').on(table.orderId, table.e164), index('number_order_lines_status_idx').on(table.status)],
@@ -168,10 +195,7 @@ export const phoneNumbers = pgTable(
       .references(() => accounts.id),
     e164: text('e164').notNull(),
     kind: numberKind('kind').notNull(),
-    /** Why the line failed, as the customer reads it. */
     state: text('state'),
-    /** The carrier's own words for a refusal: staff only. */
-    reasonDetail: text('reason_detail'),
     npa: text('npa').notNull(),
     rateCenter: text('rate_center'),
     connectionId: uuid('connection_id')
@@ -184,6 +208,8 @@ export const phoneNumbers = pgTable(
     e911AddressId: uuid('e911_address_id').references(() => e911Addresses.id, { onDelete: 'set null' }),
     /** Why registration failed, as the customer reads it (lib/services/upstream-refusals.ts). */
     e911Detail: text('e911_detail'),
+    /** The carrier's own words for that failure: staff only. */
+    e911UpstreamDetail: text('e911_upstream_detail'),
     /** When the registration status last changed: a number left pending long after this is driven again. */
     e911UpdatedAt: timestamp('e911_updated_at', { withTimezone: true }),
     monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
@@ -208,8 +234,6 @@ export const phoneNumbers = pgTable(
     // E911 coverage (dashboard, My numbers, /e911) counts an account's live numbers by status from the index alone.
     index('phone_numbers_account_e911_idx').on(table.accountId, table.e911Status).where(sql`${table.status} <> 'released'`),
   ],
-    /** The carrier's own words for that failure: staff only. */
-    e911UpstreamDetail: text('e911_upstream_detail'),
 );
 
 /**

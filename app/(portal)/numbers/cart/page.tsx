@@ -28,6 +28,11 @@ export default async function CartPage() {
         </EmptyState>
       ) : (
         <Card>
+          {cart.noE911.length > 0 ? (
+            <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+              {cart.noE911.length === 1 ? '1 number' : `${cart.noE911.length} numbers`} in your cart cannot have E911 (an emergency address): {cart.noE911.map(formatE164).join(', ')}. Their carrier cannot register an emergency address through us, so a 911 call from them may not give the dispatcher your street address. Checkout asks you to confirm this; or remove them and choose numbers without the “No E911” badge.
+            </p>
+          ) : null}
           <CartTable
             rows={cart.items.map((item) => ({
               id: item.id,
@@ -36,6 +41,7 @@ export default async function CartPage() {
               holdSecondsLeft: item.holdSecondsLeft,
               monthly: formatMoney(item.monthly),
               setup: formatMoney(item.setup),
+              why: item.why,
             }))}
             totals={{ label: `Total (${cart.items.length} number${cart.items.length === 1 ? '' : 's'})`, monthly: formatMoney(cart.totalMonthly), setup: formatMoney(cart.totalSetup) }}
             removeAction={writable ? removeFromCartAction : undefined}

@@ -12,6 +12,7 @@ export const placeOrderAction = accountAction({
   schema: placeOrderSchema,
   permission: 'technical.write',
   run: async (input, access) => {
+    // The service refuses numbers without E911 that this form did not confirm, under the cart's lock.
     const order = await placeOrder(access, input);
     after(() => executeOrder(order.id).catch((error) => log.error('numbers.execute_failed', { orderId: order.id, error })));
     redirect(`/numbers/orders/${order.id}`);

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { WhyThisCarrier } from '@/components/numbers-buy/cart-table';
 import { PlaceOrderForm } from '@/components/numbers-buy/place-order-form';
 import { Card, PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { formatMoney } from '@/lib/format';
+import { formatE164, formatMoney } from '@/lib/format';
 import { listE911Addresses } from '@/lib/services/e911';
 import { getCheckoutSummary } from '@/lib/services/number-orders';
 import { isE911RequiredForRouting, listTrunkGroups } from '@/lib/services/trunk-groups';
@@ -58,6 +59,20 @@ export default async function CheckoutPage() {
             </dl>
           </Card>
         ) : null}
+        {summary.lines.length > 0 ? (
+          <Card title="Numbers and why each comes from its carrier" className="lg:col-span-2">
+            <ul className="divide-y divide-slate-100 text-sm">
+              {summary.lines.map((line) => (
+                <li key={line.id} className="flex flex-col gap-1 py-2 sm:flex-row sm:items-start sm:justify-between">
+                  <span className="font-mono whitespace-nowrap">{formatE164(line.e164)}</span>
+                  <div className="sm:max-w-[70%]">
+                    <WhyThisCarrier why={line.why} />
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        ) : null}
         <Card title="Routing and e911" className="lg:col-span-2">
           <p className="text-sm text-slate-700">
             {trunkGroups.length > 0 ? 'Choose the trunk group the new numbers ring on, below.' : 'New numbers ring on the carrier\'s default route until you create a trunk group and route them to it.'}{' '}
@@ -88,7 +103,7 @@ export default async function CheckoutPage() {
             </Link>
           </div>
         ) : null}
-        <PlaceOrderForm idempotencyKey={randomUUID()} dueNow={formatMoney(summary.dueNow)} disabled={summary.problems.length > 0} action={placeOrderAction} trunkGroups={trunkGroups} e911Addresses={e911Addresses} />
+        <PlaceOrderForm idempotencyKey={randomUUID()} dueNow={formatMoney(summary.dueNow)} disabled={summary.problems.length > 0} action={placeOrderAction} trunkGroups={trunkGroups} e911Addresses={e911Addresses} noE911={summary.noE911.map((e164) => ({ e164, label: formatE164(e164) }))} />
       </div>
     </>
   );
