@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { expectAccessible, signInAndWait } from './helpers';
+import { confirmNoE911IfAsked, expectAccessible, signInAndWait } from './helpers';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -41,6 +41,7 @@ async function buyNumbers(page: Page): Promise<string[]> {
   await page.getByRole('link', { name: /^Cart/ }).first().click();
   await expect(page.getByRole('table', { name: 'Numbers in your cart' }).locator('tbody tr')).toHaveCount(2);
   await page.getByRole('link', { name: /^Check out/ }).click();
+  await confirmNoE911IfAsked(page);
   await page.getByRole('button', { name: /^Place order/ }).click();
   await expect(page).toHaveURL(/\/numbers\/orders\//);
   await expect(page.getByRole('heading', { level: 2, name: 'Completed' })).toBeVisible({ timeout: 30_000 });
@@ -146,6 +147,7 @@ test('add an emergency address, pick the suggested correction, register two numb
   await page.getByRole('link', { name: /^Check out/ }).click();
   await page.getByLabel('Emergency address (e911)').selectOption({ label: '233 N MICHIGAN AVE STE 1800, CHICAGO, IL 60611' });
   await expectAccessible(page);
+  await confirmNoE911IfAsked(page);
   await page.getByRole('button', { name: /^Place order/ }).click();
   await expect(page).toHaveURL(/\/numbers\/orders\//);
   const line = page.getByRole('table', { name: 'Numbers in this order' }).getByRole('row', { name: new RegExp(escape(another)) });

@@ -28,3 +28,10 @@ export async function expectAccessible(page: Page) {
 export function sidebar(page: Page) {
   return page.getByRole('navigation', { name: 'Main' });
 }
+
+/** Checkout asks to confirm numbers whose carrier cannot register E911 (issue 12.4): tick the box where it is asked. */
+export async function confirmNoE911IfAsked(page: Page) {
+  await expect(page.getByRole('button', { name: /^Place order/ })).toBeVisible();
+  const box = page.getByRole('checkbox', { name: /cannot have E911/ });
+  if ((await box.count()) > 0) await box.check();
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, signInAndWait } from './helpers';
+import { confirmNoE911IfAsked, expectAccessible, signInAndWait } from './helpers';
 
 test('search by area code and by vanity pattern, buy three numbers, find them, export and release one', async ({ page }) => {
   await signInAndWait(page, 'tech@acme.example');
@@ -50,6 +50,7 @@ test('search by area code and by vanity pattern, buy three numbers, find them, e
   await page.getByRole('link', { name: /^Check out/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
   await expectAccessible(page);
+  await confirmNoE911IfAsked(page);
   await page.getByRole('button', { name: /^Place order/ }).click();
 
   await expect(page).toHaveURL(/\/numbers\/orders\//);

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, signInAndWait } from './helpers';
+import { confirmNoE911IfAsked, expectAccessible, signInAndWait } from './helpers';
 
 /**
  * Issue 12.1: a trunk group its carriers refused is never shown as working. Every sandbox is made to
@@ -39,6 +39,7 @@ test('numbers a carrier refused are named in a red banner, marked not routed, an
   const chosen = [await buyOne(page, '312'), await buyOne(page, '201')];
   await page.getByRole('link', { name: /^Cart/ }).first().click();
   await page.getByRole('link', { name: /^Check out/ }).click();
+  await confirmNoE911IfAsked(page);
   await page.getByRole('button', { name: /^Place order/ }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Completed' })).toBeVisible({ timeout: 30_000 });
 

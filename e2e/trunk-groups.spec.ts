@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, signInAndWait } from './helpers';
+import { confirmNoE911IfAsked, expectAccessible, signInAndWait } from './helpers';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -20,6 +20,7 @@ async function buyNumbers(page: Page, count: number): Promise<string[]> {
   await expect(page.getByText(`Added ${count} numbers to your cart.`)).toBeVisible();
   await page.goto('/numbers/cart');
   await page.getByRole('link', { name: /^Check out/ }).click();
+  await confirmNoE911IfAsked(page);
   await page.getByRole('button', { name: /^Place order/ }).click();
   await expect(page).toHaveURL(/\/numbers\/orders\//);
   await expect(page.getByRole('heading', { level: 2, name: 'Completed' })).toBeVisible({ timeout: 30_000 });
