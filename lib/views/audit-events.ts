@@ -41,7 +41,12 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'e911.address_recheck': 'Emergency address checked again with the carriers',
   'e911.assign': 'Emergency address set on numbers',
   'e911.unassign': 'Emergency address removed from numbers',
+  // Recorded before staff acting-as had a start and a stop; older trails still hold it.
   'operator.act_as': 'Carrier staff opened this account',
+  'staff.acting_as': 'Carrier staff started acting in this account',
+  'staff.acting_as.stop': 'Carrier staff stopped acting in this account',
+  'staff_task.resolve': 'Staff task marked done',
+  'staff_task.resolved_by_itself': 'Staff task closed (the problem went away)',
   'provider.connect': 'Carrier connection added',
   'provider.update': 'Carrier connection changed',
   'provider.test': 'Carrier connection tested',
