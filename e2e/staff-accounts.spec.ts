@@ -6,7 +6,7 @@ test('operator staff find a sub-account, act as it with a banner on every page, 
   await sidebar(page).getByRole('link', { name: 'Customer accounts' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Customer accounts' })).toBeVisible();
   // Sub-accounts are listed too, under their top-level account.
-  await expect(page.getByRole('rowheader', { name: /Acme East/ })).toBeVisible();
+  await expect(page.getByRole('rowheader', { name: /^Acme East/ })).toBeVisible();
   await expectAccessible(page);
 
   await page.getByLabel('Name or account id').fill('east');

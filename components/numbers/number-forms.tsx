@@ -1,7 +1,7 @@
 'use client';
 
 import { ArrowRightLeft, Trash2 } from 'lucide-react';
-import { useActionState, useState } from 'react';
+import { startTransition, useActionState, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { SelectField } from '@/components/ui/field';
@@ -55,8 +55,16 @@ export function MoveNumberForm({ numberId, formatted = 'this number', targets, a
   const target = targets.find((option) => option.id === targetId);
   const targetName = target?.label.replace(/^(— )+/, '') ?? '';
   const formId = `move-${numberId}`;
+  // Dispatched by hand: React's reset after an action would put the (controlled) select back on its
+  // first option while the confirmation still names the chosen account, so a retry could move the
+  // number elsewhere.
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formData = new FormData(event.currentTarget);
+    startTransition(() => formAction(formData));
+  };
   return (
-    <form id={formId} action={formAction} className="space-y-3" noValidate>
+    <form id={formId} action={formAction} onSubmit={onSubmit} className="space-y-3" noValidate>
       <input type="hidden" name="numberId" value={numberId} />
       <SelectField
         idPrefix="move"
