@@ -37,6 +37,9 @@ import { upstreamLimitsOf } from '@/lib/providers/registry';
 import { requireCapability, type E911Record, type ProviderId } from '@/lib/providers/types';
 import { checkCallerNameForUpstream, normalizeE911Address, toProviderE911Address, type NormalizedE911Address } from '@/lib/validations/e911';
 import { recordAudit } from './audit';
+import { formatE164 } from '@/lib/format';
+import { openStaffTask } from './staff-tasks';
+import { translateRefusal } from './upstream-refusals';
 import { providerNameOf, scrubProviderNames, upstreamLabels } from './carrier-labels';
 import { providerSupportsE911 } from './e911-capability';
 import { getConnectionAdapter, getEnabledAdapters } from './providers';
@@ -315,8 +318,9 @@ export interface NumberE911Result {
   detail?: string;
 }
 
-async function setNumberStatus(numberId: string, status: E911Status, detail: string | null, addressId: string | null) {
-  await setNumberE911Registration(await getDb(), { numberId, status, detail, addressId });
+/** `detail` is what the customer reads; `upstreamDetail` the carrier's own words, for staff. */
+async function setNumberStatus(numberId: string, status: E911Status, detail: string | null, addressId: string | null, upstreamDetail?: string) {
+  await setNumberE911Registration(await getDb(), { numberId, status, detail, addressId, upstreamDetail: upstreamDetail?.slice(0, 1000) ?? null });
 }
 
 /** A released number no longer has (or needs) an emergency address with us. */
@@ -348,9 +352,11 @@ async function provisionNumbers(address: E911AddressRow, numbers: PhoneNumber[])
       await setNumberStatus(number.id, 'registered', null, address.id);
       results.push({ numberId: number.id, e164: number.e164, status: 'registered' });
     } catch (error) {
-      const detail = isProviderError(error) ? (error.upstreamMessage ?? error.message) : 'Registration failed unexpectedly.';
+      const refused = translateRefusal(error, 'e911_register', { carrier: 'the carrier', number: formatE164(number.e164) });
+      const detail = refused.customer;
       log.warn('e911.provision_failed', { numberId: number.id, error });
-      await setNumberStatus(number.id, 'failed', detail.slice(0, 300), address.id);
+      if (refused.staffTask) await openStaffTask(await getDb(), { accountId: number.accountId, kind: refused.staffTask, subject: refused.staffTask === 'credentials' ? { type: 'provider_connection', id: number.connectionId } : { type: 'phone_number', id: number.id }, connectionId: number.connectionId, title: refused.staffTask === 'credentials' ? 'A carrier rejects the connection’s credentials' : `E911 registration of ${formatE164(number.e164)} refused`, detail: refused.staffDetail });
+      await setNumberStatus(number.id, 'failed', detail.slice(0, 300), address.id, refused.staffDetail);
       results.push({ numberId: number.id, e164: number.e164, status: 'failed', detail });
     }
   }
@@ -392,7 +398,8 @@ export async function unassignE911(access: AccountAccess, numberIds: string[]): 
       await setNumberStatus(number.id, 'none', null, null);
       results.push({ numberId: number.id, e164: number.e164, status: 'none' });
     } catch (error) {
-      const detail = isProviderError(error) ? (error.upstreamMessage ?? error.message) : 'Removal failed unexpectedly.';
+      log.warn('e911.remove_failed', { numberId: number.id, error });
+      const detail = translateRefusal(error, 'e911_remove', { carrier: 'the carrier', number: formatE164(number.e164) }).customer;
       results.push({ numberId: number.id, e164: number.e164, status: number.e911Status as E911Status, detail });
     }
   }

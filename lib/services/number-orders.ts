@@ -62,6 +62,8 @@ import { getProviderConnections } from '@/lib/db/queries/providers';
 import { formatE164 } from '@/lib/format';
 import { providerSupportsE911 } from './e911-capability';
 import { describeLines, type ChoiceView } from './upstream-choice';
+import { openStaffTask } from './staff-tasks';
+import { translateRefusal, translateReported } from './upstream-refusals';
 
 /** A line the upstream has not confirmed after this long is failed rather than retried forever. */
 export const GIVE_UP_AFTER_MS = 30 * 60_000;
@@ -282,8 +284,8 @@ async function loseLine(db: Db | Tx, order: NumberOrder, line: NumberOrderLine, 
   log.warn('numbers.order_line_lost', { orderId: order.id, lineId: line.id, e164: line.e164, lineConnectionId: line.connectionId, holderConnectionId: holder?.connectionId, upstreamOrderId });
 }
 
-async function failLine(db: Db, line: NumberOrderLine, reason: string) {
-  await markOpenOrderLineFailed(db, { lineId: line.id, reason: reason.slice(0, 300) });
+async function failLine(db: Db, line: NumberOrderLine, reason: string, reasonDetail?: string) {
+  await markOpenOrderLineFailed(db, { lineId: line.id, reason: reason.slice(0, 300), reasonDetail: reasonDetail?.slice(0, 1000) });
 }
 
 /** Live holders of these lines' numbers other than the lines themselves, by number. */
@@ -307,7 +309,8 @@ async function applyResult(db: Db, order: NumberOrder, lines: NumberOrderLine[],
     if (outcome?.status === 'active') await activateLine(db, order, line, result.upstreamOrderId);
     // Refused because another order just bought it, or is buying it: say so, not the upstream's words for it.
     else if (outcome?.status === 'failed' && taken.has(line.e164)) await loseLine(db, order, line, taken.get(line.e164));
-    else if (outcome?.status === 'failed') await failLine(db, line, outcome.reason ?? 'The upstream refused this number.');
+    // The customer reads what to do next (lib/services/upstream-refusals.ts); the carrier's words stay for staff.
+    else if (outcome?.status === 'failed') await failLine(db, line, translateReported(undefined, outcome.reason, 'number_order', { carrier: 'the carrier' }).customer, outcome.reason ?? 'no reason given');
     else if (finalAttempt) await failLine(db, line, 'The upstream never confirmed this number; it was not bought.');
   }
 }
@@ -367,7 +370,11 @@ async function driveOrder(db: Db, order: NumberOrder, options: { now?: Date }): 
       // A refusal is final for the group; a fault (timeout, 5xx, 429, garbage) is retried later under the same key.
       const definite = isProviderError(error) && ['invalid', 'conflict', 'not_found', 'auth', 'unsupported'].includes(error.providerKind);
       if (definite || !isProviderError(error) || finalAttempt) {
-        for (const line of open) await failLine(db, line, definite ? `${name}: ${(error as Error).message}` : `${name} could not complete the order; nothing was charged for this number.`);
+        const refused = translateRefusal(error, 'number_order', { carrier: 'the carrier' });
+        if (refused.staffTask === 'credentials') {
+          await openStaffTask(db, { accountId: null, kind: 'credentials', subject: { type: 'provider_connection', id: first.connectionId }, connectionId: first.connectionId, title: `${name} rejects the connection's credentials`, detail: refused.staffDetail });
+        }
+        for (const line of open) await failLine(db, line, definite ? refused.customer : 'The carrier could not complete the order; nothing was charged for this number.', `${name}: ${refused.staffDetail}`);
       }
     }
   }

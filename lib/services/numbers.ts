@@ -33,6 +33,8 @@ import { recordAudit } from './audit';
 import { providerNameOf } from './carrier-labels';
 import { carryE911AddressToAccount, forgetNumberE911, type E911Status } from './e911';
 import { e911DetailFor, e911StatusOf } from './e911-numbers';
+import { openStaffTask } from './staff-tasks';
+import { translateRefusal } from './upstream-refusals';
 import { getConnectionAdapter } from './providers';
 
 /** Admins and owners see the whole subtree; everyone else the current account only. */
@@ -341,10 +343,20 @@ export async function releaseNumber(access: AccountAccess, numberId: string): Pr
       });
     });
     // Customers never see which upstream carries a number; staff find it in the log and audit.
-    const carrier = access.user.isOperatorStaff ? providerName : 'Our carrier';
-    throw new AppError(isProviderError(error) ? error.code : 'unavailable:provider', `${carrier} did not confirm the release. ${formatted} is still active and nothing was changed; please try again later.`, {
-      cause: error,
-    });
+    const carrier = access.user.isOperatorStaff ? providerName : 'our carrier';
+    const refused = translateRefusal(error, 'release', { carrier, number: formatted });
+    if (refused.staffTask) {
+      const platformWide = refused.staffTask === 'credentials';
+      await openStaffTask(db, {
+        accountId: platformWide ? null : number.accountId,
+        kind: refused.staffTask,
+        subject: platformWide ? { type: 'provider_connection', id: number.connectionId } : { type: 'phone_number', id: number.id },
+        connectionId: number.connectionId,
+        title: platformWide ? 'A carrier rejects the connection’s credentials' : `Release of ${formatted} refused`,
+        detail: refused.staffDetail,
+      });
+    }
+    throw new AppError(isProviderError(error) ? error.code : 'unavailable:provider', refused.customer, { cause: error });
   }
   if (number.e911AddressId || number.e911Status !== 'none') await forgetNumberE911(number.id);
   return { numberId: number.id, e164: number.e164, billedUntil, upstreamReleased };

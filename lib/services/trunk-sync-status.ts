@@ -25,6 +25,7 @@ export async function getTrunkSyncStatus(access: AccountAccess, trunkGroupId: st
         status: upstream.status,
         outdated: upstream.status === 'applied' && upstream.appliedVersion !== null && upstream.appliedVersion !== group.version,
         error: upstream.status === 'failed' && upstream.lastError ? scrubProviderNames(upstream.lastError, staff, label) : null,
+        errorDetail: staff && upstream.status === 'failed' ? upstream.lastErrorDetail : null,
         lastAppliedAt: upstream.lastAppliedAt?.toISOString() ?? null,
         lastCheckedAt: upstream.lastCheckedAt?.toISOString() ?? null,
         limitations: upstream.limitations.map((limitation) => scrubProviderNames(limitation, staff, label)),

@@ -701,7 +701,7 @@ export function checkTrunkForCarrier(group: CarriedSettings, limits: (Pick<Upstr
     add('direction', rules.directions.length === 1 && rules.directions[0] === 'both' ? 'it always carries calls in both directions' : `it carries ${joinOr(rules.directions.map((direction) => TRUNK_DIRECTION_LABELS[direction].toLowerCase()))} trunk groups only`);
   }
   if (outbound && rules.outboundAuths && !rules.outboundAuths.includes(group.auth)) {
-    add('auth', `it accepts calls from your PBX ${joinOr(rules.outboundAuths.map((auth) => TRUNK_AUTH_LABELS[auth].toLowerCase()))} only`);
+    add('auth', `it accepts calls from your PBX ${joinOr(rules.outboundAuths.map((auth) => TRUNK_AUTH_LABELS[auth].replace(/^./, (first) => first.toLowerCase())))} only`);
   }
   if (rules.destinationIsAllowedIp && !byIp && destinations.length > 0) {
     add('auth', 'a trunk there that signs in by username and password has no fixed address to deliver calls to');
@@ -774,7 +774,7 @@ export function checkTrunkAcrossCarriers(group: CarriedSettings, carriers: reado
       fieldErrors[field] = [`None of ${of} can carry this ${CARRIED_FIELD_LABELS[field]}. ${reasons}`];
     } else {
       const names = joinAnd(refusing.map((carrier) => carrier.label));
-      warnings.push(`${names} (of ${of}) will not carry the ${CARRIED_FIELD_LABELS[field]}: numbers from ${refusing.length === 1 ? 'it' : 'them'} are not routed as configured. ${reasons}.`);
+      warnings.push(`${names} (of ${of}) will not carry the ${CARRIED_FIELD_LABELS[field]}: on numbers from ${refusing.length === 1 ? 'it' : 'them'} the group does not work as configured. ${reasons}.`);
     }
   }
   const linked = carriers.filter((carrier) => !carrier.canCreate);

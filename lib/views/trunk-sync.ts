@@ -19,7 +19,10 @@ export interface TrunkSyncView {
     status: UpstreamCopyStatus;
     /** Applied, but a version of the settings older than the group's current one. */
     outdated: boolean;
+    /** What failed and what to do next, in the customer's words. */
     error: string | null;
+    /** The carrier's own words for the failure: for operator staff only (null for customers). */
+    errorDetail: string | null;
     lastAppliedAt: string | null;
     lastCheckedAt: string | null;
     limitations: string[];

@@ -557,7 +557,7 @@ describe('my numbers', () => {
       const admin = await accessAs(test.db, 'admin@acme.example', tenants.acme.id);
       proxy.failDeletes = true;
       try {
-        await expect(releaseNumber(admin, number.id)).rejects.toMatchObject({ code: 'unavailable:provider', message: expect.stringMatching(/^Our carrier did not confirm the release\./) });
+        await expect(releaseNumber(admin, number.id)).rejects.toMatchObject({ code: 'unavailable:provider', message: expect.stringMatching(/^Our carrier is not answering right now; .+ is still yours and nothing was changed\. Try again in a few minutes\.$/) });
       } finally {
         proxy.failDeletes = false;
       }

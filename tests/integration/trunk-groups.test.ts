@@ -177,13 +177,13 @@ describe('trunk groups', () => {
       const { sync } = await assignNumbers(access, { trunkGroupId: group.id, numberIds: numbers.map((number) => number.id) });
       expect(sync?.status).toBe('partially_applied');
       expect(sync?.upstreams.find((outcome) => outcome.provider === 'voicetel')).toMatchObject({ ok: true });
-      expect(sync?.upstreams.find((outcome) => outcome.provider === 'carrierx')).toMatchObject({ ok: false, detail: 'CarrierX is not responding right now.' });
+      expect(sync?.upstreams.find((outcome) => outcome.provider === 'carrierx')).toMatchObject({ ok: false, detail: 'CarrierX is not answering right now; your settings are saved. Press Re-apply in a few minutes.' });
     } finally {
       sandboxes.get('carrierx').setKnobs({ errorRate: 0 });
       resetBreakers();
     }
     const [saved] = await test.db.select().from(trunkGroups).where(eq(trunkGroups.id, group.id));
-    expect(saved).toMatchObject({ syncStatus: 'partially_applied', syncDetail: 'CarrierX is not responding right now.' });
+    expect(saved).toMatchObject({ syncStatus: 'partially_applied', syncDetail: 'CarrierX is not answering right now; your settings are saved. Press Re-apply in a few minutes.' });
     expect((await reapplyTrunkGroup(access, group.id)).status).toBe('applied');
   });
 

@@ -118,6 +118,8 @@ export const SURFACES: Surface[] = [
   { kind: 'page', name: 'operator providers', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/providers/page') },
   { kind: 'page', name: 'operator jobs', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/jobs/page') },
   { kind: 'action', name: 'retry failed job', platform: true, allowed: [], load: async () => (await import('@/app/(portal)/operator/jobs/actions')).retryJobAction, form: () => ({ queue: 'reconcile-orders', jobId: '00000000-0000-4000-8000-000000000000' }) },
+  { kind: 'page', name: 'operator staff tasks', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/tasks/page') },
+  { kind: 'action', name: 'resolve staff task', platform: true, allowed: [], load: async () => (await import('@/app/(portal)/operator/tasks/actions')).resolveStaffTaskAction, form: () => ({ taskId: '00000000-0000-4000-8000-000000000000' }) },
 
   { kind: 'action', name: 'create sub-account', allowed: MANAGERS, load: async () => (await accountActions()).createSubAccountAction, form: ({ accountId }) => ({ parentId: accountId, name: `Probe ${Math.floor(performance.now())}` }) },
   { kind: 'action', name: 'rename account', allowed: MANAGERS, load: async () => (await accountActions()).renameAccountAction, form: ({ accountId }) => ({ accountId, name: 'Acme East' }) },

@@ -194,9 +194,9 @@ export async function insertE911AddressUpstreams(db: Executor, upstreams: (typeo
 /** A number's registration status, the upstream's words, and the address it is (or is being) registered at. */
 export async function setNumberE911Registration(
   db: Executor,
-  { numberId, status, detail, addressId }: { numberId: string; status: PhoneNumber['e911Status']; detail: string | null; addressId: string | null },
+  { numberId, status, detail, upstreamDetail = null, addressId }: { numberId: string; status: PhoneNumber['e911Status']; detail: string | null; upstreamDetail?: string | null; addressId: string | null },
 ) {
-  await db.update(phoneNumbers).set({ e911Status: status, e911Detail: detail, e911AddressId: addressId, e911UpdatedAt: new Date() }).where(eq(phoneNumbers.id, numberId));
+  await db.update(phoneNumbers).set({ e911Status: status, e911Detail: detail, e911UpstreamDetail: upstreamDetail, e911AddressId: addressId, e911UpdatedAt: new Date() }).where(eq(phoneNumbers.id, numberId));
 }
 
 export async function setNumberE911Address(db: Executor, { numberId, addressId }: { numberId: string; addressId: string }) {

@@ -302,10 +302,10 @@ export async function markOrderLineActive(db: Executor, { lineId, upstreamOrderI
 }
 
 /** Fails a line that is not settled yet; `upstreamOrderId`, when given, is recorded with it. */
-export async function markOpenOrderLineFailed(db: Executor, { lineId, reason, upstreamOrderId }: { lineId: string; reason: string; upstreamOrderId?: string | null }) {
+export async function markOpenOrderLineFailed(db: Executor, { lineId, reason, reasonDetail, upstreamOrderId }: { lineId: string; reason: string; reasonDetail?: string; upstreamOrderId?: string | null }) {
   await db
     .update(numberOrderLines)
-    .set({ status: 'failed', reason, ...(upstreamOrderId !== undefined ? { upstreamOrderId } : {}), updatedAt: new Date() })
+    .set({ status: 'failed', reason, ...(reasonDetail !== undefined ? { reasonDetail } : {}), ...(upstreamOrderId !== undefined ? { upstreamOrderId } : {}), updatedAt: new Date() })
     .where(and(eq(numberOrderLines.id, lineId), inArray(numberOrderLines.status, ['pending', 'submitted'])));
 }
 

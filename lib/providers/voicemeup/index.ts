@@ -78,8 +78,6 @@ export const voicemeupProvider: ProviderDescriptor = {
     // e911_update_address takes first_name/last_name with no length; 15 is a GUESS (the CNAM/ALI
     // convention), matching the only name limit the reference documents (callerid_name 3–15).
     callerNameMaxLength: 15,
-  },
-  create: createAdapter,
     // A peer (lib/providers/voicemeup/map.ts, peerParamsFromSpec): both directions, one IPv4 host on
     // UDP 5060 that sends and receives, no channel or CPS limit, and its own codec names.
     trunk: {
@@ -93,4 +91,6 @@ export const voicemeupProvider: ProviderDescriptor = {
       cpsLimit: false,
       codecs: ['PCMU', 'PCMA', 'G729'],
     },
+  },
+  create: createAdapter,
 };

@@ -70,9 +70,9 @@ export const voicetelProvider: ProviderDescriptor = {
     cidrPrefixes: [8, 16, 24, 32],
     // The reference gives `callername` no length; 15 is a GUESS (the CNAM/ALI display convention).
     callerNameMaxLength: 15,
-  },
-  rateBudgets: Object.values(BUDGETS),
     // A gateway is one host:port ([digest] §4 "Trunk groups"): no failover, transport or CPS limit.
     trunk: { maxDestinations: 1, transports: ['udp'], cpsLimit: false },
+  },
+  rateBudgets: Object.values(BUDGETS),
   create: createVoiceTelAdapter,
 };
