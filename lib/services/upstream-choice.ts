@@ -14,9 +14,8 @@ import type { Db } from '@/lib/db/client';
 import type { UpstreamChoiceCriterion, UpstreamChoiceRecord } from '@/lib/db/schema';
 import { getProviderConnections } from '@/lib/db/queries/providers';
 import { getActiveTrunkGroupsByAccount, getTrunkGroupCopiesByGroups } from '@/lib/db/queries/trunk-groups';
-import { PROVIDER_NAMES } from '@/lib/providers/errors';
 import { upstreamLimitsOf } from '@/lib/providers/registry';
-import { hasCapability, type ProviderAdapter, type ProviderId } from '@/lib/providers/types';
+import { hasCapability, type ProviderAdapter } from '@/lib/providers/types';
 import { checkCidrsForUpstream } from '@/lib/validations/trunk-groups';
 import { providerNameOf } from './carrier-labels';
 import { providerSupportsE911 } from './e911-capability';
@@ -115,7 +114,7 @@ export interface UpstreamTrunkFacts {
  * create one and holds no copy of this group, or its limits refuse the group's allowed addresses.
  */
 export function trunkGroupFitProblems(group: { auth: string; allowedIps: readonly string[] }, upstream: UpstreamTrunkFacts, hasCopy: boolean): string[] {
-  const name = PROVIDER_NAMES[upstream.provider as ProviderId] ?? upstream.provider;
+  const name = providerNameOf(upstream.provider);
   if (!upstream.hasTrunks) return [`${name} has no trunk groups through its API`];
   if (!hasCopy && !upstream.canCreateTrunks) return [`${name} cannot create trunk groups through its API`];
   if (group.auth === 'digest') return [];
@@ -191,7 +190,7 @@ export function describeChoice(
   else if (choice?.decidedBy === 'reliability') reasons.push('most reliable carrier for it right now');
   if (choice?.decidedBy === 'only_offer') reasons.push('the only carrier offering it');
   if (!staff) return { e911, reasons, warnings };
-  const name = (connectionId: string, provider: string) => labelOf?.(connectionId, provider) ?? PROVIDER_NAMES[provider as ProviderId] ?? provider;
+  const name = (connectionId: string, provider: string) => labelOf?.(connectionId, provider) ?? providerNameOf(provider);
   const over = (choice?.passedOver ?? []).map((lost) => `${name(lost.connectionId, lost.provider)} (${lostOnText(lost, choice?.cost ?? null)})`);
   const staffDetail = choice ? (over.length > 0 ? `Chosen over ${joinAnd(over)}.` : 'No other upstream offered it.') : 'Bought before the portal recorded why.';
   return { e911, reasons, warnings, upstream: upstreamLabel, staffDetail };
