@@ -16,7 +16,7 @@ import { getProviderConnections } from '@/lib/db/queries/providers';
 import { getActiveTrunkGroupsByAccount, getTrunkGroupCopiesByGroups } from '@/lib/db/queries/trunk-groups';
 import { upstreamLimitsOf } from '@/lib/providers/registry';
 import { hasCapability, type ProviderAdapter } from '@/lib/providers/types';
-import { checkCidrsForUpstream } from '@/lib/validations/trunk-groups';
+import { checkTrunkForCarrier } from '@/lib/validations/trunk-groups';
 import { providerNameOf } from './carrier-labels';
 import { providerSupportsE911 } from './e911-capability';
 import { fromUnits, toUnits } from './pricing';
@@ -109,16 +109,19 @@ export interface UpstreamTrunkFacts {
   canCreateTrunks: boolean;
 }
 
+/** A trunk group as the fit check reads it (a row of the account's groups). */
+export type TrunkGroupSettings = Parameters<typeof checkTrunkForCarrier>[0];
+
 /**
  * Why this upstream could not carry the group (empty when it can): it has no trunk API, it cannot
- * create one and holds no copy of this group, or its limits refuse the group's allowed addresses.
+ * create one and holds no copy of this group, or a rule its descriptor declares refuses a setting
+ * (the same rules trunk-group forms check: `checkTrunkForCarrier`).
  */
-export function trunkGroupFitProblems(group: { auth: string; allowedIps: readonly string[] }, upstream: UpstreamTrunkFacts, hasCopy: boolean): string[] {
+export function trunkGroupFitProblems(group: TrunkGroupSettings, upstream: UpstreamTrunkFacts, hasCopy: boolean): string[] {
   const name = providerNameOf(upstream.provider);
   if (!upstream.hasTrunks) return [`${name} has no trunk groups through its API`];
   if (!hasCopy && !upstream.canCreateTrunks) return [`${name} cannot create trunk groups through its API`];
-  if (group.auth === 'digest') return [];
-  return checkCidrsForUpstream(upstreamLimitsOf(upstream.provider), [...group.allowedIps], name);
+  return checkTrunkForCarrier(group, upstreamLimitsOf(upstream.provider)).map((problem) => `${name}: ${problem.rule}`);
 }
 
 export interface UpstreamFit {
@@ -128,7 +131,7 @@ export interface UpstreamFit {
 
 /** For a search: per connection, whether it can register E911 and carry each of the account's active trunk groups. */
 export async function getUpstreamFits(db: Db, { accountId, upstreams }: { accountId: string; upstreams: readonly { connectionId: string; provider: string; adapter: ProviderAdapter }[] }): Promise<Map<string, UpstreamFit>> {
-  const groups = await getActiveTrunkGroupsByAccount(db, { accountId });
+  const groups = (await getActiveTrunkGroupsByAccount(db, { accountId })).map((group) => ({ ...group, maxChannels: group.maxChannels ?? undefined, maxCps: group.maxCps ?? undefined }));
   const copies = await getTrunkGroupCopiesByGroups(db, { trunkGroupIds: groups.map((group) => group.id) });
   const copied = new Set(copies.filter((copy) => copy.trunkRef).map((copy) => `${copy.trunkGroupId}|${copy.connectionId}`));
   return new Map(

@@ -78,6 +78,8 @@ describe('an honest checkout: why each number comes from its carrier, and number
     expect(voicetel.choice).toMatchObject({ decidedBy: 'only_offer', offers: 1, e911: true, trunkGroups: [{ name: 'Main PBX', fits: true }], passedOver: [] });
     expect(voicemeup.choice).toMatchObject({ e911: true, trunkGroups: [{ name: 'Main PBX', fits: false }] });
     expect(carrierx.choice).toMatchObject({ e911: false, trunkGroups: [{ name: 'Main PBX', fits: true }] });
+    // VITCOM takes calls from single addresses only: the /24 group is not one it can carry.
+    expect(first(answer, 'vitcom').choice).toMatchObject({ e911: false, trunkGroups: [{ name: 'Main PBX', fits: false }] });
     bought = { voicetel: voicetel.e164, voicemeup: voicemeup.e164, carrierx: carrierx.e164 };
     const added = await addToCart(await tech(), { searchId: answer.searchId, numbers: Object.values(bought) });
     expect(added.failed).toEqual([]);

@@ -82,14 +82,22 @@ describe('choosing the upstream that sells a number', () => {
 });
 
 describe('whether an upstream can carry a trunk group', () => {
-  const ipGroup = { auth: 'ip', allowedIps: ['203.0.113.0/24'] };
-  it('follows the descriptor limits and what the adapter can create', () => {
-    expect(trunkGroupFitProblems(ipGroup, { provider: 'voicetel', hasTrunks: true, canCreateTrunks: true }, false)).toEqual([]);
-    expect(trunkGroupFitProblems(ipGroup, { provider: 'voicemeup', hasTrunks: true, canCreateTrunks: true }, false)).toEqual(['VoiceMeUp accepts only single addresses (/32): 203.0.113.0/24 is /24']);
-    expect(trunkGroupFitProblems({ auth: 'digest', allowedIps: [] }, { provider: 'voicemeup', hasTrunks: true, canCreateTrunks: true }, false)).toEqual([]);
+  const destinations = [{ host: '203.0.113.10', port: 5060, transport: 'udp' as const, priority: 1, weight: 100 }];
+  const ipGroup = { direction: 'both' as const, auth: 'ip' as const, allowedIps: ['203.0.113.0/24'], destinations, codecs: ['PCMU'] };
+  const able = (provider: string) => ({ provider, hasTrunks: true, canCreateTrunks: true });
+
+  it('follows the rules each descriptor declares, the same ones trunk-group forms check', () => {
+    expect(trunkGroupFitProblems(ipGroup, able('voicetel'), false)).toEqual([]);
+    expect(trunkGroupFitProblems(ipGroup, able('voicemeup'), false)[0]).toMatch(/^VoiceMeUp: it accepts only single addresses/);
+    // VITCOM takes outbound calls from single IP addresses only, signed in by address.
+    expect(trunkGroupFitProblems(ipGroup, able('vitcom'), false).join(' ')).toMatch(/single addresses/);
+    expect(trunkGroupFitProblems({ ...ipGroup, auth: 'digest', allowedIps: [] }, able('vitcom'), false).join(' ')).toMatch(/^VITCOM: it accepts calls from your PBX/);
+    expect(trunkGroupFitProblems({ ...ipGroup, allowedIps: ['203.0.113.10/32'] }, able('vitcom'), false)).toEqual([]);
+  });
+
+  it('needs a trunk API, and a way to create the group there or a copy linked already', () => {
     expect(trunkGroupFitProblems(ipGroup, { provider: 'voicetel', hasTrunks: false, canCreateTrunks: false }, false)[0]).toMatch(/no trunk groups/);
     expect(trunkGroupFitProblems(ipGroup, { provider: 'voicetel', hasTrunks: true, canCreateTrunks: false }, false)[0]).toMatch(/cannot create/);
-    // A copy linked already is enough where the upstream cannot create one.
     expect(trunkGroupFitProblems(ipGroup, { provider: 'voicetel', hasTrunks: true, canCreateTrunks: false }, true)).toEqual([]);
   });
 });

@@ -172,7 +172,17 @@ export async function setTrunkUpstreamDrift(db: Executor, { trunkGroupId, connec
 /** What choosing an upstream for a new number needs of the account's active groups: no number counts. */
 export async function getActiveTrunkGroupsByAccount(db: Executor, { accountId }: { accountId: string }) {
   return db
-    .select({ id: trunkGroups.id, name: trunkGroups.name, auth: trunkGroups.auth, allowedIps: trunkGroups.allowedIps })
+    .select({
+      id: trunkGroups.id,
+      name: trunkGroups.name,
+      direction: trunkGroups.direction,
+      auth: trunkGroups.auth,
+      allowedIps: trunkGroups.allowedIps,
+      destinations: trunkGroups.destinations,
+      maxChannels: trunkGroups.maxChannels,
+      maxCps: trunkGroups.maxCps,
+      codecs: trunkGroups.codecs,
+    })
     .from(trunkGroups)
     .where(and(eq(trunkGroups.accountId, accountId), eq(trunkGroups.status, 'active')))
     .orderBy(asc(trunkGroups.name));
