@@ -233,6 +233,8 @@ export const phoneNumbers = pgTable(
     index('phone_numbers_connection_idx').on(table.connectionId),
     // E911 coverage (dashboard, My numbers, /e911) counts an account's live numbers by status from the index alone.
     index('phone_numbers_account_e911_idx').on(table.accountId, table.e911Status).where(sql`${table.status} <> 'released'`),
+    // Routing state (dashboard alert, a trunk group's banner) groups an account's routed numbers by (group, upstream).
+    index('phone_numbers_account_trunk_idx').on(table.accountId, table.trunkGroupRef, table.connectionId).where(sql`${table.status} <> 'released' and ${table.trunkGroupRef} is not null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "phone_numbers_account_trunk_idx" ON "phone_numbers" USING btree ("account_id","trunk_group_ref","connection_id") WHERE "phone_numbers"."status" <> 'released' and "phone_numbers"."trunk_group_ref" is not null;
