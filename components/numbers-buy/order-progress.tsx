@@ -27,7 +27,7 @@ const orderText = {
 
 type OrderLine = OrderProgressView['lines'][number];
 
-function lineColumns(withE911: boolean): ColumnDef<OrderLine>[] {
+function lineColumns(withE911: boolean, withCharges: boolean): ColumnDef<OrderLine>[] {
   const columns: ColumnDef<OrderLine>[] = [
     { id: 'number', header: 'Number', meta: { className: 'whitespace-nowrap font-mono' }, cell: ({ row }) => formatE164(row.original.e164) },
     { id: 'status', header: 'Status', cell: ({ row }) => lineBadge[row.original.status] },
@@ -42,7 +42,7 @@ function lineColumns(withE911: boolean): ColumnDef<OrderLine>[] {
   if (withE911) {
     columns.push({ id: 'e911', header: 'Emergency address', cell: ({ row: { original: line } }) => (line.e911 ? <E911StatusBadge status={line.e911.status} detail={line.e911.detail ?? undefined} /> : '—') });
   }
-  columns.push({ id: 'charged', header: 'Charged', meta: { numeric: true }, cell: ({ row }) => (row.original.charged ? formatMoney(row.original.charged) : '—') });
+  if (withCharges) columns.push({ id: 'charged', header: 'Charged', meta: { numeric: true }, cell: ({ row }) => (row.original.charged ? formatMoney(row.original.charged) : '—') });
   return columns;
 }
 
@@ -53,7 +53,7 @@ export function OrderProgress({ initial }: { initial: OrderProgressView }) {
   const total = order.lines.length;
   const withE911 = order.e911Address !== null;
   return (
-    <Card title={orderText[order.status]} description={running ? `${order.settledLines} of ${total} settled; this page updates by itself.` : `Charged ${formatMoney(order.charged)} for the numbers bought.`}>
+    <Card title={orderText[order.status]} description={running ? `${order.settledLines} of ${total} settled; this page updates by itself.` : order.charged !== null ? `Charged ${formatMoney(order.charged)} for the numbers bought.` : 'Every number in this order is settled.'}>
       <div role="progressbar" aria-label="Order progress" aria-valuemin={0} aria-valuemax={total} aria-valuenow={order.settledLines} className="mb-4 h-2 w-full overflow-hidden rounded bg-slate-100">
         <div className="h-full bg-indigo-600 transition-all" style={{ width: `${total ? (order.settledLines / total) * 100 : 100}%` }} />
       </div>
@@ -62,7 +62,7 @@ export function OrderProgress({ initial }: { initial: OrderProgressView }) {
           Could not check the order just now ({error.message}); reload the page to see where it stands.
         </p>
       ) : null}
-      <DataTable rows={order.lines} columns={lineColumns(withE911)} getRowId={(line) => line.id} caption="Numbers in this order" cardTitle="number" busy={!order.settled} />
+      <DataTable rows={order.lines} columns={lineColumns(withE911, order.charged !== null)} getRowId={(line) => line.id} caption="Numbers in this order" cardTitle="number" busy={!order.settled} />
       {withE911 ? (
         <p className="mt-4 text-sm text-slate-700">
           Emergency address chosen at checkout:{' '}

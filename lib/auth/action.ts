@@ -20,8 +20,15 @@ export { fieldErrorsOf, formToObject };
 
 export type ActionState<Data = undefined> =
   | { status: 'idle' }
-  | { status: 'success'; message?: string; data?: Data }
+  | { status: 'success'; message?: string; tone?: ResultTone; data?: Data }
   | { status: 'error'; message: string; code?: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
+
+/**
+ * How a done action's message reads: `partial` when only part of it took (a group applied on some
+ * carriers, some numbers registered) and `failed` when the change was saved but nothing took
+ * upstream. Neither is ever shown as success.
+ */
+export type ResultTone = 'partial' | 'failed';
 
 export type ErrorActionState = Extract<ActionState<never>, { status: 'error' }>;
 
@@ -50,7 +57,7 @@ export function errorState(error: unknown): ErrorActionState {
 }
 
 /** What `run` answers on success; a refusal is thrown (an `AppError`, or a `ZodError` for field messages). */
-export type ActionResult<Data> = { message?: string; data?: Data } | void;
+export type ActionResult<Data> = { message?: string; tone?: ResultTone; data?: Data } | void;
 
 export interface ActionContext<Subject> {
   /** The form's fields by their flat names, as submitted. */
@@ -88,7 +95,7 @@ export function accountAction<Schema extends z.ZodType, Data = undefined, Subjec
       const subject = (options.load ? await options.load(raw, access) : undefined) as Subject;
       const input = options.schema.parse(nestFields(raw));
       const result = await options.run(input, access, { raw, subject });
-      return { status: 'success', message: result?.message, data: result?.data };
+      return { status: 'success', message: result?.message, ...(result?.tone ? { tone: result.tone } : {}), data: result?.data };
     } catch (error) {
       const state = refusal(error, raw);
       return options.presentError ? options.presentError(state, access) : state;
@@ -107,7 +114,7 @@ export function staffAction<Schema extends z.ZodType, Data = undefined>(options:
       const staff = await authorizeStaff();
       const input = options.schema.parse(nestFields(raw));
       const result = await options.run(input, staff, raw);
-      return { status: 'success', message: result?.message, data: result?.data };
+      return { status: 'success', message: result?.message, ...(result?.tone ? { tone: result.tone } : {}), data: result?.data };
     } catch (error) {
       return refusal(error, raw);
     }

@@ -49,6 +49,14 @@ export function scrubState<Data>(state: ActionState<Data>, staff: boolean): Acti
 const upstreamsText = (count: number) => `${count} upstream${count === 1 ? '' : 's'}`;
 
 /** "Applied on 2 upstreams." or which upstream failed and why. */
+/** How a sync's message reads: anything short of every carrier applying it is not a success. */
+export function syncTone(outcome: SyncOutcome | undefined): 'partial' | 'failed' | undefined {
+  if (!outcome || outcome.upstreams.length === 0) return undefined;
+  const failed = outcome.upstreams.filter((upstream) => !upstream.ok).length;
+  if (failed === 0) return undefined;
+  return failed === outcome.upstreams.length ? 'failed' : 'partial';
+}
+
 export function describeSync(outcome: SyncOutcome, labels: Map<string, string>, staff: boolean): string {
   const total = outcome.upstreams.length;
   if (total === 0) return 'No numbers route here yet: the settings are saved and go to the carriers when the first number is assigned.';

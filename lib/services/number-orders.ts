@@ -456,14 +456,16 @@ export interface OrderView {
     /** Why the number came from its upstream; the upstream itself for staff only. */
     why: ChoiceView;
   })[];
-  /** From the ledger, never from line statuses. */
-  charged: string;
+  /** From the ledger, never from line statuses; null for roles that do not read billing. */
+  charged: string | null;
   /** Set when an emergency address was chosen at checkout. */
   e911Address?: { id: string; label: string };
 }
 
+/** Technical and money roles may open an order; charges are only for roles that read billing. */
 export async function getOrderView(access: AccountAccess, orderId: string): Promise<OrderView> {
-  assertCan(access, 'technical.read');
+  if (!can(access, 'technical.read') && !can(access, 'billing.read')) throw new AppError('forbidden:role');
+  const withCharges = can(access, 'billing.read');
   const db = await getDb();
   const order = await getOrderByIdInScope(db, { orderId, scope: orderScopeOf(access) });
   if (!order) throw new AppError('not_found:order');
@@ -476,12 +478,12 @@ export async function getOrderView(access: AccountAccess, orderId: string): Prom
   const boughtByLine = new Map(bought.filter((number) => number.accountId === order.accountId).map((number) => [number.orderLineId, number]));
   const staff = access.user.isOperatorStaff;
   const why = await describeLines(db, lines, { staff });
-  const charged = sumAmounts([...charges.values()]);
+  const charged = withCharges ? sumAmounts([...charges.values()]) : null;
   return {
     order,
     lines: lines.map((line, index) => {
       const number = boughtByLine.get(line.id);
-      const base = { ...line, charged: charges.get(line.id), owned: Boolean(number), why: why[index]! };
+      const base = { ...line, charged: withCharges ? charges.get(line.id) : undefined, owned: Boolean(number), why: why[index]! };
       if (!number || !order.e911AddressRef) return base;
       const status = e911StatusOf(number.e911Status);
       return { ...base, e911: { status, detail: e911DetailFor(status, number.e911Detail, staff) } };
@@ -535,8 +537,8 @@ export interface OrderHistory {
   showAccount: boolean;
   /** Charges are shown: the viewer reads billing. */
   showCharges: boolean;
-  /** Each order links to its page (the viewer reads technical data). */
-  linkOrders: boolean;
+  /** A number's page reads technical data. */
+  linkNumbers: boolean;
 }
 
 /**
@@ -568,7 +570,7 @@ export async function listOrders(access: AccountAccess, query: Pick<OrderHistory
     pageSize: ORDER_PAGE_SIZE,
     showAccount: scope.subtree,
     showCharges: withCharges,
-    linkOrders: can(access, 'technical.read'),
+    linkNumbers: can(access, 'technical.read'),
   };
 }
 

@@ -146,7 +146,7 @@ async function assertUpstreamsAccept(db: Db, allowedIps: string[], auth: TrunkGr
  * Every enabled carrier's rules, on create and edit: a setting none of them can carry is refused
  * (field errors naming each one's rule), one only some can carry comes back as a warning naming them.
  */
-async function checkConnectedCarriers(access: AccountAccess, input: TrunkGroupInput): Promise<string[]> {
+async function checkConnectedCarriers(access: AccountAccess, input: TrunkGroupInput): Promise<{ refuse(): void; warnings: string[] }> {
   const enabled = await getEnabledAdapters('trunks');
   const labels = upstreamLabels(
     enabled.map(({ connection }) => ({ connectionId: connection.id, provider: connection.provider, connectionName: connection.name })),
@@ -156,10 +156,13 @@ async function checkConnectedCarriers(access: AccountAccess, input: TrunkGroupIn
     .map(({ connection, adapter }) => ({ label: labels.get(connection.id) ?? 'A carrier', limits: upstreamLimitsOf(connection.provider), canCreate: hasCapability(adapter, 'trunks.create') }))
     .sort((left, right) => left.label.localeCompare(right.label, 'en', { numeric: true }));
   const { fieldErrors, warnings } = checkTrunkAcrossCarriers(input, carriers);
-  if (Object.keys(fieldErrors).length > 0) {
-    throw new AppError('invalid:trunk_carriers', 'None of our carriers can carry some of these settings.', { fieldErrors });
-  }
-  return warnings;
+  return {
+    warnings,
+    // Thrown by the caller after the account's own limits: what the user can fix is said first.
+    refuse() {
+      if (Object.keys(fieldErrors).length > 0) throw new AppError('invalid:trunk_carriers', 'None of our carriers can carry some of these settings.', { fieldErrors });
+    },
+  };
 }
 
 function snapshot(group: TrunkGroup) {
@@ -185,11 +188,12 @@ function nameTaken(): never {
 export async function createTrunkGroup(access: AccountAccess, input: TrunkGroupInput): Promise<SaveResult> {
   assertCan(access, 'technical.write');
   assertAllowlistWidth(input);
-  const warnings = await checkConnectedCarriers(access, input);
   const db = await getDb();
   const digestPassword = input.auth !== 'ip' ? newDigestPassword() : undefined;
+  const carriers = await checkConnectedCarriers(access, input);
   const group = await db.transaction(async (tx) => {
     await checkAccountLimits(tx, access, input);
+    carriers.refuse();
     if (await getTrunkGroupIdByName(tx, { accountId: access.account.id, name: input.name })) nameTaken();
     const created = await insertTrunkGroup(tx, {
       accountId: access.account.id,
@@ -205,20 +209,21 @@ export async function createTrunkGroup(access: AccountAccess, input: TrunkGroupI
     await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.create', targetType: 'trunk_group', targetId: created.id, after: snapshot(created) });
     return created;
   });
-  return { group, digestPassword, sync: await syncTrunkGroup(group.id), warnings };
+  return { group, digestPassword, sync: await syncTrunkGroup(group.id), warnings: carriers.warnings };
 }
 
 export async function updateTrunkGroup(access: AccountAccess, trunkGroupId: string, input: TrunkGroupInput): Promise<SaveResult> {
   assertCan(access, 'technical.write');
   assertAllowlistWidth(input);
-  const warnings = await checkConnectedCarriers(access, input);
   const db = await getDb();
   await assertUpstreamsAccept(db, input.allowedIps, input.auth, await getConnectionsCarryingTrunkGroup(db, { trunkGroupId }));
   let digestPassword: string | undefined;
+  const carriers = await checkConnectedCarriers(access, input);
   const group = await db.transaction(async (tx) => {
     const current = await getTrunkGroupById(tx, { trunkGroupId, accountId: access.account.id });
     if (!current) throw new AppError('not_found:trunk_group');
     await checkAccountLimits(tx, access, input, current);
+    carriers.refuse();
     if (input.name !== current.name) {
       if (await getTrunkGroupIdByName(tx, { accountId: access.account.id, name: input.name })) nameTaken();
     }
@@ -242,7 +247,7 @@ export async function updateTrunkGroup(access: AccountAccess, trunkGroupId: stri
     await recordAudit(tx, access, { accountId: access.account.id, action: 'trunk_group.update', targetType: 'trunk_group', targetId: current.id, before: snapshot(current), after: snapshot(updated!) });
     return updated!;
   });
-  return { group, digestPassword, sync: await syncTrunkGroup(group.id), warnings };
+  return { group, digestPassword, sync: await syncTrunkGroup(group.id), warnings: carriers.warnings };
 }
 
 export async function rotateDigestPassword(access: AccountAccess, trunkGroupId: string): Promise<SaveResult> {

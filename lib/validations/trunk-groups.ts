@@ -771,7 +771,8 @@ export function checkTrunkAcrossCarriers(group: CarriedSettings, carriers: reado
   for (const [field, refusing] of byField) {
     const reasons = refusing.map((carrier) => `${carrier.label}: ${carrier.rules.join('; ')}`).join('. ');
     if (refusing.length === carriers.length) {
-      fieldErrors[field] = [`None of ${of} can carry this ${CARRIED_FIELD_LABELS[field]}. ${reasons}`];
+      const none = carriers.length === 1 ? 'Our carrier cannot' : `None of ${of} can`;
+      fieldErrors[field] = [`${none} carry this ${CARRIED_FIELD_LABELS[field]}. ${reasons}`];
     } else {
       const names = joinAnd(refusing.map((carrier) => carrier.label));
       warnings.push(`${names} (of ${of}) will not carry the ${CARRIED_FIELD_LABELS[field]}: on numbers from ${refusing.length === 1 ? 'it' : 'them'} the group does not work as configured. ${reasons}.`);

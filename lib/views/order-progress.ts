@@ -17,8 +17,8 @@ export interface OrderProgress {
   registering: boolean;
   /** Nothing left to wait for: the order is settled and no registration is pending. */
   settled: boolean;
-  /** From the ledger, never from line statuses. */
-  charged: string;
+  /** From the ledger, never from line statuses; null for roles that do not read billing (so is each line's). */
+  charged: string | null;
   lines: {
     id: string;
     e164: string;

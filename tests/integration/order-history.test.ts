@@ -86,19 +86,19 @@ describe('order history', () => {
       expect(list.rows.map((row) => row.id)).toEqual([ids.acme, ids.old]);
       expect(list.showAccount).toBe(false);
       expect(list.showCharges).toBe(false);
-      expect(list.linkOrders).toBe(true);
+      expect(list.linkNumbers).toBe(true);
       expect(list.rows[0]!.lines.map((line) => line.status)).toEqual(['active', 'active']);
       expect(JSON.stringify(list)).not.toMatch(/"charged"|1\.75/);
     }
   });
 
-  it('finance sees the account’s orders with charges (it reads billing), not linked to technical pages', async () => {
+  it('finance sees the account’s orders with charges (it reads billing), and their numbers unlinked (technical pages)', async () => {
     const list = await listOrders(await accessAs(test.db, 'finance@acme.example', tenants.acme.id), query());
     expect(list.rows.map((row) => [row.id, row.charged])).toEqual([
       [ids.acme, '3.5000'],
       [ids.old, '0'],
     ]);
-    expect(list.linkOrders).toBe(false);
+    expect(list.linkNumbers).toBe(false);
   });
 
   it('another tenant’s orders are never listed, even when a filter names their numbers', async () => {

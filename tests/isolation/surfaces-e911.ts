@@ -82,6 +82,7 @@ export const E911_SURFACES: Surface[] = [
   { kind: 'action', name: 'keep e911 address as typed', allowed: TECHNICAL_WRITERS, load: e911Action('saveE911AddressAction'), form: (context) => ({ addressId: addressIdOf(context), choice: 'typed', ...addressForm }) },
   { kind: 'action', name: 'register numbers at e911 address', allowed: TECHNICAL_WRITERS, load: e911Action('assignE911NumbersAction'), form: (context) => ({ addressId: addressIdOf(context), numberIds: context.numberId }) },
   { kind: 'action', name: 'unassign numbers from e911 address', allowed: TECHNICAL_WRITERS, load: e911Action('unassignE911NumbersAction'), form: (context) => ({ addressId: addressIdOf(context), numberIds: context.numberId }) },
+  { kind: 'action', name: 'check e911 address again with every carrier', allowed: TECHNICAL_WRITERS, load: e911Action('recheckE911AddressAction'), form: (context) => ({ addressId: addressIdOf(context) }) },
   // Last: it deletes the address the surfaces above name (the next load puts a probe back).
   { kind: 'action', name: 'delete e911 address', allowed: TECHNICAL_WRITERS, load: e911Action('deleteE911AddressAction'), form: (context) => ({ addressId: addressIdOf(context) }) },
 ];

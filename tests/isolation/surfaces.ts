@@ -192,13 +192,13 @@ export const SURFACES: Surface[] = [
   { kind: 'page', name: 'buy numbers', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/buy/page') },
   { kind: 'page', name: 'cart', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/cart/page') },
   { kind: 'page', name: 'checkout', scope: 'current', allowed: TECHNICAL_WRITERS, load: () => import('@/app/(portal)/numbers/checkout/page') },
-  { kind: 'page', name: 'number order', scope: 'url', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/numbers/orders/[orderId]/page'), params: ({ orderId }) => ({ orderId }) },
+  { kind: 'page', name: 'number order', scope: 'url', allowed: ALL_ROLES, load: () => import('@/app/(portal)/numbers/orders/[orderId]/page'), params: ({ orderId }) => ({ orderId }) },
   // Finance reads the orders for what they cost; technical roles for what was bought.
   { kind: 'page', name: 'orders', scope: 'current', allowed: ALL_ROLES, load: () => import('@/app/(portal)/numbers/orders/page') },
   {
     kind: 'route',
     name: 'GET /api/v1/orders/:id',
-    allowed: TECHNICAL_READERS,
+    allowed: ALL_ROLES,
     load: async () => (await import('@/app/api/v1/orders/[orderId]/route')).GET,
     url: ({ orderId }) => `http://portal.test/api/v1/orders/${orderId}`,
     params: ({ orderId }) => ({ orderId }),

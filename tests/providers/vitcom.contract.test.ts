@@ -302,7 +302,7 @@ describe('VITCOM number routing (/updatenumber trunkId)', () => {
     const results = await requireCapability(adapter, 'numbers').route({ numbers: [a!.e164, '+12125550199', b!.e164], trunkRef: target.trunkRef });
     expect(results).toEqual([
       { e164: a!.e164, ok: true },
-      { e164: '+12125550199', ok: false, reason: 'not on the account' },
+      { e164: '+12125550199', ok: false, reason: 'not on the account', refusal: { code: 'number_not_on_account' } },
       { e164: b!.e164, ok: true },
     ]);
     expect(await requireCapability(adapter, 'numbers').route({ numbers: [c!.e164], trunkRef: other.trunkRef })).toEqual([{ e164: c!.e164, ok: true }]);
@@ -328,7 +328,7 @@ describe('VITCOM number routing (/updatenumber trunkId)', () => {
     const [owned] = (await requireCapability(adapter, 'numbers').list({ limit: 500 })).items.filter((n) => n.status === 'active');
     const results = await requireCapability(adapter, 'numbers').route({ numbers: [`+1${cancelled.didnumber}`, 'nope', owned!.e164], trunkRef: 'o7' });
     expect(results).toEqual([
-      { e164: `+1${cancelled.didnumber}`, ok: false, reason: 'not on the account' },
+      { e164: `+1${cancelled.didnumber}`, ok: false, reason: 'not on the account', refusal: { code: 'number_not_on_account' } },
       { e164: 'nope', ok: false, reason: 'not a North American number' },
       { e164: owned!.e164, ok: true },
     ]);
@@ -359,7 +359,7 @@ describe('VITCOM number routing (/updatenumber trunkId)', () => {
     const results = await requireCapability(refusing, 'numbers').route({ numbers: [a!.e164, b!.e164], trunkRef: 'o7' });
     expect(results).toEqual([
       { e164: a!.e164, ok: true },
-      { e164: b!.e164, ok: false, reason: 'Invalid number' },
+      { e164: b!.e164, ok: false, reason: 'Invalid number', refusal: { code: 'unknown' } },
     ]);
     expect(seen).toEqual([`${a!.e164.slice(2)},${refused}`, a!.e164.slice(2), refused]);
     const listed = (await requireCapability(adapter, 'numbers').list({ limit: 500 })).items;

@@ -119,7 +119,7 @@ describe('VoiceTel descriptor', () => {
     // VoiceTel has no reservation: ordering is the only way to take a number.
     expect(adapter.numbers?.holds).toBeUndefined();
     expect(() => requireCapability(adapter, 'numbers.hold')).toThrow('VoiceTel does not support holding numbers.');
-    expect(voicetelProvider.limits).toEqual({ cidrPrefixes: [8, 16, 24, 32], callerNameMaxLength: 15 });
+    expect(voicetelProvider.limits).toEqual({ cidrPrefixes: [8, 16, 24, 32], callerNameMaxLength: 15, trunk: { maxDestinations: 1, transports: ['udp'], cpsLimit: false } });
     expect(voicetelProvider.defaultBaseUrl).toBe('http://127.0.0.1:4101');
     expect(voicetelProvider.credentialFields.find((field) => field.name === 'password')?.secret).toBe(true);
   });
@@ -570,9 +570,9 @@ describe('VoiceTel adapter over HTTP', () => {
     const results = await requireCapability(adapter, 'numbers').route({ numbers: [a!.e164, '+13125550199', b!.e164, 'not-a-number'], trunkRef: trunk.trunkRef });
     expect(results).toEqual([
       { e164: a!.e164, ok: true },
-      { e164: '+13125550199', ok: false, reason: 'Number not on account' },
+      { e164: '+13125550199', ok: false, reason: 'Number not on account', refusal: { code: 'number_not_on_account' } },
       { e164: b!.e164, ok: true },
-      { e164: 'not-a-number', ok: false, reason: 'not a North American number: not-a-number' },
+      { e164: 'not-a-number', ok: false, reason: 'not a North American number: not-a-number', refusal: { code: 'unknown' } },
     ]);
 
     const listed = (await requireCapability(adapter, 'numbers').list({})).items;

@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { accountAction } from '@/lib/auth/action';
+import { syncTone } from '@/lib/services/carrier-labels';
 import { AppError } from '@/lib/errors';
 import { assignE911Address, unassignE911, type NumberE911Result } from '@/lib/services/e911';
 import { moveNumber, releaseNumber } from '@/lib/services/numbers';
@@ -59,7 +60,7 @@ export const assignNumbersToTrunkGroupAction = accountAction({
     const staff = access.user.isOperatorStaff;
     const labels = await getTrunkGroupUpstreamLabels(access, group.id);
     const syncText = sync ? ` ${describeSync(sync, labels, staff)}` : '';
-    return { message: `${changed} number${changed === 1 ? '' : 's'} now route${changed === 1 ? 's' : ''} to ${group.name}.${syncText}` };
+    return { message: `${changed} number${changed === 1 ? '' : 's'} now route${changed === 1 ? 's' : ''} to ${group.name}.${syncText}`, tone: syncTone(sync) };
   },
 });
 
@@ -108,7 +109,8 @@ export const assignE911ToNumbersAction = accountAction({
   async run({ addressId, numberIds }, access) {
     const results = await assignE911Address(access, { addressId, numberIds });
     refreshE911(numberIds);
-    return { message: describeE911Results(results, access.user.isOperatorStaff) };
+    const registered = results.filter((result) => result.status === 'registered').length;
+    return { message: describeE911Results(results, access.user.isOperatorStaff), tone: registered === results.length ? undefined : registered === 0 ? 'failed' : 'partial' };
   },
 });
 

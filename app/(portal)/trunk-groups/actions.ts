@@ -23,7 +23,7 @@ import {
 } from '@/lib/services/trunk-groups';
 import { idListField } from '@/lib/validations/form-data';
 import { trunkGroupInputSchema, trunkGroupStatusSchema } from '@/lib/validations/trunk-groups';
-import { describeSync, scrubState } from '@/lib/services/carrier-labels';
+import { describeSync, scrubState, syncTone } from '@/lib/services/carrier-labels';
 
 export interface TrunkSaveData {
   trunkGroupId: string;
@@ -70,6 +70,7 @@ async function saved(access: AccountAccess, result: SaveResult, verb: string): P
   const sync = await syncMessage(access, result.group.id, result.sync);
   return {
     message: `${verb} ${result.group.name}. ${sync}`,
+    tone: syncTone(result.sync),
     data: {
       trunkGroupId: result.group.id,
       name: result.group.name,
@@ -118,7 +119,7 @@ export const setTrunkGroupStatusAction = accountAction({
     const outcome = await setTrunkGroupStatus(access, trunkGroupId, status);
     refresh(trunkGroupId);
     if (status === 'disabled') return { message: "Disabled: its numbers now go to each carrier's default route, not to these hosts." };
-    return { message: outcome ? `Enabled. ${await syncMessage(access, trunkGroupId, outcome)}` : 'Enabled.' };
+    return { message: outcome ? `Enabled. ${await syncMessage(access, trunkGroupId, outcome)}` : 'Enabled.', tone: syncTone(outcome) };
   },
 });
 
@@ -130,7 +131,7 @@ export const reapplyTrunkGroupAction = accountAction({
   async run(_input, access, { subject: trunkGroupId }) {
     const outcome = await reapplyTrunkGroup(access, trunkGroupId);
     refresh(trunkGroupId);
-    return { message: await syncMessage(access, trunkGroupId, outcome) };
+    return { message: await syncMessage(access, trunkGroupId, outcome), tone: syncTone(outcome) };
   },
 });
 
@@ -149,7 +150,7 @@ export const assignTrunkNumbersAction = accountAction({
     const { changed, sync } = await assignNumbers(access, { trunkGroupId: group.id, numberIds });
     refresh(group.id);
     const syncText = sync ? ` ${await syncMessage(access, group.id, sync)}` : '';
-    return { message: `${countText(changed)} now route${changed === 1 ? 's' : ''} to ${group.name}.${syncText}` };
+    return { message: `${countText(changed)} now route${changed === 1 ? 's' : ''} to ${group.name}.${syncText}`, tone: syncTone(sync) };
   },
 });
 

@@ -43,7 +43,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const rows: OrderTableRow[] = list.rows.map((order) => ({
     id: order.id,
     shortId: order.id.slice(0, 8),
-    href: list.linkOrders ? `/numbers/orders/${order.id}` : undefined,
+    href: `/numbers/orders/${order.id}`,
     placed: formatDateTime(order.createdAt),
     placedBy: order.placedBy ?? 'a former member',
     accountName: order.accountName,
@@ -54,7 +54,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
       number: formatE164(line.e164),
       status: line.status,
       reason: line.reason,
-      numberHref: list.linkOrders && line.numberId ? `/numbers/${line.numberId}` : undefined,
+      numberHref: list.linkNumbers && line.numberId ? `/numbers/${line.numberId}` : undefined,
       charged: list.showCharges && line.charged ? formatMoney(line.charged) : undefined,
     })),
     moreLines: Math.max(0, order.lineCount - order.lines.length),

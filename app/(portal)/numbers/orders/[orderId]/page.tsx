@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
+import { forbidden } from 'next/navigation';
 import { OrderProgress } from '@/components/numbers-buy/order-progress';
 import { PageHeader } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
+import { can } from '@/lib/auth/access';
 import { orNotFound } from '@/lib/not-found';
 import { formatDateTime } from '@/lib/format';
 import { getOrderProgress } from '@/lib/services/order-progress';
@@ -10,7 +12,8 @@ export const metadata: Metadata = { title: 'Order' };
 
 export default async function OrderPage({ params }: { params: Promise<{ orderId: string }> }) {
   const { orderId } = await params;
-  const access = await requireAccountAccess('technical.read');
+  const access = await requireAccountAccess();
+  if (!can(access, 'technical.read') && !can(access, 'billing.read')) forbidden();
   const progress = await orNotFound(getOrderProgress(access, orderId));
   return (
     <>
