@@ -11,11 +11,19 @@ const results = (page: Page) => page.getByRole('table', { name: 'Available numbe
 
 /** Ticks the first result whose E911 cell matches, and answers its number as shown. */
 async function tickFirst(page: Page, e911: 'Supported' | 'No E911') {
-  const row = results(page).locator('tbody tr').filter({ hasText: e911 }).first();
-  await expect(row).toBeVisible();
-  const number = (await row.locator('td').nth(1).textContent())!.trim();
-  await row.getByRole('checkbox').check();
-  return number;
+  // Results are sorted by number, so one carrier's numbers may fill a page: the selection is kept across pages.
+  for (let pageNumber = 1; pageNumber <= 5; pageNumber++) {
+    await expect(results(page).locator('tbody tr').first()).toBeVisible();
+    const row = results(page).locator('tbody tr').filter({ hasText: e911 }).first();
+    if ((await row.count()) > 0) {
+      const number = (await row.locator('td').nth(1).textContent())!.trim();
+      await row.getByRole('checkbox').check();
+      return number;
+    }
+    await page.getByRole('link', { name: 'Next →' }).click();
+    await expect(page).toHaveURL(new RegExp(`page=${pageNumber + 1}`));
+  }
+  throw new Error(`no result marked ${e911} in the first five pages`);
 }
 
 test('customers read why each number comes from its carrier, confirm numbers without E911, and never see the upstream', async ({ page }) => {

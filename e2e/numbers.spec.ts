@@ -37,7 +37,10 @@ test('search by area code and by vanity pattern, buy three numbers, find them, e
   await page.getByLabel('Pattern or vanity word').fill('*JJ*');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page).toHaveURL(/pattern=\*JJ\*/);
-  const vanity = (await numberCells.first().textContent())!.trim();
+  // The matched digits are highlighted with the word they spell beside the number.
+  await expect(numberCells.first()).toContainText('JJ');
+  await expect(numberCells.first().locator('mark').first()).toBeVisible();
+  const vanity = (await page.getByRole('table', { name: 'Available numbers' }).getByRole('checkbox', { name: /^Select \(/ }).first().getAttribute('aria-label'))!.replace(/^Select /, '');
   expect(vanity.replace(/\D/g, '')).toContain('55');
   chosen.push(vanity);
   await page.getByRole('checkbox', { name: `Select ${vanity}` }).check();

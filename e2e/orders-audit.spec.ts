@@ -41,16 +41,16 @@ test('Orders lists what was bought, filters by number and status, links both way
   await expectAccessible(page);
 
   // Filters live in the URL; a bad one is explained beside its field and what was typed stays.
-  await page.getByLabel('Number').fill(number.replace(/\D/g, '').slice(-7));
+  await page.getByLabel('Number', { exact: true }).fill(number.replace(/\D/g, '').slice(-7));
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL(/q=\d{7}/);
   await expect(table.getByRole('row').filter({ hasText: number })).toHaveCount(1);
-  await page.getByLabel('Status').selectOption('failed');
+  await page.getByLabel('Status', { exact: true }).selectOption('failed');
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page.getByText('No orders match these filters')).toBeVisible();
   await page.goto('/numbers/orders?q=abc');
   await expect(page.getByText('Use digits only')).toBeVisible();
-  await expect(page.getByLabel('Number')).toHaveValue('abc');
+  await expect(page.getByLabel('Number', { exact: true })).toHaveValue('abc');
 
   // Sorting is a link the server answers.
   await page.goto('/numbers/orders');
@@ -75,9 +75,10 @@ test('Orders lists what was bought, filters by number and status, links both way
   await expect(ownerTable.getByRole('row').filter({ hasText: number })).toContainText('$');
   await expectAccessible(page);
 
-  // At 390 px each order is a card with its lines.
+  // At 390 px each order is a card with its lines, and nothing scrolls sideways.
   await page.setViewportSize({ width: 390, height: 844 });
-  await expect(page.getByRole('list', { name: /^Orders of Acme Telecom/ }).getByRole('listitem').filter({ hasText: number })).toBeVisible();
+  await expect(page.getByRole('table', { name: /^Orders of Acme Telecom/ }).getByRole('row').filter({ hasText: number })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await expectAccessible(page);
 });
 
@@ -90,7 +91,7 @@ test('the audit log reads in plain words, shows changes as a diff, links objects
   await expectAccessible(page);
 
   // The event filter offers labels, not keys.
-  const events = page.getByLabel('Event');
+  const events = page.getByLabel('Event', { exact: true });
   await expect(events.locator('option', { hasText: 'Numbers ordered' })).toHaveCount(1);
   await expect(events.locator('option', { hasText: 'order.place' })).toHaveCount(0);
   await events.selectOption({ label: 'Numbers ordered' });

@@ -100,8 +100,7 @@ function SortLink<Row>({ header, sort, children }: { header: Header<Row, unknown
 /**
  * A table read one page at a time from the server: sorting and paging live in the URL, so the
  * table only links to the other order. Every row is rendered once, as a real <table> row; below md
- * CSS lays each row out as a card of label–value pairs (the labels are aria-hidden: the column
- * headers still name the cells).
+ * CSS lays each row out as a card of label–value pairs.
  */
 export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisible, rowHeader, cardTitle = rowHeader, sort, selection, empty, busy, regionLabel, className }: DataTableProps<Row>) {
   const rowSelection: RowSelectionState | undefined = selection && isStateSelection(selection) ? Object.fromEntries([...selection.selected].map((id) => [id, true])) : undefined;
@@ -162,30 +161,23 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
     if (meta?.hideInCard) return 'max-md:hidden';
     return 'max-md:grid max-md:basis-full max-md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)] max-md:gap-x-3 max-md:py-0.5';
   };
-  const cardLabel = (label: string) => (
-    <span aria-hidden="true" className="text-xs uppercase text-slate-600 md:hidden">
-      {label}
-    </span>
-  );
+  // The card's label is CSS generated content from data-label: outside the cell's text (what
+  // copy, tests and the table layout read) and absent from md up.
+  const cardLabelClass = 'max-md:before:text-xs max-md:before:uppercase max-md:before:text-slate-600 max-md:before:content-[attr(data-label)]';
   const isPair = (cell: Cell<Row, unknown>) => cell.column.id !== cardTitle && !cell.column.columnDef.meta?.actions && !cell.column.columnDef.meta?.hideInCard;
 
   const renderCell = (cell: Cell<Row, unknown>) => {
     const content = flexRender(cell.column.columnDef.cell, cell.getContext());
-    const body = isPair(cell) ? (
-      <>
-        {cardLabel(cell.column.columnDef.meta?.label ?? (typeof cell.column.columnDef.header === 'string' ? cell.column.columnDef.header : cell.column.id))}
-        <div className={cn('min-w-0 break-words md:contents [&_select]:max-w-full', cell.column.columnDef.meta?.numeric && 'tabular-nums')}>{content}</div>
-      </>
-    ) : (
-      content
-    );
-    const classes = cn(desktopCell(cell.column.columnDef.meta), cardRole(cell));
+    const pair = isPair(cell);
+    const body = pair ? <div className={cn('min-w-0 break-words md:contents [&_select]:max-w-full', cell.column.columnDef.meta?.numeric && 'tabular-nums')}>{content}</div> : content;
+    const classes = cn(desktopCell(cell.column.columnDef.meta), cardRole(cell), pair && cardLabelClass);
+    const label = pair ? (cell.column.columnDef.meta?.label ?? (typeof cell.column.columnDef.header === 'string' ? cell.column.columnDef.header : cell.column.id)) : undefined;
     return cell.column.id === rowHeader ? (
-      <th key={cell.id} scope="row" className={cn(classes, 'md:font-normal')}>
+      <th key={cell.id} scope="row" className={cn(classes, 'md:font-normal')} data-label={label}>
         {body}
       </th>
     ) : (
-      <td key={cell.id} className={classes}>
+      <td key={cell.id} className={classes} data-label={label}>
         {body}
       </td>
     );
@@ -260,15 +252,12 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
                   const content = footer.column.columnDef.footer ? flexRender(footer.column.columnDef.footer, footer.getContext()) : null;
                   const title = footer.column.id === cardTitle;
                   return (
-                    <td key={footer.id} className={cn(desktopCell(footer.column.columnDef.meta), 'md:pt-3', !content ? 'max-md:hidden' : title ? 'max-md:mb-1 max-md:block' : 'max-md:grid max-md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)] max-md:gap-x-3')}>
-                      {content && !title ? (
-                        <>
-                          {cardLabel(columnLabel(footer))}
-                          <div className="min-w-0 tabular-nums md:contents">{content}</div>
-                        </>
-                      ) : (
-                        content
-                      )}
+                    <td
+                      key={footer.id}
+                      className={cn(desktopCell(footer.column.columnDef.meta), 'md:pt-3', !content ? 'max-md:hidden' : title ? 'max-md:mb-1 max-md:block' : cn('max-md:grid max-md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)] max-md:gap-x-3', cardLabelClass))}
+                      data-label={content && !title ? columnLabel(footer) : undefined}
+                    >
+                      {content && !title ? <div className="min-w-0 tabular-nums md:contents">{content}</div> : content}
                     </td>
                   );
                 })}
