@@ -61,7 +61,7 @@ export function AuditDiff({ rows, caption }: { rows: AuditDiffRow[]; caption: st
 }
 
 const columns: ColumnDef<AuditLogRow>[] = [
-  { id: 'when', header: 'When', meta: { className: 'whitespace-nowrap tabular-nums' }, cell: ({ row }) => row.original.when },
+  { id: 'when', header: 'When', meta: { className: 'tabular-nums md:whitespace-nowrap' }, cell: ({ row }) => row.original.when },
   {
     id: 'actor',
     header: 'Who',
@@ -95,7 +95,7 @@ const columns: ColumnDef<AuditLogRow>[] = [
   {
     id: 'changes',
     header: 'Changes',
-    meta: { className: 'min-w-64' },
+    meta: { className: 'md:min-w-64', wideInCard: true },
     cell: ({ row: { original: event } }) => <AuditDiff rows={event.diff} caption={`Changes: ${event.label}, ${event.when}`} />,
   },
   { id: 'ip', header: 'IP address', meta: { className: 'whitespace-nowrap text-xs text-slate-600' }, cell: ({ row }) => row.original.ip || '—' },

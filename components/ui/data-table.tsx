@@ -19,6 +19,8 @@ declare module '@tanstack/react-table' {
     actions?: boolean;
     /** Left out of the card, e.g. when the title already says it. */
     hideInCard?: boolean;
+    /** Too wide for the card's value column (a nested table): its label goes above it instead. */
+    wideInCard?: boolean;
   }
 }
 
@@ -159,6 +161,7 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
     if (cell.column.id === cardTitle) return 'max-md:order-first max-md:mb-2 max-md:min-w-0 max-md:flex-1 max-md:break-words max-md:font-medium max-md:text-slate-900';
     if (meta?.actions) return 'max-md:order-last max-md:ml-auto max-md:mt-3';
     if (meta?.hideInCard) return 'max-md:hidden';
+    if (meta?.wideInCard) return 'max-md:grid max-md:basis-full max-md:grid-cols-1 max-md:gap-y-1 max-md:py-1';
     return 'max-md:grid max-md:basis-full max-md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)] max-md:gap-x-3 max-md:py-0.5';
   };
   // The card's label is CSS generated content from data-label: outside the cell's text (what

@@ -5,6 +5,7 @@ import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { formatCount, formatDateTime, formatMoney } from '@/lib/format';
+import { auditEventLabel } from '@/lib/views/audit-events';
 import { getDashboard } from '@/lib/services/dashboard';
 import { sumAmounts } from '@/lib/services/pricing';
 import { coverageText } from '../e911/coverage';
@@ -94,7 +95,7 @@ export default async function DashboardPage() {
                 <Link href="/e911" className="font-medium underline">
                   {plural(alerts.withoutE911.count, 'number has', 'numbers have')} no registered emergency address
                 </Link>
-                : 911 calls from {alerts.withoutE911.count === 1 ? 'it' : 'them'} may not reach the right dispatcher.
+                : 911 calls from {alerts.withoutE911.count === 1 ? 'it' : 'them'} may not reach the right dispatcher. Register an address where the carrier supports it; the E911 page lists numbers that cannot have one and what to do.
                 {inSubAccounts(alerts.withoutE911.elsewhere)}
               </li>
             ) : null}
@@ -171,7 +172,7 @@ export default async function DashboardPage() {
               <ul className="divide-y divide-slate-100 text-sm">
                 {events.map(({ event, accountName }) => (
                   <li key={event.id} className="py-2">
-                    <span className="font-mono text-xs">{event.action}</span> · {accountName}
+                    {auditEventLabel(event.action)} · {accountName}
                     <span className="block text-xs text-slate-600">
                       {event.actorEmail ?? 'system'} · {formatDateTime(event.createdAt)}
                     </span>

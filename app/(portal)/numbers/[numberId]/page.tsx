@@ -15,6 +15,7 @@ import { endOfMonthUtc, getNumberDetail } from '@/lib/services/numbers';
 import { isOrderVisible } from '@/lib/services/number-orders';
 import { formatE911Address } from '@/lib/validations/e911';
 import { formatDate, formatDateTime, formatE164, formatMoney } from '@/lib/format';
+import { auditEventLabel } from '@/lib/views/audit-events';
 import { assignE911ToNumbersAction, moveNumberAction, releaseNumberAction, unassignE911FromNumberAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Number' };
@@ -36,7 +37,7 @@ const EVENT_LABELS: Record<string, string> = {
 };
 
 function describeEvent(action: string, after: unknown): string {
-  const label = EVENT_LABELS[action] ?? action;
+  const label = EVENT_LABELS[action] ?? auditEventLabel(action);
   const target = after && typeof after === 'object' && 'account' in after ? String((after as { account: unknown }).account) : undefined;
   return action === 'number.move' && target ? `${label} to ${target}` : label;
 }

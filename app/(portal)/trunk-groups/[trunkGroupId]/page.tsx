@@ -9,6 +9,7 @@ import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { orNotFound } from '@/lib/not-found';
 import { formatCount, formatDateTime, formatE164 } from '@/lib/format';
+import { auditEventLabel } from '@/lib/views/audit-events';
 import { getTrunkGroupDetail, getTrunkGroupNumbersAndHistory } from '@/lib/services/trunk-groups';
 import { getTrunkGroupRouting } from '@/lib/services/number-routing';
 import { getTrunkSyncStatus } from '@/lib/services/trunk-sync-status';
@@ -74,7 +75,7 @@ function describeEvent(action: string, before: unknown, after: unknown): { title
       return { title: 'Re-applied to the carriers', lines: status ? [`Result: ${status.replace(/_/g, ' ')}`] : [] };
     }
     default:
-      return { title: action, lines: [] };
+      return { title: auditEventLabel(action), lines: [] };
   }
 }
 
