@@ -212,6 +212,12 @@ export const phoneNumbers = pgTable(
     e911UpstreamDetail: text('e911_upstream_detail'),
     /** When the registration status last changed: a number left pending long after this is driven again. */
     e911UpdatedAt: timestamp('e911_updated_at', { withTimezone: true }),
+    /** Set while the number's carrier refuses to point it at its trunk group (the group itself may be applied there). */
+    routingRefusedAt: timestamp('routing_refused_at', { withTimezone: true }),
+    /** That refusal as the customer reads it (lib/services/upstream-refusals.ts). */
+    routingRefusal: text('routing_refusal'),
+    /** The carrier's own words for it: staff only. */
+    routingRefusalDetail: text('routing_refusal_detail'),
     monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
     orderLineId: uuid('order_line_id').references(() => numberOrderLines.id),
     activatedAt: timestamp('activated_at', { withTimezone: true }).notNull().defaultNow(),
