@@ -153,6 +153,22 @@ export function pickParams(params: SearchParamsInput, keys: readonly string[]): 
   return Object.fromEntries(keys.map((key) => [key, firstParam(params, key)]));
 }
 
+/**
+ * A list page's filters, each parsed by its own schema from the URL's raw values: the valid ones in
+ * `filter` (undefined left out), each invalid one's messages in `fieldErrors` so the page can say
+ * which filter was not understood and still show the rest.
+ */
+export function parseFilterFields<Field extends string>(schemas: Record<Field, z.ZodType>, raw: Partial<Record<string, unknown>>): { filter: Partial<Record<Field, unknown>>; fieldErrors: Partial<Record<Field, string[]>> } {
+  const filter: Partial<Record<Field, unknown>> = {};
+  const fieldErrors: Partial<Record<Field, string[]>> = {};
+  for (const [key, schema] of Object.entries(schemas) as [Field, z.ZodType][]) {
+    const parsed = schema.safeParse(raw[key] ?? undefined);
+    if (!parsed.success) fieldErrors[key] = parsed.error.issues.map((issue) => issue.message);
+    else if (parsed.data !== undefined) filter[key] = parsed.data;
+  }
+  return { filter, fieldErrors };
+}
+
 /** Field messages from a zod error, keyed by the first path segment (`form` when it has none). */
 export function issuesByField(error: z.ZodError): Record<string, string[]> {
   const fieldErrors = new Map<string, string[]>();

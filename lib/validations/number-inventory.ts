@@ -5,7 +5,7 @@
 import { createLoader, createSerializer, parseAsString, parseAsStringLiteral } from 'nuqs/server';
 import { z } from 'zod';
 import { parseAsPage } from '@/lib/url-state/parsers';
-import { blankToUndefined, pickParams, safeText, type SearchParamsInput } from './common';
+import { blankToUndefined, parseFilterFields, pickParams, safeText, type SearchParamsInput } from './common';
 
 export const NUMBER_PAGE_SIZE = 50;
 /** Counting stops here; "10,000+" is all a person needs to know, and it keeps the count cheap. */
@@ -154,13 +154,7 @@ const serializeNumberInventoryParams = createSerializer(numberInventoryParsers);
 /** Reads the URL's query (a page's searchParams or a route's URLSearchParams). */
 export function parseNumberInventoryQuery(params: SearchParamsInput): NumberInventoryQuery {
   const raw = loadNumberInventoryParams(pickParams(params, Object.keys(numberInventoryParsers)));
-  const fieldErrors: NumberInventoryQuery['fieldErrors'] = {};
-  const filter: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(filterFields) as [NumberFilterField, z.ZodType][]) {
-    const parsed = schema.safeParse(raw[key] ?? undefined);
-    if (parsed.success) filter[key] = parsed.data;
-    else fieldErrors[key] = parsed.error.issues.map((issue) => issue.message);
-  }
+  const { filter, fieldErrors } = parseFilterFields(filterFields, raw);
   if (typeof filter.q === 'string') filter.q = numberDigits(filter.q);
   return { filter: filter as unknown as NumberInventoryFilter, view: { sort: raw.sort, dir: raw.dir, page: raw.page }, fieldErrors };
 }

@@ -6,7 +6,7 @@
 import { createLoader, createSerializer, parseAsString, parseAsStringLiteral } from 'nuqs/server';
 import { z } from 'zod';
 import { parseAsPage } from '@/lib/url-state/parsers';
-import { blankToUndefined, calendarDate, pickParams, safeText, startOfDayUtc, type SearchParamsInput } from './common';
+import { blankToUndefined, calendarDate, parseFilterFields, pickParams, safeText, startOfDayUtc, type SearchParamsInput } from './common';
 import { numberDigits } from './number-inventory';
 
 export const ORDER_PAGE_SIZE = 25;
@@ -83,13 +83,9 @@ const serializeOrderHistoryParams = createSerializer(orderHistoryParsers);
 
 export function parseOrderHistoryQuery(params: SearchParamsInput): OrderHistoryQuery {
   const raw = loadOrderHistoryParams(pickParams(params, Object.keys(orderHistoryParsers)));
-  const fieldErrors: OrderHistoryQuery['fieldErrors'] = {};
-  const filter: OrderHistoryFilter = {};
-  for (const [key, schema] of Object.entries(filterFields) as [OrderFilterField, z.ZodType<string | undefined>][]) {
-    const parsed = schema.safeParse(raw[key] ?? undefined);
-    if (!parsed.success) fieldErrors[key] = parsed.error.issues.map((issue) => issue.message);
-    else if (parsed.data !== undefined) (filter as Record<string, string>)[key] = parsed.data;
-  }
+  const parsed = parseFilterFields(filterFields, raw);
+  const filter = parsed.filter as OrderHistoryFilter;
+  const fieldErrors: OrderHistoryQuery['fieldErrors'] = parsed.fieldErrors;
   if (filter.q) filter.q = numberDigits(filter.q);
   if (filter.from && filter.to && filter.to < filter.from) {
     fieldErrors.to = ['To must be on or after From'];
