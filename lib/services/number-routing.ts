@@ -4,8 +4,9 @@ import 'server-only';
  * Where a number's calls really go. A number on a trunk group is routed as configured only when the
  * group is active and the group's copy on the number's own upstream is applied at the group's
  * current version; a carrier that refused, failed or has not yet taken the group leaves the number
- * on its default route (or on settings the customer has since changed). Derived, never stored: the
- * truth is the group and its per-upstream row. routingCondition in lib/db/queries/number-routing.ts
+ * on its default route (or on settings the customer has since changed). Derived from the group and
+ * its per-upstream row, and from the one thing stored per number: that carrier's refusal to point
+ * this number at the group (routing_refused_at, set and cleared by routeNumbersUpstream). routingCondition in lib/db/queries/number-routing.ts
  * is the same rule in SQL (the My numbers filter and the dashboard's counts).
  */
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
@@ -18,7 +19,7 @@ import { scrubProviderNames, upstreamLabels } from './carrier-labels';
 export const ROUTING_STATES = ['routed', 'not_routed', 'carrier_default'] as const;
 export type NumberRoutingState = (typeof ROUTING_STATES)[number];
 
-export type NotRoutedCause = 'group_missing' | 'group_disabled' | 'not_set_up' | 'pending' | 'failed' | 'copy_disabled' | 'outdated';
+export type NotRoutedCause = 'group_missing' | 'group_disabled' | 'not_set_up' | 'pending' | 'failed' | 'copy_disabled' | 'outdated' | 'refused';
 
 export interface RoutingGroup {
   name: string;
@@ -33,6 +34,14 @@ export interface RoutingCopy {
   lastError: string | null;
 }
 
+/** The number as the rule reads it: its group, and its carrier's refusal to route it there, if any. */
+export interface RoutingNumber {
+  trunkGroupRef: string | null;
+  routingRefusedAt?: Date | null;
+  /** The refusal as the customer reads it (lib/services/upstream-refusals.ts, 'route_number'). */
+  routingRefusal?: string | null;
+}
+
 export interface NumberRouting {
   state: NumberRoutingState;
   cause?: NotRoutedCause;
@@ -43,8 +52,18 @@ export interface NumberRouting {
 const sentence = (text: string) => text.trim().replace(/[.\s]+$/, '');
 
 /** The one rule: pure, so the pages, the banner and the dashboard cannot disagree. */
-export function numberRoutingOf(number: { trunkGroupRef: string | null }, group: RoutingGroup | null | undefined, copy: RoutingCopy | null | undefined): NumberRouting {
+export function numberRoutingOf(number: RoutingNumber, group: RoutingGroup | null | undefined, copy: RoutingCopy | null | undefined): NumberRouting {
   if (!number.trunkGroupRef) return { state: 'carrier_default' };
+  const routing = groupRoutingOf(group, copy);
+  // What is wrong with the group itself is said first: it concerns every number, and re-applying it routes them again.
+  if (routing.state === 'routed' && number.routingRefusedAt) {
+    return { state: 'not_routed', cause: 'refused', reason: number.routingRefusal ?? 'This number’s carrier refused to route this number to its trunk group, so calls go to the carrier’s default route.' };
+  }
+  return routing;
+}
+
+/** The rule for any number of the group on that copy's upstream. */
+function groupRoutingOf(group: RoutingGroup | null | undefined, copy: RoutingCopy | null | undefined): NumberRouting {
   if (!group) return { state: 'not_routed', cause: 'group_missing', reason: 'Its trunk group no longer exists, so calls go to the carrier’s default route.' };
   if (group.status === 'disabled') return { state: 'not_routed', cause: 'group_disabled', reason: `${group.name} is disabled, so calls go to the carrier’s default route.` };
   if (!copy) return { state: 'not_routed', cause: 'not_set_up', reason: `${group.name} has not been set up at this number’s carrier yet, so calls go to the carrier’s default route.` };
@@ -77,6 +96,8 @@ export function routingNextStep(cause: NotRoutedCause, canWrite: boolean): strin
       return someone('Enable the trunk group to route them to it again.');
     case 'group_missing':
       return someone('Route them to another trunk group on My numbers.');
+    case 'refused':
+      return someone('Re-apply the trunk group to try these numbers again. If the carrier refuses them again, move them to another trunk group or contact support.');
     default:
       return someone(
         'Re-apply the trunk group to try again. If the carrier refuses it again, move these numbers to a trunk group that carrier accepts (or change the settings it refused), or contact support.',
@@ -86,6 +107,8 @@ export function routingNextStep(cause: NotRoutedCause, canWrite: boolean): strin
 
 export interface NumberRoutingView extends NumberRouting {
   trunkGroup?: { id: string; name: string };
+  /** Staff only: the carrier's own words for its refusal to route this number. */
+  staffDetail?: string;
 }
 
 /**
@@ -103,6 +126,7 @@ export async function getRoutingOfNumbers(access: AccountAccess, numberIds: stri
         ...routing,
         reason: routing.reason ? scrubProviderNames(routing.reason, staff, 'This number’s carrier') : undefined,
         trunkGroup: row.group ? { id: row.group.id, name: row.group.name } : undefined,
+        staffDetail: staff && routing.cause === 'refused' ? (row.routingRefusalDetail ?? undefined) : undefined,
       };
       return [row.numberId, view];
     }),
@@ -145,11 +169,18 @@ export async function getTrunkGroupRouting(access: AccountAccess, trunkGroupId: 
   const result: TrunkGroupRouting = { routed: 0, notRouted: 0, sample: [], problems: [] };
   for (const row of byConnection) {
     const routing = numberRoutingOf({ trunkGroupRef: group.id }, group, copyOf.get(row.connectionId));
+    const label = labels.get(row.connectionId) ?? 'A carrier';
     if (routing.state === 'routed') {
-      result.routed += row.numbers;
+      result.routed += row.numbers - row.refused;
+      if (row.refused === 0) continue;
+      // The group holds on this carrier, but it refused some numbers: each says why on My numbers; the banner gives the first.
+      result.notRouted += row.refused;
+      result.sample.push(...row.refusedSample);
+      const first = scrubProviderNames(row.firstRefusal ?? '', staff, label).replace('This number’s carrier', label);
+      const reason = row.refused === 1 ? first : `${label} refused to route ${row.refused.toLocaleString('en-US')} of these numbers to ${group.name}. The first: ${first}`;
+      result.problems.push({ label, numbers: row.refused, cause: 'refused', reason, nextStep: routingNextStep('refused', canWrite) });
       continue;
     }
-    const label = labels.get(row.connectionId) ?? 'A carrier';
     result.notRouted += row.numbers;
     result.sample.push(...row.sample);
     const reason = scrubProviderNames(routing.reason!, staff, label).replace('This number’s carrier', label);

@@ -10,6 +10,8 @@ import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import type { TrunkDestinationRow, TrunkGroup } from '@/lib/db/schema';
 import { getProvidersOfConnections } from '@/lib/db/queries/providers';
+import { clearRoutingRefusals, markRoutingRefused } from '@/lib/db/queries/number-routing';
+import { formatE164 } from '@/lib/format';
 import {
   countRoutedNumbersOfTrunkGroup,
   deleteTrunkGroupById,
@@ -39,7 +41,7 @@ import { getEnv } from '@/lib/env';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, ProviderError, refusalOf, type RefusedField } from '@/lib/providers/errors';
 import { upstreamLimitsOf } from '@/lib/providers/registry';
-import { hasCapability, requireCapability, type ProviderId } from '@/lib/providers/types';
+import { hasCapability, requireCapability, type ProviderId, type RouteNumberResult } from '@/lib/providers/types';
 import { checkAllowlistWidth, checkCidrsForUpstream, checkLimitsWithinAccount, checkTrunkAcrossCarriers, checkTrunkForCarrier, type CallerIdPolicy } from '@/lib/validations/trunk-groups';
 import { getAccountRequiringE911, getAccountsOnPath, getTrunkLimitTotalsBySubtrees, lockBillingAccount } from '@/lib/db/queries/accounts';
 import { effectiveLimitsOf } from './accounts';
@@ -47,7 +49,7 @@ import { recordAudit } from './audit';
 import { upstreamLabels } from './carrier-labels';
 import { getConnectionAdapter, getEnabledAdapters } from './providers';
 import { closeStaffTaskIfOpen, openStaffTask } from './staff-tasks';
-import { staffDetailOf, translateRefusal } from './upstream-refusals';
+import { staffDetailOf, translateRefusal, translateReported, type TranslatedRefusal } from './upstream-refusals';
 import { openSecret, sealSecret } from './secret-box';
 import { compareTrunk, fieldLabel, specOf } from './trunk-model';
 
@@ -383,13 +385,21 @@ async function assertE911Registered(db: Db, access: AccountAccess, numbers: { e1
   );
 }
 
-/** Points the numbers' inbound calls at the group's copy on their upstream, where the adapter can. */
+/**
+ * Points the numbers' inbound calls at the group's copy on their upstream, where the adapter can.
+ * A number the carrier refuses keeps that refusal (the customer's sentence, the carrier's words for
+ * staff, a staff task where only staff can act) until a later route of it succeeds or it leaves the
+ * group; a call that fails as a whole marks every number it carried.
+ */
 export async function routeNumbersUpstream(db: Db, numbers: { e164: string; connectionId: string }[], trunkGroupId: string | null) {
   const byConnection = new Map<string, string[]>();
   for (const number of numbers) byConnection.set(number.connectionId, [...(byConnection.get(number.connectionId) ?? []), number.e164]);
   for (const [connectionId, e164s] of byConnection) {
+    let carrier = 'One of our carriers';
+    let results: RouteNumberResult[];
     try {
-      const { adapter } = await getConnectionAdapter(connectionId);
+      const { adapter, connection } = await getConnectionAdapter(connectionId);
+      carrier = PROVIDER_NAMES[connection.provider as ProviderId] ?? carrier;
       if (!adapter.numbers) continue;
       let trunkRef: string | null = null;
       if (trunkGroupId) {
@@ -397,11 +407,53 @@ export async function routeNumbersUpstream(db: Db, numbers: { e164: string; conn
         if (!copy?.trunkRef) continue;
         trunkRef = copy.trunkRef;
       }
-      const refused = (await adapter.numbers.route({ numbers: e164s, trunkRef })).filter((result) => !result.ok);
-      if (refused.length > 0) log.warn('trunk.route_numbers_refused', { connectionId, refused });
+      results = await adapter.numbers.route({ numbers: e164s, trunkRef });
     } catch (error) {
       log.warn('trunk.route_numbers_failed', { connectionId, error });
+      if (!trunkGroupId) continue;
+      // The call as a whole failed (an unknown trunk answers not found): not a verdict on any one number being ours.
+      const refusal = refusalOf(error);
+      const translated = translateReported(refusal.code === 'unknown' ? undefined : refusal, staffDetailOf(error), 'route_number', { carrier });
+      await recordRoutingRefusals(db, { connectionId, trunkGroupId, carrier, refusals: e164s.map((e164) => ({ e164, translated })) }).catch((recordError: unknown) => log.error('trunk.route_refusals_not_recorded', { connectionId, error: recordError }));
+      continue;
     }
+    const refused = results.filter((result) => !result.ok);
+    if (refused.length > 0) log.warn('trunk.route_numbers_refused', { connectionId, refused });
+    try {
+      await settleRoutingRefusals(db, { connectionId, trunkGroupId, routed: results.filter((result) => result.ok).map((result) => result.e164) });
+      if (trunkGroupId && refused.length > 0) {
+        const refusals = refused.map((result) => ({ e164: result.e164, translated: translateReported(result.refusal, result.reason, 'route_number', { carrier, number: formatE164(result.e164) }) }));
+        await recordRoutingRefusals(db, { connectionId, trunkGroupId, carrier, refusals });
+      }
+    } catch (error) {
+      // The routing itself happened; only our record of it is behind (a later route or re-apply writes it).
+      log.error('trunk.route_refusals_not_recorded', { connectionId, error });
+    }
+  }
+}
+
+async function recordRoutingRefusals(db: Db, { connectionId, trunkGroupId, carrier, refusals }: { connectionId: string; trunkGroupId: string; carrier: string; refusals: { e164: string; translated: TranslatedRefusal }[] }) {
+  const byNumber = new Map(refusals.map((entry) => [entry.e164, entry.translated]));
+  const marked = await markRoutingRefused(db, { trunkGroupId, connectionId, refusals: refusals.map(({ e164, translated }) => ({ e164, refusal: translated.customer, detail: translated.staffDetail })) });
+  for (const number of marked) {
+    const translated = byNumber.get(number.e164);
+    if (!translated?.staffTask) continue;
+    const platformWide = translated.staffTask === 'credentials';
+    await openStaffTask(db, {
+      accountId: platformWide ? null : number.accountId,
+      kind: translated.staffTask,
+      subject: platformWide ? { type: 'provider_connection', id: connectionId } : { type: 'phone_number', id: number.id },
+      connectionId,
+      title: platformWide ? `${carrier} rejects the connection's credentials` : `${carrier} refused to route ${formatE164(number.e164)} to its trunk group`,
+      detail: translated.staffDetail,
+    });
+  }
+}
+
+/** Numbers the carrier routed as asked: their refusal, and the task it opened, are over. */
+async function settleRoutingRefusals(db: Db, { connectionId, trunkGroupId, routed }: { connectionId: string; trunkGroupId: string | null; routed: string[] }) {
+  for (const number of await clearRoutingRefusals(db, { connectionId, e164s: routed })) {
+    if (trunkGroupId) await closeStaffTaskIfOpen(db, { kind: 'number_not_on_account', subject: { type: 'phone_number', id: number.id }, connectionId });
   }
 }
 
@@ -543,8 +595,15 @@ export async function reapplyTrunkGroup(access: AccountAccess, trunkGroupId: str
   assertCan(access, 'technical.write');
   const group = await getTrunkGroupById(await getDb(), { trunkGroupId, accountId: access.account.id });
   if (!group) throw new AppError('not_found:trunk_group');
+  const db = await getDb();
   const outcome = await syncTrunkGroup(group.id);
-  await recordAudit(await getDb(), access, { accountId: access.account.id, action: 'trunk_group.reapply', targetType: 'trunk_group', targetId: group.id, after: { status: outcome.status } });
+  // Points the group's numbers at it again on each carrier that took it: numbers refused before are retried.
+  const applied = new Set(outcome.upstreams.filter((upstream) => upstream.ok).map((upstream) => upstream.connectionId));
+  if (group.status === 'active' && applied.size > 0) {
+    const numbers = (await getRoutedNumbersOfTrunkGroup(db, { trunkGroupId: group.id })).filter((number) => applied.has(number.connectionId));
+    await routeNumbersUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), group.id);
+  }
+  await recordAudit(db, access, { accountId: access.account.id, action: 'trunk_group.reapply', targetType: 'trunk_group', targetId: group.id, after: { status: outcome.status } });
   return outcome;
 }
 

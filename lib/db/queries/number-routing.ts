@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, inArray, like, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, like, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { accounts, phoneNumbers, providerConnections, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
 import { isUuid } from './accounts';
@@ -9,8 +9,9 @@ type Executor = Db | Tx;
 /**
  * Whether a number is routed as its trunk group says, in SQL: the same rule as numberRoutingOf in
  * lib/services/number-routing.ts (kept side by side with it by tests/integration/number-routing.test.ts).
- * A number is routed when its group is active and the group's copy on the number's own upstream is
- * applied at the group's current version.
+ * A number is routed when its group is active, the group's copy on the number's own upstream is
+ * applied at the group's current version, and that upstream has not refused to point the number at it
+ * (routing_refused_at).
  */
 /** The group `groupRef` is active and its copy on `connectionRef` holds the group's current settings. */
 function routedAsConfigured(groupRef: SQL | AnyColumn, connectionRef: SQL | AnyColumn): SQL {
@@ -28,28 +29,32 @@ function routedAsConfigured(groupRef: SQL | AnyColumn, connectionRef: SQL | AnyC
 export function routingCondition(state: 'routed' | 'not_routed' | 'carrier_default'): SQL {
   if (state === 'carrier_default') return sql`${phoneNumbers.trunkGroupRef} is null`;
   const routed = routedAsConfigured(phoneNumbers.trunkGroupRef, phoneNumbers.connectionId);
-  if (state === 'routed') return sql`(${phoneNumbers.trunkGroupRef} is not null and ${routed})`;
-  return sql`(${phoneNumbers.trunkGroupRef} is not null and not ${routed})`;
+  if (state === 'routed') return sql`(${phoneNumbers.trunkGroupRef} is not null and ${phoneNumbers.routingRefusedAt} is null and ${routed})`;
+  return sql`(${phoneNumbers.trunkGroupRef} is not null and (${phoneNumbers.routingRefusedAt} is not null or not ${routed}))`;
 }
 
 /**
- * Live numbers of these accounts not routed as configured, in all and in `ownAccountId`. The rule
- * depends on (group, connection) only, so numbers are grouped by that pair first and the rule is
- * asked once per pair rather than once per number.
+ * Live numbers of these accounts not routed as configured, in all and in `ownAccountId`. The group
+ * rule depends on (group, connection) only, so numbers are grouped by that pair first and the rule is
+ * asked once per pair rather than once per number; where the pair is routed, its refused numbers count.
  */
 export async function countNotRoutedNumbersByAccounts(db: Executor, { accountIds, ownAccountId }: { accountIds: SQL; ownAccountId: string }): Promise<{ total: number; own: number }> {
   const result = await db.execute(sql`
-    select coalesce(sum(pairs.numbers), 0)::int as total,
-           coalesce(sum(pairs.numbers) filter (where pairs.account_id = ${ownAccountId}), 0)::int as own
+    select coalesce(sum(pairs.not_routed), 0)::int as total,
+           coalesce(sum(pairs.not_routed) filter (where pairs.account_id = ${ownAccountId}), 0)::int as own
     from (
-      select ${phoneNumbers.accountId} as account_id, ${phoneNumbers.trunkGroupRef} as trunk_group_ref, ${phoneNumbers.connectionId} as connection_id, count(*) as numbers
-      from ${phoneNumbers}
-      where ${phoneNumbers.accountId} = any(array(${accountIds}))
-        and ${phoneNumbers.status} <> 'released'
-        and ${phoneNumbers.trunkGroupRef} is not null
-      group by 1, 2, 3
-    ) pairs
-    where not ${routedAsConfigured(sql`pairs.trunk_group_ref`, sql`pairs.connection_id`)}`);
+      select grouped.account_id,
+             case when ${routedAsConfigured(sql`grouped.trunk_group_ref`, sql`grouped.connection_id`)} then grouped.refused else grouped.numbers end as not_routed
+      from (
+        select ${phoneNumbers.accountId} as account_id, ${phoneNumbers.trunkGroupRef} as trunk_group_ref, ${phoneNumbers.connectionId} as connection_id,
+               count(*) as numbers, count(*) filter (where ${phoneNumbers.routingRefusedAt} is not null) as refused
+        from ${phoneNumbers}
+        where ${phoneNumbers.accountId} = any(array(${accountIds}))
+          and ${phoneNumbers.status} <> 'released'
+          and ${phoneNumbers.trunkGroupRef} is not null
+        group by 1, 2, 3
+      ) grouped
+    ) pairs`);
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { total: number | string; own: number | string }[];
   return { total: Number(rows[0]?.total ?? 0), own: Number(rows[0]?.own ?? 0) };
 }
@@ -60,6 +65,9 @@ export interface NumberRoutingFactsRow {
   connectionId: string;
   provider: string;
   trunkGroupRef: string | null;
+  routingRefusedAt: Date | null;
+  routingRefusal: string | null;
+  routingRefusalDetail: string | null;
   group: { id: string; name: string; status: 'active' | 'disabled'; version: number; accountId: string } | null;
   upstream: { status: 'pending' | 'applied' | 'failed' | 'disabled'; appliedVersion: number | null; lastError: string | null } | null;
 }
@@ -75,6 +83,9 @@ export async function getRoutingFactsByNumberIds(db: Executor, { numberIds, acco
       connectionId: phoneNumbers.connectionId,
       provider: providerConnections.provider,
       trunkGroupRef: phoneNumbers.trunkGroupRef,
+      routingRefusedAt: phoneNumbers.routingRefusedAt,
+      routingRefusal: phoneNumbers.routingRefusal,
+      routingRefusalDetail: phoneNumbers.routingRefusalDetail,
       groupId: trunkGroups.id,
       groupName: trunkGroups.name,
       groupStatus: trunkGroups.status,
@@ -96,6 +107,9 @@ export async function getRoutingFactsByNumberIds(db: Executor, { numberIds, acco
     connectionId: row.connectionId,
     provider: row.provider,
     trunkGroupRef: row.trunkGroupRef,
+    routingRefusedAt: row.routingRefusedAt,
+    routingRefusal: row.routingRefusal,
+    routingRefusalDetail: row.routingRefusalDetail,
     group: row.groupId ? { id: row.groupId, name: row.groupName!, status: row.groupStatus!, version: row.groupVersion!, accountId: row.groupAccountId! } : null,
     upstream: row.upstreamStatus ? { status: row.upstreamStatus, appliedVersion: row.appliedVersion, lastError: row.lastError } : null,
   }));
@@ -103,32 +117,79 @@ export async function getRoutingFactsByNumberIds(db: Executor, { numberIds, acco
 
 /**
  * A trunk group's live numbers by the upstream connection that carries them: how many, and the
- * first `sample` in number order. Routing depends on the connection only, so this is enough to say
- * which numbers are not routed without reading thousands of rows.
+ * first `sample` in number order; and of them, those the connection refused to point at the group
+ * (with the first refusal's customer sentence). The group rule depends on the connection only, so
+ * this is enough to say which numbers are not routed without reading thousands of rows.
  */
 export async function getTrunkGroupNumbersByConnection(db: Executor, { trunkGroupId, accountId, sample }: { trunkGroupId: string; accountId: string; sample: number }) {
   if (!isUuid(trunkGroupId)) return [];
+  const first = sql.raw(String(Math.max(1, Math.floor(sample))));
+  const refused = sql`${phoneNumbers.routingRefusedAt} is not null`;
   const rows = await db
     .select({
       connectionId: phoneNumbers.connectionId,
       provider: providerConnections.provider,
       connectionName: providerConnections.name,
       numbers: sql<number>`count(*)::int`,
-      sample: sql<string[]>`(array_agg(${phoneNumbers.id}::text || ' ' || ${phoneNumbers.e164} order by ${phoneNumbers.e164}))[1:${sql.raw(String(Math.max(1, Math.floor(sample))))}]`,
+      sample: sql<string[]>`(array_agg(${phoneNumbers.id}::text || ' ' || ${phoneNumbers.e164} order by ${phoneNumbers.e164}))[1:${first}]`,
+      refused: sql<number>`(count(*) filter (where ${refused}))::int`,
+      refusedSample: sql<string[] | null>`(array_agg(${phoneNumbers.id}::text || ' ' || ${phoneNumbers.e164} order by ${phoneNumbers.e164}) filter (where ${refused}))[1:${first}]`,
+      firstRefusal: sql<string | null>`(array_agg(${phoneNumbers.routingRefusal} order by ${phoneNumbers.e164}) filter (where ${refused}))[1]`,
     })
     .from(phoneNumbers)
     .innerJoin(providerConnections, eq(providerConnections.id, phoneNumbers.connectionId))
     .where(and(eq(phoneNumbers.trunkGroupRef, trunkGroupId), eq(phoneNumbers.accountId, accountId), sql`${phoneNumbers.status} <> 'released'`))
     .groupBy(phoneNumbers.connectionId, providerConnections.provider, providerConnections.name)
     .orderBy(asc(providerConnections.provider), asc(phoneNumbers.connectionId));
+  const entries = (sampled: string[] | null) =>
+    (sampled ?? []).map((entry) => {
+      const [id, e164] = entry.split(' ');
+      return { id: id!, e164: e164! };
+    });
   return rows.map((row) => ({
     connectionId: row.connectionId,
     provider: row.provider,
     connectionName: row.connectionName,
     numbers: Number(row.numbers),
-    sample: (row.sample ?? []).map((entry) => {
-      const [id, e164] = entry.split(' ');
-      return { id: id!, e164: e164! };
-    }),
+    sample: entries(row.sample),
+    refused: Number(row.refused),
+    refusedSample: entries(row.refusedSample),
+    firstRefusal: row.firstRefusal,
   }));
+}
+
+export interface RoutingRefusalRecord {
+  e164: string;
+  /** What the customer reads (upstream-refusals' 'route_number' sentence). */
+  refusal: string;
+  /** The carrier's own words: staff only. */
+  detail: string;
+}
+
+/**
+ * The connection refused to point these live numbers at the group: recorded on each number still in
+ * that group on that connection (a number moved meanwhile is left alone). Answers the numbers marked.
+ */
+export async function markRoutingRefused(db: Executor, { trunkGroupId, connectionId, refusals }: { trunkGroupId: string; connectionId: string; refusals: RoutingRefusalRecord[] }) {
+  const marked: { id: string; accountId: string; e164: string }[] = [];
+  const now = new Date();
+  for (const { e164, refusal, detail } of refusals) {
+    const rows = await db
+      .update(phoneNumbers)
+      .set({ routingRefusedAt: now, routingRefusal: refusal, routingRefusalDetail: detail.slice(0, 1000) })
+      .where(and(eq(phoneNumbers.e164, e164), eq(phoneNumbers.connectionId, connectionId), eq(phoneNumbers.trunkGroupRef, trunkGroupId), ne(phoneNumbers.status, 'released')))
+      .returning({ id: phoneNumbers.id, accountId: phoneNumbers.accountId, e164: phoneNumbers.e164 });
+    marked.push(...rows);
+  }
+  return marked;
+}
+
+/** The connection routed these live numbers as asked: any refusal recorded on them is over. Answers the numbers cleared. */
+export async function clearRoutingRefusals(db: Executor, { connectionId, e164s }: { connectionId: string; e164s: string[] }) {
+  if (e164s.length === 0) return [];
+  return db
+    .update(phoneNumbers)
+    .set({ routingRefusedAt: null, routingRefusal: null, routingRefusalDetail: null })
+    .where(and(inArray(phoneNumbers.e164, e164s), eq(phoneNumbers.connectionId, connectionId), ne(phoneNumbers.status, 'released'), isNotNull(phoneNumbers.routingRefusedAt)))
+    .returning({ id: phoneNumbers.id, accountId: phoneNumbers.accountId });
 }

@@ -130,10 +130,10 @@ export async function countRoutedNumbersOfTrunkGroup(db: Executor, { trunkGroupI
   return row?.count ?? 0;
 }
 
-/** Routes the numbers to the group, or with `null` away from any group. */
+/** Routes the numbers to the group, or with `null` away from any group; a carrier's refusal to route them to the old group no longer holds. */
 export async function setTrunkGroupOfNumbers(db: Executor, { numberIds, trunkGroupId }: { numberIds: string[]; trunkGroupId: string | null }) {
   if (numberIds.length === 0) return;
-  await db.update(phoneNumbers).set({ trunkGroupRef: trunkGroupId }).where(inArray(phoneNumbers.id, numberIds));
+  await db.update(phoneNumbers).set({ trunkGroupRef: trunkGroupId, routingRefusedAt: null, routingRefusal: null, routingRefusalDetail: null }).where(inArray(phoneNumbers.id, numberIds));
 }
 
 export async function getTrunkGroupUpstream(db: Executor, { trunkGroupId, connectionId }: { trunkGroupId: string; connectionId: string }) {
