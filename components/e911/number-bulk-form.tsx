@@ -26,6 +26,8 @@ export interface E911BulkRow {
   number: string;
   status: E911NumberStatus;
   detail?: string;
+  /** The carrier's own words on a failed registration: operator staff only. */
+  staffDetail?: string;
   /** The address the number uses now, in words (coverage list). */
   address?: string;
 }
@@ -76,7 +78,7 @@ export function E911NumberBulkForm({
     setConfirming(null);
   }
   const id = useId();
-  const columns: NumberColumn<E911BulkRow>[] = [{ header: 'Emergency address status', cell: (row) => <E911StatusBadge status={row.status} detail={row.detail} /> }];
+  const columns: NumberColumn<E911BulkRow>[] = [{ header: 'Emergency address status', cell: (row) => <E911StatusBadge status={row.status} detail={row.detail} staffDetail={row.staffDetail} /> }];
   if (showAddress) columns.push({ header: 'Address', cell: (row) => row.address ?? 'None' });
 
   const serverErrors = state.status === 'error' ? state.fieldErrors : undefined;

@@ -5,6 +5,7 @@ import { E911StatusBadge } from '@/components/e911/status-badge';
 import type { ColumnDef } from '@tanstack/react-table';
 import { Badge, Card } from '@/components/ui/card';
 import { DataTable } from '@/components/ui/data-table';
+import { StaffDetail } from '@/components/ui/staff-detail';
 import { formatMoney, formatE164 } from '@/lib/format';
 import { useLiveJson } from '@/lib/hooks/use-live-json';
 import type { OrderProgress as OrderProgressView } from '@/lib/views/order-progress';
@@ -35,7 +36,12 @@ function lineColumns(withE911: boolean, withCharges: boolean): ColumnDef<OrderLi
       id: 'detail',
       header: 'Detail',
       meta: { className: 'text-xs text-slate-700' },
-      cell: ({ row: { original: line } }) => line.reason ?? (line.owned ? 'Yours now' : line.status === 'active' ? 'Bought; no longer among this account’s numbers' : ''),
+      cell: ({ row: { original: line } }) => (
+        <>
+          {line.reason ?? (line.owned ? 'Yours now' : line.status === 'active' ? 'Bought; no longer among this account’s numbers' : '')}
+          {line.reasonDetail ? <StaffDetail>{line.reasonDetail}</StaffDetail> : null}
+        </>
+      ),
     },
   ];
   columns.push({ id: 'why', header: 'Why this carrier', cell: ({ row }) => <WhyThisCarrier why={row.original.why} /> });

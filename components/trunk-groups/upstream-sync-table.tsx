@@ -2,6 +2,7 @@
 
 import type { ColumnDef } from '@tanstack/react-table';
 import { DataTable } from '@/components/ui/data-table';
+import { StaffDetail } from '@/components/ui/staff-detail';
 import { formatDateTime } from '@/lib/format';
 import type { TrunkSyncView } from '@/lib/views/trunk-sync';
 import { UpstreamStatusBadge } from './badges';
@@ -20,12 +21,7 @@ const columns: ColumnDef<UpstreamCopy>[] = [
         <UpstreamStatusBadge status={copy.status} outdated={copy.outdated} />
         {copy.outdated ? <span className="block text-xs text-amber-900">Holds an older version of the settings</span> : null}
         {copy.error ? <span className="mt-1 block break-words text-xs text-red-800">{copy.error}</span> : null}
-        {copy.errorDetail ? (
-          <details className="mt-1 text-xs text-slate-700">
-            <summary className="cursor-pointer">The carrier’s words (staff only)</summary>
-            <span className="mt-1 block break-words font-mono">{copy.errorDetail}</span>
-          </details>
-        ) : null}
+        {copy.errorDetail ? <StaffDetail>{copy.errorDetail}</StaffDetail> : null}
       </>
     ),
   },

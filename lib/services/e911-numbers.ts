@@ -23,6 +23,8 @@ export interface E911NumberRow {
   status: E911Status;
   /** Why registration failed, in words the viewer may see (no upstream names for customers). */
   detail?: string;
+  /** The carrier's own words on a failed registration: operator staff only. */
+  staffDetail?: string;
   addressId: string | null;
 }
 
@@ -46,7 +48,8 @@ async function numbersWhere(access: AccountAccess, selection: E911NumberSelectio
     total,
     rows: rows.map((row): E911NumberRow => {
       const status = e911StatusOf(row.status);
-      return { id: row.id, e164: row.e164, number: formatE164(row.e164), state: row.state, status, detail: e911DetailFor(status, row.detail, staff), addressId: row.addressId };
+      const staffDetail = staff && status === 'failed' ? (row.upstreamDetail ?? undefined) : undefined;
+      return { id: row.id, e164: row.e164, number: formatE164(row.e164), state: row.state, status, detail: e911DetailFor(status, row.detail, staff), ...(staffDetail ? { staffDetail } : {}), addressId: row.addressId };
     }),
   };
 }

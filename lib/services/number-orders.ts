@@ -483,7 +483,8 @@ export async function getOrderView(access: AccountAccess, orderId: string): Prom
     order,
     lines: lines.map((line, index) => {
       const number = boughtByLine.get(line.id);
-      const base = { ...line, charged: withCharges ? charges.get(line.id) : undefined, owned: Boolean(number), why: why[index]! };
+      // The carrier's own words on a refused line are for operator staff; customers read `reason`.
+      const base = { ...line, reasonDetail: staff ? line.reasonDetail : null, charged: withCharges ? charges.get(line.id) : undefined, owned: Boolean(number), why: why[index]! };
       if (!number || !order.e911AddressRef) return base;
       const status = e911StatusOf(number.e911Status);
       return { ...base, e911: { status, detail: e911DetailFor(status, number.e911Detail, staff) } };

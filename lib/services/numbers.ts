@@ -58,6 +58,8 @@ export interface NumberView {
   e911AddressId: string | null;
   /** Why registration failed or is unsupported, as this viewer may read it (no carrier names for customers). */
   e911Detail?: string;
+  /** The carrier's own words on a failed registration: operator staff only, on the number's page. */
+  e911UpstreamDetail?: string;
   monthly: string;
   activatedAt: Date;
   releasedAt: Date | null;
@@ -242,7 +244,7 @@ export async function getNumberDetail(access: AccountAccess, numberId: string) {
     number.trunkGroupRef ? getTrunkGroupById(db, { trunkGroupId: number.trunkGroupRef, accountId: number.accountId }) : Promise.resolve(undefined),
   ]);
   return {
-    number: viewOf(number, access.user.isOperatorStaff),
+    number: { ...viewOf(number, access.user.isOperatorStaff), ...(access.user.isOperatorStaff && number.e911Status === 'failed' && number.e911UpstreamDetail ? { e911UpstreamDetail: number.e911UpstreamDetail } : {}) },
     trunkGroup: trunkGroup ? { id: trunkGroup.id, name: trunkGroup.name, status: trunkGroup.status } : undefined,
     order: order
       ? {

@@ -24,6 +24,7 @@ export function toOrderProgress(view: OrderView, now = new Date()): OrderProgres
       e164: line.e164,
       status: line.status,
       reason: line.reason,
+      ...(line.status === 'failed' && line.reasonDetail ? { reasonDetail: line.reasonDetail } : {}),
       owned: line.owned,
       charged: line.charged ?? null,
       e911: line.e911 ? { status: line.e911.status, detail: line.e911.detail ?? null } : null,

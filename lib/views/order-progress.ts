@@ -24,6 +24,8 @@ export interface OrderProgress {
     e164: string;
     status: OrderLineStatus;
     reason: string | null;
+    /** The carrier's own words on a failed line: operator staff only. */
+    reasonDetail?: string;
     /** The number is live in this order's account now. */
     owned: boolean;
     charged: string | null;

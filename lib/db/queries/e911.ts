@@ -112,7 +112,7 @@ export async function getE911NumbersPage(db: Executor, { accountId, selection, l
   const where = and(eq(phoneNumbers.accountId, accountId), live, selectionCondition(selection));
   const [rows, [count]] = await Promise.all([
     db
-      .select({ id: phoneNumbers.id, e164: phoneNumbers.e164, state: phoneNumbers.state, status: phoneNumbers.e911Status, detail: phoneNumbers.e911Detail, addressId: phoneNumbers.e911AddressId })
+      .select({ id: phoneNumbers.id, e164: phoneNumbers.e164, state: phoneNumbers.state, status: phoneNumbers.e911Status, detail: phoneNumbers.e911Detail, upstreamDetail: phoneNumbers.e911UpstreamDetail, addressId: phoneNumbers.e911AddressId })
       .from(phoneNumbers)
       .where(where)
       .orderBy(asc(phoneNumbers.e164), asc(phoneNumbers.id))

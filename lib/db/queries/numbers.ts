@@ -232,10 +232,10 @@ export async function countNumbersByAccountScope(
 }
 
 /** A number of the account or its subtree (released ones included), or undefined: never another tenant's. */
-export async function getPhoneNumberById(db: Executor, { numberId, accountPath }: { numberId: string; accountPath: string }): Promise<(NumberRow & { orderLineId: string | null; accountPath: string }) | undefined> {
+export async function getPhoneNumberById(db: Executor, { numberId, accountPath }: { numberId: string; accountPath: string }): Promise<(NumberRow & { orderLineId: string | null; accountPath: string; e911UpstreamDetail: string | null }) | undefined> {
   if (!isUuid(numberId)) return undefined;
   const [row] = await db
-    .select({ ...rowColumns, orderLineId: phoneNumbers.orderLineId, accountPath: accounts.path })
+    .select({ ...rowColumns, orderLineId: phoneNumbers.orderLineId, accountPath: accounts.path, e911UpstreamDetail: phoneNumbers.e911UpstreamDetail })
     .from(phoneNumbers)
     .innerJoin(accounts, eq(accounts.id, phoneNumbers.accountId))
     .innerJoin(providerConnections, eq(providerConnections.id, phoneNumbers.connectionId))

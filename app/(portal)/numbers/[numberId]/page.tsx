@@ -55,7 +55,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
   const [addresses, routingByNumber] = await Promise.all([ownLive ? listE911Addresses(access) : Promise.resolve([]), released ? Promise.resolve(undefined) : getRoutingOfNumbers(access, [number.id])]);
   const orderVisible = order ? await isOrderVisible(access, order.orderId) : false;
   const routing = routingByNumber?.get(number.id);
-  const { e911Status, e911Detail, e911AddressId } = number;
+  const { e911Status, e911Detail, e911UpstreamDetail, e911AddressId } = number;
   const currentAddress = e911AddressId ? addresses.find(({ address }) => address.id === e911AddressId)?.address : undefined;
   const addressOptions = addresses.map(({ address }) => ({ id: address.id, label: formatE911Address(address) }));
   const billingNote = `It stops working right away and stays on your bill until ${formatDate(endOfMonthUtc(new Date()), 'long')}, the end of this month.`;
@@ -130,7 +130,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
         <Card title="Emergency address" description="The address emergency services receive when this number calls 911.">
           <dl className="grid gap-4 sm:grid-cols-2">
             <Detail label="Status">
-              <E911StatusBadge status={e911Status} detail={e911Detail} />
+              <E911StatusBadge status={e911Status} detail={e911Detail} staffDetail={e911UpstreamDetail} />
             </Detail>
             <Detail label="Address">
               {currentAddress ? (
