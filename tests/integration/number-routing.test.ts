@@ -1,13 +1,14 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { phoneNumbers, providerConnections, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
+import { phoneNumbers, providerConnections, staffTasks, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
+import { formatE164 } from '@/lib/format';
 import { resetBreakers } from '@/lib/providers/http';
 import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { getDashboard } from '@/lib/services/dashboard';
 import { getRoutingOfNumbers, getTrunkGroupRouting } from '@/lib/services/number-routing';
 import { listAccountNumbers } from '@/lib/services/numbers';
 import { getConnectionAdapter } from '@/lib/services/providers';
-import { assignNumbers, createTrunkGroup, reapplyTrunkGroup, setTrunkGroupStatus, type TrunkGroupInput } from '@/lib/services/trunk-groups';
+import { assignNumbers, createTrunkGroup, reapplyTrunkGroup, routeNumbersUpstream, setTrunkGroupStatus, type TrunkGroupInput } from '@/lib/services/trunk-groups';
 import { parseNumberInventoryQuery, type RoutingFilter } from '@/lib/validations/number-inventory';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
@@ -158,5 +159,124 @@ describe('number routing: applied on one upstream, failed on another', () => {
     expect((await reapplyTrunkGroup(access, groupId)).status).toBe('applied');
     expect(await getTrunkGroupRouting(access, groupId)).toMatchObject({ routed: 2, notRouted: 0, problems: [] });
     expect((await getDashboard(await admin())).alerts?.notRouted).toEqual({ count: 1, elsewhere: 0 });
+  });
+});
+
+describe('number routing: the carrier refuses one number of an applied group', () => {
+  const test = useTestDatabase();
+  const sandboxes = useSandboxes();
+  let tenants: Awaited<ReturnType<typeof seedTwoTenants>>;
+  let groupId: string;
+  let owned: { id: string; e164: string }[];
+  let missing: { id: string; e164: string };
+  const tech = () => accessAs(test.db, 'tech@acme.example', tenants.acme.id);
+  const admin = () => accessAs(test.db, 'admin@acme.example', tenants.acme.id);
+  const staff = () => accessAs(test.db, 'staff@carrier.example', tenants.acme.id);
+  const voicetel = async () => (await test.db.select().from(providerConnections).where(eq(providerConnections.provider, 'voicetel')))[0]!;
+  const numberRow = async (id: string) => (await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, id)))[0]!;
+  const numbersOf = async () => requireCapability((await getConnectionAdapter((await voicetel()).id)).adapter, 'numbers');
+  const notRoutedListed = async () => (await listAccountNumbers(await admin(), parseNumberInventoryQuery({ routing: 'not_routed' }))).rows.map((row) => row.id).sort();
+
+  /** The SQL filter (My numbers) and the pure rule agree on every number the admin sees. */
+  async function expectFilterAgreesWithRule() {
+    const all = await listAccountNumbers(await admin(), parseNumberInventoryQuery({}));
+    const byRule = await getRoutingOfNumbers(await admin(), all.rows.map((row) => row.id));
+    for (const state of ['routed', 'not_routed', 'carrier_default'] as const) {
+      const listed = (await listAccountNumbers(await admin(), parseNumberInventoryQuery({ routing: state }))).rows.map((row) => row.id).sort();
+      expect(listed).toEqual(all.rows.filter((row) => byRule.get(row.id)?.state === state).map((row) => row.id).sort());
+    }
+  }
+
+  beforeAll(async () => {
+    tenants = await seedTwoTenants(test.db);
+    await sandboxes.connect(test.db);
+    groupId = (await createTrunkGroup(await tech(), { ...input, name: 'Office' })).group.id;
+    const connection = await voicetel();
+    const numbers = await numbersOf();
+    // Three numbers on VoiceTel in the portal; only two of them bought there, so it refuses the third.
+    const found = (await numbers.search({ kind: 'local', npa: '214', quantity: 5 })).slice(0, 3);
+    await numbers.order({ numbers: found.slice(0, 2).map((number) => number.e164), idempotencyKey: 'routing-refusal-test' });
+    const rows = await test.db
+      .insert(phoneNumbers)
+      .values(found.map((number) => ({ accountId: tenants.acme.id, e164: number.e164, kind: 'local' as const, npa: '214', state: number.state, connectionId: connection.id, monthly: '1.2500' })))
+      .returning();
+    owned = rows.slice(0, 2);
+    missing = rows[2]!;
+    const { sync } = await assignNumbers(await tech(), { trunkGroupId: groupId, numberIds: rows.map((row) => row.id) });
+    expect(sync?.status).toBe('applied');
+  });
+
+  it('calls the refused number not routed with the translator’s sentence, the others routed; staff read the carrier’s words', async () => {
+    const routing = await getRoutingOfNumbers(await tech(), [...owned.map((number) => number.id), missing.id]);
+    for (const number of owned) expect(routing.get(number.id)).toMatchObject({ state: 'routed' });
+    const refused = routing.get(missing.id)!;
+    expect(refused).toMatchObject({ state: 'not_routed', cause: 'refused', trunkGroup: { id: groupId, name: 'Office' } });
+    expect(refused.reason).toBe(`This number’s carrier does not list ${formatE164(missing.e164)} on our account, so it could not be routed. We opened a task for our team; you'll see the result here.`);
+    expect(JSON.stringify(refused)).not.toMatch(/VoiceTel|Number not on account/);
+    expect(refused.staffDetail).toBeUndefined();
+
+    const forStaff = (await getRoutingOfNumbers(await staff(), [missing.id])).get(missing.id)!;
+    expect(forStaff.reason).toMatch(/^VoiceTel does not list/);
+    expect(forStaff.staffDetail).toBe('Number not on account');
+    // Stored on the number, and a task for staff, as the sentence promises.
+    expect(await numberRow(missing.id)).toMatchObject({ routingRefusedAt: expect.any(Date), routingRefusalDetail: 'Number not on account' });
+    const tasks = await test.db.select().from(staffTasks).where(and(eq(staffTasks.subjectType, 'phone_number'), eq(staffTasks.subjectId, missing.id)));
+    expect(tasks).toEqual([expect.objectContaining({ kind: 'number_not_on_account', status: 'open', accountId: tenants.acme.id })]);
+  });
+
+  it('counts it on My numbers’ filter, the dashboard and the trunk group’s banner, by the same rule', async () => {
+    expect(await notRoutedListed()).toEqual([missing.id]);
+    await expectFilterAgreesWithRule();
+    expect((await getDashboard(await admin())).counts.notRouted).toEqual({ total: 1, own: 1 });
+    const banner = await getTrunkGroupRouting(await tech(), groupId);
+    expect(banner).toMatchObject({ routed: 2, notRouted: 1, sample: [{ id: missing.id, e164: missing.e164 }] });
+    expect(banner.problems).toEqual([expect.objectContaining({ numbers: 1, cause: 'refused', nextStep: expect.stringMatching(/^Re-apply the trunk group to try these numbers again/) })]);
+    expect(banner.problems[0]!.reason).toMatch(new RegExp(`^${banner.problems[0]!.label} does not list \\(214\\)`));
+    expect(JSON.stringify(banner)).not.toMatch(/VoiceTel|Number not on account/);
+    expect((await getTrunkGroupRouting(await staff(), groupId)).problems[0]!.reason).toMatch(/^VoiceTel does not list/);
+    // Another customer learns nothing about it.
+    const globex = await accessAs(test.db, 'owner@globex.example', tenants.globex.id);
+    expect((await getRoutingOfNumbers(globex, [missing.id])).size).toBe(0);
+    expect((await getDashboard(globex)).counts.notRouted).toEqual({ total: 0, own: 0 });
+  });
+
+  it('Re-apply retries the refused number and clears the refusal once the carrier routes it', async () => {
+    // The number is now on our VoiceTel account: the next route of it succeeds.
+    await (await numbersOf()).order({ numbers: [missing.e164], idempotencyKey: 'routing-refusal-test-late' });
+    expect((await reapplyTrunkGroup(await tech(), groupId)).status).toBe('applied');
+    expect((await getRoutingOfNumbers(await tech(), [missing.id])).get(missing.id)).toMatchObject({ state: 'routed' });
+    expect(await numberRow(missing.id)).toMatchObject({ routingRefusedAt: null, routingRefusal: null, routingRefusalDetail: null });
+    expect((await (await numbersOf()).list({})).items.find((number) => number.e164 === missing.e164)?.trunkRef).toBeTruthy();
+    expect(await getTrunkGroupRouting(await tech(), groupId)).toMatchObject({ routed: 3, notRouted: 0, problems: [] });
+    expect((await getDashboard(await admin())).counts.notRouted).toEqual({ total: 0, own: 0 });
+    const tasks = await test.db.select().from(staffTasks).where(and(eq(staffTasks.subjectType, 'phone_number'), eq(staffTasks.subjectId, missing.id)));
+    expect(tasks.map((task) => task.status)).toEqual(['done']);
+  });
+
+  it('marks every number of a route call that fails as a whole, and clears a number that leaves the group', async () => {
+    const connectionId = (await voicetel()).id;
+    sandboxes.get('voicetel').setKnobs({ errorRate: 1 });
+    try {
+      await routeNumbersUpstream(test.db, [...owned, missing].map((number) => ({ e164: number.e164, connectionId })), groupId);
+    } finally {
+      sandboxes.get('voicetel').setKnobs({ errorRate: 0 });
+      resetBreakers();
+    }
+    expect(await notRoutedListed()).toEqual([...owned, missing].map((number) => number.id).sort());
+    await expectFilterAgreesWithRule();
+    const routing = await getRoutingOfNumbers(await tech(), [owned[0]!.id]);
+    expect(routing.get(owned[0]!.id)).toMatchObject({ state: 'not_routed', cause: 'refused', reason: expect.stringMatching(/^This number’s carrier .+ Re-apply the trunk group/) });
+    expect(routing.get(owned[0]!.id)?.reason).not.toMatch(/VoiceTel/);
+    expect(await getTrunkGroupRouting(await tech(), groupId)).toMatchObject({ routed: 0, notRouted: 3, problems: [expect.objectContaining({ numbers: 3, cause: 'refused' })] });
+    expect((await getDashboard(await admin())).counts.notRouted).toEqual({ total: 3, own: 3 });
+
+    // Leaving the group ends the refusal: the number is on the carrier's default, as it says.
+    await assignNumbers(await tech(), { trunkGroupId: null, numberIds: [owned[0]!.id] });
+    expect(await numberRow(owned[0]!.id)).toMatchObject({ trunkGroupRef: null, routingRefusedAt: null, routingRefusal: null });
+    expect((await getRoutingOfNumbers(await tech(), [owned[0]!.id])).get(owned[0]!.id)).toEqual({ state: 'carrier_default' });
+    // Re-applied successfully: the rest are routed again and nothing is left marked.
+    expect((await reapplyTrunkGroup(await tech(), groupId)).status).toBe('applied');
+    expect(await notRoutedListed()).toEqual([]);
+    expect((await getDashboard(await admin())).counts.notRouted).toEqual({ total: 0, own: 0 });
   });
 });

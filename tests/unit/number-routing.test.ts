@@ -46,10 +46,30 @@ describe('numberRoutingOf', () => {
     expect(numberRoutingOf(routedNumber, undefined, undefined)).toMatchObject({ state: 'not_routed', cause: 'group_missing' });
   });
 
+  it('is not routed when the carrier refused this number, with the stored sentence, though the group is applied there', () => {
+    const refusedAt = new Date('2026-12-01T10:00:00Z');
+    const sentence = 'VoiceTel does not list (214) 555-0100 on our account, so it could not be routed. We opened a task for our team; you’ll see the result here.';
+    expect(numberRoutingOf({ ...routedNumber, routingRefusedAt: refusedAt, routingRefusal: sentence }, group, copy({}))).toEqual({ state: 'not_routed', cause: 'refused', reason: sentence });
+    expect(numberRoutingOf({ ...routedNumber, routingRefusedAt: refusedAt, routingRefusal: null }, group, copy({}))).toMatchObject({ state: 'not_routed', cause: 'refused', reason: expect.stringMatching(/refused to route this number/) });
+    // A sentence without the time it was met is no refusal (the column the SQL twin reads is routing_refused_at).
+    expect(numberRoutingOf({ ...routedNumber, routingRefusedAt: null, routingRefusal: sentence }, group, copy({}))).toEqual({ state: 'routed' });
+  });
+
+  it('says what is wrong with the group before a refusal of the number, and nothing for a number without a group', () => {
+    const refused = { ...routedNumber, routingRefusedAt: new Date(), routingRefusal: 'Refused.' };
+    expect(numberRoutingOf(refused, { ...group, status: 'disabled' }, copy({}))).toMatchObject({ state: 'not_routed', cause: 'group_disabled' });
+    expect(numberRoutingOf(refused, group, copy({ status: 'failed' }))).toMatchObject({ state: 'not_routed', cause: 'failed' });
+    expect(numberRoutingOf(refused, group, copy({ appliedVersion: 2 }))).toMatchObject({ state: 'not_routed', cause: 'outdated' });
+    expect(numberRoutingOf(refused, undefined, undefined)).toMatchObject({ state: 'not_routed', cause: 'group_missing' });
+    expect(numberRoutingOf({ ...refused, trunkGroupRef: null }, group, copy({}))).toEqual({ state: 'carrier_default' });
+  });
+
   it('is green-worthy ("routed") for exactly one combination per copy status', () => {
     const states = (['pending', 'applied', 'failed', 'disabled'] as const).flatMap((status) =>
       [null, 2, 3].flatMap((appliedVersion) => (['active', 'disabled'] as const).map((groupStatus) => ({ status, appliedVersion, groupStatus, routing: numberRoutingOf(routedNumber, { ...group, status: groupStatus }, copy({ status, appliedVersion })) }))),
     );
+    // A refusal of the number leaves no combination routed.
+    for (const row of states) expect(numberRoutingOf({ ...routedNumber, routingRefusedAt: new Date() }, { ...group, status: row.groupStatus }, copy({ status: row.status, appliedVersion: row.appliedVersion })).state).toBe('not_routed');
     expect(states.filter((row) => row.routing.state === 'routed').map(({ status, appliedVersion, groupStatus }) => ({ status, appliedVersion, groupStatus }))).toEqual([
       { status: 'applied', appliedVersion: null, groupStatus: 'active' },
       { status: 'applied', appliedVersion: 3, groupStatus: 'active' },
@@ -64,5 +84,7 @@ describe('routingNextStep', () => {
     expect(routingNextStep('failed', false)).toMatch(/^Someone with technical access to this account can re-apply/);
     expect(routingNextStep('group_disabled', true)).toBe('Enable the trunk group to route them to it again.');
     expect(routingNextStep('pending', false)).toMatch(/settles on its own/);
+    expect(routingNextStep('refused', true)).toMatch(/^Re-apply the trunk group to try these numbers again.*move them to another trunk group or contact support/);
+    expect(routingNextStep('refused', false)).toMatch(/^Someone with technical access to this account can re-apply/);
   });
 });
