@@ -11,6 +11,7 @@ import { requireAccountAccess } from '@/lib/auth/guard';
 import { orNotFound } from '@/lib/not-found';
 import { listE911Addresses } from '@/lib/services/e911';
 import { getRoutingOfNumbers } from '@/lib/services/number-routing';
+import { StaffDetail } from '@/components/ui/staff-detail';
 import { endOfMonthUtc, getNumberDetail } from '@/lib/services/numbers';
 import { isOrderVisible } from '@/lib/services/number-orders';
 import { formatE911Address } from '@/lib/validations/e911';
@@ -118,6 +119,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
                   {routing.state === 'routed' ? 'Routed as configured' : routing.state === 'carrier_default' ? 'To the carrier’s default route' : 'Not routed as configured'}
                 </span>
                 {routing.reason ? <span className="mt-1 block text-xs text-red-800">{routing.reason}</span> : null}
+                {routing.staffDetail ? <StaffDetail>{routing.staffDetail}</StaffDetail> : null}
                 {routing.state === 'not_routed' && detail.trunkGroup ? (
                   <Link href={`/trunk-groups/${detail.trunkGroup.id}`} className="mt-1 block text-xs text-indigo-800 underline">
                     What to do: see the trunk group
