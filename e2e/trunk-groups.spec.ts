@@ -3,15 +3,14 @@ import { confirmNoE911IfAsked, expectAccessible, signInAndWait } from './helpers
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Buys `count` numbers in area code 312 through the portal's own flow; returns them as shown. */
+/** Buys `count` numbers in area code 201 through the portal's own flow; returns them as shown. */
 async function buyNumbers(page: Page, count: number): Promise<string[]> {
-  // Its own quantity makes this a fresh search: the one numbers.spec ran for 312 is cached for ten
-  // minutes and still lists the numbers that spec bought. Numbers that support E911 come from
-  // carriers whose trunk APIs carry this group's settings (the others are refused per carrier,
-  // which routing-honesty.spec.ts covers).
-  await page.goto('/numbers/buy?npa=312&quantity=12&e911=only');
+  // In the sandboxes 201 is carried only by VoiceTel, whose trunk API carries
+  // this group's settings: the group is applied everywhere. A carrier that refuses it is covered by
+  // routing-honesty.spec.ts. Its own quantity keeps the search out of other specs' cached ones.
+  await page.goto('/numbers/buy?npa=201&quantity=12&e911=only');
   const numberCells = page.getByRole('table', { name: 'Available numbers' }).locator('tbody tr td:nth-child(2)');
-  await expect(numberCells.first()).toContainText('(312) ');
+  await expect(numberCells.first()).toContainText('(201) ');
   const chosen: string[] = [];
   for (let row = 0; row < count; row++) {
     const text = (await numberCells.nth(row).textContent())!.trim();
