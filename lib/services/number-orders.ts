@@ -39,6 +39,7 @@ import {
   markOrderLinesSubmitted,
   setOrderStatus,
   type BoughtNumber,
+  type OrderListRow,
   type OrderScope,
 } from '@/lib/db/queries/number-orders';
 import { AppError } from '@/lib/errors';
@@ -512,17 +513,7 @@ export interface OrderHistoryLine {
   charged?: string;
 }
 
-export interface OrderHistoryRow {
-  id: string;
-  accountId: string;
-  accountName: string;
-  status: NumberOrder['status'];
-  createdAt: Date;
-  completedAt: Date | null;
-  placedBy: string | null;
-  lineCount: number;
-  activeLines: number;
-  failedLines: number;
+export interface OrderHistoryRow extends OrderListRow {
   /** The first lines by number; the order's page has them all. */
   lines: OrderHistoryLine[];
   /** From the ledger: only for roles that read billing. */

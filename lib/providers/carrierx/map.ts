@@ -146,17 +146,6 @@ export function inClause(field: string, values: readonly string[]): string {
 export const andFilters = (clauses: (string | undefined)[]) => clauses.filter(Boolean).join(' and ');
 
 /** The [EXT] available-DIDs filter for a portal search. */
-/** The first run of `quantity` consecutive numbers, or [] when there is none. */
-export function firstConsecutiveBlock(numbers: readonly AvailableNumber[], quantity: number): AvailableNumber[] {
-  const sorted = [...numbers].sort((a, b) => a.e164.localeCompare(b.e164));
-  let run: AvailableNumber[] = [];
-  for (const number of sorted) {
-    const previous = run[run.length - 1];
-    run = previous && Number(number.e164.slice(2)) === Number(previous.e164.slice(2)) + 1 ? [...run, number] : [number];
-    if (run.length === quantity) return run;
-  }
-  return [];
-}
 
 export function searchFilter(query: NumberSearchQuery): string {
   const country = COUNTRY_ALPHA3[query.country ?? 'US'];

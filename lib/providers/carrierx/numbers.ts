@@ -2,7 +2,8 @@ import { ProviderError, isProviderError, routeEachNumber } from '../errors';
 import type { AvailableNumber, E164, NumbersCapability, OrderLine, OrderResult, OwnedNumber, Page } from '../types';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, ORDER_KEY_FIELD, RENT_LINE_FAILURE_KINDS, UNROUTE_TRUNK_GROUP_SID } from './assumptions';
 import type { CarrierxClient } from './client';
-import { didToAvailable, didToOwned, filterClause, firstConsecutiveBlock, searchFilter, toE164, toWireNumber } from './map';
+import { firstConsecutiveBlock } from '../consecutive-block';
+import { didToAvailable, didToOwned, filterClause, searchFilter, toE164, toWireNumber } from './map';
 import { allPages, decodeOffset, hasNextPage } from './paging';
 
 export function createCarrierxNumbers(client: CarrierxClient): NumbersCapability {

@@ -152,17 +152,6 @@ export function matchesPattern(tenDigits: string, pattern: string | undefined): 
   return regex.test(tenDigits);
 }
 
-/** The first run of `quantity` consecutive numbers, or [] when there is none. */
-export function pickConsecutive(numbers: readonly AvailableNumber[], quantity: number): AvailableNumber[] {
-  const sorted = [...numbers].sort((a, b) => a.e164.localeCompare(b.e164));
-  let run: AvailableNumber[] = [];
-  for (const number of sorted) {
-    const previous = run[run.length - 1];
-    run = previous && Number(number.e164.slice(2)) === Number(previous.e164.slice(2)) + 1 ? [...run, number] : [number];
-    if (run.length === quantity) return run;
-  }
-  return [];
-}
 
 // ---------- owned numbers ----------
 

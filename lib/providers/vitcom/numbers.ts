@@ -14,7 +14,8 @@ import { COUNTRIES, DEFAULT_PAGE_SIZE, NUMBER_STATUS } from './assumptions';
 import type { VitcomClient } from './client';
 import { invalid, orNull, type VitcomCore } from './core';
 import { createVitcomHolds, type VitcomHolds } from './holds';
-import { isTollFree, mapAvailableNumbers, mapOrderLines, mapOwnedNumber, mapStates, matchesPattern, originationCandidates, pickConsecutive, toTenDigits } from './map';
+import { firstConsecutiveBlock } from '../consecutive-block';
+import { isTollFree, mapAvailableNumbers, mapOrderLines, mapOwnedNumber, mapStates, matchesPattern, originationCandidates, toTenDigits } from './map';
 import type { VitcomOriginationTrunk, VitcomOwnedNumber } from './schema';
 
 interface SavedOrder {
@@ -89,7 +90,7 @@ export function createVitcomNumbers(core: VitcomCore): VitcomNumbers {
       }
       const quantity = Math.max(1, query.quantity);
       const enough = (found: AvailableNumber[]) => !query.consecutive && found.length >= quantity;
-      const finish = (found: AvailableNumber[]) => (query.consecutive ? pickConsecutive(found, quantity) : found.slice(0, quantity));
+      const finish = (found: AvailableNumber[]) => (query.consecutive ? firstConsecutiveBlock(found, quantity) : found.slice(0, quantity));
       const found: AvailableNumber[] = [];
 
       if (query.kind === 'tollfree') {
