@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accountNumberCounts, phoneNumbers, providerConnections } from '@/lib/db/schema';
+import { accountNumberCounts, phoneNumbers, providerConnections, trunkGroups, trunkNumberCounts } from '@/lib/db/schema';
 import { sealCredentials } from '@/lib/services/secret-box';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants } from '../support/fixtures';
@@ -79,5 +79,48 @@ describe('account number counters', () => {
     await expect(test.db.insert(phoneNumbers).values([number(tenants.acme.id, 900), number(tenants.globex.id, 202)])).rejects.toThrow();
     expect(await kept()).toEqual(before);
     await expectCountersToMatch();
+  });
+
+  it('keep the per-(trunk group, connection) counters the routing alert reads equal to the inventory', async () => {
+    const group = async (accountId: string, name: string) =>
+      (
+        await test.db
+          .insert(trunkGroups)
+          .values({ accountId, name, direction: 'both', auth: 'ip', allowedIps: ['44.10.20.30/32'], destinations: [{ host: '44.10.20.30', port: 5060, transport: 'udp', priority: 1, weight: 100 }], codecs: ['PCMU'] })
+          .returning()
+      )[0]!.id;
+    const trunkCounted = async () => {
+      const rows = (await test.db.execute(sql`
+        select account_id, trunk_group_ref, connection_id, count(*)::int as live, (count(*) filter (where routing_refused_at is not null))::int as refused
+        from phone_numbers where status <> 'released' and trunk_group_ref is not null group by 1, 2, 3`)) as unknown;
+      const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { account_id: string; trunk_group_ref: string; connection_id: string; live: number; refused: number }[];
+      return new Map(list.map((row) => [`${row.account_id}/${row.trunk_group_ref}/${row.connection_id}`, { live: Number(row.live), refused: Number(row.refused) }]));
+    };
+    const trunkKept = async () => {
+      const rows = await test.db.select().from(trunkNumberCounts);
+      return new Map(rows.filter((row) => row.live !== 0 || row.refused !== 0).map((row) => [`${row.accountId}/${row.trunkGroupId}/${row.connectionId}`, { live: row.live, refused: row.refused }]));
+    };
+    const expectTrunkCountersToMatch = async () => expect(await trunkKept()).toEqual(await trunkCounted());
+
+    const main = await group(tenants.acme.id, 'Counted PBX');
+    const backup = await group(tenants.acme.id, 'Counted backup');
+    await test.db.insert(phoneNumbers).values(Array.from({ length: 12 }, (_, index) => ({ ...number(tenants.acme.id, 3000 + index), trunkGroupRef: index < 8 ? main : null })));
+    await expectTrunkCountersToMatch();
+    const numbers = await test.db.select().from(phoneNumbers).where(sql`${phoneNumbers.e164} like '+13125553%'`).orderBy(phoneNumbers.e164);
+    expect((await trunkKept()).get(`${tenants.acme.id}/${main}/${connectionId}`)).toEqual({ live: 8, refused: 0 });
+
+    // A carrier refuses two, some move to the backup group, one is released, one leaves its group, a refusal clears.
+    await test.db.update(phoneNumbers).set({ routingRefusedAt: new Date() }).where(inArray(phoneNumbers.id, numbers.slice(0, 2).map((row) => row.id)));
+    await test.db.update(phoneNumbers).set({ trunkGroupRef: backup }).where(inArray(phoneNumbers.id, numbers.slice(8, 12).map((row) => row.id)));
+    await test.db.update(phoneNumbers).set({ status: 'released' }).where(eq(phoneNumbers.id, numbers[3]!.id));
+    await test.db.update(phoneNumbers).set({ trunkGroupRef: null }).where(eq(phoneNumbers.id, numbers[4]!.id));
+    await test.db.update(phoneNumbers).set({ routingRefusedAt: null }).where(eq(phoneNumbers.id, numbers[1]!.id));
+    await expectTrunkCountersToMatch();
+    expect((await trunkKept()).get(`${tenants.acme.id}/${main}/${connectionId}`)).toEqual({ live: 6, refused: 1 });
+    expect((await trunkKept()).get(`${tenants.acme.id}/${backup}/${connectionId}`)).toEqual({ live: 4, refused: 0 });
+
+    await test.db.delete(phoneNumbers).where(sql`${phoneNumbers.e164} like '+13125553%'`);
+    await expectTrunkCountersToMatch();
+    expect(await trunkKept()).toEqual(new Map());
   });
 });

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, eq, inArray, isNotNull, like, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { accounts, phoneNumbers, providerConnections, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
+import { accounts, phoneNumbers, providerConnections, trunkGroupUpstreams, trunkGroups, trunkNumberCounts } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -35,8 +35,9 @@ export function routingCondition(state: 'routed' | 'not_routed' | 'carrier_defau
 
 /**
  * Live numbers of these accounts not routed as configured, in all and in `ownAccountId`. The group
- * rule depends on (group, connection) only, so numbers are grouped by that pair first and the rule is
- * asked once per pair rather than once per number; where the pair is routed, its refused numbers count.
+ * rule depends on (group, connection) only, so it is asked once per pair of trunk_number_counts (the
+ * counters the phone_numbers triggers keep, migration 0020) rather than once per number; where the
+ * pair is routed, its refused numbers count.
  */
 export async function countNotRoutedNumbersByAccounts(db: Executor, { accountIds, ownAccountId }: { accountIds: SQL; ownAccountId: string }): Promise<{ total: number; own: number }> {
   const result = await db.execute(sql`
@@ -46,13 +47,11 @@ export async function countNotRoutedNumbersByAccounts(db: Executor, { accountIds
       select grouped.account_id,
              case when ${routedAsConfigured(sql`grouped.trunk_group_ref`, sql`grouped.connection_id`)} then grouped.refused else grouped.numbers end as not_routed
       from (
-        select ${phoneNumbers.accountId} as account_id, ${phoneNumbers.trunkGroupRef} as trunk_group_ref, ${phoneNumbers.connectionId} as connection_id,
-               count(*) as numbers, count(*) filter (where ${phoneNumbers.routingRefusedAt} is not null) as refused
-        from ${phoneNumbers}
-        where ${phoneNumbers.accountId} = any(array(${accountIds}))
-          and ${phoneNumbers.status} <> 'released'
-          and ${phoneNumbers.trunkGroupRef} is not null
-        group by 1, 2, 3
+        select ${trunkNumberCounts.accountId} as account_id, ${trunkNumberCounts.trunkGroupId} as trunk_group_ref, ${trunkNumberCounts.connectionId} as connection_id,
+               ${trunkNumberCounts.live} as numbers, ${trunkNumberCounts.refused} as refused
+        from ${trunkNumberCounts}
+        where ${trunkNumberCounts.accountId} = any(array(${accountIds}))
+          and ${trunkNumberCounts.live} > 0
       ) grouped
     ) pairs`);
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { total: number | string; own: number | string }[];

@@ -1,6 +1,6 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
 import { e911Addresses } from './e911';
 import { providerConnections } from './providers';
@@ -256,6 +256,26 @@ export const accountNumberCounts = pgTable('account_number_counts', {
   live: integer('live').notNull().default(0),
   liveWithoutE911: integer('live_without_e911').notNull().default(0),
 });
+
+/**
+ * Each account's live numbers on a trunk group, by (group, upstream connection), and how many of
+ * them that upstream refused to route, kept by statement triggers on `phone_numbers` (migration
+ * 0020): whether numbers are routed as configured depends on the (group, connection) pair, so the
+ * dashboard's alert reads these few rows instead of every routed number.
+ */
+export const trunkNumberCounts = pgTable(
+  'trunk_number_counts',
+  {
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    trunkGroupId: uuid('trunk_group_id').notNull(),
+    connectionId: uuid('connection_id').notNull(),
+    live: integer('live').notNull().default(0),
+    refused: integer('refused').notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.accountId, table.trunkGroupId, table.connectionId] })],
+);
 
 export const ledgerEntryKind = pgEnum('ledger_entry_kind', ['payment', 'charge', 'credit']);
 
