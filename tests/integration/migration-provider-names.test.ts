@@ -4,34 +4,15 @@
  * database refuses a name that differs only in case.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, DbHandle } from '@/lib/db/client';
 import { createTestDatabase } from '../support/db';
+import { migrationsUpTo, rows } from '../support/migrations';
 
 const LAST_TAG_BEFORE = '0012_account_number_counts';
-const root = path.resolve(import.meta.dirname, '../..');
-
-function migrationsUpTo(tag: string): string {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-migrations-'));
-  const journal = JSON.parse(fs.readFileSync(path.join(root, 'drizzle/meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
-  const last = journal.entries.findIndex((entry) => entry.tag === tag);
-  expect(last).toBeGreaterThan(0);
-  const entries = journal.entries.slice(0, last + 1);
-  fs.mkdirSync(path.join(folder, 'meta'));
-  fs.writeFileSync(path.join(folder, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
-  for (const entry of entries) fs.copyFileSync(path.join(root, 'drizzle', `${entry.tag}.sql`), path.join(folder, `${entry.tag}.sql`));
-  return folder;
-}
-
-async function rows<Row>(db: Db, query: ReturnType<typeof sql>): Promise<Row[]> {
-  const result = (await db.execute(query)) as unknown as Row[] | { rows: Row[] };
-  return Array.isArray(result) ? result : result.rows;
-}
 
 describe('migration 0014: unique connection names over existing duplicates', () => {
   let handle: DbHandle & { drop(): Promise<void> };

@@ -4,8 +4,6 @@
  * and nothing else is lost.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
@@ -13,27 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDbHandle, type Db, type DbHandle } from '@/lib/db/client';
 import { seedDemo } from '@/lib/db/seed-demo';
 import { createTestDatabase } from '../support/db';
+import { migrationsUpTo, rows } from '../support/migrations';
 
 const LAST_TAG_BEFORE = '0010_user_sessions';
-const root = path.resolve(import.meta.dirname, '../..');
-
-/** A copy of drizzle/ that stops at the migration before 0011. */
-function migrationsUpTo(tag: string): string {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-migrations-'));
-  const journal = JSON.parse(fs.readFileSync(path.join(root, 'drizzle/meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
-  const last = journal.entries.findIndex((entry) => entry.tag === tag);
-  expect(last).toBeGreaterThan(0);
-  const entries = journal.entries.slice(0, last + 1);
-  fs.mkdirSync(path.join(folder, 'meta'));
-  fs.writeFileSync(path.join(folder, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
-  for (const entry of entries) fs.copyFileSync(path.join(root, 'drizzle', `${entry.tag}.sql`), path.join(folder, `${entry.tag}.sql`));
-  return folder;
-}
-
-async function rows<Row>(db: Db, query: ReturnType<typeof sql>): Promise<Row[]> {
-  const result = (await db.execute(query)) as unknown as Row[] | { rows: Row[] };
-  return Array.isArray(result) ? result : result.rows;
-}
 
 describe('migration 0011: foreign keys and enums over existing data', () => {
   let handle: DbHandle & { drop(): Promise<void> };

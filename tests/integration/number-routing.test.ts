@@ -8,21 +8,13 @@ import { getDashboard } from '@/lib/services/dashboard';
 import { getRoutingOfNumbers, getTrunkGroupRouting } from '@/lib/services/number-routing';
 import { listAccountNumbers } from '@/lib/services/numbers';
 import { getConnectionAdapter } from '@/lib/services/providers';
-import { assignNumbers, createTrunkGroup, reapplyTrunkGroup, routeNumbersUpstream, setTrunkGroupStatus, type TrunkGroupInput } from '@/lib/services/trunk-groups';
+import { assignNumbers, createTrunkGroup, reapplyTrunkGroup, routeNumbersUpstream, setTrunkGroupStatus } from '@/lib/services/trunk-groups';
 import { parseNumberInventoryQuery, type RoutingFilter } from '@/lib/validations/number-inventory';
 import { useTestDatabase } from '../support/db';
-import { accessAs, seedTwoTenants } from '../support/fixtures';
+import { accessAs, seedTwoTenants, trunkGroupInput } from '../support/fixtures';
 import { useSandboxes } from '../support/sandboxes';
 
-const input: TrunkGroupInput = {
-  name: 'Main PBX',
-  direction: 'both',
-  auth: 'ip',
-  allowedIps: ['44.10.20.30/32'],
-  destinations: [{ host: '44.10.20.30', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
-  codecs: ['PCMU', 'PCMA'],
-  callerIdPolicy: 'pass_through',
-};
+const input = trunkGroupInput({ name: 'Main PBX' });
 
 describe('number routing: applied on one upstream, failed on another', () => {
   const test = useTestDatabase();

@@ -12,11 +12,11 @@ import { resetBreakers } from '@/lib/providers/http';
 import { requireCapability, type NumberSearchQuery, type ProviderId } from '@/lib/providers/types';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { listStaffTasks, resolveStaffTask } from '@/lib/services/staff-tasks';
-import { assignNumbers, createTrunkGroup, reapplyTrunkGroup, updateTrunkGroup, type TrunkGroupInput } from '@/lib/services/trunk-groups';
+import { assignNumbers, createTrunkGroup, reapplyTrunkGroup, updateTrunkGroup } from '@/lib/services/trunk-groups';
 import { getTrunkSyncStatus } from '@/lib/services/trunk-sync-status';
 import { TASK_OPENED } from '@/lib/services/upstream-refusals';
 import { useTestDatabase } from '../support/db';
-import { accessAs, seedTwoTenants, sessionUser } from '../support/fixtures';
+import { accessAs, seedTwoTenants, sessionUser, trunkGroupInput } from '../support/fixtures';
 import { useSandboxes } from '../support/sandboxes';
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined, ip: '203.0.113.9' }));
@@ -25,15 +25,7 @@ vi.mock('next/headers', async () => (await import('../support/next-mocks')).next
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = 'true';
 
-const base: TrunkGroupInput = {
-  name: 'Refusals PBX',
-  direction: 'both',
-  auth: 'ip',
-  allowedIps: ['44.10.20.30/32'],
-  destinations: [{ host: '44.10.20.30', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
-  codecs: ['PCMU', 'PCMA'],
-  callerIdPolicy: 'pass_through',
-};
+const base = trunkGroupInput({ name: 'Refusals PBX' });
 
 const SEARCHES: Record<ProviderId, Omit<NumberSearchQuery, 'quantity'>[]> = {
   voicetel: [{ kind: 'local', npa: '214' }],

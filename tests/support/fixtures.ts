@@ -6,6 +6,7 @@ import { accounts, memberRole, memberships, users, type MemberRole } from '@/lib
 import { seedDemo } from '@/lib/db/seed-demo';
 import { createSubAccount } from '@/lib/services/accounts';
 import { hashPassword } from '@/lib/services/users';
+import type { TrunkGroupInput } from '@/lib/services/trunk-groups';
 
 export async function sessionUser(db: Db, email: string): Promise<SessionUser> {
   const [user] = await db.select().from(users).where(eq(users.email, email));
@@ -50,4 +51,18 @@ export async function seedRoleUsers(db: Db, accountId: string, domain: string) {
     byRole[role] = { id: userId, email, membershipId };
   }
   return byRole;
+}
+
+/** A plain IP-authenticated trunk group every sandbox carrier with a trunk API accepts; override what a test is about. */
+export function trunkGroupInput(overrides: Partial<TrunkGroupInput> = {}): TrunkGroupInput {
+  return {
+    name: 'Main PBX',
+    direction: 'both',
+    auth: 'ip',
+    allowedIps: ['44.10.20.30/32'],
+    destinations: [{ host: '44.10.20.30', port: 5060, transport: 'udp', priority: 1, weight: 100 }],
+    codecs: ['PCMU', 'PCMA'],
+    callerIdPolicy: 'pass_through',
+    ...overrides,
+  };
 }
