@@ -3,8 +3,8 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { contentSecurityPolicy, HSTS, newNonce } from '@/lib/security-headers';
 
-/** Reachable without a session: sign-in, invitations, Auth.js itself and the health check. */
-const PUBLIC_PATHS = [/^\/login(\/|$)/, /^\/invite(\/|$)/, /^\/api\/auth(\/|$)/, /^\/api\/health$/];
+/** Reachable without a session: sign-in, invitations, Auth.js itself, the health check and the API's OpenAPI document. */
+const PUBLIC_PATHS = [/^\/login(\/|$)/, /^\/invite(\/|$)/, /^\/api\/auth(\/|$)/, /^\/api\/health$/, /^\/api\/v1\/openapi\.json$/];
 
 /**
  * Every request but static files passes here: anonymous visitors are sent to sign in (a
@@ -16,7 +16,9 @@ export async function proxy(request: NextRequest) {
   // As Auth.js decides its cookie names: by the request's scheme (the portal's server keeps a
   // client's own X-Forwarded-Proto out unless it came through a trusted proxy).
   const https = request.nextUrl.protocol === 'https:';
-  if (!PUBLIC_PATHS.some((pattern) => pattern.test(pathname))) {
+  // A program with an API key: the route handler checks the key (lib/api/handler.ts); no cookie to look for.
+  const bearer = pathname.startsWith('/api/v1/') && request.headers.has('authorization');
+  if (!bearer && !PUBLIC_PATHS.some((pattern) => pattern.test(pathname))) {
     const token = await getToken({ req: request, secret: getEnv().authSecret, secureCookie: https });
     if (!token) {
       if (pathname.startsWith('/api/')) {

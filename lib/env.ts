@@ -29,6 +29,11 @@ const schema = z.object({
   NEXTAUTH_URL: z.string().optional(),
   /** The widest block a trunk group's IP allow-list may hold (a prefix length: 24 means /24 and narrower). */
   TRUNK_ALLOWLIST_WIDEST_PREFIX: z.coerce.number().int().min(8, 'TRUNK_ALLOWLIST_WIDEST_PREFIX is a prefix length from 8 to 32').max(32, 'TRUNK_ALLOWLIST_WIDEST_PREFIX is a prefix length from 8 to 32').default(24),
+  /** API rate limits (token buckets): sustained requests a second and burst, per API key and per account. */
+  API_KEY_RATE_PER_SECOND: z.coerce.number().positive().default(10),
+  API_KEY_RATE_BURST: z.coerce.number().int().positive().default(100),
+  API_ACCOUNT_RATE_PER_SECOND: z.coerce.number().positive().default(25),
+  API_ACCOUNT_RATE_BURST: z.coerce.number().int().positive().default(250),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
 
@@ -51,7 +56,13 @@ export interface Env {
   trunkAllowlistWidestPrefix: number;
   /** Auth.js's URL when one is configured; undefined means the request's scheme decides. */
   authUrl?: string;
+  apiRateLimits: { key: RateLimit; account: RateLimit };
   production: boolean;
+}
+
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
 }
 
 let cached: Env | undefined;
@@ -94,6 +105,10 @@ export function getEnv(): Env {
     trustedProxies: raw.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()).filter(Boolean),
     trunkAllowlistWidestPrefix: raw.TRUNK_ALLOWLIST_WIDEST_PREFIX,
     authUrl: raw.AUTH_URL || raw.NEXTAUTH_URL || undefined,
+    apiRateLimits: {
+      key: { perSecond: raw.API_KEY_RATE_PER_SECOND, burst: raw.API_KEY_RATE_BURST },
+      account: { perSecond: raw.API_ACCOUNT_RATE_PER_SECOND, burst: raw.API_ACCOUNT_RATE_BURST },
+    },
     production: raw.NODE_ENV === 'production',
   };
   return cached;

@@ -8,6 +8,9 @@ export type ErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'unprocessable'
   | 'rate_limited'
   | 'unavailable'
   | 'unsupported'
@@ -23,6 +26,9 @@ const statusByKind: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
   rate_limited: 429,
   unavailable: 503,
   unsupported: 501,
@@ -37,6 +43,9 @@ const defaultMessageByKind: Record<ErrorKind, string> = {
   forbidden: 'You do not have permission to do that.',
   not_found: 'Not found.',
   conflict: 'That conflicts with the current state; reload and try again.',
+  too_large: 'The request body is too large.',
+  unsupported_media_type: 'The request body must be JSON (Content-Type: application/json).',
+  unprocessable: 'The request cannot be processed as sent.',
   rate_limited: 'Too many requests; please wait and try again.',
   unavailable: 'The service is unavailable right now; please try again shortly.',
   unsupported: 'That is not supported here.',
@@ -49,12 +58,15 @@ export interface AppErrorOptions {
   fieldErrors?: Record<string, string[]>;
   cause?: unknown;
   retryAfterMs?: number;
+  /** For `rate_limited` answers of the API: the bucket that refused (RateLimit headers). */
+  rateLimit?: { limit: number; remaining: number; resetSeconds: number };
 }
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fieldErrors?: Record<string, string[]>;
   readonly retryAfterMs?: number;
+  readonly rateLimit?: AppErrorOptions['rateLimit'];
 
   constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
     super(message ?? defaultMessageByKind[errorKind(code)], { cause: options.cause });
@@ -62,6 +74,7 @@ export class AppError extends Error {
     this.code = code;
     this.fieldErrors = options.fieldErrors;
     this.retryAfterMs = options.retryAfterMs;
+    this.rateLimit = options.rateLimit;
   }
 
   get kind(): ErrorKind {

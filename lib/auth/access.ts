@@ -17,7 +17,27 @@ export interface SessionUser {
   sessionId?: string;
 }
 
+/** A program calling /api/v1 with an API key: it acts with the key's role, never its creator's. */
+export interface ApiKeyActor {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  scopes: readonly string[];
+  /** The key's own account: it reaches that account and its sub-accounts only. */
+  accountId: string;
+  createdByUserId: string | null;
+}
+
+/** Who is asking: a signed-in user, or a program with an API key. */
+export type Actor = { kind: 'user'; user: SessionUser } | { kind: 'api_key'; apiKey: ApiKeyActor };
+
 export interface AccountAccess {
+  actor: Actor;
+  /**
+   * The person behind the request. For an API key: a stand-in that names the key (its id is the
+   * key's creator, never used for rights: `reachAccount` and carts go by `actor`).
+   */
   user: SessionUser;
   account: Account;
   role: Role;
@@ -40,6 +60,7 @@ export async function resolveAccess(db: Db | Tx, user: SessionUser, accountId: s
   const effectiveRoles: Role[] = actingAsStaff ? ['owner'] : roles;
   const suspended = chain.find((item) => item.account.status === 'suspended')?.account;
   return {
+    actor: { kind: 'user', user },
     user,
     account,
     role: strongestRole(effectiveRoles) ?? 'viewer',
@@ -49,6 +70,53 @@ export async function resolveAccess(db: Db | Tx, user: SessionUser, accountId: s
     actingAsStaff,
     ip,
   };
+}
+
+/** How an API key's actor reads in audit trails and lists: `API key "deploy" (cp_live_AbCd12…)`. */
+export function apiKeyLabel(key: Pick<ApiKeyActor, 'name' | 'prefix'>): string {
+  return `API key "${key.name}" (${key.prefix}…)`;
+}
+
+function apiKeyStandIn(key: ApiKeyActor): SessionUser {
+  return { id: key.createdByUserId ?? key.id, email: apiKeyLabel(key), name: apiKeyLabel(key), isOperatorStaff: false };
+}
+
+/**
+ * Access for an API key in `accountId` (its own account by default): the key's account or one of
+ * its sub-accounts, with the key's role; read-only while the account or an ancestor is suspended.
+ */
+export async function resolveApiKeyAccess(db: Db | Tx, key: ApiKeyActor, accountId: string = key.accountId, ip?: string): Promise<AccountAccess> {
+  const chain = await getAccountChainWithRoles(db, { accountId, userId: ZERO_UUID });
+  const account = chain.find((item) => item.account.id === accountId)?.account;
+  if (!account || !chain.some((item) => item.account.id === key.accountId)) throw new AppError('not_found:account');
+  const suspended = chain.find((item) => item.account.status === 'suspended')?.account;
+  return {
+    actor: { kind: 'api_key', apiKey: key },
+    user: apiKeyStandIn(key),
+    account,
+    role: key.role,
+    permissions: permissionsFor([key.role]),
+    readOnly: Boolean(suspended),
+    suspendedAccountName: suspended?.name,
+    actingAsStaff: false,
+    ip,
+  };
+}
+
+/** No user has this id: the account chain without anyone's memberships. */
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The same caller's access to another account (moving a number, a parent's limits): by the
+ * caller's own memberships, or for an API key by the key's subtree and role. Never the creator's.
+ */
+export function reachAccount(db: Db | Tx, access: AccountAccess, accountId: string): Promise<AccountAccess> {
+  return access.actor.kind === 'api_key' ? resolveApiKeyAccess(db, access.actor.apiKey, accountId, access.ip) : resolveAccess(db, access.actor.user, accountId, access.ip);
+}
+
+/** The cart/order owner columns for the caller. */
+export function actorOwner(access: Pick<AccountAccess, 'actor'>): { userId: string | null; apiKeyId: string | null } {
+  return access.actor.kind === 'api_key' ? { userId: null, apiKeyId: access.actor.apiKey.id } : { userId: access.actor.user.id, apiKeyId: null };
 }
 
 export function can(access: AccountAccess, permission: Permission): boolean {

@@ -41,7 +41,7 @@ export function jsonRoute<Context>(handler: (request: Request, context: Context)
       const publicError = toPublicError(error);
       if (publicError.status >= 500) log.error('route.failed', { url: request.url, error });
       return Response.json(
-        { error: { code: publicError.code, message: publicError.message, fieldErrors: publicError.fieldErrors } },
+        { error: { code: publicError.code, message: publicError.message, ...(publicError.fieldErrors ? { fields: publicError.fieldErrors } : {}) } },
         { status: publicError.status },
       );
     }

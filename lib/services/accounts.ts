@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { assertCan, resolveAccess, type AccountAccess } from '@/lib/auth/access';
+import { assertCan, reachAccount, type AccountAccess } from '@/lib/auth/access';
 import { permissionsFor, type Role } from '@/lib/auth/permissions';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import type { Account } from '@/lib/db/schema';
@@ -187,7 +187,7 @@ export async function getLimitsAuthority(db: Executor, access: AccountAccess): P
   const parent = access.account.parentId ? await getAccountById(db, { accountId: access.account.parentId }) : undefined;
   if (!parent) return { editable: access.user.isOperatorStaff && !access.readOnly, setBy: 'the carrier' };
   try {
-    const parentAccess = await resolveAccess(db, access.user, parent.id, access.ip);
+    const parentAccess = await reachAccount(db, access, parent.id);
     // A suspended account's limits wait until it is active again, like everything else in it.
     return { editable: parentAccess.permissions.has('subaccounts.manage') && !parentAccess.readOnly && !access.readOnly, setBy: parent.name };
   } catch (error) {
@@ -204,7 +204,7 @@ async function assertMaySetLimits(db: Executor, access: AccountAccess, account: 
   }
   let parentAccess: AccountAccess | undefined;
   try {
-    parentAccess = await resolveAccess(db, access.user, parent.id, access.ip);
+    parentAccess = await reachAccount(db, access, parent.id);
   } catch (error) {
     if (!isAppError(error) || error.kind !== 'not_found') throw error;
   }
@@ -223,6 +223,8 @@ export async function canSeeBillingAccountFunds(db: Executor, access: AccountAcc
   if (access.actingAsStaff || access.user.isOperatorStaff) return true;
   // In the billing account itself the roles behind `access` are those held there: nothing to read.
   if (access.account.id === access.account.billingAccountId) return true;
+  // An API key reaches the billing account only if it was issued there (on a sub-account's key, no).
+  if (access.actor.kind === 'api_key') return access.actor.apiKey.accountId === access.account.billingAccountId;
   const onBilling = await getMembershipsByUserOnAccounts(db, { userId: access.user.id, accountIds: [access.account.billingAccountId] });
   return onBilling.some((membership) => permissionsFor([membership.role as Role]).has('billing.read'));
 }

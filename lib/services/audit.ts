@@ -3,7 +3,7 @@ import { getDb, type Db, type Tx } from '@/lib/db/client';
 import { getAuditActionsByAccountSubtree, getAuditEventsByAccountSubtree, getLiveAuditTargets, insertAuditEvent, type AuditFilter, type AuditTargetIds } from '@/lib/db/queries/audit';
 import type { AuditEvent } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { can, type AccountAccess } from '@/lib/auth/access';
+import { apiKeyLabel, can, type AccountAccess } from '@/lib/auth/access';
 import { log } from '@/lib/log';
 import { startOfDayUtc } from '@/lib/validations/common';
 import { auditDiff, auditEventLabel, auditSubject, csvRow, formatIp, type AuditDiffRow } from '@/lib/views/audit-events';
@@ -18,11 +18,13 @@ export interface AuditEntry {
 }
 
 /** Written in the same transaction as the change it describes, so neither exists without the other. */
-export async function recordAudit(db: Db | Tx, access: Pick<AccountAccess, 'user' | 'actingAsStaff' | 'ip' | 'account'>, entry: AuditEntry) {
+export async function recordAudit(db: Db | Tx, access: Pick<AccountAccess, 'actor' | 'actingAsStaff' | 'ip' | 'account'>, entry: AuditEntry) {
+  const { actor } = access;
   await insertAuditEvent(db, {
     accountId: entry.accountId,
-    actorUserId: access.user.id,
-    actorEmail: access.user.email,
+    actorUserId: actor.kind === 'user' ? actor.user.id : null,
+    actorApiKeyId: actor.kind === 'api_key' ? actor.apiKey.id : null,
+    actorEmail: actor.kind === 'user' ? actor.user.email : apiKeyLabel(actor.apiKey),
     actingAsAccountId: access.actingAsStaff ? access.account.id : null,
     action: entry.action,
     targetType: entry.targetType,

@@ -5,13 +5,13 @@ import 'server-only';
  * (VITCOM's reserve), adding holds them and the cart shows the time left; removing releases them.
  * A number the portal already holds for any account, or is buying for one, is refused.
  */
-import { assertCan, type AccountAccess } from '@/lib/auth/access';
+import { actorOwner, assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db } from '@/lib/db/client';
 import type { cartItems } from '@/lib/db/schema';
 import {
   countCartItemsByCart,
   deleteCartItemsByIds,
-  getCartByAccountUser,
+  getCartByAccountOwner,
   getCartItemById,
   getCartItemsByCart,
   getExpiredHolds,
@@ -32,8 +32,8 @@ import { describeLines, type ChoiceView } from './upstream-choice';
 export const MAX_CART_ITEMS = 100;
 
 async function ensureCart(db: Db, access: AccountAccess) {
-  await insertCartIfMissing(db, { accountId: access.account.id, userId: access.user.id });
-  const cart = await getCartByAccountUser(db, { accountId: access.account.id, userId: access.user.id });
+  await insertCartIfMissing(db, { accountId: access.account.id, owner: actorOwner(access) });
+  const cart = await getCartByAccountOwner(db, { accountId: access.account.id, owner: actorOwner(access) });
   if (!cart) throw new AppError('internal:cart');
   return cart;
 }
@@ -190,7 +190,7 @@ export async function expireCartHolds(now = new Date()): Promise<number> {
 /** Count of items per cart, for the header badge. */
 export async function countCartItems(access: AccountAccess): Promise<number> {
   const db = await getDb();
-  const cart = await getCartByAccountUser(db, { accountId: access.account.id, userId: access.user.id });
+  const cart = await getCartByAccountOwner(db, { accountId: access.account.id, owner: actorOwner(access) });
   if (!cart) return 0;
   return countCartItemsByCart(db, { cartId: cart.id });
 }

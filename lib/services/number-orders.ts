@@ -9,11 +9,11 @@ import 'server-only';
  * (unique per number) decides between two accounts buying it at once, and the line that loses is
  * failed, uncharged, with the reason. The ledger is unique per line, so a line is charged at most once.
  */
-import { assertCan, can, type AccountAccess } from '@/lib/auth/access';
+import { actorOwner, assertCan, can, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import type { CartItem, NumberOrder, NumberOrderLine } from '@/lib/db/schema';
 import { getAccountById } from '@/lib/db/queries/accounts';
-import { deleteCartItemsByCart, getCartByAccountUser, getCartItemsByCart, lockCartById } from '@/lib/db/queries/carts';
+import { deleteCartItemsByCart, getCartByAccountOwner, getCartItemsByCart, lockCartById } from '@/lib/db/queries/carts';
 import { getE911AddressById } from '@/lib/db/queries/e911';
 import { getLiveHoldersByE164s, getTakenNumbersByE164s, insertLiveNumberIfFree } from '@/lib/db/queries/numbers';
 import { deleteSearchesByAccount } from '@/lib/db/queries/number-searches';
@@ -101,7 +101,7 @@ export interface CheckoutSummary {
 export async function getCheckoutSummary(access: AccountAccess, now = new Date()): Promise<CheckoutSummary> {
   assertCan(access, 'technical.read');
   const db = await getDb();
-  const cart = await getCartByAccountUser(db, { accountId: access.account.id, userId: access.user.id });
+  const cart = await getCartByAccountOwner(db, { accountId: access.account.id, owner: actorOwner(access) });
   const items = cart ? await getCartItemsByCart(db, { cartId: cart.id }) : [];
   const [summary, why] = await Promise.all([summarize(db, access, items, now), describeLines(db, items, { staff: access.user.isOperatorStaff })]);
   const lines = items.map((item, index) => ({ id: item.id, e164: item.e164, monthly: item.monthly, setup: item.setup, why: why[index]! }));
@@ -146,7 +146,7 @@ export async function placeOrder(
     throw new AppError('conflict:e911_required', message, { fieldErrors: { e911AddressRef: [message] } });
   }
   return db.transaction(async (tx) => {
-    const cart = await getCartByAccountUser(tx, { accountId: access.account.id, userId: access.user.id });
+    const cart = await getCartByAccountOwner(tx, { accountId: access.account.id, owner: actorOwner(access) });
     if (!cart) throw new AppError('invalid:cart_empty', 'Your cart is empty: add numbers from Buy numbers first.');
     await lockCartById(tx, { cartId: cart.id });
     const again = await getOrderByIdempotencyKey(tx, { accountId: access.account.id, idempotencyKey: input.idempotencyKey });
@@ -161,7 +161,7 @@ export async function placeOrder(
     const withoutE911 = await unacknowledgedWithoutE911(tx, items, input.acknowledgedNoE911 ?? []);
     const order = await insertOrder(tx, {
       accountId: access.account.id,
-      userId: access.user.id,
+      ...actorOwner(access),
       idempotencyKey: input.idempotencyKey,
       trunkGroupRef: input.trunkGroupRef ?? null,
       e911AddressRef: input.e911AddressRef ?? null,

@@ -5,7 +5,7 @@ import 'server-only';
  * their CSV export, release (recorded first, then the upstream is asked) and moves between
  * sub-accounts. Customers never see which upstream carries a number; operator staff do.
  */
-import { assertCan, can, resolveAccess, type AccountAccess } from '@/lib/auth/access';
+import { assertCan, can, reachAccount, type AccountAccess } from '@/lib/auth/access';
 import { getDb } from '@/lib/db/client';
 import { getSubtreeByAccount } from '@/lib/db/queries/accounts';
 import {
@@ -292,7 +292,7 @@ export async function releaseNumber(access: AccountAccess, numberId: string): Pr
   const db = await getDb();
   const number = await findNumber(access, numberId);
   // The number's own account decides: a suspended sub-account is read-only even to a parent's admin.
-  const numberAccess = number.accountId === access.account.id ? access : await resolveAccess(db, access.user, number.accountId, access.ip);
+  const numberAccess = number.accountId === access.account.id ? access : await reachAccount(db, access, number.accountId);
   assertCan(numberAccess, 'technical.write');
   const formatted = formatE164(number.e164);
   if (number.status === 'released') {
@@ -392,9 +392,9 @@ export async function moveNumber(access: AccountAccess, input: { numberId: strin
       fieldErrors: { targetAccountId: [`Already in ${number.accountName}: choose another account`] },
     });
   }
-  const sourceAccess = number.accountId === access.account.id ? access : await resolveAccess(db, access.user, number.accountId, access.ip);
+  const sourceAccess = number.accountId === access.account.id ? access : await reachAccount(db, access, number.accountId);
   assertCan(sourceAccess, 'subaccounts.manage');
-  const targetAccess = await resolveAccess(db, access.user, input.targetAccountId, access.ip);
+  const targetAccess = await reachAccount(db, access, input.targetAccountId);
   const target = targetAccess.account;
   if (!target.path.startsWith(access.account.path) || target.billingAccountId !== sourceAccess.account.billingAccountId) {
     throw new AppError('not_found:account', 'Choose an account from the list.', { fieldErrors: { targetAccountId: ['Choose an account from the list'] } });

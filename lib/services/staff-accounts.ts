@@ -36,7 +36,7 @@ export async function listCustomerAccounts(staff: SessionUser, query: StaffAccou
 }
 
 async function auditActing(tx: Tx, staff: SessionUser, ip: string | undefined, account: { id: string; name: string }, action: string) {
-  await recordAudit(tx, { user: staff, actingAsStaff: true, ip, account: { id: account.id } as AccountAccess['account'] }, {
+  await recordAudit(tx, { actor: { kind: 'user', user: staff }, actingAsStaff: true, ip, account: { id: account.id } as AccountAccess['account'] }, {
     accountId: account.id,
     action,
     targetType: 'account',

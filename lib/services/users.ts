@@ -138,7 +138,7 @@ async function joinAccount(tx: Tx, invitation: Invitation, user: User, ip: strin
   await insertMembershipIfMissing(tx, { userId: user.id, accountId: invitation.accountId, role: invitation.role });
   await markInvitationAccepted(tx, { invitationId: invitation.id });
   const actor: SessionUser = { id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };
-  await recordAudit(tx, { user: actor, actingAsStaff: false, ip, account: { id: invitation.accountId } as AccountAccess['account'] }, {
+  await recordAudit(tx, { actor: { kind: 'user', user: actor }, actingAsStaff: false, ip, account: { id: invitation.accountId } as AccountAccess['account'] }, {
     accountId: invitation.accountId,
     action: 'user.join',
     targetType: 'membership',
@@ -202,7 +202,7 @@ export async function changePassword(viewer: SessionUser, input: { currentPasswo
     const endedSessions = await revokeUserSessionsByUser(tx, { userId: viewer.id, keepSessionId: viewer.sessionId });
     const [first] = await getMembershipsWithAccountsByUser(tx, { userId: viewer.id });
     if (first) {
-      await recordAudit(tx, { user: viewer, actingAsStaff: false, ip, account: first.account }, {
+      await recordAudit(tx, { actor: { kind: 'user', user: viewer }, actingAsStaff: false, ip, account: first.account }, {
         accountId: first.account.id,
         action: 'user.password_change',
         targetType: 'user',

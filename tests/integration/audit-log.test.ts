@@ -163,7 +163,7 @@ describe('audit log', () => {
       expect(new Set(rows.map((row) => row[4]))).toEqual(new Set(['trunk_group.update', 'trunk_group.delete', 'trunk_group.create']));
       const bad = await exportAs('owner@acme.example', '?from=2026-02-30');
       expect(bad.status).toBe(400);
-      expect((await bad.json()).error.fieldErrors.from[0]).toContain('not a real date');
+      expect((await bad.json()).error.fields.from[0]).toContain('not a real date');
     });
 
     it('never starts a cell with a formula character, and writes one line per changed field', async () => {

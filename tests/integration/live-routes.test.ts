@@ -26,7 +26,7 @@ describe('JSON routes the portal polls: order progress, trunk-group sync, number
   };
   const call = async <Params extends Record<string, string>>(handler: (request: Request, context: { params: Promise<Params> }) => Promise<Response>, url: string, params: Params) => {
     const response = await handler(new Request(`http://portal.test${url}`), { params: Promise.resolve(params) });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { code: string; message: string; fieldErrors?: Record<string, string[]> } } };
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { code: string; message: string; fields?: Record<string, string[]> } } };
   };
 
   beforeAll(async () => {
@@ -77,7 +77,7 @@ describe('JSON routes the portal polls: order progress, trunk-group sync, number
       expect((await call(GET, '/api/v1/orders/not-an-id', { orderId: 'not-an-id' })).status).toBe(404);
       await signIn('tech@acme.example');
       const bad = await call(GET, `/api/v1/orders/${orderId}?x=%00`, { orderId });
-      expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid:query', fieldErrors: { x: [expect.any(String)] } } } });
+      expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid:query', fields: { x: [expect.any(String)] } } } });
       session.userId = undefined;
       expect((await call(GET, `/api/v1/orders/${orderId}`, { orderId })).status).toBe(401);
     });
@@ -180,7 +180,7 @@ describe('JSON routes the portal polls: order progress, trunk-group sync, number
       await signIn('tech@acme.example');
       const bad = await call(GET, `/api/v1/number-searches/${searchId}?sort=price&dir=up&page=0x10`, { searchId });
       expect(bad.status).toBe(400);
-      expect(bad.body.error).toMatchObject({ code: 'invalid:query', fieldErrors: { sort: [expect.stringContaining('Sort by one of number')], dir: ['Direction is asc or desc'], page: [expect.stringContaining('Page')] } });
+      expect(bad.body.error).toMatchObject({ code: 'invalid:query', fields: { sort: [expect.stringContaining('Sort by one of number')], dir: ['Direction is asc or desc'], page: [expect.stringContaining('Page')] } });
       expect((await call(GET, `/api/v1/number-searches/${searchId}?page=2`, { searchId })).status).toBe(200);
       await signIn('owner@globex.example', tenants.globex.id);
       expect(await call(GET, `/api/v1/number-searches/${searchId}`, { searchId })).toMatchObject({ status: 404, body: { error: { code: 'not_found:search' } } });

@@ -192,7 +192,7 @@ type Handler = (request: Request, context: unknown) => Promise<Response>;
 async function callRoute(handler: Handler, url: string, params: Record<string, string>) {
   const response = await handler(new Request(url), { params: Promise.resolve(params) });
   const type = response.headers.get('content-type') ?? '';
-  const body = response.status >= 400 ? ((await response.json().catch(() => undefined)) as { error?: { code?: unknown; message?: unknown; fieldErrors?: Record<string, string[]> } } | undefined) : undefined;
+  const body = response.status >= 400 ? ((await response.json().catch(() => undefined)) as { error?: { code?: unknown; message?: unknown; fields?: Record<string, string[]> } } | undefined) : undefined;
   if (response.status < 400) await response.body?.cancel();
   return { status: response.status, type, body };
 }
@@ -448,7 +448,7 @@ describe('bad input never reaches a 500', () => {
         const { status, type, body } = await callRoute(GET, exportUrl(query), {});
         expect(status, query).toBe(400);
         expect(type).toContain('application/json');
-        expect(Object.keys(body?.error?.fieldErrors ?? {}), query).toContain(field);
+        expect(Object.keys(body?.error?.fields ?? {}), query).toContain(field);
       }
     });
 

@@ -6,8 +6,13 @@ import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
 
-export async function getCartByAccountUser(db: Executor, { accountId, userId }: { accountId: string; userId: string }) {
-  const [row] = await db.select().from(carts).where(and(eq(carts.accountId, accountId), eq(carts.userId, userId))).limit(1);
+/** A cart belongs to a user or to an API key (each has its own), never to both. */
+export type CartOwner = { userId: string | null; apiKeyId: string | null };
+
+const ownedBy = (owner: CartOwner) => (owner.apiKeyId ? eq(carts.apiKeyId, owner.apiKeyId) : eq(carts.userId, owner.userId ?? ''));
+
+export async function getCartByAccountOwner(db: Executor, { accountId, owner }: { accountId: string; owner: CartOwner }) {
+  const [row] = await db.select().from(carts).where(and(eq(carts.accountId, accountId), ownedBy(owner))).limit(1);
   return row;
 }
 
@@ -26,8 +31,8 @@ export async function getExpiredHolds(db: Executor, { now }: { now: Date }) {
   return db.select().from(cartItems).where(and(isNotNull(cartItems.holdRef), lt(cartItems.holdExpiresAt, now)));
 }
 
-export async function insertCartIfMissing(db: Executor, { accountId, userId }: { accountId: string; userId: string }) {
-  await db.insert(carts).values({ accountId, userId }).onConflictDoNothing();
+export async function insertCartIfMissing(db: Executor, { accountId, owner }: { accountId: string; owner: CartOwner }) {
+  await db.insert(carts).values({ accountId, userId: owner.userId, apiKeyId: owner.apiKeyId }).onConflictDoNothing();
 }
 
 /** A number already in the cart stays as it is. */

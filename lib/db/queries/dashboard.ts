@@ -1,4 +1,5 @@
 import 'server-only';
+import { rowsOf } from '@/lib/db/rows';
 import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { accountLedger, accountNumberCounts, accounts, invitations, memberships, phoneNumbers, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
@@ -111,7 +112,3 @@ export async function getMonthlyNumbersAndSpendBySubtree(db: Db, { accountPath, 
   return monthKeys.map((month) => ({ month, numbers: numbersAt(month), spend: withSpend ? (spendByMonth.get(month) ?? '0') : undefined }));
 }
 
-/** postgres.js answers `execute` with the rows; PGlite with `{ rows }`. */
-function rowsOf<Row>(result: unknown): Row[] {
-  return Array.isArray(result) ? (result as Row[]) : ((result as { rows: Row[] }).rows ?? []);
-}

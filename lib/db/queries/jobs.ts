@@ -1,4 +1,5 @@
 import 'server-only';
+import { rowsOf } from '@/lib/db/rows';
 
 /**
  * pg-boss's own tables (its schema is named by the caller): read for the staff jobs page, never
@@ -7,9 +8,6 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 
-function rowsOf<Row>(result: unknown): Row[] {
-  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
-}
 
 export async function getJobCountsByQueueState(db: Db, { schema, names }: { schema: string; names: string[] }) {
   return rowsOf<{ name: string; state: string; count: number }>(

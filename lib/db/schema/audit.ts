@@ -1,5 +1,6 @@
 import 'server-only';
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, jsonb, pgTable, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { apiKeys } from './api';
 import { accounts } from './accounts';
 import { users } from './users';
 
@@ -11,6 +12,8 @@ export const auditEvents = pgTable(
     /** The account the change belongs to; null for platform-level changes by operator staff. */
     accountId: uuid('account_id').references(() => accounts.id, { onDelete: 'cascade' }),
     actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Set when the change came through the API with a key (`actor_email` then names the key). */
+    actorApiKeyId: uuid('actor_api_key_id').references((): AnyPgColumn => apiKeys.id, { onDelete: 'set null' }),
     /** Kept as text so the trail survives the user's removal. */
     actorEmail: text('actor_email'),
     /** Set when operator staff act inside a customer account they are not a member of. */

@@ -8,3 +8,4 @@ export * from './numbers';
 export * from './trunk-groups';
 export * from './e911';
 export * from './staff-tasks';
+export * from './api';

@@ -1,7 +1,8 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
+import { apiKeys } from './api';
 import { e911Addresses } from './e911';
 import { providerConnections } from './providers';
 import { trunkGroups } from './trunk-groups';
@@ -88,13 +89,17 @@ export const carts = pgTable(
     accountId: uuid('account_id')
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The cart's owner: a signed-in user, or an API key (exactly one of the two). */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    apiKeyId: uuid('api_key_id').references((): AnyPgColumn => apiKeys.id, { onDelete: 'cascade' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('carts_account_user_key').on(table.accountId, table.userId)],
+  (table) => [
+    uniqueIndex('carts_account_user_key').on(table.accountId, table.userId),
+    uniqueIndex('carts_account_api_key_key').on(table.accountId, table.apiKeyId),
+    check('carts_one_owner', sql`num_nonnulls(${table.userId}, ${table.apiKeyId}) = 1`),
+  ],
 );
 
 export const cartItems = pgTable(
@@ -136,6 +141,8 @@ export const numberOrders = pgTable(
       .notNull()
       .references(() => accounts.id),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Set when a program placed the order with an API key. */
+    apiKeyId: uuid('api_key_id').references((): AnyPgColumn => apiKeys.id, { onDelete: 'set null' }),
     idempotencyKey: text('idempotency_key').notNull(),
     status: orderStatus('status').notNull().default('pending'),
     /** Where the bought numbers are routed; the order keeps its history if the group is deleted. */

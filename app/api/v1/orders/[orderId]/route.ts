@@ -1,12 +1,8 @@
-import { authorize } from '@/lib/auth/guard';
-import { jsonRoute } from '@/lib/auth/route';
+import { withAccount } from '@/lib/api/handler';
+import { getOrder } from '@/lib/api/contracts/orders';
 import { getOrderProgress } from '@/lib/services/order-progress';
 
 export const dynamic = 'force-dynamic';
 
 /** A number order of the caller's account and the progress of its lines (what the order page polls); 404 for any other. */
-export const GET = jsonRoute(async (_request: Request, { params }: { params: Promise<{ orderId: string }> }) => {
-  const { orderId } = await params;
-  const access = await authorize('account.read');
-  return Response.json(await getOrderProgress(access, orderId), { headers: { 'cache-control': 'no-store' } });
-});
+export const GET = withAccount(getOrder, async ({ access, params }) => getOrderProgress(access, params.orderId));

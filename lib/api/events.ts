@@ -1,0 +1,40 @@
+/**
+ * The events an account's webhooks and notifications carry, with the shape of each one's `data`.
+ * Delivered as Standard Webhooks payloads: `{ "type", "timestamp", "data" }`. Later features add
+ * theirs here (`port.*`, `invoice.issued`, `quality.alert`).
+ */
+import { z } from 'zod';
+
+export const accountEventData = {
+  'order.completed': z.object({
+    orderId: z.string().uuid(),
+    status: z.enum(['completed', 'partial', 'failed']),
+    activated: z.array(z.string()).meta({ description: 'E.164 numbers now on the account' }),
+    failed: z.array(z.string()).meta({ description: 'E.164 numbers that could not be bought (not charged)' }),
+  }),
+  'number.released': z.object({
+    e164: z.string(),
+    releasedAt: z.string().meta({ format: 'date-time' }),
+  }),
+  'trunk_group.sync_failed': z.object({
+    trunkGroupId: z.string().uuid(),
+    name: z.string(),
+    reason: z.string(),
+  }),
+  'e911.registration_failed': z.object({
+    e164: z.string(),
+    addressId: z.string().uuid().nullable(),
+    reason: z.string(),
+  }),
+} as const;
+
+export type AccountEventType = keyof typeof accountEventData;
+export const ACCOUNT_EVENT_TYPES = Object.keys(accountEventData) as AccountEventType[];
+export type AccountEventData<Type extends AccountEventType> = z.input<(typeof accountEventData)[Type]>;
+
+export const ACCOUNT_EVENT_LABELS: Record<AccountEventType, string> = {
+  'order.completed': 'A number order finished',
+  'number.released': 'A number was released',
+  'trunk_group.sync_failed': 'A trunk group could not be applied at a carrier',
+  'e911.registration_failed': 'An emergency address registration failed',
+};

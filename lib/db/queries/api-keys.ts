@@ -1,0 +1,73 @@
+import 'server-only';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/lib/db/client';
+import { accounts, apiKeys, memberships, users } from '@/lib/db/schema';
+
+type Executor = Db | Tx;
+
+/**
+ * The key behind a secret's hash, with what decides whether it still works: its creator (disabled,
+ * staff, still a member on the key's account path) and whether the key's account or an ancestor is
+ * suspended. One query: it runs on every API request.
+ */
+export async function getApiKeyForAuthentication(db: Executor, { secretHash }: { secretHash: string }) {
+  const [row] = await db
+    .select({
+      key: apiKeys,
+      creatorDisabled: sql<boolean>`${users.disabledAt} is not null`,
+      creatorIsStaff: users.isOperatorStaff,
+      creatorIsMember: sql<boolean>`exists (
+        select 1 from ${memberships}
+        where ${memberships.userId} = ${apiKeys.createdByUserId}
+          and ${memberships.accountId} = any(string_to_array(trim(both '/' from ${accounts.path}), '/')::uuid[])
+      )`,
+      suspendedAccountName: sql<string | null>`(
+        select a.name from ${accounts} a
+        where a.id = any(string_to_array(trim(both '/' from ${accounts.path}), '/')::uuid[]) and a.status = 'suspended'
+        limit 1
+      )`,
+    })
+    .from(apiKeys)
+    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
+    .leftJoin(users, eq(users.id, apiKeys.createdByUserId))
+    .where(eq(apiKeys.secretHash, secretHash))
+    .limit(1);
+  return row;
+}
+
+export async function touchApiKey(db: Executor, { keyId, ip }: { keyId: string; ip: string | null }): Promise<void> {
+  await db.update(apiKeys).set({ lastUsedAt: new Date(), lastUsedIp: ip }).where(eq(apiKeys.id, keyId));
+}
+
+export async function insertApiKey(db: Executor, values: typeof apiKeys.$inferInsert) {
+  const [row] = await db.insert(apiKeys).values(values).returning();
+  return row!;
+}
+
+/** The keys of one account, newest first (revoked ones included, marked). */
+export async function getApiKeysByAccount(db: Executor, { accountId }: { accountId: string }) {
+  return db
+    .select({ key: apiKeys, creatorEmail: users.email })
+    .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.createdByUserId))
+    .where(eq(apiKeys.accountId, accountId))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+}
+
+export async function getApiKeyByAccount(db: Executor, { accountId, keyId }: { accountId: string; keyId: string }) {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.accountId, accountId)))
+    .limit(1);
+  return row;
+}
+
+export async function revokeApiKeyByAccount(db: Executor, { accountId, keyId }: { accountId: string; keyId: string }) {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.accountId, accountId), isNull(apiKeys.revokedAt)))
+    .returning();
+  return row;
+}

@@ -1,0 +1,80 @@
+import 'server-only';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/lib/db/client';
+import { apiIdempotencyKeys } from '@/lib/db/schema';
+import { rowsOf } from '@/lib/db/rows';
+
+type Executor = Db | Tx;
+
+export interface BucketSpec {
+  bucket: string;
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * Takes one token from each bucket in one statement (refilled for the time since its last use,
+ * capped at its burst); a bucket without a whole token gives none and says so. Answers each
+ * bucket's tokens left and whether it gave one.
+ */
+export async function takeRateTokens(db: Executor, specs: readonly BucketSpec[]): Promise<{ bucket: string; tokens: number; allowed: boolean }[]> {
+  const values = sql.join(
+    specs.map((spec) => sql`(${spec.bucket}, ${spec.burst - 1}::double precision, now(), true, ${spec.perSecond}::double precision, ${spec.burst}::double precision)`),
+    sql`, `,
+  );
+  const rows = await db.execute(sql`
+    with spec(bucket, tokens, updated_at, allowed, per_second, burst) as (values ${values})
+    insert into api_rate_buckets as b (bucket, tokens, updated_at, allowed)
+    select bucket, tokens, updated_at, allowed from spec
+    on conflict (bucket) do update set
+      tokens = (
+        select case when refilled >= 1 then refilled - 1 else refilled end
+        from (select least(s.burst, b.tokens + greatest(0, extract(epoch from (now() - b.updated_at))) * s.per_second) as refilled
+              from spec s where s.bucket = b.bucket) r
+      ),
+      allowed = (
+        select least(s.burst, b.tokens + greatest(0, extract(epoch from (now() - b.updated_at))) * s.per_second) >= 1
+        from spec s where s.bucket = b.bucket
+      ),
+      updated_at = now()
+    returning b.bucket, b.tokens, b.allowed`);
+  return rowsOf<{ bucket: string; tokens: number; allowed: boolean }>(rows).map((row) => ({ bucket: row.bucket, tokens: Number(row.tokens), allowed: Boolean(row.allowed) }));
+}
+
+export async function getRateBucketTokens(db: Executor, { buckets }: { buckets: string[] }) {
+  const rows = await db.execute(
+    sql`select bucket, tokens, updated_at from api_rate_buckets where bucket in (${sql.join(buckets.map((bucket) => sql`${bucket}`), sql`, `)})`,
+  );
+  return rowsOf<{ bucket: string; tokens: number; updated_at: string }>(rows).map((row) => ({ bucket: row.bucket, tokens: Number(row.tokens), updatedAt: new Date(row.updated_at) }));
+}
+
+/** Claims an idempotency key for a first request; undefined when the key is already held. */
+export async function claimIdempotencyKey(db: Executor, values: { principal: string; key: string; requestHash: string }) {
+  const [row] = await db.insert(apiIdempotencyKeys).values(values).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function getIdempotencyKey(db: Executor, { principal, key }: { principal: string; key: string }) {
+  const [row] = await db
+    .select()
+    .from(apiIdempotencyKeys)
+    .where(and(eq(apiIdempotencyKeys.principal, principal), eq(apiIdempotencyKeys.key, key)))
+    .limit(1);
+  return row;
+}
+
+export async function completeIdempotencyKey(db: Executor, values: { principal: string; key: string; status: number; body: unknown }) {
+  await db
+    .update(apiIdempotencyKeys)
+    .set({ status: values.status, body: values.body ?? null })
+    .where(and(eq(apiIdempotencyKeys.principal, values.principal), eq(apiIdempotencyKeys.key, values.key)));
+}
+
+export async function releaseIdempotencyKey(db: Executor, { principal, key }: { principal: string; key: string }) {
+  await db.delete(apiIdempotencyKeys).where(and(eq(apiIdempotencyKeys.principal, principal), eq(apiIdempotencyKeys.key, key)));
+}
+
+export async function deleteIdempotencyKeysBefore(db: Executor, { before }: { before: Date }): Promise<number> {
+  const rows = await db.delete(apiIdempotencyKeys).where(lt(apiIdempotencyKeys.createdAt, before)).returning({ key: apiIdempotencyKeys.key });
+  return rows.length;
+}
