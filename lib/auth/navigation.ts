@@ -20,6 +20,8 @@ export const NAV_SECTIONS: readonly NavSection[] = [
   { label: 'Usage & quality', href: '/usage', permission: 'usage.read', comingSoon: true },
   { label: 'Billing', href: '/billing', permission: 'billing.read', comingSoon: true },
   { label: 'Account', href: '/account', permission: 'subaccounts.manage' },
+  // The API reference for everyone; API keys and webhooks inside for the roles that manage them.
+  { label: 'Developers', href: '/developers', permission: 'account.read' },
 ];
 
 export const STAFF_SECTIONS: readonly NavSection[] = [

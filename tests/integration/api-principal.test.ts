@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defineEndpoint } from '@/lib/api/contract';
+import { getOrder } from '@/lib/api/contracts/orders';
 import { withAccount } from '@/lib/api/handler';
 import { resolveApiKeyAccess, reachAccount } from '@/lib/auth/access';
 import { authenticateApiKey } from '@/lib/auth/api-key-auth';
@@ -49,11 +50,11 @@ describe('The API principal: API keys or sessions through one wrapper', () => {
   });
 
   it('answers a key of the account, and "not found" to a key of another tenant, in the one error shape', async () => {
-    const own = await callApi(GET, { url: `/api/v1/orders/${orderId}`, params: { orderId }, key: techKey });
+    const own = await callApi(GET, { url: `/api/v1/orders/${orderId}`, params: { orderId }, key: techKey, endpoint: getOrder });
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ id: orderId, status: 'completed' });
     expect(own.headers.get('ratelimit-limit')).toBeTruthy();
-    const foreign = await callApi(GET, { url: `/api/v1/orders/${orderId}`, params: { orderId }, key: globexKey });
+    const foreign = await callApi(GET, { url: `/api/v1/orders/${orderId}`, params: { orderId }, key: globexKey, endpoint: getOrder });
     expect(foreign.status).toBe(404);
     expect(foreign.body).toEqual({ error: { code: expect.stringMatching(/^not_found:/), message: expect.any(String) } });
     const badId = await callApi(GET, { url: '/api/v1/orders/nope', params: { orderId: 'nope' }, key: techKey });

@@ -6,7 +6,9 @@ import { eq } from 'drizzle-orm';
 import { generateApiKeySecret, hashApiKeySecret, visiblePrefix } from '@/lib/auth/api-key-secret';
 import type { Db } from '@/lib/db/client';
 import { apiKeys, users, type MemberRole } from '@/lib/db/schema';
+import type { Endpoint } from '@/lib/api/contract';
 import { headersFromClient } from './next-mocks';
+import { expectConformsToSpec } from './openapi';
 
 export interface TestApiKey {
   id: string;
@@ -41,6 +43,8 @@ export interface ApiCall<Params> {
   body?: string;
   headers?: Record<string, string>;
   ip?: string;
+  /** When given, the answer is checked against the published OpenAPI document (status and body). */
+  endpoint?: Endpoint;
 }
 
 export interface ApiAnswer {
@@ -69,5 +73,7 @@ export async function callApi<Params extends Record<string, string>>(handler: Ha
   } catch {
     parsed = undefined;
   }
-  return { status: response.status, headers: response.headers, body: parsed, text };
+  const answer = { status: response.status, headers: response.headers, body: parsed, text };
+  if (call.endpoint) expectConformsToSpec(call.endpoint, answer);
+  return answer;
 }

@@ -1,0 +1,20 @@
+/**
+ * Every endpoint of the public API, in the order the documentation lists them. A route file under
+ * app/api/v1 implements each with `withAccount`/`withStaff`/`withPublic`; the OpenAPI document is
+ * built from this list alone.
+ */
+import type { Endpoint } from '../contract';
+import { getOrder } from './orders';
+
+export const API_ENDPOINTS: readonly Endpoint[] = [getOrder];
+
+/** Tags in the order the documentation shows them, with a line each. */
+export const API_TAGS: readonly { name: string; description: string }[] = [
+  { name: 'Numbers', description: 'Search, buy, route and release phone numbers.' },
+  { name: 'Orders', description: 'Number orders and their progress.' },
+  { name: 'Trunk groups', description: 'SIP trunk groups and their sync to the carriers.' },
+  { name: 'E911', description: 'Emergency addresses.' },
+  { name: 'Accounts', description: 'The account and its sub-accounts.' },
+  { name: 'API keys', description: 'Keys for programs.' },
+  { name: 'Webhooks', description: 'Endpoints that receive account events.' },
+];
