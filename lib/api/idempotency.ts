@@ -58,7 +58,7 @@ export async function withIdempotency(
   return { ...answer, replayed: false };
 }
 
-/** Housekeeping: answers past their 24 hours. */
-export async function purgeIdempotencyKeys(db: Db, now = new Date()): Promise<number> {
-  return deleteIdempotencyKeysBefore(db, { before: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS) });
+/** Housekeeping: up to `limit` answers past their 24 hours (lib/services/api-housekeeping.ts loops). */
+export async function purgeIdempotencyKeys(db: Db, now = new Date(), limit = 1000): Promise<number> {
+  return deleteIdempotencyKeysBefore(db, { before: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS), limit });
 }

@@ -1,4 +1,5 @@
 import { getDbHandle } from '@/lib/db/client';
+import { purgeApiLeftovers } from '@/lib/services/api-housekeeping';
 import { purgeExpiredNumberSearches, vacuumEmbeddedDatabase } from '@/lib/services/database-maintenance';
 import { reconcileE911 } from '@/lib/services/e911';
 import { expireCartHolds } from '@/lib/services/number-cart';
@@ -19,6 +20,8 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'check-trunk-drift', cron: '*/15 * * * *', run: () => checkTrunkDrift() },
   { name: 'vacuum-embedded-database', cron: '37 */6 * * *', runAtStart: true, expireInSeconds: 3600, run: () => vacuumEmbeddedDatabase() },
   { name: 'purge-number-searches', cron: '*/15 * * * *', run: () => purgeExpiredNumberSearches() },
+  // Idempotency answers past their 24 hours and rate buckets idle for a day (full again anyway).
+  { name: 'purge-api-leftovers', cron: '41 * * * *', run: () => purgeApiLeftovers() },
 ];
 
 /** Starts pg-boss (migrating its schema), the schedules and the workers: once per process. */

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { apiIdempotencyKeys } from '@/lib/db/schema';
 import { rowsOf } from '@/lib/db/rows';
@@ -74,7 +74,25 @@ export async function releaseIdempotencyKey(db: Executor, { principal, key }: { 
   await db.delete(apiIdempotencyKeys).where(and(eq(apiIdempotencyKeys.principal, principal), eq(apiIdempotencyKeys.key, key)));
 }
 
-export async function deleteIdempotencyKeysBefore(db: Executor, { before }: { before: Date }): Promise<number> {
-  const rows = await db.delete(apiIdempotencyKeys).where(lt(apiIdempotencyKeys.createdAt, before)).returning({ key: apiIdempotencyKeys.key });
-  return rows.length;
+/** Up to `limit` answers created before `before` (a short statement: housekeeping loops over batches). */
+export async function deleteIdempotencyKeysBefore(db: Executor, { before, limit }: { before: Date; limit: number }): Promise<number> {
+  const rows = await db.execute(sql`
+    delete from api_idempotency_keys
+    where (principal, key) in (select principal, key from api_idempotency_keys where created_at < ${before.toISOString()}::timestamptz limit ${limit})
+    returning 1`);
+  return rowsOf(rows).length;
+}
+
+/**
+ * Up to `limit` buckets untouched since `before`: a bucket idle that long has refilled to its burst,
+ * which is what a missing row stands for. The outer condition is checked again on a row a request
+ * refilled meanwhile, so a bucket in use is never reset.
+ */
+export async function deleteRateBucketsIdleSince(db: Executor, { before, limit }: { before: Date; limit: number }): Promise<number> {
+  const rows = await db.execute(sql`
+    delete from api_rate_buckets
+    where updated_at < ${before.toISOString()}::timestamptz
+      and bucket in (select bucket from api_rate_buckets where updated_at < ${before.toISOString()}::timestamptz limit ${limit})
+    returning 1`);
+  return rowsOf(rows).length;
 }
