@@ -9,3 +9,5 @@ export * from './trunk-groups';
 export * from './e911';
 export * from './staff-tasks';
 export * from './api';
+export * from './notifications';
+export * from './two-factor';
