@@ -26,6 +26,8 @@ export const accounts = pgTable(
     internationalAllowed: boolean('international_allowed').notNull().default(false),
     /** Numbers of this account and every account below it need a registered e911 address before joining a trunk group. */
     requireE911ForRouting: boolean('require_e911_for_routing').notNull().default(false),
+    /** Every member of this account and of any account below it must sign in with two-factor authentication. */
+    requireTwoFactor: boolean('require_two_factor').notNull().default(false),
     /** How far a billing account may go below zero before orders are refused. */
     creditLimit: numeric('credit_limit', { precision: 12, scale: 2 }).notNull().default('0'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -81,6 +81,8 @@ export const userSessions = pgTable(
     userAgent: text('user_agent'),
     /** Operator staff acting as this customer account in this session (set and cleared by audited actions only). */
     actingAsAccountId: uuid('acting_as_account_id').references(() => accounts.id, { onDelete: 'set null' }),
+    /** When this session last confirmed an authenticator code (at sign-in or a step-up). */
+    secondFactorAt: timestamp('second_factor_at', { withTimezone: true }),
   },
   (table) => [index('user_sessions_user_idx').on(table.userId)],
 );
