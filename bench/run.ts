@@ -15,6 +15,7 @@ import { formatSideBySide, formatTable, row, writeJson, type Row } from './table
 // lib/services is loaded only after the server-only hook is registered (static imports resolve first).
 const { benchCheckout, benchSearchFanout } = await import('./numbers');
 const { benchAdapterOverhead, benchBreakerFailFast } = await import('./providers');
+const { apiBenchServerEnv, apiBenchSetup, apiSeedStep, benchApi } = await import('./api');
 
 const root = path.resolve(import.meta.dirname, '..');
 const resultsDir = path.join(root, 'bench', 'results');
@@ -48,6 +49,8 @@ const CHECKOUT = { numbers: 100, runs: 3 };
 const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Only the portal over HTTP, on both databases: for iterating on the pages. */
 const httpOnly = process.env.BENCH_HTTP_ONLY === '1';
+/** Only the public API's rows (and their health baseline), on both databases: for working on the API. */
+const apiOnly = process.env.BENCH_API_ONLY === '1';
 
 let server: BenchServer | undefined;
 let interrupted = false;
@@ -235,15 +238,19 @@ async function postgresProblem(url: string): Promise<string | undefined> {
 }
 
 /** The portal rows on one database: its own server and seed, stopped before anything else runs. */
-async function benchPortalOn(database: 'pglite' | 'postgres', postgresUrl?: string): Promise<Row[]> {
+async function benchPortalOn(database: 'pglite' | 'postgres', notes: string[], postgresUrl?: string): Promise<Row[]> {
   const where = database === 'pglite' ? 'fresh PGlite in .data-bench' : `throwaway database on ${new URL(postgresUrl!).host}`;
   console.log(`Starting the production server on port ${port} (${where}, ${MY_NUMBERS.toLocaleString('en-US')} numbers for Acme Telecom)…`);
   // A Ctrl-C while the previous server stopped must not start another one behind the clean-up.
   if (interrupted) throw new Error('interrupted');
   const logFile = path.join(resultsDir, `server-${database}.log`);
-  server = await startBenchServer({ root, port, logFile, postgresUrl, afterSeed: [['bench/seed-numbers.ts', String(MY_NUMBERS)]] });
+  const api = apiBenchSetup();
+  server = await startBenchServer({ root, port, logFile, postgresUrl, env: apiBenchServerEnv(), afterSeed: [['bench/seed-numbers.ts', String(MY_NUMBERS)], apiSeedStep(api)] });
   try {
-    return await benchPortal(server.url);
+    const portalRows = apiOnly ? [] : await benchPortal(server.url);
+    const apiRows = await benchApi(server.url, api, { connections: CONNECTIONS, rounds: ROUNDS, durationS, owner: OWNER });
+    for (const note of apiRows.notes) if (!notes.includes(note)) notes.push(note);
+    return [...portalRows, ...apiRows.rows];
   } finally {
     // The next measurements need the port and the CPU.
     await server.stop();
@@ -254,13 +261,13 @@ async function benchPortalOn(database: 'pglite' | 'postgres', postgresUrl?: stri
 try {
   ensureBuild(root);
   const postgresUrl = process.env.DATABASE_URL ?? LOCAL_POSTGRES;
-  const pgliteRows = await benchPortalOn('pglite');
+  const notes: string[] = [];
+  const pgliteRows = await benchPortalOn('pglite', notes);
   const unreachable = await postgresProblem(postgresUrl);
   if (unreachable) console.log(`PostgreSQL at ${new URL(postgresUrl).host} is not reachable (${unreachable}): its HTTP rows are skipped.`);
-  const postgresRows = unreachable ? undefined : await benchPortalOn('postgres', postgresUrl);
+  const postgresRows = unreachable ? undefined : await benchPortalOn('postgres', notes, postgresUrl);
 
-  const notes: string[] = [];
-  const inProcess = httpOnly ? [] : [...(await benchProviders()), ...(await benchBuying(notes))];
+  const inProcess = httpOnly || apiOnly ? [] : [...(await benchProviders()), ...(await benchBuying(notes))];
 
   console.log(`\nPortal over HTTP (${CONNECTIONS} connections; each ratio against its own database's health row):\n`);
   console.log(formatSideBySide([

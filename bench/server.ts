@@ -92,6 +92,7 @@ export async function startBenchServer({
   postgresUrl,
   afterSeed = [],
   serverNodeArgs = [],
+  env: extraEnv = {},
 }: {
   root: string;
   port: number;
@@ -101,6 +102,8 @@ export async function startBenchServer({
   afterSeed?: string[][];
   /** Node options for the server process alone (bench/profile.ts: `--cpu-prof`). */
   serverNodeArgs?: string[];
+  /** Defaults for the seed steps' and the server's environment; the caller's own environment wins. */
+  env?: Record<string, string>;
 }): Promise<BenchServer> {
   const url = `http://127.0.0.1:${port}`;
   // Something already on the port would answer the health check and get benchmarked instead.
@@ -111,7 +114,7 @@ export async function startBenchServer({
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.openSync(logFile, 'w');
 
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), APP_URL: url, SEED_DEMO: '1', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+  const env: NodeJS.ProcessEnv = { ...extraEnv, ...process.env, DATA_DIR: dataDir, PORT: String(port), APP_URL: url, SEED_DEMO: '1', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
   delete env.DATABASE_URL;
   let dropDatabase: (() => Promise<void>) | undefined;
   if (postgresUrl) {
