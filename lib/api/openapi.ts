@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { errorBody, queryOf, type Endpoint } from './contract';
+import type { OpenApiJson } from './curl-examples';
 import { API_ENDPOINTS, API_TAGS } from './contracts';
 import { ACCOUNT_EVENT_LABELS, ACCOUNT_EVENT_TYPES, accountEventData } from './events';
 
@@ -100,6 +101,20 @@ function webhooksOf(): ZodOpenApiPathsObject {
       },
     ]),
   );
+}
+
+let published: { serverUrl: string; json: string; document: OpenApiJson } | undefined;
+
+/**
+ * The document as served (plain JSON), built once per process: the contracts only change with a
+ * deploy. The route serves `json`; the docs page reads `document`.
+ */
+export function publishedOpenApi(serverUrl: string): { json: string; document: OpenApiJson } {
+  if (published?.serverUrl !== serverUrl) {
+    const json = JSON.stringify(buildOpenApiDocument(serverUrl));
+    published = { serverUrl, json, document: JSON.parse(json) as OpenApiJson };
+  }
+  return published;
 }
 
 export function buildOpenApiDocument(serverUrl: string) {

@@ -1,21 +1,13 @@
 import { getOpenApiDocument } from '@/lib/api/contracts/meta';
 import { withPublic } from '@/lib/api/handler';
-import { buildOpenApiDocument } from '@/lib/api/openapi';
+import { publishedOpenApi } from '@/lib/api/openapi';
 import { getEnv } from '@/lib/env';
 
 export const dynamic = 'force-dynamic';
 
-// The contracts only change with a deploy: build the document once per process.
-let serialized: string | undefined;
-
-function documentJson(): string {
-  serialized ??= JSON.stringify(buildOpenApiDocument(getEnv().appUrl));
-  return serialized;
-}
-
 /** The public API's OpenAPI 3.1 document, for anyone (no sign-in), from any origin. */
 export const GET = withPublic(getOpenApiDocument, async () =>
-  new Response(documentJson(), {
+  new Response(publishedOpenApi(getEnv().appUrl).json, {
     status: 200,
     headers: {
       'content-type': 'application/json',

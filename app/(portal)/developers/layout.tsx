@@ -1,0 +1,21 @@
+import { DevelopersTabs, type DevelopersTab } from '@/components/developers/developers-tabs';
+import { getCurrentAccess } from '@/lib/auth/guard';
+import type { Permission } from '@/lib/auth/permissions';
+
+const TABS: (DevelopersTab & { permission: Permission })[] = [
+  { label: 'API reference', href: '/developers', permission: 'account.read' },
+  { label: 'API keys', href: '/developers/api-keys', permission: 'users.manage' },
+  { label: 'Webhooks', href: '/developers/webhooks', permission: 'technical.write' },
+];
+
+/** Tabs for what the role may open here (each page checks its own permission again). */
+export default async function DevelopersLayout({ children }: { children: React.ReactNode }) {
+  const access = await getCurrentAccess();
+  const tabs = TABS.filter((tab) => access?.permissions.has(tab.permission)).map(({ label, href }) => ({ label, href }));
+  return (
+    <>
+      {tabs.length > 1 ? <DevelopersTabs tabs={tabs} /> : null}
+      {children}
+    </>
+  );
+}
