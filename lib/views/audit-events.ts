@@ -59,6 +59,8 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'price.cost.set': 'Carrier cost set',
   'price.cost.clear': 'Carrier cost cleared',
   'job.retry': 'Failed job retried',
+  'api_key.create': 'API key created',
+  'api_key.revoke': 'API key revoked',
 };
 
 const ACRONYMS: Record<string, string> = { ip: 'IP', ips: 'IPs', id: 'ID', ids: 'IDs', url: 'URL', e911: 'E911', sip: 'SIP', cps: 'CPS', npa: 'Area code', e164: 'Number', usd: 'USD' };

@@ -4,9 +4,10 @@
  * built from this list alone.
  */
 import type { Endpoint } from '../contract';
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { getOrder } from './orders';
 
-export const API_ENDPOINTS: readonly Endpoint[] = [getOrder];
+export const API_ENDPOINTS: readonly Endpoint[] = [getOrder, listApiKeys, createApiKey, getApiKey, revokeApiKey];
 
 /** Tags in the order the documentation shows them, with a line each. */
 export const API_TAGS: readonly { name: string; description: string }[] = [

@@ -1,9 +1,20 @@
 import 'server-only';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { accounts, apiKeys, memberships, users } from '@/lib/db/schema';
 
 type Executor = Db | Tx;
+
+/** Whether a key's creator still holds it up (columns of a query joining `accounts` and `users` on the key). */
+const creatorState = {
+  creatorDisabled: sql<boolean>`${users.disabledAt} is not null`,
+  creatorIsStaff: users.isOperatorStaff,
+  creatorIsMember: sql<boolean>`exists (
+    select 1 from ${memberships}
+    where ${memberships.userId} = ${apiKeys.createdByUserId}
+      and ${memberships.accountId} = any(string_to_array(trim(both '/' from ${accounts.path}), '/')::uuid[])
+  )`,
+};
 
 /**
  * The key behind a secret's hash, with what decides whether it still works: its creator (disabled,
@@ -14,13 +25,7 @@ export async function getApiKeyForAuthentication(db: Executor, { secretHash }: {
   const [row] = await db
     .select({
       key: apiKeys,
-      creatorDisabled: sql<boolean>`${users.disabledAt} is not null`,
-      creatorIsStaff: users.isOperatorStaff,
-      creatorIsMember: sql<boolean>`exists (
-        select 1 from ${memberships}
-        where ${memberships.userId} = ${apiKeys.createdByUserId}
-          and ${memberships.accountId} = any(string_to_array(trim(both '/' from ${accounts.path}), '/')::uuid[])
-      )`,
+      ...creatorState,
       suspendedAccountName: sql<string | null>`(
         select a.name from ${accounts} a
         where a.id = any(string_to_array(trim(both '/' from ${accounts.path}), '/')::uuid[]) and a.status = 'suspended'
@@ -70,4 +75,58 @@ export async function revokeApiKeyByAccount(db: Executor, { accountId, keyId }: 
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.accountId, accountId), isNull(apiKeys.revokedAt)))
     .returning();
   return row;
+}
+
+/** A key as its lists and pages show it: the key, who made it and whether they still hold it up. */
+function selectApiKeysWithCreator(db: Executor) {
+  return db
+    .select({ key: apiKeys, creatorEmail: users.email, ...creatorState })
+    .from(apiKeys)
+    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
+    .leftJoin(users, eq(users.id, apiKeys.createdByUserId));
+}
+
+export type ApiKeyWithCreator = NonNullable<Awaited<ReturnType<typeof getApiKeyWithCreatorByAccount>>>;
+
+/**
+ * One page of an account's keys, newest first; `afterKeyId` is the last key of the previous page
+ * (its position is read from the table, so timestamps keep their full precision).
+ */
+export async function getApiKeyPageByAccount(db: Executor, { accountId, afterKeyId, limit }: { accountId: string; afterKeyId?: string; limit: number }) {
+  const after = afterKeyId
+    ? sql`(${apiKeys.createdAt}, ${apiKeys.id}) < (select k.created_at, k.id from ${apiKeys} k where k.id = ${afterKeyId} and k.account_id = ${accountId})`
+    : undefined;
+  return selectApiKeysWithCreator(db)
+    .where(and(eq(apiKeys.accountId, accountId), after))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .limit(limit);
+}
+
+export async function getApiKeyWithCreatorByAccount(db: Executor, { accountId, keyId }: { accountId: string; keyId: string }) {
+  const [row] = await selectApiKeysWithCreator(db)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.accountId, accountId)))
+    .limit(1);
+  return row;
+}
+
+/** A key of the account with this name (any case) that is neither revoked nor expired at `now`. */
+export async function getLiveApiKeyByName(db: Executor, { accountId, name, now }: { accountId: string; name: string; now: Date }) {
+  const [row] = await db
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.accountId, accountId),
+        sql`lower(${apiKeys.name}) = lower(${name})`,
+        isNull(apiKeys.revokedAt),
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+/** Serializes key creation per account, so two requests cannot both take one name. */
+export async function lockAccountForApiKeys(tx: Tx, { accountId }: { accountId: string }): Promise<void> {
+  await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for('no key update');
 }

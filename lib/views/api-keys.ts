@@ -1,0 +1,72 @@
+/**
+ * How an API key reads to people and programs: its status (why it does or does not work) and its
+ * JSON. Pure: the service, the pages and the API share them.
+ */
+import type { Role } from '@/lib/auth/permissions';
+
+export type ApiKeyStatus = 'active' | 'expired' | 'revoked' | 'stopped';
+
+export const API_KEY_STATUS_LABELS: Record<ApiKeyStatus, string> = {
+  active: 'Active',
+  expired: 'Expired',
+  revoked: 'Revoked',
+  stopped: 'Stopped',
+};
+
+/** What a key is, without its secret or hash. */
+export interface ApiKeyView {
+  id: string;
+  accountId: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  status: ApiKeyStatus;
+  /** Why a key that is not active does not work, in a sentence. */
+  statusDetail: string | null;
+  createdAt: Date;
+  createdBy: { id: string; email: string } | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+}
+
+export interface ApiKeyStatusInput {
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  createdByUserId: string | null;
+  creatorDisabled: boolean | null;
+  creatorIsStaff: boolean | null;
+  creatorIsMember: boolean | null;
+}
+
+/**
+ * The rule `authenticateApiKey` applies, said as a status: revoked first (a person's decision),
+ * then expired, then stopped because its creator is disabled or left the account.
+ */
+export function apiKeyStatusOf(key: ApiKeyStatusInput, now: Date): { status: ApiKeyStatus; detail: string | null } {
+  if (key.revokedAt) return { status: 'revoked', detail: 'Revoked: programs using it are refused.' };
+  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return { status: 'expired', detail: 'Past its expiry: programs using it are refused.' };
+  if (key.createdByUserId === null) return { status: 'stopped', detail: 'The person who created it no longer exists: create a new key.' };
+  if (key.creatorDisabled) return { status: 'stopped', detail: 'The person who created it is disabled: create a new key.' };
+  if (!key.creatorIsStaff && !key.creatorIsMember) return { status: 'stopped', detail: 'The person who created it has left the account: create a new key.' };
+  return { status: 'active', detail: null };
+}
+
+/** The API's JSON of a key: ISO times, never the secret or its hash. */
+export function apiKeyJson(view: ApiKeyView) {
+  return {
+    id: view.id,
+    accountId: view.accountId,
+    name: view.name,
+    prefix: view.prefix,
+    role: view.role as Exclude<Role, 'owner'>,
+    status: view.status,
+    createdAt: view.createdAt.toISOString(),
+    createdBy: view.createdBy,
+    expiresAt: view.expiresAt?.toISOString() ?? null,
+    revokedAt: view.revokedAt?.toISOString() ?? null,
+    lastUsedAt: view.lastUsedAt?.toISOString() ?? null,
+    lastUsedIp: view.lastUsedIp,
+  };
+}
