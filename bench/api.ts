@@ -26,6 +26,8 @@ export function apiBenchServerEnv(): Record<string, string> {
 }
 
 const NUMBERS_PAGE = 50;
+/** autocannon's default is 10 s: on a machine shared by several loads a cold route's first requests can take longer. */
+const LOAD_TIMEOUT_S = 30;
 
 interface Target {
   name: string;
@@ -81,7 +83,7 @@ export async function benchApi(
   for (const target of targets) await expectOk(target);
 
   const run = (target: Target, amount: number) =>
-    load(target.url, { connections, amount, headers: target.headers, ...(target.verify ? { verifyBody: target.verify } : {}) });
+    load(target.url, { connections, amount, headers: target.headers, timeoutS: LOAD_TIMEOUT_S, ...(target.verify ? { verifyBody: target.verify } : {}) });
   console.log(`API: warming up ${targets.map((target) => target.name).join(', ')}…`);
   const warm = new Map<Target, LoadResult>();
   for (const target of targets) warm.set(target, await run(target, 10 * connections));

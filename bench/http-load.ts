@@ -22,13 +22,15 @@ export async function load(
     amount,
     headers,
     verifyBody,
-  }: { connections: number; durationS?: number; amount?: number; headers?: Record<string, string>; verifyBody?: (body: string) => boolean },
+    timeoutS,
+  }: { connections: number; durationS?: number; amount?: number; headers?: Record<string, string>; verifyBody?: (body: string) => boolean; timeoutS?: number },
 ): Promise<LoadResult> {
   const result = await autocannon({
     url,
     connections,
     ...(amount ? { amount } : { duration: durationS }),
     headers,
+    ...(timeoutS ? { timeout: timeoutS } : {}),
     ...(verifyBody ? { verifyBody: (body: string | Buffer | undefined) => verifyBody(String(body ?? '')) } : {}),
   });
   const total = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
