@@ -3,12 +3,14 @@ import { redirect } from 'next/navigation';
 import { AccountSwitcher } from '@/components/shell/account-switcher';
 import { ActingBanner } from '@/components/shell/acting-banner';
 import { MobileNav } from '@/components/shell/mobile-nav';
+import { NotificationBell } from '@/components/shell/notification-bell';
 import { PortalProviders } from '@/components/shell/portal-providers';
 import { SidebarNav } from '@/components/shell/sidebar-nav';
 import { UserMenu } from '@/components/shell/user-menu';
 import { getCurrentAccess, getCurrentSwitchableAccounts, requireUser } from '@/lib/auth/guard';
 import { visibleSections } from '@/lib/auth/navigation';
 import { signOutAction, switchAccountAction } from './actions';
+import { markAllNotificationsReadAction, openNotificationAction } from './notifications/actions';
 import { stopActingAction } from './operator/accounts/actions';
 
 export const dynamic = 'force-dynamic';
@@ -45,7 +47,10 @@ export default async function PortalLayout({ children }: { children: React.React
                 </Link>
               )}
             </div>
-            <UserMenu name={user.name} email={user.email} isStaff={user.isOperatorStaff} signOut={signOutAction} />
+            <div className="flex items-center gap-1">
+              <NotificationBell openAction={openNotificationAction} markAllReadAction={markAllNotificationsReadAction} />
+              <UserMenu name={user.name} email={user.email} isStaff={user.isOperatorStaff} signOut={signOutAction} />
+            </div>
           </header>
           {access?.actingAsStaff ? <ActingBanner accountName={access.account.name} stopAction={stopActingAction} /> : null}
           {access?.readOnly ? (

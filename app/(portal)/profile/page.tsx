@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { ChangePasswordForm } from '@/components/profile/change-password-form';
 import { Card, PageHeader } from '@/components/ui/card';
 import { requireUser } from '@/lib/auth/guard';
@@ -13,6 +14,11 @@ export default async function ProfilePage() {
       <PageHeader title="Your profile" description={`${user.name} · ${user.email}`} />
       <Card title="Password" description="Changing it signs you out everywhere else.">
         <ChangePasswordForm action={changePasswordAction} />
+      </Card>
+      <Card title="Notifications" description="What reaches you in the portal’s bell and by e-mail, per kind of event." className="mt-6">
+        <Link href="/profile/notifications" className="text-sm font-medium text-indigo-800 underline">
+          Notification settings
+        </Link>
       </Card>
     </>
   );

@@ -1,0 +1,107 @@
+/**
+ * What a notification says and who may get one: pure functions shared by the service (in-app rows,
+ * e-mail), the preferences page and the tests. Words are the customer's: never a carrier's name or
+ * its error text (events may carry those in `reason`; notifications leave it out).
+ */
+import type { AccountEventData, AccountEventType } from '@/lib/api/events';
+import type { Permission } from '@/lib/auth/permissions';
+import { formatE164 } from '@/lib/format';
+
+/** The right a member needs to hear about an event: what they would need to open its page. */
+export const NOTIFICATION_PERMISSION: Record<AccountEventType, Permission> = {
+  'order.completed': 'account.read',
+  'number.released': 'technical.read',
+  'trunk_group.sync_failed': 'technical.read',
+  'e911.registration_failed': 'technical.read',
+};
+
+export interface ChannelChoice {
+  inApp: boolean;
+  email: boolean;
+}
+
+/** Failures are worth an e-mail by default; everything shows in the bell. */
+export const DEFAULT_NOTIFICATION_CHOICE: Record<AccountEventType, ChannelChoice> = {
+  'order.completed': { inApp: true, email: false },
+  'number.released': { inApp: true, email: false },
+  'trunk_group.sync_failed': { inApp: true, email: true },
+  'e911.registration_failed': { inApp: true, email: true },
+};
+
+/** The preferences page's words for each event type. */
+export const NOTIFICATION_TYPE_LABELS: Record<AccountEventType, { label: string; description: string }> = {
+  'order.completed': { label: 'Number orders', description: 'An order of numbers finished, in full or in part.' },
+  'number.released': { label: 'Released numbers', description: 'A number was released from an account.' },
+  'trunk_group.sync_failed': { label: 'Trunk group problems', description: 'A trunk group could not be applied at one of our carriers.' },
+  'e911.registration_failed': { label: 'Emergency address problems', description: 'An emergency (E911) address could not be registered for a number.' },
+};
+
+export interface NotificationMessage {
+  title: string;
+  body: string;
+  /** A portal path. */
+  link: string;
+}
+
+/** Pages the event's objects live on, found by the service (a number's page needs its id). */
+export interface NotificationTargets {
+  numberId?: string;
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+export function notificationMessage<Type extends AccountEventType>(
+  type: Type,
+  data: AccountEventData<Type>,
+  context: { accountName: string } & NotificationTargets,
+): NotificationMessage {
+  const { accountName, numberId } = context;
+  switch (type) {
+    case 'order.completed': {
+      const order = data as AccountEventData<'order.completed'>;
+      const link = `/numbers/orders/${order.orderId}`;
+      const bought = plural(order.activated.length, 'number is', 'numbers are');
+      if (order.status === 'completed') return { title: 'Number order complete', body: `${bought} now on ${accountName}.`, link };
+      if (order.status === 'partial') {
+        return { title: 'Number order partly complete', body: `${bought} now on ${accountName}; ${plural(order.failed.length, 'number', 'numbers')} could not be bought and were not charged.`, link };
+      }
+      return { title: 'Number order failed', body: `None of the ${plural(order.failed.length, 'number', 'numbers')} could be bought for ${accountName}; nothing was charged.`, link };
+    }
+    case 'number.released': {
+      const released = data as AccountEventData<'number.released'>;
+      return { title: 'Number released', body: `${formatE164(released.e164)} was released from ${accountName}.`, link: numberId ? `/numbers/${numberId}` : '/numbers' };
+    }
+    case 'trunk_group.sync_failed': {
+      const group = data as AccountEventData<'trunk_group.sync_failed'>;
+      return {
+        title: 'Trunk group not applied',
+        body: `“${group.name}” in ${accountName} could not be applied at a carrier. Open it to see what went wrong and apply it again.`,
+        link: `/trunk-groups/${group.trunkGroupId}`,
+      };
+    }
+    case 'e911.registration_failed': {
+      const failure = data as AccountEventData<'e911.registration_failed'>;
+      return {
+        title: 'Emergency address not registered',
+        body: `The emergency address of ${formatE164(failure.e164)} in ${accountName} could not be registered. Open it to see what to do next.`,
+        link: numberId ? `/numbers/${numberId}` : failure.addressId ? `/e911/${failure.addressId}` : '/e911',
+      };
+    }
+    default:
+      throw new Error(`No notification wording for ${String(type)}`);
+  }
+}
+
+/** The e-mail for a notification: the same words, the link in full, and where to change the choice. */
+export function notificationMail(message: NotificationMessage, context: { appUrl: string; accountName: string }): { subject: string; text: string } {
+  return {
+    subject: `${message.title} – ${context.accountName}`,
+    text: [
+      message.body,
+      '',
+      `Open it in the portal: ${context.appUrl}${message.link}`,
+      '',
+      `You get this e-mail as a member of ${context.accountName}. Choose which notifications reach you by e-mail: ${context.appUrl}/profile/notifications`,
+    ].join('\n'),
+  };
+}
