@@ -177,6 +177,19 @@ export async function removeFromCart(access: AccountAccess, itemId: string): Pro
   return item.e164;
 }
 
+/** Empties the caller's cart, releasing its holds: the API buys from a cart of exactly the numbers asked for. */
+export async function emptyCart(access: AccountAccess): Promise<number> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const cart = await getCartByAccountOwner(db, { accountId: access.account.id, owner: actorOwner(access) });
+  if (!cart) return 0;
+  const items = await getCartItemsByCart(db, { cartId: cart.id });
+  if (items.length === 0) return 0;
+  await deleteCartItemsByIds(db, { itemIds: items.map((item) => item.id) });
+  await releaseHolds(items);
+  return items.length;
+}
+
 /** Job: releases holds that ran out and takes those numbers out of their carts. */
 export async function expireCartHolds(now = new Date()): Promise<number> {
   const db = await getDb();

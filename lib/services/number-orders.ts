@@ -27,6 +27,7 @@ import {
   getOrderByIdUnscoped,
   getOrderLinesByOrders,
   getOrdersByAccountScope,
+  getOrdersByAccountScopeBefore,
   getOrderByIdempotencyKey,
   getOrderLineByIdForUpdate,
   getOrderLinesByOrder,
@@ -127,7 +128,14 @@ async function summarize(db: Db, access: AccountAccess, items: CartItem[], now: 
  */
 export async function placeOrder(
   access: AccountAccess,
-  input: { idempotencyKey: string; trunkGroupRef?: string; e911AddressRef?: string; acknowledgedNoE911?: readonly string[] },
+  input: {
+    idempotencyKey: string;
+    trunkGroupRef?: string;
+    e911AddressRef?: string;
+    acknowledgedNoE911?: readonly string[];
+    /** The numbers the caller put in the cart: checked under the cart's lock, so a cart another request changed meanwhile buys nothing. */
+    expectNumbers?: readonly string[];
+  },
   now = new Date(),
 ): Promise<NumberOrder> {
   assertCan(access, 'technical.write');
@@ -152,6 +160,9 @@ export async function placeOrder(
     const again = await getOrderByIdempotencyKey(tx, { accountId: access.account.id, idempotencyKey: input.idempotencyKey });
     if (again) return again;
     const items = await getCartItemsByCart(tx, { cartId: cart.id });
+    if (input.expectNumbers && [...new Set(input.expectNumbers)].sort().join(',') !== items.map((item) => item.e164).sort().join(',')) {
+      throw new AppError('conflict:cart_changed', 'The cart changed while this order was being placed (another request of the same caller?); nothing was bought. Try again.');
+    }
     const account = (await getAccountById(tx, { accountId: access.account.id })) ?? access.account;
     const summary = await summarize(tx as unknown as Db, { ...access, account }, items, now, { lock: true });
     if (summary.problems.length > 0) {
@@ -564,6 +575,19 @@ export async function listOrders(access: AccountAccess, query: Pick<OrderHistory
     showCharges: withCharges,
     linkNumbers: can(access, 'technical.read'),
   };
+}
+
+export interface OrderPage {
+  rows: (OrderListRow & { position: { at: string; id: string } })[];
+  showCharges: boolean;
+}
+
+/** The API's order list: newest first, the next `limit + 1` after `before`, with order history's scope and rights. */
+export async function listOrdersAfter(access: AccountAccess, { status, before, limit }: { status?: NumberOrder['status']; before?: { at: string; id: string }; limit: number }): Promise<OrderPage> {
+  if (!can(access, 'technical.read') && !can(access, 'billing.read')) throw new AppError('forbidden:role');
+  const withCharges = can(access, 'billing.read');
+  const rows = await getOrdersByAccountScopeBefore(await getDb(), { scope: orderScopeOf(access), filter: { status }, before, limit: limit + 1, withCharges });
+  return { rows, showCharges: withCharges };
 }
 
 /** Whether the order's page opens for this viewer (the number page links its order only then). */

@@ -14,6 +14,7 @@ import {
   getNumberEventsByAccountSubtree,
   getNumbersByAccountScope,
   getNumbersByAccountScopeAfter,
+  getNumberIdByE164InSubtree,
   getOrderLineByNumber,
   getPhoneNumberById,
   markNumberReleased,
@@ -29,10 +30,15 @@ import type { ProviderAdapter } from '@/lib/providers/types';
 import { NUMBER_COUNT_CAP, NUMBER_PAGE_SIZE, type NumberInventoryFilter, type NumberInventoryQuery } from '@/lib/validations/number-inventory';
 import { formatE164 } from '@/lib/format';
 import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
+import { toE164 } from '@/lib/phone-numbers';
+import type { ApiNumber } from '@/lib/views/number-api';
 import { recordAudit } from './audit';
-import { providerNameOf } from './carrier-labels';
-import { carryE911AddressToAccount, forgetNumberE911, type E911Status } from './e911';
+import { providerNameOf, scrubProviderNames } from './carrier-labels';
+import { assignE911Address, carryE911AddressToAccount, forgetNumberE911, unassignE911, type E911Status } from './e911';
+import { assignNumbers, getTrunkGroupUpstreamLabels } from './trunk-groups';
+import type { TrunkGroup } from '@/lib/db/schema';
 import { e911DetailFor, e911StatusOf } from './e911-numbers';
+import { getRoutingOfNumbers, type NumberRoutingView } from './number-routing';
 import { openStaffTask } from './staff-tasks';
 import { translateRefusal } from './upstream-refusals';
 import { getConnectionAdapter } from './providers';
@@ -138,6 +144,124 @@ export async function getNumberFilterOptions(access: AccountAccess) {
     accounts: subtree.length > 1 ? subtree.map((account) => ({ id: account.id, name: account.name, depth: account.depth - access.account.depth })) : [],
     connections: connections.map((connection) => ({ id: connection.id, label: `${providerNameOf(connection.provider)} · ${connection.name}` })),
   };
+}
+
+// ---------- the API's view ----------
+
+/** Rows as the API answers them: routing as My numbers shows it, the price only for billing readers. */
+async function toApiNumbers(access: AccountAccess, rows: NumberRow[]): Promise<ApiNumber[]> {
+  const staff = access.user.isOperatorStaff;
+  const live = rows.filter((row) => row.status !== 'released');
+  const routing = live.length > 0 ? await getRoutingOfNumbers(access, live.map((row) => row.id)) : new Map<string, NumberRoutingView>();
+  const withPrice = can(access, 'billing.read');
+  return rows.map((row) => {
+    const view = viewOf(row, staff);
+    const route = routing.get(row.id);
+    return {
+      id: row.id,
+      e164: row.e164,
+      accountId: row.accountId,
+      kind: row.kind,
+      state: row.state,
+      npa: row.npa,
+      rateCenter: row.rateCenter,
+      status: row.status,
+      trunkGroup: row.trunkGroupRef ? { id: row.trunkGroupRef, name: route?.trunkGroup?.name ?? null } : null,
+      e911: view.e911Status === 'none' && !row.e911AddressId ? null : { status: view.e911Status, addressId: row.e911AddressId, detail: view.e911Detail ?? null },
+      routing: row.status === 'released' || !route ? null : { state: route.state, reason: route.reason ?? null },
+      activatedAt: row.activatedAt.toISOString(),
+      releasedAt: row.releasedAt?.toISOString() ?? null,
+      billedUntil: row.billedUntil?.toISOString() ?? null,
+      ...(withPrice ? { monthly: row.monthly } : {}),
+    };
+  });
+}
+
+/** The API's list: in number order after `after` (keyset on e164, id), `limit` rows; no count. */
+export async function listAccountNumbersAfter(
+  access: AccountAccess,
+  { filter, after, limit }: { filter: Partial<NumberInventoryFilter>; after?: { e164: string; id: string }; limit: number },
+): Promise<ApiNumber[]> {
+  assertCan(access, 'technical.read');
+  const scope = numberScopeOf(access);
+  const rows = await getNumbersByAccountScopeAfter(await getDb(), { scope, filter: effectiveFilter(access, scope, filter), after, limit });
+  return toApiNumbers(access, rows);
+}
+
+/** A number as typed (`+14155550123`, `4155550123`…) → its E.164, or not_found. */
+export function e164FromPath(input: string): string {
+  const text = input.includes('%') ? safeDecode(input) : input;
+  const e164 = toE164(text) ?? (/^\+[1-9]\d{7,14}$/.test(text) ? text : undefined);
+  if (!e164) throw new AppError('not_found:number', 'No number of this account matches that; give it in E.164, such as +14155550123.');
+  return e164;
+}
+
+function safeDecode(text: string) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The account's (or subtree's) number `e164`: the live one, else the last released one; not_found otherwise. */
+export async function findNumberIdByE164(access: AccountAccess, input: string): Promise<string> {
+  assertCan(access, 'technical.read');
+  const id = await getNumberIdByE164InSubtree(await getDb(), { e164: e164FromPath(input), accountPath: access.account.path });
+  if (!id) throw new AppError('not_found:number', 'That number is not on this account.');
+  return id;
+}
+
+export async function getApiNumber(access: AccountAccess, numberId: string): Promise<ApiNumber> {
+  assertCan(access, 'technical.read');
+  const [number] = await toApiNumbers(access, [await findNumber(access, numberId)]);
+  return number!;
+}
+
+export interface NumberChangeOutcome {
+  /** False when a carrier did not take part of the change. */
+  complete: boolean;
+  trunkGroup?: { changed: boolean; sync: TrunkGroup['syncStatus'] | null; upstreams: { label: string; ok: boolean; detail: string }[] };
+  e911?: { status: E911Status; detail: string | null };
+}
+
+/**
+ * The API's PATCH of one number: its emergency address (first, since an account may require one
+ * registered before routing) and its trunk group, through the services My numbers uses, in the
+ * number's own account. Carriers answer at once; what each did is in the outcome.
+ */
+export async function updateNumberSettings(
+  access: AccountAccess,
+  numberId: string,
+  change: { trunkGroupId?: string | null; e911AddressId?: string | null },
+): Promise<{ number: ApiNumber; outcome: NumberChangeOutcome }> {
+  assertCan(access, 'technical.write');
+  const number = await findNumber(access, numberId);
+  if (number.status === 'released') throw new AppError('conflict:number_released', `${formatE164(number.e164)} has been released; it can no longer be changed.`);
+  const numberAccess = number.accountId === access.account.id ? access : await reachAccount(await getDb(), access, number.accountId);
+  assertCan(numberAccess, 'technical.write');
+  const staff = access.user.isOperatorStaff;
+  const outcome: NumberChangeOutcome = { complete: true };
+  if (change.e911AddressId !== undefined) {
+    const [result] = change.e911AddressId ? await assignE911Address(numberAccess, { addressId: change.e911AddressId, numberIds: [number.id] }) : await unassignE911(numberAccess, [number.id]);
+    outcome.e911 = { status: result!.status, detail: result!.detail ?? null };
+    const wanted = change.e911AddressId ? ['registered', 'pending'] : ['none'];
+    if (!wanted.includes(result!.status)) outcome.complete = false;
+  }
+  if (change.trunkGroupId !== undefined) {
+    const { changed, sync } = await assignNumbers(numberAccess, { trunkGroupId: change.trunkGroupId, numberIds: [number.id] });
+    const labels = change.trunkGroupId ? await getTrunkGroupUpstreamLabels(numberAccess, change.trunkGroupId) : new Map<string, string>();
+    const upstreams = (sync?.upstreams ?? []).map((upstream) => {
+      const label = labels.get(upstream.connectionId) ?? (staff ? providerNameOf(upstream.provider) : 'A carrier');
+      return { label, ok: upstream.ok, detail: scrubProviderNames(upstream.detail, staff, label) };
+    });
+    outcome.trunkGroup = { changed: changed > 0, sync: sync?.status ?? null, upstreams };
+    if (upstreams.some((upstream) => !upstream.ok)) outcome.complete = false;
+  }
+  const [view] = await toApiNumbers(access, [await findNumber(access, number.id)]);
+  // A carrier that refused to point the number at its group leaves it on the default route: not a success either.
+  if (change.trunkGroupId && view!.routing?.state === 'not_routed') outcome.complete = false;
+  return { number: view!, outcome };
 }
 
 // ---------- CSV ----------

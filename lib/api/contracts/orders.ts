@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEndpoint, isoTime } from '../contract';
+import { defineEndpoint, isoTime, pageOf, pageQuery } from '../contract';
 
 const e911Status = z.enum(['none', 'pending', 'registered', 'failed', 'unsupported']);
 
@@ -41,4 +41,30 @@ export const getOrder = defineEndpoint({
   access: { permission: 'account.read' },
   params: z.object({ orderId: z.string().uuid() }),
   answer: orderProgressSchema,
+});
+
+export const orderSummarySchema = z
+  .object({
+    id: z.string().uuid(),
+    accountId: z.string().uuid(),
+    status: z.enum(['pending', 'in_progress', 'completed', 'partial', 'failed']),
+    createdAt: isoTime,
+    completedAt: isoTime.nullable(),
+    numbers: z.number().int().meta({ description: 'Numbers ordered.' }),
+    active: z.number().int().meta({ description: 'Numbers bought.' }),
+    failed: z.number().int().meta({ description: 'Numbers not bought (never charged).' }),
+    charged: z.string().nullable().meta({ description: 'Decimal amount charged; null for keys and users without billing access.' }),
+  })
+  .meta({ id: 'OrderSummary' });
+
+export const listOrders = defineEndpoint({
+  method: 'GET',
+  path: '/orders',
+  operationId: 'listOrders',
+  tag: 'Orders',
+  summary: 'Number orders, newest first',
+  description: 'Admin and owner keys see the sub-accounts’ orders too. `GET /orders/{orderId}` has each order’s numbers.',
+  access: { permission: 'account.read' },
+  query: z.object({ status: z.enum(['pending', 'in_progress', 'completed', 'partial', 'failed']).optional(), ...pageQuery }),
+  answer: pageOf(orderSummarySchema),
 });

@@ -167,6 +167,42 @@ export async function getOrdersByAccountScope(
   return rows as OrderListRow[];
 }
 
+/**
+ * For API lists: the next `limit` orders, newest first, after `before` (the position of the previous
+ * page's last order). Positions carry created_at as the database's text, so microseconds survive the
+ * round trip through a cursor.
+ */
+export async function getOrdersByAccountScopeBefore(
+  db: Executor,
+  { scope, filter, before, limit, withCharges }: { scope: OrderScope; filter: OrderListFilter; before?: { at: string; id: string }; limit: number; withCharges: boolean },
+): Promise<(OrderListRow & { position: { at: string; id: string } })[]> {
+  const conditions = orderListConditions(scope, filter);
+  if (before) conditions.push(sql`(${numberOrders.createdAt}, ${numberOrders.id}) < (${before.at}::timestamptz, ${before.id}::uuid)`);
+  const charged = sql<string>`(select coalesce(-sum(le.amount), 0)::text from ${accountLedger} le inner join ${numberOrderLines} ol on ol.id = le.order_line_id where ol.order_id = "number_orders"."id" and le.kind = 'charge')`;
+  const rows = await db
+    .select({
+      id: numberOrders.id,
+      accountId: numberOrders.accountId,
+      accountName: accounts.name,
+      status: numberOrders.status,
+      createdAt: numberOrders.createdAt,
+      createdAtText: sql<string>`${numberOrders.createdAt}::text`,
+      completedAt: numberOrders.completedAt,
+      placedBy: users.email,
+      lineCount: lineCountOf(),
+      activeLines: lineCountOf('active'),
+      failedLines: lineCountOf('failed'),
+      ...(withCharges ? { charged } : {}),
+    })
+    .from(numberOrders)
+    .innerJoin(accounts, eq(accounts.id, numberOrders.accountId))
+    .leftJoin(users, eq(users.id, numberOrders.userId))
+    .where(and(...conditions))
+    .orderBy(desc(numberOrders.createdAt), desc(numberOrders.id))
+    .limit(limit);
+  return rows.map(({ createdAtText, ...row }) => ({ ...(row as OrderListRow), position: { at: createdAtText, id: row.id } }));
+}
+
 export async function countOrdersByAccountScope(db: Executor, { scope, filter }: { scope: OrderScope; filter: OrderListFilter }): Promise<number> {
   const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(numberOrders).where(and(...orderListConditions(scope, filter)));
   return row?.count ?? 0;

@@ -190,7 +190,8 @@ export async function getNumbersByAccountScopeAfter(
   { scope, filter, after, limit }: { scope: NumberScope; filter: Partial<NumberInventoryFilter>; after?: { e164: string; id: string }; limit: number },
 ): Promise<NumberRow[]> {
   const conditions = filterConditions(scope, filter);
-  if (after) conditions.push(sql`(${phoneNumbers.e164}, ${phoneNumbers.id}) > (${after.e164}, ${after.id}::uuid)`);
+  // The plain bound lets the (account, e164) index start at the cursor; the row comparison breaks ties.
+  if (after) conditions.push(gte(phoneNumbers.e164, after.e164), sql`(${phoneNumbers.e164}, ${phoneNumbers.id}) > (${after.e164}, ${after.id}::uuid)`);
   return db
     .select(rowColumns)
     .from(phoneNumbers)
@@ -242,6 +243,21 @@ export async function getPhoneNumberById(db: Executor, { numberId, accountPath }
     .where(and(eq(phoneNumbers.id, numberId), like(accounts.path, `${accountPath}%`)))
     .limit(1);
   return row;
+}
+
+/**
+ * The id of the number `e164` in the account or its subtree: the live one, else the last released
+ * one (a number can be bought and released more than once). Never another tenant's.
+ */
+export async function getNumberIdByE164InSubtree(db: Executor, { e164, accountPath }: { e164: string; accountPath: string }): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: phoneNumbers.id })
+    .from(phoneNumbers)
+    .innerJoin(accounts, eq(accounts.id, phoneNumbers.accountId))
+    .where(and(eq(phoneNumbers.e164, e164), like(accounts.path, `${accountPath}%`)))
+    .orderBy(sql`(${phoneNumbers.status} = 'released')`, desc(phoneNumbers.activatedAt))
+    .limit(1);
+  return row?.id;
 }
 
 /** The order line that bought the number and its order (dates and statuses, not the order's totals). */
