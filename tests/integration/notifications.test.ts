@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccountEventData, AccountEventType } from '@/lib/api/events';
-import { accountEvents, memberships, notificationMails, notifications, outboxMessages, users } from '@/lib/db/schema';
+import { accountEvents, memberships, notificationMails, notifications, outboxMessages, phoneNumbers, providerConnections, users } from '@/lib/db/schema';
+import { sealCredentials } from '@/lib/services/secret-box';
 import { PROVIDER_NAMES } from '@/lib/providers/errors';
 import { dispatchAccountEvents, publishAccountEvent } from '@/lib/services/account-events';
 import { getNotificationPreferences, listNotifications, markAllNotificationsRead, markNotificationRead, notifyAccountEvent, saveNotificationPreferences } from '@/lib/services/notifications';
@@ -152,6 +153,25 @@ describe('Notifications: the bell and e-mail for account events', () => {
     // No number page for an unknown number and no address: the E911 overview.
     expect(rows[0]!.link).toBe('/e911');
     expect(rows[0]!.body).not.toContain('VoiceTel');
+  });
+
+  it('links a number’s events to that number’s page in the event’s account, never to another tenant’s holder of the same number', async () => {
+    const [connection] = await test.db
+      .insert(providerConnections)
+      .values({ provider: 'voicetel', name: 'Platform connection', baseUrl: 'http://127.0.0.1:9', credentialsCiphertext: sealCredentials({ username: 'u', password: 'p' }) })
+      .returning();
+    const number = (accountId: string, status: 'active' | 'released') => ({ accountId, e164: '+13125550142', kind: 'local' as const, npa: '312', connectionId: connection!.id, monthly: '1.2500', status, releasedAt: status === 'released' ? new Date() : null });
+    const [released] = await test.db.insert(phoneNumbers).values(number(tenants.west.id, 'released')).returning();
+    const [globexLive] = await test.db.insert(phoneNumbers).values(number(tenants.globex.id, 'active')).returning();
+    const releaseEvent = await publish(tenants.west.id, 'number.released', { e164: '+13125550142', releasedAt: new Date().toISOString() });
+    const e911Event = await publish(tenants.west.id, 'e911.registration_failed', { e164: '+13125550142', addressId: crypto.randomUUID(), reason: CARRIER_WORDS });
+    for (const eventId of [releaseEvent, e911Event]) {
+      const links = new Set((await test.db.select().from(notifications).where(eq(notifications.eventId, eventId))).map((row) => row.link));
+      expect([...links]).toEqual([`/numbers/${released!.id}`]);
+      expect(links.has(`/numbers/${globexLive!.id}`)).toBe(false);
+    }
+    const [releaseRow] = await test.db.select().from(notifications).where(eq(notifications.eventId, releaseEvent)).limit(1);
+    expect(releaseRow!.body).toBe('(312) 555-0142 was released from Acme West.');
   });
 
   it('counts unread and marks read per user; another user’s notification is not found', async () => {
