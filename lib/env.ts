@@ -34,8 +34,13 @@ const schema = z.object({
   API_KEY_RATE_BURST: z.coerce.number().int().positive().default(100),
   API_ACCOUNT_RATE_PER_SECOND: z.coerce.number().positive().default(25),
   API_ACCOUNT_RATE_BURST: z.coerce.number().int().positive().default(250),
+  /** The one plain-http origin webhooks may go to outside production (a local test receiver); embedded mode allows the demo inbox. */
+  WEBHOOK_LOCAL_RECEIVER: z.string().url().optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
+
+/** The demo webhook inbox the sandbox process serves (sandbox/webhook-inbox), allowed in embedded mode. */
+export const DEMO_WEBHOOK_RECEIVER_ORIGIN = 'http://127.0.0.1:4105';
 
 export interface Env {
   databaseUrl?: string;
@@ -57,6 +62,8 @@ export interface Env {
   /** Auth.js's URL when one is configured; undefined means the request's scheme decides. */
   authUrl?: string;
   apiRateLimits: { key: RateLimit; account: RateLimit };
+  /** An origin (scheme, host, port) webhooks may reach although it is local: the demo or test receiver. */
+  webhookLocalReceiverOrigin?: string;
   production: boolean;
 }
 
@@ -109,6 +116,8 @@ export function getEnv(): Env {
       key: { perSecond: raw.API_KEY_RATE_PER_SECOND, burst: raw.API_KEY_RATE_BURST },
       account: { perSecond: raw.API_ACCOUNT_RATE_PER_SECOND, burst: raw.API_ACCOUNT_RATE_BURST },
     },
+    webhookLocalReceiverOrigin:
+      raw.WEBHOOK_LOCAL_RECEIVER && raw.NODE_ENV !== 'production' ? new URL(raw.WEBHOOK_LOCAL_RECEIVER).origin : embedded ? DEMO_WEBHOOK_RECEIVER_ORIGIN : undefined,
     production: raw.NODE_ENV === 'production',
   };
   return cached;

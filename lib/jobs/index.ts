@@ -1,4 +1,5 @@
 import { getDbHandle } from '@/lib/db/client';
+import { dispatchAccountEventsAndWake } from '@/lib/services/account-events';
 import { purgeApiLeftovers } from '@/lib/services/api-housekeeping';
 import { purgeExpiredNumberSearches, vacuumEmbeddedDatabase } from '@/lib/services/database-maintenance';
 import { reconcileE911 } from '@/lib/services/e911';
@@ -6,8 +7,9 @@ import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
 import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
 import { checkTrunkDrift } from '@/lib/services/trunk-groups';
+import { deliverWebhookAttempt, WEBHOOK_DELIVERY_QUEUE } from '@/lib/services/webhooks';
 import { currentJobRunner, setJobRunner } from './lifecycle';
-import { startJobRunner, type JobDefinition, type JobRunner } from './runner';
+import { startJobRunner, type JobDefinition, type JobRunner, type QueueDefinition } from './runner';
 
 export const JOBS: readonly JobDefinition[] = [
   // At start: an order a crash left in flight is asked of the upstream and settled.
@@ -22,11 +24,18 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'purge-number-searches', cron: '*/15 * * * *', run: () => purgeExpiredNumberSearches() },
   // Idempotency answers past their 24 hours and rate buckets idle for a day (full again anyway).
   { name: 'purge-api-leftovers', cron: '41 * * * *', run: () => purgeApiLeftovers() },
+  // Account events into webhook deliveries and notifications (changes also trigger it at once), and wake-ups for deliveries due.
+  { name: 'dispatch-account-events', cron: '* * * * *', runAtStart: true, run: () => dispatchAccountEventsAndWake() },
+];
+
+/** Queues of one job per piece of work, sent by services (each webhook attempt, at its time). */
+export const QUEUES: readonly QueueDefinition[] = [
+  { name: WEBHOOK_DELIVERY_QUEUE, batchSize: 5, work: (data) => deliverWebhookAttempt((data as { deliveryId: string }).deliveryId) },
 ];
 
 /** Starts pg-boss (migrating its schema), the schedules and the workers: once per process. */
 export function startJobs(): Promise<JobRunner> {
-  return currentJobRunner() ?? setJobRunner(getDbHandle().then((handle) => startJobRunner(JOBS, { handle })))!;
+  return currentJobRunner() ?? setJobRunner(getDbHandle().then((handle) => startJobRunner(JOBS, { handle, queues: QUEUES })))!;
 }
 
 /**
@@ -34,5 +43,5 @@ export function startJobs(): Promise<JobRunner> {
  * before the jobs started): the same queues, no schedules, no workers.
  */
 export function getJobRunner(): Promise<JobRunner> {
-  return currentJobRunner() ?? setJobRunner(getDbHandle().then((handle) => startJobRunner(JOBS, { handle, workers: false })))!;
+  return currentJobRunner() ?? setJobRunner(getDbHandle().then((handle) => startJobRunner(JOBS, { handle, queues: QUEUES, workers: false })))!;
 }

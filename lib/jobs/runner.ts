@@ -21,6 +21,18 @@ export interface JobDefinition {
   run(): Promise<unknown>;
 }
 
+/**
+ * A queue worked by a handler with each job's data (no schedule, no pg-boss retries: the service
+ * keeps its own attempt schedule and sends the next job with `startAfter`).
+ */
+export interface QueueDefinition {
+  name: string;
+  /** Jobs one worker fetches at once (run side by side). */
+  batchSize?: number;
+  expireInSeconds?: number;
+  work(data: unknown): Promise<unknown>;
+}
+
 export const JOB_SCHEMA = 'pgboss';
 export const RETRY_LIMIT = 3;
 /** Seconds before the first retry; pg-boss doubles it (with jitter) for each further one. */
@@ -49,6 +61,7 @@ export interface JobRunnerOptions {
   pollingIntervalSeconds?: number;
   retryLimit?: number;
   retryDelaySeconds?: number;
+  queues?: readonly QueueDefinition[];
 }
 
 function bossDbFor(options: JobRunnerOptions): BossDb {
@@ -85,7 +98,23 @@ export async function startJobRunner(jobs: readonly JobDefinition[], options: Jo
         deadLetter: deadLetterQueueOf(job.name),
       });
     }
+    for (const queue of options.queues ?? []) {
+      await boss.createQueue(queue.name, { name: queue.name, policy: 'standard', retryLimit: 0, expireInSeconds: queue.expireInSeconds ?? 5 * 60 });
+    }
     if (workers) {
+      for (const queue of options.queues ?? []) {
+        await boss.work(queue.name, { batchSize: queue.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (entries) => {
+          await Promise.all(
+            entries.map(async (entry) => {
+              try {
+                await queue.work(entry.data);
+              } catch (error) {
+                log.error('job.failed', { job: queue.name, id: entry.id, error });
+              }
+            }),
+          );
+        });
+      }
       const names = new Set(jobs.map((job) => job.name));
       // A job removed from the code must not stay scheduled in the database.
       for (const schedule of await boss.getSchedules()) if (!names.has(schedule.name)) await boss.unschedule(schedule.name);

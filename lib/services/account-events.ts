@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import { getUndispatchedAccountEvents, insertAccountEvent, markAccountEventsDispatched } from '@/lib/db/queries/account-events';
 import { notifyAccountEvent } from './notifications';
-import { queueWebhookDeliveries } from './webhooks';
+import { log } from '@/lib/log';
+import { currentJobRunner } from '@/lib/jobs/lifecycle';
+import { queueWebhookDeliveries, wakeDueWebhookDeliveries } from './webhooks';
 import type { AccountEventData, AccountEventType } from '@/lib/api/events';
 
 /**
@@ -26,16 +28,34 @@ export async function dispatchAccountEvents(db?: Db, { batch = 100 }: { batch?: 
   const database = db ?? (await getDb());
   let dispatched = 0;
   for (;;) {
-    const events = await getUndispatchedAccountEvents(database, { limit: batch });
-    if (events.length === 0) return dispatched;
-    await database.transaction(async (tx) => {
+    // Read under row locks (skipping rows another dispatcher holds) so two dispatchers never both deliver one event.
+    const count = await database.transaction(async (tx) => {
+      const events = await getUndispatchedAccountEvents(tx, { limit: batch });
       for (const event of events) {
         await queueWebhookDeliveries(tx, event);
         await notifyAccountEvent(tx, event);
       }
       await markAccountEventsDispatched(tx, { ids: events.map((event) => event.id) });
+      return events.length;
     });
-    dispatched += events.length;
-    if (events.length < batch) return dispatched;
+    dispatched += count;
+    if (count < batch) return dispatched;
   }
+}
+
+/** What the `dispatch-account-events` job runs: events into deliveries, then wake-up jobs for the deliveries due. */
+export async function dispatchAccountEventsAndWake(): Promise<number> {
+  const dispatched = await dispatchAccountEvents();
+  await wakeDueWebhookDeliveries();
+  return dispatched;
+}
+
+/**
+ * Called right after a change that published events, so deliveries go out within seconds rather
+ * than at the next minute's job; fire and forget (the job catches anything this misses). Only in a
+ * process that runs pg-boss: elsewhere the job does it.
+ */
+export function dispatchAccountEventsSoon(): void {
+  if (!currentJobRunner()) return;
+  void dispatchAccountEventsAndWake().catch((error: unknown) => log.error('account_events.dispatch_failed', { error }));
 }

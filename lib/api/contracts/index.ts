@@ -7,8 +7,9 @@ import type { Endpoint } from '../contract';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { deleteNumber, exportNumbers, getNumber, getNumberSearch, listNumbers, purchaseNumbers, searchNumbers, updateNumber } from './numbers';
 import { getOrder, listOrders } from './orders';
+import { WEBHOOK_ENDPOINTS } from './webhooks';
 
-export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listApiKeys, createApiKey, getApiKey, revokeApiKey];
+export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listApiKeys, createApiKey, getApiKey, revokeApiKey, ...WEBHOOK_ENDPOINTS];
 
 /** Tags in the order the documentation shows them, with a line each. */
 export const API_TAGS: readonly { name: string; description: string }[] = [

@@ -9,9 +9,9 @@ export async function insertAccountEvent(db: Executor, values: typeof accountEve
   await db.insert(accountEvents).values(values);
 }
 
-/** Events not yet turned into deliveries and notifications, oldest first. */
+/** Events not yet turned into deliveries and notifications, oldest first, locked for the caller's transaction (rows another holds are skipped). */
 export async function getUndispatchedAccountEvents(db: Executor, { limit }: { limit: number }) {
-  return db.select().from(accountEvents).where(isNull(accountEvents.dispatchedAt)).orderBy(asc(accountEvents.id)).limit(limit);
+  return db.select().from(accountEvents).where(isNull(accountEvents.dispatchedAt)).orderBy(asc(accountEvents.id)).limit(limit).for('update', { skipLocked: true });
 }
 
 export async function markAccountEventsDispatched(db: Executor, { ids }: { ids: number[] }): Promise<void> {

@@ -11,3 +11,4 @@ export * from './staff-tasks';
 export * from './api';
 export * from './notifications';
 export * from './two-factor';
+export * from './webhooks';
