@@ -7,9 +7,11 @@ import { getDb, type Db, type Tx } from '@/lib/db/client';
 import type { Account } from '@/lib/db/schema';
 import {
   getAccountById,
+  getAccountsByIds,
   getAccountsOnPath,
   getSiblingByName,
   getSubtreeByAccount,
+  getSubtreePageByPath,
   getSubtreeWithCountsByAccount,
   getTrunkLimitTotalsBySubtrees,
   insertAccount,
@@ -406,6 +408,27 @@ export async function getAccountTree(access: AccountAccess) {
   const db = await getDb();
   const [tree, above] = await Promise.all([getSubtreeWithCountsByAccount(db, { accountId: access.account.id }), getAccountsOnPath(db, { path: access.account.path })]);
   return { tree, above };
+}
+
+/**
+ * The subtree of another account the same caller reaches (a key: only its own subtree; a session:
+ * by its memberships), for `GET /accounts/{id}`; any other id is not found.
+ */
+export async function getReachableAccountTree(access: AccountAccess, accountId: string) {
+  const target = accountId === access.account.id ? access : await reachAccount(await getDb(), access, accountId);
+  return { access: target, ...(await getAccountTree(target)) };
+}
+
+/** One page of the caller's account and its subtree, parents first (the API's list), with each one's effective limits. */
+export async function listAccountSubtreePage(access: AccountAccess, { afterPath, limit }: { afterPath?: string; limit: number }) {
+  if (!access.permissions.has('account.read')) throw new AppError('forbidden:role');
+  const db = await getDb();
+  const [rows, above] = await Promise.all([getSubtreePageByPath(db, { accountPath: access.account.path, afterPath, limit: limit + 1 }), getAccountsOnPath(db, { path: access.account.path })]);
+  // A page may start below accounts of an earlier page: their limits still bind, so they are read too.
+  const known = new Set([...above, ...rows].map((account) => account.id));
+  const missing = [...new Set(rows.flatMap((account) => pathIds(account.path)))].filter((id) => !known.has(id));
+  const between = missing.length ? await getAccountsByIds(db, { accountIds: missing }) : [];
+  return { rows, effective: effectiveLimitsOfTree([...above, ...between], rows) };
 }
 
 /** The settings page of the account `access` is for: members, open invitations, the path above it, who sets its limits. */

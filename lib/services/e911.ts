@@ -16,6 +16,7 @@ import {
   getE911AddressUpstreamRefs,
   getE911AddressUpstreams,
   getE911AddressesByAccount,
+  getE911AddressesPageByAccount,
   getE911AddressesByIds,
   getLiveNumbersByE911Address,
   getLiveNumbersByIds,
@@ -288,6 +289,46 @@ export async function getE911AddressWithCheck(access: AccountAccess, addressId: 
 export async function listE911AddressesWithChecks(access: AccountAccess) {
   const [rows, context] = await Promise.all([listE911Addresses(access), checkContext(access)]);
   return rows.map((row) => ({ ...row, check: judgeE911Check(row.address, context) }));
+}
+
+/** One page of the account's addresses by street (the API's list), each judged: `limit + 1` rows, for `pageFrom`. */
+export async function listE911AddressesPage(access: AccountAccess, { after, limit }: { after?: { street: string; id: string }; limit: number }) {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const [rows, context] = await Promise.all([getE911AddressesPageByAccount(db, { accountId: access.account.id, after, limit: limit + 1 }), checkContext(access)]);
+  return rows.map((row) => ({ ...row, check: judgeE911Check(row.address, context) }));
+}
+
+export interface E911CarrierCheck {
+  /** accepted: a carrier took it as typed and none proposed a correction; corrections: pick one of `alternates`; rejected: none took it; unchecked: none could be asked. */
+  verdict: 'accepted' | 'corrections' | 'rejected' | 'unchecked';
+  address: NormalizedE911Address;
+  acceptedAsTyped: boolean;
+  alternates: NormalizedE911Address[];
+  upstreams: { label: string; outcome: E911UpstreamCheck['outcome']; reason?: string }[];
+}
+
+/**
+ * The carriers' check of an address without saving it (what the address form asks before it
+ * saves), with the same caller-name rule and the same corrections `saveE911Address` would offer.
+ */
+export async function checkE911AddressWithCarriers(access: AccountAccess, address: NormalizedE911Address): Promise<E911CarrierCheck> {
+  assertCan(access, 'technical.write');
+  const staff = access.user.isOperatorStaff;
+  const provisioners = (await getEnabledAdapters('e911')).map((entry) => entry.connection.provider as ProviderId);
+  checkCallerName(address, provisioners, staff);
+  const verdicts = await validateEverywhere(address);
+  const labels = upstreamLabels(verdicts.map((verdict) => ({ connectionId: verdict.connectionId, provider: verdict.provider })), staff);
+  const acceptedAsTyped = verdicts.some((verdict) => verdict.valid);
+  const alternates = verdicts.flatMap((verdict) => verdict.alternates).filter((alternate, index, all) => all.findIndex((other) => sameAddress(other, alternate)) === index && !sameAddress(alternate, address));
+  const verdict = verdicts.every((entry) => entry.outcome === 'unchecked') ? 'unchecked' : alternates.length > 0 ? 'corrections' : acceptedAsTyped ? 'accepted' : 'rejected';
+  const upstreams = verdicts
+    .map((entry) => {
+      const label = labels.get(entry.connectionId) ?? 'A carrier';
+      return { label, outcome: entry.outcome, ...(entry.reason && entry.outcome !== 'accepted' ? { reason: scrubProviderNames(entry.reason, staff, 'the carrier') } : {}) };
+    })
+    .sort((left, right) => left.label.localeCompare(right.label, 'en', { numeric: true }));
+  return { verdict, address, acceptedAsTyped, alternates, upstreams };
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   getTrunkGroupUpstream,
   getTrunkGroupUpstreams,
   getTrunkGroupsByAccount,
+  getTrunkGroupsPageByAccount,
   insertTrunkGroup,
   saveAppliedTrunkUpstream,
   saveFailedTrunkUpstream,
@@ -624,6 +625,12 @@ function assertMayRead(access: AccountAccess) {
 export async function listTrunkGroups(access: AccountAccess) {
   assertMayRead(access);
   return getTrunkGroupsByAccount(await getDb(), { accountId: access.account.id });
+}
+
+/** One page of the account's groups by name (the API's list): `limit + 1` rows, for `pageFrom`. */
+export async function listTrunkGroupsPage(access: AccountAccess, { after, limit }: { after?: { name: string; id: string }; limit: number }) {
+  assertMayRead(access);
+  return getTrunkGroupsPageByAccount(await getDb(), { accountId: access.account.id, after, limit: limit + 1 });
 }
 
 /** The list page: each group, and on how many of its upstreams it drifted. */

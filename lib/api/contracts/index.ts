@@ -4,12 +4,15 @@
  * built from this list alone.
  */
 import type { Endpoint } from '../contract';
+import { getAccount, listAccounts } from './accounts';
+import { createE911Address, deleteE911Address, getE911Address, listE911Addresses, updateE911Address, validateE911Address } from './e911';
+import { createTrunkGroup, deleteTrunkGroup, getTrunkGroup, getTrunkGroupSync, listTrunkGroups, reapplyTrunkGroup, updateTrunkGroup } from './trunk-groups';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { deleteNumber, exportNumbers, getNumber, getNumberSearch, listNumbers, purchaseNumbers, searchNumbers, updateNumber } from './numbers';
 import { getOrder, listOrders } from './orders';
 import { WEBHOOK_ENDPOINTS } from './webhooks';
 
-export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listApiKeys, createApiKey, getApiKey, revokeApiKey, ...WEBHOOK_ENDPOINTS];
+export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listTrunkGroups, createTrunkGroup, getTrunkGroup, updateTrunkGroup, deleteTrunkGroup, getTrunkGroupSync, reapplyTrunkGroup, listE911Addresses, createE911Address, validateE911Address, getE911Address, updateE911Address, deleteE911Address, listAccounts, getAccount, listApiKeys, createApiKey, getApiKey, revokeApiKey, ...WEBHOOK_ENDPOINTS];
 
 /** Tags in the order the documentation shows them, with a line each. */
 export const API_TAGS: readonly { name: string; description: string }[] = [

@@ -28,6 +28,16 @@ export async function getSubtreeByAccount(db: Executor, { accountId, accountPath
   return limit === undefined ? query : query.limit(limit);
 }
 
+/** One page of the subtree under `accountPath` (itself included), parents before children, by path. */
+export async function getSubtreePageByPath(db: Executor, { accountPath, afterPath, limit }: { accountPath: string; afterPath?: string; limit: number }) {
+  return db
+    .select()
+    .from(accounts)
+    .where(and(like(accounts.path, `${accountPath}%`), afterPath === undefined ? undefined : sql`${accounts.path} > ${afterPath}`))
+    .orderBy(asc(accounts.path))
+    .limit(limit);
+}
+
 /**
  * Accounts of the subtree with their direct sub-account and member counts, in one round trip when
  * the caller knows the account's path (every caller holding an AccountAccess does). The counts are

@@ -26,6 +26,16 @@ export async function getE911AddressesByAccount(db: Executor, { accountId }: { a
   );
 }
 
+/** One page of the account's addresses by (street, id), each with how many live numbers use it. */
+export async function getE911AddressesPageByAccount(db: Executor, { accountId, after, limit }: { accountId: string; after?: { street: string; id: string }; limit: number }) {
+  return db
+    .select({ address: e911Addresses, numbers: sql<number>`(select count(*)::int from phone_numbers pn where pn.e911_address_id = e911_addresses.id and pn.status <> 'released')` })
+    .from(e911Addresses)
+    .where(and(eq(e911Addresses.accountId, accountId), after ? sql`(${e911Addresses.street}, ${e911Addresses.id}) > (${after.street}, ${after.id}::uuid)` : undefined))
+    .orderBy(asc(e911Addresses.street), asc(e911Addresses.id))
+    .limit(limit);
+}
+
 /** The account's address that reads the same (normalized fields), if it has one. */
 export async function getSameE911AddressInAccount(db: Executor, { accountId, address }: { accountId: string; address: Pick<E911AddressRow, 'street' | 'unit' | 'city' | 'state' | 'postalCode'> }) {
   const [row] = await db

@@ -21,6 +21,23 @@ export async function getTrunkGroupsByAccount(db: Executor, { accountId }: { acc
     .orderBy(asc(trunkGroups.name));
 }
 
+/** One page of the account's groups by (name, id), each with its number count: `limit + 1` rows tell whether more follow. */
+export async function getTrunkGroupsPageByAccount(db: Executor, { accountId, after, limit }: { accountId: string; after?: { name: string; id: string }; limit: number }) {
+  const numberCounts = db
+    .select({ trunkGroupRef: phoneNumbers.trunkGroupRef, numbers: sql<number>`count(*)::int`.as('numbers') })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.accountId, accountId), sql`${phoneNumbers.status} <> 'released'`))
+    .groupBy(phoneNumbers.trunkGroupRef)
+    .as('number_counts');
+  return db
+    .select({ group: trunkGroups, numbers: sql<number>`coalesce(${numberCounts.numbers}, 0)` })
+    .from(trunkGroups)
+    .leftJoin(numberCounts, eq(numberCounts.trunkGroupRef, trunkGroups.id))
+    .where(and(eq(trunkGroups.accountId, accountId), after ? sql`(${trunkGroups.name}, ${trunkGroups.id}) > (${after.name}, ${after.id}::uuid)` : undefined))
+    .orderBy(asc(trunkGroups.name), asc(trunkGroups.id))
+    .limit(limit);
+}
+
 /** Id and name of each of the account's groups, without the number counts (for pickers and labels). */
 export async function getTrunkGroupNamesByAccount(db: Executor, { accountId }: { accountId: string }) {
   return db.select({ id: trunkGroups.id, name: trunkGroups.name }).from(trunkGroups).where(eq(trunkGroups.accountId, accountId)).orderBy(asc(trunkGroups.name));

@@ -1,12 +1,17 @@
-import { authorize } from '@/lib/auth/guard';
-import { jsonRoute } from '@/lib/auth/route';
+import { getTrunkGroupSync, reapplyTrunkGroup as reapplyTrunkGroupEndpoint } from '@/lib/api/contracts/trunk-groups';
+import { withAccount } from '@/lib/api/handler';
+import { withCarrierNamesScrubbed } from '@/lib/api/presenters/carrier-names';
+import { syncOutcomeJson } from '@/lib/api/presenters/trunk-groups';
+import { reapplyTrunkGroup } from '@/lib/services/trunk-groups';
 import { getTrunkSyncStatus } from '@/lib/services/trunk-sync-status';
 
 export const dynamic = 'force-dynamic';
 
-/** Where a trunk group of the caller's account stands on each upstream (what its page polls); 404 for any other. */
-export const GET = jsonRoute(async (_request: Request, { params }: { params: Promise<{ trunkGroupId: string }> }) => {
-  const { trunkGroupId } = await params;
-  const access = await authorize('technical.read');
-  return Response.json(await getTrunkSyncStatus(access, trunkGroupId), { headers: { 'cache-control': 'no-store' } });
+/** Where a trunk group of the account stands on each carrier (what its page polls); 404 for any other. */
+export const GET = withAccount(getTrunkGroupSync, async ({ access, params }) => getTrunkSyncStatus(access, params.trunkGroupId));
+
+/** Re-applies the group on every carrier of its numbers, as the page's Re-apply button does. */
+export const POST = withAccount(reapplyTrunkGroupEndpoint, async ({ access, params }) => {
+  const outcome = await withCarrierNamesScrubbed(access, () => reapplyTrunkGroup(access, params.trunkGroupId));
+  return syncOutcomeJson(access, params.trunkGroupId, outcome);
 });
