@@ -8,16 +8,16 @@
  */
 import 'server-only';
 import { z } from 'zod';
-import { assertCan, resolveApiKeyAccess, type AccountAccess, type ApiKeyActor, type SessionUser } from '@/lib/auth/access';
-import { authenticateApiKey } from '@/lib/auth/api-key-auth';
+import { apiKeyAccessInOwnAccount, assertCan, resolveApiKeyAccess, type AccountAccess, type ApiKeyActor, type SessionUser } from '@/lib/auth/access';
+import { authenticateApiKeyWithAccount } from '@/lib/auth/api-key-auth';
 import { clientIp } from '@/lib/auth/client-ip';
 import { authorize, getSessionUser } from '@/lib/auth/guard';
 import { queryStringProblems } from '@/lib/auth/route';
 import { getDb } from '@/lib/db/client';
+import type { Account } from '@/lib/db/schema';
 import { getEnv } from '@/lib/env';
 import { AppError, toPublicError } from '@/lib/errors';
 import { log } from '@/lib/log';
-import { fieldErrorsOf } from '@/lib/validations/form-data';
 import { queryOf, type Endpoint } from './contract';
 import { requestFingerprint, withIdempotency, type StoredAnswer } from './idempotency';
 import { rateLimitHeaders, takeApiToken, type RateLimitState } from './rate-limit';
@@ -44,7 +44,7 @@ const isNextInterrupt = (error: unknown) =>
 
 /** The JSON error answer of the API. */
 export function errorResponse(error: unknown, request?: Request): Response {
-  const normalized = error instanceof z.ZodError ? new AppError('invalid:request', 'The request is not valid; see `fields`.', { fieldErrors: fieldErrorsOf(error) }) : error;
+  const normalized = error instanceof z.ZodError ? new AppError('invalid:request', 'The request is not valid; see `fields`.', { fieldErrors: apiFieldErrors(error) }) : error;
   const publicError = toPublicError(normalized);
   if (publicError.status >= 500) log.error('api.failed', { url: request?.url, error });
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
@@ -58,6 +58,20 @@ function errorBodyOf(publicError: ReturnType<typeof toPublicError>) {
   return { error: { code: publicError.code, message: publicError.message, ...(publicError.fieldErrors ? { fields: publicError.fieldErrors } : {}) } };
 }
 
+/**
+ * Messages by field path; an unknown field is named itself (`fields.colour: ["Unknown field"]`),
+ * not folded into its parent, so a program sees which of its fields was refused.
+ */
+export function apiFieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  const add = (path: PropertyKey[], message: string) => (fields[path.length ? path.map(String).join('.') : 'request'] ??= []).push(message);
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) add([...issue.path, key], 'Unknown field: remove it.');
+    else add(issue.path, issue.message);
+  }
+  return fields;
+}
+
 /** Strict: a parameter or field the schema does not name is refused, not ignored. */
 function strict(schema: z.ZodType): z.ZodType {
   return schema instanceof z.ZodObject ? schema.strict() : schema;
@@ -65,7 +79,7 @@ function strict(schema: z.ZodType): z.ZodType {
 
 function parseOrThrow(schema: z.ZodType, value: unknown, code: `${string}:${string}`, message: string) {
   const parsed = strict(schema).safeParse(value);
-  if (!parsed.success) throw new AppError(code as `invalid:${string}`, message, { fieldErrors: fieldErrorsOf(parsed.error) });
+  if (!parsed.success) throw new AppError(code as `invalid:${string}`, message, { fieldErrors: apiFieldErrors(parsed.error) });
   return parsed.data;
 }
 
@@ -133,7 +147,7 @@ function assertSameOrigin(request: Request) {
   if (!allowed.has(origin)) throw new AppError('forbidden:origin', 'Cross-site requests with a session are refused; use an API key.');
 }
 
-type Principal = { kind: 'api_key'; key: ApiKeyActor; rate: RateLimitState } | { kind: 'user'; user: SessionUser };
+type Principal = { kind: 'api_key'; key: ApiKeyActor; account: Account; rate: RateLimitState } | { kind: 'user'; user: SessionUser };
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -143,9 +157,9 @@ async function principalOf(request: Request, ip: string | undefined): Promise<Pr
     const match = BEARER.exec(authorization);
     if (!match) throw new AppError('unauthorized:api_key', 'Send the API key as `Authorization: Bearer cp_live_…`.');
     const db = await getDb();
-    const key = await authenticateApiKey(db, match[1]!, ip);
+    const { key, account } = await authenticateApiKeyWithAccount(db, match[1]!, ip);
     const rate = await takeApiToken(db, { keyId: key.id, accountId: key.accountId });
-    return { kind: 'api_key', key, rate };
+    return { kind: 'api_key', key, account, rate };
   }
   const user = await getSessionUser();
   if (!user) throw new AppError('unauthorized:session', 'Authenticate with `Authorization: Bearer <API key>` (or a portal session).');
@@ -193,7 +207,7 @@ async function answerOf(endpoint: Endpoint, run: () => Promise<unknown>): Promis
     return { status: endpoint.status ?? 200, body: result ?? null };
   } catch (error) {
     if (isNextInterrupt(error)) throw error;
-    const normalized = error instanceof z.ZodError ? new AppError('invalid:request', 'The request is not valid; see `fields`.', { fieldErrors: fieldErrorsOf(error) }) : error;
+    const normalized = error instanceof z.ZodError ? new AppError('invalid:request', 'The request is not valid; see `fields`.', { fieldErrors: apiFieldErrors(error) }) : error;
     const publicError = toPublicError(normalized);
     // Refusals (4xx) are answers like any other, and kept for the Idempotency-Key; our failures are not.
     if (publicError.status >= 500 || publicError.status === 429) throw error;
@@ -235,7 +249,11 @@ async function respond(
 /** The caller's access in the account the request names (`accountId`) or its default one, with the permission checked. */
 async function accountAccessOf(principal: Principal, permission: Endpoint['access'] & { permission: unknown }, accountId: string | undefined, ip?: string): Promise<AccountAccess> {
   if (principal.kind === 'api_key') {
-    const access = await resolveApiKeyAccess(await getDb(), principal.key, accountId ?? principal.key.accountId, ip);
+    // The key's own account was read with the key; only a sub-account needs its chain read.
+    const access =
+      accountId === undefined || accountId === principal.key.accountId
+        ? apiKeyAccessInOwnAccount(principal.key, principal.account, ip)
+        : await resolveApiKeyAccess(await getDb(), principal.key, accountId, ip);
     assertCan(access, permission.permission as Parameters<typeof assertCan>[1]);
     return access;
   }
