@@ -37,6 +37,7 @@ import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
 import { upstreamLimitsOf } from '@/lib/providers/registry';
 import { requireCapability, type E911Record, type ProviderId } from '@/lib/providers/types';
 import { checkCallerNameForUpstream, normalizeE911Address, toProviderE911Address, type NormalizedE911Address } from '@/lib/validations/e911';
+import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { recordAudit } from './audit';
 import { formatE164 } from '@/lib/format';
 import { openStaffTask } from './staff-tasks';
@@ -364,6 +365,16 @@ async function setNumberStatus(numberId: string, status: E911Status, detail: str
   await setNumberE911Registration(await getDb(), { numberId, status, detail, addressId, upstreamDetail: upstreamDetail?.slice(0, 1000) ?? null });
 }
 
+/** A registration that failed (refused, or found gone or changed at the carrier): recorded and announced together. */
+async function failNumberRegistration(number: Pick<PhoneNumber, 'id' | 'e164' | 'accountId'>, detail: string, addressId: string, upstreamDetail?: string) {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await setNumberE911Registration(tx, { numberId: number.id, status: 'failed', detail: detail.slice(0, 300), addressId, upstreamDetail: upstreamDetail?.slice(0, 1000) ?? null });
+    await publishAccountEvent(tx, { accountId: number.accountId, type: 'e911.registration_failed', data: { e164: number.e164, addressId, reason: detail.slice(0, 300) } });
+  });
+  dispatchAccountEventsSoon();
+}
+
 /** A released number no longer has (or needs) an emergency address with us. */
 export async function forgetNumberE911(numberId: string) {
   await setNumberStatus(numberId, 'none', null, null);
@@ -397,7 +408,7 @@ async function provisionNumbers(address: E911AddressRow, numbers: PhoneNumber[])
       const detail = refused.customer;
       log.warn('e911.provision_failed', { numberId: number.id, error });
       if (refused.staffTask) await openStaffTask(await getDb(), { accountId: number.accountId, kind: refused.staffTask, subject: refused.staffTask === 'credentials' ? { type: 'provider_connection', id: number.connectionId } : { type: 'phone_number', id: number.id }, connectionId: number.connectionId, title: refused.staffTask === 'credentials' ? 'A carrier rejects the connection’s credentials' : `E911 registration of ${formatE164(number.e164)} refused`, detail: refused.staffDetail });
-      await setNumberStatus(number.id, 'failed', detail.slice(0, 300), address.id, refused.staffDetail);
+      await failNumberRegistration(number, detail, address.id, refused.staffDetail);
       results.push({ numberId: number.id, e164: number.e164, status: 'failed', detail });
     }
   }
@@ -580,7 +591,7 @@ export async function reconcileE911(now = new Date()): Promise<E911ReconcileSumm
       const record = records.get(number.e164);
       const detail = !record ? 'The carrier has no emergency record for this number; register it again' : addressDifference(address, record.address);
       if (!detail) continue;
-      await setNumberStatus(number.id, 'failed', detail.slice(0, 300), address.id);
+      await failNumberRegistration(number, detail, address.id);
       summary.flagged.push({ numberId: number.id, e164: number.e164, detail });
       log.warn('e911.reconcile_flagged', { numberId: number.id, connectionId, detail });
     }

@@ -50,6 +50,7 @@ import { toNanpTenDigits } from '@/lib/phone-numbers';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
 import { requireCapability, type OrderResult, type ProviderId } from '@/lib/providers/types';
 import { checkFundsForOrder, type BillingFunds, type SpendCapView } from './account-funds';
+import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { recordAudit } from './audit';
 import { fromUnits, sumAmounts, toUnits } from './pricing';
 import { registerE911ForNewNumbers, type E911Status } from './e911';
@@ -439,7 +440,18 @@ async function settleOrder(db: Db, orderId: string): Promise<NumberOrder> {
   const open = lines.some((line) => line.status === 'pending' || line.status === 'submitted');
   const active = lines.filter((line) => line.status === 'active').length;
   const status = open ? 'in_progress' : active === lines.length ? 'completed' : active === 0 ? 'failed' : 'partial';
-  return (await setOrderStatus(db, { orderId, status, completedAt: open ? null : new Date() }))!;
+  if (status === 'in_progress') return (await setOrderStatus(db, { orderId, status, completedAt: null }))!;
+  const settled = await db.transaction(async (tx) => {
+    const row = (await setOrderStatus(tx, { orderId, status, completedAt: new Date() }))!;
+    await publishAccountEvent(tx, {
+      accountId: row.accountId,
+      type: 'order.completed',
+      data: { orderId, status, activated: lines.filter((line) => line.status === 'active').map((line) => line.e164), failed: lines.filter((line) => line.status === 'failed').map((line) => line.e164) },
+    });
+    return row;
+  });
+  dispatchAccountEventsSoon();
+  return settled;
 }
 
 /** Job, and start-up: drives every order a crash or a fault left unsettled. */

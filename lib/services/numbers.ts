@@ -37,6 +37,7 @@ import { providerNameOf, scrubProviderNames } from './carrier-labels';
 import { assignE911Address, carryE911AddressToAccount, forgetNumberE911, unassignE911, type E911Status } from './e911';
 import { assignNumbers, getTrunkGroupUpstreamLabels } from './trunk-groups';
 import type { TrunkGroup } from '@/lib/db/schema';
+import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { e911DetailFor, e911StatusOf } from './e911-numbers';
 import { getRoutingOfNumbers, type NumberRoutingView } from './number-routing';
 import { openStaffTask } from './staff-tasks';
@@ -484,6 +485,9 @@ export async function releaseNumber(access: AccountAccess, numberId: string): Pr
     }
     throw new AppError(isProviderError(error) ? error.code : 'unavailable:provider', refused.customer, { cause: error });
   }
+  // Published once the carrier let go (a refused release is put back above, and never announced).
+  await publishAccountEvent(db, { accountId: number.accountId, type: 'number.released', data: { e164: number.e164, releasedAt: releasedAt.toISOString() } });
+  dispatchAccountEventsSoon();
   if (number.e911AddressId || number.e911Status !== 'none') await forgetNumberE911(number.id);
   return { numberId: number.id, e164: number.e164, billedUntil, upstreamReleased };
 }

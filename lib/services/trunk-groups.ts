@@ -45,6 +45,7 @@ import { upstreamLimitsOf } from '@/lib/providers/registry';
 import { hasCapability, requireCapability, type ProviderId, type RouteNumberResult } from '@/lib/providers/types';
 import { checkAllowlistWidth, checkCidrsForUpstream, checkLimitsWithinAccount, checkTrunkAcrossCarriers, checkTrunkForCarrier, type CallerIdPolicy } from '@/lib/validations/trunk-groups';
 import { getAccountRequiringE911, getAccountsOnPath, getTrunkLimitTotalsBySubtrees, lockBillingAccount } from '@/lib/db/queries/accounts';
+import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { effectiveLimitsOf } from './accounts';
 import { recordAudit } from './audit';
 import { upstreamLabels } from './carrier-labels';
@@ -566,7 +567,16 @@ export async function syncTrunkGroup(trunkGroupId: string): Promise<SyncOutcome>
       : failed.length === 0
         ? `Applied on ${outcomes.length} upstream${outcomes.length === 1 ? '' : 's'}.`
         : failed.map((outcome) => outcome.detail).join(' ');
-  await updateTrunkGroupById(db, { trunkGroupId: group.id, changes: { syncStatus: status, syncDetail } });
+  if (failed.length === 0) {
+    await updateTrunkGroupById(db, { trunkGroupId: group.id, changes: { syncStatus: status, syncDetail } });
+    return { status, upstreams: outcomes };
+  }
+  // Customers hear of it in the carrier-free words the page shows (syncDetail), never the carrier's own.
+  await db.transaction(async (tx) => {
+    await updateTrunkGroupById(tx, { trunkGroupId: group.id, changes: { syncStatus: status, syncDetail } });
+    await publishAccountEvent(tx, { accountId: group.accountId, type: 'trunk_group.sync_failed', data: { trunkGroupId: group.id, name: group.name, reason: syncDetail } });
+  });
+  dispatchAccountEventsSoon();
   return { status, upstreams: outcomes };
 }
 
