@@ -89,7 +89,20 @@ export async function resolveApiKeyAccess(db: Db | Tx, key: ApiKeyActor, account
   const chain = await getAccountChainWithRoles(db, { accountId, userId: ZERO_UUID });
   const account = chain.find((item) => item.account.id === accountId)?.account;
   if (!account || !chain.some((item) => item.account.id === key.accountId)) throw new AppError('not_found:account');
-  const suspended = chain.find((item) => item.account.status === 'suspended')?.account;
+  return apiKeyAccessOf(key, account, chain.find((item) => item.account.status === 'suspended')?.account, ip);
+}
+
+/**
+ * Access for an API key in its own account, from the account row its authentication has just read
+ * (authenticateApiKey refuses a key while that account or an ancestor is suspended): no second
+ * read of the chain on every request.
+ */
+export function apiKeyAccessInOwnAccount(key: ApiKeyActor, account: Account, ip?: string): AccountAccess {
+  if (account.id !== key.accountId) throw new AppError('not_found:account');
+  return apiKeyAccessOf(key, account, undefined, ip);
+}
+
+function apiKeyAccessOf(key: ApiKeyActor, account: Account, suspended: Account | undefined, ip?: string): AccountAccess {
   return {
     actor: { kind: 'api_key', apiKey: key },
     user: apiKeyStandIn(key),

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Db } from '@/lib/db/client';
+import type { Account } from '@/lib/db/schema';
 import { getApiKeyForAuthentication, touchApiKey } from '@/lib/db/queries/api-keys';
 import { AppError } from '@/lib/errors';
 import type { ApiKeyActor } from './access';
@@ -17,10 +18,15 @@ const INVALID_KEY = 'The API key is not valid: it may be mistyped, revoked or ex
  * (operator staff keep theirs), and while its account or an ancestor is suspended (403).
  */
 export async function authenticateApiKey(db: Db, secret: string, ip: string | undefined, now = new Date()): Promise<ApiKeyActor> {
+  return (await authenticateApiKeyWithAccount(db, secret, ip, now)).key;
+}
+
+/** The same, with the key's account as the lookup read it (the route wrapper's access needs no second read). */
+export async function authenticateApiKeyWithAccount(db: Db, secret: string, ip: string | undefined, now = new Date()): Promise<{ key: ApiKeyActor; account: Account }> {
   if (!looksLikeApiKey(secret)) throw new AppError('unauthorized:api_key', INVALID_KEY);
   const row = await getApiKeyForAuthentication(db, { secretHash: hashApiKeySecret(secret) });
   if (!row) throw new AppError('unauthorized:api_key', INVALID_KEY);
-  const { key } = row;
+  const { key, account } = row;
   if (key.revokedAt || (key.expiresAt && key.expiresAt <= now)) throw new AppError('unauthorized:api_key', INVALID_KEY);
   const creatorHolds = key.createdByUserId !== null && !row.creatorDisabled && (row.creatorIsStaff || row.creatorIsMember);
   if (!creatorHolds) throw new AppError('unauthorized:api_key', 'The API key no longer works: the person who created it has left the account. Create a new key.');
@@ -28,5 +34,5 @@ export async function authenticateApiKey(db: Db, secret: string, ip: string | un
     throw new AppError('forbidden:suspended', `${row.suspendedAccountName} is suspended: its API keys do not work until it is reactivated.`);
   }
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) await touchApiKey(db, { keyId: key.id, ip: ip ?? null });
-  return { id: key.id, name: key.name, prefix: key.prefix, role: key.role as Role, scopes: key.scopes, accountId: key.accountId, createdByUserId: key.createdByUserId };
+  return { key: { id: key.id, name: key.name, prefix: key.prefix, role: key.role as Role, scopes: key.scopes, accountId: key.accountId, createdByUserId: key.createdByUserId }, account };
 }

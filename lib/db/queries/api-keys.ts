@@ -25,6 +25,7 @@ export async function getApiKeyForAuthentication(db: Executor, { secretHash }: {
   const [row] = await db
     .select({
       key: apiKeys,
+      account: accounts,
       ...creatorState,
       suspendedAccountName: sql<string | null>`(
         select a.name from ${accounts} a
