@@ -18,7 +18,6 @@ import type { Account } from '@/lib/db/schema';
 import { getEnv } from '@/lib/env';
 import { AppError, toPublicError } from '@/lib/errors';
 import { log } from '@/lib/log';
-import { fieldErrorsOf } from '@/lib/validations/form-data';
 import { queryOf, type Endpoint } from './contract';
 import { requestFingerprint, withIdempotency, type StoredAnswer } from './idempotency';
 import { rateLimitHeaders, takeApiToken, type RateLimitState } from './rate-limit';
@@ -45,7 +44,7 @@ const isNextInterrupt = (error: unknown) =>
 
 /** The JSON error answer of the API. */
 export function errorResponse(error: unknown, request?: Request): Response {
-  const normalized = error instanceof z.ZodError ? new AppError('invalid:request', 'The request is not valid; see `fields`.', { fieldErrors: fieldErrorsOf(error) }) : error;
+  const normalized = error instanceof z.ZodError ? new AppError('invalid:request', 'The request is not valid; see `fields`.', { fieldErrors: apiFieldErrors(error) }) : error;
   const publicError = toPublicError(normalized);
   if (publicError.status >= 500) log.error('api.failed', { url: request?.url, error });
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
@@ -59,6 +58,20 @@ function errorBodyOf(publicError: ReturnType<typeof toPublicError>) {
   return { error: { code: publicError.code, message: publicError.message, ...(publicError.fieldErrors ? { fields: publicError.fieldErrors } : {}) } };
 }
 
+/**
+ * Messages by field path; an unknown field is named itself (`fields.colour: ["Unknown field"]`),
+ * not folded into its parent, so a program sees which of its fields was refused.
+ */
+export function apiFieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  const add = (path: PropertyKey[], message: string) => (fields[path.length ? path.map(String).join('.') : 'request'] ??= []).push(message);
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) add([...issue.path, key], 'Unknown field: remove it.');
+    else add(issue.path, issue.message);
+  }
+  return fields;
+}
+
 /** Strict: a parameter or field the schema does not name is refused, not ignored. */
 function strict(schema: z.ZodType): z.ZodType {
   return schema instanceof z.ZodObject ? schema.strict() : schema;
@@ -66,7 +79,7 @@ function strict(schema: z.ZodType): z.ZodType {
 
 function parseOrThrow(schema: z.ZodType, value: unknown, code: `${string}:${string}`, message: string) {
   const parsed = strict(schema).safeParse(value);
-  if (!parsed.success) throw new AppError(code as `invalid:${string}`, message, { fieldErrors: fieldErrorsOf(parsed.error) });
+  if (!parsed.success) throw new AppError(code as `invalid:${string}`, message, { fieldErrors: apiFieldErrors(parsed.error) });
   return parsed.data;
 }
 
@@ -194,7 +207,7 @@ async function answerOf(endpoint: Endpoint, run: () => Promise<unknown>): Promis
     return { status: endpoint.status ?? 200, body: result ?? null };
   } catch (error) {
     if (isNextInterrupt(error)) throw error;
-    const normalized = error instanceof z.ZodError ? new AppError('invalid:request', 'The request is not valid; see `fields`.', { fieldErrors: fieldErrorsOf(error) }) : error;
+    const normalized = error instanceof z.ZodError ? new AppError('invalid:request', 'The request is not valid; see `fields`.', { fieldErrors: apiFieldErrors(error) }) : error;
     const publicError = toPublicError(normalized);
     // Refusals (4xx) are answers like any other, and kept for the Idempotency-Key; our failures are not.
     if (publicError.status >= 500 || publicError.status === 429) throw error;
