@@ -7,7 +7,7 @@ import { NotificationBell } from '@/components/shell/notification-bell';
 import { PortalProviders } from '@/components/shell/portal-providers';
 import { SidebarNav } from '@/components/shell/sidebar-nav';
 import { UserMenu } from '@/components/shell/user-menu';
-import { getCurrentAccess, getCurrentSwitchableAccounts, requireUser } from '@/lib/auth/guard';
+import { getCurrentAccess, getCurrentSwitchableAccounts, requireSignedInUser } from '@/lib/auth/guard';
 import { visibleSections } from '@/lib/auth/navigation';
 import { signOutAction, switchAccountAction } from './actions';
 import { markAllNotificationsReadAction, openNotificationAction } from './notifications/actions';
@@ -16,7 +16,8 @@ import { stopActingAction } from './operator/accounts/actions';
 export const dynamic = 'force-dynamic';
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
-  const user = await requireUser();
+  // Not requireUser: the shell also frames the 2FA set-up page that users who owe it are sent to.
+  const user = await requireSignedInUser();
   const [access, options] = await Promise.all([getCurrentAccess(), getCurrentSwitchableAccounts()]);
   // Operator staff acting as no account still reach the operator pages.
   if (!access && !user.isOperatorStaff) redirect('/no-account');

@@ -8,11 +8,14 @@ import { getDb } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
 import { getUserById } from '@/lib/db/queries/users';
 import { getEnv } from '@/lib/env';
+import { isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
+import { completeSignInChallenge, hasTwoFactorEnabled, issueSignInChallenge } from '@/lib/services/two-factor';
 import { safeCallbackUrl } from '@/lib/validations/callback-url';
 import { clientIp } from './client-ip';
 import { checkPassword } from './password-check';
 import { endUserSession, getLiveSessionUser, startUserSession } from './sessions';
+import { pendingSecondFactor } from './sign-in-challenge-context';
 import { redeemSignInTicket } from './sign-in-tickets';
 import { waitText } from './throttle';
 
@@ -34,15 +37,23 @@ class ThrottledSignin extends CredentialsSignin {
   }
 }
 
+/** The second step refused: `throttled:<wait>`, `invalid_code`, or `expired` (start again with the password). */
+class SecondFactorSignin extends CredentialsSignin {
+  constructor(code: string) {
+    super();
+    this.code = code;
+  }
+}
+
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(512),
 });
 
-async function signedIn(userId: string, request: Request) {
+async function signedIn(userId: string, request: Request, secondFactorAt?: Date) {
   const db = await getDb();
   await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, userId));
-  return startUserSession(db, { userId, ip: clientIp(request.headers), userAgent: request.headers.get('user-agent') ?? undefined });
+  return startUserSession(db, { userId, ip: clientIp(request.headers), userAgent: request.headers.get('user-agent') ?? undefined, secondFactorAt });
 }
 
 /** The session a decoded cookie stands for: its user only while the session row holds (lib/auth/sessions.ts). */
@@ -82,7 +93,29 @@ const nextAuth = NextAuth(() => {
           const result = await checkPassword(await getDb(), { ...parsed.data, ip: clientIp(request.headers) });
           if (!result.ok) throw result.reason === 'throttled' ? new ThrottledSignin(result.waitMs) : new CredentialsSignin();
           const { user } = result;
+          // A password alone never signs in a user with 2FA: the login form's second step does (lib/services/two-factor.ts).
+          if (await hasTwoFactorEnabled(user.id)) {
+            const pending = pendingSecondFactor.getStore();
+            if (pending) Object.assign(pending, { challenge: await issueSignInChallenge(user.id), userId: user.id });
+            throw new SecondFactorSignin('second_factor_required');
+          }
           return { id: user.id, email: user.email, name: user.name, sessionId: await signedIn(user.id, request) };
+        },
+      }),
+      // The sign-in's second step: the challenge the password step issued, and an authenticator or recovery code.
+      Credentials({
+        id: 'second-factor',
+        credentials: { challenge: {}, code: {} },
+        async authorize(raw, request) {
+          if (typeof raw.challenge !== 'string' || typeof raw.code !== 'string') throw new SecondFactorSignin('expired');
+          try {
+            const { user } = await completeSignInChallenge({ challenge: raw.challenge, code: raw.code.slice(0, 64), ip: clientIp(request.headers) });
+            return { id: user.id, email: user.email, name: user.name, sessionId: await signedIn(user.id, request, new Date()) };
+          } catch (error) {
+            if (!isAppError(error)) throw error;
+            if (error.code === 'rate_limited:two_factor') throw new SecondFactorSignin(`throttled:${waitText(error.retryAfterMs ?? 1000)}`);
+            throw new SecondFactorSignin(error.code === 'invalid:code' ? 'invalid_code' : 'expired');
+          }
         },
       }),
       // A user the server has just verified without a password (a new user joining by invitation).

@@ -10,6 +10,7 @@ import { getDb } from '@/lib/db/client';
 import { getActingAsBySession } from '@/lib/db/queries/sessions';
 import { getUserById } from '@/lib/db/queries/users';
 import { AppError, isAppError } from '@/lib/errors';
+import { mustEnrolTwoFactor, SECURITY_PAGE } from '@/lib/services/two-factor';
 import { assertCan, getActingTreeOptions, getSwitchableAccounts, resolveAccess, type AccountAccess, type SessionUser } from './access';
 import { clientIp } from './client-ip';
 import { auth } from './config';
@@ -30,10 +31,28 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   return { id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };
 });
 
-/** For pages: the signed-in user, or a redirect to the sign-in page. */
-export async function requireUser(): Promise<SessionUser> {
+/**
+ * The signed-in user, or a redirect to the sign-in page, whether or not they still owe the 2FA
+ * set-up: for the portal shell and the security page where they set it up.
+ */
+export async function requireSignedInUser(): Promise<SessionUser> {
   const user = await getSessionUser();
   if (!user) redirect('/login');
+  return user;
+}
+
+/** Operator staff, and members of an account whose policy requires it, set up 2FA before anything else. */
+const mustEnrolFirst = cache(async (): Promise<boolean> => {
+  const user = await getSessionUser();
+  return user ? mustEnrolTwoFactor(user) : false;
+});
+
+const ENROL_FIRST = 'Set up two-factor authentication first (Profile → Security): it is required for your account.';
+
+/** For pages: the signed-in user, or a redirect to the sign-in page (or to the 2FA set-up they owe). */
+export async function requireUser(): Promise<SessionUser> {
+  const user = await requireSignedInUser();
+  if (await mustEnrolFirst()) redirect(SECURITY_PAGE);
   return user;
 }
 
@@ -127,6 +146,7 @@ export async function requireAccessToAccount(accountId: string, permission: Perm
 export async function authorize(permission: Permission, accountId?: string): Promise<AccountAccess> {
   const user = await getSessionUser();
   if (!user) throw new AppError('unauthorized:session');
+  if (await mustEnrolFirst()) throw new AppError('forbidden:two_factor_setup', ENROL_FIRST);
   const access = accountId ? await resolveAccess(await getDb(), user, accountId, await requestIp()) : await getCurrentAccess();
   if (!access) throw new AppError('not_found:account');
   assertCan(access, permission);
@@ -145,5 +165,6 @@ export async function authorizeStaff(): Promise<{ user: SessionUser; ip?: string
   const user = await getSessionUser();
   if (!user) throw new AppError('unauthorized:session');
   if (!user.isOperatorStaff) throw new AppError('forbidden:staff', 'Only the carrier’s operator staff can do that.');
+  if (await mustEnrolFirst()) throw new AppError('forbidden:two_factor_setup', ENROL_FIRST);
   return { user, ip: await requestIp() };
 }

@@ -11,9 +11,10 @@ import { getEnv } from '@/lib/env';
 /** The idle clock moves at most this often, so a busy session writes once a minute, not per request. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-export async function startUserSession(db: Db, { userId, ip, userAgent }: { userId: string; ip?: string; userAgent?: string }): Promise<string> {
+/** `secondFactorAt`: the session starts with an authenticator code just confirmed (the sign-in's second step). */
+export async function startUserSession(db: Db, { userId, ip, userAgent, secondFactorAt }: { userId: string; ip?: string; userAgent?: string; secondFactorAt?: Date }): Promise<string> {
   const sessionId = randomBytes(32).toString('base64url');
-  await insertUserSession(db, { id: sessionId, userId, expiresAt: new Date(Date.now() + getEnv().sessionMaxAgeSeconds * 1000), ip, userAgent });
+  await insertUserSession(db, { id: sessionId, userId, expiresAt: new Date(Date.now() + getEnv().sessionMaxAgeSeconds * 1000), ip, userAgent, secondFactorAt });
   return sessionId;
 }
 

@@ -8,9 +8,12 @@ import { hash } from '@node-rs/argon2';
 import { and, eq, isNull } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Db } from './client';
-import { accountLedger, accounts, auditEvents, memberships, numberPrices, users, type MemberRole } from './schema';
+import { sealSecret } from '@/lib/services/secret-box';
+import { accountLedger, accounts, auditEvents, memberships, numberPrices, users, userTwoFactor, type MemberRole } from './schema';
 
 export const DEMO_PASSWORD = 'portal-demo';
+/** The demo staff member's authenticator secret (staff always sign in with 2FA): fixed, so README and e2e can give the code. */
+export const DEMO_STAFF_TOTP_SECRET = 'CPDEMOSTAFFTOTPSECRETKEY2345ABCD';
 
 export const DEMO_USERS: { email: string; name: string; role?: MemberRole; staff?: boolean }[] = [
   { email: 'owner@acme.example', name: 'Olivia Owner', role: 'owner' },
@@ -58,6 +61,9 @@ export async function seedDemo(db: Db) {
     }
     if (user && demo.role) {
       await db.insert(memberships).values({ userId: user.id, accountId: acme.id, role: demo.role }).onConflictDoNothing();
+    }
+    if (user && demo.staff) {
+      await db.insert(userTwoFactor).values({ userId: user.id, secretSealed: sealSecret(DEMO_STAFF_TOTP_SECRET), enabledAt: new Date() }).onConflictDoNothing();
     }
   }
   await seedPriceList(db);

@@ -32,6 +32,7 @@ import { AppError } from '@/lib/errors';
 import { passwordProblem } from '@/lib/validations/password';
 import { recordAudit } from './audit';
 import { deliverMail, queueMail } from './mail';
+import { assertRecentSecondFactor } from './two-factor';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 
@@ -227,6 +228,9 @@ export async function changeMemberRole(access: AccountAccess, input: { membershi
     const from = row.membership.role as Role;
     if (from === input.role) return;
     if (from === 'owner' || input.role === 'owner') assertMayGrant(access, 'owner');
+    // Roles hand out access: a stolen session alone must not be enough (issue 13.6). Asked after
+    // "not found" and the owner rule, so another tenant's id still reads as unknown.
+    await assertRecentSecondFactor(access, { tx });
     // The owner rows stay locked, so two demotions cannot both pass the last-owner check.
     if (from === 'owner' && (await lockOwnersByAccount(tx, { accountId: access.account.id })) <= 1) lastOwner();
     await updateMembershipRole(tx, { membershipId: row.membership.id, role: input.role });

@@ -8,6 +8,7 @@ import { REDACTED_SECRET } from '@/lib/services/mail';
 import { acceptInvitationAsNewUser, acceptInvitationAsUser, changeMemberRole, describeInvitation, inviteUser, removeMembership, revokeInvitation } from '@/lib/services/users';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants, sessionUser } from '../support/fixtures';
+import { steppedUp } from '../support/two-factor';
 
 describe('users, invitations and roles', () => {
   const test = useTestDatabase();
@@ -98,7 +99,8 @@ describe('users, invitations and roles', () => {
   });
 
   it('changes roles, and never removes or demotes the last owner', async () => {
-    const owner = await accessAs(test.db, 'owner@acme.example', tenants.acme.id);
+    // Changing a role asks for a recently confirmed authenticator code (issue 13.6; tests/integration/two-factor.test.ts).
+    const owner = await steppedUp(test.db, await accessAs(test.db, 'owner@acme.example', tenants.acme.id));
     const members = await getMembersByAccount(test.db, { accountId: tenants.acme.id });
     const byEmail = (email: string) => members.find((row) => row.user.email === email)!.membership;
     await changeMemberRole(owner, { membershipId: byEmail('tech@acme.example').id, role: 'viewer' });

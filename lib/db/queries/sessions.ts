@@ -7,7 +7,7 @@ type Executor = Db | Tx;
 
 export async function insertUserSession(
   db: Executor,
-  values: { id: string; userId: string; expiresAt: Date; ip?: string; userAgent?: string },
+  values: { id: string; userId: string; expiresAt: Date; ip?: string; userAgent?: string; secondFactorAt?: Date },
 ): Promise<void> {
   await db.insert(userSessions).values({ ...values, userAgent: values.userAgent?.slice(0, 300) });
 }
@@ -76,4 +76,24 @@ export async function setActingAsBySession(db: Executor, { sessionId, userId, ac
     .where(and(eq(userSessions.id, sessionId), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
     .returning({ id: userSessions.id });
   return rows.length > 0;
+}
+
+/** Records that the session's user has just confirmed an authenticator code (step-up); false when the session is not theirs or ended. */
+export async function stampSecondFactorBySession(db: Executor, { sessionId, userId, at }: { sessionId: string; userId: string; at: Date }): Promise<boolean> {
+  const rows = await db
+    .update(userSessions)
+    .set({ secondFactorAt: at })
+    .where(and(eq(userSessions.id, sessionId), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
+    .returning({ id: userSessions.id });
+  return rows.length > 0;
+}
+
+/** When the user's live session last confirmed a code, if ever. */
+export async function getSecondFactorAtBySession(db: Executor, { sessionId, userId }: { sessionId: string; userId: string }): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ at: userSessions.secondFactorAt })
+    .from(userSessions)
+    .where(and(eq(userSessions.id, sessionId), eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
+    .limit(1);
+  return row?.at ?? undefined;
 }
