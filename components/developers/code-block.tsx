@@ -9,7 +9,7 @@ export function CodeBlock({ code, label, language }: { code: string; label: stri
         <CopyButton text={code} label={`Copy ${label}`} />
       </figcaption>
       {/* Focusable so keyboard users can scroll it sideways. */}
-      <pre tabIndex={0} aria-label={label} className="overflow-x-auto p-3 text-xs leading-relaxed text-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-300">
+      <pre tabIndex={0} role="region" aria-label={label} className="overflow-x-auto p-3 text-xs leading-relaxed text-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-300">
         <code>{code}</code>
       </pre>
     </figure>

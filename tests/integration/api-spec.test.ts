@@ -70,7 +70,7 @@ describe('every published operation answers as its OpenAPI document says', () =>
       } else {
         answer = await callOperation(endpoint, call, world.keys.acme.admin);
       }
-      expect(answer.status, `${operationId}: ${answer.text.slice(0, 400)}`).toBe(endpoint.status ?? 200);
+      expect(answer.status, `${operationId}${fixture.note ? ` (needs ${fixture.note})` : ''}: ${answer.text.slice(0, 400)}`).toBe(endpoint.status ?? 200);
     });
 
     it.runIf(account)('answers 401 without a key', async () => {

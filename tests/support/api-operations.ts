@@ -183,6 +183,8 @@ export interface OperationFixture {
   succeedsAs?: { session: string };
   /** Keys with the permission are still refused with this code (by design). */
   keysRefused?: string;
+  /** What the success needs beyond the request, said when it fails. */
+  note?: string;
 }
 
 const AREA_CODE_ORDER = { npa: '214', count: 1, acknowledgeNoE911: true };
@@ -224,6 +226,7 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     success: () => ({ json: { name: 'Made by a person', role: 'viewer' } }),
     succeedsAs: { session: 'owner@acme.example' },
     keysRefused: 'forbidden:api_key_creation',
+    note: 'a person with two-factor on and a step-up in this session (tests/support/next-mocks has no session id to stamp yet)',
   },
   getApiKey: { success: (world) => ({ params: { keyId: world.acme.apiKeyId } }) },
   revokeApiKey: { success: (world) => ({ params: { keyId: world.acme.revocableApiKeyId } }) },
