@@ -1,13 +1,28 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
+import { generate } from 'otplib';
 
 export const DEMO_PASSWORD = 'portal-demo';
+/** lib/db/seed-demo.ts: the demo staff member's authenticator secret (staff always sign in with 2FA). */
+export const DEMO_STAFF_TOTP_SECRET = 'CPDEMOSTAFFTOTPSECRETKEY2345ABCD';
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto('/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  if (email === 'staff@carrier.example') {
+    // The second step: the code an authenticator app with the demo secret shows now.
+    await page.getByLabel('Authentication code').fill(await generate({ secret: DEMO_STAFF_TOTP_SECRET }));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    // Each code is accepted once: a sign-in earlier in the same 30 seconds used it, so take the next one.
+    const refused = page.getByTestId('login-error').filter({ hasText: 'not right' });
+    if (await refused.isVisible({ timeout: 2_000 }).catch(() => false)) {
+      await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
+      await page.getByLabel('Authentication code').fill(await generate({ secret: DEMO_STAFF_TOTP_SECRET }));
+      await page.getByRole('button', { name: 'Verify' }).click();
+    }
+  }
 }
 
 export async function signInAndWait(page: Page, email: string) {

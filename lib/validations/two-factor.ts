@@ -23,5 +23,9 @@ export const signInSecondStepSchema = z.object({
 
 export const twoFactorPolicySchema = z.object({
   accountId: z.string().uuid(),
-  requireTwoFactor: z.enum(['on', 'off']).transform((value) => value === 'on'),
+  // A hidden "off" is sent before the checkbox: unchecked arrives as "off", checked as "off,on".
+  requireTwoFactor: z
+    .string()
+    .max(10)
+    .transform((value) => value.split(',').includes('on')),
 });

@@ -5,6 +5,7 @@ import { accountAction } from '@/lib/auth/action';
 import { authorize } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
 import { createSubAccount, renameAccount, setRequireE911ForRouting, setSubAccountStatus, updateAccountLimits } from '@/lib/services/accounts';
+import { setRequireTwoFactor } from '@/lib/services/two-factor';
 import { changeMemberRole, inviteUser, removeMembership, revokeInvitation } from '@/lib/services/users';
 import {
   changeRoleSchema,
@@ -17,6 +18,7 @@ import {
   setAccountStatusSchema,
   updateLimitsSchema,
 } from '@/lib/validations/account';
+import { twoFactorPolicySchema } from '@/lib/validations/two-factor';
 
 function refresh() {
   revalidatePath('/account', 'layout');
@@ -65,6 +67,17 @@ export const updateRoutingPolicyAction = accountAction({
     await setRequireE911ForRouting(access, requireE911ForRouting);
     refresh();
     return { message: requireE911ForRouting ? 'Numbers now need a registered emergency address before routing.' : 'Saved: numbers can be routed without an emergency address.' };
+  },
+});
+
+export const updateTwoFactorPolicyAction = accountAction({
+  schema: twoFactorPolicySchema,
+  permission: 'owners.manage',
+  accountField: 'accountId',
+  async run({ requireTwoFactor }, access) {
+    await setRequireTwoFactor(access, requireTwoFactor);
+    refresh();
+    return { message: requireTwoFactor ? 'Every member of this account and its sub-accounts must now use two-factor authentication.' : 'Saved: two-factor authentication is up to each member.' };
   },
 });
 

@@ -7,8 +7,12 @@ import { can } from '@/lib/auth/access';
 import { requireAccessToAccount } from '@/lib/auth/guard';
 import { assignableRoles, ROLE_LABELS, type Role } from '@/lib/auth/permissions';
 import { formatCount, formatDate, formatMoney } from '@/lib/format';
+import { StepUpPrompt } from '@/components/auth/step-up-prompt';
 import { effectiveLimitsOf, getAccountSettings, type EffectiveLimits } from '@/lib/services/accounts';
-import { changeRoleAction, inviteUserAction, removeMembershipAction, renameAccountAction, revokeInvitationAction, setAccountStatusAction, updateLimitsAction, updateRoutingPolicyAction } from '../actions';
+import { hasRecentSecondFactor } from '@/lib/services/two-factor';
+import { stepUpAction } from '../../profile/security/actions';
+import { TwoFactorPolicyForm } from './two-factor-policy-form';
+import { changeRoleAction, inviteUserAction, removeMembershipAction, renameAccountAction, revokeInvitationAction, setAccountStatusAction, updateLimitsAction, updateRoutingPolicyAction, updateTwoFactorPolicyAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Account settings' };
 
@@ -40,6 +44,7 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
   const writable = can(access, 'subaccounts.manage');
   const manageUsers = can(access, 'users.manage');
   const roleOptions = assignableRoles(access.permissions).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
+  const steppedUp = manageUsers ? await hasRecentSecondFactor(access) : true;
   const allRoles = (Object.keys(ROLE_LABELS) as Role[]).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
   return (
@@ -84,7 +89,17 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
         <Card title="Emergency routing" className="lg:col-span-2">
           <RoutingPolicyForm accountId={account.id} required={account.requireE911ForRouting} action={updateRoutingPolicyAction} disabled={!writable} />
         </Card>
+        {can(access, 'owners.manage') ? (
+          <Card title="Two-factor authentication" className="lg:col-span-2">
+            <TwoFactorPolicyForm accountId={account.id} required={account.requireTwoFactor} action={updateTwoFactorPolicyAction} />
+          </Card>
+        ) : null}
         <Card title="Users" description="Members of this account. Roles held on a parent account also reach here." className="lg:col-span-2">
+          {steppedUp ? null : (
+            <div className="mb-4">
+              <StepUpPrompt action={stepUpAction} reason="Changing a role needs your authenticator code from the last 10 minutes. Without two-factor authentication, set it up in Profile → Security first." />
+            </div>
+          )}
           {members.length === 0 ? (
             <EmptyState title="No members of this sub-account yet">Invite someone below, or manage access from the parent account.</EmptyState>
           ) : (
