@@ -92,7 +92,7 @@ function webhooksOf(): ZodOpenApiPathsObject {
           requestBody: {
             content: {
               'application/json': {
-                schema: z.object({ type: z.literal(type), timestamp: z.string().meta({ format: 'date-time' }), data: accountEventData[type] }),
+                schema: z.object({ type: z.literal(type), timestamp: z.string().meta({ format: 'date-time' }), data: accountEventData[type].extend({ accountId: z.string().uuid().meta({ description: 'The account the event happened in (this one or a sub-account).' }) }) }),
               },
             },
           },

@@ -70,7 +70,7 @@ function describeNetworkError(error: NodeJS.ErrnoException): string {
 }
 
 /** POSTs `body` with `headers` to `rawUrl`; never throws for what the endpoint or the network does. */
-export async function postWebhook(rawUrl: string, headers: Record<string, string>, body: string, { timeoutMs = WEBHOOK_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<WebhookPostResult> {
+export async function postWebhook(rawUrl: string, headers: Readonly<Record<string, string>>, body: string, { timeoutMs = WEBHOOK_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<WebhookPostResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const url = new URL(rawUrl);

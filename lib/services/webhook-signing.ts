@@ -25,8 +25,14 @@ export function signWebhook(secret: string, message: { id: string; timestamp: nu
   return `v1,${mac}`;
 }
 
+export type WebhookHeaders = {
+  'webhook-id': string;
+  'webhook-timestamp': string;
+  'webhook-signature': string;
+};
+
 /** The three headers of one attempt; every secret given signs (current first). */
-export function webhookHeaders(secrets: readonly string[], message: { id: string; timestamp: number; body: string }): Record<string, string> {
+export function webhookHeaders(secrets: readonly string[], message: { id: string; timestamp: number; body: string }): WebhookHeaders {
   return {
     'webhook-id': message.id,
     'webhook-timestamp': String(message.timestamp),

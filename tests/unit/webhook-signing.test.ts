@@ -24,7 +24,8 @@ describe('Standard Webhooks signing', () => {
   });
 
   it('puts one signature per secret in the header, each of which the library accepts', () => {
-    const [current, previous] = [generateWebhookSecret(), generateWebhookSecret()];
+    const current = generateWebhookSecret();
+    const previous = generateWebhookSecret();
     const now = new Date('2026-12-01T12:00:00Z');
     const body = JSON.stringify({ type: 'number.released', timestamp: now.toISOString(), data: { e164: '+14155550123' } });
     const headers = webhookHeaders([current, previous], { id: 'evt_abc', timestamp: Math.floor(now.getTime() / 1000), body });
