@@ -63,7 +63,8 @@ function errorBodyOf(publicError: ReturnType<typeof toPublicError>) {
  * not folded into its parent, so a program sees which of its fields was refused.
  */
 export function apiFieldErrors(error: z.ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
+  // No prototype: a field named `__proto__` or `constructor` is a plain key here, like any other.
+  const fields: Record<string, string[]> = Object.create(null);
   const add = (path: PropertyKey[], message: string) => (fields[path.length ? path.map(String).join('.') : 'request'] ??= []).push(message);
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') for (const key of issue.keys) add([...issue.path, key], 'Unknown field: remove it.');
@@ -84,8 +85,8 @@ function parseOrThrow(schema: z.ZodType, value: unknown, code: `${string}:${stri
 }
 
 function queryObject(url: URL): Record<string, string> {
-  const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) if (!(key in query)) query[key] = value;
+  const query: Record<string, string> = Object.create(null);
+  for (const [key, value] of url.searchParams) if (!Object.hasOwn(query, key)) query[key] = value;
   return query;
 }
 

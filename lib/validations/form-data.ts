@@ -87,7 +87,8 @@ export interface FieldIssue {
 /** Issues → messages per field, keyed by the whole path (`rows.2.cidr`); no path → `form`. */
 export function fieldErrorsOf(issues: readonly FieldIssue[] | { issues: readonly FieldIssue[] }): FieldErrors {
   const list = 'issues' in issues ? issues.issues : issues;
-  const errors: FieldErrors = {};
+  // No prototype: an issue at a field named `__proto__` is a plain key, not the object's prototype.
+  const errors: FieldErrors = Object.create(null);
   for (const issue of list) {
     const key = issue.path.length ? issue.path.map((segment) => String(segment)).join('.') : 'form';
     (errors[key] ??= []).push(issue.message);
