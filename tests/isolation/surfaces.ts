@@ -125,6 +125,7 @@ export const SURFACES: Surface[] = [
   { kind: 'action', name: 'rename account', allowed: MANAGERS, load: async () => (await accountActions()).renameAccountAction, form: ({ accountId }) => ({ accountId, name: 'Acme East' }) },
   { kind: 'action', name: 'update limits', allowed: MANAGERS, load: async () => (await accountActions()).updateLimitsAction, form: ({ accountId }) => ({ accountId, maxConcurrentCalls: '200' }) },
   { kind: 'action', name: 'set emergency-routing rule', allowed: MANAGERS, load: async () => (await accountActions()).updateRoutingPolicyAction, form: ({ accountId }) => ({ accountId, requireE911ForRouting: 'off' }) },
+  { kind: 'action', name: 'set two-factor policy', allowed: ['owner'], load: async () => (await accountActions()).updateTwoFactorPolicyAction, form: ({ accountId }) => ({ accountId, requireTwoFactor: 'off' }) },
   { kind: 'action', name: 'set account status', allowed: MANAGERS, load: async () => (await accountActions()).setAccountStatusAction, form: ({ accountId }) => ({ accountId, status: 'active' }) },
   { kind: 'action', name: 'invite user', allowed: MANAGERS, load: async () => (await accountActions()).inviteUserAction, form: ({ accountId }) => ({ accountId, email: 'probe@acme.example', role: 'viewer' }) },
   { kind: 'action', name: 'change role', allowed: MANAGERS, load: async () => (await accountActions()).changeRoleAction, form: ({ accountId, membershipId }) => ({ accountId, membershipId, role: 'viewer' }) },
@@ -143,6 +144,7 @@ export const SURFACES: Surface[] = [
 
   // The user's own profile: no account is involved. A wrong current password, so nothing changes.
   { kind: 'page', name: 'profile', scope: 'current', allowed: ALL_ROLES, load: () => import('@/app/(portal)/profile/page') },
+  { kind: 'page', name: 'security (2FA)', scope: 'current', allowed: ALL_ROLES, load: () => import('@/app/(portal)/profile/security/page') },
   {
     kind: 'action',
     name: 'change password',
@@ -290,6 +292,11 @@ export interface UnscopedEndpoint {
 
 export const UNSCOPED_ENDPOINTS: UnscopedEndpoint[] = [
   { kind: 'action', file: 'app/(auth)/login/actions.ts', export: 'signInAction', reason: 'Anonymous sign-in: an email and a password, no account or object id.' },
+  { kind: 'action', file: 'app/(portal)/profile/security/actions.ts', export: 'startEnrolmentAction', reason: "The signed-in user's own two-factor authentication (tests/integration/two-factor.test.ts): no account or object id." },
+  { kind: 'action', file: 'app/(portal)/profile/security/actions.ts', export: 'confirmEnrolmentAction', reason: "The signed-in user's own two-factor authentication (tests/integration/two-factor.test.ts): no account or object id." },
+  { kind: 'action', file: 'app/(portal)/profile/security/actions.ts', export: 'regenerateCodesAction', reason: "The signed-in user's own two-factor authentication (tests/integration/two-factor.test.ts): no account or object id." },
+  { kind: 'action', file: 'app/(portal)/profile/security/actions.ts', export: 'disableTwoFactorAction', reason: "The signed-in user's own two-factor authentication (tests/integration/two-factor.test.ts): no account or object id." },
+  { kind: 'action', file: 'app/(portal)/profile/security/actions.ts', export: 'stepUpAction', reason: "The signed-in user's own two-factor authentication (tests/integration/two-factor.test.ts): no account or object id." },
   {
     kind: 'action',
     file: 'app/(auth)/invite/[token]/actions.ts',
