@@ -2,7 +2,8 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import { getUndispatchedAccountEvents, insertAccountEvent, markAccountEventsDispatched } from '@/lib/db/queries/account-events';
-import { notifyAccountEvent } from './notifications';
+import { deliverMail } from './mail';
+import { notifyAccountEvent, type QueuedMail } from './notifications';
 import { log } from '@/lib/log';
 import { currentJobRunner } from '@/lib/jobs/lifecycle';
 import { queueWebhookDeliveries, wakeDueWebhookDeliveries } from './webhooks';
@@ -29,15 +30,18 @@ export async function dispatchAccountEvents(db?: Db, { batch = 100 }: { batch?: 
   let dispatched = 0;
   for (;;) {
     // Read under row locks (skipping rows another dispatcher holds) so two dispatchers never both deliver one event.
-    const count = await database.transaction(async (tx) => {
+    const { count, mails } = await database.transaction(async (tx) => {
       const events = await getUndispatchedAccountEvents(tx, { limit: batch });
+      const queued: QueuedMail[] = [];
       for (const event of events) {
         await queueWebhookDeliveries(tx, event);
-        await notifyAccountEvent(tx, event);
+        queued.push(...(await notifyAccountEvent(tx, event)));
       }
       await markAccountEventsDispatched(tx, { ids: events.map((event) => event.id) });
-      return events.length;
+      return { count: events.length, mails: queued };
     });
+    // Sent only once committed, so no one is mailed about an event the rollback undid (no-op without SMTP).
+    for (const mail of mails) await deliverMail(database, mail.messageId, mail.message);
     dispatched += count;
     if (count < batch) return dispatched;
   }

@@ -24,7 +24,7 @@ import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import type { NotificationPreferencesInput } from '@/lib/validations/notifications';
 import { DEFAULT_NOTIFICATION_CHOICE, NOTIFICATION_PERMISSION, notificationMail, notificationMessage, type ChannelChoice, type NotificationTargets } from '@/lib/views/notifications';
-import { queueMail } from './mail';
+import { queueMail, type MailMessage } from './mail';
 
 const isKnownType = (type: string): type is AccountEventType => type in accountEventData;
 
@@ -32,22 +32,22 @@ const isKnownType = (type: string): type is AccountEventType => type in accountE
  * In-app notifications and e-mail for the members who may see this event and want it: members of
  * the event's account or an ancestor whose roles grant the event's permission, enabled users only.
  * Called by the dispatcher once per event, in its transaction; a second call for the same event adds
- * no row and queues no mail. E-mail lands in the outbox (sent by SMTP where the outbox sends).
+ * no row and queues no mail. E-mail lands in the outbox; the caller sends what this answers once its transaction commits.
  */
-export async function notifyAccountEvent(tx: Tx, event: AccountEventRow): Promise<void> {
-  if (!isKnownType(event.type)) return;
+export async function notifyAccountEvent(tx: Tx, event: AccountEventRow): Promise<QueuedMail[]> {
+  if (!isKnownType(event.type)) return [];
   const type = event.type;
   const parsed = accountEventData[type].safeParse(event.data);
   if (!parsed.success) {
     log.warn('notifications.event_unreadable', { eventId: event.publicId, type });
-    return;
+    return [];
   }
   const rows = await getEventRecipientsByAccount(tx, { accountId: event.accountId, eventType: type });
   const recipients = recipientsOf(rows, NOTIFICATION_PERMISSION[type], DEFAULT_NOTIFICATION_CHOICE[type]);
-  if (recipients.length === 0) return;
+  if (recipients.length === 0) return [];
 
   const account = await getAccountById(tx, { accountId: event.accountId });
-  if (!account) return;
+  if (!account) return [];
   const message = notificationMessage(type, parsed.data, { accountName: account.name, ...(await targetsOf(tx, type, parsed.data as Record<string, unknown>, event.accountId)) });
 
   await insertNotifications(
@@ -60,10 +60,20 @@ export async function notifyAccountEvent(tx: Tx, event: AccountEventRow): Promis
   const mailTo = new Map(recipients.filter((recipient) => recipient.choice.email).map((recipient) => [recipient.userId, recipient.email]));
   const claimed = await claimNotificationMails(tx, { eventId: event.publicId, userIds: [...mailTo.keys()] });
   const mail = notificationMail(message, { appUrl: getEnv().appUrl, accountName: account.name });
+  const queued: QueuedMail[] = [];
   for (const userId of claimed) {
-    const outboxMessageId = await queueMail(tx, { to: mailTo.get(userId)!, ...mail });
+    const message = { to: mailTo.get(userId)!, ...mail };
+    const outboxMessageId = await queueMail(tx, message);
     await setNotificationMailMessage(tx, { userId, eventId: event.publicId, outboxMessageId });
+    queued.push({ messageId: outboxMessageId, message });
   }
+  return queued;
+}
+
+/** A message in the outbox, to be sent once the transaction that queued it has committed. */
+export interface QueuedMail {
+  messageId: string;
+  message: MailMessage;
 }
 
 interface Recipient {

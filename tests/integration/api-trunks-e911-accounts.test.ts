@@ -8,7 +8,7 @@ import { resetBreakers } from '@/lib/providers/http';
 import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { assignNumbers } from '@/lib/services/trunk-groups';
-import { callApi, createTestApiKey, type TestApiKey } from '../support/api';
+import { callApi, createTestApiKey, type ApiAnswer, type TestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
 import { useSandboxes } from '../support/sandboxes';
@@ -329,7 +329,7 @@ describe('API: trunk groups, E911 addresses and accounts', () => {
       const seen: { name: string; depth: number; parentId: string | null }[] = [];
       let cursor: string | null = null;
       do {
-        const page = await callApi(routes.accounts.GET, { url: `/api/v1/accounts?limit=1${cursor ? `&cursor=${cursor}` : ''}`, key: keys.viewer, endpoint: accountsApi.listAccounts });
+        const page: ApiAnswer = await callApi(routes.accounts.GET, { url: `/api/v1/accounts?limit=1${cursor ? `&cursor=${cursor}` : ''}`, key: keys.viewer, endpoint: accountsApi.listAccounts });
         expect(page.status).toBe(200);
         expect(page.body.data).toHaveLength(1);
         seen.push(...page.body.data);
