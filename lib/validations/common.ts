@@ -178,3 +178,12 @@ export function issuesByField(error: z.ZodError): Record<string, string[]> {
   }
   return Object.fromEntries(fieldErrors);
 }
+
+/**
+ * A checkbox sent after a hidden `off`: "off" when clear, "off,on" when ticked. A missing field is
+ * refused rather than read as "clear", so a form from before a new setting never switches it off.
+ */
+export const tickedCheckbox = z
+  .string({ message: 'This choice was not sent; reload the page and try again.' })
+  .refine((value) => value.split(',').every((part) => part === 'off' || part === 'on'), 'Tick the box or leave it clear')
+  .transform((value) => value.split(',').includes('on'));

@@ -1,21 +1,13 @@
 import { z } from 'zod';
 import { ACCOUNT_EVENT_TYPES, type AccountEventType } from '@/lib/api/events';
+import { tickedCheckbox } from './common';
 
 /** Form names cannot hold the event type's dot (dotted names nest): `order.completed` → `order_completed`. */
 export function preferenceFieldKey(type: AccountEventType): string {
   return type.replace(/\./g, '_');
 }
 
-/**
- * A checkbox sent after a hidden `off`: "off" when clear, "off,on" when ticked. A missing field is
- * refused rather than read as "clear", so a form from before a new event type never switches it off.
- */
-const tick = z
-  .string({ message: 'This choice was not sent; reload the page and try again.' })
-  .refine((value) => value.split(',').every((part) => part === 'off' || part === 'on'), 'Tick the box or leave it clear')
-  .transform((value) => value.split(',').includes('on'));
-
-const choiceSchema = z.object({ inApp: tick, email: tick }, { message: 'This row was not sent; reload the page and try again.' });
+const choiceSchema = z.object({ inApp: tickedCheckbox, email: tickedCheckbox }, { message: 'This row was not sent; reload the page and try again.' });
 
 export const notificationPreferencesSchema = z
   .object(Object.fromEntries(ACCOUNT_EVENT_TYPES.map((type) => [preferenceFieldKey(type), choiceSchema])) as Record<string, typeof choiceSchema>)

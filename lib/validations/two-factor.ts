@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tickedCheckbox } from './common';
 
 /** A 6-digit authenticator code, or a recovery code (`k7m2p-x9qrt`); spaces are ignored. */
 export const secondFactorCode = z
@@ -23,9 +24,5 @@ export const signInSecondStepSchema = z.object({
 
 export const twoFactorPolicySchema = z.object({
   accountId: z.string().uuid(),
-  // A hidden "off" is sent before the checkbox: unchecked arrives as "off", checked as "off,on".
-  requireTwoFactor: z
-    .string()
-    .max(10)
-    .transform((value) => value.split(',').includes('on')),
+  requireTwoFactor: tickedCheckbox,
 });

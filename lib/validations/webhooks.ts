@@ -12,8 +12,7 @@ export const WEBHOOK_DESCRIPTION_MAX = 200;
 /** Endpoints one account may have. */
 export const WEBHOOK_ENDPOINTS_PER_ACCOUNT = 10;
 
-export const webhookUrlSchema = z
-  .string({ message: 'Enter the URL to send events to' })
+export const webhookUrlSchema = safeText('The URL', { message: 'Enter the URL to send events to' })
   .trim()
   .min(1, 'Enter the URL to send events to, such as https://example.com/webhooks')
   .max(WEBHOOK_URL_MAX, `The URL can be at most ${WEBHOOK_URL_MAX} characters`)

@@ -182,7 +182,7 @@ describe('API keys', () => {
     expect((await fieldsOf({ name: 'past', role: 'viewer', expiresAt: new Date(Date.now() - 60_000).toISOString() })).expiresAt![0]).toMatch(/future/);
     expect((await fieldsOf({ name: 'too far', role: 'viewer', expiresAt: future(3 * 365).toISOString() })).expiresAt![0]).toMatch(/2 years/);
     expect((await fieldsOf({ name: 'not a time', role: 'viewer', expiresAt: 'next week' })).expiresAt![0]).toMatch(/ISO 8601/);
-    expect((await fieldsOf({ name: 'extra', role: 'viewer', scopes: ['cdr:write'] })).form![0]).toMatch(/scopes/);
+    expect((await fieldsOf({ name: 'extra', role: 'viewer', scopes: ['cdr:write'] })).scopes![0]).toMatch(/Unknown field/);
 
     // A name is unique among the account's working keys (any case); a revoked key's name is free again.
     expect((await create({ name: 'Nightly Sync', role: 'viewer' })).status).toBe(201);

@@ -6,7 +6,9 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { users } from '@/lib/db/schema';
+import { startUserSession } from '@/lib/auth/sessions';
 import { useTestDatabase } from '../support/db';
+import { enableTwoFactorFor } from '../support/two-factor';
 import { publishedOperations } from '../support/openapi';
 import { useSandboxes } from '../support/sandboxes';
 import {
@@ -59,13 +61,17 @@ describe('every published operation answers as its OpenAPI document says', () =>
       const call = await fixture.success(world);
       let answer;
       if (fixture.succeedsAs) {
-        session.userId = (await test.db.select().from(users).where(eq(users.email, fixture.succeedsAs.session)))[0]!.id;
+        const user = (await test.db.select().from(users).where(eq(users.email, fixture.succeedsAs.session)))[0]!;
+        session.userId = user.id;
         session.accountCookie = world.tenants.acme.id;
+        if (fixture.succeedsAs.steppedUp) {
+          await enableTwoFactorFor(test.db, user.id);
+          Object.assign(session, { sessionId: await startUserSession(test.db, { userId: user.id, secondFactorAt: new Date() }), email: user.email, name: user.name });
+        }
         try {
           answer = await callOperation(endpoint, call, undefined);
         } finally {
-          session.userId = undefined;
-          session.accountCookie = undefined;
+          Object.assign(session, { userId: undefined, accountCookie: undefined, sessionId: undefined });
         }
       } else {
         answer = await callOperation(endpoint, call, world.keys.acme.admin);

@@ -9,7 +9,6 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDbHandle, type Db, type DbHandle } from '@/lib/db/client';
-import { seedDemo } from '@/lib/db/seed-demo';
 import { createTestDatabase } from '../support/db';
 import { migrationsUpTo, rows } from '../support/migrations';
 
@@ -44,9 +43,11 @@ describe('migration 0011: foreign keys and enums over existing data', () => {
     else await migratePostgres(db, { migrationsFolder: folder });
     fs.rmSync(folder, { recursive: true, force: true });
 
-    await seedDemo(db);
-    const [acme] = await rows<{ id: string }>(db, sql`select id from accounts where name = 'Acme Telecom'`);
-    const accountId = acme!.id;
+    // Raw SQL, not the demo seed: the seed speaks today's schema, this database is still at 0010.
+    const accountId = '6d1f5a8e-0000-4000-8000-000000000001';
+    await db.execute(sql`insert into accounts (id, billing_account_id, path, name) values (${accountId}, ${accountId}, ${`/${accountId}/`}, 'Acme Telecom')`);
+    await db.execute(sql`insert into users (id, email, name, password_hash) values ('6d1f5a8e-0000-4000-8000-000000000002', 'owner@acme.example', 'Olivia', 'x')`);
+    await db.execute(sql`insert into memberships (user_id, account_id, role) values ('6d1f5a8e-0000-4000-8000-000000000002', ${accountId}, 'owner')`);
     await db.execute(sql`insert into provider_connections (id, provider, name, base_url, credentials_ciphertext) values (${ids.connection}, 'voicetel', 'Old', 'http://127.0.0.1:9', 'x')`);
     await db.execute(sql`insert into trunk_groups (id, account_id, name, direction, auth, allowed_ips, destinations, codecs, caller_id_policy)
       values (${ids.group}, ${accountId}, 'Main', 'both', 'ip', '[]', '[]', '["PCMU"]', 'fixed')`);

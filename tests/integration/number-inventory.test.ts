@@ -459,20 +459,20 @@ describe('my numbers', () => {
       const { GET } = await import('@/app/api/v1/numbers/export/route');
       const [owner] = await test.db.select().from(users).where(eq(users.email, 'owner@acme.example'));
       session.userId = owner!.id;
-      const response = await GET(new Request(`http://portal.test/api/v1/numbers/export?accountId=${tenants.east.id}&npa=212&status=active`), undefined as never);
+      const response = await GET(new Request(`http://portal.test/api/v1/numbers/export?accountId=${tenants.east.id}&npa=212&status=active`), { params: Promise.resolve({}) });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="numbers-acme-east-\d{4}-\d{2}-\d{2}\.csv"$/);
       const [, ...records] = parseCsv(await response.text());
       expect(records.map((record) => record[0])).toEqual(ofAccounts(tenants.east.id).filter((row) => row.status === 'active' && row.npa === '212').map((row) => row.e164).sort());
 
-      const bad = await GET(new Request(`http://portal.test/api/v1/numbers/export?npa=1`), undefined as never);
+      const bad = await GET(new Request(`http://portal.test/api/v1/numbers/export?npa=1`), { params: Promise.resolve({}) });
       expect(bad.status).toBe(400);
-      expect(await bad.json()).toMatchObject({ error: { code: 'invalid:filter', fieldErrors: { npa: [expect.any(String)] } } });
-      const foreign = await GET(new Request(`http://portal.test/api/v1/numbers/export?accountId=${tenants.globex.id}`), undefined as never);
+      expect(await bad.json()).toMatchObject({ error: { code: 'invalid:query', fields: { npa: [expect.any(String)] } } });
+      const foreign = await GET(new Request(`http://portal.test/api/v1/numbers/export?accountId=${tenants.globex.id}`), { params: Promise.resolve({}) });
       expect(foreign.status).toBe(404);
       session.userId = undefined;
-      expect((await GET(new Request('http://portal.test/api/v1/numbers/export'), undefined as never)).status).toBe(401);
+      expect((await GET(new Request('http://portal.test/api/v1/numbers/export'), { params: Promise.resolve({}) })).status).toBe(401);
     });
   });
 

@@ -2,10 +2,14 @@
  * Tenant isolation of every published /api/v1 operation (issue 13, Tests): keys of every role of
  * Globex never reach Acme's objects (404, the same answer as for an id that names nothing) nor see
  * Acme's rows in a list; Acme's own keys are refused by role exactly where the contract's
- * permission says. Permissions come from the contracts, so new endpoints are covered as they land.
+ * permission says; Globex's signed-in users (sessions) of every role reach nothing of Acme either.
+ * Permissions come from the contracts, so new endpoints are covered as they land; the cross-tenant
+ * suite counts every /api/v1 route of a published operation as covered here.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { ROLES } from '@/lib/auth/permissions';
 import { useTestDatabase } from '../support/db';
+import { seedRoleUsers } from '../support/fixtures';
 import { publishedOperations } from '../support/openapi';
 import { useSandboxes } from '../support/sandboxes';
 import { KEY_ROLES, callOperation, endpointOf, expectErrorShape, fixtureOf, liftRateLimits, missingParams, permissionOf, rolesWith, seedApiWorld, type ApiWorld } from '../support/api-operations';
@@ -24,10 +28,12 @@ describe('API isolation: every operation × every key role of two tenants', () =
   const test = useTestDatabase();
   const sandboxes = useSandboxes();
   let world: ApiWorld;
+  let globexUsers: Awaited<ReturnType<typeof seedRoleUsers>>;
 
   beforeAll(async () => {
     await sandboxes.connect(test.db);
     world = await seedApiWorld(test.db);
+    globexUsers = await seedRoleUsers(test.db, world.tenants.globex.id, 'globex-roles.example');
   });
 
   const leaks = (text: string) => world.acmeMarkers.filter((marker) => text.includes(marker));
@@ -69,6 +75,25 @@ describe('API isolation: every operation × every key role of two tenants', () =
           expect(answer.body.error.code).toBe('not_found:account');
         }
       }
+    });
+
+    // The same routes serve the portal's own pages through a session: Globex's signed-in users get no further than its keys.
+    it('answers Globex’s signed-in users of every role about Acme’s objects and accounts as about nothing', async () => {
+      const call = await fixtureOf(operationId).success(world);
+      for (const role of ROLES) {
+        session.userId = globexUsers[role].id;
+        session.accountCookie = world.tenants.globex.id;
+        const variants = [
+          ...(endpoint.params ? [{ ...call, params: call.params }] : []),
+          { ...call, query: [call.query, `accountId=${world.tenants.acme.id}`].filter(Boolean).join('&') },
+        ];
+        for (const variant of variants) {
+          const answer = await callOperation(endpoint, variant, undefined, { headers: { origin: 'http://portal.test' } });
+          expect([403, 404], `Globex ${role} session: ${answer.status} ${answer.text.slice(0, 200)}`).toContain(answer.status);
+          expect(leaks(answer.text), `Globex ${role} session sees Acme`).toEqual([]);
+        }
+      }
+      session.userId = undefined;
     });
 
     it(`refuses Acme's keys without ${permission} with 403 forbidden:role, and lets the others past the role check`, async () => {

@@ -5,8 +5,9 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLES, type Role } from '@/lib/auth/permissions';
-import { invitations, memberships, numberOrders, numberSearches, phoneNumbers, providerConnections, trunkGroups, users } from '@/lib/db/schema';
-import { sealCredentials } from '@/lib/services/secret-box';
+import { accountEvents, invitations, memberships, numberOrders, numberSearches, phoneNumbers, providerConnections, trunkGroups, users, webhookDeliveries, webhookEndpoints } from '@/lib/db/schema';
+import { sealCredentials, sealSecret } from '@/lib/services/secret-box';
+import { createTestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants } from '../support/fixtures';
 import { textOf } from '../support/render-text';
@@ -115,8 +116,20 @@ describe('tenant isolation of every page, action and route handler', () => {
           .returning()
       )[0]!;
     const [acmeTrunk, globexTrunk] = [await trunkGroup(tenants.acme.id), await trunkGroup(tenants.globexBranch.id)];
-    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id, numberId: eastNumber!.id, orderId: acmeOrder.id, searchId: acmeSearch.id, searchNumber: searchResult.e164, trunkGroupId: acmeTrunk.id };
-    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001', connectionId: connection!.id, numberId: branchNumber!.id, orderId: globexOrder.id, searchId: globexSearch.id, searchNumber: searchResult.e164, trunkGroupId: globexTrunk.id };
+    // Keys and webhooks of the top accounts (their pages read the current account), each with a delivery to redeliver.
+    const developerObjects = async (accountId: string, createdBy: string) => {
+      const apiKey = await createTestApiKey(test.db, { accountId, role: 'viewer', createdBy });
+      const [webhook] = await test.db
+        .insert(webhookEndpoints)
+        .values({ accountId, url: 'https://93.184.216.34/hooks/isolation', description: 'Isolation feed', eventTypes: ['order.completed'], secretSealed: sealSecret('whsec_aXNvbGF0aW9uLXByb2JlLXNlY3JldC0xMjM0') })
+        .returning();
+      const [event] = await test.db.insert(accountEvents).values({ publicId: `evt_isolation_${accountId}`, accountId, type: 'order.completed', data: { orderId: accountId, status: 'completed', activated: [], failed: [] } }).returning();
+      const [delivery] = await test.db.insert(webhookDeliveries).values({ accountId, endpointId: webhook!.id, eventId: event!.id, status: 'failed', attemptCount: 1, finishedAt: new Date() }).returning();
+      return { apiKeyId: apiKey.id, webhookId: webhook!.id, webhookDeliveryId: delivery!.id };
+    };
+    const [acmeDeveloper, globexDeveloper] = [await developerObjects(tenants.acme.id, 'owner@acme.example'), await developerObjects(tenants.globex.id, 'owner@globex.example')];
+    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id, numberId: eastNumber!.id, orderId: acmeOrder.id, searchId: acmeSearch.id, searchNumber: searchResult.e164, trunkGroupId: acmeTrunk.id, ...acmeDeveloper };
+    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001', connectionId: connection!.id, numberId: branchNumber!.id, orderId: globexOrder.id, searchId: globexSearch.id, searchNumber: searchResult.e164, trunkGroupId: globexTrunk.id, ...globexDeveloper };
     names = { acmeEast: tenants.east.name, globex: tenants.globex.name };
   });
 

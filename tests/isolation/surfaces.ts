@@ -3,6 +3,7 @@
  * of another account and as every role that must not reach it. A feature adds its surfaces here.
  */
 import type { Role } from '@/lib/auth/permissions';
+import { DEVELOPER_SURFACES } from './surfaces-developers';
 import { E911_SURFACES } from './surfaces-e911';
 
 export interface SurfaceContext {
@@ -23,6 +24,10 @@ export interface SurfaceContext {
   /** An e911 address and a cart item of that side; absent, the surfaces name ids that exist nowhere. */
   e911AddressId?: string;
   cartItemId?: string;
+  /** An API key, a webhook endpoint and one of its deliveries of that side; absent, ids that exist nowhere. */
+  apiKeyId?: string;
+  webhookId?: string;
+  webhookDeliveryId?: string;
   /** The secret of an open invitation to `accountId` (its link's token); absent, one no invitation has. */
   invitationToken?: string;
 }
@@ -274,6 +279,7 @@ export const SURFACES: Surface[] = [
 
   // E911 (its own file: address probes are created per account).
   ...E911_SURFACES,
+  ...DEVELOPER_SURFACES,
 ];
 
 /**
@@ -291,6 +297,7 @@ export interface UnscopedEndpoint {
 }
 
 export const UNSCOPED_ENDPOINTS: UnscopedEndpoint[] = [
+  { kind: 'route', file: 'app/api/v1/openapi.json/route.ts', export: 'GET', reason: 'The public OpenAPI document (tests/unit/openapi-document.test.ts): the same for everyone, no account or object id.' },
   { kind: 'action', file: 'app/(auth)/login/actions.ts', export: 'signInAction', reason: 'Anonymous sign-in: an email and a password, no account or object id.' },
   { kind: 'action', file: 'app/(portal)/profile/security/actions.ts', export: 'startEnrolmentAction', reason: "The signed-in user's own two-factor authentication (tests/integration/two-factor.test.ts): no account or object id." },
   { kind: 'action', file: 'app/(portal)/profile/security/actions.ts', export: 'confirmEnrolmentAction', reason: "The signed-in user's own two-factor authentication (tests/integration/two-factor.test.ts): no account or object id." },

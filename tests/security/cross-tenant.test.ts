@@ -15,8 +15,10 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLES, type Role } from '@/lib/auth/permissions';
 import {
+  accountEvents,
   accountLedger,
   accounts,
+  apiKeys,
   auditEvents,
   cartItems,
   carts,
@@ -32,10 +34,15 @@ import {
   trunkGroupUpstreams,
   trunkGroups,
   users,
+  webhookDeliveries,
+  webhookEndpoints,
 } from '@/lib/db/schema';
-import { sealCredentials } from '@/lib/services/secret-box';
+import { sealCredentials, sealSecret } from '@/lib/services/secret-box';
 import { hashInvitationToken } from '@/lib/services/users';
 import { UNSCOPED_ENDPOINTS, SURFACES, type ActionSurface, type RouteSurface, type SurfaceContext } from '../isolation/surfaces';
+import { API_ENDPOINTS } from '@/lib/api/contracts';
+import { routeFileOf } from '../support/api-operations';
+import { createTestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
 import { seedRoleUsers, seedTwoTenants } from '../support/fixtures';
 import { discoverEndpoints, endpointLabel, inlineServerActionFiles, type DiscoveredEndpoint } from './discover';
@@ -54,7 +61,7 @@ type CallableSurface = ActionSurface | RouteSurface;
 const CALLABLE = SURFACES.filter((surface): surface is CallableSurface => surface.kind !== 'page');
 
 /** The context fields that name an object of one side (the connection is the platform's, shared). */
-const ID_FIELDS = ['accountId', 'membershipId', 'invitationId', 'invitationToken', 'numberId', 'orderId', 'searchId', 'trunkGroupId', 'e911AddressId', 'cartItemId'] as const;
+const ID_FIELDS = ['accountId', 'membershipId', 'invitationId', 'invitationToken', 'numberId', 'orderId', 'searchId', 'trunkGroupId', 'e911AddressId', 'cartItemId', 'apiKeyId', 'webhookId', 'webhookDeliveryId'] as const;
 
 interface Attacker {
   name: string;
@@ -175,6 +182,9 @@ async function snapshot(db: ReturnType<typeof useTestDatabase>['db'], protectedI
   keep('number_order_lines', (await rowsOf(db, numberOrderLines)).filter((row) => orderIds.has(row.orderId)));
   // The master pays for its subtree: a charge on the victim's billing account by anyone else counts.
   keep('account_ledger', (await rowsOf(db, accountLedger)).filter((row) => mine(row.accountId) || (mine(row.billingAccountId) && !ownIds.has(row.accountId))));
+  keep('api_keys', (await rowsOf(db, apiKeys)).filter((row) => mine(row.accountId)));
+  keep('webhook_endpoints', (await rowsOf(db, webhookEndpoints)).filter((row) => mine(row.accountId)));
+  keep('webhook_deliveries', (await rowsOf(db, webhookDeliveries)).filter((row) => mine(row.accountId)));
   const victimCarts = (await rowsOf(db, carts)).filter((row) => mine(row.accountId));
   keep('carts', victimCarts);
   const cartIds = new Set(victimCarts.map((row) => row.id));
@@ -221,6 +231,13 @@ describe('cross-tenant security of every server action and route handler', () =>
       .returning();
     const [cart] = await db.insert(carts).values({ accountId, userId: side.cartUserId }).returning();
     const [item] = await db.insert(cartItems).values({ cartId: cart!.id, e164: side.searchNumber, kind: 'local', state: 'TX', connectionId, monthly: '1.2500', setup: '0.5000' }).returning();
+    const apiKey = await createTestApiKey(db, { accountId, role: 'viewer', createdBy: (await db.select().from(users).where(eq(users.id, side.cartUserId)))[0]!.email });
+    const [webhook] = await db
+      .insert(webhookEndpoints)
+      .values({ accountId, url: 'https://93.184.216.34/hooks/cross-tenant', description: 'Cross-tenant feed', eventTypes: ['order.completed'], secretSealed: sealSecret(`whsec_${randomBytes(24).toString('base64')}`) })
+      .returning();
+    const [event] = await db.insert(accountEvents).values({ publicId: `evt_${randomBytes(12).toString('hex')}`, accountId, type: 'order.completed', data: { orderId: order!.id, status: 'completed', activated: [], failed: [] } }).returning();
+    const [delivery] = await db.insert(webhookDeliveries).values({ accountId, endpointId: webhook!.id, eventId: event!.id, status: 'failed', attemptCount: 1, finishedAt: new Date() }).returning();
     return {
       accountId,
       membershipId: membership!.id,
@@ -234,6 +251,9 @@ describe('cross-tenant security of every server action and route handler', () =>
       trunkGroupId: group!.id,
       e911AddressId: address!.id,
       cartItemId: item!.id,
+      apiKeyId: apiKey.id,
+      webhookId: webhook!.id,
+      webhookDeliveryId: delivery!.id,
     };
   }
 
@@ -303,7 +323,11 @@ describe('cross-tenant security of every server action and route handler', () =>
         registered.add(surface.kind === 'page' ? (loaded as { default: unknown }).default : loaded);
       }
       const unscoped = new Set(UNSCOPED_ENDPOINTS.map(endpointLabel));
-      const uncovered = discovered.filter((endpoint) => !registered.has(endpoint.fn) && !unscoped.has(endpointLabel(endpoint))).map(endpointLabel);
+      // Routes of published API operations: every key role and every session role of another tenant, in tests/isolation/api-isolation.test.ts.
+      const apiRoutes = new Set(API_ENDPOINTS.map((endpoint) => `route ${routeFileOf(endpoint.path).replace('../../', '')} ${endpoint.method}`));
+      const uncovered = discovered
+        .filter((endpoint) => !registered.has(endpoint.fn) && !unscoped.has(endpointLabel(endpoint)) && !apiRoutes.has(`route ${endpoint.file} ${endpoint.export}`))
+        .map(endpointLabel);
       expect(uncovered, 'register these in tests/isolation/surfaces.ts').toEqual([]);
       const stale = UNSCOPED_ENDPOINTS.filter((entry) => !discovered.some((endpoint) => endpointLabel(endpoint) === endpointLabel(entry))).map(endpointLabel);
       expect(stale, 'unscoped entries that no longer exist').toEqual([]);

@@ -180,7 +180,7 @@ export interface OperationFixture {
   /** A request that succeeds with a key of a role that has the permission. */
   success: (world: ApiWorld) => FixtureCall | Promise<FixtureCall>;
   /** Who succeeds: a key (default admin), or a portal session (endpoints keys may not call). */
-  succeedsAs?: { session: string };
+  succeedsAs?: { session: string; steppedUp?: boolean };
   /** Keys with the permission are still refused with this code (by design). */
   keysRefused?: string;
   /** What the success needs beyond the request, said when it fails. */
@@ -224,9 +224,9 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   listApiKeys: { success: () => ({}) },
   createApiKey: {
     success: () => ({ json: { name: 'Made by a person', role: 'viewer' } }),
-    succeedsAs: { session: 'owner@acme.example' },
+    succeedsAs: { session: 'owner@acme.example', steppedUp: true },
     keysRefused: 'forbidden:api_key_creation',
-    note: 'a person with two-factor on and a step-up in this session (tests/support/next-mocks has no session id to stamp yet)',
+    note: 'a person with two-factor on and a step-up in this session',
   },
   getApiKey: { success: (world) => ({ params: { keyId: world.acme.apiKeyId } }) },
   revokeApiKey: { success: (world) => ({ params: { keyId: world.acme.revocableApiKeyId } }) },

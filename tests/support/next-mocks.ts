@@ -15,6 +15,10 @@ export interface MockSession {
   signIns?: unknown[];
   /** The caller's address; 127.0.0.1 when unset. */
   ip?: string;
+  /** A real `user_sessions` row (with its user's email and name), for code that reads the session (2FA step-up). */
+  sessionId?: string;
+  email?: string;
+  name?: string;
 }
 
 /** Request headers as the portal's server (scripts/serve.ts) hands them to the app for a caller at `ip`. */
@@ -27,7 +31,12 @@ export function headersFromClient(ip: string, extra: Record<string, string> = {}
 /** `@/lib/auth/config`: a session for `session.userId`, nothing else of Auth.js. */
 export function authConfigMock(session: MockSession) {
   return {
-    auth: async () => (session.userId ? { user: { id: session.userId }, expires: new Date(Date.now() + 3600_000).toISOString() } : null),
+    auth: async () => {
+      if (!session.userId) return null;
+      const expires = new Date(Date.now() + 3600_000).toISOString();
+      if (session.sessionId) return { user: { id: session.userId, email: session.email, name: session.name }, sessionId: session.sessionId, expires };
+      return { user: { id: session.userId }, expires };
+    },
     signIn: async (...args: unknown[]) => {
       session.signIns?.push(args);
     },

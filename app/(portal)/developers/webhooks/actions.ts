@@ -29,8 +29,9 @@ function refresh(webhookId?: string) {
 }
 
 export const createWebhookAction = accountAction({
-  schema: webhookFormSchema,
+  schema: webhookFormSchema.extend({ accountId: z.string() }),
   permission: 'technical.write',
+  accountField: 'accountId',
   async run(input, access) {
     const { endpoint, secret } = await createWebhookEndpoint(access, { ...input, enabled: true });
     refresh();

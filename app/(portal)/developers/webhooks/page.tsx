@@ -45,7 +45,7 @@ export default async function WebhooksPage() {
         </Card>
         {writable && endpoints.length < WEBHOOK_ENDPOINTS_PER_ACCOUNT ? (
           <Card title="Add endpoint" description={`Up to ${WEBHOOK_ENDPOINTS_PER_ACCOUNT} per account. Private, loopback and link-local addresses are refused.`}>
-            <WebhookForm action={createWebhookAction} eventTypes={ACCOUNT_EVENT_TYPES.map((type) => ({ value: type, label: ACCOUNT_EVENT_LABELS[type] }))} />
+            <WebhookForm action={createWebhookAction} accountId={access.account.id} eventTypes={ACCOUNT_EVENT_TYPES.map((type) => ({ value: type, label: ACCOUNT_EVENT_LABELS[type] }))} />
           </Card>
         ) : writable ? (
           <p role="status" className="text-sm text-slate-700">

@@ -96,10 +96,13 @@ export function WebhookForm({
   action,
   eventTypes,
   endpoint,
+  accountId,
 }: {
   action: Action<WebhookSecretData> | Action;
   eventTypes: EventTypeOption[];
   endpoint?: { id: string; url: string; description: string; eventTypes: string[] };
+  /** A new endpoint is added to the account the page showed, even if another tab switched since. */
+  accountId?: string;
 }) {
   const [state, formAction] = useActionState<ActionState<WebhookSecretData | undefined>, FormData>(action as Action<WebhookSecretData | undefined>, { status: 'idle' });
   const echoed = state.status === 'error' ? state.values : undefined;
@@ -112,6 +115,7 @@ export function WebhookForm({
       {created ? <WebhookSecretPanel secret={created.secret} /> : null}
       <form action={formAction} className="space-y-4" noValidate>
         {endpoint ? <input type="hidden" name="webhookId" value={endpoint.id} /> : null}
+        {accountId ? <input type="hidden" name="accountId" value={accountId} /> : null}
         <div className="grid gap-4 md:grid-cols-2">
           <TextField
             idPrefix={idPrefix}
