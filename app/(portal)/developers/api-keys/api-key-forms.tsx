@@ -18,11 +18,11 @@ function StepUpNotice({ state }: { state: ActionState<unknown> }) {
   if (state.status !== 'error' || state.code !== 'forbidden:step_up') return null;
   return (
     <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950">
-      Creating API keys needs your second factor, confirmed in the last few minutes.{' '}
+      {state.message} Enter your code in the box above (or set up two-factor authentication in{' '}
       <Link href="/profile/security" className="font-medium underline">
-        Confirm it under Profile → Security
+        Profile → Security
       </Link>
-      , then create the key again: what you typed here stays.
+      ), then create the key again: what you typed here stays.
     </p>
   );
 }

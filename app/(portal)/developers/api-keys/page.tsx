@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { StepUpPrompt } from '@/components/auth/step-up-prompt';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
@@ -11,6 +12,8 @@ import { firstParam } from '@/lib/validations/common';
 import { latestApiKeyExpiry } from '@/lib/validations/api-keys';
 import { API_KEY_STATUS_LABELS } from '@/lib/views/api-keys';
 import { formatIp } from '@/lib/views/audit-events';
+import { hasRecentSecondFactor } from '@/lib/services/two-factor';
+import { stepUpAction } from '../../profile/security/actions';
 import { createApiKeyAction, revokeApiKeyAction } from './actions';
 import { CreateApiKeyForm } from './api-key-forms';
 import { ApiKeyTable, type ApiKeyRow } from './api-key-table';
@@ -35,6 +38,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
   const cursor = firstParam(await searchParams, 'cursor');
   const page = await pageOfKeys(access, cursor);
   const writable = can(access, 'users.manage');
+  const steppedUp = writable ? await hasRecentSecondFactor(access) : true;
   const now = new Date();
   const tomorrow = new Date(now.getTime() + 24 * 3600_000);
   const rows: ApiKeyRow[] = page.data.map((key) => ({
@@ -101,6 +105,11 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
             title="Create API key"
             description={`You confirm with your second factor. Keys expire on the day you choose (at most ${formatDate(latestApiKeyExpiry(now), 'long')}) or when revoked, and stop if you leave the account.`}
           >
+            {steppedUp ? null : (
+              <div className="mb-4">
+                <StepUpPrompt action={stepUpAction} reason="Creating an API key needs your authenticator code from the last 10 minutes. Without two-factor authentication, set it up in Profile → Security first." />
+              </div>
+            )}
             <CreateApiKeyForm
               roles={grantableApiKeyRoles(access).map((role) => ({ value: role, label: ROLE_LABELS[role] }))}
               minExpiry={isoDate(tomorrow)}
