@@ -17,7 +17,12 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
     await page.getByRole('button', { name: 'Verify' }).click();
     // Each code is accepted once: a sign-in earlier in the same 30 seconds used it, so take the next one.
     const refused = page.getByTestId('login-error').filter({ hasText: 'not right' });
-    if (await refused.isVisible({ timeout: 2_000 }).catch(() => false)) {
+    // Whichever comes first: the portal (signed in) or the refusal (isVisible would not wait for it).
+    const outcome = await Promise.race([
+      page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 20_000 }).then(() => 'signed-in' as const),
+      refused.waitFor({ state: 'visible', timeout: 20_000 }).then(() => 'refused' as const),
+    ]).catch(() => 'unknown' as const);
+    if (outcome === 'refused') {
       await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
       await page.getByLabel('Authentication code').fill(await generate({ secret: DEMO_STAFF_TOTP_SECRET }));
       await page.getByRole('button', { name: 'Verify' }).click();

@@ -3,7 +3,7 @@
 import { cn } from './cn';
 import { useActionToast } from './use-action-toast';
 
-type State = { status: 'idle' } | { status: 'success'; message?: string } | { status: 'error'; message: string };
+type State = { status: 'idle' } | { status: 'success'; message?: string } | { status: 'error'; message: string; fieldErrors?: Record<string, string[] | undefined> };
 
 /**
  * The form's outcome. An error stays here, announced as it changes; a success becomes a toast
@@ -12,7 +12,9 @@ type State = { status: 'idle' } | { status: 'success'; message?: string } | { st
  */
 export function FormMessage({ state, success = 'toast' }: { state: State; success?: 'toast' | 'inline' | 'both' }) {
   useActionToast(success === 'inline' ? { status: 'idle' } : state);
-  const text = state.status === 'error' || (state.status === 'success' && success !== 'toast') ? (state.message ?? '') : '';
+  // A refusal whose message is already shown beside its field is not said twice.
+  const besideField = state.status === 'error' && Object.values(state.fieldErrors ?? {}).some((messages) => messages?.includes(state.message));
+  const text = (state.status === 'error' && !besideField) || (state.status === 'success' && success !== 'toast') ? (state.message ?? '') : '';
   return (
     <p
       role="status"

@@ -34,7 +34,8 @@ export async function confirmEnrolmentAction(_previous: ActionState<{ recoveryCo
     const { viewer, ip } = await viewerAndIp();
     const { code } = totpCodeSchema.parse(formToObject(formData));
     const { recoveryCodes } = await confirmTwoFactorEnrolment(viewer, { code }, ip);
-    revalidatePath('/', 'layout');
+    // No revalidation: re-rendering the page would swap the enrolment panel for the "on" panel and
+    // take the recovery codes off the screen before they are saved. "Continue" loads the portal anew.
     return { status: 'success', message: 'Two-factor authentication is on.', data: { recoveryCodes } };
   } catch (error) {
     return errorState(error);
