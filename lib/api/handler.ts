@@ -19,6 +19,7 @@ import { getEnv } from '@/lib/env';
 import { AppError, toPublicError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { queryOf, type Endpoint } from './contract';
+import { apiFieldErrors } from './field-errors';
 import { requestFingerprint, withIdempotency, type StoredAnswer } from './idempotency';
 import { rateLimitHeaders, takeApiToken, type RateLimitState } from './rate-limit';
 
@@ -56,21 +57,6 @@ export function errorResponse(error: unknown, request?: Request): Response {
 
 function errorBodyOf(publicError: ReturnType<typeof toPublicError>) {
   return { error: { code: publicError.code, message: publicError.message, ...(publicError.fieldErrors ? { fields: publicError.fieldErrors } : {}) } };
-}
-
-/**
- * Messages by field path; an unknown field is named itself (`fields.colour: ["Unknown field"]`),
- * not folded into its parent, so a program sees which of its fields was refused.
- */
-export function apiFieldErrors(error: z.ZodError): Record<string, string[]> {
-  // No prototype: a field named `__proto__` or `constructor` is a plain key here, like any other.
-  const fields: Record<string, string[]> = Object.create(null);
-  const add = (path: PropertyKey[], message: string) => (fields[path.length ? path.map(String).join('.') : 'request'] ??= []).push(message);
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) add([...issue.path, key], 'Unknown field: remove it.');
-    else add(issue.path, issue.message);
-  }
-  return fields;
 }
 
 /** Strict: a parameter or field the schema does not name is refused, not ignored. */

@@ -87,11 +87,12 @@ export interface FieldIssue {
 /** Issues → messages per field, keyed by the whole path (`rows.2.cidr`); no path → `form`. */
 export function fieldErrorsOf(issues: readonly FieldIssue[] | { issues: readonly FieldIssue[] }): FieldErrors {
   const list = 'issues' in issues ? issues.issues : issues;
-  // No prototype: an issue at a field named `__proto__` is a plain key, not the object's prototype.
-  const errors: FieldErrors = Object.create(null);
+  // Gathered in a Map, then a plain object (React passes only those to the client) whose keys are
+  // own properties even when a field is named `__proto__`.
+  const errors = new Map<string, string[]>();
   for (const issue of list) {
     const key = issue.path.length ? issue.path.map((segment) => String(segment)).join('.') : 'form';
-    (errors[key] ??= []).push(issue.message);
+    errors.set(key, [...(errors.get(key) ?? []), issue.message]);
   }
-  return errors;
+  return Object.fromEntries(errors);
 }
