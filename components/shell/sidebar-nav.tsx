@@ -1,6 +1,6 @@
 'use client';
 
-import { ArrowLeftRight, Building2, Cable, ClipboardCheck, ClipboardList, CircleDollarSign, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, Receipt, Server, Users, type LucideIcon } from 'lucide-react';
+import { ArrowLeftRight, Building2, Cable, ClipboardCheck, ClipboardList, CircleDollarSign, Code2, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, Receipt, Server, Users, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
@@ -22,6 +22,7 @@ const ICONS: Record<string, LucideIcon> = {
   '/usage': Gauge,
   '/billing': Receipt,
   '/account': Building2,
+  '/developers': Code2,
   '/operator/accounts': Users,
   '/operator/providers': Server,
   '/operator/prices': CircleDollarSign,

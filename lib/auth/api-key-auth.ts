@@ -10,7 +10,7 @@ import type { Role } from './permissions';
 /** Last use moves at most once a minute, so a busy key writes once a minute, not per request. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-const INVALID_KEY = 'The API key is not valid: it may be mistyped, revoked or expired. Create a new key in the portal under Account → API keys.';
+const INVALID_KEY = 'The API key is not valid: it may be mistyped, revoked or expired. Create a new key in the portal under Developers → API keys.';
 
 /**
  * The key a Bearer secret stands for, or `unauthorized:api_key`. A key stops working when it is

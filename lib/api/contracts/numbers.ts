@@ -202,7 +202,7 @@ export const purchaseNumbers = defineEndpoint({
   path: '/numbers',
   operationId: 'purchaseNumbers',
   tag: 'Numbers',
-  summary: 'Buy numbers: `count` in an area code, or specific ones',
+  summary: 'Buy numbers: a count in an area code, or specific ones',
   description:
     'Searches every carrier, buys, and answers the order at once (202); poll `GET /orders/{orderId}` until `settled`. Not enough numbers, or a named number not available: 409 and nothing bought. Send an `Idempotency-Key`: a retry with it is the same order.',
   access: { permission: 'technical.write' },

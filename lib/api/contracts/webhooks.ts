@@ -152,7 +152,7 @@ export const testWebhookEndpoint = defineEndpoint({
   path: '/webhooks/{webhookId}/test',
   operationId: 'testWebhook',
   tag: 'Webhooks',
-  summary: 'Send a `webhook.test` event to this endpoint only',
+  summary: 'Send a test event (webhook.test) to this endpoint only',
   access: { permission: 'technical.write' },
   params: webhookId,
   answer: webhookDeliverySchema,
