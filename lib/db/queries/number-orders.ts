@@ -126,6 +126,24 @@ export interface OrderListRow {
   charged?: string;
 }
 
+/** An order as lists show it (joined with its account and placer); the ledger's charges only `withCharges`. */
+function orderListColumns(withCharges: boolean) {
+  const charged = sql<string>`(select coalesce(-sum(le.amount), 0)::text from ${accountLedger} le inner join ${numberOrderLines} ol on ol.id = le.order_line_id where ol.order_id = "number_orders"."id" and le.kind = 'charge')`;
+  return {
+    id: numberOrders.id,
+    accountId: numberOrders.accountId,
+    accountName: accounts.name,
+    status: numberOrders.status,
+    createdAt: numberOrders.createdAt,
+    completedAt: numberOrders.completedAt,
+    placedBy: users.email,
+    lineCount: lineCountOf(),
+    activeLines: lineCountOf('active'),
+    failedLines: lineCountOf('failed'),
+    ...(withCharges ? { charged } : {}),
+  };
+}
+
 /** One page of the scope's orders, filtered and sorted in SQL; the ledger's charges only `withCharges`. */
 export async function getOrdersByAccountScope(
   db: Executor,
@@ -142,21 +160,8 @@ export async function getOrdersByAccountScope(
   const by = (column: SQL | AnyColumn) => (dir === 'asc' ? asc(column) : desc(column));
   const lineCount = lineCountOf();
   const leading = { placed: [], status: [by(numberOrders.status)], numbers: [by(lineCount)] }[sort];
-  const charged = sql<string>`(select coalesce(-sum(le.amount), 0)::text from ${accountLedger} le inner join ${numberOrderLines} ol on ol.id = le.order_line_id where ol.order_id = "number_orders"."id" and le.kind = 'charge')`;
   const rows = await db
-    .select({
-      id: numberOrders.id,
-      accountId: numberOrders.accountId,
-      accountName: accounts.name,
-      status: numberOrders.status,
-      createdAt: numberOrders.createdAt,
-      completedAt: numberOrders.completedAt,
-      placedBy: users.email,
-      lineCount,
-      activeLines: lineCountOf('active'),
-      failedLines: lineCountOf('failed'),
-      ...(withCharges ? { charged } : {}),
-    })
+    .select({ ...orderListColumns(withCharges), lineCount })
     .from(numberOrders)
     .innerJoin(accounts, eq(accounts.id, numberOrders.accountId))
     .leftJoin(users, eq(users.id, numberOrders.userId))
@@ -178,22 +183,8 @@ export async function getOrdersByAccountScopeBefore(
 ): Promise<(OrderListRow & { position: { at: string; id: string } })[]> {
   const conditions = orderListConditions(scope, filter);
   if (before) conditions.push(sql`(${numberOrders.createdAt}, ${numberOrders.id}) < (${before.at}::timestamptz, ${before.id}::uuid)`);
-  const charged = sql<string>`(select coalesce(-sum(le.amount), 0)::text from ${accountLedger} le inner join ${numberOrderLines} ol on ol.id = le.order_line_id where ol.order_id = "number_orders"."id" and le.kind = 'charge')`;
   const rows = await db
-    .select({
-      id: numberOrders.id,
-      accountId: numberOrders.accountId,
-      accountName: accounts.name,
-      status: numberOrders.status,
-      createdAt: numberOrders.createdAt,
-      createdAtText: sql<string>`${numberOrders.createdAt}::text`,
-      completedAt: numberOrders.completedAt,
-      placedBy: users.email,
-      lineCount: lineCountOf(),
-      activeLines: lineCountOf('active'),
-      failedLines: lineCountOf('failed'),
-      ...(withCharges ? { charged } : {}),
-    })
+    .select({ ...orderListColumns(withCharges), createdAtText: sql<string>`${numberOrders.createdAt}::text` })
     .from(numberOrders)
     .innerJoin(accounts, eq(accounts.id, numberOrders.accountId))
     .leftJoin(users, eq(users.id, numberOrders.userId))

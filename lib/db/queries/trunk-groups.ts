@@ -6,7 +6,8 @@ import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
 
-export async function getTrunkGroupsByAccount(db: Executor, { accountId }: { accountId: string }) {
+/** The account's groups, each with how many of its live numbers route to it. */
+function groupsWithNumberCounts(db: Executor, accountId: string) {
   const numberCounts = db
     .select({ trunkGroupRef: phoneNumbers.trunkGroupRef, numbers: sql<number>`count(*)::int`.as('numbers') })
     .from(phoneNumbers)
@@ -17,22 +18,18 @@ export async function getTrunkGroupsByAccount(db: Executor, { accountId }: { acc
     .select({ group: trunkGroups, numbers: sql<number>`coalesce(${numberCounts.numbers}, 0)` })
     .from(trunkGroups)
     .leftJoin(numberCounts, eq(numberCounts.trunkGroupRef, trunkGroups.id))
+    .$dynamic();
+}
+
+export async function getTrunkGroupsByAccount(db: Executor, { accountId }: { accountId: string }) {
+  return groupsWithNumberCounts(db, accountId)
     .where(eq(trunkGroups.accountId, accountId))
     .orderBy(asc(trunkGroups.name));
 }
 
 /** One page of the account's groups by (name, id), each with its number count: `limit + 1` rows tell whether more follow. */
 export async function getTrunkGroupsPageByAccount(db: Executor, { accountId, after, limit }: { accountId: string; after?: { name: string; id: string }; limit: number }) {
-  const numberCounts = db
-    .select({ trunkGroupRef: phoneNumbers.trunkGroupRef, numbers: sql<number>`count(*)::int`.as('numbers') })
-    .from(phoneNumbers)
-    .where(and(eq(phoneNumbers.accountId, accountId), sql`${phoneNumbers.status} <> 'released'`))
-    .groupBy(phoneNumbers.trunkGroupRef)
-    .as('number_counts');
-  return db
-    .select({ group: trunkGroups, numbers: sql<number>`coalesce(${numberCounts.numbers}, 0)` })
-    .from(trunkGroups)
-    .leftJoin(numberCounts, eq(numberCounts.trunkGroupRef, trunkGroups.id))
+  return groupsWithNumberCounts(db, accountId)
     .where(and(eq(trunkGroups.accountId, accountId), after ? sql`(${trunkGroups.name}, ${trunkGroups.id}) > (${after.name}, ${after.id}::uuid)` : undefined))
     .orderBy(asc(trunkGroups.name), asc(trunkGroups.id))
     .limit(limit);

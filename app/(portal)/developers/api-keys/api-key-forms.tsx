@@ -2,9 +2,9 @@
 
 import Link from 'next/link';
 import { KeyRound, Trash2 } from 'lucide-react';
-import { useActionState, useId, useState } from 'react';
-import { Button } from '@/components/ui/button';
+import { useActionState, useId } from 'react';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { OneTimeSecret } from '@/components/ui/one-time-secret';
 import { SelectField, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -71,51 +71,16 @@ export function CreateApiKeyForm({ roles, minExpiry, maxExpiry, action }: { role
 
 /** The secret, once, right after creation: it exists only in this render of the action's answer. */
 function NewApiKeyPanel({ created }: { created: CreatedApiKey }) {
-  const id = useId();
-  const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(created.secret);
-      setCopied('copied');
-    } catch {
-      setCopied('failed');
-    }
-  };
   return (
-    <section aria-labelledby={`${id}-title`} className="space-y-3 rounded-md border-2 border-amber-500 bg-amber-50 p-4" data-testid="new-api-key">
-      <h3 id={`${id}-title`} className="text-base font-semibold text-amber-950">
-        Your new key “{created.name}”: copy it now
-      </h3>
-      <p className="text-sm text-amber-950">You will not see it again. We keep only a fingerprint of it; if it is lost, revoke it and create another.</p>
-      <div>
-        <label htmlFor={`${id}-secret`} className="mb-1 block text-sm font-medium text-slate-800">
-          API key
-        </label>
-        <div className="flex flex-col gap-2 sm:flex-row">
-          <input
-            id={`${id}-secret`}
-            readOnly
-            value={created.secret}
-            autoComplete="off"
-            spellCheck={false}
-            onFocus={(event) => event.currentTarget.select()}
-            className="block w-full min-w-0 rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm text-slate-900"
-          />
-          <Button type="button" variant="secondary" onClick={copy}>
-            Copy
-          </Button>
-        </div>
-      </div>
-      <p className="text-sm text-amber-950">
+    <OneTimeSecret title={<>Your new key “{created.name}”: copy it now</>} label="API key" value={created.secret} noun="the key" testId="new-api-key">
+      <p>You will not see it again. We keep only a fingerprint of it; if it is lost, revoke it and create another.</p>
+      <p>
         Send it as <code className="font-mono">Authorization: Bearer …</code>.{' '}
         <Link href={`/developers/api-keys/${created.id}`} className="font-medium underline">
           Its details and limits
         </Link>
       </p>
-      <p role="status" aria-live="polite" className="text-xs text-amber-950">
-        {copied === 'copied' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Could not copy: select the key and copy it yourself.' : ''}
-      </p>
-    </section>
+    </OneTimeSecret>
   );
 }
 

@@ -1,9 +1,9 @@
 'use client';
 
 import { RefreshCw, Send, Trash2, Webhook } from 'lucide-react';
-import { useActionState, useId, useState } from 'react';
-import { Button } from '@/components/ui/button';
+import { useActionState, useId } from 'react';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { OneTimeSecret } from '@/components/ui/one-time-secret';
 import { TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -47,48 +47,13 @@ function EventTypeChoices({ options, checked, errors, idPrefix }: { options: Eve
 
 /** The secret, once, right after creation or rotation: it exists only in this render of the action's answer. */
 export function WebhookSecretPanel({ secret, rotated }: { secret: string; rotated?: boolean }) {
-  const id = useId();
-  const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('copied');
-    } catch {
-      setCopied('failed');
-    }
-  };
   return (
-    <section aria-labelledby={`${id}-title`} className="space-y-3 rounded-md border-2 border-amber-500 bg-amber-50 p-4" data-testid="webhook-secret">
-      <h3 id={`${id}-title`} className="text-base font-semibold text-amber-950">
-        {rotated ? 'The new signing secret: copy it now' : 'The signing secret: copy it now'}
-      </h3>
-      <p className="text-sm text-amber-950">
+    <OneTimeSecret title={rotated ? 'The new signing secret: copy it now' : 'The signing secret: copy it now'} label="Signing secret" value={secret} noun="the secret" testId="webhook-secret">
+      <p>
         You will not see it again. Verify each request with it as Standard Webhooks says (libraries exist for most languages).
         {rotated ? ' For 24 hours the old secret signs too, so switch your receiver within a day.' : ''}
       </p>
-      <div>
-        <label htmlFor={`${id}-secret`} className="mb-1 block text-sm font-medium text-slate-800">
-          Signing secret
-        </label>
-        <div className="flex flex-col gap-2 sm:flex-row">
-          <input
-            id={`${id}-secret`}
-            readOnly
-            value={secret}
-            autoComplete="off"
-            spellCheck={false}
-            onFocus={(event) => event.currentTarget.select()}
-            className="block w-full min-w-0 rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm text-slate-900"
-          />
-          <Button type="button" variant="secondary" onClick={copy}>
-            Copy
-          </Button>
-        </div>
-      </div>
-      <p role="status" aria-live="polite" className="text-xs text-amber-950">
-        {copied === 'copied' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Could not copy: select the secret and copy it yourself.' : ''}
-      </p>
-    </section>
+    </OneTimeSecret>
   );
 }
 
