@@ -1,6 +1,8 @@
 'use client';
 
+import type { ColumnDef } from '@tanstack/react-table';
 import { useActionState, useState } from 'react';
+import { DataTable } from '@/components/ui/data-table';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/auth/action';
@@ -29,60 +31,54 @@ export function NotificationPreferencesForm({ rows, action }: { rows: Preference
   const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
   const [ticked, setTicked] = useState(() => Object.fromEntries(rows.flatMap((row) => CHANNELS.map(({ channel }) => [`${row.key}.${channel}`, row[channel]]))));
   const errors = state.status === 'error' ? state.fieldErrors : undefined;
+  const rowErrorsOf = (row: PreferenceRow) =>
+    Object.entries(errors ?? {})
+      .filter(([field]) => field === row.key || field.startsWith(`${row.key}.`))
+      .flatMap(([, messages]) => messages ?? []);
+  const columns: ColumnDef<PreferenceRow>[] = [
+    {
+      id: 'event',
+      header: 'What happened',
+      cell: ({ row: { original: row } }) => {
+        const rowErrors = rowErrorsOf(row);
+        return (
+          <>
+            <span className="block font-medium text-slate-900">{row.label}</span>
+            <span className="block text-slate-600">{row.description}</span>
+            {rowErrors.length > 0 ? (
+              <span id={`pref-${row.key}-error`} className="mt-1 block text-red-700">
+                {rowErrors.join(' ')}
+              </span>
+            ) : null}
+          </>
+        );
+      },
+    },
+    ...CHANNELS.map(({ channel, label }): ColumnDef<PreferenceRow> => ({
+      id: channel,
+      header: label,
+      cell: ({ row: { original: row } }) => {
+        const name = `${row.key}.${channel}`;
+        return (
+          <>
+            <input type="hidden" name={name} value="off" />
+            <input
+              type="checkbox"
+              name={name}
+              checked={Boolean(ticked[name])}
+              onChange={(event) => setTicked((current) => ({ ...current, [name]: event.target.checked }))}
+              aria-label={`${row.label}: ${label.toLowerCase()}`}
+              aria-describedby={rowErrorsOf(row).length > 0 ? `pref-${row.key}-error` : undefined}
+              className="h-5 w-5 rounded border-slate-400 text-indigo-700"
+            />
+          </>
+        );
+      },
+    })),
+  ];
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Which notifications reach you, and how</caption>
-        <thead>
-          <tr className="border-b border-slate-200 text-slate-600">
-            <th scope="col" className="py-2 pr-3 font-medium">
-              What happened
-            </th>
-            {CHANNELS.map(({ channel, label }) => (
-              <th key={channel} scope="col" className="w-20 px-2 py-2 text-center font-medium sm:w-32">
-                {label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => {
-            const rowErrors = Object.entries(errors ?? {}).filter(([field]) => field === row.key || field.startsWith(`${row.key}.`));
-            return (
-              <tr key={row.key} className="border-b border-slate-100 align-top">
-                <th scope="row" className="py-3 pr-3 font-normal">
-                  <span id={`pref-${row.key}`} className="block font-medium text-slate-900">
-                    {row.label}
-                  </span>
-                  <span className="block text-slate-600">{row.description}</span>
-                  {rowErrors.length > 0 ? (
-                    <span id={`pref-${row.key}-error`} className="mt-1 block text-red-700">
-                      {rowErrors.flatMap(([, messages]) => messages).join(' ')}
-                    </span>
-                  ) : null}
-                </th>
-                {CHANNELS.map(({ channel, label }) => {
-                  const name = `${row.key}.${channel}`;
-                  return (
-                    <td key={channel} className="px-2 py-3 text-center">
-                      <input type="hidden" name={name} value="off" />
-                      <input
-                        type="checkbox"
-                        name={name}
-                        checked={Boolean(ticked[name])}
-                        onChange={(event) => setTicked((current) => ({ ...current, [name]: event.target.checked }))}
-                        aria-label={`${row.label}: ${label.toLowerCase()}`}
-                        aria-describedby={rowErrors.length > 0 ? `pref-${row.key}-error` : undefined}
-                        className="h-5 w-5 rounded border-slate-400 text-indigo-700"
-                      />
-                    </td>
-                  );
-                })}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable rows={rows} columns={columns} getRowId={(row) => row.key} caption="Which notifications reach you, and how" rowHeader="event" />
       <FormMessage state={state} />
       <SubmitButton pendingLabel="Saving…">Save notification settings</SubmitButton>
     </form>
