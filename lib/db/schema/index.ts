@@ -12,3 +12,4 @@ export * from './api';
 export * from './notifications';
 export * from './two-factor';
 export * from './webhooks';
+export * from './cdrs';

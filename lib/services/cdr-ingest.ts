@@ -1,0 +1,210 @@
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/lib/db/client';
+import { ensureCdrPartitions, insertCdrBatch, type CdrRecord } from '@/lib/db/queries/cdrs';
+import { rowsOf } from '@/lib/db/rows';
+import { parsePhoneNumber } from '@/lib/phone-numbers';
+
+type Executor = Db | Tx;
+
+/** One call as a source describes it, before it is checked, normalised and attributed. */
+export interface CdrInput {
+  source: string;
+  sourceId: string;
+  /** Attribute to this account (it must be in `scope`); otherwise the DID decides. */
+  accountId?: string;
+  direction: 'inbound' | 'outbound';
+  from: string;
+  to: string;
+  inviteAt: Date;
+  ringingAt?: Date;
+  answerAt?: Date;
+  endAt?: Date;
+  sipCode: number;
+  q850Cause?: number;
+  /** When absent: end − answer, rounded down to the second. */
+  billsec?: number;
+  mos?: number;
+  upstreamCost?: string;
+  trunkGroupId?: string;
+  connectionId?: string;
+}
+
+export interface IngestScope {
+  /** Accounts the calls may belong to (a push key's subtree); undefined: any account (upstream pulls). */
+  accountIds?: ReadonlySet<string>;
+}
+
+export interface IngestRejection {
+  /** 1-based position in what the caller sent (the line of a file). */
+  line: number;
+  reason: string;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: IngestRejection[];
+  /** Calls on numbers no account holds (upstream pulls): counted, not stored. */
+  unattributed: number;
+}
+
+/** Rows written per statement: large enough to amortise the round trip, small enough to bound memory. */
+export const CDR_INGEST_BATCH = 2000;
+
+const MAX_CALL_MS = 7 * 24 * 3600 * 1000;
+
+/** A destination's prefix: the calling code and the area (NANP) or the first two national digits. */
+function destinationOf(e164: string) {
+  const parsed = parsePhoneNumber(e164);
+  if (!parsed) return undefined;
+  return {
+    e164: parsed.e164,
+    country: parsed.region ?? 'ZZ',
+    prefix: parsed.callingCode + parsed.nationalNumber.slice(0, parsed.nanp ? 3 : 2),
+  };
+}
+
+/** Checks one call; answers the reason it cannot be stored, or its normalised parts (attribution aside). */
+function checkCdr(input: CdrInput): { reason: string } | { record: Omit<CdrRecord, 'accountId' | 'trunkGroupId'> } {
+  if (!input.sourceId || input.sourceId.length > 200) return { reason: 'source_id is required (at most 200 characters).' };
+  const from = parsePhoneNumber(input.from);
+  if (!from) return { reason: `from "${input.from}" is not a valid phone number.` };
+  const to = destinationOf(input.to);
+  if (!to) return { reason: `to "${input.to}" is not a valid phone number.` };
+  const invite = input.inviteAt.getTime();
+  if (!Number.isFinite(invite)) return { reason: 'invite_at is not a valid time.' };
+  if (invite > Date.now() + 5 * 60_000) return { reason: 'invite_at is in the future.' };
+  for (const [name, at] of [
+    ['ringing_at', input.ringingAt],
+    ['answer_at', input.answerAt],
+    ['end_at', input.endAt],
+  ] as const) {
+    if (at === undefined) continue;
+    if (!Number.isFinite(at.getTime())) return { reason: `${name} is not a valid time.` };
+    if (at.getTime() < invite) return { reason: `${name} is before invite_at.` };
+    if (at.getTime() - invite > MAX_CALL_MS) return { reason: `${name} is more than 7 days after invite_at.` };
+  }
+  if (input.ringingAt && input.answerAt && input.ringingAt > input.answerAt) return { reason: 'ringing_at is after answer_at.' };
+  if (input.answerAt && input.endAt && input.answerAt > input.endAt) return { reason: 'answer_at is after end_at.' };
+  if (!Number.isInteger(input.sipCode) || input.sipCode < 100 || input.sipCode > 699) return { reason: 'sip_code must be a SIP final code (100–699).' };
+  const answered = input.sipCode >= 200 && input.sipCode < 300;
+  if (answered && !input.answerAt) return { reason: `sip_code ${input.sipCode} says answered but answer_at is missing.` };
+  if (!answered && input.answerAt) return { reason: `answer_at is set but sip_code ${input.sipCode} is not a 2xx answer.` };
+  if (input.q850Cause !== undefined && (!Number.isInteger(input.q850Cause) || input.q850Cause < 0 || input.q850Cause > 127)) return { reason: 'q850_cause must be 0–127.' };
+  const billsec =
+    input.billsec ?? (input.answerAt && input.endAt ? Math.floor((input.endAt.getTime() - input.answerAt.getTime()) / 1000) : 0);
+  if (!Number.isInteger(billsec) || billsec < 0 || billsec > MAX_CALL_MS / 1000) return { reason: 'billsec must be a whole number of seconds, 0 or more.' };
+  if (!answered && billsec > 0) return { reason: 'billsec is above 0 on a call that was not answered.' };
+  if (input.mos !== undefined && !(input.mos >= 1 && input.mos <= 5)) return { reason: 'mos must be between 1 and 5.' };
+  if (input.upstreamCost !== undefined && !/^-?\d{1,8}(\.\d{1,6})?$/.test(input.upstreamCost)) return { reason: 'upstream_cost must be a decimal with at most 6 places.' };
+  return {
+    record: {
+      source: input.source,
+      sourceId: input.sourceId,
+      direction: input.direction,
+      fromE164: from.e164,
+      toE164: to.e164,
+      destinationCountry: to.country,
+      destinationPrefix: to.prefix,
+      connectionId: input.connectionId ?? null,
+      inviteAt: input.inviteAt,
+      ringingAt: input.ringingAt ?? null,
+      answerAt: input.answerAt ?? null,
+      endAt: input.endAt ?? null,
+      sipCode: input.sipCode,
+      q850Cause: input.q850Cause ?? null,
+      billsec,
+      mos: input.mos ?? null,
+      upstreamCost: input.upstreamCost ?? null,
+    },
+  };
+}
+
+interface NumberOwner {
+  e164: string;
+  account_id: string;
+  trunk_group_ref: string | null;
+}
+
+/** Who holds each of these numbers now (live numbers only). */
+async function ownersOf(db: Executor, numbers: string[]): Promise<Map<string, NumberOwner>> {
+  if (numbers.length === 0) return new Map();
+  const result = await db.execute(sql`
+    SELECT e164, account_id, trunk_group_ref FROM phone_numbers
+    WHERE status <> 'released' AND e164 IN (SELECT jsonb_array_elements_text(${JSON.stringify([...new Set(numbers)])}::jsonb))`);
+  return new Map(rowsOf<NumberOwner>(result).map((row) => [row.e164, row]));
+}
+
+async function trunkGroupAccounts(db: Executor, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const result = await db.execute(sql`
+    SELECT id::text AS id, account_id::text AS account_id FROM trunk_groups
+    WHERE id IN (SELECT (jsonb_array_elements_text(${JSON.stringify([...new Set(ids)])}::jsonb))::uuid)`);
+  return new Map(rowsOf<{ id: string; account_id: string }>(result).map((row) => [row.id, row.account_id]));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Checks, attributes and stores one batch of calls (at most CDR_INGEST_BATCH). A bad call is
+ * rejected alone with its line; the others commit. A call is attributed to the account given, or
+ * to the account holding its DID (the called number inbound, the calling number outbound), and
+ * takes that number's trunk group unless it names one. Re-sending a call is a duplicate, not a
+ * second call.
+ */
+export async function ingestCdrBatch(db: Executor, batch: { line: number; input: CdrInput }[], scope: IngestScope = {}): Promise<IngestResult> {
+  const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [], unattributed: 0 };
+  const checked: { line: number; input: CdrInput; record: Omit<CdrRecord, 'accountId' | 'trunkGroupId'> }[] = [];
+  for (const { line, input } of batch) {
+    const outcome = checkCdr(input);
+    if ('reason' in outcome) result.rejected.push({ line, reason: outcome.reason });
+    else checked.push({ line, input, record: outcome.record });
+  }
+  for (const { line, input } of checked) {
+    if (input.accountId && !UUID.test(input.accountId)) result.rejected.push({ line, reason: 'account_id is not an account id.' });
+    if (input.trunkGroupId && !UUID.test(input.trunkGroupId)) result.rejected.push({ line, reason: 'trunk_group_id is not a trunk group id.' });
+  }
+  const badLines = new Set(result.rejected.map((r) => r.line));
+  const candidates = checked.filter((c) => !badLines.has(c.line));
+  const owners = await ownersOf(
+    db,
+    candidates.map((c) => (c.record.direction === 'inbound' ? c.record.toE164 : c.record.fromE164)),
+  );
+  const trunkAccounts = await trunkGroupAccounts(
+    db,
+    candidates.flatMap((c) => (c.input.trunkGroupId ? [c.input.trunkGroupId] : [])),
+  );
+  const records: CdrRecord[] = [];
+  for (const { line, input, record } of candidates) {
+    const did = record.direction === 'inbound' ? record.toE164 : record.fromE164;
+    const owner = owners.get(did);
+    const accountId = input.accountId ?? (input.trunkGroupId ? trunkAccounts.get(input.trunkGroupId) : undefined) ?? owner?.account_id;
+    if (!accountId) {
+      if (scope.accountIds) result.rejected.push({ line, reason: `No account holds ${did} and the row names no account_id.` });
+      else result.unattributed++;
+      continue;
+    }
+    if (scope.accountIds && !scope.accountIds.has(accountId)) {
+      result.rejected.push({ line, reason: 'account_id is not an account this key may write for.' });
+      continue;
+    }
+    if (input.trunkGroupId && trunkAccounts.get(input.trunkGroupId) !== accountId) {
+      result.rejected.push({ line, reason: 'trunk_group_id is not a trunk group of the call\'s account.' });
+      continue;
+    }
+    const trunkGroupId = input.trunkGroupId ?? (owner && owner.account_id === accountId ? owner.trunk_group_ref : null);
+    records.push({ ...record, accountId, trunkGroupId });
+  }
+  if (records.length > 0) {
+    await ensureCdrPartitions(
+      db,
+      records.map((r) => r.inviteAt),
+    );
+    const { accepted } = await insertCdrBatch(db, records);
+    result.accepted = accepted;
+    result.duplicates = records.length - accepted;
+  }
+  result.rejected.sort((a, b) => a.line - b.line);
+  return result;
+}
