@@ -13,3 +13,4 @@ export * from './notifications';
 export * from './two-factor';
 export * from './webhooks';
 export * from './cdrs';
+export * from './cdr-exports';
