@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { ensureCdrPartitions, insertCdrBatch, type CdrRecord } from '@/lib/db/queries/cdrs';
 import { rowsOf } from '@/lib/db/rows';
-import { parsePhoneNumber } from '@/lib/phone-numbers';
+import { toCallParty } from '@/lib/phone-numbers';
 
 type Executor = Db | Tx;
 
@@ -55,23 +55,19 @@ export const CDR_INGEST_BATCH = 2000;
 const MAX_CALL_MS = 7 * 24 * 3600 * 1000;
 
 /** A destination's prefix: the calling code and the area (NANP) or the first two national digits. */
-function destinationOf(e164: string) {
-  const parsed = parsePhoneNumber(e164);
-  if (!parsed) return undefined;
-  return {
-    e164: parsed.e164,
-    country: parsed.region ?? 'ZZ',
-    prefix: parsed.callingCode + parsed.nationalNumber.slice(0, parsed.nanp ? 3 : 2),
-  };
+function destinationOf(number: string) {
+  const party = toCallParty(number);
+  if (!party) return undefined;
+  return { e164: party.e164, country: party.region, prefix: party.callingCode + party.nationalNumber.slice(0, party.callingCode === '1' ? 3 : 2) };
 }
 
 /** Checks one call; answers the reason it cannot be stored, or its normalised parts (attribution aside). */
 function checkCdr(input: CdrInput): { reason: string } | { record: Omit<CdrRecord, 'accountId' | 'trunkGroupId'> } {
   if (!input.sourceId || input.sourceId.length > 200) return { reason: 'source_id is required (at most 200 characters).' };
-  const from = parsePhoneNumber(input.from);
-  if (!from) return { reason: `from "${input.from}" is not a valid phone number.` };
+  const from = toCallParty(input.from);
+  if (!from) return { reason: `from "${input.from}" is not a phone number in E.164 form.` };
   const to = destinationOf(input.to);
-  if (!to) return { reason: `to "${input.to}" is not a valid phone number.` };
+  if (!to) return { reason: `to "${input.to}" is not a phone number in E.164 form.` };
   const invite = input.inviteAt.getTime();
   if (!Number.isFinite(invite)) return { reason: 'invite_at is not a valid time.' };
   if (invite > Date.now() + 5 * 60_000) return { reason: 'invite_at is in the future.' };
