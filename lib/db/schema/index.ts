@@ -14,3 +14,4 @@ export * from './two-factor';
 export * from './webhooks';
 export * from './cdrs';
 export * from './cdr-exports';
+export * from './quality-alerts';
