@@ -40,60 +40,24 @@ export async function ensureCdrPartitions(db: Executor, inviteTimes: Date[]): Pr
   await db.execute(sql`SELECT cdr_ensure_partition(m::timestamptz) FROM jsonb_array_elements_text(${JSON.stringify(months)}::jsonb) AS m`);
 }
 
+/** The columns of a call the rollups are built from. */
+const CALL_FACT_COLUMNS = sql.raw(
+  'account_id, invite_at, trunk_group_id, connection_id, destination_country, direction, ringing_at, answer_at, sip_code, q850_cause, billsec, mos, upstream_cost',
+);
+
 /**
- * Inserts the calls not already stored (by account, source, source id and invite time) and adds
- * exactly those to the 5-minute, hourly and daily rollups, in one statement: a call is counted once
- * however often it is sent, and a late call lands in the bucket of its own time.
+ * CTEs `facts`, `totals` and `rolled` adding the calls of `calls` (a relation with
+ * CALL_FACT_COLUMNS) to the 5-minute, hourly and daily rollups: the one definition of what a
+ * rollup counts, for ingest and for a rebuild alike.
  */
-export async function insertCdrBatch(db: Executor, records: CdrRecord[]): Promise<{ accepted: number }> {
-  if (records.length === 0) return { accepted: 0 };
-  const payload = JSON.stringify(
-    records.map((r) => ({
-      account_id: r.accountId,
-      invite_at: r.inviteAt.toISOString(),
-      source: r.source,
-      source_id: r.sourceId,
-      direction: r.direction,
-      from_e164: r.fromE164,
-      to_e164: r.toE164,
-      destination_country: r.destinationCountry,
-      destination_prefix: r.destinationPrefix,
-      trunk_group_id: r.trunkGroupId,
-      connection_id: r.connectionId,
-      ringing_at: r.ringingAt?.toISOString() ?? null,
-      answer_at: r.answerAt?.toISOString() ?? null,
-      end_at: r.endAt?.toISOString() ?? null,
-      sip_code: r.sipCode,
-      q850_cause: r.q850Cause,
-      billsec: r.billsec,
-      mos: r.mos,
-      upstream_cost: r.upstreamCost,
-    })),
-  );
+function rollupUpsert(calls: SQL): SQL {
   const histogram = PDD_COLUMNS.map((column, i) => `count(*) FILTER (WHERE pdd_bucket = ${i}) AS ${column}`).join(', ');
-  const result = await db.execute(sql`
-    WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS r(
-        account_id uuid, invite_at timestamptz, source text, source_id text, direction cdr_direction,
-        from_e164 text, to_e164 text, destination_country text, destination_prefix text,
-        trunk_group_id uuid, connection_id uuid, ringing_at timestamptz, answer_at timestamptz, end_at timestamptz,
-        sip_code smallint, q850_cause smallint, billsec integer, mos numeric, upstream_cost numeric)
-    ),
-    inserted AS (
-      INSERT INTO cdrs (account_id, invite_at, source, source_id, direction, from_e164, to_e164, destination_country,
-        destination_prefix, trunk_group_id, connection_id, ringing_at, answer_at, end_at, sip_code, q850_cause, billsec, mos, upstream_cost)
-      SELECT account_id, invite_at, source, source_id, direction, from_e164, to_e164, destination_country,
-        destination_prefix, trunk_group_id, connection_id, ringing_at, answer_at, end_at, sip_code, q850_cause, billsec, mos, upstream_cost
-      FROM input
-      ON CONFLICT ON CONSTRAINT cdrs_source_key DO NOTHING
-      RETURNING account_id, invite_at, trunk_group_id, connection_id, destination_country, direction, ringing_at,
-        answer_at, sip_code, q850_cause, billsec, mos, upstream_cost
-    ),
+  return sql`
     facts AS (
       SELECT *, answer_at IS NOT NULL AS is_answered,
         CASE WHEN ringing_at IS NULL THEN NULL
           ELSE width_bucket(extract(epoch FROM ringing_at - invite_at) * 1000, ${sql.raw(PDD_BOUNDS_SQL)}) END AS pdd_bucket
-      FROM inserted
+      FROM ${calls}
     ),
     totals AS (
       SELECT account_id, g.grain,
@@ -132,7 +96,72 @@ export async function insertCdrBatch(db: Executor, records: CdrRecord[]): Promis
         mos_count = r.mos_count + excluded.mos_count,
         upstream_cost = r.upstream_cost + excluded.upstream_cost
       RETURNING 1
-    )
+    )`;
+}
+
+/**
+ * Rebuilds one account's rollups for [from, to) from its stored calls (whole UTC days: `from` and
+ * `to` at midnight), for calls written around the ingest path (a bulk load, a repair).
+ */
+export async function rebuildCdrRollups(db: Executor, { accountId, from, to }: { accountId: string; from: Date; to: Date }): Promise<void> {
+  await db.execute(sql`DELETE FROM cdr_rollups WHERE account_id = ${accountId}::uuid AND bucket_start >= ${from.toISOString()}::timestamptz AND bucket_start < ${to.toISOString()}::timestamptz`);
+  await db.execute(sql`
+    WITH calls AS (
+      SELECT ${CALL_FACT_COLUMNS} FROM cdrs
+      WHERE account_id = ${accountId}::uuid AND invite_at >= ${from.toISOString()}::timestamptz AND invite_at < ${to.toISOString()}::timestamptz
+    ),
+    ${rollupUpsert(sql`calls`)}
+    SELECT count(*) FROM rolled`);
+}
+
+/**
+ * Inserts the calls not already stored (by account, source, source id and invite time) and adds
+ * exactly those to the 5-minute, hourly and daily rollups, in one statement: a call is counted once
+ * however often it is sent, and a late call lands in the bucket of its own time.
+ */
+export async function insertCdrBatch(db: Executor, records: CdrRecord[]): Promise<{ accepted: number }> {
+  if (records.length === 0) return { accepted: 0 };
+  const payload = JSON.stringify(
+    records.map((r) => ({
+      account_id: r.accountId,
+      invite_at: r.inviteAt.toISOString(),
+      source: r.source,
+      source_id: r.sourceId,
+      direction: r.direction,
+      from_e164: r.fromE164,
+      to_e164: r.toE164,
+      destination_country: r.destinationCountry,
+      destination_prefix: r.destinationPrefix,
+      trunk_group_id: r.trunkGroupId,
+      connection_id: r.connectionId,
+      ringing_at: r.ringingAt?.toISOString() ?? null,
+      answer_at: r.answerAt?.toISOString() ?? null,
+      end_at: r.endAt?.toISOString() ?? null,
+      sip_code: r.sipCode,
+      q850_cause: r.q850Cause,
+      billsec: r.billsec,
+      mos: r.mos,
+      upstream_cost: r.upstreamCost,
+    })),
+  );
+  const result = await db.execute(sql`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS r(
+        account_id uuid, invite_at timestamptz, source text, source_id text, direction cdr_direction,
+        from_e164 text, to_e164 text, destination_country text, destination_prefix text,
+        trunk_group_id uuid, connection_id uuid, ringing_at timestamptz, answer_at timestamptz, end_at timestamptz,
+        sip_code smallint, q850_cause smallint, billsec integer, mos numeric, upstream_cost numeric)
+    ),
+    inserted AS (
+      INSERT INTO cdrs (account_id, invite_at, source, source_id, direction, from_e164, to_e164, destination_country,
+        destination_prefix, trunk_group_id, connection_id, ringing_at, answer_at, end_at, sip_code, q850_cause, billsec, mos, upstream_cost)
+      SELECT account_id, invite_at, source, source_id, direction, from_e164, to_e164, destination_country,
+        destination_prefix, trunk_group_id, connection_id, ringing_at, answer_at, end_at, sip_code, q850_cause, billsec, mos, upstream_cost
+      FROM input
+      ON CONFLICT ON CONSTRAINT cdrs_source_key DO NOTHING
+      RETURNING ${CALL_FACT_COLUMNS}
+    ),
+    ${rollupUpsert(sql`inserted`)}
     SELECT (SELECT count(*) FROM inserted)::int AS accepted, (SELECT count(*) FROM rolled)::int AS rollups`);
   const [row] = rowsOf<{ accepted: number }>(result);
   return { accepted: Number(row?.accepted ?? 0) };
