@@ -1,6 +1,6 @@
 'use client';
 
-import { ArrowLeftRight, Building2, Cable, ClipboardCheck, ClipboardList, CircleDollarSign, Code2, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, Receipt, Server, Users, type LucideIcon } from 'lucide-react';
+import { ArrowLeftRight, Award, Building2, Cable, ClipboardCheck, ClipboardList, CircleDollarSign, Code2, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, Receipt, Server, Users, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
@@ -28,6 +28,7 @@ const ICONS: Record<string, LucideIcon> = {
   '/operator/prices': CircleDollarSign,
   '/operator/outbox': Inbox,
   '/operator/jobs': ListChecks,
+  '/operator/scorecard': Award,
   '/operator/tasks': ClipboardCheck,
 };
 
