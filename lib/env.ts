@@ -36,6 +36,8 @@ const schema = z.object({
   API_ACCOUNT_RATE_BURST: z.coerce.number().int().positive().default(250),
   /** The one plain-http origin webhooks may go to outside production (a local test receiver); embedded mode allows the demo inbox. */
   WEBHOOK_LOCAL_RECEIVER: z.string().url().optional(),
+  /** Months of CDRs kept: month partitions wholly older than this are dropped, with the rollups of that time. */
+  CDR_RETENTION_MONTHS: z.coerce.number().int().min(1, 'CDR_RETENTION_MONTHS is a whole number of months, at least 1').max(120, 'CDR_RETENTION_MONTHS is at most 120').default(13),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
 
@@ -64,6 +66,7 @@ export interface Env {
   apiRateLimits: { key: RateLimit; account: RateLimit };
   /** An origin (scheme, host, port) webhooks may reach although it is local: the demo or test receiver. */
   webhookLocalReceiverOrigin?: string;
+  cdrRetentionMonths: number;
   production: boolean;
 }
 
@@ -118,6 +121,7 @@ export function getEnv(): Env {
     },
     webhookLocalReceiverOrigin:
       raw.WEBHOOK_LOCAL_RECEIVER && raw.NODE_ENV !== 'production' ? new URL(raw.WEBHOOK_LOCAL_RECEIVER).origin : embedded ? DEMO_WEBHOOK_RECEIVER_ORIGIN : undefined,
+    cdrRetentionMonths: raw.CDR_RETENTION_MONTHS,
     production: raw.NODE_ENV === 'production',
   };
   return cached;

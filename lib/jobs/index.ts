@@ -1,6 +1,7 @@
 import { getDbHandle } from '@/lib/db/client';
 import { dispatchAccountEventsAndWake } from '@/lib/services/account-events';
 import { purgeApiLeftovers } from '@/lib/services/api-housekeeping';
+import { applyCdrRetention } from '@/lib/services/cdr-retention';
 import { purgeExpiredNumberSearches, vacuumEmbeddedDatabase } from '@/lib/services/database-maintenance';
 import { reconcileE911 } from '@/lib/services/e911';
 import { expireCartHolds } from '@/lib/services/number-cart';
@@ -24,6 +25,8 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'purge-number-searches', cron: '*/15 * * * *', run: () => purgeExpiredNumberSearches() },
   // Idempotency answers past their 24 hours and rate buckets idle for a day (full again anyway).
   { name: 'purge-api-leftovers', cron: '41 * * * *', run: () => purgeApiLeftovers() },
+  // CDR month partitions created 3 months ahead; months past CDR_RETENTION_MONTHS dropped whole, with their rollups.
+  { name: 'cdr-retention', cron: '23 2 * * *', runAtStart: true, expireInSeconds: 3600, run: () => applyCdrRetention() },
   // Account events into webhook deliveries and notifications (changes also trigger it at once), and wake-ups for deliveries due.
   { name: 'dispatch-account-events', cron: '* * * * *', runAtStart: true, run: () => dispatchAccountEventsAndWake() },
 ];
