@@ -26,7 +26,7 @@ export const JOBS: readonly JobDefinition[] = [
   // Idempotency answers past their 24 hours and rate buckets idle for a day (full again anyway).
   { name: 'purge-api-leftovers', cron: '41 * * * *', run: () => purgeApiLeftovers() },
   // CDR month partitions created 3 months ahead; months past CDR_RETENTION_MONTHS dropped whole, with their rollups.
-  { name: 'cdr-retention', cron: '23 2 * * *', runAtStart: true, expireInSeconds: 3600, run: () => applyCdrRetention() },
+  { name: 'cdr-retention', cron: '23 */24 * * *', runAtStart: true, expireInSeconds: 3600, run: () => applyCdrRetention() },
   // Account events into webhook deliveries and notifications (changes also trigger it at once), and wake-ups for deliveries due.
   { name: 'dispatch-account-events', cron: '* * * * *', runAtStart: true, run: () => dispatchAccountEventsAndWake() },
 ];
