@@ -26,6 +26,20 @@ export const accountEventData = {
     addressId: z.string().uuid().nullable(),
     reason: z.string(),
   }),
+  'quality.alert': z.object({
+    alertId: z.string().uuid(),
+    status: z.enum(['open', 'resolved']).meta({ description: 'open: the metric left its normal range; resolved: it is back' }),
+    metric: z.enum(['asr', 'pdd_p50']).meta({ description: 'asr: answered ÷ attempts (0–1); pdd_p50: median INVITE → first 18x, ms' }),
+    trunkGroupId: z.string().uuid().nullable(),
+    trunkGroupName: z.string().nullable(),
+    destination: z.string().meta({ description: 'ISO country of the called numbers (ZZ: none)' }),
+    windowStart: z.string().meta({ format: 'date-time' }),
+    windowEnd: z.string().meta({ format: 'date-time' }),
+    observed: z.number(),
+    baseline: z.number().meta({ description: 'Median of the same 15 minutes of the week over the previous 4 weeks' }),
+    threshold: z.number(),
+    attempts: z.number().int(),
+  }),
 } as const;
 
 export type AccountEventType = keyof typeof accountEventData;
@@ -37,4 +51,5 @@ export const ACCOUNT_EVENT_LABELS: Record<AccountEventType, string> = {
   'number.released': 'A number was released',
   'trunk_group.sync_failed': 'A trunk group could not be applied at a carrier',
   'e911.registration_failed': 'An emergency address registration failed',
+  'quality.alert': 'Call quality (ASR or PDD) left its normal range, or came back',
 };

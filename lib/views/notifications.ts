@@ -13,6 +13,7 @@ export const NOTIFICATION_PERMISSION: Record<AccountEventType, Permission> = {
   'number.released': 'technical.read',
   'trunk_group.sync_failed': 'technical.read',
   'e911.registration_failed': 'technical.read',
+  'quality.alert': 'usage.read',
 };
 
 export interface ChannelChoice {
@@ -26,6 +27,7 @@ export const DEFAULT_NOTIFICATION_CHOICE: Record<AccountEventType, ChannelChoice
   'number.released': { inApp: true, email: false },
   'trunk_group.sync_failed': { inApp: true, email: true },
   'e911.registration_failed': { inApp: true, email: true },
+  'quality.alert': { inApp: true, email: true },
 };
 
 /** The preferences page's words for each event type. */
@@ -34,6 +36,7 @@ export const NOTIFICATION_TYPE_LABELS: Record<AccountEventType, { label: string;
   'number.released': { label: 'Released numbers', description: 'A number was released from an account.' },
   'trunk_group.sync_failed': { label: 'Trunk group problems', description: 'A trunk group could not be applied at one of our carriers.' },
   'e911.registration_failed': { label: 'Emergency address problems', description: 'An emergency (E911) address could not be registered for a number.' },
+  'quality.alert': { label: 'Call quality alerts', description: 'ASR or PDD of a trunk group and destination left its normal range for the time of week, and when it came back.' },
 };
 
 export interface NotificationMessage {
@@ -46,6 +49,18 @@ export interface NotificationMessage {
 /** Pages the event's objects live on, found by the service (a number's page needs its id). */
 export interface NotificationTargets {
   numberId?: string;
+}
+
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** `GB` → "United Kingdom"; `ZZ` (no country) and unknown codes stay readable. */
+export function regionName(code: string): string {
+  if (code === 'ZZ') return 'numbers without a country';
+  try {
+    return REGION_NAMES.of(code) ?? code;
+  } catch {
+    return code;
+  }
 }
 
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
@@ -85,6 +100,20 @@ export function notificationMessage<Type extends AccountEventType>(
         title: 'Emergency address not registered',
         body: `The emergency address of ${formatE164(failure.e164)} in ${accountName} could not be registered. Open it to see what to do next.`,
         link: numberId ? `/numbers/${numberId}` : failure.addressId ? `/e911/${failure.addressId}` : '/e911',
+      };
+    }
+    case 'quality.alert': {
+      const alert = data as AccountEventData<'quality.alert'>;
+      const what = alert.metric === 'asr' ? 'ASR' : 'PDD p50';
+      const value = (v: number) => (alert.metric === 'asr' ? `${Math.round(v * 100)}%` : `${(v / 1000).toFixed(1)} s`);
+      const where = `calls to ${regionName(alert.destination)}${alert.trunkGroupName ? ` on “${alert.trunkGroupName}”` : ''} in ${accountName}`;
+      if (alert.status === 'resolved') {
+        return { title: `${what} back to normal`, body: `${what} of ${where} is back within its normal range (${value(alert.observed)}; normally ${value(alert.baseline)}).`, link: `/usage/alerts/${alert.alertId}` };
+      }
+      return {
+        title: alert.metric === 'asr' ? 'ASR dropped' : 'PDD rose',
+        body: `${what} of ${where} was ${value(alert.observed)} over 15 minutes (${alert.attempts} attempts); at this time of the week it is normally ${value(alert.baseline)}.`,
+        link: `/usage/alerts/${alert.alertId}`,
       };
     }
     default:
