@@ -1,6 +1,7 @@
 import { getDbHandle } from '@/lib/db/client';
 import { dispatchAccountEventsAndWake } from '@/lib/services/account-events';
 import { purgeApiLeftovers } from '@/lib/services/api-housekeeping';
+import { pullAllCdrs } from '@/lib/services/cdr-pull';
 import { applyCdrRetention } from '@/lib/services/cdr-retention';
 import { purgeExpiredNumberSearches, vacuumEmbeddedDatabase } from '@/lib/services/database-maintenance';
 import { reconcileE911 } from '@/lib/services/e911';
@@ -25,6 +26,8 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'purge-number-searches', cron: '*/15 * * * *', run: () => purgeExpiredNumberSearches() },
   // Idempotency answers past their 24 hours and rate buckets idle for a day (full again anyway).
   { name: 'purge-api-leftovers', cron: '41 * * * *', run: () => purgeApiLeftovers() },
+  // Upstream CDRs into the store from each connection's cursor; paced per upstream (VoiceTel: a window every 30 minutes).
+  { name: 'pull-cdrs', cron: '*/5 * * * *', runAtStart: true, expireInSeconds: 1800, run: () => pullAllCdrs() },
   // CDR month partitions created 3 months ahead; months past CDR_RETENTION_MONTHS dropped whole, with their rollups.
   { name: 'cdr-retention', cron: '23 */24 * * *', runAtStart: true, expireInSeconds: 3600, run: () => applyCdrRetention() },
   // Account events into webhook deliveries and notifications (changes also trigger it at once), and wake-ups for deliveries due.

@@ -251,7 +251,13 @@ export interface Cdr {
   billableSec: number;
   /** Post-dial delay: invite to first ringing/progress, when the upstream reports it. */
   pddMs?: number;
+  /** The first 18x, where the upstream reports the instant rather than only the delay. */
+  ringingAt?: Date;
   sipCode?: number;
+  /** ITU-T Q.850 release cause, where the upstream gives one. */
+  q850Cause?: number;
+  /** Mean opinion score (1–5), where the upstream measures it. */
+  mos?: number;
   cost?: Money;
   trunkRef?: string;
 }
@@ -349,6 +355,14 @@ export interface E911Capability {
 
 export interface CdrsCapability {
   pull(request: CdrPullRequest): Promise<Page<Cdr>>;
+  /** How the scheduled pull must pace itself against this upstream's limits; absent: no constraint. */
+  readonly pullPolicy?: CdrPullPolicy;
+}
+export interface CdrPullPolicy {
+  /** Least time between two windows (a budget of N requests an hour leaves most of it to other reads). */
+  minIntervalMs?: number;
+  /** Widest window one pull may ask for. */
+  maxWindowMs?: number;
 }
 
 export interface BillingCapability {

@@ -159,6 +159,8 @@ export const SYSTEM_ROUTES: [number, string][] = [
 
 const CALLER_NAMES = ['SMITH JOHN', 'GARCIA MARIA', 'WIRELESS CALLER', 'ACME LOGISTICS', 'CHEN WEI', 'PATEL RAJ', 'NGUYEN ANH', 'OBRIEN KATE'];
 const EXTERNAL_NPAS = ['212', '305', '312', '404', '415', '469', '512', '602', '617', '702', '718', '801', '919'];
+/** International destinations as a US switch logs them after 011: country code and all but the last four digits (London, Mexico City, Berlin). */
+const INTERNATIONAL_PREFIXES = ['44207946', '52551234', '49301234'];
 const MEDIA_IPS = ['104.225.13.77', '104.225.13.78', '162.250.62.10', '162.250.62.11'];
 
 export function createRandomTools(random: () => number) {
@@ -278,7 +280,18 @@ export function buildState(context: SandboxContext): VoiceTelState {
   while (at < now + 2 * DAY) {
     at += int(60, 720) * 1000;
     const tollFree = context.random() < 0.1;
-    const dst = tollFree ? `${pick(TOLL_FREE_PREFIXES)}${int(200, 999)}${String(int(0, 9999)).padStart(4, '0')}` : `${pick(EXTERNAL_NPAS)}${int(200, 999)}${String(int(0, 9999)).padStart(4, '0')}`;
+    const external = `${pick(EXTERNAL_NPAS)}${int(200, 999)}${String(int(0, 9999)).padStart(4, '0')}`;
+    // A quarter of the calls come in to the account's numbers; a few go abroad, logged with the 011 prefix.
+    const kind = context.random();
+    const inbound = !tollFree && kind < 0.25;
+    const international = !tollFree && !inbound && kind > 0.92;
+    const dst = tollFree
+      ? `${pick(TOLL_FREE_PREFIXES)}${int(200, 999)}${String(int(0, 9999)).padStart(4, '0')}`
+      : inbound
+        ? pick(ownedList).number
+        : international
+          ? `011${pick(INTERNATIONAL_PREFIXES)}${String(int(0, 9999)).padStart(4, '0')}`
+          : external;
     const roll = context.random();
     const disposition: Disposition = roll < 0.64 ? 'answered' : roll < 0.82 ? 'no_answer' : roll < 0.92 ? 'busy' : 'failed';
     let dur = 0;
@@ -289,11 +302,11 @@ export function buildState(context: SandboxContext): VoiceTelState {
     calls.push({
       id: hex(32),
       start: Math.floor(at / 1000),
-      cid: pick(ownedList).number,
+      cid: inbound ? external : pick(ownedList).number,
       dst,
       ip: pick(MEDIA_IPS),
       cn: encodeURIComponent(tollFree ? 'TOLL FREE CALL' : pick(CALLER_NAMES)),
-      nr: tollFree ? '0.025' : '0.0085',
+      nr: tollFree ? '0.025' : inbound ? '0.0045' : international ? '0.0950' : '0.0085',
       dur,
       disposition,
       pddMs: int(1000, 6000),

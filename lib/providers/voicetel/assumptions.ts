@@ -140,8 +140,30 @@ export const ACCOUNT_RATES_STATE_KEY = 'voicetel:account:rates';
  * with a billed duration are read as answered; zero-duration rows (if the upstream sends any) as this.
  */
 export const ZERO_DURATION_DISPOSITION: CallDisposition = 'no_answer';
-/** No direction in CDR rows; the `nr` (nibble rate) billing suggests outbound termination. */
-export const CDR_DIRECTION = 'outbound' as const;
+/**
+ * [spec] and [digest] §4: CDR rows carry no direction field, yet the account's inbound calls (to its
+ * DIDs) are billed there too. A row whose called number (`dst`) is one of the account's own numbers
+ * (GET /numbers, not rate-limited) is read as inbound; every other row as outbound.
+ */
+export const CDR_INBOUND_WHEN_DST_OWNED = true;
+/**
+ * [spec] types `dst` as a ten-digit number, but international calls cannot fit. We read the forms a
+ * US switch logs: `011` + country code + number (the NANP international prefix), 11 digits with a
+ * leading `1`, or more than 11 digits as country code + number. Nothing gets `+1` unless it is NANP.
+ */
+export const CDR_INTERNATIONAL_PREFIX = '011';
+/**
+ * [spec] rows give only a start time and a billed duration (no ring or answer time): an answered
+ * call is taken as answered at its start (ring time unknown, read as 0) and ending `dur` seconds later.
+ */
+export const CDR_ANSWER_AT_START = true;
+/**
+ * 6 CDR reads an hour per source IP ([001]), shared by every connection to the host: the scheduled
+ * pull takes one window every 30 minutes (2 an hour), leaving the rest for on-demand reads and retries.
+ * The range has no page size, so one window is one request; 24 h is the upstream's own default range.
+ */
+export const CDR_PULL_MIN_INTERVAL_MS = 30 * 60 * 1000;
+export const CDR_PULL_MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** No pagination on /account/cdr: one pull returns the whole range, so `limit` and `cursor` are not used. */
 export const CDR_RANGE_IS_ONE_PAGE = true;
 

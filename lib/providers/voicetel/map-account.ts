@@ -1,23 +1,43 @@
 /** VoiceTel account answers → domain: CDRs, credits, payments, recurring charges and the balance. No I/O. */
+import { parsePhoneNumber } from '@/lib/phone-numbers';
 import { ProviderError } from '../errors';
 import type { Balance, Cdr, Invoice, LedgerEntry } from '../types';
-import { CDR_DIRECTION, PAYMENT_CREDITED, PAYMENT_DEBITED, PAYMENT_NOT_BOOKED, ZERO_DURATION_DISPOSITION } from './assumptions';
-import { decimal, negate, toE164, usd } from './map';
+import { CDR_INTERNATIONAL_PREFIX, PAYMENT_CREDITED, PAYMENT_DEBITED, PAYMENT_NOT_BOOKED, ZERO_DURATION_DISPOSITION } from './assumptions';
+import { decimal, negate, usd } from './map';
 import type { WireAccount, WireCdr, WireCredit, WireMrc, WirePayment } from './schema';
 
 // GET /account/cdr
-export function mapCdr(wire: WireCdr): Cdr {
+
+/**
+ * A CDR's number as E.164: NANP ten digits, `011` + an international number, or country code and
+ * number without the plus. One that is none of these is kept as it came (the store then refuses the
+ * row and says why) rather than guessed into a wrong `+1` number.
+ */
+export function cdrNumberToE164(raw: string): string {
+  const digits = raw.replace(/\D/g, '');
+  const international = digits.startsWith(CDR_INTERNATIONAL_PREFIX) ? `+${digits.slice(CDR_INTERNATIONAL_PREFIX.length)}` : undefined;
+  const parsed = parsePhoneNumber(international ?? (digits.length === 10 ? `+1${digits}` : digits.length > 10 ? `+${digits}` : raw));
+  return parsed?.e164 ?? raw;
+}
+
+/** `ownNumbers`: the account's DIDs as E.164; a call to one of them is inbound (assumptions: no direction field). */
+export function mapCdr(wire: WireCdr, ownNumbers: ReadonlySet<string> = new Set()): Cdr {
   const started = new Date(Number(wire.key[1]) * 1000);
-  if (Number.isNaN(started.getTime())) throw new Error(`CDR ${wire.id}: start epoch is not a number`);
+  if (Number.isNaN(started.getTime())) {
+    throw new ProviderError('voicetel', 'malformed', { upstreamMessage: `CDR ${wire.id}: start epoch "${wire.key[1]}" is not a number` });
+  }
   const duration = Math.max(0, Math.round(Number(wire.value.dur) || 0));
+  const to = cdrNumberToE164(String(wire.value.dst));
+  const answered = duration > 0;
   return {
     providerCallId: wire.id,
-    direction: CDR_DIRECTION,
-    from: wire.value.cid ? toE164(wire.value.cid) : '',
-    to: toE164(wire.value.dst),
+    direction: ownNumbers.has(to) ? 'inbound' : 'outbound',
+    from: wire.value.cid ? cdrNumberToE164(String(wire.value.cid)) : '',
+    to,
     startedAt: started,
+    answeredAt: answered ? started : undefined,
     endedAt: new Date(started.getTime() + duration * 1000),
-    disposition: duration > 0 ? 'answered' : ZERO_DURATION_DISPOSITION,
+    disposition: answered ? 'answered' : ZERO_DURATION_DISPOSITION,
     durationSec: duration,
     billableSec: duration,
     cost: wire.value.ba !== undefined ? usd(wire.value.ba) : undefined,
