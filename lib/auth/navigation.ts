@@ -17,7 +17,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
   { label: 'Trunk groups', href: '/trunk-groups', permission: 'technical.read' },
   { label: 'Port-ins', href: '/port-ins', permission: 'technical.read', comingSoon: true },
   { label: 'E911', href: '/e911', permission: 'technical.read' },
-  { label: 'Usage & quality', href: '/usage', permission: 'usage.read', comingSoon: true },
+  { label: 'Usage & quality', href: '/usage', permission: 'usage.read' },
   { label: 'Billing', href: '/billing', permission: 'billing.read', comingSoon: true },
   { label: 'Account', href: '/account', permission: 'subaccounts.manage' },
   // The API reference for everyone; API keys and webhooks inside for the roles that manage them.

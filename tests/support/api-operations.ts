@@ -214,6 +214,7 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   getTrunkGroupSync: { success: (world) => ({ params: { trunkGroupId: world.acme.trunkGroupId } }) },
   reapplyTrunkGroup: { success: (world) => ({ params: { trunkGroupId: world.acme.trunkGroupId } }) },
   listE911Addresses: { success: () => ({}) },
+  getQualityOverview: { success: () => ({ query: 'range=24h' }) },
   createE911Address: { success: () => ({ json: { street: '2200 Ross Ave', city: 'Dallas', state: 'TX', postalCode: '75201' } }) },
   validateE911Address: { success: () => ({ json: { street: '2200 Ross Ave', city: 'Dallas', state: 'TX', postalCode: '75201' } }) },
   getE911Address: { success: (world) => ({ params: { addressId: world.acme.addressId } }) },
