@@ -142,8 +142,9 @@ async function insertDelivery(db: Db, accountId: string, endpointId: string) {
 /** Two tenants with keys of every role and one object of each kind in Acme (sandboxes connected first). */
 export async function seedApiWorld(db: Db): Promise<ApiWorld> {
   const tenants = await seedTwoTenants(db);
+  // Every key may push CDRs (cdr:write), so the suites reach the push past its scope check and try it across tenants; tests/integration/api-cdr-push.test.ts refuses keys without it.
   const keysOf = async (accountId: string, createdBy: string) =>
-    Object.fromEntries(await Promise.all(KEY_ROLES.map(async (role) => [role, await createTestApiKey(db, { accountId, role, createdBy })]))) as Record<KeyRole, TestApiKey>;
+    Object.fromEntries(await Promise.all(KEY_ROLES.map(async (role) => [role, await createTestApiKey(db, { accountId, role, createdBy, scopes: ['cdr:write'] })]))) as Record<KeyRole, TestApiKey>;
   const keys = { acme: await keysOf(tenants.acme.id, 'owner@acme.example'), globex: await keysOf(tenants.globex.id, 'owner@globex.example') };
   const acmeId = tenants.acme.id;
   const [order] = await db.insert(numberOrders).values({ accountId: acmeId, idempotencyKey: 'api-world', status: 'completed', totalMonthly: '0', totalSetup: '0' }).returning();
@@ -174,6 +175,8 @@ export interface FixtureCall {
   params?: Record<string, string>;
   query?: string;
   json?: unknown;
+  /** A body that is not JSON (the CDR push), with its media type. */
+  raw?: { contentType: string; text: string };
 }
 
 export interface OperationFixture {
@@ -240,7 +243,16 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   listWebhookDeliveries: { success: (world) => ({ params: { webhookId: world.acme.webhookId } }) },
   redeliverWebhook: { success: (world) => ({ params: { webhookId: world.acme.webhookId, deliveryId: world.acme.deliveryId } }) },
   testWebhook: { success: (world) => ({ params: { webhookId: world.acme.webhookId } }) },
+  pushCdrs: { success: (world) => ({ raw: { contentType: 'application/x-ndjson', text: `${JSON.stringify(pushedCall(world.acme.e164))}\n` } }) },
+  listCdrs: { success: () => ({ query: 'from=2026-04-01&to=2026-04-17&direction=inbound' }) },
 };
+
+/** One answered inbound call to Acme's number, an hour ago, with an id of its own. */
+export function pushedCall(e164: string) {
+  const invite = Date.now() - 3600_000;
+  const at = (ms: number) => new Date(invite + ms).toISOString();
+  return { source_id: randomUUID(), direction: 'inbound', from: '+12145550100', to: e164, invite_at: at(0), ringing_at: at(1200), answer_at: at(4000), end_at: at(64_000), sip_code: 200 };
+}
 
 export function fixtureOf(operationId: string): OperationFixture {
   const fixture = OPERATION_FIXTURES[operationId];
@@ -271,9 +283,9 @@ export async function callOperation(endpoint: Endpoint, call: FixtureCall, key: 
     url: urlOf(endpoint, call),
     params: call.params ?? {},
     key,
-    json: extra.body === undefined ? call.json : undefined,
-    body: extra.body,
-    headers: extra.headers,
+    json: extra.body === undefined && !call.raw ? call.json : undefined,
+    body: extra.body ?? call.raw?.text,
+    headers: extra.body === undefined && call.raw ? { 'content-type': call.raw.contentType, ...extra.headers } : extra.headers,
     endpoint,
   });
 }

@@ -10,10 +10,12 @@ import { createTrunkGroup, deleteTrunkGroup, getTrunkGroup, getTrunkGroupSync, l
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { deleteNumber, exportNumbers, getNumber, getNumberSearch, listNumbers, purchaseNumbers, searchNumbers, updateNumber } from './numbers';
 import { getOrder, listOrders } from './orders';
+import { pushCdrs } from './cdrs';
+import { listCdrs } from './cdr';
 import { getQualityOverview } from './quality';
 import { WEBHOOK_ENDPOINTS } from './webhooks';
 
-export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listTrunkGroups, createTrunkGroup, getTrunkGroup, updateTrunkGroup, deleteTrunkGroup, getTrunkGroupSync, reapplyTrunkGroup, listE911Addresses, createE911Address, validateE911Address, getE911Address, updateE911Address, deleteE911Address, listAccounts, getAccount, listApiKeys, createApiKey, getApiKey, revokeApiKey, ...WEBHOOK_ENDPOINTS, getQualityOverview];
+export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listTrunkGroups, createTrunkGroup, getTrunkGroup, updateTrunkGroup, deleteTrunkGroup, getTrunkGroupSync, reapplyTrunkGroup, listE911Addresses, createE911Address, validateE911Address, getE911Address, updateE911Address, deleteE911Address, listAccounts, getAccount, listApiKeys, createApiKey, getApiKey, revokeApiKey, ...WEBHOOK_ENDPOINTS, pushCdrs, listCdrs, getQualityOverview];
 
 /** Tags in the order the documentation shows them, with a line each. */
 export const API_TAGS: readonly { name: string; description: string }[] = [
@@ -25,4 +27,5 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   { name: 'API keys', description: 'Keys for programs.' },
   { name: 'Webhooks', description: 'Endpoints that receive account events.' },
   { name: 'Usage and quality', description: 'Call volume and quality over time.' },
+  { name: 'Usage', description: 'Call detail records and usage.' },
 ];
