@@ -13,6 +13,7 @@ import { getDbHandle } from '@/lib/db/client';
 import { seedDemo } from '@/lib/db/seed-demo';
 import { getEnv } from '@/lib/env';
 import { PROVIDERS } from '@/lib/providers/registry';
+import { hasDemoCdrs, seedDemoCdrs } from '@/lib/services/demo-cdrs';
 import { ensureDefaultConnections } from '@/lib/services/providers';
 
 const sandboxCredentials = {
@@ -34,14 +35,28 @@ export function sandboxConnections() {
   });
 }
 
-export async function prepareDatabase({ seed }: { seed?: boolean } = {}) {
+/**
+ * `demoCdrs` (npm start only, embedded database): 90 days of demo calls, once; not in `seedDemo`,
+ * which every test and the browser suite's server call.
+ */
+export async function prepareDatabase({ seed, demoCdrs }: { seed?: boolean; demoCdrs?: boolean } = {}) {
   const env = getEnv();
   const handle = await getDbHandle();
   const shouldSeed = seed ?? env.seedDemo;
+  let demoCalls: number | undefined;
   if (shouldSeed) {
     await seedDemo(handle.db);
     await ensureDefaultConnections(handle.db, sandboxConnections());
+    if (demoCdrs && env.embedded && !(await hasDemoCdrs(handle.db))) {
+      const started = Date.now();
+      console.log('Seeding 90 days of demo calls (first start only)…');
+      const result = await seedDemoCdrs(handle.db, { now: new Date(started) });
+      demoCalls = result.accepted;
+      console.log(`  ${result.accepted.toLocaleString('en-US')} demo calls in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      // INTEGRATOR: helper F's quality alerts; evaluate at the incident's end so a first start shows its one alert:
+      // await evaluateQualityAlerts({ at: result.incident.to });
+    }
   }
   await handle.close();
-  return { driver: handle.driver, seeded: shouldSeed };
+  return { driver: handle.driver, seeded: shouldSeed, demoCalls };
 }
