@@ -26,6 +26,13 @@ interface DbHandle {
   url?: string;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * LISTEN on a channel (postgres.js: a dedicated connection outside the pool; PGlite: its one
+   * connection). Resolves once listening; the answer stops it.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** NOTIFY outside any transaction (inside one, `SELECT pg_notify(…)` on the transaction instead). */
+  notify(channel: string, payload: string): Promise<void>;
 }
 
 const globalForDb = globalThis as unknown as { carrierPortalDb?: Promise<DbHandle> };
@@ -41,6 +48,10 @@ export function openPglite(dataDir?: string): DbHandle {
     driver: 'pglite',
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     close: () => client.close(),
+    listen: async (channel, onPayload) => client.listen(channel, onPayload),
+    notify: async (channel, payload) => {
+      await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
   };
 }
 
@@ -53,6 +64,13 @@ export function openPostgres(url: string, options: { max?: number } = {}): DbHan
     url,
     migrate: () => migratePostgres(db, { migrationsFolder }),
     close: () => client.end({ timeout: 5 }),
+    listen: async (channel, onPayload) => {
+      const { unlisten } = await client.listen(channel, onPayload);
+      return unlisten;
+    },
+    notify: async (channel, payload) => {
+      await client.notify(channel, payload);
+    },
   };
 }
 

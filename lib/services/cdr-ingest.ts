@@ -4,6 +4,7 @@ import type { Db, Tx } from '@/lib/db/client';
 import { ensureCdrPartitions, insertCdrBatch, type CdrRecord } from '@/lib/db/queries/cdrs';
 import { rowsOf } from '@/lib/db/rows';
 import { toCallParty } from '@/lib/phone-numbers';
+import { publishIngestedCalls } from '@/lib/services/cdr-live';
 
 type Executor = Db | Tx;
 
@@ -198,6 +199,7 @@ export async function ingestCdrBatch(db: Executor, batch: { line: number; input:
       records.map((r) => r.inviteAt),
     );
     const { accepted } = await insertCdrBatch(db, records);
+    await publishIngestedCalls(db, records, accepted);
     result.accepted = accepted;
     result.duplicates = records.length - accepted;
   }
