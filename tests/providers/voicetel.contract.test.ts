@@ -831,7 +831,7 @@ describe('VoiceTel wire examples from the document', () => {
   it('maps a CDR row, and refuses the example whose key is not an epoch', () => {
     const rows = wire.cdrResponse.parse(specFixture('cdr-200')).data.cdr;
     expect(rows).toHaveLength(1);
-    expect(() => mapCdr(rows[0]!)).toThrow(/not a number/);
+    expect(() => mapCdr(rows[0]!)).toThrow(expect.objectContaining({ providerKind: 'malformed', upstreamMessage: 'CDR f2ce9c3091697619f27f7e4280bf2747: start epoch "example_2" is not a number' }));
     const row = { ...rows[0]!, key: ['1000000001', '1747300000'] as [string, string] };
     expect(mapCdr(row)).toEqual({
       providerCallId: 'f2ce9c3091697619f27f7e4280bf2747',
@@ -839,12 +839,25 @@ describe('VoiceTel wire examples from the document', () => {
       from: '+18666326621',
       to: '+18008786160',
       startedAt: new Date(1747300000 * 1000),
+      // No ring or answer time in the row: answered at the start (assumptions CDR_ANSWER_AT_START).
+      answeredAt: new Date(1747300000 * 1000),
       endedAt: new Date((1747300000 + 40) * 1000),
       disposition: 'answered',
       durationSec: 40,
       billableSec: 40,
       cost: { amount: '0.0175', currency: 'USD' },
     });
+  });
+
+  it('reads a CDR to one of the account\'s numbers as inbound, and an 011 destination as international', () => {
+    const base = wire.cdrResponse.parse(specFixture('cdr-200')).data.cdr[0]!;
+    const row = (cid: string, dst: string) => ({ ...base, key: ['1000000001', '1747300000'] as [string, string], value: { ...base.value, cid, dst } });
+    expect(mapCdr(row('2125550147', '3125550100'), new Set(['+13125550100']))).toMatchObject({ direction: 'inbound', from: '+12125550147', to: '+13125550100' });
+    expect(mapCdr(row('3125550100', '011442079460958'), new Set(['+13125550100']))).toMatchObject({ direction: 'outbound', to: '+442079460958' });
+    expect(mapCdr(row('3125550100', '525512340958'))).toMatchObject({ to: '+525512340958' });
+    expect(mapCdr(row('3125550100', '13125550199'))).toMatchObject({ to: '+13125550199' });
+    // Not a number in any form: kept as it came for the store to refuse, never made into +1…
+    expect(mapCdr(row('3125550100', '0115'))).toMatchObject({ to: '0115' });
   });
 
   it('maps inventory, coverage, orders and owned numbers', () => {
