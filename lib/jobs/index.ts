@@ -1,5 +1,6 @@
 import { getDbHandle } from '@/lib/db/client';
 import { dispatchAccountEventsAndWake } from '@/lib/services/account-events';
+import { CDR_EXPORT_QUEUE, runCdrExport, sweepCdrExports } from '@/lib/services/cdr-export';
 import { purgeApiLeftovers } from '@/lib/services/api-housekeeping';
 import { pullAllCdrs } from '@/lib/services/cdr-pull';
 import { applyCdrRetention } from '@/lib/services/cdr-retention';
@@ -32,11 +33,15 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'cdr-retention', cron: '23 */24 * * *', runAtStart: true, expireInSeconds: 3600, run: () => applyCdrRetention() },
   // Account events into webhook deliveries and notifications (changes also trigger it at once), and wake-ups for deliveries due.
   { name: 'dispatch-account-events', cron: '* * * * *', runAtStart: true, run: () => dispatchAccountEventsAndWake() },
+  // CDR export files past their 7 days deleted; exports asked for while no runner ran get queued.
+  { name: 'sweep-cdr-exports', cron: '*/5 * * * *', run: () => sweepCdrExports() },
 ];
 
 /** Queues of one job per piece of work, sent by services (each webhook attempt, at its time). */
 export const QUEUES: readonly QueueDefinition[] = [
   { name: WEBHOOK_DELIVERY_QUEUE, batchSize: 5, work: (data) => deliverWebhookAttempt((data as { deliveryId: string }).deliveryId) },
+  // One CSV file per export; a million rows take minutes, so the run may last an hour.
+  { name: CDR_EXPORT_QUEUE, batchSize: 1, expireInSeconds: 3600, work: (data) => runCdrExport((data as { exportId: string }).exportId) },
 ];
 
 /** Starts pg-boss (migrating its schema), the schedules and the workers: once per process. */
