@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { Permission } from '@/lib/auth/permissions';
+import type { ApiKeyScope } from '@/lib/validations/api-keys';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -42,6 +43,14 @@ export interface Endpoint<
   alsoAnswers?: readonly string[];
   /** Error statuses this endpoint may answer beyond the ones every endpoint of its kind may. */
   errors?: readonly number[];
+  /** An API key scope the caller needs beyond the permission: sessions and keys without it get 403 `forbidden:scope`. */
+  scope?: ApiKeyScope;
+  /**
+   * The body is not JSON but read by the handler itself as a stream (`request.body`), in one of
+   * these media types: the wrapper neither buffers nor parses it, and `Idempotency-Key` does not
+   * apply (the body is not kept to fingerprint).
+   */
+  streamedBody?: { required: boolean; content: Record<string, { schema: z.ZodType; example?: string }> };
 }
 
 export function defineEndpoint<Params extends z.ZodType, Query extends z.ZodType, Body extends z.ZodType, Answer extends z.ZodType>(

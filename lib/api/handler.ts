@@ -2,7 +2,8 @@
  * The one wrapper of every /api/v1 route handler (DESIGN.md §6 "one principal"): it resolves who
  * is asking — `Authorization: Bearer <API key>` or the session cookie — checks the endpoint's
  * permission in the account, rate-limits API keys, parses params, query and body with the
- * endpoint's zod schemas (unknown fields refused, bodies over 1 MB 413, non-JSON 415), honours
+ * endpoint's zod schemas (unknown fields refused, bodies over 1 MB 413, non-JSON 415; a
+ * `streamedBody` endpoint reads its own body), checks an API key scope the endpoint needs, honours
  * `Idempotency-Key` on writes, and answers every error as `{"error":{"code","message","fields"}}`
  * with the status `lib/errors.ts` gives its kind.
  */
@@ -167,10 +168,11 @@ async function prepare(endpoint: Endpoint, request: Request, routeContext: Route
   const principal = authenticate ? await principalOf(request, ip) : undefined;
   const rawParams = await routeContext.params;
   const params = endpoint.params ? parseOrThrowNotFound(endpoint, rawParams) : {};
-  const rawBody = WRITE_METHODS.has(request.method) ? await readBody(request) : '';
+  // A streamed body is the handler's to read, after the caller is known: never buffered here.
+  const rawBody = WRITE_METHODS.has(request.method) && !endpoint.streamedBody ? await readBody(request) : '';
   const querySchema = queryOf(endpoint);
   const query = querySchema ? parseOrThrow(querySchema, queryObject(url), 'invalid:query', 'Some query parameters are not valid; see `fields`.') : emptyQuery(url);
-  const body = parseBody(endpoint, request, rawBody);
+  const body = endpoint.streamedBody ? undefined : parseBody(endpoint, request, rawBody);
   return { principal, rawBody, context: { request, params, query, body, ip } as CallContext<Endpoint> };
 }
 
@@ -247,6 +249,16 @@ async function accountAccessOf(principal: Principal, permission: Endpoint['acces
   return authorize(permission.permission as Parameters<typeof authorize>[0], accountId);
 }
 
+/** Checked after the account (another tenant's account stays a 404 whatever the key's scopes). */
+function assertScope(principal: Principal, scope: string) {
+  if (principal.kind !== 'api_key') {
+    throw new AppError('forbidden:scope', `Only an API key with the \`${scope}\` scope may call this endpoint; a portal session cannot. The carrier's operator staff issue such keys.`);
+  }
+  if (!principal.key.scopes.includes(scope)) {
+    throw new AppError('forbidden:scope', `This API key lacks the \`${scope}\` scope. Ask the carrier's operator staff for a key with it.`);
+  }
+}
+
 /** A route on one customer account, for API keys and sessions alike. */
 export function withAccount<E extends Endpoint>(endpoint: E, handler: (context: CallContext<E> & { access: AccountAccess }) => Promise<Answer<E>>): RouteHandler {
   if (!('permission' in endpoint.access)) throw new Error(`${endpoint.operationId}: withAccount needs an endpoint with a permission`);
@@ -258,7 +270,8 @@ export function withAccount<E extends Endpoint>(endpoint: E, handler: (context: 
       if (principal.kind === 'user' && WRITE_METHODS.has(request.method)) assertSameOrigin(request);
       const accountId = (prepared.context.query as { accountId?: string }).accountId;
       const access = await accountAccessOf(principal, permission, accountId, prepared.context.ip);
-      const idempotencyPrincipal = principal.kind === 'api_key' ? `key:${principal.key.id}` : `user:${principal.user.id}`;
+      if (endpoint.scope) assertScope(principal, endpoint.scope);
+      const idempotencyPrincipal = endpoint.streamedBody ? undefined : principal.kind === 'api_key' ? `key:${principal.key.id}` : `user:${principal.user.id}`;
       return await respond(endpoint, request, prepared, idempotencyPrincipal, () => handler({ ...(prepared.context as CallContext<E>), access }));
     } catch (error) {
       if (isNextInterrupt(error)) throw error;

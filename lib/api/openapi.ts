@@ -71,11 +71,12 @@ function operationOf(endpoint: Endpoint): ZodOpenApiOperationObject {
     requestParams: {
       ...(endpoint.params instanceof z.ZodObject ? { path: endpoint.params } : {}),
       ...(query ? { query } : {}),
-      ...(WRITE.has(endpoint.method)
+      ...(WRITE.has(endpoint.method) && !endpoint.streamedBody
         ? { header: z.object({ 'Idempotency-Key': z.string().max(255).optional().meta({ description: 'Repeat a request safely: the same key and body answer the first answer for 24 hours.' }) }) }
         : {}),
     },
     ...(endpoint.body ? { requestBody: { required: true, content: { 'application/json': { schema: endpoint.body } } } } : {}),
+    ...(endpoint.streamedBody ? { requestBody: { required: endpoint.streamedBody.required, content: endpoint.streamedBody.content } } : {}),
     responses: responses as ZodOpenApiResponsesObject,
   };
 }
