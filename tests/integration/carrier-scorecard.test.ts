@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionUser } from '@/lib/auth/access';
 import { insertCdrBatch, ensureCdrPartitions, type CdrRecord } from '@/lib/db/queries/cdrs';
 import { providerConnections } from '@/lib/db/schema';
@@ -6,6 +6,13 @@ import { getCarrierScorecard, resetCarrierScorecardCache } from '@/lib/services/
 import { sealCredentials } from '@/lib/services/secret-box';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants, sessionUser } from '../support/fixtures';
+import { textOf } from '../support/render-text';
+
+const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
+vi.mock('@/lib/auth/config', async () => (await import('../support/next-mocks')).authConfigMock(session));
+vi.mock('next/headers', async () => (await import('../support/next-mocks')).nextHeadersMock(session));
+// As next.config.ts enables it: forbidden() answers 403.
+process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = 'true';
 
 describe('carrier scorecard (staff)', () => {
   const test = useTestDatabase();
@@ -123,6 +130,27 @@ describe('carrier scorecard (staff)', () => {
     const next = await getCarrierScorecard(staff, { now: later });
     expect(next.computedAt).toEqual(later);
     expect(next.destinations.find((d) => d.destination === 'US')!.carriers[0]).toMatchObject({ attempts: 110, enoughCalls: true, rank: 1 });
+  });
+
+  it('renders for staff with names, sub-scores, when it was computed and the definitions; customers get 403', async () => {
+    // The page reads the real clock: calls from yesterday.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+    await store(calls(120, 90, (answered) => call(tenants.acme.id, voicetel, yesterday, { answered, destination: 'BR', pdd: 680, cost: '0.020000' })));
+    const { default: ScorecardPage } = await import('@/app/(portal)/operator/scorecard/page');
+    session.userId = staff.id;
+    const text = textOf(await ScorecardPage());
+    expect(text).toMatch(/Computed\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
+    expect(text).toContain('Destination BR');
+    expect(text).toContain('VoiceTel · VT main');
+    expect(text).toContain('$0.0200');
+    expect(text).toContain('75.0 %');
+    // 0.4 × 100 + 0.35 × 75 + 0.15 × 100 + 0.1 × 75 = 88.75
+    expect(text).toContain('88.8');
+    expect(text).toContain('0.35 × 68.2 = 23.87');
+    expect(text).toContain('cost_rank = 100 × (cheapest cost per billed minute');
+    session.userId = (await sessionUser(test.db, 'owner@acme.example')).id;
+    session.accountCookie = tenants.acme.id;
+    await expect(ScorecardPage()).rejects.toMatchObject({ digest: expect.stringMatching(/;403$/) });
   });
 
   it('is for operator staff only', async () => {
