@@ -16,7 +16,7 @@ import {
   type ApiKeyWithCreator,
 } from '@/lib/db/queries/api-keys';
 import { AppError } from '@/lib/errors';
-import { API_KEY_ROLES, API_KEY_ROLE_MESSAGE, apiKeyExpiryProblem, apiKeyNameSchema, type ApiKeyRole, type CreateApiKeyInput } from '@/lib/validations/api-keys';
+import { API_KEY_ROLES, API_KEY_ROLE_MESSAGE, API_KEY_SCOPES, apiKeyExpiryProblem, apiKeyNameSchema, type ApiKeyRole, type CreateApiKeyInput } from '@/lib/validations/api-keys';
 import { apiKeyStatusOf, type ApiKeyView } from '@/lib/views/api-keys';
 import { recordAudit } from './audit';
 import { assertRecentSecondFactor } from './two-factor';
@@ -32,6 +32,7 @@ function viewOf(row: ApiKeyWithCreator, now: Date): ApiKeyView {
     name: key.name,
     prefix: key.prefix,
     role: key.role as Role,
+    scopes: [...key.scopes],
     status,
     statusDetail: detail,
     createdAt: key.createdAt,
@@ -104,6 +105,15 @@ export async function createApiKey(access: AccountAccess, input: CreateApiKeyInp
   }
   const expiryProblem = input.expiresAt ? apiKeyExpiryProblem(input.expiresAt, now) : null;
   if (expiryProblem) throw invalid('expiresAt', expiryProblem);
+  const scopes = [...new Set(input.scopes ?? [])];
+  const unknownScope = scopes.find((scope) => !(API_KEY_SCOPES as readonly string[]).includes(scope));
+  if (unknownScope) throw invalid('scopes', `There is no scope "${unknownScope}"; the scopes are ${API_KEY_SCOPES.join(', ')}.`);
+  // A scope lets a program write what the carrier vouches for (pushed CDRs feed usage and billing): the carrier's staff grant it, customers cannot.
+  if (scopes.length > 0 && !access.user.isOperatorStaff) {
+    throw new AppError('forbidden:scope_grant', 'Only the carrier’s operator staff can give a key a scope such as cdr:write; ask them for such a key.', {
+      fieldErrors: { scopes: ['Only operator staff can grant scopes'] },
+    });
+  }
   await assertRecentSecondFactor(access);
 
   const secret = generateApiKeySecret();
@@ -119,6 +129,7 @@ export async function createApiKey(access: AccountAccess, input: CreateApiKeyInp
       accountId: access.account.id,
       name: name.data,
       role: input.role,
+      scopes,
       prefix: visiblePrefix(secret),
       secretHash: hashApiKeySecret(secret),
       createdByUserId: access.actor.kind === 'user' ? access.actor.user.id : null,
@@ -129,7 +140,7 @@ export async function createApiKey(access: AccountAccess, input: CreateApiKeyInp
       action: 'api_key.create',
       targetType: 'api_key',
       targetId: key.id,
-      after: { name: key.name, role: key.role, prefix: key.prefix, expiresAt: key.expiresAt?.toISOString() ?? null },
+      after: { name: key.name, role: key.role, scopes: key.scopes, prefix: key.prefix, expiresAt: key.expiresAt?.toISOString() ?? null },
     });
     return key;
   });

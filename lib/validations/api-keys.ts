@@ -9,6 +9,15 @@ import { blankToUndefined, calendarDate, safeText, startOfDayUtc } from './commo
 export const API_KEY_ROLES = ['admin', 'technical', 'finance', 'viewer'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
+/**
+ * Rights a key holds beyond its role, granted only by the carrier's operator staff: `cdr:write`
+ * lets a customer's switch push its CDRs (POST /api/v1/cdrs).
+ */
+export const API_KEY_SCOPES = ['cdr:write'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export const API_KEY_SCOPE_LABELS: Record<ApiKeyScope, string> = { 'cdr:write': 'Push CDRs (cdr:write)' };
+
 export const API_KEY_NAME_MAX = 80;
 /** A key lives at most this long: a forgotten key stops on its own. */
 export const API_KEY_MAX_LIFETIME_YEARS = 2;
@@ -45,8 +54,10 @@ export const createApiKeyFormSchema = z.object({
   name: apiKeyNameSchema,
   role: apiKeyRoleSchema,
   expiresAt: z.preprocess(blankToUndefined, calendarDate('Expiry').optional()).transform((day) => (day ? startOfDayUtc(day) : null)),
+  /** Shown to operator staff only; the service refuses it from anyone else. */
+  cdrWrite: z.preprocess((value) => value === 'on', z.boolean()),
 });
 
-export type CreateApiKeyInput = { name: string; role: ApiKeyRole; expiresAt: Date | null };
+export type CreateApiKeyInput = { name: string; role: ApiKeyRole; expiresAt: Date | null; scopes?: readonly ApiKeyScope[] };
 
 export const revokeApiKeyFormSchema = z.object({ keyId: z.string().uuid('Not an API key') });

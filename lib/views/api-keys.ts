@@ -20,6 +20,8 @@ export interface ApiKeyView {
   name: string;
   prefix: string;
   role: Role;
+  /** Rights beyond the role, granted by operator staff (`cdr:write`). */
+  scopes: string[];
   status: ApiKeyStatus;
   /** Why a key that is not active does not work, in a sentence. */
   statusDetail: string | null;
@@ -61,6 +63,7 @@ export function apiKeyJson(view: ApiKeyView) {
     name: view.name,
     prefix: view.prefix,
     role: view.role as Exclude<Role, 'owner'>,
+    scopes: view.scopes,
     status: view.status,
     createdAt: view.createdAt.toISOString(),
     createdBy: view.createdBy,

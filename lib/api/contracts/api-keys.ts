@@ -9,6 +9,7 @@ export const apiKeySchema = z
     name: z.string(),
     prefix: z.string().meta({ description: 'The first characters of the secret, to tell keys apart.', example: 'cp_live_AbCd12' }),
     role: z.enum(API_KEY_ROLES),
+    scopes: z.array(z.string()).meta({ description: 'Rights beyond the role, granted by the carrier’s operator staff only: `cdr:write` may push CDRs (POST /cdrs).' }),
     status: z.enum(['active', 'expired', 'revoked', 'stopped']).meta({
       description: '`stopped`: the person who created the key left the account or is disabled; the key no longer works.',
     }),

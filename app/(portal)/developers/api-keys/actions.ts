@@ -16,7 +16,7 @@ export const createApiKeyAction = accountAction({
   schema: createApiKeyFormSchema,
   permission: 'users.manage',
   async run(input, access) {
-    const { key, secret } = await createApiKey(access, input);
+    const { key, secret } = await createApiKey(access, { ...input, scopes: input.cdrWrite ? ['cdr:write'] : [] });
     revalidatePath('/developers/api-keys');
     return { message: `API key "${key.name}" created. Copy it now: it is shown only once.`, data: { id: key.id, name: key.name, secret } satisfies CreatedApiKey };
   },

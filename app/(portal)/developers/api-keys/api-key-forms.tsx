@@ -5,7 +5,7 @@ import { KeyRound, Trash2 } from 'lucide-react';
 import { useActionState, useId } from 'react';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { OneTimeSecret } from '@/components/ui/one-time-secret';
-import { SelectField, TextField } from '@/components/ui/field';
+import { CheckboxField, SelectField, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/auth/action';
@@ -27,7 +27,20 @@ function StepUpNotice({ state }: { state: ActionState<unknown> }) {
   );
 }
 
-export function CreateApiKeyForm({ roles, minExpiry, maxExpiry, action }: { roles: { value: string; label: string }[]; minExpiry: string; maxExpiry: string; action: Action<CreatedApiKey> }) {
+export function CreateApiKeyForm({
+  roles,
+  minExpiry,
+  maxExpiry,
+  action,
+  offerCdrWrite = false,
+}: {
+  roles: { value: string; label: string }[];
+  minExpiry: string;
+  maxExpiry: string;
+  action: Action<CreatedApiKey>;
+  /** Operator staff only: the key may push this account's CDRs (POST /api/v1/cdrs). */
+  offerCdrWrite?: boolean;
+}) {
   const [state, formAction] = useActionState<ActionState<CreatedApiKey>, FormData>(action, { status: 'idle' });
   const echoed = state.status === 'error' ? state.values : undefined;
   const errors = state.status === 'error' ? state.fieldErrors : undefined;
@@ -58,6 +71,14 @@ export function CreateApiKeyForm({ roles, minExpiry, maxExpiry, action }: { role
             hint="It stops working at 00:00 UTC that day. Blank: until revoked."
           />
         </div>
+        {offerCdrWrite ? (
+          <fieldset className="space-y-1 rounded-md border border-slate-200 p-3">
+            <legend className="px-1 text-sm font-medium text-slate-900">Scopes (operator staff)</legend>
+            <CheckboxField idPrefix="api-key" name="cdrWrite" label="May push CDRs from the customer’s switch (cdr:write)" defaultChecked={value('cdrWrite') === 'on'} />
+            <p className="text-xs text-slate-600">Calls it pushes count in this account’s usage and quality, for this account and its sub-accounts only.</p>
+            {errors?.scopes ? <p className="text-sm text-red-700">{errors.scopes.join(' ')}</p> : null}
+          </fieldset>
+        ) : null}
         <SubmitButton pendingLabel="Creating…">
           <KeyRound aria-hidden="true" className="size-4" />
           Create API key

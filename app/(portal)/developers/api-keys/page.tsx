@@ -45,7 +45,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
     id: key.id,
     name: key.name,
     prefix: key.prefix,
-    role: ROLE_LABELS[key.role],
+    role: key.scopes.length ? `${ROLE_LABELS[key.role]} · ${key.scopes.join(', ')}` : ROLE_LABELS[key.role],
     status: key.status,
     statusLabel: API_KEY_STATUS_LABELS[key.status],
     statusDetail: key.statusDetail,
@@ -115,6 +115,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
               minExpiry={isoDate(tomorrow)}
               maxExpiry={isoDate(latestApiKeyExpiry(now))}
               action={createApiKeyAction}
+              offerCdrWrite={access.user.isOperatorStaff}
             />
           </Card>
         ) : null}
