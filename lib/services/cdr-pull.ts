@@ -7,10 +7,12 @@ import 'server-only';
  * the same transaction as the page's calls are stored, so a crash resumes at the page it stopped
  * on, and a page read twice only yields duplicates.
  */
+import type { SessionUser } from '@/lib/auth/access';
 import { getDb, type Db } from '@/lib/db/client';
 import {
   advanceCdrPullCursor,
   ensureCdrPullCursor,
+  getCdrPullCursors,
   openCdrPullWindow,
   recordCdrPullError,
   type CdrPullCursor,
@@ -19,7 +21,7 @@ import { log } from '@/lib/log';
 import { isProviderError } from '@/lib/providers/errors';
 import { requireCapability, type Cdr, type CdrsCapability, type ProviderId } from '@/lib/providers/types';
 import { CDR_INGEST_BATCH, ingestCdrBatch, type CdrInput, type IngestRejection } from './cdr-ingest';
-import { getEnabledAdapters } from './providers';
+import { assertStaff, getEnabledAdapters } from './providers';
 
 /** A connection never pulled before starts this far back. */
 export const CDR_PULL_FIRST_LOOKBACK_MS = 24 * 3600 * 1000;
@@ -194,4 +196,39 @@ export async function pullAllCdrs(options: { now?: Date; maxPages?: number; page
     }
   }
   return outcomes;
+}
+
+/** Where each connection's CDR pull stands, for the Providers page (staff only). */
+export interface CdrPullStatus {
+  pulledUntil: Date;
+  /** A window is being read page by page (resumes where it stopped). */
+  midWindow: boolean;
+  lastRunAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  imported: number;
+  duplicates: number;
+  unattributed: number;
+}
+
+export async function getCdrPullStatuses(user: SessionUser): Promise<Map<string, CdrPullStatus>> {
+  assertStaff(user);
+  const rows = await getCdrPullCursors(await getDb());
+  return new Map(
+    rows.map((row) => [
+      row.connectionId,
+      {
+        pulledUntil: row.pulledUntil,
+        midWindow: row.windowEnd !== null,
+        lastRunAt: row.lastRunAt,
+        lastSuccessAt: row.lastSuccessAt,
+        lastError: row.lastError,
+        lastErrorAt: row.lastErrorAt,
+        imported: row.imported,
+        duplicates: row.duplicates,
+        unattributed: row.unattributed,
+      },
+    ]),
+  );
 }

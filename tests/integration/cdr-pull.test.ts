@@ -10,10 +10,10 @@ import { cdrPullCursors, phoneNumbers } from '@/lib/db/schema';
 import { rowsOf } from '@/lib/db/rows';
 import { resetBreakers } from '@/lib/providers/http';
 import { requireCapability, type ProviderId } from '@/lib/providers/types';
-import { CDR_PULL_FIRST_LOOKBACK_MS, cdrSourceOf, pullAllCdrs, pullConnectionCdrs } from '@/lib/services/cdr-pull';
+import { CDR_PULL_FIRST_LOOKBACK_MS, cdrSourceOf, getCdrPullStatuses, pullAllCdrs, pullConnectionCdrs } from '@/lib/services/cdr-pull';
 import { getEnabledAdapters } from '@/lib/services/providers';
 import { useTestDatabase } from '../support/db';
-import { seedTwoTenants } from '../support/fixtures';
+import { seedTwoTenants, sessionUser } from '../support/fixtures';
 import { useSandboxes } from '../support/sandboxes';
 
 interface StoredCall {
@@ -175,5 +175,10 @@ describe('CDR pulls from the upstreams', () => {
     expect(after.cursor).toBeNull();
     expect(after.pulledUntil.getTime()).toBeGreaterThan(windowEnd.getTime());
     expect(after.lastSuccessAt!.getTime()).toBeGreaterThan(failed.lastErrorAt!.getTime());
+
+    // The Providers page's status: staff see the error in words and the counters; customers get nothing.
+    const status = (await getCdrPullStatuses(tenants.staff)).get(connection.id)!;
+    expect(status).toMatchObject({ lastError: failed.lastError, imported: after.imported, unattributed: after.unattributed, midWindow: false });
+    await expect(getCdrPullStatuses(await sessionUser(test.db, 'owner@acme.example'))).rejects.toMatchObject({ code: 'forbidden:staff' });
   });
 });

@@ -4,6 +4,7 @@ import { HealthBadge, OUTCOME_LABELS, formatAgo } from '@/components/providers/h
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { requireStaff } from '@/lib/auth/guard';
 import { formatCount, formatDateTime } from '@/lib/format';
+import { getCdrPullStatuses, type CdrPullStatus } from '@/lib/services/cdr-pull';
 import { listConnections, listProviderOptions, type ConnectionView } from '@/lib/services/providers';
 import { createConnectionAction, setConnectionEnabledAction, testConnectionAction, updateConnectionAction } from './actions';
 
@@ -83,6 +84,46 @@ function Health({ connection, now }: { connection: ConnectionView; now: Date }) 
   );
 }
 
+function CdrPull({ status, now }: { status: CdrPullStatus | undefined; now: Date }) {
+  if (!status) return <p className="mt-4 text-sm text-slate-600">CDRs: not pulled yet. The CDR pull runs every 5 minutes and at start.</p>;
+  const failing = status.lastErrorAt && (!status.lastSuccessAt || status.lastErrorAt > status.lastSuccessAt);
+  return (
+    <dl className="mt-4 grid gap-x-6 gap-y-3 border-t border-slate-100 pt-4 text-sm sm:grid-cols-2 lg:grid-cols-3">
+      <div>
+        <dt className="text-slate-600">CDRs pulled until</dt>
+        <dd>
+          {when(status.pulledUntil)}
+          {status.midWindow ? <span className="block text-xs text-slate-600">Part-way through the next window; it resumes where it stopped.</span> : null}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-slate-600">Last CDR pull that went through</dt>
+        <dd>{status.lastSuccessAt ? `${formatAgo(status.lastSuccessAt, now)} (${when(status.lastSuccessAt)})` : 'none yet'}</dd>
+      </div>
+      <div>
+        <dt className="text-slate-600">CDRs imported</dt>
+        <dd>
+          {formatCount(status.imported)} new · {formatCount(status.duplicates)} already stored
+          <span className="block text-xs text-slate-600">{formatCount(status.unattributed)} on numbers no account holds (counted, not stored)</span>
+        </dd>
+      </div>
+      <div className="sm:col-span-2 lg:col-span-3">
+        <dt className="text-slate-600">Last CDR pull error</dt>
+        <dd className={failing ? 'text-red-800' : undefined}>
+          {status.lastError ? (
+            <>
+              {status.lastError} · {when(status.lastErrorAt)}
+              <span className="block text-xs text-slate-600">{failing ? 'Not resolved yet: the pull retries from the same place, nothing is skipped.' : 'Resolved: a later pull went through.'}</span>
+            </>
+          ) : (
+            'none'
+          )}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
 function numbersOn(count: number) {
   return count === 1 ? '1 live customer number' : `${formatCount(count)} live customer numbers`;
 }
@@ -94,7 +135,7 @@ function disableConsequence(connection: ConnectionView) {
 
 export default async function ProvidersPage() {
   const user = await requireStaff();
-  const connections = await listConnections(user);
+  const [connections, cdrPulls] = await Promise.all([listConnections(user), getCdrPullStatuses(user)]);
   const providerOptions = listProviderOptions(user);
   const now = new Date();
 
@@ -123,6 +164,7 @@ export default async function ProvidersPage() {
                 </p>
               ) : null}
               <Health connection={connection} now={now} />
+              {connection.capabilities.includes('cdrs') ? <CdrPull status={cdrPulls.get(connection.id)} now={now} /> : null}
               <p className="mt-4 text-xs text-slate-600">
                 <span className="font-medium text-slate-800">Capabilities:</span> {connection.capabilities.join(', ')}
               </p>
