@@ -7,6 +7,7 @@ import { applyCdrRetention } from '@/lib/services/cdr-retention';
 import { purgeExpiredNumberSearches, vacuumEmbeddedDatabase } from '@/lib/services/database-maintenance';
 import { reconcileE911 } from '@/lib/services/e911';
 import { expireCartHolds } from '@/lib/services/number-cart';
+import { evaluateQualityAlertsNow } from '@/lib/services/quality-alerts';
 import { reconcileOrders } from '@/lib/services/number-orders';
 import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
 import { checkTrunkDrift } from '@/lib/services/trunk-groups';
@@ -33,6 +34,8 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'cdr-retention', cron: '23 */24 * * *', runAtStart: true, expireInSeconds: 3600, run: () => applyCdrRetention() },
   // Account events into webhook deliveries and notifications (changes also trigger it at once), and wake-ups for deliveries due.
   { name: 'dispatch-account-events', cron: '* * * * *', runAtStart: true, run: () => dispatchAccountEventsAndWake() },
+  // ASR and PDD of the last 15 minutes (settled 5) against the same time of week over 4 weeks: opens, updates, resolves quality alerts.
+  { name: 'evaluate-quality-alerts', cron: '*/5 * * * *', run: () => evaluateQualityAlertsNow() },
   // CDR export files past their 7 days deleted; exports asked for while no runner ran get queued.
   { name: 'sweep-cdr-exports', cron: '*/5 * * * *', run: () => sweepCdrExports() },
 ];

@@ -92,29 +92,29 @@ export interface MetricJudgement {
   volume: number;
 }
 
-function notJudged(metric: QualityAlertMetric, volume: number, baselineWeeks: number, observed: number | null): MetricJudgement {
-  return { metric, judged: false, breached: false, observed, baseline: null, spread: null, threshold: null, baselineWeeks, volume };
+/** Not enough volume to judge: the baseline still shows (for charts) when the weeks allow it. */
+function notJudged(metric: QualityAlertMetric, volume: number, baselineWeeks: number, observed: number | null, base?: { median: number; mad: number; threshold: number | null }): MetricJudgement {
+  return { metric, judged: false, breached: false, observed, baseline: base?.median ?? null, spread: base?.mad ?? null, threshold: base?.threshold ?? null, baselineWeeks, volume };
 }
 
 export function judgeAsr(window: PeriodSample, weeks: readonly PeriodSample[]): MetricJudgement {
   const observed = window.attempts > 0 ? window.answered / window.attempts : null;
   const usable = weeks.filter((week) => week.attempts >= MIN_BASELINE_ATTEMPTS);
-  if (window.attempts < MIN_WINDOW_ATTEMPTS || usable.length < MIN_BASELINE_WEEKS || observed === null) return notJudged('asr', window.attempts, usable.length, observed);
+  if (usable.length < MIN_BASELINE_WEEKS) return notJudged('asr', window.attempts, usable.length, observed);
   const base = robustBaseline(usable.map((week) => week.answered / week.attempts))!;
-  const standardError = Math.sqrt((base.median * (1 - base.median)) / window.attempts);
-  const margin = Math.max(MAD_K * base.mad, ASR_FLOOR, ASR_STANDARD_ERRORS * standardError);
-  const threshold = base.median - margin;
+  const standardError = window.attempts > 0 ? Math.sqrt((base.median * (1 - base.median)) / window.attempts) : null;
+  const threshold = standardError === null ? null : base.median - Math.max(MAD_K * base.mad, ASR_FLOOR, ASR_STANDARD_ERRORS * standardError);
+  if (window.attempts < MIN_WINDOW_ATTEMPTS || observed === null || threshold === null) return notJudged('asr', window.attempts, usable.length, observed, { ...base, threshold });
   return { metric: 'asr', judged: true, breached: observed < threshold, observed, baseline: base.median, spread: base.mad, threshold, baselineWeeks: usable.length, volume: window.attempts };
 }
 
 export function judgePddP50(window: PeriodSample, weeks: readonly PeriodSample[]): MetricJudgement {
   const observed = window.pddP50Ms;
   const usable = weeks.filter((week) => week.attempts >= MIN_BASELINE_ATTEMPTS && week.pddKnown >= MIN_PDD_SAMPLES && week.pddP50Ms !== null);
-  if (window.attempts < MIN_WINDOW_ATTEMPTS || window.pddKnown < MIN_PDD_SAMPLES || usable.length < MIN_BASELINE_WEEKS || observed === null) {
-    return notJudged('pdd_p50', window.attempts, usable.length, observed);
-  }
+  if (usable.length < MIN_BASELINE_WEEKS) return notJudged('pdd_p50', window.attempts, usable.length, observed);
   const base = robustBaseline(usable.map((week) => week.pddP50Ms!))!;
   const threshold = Math.max(base.median + MAD_K * base.mad, PDD_RATIO_FLOOR * base.median);
+  if (window.attempts < MIN_WINDOW_ATTEMPTS || window.pddKnown < MIN_PDD_SAMPLES || observed === null) return notJudged('pdd_p50', window.attempts, usable.length, observed, { ...base, threshold });
   return { metric: 'pdd_p50', judged: true, breached: observed > threshold, observed, baseline: base.median, spread: base.mad, threshold, baselineWeeks: usable.length, volume: window.attempts };
 }
 

@@ -53,6 +53,7 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'webhook.rotate_secret': 'Webhook signing secret rotated',
   'webhook.redeliver': 'Webhook event sent again',
   'webhook.test': 'Webhook test event sent',
+  'quality_alert.acknowledge': 'Quality alert acknowledged',
   // Recorded before staff acting-as had a start and a stop; older trails still hold it.
   'operator.act_as': 'Carrier staff opened this account',
   'staff.acting_as': 'Carrier staff started acting in this account',
