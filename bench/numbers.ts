@@ -89,9 +89,8 @@ async function startSandboxes(): Promise<Map<ProviderId, RunningSandbox>> {
 }
 
 
-/** A fresh, migrated database: in-memory PGlite, or a throwaway database on DATABASE_URL's server. */
-async function createDatabase(): Promise<DbHandle & { drop(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
+/** A fresh, migrated database: in-memory PGlite, or a throwaway database on `serverUrl` (default DATABASE_URL's server). */
+export async function createDatabase(serverUrl: string | null | undefined = process.env.DATABASE_URL): Promise<DbHandle & { drop(): Promise<void> }> {
   if (!serverUrl) {
     // In memory: nothing to clean up on an interrupt.
     const handle = openPglite();

@@ -99,6 +99,8 @@ CREATE TABLE "cdr_pull_cursors" (
 	"imported" bigint DEFAULT 0 NOT NULL,
 	"duplicates" bigint DEFAULT 0 NOT NULL,
 	"unattributed" bigint DEFAULT 0 NOT NULL,
+	"rejected" bigint DEFAULT 0 NOT NULL,
+	"last_rejection" text,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );--> statement-breakpoint
 ALTER TABLE "cdr_pull_cursors" ADD CONSTRAINT "cdr_pull_cursors_connection_id_provider_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."provider_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

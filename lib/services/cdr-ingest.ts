@@ -54,6 +54,8 @@ export interface IngestResult {
 export const CDR_INGEST_BATCH = 2000;
 
 const MAX_CALL_MS = 7 * 24 * 3600 * 1000;
+const WITHHELD_CALLER = /^(|anonymous|unknown|restricted|private|unavailable|withheld)$/i;
+export const ANONYMOUS_CALLER = 'anonymous';
 
 /** A destination's prefix: the calling code and the area (NANP) or the first two national digits. */
 function destinationOf(number: string) {
@@ -65,8 +67,9 @@ function destinationOf(number: string) {
 /** Checks one call; answers the reason it cannot be stored, or its normalised parts (attribution aside). */
 function checkCdr(input: CdrInput): { reason: string } | { record: Omit<CdrRecord, 'accountId' | 'trunkGroupId'> } {
   if (!input.sourceId || input.sourceId.length > 200) return { reason: 'source_id is required (at most 200 characters).' };
-  const from = toCallParty(input.from);
-  if (!from) return { reason: `from "${input.from}" is not a phone number in E.164 form.` };
+  // A withheld caller ID is still a call: it is kept as "anonymous" (an outbound call then needs its account named).
+  const from = WITHHELD_CALLER.test(input.from.trim()) ? { e164: ANONYMOUS_CALLER } : toCallParty(input.from);
+  if (!from) return { reason: `from "${input.from}" is not a phone number in E.164 form (or "anonymous").` };
   const to = destinationOf(input.to);
   if (!to) return { reason: `to "${input.to}" is not a phone number in E.164 form.` };
   const invite = input.inviteAt.getTime();

@@ -111,7 +111,9 @@ async function storePage(db: Db, connectionId: string, items: Cdr[], outcome: Cd
       page.unattributed += result.unattributed;
       rejected.push(...result.rejected);
     }
-    await advanceCdrPullCursor(tx, { connectionId, at: new Date(), ...page, ...position });
+    const last = rejected.at(-1);
+    const lastRejection = last ? `Call ${items[last.line - 1]?.providerCallId ?? `#${last.line}`}: ${last.reason}` : undefined;
+    await advanceCdrPullCursor(tx, { connectionId, at: new Date(), ...page, rejected: rejected.length, lastRejection, ...position });
   });
   outcome.pages++;
   outcome.imported += page.imported;
@@ -210,6 +212,8 @@ export interface CdrPullStatus {
   imported: number;
   duplicates: number;
   unattributed: number;
+  rejected: number;
+  lastRejection: string | null;
 }
 
 export async function getCdrPullStatuses(user: SessionUser): Promise<Map<string, CdrPullStatus>> {
@@ -228,6 +232,8 @@ export async function getCdrPullStatuses(user: SessionUser): Promise<Map<string,
         imported: row.imported,
         duplicates: row.duplicates,
         unattributed: row.unattributed,
+        rejected: row.rejected,
+        lastRejection: row.lastRejection,
       },
     ]),
   );

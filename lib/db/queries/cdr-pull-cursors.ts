@@ -43,6 +43,8 @@ export async function advanceCdrPullCursor(
     imported: number;
     duplicates: number;
     unattributed: number;
+    rejected: number;
+    lastRejection?: string;
   } & ({ cursor: string } | { pulledUntil: Date }),
 ) {
   const position = 'cursor' in input ? { cursor: input.cursor } : { pulledUntil: input.pulledUntil, cursor: null, windowEnd: null, lastSuccessAt: input.at };
@@ -54,6 +56,8 @@ export async function advanceCdrPullCursor(
       imported: sql`${cdrPullCursors.imported} + ${input.imported}`,
       duplicates: sql`${cdrPullCursors.duplicates} + ${input.duplicates}`,
       unattributed: sql`${cdrPullCursors.unattributed} + ${input.unattributed}`,
+      rejected: sql`${cdrPullCursors.rejected} + ${input.rejected}`,
+      ...(input.lastRejection ? { lastRejection: input.lastRejection.slice(0, 2000) } : {}),
       updatedAt: input.at,
     })
     .where(eq(cdrPullCursors.connectionId, input.connectionId));

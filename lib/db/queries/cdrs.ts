@@ -199,7 +199,8 @@ const COUNTER_SELECT = sql.raw(
 
 function rollupWhere(filter: RollupFilter): SQL {
   const parts: SQL[] = [
-    sql`account_id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(filter.accountIds)}::jsonb))::uuid)`,
+    // A literal list, not a subquery: the planner then walks the rollup key's index per account.
+    sql`account_id IN (${filter.accountIds.length ? sql.join(filter.accountIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`NULL`})`,
     sql`grain = ${filter.grain}::cdr_rollup_grain`,
     sql`bucket_start >= ${filter.from.toISOString()}::timestamptz`,
     sql`bucket_start < ${filter.to.toISOString()}::timestamptz`,

@@ -112,6 +112,9 @@ export const cdrPullCursors = pgTable('cdr_pull_cursors', {
   duplicates: bigint('duplicates', { mode: 'number' }).notNull().default(0),
   /** Calls on numbers no account holds: counted, never silently dropped. */
   unattributed: bigint('unattributed', { mode: 'number' }).notNull().default(0),
+  /** Calls the store refused (unreadable numbers, impossible times), with the latest reason: never silently dropped. */
+  rejected: bigint('rejected', { mode: 'number' }).notNull().default(0),
+  lastRejection: text('last_rejection'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -105,6 +105,11 @@ function CdrPull({ status, now }: { status: CdrPullStatus | undefined; now: Date
         <dd>
           {formatCount(status.imported)} new · {formatCount(status.duplicates)} already stored
           <span className="block text-xs text-slate-600">{formatCount(status.unattributed)} on numbers no account holds (counted, not stored)</span>
+          {status.rejected > 0 ? (
+            <span className="block text-xs text-amber-800">
+              {formatCount(status.rejected)} refused by the store{status.lastRejection ? `; latest: ${status.lastRejection}` : ''}
+            </span>
+          ) : null}
         </dd>
       </div>
       <div className="sm:col-span-2 lg:col-span-3">
