@@ -224,7 +224,10 @@ export function curlExampleOf(document: OpenApiJson, method: string, path: strin
   const lines = [`curl ${verb === 'GET' ? '' : `-X ${verb} `}"${exampleUrl(document, path, operation)}"`, `-H "Authorization: Bearer $CP_API_KEY"`];
   const body = exampleBody(document, operation);
   if (body !== undefined) lines.push(`-H "Content-Type: application/json"`);
-  if (WRITE_METHODS.has(verb)) lines.push(`-H "Idempotency-Key: $(uuidgen)"`);
+  // A body that is not JSON (the CDR push: NDJSON or CSV) is sent from a file, and is idempotent by its rows rather than by a key.
+  const fileType = body === undefined ? Object.keys(operation.requestBody?.content ?? {})[0] : undefined;
+  if (fileType) lines.push(`-H "Content-Type: ${fileType}"`, `--data-binary @body.${fileType === 'text/csv' ? 'csv' : 'ndjson'}`);
+  else if (WRITE_METHODS.has(verb)) lines.push(`-H "Idempotency-Key: $(uuidgen)"`);
   if (body !== undefined) {
     const compact = JSON.stringify(body);
     lines.push(`-d ${shellQuote(compact.length > 60 ? JSON.stringify(body, null, 2) : compact)}`);
