@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLES, type Role } from '@/lib/auth/permissions';
-import { accountEvents, invitations, memberships, numberOrders, numberSearches, phoneNumbers, providerConnections, trunkGroups, users, webhookDeliveries, webhookEndpoints } from '@/lib/db/schema';
+import { accountEvents, invitations, memberships, numberOrders, numberSearches, phoneNumbers, providerConnections, qualityAlerts, trunkGroups, users, webhookDeliveries, webhookEndpoints } from '@/lib/db/schema';
 import { sealCredentials, sealSecret } from '@/lib/services/secret-box';
 import { createTestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
@@ -125,7 +125,12 @@ describe('tenant isolation of every page, action and route handler', () => {
         .returning();
       const [event] = await test.db.insert(accountEvents).values({ publicId: `evt_isolation_${accountId}`, accountId, type: 'order.completed', data: { orderId: accountId, status: 'completed', activated: [], failed: [] } }).returning();
       const [delivery] = await test.db.insert(webhookDeliveries).values({ accountId, endpointId: webhook!.id, eventId: event!.id, status: 'failed', attemptCount: 1, finishedAt: new Date() }).returning();
-      return { apiKeyId: apiKey.id, webhookId: webhook!.id, webhookDeliveryId: delivery!.id };
+      const at = new Date();
+      const [alert] = await test.db
+        .insert(qualityAlerts)
+        .values({ accountId, metric: 'asr', destination: 'US', windowStart: new Date(at.getTime() - 15 * 60_000), windowEnd: at, observed: 0.2, baseline: 0.5, spread: 0.01, threshold: 0.4, volume: 60, baselineWeeks: 4, worstObserved: 0.2, openedAt: at, evaluatedAt: at })
+        .returning();
+      return { apiKeyId: apiKey.id, webhookId: webhook!.id, webhookDeliveryId: delivery!.id, qualityAlertId: alert!.id };
     };
     const [acmeDeveloper, globexDeveloper] = [await developerObjects(tenants.acme.id, 'owner@acme.example'), await developerObjects(tenants.globex.id, 'owner@globex.example')];
     acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id, numberId: eastNumber!.id, orderId: acmeOrder.id, searchId: acmeSearch.id, searchNumber: searchResult.e164, trunkGroupId: acmeTrunk.id, ...acmeDeveloper };

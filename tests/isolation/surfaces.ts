@@ -5,6 +5,7 @@
 import type { Role } from '@/lib/auth/permissions';
 import { DEVELOPER_SURFACES } from './surfaces-developers';
 import { E911_SURFACES } from './surfaces-e911';
+import { QUALITY_ALERT_SURFACES } from './surfaces-quality-alerts';
 
 export interface SurfaceContext {
   /** An account the signed-in Acme roles reach (a sub-account of their membership). */
@@ -28,6 +29,8 @@ export interface SurfaceContext {
   apiKeyId?: string;
   webhookId?: string;
   webhookDeliveryId?: string;
+  /** A quality alert of that side; absent, an id that exists nowhere. */
+  qualityAlertId?: string;
   /** The secret of an open invitation to `accountId` (its link's token); absent, one no invitation has. */
   invitationToken?: string;
 }
@@ -281,6 +284,7 @@ export const SURFACES: Surface[] = [
   // E911 (its own file: address probes are created per account).
   ...E911_SURFACES,
   ...DEVELOPER_SURFACES,
+  ...QUALITY_ALERT_SURFACES,
 ];
 
 /**
