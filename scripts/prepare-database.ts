@@ -15,6 +15,7 @@ import { getEnv } from '@/lib/env';
 import { PROVIDERS } from '@/lib/providers/registry';
 import { hasDemoCdrs, seedDemoCdrs } from '@/lib/services/demo-cdrs';
 import { ensureDefaultConnections } from '@/lib/services/providers';
+import { evaluateQualityAlerts } from '@/lib/services/quality-alerts';
 
 const sandboxCredentials = {
   voicetel: voicetelDemoCredentials,
@@ -53,8 +54,9 @@ export async function prepareDatabase({ seed, demoCdrs }: { seed?: boolean; demo
       const result = await seedDemoCdrs(handle.db, { now: new Date(started) });
       demoCalls = result.accepted;
       console.log(`  ${result.accepted.toLocaleString('en-US')} demo calls in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      // INTEGRATOR: helper F's quality alerts; evaluate at the incident's end so a first start shows its one alert:
-      // await evaluateQualityAlerts({ at: result.incident.to });
+      // Judged at the incident's end, as the 5-minute job would have then: a first start shows its alert.
+      const alerts = await evaluateQualityAlerts({ at: result.incident.to });
+      console.log(`  quality alerts at the demo incident: ${alerts.opened} opened`);
     }
   }
   await handle.close();

@@ -176,21 +176,26 @@ export async function ingestCdrBatch(db: Executor, batch: { line: number; input:
     candidates.flatMap((c) => (c.input.trunkGroupId ? [c.input.trunkGroupId] : [])),
   );
   const records: CdrRecord[] = [];
+  // Under a scope, what lies outside it answers exactly like what does not exist: a push must not
+  // learn that another tenant holds a number or a trunk group.
+  const writable = (accountId: string | undefined) => accountId !== undefined && (!scope.accountIds || scope.accountIds.has(accountId));
   for (const { line, input, record } of candidates) {
     const did = record.direction === 'inbound' ? record.toE164 : record.fromE164;
-    const owner = owners.get(did);
-    const accountId = input.accountId ?? (input.trunkGroupId ? trunkAccounts.get(input.trunkGroupId) : undefined) ?? owner?.account_id;
-    if (!accountId) {
-      if (scope.accountIds) result.rejected.push({ line, reason: `No account holds ${did} and the row names no account_id.` });
-      else result.unattributed++;
-      continue;
-    }
-    if (scope.accountIds && !scope.accountIds.has(accountId)) {
+    if (input.accountId && !writable(input.accountId)) {
       result.rejected.push({ line, reason: 'account_id is not an account this key may write for.' });
       continue;
     }
-    if (input.trunkGroupId && trunkAccounts.get(input.trunkGroupId) !== accountId) {
-      result.rejected.push({ line, reason: 'trunk_group_id is not a trunk group of the call\'s account.' });
+    const trunkAccount = input.trunkGroupId ? trunkAccounts.get(input.trunkGroupId) : undefined;
+    if (input.trunkGroupId && (!writable(trunkAccount) || (input.accountId && trunkAccount !== input.accountId))) {
+      result.rejected.push({ line, reason: input.accountId ? "trunk_group_id is not a trunk group of the call's account." : 'trunk_group_id is not a trunk group this key may write for.' });
+      continue;
+    }
+    const owner = owners.get(did);
+    const ownerAccount = writable(owner?.account_id) ? owner!.account_id : undefined;
+    const accountId = input.accountId ?? trunkAccount ?? ownerAccount;
+    if (!accountId) {
+      if (scope.accountIds) result.rejected.push({ line, reason: `No account this key may write for holds ${did}, and the row names no account_id.` });
+      else result.unattributed++;
       continue;
     }
     const trunkGroupId = input.trunkGroupId ?? (owner && owner.account_id === accountId ? owner.trunk_group_ref : null);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getRollupSeries, getRollupTotals, rebuildCdrRollups } from '@/lib/db/queries/cdrs';
 import { rowsOf } from '@/lib/db/rows';
+import { trunkGroups } from '@/lib/db/schema';
 import { qualityMetrics } from '@/lib/quality/metrics';
 import { ingestCdrBatch, type CdrInput } from '@/lib/services/cdr-ingest';
 import { useTestDatabase } from '../support/db';
@@ -117,6 +118,22 @@ describe('CDR store and rollups', () => {
     );
     expect(result.accepted).toBe(0);
     expect(result.rejected[0]!.reason).toMatch(/not an account this key may write for/);
+  });
+
+  it('answers another tenant\'s trunk group exactly as one that does not exist', async () => {
+    const [other] = rowsOf<{ id: string }>(await test.db.execute(sql`SELECT id FROM accounts WHERE id <> ${accountId}::uuid LIMIT 1`));
+    const [foreign] = await test.db
+      .insert(trunkGroups)
+      .values({ accountId: other!.id, name: 'Foreign SBC', direction: 'both', auth: 'ip', allowedIps: ['198.51.100.7/32'], destinations: [], codecs: ['PCMU'] })
+      .returning();
+    const trunkGroupIds = [foreign!.id, '00000000-0000-4000-8000-000000000000'];
+    const result = await ingestCdrBatch(
+      test.db,
+      trunkGroupIds.map((trunkGroupId, i) => ({ line: i + 1, input: { source: 'switch-c', sourceId: `tg-${i}`, trunkGroupId, direction: 'outbound' as const, from: '+13125550100', to: '+14155551212', inviteAt: at(0), sipCode: 486 } })),
+      { accountIds: new Set([accountId]) },
+    );
+    expect(result.accepted).toBe(0);
+    expect(new Set(result.rejected.map((r) => r.reason))).toEqual(new Set(['trunk_group_id is not a trunk group this key may write for.']));
   });
 
   it('rebuilds rollups from the stored calls to the same counters ingest kept', async () => {

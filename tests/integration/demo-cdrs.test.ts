@@ -14,7 +14,7 @@ describe('demo CDRs: daily and weekly patterns and one incident', () => {
   let tenants: Awaited<ReturnType<typeof seedTwoTenants>>;
   let first: DemoCdrResult;
   let demoIds: string[];
-  // A Wednesday, 15:00 UTC: the incident runs 14:15–15:15 minus 45 min = 13:15–14:15.
+  // A Wednesday, 15:00 UTC: the incident is the hour ending 5 minutes before, 13:55–14:55.
   const now = new Date('2026-11-18T15:00:00Z');
   const days = 14;
   const from = new Date(now.getTime() - days * 86_400_000);
@@ -81,7 +81,7 @@ describe('demo CDRs: daily and weekly patterns and one incident', () => {
 
   it('drops ASR and doubles PDD on one upstream for the incident hour only', async () => {
     const window = demoIncidentWindow(now);
-    expect(window).toEqual({ from: new Date('2026-11-18T13:15:00Z'), to: new Date('2026-11-18T14:15:00Z') });
+    expect(window).toEqual({ from: new Date('2026-11-18T13:55:00Z'), to: new Date('2026-11-18T14:55:00Z') });
     expect(first.incident).toMatchObject({ ...window, accountId: tenants.west.id });
     const connectionId = first.incident.connectionId;
     const during = qualityMetrics(await getRollupTotals(test.db, { accountIds: demoIds, grain: '5m', ...window, connectionId }));
