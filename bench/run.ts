@@ -16,6 +16,7 @@ import { formatSideBySide, formatTable, row, writeJson, type Row } from './table
 const { benchCheckout, benchSearchFanout } = await import('./numbers');
 const { benchAdapterOverhead, benchBreakerFailFast } = await import('./providers');
 const { apiBenchServerEnv, apiBenchSetup, apiSeedStep, benchApi } = await import('./api');
+const { benchCdrsOn } = await import('./cdrs');
 
 const root = path.resolve(import.meta.dirname, '..');
 const resultsDir = path.join(root, 'bench', 'results');
@@ -51,6 +52,8 @@ const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 const httpOnly = process.env.BENCH_HTTP_ONLY === '1';
 /** Only the public API's rows (and their health baseline), on both databases: for working on the API. */
 const apiOnly = process.env.BENCH_API_ONLY === '1';
+/** Only the CDR rows (ingest, charts, export, live feed), in process on both databases: for working on usage and quality. */
+const cdrsOnly = process.env.BENCH_CDRS_ONLY === '1';
 
 let server: BenchServer | undefined;
 let interrupted = false;
@@ -262,12 +265,13 @@ try {
   ensureBuild(root);
   const postgresUrl = process.env.DATABASE_URL ?? LOCAL_POSTGRES;
   const notes: string[] = [];
-  const pgliteRows = await benchPortalOn('pglite', notes);
   const unreachable = await postgresProblem(postgresUrl);
-  if (unreachable) console.log(`PostgreSQL at ${new URL(postgresUrl).host} is not reachable (${unreachable}): its HTTP rows are skipped.`);
-  const postgresRows = unreachable ? undefined : await benchPortalOn('postgres', notes, postgresUrl);
+  if (unreachable) console.log(`PostgreSQL at ${new URL(postgresUrl).host} is not reachable (${unreachable}): its rows are skipped.`);
+  const pgliteRows = cdrsOnly ? [] : await benchPortalOn('pglite', notes);
+  const postgresRows = unreachable || cdrsOnly ? undefined : await benchPortalOn('postgres', notes, postgresUrl);
 
-  const inProcess = httpOnly || apiOnly ? [] : [...(await benchProviders()), ...(await benchBuying(notes))];
+  const inProcess = httpOnly || apiOnly || cdrsOnly ? [] : [...(await benchProviders()), ...(await benchBuying(notes))];
+  const cdrRows = httpOnly || apiOnly ? undefined : await benchCdrsOn(unreachable ? undefined : postgresUrl, notes);
 
   console.log(`\nPortal over HTTP (${CONNECTIONS} connections; each ratio against its own database's health row):\n`);
   console.log(formatSideBySide([
@@ -275,11 +279,18 @@ try {
     { title: unreachable ? 'PostgreSQL (skipped: not reachable)' : 'PostgreSQL', rows: postgresRows },
   ]));
   if (inProcess.length > 0) console.log(`\nIn process (${process.env.DATABASE_URL ? 'throwaway PostgreSQL databases' : 'in-memory PGlite'}):\n\n${formatTable(inProcess)}`);
+  if (cdrRows) {
+    console.log(`\nCDRs in process (issue 14; PostgreSQL: 1M pushed, 10M charted; PGlite: 1M):\n`);
+    console.log(formatSideBySide([
+      { title: 'PGlite', rows: cdrRows.pglite },
+      { title: cdrRows.postgres ? 'PostgreSQL' : 'PostgreSQL (skipped: not reachable)', rows: cdrRows.postgres },
+    ]));
+  }
   console.log('');
   for (const note of notes) console.log(`Note: ${note}`);
   if (notes.length > 0) console.log('');
   const file = path.join(resultsDir, 'latest.json');
-  writeJson(file, { http: { pglite: pgliteRows, postgres: postgresRows ?? null }, inProcess });
+  writeJson(file, { http: { pglite: pgliteRows, postgres: postgresRows ?? null }, inProcess, cdrs: cdrRows ?? null });
   console.log(`Written to ${path.relative(root, file)} (server logs: bench/results/server-pglite.log, server-postgres.log).`);
 } catch (error) {
   // After a signal the failures are just the server going away under the load.

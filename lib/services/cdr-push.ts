@@ -313,14 +313,29 @@ export async function pushCdrs(access: AccountAccess, body: ReadableStream<Uint8
     if (result.rejected.length > CDR_PUSH_REJECTED_LIST_MAX) result.rejected.length = CDR_PUSH_REJECTED_LIST_MAX;
   };
   let batch: { line: number; input: CdrInput }[] = [];
+  // One batch in the database while the next is parsed: the database and this process work at once.
+  let inFlight: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | undefined;
+  const settle = async () => {
+    await inFlight;
+    if (failure) throw failure.error;
+  };
   const flush = async () => {
     if (batch.length === 0) return;
-    const stored = await ingestCdrBatch(db, batch, scope);
+    const sending = batch;
     batch = [];
-    result.accepted += stored.accepted;
-    result.duplicates += stored.duplicates;
-    stored.rejected.forEach(reject);
-    keepFirstRejections();
+    await settle();
+    inFlight = ingestCdrBatch(db, sending, scope).then(
+      (stored) => {
+        result.accepted += stored.accepted;
+        result.duplicates += stored.duplicates;
+        stored.rejected.forEach(reject);
+        keepFirstRejections();
+      },
+      (error: unknown) => {
+        failure = { error };
+      },
+    );
   };
 
   let columns: CdrPushField[] | undefined;
@@ -355,6 +370,7 @@ export async function pushCdrs(access: AccountAccess, body: ReadableStream<Uint8
     if (batch.length >= CDR_INGEST_BATCH) await flush();
   }
   await flush();
+  await settle();
   if (result.notReadFromLine !== null) {
     reject({ line: result.notReadFromLine, reason: `Over the limit of ${CDR_PUSH_MAX_ROWS.toLocaleString('en-US')} rows a request: this row and any after it were not read. Send them in another request.` });
   }

@@ -31,6 +31,7 @@ export interface CdrRecord {
 }
 
 const PDD_COLUMNS = Array.from({ length: PDD_BUCKET_COUNT }, (_, i) => `pdd_b${i}`);
+const SUMMED_COLUMNS = ['attempts', 'answered', 'ner_ok', 'billsec', 'short_calls', 'pdd_known', ...PDD_COLUMNS, 'mos_sum', 'mos_count', 'upstream_cost'];
 const PDD_BOUNDS_SQL = `ARRAY[${PDD_BUCKET_BOUNDS_MS.join(',')}]::double precision[]`;
 
 /** Creates the month partitions these calls fall in, where missing. */
@@ -59,13 +60,8 @@ function rollupUpsert(calls: SQL): SQL {
           ELSE width_bucket(extract(epoch FROM ringing_at - invite_at) * 1000, ${sql.raw(PDD_BOUNDS_SQL)}) END AS pdd_bucket
       FROM ${calls}
     ),
-    totals AS (
-      SELECT account_id, g.grain,
-        CASE g.grain
-          WHEN '5m' THEN date_bin('5 minutes', invite_at, timestamptz '2000-01-01 00:00:00+00')
-          WHEN '1h' THEN date_trunc('hour', invite_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-          ELSE date_trunc('day', invite_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-        END AS bucket_start,
+    five AS (
+      SELECT account_id, date_bin('5 minutes', invite_at, timestamptz '2000-01-01 00:00:00+00') AS bucket_start,
         trunk_group_id, connection_id, destination_country AS destination, direction,
         count(*) AS attempts,
         count(*) FILTER (WHERE is_answered) AS answered,
@@ -77,13 +73,25 @@ function rollupUpsert(calls: SQL): SQL {
         coalesce(sum(mos), 0)::double precision AS mos_sum,
         count(mos) AS mos_count,
         coalesce(sum(upstream_cost), 0) AS upstream_cost
-      FROM facts CROSS JOIN (VALUES ('5m'::cdr_rollup_grain), ('1h'::cdr_rollup_grain), ('1d'::cdr_rollup_grain)) AS g(grain)
+      FROM facts
+      GROUP BY 1, 2, 3, 4, 5, 6
+    ),
+    -- Hours and days are sums of the 5-minute totals (far fewer rows than calls).
+    totals AS (
+      SELECT account_id, '5m'::cdr_rollup_grain AS grain, bucket_start, trunk_group_id, connection_id, destination, direction, ${sql.raw(SUMMED_COLUMNS.join(', '))} FROM five
+      UNION ALL
+      SELECT account_id, g.grain,
+        CASE g.grain WHEN '1h' THEN date_trunc('hour', bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+          ELSE date_trunc('day', bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' END,
+        trunk_group_id, connection_id, destination, direction, ${sql.raw(SUMMED_COLUMNS.map((c) => `sum(${c})`).join(', '))}
+      FROM five CROSS JOIN (VALUES ('1h'::cdr_rollup_grain), ('1d'::cdr_rollup_grain)) AS g(grain)
       GROUP BY 1, 2, 3, 4, 5, 6, 7
     ),
     rolled AS (
       INSERT INTO cdr_rollups AS r (account_id, grain, bucket_start, trunk_group_id, connection_id, destination, direction,
         attempts, answered, ner_ok, billsec, short_calls, pdd_known, ${sql.raw(PDD_COLUMNS.join(', '))}, mos_sum, mos_count, upstream_cost)
-      SELECT * FROM totals ORDER BY account_id, grain, bucket_start, trunk_group_id, connection_id, destination, direction
+      SELECT account_id, grain, bucket_start, trunk_group_id, connection_id, destination, direction, ${sql.raw(SUMMED_COLUMNS.join(', '))}
+      FROM totals ORDER BY account_id, grain, bucket_start, trunk_group_id, connection_id, destination, direction
       ON CONFLICT ON CONSTRAINT cdr_rollups_key DO UPDATE SET
         attempts = r.attempts + excluded.attempts,
         answered = r.answered + excluded.answered,
