@@ -194,7 +194,8 @@ export async function ingestCdrBatch(db: Executor, batch: { line: number; input:
     const ownerAccount = writable(owner?.account_id) ? owner!.account_id : undefined;
     const accountId = input.accountId ?? trunkAccount ?? ownerAccount;
     if (!accountId) {
-      if (scope.accountIds) result.rejected.push({ line, reason: `No account this key may write for holds ${did}, and the row names no account_id.` });
+      const party = record.direction === 'inbound' ? 'the called number (to)' : 'the calling number (from)';
+      if (scope.accountIds) result.rejected.push({ line, reason: `No account this key may write for holds ${party}, and the row names no account_id.` });
       else result.unattributed++;
       continue;
     }

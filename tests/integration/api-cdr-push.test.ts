@@ -135,7 +135,7 @@ describe('POST /api/v1/cdrs', () => {
     expect(answer.body.rejected).toEqual([
       { line: 2, reason: 'account_id is not an account this key may write for.' },
       { line: 3, reason: 'account_id is not an account this key may write for.' },
-      { line: 4, reason: 'No account this key may write for holds +12145550177, and the row names no account_id.' },
+      { line: 4, reason: 'No account this key may write for holds the called number (to), and the row names no account_id.' },
     ]);
     expect((await totals(tenants.globex.id)).attempts).toBe(0);
   });

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLES, type Role } from '@/lib/auth/permissions';
-import { accountEvents, invitations, memberships, numberOrders, numberSearches, phoneNumbers, providerConnections, qualityAlerts, trunkGroups, users, webhookDeliveries, webhookEndpoints } from '@/lib/db/schema';
+import { accountEvents, cdrExports, invitations, memberships, numberOrders, numberSearches, phoneNumbers, providerConnections, qualityAlerts, trunkGroups, users, webhookDeliveries, webhookEndpoints } from '@/lib/db/schema';
 import { sealCredentials, sealSecret } from '@/lib/services/secret-box';
 import { createTestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
@@ -49,6 +49,8 @@ async function outcomeOf(surface: Surface, context: SurfaceContext): Promise<{ o
     }
     const handler = await surface.load();
     const response = await (handler as (request: Request, context: unknown) => Promise<Response>)(new Request(surface.url(context)), { params: Promise.resolve(surface.params(context)) });
+    // A stream (CSV, server-sent events) left unread would stay open: let it go.
+    if (response.ok) await response.body?.cancel();
     return { outcome: response.ok ? 'ok' : (response.status as Outcome) };
   } catch (error) {
     const digest = String((error as { digest?: unknown }).digest ?? '');
@@ -130,7 +132,11 @@ describe('tenant isolation of every page, action and route handler', () => {
         .insert(qualityAlerts)
         .values({ accountId, metric: 'asr', destination: 'US', windowStart: new Date(at.getTime() - 15 * 60_000), windowEnd: at, observed: 0.2, baseline: 0.5, spread: 0.01, threshold: 0.4, volume: 60, baselineWeeks: 4, worstObserved: 0.2, openedAt: at, evaluatedAt: at })
         .returning();
-      return { apiKeyId: apiKey.id, webhookId: webhook!.id, webhookDeliveryId: delivery!.id, qualityAlertId: alert!.id };
+      const [cdrExport] = await test.db
+        .insert(cdrExports)
+        .values({ accountId, filter: { from: new Date(at.getTime() - 86_400_000).toISOString(), to: at.toISOString() }, rowsTotal: 150_000, expiresAt: new Date(at.getTime() + 7 * 86_400_000) })
+        .returning();
+      return { apiKeyId: apiKey.id, webhookId: webhook!.id, webhookDeliveryId: delivery!.id, qualityAlertId: alert!.id, cdrExportId: cdrExport!.id };
     };
     const [acmeDeveloper, globexDeveloper] = [await developerObjects(tenants.acme.id, 'owner@acme.example'), await developerObjects(tenants.globex.id, 'owner@globex.example')];
     acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id, numberId: eastNumber!.id, orderId: acmeOrder.id, searchId: acmeSearch.id, searchNumber: searchResult.e164, trunkGroupId: acmeTrunk.id, ...acmeDeveloper };

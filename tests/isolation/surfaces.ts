@@ -6,6 +6,7 @@ import type { Role } from '@/lib/auth/permissions';
 import { DEVELOPER_SURFACES } from './surfaces-developers';
 import { E911_SURFACES } from './surfaces-e911';
 import { QUALITY_ALERT_SURFACES } from './surfaces-quality-alerts';
+import { USAGE_SURFACES } from './surfaces-usage';
 
 export interface SurfaceContext {
   /** An account the signed-in Acme roles reach (a sub-account of their membership). */
@@ -31,6 +32,8 @@ export interface SurfaceContext {
   webhookDeliveryId?: string;
   /** A quality alert of that side; absent, an id that exists nowhere. */
   qualityAlertId?: string;
+  /** A prepared CDR export of that side; absent, an id that exists nowhere. */
+  cdrExportId?: string;
   /** The secret of an open invitation to `accountId` (its link's token); absent, one no invitation has. */
   invitationToken?: string;
 }
@@ -285,6 +288,7 @@ export const SURFACES: Surface[] = [
   ...E911_SURFACES,
   ...DEVELOPER_SURFACES,
   ...QUALITY_ALERT_SURFACES,
+  ...USAGE_SURFACES,
 ];
 
 /**

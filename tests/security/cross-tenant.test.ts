@@ -17,6 +17,8 @@ import { ROLES, type Role } from '@/lib/auth/permissions';
 import {
   accountEvents,
   accountLedger,
+  cdrExports,
+  qualityAlerts,
   accounts,
   apiKeys,
   auditEvents,
@@ -61,7 +63,7 @@ type CallableSurface = ActionSurface | RouteSurface;
 const CALLABLE = SURFACES.filter((surface): surface is CallableSurface => surface.kind !== 'page');
 
 /** The context fields that name an object of one side (the connection is the platform's, shared). */
-const ID_FIELDS = ['accountId', 'membershipId', 'invitationId', 'invitationToken', 'numberId', 'orderId', 'searchId', 'trunkGroupId', 'e911AddressId', 'cartItemId', 'apiKeyId', 'webhookId', 'webhookDeliveryId'] as const;
+const ID_FIELDS = ['accountId', 'membershipId', 'invitationId', 'invitationToken', 'numberId', 'orderId', 'searchId', 'trunkGroupId', 'e911AddressId', 'cartItemId', 'apiKeyId', 'webhookId', 'webhookDeliveryId', 'qualityAlertId', 'cdrExportId'] as const;
 
 interface Attacker {
   name: string;
@@ -88,7 +90,11 @@ async function call(surface: CallableSurface, handler: unknown, context: Surface
     }
     const response = await (handler as (request: Request, context: unknown) => Promise<Response>)(new Request(surface.url(context)), { params: Promise.resolve(surface.params(context)) });
     if (response.status === 404 || response.status === 403) return { kind: 'refused', status: response.status };
-    if (response.ok) return { kind: 'ok' };
+    // A stream (CSV, server-sent events) left unread would stay open: let it go.
+    if (response.ok) {
+      await response.body?.cancel();
+      return { kind: 'ok' };
+    }
     return { kind: 'error', status: response.status, message: (await response.text()).slice(0, 200) };
   } catch (error) {
     const digest = String((error as { digest?: unknown }).digest ?? '');
@@ -185,6 +191,8 @@ async function snapshot(db: ReturnType<typeof useTestDatabase>['db'], protectedI
   keep('api_keys', (await rowsOf(db, apiKeys)).filter((row) => mine(row.accountId)));
   keep('webhook_endpoints', (await rowsOf(db, webhookEndpoints)).filter((row) => mine(row.accountId)));
   keep('webhook_deliveries', (await rowsOf(db, webhookDeliveries)).filter((row) => mine(row.accountId)));
+  keep('quality_alerts', (await rowsOf(db, qualityAlerts)).filter((row) => mine(row.accountId)));
+  keep('cdr_exports', (await rowsOf(db, cdrExports)).filter((row) => mine(row.accountId)));
   const victimCarts = (await rowsOf(db, carts)).filter((row) => mine(row.accountId));
   keep('carts', victimCarts);
   const cartIds = new Set(victimCarts.map((row) => row.id));
@@ -238,6 +246,15 @@ describe('cross-tenant security of every server action and route handler', () =>
       .returning();
     const [event] = await db.insert(accountEvents).values({ publicId: `evt_${randomBytes(12).toString('hex')}`, accountId, type: 'order.completed', data: { orderId: order!.id, status: 'completed', activated: [], failed: [] } }).returning();
     const [delivery] = await db.insert(webhookDeliveries).values({ accountId, endpointId: webhook!.id, eventId: event!.id, status: 'failed', attemptCount: 1, finishedAt: new Date() }).returning();
+    const at = new Date();
+    const [alert] = await db
+      .insert(qualityAlerts)
+      .values({ accountId, metric: 'asr', destination: 'US', windowStart: new Date(at.getTime() - 15 * 60_000), windowEnd: at, observed: 0.2, baseline: 0.5, spread: 0.01, threshold: 0.4, volume: 60, baselineWeeks: 4, worstObserved: 0.2, openedAt: at, evaluatedAt: at })
+      .returning();
+    const [cdrExport] = await db
+      .insert(cdrExports)
+      .values({ accountId, filter: { from: new Date(at.getTime() - 86_400_000).toISOString(), to: at.toISOString() }, rowsTotal: 150_000, expiresAt: new Date(at.getTime() + 7 * 86_400_000) })
+      .returning();
     return {
       accountId,
       membershipId: membership!.id,
@@ -254,6 +271,8 @@ describe('cross-tenant security of every server action and route handler', () =>
       apiKeyId: apiKey.id,
       webhookId: webhook!.id,
       webhookDeliveryId: delivery!.id,
+      qualityAlertId: alert!.id,
+      cdrExportId: cdrExport!.id,
     };
   }
 

@@ -1,8 +1,8 @@
-import { DevelopersTabs, type DevelopersTab } from '@/components/developers/developers-tabs';
+import { SectionTabs, type SectionTab } from '@/components/ui/section-tabs';
 import { getCurrentAccess } from '@/lib/auth/guard';
 import type { Permission } from '@/lib/auth/permissions';
 
-const TABS: (DevelopersTab & { permission: Permission })[] = [
+const TABS: (SectionTab & { permission: Permission })[] = [
   { label: 'API reference', href: '/developers', permission: 'account.read' },
   { label: 'API keys', href: '/developers/api-keys', permission: 'users.manage' },
   { label: 'Webhooks', href: '/developers/webhooks', permission: 'technical.write' },
@@ -14,7 +14,7 @@ export default async function DevelopersLayout({ children }: { children: React.R
   const tabs = TABS.filter((tab) => access?.permissions.has(tab.permission)).map(({ label, href }) => ({ label, href }));
   return (
     <>
-      {tabs.length > 1 ? <DevelopersTabs tabs={tabs} /> : null}
+      {tabs.length > 1 ? <SectionTabs label="Developers" tabs={tabs} /> : null}
       {children}
     </>
   );

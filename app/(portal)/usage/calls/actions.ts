@@ -8,6 +8,7 @@ import { requestCdrExport } from '@/lib/services/cdr-export';
 import { parseCdrSearch } from '@/lib/services/cdr-search';
 
 const exportForm = z.object({
+  accountId: z.string(),
   from: z.string().max(40).optional(),
   to: z.string().max(40).optional(),
   number: z.string().max(40).optional(),
@@ -25,6 +26,7 @@ export type ExportState = ActionState<ExportData>;
 export const prepareCdrExportAction = accountAction<typeof exportForm, ExportData>({
   schema: exportForm,
   permission: 'usage.read',
+  accountField: 'accountId',
   run: async (input, access) => {
     const { search, fieldErrors } = parseCdrSearch(input);
     if (!search) throw new AppError('invalid:search', 'Correct the search before exporting it.', { fieldErrors });

@@ -60,7 +60,7 @@ function ExportProgress({ item }: { item: ExportItem }) {
  * "Export CSV": a direct download when the search is small (streamed by GET /api/v1/cdr), otherwise a
  * file prepared in the background with its progress, then a link.
  */
-export function ExportPanel({ directHref, estimate, threshold, search, exports }: { directHref: string | null; estimate: number; threshold: number; search: Record<string, string>; exports: ExportItem[] }) {
+export function ExportPanel({ accountId, directHref, estimate, threshold, search, exports }: { accountId: string; directHref: string | null; estimate: number; threshold: number; search: Record<string, string>; exports: ExportItem[] }) {
   const [state, action] = useActionState<ExportState, FormData>(prepareCdrExportAction, { status: 'idle' });
   return (
     <div className="space-y-2">
@@ -70,6 +70,8 @@ export function ExportPanel({ directHref, estimate, threshold, search, exports }
         </a>
       ) : directHref ? (
         <form action={action} className="flex flex-wrap items-center gap-2">
+          {/* The account the search was shown for, even if another tab has switched since. */}
+          <input type="hidden" name="accountId" value={accountId} />
           {Object.entries(search).map(([name, value]) => (
             <input key={name} type="hidden" name={name} value={value} />
           ))}

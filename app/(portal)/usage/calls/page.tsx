@@ -72,7 +72,7 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
       <PageHeader
         title="Calls"
         description={`Call detail records of ${access.account.name} and its sub-accounts, newest first.`}
-        actions={<ExportPanel directHref={directHref} estimate={estimate} threshold={CDR_EXPORT_THRESHOLD} search={searchValues} exports={exportItems} />}
+        actions={<ExportPanel accountId={access.account.id} directHref={directHref} estimate={estimate} threshold={CDR_EXPORT_THRESHOLD} search={searchValues} exports={exportItems} />}
       />
       <Card>
         <form method="get" className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4 lg:items-start">

@@ -4,19 +4,19 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
 
-export interface DevelopersTab {
+export interface SectionTab {
   label: string;
   href: string;
 }
 
-/** The Developers section's tabs; the most specific one that holds the current path is current. */
-export function DevelopersTabs({ tabs }: { tabs: DevelopersTab[] }) {
+/** A section's tabs (Developers, Usage & quality); the most specific one that holds the current path is current. */
+export function SectionTabs({ label, tabs }: { label: string; tabs: SectionTab[] }) {
   const pathname = usePathname();
   const current = tabs
     .filter((tab) => pathname === tab.href || pathname.startsWith(`${tab.href}/`))
     .sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
-    <nav aria-label="Developers" className="mb-6 border-b border-slate-200">
+    <nav aria-label={label} className="mb-6 border-b border-slate-200">
       <ul className="-mb-px flex flex-wrap gap-x-1">
         {tabs.map((tab) => {
           const active = tab.href === current;
