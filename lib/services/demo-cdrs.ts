@@ -10,6 +10,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows';
 import { accounts, auditEvents, providerConnections, trunkGroups } from '@/lib/db/schema';
+import { WEEK_MS } from '@/lib/quality/baseline';
 import { CDR_INGEST_BATCH, ingestCdrBatch, type CdrInput } from '@/lib/services/cdr-ingest';
 
 export const DEMO_CDR_SOURCE = 'demo';
@@ -219,12 +220,14 @@ function callsOfHour(hourStart: number, demo: DemoAccount[], connectionIndex: Ma
       const call = oneCall(random, account, inviteAt, connectionIndex, incident, `${new Date(hourStart).toISOString()}#${seq++}`);
       if (call.endAt && call.endAt.getTime() <= now) calls.push(call);
     }
-    // People redial when calls fail: during the incident the hit account's attempts rise, so the
-    // incident hour has volume enough to judge at any time of day.
+    // West's wholesale customer sends a steady batch at this time of the week, every week: the
+    // alert rule compares a window with the same time of week over four weeks, so the incident hour
+    // has a normal baseline to be judged against whatever day and hour the demo is first started.
     if (account.id === incident.accountId) {
-      const from = Math.max(hourStart, incident.from);
-      const to = Math.min(hourStart + 3_600_000, incident.to);
-      for (let i = 0; i < Math.round(((to - from) / 3_600_000) * 150); i++) {
+      const weeksBack = Math.round((incident.from - hourStart) / WEEK_MS);
+      const from = Math.max(hourStart, incident.from - weeksBack * WEEK_MS);
+      const to = Math.min(hourStart + 3_600_000, incident.to - weeksBack * WEEK_MS);
+      for (let i = 0; weeksBack >= 0 && to > from && i < Math.round(((to - from) / 3_600_000) * 150); i++) {
         const inviteAt = from + Math.floor(random() * (to - from));
         const call = oneCall(random, account, inviteAt, connectionIndex, incident, `${new Date(hourStart).toISOString()}#${seq++}`, { direction: 'outbound', country: 'US', connectionId: incident.connectionId });
         if (call.endAt && call.endAt.getTime() <= now) calls.push(call);
