@@ -1,15 +1,16 @@
 import { getDbHandle } from '@/lib/db/client';
 import { dispatchAccountEventsAndWake } from '@/lib/services/account-events';
-import { CDR_EXPORT_QUEUE, runCdrExport, sweepCdrExports } from '@/lib/services/cdr-export';
 import { purgeApiLeftovers } from '@/lib/services/api-housekeeping';
+import { CDR_EXPORT_QUEUE, runCdrExport, sweepCdrExports } from '@/lib/services/cdr-export';
 import { pullAllCdrs } from '@/lib/services/cdr-pull';
 import { applyCdrRetention } from '@/lib/services/cdr-retention';
 import { purgeExpiredNumberSearches, vacuumEmbeddedDatabase } from '@/lib/services/database-maintenance';
+import { runDemoLiveCalls } from '@/lib/services/demo-cdrs';
 import { reconcileE911 } from '@/lib/services/e911';
 import { expireCartHolds } from '@/lib/services/number-cart';
-import { evaluateQualityAlertsNow } from '@/lib/services/quality-alerts';
 import { reconcileOrders } from '@/lib/services/number-orders';
 import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
+import { evaluateQualityAlertsNow } from '@/lib/services/quality-alerts';
 import { checkTrunkDrift } from '@/lib/services/trunk-groups';
 import { deliverWebhookAttempt, WEBHOOK_DELIVERY_QUEUE } from '@/lib/services/webhooks';
 import { currentJobRunner, setJobRunner } from './lifecycle';
@@ -30,6 +31,8 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'purge-api-leftovers', cron: '41 * * * *', run: () => purgeApiLeftovers() },
   // Upstream CDRs into the store from each connection's cursor; paced per upstream (VoiceTel: a window every 30 minutes).
   { name: 'pull-cdrs', cron: '*/5 * * * *', runAtStart: true, expireInSeconds: 1800, run: () => pullAllCdrs() },
+  // The embedded demo only: its calls go on arriving after the seed, for the live feed and the charts.
+  { name: 'demo-live-calls', cron: '* * * * *', run: () => runDemoLiveCalls() },
   // CDR month partitions created 3 months ahead; months past CDR_RETENTION_MONTHS dropped whole, with their rollups.
   { name: 'cdr-retention', cron: '23 */24 * * *', runAtStart: true, expireInSeconds: 3600, run: () => applyCdrRetention() },
   // Account events into webhook deliveries and notifications (changes also trigger it at once), and wake-ups for deliveries due.

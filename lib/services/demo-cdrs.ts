@@ -7,9 +7,10 @@ import 'server-only';
  * seeded by that hour, with source ids derived from it, so a re-run only finds duplicates.
  */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '@/lib/db/client';
+import { getDb, type Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows';
 import { accounts, auditEvents, providerConnections, trunkGroups } from '@/lib/db/schema';
+import { getEnv } from '@/lib/env';
 import { WEEK_MS } from '@/lib/quality/baseline';
 import { CDR_INGEST_BATCH, ingestCdrBatch, type CdrInput } from '@/lib/services/cdr-ingest';
 
@@ -310,12 +311,8 @@ function oneCall(
   };
 }
 
-/**
- * Seeds `days` of demo calls up to `now` for the demo tree, over the provider connections that
- * exist (at least one; the embedded demo has one per sandbox). Also creates one trunk group per
- * demo account (numbers the demo does not hold are not invented: calls name their DIDs directly).
- */
-export async function seedDemoCdrs(db: Db, { now = new Date(), days = 90, onProgress }: { now?: Date; days?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<DemoCdrResult> {
+/** The demo accounts with their trunk groups, DIDs and the upstreams their calls ride. */
+async function demoTraffic(db: Db) {
   const tree = await demoAccounts(db);
   const connections = await db.select({ id: providerConnections.id, provider: providerConnections.provider }).from(providerConnections).orderBy(asc(providerConnections.provider), asc(providerConnections.id));
   if (connections.length === 0) throw new Error('Demo calls need at least one provider connection (the embedded demo connects one per sandbox).');
@@ -341,6 +338,52 @@ export async function seedDemoCdrs(db: Db, { now = new Date(), days = 90, onProg
       outboundConnections: (country) => (hit && country === DEMO_INCIDENT.destination ? [[incidentConnection, 9], ...weightsOf(others).slice(0, 1)] : weightsOf(others)),
     });
   }
+  return { demo, connectionIndex, incidentConnection };
+}
+
+export const DEMO_LIVE_CDR_SOURCE = 'demo-live';
+const NO_INCIDENT = { connectionId: '', accountId: '', from: 0, to: 0 };
+
+/**
+ * The demo's traffic goes on after the seed: the calls of the same generator (without the incident)
+ * that started at `since` or later and have ended by `now`, stored as they would arrive from a
+ * switch. Re-running over the same time only finds duplicates.
+ */
+export async function ingestDemoLiveCalls(db: Db, { since, now = new Date() }: { since: Date; now?: Date }): Promise<number> {
+  const { demo, connectionIndex } = await demoTraffic(db);
+  const batch: Call[] = [];
+  for (let hourStart = Math.floor(since.getTime() / 3_600_000) * 3_600_000; hourStart <= now.getTime(); hourStart += 3_600_000) {
+    for (const input of callsOfHour(hourStart, demo, connectionIndex, NO_INCIDENT, now.getTime())) {
+      if (input.inviteAt >= since) batch.push({ line: batch.length + 1, input: { ...input, source: DEMO_LIVE_CDR_SOURCE } });
+    }
+  }
+  let accepted = 0;
+  for (let start = 0; start < batch.length; start += CDR_INGEST_BATCH) accepted += (await ingestCdrBatch(db, batch.slice(start, start + CDR_INGEST_BATCH))).accepted;
+  return accepted;
+}
+
+const globalForDemo = globalThis as unknown as { carrierPortalDemoLiveSince?: Date };
+
+/** The job: in the embedded demo with its seeded calls only, live calls since this process first ran it. */
+export async function runDemoLiveCalls(): Promise<void> {
+  const env = getEnv();
+  if (!env.embedded || !env.seedDemo) return;
+  const db = await getDb();
+  if (!(await hasDemoCdrs(db))) return;
+  const now = new Date();
+  globalForDemo.carrierPortalDemoLiveSince ??= now;
+  // Two hours back at most: calls as long as that still come in, and the work stays small.
+  const since = new Date(Math.max(globalForDemo.carrierPortalDemoLiveSince.getTime(), now.getTime() - 2 * 3_600_000));
+  await ingestDemoLiveCalls(db, { since, now });
+}
+
+/**
+ * Seeds `days` of demo calls up to `now` for the demo tree, over the provider connections that
+ * exist (at least one; the embedded demo has one per sandbox). Also creates one trunk group per
+ * demo account (numbers the demo does not hold are not invented: calls name their DIDs directly).
+ */
+export async function seedDemoCdrs(db: Db, { now = new Date(), days = 90, onProgress }: { now?: Date; days?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<DemoCdrResult> {
+  const { demo, connectionIndex, incidentConnection } = await demoTraffic(db);
   const hitAccount = demo.find((a) => a.name === DEMO_INCIDENT.account)!;
   const window = demoIncidentWindow(now);
   const incident = { connectionId: incidentConnection, accountId: hitAccount.id, from: window.from.getTime(), to: window.to.getTime() };

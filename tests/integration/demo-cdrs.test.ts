@@ -5,7 +5,7 @@ import { rowsOf } from '@/lib/db/rows';
 import { providerConnections, trunkGroups } from '@/lib/db/schema';
 import { qualityMetrics } from '@/lib/quality/metrics';
 import { sealCredentials } from '@/lib/services/secret-box';
-import { DEMO_INCIDENT, demoIncidentWindow, hasDemoCdrs, seedDemoCdrs, type DemoCdrResult } from '@/lib/services/demo-cdrs';
+import { DEMO_INCIDENT, DEMO_LIVE_CDR_SOURCE, demoIncidentWindow, hasDemoCdrs, ingestDemoLiveCalls, seedDemoCdrs, type DemoCdrResult } from '@/lib/services/demo-cdrs';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants } from '../support/fixtures';
 
@@ -116,5 +116,26 @@ describe('demo CDRs: daily and weekly patterns and one incident', () => {
   it('gives Globex no calls', async () => {
     const globex = await getRollupTotals(test.db, { accountIds: [tenants.globex.id, tenants.globexBranch.id], grain: '1d', from, to: now });
     expect(globex.attempts).toBe(0);
+  });
+});
+
+describe('demo calls after the seed', () => {
+  const test = useTestDatabase();
+
+  it('go on arriving as the generator makes them: only calls begun since and ended by now, each once', async () => {
+    await seedTwoTenants(test.db);
+    await test.db.insert(providerConnections).values({ provider: 'voicetel', name: 'voicetel demo', baseUrl: 'http://127.0.0.1:9', credentialsCiphertext: sealCredentials({ key: 'k' }), enabled: false });
+    const since = new Date('2026-11-18T15:00:00Z');
+    const first = await ingestDemoLiveCalls(test.db, { since, now: new Date('2026-11-18T15:30:00Z') });
+    expect(first).toBeGreaterThan(5);
+    const later = await ingestDemoLiveCalls(test.db, { since, now: new Date('2026-11-18T16:00:00Z') });
+    expect(later).toBeGreaterThan(0);
+    expect(await ingestDemoLiveCalls(test.db, { since, now: new Date('2026-11-18T16:00:00Z') })).toBe(0);
+    const rows = rowsOf<{ first: string; last: string; n: string }>(
+      await test.db.execute(sql`SELECT min(invite_at) AS first, max(end_at) AS last, count(*) AS n FROM cdrs WHERE source = ${DEMO_LIVE_CDR_SOURCE}`),
+    );
+    expect(new Date(rows[0]!.first).getTime()).toBeGreaterThanOrEqual(since.getTime());
+    expect(new Date(rows[0]!.last).getTime()).toBeLessThanOrEqual(new Date('2026-11-18T16:00:00Z').getTime());
+    expect(Number(rows[0]!.n)).toBe(first + later);
   });
 });
