@@ -91,10 +91,10 @@ function rowOf(raw: RawRow): CdrSearchRow {
   };
 }
 
-/** The WHERE of a search: the account scope and the invite-time range always (the range prunes partitions). */
+/** The WHERE of a search within one account (`a.id`): the invite-time range always (it prunes partitions). */
 function searchWhere(filter: CdrSearchFilter, after?: CdrPosition): SQL {
   const parts: SQL[] = [
-    sql`c.account_id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(filter.accountIds)}::jsonb))::uuid)`,
+    sql`c.account_id = a.id`,
     sql`c.invite_at >= ${filter.from.toISOString()}::timestamptz`,
     sql`c.invite_at < ${filter.to.toISOString()}::timestamptz`,
   ];
@@ -113,14 +113,25 @@ function searchWhere(filter: CdrSearchFilter, after?: CdrPosition): SQL {
   return sql.join(parts, sql` AND `);
 }
 
-/** Up to `limit` calls, newest first, after `after` (keyset on invite time and id, so deep pages cost what the first does). */
+/**
+ * Up to `limit` calls, newest first, after `after` (keyset on invite time and id, so deep pages cost
+ * what the first does). Each account of the subtree is read on its own along the primary key
+ * (account, invite time, id) and the pages merged: an IN list over accounts would sort every
+ * matching call for each page.
+ */
 export async function getCdrsByAccounts(db: Executor, { filter, after, limit }: { filter: CdrSearchFilter; after?: CdrPosition; limit: number }): Promise<CdrSearchRow[]> {
+  if (filter.accountIds.length === 0) return [];
+  const accountIds = sql.join(filter.accountIds.map((id) => sql`(${id}::uuid)`), sql`, `);
   const result = await db.execute(sql`
     SELECT c.id, c.account_id, c.invite_at, c.direction, c.from_e164, c.to_e164, c.destination_country, c.trunk_group_id,
       tg.name AS trunk_group_name, c.connection_id, c.ringing_at, c.answer_at, c.end_at, c.sip_code, c.q850_cause, c.billsec, c.mos
-    FROM cdrs c
+    FROM (VALUES ${accountIds}) AS a(id)
+    CROSS JOIN LATERAL (
+      SELECT * FROM cdrs c WHERE ${searchWhere(filter, after)}
+      ORDER BY c.invite_at DESC, c.id DESC
+      LIMIT ${limit}
+    ) c
     LEFT JOIN trunk_groups tg ON tg.id = c.trunk_group_id
-    WHERE ${searchWhere(filter, after)}
     ORDER BY c.invite_at DESC, c.id DESC
     LIMIT ${limit}`);
   return rowsOf<RawRow>(result).map(rowOf);
