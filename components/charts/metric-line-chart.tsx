@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import { ChartNumbers } from './chart-numbers';
 
 export interface MetricLine {
   key: string;
@@ -126,42 +127,22 @@ export function MetricLineChart({
           </li>
         ) : null}
       </ul>
-      <details className="mt-3 text-sm">
-        <summary className="cursor-pointer text-indigo-800 underline">Show the numbers</summary>
-        <div className="mt-2 max-h-80 overflow-auto" tabIndex={0} role="region" aria-label={`${title}, table, scrollable`}>
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">{title}</caption>
-            <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-              <tr>
-                <th scope="col" className="py-1.5 pr-3">Period</th>
-                {lines.map((line) => (
-                  <th key={line.key} scope="col" className="py-1.5 pr-3 text-right">
-                    {line.label}
-                  </th>
-                ))}
-                <th scope="col" className="py-1.5 pr-3">Events</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.map((point) => (
-                <tr key={point.index} className="border-b border-slate-100 last:border-0">
-                  <th scope="row" className="py-1.5 pr-3 font-normal">
-                    <a href={hrefOf(point.index)} className="text-indigo-800 underline">
-                      {point.fullLabel}
-                    </a>
-                  </th>
-                  {lines.map((line) => (
-                    <td key={line.key} className="py-1.5 pr-3 text-right tabular-nums">
-                      {point.text[line.key]}
-                    </td>
-                  ))}
-                  <td className="py-1.5 pr-3 text-xs">{markers.filter((marker) => marker.index === point.index).map((marker) => marker.label).join('; ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+      <ChartNumbers
+        title={title}
+        columns={lines}
+        notes="Events"
+        maxHeight
+        rows={data.map((point) => ({
+          key: point.index,
+          period: (
+            <a href={hrefOf(point.index)} className="text-indigo-800 underline">
+              {point.fullLabel}
+            </a>
+          ),
+          text: point.text,
+          note: markers.filter((marker) => marker.index === point.index).map((marker) => marker.label).join('; '),
+        }))}
+      />
     </figure>
   );
 }

@@ -2,6 +2,7 @@
 
 import { Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { cn } from '@/components/ui/cn';
+import { ChartNumbers } from './chart-numbers';
 
 export interface ChartSeries {
   key: string;
@@ -77,38 +78,7 @@ export function TimeSeriesChart({ title, summary, series, points, height = 220, 
           </li>
         ))}
       </ul>
-      <details className="mt-3 text-sm">
-        <summary className="cursor-pointer text-indigo-800 underline">Show the numbers</summary>
-        <div className="mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label={`${title}, table, scrollable`}>
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">{title}</caption>
-            <thead className="border-b border-slate-200 text-xs uppercase text-slate-600">
-              <tr>
-                <th scope="col" className="py-1.5 pr-3">Period</th>
-                {series.map((entry) => (
-                  <th key={entry.key} scope="col" className="py-1.5 pr-3 text-right">
-                    {entry.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((point) => (
-                <tr key={point.fullLabel} className="border-b border-slate-100 last:border-0">
-                  <th scope="row" className="py-1.5 pr-3 font-normal">
-                    {point.fullLabel}
-                  </th>
-                  {series.map((entry) => (
-                    <td key={entry.key} className="py-1.5 pr-3 text-right tabular-nums">
-                      {point.text[entry.key]}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+      <ChartNumbers title={title} columns={series} rows={points.map((point) => ({ key: point.fullLabel, period: point.fullLabel, text: point.text }))} />
     </figure>
   );
 }

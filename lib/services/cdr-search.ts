@@ -27,16 +27,7 @@ export const CDR_CSV_BATCH = 5000;
 const DAY_MS = 86_400_000;
 
 /** A checked search: `to` is exclusive. */
-export interface CdrSearch {
-  from: Date;
-  to: Date;
-  number?: string;
-  direction?: 'inbound' | 'outbound';
-  sipCode?: number;
-  trunkGroupId?: string;
-  destination?: string;
-  connectionId?: string;
-}
+export type CdrSearch = Omit<CdrSearchFilter, 'accountIds'>;
 
 /** The search's URL parameters (page and API share the names; the usage charts link with them). */
 export interface CdrSearchParams {

@@ -378,6 +378,29 @@ export async function runDemoLiveCalls(): Promise<void> {
 }
 
 /**
+ * A routing change two days before the seed's `now` (HQ's codecs narrowed), as the audit log keeps
+ * it: the quality charts draw such changes as markers on their time axis. Once only.
+ */
+async function recordDemoRoutingChange(db: Db, account: DemoAccount, now: Date): Promise<void> {
+  const [existing] = await db
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.accountId, account.id), eq(auditEvents.action, 'trunk_group.update'), eq(auditEvents.actorEmail, 'seed')))
+    .limit(1);
+  if (existing) return;
+  await db.insert(auditEvents).values({
+    accountId: account.id,
+    action: 'trunk_group.update',
+    targetType: 'trunk_group',
+    targetId: account.trunkGroupId,
+    actorEmail: 'seed',
+    before: { codecs: ['PCMU', 'PCMA', 'G729'] },
+    after: { codecs: ['PCMU', 'PCMA'] },
+    createdAt: new Date(now.getTime() - 2 * 86_400_000 - 3 * 3_600_000),
+  });
+}
+
+/**
  * Seeds `days` of demo calls up to `now` for the demo tree, over the provider connections that
  * exist (at least one; the embedded demo has one per sandbox). Also creates one trunk group per
  * demo account (numbers the demo does not hold are not invented: calls name their DIDs directly).
@@ -387,6 +410,8 @@ export async function seedDemoCdrs(db: Db, { now = new Date(), days = 90, onProg
   const hitAccount = demo.find((a) => a.name === DEMO_INCIDENT.account)!;
   const window = demoIncidentWindow(now);
   const incident = { connectionId: incidentConnection, accountId: hitAccount.id, from: window.from.getTime(), to: window.to.getTime() };
+
+  await recordDemoRoutingChange(db, demo.find((a) => a.name !== DEMO_INCIDENT.account) ?? demo[0]!, now);
 
   const end = now.getTime();
   const firstHour = Math.floor((end - days * 86_400_000) / 3_600_000) * 3_600_000;

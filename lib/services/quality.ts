@@ -69,19 +69,10 @@ export const MARKER_ACTIONS = ['trunk_group.update', 'trunk_group.enable', 'trun
 const MARKER_LIMIT = 200;
 
 export function figuresOf(counters: QualityCounters): QualityFigures {
-  const m = qualityMetrics(counters);
-  return {
-    attempts: m.attempts,
-    answered: m.answered,
-    asr: m.asr,
-    ner: m.ner,
-    acd: m.acd,
-    pddP50Ms: m.pddP50Ms,
-    pddP95Ms: m.pddP95Ms,
-    pddUnknownShare: m.pddUnknownShare,
-    minutes: m.minutes,
-    shortCallShare: m.shortCallShare,
-  };
+  // MOS stays out of the overview: few sources report it, and the scorecard shows it where they do.
+  const { mos, ...figures } = qualityMetrics(counters);
+  void mos;
+  return figures;
 }
 
 function kpisOf(current: QualityFigures, previous: QualityFigures): Record<KpiKey, QualityKpi> {

@@ -2,6 +2,8 @@
  * The usage & quality overview as JSON (the API's answer and the page's data), and how a range
  * turns into a window and a grain. Pure, so the page's client components may import it.
  */
+import type { QualityMetrics } from '@/lib/quality/metrics';
+
 export const QUALITY_RANGES = ['24h', '7d', '30d', '90d', 'custom'] as const;
 export type QualityRange = (typeof QUALITY_RANGES)[number];
 export type QualityGrain = '5m' | '1h' | '1d';
@@ -56,19 +58,7 @@ export function qualityWindow(range: QualityRange, { from, to, now = new Date() 
 }
 
 /** The metrics of one slice of calls (a bucket, a breakdown row, a whole period). Ratios 0–1; null when undefined (no calls). */
-export interface QualityFigures {
-  attempts: number;
-  answered: number;
-  asr: number | null;
-  ner: number | null;
-  /** Seconds. */
-  acd: number | null;
-  pddP50Ms: number | null;
-  pddP95Ms: number | null;
-  pddUnknownShare: number | null;
-  minutes: number;
-  shortCallShare: number | null;
-}
+export type QualityFigures = Omit<QualityMetrics, 'mos'>;
 
 export const KPI_KEYS = ['attempts', 'asr', 'ner', 'acd', 'pddP50Ms', 'pddP95Ms', 'pddUnknownShare', 'minutes', 'shortCallShare'] as const;
 export type KpiKey = (typeof KPI_KEYS)[number];

@@ -107,7 +107,7 @@ describe('Notifications: the bell and e-mail for account events', () => {
     expect((await getNotificationPreferences(tech))['order.completed']).toEqual({ inApp: true, email: false });
 
     const form = new FormData();
-    for (const key of ['order_completed', 'number_released', 'trunk_group_sync_failed', 'e911_registration_failed']) {
+    for (const key of ['order_completed', 'number_released', 'trunk_group_sync_failed', 'e911_registration_failed', 'quality_alert']) {
       form.append(`${key}.inApp`, 'off');
       if (key !== 'order_completed') form.append(`${key}.inApp`, 'on');
       form.append(`${key}.email`, 'off');

@@ -190,7 +190,8 @@ export interface RollupFilter {
   direction?: 'inbound' | 'outbound';
 }
 
-const COUNTER_SELECT = sql.raw(
+/** Sums of every rollup counter, named as the columns (for `countersOf`). */
+export const COUNTER_SELECT = sql.raw(
   [
     'sum(attempts)::bigint AS attempts',
     'sum(answered)::bigint AS answered',
@@ -220,7 +221,7 @@ function rollupWhere(filter: RollupFilter): SQL {
   return sql.join(parts, sql` AND `);
 }
 
-interface CounterRow {
+export interface CounterRow {
   attempts: string | number;
   answered: string | number;
   ner_ok: string | number;
@@ -238,7 +239,7 @@ export interface RollupCounters extends QualityCounters {
   upstreamCost: string;
 }
 
-function countersOf(row: CounterRow): RollupCounters {
+export function countersOf(row: CounterRow): RollupCounters {
   return {
     attempts: Number(row.attempts ?? 0),
     answered: Number(row.answered ?? 0),
