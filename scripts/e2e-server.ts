@@ -41,7 +41,8 @@ if (process.env.DATABASE_URL) {
 }
 
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-const prepared = spawn(tsx, ['scripts/seed.ts'], { cwd: root, env, stdio: 'inherit' });
+// Five weeks of demo calls: the usage pages have charts, and the alert rule its four-week baseline.
+const prepared = spawn(tsx, ['scripts/seed.ts', '--demo-cdrs=35'], { cwd: root, env, stdio: 'inherit' });
 const code = await new Promise<number>((resolve) => prepared.on('exit', (exit) => resolve(exit ?? 1)));
 if (code !== 0) process.exit(code);
 

@@ -37,10 +37,10 @@ export function sandboxConnections() {
 }
 
 /**
- * `demoCdrs` (npm start only, embedded database): 90 days of demo calls, once; not in `seedDemo`,
- * which every test and the browser suite's server call.
+ * `demoCdrDays` (npm start, the browser suite): that many days of demo calls, once; not in
+ * `seedDemo`, which every test calls.
  */
-export async function prepareDatabase({ seed, demoCdrs }: { seed?: boolean; demoCdrs?: boolean } = {}) {
+export async function prepareDatabase({ seed, demoCdrDays }: { seed?: boolean; demoCdrDays?: number } = {}) {
   const env = getEnv();
   const handle = await getDbHandle();
   const shouldSeed = seed ?? env.seedDemo;
@@ -48,10 +48,10 @@ export async function prepareDatabase({ seed, demoCdrs }: { seed?: boolean; demo
   if (shouldSeed) {
     await seedDemo(handle.db);
     await ensureDefaultConnections(handle.db, sandboxConnections());
-    if (demoCdrs && env.embedded && !(await hasDemoCdrs(handle.db))) {
+    if (demoCdrDays && !(await hasDemoCdrs(handle.db))) {
       const started = Date.now();
-      console.log('Seeding 90 days of demo calls (first start only)…');
-      const result = await seedDemoCdrs(handle.db, { now: new Date(started) });
+      console.log(`Seeding ${demoCdrDays} days of demo calls (first start only)…`);
+      const result = await seedDemoCdrs(handle.db, { now: new Date(started), days: demoCdrDays });
       demoCalls = result.accepted;
       console.log(`  ${result.accepted.toLocaleString('en-US')} demo calls in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       // Judged at the incident's end, as the 5-minute job would have then: a first start shows its alert.

@@ -23,7 +23,7 @@ if (!dev && !fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) {
 
 const config = getEnv();
 const { prepareDatabase } = await import('./prepare-database');
-const { driver, seeded } = await prepareDatabase({ demoCdrs: true });
+const { driver, seeded } = await prepareDatabase({ demoCdrDays: 90 });
 console.log(`Database ready (${driver === 'pglite' ? `embedded, ${path.relative(root, config.dataDir) || '.'}/pglite` : 'PostgreSQL'})${seeded ? ', demo data seeded' : ''}.`);
 
 const sandboxes = process.env.SANDBOXES === '0' ? [] : await startSandboxes();

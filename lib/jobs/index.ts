@@ -31,7 +31,7 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'purge-api-leftovers', cron: '41 * * * *', run: () => purgeApiLeftovers() },
   // Upstream CDRs into the store from each connection's cursor; paced per upstream (VoiceTel: a window every 30 minutes).
   { name: 'pull-cdrs', cron: '*/5 * * * *', runAtStart: true, expireInSeconds: 1800, run: () => pullAllCdrs() },
-  // The embedded demo only: its calls go on arriving after the seed, for the live feed and the charts.
+  // The demo only (SEED_DEMO with its seeded calls): its calls go on arriving, for the live feed and the charts.
   { name: 'demo-live-calls', cron: '* * * * *', run: () => runDemoLiveCalls() },
   // CDR month partitions created 3 months ahead; months past CDR_RETENTION_MONTHS dropped whole, with their rollups.
   { name: 'cdr-retention', cron: '23 */24 * * *', runAtStart: true, expireInSeconds: 3600, run: () => applyCdrRetention() },

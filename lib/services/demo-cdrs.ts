@@ -364,10 +364,9 @@ export async function ingestDemoLiveCalls(db: Db, { since, now = new Date() }: {
 
 const globalForDemo = globalThis as unknown as { carrierPortalDemoLiveSince?: Date };
 
-/** The job: in the embedded demo with its seeded calls only, live calls since this process first ran it. */
+/** The job: in the demo with its seeded calls only, live calls since this process first ran it. */
 export async function runDemoLiveCalls(): Promise<void> {
-  const env = getEnv();
-  if (!env.embedded || !env.seedDemo) return;
+  if (!getEnv().seedDemo) return;
   const db = await getDb();
   if (!(await hasDemoCdrs(db))) return;
   const now = new Date();
