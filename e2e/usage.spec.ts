@@ -24,9 +24,9 @@ test('usage & quality: tiles and charts (or the empty state), filters in the URL
   }
   await expectAccessible(page);
 
-  await page.getByLabel('Period').selectOption('24h');
+  await page.getByLabel('Period', { exact: true }).selectOption('24h');
   await expect(page).toHaveURL(/range=24h/);
-  await page.getByLabel('Direction').selectOption('inbound');
+  await page.getByLabel('Direction', { exact: true }).selectOption('inbound');
   await expect(page).toHaveURL(/direction=inbound/);
   await expect(page.getByText('Loading usage and quality…')).toBeHidden({ timeout: 20_000 });
   await expectAccessible(page);
