@@ -35,6 +35,8 @@ test.describe('customer pages', () => {
     await shoot(page, '/trunk-groups', 'trunk-groups', /trunk groups/i);
     await shoot(page, '/e911', 'e911', /e911|emergency/i);
     await shoot(page, '/account', 'account', /account/i);
+    await shoot(page, '/usage', 'usage', /usage & quality/i);
+    await shoot(page, '/usage/calls', 'usage-calls', /calls/i);
   });
 
   test('phone, 390 px', async ({ page }) => {
@@ -46,6 +48,7 @@ test.describe('customer pages', () => {
     await shoot(page, '/account/audit', 'mobile-audit', /audit/i);
     await shoot(page, '/trunk-groups', 'mobile-trunk-groups', /trunk groups/i);
     await shoot(page, '/e911', 'mobile-e911', /e911|emergency/i);
+    await shoot(page, '/usage', 'mobile-usage', /usage & quality/i);
   });
 });
 
@@ -55,4 +58,5 @@ test('operator staff pages', async ({ page }) => {
   await shoot(page, '/operator/providers', 'operator-providers', /provider/i);
   await shoot(page, '/operator/prices', 'operator-prices', /price/i);
   await shoot(page, '/operator/jobs', 'operator-jobs', /jobs/i);
+  await shoot(page, '/operator/scorecard', 'operator-scorecard', /carrier scorecard/i);
 });
