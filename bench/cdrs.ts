@@ -280,10 +280,10 @@ export async function benchIngestExportLive(
   // Export: every pushed call, one CSV stream read to its end as a download would be.
   const search = { from: new Date(end - 31 * DAY), to: new Date(end + 60_000) };
   (globalThis as { gc?: () => void }).gc?.();
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = process.memoryUsage.rss();
   let rssPeak = rssBefore;
   const sampler = setInterval(() => {
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
   }, 20);
   const exportStarted = performance.now();
   let bytes = 0;
@@ -294,7 +294,7 @@ export async function benchIngestExportLive(
     if (done) break;
     bytes += value.byteLength;
     for (const byte of value) if (byte === 10) lines++;
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
   }
   clearInterval(sampler);
   const exportMs = performance.now() - exportStarted;
