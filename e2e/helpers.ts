@@ -40,6 +40,11 @@ export async function signInAndWait(page: Page, email: string) {
 export async function expectAccessible(page: Page) {
   // After an action re-renders, the document title arrives a moment later; axe would flag its absence.
   await expect(page).toHaveTitle(/\S/);
+  // A toast still fading in is half-transparent: axe would measure its text against the page behind.
+  await page.evaluate(() => {
+    const finite = document.getAnimations().filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity);
+    return Promise.race([Promise.all(finite.map((animation) => animation.finished.catch(() => undefined))), new Promise((resolve) => setTimeout(resolve, 2000))]);
+  });
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   expect(bad.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)).toEqual([]);
