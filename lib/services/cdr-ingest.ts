@@ -2,6 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { ensureCdrPartitions, insertCdrBatch, type CdrRecord } from '@/lib/db/queries/cdrs';
+import { rateCalls } from './rating';
 import { rowsOf } from '@/lib/db/rows';
 import { toCallParty } from '@/lib/phone-numbers';
 import { publishIngestedCalls } from '@/lib/services/cdr-live';
@@ -207,6 +208,8 @@ export async function ingestCdrBatch(db: Executor, batch: { line: number; input:
       db,
       records.map((r) => r.inviteAt),
     );
+    const ratings = await rateCalls(db, records);
+    records.forEach((record, i) => (record.rating = ratings[i]));
     const { accepted } = await insertCdrBatch(db, records);
     await publishIngestedCalls(db, records, accepted);
     result.accepted = accepted;

@@ -28,11 +28,33 @@ export interface CdrRecord {
   mos: number | null;
   /** Decimal string, six places at most. */
   upstreamCost: string | null;
+  /** The call's price (lib/services/rating.ts); absent: stored unrated. */
+  rating?: CdrRating;
+}
+
+/** What rating found for a call: the sell deck's price and the upstream's cost, decimal strings. */
+export interface CdrRating {
+  billedSeconds: number | null;
+  rateVersionId: string | null;
+  ratePrefix: string | null;
+  rateDestination: string | null;
+  rate: string | null;
+  connectionFee: string | null;
+  charge: string | null;
+  costVersionId: string | null;
+  costRate: string | null;
+  cost: string | null;
+  ratingError: string | null;
 }
 
 const PDD_COLUMNS = Array.from({ length: PDD_BUCKET_COUNT }, (_, i) => `pdd_b${i}`);
-const SUMMED_COLUMNS = ['attempts', 'answered', 'ner_ok', 'billsec', 'short_calls', 'pdd_known', ...PDD_COLUMNS, 'mos_sum', 'mos_count', 'upstream_cost'];
+const SUMMED_COLUMNS = ['attempts', 'answered', 'ner_ok', 'billsec', 'short_calls', 'pdd_known', ...PDD_COLUMNS, 'mos_sum', 'mos_count', 'upstream_cost', 'billed_seconds', 'charge', 'cost', 'unrated'];
 const PDD_BOUNDS_SQL = `ARRAY[${PDD_BUCKET_BOUNDS_MS.join(',')}]::double precision[]`;
+
+/** The columns rating writes (lib/services/rating.ts); a re-rating rewrites exactly these. */
+export const RATING_COLUMNS = sql.raw(
+  'billed_seconds, rate_version_id, rate_prefix, rate_destination, rate, connection_fee, charge, cost_version_id, cost_rate, cost, rating_error',
+);
 
 /** Creates the month partitions these calls fall in, where missing. */
 export async function ensureCdrPartitions(db: Executor, inviteTimes: Date[]): Promise<void> {
@@ -43,7 +65,7 @@ export async function ensureCdrPartitions(db: Executor, inviteTimes: Date[]): Pr
 
 /** The columns of a call the rollups are built from. */
 const CALL_FACT_COLUMNS = sql.raw(
-  'account_id, invite_at, trunk_group_id, connection_id, destination_country, direction, ringing_at, answer_at, sip_code, q850_cause, billsec, mos, upstream_cost',
+  'account_id, invite_at, trunk_group_id, connection_id, destination_country, direction, ringing_at, answer_at, sip_code, q850_cause, billsec, mos, upstream_cost, billed_seconds, charge, cost, rating_error',
 );
 
 /**
@@ -72,7 +94,11 @@ function rollupUpsert(calls: SQL): SQL {
         ${sql.raw(histogram)},
         coalesce(sum(mos), 0)::double precision AS mos_sum,
         count(mos) AS mos_count,
-        coalesce(sum(upstream_cost), 0) AS upstream_cost
+        coalesce(sum(upstream_cost), 0) AS upstream_cost,
+        coalesce(sum(billed_seconds), 0) AS billed_seconds,
+        coalesce(sum(charge), 0) AS charge,
+        coalesce(sum(cost), 0) AS cost,
+        count(*) FILTER (WHERE rating_error IS NOT NULL OR charge IS NULL) AS unrated
       FROM facts
       GROUP BY 1, 2, 3, 4, 5, 6
     ),
@@ -89,7 +115,7 @@ function rollupUpsert(calls: SQL): SQL {
     ),
     rolled AS (
       INSERT INTO cdr_rollups AS r (account_id, grain, bucket_start, trunk_group_id, connection_id, destination, direction,
-        attempts, answered, ner_ok, billsec, short_calls, pdd_known, ${sql.raw(PDD_COLUMNS.join(', '))}, mos_sum, mos_count, upstream_cost)
+        ${sql.raw(SUMMED_COLUMNS.join(', '))})
       SELECT account_id, grain, bucket_start, trunk_group_id, connection_id, destination, direction, ${sql.raw(SUMMED_COLUMNS.join(', '))}
       FROM totals ORDER BY account_id, grain, bucket_start, trunk_group_id, connection_id, destination, direction
       ON CONFLICT ON CONSTRAINT cdr_rollups_key DO UPDATE SET
@@ -102,7 +128,11 @@ function rollupUpsert(calls: SQL): SQL {
         ${sql.raw(PDD_COLUMNS.map((c) => `${c} = r.${c} + excluded.${c}`).join(', '))},
         mos_sum = r.mos_sum + excluded.mos_sum,
         mos_count = r.mos_count + excluded.mos_count,
-        upstream_cost = r.upstream_cost + excluded.upstream_cost
+        upstream_cost = r.upstream_cost + excluded.upstream_cost,
+        billed_seconds = r.billed_seconds + excluded.billed_seconds,
+        charge = r.charge + excluded.charge,
+        cost = r.cost + excluded.cost,
+        unrated = r.unrated + excluded.unrated
       RETURNING 1
     )`;
 }
@@ -150,6 +180,17 @@ export async function insertCdrBatch(db: Executor, records: CdrRecord[]): Promis
       billsec: r.billsec,
       mos: r.mos,
       upstream_cost: r.upstreamCost,
+      billed_seconds: r.rating?.billedSeconds ?? null,
+      rate_version_id: r.rating?.rateVersionId ?? null,
+      rate_prefix: r.rating?.ratePrefix ?? null,
+      rate_destination: r.rating?.rateDestination ?? null,
+      rate: r.rating?.rate ?? null,
+      connection_fee: r.rating?.connectionFee ?? null,
+      charge: r.rating?.charge ?? null,
+      cost_version_id: r.rating?.costVersionId ?? null,
+      cost_rate: r.rating?.costRate ?? null,
+      cost: r.rating?.cost ?? null,
+      rating_error: r.rating ? r.rating.ratingError : 'not_rated',
     })),
   );
   const result = await db.execute(sql`
@@ -158,13 +199,17 @@ export async function insertCdrBatch(db: Executor, records: CdrRecord[]): Promis
         account_id uuid, invite_at timestamptz, source text, source_id text, direction cdr_direction,
         from_e164 text, to_e164 text, destination_country text, destination_prefix text,
         trunk_group_id uuid, connection_id uuid, ringing_at timestamptz, answer_at timestamptz, end_at timestamptz,
-        sip_code smallint, q850_cause smallint, billsec integer, mos numeric, upstream_cost numeric)
+        sip_code smallint, q850_cause smallint, billsec integer, mos numeric, upstream_cost numeric,
+        billed_seconds integer, rate_version_id uuid, rate_prefix text, rate_destination text, rate numeric, connection_fee numeric,
+        charge numeric, cost_version_id uuid, cost_rate numeric, cost numeric, rating_error text)
     ),
     inserted AS (
       INSERT INTO cdrs (account_id, invite_at, source, source_id, direction, from_e164, to_e164, destination_country,
-        destination_prefix, trunk_group_id, connection_id, ringing_at, answer_at, end_at, sip_code, q850_cause, billsec, mos, upstream_cost)
+        destination_prefix, trunk_group_id, connection_id, ringing_at, answer_at, end_at, sip_code, q850_cause, billsec, mos, upstream_cost,
+        ${RATING_COLUMNS})
       SELECT account_id, invite_at, source, source_id, direction, from_e164, to_e164, destination_country,
-        destination_prefix, trunk_group_id, connection_id, ringing_at, answer_at, end_at, sip_code, q850_cause, billsec, mos, upstream_cost
+        destination_prefix, trunk_group_id, connection_id, ringing_at, answer_at, end_at, sip_code, q850_cause, billsec, mos, upstream_cost,
+        ${RATING_COLUMNS}
       FROM input
       ON CONFLICT ON CONSTRAINT cdrs_source_key DO NOTHING
       RETURNING ${CALL_FACT_COLUMNS}

@@ -41,6 +41,23 @@ export const cdrs = pgTable(
     mos: numeric('mos', { precision: 3, scale: 2 }),
     upstreamCost: numeric('upstream_cost', { precision: 14, scale: 6 }),
     ingestedAt: timestamp('ingested_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    // Rating (migration 0028): the sell deck's price at the INVITE and the upstream's cost deck.
+    /** Seconds charged after increments and minimum duration; 0 for an unanswered call. */
+    billedSeconds: integer('billed_seconds'),
+    rateVersionId: uuid('rate_version_id'),
+    ratePrefix: text('rate_prefix'),
+    rateDestination: text('rate_destination'),
+    /** Per minute. */
+    rate: numeric('rate', { precision: 12, scale: 6 }),
+    connectionFee: numeric('connection_fee', { precision: 12, scale: 6 }),
+    /** What the customer is charged for the call, six places (invoice lines round their sums once). */
+    charge: numeric('charge', { precision: 14, scale: 6 }),
+    costVersionId: uuid('cost_version_id'),
+    costRate: numeric('cost_rate', { precision: 12, scale: 6 }),
+    /** What the upstream's cost deck says the call cost us. */
+    cost: numeric('cost', { precision: 14, scale: 6 }),
+    /** Why the call has no charge: `no_deck` (no sell deck in force) or `no_rate` (no prefix matched). */
+    ratingError: text('rating_error'),
   },
   (table) => [
     primaryKey({ name: 'cdrs_pkey', columns: [table.accountId, table.inviteAt, table.id] }),
@@ -86,6 +103,11 @@ export const cdrRollups = pgTable(
     mosSum: doublePrecision('mos_sum').notNull().default(0),
     mosCount: integer('mos_count').notNull().default(0),
     upstreamCost: numeric('upstream_cost', { precision: 16, scale: 6 }).notNull().default('0'),
+    billedSeconds: bigint('billed_seconds', { mode: 'number' }).notNull().default(0),
+    charge: numeric('charge', { precision: 16, scale: 6 }).notNull().default('0'),
+    cost: numeric('cost', { precision: 16, scale: 6 }).notNull().default('0'),
+    /** Calls without a charge (no deck or no rate). */
+    unrated: integer('unrated').notNull().default(0),
   },
   (table) => [
     unique('cdr_rollups_key')

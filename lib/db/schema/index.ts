@@ -15,3 +15,4 @@ export * from './webhooks';
 export * from './cdrs';
 export * from './cdr-exports';
 export * from './quality-alerts';
+export * from './billing';

@@ -284,7 +284,7 @@ export const trunkNumberCounts = pgTable(
   (table) => [primaryKey({ columns: [table.accountId, table.trunkGroupId, table.connectionId] })],
 );
 
-export const ledgerEntryKind = pgEnum('ledger_entry_kind', ['payment', 'charge', 'credit']);
+export const ledgerEntryKind = pgEnum('ledger_entry_kind', ['payment', 'charge', 'credit', 'invoice', 'adjustment', 'credit_note', 'reversal']);
 
 /**
  * Money on the billing (master) account: payments and credits positive, charges negative. A
@@ -304,9 +304,21 @@ export const accountLedger = pgTable(
     amount: numeric('amount', { precision: 12, scale: 4 }).notNull(),
     description: text('description').notNull(),
     orderLineId: uuid('order_line_id').references(() => numberOrderLines.id),
+    /** A reversal names the entry it cancels (at most once); entries never change (trigger, migration 0028). */
+    reversesId: uuid('reverses_id').references((): AnyPgColumn => accountLedger.id),
+    /** The invoice whose charges this entry posted, or on which a credit was shown (no foreign key: invoices name their entry). */
+    invoiceId: uuid('invoice_id'),
+    disputeId: uuid('dispute_id'),
+    /** A payment's reference (wire or cheque number); no card data is ever kept. */
+    reference: text('reference'),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('account_ledger_order_line_key').on(table.orderLineId), index('account_ledger_billing_idx').on(table.billingAccountId, table.createdAt)],
+  (table) => [
+    uniqueIndex('account_ledger_order_line_key').on(table.orderLineId),
+    index('account_ledger_billing_idx').on(table.billingAccountId, table.createdAt),
+    uniqueIndex('account_ledger_reverses_key').on(table.reversesId).where(sql`${table.reversesId} IS NOT NULL`),
+  ],
 );
 
 export type PhoneNumber = typeof phoneNumbers.$inferSelect;
