@@ -170,7 +170,8 @@ CREATE TABLE "invoice_lines" (
 	"amount_cents" bigint NOT NULL,
 	"base_cents" bigint,
 	"percent" numeric(9, 4),
-	"dispute_id" uuid
+	"dispute_id" uuid,
+	"manual" boolean DEFAULT false NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "invoice_lines" ADD CONSTRAINT "invoice_lines_invoice_id_invoices_id_fk" FOREIGN KEY ("invoice_id") REFERENCES "public"."invoices"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -1,4 +1,5 @@
 import { formatPhoneNumber } from './phone-numbers';
+import { centsToDecimal } from '@/lib/billing/money';
 
 /** `+13125550100` → `(312) 555-0100`, `+442079460958` → `+44 20 7946 0958`; anything else as stored. */
 export function formatE164(e164: string): string {
@@ -40,6 +41,11 @@ function formatDecimal(format: Intl.NumberFormat, amount: string): string {
 /** A balance, charge or total to the cent: "1234.5650" → "$1,234.57", "-0.25" → "-$0.25". */
 export function formatMoney(amount: string, currency = 'USD'): string {
   return formatDecimal(currencyFormat(currency), amount);
+}
+
+/** Invoice amounts are integer cents: 5372111 → "$53,721.11". */
+export function formatCents(cents: number, currency = 'USD'): string {
+  return formatMoney(centsToDecimal(cents), currency);
 }
 
 /** A price or rate as set, sub-cent places kept (up to six): "0.0075" → "$0.0075", "1.2500" → "$1.25". */

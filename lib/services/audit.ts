@@ -35,6 +35,22 @@ export async function recordAudit(db: Db | Tx, access: Pick<AccountAccess, 'acto
   });
 }
 
+/** Staff changing a customer's records from the operator pages (not acting in the account): the customer's log shows it, marked as staff. */
+export async function recordStaffAccountAudit(db: Db | Tx, staff: { id: string; email: string }, entry: AuditEntry & { ip?: string }) {
+  await insertAuditEvent(db, {
+    accountId: entry.accountId,
+    actorUserId: staff.id,
+    actorEmail: staff.email,
+    actingAsAccountId: entry.accountId,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ip: entry.ip ?? null,
+  });
+}
+
 /** Platform-level changes by operator staff (provider connections, prices): no customer account. */
 export async function recordPlatformAudit(db: Db | Tx, actor: { id: string; email: string }, entry: Omit<AuditEntry, 'accountId'> & { ip?: string }) {
   await insertAuditEvent(db, {

@@ -232,6 +232,8 @@ export const invoiceLines = pgTable(
     baseCents: bigint('base_cents', { mode: 'number' }),
     percent: numeric('percent', { precision: 9, scale: 4 }),
     disputeId: uuid('dispute_id'),
+    /** Added by staff to a draft (a negotiated discount): kept when the draft is recomputed. */
+    manual: boolean('manual').notNull().default(false),
   },
   (table) => [index('invoice_lines_invoice_idx').on(table.invoiceId, table.position)],
 );

@@ -1,0 +1,223 @@
+import 'server-only';
+import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Db, Tx } from '@/lib/db/client';
+import { rowsOf } from '@/lib/db/rows';
+import { accountLedger, accounts, billingProfiles, invoiceLines, invoices, phoneNumbers, rateDeckDidTiers, type Invoice } from '@/lib/db/schema';
+
+type Executor = Db | Tx;
+
+/** The accounts a billing account pays for (itself first, then by path). */
+export async function listBillingSubtree(db: Executor, { billingAccountId }: { billingAccountId: string }) {
+  return db
+    .select({ id: accounts.id, name: accounts.name, path: accounts.path, depth: accounts.depth })
+    .from(accounts)
+    .where(eq(accounts.billingAccountId, billingAccountId))
+    .orderBy(asc(accounts.depth), asc(accounts.path));
+}
+
+/** Accounts that pay for themselves and their subtree: invoices are theirs. */
+export async function listBillingAccountIds(db: Executor): Promise<string[]> {
+  const rows = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accounts.billingAccountId));
+  return rows.map((row) => row.id);
+}
+
+export async function getBillingProfile(db: Executor, { accountId }: { accountId: string }) {
+  const [profile] = await db.select().from(billingProfiles).where(eq(billingProfiles.accountId, accountId));
+  return profile;
+}
+
+export interface InvoiceUsageGroup {
+  accountId: string;
+  direction: 'inbound' | 'outbound';
+  destination: string;
+  rateVersionId: string;
+  rate: string;
+  connectionFee: string;
+  calls: number;
+  answered: number;
+  billedSeconds: number;
+}
+
+/**
+ * The rated calls of a period grouped by what an invoice line is: account, direction, destination,
+ * deck version, rate and connection fee. One aggregation over the period's partitions.
+ */
+export async function aggregateInvoiceUsage(db: Executor, { accountIds, from, to }: { accountIds: string[]; from: Date; to: Date }): Promise<InvoiceUsageGroup[]> {
+  if (accountIds.length === 0) return [];
+  // A literal list (not a parameter array) lets the planner use each account's key range.
+  const ids = sql.raw(accountIds.map((id) => `'${id.replace(/[^0-9a-f-]/gi, '')}'::uuid`).join(', '));
+  const result = await db.execute(sql`
+    SELECT account_id::text, direction::text, rate_destination AS destination, rate_version_id::text, rate::text, connection_fee::text,
+      count(*)::bigint AS calls, count(*) FILTER (WHERE answer_at IS NOT NULL)::bigint AS answered, coalesce(sum(billed_seconds), 0)::bigint AS billed_seconds
+    FROM cdrs
+    WHERE account_id IN (${ids}) AND invite_at >= ${from.toISOString()}::timestamptz AND invite_at < ${to.toISOString()}::timestamptz AND charge IS NOT NULL
+    GROUP BY account_id, direction, rate_destination, rate_version_id, rate, connection_fee`);
+  return rowsOf<{ account_id: string; direction: 'inbound' | 'outbound'; destination: string; rate_version_id: string; rate: string; connection_fee: string; calls: string; answered: string; billed_seconds: string }>(result).map((row) => ({
+    accountId: row.account_id,
+    direction: row.direction,
+    destination: row.destination,
+    rateVersionId: row.rate_version_id,
+    rate: row.rate,
+    connectionFee: row.connection_fee,
+    calls: Number(row.calls),
+    answered: Number(row.answered),
+    billedSeconds: Number(row.billed_seconds),
+  }));
+}
+
+/** Calls of the period without a price (no deck or no rate), from the daily rollups. */
+export async function countUnratedCalls(db: Executor, { accountIds, from, to }: { accountIds: string[]; from: Date; to: Date }): Promise<number> {
+  if (accountIds.length === 0) return 0;
+  const result = await db.execute(sql`
+    SELECT coalesce(sum(unrated), 0)::bigint AS unrated FROM cdr_rollups
+    WHERE account_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb)::uuid)
+      AND grain = '1d' AND bucket_start >= ${from.toISOString()}::timestamptz AND bucket_start < ${to.toISOString()}::timestamptz`);
+  return Number(rowsOf<{ unrated: string }>(result)[0]?.unrated ?? 0);
+}
+
+/** Numbers billed at some time in [from, to): live before `to`, and not released and billed out before `from`. */
+export async function listNumbersHeld(db: Executor, { accountIds, from, to }: { accountIds: string[]; from: Date; to: Date }) {
+  if (accountIds.length === 0) return [];
+  return db
+    .select({ accountId: phoneNumbers.accountId, e164: phoneNumbers.e164, activatedAt: phoneNumbers.activatedAt, releasedAt: phoneNumbers.releasedAt, billedUntil: phoneNumbers.billedUntil })
+    .from(phoneNumbers)
+    .where(
+      and(
+        inArray(phoneNumbers.accountId, accountIds),
+        lt(phoneNumbers.activatedAt, to),
+        sql`(${phoneNumbers.releasedAt} IS NULL OR coalesce(${phoneNumbers.billedUntil}, ${phoneNumbers.releasedAt}) >= ${from.toISOString()}::timestamptz)`,
+      ),
+    );
+}
+
+export async function getDidTiers(db: Executor, { versionIds }: { versionIds: string[] }) {
+  if (versionIds.length === 0) return [];
+  return db.select().from(rateDeckDidTiers).where(inArray(rateDeckDidTiers.versionId, versionIds)).orderBy(asc(rateDeckDidTiers.tier));
+}
+
+/** The billing account's balance from every entry before `before` (positive: in the customer's favour). */
+export async function getLedgerBalanceBefore(db: Executor, { billingAccountId, before }: { billingAccountId: string; before: Date }): Promise<string> {
+  const [row] = await db
+    .select({ balance: sql<string>`coalesce(sum(${accountLedger.amount}), 0)::text` })
+    .from(accountLedger)
+    .where(and(eq(accountLedger.billingAccountId, billingAccountId), lt(accountLedger.createdAt, before)));
+  return row?.balance ?? '0';
+}
+
+/** Ledger entries of [from, to), with the kind of the entry a reversal cancels. */
+export async function listLedgerActivity(db: Executor, { billingAccountId, from, to }: { billingAccountId: string; from: Date; to: Date }) {
+  const reversed = alias(accountLedger, 'reversed');
+  return db
+    .select({
+      id: accountLedger.id,
+      accountId: accountLedger.accountId,
+      kind: accountLedger.kind,
+      amount: accountLedger.amount,
+      description: accountLedger.description,
+      reference: accountLedger.reference,
+      invoiceId: accountLedger.invoiceId,
+      disputeId: accountLedger.disputeId,
+      reversedKind: reversed.kind,
+      createdAt: accountLedger.createdAt,
+    })
+    .from(accountLedger)
+    .leftJoin(reversed, eq(reversed.id, accountLedger.reversesId))
+    .where(
+      and(
+        eq(accountLedger.billingAccountId, billingAccountId),
+        sql`${accountLedger.createdAt} >= ${from.toISOString()}::timestamptz`,
+        lt(accountLedger.createdAt, to),
+      ),
+    )
+    .orderBy(asc(accountLedger.createdAt), asc(accountLedger.id));
+}
+
+export async function insertLedgerEntry(db: Executor, entry: typeof accountLedger.$inferInsert) {
+  const [row] = await db.insert(accountLedger).values(entry).returning();
+  return row!;
+}
+
+/** The live (not void) invoice of a billing account for the period starting at `periodStart`. */
+export async function getLiveInvoiceForPeriod(db: Executor, { billingAccountId, periodStart }: { billingAccountId: string; periodStart: Date }) {
+  const [row] = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.billingAccountId, billingAccountId), eq(invoices.periodStart, periodStart), ne(invoices.status, 'void')))
+    .for('update');
+  return row;
+}
+
+export async function insertInvoice(db: Executor, invoice: typeof invoices.$inferInsert) {
+  const [row] = await db.insert(invoices).values(invoice).onConflictDoNothing({ target: invoices.number }).returning();
+  return row;
+}
+
+export async function updateInvoice(db: Executor, { invoiceId }: { invoiceId: string }, values: Partial<typeof invoices.$inferInsert>) {
+  const [row] = await db.update(invoices).set(values).where(eq(invoices.id, invoiceId)).returning();
+  return row!;
+}
+
+/** Replaces a draft's computed lines; lines staff added by hand stay. */
+export async function replaceComputedLines(db: Executor, { invoiceId }: { invoiceId: string }, lines: (typeof invoiceLines.$inferInsert)[]) {
+  await db.delete(invoiceLines).where(and(eq(invoiceLines.invoiceId, invoiceId), eq(invoiceLines.manual, false)));
+  for (let start = 0; start < lines.length; start += 500) await db.insert(invoiceLines).values(lines.slice(start, start + 500));
+}
+
+export async function insertInvoiceLine(db: Executor, line: typeof invoiceLines.$inferInsert) {
+  const [row] = await db.insert(invoiceLines).values(line).returning();
+  return row!;
+}
+
+export async function deleteManualLine(db: Executor, { invoiceId, lineId }: { invoiceId: string; lineId: string }) {
+  const rows = await db
+    .delete(invoiceLines)
+    .where(and(eq(invoiceLines.invoiceId, invoiceId), eq(invoiceLines.id, lineId), eq(invoiceLines.manual, true)))
+    .returning({ id: invoiceLines.id });
+  return rows.length > 0;
+}
+
+export async function listManualLines(db: Executor, { invoiceId }: { invoiceId: string }) {
+  return db.select().from(invoiceLines).where(and(eq(invoiceLines.invoiceId, invoiceId), eq(invoiceLines.manual, true))).orderBy(asc(invoiceLines.position));
+}
+
+/** An invoice of this billing account, or nothing (another account's invoice is not found). */
+export async function getInvoice(db: Executor, { billingAccountId, invoiceId }: { billingAccountId: string; invoiceId: string }): Promise<Invoice | undefined> {
+  const [row] = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.id, invoiceId), eq(invoices.billingAccountId, billingAccountId)));
+  return row;
+}
+
+/** Any invoice by id (staff and jobs only). */
+export async function getInvoiceById(db: Executor, { invoiceId }: { invoiceId: string }): Promise<Invoice | undefined> {
+  const [row] = await db.select().from(invoices).where(eq(invoices.id, invoiceId));
+  return row;
+}
+
+export async function getInvoiceLines(db: Executor, { invoiceId }: { invoiceId: string }) {
+  return db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId)).orderBy(asc(invoiceLines.position));
+}
+
+export async function listInvoices(db: Executor, { billingAccountId, limit = 120 }: { billingAccountId: string; limit?: number }) {
+  return db.select().from(invoices).where(eq(invoices.billingAccountId, billingAccountId)).orderBy(desc(invoices.periodStart), desc(invoices.createdAt)).limit(limit);
+}
+
+/** Issued invoices not paid yet, oldest first. */
+export async function listUnpaidInvoices(db: Executor, { billingAccountId }: { billingAccountId: string }) {
+  return db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.billingAccountId, billingAccountId), eq(invoices.status, 'issued')))
+    .orderBy(asc(invoices.periodStart));
+}
+
+/** The end of the latest period an issued or paid invoice covers: calls before it are never re-rated. */
+export async function getInvoicedUntil(db: Executor, { billingAccountId }: { billingAccountId: string }): Promise<Date | null> {
+  const [row] = await db
+    .select({ until: sql<string | null>`max(${invoices.periodEnd})::text` })
+    .from(invoices)
+    .where(and(eq(invoices.billingAccountId, billingAccountId), inArray(invoices.status, ['issued', 'paid'])));
+  return row?.until ? new Date(row.until) : null;
+}
