@@ -14,6 +14,7 @@ import { seedDemo } from '@/lib/db/seed-demo';
 import { getEnv } from '@/lib/env';
 import { PROVIDERS } from '@/lib/providers/registry';
 import { hasDemoCdrs, seedDemoCdrs } from '@/lib/services/demo-cdrs';
+import { seedDemoRateDecks } from '@/lib/services/demo-rate-decks';
 import { ensureDefaultConnections } from '@/lib/services/providers';
 import { evaluateQualityAlerts } from '@/lib/services/quality-alerts';
 
@@ -48,6 +49,8 @@ export async function prepareDatabase({ seed, demoCdrDays }: { seed?: boolean; d
   if (shouldSeed) {
     await seedDemo(handle.db);
     await ensureDefaultConnections(handle.db, sandboxConnections());
+    // seedDemo priced the demo before the connections existed: their cost decks now, before any demo call.
+    await seedDemoRateDecks(handle.db);
     if (demoCdrDays && !(await hasDemoCdrs(handle.db))) {
       const started = Date.now();
       console.log(`Seeding ${demoCdrDays} days of demo calls (first start only)…`);

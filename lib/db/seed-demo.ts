@@ -8,6 +8,7 @@ import { hash } from '@node-rs/argon2';
 import { and, eq, isNull } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Db } from './client';
+import { seedDemoRateDecks } from '@/lib/services/demo-rate-decks';
 import { sealSecret } from '@/lib/services/secret-box';
 import { accountLedger, accounts, auditEvents, memberships, numberPrices, users, userTwoFactor, type MemberRole } from './schema';
 
@@ -67,6 +68,7 @@ export async function seedDemo(db: Db) {
     }
   }
   await seedPriceList(db);
+  await seedDemoRateDecks(db);
   const [funded] = await db.select({ id: accountLedger.id }).from(accountLedger).where(eq(accountLedger.billingAccountId, acme.id)).limit(1);
   if (!funded) {
     await db.insert(accountLedger).values({ billingAccountId: acme.id, accountId: acme.id, kind: 'payment', amount: '500.0000', description: 'Opening prepayment (demo)' });

@@ -74,6 +74,17 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'job.retry': 'Failed job retried',
   'api_key.create': 'API key created',
   'api_key.revoke': 'API key revoked',
+  'billing.payment.record': 'Payment recorded',
+  'billing.prepayment.record': 'Prepayment recorded',
+  'billing.adjustment.record': 'Ledger adjustment recorded',
+  'billing.entry.reverse': 'Ledger entry reversed',
+  'billing.prepay_tier.start': 'Prepay tier started (discount on usage)',
+  'billing.prepay_tier.end': 'Prepay tier ended (prepaid credit used up)',
+  'rate_deck.create': 'Rate deck created',
+  'rate_deck.default': 'Default rate deck changed',
+  'rate_deck.publish': 'Rate deck version published',
+  'rate_deck.assign': 'Rate deck assigned',
+  'rate_deck.unassign': 'Own rate deck removed (inherits again)',
 };
 
 const ACRONYMS: Record<string, string> = { ip: 'IP', ips: 'IPs', id: 'ID', ids: 'IDs', url: 'URL', e911: 'E911', sip: 'SIP', cps: 'CPS', npa: 'Area code', e164: 'Number', usd: 'USD' };

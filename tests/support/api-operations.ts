@@ -12,7 +12,7 @@ import type { Endpoint } from '@/lib/api/contract';
 import { API_ENDPOINTS } from '@/lib/api/contracts';
 import { permissionsFor, type Permission } from '@/lib/auth/permissions';
 import type { Db } from '@/lib/db/client';
-import { accountEvents, e911Addresses, numberOrders, numberSearches, phoneNumbers, providerConnections, trunkGroups, webhookDeliveries } from '@/lib/db/schema';
+import { accountEvents, e911Addresses, numberOrders, numberSearches, phoneNumbers, providerConnections, rateDeckAssignments, rateDeckEntries, rateDeckVersions, rateDecks, trunkGroups, webhookDeliveries } from '@/lib/db/schema';
 import { requireCapability } from '@/lib/providers/types';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { createWebhookEndpoint } from '@/lib/services/webhooks';
@@ -245,6 +245,9 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   testWebhook: { success: (world) => ({ params: { webhookId: world.acme.webhookId } }) },
   pushCdrs: { success: (world) => ({ raw: { contentType: 'application/x-ndjson', text: `${JSON.stringify(pushedCall(world.acme.e164))}\n` } }) },
   listCdrs: { success: () => ({ query: 'from=2026-04-01&to=2026-04-17&direction=inbound' }) },
+  quoteCdrFile: { success: async (world) => ({ raw: await quoteUpload(world) }) },
+  // The demo's default deck (seedDemo) prices Acme.
+  getRates: { success: () => ({}) },
 };
 
 /** One answered inbound call to Acme's number, an hour ago, with an id of its own. */
@@ -252,6 +255,20 @@ export function pushedCall(e164: string) {
   const invite = Date.now() - 3600_000;
   const at = (ms: number) => new Date(invite + ms).toISOString();
   return { source_id: randomUUID(), direction: 'inbound', from: '+12145550100', to: e164, invite_at: at(0), ringing_at: at(1200), answer_at: at(4000), end_at: at(64_000), sip_code: 200 };
+}
+
+/** A two-call CDR file as multipart, with a sell deck for Acme (its own, unless a default deck already prices it). */
+async function quoteUpload(world: ApiWorld): Promise<{ contentType: string; text: string }> {
+  const [priced] = await world.db.select({ id: rateDecks.id }).from(rateDecks).where(eq(rateDecks.isDefault, true));
+  const [assigned] = await world.db.select().from(rateDeckAssignments).where(eq(rateDeckAssignments.accountId, world.tenants.acme.id));
+  if (!priced && !assigned) {
+    const [deck] = await world.db.insert(rateDecks).values({ name: 'Acme fixture deck', purpose: 'sell' }).returning();
+    const [version] = await world.db.insert(rateDeckVersions).values({ deckId: deck!.id, version: 1, effectiveFrom: new Date('2020-01-01T00:00:00Z'), entryCount: 1 }).returning();
+    await world.db.insert(rateDeckEntries).values({ versionId: version!.id, kind: 'termination', prefix: '44', destination: 'United Kingdom', rate: '0.012000' });
+    await world.db.insert(rateDeckAssignments).values({ accountId: world.tenants.acme.id, deckId: deck!.id });
+  }
+  const csv = 'dst,billsec,disposition\r\n+442079460000,61,ANSWERED\r\n+442079460001,0,NO ANSWER\r\n';
+  return { contentType: 'multipart/form-data; boundary=quote-fixture', text: `--quote-fixture\r\nContent-Disposition: form-data; name="file"; filename="cdr.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--quote-fixture--\r\n` };
 }
 
 export function fixtureOf(operationId: string): OperationFixture {

@@ -13,9 +13,10 @@ import { getOrder, listOrders } from './orders';
 import { pushCdrs } from './cdrs';
 import { listCdrs } from './cdr';
 import { getQualityOverview } from './quality';
+import { getRates } from './rates';
 import { WEBHOOK_ENDPOINTS } from './webhooks';
 
-export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listTrunkGroups, createTrunkGroup, getTrunkGroup, updateTrunkGroup, deleteTrunkGroup, getTrunkGroupSync, reapplyTrunkGroup, listE911Addresses, createE911Address, validateE911Address, getE911Address, updateE911Address, deleteE911Address, listAccounts, getAccount, listApiKeys, createApiKey, getApiKey, revokeApiKey, ...WEBHOOK_ENDPOINTS, pushCdrs, listCdrs, getQualityOverview];
+export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listTrunkGroups, createTrunkGroup, getTrunkGroup, updateTrunkGroup, deleteTrunkGroup, getTrunkGroupSync, reapplyTrunkGroup, listE911Addresses, createE911Address, validateE911Address, getE911Address, updateE911Address, deleteE911Address, listAccounts, getAccount, listApiKeys, createApiKey, getApiKey, revokeApiKey, ...WEBHOOK_ENDPOINTS, pushCdrs, listCdrs, getQualityOverview, getRates];
 
 /** Tags in the order the documentation shows them, with a line each. */
 export const API_TAGS: readonly { name: string; description: string }[] = [
@@ -28,4 +29,5 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   { name: 'Webhooks', description: 'Endpoints that receive account events.' },
   { name: 'Usage and quality', description: 'Call volume and quality over time.' },
   { name: 'Usage', description: 'Call detail records and usage.' },
+  { name: 'Billing', description: 'Rates, quotes and invoices.' },
 ];
