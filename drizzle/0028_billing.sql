@@ -1,4 +1,6 @@
--- Billing (issue 15), hand-written. Money: invoice amounts in integer cents, rates and per-call
+-- Billing (issue 15), hand-written. Decks, versions and entries are never deleted (restrict): a rated
+-- call names its version and prefix, and invoices are summed through them.
+-- Money: invoice amounts in integer cents, rates and per-call
 -- amounts numeric with six places; never floats. Ledger entries and issued invoices are immutable
 -- (triggers below): corrections are reversals, a wrong invoice is voided and reissued.
 CREATE TYPE "public"."rate_deck_purpose" AS ENUM('sell', 'cost');--> statement-breakpoint
@@ -37,7 +39,7 @@ CREATE TABLE "rate_decks" (
 	CONSTRAINT "rate_decks_default_check" CHECK (NOT "rate_decks"."is_default" OR "rate_decks"."purpose" = 'sell')
 );
 --> statement-breakpoint
-ALTER TABLE "rate_decks" ADD CONSTRAINT "rate_decks_connection_id_provider_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."provider_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "rate_decks" ADD CONSTRAINT "rate_decks_connection_id_provider_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."provider_connections"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "rate_decks_name_key" ON "rate_decks" USING btree (lower("name"));--> statement-breakpoint
 CREATE UNIQUE INDEX "rate_decks_connection_key" ON "rate_decks" USING btree ("connection_id") WHERE "rate_decks"."connection_id" IS NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX "rate_decks_default_key" ON "rate_decks" USING btree ("is_default") WHERE "rate_decks"."is_default";--> statement-breakpoint
@@ -53,7 +55,7 @@ CREATE TABLE "rate_deck_versions" (
 	CONSTRAINT "rate_deck_versions_deck_version_key" UNIQUE("deck_id","version")
 );
 --> statement-breakpoint
-ALTER TABLE "rate_deck_versions" ADD CONSTRAINT "rate_deck_versions_deck_id_rate_decks_id_fk" FOREIGN KEY ("deck_id") REFERENCES "public"."rate_decks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "rate_deck_versions" ADD CONSTRAINT "rate_deck_versions_deck_id_rate_decks_id_fk" FOREIGN KEY ("deck_id") REFERENCES "public"."rate_decks"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "rate_deck_versions" ADD CONSTRAINT "rate_deck_versions_created_by_user_id_users_id_fk" FOREIGN KEY ("created_by_user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "rate_deck_versions_effective_idx" ON "rate_deck_versions" USING btree ("deck_id","effective_from");--> statement-breakpoint
 CREATE TABLE "rate_deck_entries" (
@@ -72,7 +74,7 @@ CREATE TABLE "rate_deck_entries" (
 	CONSTRAINT "rate_deck_entries_increments_check" CHECK ("rate_deck_entries"."first_increment" > 0 AND "rate_deck_entries"."next_increment" > 0 AND "rate_deck_entries"."minimum_duration" >= 0)
 );
 --> statement-breakpoint
-ALTER TABLE "rate_deck_entries" ADD CONSTRAINT "rate_deck_entries_version_id_rate_deck_versions_id_fk" FOREIGN KEY ("version_id") REFERENCES "public"."rate_deck_versions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "rate_deck_entries" ADD CONSTRAINT "rate_deck_entries_version_id_rate_deck_versions_id_fk" FOREIGN KEY ("version_id") REFERENCES "public"."rate_deck_versions"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 CREATE TABLE "rate_deck_did_tiers" (
 	"version_id" uuid NOT NULL,
 	"tier" text NOT NULL,
@@ -84,7 +86,7 @@ CREATE TABLE "rate_deck_did_tiers" (
 	CONSTRAINT "rate_deck_did_tiers_amounts_check" CHECK ("rate_deck_did_tiers"."monthly" >= 0 AND "rate_deck_did_tiers"."one_time" >= 0)
 );
 --> statement-breakpoint
-ALTER TABLE "rate_deck_did_tiers" ADD CONSTRAINT "rate_deck_did_tiers_version_id_rate_deck_versions_id_fk" FOREIGN KEY ("version_id") REFERENCES "public"."rate_deck_versions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "rate_deck_did_tiers" ADD CONSTRAINT "rate_deck_did_tiers_version_id_rate_deck_versions_id_fk" FOREIGN KEY ("version_id") REFERENCES "public"."rate_deck_versions"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 CREATE TABLE "rate_deck_assignments" (
 	"account_id" uuid PRIMARY KEY NOT NULL,
 	"deck_id" uuid NOT NULL,

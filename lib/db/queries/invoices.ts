@@ -47,12 +47,22 @@ export async function aggregateInvoiceUsage(db: Executor, { accountIds, from, to
   if (accountIds.length === 0) return [];
   // A literal list (not a parameter array) lets the planner use each account's key range.
   const ids = sql.raw(accountIds.map((id) => `'${id.replace(/[^0-9a-f-]/gi, '')}'::uuid`).join(', '));
+  // Grouped first by the narrow key that fixes a price (deck version and matched prefix: versions and
+  // their entries never change nor go), then the few groups named and priced from the deck's entries.
   const result = await db.execute(sql`
-    SELECT account_id::text, direction::text, rate_destination AS destination, rate_version_id::text, rate::text, connection_fee::text,
-      count(*)::bigint AS calls, count(*) FILTER (WHERE answer_at IS NOT NULL)::bigint AS answered, coalesce(sum(billed_seconds), 0)::bigint AS billed_seconds
-    FROM cdrs
-    WHERE account_id IN (${ids}) AND invite_at >= ${from.toISOString()}::timestamptz AND invite_at < ${to.toISOString()}::timestamptz AND charge IS NOT NULL
-    GROUP BY account_id, direction, rate_destination, rate_version_id, rate, connection_fee`);
+    WITH by_prefix AS (
+      SELECT account_id, direction, rate_version_id, rate_prefix,
+        count(*) AS calls, count(answer_at) AS answered, sum(billed_seconds) AS billed_seconds
+      FROM cdrs
+      WHERE account_id IN (${ids}) AND invite_at >= ${from.toISOString()}::timestamptz AND invite_at < ${to.toISOString()}::timestamptz AND charge IS NOT NULL
+      GROUP BY account_id, direction, rate_version_id, rate_prefix
+    )
+    SELECT p.account_id::text, p.direction::text, e.destination, p.rate_version_id::text, e.rate::text, e.connection_fee::text,
+      sum(p.calls)::bigint AS calls, sum(p.answered)::bigint AS answered, coalesce(sum(p.billed_seconds), 0)::bigint AS billed_seconds
+    FROM by_prefix p
+    JOIN rate_deck_entries e ON e.version_id = p.rate_version_id AND e.prefix = p.rate_prefix
+      AND e.kind = CASE p.direction WHEN 'outbound' THEN 'termination'::rate_kind ELSE 'origination'::rate_kind END
+    GROUP BY p.account_id, p.direction, e.destination, p.rate_version_id, e.rate, e.connection_fee`);
   return rowsOf<{ account_id: string; direction: 'inbound' | 'outbound'; destination: string; rate_version_id: string; rate: string; connection_fee: string; calls: string; answered: string; billed_seconds: string }>(result).map((row) => ({
     accountId: row.account_id,
     direction: row.direction,

@@ -52,7 +52,7 @@ export const rateDecks = pgTable(
     name: text('name').notNull(),
     purpose: rateDeckPurpose('purpose').notNull(),
     currency: text('currency').notNull().default('USD'),
-    connectionId: uuid('connection_id').references(() => providerConnections.id, { onDelete: 'cascade' }),
+    connectionId: uuid('connection_id').references(() => providerConnections.id, { onDelete: 'restrict' }),
     isDefault: boolean('is_default').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -72,7 +72,7 @@ export const rateDeckVersions = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     deckId: uuid('deck_id')
       .notNull()
-      .references(() => rateDecks.id, { onDelete: 'cascade' }),
+      .references(() => rateDecks.id, { onDelete: 'restrict' }),
     version: integer('version').notNull(),
     effectiveFrom: timestamp('effective_from', { withTimezone: true }).notNull(),
     note: text('note'),
@@ -89,7 +89,7 @@ export const rateDeckEntries = pgTable(
   {
     versionId: uuid('version_id')
       .notNull()
-      .references(() => rateDeckVersions.id, { onDelete: 'cascade' }),
+      .references(() => rateDeckVersions.id, { onDelete: 'restrict' }),
     kind: rateKind('kind').notNull(),
     prefix: text('prefix').notNull(),
     destination: text('destination').notNull(),
@@ -113,7 +113,7 @@ export const rateDeckDidTiers = pgTable(
   {
     versionId: uuid('version_id')
       .notNull()
-      .references(() => rateDeckVersions.id, { onDelete: 'cascade' }),
+      .references(() => rateDeckVersions.id, { onDelete: 'restrict' }),
     tier: text('tier').notNull(),
     label: text('label').notNull(),
     /** ISO regions. */
