@@ -12,6 +12,7 @@ import { reconcileOrders } from '@/lib/services/number-orders';
 import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
 import { evaluateQualityAlertsNow } from '@/lib/services/quality-alerts';
 import { checkTrunkDrift } from '@/lib/services/trunk-groups';
+import { fetchAllUpstreamStatements } from '@/lib/services/upstream-reconciliation';
 import { deliverWebhookAttempt, WEBHOOK_DELIVERY_QUEUE } from '@/lib/services/webhooks';
 import { currentJobRunner, setJobRunner } from './lifecycle';
 import { startJobRunner, type JobDefinition, type JobRunner, type QueueDefinition } from './runner';
@@ -41,6 +42,8 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'evaluate-quality-alerts', cron: '*/5 * * * *', run: () => evaluateQualityAlertsNow() },
   // CDR export files past their 7 days deleted; exports asked for while no runner ran get queued.
   { name: 'sweep-cdr-exports', cron: '*/5 * * * *', run: () => sweepCdrExports() },
+  // Each upstream's ledger or invoices for last month and this one, stored for the staff reconciliation page.
+  { name: 'fetch-upstream-statements', cron: '43 5 * * *', expireInSeconds: 1800, run: () => fetchAllUpstreamStatements() },
 ];
 
 /** Queues of one job per piece of work, sent by services (each webhook attempt, at its time). */

@@ -277,6 +277,8 @@ export interface Invoice {
   total: Money;
   status: 'open' | 'paid' | 'void' | 'unknown';
   pdfUrl?: string;
+  /** The part of `total` billed for calls (minutes), where the invoice itemizes it. */
+  usage?: Money;
 }
 export interface LedgerEntry {
   entryRef: string;
@@ -284,6 +286,8 @@ export interface LedgerEntry {
   description: string;
   /** Positive is a charge to us, negative a credit or payment. */
   amount: Money;
+  /** What the entry is for, where the upstream says: `usage` is calls, what reconciliation compares with the cost rating. */
+  kind?: 'usage' | 'payment' | 'fee' | 'tax' | 'order' | 'credit';
 }
 export interface Balance {
   /** Positive means we have credit with the upstream. */
@@ -373,6 +377,8 @@ export interface BillingCapability {
 }
 export interface LedgerCapability {
   list(request: { since: Date; until: Date }): Promise<LedgerEntry[]>;
+  /** Calls are booked as `usage` entries, one per UTC day: reconciliation compares them day by day. */
+  readonly usageByDay?: boolean;
 }
 
 /**

@@ -16,3 +16,4 @@ export * from './cdrs';
 export * from './cdr-exports';
 export * from './quality-alerts';
 export * from './billing';
+export * from './upstream-statements';

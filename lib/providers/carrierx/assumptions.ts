@@ -152,6 +152,11 @@ export const SIP_CANCELLED = [487] as const;
 export const INVOICE_STATUS_OPEN = ['open', 'created', 'charging', 'pending', 'reviewing', 'declined'] as const;
 export const INVOICE_STATUS_PAID = ['complete'] as const;
 export const INVOICE_STATUS_VOID = ['uncollectable'] as const;
+/**
+ * §4.30 invoice item types that are voice minutes (what the portal's cost rating prices); `bridge`,
+ * `tts` and the lookups are other services. [INF]
+ */
+export const INVOICE_CALL_ITEM_TYPES: readonly string[] = ['toll', 'toll_free'];
 
 /**
  * §5 "Account / balance": `GET /oauth/whoami` carries `balance` (string). For `postpay` partners

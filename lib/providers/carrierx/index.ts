@@ -6,7 +6,7 @@ import { isProviderError } from '../errors';
 import type { BillingCapability, CdrsCapability, ProviderAdapter, ProviderContext, ProviderDescriptor } from '../types';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './assumptions';
 import { createCarrierxClient, type CarrierxClient, type InvoiceFile } from './client';
-import { andFilters, callDrToCdr, cdrWindowFilter, filterClause, invoiceToDomain, partnerToBalance } from './map';
+import { andFilters, callDrToCdr, cdrWindowFilter, filterClause, invoiceCallUsage, invoiceToDomain, partnerToBalance } from './map';
 import { createCarrierxNumbers } from './numbers';
 import { allPages } from './paging';
 import { createCarrierxTrunks } from './trunks';
@@ -47,7 +47,7 @@ function createBilling(client: CarrierxClient, base: string): CarrierxBilling {
       const invoices = await allPages((offset) =>
         client.listInvoices({ limit: MAX_PAGE_LIMIT, offset, filter, order: 'date_billing_period_start desc' }),
       );
-      return invoices.map((invoice) => invoiceToDomain(invoice, base + client.invoicePdfPath(invoice.invoice_sid)));
+      return invoices.map((invoice) => ({ ...invoiceToDomain(invoice, base + client.invoicePdfPath(invoice.invoice_sid)), usage: invoiceCallUsage(invoice) }));
     },
 
     getInvoicePdf: (invoiceRef) => client.getInvoicePdf(invoiceRef),

@@ -1,5 +1,7 @@
 /** Pure CarrierX wire ↔ domain functions. No I/O. */
+import { formatMicros, parseMicros } from '@/lib/billing/money';
 import { toE164 as parseE164 } from '@/lib/phone-numbers';
+import { ProviderError } from '../errors';
 import type {
   AvailableNumber,
   Balance,
@@ -18,6 +20,7 @@ import {
   CDR_VOICE_TYPE,
   COUNTRY_ALPHA3,
   CURRENCY,
+  INVOICE_CALL_ITEM_TYPES,
   INVOICE_STATUS_OPEN,
   INVOICE_STATUS_PAID,
   INVOICE_STATUS_VOID,
@@ -262,6 +265,21 @@ export function invoiceToDomain(invoice: WireInvoice, pdfUrl?: string): Invoice 
     status: invoiceStatus(invoice),
     pdfUrl,
   };
+}
+
+/** The invoice's voice minutes (`toll`, `toll_free` items), exactly; undefined where the invoice lists no items. */
+export function invoiceCallUsage(invoice: WireInvoice): Money | undefined {
+  if (!invoice.invoice_items) return undefined;
+  const micros = invoice.invoice_items
+    .filter((item) => INVOICE_CALL_ITEM_TYPES.includes(item.type))
+    .reduce((sum, item) => {
+      try {
+        return sum + parseMicros(normalizeDecimal(item.amount));
+      } catch {
+        throw new ProviderError('carrierx', 'malformed', { upstreamMessage: `invoice ${invoice.invoice_sid} has an item amount that is not a decimal: "${item.amount.slice(0, 20)}"` });
+      }
+    }, 0n);
+  return { amount: formatMicros(micros), currency: CURRENCY };
 }
 
 export function partnerToBalance(partner: WirePartner): Balance {

@@ -3,6 +3,7 @@
  * shared/reference/vitcom-did-api.md) is silent or contradicts itself. A live account should
  * correct these, and nothing else should need to change.
  */
+import type { LedgerEntry } from '../types';
 
 /**
  * §1 "Base URL": the document gives none. A public client uses `https://customer.vitcom.net/api/did/`
@@ -185,6 +186,27 @@ export const INVOICE_STATUS = 'paid' as const;
 
 /** §2 B2: the filter value that returns every ledger row. */
 export const LEDGER_ALL_ACTIVITY = 'All Activity';
+
+/**
+ * §2 B2 lists the activity types; what each is for is read from its name. That `Call Charges` is
+ * booked once per UTC day (so it can be reconciled day by day) is not in the document: inferred.
+ */
+export const LEDGER_ACTIVITY_KINDS: Readonly<Record<string, NonNullable<LedgerEntry['kind']>>> = {
+  'Call Charges': 'usage',
+  'Test Call Credit': 'credit',
+  'Bank Transfer': 'payment',
+  'Paypal Transfer': 'payment',
+  'Credit Card': 'payment',
+  'Payment Cancelled': 'payment',
+  'Payment Refund': 'payment',
+  'Bank Fee': 'fee',
+  'Paypal Fee': 'fee',
+  'Credit Card Fee': 'fee',
+  'USF Tax Deduction': 'tax',
+  'Order (New DIDs)': 'order',
+  'Order (LNP)': 'order',
+};
+export const CALL_CHARGES_BY_UTC_DAY = true;
 
 /** §3.29: no pagination upstream; the adapter pages `/getnumbers` itself with this default size. */
 export const DEFAULT_PAGE_SIZE = 100;

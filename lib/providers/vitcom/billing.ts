@@ -1,6 +1,6 @@
 import { ProviderError } from '../errors';
 import type { BillingCapability } from '../types';
-import { INVOICE_PERIOD_DAYS, LEDGER_ALL_ACTIVITY } from './assumptions';
+import { CALL_CHARGES_BY_UTC_DAY, INVOICE_PERIOD_DAYS, LEDGER_ALL_ACTIVITY } from './assumptions';
 import type { VitcomCore } from './core';
 import { toIsoDay } from './map';
 import { mapBalance, mapInvoices, mapLedgerEntry } from './map-billing';
@@ -34,6 +34,7 @@ export function createVitcomBilling({ client, now }: VitcomCore): BillingCapabil
     },
 
     ledger: {
+      usageByDay: CALL_CHARGES_BY_UTC_DAY,
       async list(request: { since: Date; until: Date }) {
         const rows = (await client.financialSummary(LEDGER_ALL_ACTIVITY)).data;
         return ledgerEntries(rows).filter((entry) => entry.at >= request.since && entry.at < request.until);

@@ -1,7 +1,7 @@
 /** VITCOM ledger rows and invoices → domain ledger entries, balance and invoices. No I/O. */
 import { ProviderError } from '../errors';
 import type { Invoice, LedgerEntry, Money } from '../types';
-import { CURRENCY, INVOICE_PERIOD_DAYS, INVOICE_STATUS } from './assumptions';
+import { CURRENCY, INVOICE_PERIOD_DAYS, INVOICE_STATUS, LEDGER_ACTIVITY_KINDS } from './assumptions';
 import { fromMicros, parseWireDate, toAmount, toIsoDay, toMicros } from './map';
 import type { VitcomInvoice, VitcomLedgerRow } from './schema';
 
@@ -16,6 +16,7 @@ export function mapLedgerEntry(row: VitcomLedgerRow): LedgerEntry | undefined {
     at,
     description: row.activity?.trim() || 'Activity',
     amount: { amount: fromMicros(debit - credit), currency: CURRENCY },
+    kind: LEDGER_ACTIVITY_KINDS[row.activity?.trim() ?? ''],
   };
 }
 
