@@ -6,10 +6,10 @@
 export const MICROS_PER_CENT = 10_000n;
 const MICROS_PER_UNIT = 1_000_000n;
 
-/** A decimal string with at most `maxPlaces` places → integer micros. Throws on anything else. */
+/** A decimal string with at most `maxPlaces` places (never more than six: micros hold no more) → integer micros. Throws on anything else. */
 export function parseMicros(decimal: string, maxPlaces = 6): bigint {
   const match = /^\s*([-+])?(\d+)(?:\.(\d*))?\s*$/.exec(decimal);
-  if (!match || (match[3] !== undefined && match[3].replace(/0+$/, '').length > maxPlaces)) throw new RangeError(`not a decimal amount with at most ${maxPlaces} places: ${decimal}`);
+  if (!match || (match[3] !== undefined && match[3].replace(/0+$/, '').length > Math.min(maxPlaces, 6))) throw new RangeError(`not a decimal amount with at most ${maxPlaces} places: ${decimal}`);
   const fraction = (match[3] ?? '').replace(/0+$/, '').padEnd(6, '0');
   const micros = BigInt(match[2]!) * MICROS_PER_UNIT + BigInt(fraction);
   return match[1] === '-' ? -micros : micros;

@@ -11,6 +11,7 @@ import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
 import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
 import { evaluateQualityAlertsNow } from '@/lib/services/quality-alerts';
+import { RERATE_QUEUE, runReratingJob } from '@/lib/services/rerating';
 import { checkTrunkDrift } from '@/lib/services/trunk-groups';
 import { fetchAllUpstreamStatements } from '@/lib/services/upstream-reconciliation';
 import { deliverWebhookAttempt, WEBHOOK_DELIVERY_QUEUE } from '@/lib/services/webhooks';
@@ -51,6 +52,8 @@ export const QUEUES: readonly QueueDefinition[] = [
   { name: WEBHOOK_DELIVERY_QUEUE, batchSize: 5, work: (data) => deliverWebhookAttempt((data as { deliveryId: string }).deliveryId) },
   // One CSV file per export; a million rows take minutes, so the run may last an hour.
   { name: CDR_EXPORT_QUEUE, batchSize: 1, expireInSeconds: 3600, work: (data) => runCdrExport((data as { exportId: string }).exportId) },
+  // A deck change re-prices un-invoiced calls: one account-day per transaction, so a long run may take an hour.
+  { name: RERATE_QUEUE, batchSize: 1, expireInSeconds: 3600, work: (data) => runReratingJob(data) },
 ];
 
 /** Starts pg-boss (migrating its schema), the schedules and the workers: once per process. */
