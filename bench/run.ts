@@ -17,6 +17,7 @@ const { benchCheckout, benchSearchFanout } = await import('./numbers');
 const { benchAdapterOverhead, benchBreakerFailFast } = await import('./providers');
 const { apiBenchServerEnv, apiBenchSetup, apiSeedStep, benchApi } = await import('./api');
 const { benchCdrsOn } = await import('./cdrs');
+const { benchBillingOn } = await import('./billing');
 
 const root = path.resolve(import.meta.dirname, '..');
 const resultsDir = path.join(root, 'bench', 'results');
@@ -54,6 +55,8 @@ const httpOnly = process.env.BENCH_HTTP_ONLY === '1';
 const apiOnly = process.env.BENCH_API_ONLY === '1';
 /** Only the CDR rows (ingest, charts, export, live feed), in process on both databases: for working on usage and quality. */
 const cdrsOnly = process.env.BENCH_CDRS_ONLY === '1';
+/** Only the rating row (ingest with decks vs without), in process on both databases: for working on billing. */
+const billingOnly = process.env.BENCH_BILLING_ONLY === '1';
 
 let server: BenchServer | undefined;
 let interrupted = false;
@@ -267,11 +270,12 @@ try {
   const notes: string[] = [];
   const unreachable = await postgresProblem(postgresUrl);
   if (unreachable) console.log(`PostgreSQL at ${new URL(postgresUrl).host} is not reachable (${unreachable}): its rows are skipped.`);
-  const pgliteRows = cdrsOnly ? [] : await benchPortalOn('pglite', notes);
-  const postgresRows = unreachable || cdrsOnly ? undefined : await benchPortalOn('postgres', notes, postgresUrl);
+  const pgliteRows = cdrsOnly || billingOnly ? [] : await benchPortalOn('pglite', notes);
+  const postgresRows = unreachable || cdrsOnly || billingOnly ? undefined : await benchPortalOn('postgres', notes, postgresUrl);
 
-  const inProcess = httpOnly || apiOnly || cdrsOnly ? [] : [...(await benchProviders()), ...(await benchBuying(notes))];
-  const cdrRows = httpOnly || apiOnly ? undefined : await benchCdrsOn(unreachable ? undefined : postgresUrl, notes);
+  const inProcess = httpOnly || apiOnly || cdrsOnly || billingOnly ? [] : [...(await benchProviders()), ...(await benchBuying(notes))];
+  const cdrRows = httpOnly || apiOnly || billingOnly ? undefined : await benchCdrsOn(unreachable ? undefined : postgresUrl, notes);
+  const billingRows = httpOnly || apiOnly || cdrsOnly ? undefined : await benchBillingOn(unreachable ? undefined : postgresUrl, notes);
 
   console.log(`\nPortal over HTTP (${CONNECTIONS} connections; each ratio against its own database's health row):\n`);
   console.log(formatSideBySide([
@@ -286,11 +290,18 @@ try {
       { title: cdrRows.postgres ? 'PostgreSQL' : 'PostgreSQL (skipped: not reachable)', rows: cdrRows.postgres },
     ]));
   }
+  if (billingRows) {
+    console.log(`\nRating at ingest in process (issue 15; 200k calls each way, goal ≥ 0.5x):\n`);
+    console.log(formatSideBySide([
+      { title: 'PGlite', rows: billingRows.pglite },
+      { title: billingRows.postgres ? 'PostgreSQL' : 'PostgreSQL (skipped: not reachable)', rows: billingRows.postgres },
+    ]));
+  }
   console.log('');
   for (const note of notes) console.log(`Note: ${note}`);
   if (notes.length > 0) console.log('');
   const file = path.join(resultsDir, 'latest.json');
-  writeJson(file, { http: { pglite: pgliteRows, postgres: postgresRows ?? null }, inProcess, cdrs: cdrRows ?? null });
+  writeJson(file, { http: { pglite: pgliteRows, postgres: postgresRows ?? null }, inProcess, cdrs: cdrRows ?? null, billing: billingRows ?? null });
   console.log(`Written to ${path.relative(root, file)} (server logs: bench/results/server-pglite.log, server-postgres.log).`);
 } catch (error) {
   // After a signal the failures are just the server going away under the load.
