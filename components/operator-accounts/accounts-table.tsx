@@ -1,6 +1,7 @@
 'use client';
 
 import type { ColumnDef } from '@tanstack/react-table';
+import Link from 'next/link';
 import { useActionState } from 'react';
 import { Badge } from '@/components/ui/card';
 import { DataTable, type DataTableSort } from '@/components/ui/data-table';
@@ -56,6 +57,11 @@ export function StaffAccountsTable({ rows, caption, sort, actAs, empty }: { rows
             {account.subAccounts > 0 ? ` · ${account.subAccounts} sub-account${account.subAccounts === 1 ? '' : 's'}` : ''}
           </p>
           <p className="break-all font-mono text-[11px] text-slate-500">{account.id}</p>
+          {account.above.length === 0 ? (
+            <Link href={`/operator/accounts/${account.id}/billing`} className="text-xs font-medium text-indigo-800 underline">
+              Ledger, payments and limits<span className="sr-only"> of {account.name}</span>
+            </Link>
+          ) : null}
         </div>
       ),
     },

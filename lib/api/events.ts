@@ -40,6 +40,20 @@ export const accountEventData = {
     threshold: z.number(),
     attempts: z.number().int(),
   }),
+  // Percentages only, no amounts: webhooks are managed by technical roles, who never see money.
+  'billing.spend_threshold': z.object({
+    limit: z.enum(['spend_cap', 'credit_limit']).meta({
+      description:
+        'spend_cap: the monthly spend cap of the event’s account, over it and its sub-accounts (charges, rated usage and orders not charged yet this month); credit_limit: the billing account’s credit (its balance less usage not invoiced yet and orders not charged yet)',
+    }),
+    thresholdPercent: z.number().int().meta({ description: '80 or 100: the share of the limit just passed (each is sent once a month)' }),
+    usedPercent: z.number().int().meta({ description: 'How much of the limit is used now, in whole percent (may pass 100)' }),
+    periodStart: z.string().meta({ format: 'date-time', description: 'The month (UTC) the alert belongs to' }),
+  }),
+  'billing.prepay_ended': z.object({
+    discountPercent: z.string().meta({ description: 'The prepay discount that no longer applies, e.g. "8"' }),
+    endedAt: z.string().meta({ format: 'date-time', description: 'Usage from this moment on is billed without it' }),
+  }),
 } as const;
 
 export type AccountEventType = keyof typeof accountEventData;
@@ -52,4 +66,6 @@ export const ACCOUNT_EVENT_LABELS: Record<AccountEventType, string> = {
   'trunk_group.sync_failed': 'A trunk group could not be applied at a carrier',
   'e911.registration_failed': 'An emergency address registration failed',
   'quality.alert': 'Call quality (ASR or PDD) left its normal range, or came back',
+  'billing.spend_threshold': 'Spending reached 80% or 100% of a monthly spend cap or of the credit limit',
+  'billing.prepay_ended': 'The prepaid credit was used up, so the prepay discount ended',
 };

@@ -11,6 +11,8 @@ import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
 import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
 import { evaluateQualityAlertsNow } from '@/lib/services/quality-alerts';
+import { reconcilePrepayTiersNow } from '@/lib/services/ledger';
+import { evaluateSpendAlertsNow } from '@/lib/services/spend-limits';
 import { RERATE_QUEUE, runReratingJob } from '@/lib/services/rerating';
 import { checkTrunkDrift } from '@/lib/services/trunk-groups';
 import { fetchAllUpstreamStatements } from '@/lib/services/upstream-reconciliation';
@@ -41,6 +43,10 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'dispatch-account-events', cron: '* * * * *', runAtStart: true, run: () => dispatchAccountEventsAndWake() },
   // ASR and PDD of the last 15 minutes (settled 5) against the same time of week over 4 weeks: opens, updates, resolves quality alerts.
   { name: 'evaluate-quality-alerts', cron: '*/5 * * * *', run: () => evaluateQualityAlertsNow() },
+  // Spend caps and credit limits against rated usage: an alert at 80% and 100%, once per account, month and limit.
+  { name: 'evaluate-spend-alerts', cron: '*/5 * * * *', run: () => evaluateSpendAlertsNow() },
+  // Prepay tiers whose credit is used up end from the new month; in the morning, after the month's invoices are issued.
+  { name: 'reconcile-prepay-tiers', cron: '0 6 1 * *', run: () => reconcilePrepayTiersNow() },
   // CDR export files past their 7 days deleted; exports asked for while no runner ran get queued.
   { name: 'sweep-cdr-exports', cron: '*/5 * * * *', run: () => sweepCdrExports() },
   // Each upstream's ledger or invoices for last month and this one, stored for the staff reconciliation page.

@@ -58,6 +58,9 @@ const dateOf = (value: unknown) => (value === null || value === undefined ? null
 /** The schedules the jobs use, in words; anything else is shown as the cron itself. */
 export function describeCron(cron: string): string {
   const [minute, hour, day, month, weekday] = cron.split(' ');
+  if (/^\d+$/.test(minute ?? '') && /^\d+$/.test(hour ?? '') && /^\d+$/.test(day ?? '') && month === '*' && weekday === '*') {
+    return `monthly on day ${day} at ${hour!.padStart(2, '0')}:${minute!.padStart(2, '0')} (UTC)`;
+  }
   if (day !== '*' || month !== '*' || weekday !== '*') return `cron ${cron} (UTC)`;
   if (minute === '*' && hour === '*') return 'every minute';
   const everyMinutes = /^\*\/(\d+)$/.exec(minute ?? '');

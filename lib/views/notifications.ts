@@ -5,7 +5,7 @@
  */
 import type { AccountEventData, AccountEventType } from '@/lib/api/events';
 import type { Permission } from '@/lib/auth/permissions';
-import { formatE164 } from '@/lib/format';
+import { formatDate, formatE164, formatMonth } from '@/lib/format';
 
 /** The right a member needs to hear about an event: what they would need to open its page. */
 export const NOTIFICATION_PERMISSION: Record<AccountEventType, Permission> = {
@@ -14,6 +14,8 @@ export const NOTIFICATION_PERMISSION: Record<AccountEventType, Permission> = {
   'trunk_group.sync_failed': 'technical.read',
   'e911.registration_failed': 'technical.read',
   'quality.alert': 'usage.read',
+  'billing.spend_threshold': 'billing.read',
+  'billing.prepay_ended': 'billing.read',
 };
 
 export interface ChannelChoice {
@@ -28,6 +30,8 @@ export const DEFAULT_NOTIFICATION_CHOICE: Record<AccountEventType, ChannelChoice
   'trunk_group.sync_failed': { inApp: true, email: true },
   'e911.registration_failed': { inApp: true, email: true },
   'quality.alert': { inApp: true, email: true },
+  'billing.spend_threshold': { inApp: true, email: true },
+  'billing.prepay_ended': { inApp: true, email: true },
 };
 
 /** The preferences page's words for each event type. */
@@ -37,6 +41,8 @@ export const NOTIFICATION_TYPE_LABELS: Record<AccountEventType, { label: string;
   'trunk_group.sync_failed': { label: 'Trunk group problems', description: 'A trunk group could not be applied at one of our carriers.' },
   'e911.registration_failed': { label: 'Emergency address problems', description: 'An emergency (E911) address could not be registered for a number.' },
   'quality.alert': { label: 'Call quality alerts', description: 'ASR or PDD of a trunk group and destination left its normal range for the time of week, and when it came back.' },
+  'billing.spend_threshold': { label: 'Spend cap and credit alerts', description: 'Spending this month reached 80% or 100% of a monthly spend cap, or 80% or 100% of the credit limit is used.' },
+  'billing.prepay_ended': { label: 'Prepay discount', description: 'The prepaid credit was used up, so the prepay discount no longer applies.' },
 };
 
 export interface NotificationMessage {
@@ -100,6 +106,30 @@ export function notificationMessage<Type extends AccountEventType>(
         title: 'Emergency address not registered',
         body: `The emergency address of ${formatE164(failure.e164)} in ${accountName} could not be registered. Open it to see what to do next.`,
         link: numberId ? `/numbers/${numberId}` : failure.addressId ? `/e911/${failure.addressId}` : '/e911',
+      };
+    }
+    case 'billing.spend_threshold': {
+      const alert = data as AccountEventData<'billing.spend_threshold'>;
+      const month = formatMonth(alert.periodStart.slice(0, 7));
+      if (alert.limit === 'credit_limit') {
+        return {
+          title: alert.thresholdPercent >= 100 ? 'Credit limit reached' : `${alert.thresholdPercent}% of the credit limit used`,
+          body: `${accountName} has used ${alert.usedPercent}% of its credit limit (its balance less usage not invoiced yet). Orders beyond the credit left are refused; a payment restores it.`,
+          link: '/billing',
+        };
+      }
+      return {
+        title: alert.thresholdPercent >= 100 ? 'Monthly spend cap reached' : `${alert.thresholdPercent}% of the monthly spend cap`,
+        body: `${accountName} and its sub-accounts have spent ${alert.usedPercent}% of their monthly spend cap in ${month} (calls, number charges and orders in progress). Orders that would pass the cap are refused.`,
+        link: '/billing',
+      };
+    }
+    case 'billing.prepay_ended': {
+      const ended = data as AccountEventData<'billing.prepay_ended'>;
+      return {
+        title: 'Prepay discount ended',
+        body: `The prepaid credit of ${accountName} is used up, so its ${ended.discountPercent}% prepay discount no longer applies from ${formatDate(new Date(ended.endedAt), 'long')}. A new prepayment of $10,000 or more restores it.`,
+        link: '/billing',
       };
     }
     case 'quality.alert': {

@@ -22,6 +22,7 @@ import { createTrunkGroup, updateTrunkGroup, type TrunkGroupInput } from '@/lib/
 import { hashPassword } from '@/lib/services/users';
 import { useTestDatabase } from '../support/db';
 import { confirmNoE911 } from '../support/checkout';
+import { reverseEntriesByDescription } from '../support/ledger';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
 
 const noLimits = { maxConcurrentCalls: undefined, maxCallsPerSecond: undefined, monthlySpendCap: undefined, internationalAllowed: false };
@@ -240,8 +241,8 @@ describe('account limits', () => {
     await charge(tenants.acme.id, '15000.0000', 'Test: Acme usage');
     await fillCart(west, ['+13125550002']);
     await expect(placeOrder(west, { idempotencyKey: 'ancestor-cap-1' })).rejects.toMatchObject({ message: 'This order would take Acme Telecom past its monthly spend cap.' });
-    await test.db.delete(accountLedger).where(eq(accountLedger.description, 'Test: Acme usage'));
-    await test.db.delete(accountLedger).where(eq(accountLedger.description, 'Test: Boston usage'));
+    await reverseEntriesByDescription(test.db, 'Test: Acme usage');
+    await reverseEntriesByDescription(test.db, 'Test: Boston usage');
     expect(await placeOrder(west, { idempotencyKey: 'ancestor-cap-2', ...(await confirmNoE911(west)) })).toMatchObject({ accountId: tenants.west.id });
     await test.db.delete(cartItems);
   });

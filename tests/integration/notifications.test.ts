@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AccountEventData, AccountEventType } from '@/lib/api/events';
+import { ACCOUNT_EVENT_TYPES, type AccountEventData, type AccountEventType } from '@/lib/api/events';
 import { accountEvents, memberships, notificationMails, notifications, outboxMessages, phoneNumbers, providerConnections, users } from '@/lib/db/schema';
 import { sealCredentials } from '@/lib/services/secret-box';
 import { PROVIDER_NAMES } from '@/lib/providers/errors';
@@ -8,7 +8,7 @@ import { dispatchAccountEvents, publishAccountEvent } from '@/lib/services/accou
 import { getNotificationPreferences, listNotifications, markAllNotificationsRead, markNotificationRead, notifyAccountEvent, saveNotificationPreferences } from '@/lib/services/notifications';
 import { hashPassword } from '@/lib/services/users';
 import { formToObject, nestFields } from '@/lib/validations/form-data';
-import { notificationPreferencesSchema } from '@/lib/validations/notifications';
+import { notificationPreferencesSchema, preferenceFieldKey } from '@/lib/validations/notifications';
 import { unreadBadge } from '@/components/shell/notification-bell';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants, sessionUser } from '../support/fixtures';
@@ -107,7 +107,7 @@ describe('Notifications: the bell and e-mail for account events', () => {
     expect((await getNotificationPreferences(tech))['order.completed']).toEqual({ inApp: true, email: false });
 
     const form = new FormData();
-    for (const key of ['order_completed', 'number_released', 'trunk_group_sync_failed', 'e911_registration_failed', 'quality_alert']) {
+    for (const key of ACCOUNT_EVENT_TYPES.map(preferenceFieldKey)) {
       form.append(`${key}.inApp`, 'off');
       if (key !== 'order_completed') form.append(`${key}.inApp`, 'on');
       form.append(`${key}.email`, 'off');

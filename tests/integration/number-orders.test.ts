@@ -11,6 +11,7 @@ import { numberSearchSchema } from '@/lib/validations/numbers';
 import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { useTestDatabase } from '../support/db';
 import { confirmNoE911 } from '../support/checkout';
+import { reverseEntriesByDescription } from '../support/ledger';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
 import { useSandboxes } from '../support/sandboxes';
 
@@ -208,7 +209,7 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     await addToCart(access, { searchId: answer.searchId, numbers: answer.results.slice(0, 2).map((result) => result.e164) });
     await test.db.insert(accountLedger).values({ billingAccountId: tenants.acme.id, accountId: tenants.acme.id, kind: 'charge', amount: '-10000.0000', description: 'Test: a large bill' });
     await expect(placeOrder(access, { idempotencyKey: 'broke-1' })).rejects.toMatchObject({ code: 'conflict:funds', message: expect.stringContaining('available (balance plus credit)') });
-    await test.db.delete(accountLedger).where(eq(accountLedger.description, 'Test: a large bill'));
+    await reverseEntriesByDescription(test.db, 'Test: a large bill');
     const { accounts } = await import('@/lib/db/schema');
     await test.db.update(accounts).set({ monthlySpendCap: '1.00' }).where(eq(accounts.id, tenants.east.id));
     await expect(placeOrder(await tech(), { idempotencyKey: 'capped-1' })).rejects.toMatchObject({ code: 'conflict:funds', message: expect.stringContaining('monthly spend cap') });

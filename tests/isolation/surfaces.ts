@@ -5,6 +5,7 @@
 import type { Role } from '@/lib/auth/permissions';
 import { DEVELOPER_SURFACES } from './surfaces-developers';
 import { E911_SURFACES } from './surfaces-e911';
+import { LEDGER_SURFACES } from './surfaces-ledger';
 import { QUALITY_ALERT_SURFACES } from './surfaces-quality-alerts';
 import { USAGE_SURFACES } from './surfaces-usage';
 
@@ -289,6 +290,7 @@ export const SURFACES: Surface[] = [
   ...DEVELOPER_SURFACES,
   ...QUALITY_ALERT_SURFACES,
   ...USAGE_SURFACES,
+  ...LEDGER_SURFACES,
 ];
 
 /**

@@ -114,7 +114,7 @@ export default async function DashboardPage() {
         {funds ? (
           <Stat label="Balance" value={formatMoney(funds.balance)} caption={`The master account’s, paying for ${scope}`} />
         ) : spend ? (
-          <Stat label="Spent this month" value={formatMoney(sumAmounts([spend.charged, spend.outstanding]))} caption={`By ${scope}`} />
+          <Stat label="Spent this month" value={formatMoney(sumAmounts([spend.charged, spend.usage, spend.outstanding]))} caption={`By ${scope}`} />
         ) : (
           <Stat label="Pending invitations" value={counts.pendingInvitations} caption={`To ${scope}`} href={manage ? '/account' : undefined} />
         )}

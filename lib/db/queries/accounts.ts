@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, like, ne, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';
 import { accountLedger, accountNumberCounts, accounts, memberships, numberOrderLines, numberOrders, trunkGroups, type Account, type Membership } from '@/lib/db/schema';
+import { getRatedUsageBySubtreesSince } from './spend-limits';
 
 type Executor = Db | Tx;
 
@@ -180,15 +181,19 @@ export async function getTrunkLimitTotalsBySubtrees(
 }
 
 /**
- * For each of `accountIds` (of one billing tree): what its subtree has spent since `since`, as a
- * positive decimal string: the charges in the ledger, plus order lines placed but not settled yet
- * (they are charged when they turn active, so a second checkout must already count them).
+ * For each of `accountIds` (of one billing tree): what its subtree has spent since `since`, as
+ * positive decimal strings: the charges in the ledger (a reversed charge counts as never made), the
+ * rated usage of its calls, and order lines placed but not settled yet (they are charged when they
+ * turn active, so a second checkout must already count them). Usage is counted from the rollups
+ * even where an invoice has posted it since: callers ask about the current month, which no issued
+ * invoice covers.
  */
 export async function getSubtreeSpendSince(
   db: Executor,
   { billingAccountId, accountIds, since }: { billingAccountId: string; accountIds: string[]; since: Date },
-): Promise<Map<string, { charged: string; outstanding: string }>> {
+): Promise<Map<string, { charged: string; usage: string; outstanding: string }>> {
   if (accountIds.length === 0) return new Map();
+  const usage = await getRatedUsageBySubtreesSince(db, { billingAccountId, accountIds, since });
   const charged = await db
     .select({ accountId: ancestor.id, amount: sql<string>`coalesce(-sum(${accountLedger.amount}), 0)::text` })
     .from(ancestor)
@@ -200,6 +205,7 @@ export async function getSubtreeSpendSince(
         eq(accountLedger.billingAccountId, billingAccountId),
         eq(accountLedger.kind, 'charge'),
         sql`${accountLedger.createdAt} >= ${since.toISOString()}::timestamptz`,
+        sql`not exists (select 1 from ${accountLedger} r where r.reverses_id = ${accountLedger.id})`,
       ),
     )
     .groupBy(ancestor.id);
@@ -218,10 +224,11 @@ export async function getSubtreeSpendSince(
       ),
     )
     .groupBy(ancestor.id);
-  const result = new Map<string, { charged: string; outstanding: string }>();
+  const result = new Map<string, { charged: string; usage: string; outstanding: string }>();
   for (const id of accountIds) {
     result.set(id, {
       charged: charged.find((row) => row.accountId === id)?.amount ?? '0',
+      usage: usage.get(id) ?? '0',
       outstanding: outstanding.find((row) => row.accountId === id)?.amount ?? '0',
     });
   }

@@ -105,6 +105,7 @@ export async function getMonthlyNumbersAndSpendBySubtree(db: Db, { accountPath, 
       from ${accountLedger} l
       where l.account_id = any(array(${subtree}))
         and l.kind = 'charge'
+        and not exists (select 1 from ${accountLedger} r where r.reverses_id = l.id)
         and l.created_at >= ${`${first}-01`}::timestamp at time zone 'UTC'
       group by 1`);
     for (const row of rowsOf<{ month: string; spend: string }>(charged)) spendByMonth.set(row.month, row.spend);

@@ -53,15 +53,18 @@ export async function getNumbersBoughtByOrder(db: Executor, { orderId }: { order
     .orderBy(asc(phoneNumbers.e164));
 }
 
-/** What the ledger charged for each line of an order (positive amounts), by line id. */
+/** What the ledger charged for each line of an order (positive amounts, net of a reversal: a refunded line shows 0), by line id. */
 export async function getChargesByOrder(db: Executor, { orderId }: { orderId: string }): Promise<Map<string, string>> {
   const rows = await db
-    .select({ orderLineId: accountLedger.orderLineId, charged: sql<string>`(-${accountLedger.amount})::text` })
+    .select({ orderLineId: accountLedger.orderLineId, charged: sql<string>`(-(${accountLedger.amount} + ${reversedAmount(sql`${accountLedger.id}`)}))::text` })
     .from(accountLedger)
     .innerJoin(numberOrderLines, eq(numberOrderLines.id, accountLedger.orderLineId))
     .where(and(eq(numberOrderLines.orderId, orderId), eq(accountLedger.kind, 'charge')));
   return new Map(rows.map((row) => [row.orderLineId!, row.charged]));
 }
+
+/** What reversals gave back of the ledger entry `entryId` names (0 when it stands). */
+const reversedAmount = (entryId: SQL) => sql`coalesce((select r.amount from ${accountLedger} r where r.reverses_id = ${entryId}), 0)`;
 
 /**
  * Whose orders: one account, or an account and its subtree (its materialized path is a prefix of
@@ -128,7 +131,7 @@ export interface OrderListRow {
 
 /** An order as lists show it (joined with its account and placer); the ledger's charges only `withCharges`. */
 function orderListColumns(withCharges: boolean) {
-  const charged = sql<string>`(select coalesce(-sum(le.amount), 0)::text from ${accountLedger} le inner join ${numberOrderLines} ol on ol.id = le.order_line_id where ol.order_id = "number_orders"."id" and le.kind = 'charge')`;
+  const charged = sql<string>`(select coalesce(-sum(le.amount + ${reversedAmount(sql`le.id`)}), 0)::text from ${accountLedger} le inner join ${numberOrderLines} ol on ol.id = le.order_line_id where ol.order_id = "number_orders"."id" and le.kind = 'charge')`;
   return {
     id: numberOrders.id,
     accountId: numberOrders.accountId,
@@ -230,7 +233,7 @@ export async function getOrderLinesByOrders(
       status: sql<OrderListLine['status']>`${line('status')}`.as('line_status'),
       reason: sql<string | null>`${line('reason')}`.as('line_reason'),
       charged: (withCharges
-        ? sql<string | null>`(select (-le.amount)::text from ${accountLedger} le where le.order_line_id = ${line('id')} and le.kind = 'charge')`
+        ? sql<string | null>`(select (-(le.amount + ${reversedAmount(sql`le.id`)}))::text from ${accountLedger} le where le.order_line_id = ${line('id')} and le.kind = 'charge')`
         : sql<string | null>`null::text`
       ).as('line_charged'),
       numberId: sql<string | null>`(select pn.id from ${phoneNumbers} pn where pn.order_line_id = ${line('id')} and pn.status <> 'released' and pn.account_id = ${subtreeIds(viewerPath)} limit 1)`.as('line_number_id'),
@@ -265,12 +268,20 @@ export async function getBalanceByBillingAccount(db: Executor, { billingAccountI
   return { balance: row?.balance ?? '0', creditLimit: row?.creditLimit ?? '0' };
 }
 
-/** Charges to one account since a moment (for the monthly spend cap), as a positive amount. */
+/** Charges to one account since a moment (for the monthly spend cap), as a positive amount; a reversed charge counts as never made. */
 export async function getChargesByAccountSince(db: Executor, { accountId, since }: { accountId: string; since: Date }) {
   const [row] = await db
     .select({ spent: sql<string>`coalesce(-sum(${accountLedger.amount}), 0)::text` })
     .from(accountLedger)
-    .where(and(eq(accountLedger.accountId, accountId), eq(accountLedger.kind, 'charge'), sql`${accountLedger.createdAt} >= ${since.toISOString()}::timestamptz`));
+    .where(
+      and(
+        eq(accountLedger.accountId, accountId),
+        eq(accountLedger.kind, 'charge'),
+        sql`${accountLedger.createdAt} >= ${since.toISOString()}::timestamptz`,
+        // Qualified by hand: Drizzle leaves a one-table query's columns unqualified, which the subquery would read as its own.
+        sql`not exists (select 1 from ${accountLedger} r where r.reverses_id = "account_ledger"."id")`,
+      ),
+    );
   return row?.spent ?? '0';
 }
 

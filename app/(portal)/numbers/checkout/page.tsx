@@ -49,6 +49,7 @@ export default async function CheckoutPage() {
                 <>
                   <Row label="Balance" value={formatMoney(summary.funds.balance)} />
                   <Row label="Credit limit" value={formatMoney(summary.funds.creditLimit)} />
+                  {summary.funds.unbilledUsage !== '0.0000' ? <Row label="Usage not invoiced yet" value={formatMoney(`-${summary.funds.unbilledUsage}`)} /> : null}
                   {summary.funds.outstanding !== '0.0000' ? <Row label="Orders not charged yet" value={formatMoney(`-${summary.funds.outstanding}`)} /> : null}
                   <Row label="Available" value={formatMoney(summary.funds.available)} strong />
                 </>

@@ -1,0 +1,41 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { staffAction } from '@/lib/auth/action';
+import { formatMoney } from '@/lib/format';
+import { recordAdjustment, recordPayment, reverseLedgerEntry } from '@/lib/services/ledger';
+import { recordAdjustmentSchema, recordPaymentSchema, reverseEntrySchema } from '@/lib/validations/ledger';
+
+const refresh = (accountId: string) => revalidatePath(`/operator/accounts/${accountId}/billing`);
+
+/** Staff record a payment or prepayment received (audited on the billing account). */
+export const recordPaymentAction = staffAction({
+  schema: recordPaymentSchema,
+  async run(input, { user, ip }) {
+    const { prepay, currency } = await recordPayment(user, input, ip);
+    refresh(input.accountId);
+    const what = `${input.type === 'prepayment' ? 'Prepayment' : 'Payment'} of ${formatMoney(input.amount, currency)} recorded`;
+    if (prepay === 'started') return { message: `${what}: the account is now on the prepay tier (8% off usage).` };
+    if (prepay === 'already') return { message: `${what}; the account stays on the prepay tier.` };
+    if (prepay === 'below_minimum') return { message: `${what}. Prepayments of $10,000 or more move an account to the prepay tier: this one does not.` };
+    return { message: `${what}.` };
+  },
+});
+
+export const recordAdjustmentAction = staffAction({
+  schema: recordAdjustmentSchema,
+  async run(input, { user, ip }) {
+    const { currency } = await recordAdjustment(user, input, ip);
+    refresh(input.accountId);
+    return { message: `Adjustment of ${formatMoney(input.amount, currency)} recorded.` };
+  },
+});
+
+export const reverseEntryAction = staffAction({
+  schema: reverseEntrySchema,
+  async run(input, { user, ip }) {
+    await reverseLedgerEntry(user, input, ip);
+    refresh(input.accountId);
+    return { message: 'Entry reversed.' };
+  },
+});

@@ -1,0 +1,147 @@
+import 'server-only';
+import { and, count, desc, eq, gt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Db, Tx } from '@/lib/db/client';
+import { accountLedger, accounts, billingProfiles, users } from '@/lib/db/schema';
+
+type Executor = Db | Tx;
+
+const reversal = alias(accountLedger, 'reversal');
+const entryAccount = alias(accounts, 'entry_account');
+
+/** A ledger entry as the ledger pages show it: who recorded it, whether it was reversed, the running balance after it. */
+export interface LedgerEntryRow {
+  id: string;
+  accountId: string;
+  accountName: string;
+  kind: (typeof accountLedger.$inferSelect)['kind'];
+  amount: string;
+  description: string;
+  reference: string | null;
+  reversesId: string | null;
+  invoiceId: string | null;
+  reversedById: string | null;
+  createdByEmail: string | null;
+  createdAt: Date;
+  /** The billing account's balance once this entry (and every earlier one) is counted. */
+  runningBalance: string;
+}
+
+/**
+ * One page of a billing account's ledger, newest first, with the running balance worked out over
+ * the whole ledger in entry order (time, then id: entries of one transaction share their time).
+ */
+export async function getLedgerPageByBillingAccount(db: Executor, { billingAccountId, limit, offset }: { billingAccountId: string; limit: number; offset: number }): Promise<{ rows: LedgerEntryRow[]; total: number }> {
+  const ordered = db
+    .select({
+      id: accountLedger.id,
+      accountId: accountLedger.accountId,
+      kind: accountLedger.kind,
+      amount: accountLedger.amount,
+      description: accountLedger.description,
+      reference: accountLedger.reference,
+      reversesId: accountLedger.reversesId,
+      invoiceId: accountLedger.invoiceId,
+      createdByUserId: accountLedger.createdByUserId,
+      createdAt: accountLedger.createdAt,
+      runningBalance: sql<string>`(sum(${accountLedger.amount}) over (order by ${accountLedger.createdAt}, ${accountLedger.id}))::text`.as('running_balance'),
+    })
+    .from(accountLedger)
+    .where(eq(accountLedger.billingAccountId, billingAccountId))
+    .as('ordered');
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select({
+        id: ordered.id,
+        accountId: ordered.accountId,
+        accountName: entryAccount.name,
+        kind: ordered.kind,
+        amount: ordered.amount,
+        description: ordered.description,
+        reference: ordered.reference,
+        reversesId: ordered.reversesId,
+        invoiceId: ordered.invoiceId,
+        reversedById: reversal.id,
+        createdByEmail: users.email,
+        createdAt: ordered.createdAt,
+        runningBalance: ordered.runningBalance,
+      })
+      .from(ordered)
+      .innerJoin(entryAccount, eq(entryAccount.id, ordered.accountId))
+      .leftJoin(reversal, eq(reversal.reversesId, ordered.id))
+      .leftJoin(users, eq(users.id, ordered.createdByUserId))
+      .orderBy(desc(ordered.createdAt), desc(ordered.id))
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: count() }).from(accountLedger).where(eq(accountLedger.billingAccountId, billingAccountId)),
+  ]);
+  return { rows, total: Number(counted?.total ?? 0) };
+}
+
+/** An entry of this billing account (another account's entry is not found), with the reversal that cancelled it, if any. */
+export async function getLedgerEntryInBillingAccount(db: Executor, { billingAccountId, entryId }: { billingAccountId: string; entryId: string }) {
+  const [row] = await db
+    .select({ entry: accountLedger, reversedById: reversal.id })
+    .from(accountLedger)
+    .leftJoin(reversal, eq(reversal.reversesId, accountLedger.id))
+    .where(and(eq(accountLedger.id, entryId), eq(accountLedger.billingAccountId, billingAccountId)));
+  return row;
+}
+
+export async function insertLedgerEntry(db: Executor, entry: typeof accountLedger.$inferInsert) {
+  const [row] = await db.insert(accountLedger).values(entry).returning();
+  return row!;
+}
+
+export async function getBillingProfileByAccount(db: Executor, { accountId }: { accountId: string }) {
+  const [row] = await db.select().from(billingProfiles).where(eq(billingProfiles.accountId, accountId));
+  return row;
+}
+
+/**
+ * Puts the billing account on the prepay tier at `percent`, creating its billing profile if it has
+ * none. An account already on the tier keeps its percentage and the day it started. Answers the
+ * profile before and after.
+ */
+export async function startPrepayTier(db: Executor, { accountId, percent, since }: { accountId: string; percent: string; since: Date }) {
+  const before = await getBillingProfileByAccount(db, { accountId });
+  const [after] = await db
+    .insert(billingProfiles)
+    .values({ accountId, prepayDiscountPercent: percent, prepaySince: since, updatedAt: since })
+    .onConflictDoUpdate({
+      target: billingProfiles.accountId,
+      set: {
+        prepayDiscountPercent: sql`case when ${billingProfiles.prepayDiscountPercent} > 0 then ${billingProfiles.prepayDiscountPercent} else excluded.prepay_discount_percent end`,
+        prepaySince: sql`case when ${billingProfiles.prepayDiscountPercent} > 0 then ${billingProfiles.prepaySince} else excluded.prepay_since end`,
+        updatedAt: sql`case when ${billingProfiles.prepayDiscountPercent} > 0 then ${billingProfiles.updatedAt} else excluded.updated_at end`,
+      },
+    })
+    .returning();
+  return { before, after: after! };
+}
+
+/** Takes the billing account off the prepay tier; answers the profile as it was, or undefined when it was not on it. */
+export async function endPrepayTier(db: Executor, { accountId, at }: { accountId: string; at: Date }) {
+  const before = await getBillingProfileByAccount(db, { accountId });
+  if (!before || Number(before.prepayDiscountPercent) === 0) return undefined;
+  await db
+    .update(billingProfiles)
+    .set({ prepayDiscountPercent: '0', prepaySince: null, updatedAt: at })
+    .where(and(eq(billingProfiles.accountId, accountId), gt(billingProfiles.prepayDiscountPercent, '0')));
+  return before;
+}
+
+/** Platform job: every billing account on the prepay tier, with its balance. */
+export async function getPrepayAccountsWithBalance(db: Executor) {
+  return db
+    .select({
+      accountId: billingProfiles.accountId,
+      accountName: accounts.name,
+      percent: billingProfiles.prepayDiscountPercent,
+      since: billingProfiles.prepaySince,
+      balance: sql<string>`(select coalesce(sum(${accountLedger.amount}), 0) from ${accountLedger} where ${accountLedger.billingAccountId} = ${billingProfiles.accountId})::text`,
+    })
+    .from(billingProfiles)
+    .innerJoin(accounts, eq(accounts.id, billingProfiles.accountId))
+    .where(gt(billingProfiles.prepayDiscountPercent, '0'));
+}

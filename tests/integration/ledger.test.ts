@@ -1,0 +1,245 @@
+/**
+ * Issue 15.4, the ledger: entries never change (the database refuses), staff record payments,
+ * prepayments and adjustments (never card data), any entry is reversed once, a prepayment of
+ * $10,000 or more puts the account on the 8% prepay tier and the monthly check ends it once the
+ * credit is used up; customers never record anything and never reach another tenant's entries.
+ */
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { formatMicros, parseMicros } from '@/lib/billing/money';
+import { accountEvents, accountLedger, auditEvents, billingProfiles, invoices, users } from '@/lib/db/schema';
+import { getSubtreeSpendSince } from '@/lib/db/queries/accounts';
+import { getBalanceByBillingAccount } from '@/lib/db/queries/number-orders';
+import { monthStart } from '@/lib/services/account-funds';
+import { getStaffLedger, listLedgerEntries, reconcilePrepayTiers, recordAdjustment, recordPayment, reverseLedgerEntry } from '@/lib/services/ledger';
+import { CARD_NUMBER_MESSAGE, containsCardNumber, recordAdjustmentSchema, recordPaymentSchema, reverseEntrySchema } from '@/lib/validations/ledger';
+import { useTestDatabase } from '../support/db';
+import { accessAs, seedRoleUsers, seedTwoTenants, sessionUser } from '../support/fixtures';
+import { textOf } from '../support/render-text';
+
+const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
+
+vi.mock('@/lib/auth/config', async () => (await import('../support/next-mocks')).authConfigMock(session));
+vi.mock('next/headers', async () => (await import('../support/next-mocks')).nextHeadersMock(session));
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
+
+process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = 'true';
+
+const today = () => new Date().toISOString().slice(0, 10);
+const plus = (amount: string, more: string) => formatMicros(parseMicros(amount) + parseMicros(more), 4);
+/** The database's words for refusing a statement (Drizzle wraps the driver's error as its cause). */
+async function refusal(statement: PromiseLike<unknown>): Promise<string> {
+  try {
+    await statement;
+  } catch (error) {
+    const messages: string[] = [];
+    for (let current: unknown = error; current instanceof Error; current = current.cause) messages.push(current.message);
+    return messages.join(' | ');
+  }
+  return 'not refused';
+}
+const formOf = (entries: Record<string, string>) => {
+  const data = new FormData();
+  for (const [key, value] of Object.entries(entries)) data.set(key, value);
+  return data;
+};
+
+describe('the ledger', () => {
+  const test = useTestDatabase();
+  let tenants: Awaited<ReturnType<typeof seedTwoTenants>>;
+
+  const payment = (accountId: string, fields: Partial<Record<'type' | 'amount' | 'receivedOn' | 'reference' | 'note', string>> = {}) =>
+    recordPaymentSchema.parse({ accountId, type: 'payment', amount: '100.00', receivedOn: today(), reference: '', note: '', ...fields });
+  const balanceOf = async (billingAccountId: string) => (await getBalanceByBillingAccount(test.db, { billingAccountId })).balance;
+  const entriesOf = (billingAccountId: string) => test.db.select().from(accountLedger).where(eq(accountLedger.billingAccountId, billingAccountId));
+  const signInAs = async (email: string) => {
+    session.userId = (await test.db.select().from(users).where(eq(users.email, email)))[0]!.id;
+  };
+
+  beforeAll(async () => {
+    tenants = await seedTwoTenants(test.db);
+    await seedRoleUsers(test.db, tenants.globex.id, 'globex.example');
+  });
+
+  it('refuses to change or delete an entry in the database itself: corrections are reversals', async () => {
+    const { entryId } = await recordPayment(tenants.staff, payment(tenants.globex.id, { amount: '50.00', reference: 'WIRE-IMMUTABLE' }));
+    expect(await refusal(test.db.update(accountLedger).set({ amount: '5000.0000' }).where(eq(accountLedger.id, entryId)))).toContain('ledger entries are immutable: post a reversal');
+    expect(await refusal(test.db.update(accountLedger).set({ description: 'edited' }).where(eq(accountLedger.id, entryId)))).toContain('ledger entries are immutable');
+    expect(await refusal(test.db.delete(accountLedger).where(eq(accountLedger.id, entryId)))).toContain('ledger entries are immutable');
+    const [entry] = await test.db.select().from(accountLedger).where(eq(accountLedger.id, entryId));
+    expect(entry).toMatchObject({ kind: 'payment', amount: '50.0000', reference: 'WIRE-IMMUTABLE' });
+  });
+
+  it('records a payment on the billing account, in its audit log as done by carrier staff', async () => {
+    const before = await balanceOf(tenants.acme.id);
+    const { entryId } = await recordPayment(tenants.staff, payment(tenants.acme.id, { amount: '1,250.50', reference: 'Wire FT24-00831', note: 'December invoice' }), '10.0.0.7');
+    const [entry] = await test.db.select().from(accountLedger).where(eq(accountLedger.id, entryId));
+    expect(entry).toMatchObject({ billingAccountId: tenants.acme.id, accountId: tenants.acme.id, kind: 'payment', amount: '1250.5000', reference: 'Wire FT24-00831', createdByUserId: tenants.staff.id });
+    expect(entry!.description).toMatch(/^Payment received \w+ \d+, \d{4} – December invoice$/);
+    expect(await balanceOf(tenants.acme.id)).toBe(plus(before, '1250.50'));
+    const [audit] = await test.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, entryId), eq(auditEvents.action, 'billing.payment.record')));
+    expect(audit).toMatchObject({ accountId: tenants.acme.id, actorEmail: 'staff@carrier.example', actingAsAccountId: tenants.acme.id, ip: '10.0.0.7' });
+
+    // An adjustment in either direction, with its reason.
+    await recordAdjustment(tenants.staff, recordAdjustmentSchema.parse({ accountId: tenants.acme.id, amount: '-0.50', reason: 'Rounding on the wire', reference: '' }));
+    expect(await balanceOf(tenants.acme.id)).toBe(plus(before, '1250.00'));
+    // A sub-account's money is on its billing account's ledger.
+    await expect(recordPayment(tenants.staff, payment(tenants.east.id))).rejects.toMatchObject({ code: 'invalid:billing_account' });
+  });
+
+  it('refuses anything that reads as a payment card number, and writes nothing', async () => {
+    for (const text of ['4111 1111 1111 1111', '4111-1111-1111-1111', 'paid by 4242424242424242 exp 12/29', '5555 5555 5555 4444 789', '378282246310005']) {
+      expect(containsCardNumber(text), text).toBe(true);
+      const refused = recordPaymentSchema.safeParse({ accountId: tenants.acme.id, type: 'payment', amount: '10', receivedOn: today(), reference: text, note: '' });
+      expect(refused.success, text).toBe(false);
+      expect(refused.error?.issues.map((issue) => issue.message)).toContain(CARD_NUMBER_MESSAGE);
+    }
+    // Wire references are not card numbers: a failed Luhn check, too few digits, one long run.
+    for (const text of ['4111 1111 1111 1112', 'FT24-00831', '123456789012', 'ACH 20261206000000012345678']) expect(containsCardNumber(text), text).toBe(false);
+    expect(recordPaymentSchema.safeParse({ accountId: tenants.acme.id, type: 'payment', amount: '10', receivedOn: today(), reference: '', note: 'card 4000056655665556' }).success).toBe(false);
+    expect(recordAdjustmentSchema.safeParse({ accountId: tenants.acme.id, amount: '10', reason: 'Refund to 6011111111111117', reference: '' }).success).toBe(false);
+    expect(reverseEntrySchema.safeParse({ accountId: tenants.acme.id, entryId: crypto.randomUUID(), reason: 'charged to 4111111111111111' }).success).toBe(false);
+
+    // Through the staff form: a field message, and not a row written.
+    const { recordPaymentAction } = await import('@/app/(portal)/operator/accounts/[accountId]/billing/actions');
+    await signInAs('staff@carrier.example');
+    const before = await entriesOf(tenants.acme.id);
+    const state = await recordPaymentAction({ status: 'idle' }, formOf({ accountId: tenants.acme.id, type: 'payment', amount: '99.00', receivedOn: today(), reference: '4111 1111 1111 1111', note: '' }));
+    expect(state).toMatchObject({ status: 'error', code: 'invalid:form', fieldErrors: { reference: [CARD_NUMBER_MESSAGE] } });
+    expect(await entriesOf(tenants.acme.id)).toEqual(before);
+  });
+
+  it('lets only operator staff record payments, adjustments and reversals', async () => {
+    const [entry] = await entriesOf(tenants.acme.id);
+    for (const email of ['owner@acme.example', 'admin@acme.example', 'finance@acme.example', 'tech@acme.example', 'viewer@acme.example']) {
+      const user = await sessionUser(test.db, email);
+      await expect(recordPayment(user, payment(tenants.acme.id)), email).rejects.toMatchObject({ code: 'forbidden:staff' });
+      await expect(recordAdjustment(user, recordAdjustmentSchema.parse({ accountId: tenants.acme.id, amount: '500', reason: 'Self-service credit', reference: '' })), email).rejects.toMatchObject({ code: 'forbidden:staff' });
+      await expect(reverseLedgerEntry(user, { accountId: tenants.acme.id, entryId: entry!.id, reason: 'Mine' }), email).rejects.toMatchObject({ code: 'forbidden:staff' });
+    }
+    const before = await entriesOf(tenants.acme.id);
+    const { recordPaymentAction, recordAdjustmentAction } = await import('@/app/(portal)/operator/accounts/[accountId]/billing/actions');
+    await signInAs('owner@acme.example');
+    expect(await recordPaymentAction({ status: 'idle' }, formOf({ accountId: tenants.acme.id, type: 'prepayment', amount: '20000', receivedOn: today(), reference: 'X', note: '' }))).toMatchObject({ status: 'error', code: 'forbidden:staff' });
+    expect(await recordAdjustmentAction({ status: 'idle' }, formOf({ accountId: tenants.acme.id, amount: '20000', reason: 'Free money', reference: '' }))).toMatchObject({ status: 'error', code: 'forbidden:staff' });
+    expect(await entriesOf(tenants.acme.id)).toEqual(before);
+    expect(await test.db.select().from(billingProfiles).where(eq(billingProfiles.accountId, tenants.acme.id))).toEqual([]);
+  });
+
+  it('reverses an entry once: the balance and the month’s spend are as if it never happened', async () => {
+    const since = monthStart(new Date());
+    const spendOf = async () => (await getSubtreeSpendSince(test.db, { billingAccountId: tenants.globex.id, accountIds: [tenants.globex.id], since })).get(tenants.globex.id)!.charged;
+    const [charge] = await test.db
+      .insert(accountLedger)
+      .values({ billingAccountId: tenants.globex.id, accountId: tenants.globexBranch.id, kind: 'charge', amount: '-40.0000', description: 'Number +12125550100: setup and first month' })
+      .returning();
+    const balanceBefore = await balanceOf(tenants.globex.id);
+    expect(await spendOf()).toBe('40.0000');
+
+    const { entryId } = await reverseLedgerEntry(tenants.staff, { accountId: tenants.globex.id, entryId: charge!.id, reason: 'Number never worked' });
+    const [reversal] = await test.db.select().from(accountLedger).where(eq(accountLedger.id, entryId));
+    expect(reversal).toMatchObject({ kind: 'reversal', amount: '40.0000', reversesId: charge!.id, accountId: tenants.globexBranch.id, billingAccountId: tenants.globex.id });
+    expect(reversal!.description).toBe('Reversal of “Number +12125550100: setup and first month”: Number never worked');
+    expect(await balanceOf(tenants.globex.id)).toBe(plus(balanceBefore, '40'));
+    expect(await spendOf()).toBe('0');
+
+    // Once only: a second reversal is refused, two at once leave one, and the database holds it too.
+    await expect(reverseLedgerEntry(tenants.staff, { accountId: tenants.globex.id, entryId: charge!.id, reason: 'Again' })).rejects.toMatchObject({ code: 'conflict:ledger_reversed' });
+    expect(
+      await refusal(test.db.insert(accountLedger).values({ billingAccountId: tenants.globex.id, accountId: tenants.globex.id, kind: 'reversal', amount: '40.0000', description: 'Sneaky second reversal', reversesId: charge!.id })),
+    ).toContain('account_ledger_reverses_key');
+    const { entryId: paymentId } = await recordPayment(tenants.staff, payment(tenants.globex.id, { amount: '75.00', reference: 'DUPLICATE-WIRE' }));
+    const raced = await Promise.allSettled([1, 2, 3].map((n) => reverseLedgerEntry(tenants.staff, { accountId: tenants.globex.id, entryId: paymentId, reason: `Recorded twice (${n})` })));
+    expect(raced.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    for (const outcome of raced.filter((item) => item.status === 'rejected')) expect(outcome).toMatchObject({ reason: { code: 'conflict:ledger_reversed' } });
+    expect(await test.db.select().from(accountLedger).where(eq(accountLedger.reversesId, paymentId))).toHaveLength(1);
+
+    // A reversal is not reversed, and an invoice is voided rather than reversed.
+    await expect(reverseLedgerEntry(tenants.staff, { accountId: tenants.globex.id, entryId, reason: 'Undo the undo' })).rejects.toMatchObject({ code: 'conflict:ledger_reversal' });
+    const [invoiceEntry] = await test.db
+      .insert(accountLedger)
+      .values({ billingAccountId: tenants.globex.id, accountId: tenants.globex.id, kind: 'invoice', amount: '-12.0000', description: 'Invoice INV-2026-11-0A1B2' })
+      .returning();
+    await expect(reverseLedgerEntry(tenants.staff, { accountId: tenants.globex.id, entryId: invoiceEntry!.id, reason: 'Wrong' })).rejects.toMatchObject({ code: 'conflict:ledger_invoice' });
+    const audits = await test.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'billing.entry.reverse'), eq(auditEvents.accountId, tenants.globex.id)));
+    expect(audits).toHaveLength(2);
+  });
+
+  it('puts a prepayment of $10,000 or more on the 8% prepay tier; a smaller one, or a plain payment, does not', async () => {
+    const profileOf = async (accountId: string) => (await test.db.select().from(billingProfiles).where(eq(billingProfiles.accountId, accountId)))[0];
+    expect(await recordPayment(tenants.staff, payment(tenants.globex.id, { type: 'prepayment', amount: '9999.99', reference: 'WIRE-SMALL' }))).toMatchObject({ prepay: 'below_minimum' });
+    expect(await recordPayment(tenants.staff, payment(tenants.globex.id, { type: 'payment', amount: '25000.00', reference: 'WIRE-PLAIN' }))).not.toHaveProperty('prepay');
+    expect(await profileOf(tenants.globex.id)).toBeUndefined();
+
+    const { entryId, prepay } = await recordPayment(tenants.staff, payment(tenants.acme.id, { type: 'prepayment', amount: '10000', reference: 'WIRE-PREPAY-1' }));
+    expect(prepay).toBe('started');
+    const [entry] = await test.db.select().from(accountLedger).where(eq(accountLedger.id, entryId));
+    expect(entry).toMatchObject({ kind: 'credit', amount: '10000.0000' });
+    const profile = await profileOf(tenants.acme.id);
+    expect(profile).toMatchObject({ currency: 'USD', prepayDiscountPercent: '8.0000' });
+    expect(profile!.prepaySince).toBeInstanceOf(Date);
+    const [audit] = await test.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'billing.prepay_tier.start'), eq(auditEvents.accountId, tenants.acme.id)));
+    expect(audit?.after).toMatchObject({ prepayDiscountPercent: '8.0000', prepaymentEntryId: entryId });
+
+    // Another prepayment keeps the day the tier started.
+    expect(await recordPayment(tenants.staff, payment(tenants.acme.id, { type: 'prepayment', amount: '15000', reference: 'WIRE-PREPAY-2' }))).toMatchObject({ prepay: 'already' });
+    expect((await profileOf(tenants.acme.id))!.prepaySince).toEqual(profile!.prepaySince);
+    const staffView = await getStaffLedger(tenants.staff, { accountId: tenants.acme.id, page: 1 });
+    expect(staffView.profile).toMatchObject({ prepayDiscountPercent: '8' });
+  });
+
+  it('keeps the tier while prepaid credit is left and ends it, audited and notified, once it is used up', async () => {
+    await recordPayment(tenants.staff, payment(tenants.globex.id, { type: 'prepayment', amount: '10000', reference: 'WIRE-GLOBEX-PREPAY' }));
+    // Globex spends more than all it paid; Acme keeps a positive balance.
+    await test.db.insert(accountLedger).values({ billingAccountId: tenants.globex.id, accountId: tenants.globex.id, kind: 'invoice', amount: '-60000.0000', description: 'Invoice INV-2026-11-0C3D4' });
+    const result = await reconcilePrepayTiers({ now: new Date() });
+    expect(result.ended).toEqual([tenants.globex.id]);
+    expect((await test.db.select().from(billingProfiles).where(eq(billingProfiles.accountId, tenants.globex.id)))[0]).toMatchObject({ prepayDiscountPercent: '0.0000', prepaySince: null });
+    expect((await test.db.select().from(billingProfiles).where(eq(billingProfiles.accountId, tenants.acme.id)))[0]).toMatchObject({ prepayDiscountPercent: '8.0000' });
+    const [audit] = await test.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'billing.prepay_tier.end'), eq(auditEvents.accountId, tenants.globex.id)));
+    expect(audit).toMatchObject({ actorEmail: 'system', before: { prepayDiscountPercent: '8.0000' } });
+    const [event] = await test.db.select().from(accountEvents).where(and(eq(accountEvents.accountId, tenants.globex.id), eq(accountEvents.type, 'billing.prepay_ended')));
+    expect(event?.data).toMatchObject({ discountPercent: '8' });
+    // Run again: nothing more ends, nothing is sent twice.
+    expect((await reconcilePrepayTiers({ now: new Date() })).ended).toEqual([]);
+    expect(await test.db.select().from(accountEvents).where(eq(accountEvents.type, 'billing.prepay_ended'))).toHaveLength(1);
+    expect(await test.db.select().from(invoices)).toEqual([]);
+  });
+
+  it('shows staff the billing account’s funds, prepay tier and ledger rows on its page, and a sub-account’s billing account', async () => {
+    const { default: Page } = await import('@/app/(portal)/operator/accounts/[accountId]/billing/page');
+    await signInAs('staff@carrier.example');
+    const page = textOf(await Page({ params: Promise.resolve({ accountId: tenants.acme.id }), searchParams: Promise.resolve({}) }));
+    for (const text of ['Acme Telecom: ledger and limits', 'Available', 'off usage', 'Acme East 10000.00', 'credit_limit', 'Wire FT24-00831', 'Prepayment', '+$10,000.00', 'Record a payment']) expect(page).toContain(text);
+    const east = textOf(await Page({ params: Promise.resolve({ accountId: tenants.east.id }), searchParams: Promise.resolve({ page: '0x10' }) }));
+    expect(east).toContain('A sub-account has no ledger of its own');
+    expect(east).toContain(`/operator/accounts/${tenants.acme.id}/billing`);
+    expect(east).not.toContain('Record a payment');
+    await signInAs('owner@acme.example');
+    await expect(Page({ params: Promise.resolve({ accountId: tenants.acme.id }), searchParams: Promise.resolve({}) })).rejects.toMatchObject({ digest: expect.stringMatching(/;403$/) });
+  });
+
+  it('shows the ledger with a running balance to billing readers of the billing account only, never another tenant’s', async () => {
+    const owner = await accessAs(test.db, 'owner@globex.example', tenants.globex.id);
+    const ledger = await listLedgerEntries(owner, { page: 1 });
+    expect(ledger.rows.length).toBeGreaterThan(0);
+    expect(ledger.rows.every((row) => row.accountId === tenants.globex.id || row.accountId === tenants.globexBranch.id)).toBe(true);
+    const acmeIds = new Set((await entriesOf(tenants.acme.id)).map((row) => row.id));
+    expect(ledger.rows.filter((row) => acmeIds.has(row.id))).toEqual([]);
+    // Newest first; the first row's running balance is the balance.
+    expect(ledger.rows[0]!.runningBalance).toBe(await balanceOf(tenants.globex.id));
+    expect(ledger.total).toBe((await entriesOf(tenants.globex.id)).length);
+    const reversed = ledger.rows.find((row) => row.kind === 'charge');
+    expect(reversed).toMatchObject({ reversible: false });
+    expect(reversed!.reversedById).not.toBeNull();
+
+    expect((await listLedgerEntries(await accessAs(test.db, 'finance@globex.example', tenants.globex.id), { page: 1 })).total).toBe(ledger.total);
+    await expect(listLedgerEntries(await accessAs(test.db, 'technical@globex.example', tenants.globex.id), { page: 1 })).rejects.toMatchObject({ code: 'forbidden:role' });
+    await expect(listLedgerEntries(await accessAs(test.db, 'viewer@globex.example', tenants.globex.id), { page: 1 })).rejects.toMatchObject({ code: 'forbidden:role' });
+    // Another tenant's entry, named with one's own account, is simply not there.
+    const [acmeEntry] = await entriesOf(tenants.acme.id);
+    await expect(reverseLedgerEntry(tenants.staff, { accountId: tenants.globex.id, entryId: acmeEntry!.id, reason: 'Cross-tenant' })).rejects.toMatchObject({ code: 'not_found:ledger_entry' });
+    await expect(getStaffLedger(tenants.staff, { accountId: crypto.randomUUID(), page: 1 })).rejects.toMatchObject({ code: 'not_found:account' });
+    await expect(getStaffLedger(tenants.staff, { accountId: 'not-a-uuid\u0000', page: 1 })).rejects.toMatchObject({ code: 'not_found:account' });
+  });
+});
