@@ -226,7 +226,9 @@ export function curlExampleOf(document: OpenApiJson, method: string, path: strin
   if (body !== undefined) lines.push(`-H "Content-Type: application/json"`);
   // A body that is not JSON (the CDR push: NDJSON or CSV) is sent from a file, and is idempotent by its rows rather than by a key.
   const fileType = body === undefined ? Object.keys(operation.requestBody?.content ?? {})[0] : undefined;
-  if (fileType) lines.push(`-H "Content-Type: ${fileType}"`, `--data-binary @body.${fileType === 'text/csv' ? 'csv' : 'ndjson'}`);
+  // A multipart upload (the quote's CDR file): curl writes the Content-Type with its boundary itself.
+  if (fileType === 'multipart/form-data') lines.push('-F "file=@cdr.csv"');
+  else if (fileType) lines.push(`-H "Content-Type: ${fileType}"`, `--data-binary @body.${fileType === 'text/csv' ? 'csv' : 'ndjson'}`);
   else if (WRITE_METHODS.has(verb)) lines.push(`-H "Idempotency-Key: $(uuidgen)"`);
   if (body !== undefined) {
     const compact = JSON.stringify(body);

@@ -112,7 +112,7 @@ export function fieldsOf(document: OpenApiJson, schemaOrRef: JsonSchema | undefi
 
 function bodyOf(document: OpenApiJson, operation: OpenApiOperation): ReferenceField[][] {
   // An NDJSON body's schema is that of one line: its fields are what a caller needs to read.
-  const schema = operation.requestBody?.content?.['application/json']?.schema ?? operation.requestBody?.content?.['application/x-ndjson']?.schema;
+  const schema = operation.requestBody?.content?.['application/json']?.schema ?? operation.requestBody?.content?.['application/x-ndjson']?.schema ?? operation.requestBody?.content?.['multipart/form-data']?.schema;
   if (!schema) return [];
   const alternatives = alternativesOf(resolveSchema(document, schema));
   return (alternatives?.length ? alternatives : [schema]).map((option) => fieldsOf(document, option));

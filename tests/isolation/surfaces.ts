@@ -7,6 +7,7 @@ import { DEVELOPER_SURFACES } from './surfaces-developers';
 import { E911_SURFACES } from './surfaces-e911';
 import { LEDGER_SURFACES } from './surfaces-ledger';
 import { QUALITY_ALERT_SURFACES } from './surfaces-quality-alerts';
+import { QUOTE_SURFACES } from './surfaces-quote';
 import { USAGE_SURFACES } from './surfaces-usage';
 
 export interface SurfaceContext {
@@ -291,6 +292,7 @@ export const SURFACES: Surface[] = [
   ...QUALITY_ALERT_SURFACES,
   ...USAGE_SURFACES,
   ...LEDGER_SURFACES,
+  ...QUOTE_SURFACES,
 ];
 
 /**

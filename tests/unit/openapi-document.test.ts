@@ -254,7 +254,7 @@ describe('Examples and curl commands from the document', () => {
         expect(curl.includes('Idempotency-Key'), operation.operationId).toBe(documentsIdempotencyKey);
         // Every write takes an Idempotency-Key except one whose body is a file of rows, idempotent by those rows (the CDR push).
         expect(documentsIdempotencyKey || method === 'get' || Object.keys(operation.requestBody?.content ?? {}).every((type) => type !== 'application/json'), operation.operationId).toBe(true);
-        if (method !== 'get' && !documentsIdempotencyKey) expect(curl, operation.operationId).toMatch(/--data-binary @body\.(ndjson|csv)/);
+        if (method !== 'get' && !documentsIdempotencyKey) expect(curl, operation.operationId).toMatch(/--data-binary @body\.(ndjson|csv)|-F "file=@/);
         const url = new URL(exampleUrl(document, path, operation));
         const template = new RegExp(`^${`/api/v1${path}`.replace(/\{[^}]+\}/g, '([^/]+)')}$`);
         const values = url.pathname.match(template)?.slice(1) ?? [];
