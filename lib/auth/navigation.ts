@@ -31,6 +31,7 @@ export const STAFF_SECTIONS: readonly NavSection[] = [
   { label: 'Outbox', href: '/operator/outbox', permission: 'account.read', staffOnly: true },
   { label: 'Jobs', href: '/operator/jobs', permission: 'account.read', staffOnly: true },
   { label: 'Carrier scorecard', href: '/operator/scorecard', permission: 'account.read', staffOnly: true },
+  { label: 'Margins', href: '/operator/margins', permission: 'account.read', staffOnly: true },
   { label: 'Reconciliation', href: '/operator/reconciliation', permission: 'account.read', staffOnly: true },
   { label: 'Staff tasks', href: '/operator/tasks', permission: 'account.read', staffOnly: true },
 ];

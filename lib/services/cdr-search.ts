@@ -7,7 +7,8 @@ import 'server-only';
  */
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '@/lib/api/cursor';
-import { assertCan, type AccountAccess } from '@/lib/auth/access';
+import { assertCan, can, type AccountAccess } from '@/lib/auth/access';
+import { formatMicros, parseMicros } from '@/lib/billing/money';
 import { getDb } from '@/lib/db/client';
 import { getSubtreeByAccount } from '@/lib/db/queries/accounts';
 import { getCdrFilterChoicesByAccounts, getCdrsByAccounts, type CdrPosition, type CdrSearchFilter, type CdrSearchRow } from '@/lib/db/queries/cdr-search';
@@ -173,6 +174,23 @@ export interface CdrView {
   endAt: string | null;
   billsec: number;
   mos: number | null;
+  /** Only where asked for and allowed (the calls page): the charge for billing roles and staff, the cost and margin for staff. */
+  money?: CallMoney;
+}
+
+/** Six-place decimal strings; null when the call was not rated (or has no cost deck). */
+export interface CallMoney {
+  charge: string | null;
+  cost?: string | null;
+  margin?: string | null;
+}
+
+/** What of a call's money this reader may see: billing roles the charge, operator staff the cost and margin too; technical and viewer nothing. */
+function moneyOf(row: CdrSearchRow, show: { charge: boolean; cost: boolean }): CallMoney | undefined {
+  if (!show.charge) return undefined;
+  if (!show.cost) return { charge: row.charge };
+  const margin = row.charge !== null && row.cost !== null ? formatMicros(parseMicros(row.charge) - parseMicros(row.cost)) : null;
+  return { charge: row.charge, cost: row.cost, margin };
 }
 
 function viewOf(row: CdrSearchRow, labels: Map<string, string>, staff: boolean): CdrView {
@@ -211,14 +229,23 @@ export function filterOf(scope: CdrScope, search: CdrSearch): CdrSearchFilter {
   return { accountIds: scope.accountIds, ...search };
 }
 
-/** One page of calls, newest first, and the cursor of the next (null on the last). */
-export async function searchCdrs(access: AccountAccess, search: CdrSearch, { cursor, limit = 50 }: { cursor?: string; limit?: number } = {}): Promise<{ data: CdrView[]; nextCursor: string | null }> {
+/**
+ * One page of calls, newest first, and the cursor of the next (null on the last). `money`: each
+ * call's charge (and cost, for staff) as this reader may see it.
+ */
+export async function searchCdrs(access: AccountAccess, search: CdrSearch, { cursor, limit = 50, money = false }: { cursor?: string; limit?: number; money?: boolean } = {}): Promise<{ data: CdrView[]; nextCursor: string | null }> {
   const after = decodeCdrCursor(cursor);
   const scope = await cdrScopeOf(access);
   const [rows, labels] = await Promise.all([getCdrsByAccounts(await getDb(), { filter: filterOf(scope, search), after, limit: limit + 1 }), carrierLabelsFor(scope.staff)]);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { data: page.map((row) => viewOf(row, labels, scope.staff)), nextCursor: rows.length > limit && last ? encodeCdrCursor(last) : null };
+  const show = { charge: money && (can(access, 'billing.read') || access.user.isOperatorStaff), cost: money && access.user.isOperatorStaff };
+  const data = page.map((row) => {
+    const view = viewOf(row, labels, scope.staff);
+    const shown = moneyOf(row, show);
+    return shown ? { ...view, money: shown } : view;
+  });
+  return { data, nextCursor: rows.length > limit && last ? encodeCdrCursor(last) : null };
 }
 
 /** The trunk groups and upstreams the filter form offers. */

@@ -1,12 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseMicros } from '@/lib/billing/money';
+import { formatMicros, parseMicros } from '@/lib/billing/money';
 import type { Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows';
 import { providerConnections, rateDeckAssignments, rateDeckEntries, rateDecks, rateDeckVersions } from '@/lib/db/schema';
 import { ingestCdrBatch, type CdrInput } from '@/lib/services/cdr-ingest';
+import { searchCdrs } from '@/lib/services/cdr-search';
+import { defaultMarginPeriod, getMarginReport, marginPercentOf, parseMarginPeriod } from '@/lib/services/margins';
 import { useTestDatabase } from '../support/db';
-import { seedTwoTenants } from '../support/fixtures';
+import { accessAs, seedTwoTenants, sessionUser } from '../support/fixtures';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -231,5 +233,58 @@ describe('rating at ingest', () => {
     const west = calls.find((row) => row.account_id === tenants.west.id)!;
     expect(parseMicros(west.charge)).toBe(575_400n);
     expect(west.unrated).toBe('1');
+  });
+
+  it('shows staff the margin per destination and per upstream from the rollups, to the micro', async () => {
+    const period = defaultMarginPeriod(new Date(now));
+    // The calls span three hours back: make sure yesterday is in when it is just after midnight.
+    period.from = new Date(Math.min(period.from.getTime(), Math.floor((now - 3 * HOUR) / DAY) * DAY));
+    const report = await getMarginReport(await sessionUser(test.db, 'staff@carrier.example'), period);
+    const sums = rowsOf<{ key: string; charge: string; cost: string; calls: string; billed_seconds: string }>(
+      await test.db.execute(sql`
+        SELECT destination_country AS key, coalesce(sum(charge), 0)::text AS charge, coalesce(sum(cost), 0)::text AS cost, count(*)::text AS calls,
+          coalesce(sum(billed_seconds), 0)::text AS billed_seconds
+        FROM cdrs GROUP BY 1`),
+    );
+    expect(report.byDestination.map((line) => line.key).sort()).toEqual(sums.map((row) => row.key).sort());
+    for (const row of sums) {
+      const line = report.byDestination.find((candidate) => candidate.key === row.key)!;
+      const margin = parseMicros(row.charge) - parseMicros(row.cost);
+      expect(line, row.key).toMatchObject({ calls: Number(row.calls), billedSeconds: Number(row.billed_seconds), revenue: formatMicros(parseMicros(row.charge)), cost: formatMicros(parseMicros(row.cost)), margin: formatMicros(margin), marginPercent: marginPercentOf(margin, parseMicros(row.charge)) });
+    }
+    expect(report.byDestination.find((line) => line.key === 'MX')).toMatchObject({ label: 'Mexico' });
+    // Over the test's upstream: west-inbound, west-costed-us, west-costed-mx.
+    const upstream = report.byUpstream.find((line) => line.key === connectionId)!;
+    expect(upstream).toMatchObject({ label: 'VoiceTel · Rating test upstream', calls: 3, revenue: '0.021200', cost: '0.022500', margin: '-0.001300', marginPercent: '-6.1', hasCostDeck: true });
+    expect(report.byUpstream.find((line) => line.key === 'none')).toMatchObject({ hasCostDeck: false, cost: '0.000000' });
+    expect(parseMicros(report.totals.revenue)).toBe(sums.reduce((sum, row) => sum + parseMicros(row.charge), 0n));
+    // Outbound only leaves the inbound call out.
+    const outbound = await getMarginReport(await sessionUser(test.db, 'staff@carrier.example'), { ...period, direction: 'outbound' });
+    expect(outbound.byUpstream.find((line) => line.key === connectionId)).toMatchObject({ calls: 2, revenue: '0.018200' });
+  });
+
+  it('refuses margins to anyone but operator staff, and checks the period asked for', async () => {
+    await expect(getMarginReport(await sessionUser(test.db, 'owner@acme.example'), defaultMarginPeriod())).rejects.toMatchObject({ code: 'forbidden:staff' });
+    expect(parseMarginPeriod({ from: '2026-04-01', to: '2026-04-30' }).period).toEqual({ from: new Date('2026-04-01T00:00:00Z'), to: new Date('2026-05-01T00:00:00Z'), direction: undefined });
+    expect(parseMarginPeriod({ from: '2026-02-30' }).fieldErrors.from).toBeDefined();
+    expect(parseMarginPeriod({ from: '2026-05-01', to: '2026-04-01' }).fieldErrors.to).toBeDefined();
+    expect(parseMarginPeriod({ direction: 'sideways' }).fieldErrors.direction).toBeDefined();
+    expect(marginPercentOf(-1_300n, 21_200n)).toBe('-6.1');
+    expect(marginPercentOf(5n, 0n)).toBeNull();
+  });
+
+  it('shows each call’s charge to billing roles, its cost and margin to staff only, and no money to technical roles', async () => {
+    const search = { from: new Date(now - 4 * HOUR), to: new Date(now), number: '+525512345670' };
+    const finance = await searchCdrs(await accessAs(test.db, 'finance@acme.example', tenants.acme.id), search, { money: true });
+    expect(finance.data).toHaveLength(1);
+    expect(finance.data[0]!.money).toEqual({ charge: '0.014200' });
+    const technical = await searchCdrs(await accessAs(test.db, 'tech@acme.example', tenants.acme.id), search, { money: true });
+    expect(technical.data).toHaveLength(1);
+    expect(technical.data[0]!.money).toBeUndefined();
+    const staff = await searchCdrs(await accessAs(test.db, 'staff@carrier.example', tenants.acme.id), search, { money: true });
+    expect(staff.data[0]!.money).toEqual({ charge: '0.014200', cost: '0.018000', margin: '-0.003800' });
+    // The API's search (no `money`) carries none, whoever asks.
+    const plain = await searchCdrs(await accessAs(test.db, 'staff@carrier.example', tenants.acme.id), search);
+    expect(plain.data[0]!.money).toBeUndefined();
   });
 });

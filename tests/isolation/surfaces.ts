@@ -131,6 +131,7 @@ export const SURFACES: Surface[] = [
   { kind: 'page', name: 'operator providers', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/providers/page') },
   { kind: 'page', name: 'operator jobs', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/jobs/page') },
   { kind: 'page', name: 'operator carrier scorecard', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/scorecard/page') },
+  { kind: 'page', name: 'operator margins', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/margins/page') },
   { kind: 'action', name: 'retry failed job', platform: true, allowed: [], load: async () => (await import('@/app/(portal)/operator/jobs/actions')).retryJobAction, form: () => ({ queue: 'reconcile-orders', jobId: '00000000-0000-4000-8000-000000000000' }) },
   { kind: 'page', name: 'operator staff tasks', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/tasks/page') },
   { kind: 'action', name: 'resolve staff task', platform: true, allowed: [], load: async () => (await import('@/app/(portal)/operator/tasks/actions')).resolveStaffTaskAction, form: () => ({ taskId: '00000000-0000-4000-8000-000000000000' }) },

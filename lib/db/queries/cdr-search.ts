@@ -45,6 +45,9 @@ export interface CdrSearchRow {
   q850Cause: number | null;
   billsec: number;
   mos: string | null;
+  /** Rated price and cost, six-place decimal strings (null: unrated, or no cost deck). */
+  charge: string | null;
+  cost: string | null;
 }
 
 interface RawRow {
@@ -65,6 +68,8 @@ interface RawRow {
   q850_cause: number | string | null;
   billsec: number | string;
   mos: string | number | null;
+  charge: string | null;
+  cost: string | null;
 }
 
 const dateOrNull = (value: string | Date | null) => (value === null ? null : new Date(value));
@@ -88,6 +93,8 @@ function rowOf(raw: RawRow): CdrSearchRow {
     q850Cause: raw.q850_cause === null ? null : Number(raw.q850_cause),
     billsec: Number(raw.billsec),
     mos: raw.mos === null ? null : Number(raw.mos).toFixed(2),
+    charge: raw.charge,
+    cost: raw.cost,
   };
 }
 
@@ -129,7 +136,8 @@ export async function getCdrsByAccounts(db: Executor, { filter, after, limit }: 
     await tx.execute(sql`SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)`);
     return tx.execute(sql`
     SELECT c.id, c.account_id, c.invite_at, c.direction, c.from_e164, c.to_e164, c.destination_country, c.trunk_group_id,
-      tg.name AS trunk_group_name, c.connection_id, c.ringing_at, c.answer_at, c.end_at, c.sip_code, c.q850_cause, c.billsec, c.mos
+      tg.name AS trunk_group_name, c.connection_id, c.ringing_at, c.answer_at, c.end_at, c.sip_code, c.q850_cause, c.billsec, c.mos,
+      c.charge::text AS charge, c.cost::text AS cost
     FROM (VALUES ${accountIds}) AS a(id)
     CROSS JOIN LATERAL (
       SELECT * FROM cdrs c WHERE ${searchWhere(filter, after)}

@@ -17,7 +17,14 @@ export interface CallRow {
   pdd: string;
   billsec: string;
   mos: string;
+  /** Present only for readers allowed to see them. */
+  charge?: string;
+  cost?: string;
+  margin?: string;
 }
+
+/** Which money columns the reader may see. */
+export type CallMoneyColumns = 'none' | 'charge' | 'staff';
 
 const columns: ColumnDef<CallRow>[] = [
   { id: 'time', header: 'Time (UTC)', meta: { className: 'tabular-nums md:whitespace-nowrap' }, cell: ({ row }) => row.original.time },
@@ -33,6 +40,13 @@ const columns: ColumnDef<CallRow>[] = [
   { id: 'mos', header: 'MOS', meta: { numeric: true }, cell: ({ row }) => row.original.mos },
 ];
 
-export function CallsTable({ rows, caption }: { rows: CallRow[]; caption: string }) {
-  return <DataTable rows={rows} columns={columns} getRowId={(row) => row.id} caption={caption} regionLabel="Calls, scrollable" cardTitle="time" />;
+const chargeColumn: ColumnDef<CallRow> = { id: 'charge', header: 'Charge', meta: { numeric: true }, cell: ({ row }) => row.original.charge };
+const staffColumns: ColumnDef<CallRow>[] = [
+  { id: 'cost', header: 'Cost', meta: { numeric: true }, cell: ({ row }) => row.original.cost },
+  { id: 'margin', header: 'Margin', meta: { numeric: true }, cell: ({ row }) => row.original.margin },
+];
+
+export function CallsTable({ rows, caption, money = 'none' }: { rows: CallRow[]; caption: string; money?: CallMoneyColumns }) {
+  const shown = money === 'none' ? columns : money === 'charge' ? [...columns, chargeColumn] : [...columns, chargeColumn, ...staffColumns];
+  return <DataTable rows={rows} columns={shown} getRowId={(row) => row.id} caption={caption} regionLabel="Calls, scrollable" cardTitle="time" />;
 }

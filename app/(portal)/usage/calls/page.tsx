@@ -4,11 +4,11 @@ import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { SelectField, TextField } from '@/components/ui/field';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { formatDateTime, formatE164 } from '@/lib/format';
+import { formatDateTime, formatE164, formatRate } from '@/lib/format';
 import { CDR_EXPORT_THRESHOLD, estimateCdrRows, listCdrExports } from '@/lib/services/cdr-export';
 import { cdrScopeOf, getCdrSearchChoices, parseCdrSearch, searchCdrs, type CdrSearchParams } from '@/lib/services/cdr-search';
 import { CDR_SEARCH_FILTER_KEYS, CDR_TRAIL_MAX, cdrSearchParsers, serializeCdrSearch } from '@/lib/url-state/cdr-search';
-import { CallsTable, type CallRow } from './calls-table';
+import { CallsTable, type CallRow, type CallMoneyColumns } from './calls-table';
 import { ExportPanel, type ExportItem } from './export-panel';
 
 export const metadata: Metadata = { title: 'Calls' };
@@ -34,10 +34,10 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
   let cursorProblem = false;
   if (search) {
     try {
-      page = await searchCdrs(access, search, { cursor: cursor || undefined, limit: PAGE_SIZE });
+      page = await searchCdrs(access, search, { cursor: cursor || undefined, limit: PAGE_SIZE, money: true });
     } catch {
       cursorProblem = true;
-      page = await searchCdrs(access, search, { limit: PAGE_SIZE });
+      page = await searchCdrs(access, search, { limit: PAGE_SIZE, money: true });
     }
   }
   const estimate = search ? await estimateCdrRows(await cdrScopeOf(access), search) : 0;
@@ -64,7 +64,12 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
     pdd: call.pddMs === null ? 'unknown' : `${(call.pddMs / 1000).toFixed(2)} s`,
     billsec: `${call.billsec} s`,
     mos: call.mos === null ? '—' : call.mos.toFixed(2),
+    charge: call.money ? (call.money.charge === null ? 'unrated' : formatRate(call.money.charge)) : undefined,
+    cost: call.money?.cost !== undefined ? (call.money.cost === null ? '—' : formatRate(call.money.cost)) : undefined,
+    margin: call.money?.margin !== undefined ? (call.money.margin === null ? '—' : formatRate(call.money.margin)) : undefined,
   }));
+  // Technical and viewer roles never see money; billing roles the charge; operator staff cost and margin too.
+  const moneyColumns: CallMoneyColumns = page?.data.some((call) => call.money?.cost !== undefined) ? 'staff' : page?.data.some((call) => call.money) ? 'charge' : 'none';
   const exportItems: ExportItem[] = exports.map((item) => ({ ...item, label: `Asked ${formatDateTime(new Date(item.createdAt))}` }));
 
   return (
@@ -124,7 +129,7 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
         {search && rows.length === 0 ? (
           <EmptyState title="No calls match">{`Nothing between ${rangeLabel}. Widen the time range or clear a filter.`}</EmptyState>
         ) : rows.length > 0 ? (
-          <CallsTable rows={rows} caption={`Calls ${rangeLabel}`} />
+          <CallsTable rows={rows} caption={`Calls ${rangeLabel}`} money={moneyColumns} />
         ) : null}
         {previousHref || nextHref ? (
           <nav aria-label="Pages of calls" className="mt-4 flex justify-between text-sm">
