@@ -28,6 +28,7 @@ export const STAFF_SECTIONS: readonly NavSection[] = [
   { label: 'Customer accounts', href: '/operator/accounts', permission: 'account.read', staffOnly: true },
   { label: 'Providers', href: '/operator/providers', permission: 'account.read', staffOnly: true },
   { label: 'Prices', href: '/operator/prices', permission: 'account.read', staffOnly: true },
+  { label: 'Rate decks', href: '/operator/rate-decks', permission: 'account.read', staffOnly: true },
   { label: 'Outbox', href: '/operator/outbox', permission: 'account.read', staffOnly: true },
   { label: 'Jobs', href: '/operator/jobs', permission: 'account.read', staffOnly: true },
   { label: 'Carrier scorecard', href: '/operator/scorecard', permission: 'account.read', staffOnly: true },

@@ -442,3 +442,22 @@ export function didTierCsvSection(tiers: readonly DidTierInput[]): string {
 export function formatDeckCsv(entries: readonly DeckCsvEntry[], tiers: readonly DidTierInput[] = []): string {
   return DECK_CSV_HEADER + entries.map(deckCsvLine).join('') + didTierCsvSection(tiers);
 }
+
+/**
+ * An uploaded deck file's bytes as text, or why they are not a CSV: UTF-8 (a BOM is fine), else
+ * Windows-1252 as spreadsheets save "CSV" on Windows; a workbook or any binary file is refused.
+ */
+export function decodeDeckFile(bytes: Uint8Array): { ok: true; text: string } | { ok: false; message: string } {
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    return { ok: false, message: 'This is a spreadsheet workbook (.xlsx), not a CSV file: save it as “CSV UTF-8” and import that.' };
+  }
+  if (bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
+    return { ok: false, message: 'This is an old Excel workbook (.xls), not a CSV file: save it as “CSV UTF-8” and import that.' };
+  }
+  if (bytes.includes(0)) return { ok: false, message: 'This is not a text file (it holds binary data): import the deck as CSV.' };
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: true, text: new TextDecoder('windows-1252').decode(bytes) };
+  }
+}

@@ -54,6 +54,7 @@ import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { createRateDeckSchema, DECK_ENTRIES_PAGE_SIZE, type CreateRateDeckInput, type DeckChangeFilter, type DeckEntryQuery } from '@/lib/validations/rate-decks';
 import { recordAudit, recordPlatformAudit } from './audit';
+import { requestRerating, type RerateRequest } from './rerating';
 
 const CSV_BATCH = 5000;
 const PREVIEW_PAGE_SIZE = 50;
@@ -128,8 +129,10 @@ export async function makeDefaultRateDeck(staff: SessionUser, deckId: string, ip
     const previous = await getDefaultRateDeck(tx);
     const updated = await setDefaultRateDeck(tx, { deckId: deck.id });
     await recordPlatformAudit(tx, staff, { action: 'rate_deck.default', targetType: 'rate_deck', targetId: deck.id, before: { defaultDeck: previous?.name ?? null }, after: { defaultDeck: deck.name }, ip });
-    return updated ?? deck;
+    return { ...(updated ?? deck), changed: true };
   });
+  // The accounts without an assigned deck are now priced by this one: their calls not yet invoiced are priced again.
+  if ('changed' in deck) await rerate({ deckId: deck.id, from: new Date(0) });
   return deck;
 }
 
@@ -456,7 +459,21 @@ export async function publishRateDeckVersion(
     });
     return { deckId: deck.id, deckName: deck.name, versionId: version.id, version: number, effectiveFrom: from, entryCount: parsed.entries.length, counts };
   });
+  await rerate({ deckId: published.deckId, from: published.effectiveFrom });
   return published;
+}
+
+/**
+ * Calls already stored that a change prices differently are priced again (never those of an issued
+ * invoice: the re-rating stops at its period's end). The change is committed by then: a re-rating
+ * that cannot even be asked for is logged for staff, not reported as a failed change.
+ */
+async function rerate(request: RerateRequest) {
+  try {
+    await requestRerating(request);
+  } catch (error) {
+    log.error('rate_deck.rerating_not_requested', { deckId: request.deckId, accountId: request.accountId, from: request.from.toISOString(), error });
+  }
 }
 
 
@@ -511,6 +528,8 @@ export async function assignRateDeck(staff: SessionUser, { deckId, accountId }: 
     await recordAudit(tx, accountAudit(staff, ip, account.id), { accountId: account.id, action: 'rate_deck.assign', targetType: 'account', targetId: account.id, before: previous ? { rateDeck: previous.name } : undefined, after: { rateDeck: deck.name } });
     return { account, deck, changed: true };
   });
+  // Assignments have no effective date: every call of the subtree not yet invoiced moves to the new deck.
+  if (outcome.changed) await rerate({ accountId: outcome.account.id, from: new Date(0) });
   return outcome;
 }
 
@@ -534,6 +553,7 @@ export async function unassignRateDeck(staff: SessionUser, { accountId }: { acco
     await recordAudit(tx, accountAudit(staff, ip, account.id), { accountId: account.id, action: 'rate_deck.unassign', targetType: 'account', targetId: account.id, before: { rateDeck: deck?.name ?? null }, after: { rateDeck: fallback ? `${fallback.name} (inherited)` : null } });
     return { account, deck, fallback };
   });
+  await rerate({ accountId: outcome.account.id, from: new Date(0) });
   return outcome;
 }
 
@@ -543,7 +563,7 @@ export interface AccountRateDeck {
   deck: { id: string; name: string; currency: string };
   /** own: assigned to this account; inherited: from an account above it; default: the carrier's default deck. */
   source: 'own' | 'inherited' | 'default';
-  version: { id: string; number: number; effectiveFrom: Date; entryCount: number };
+  version: { id: string; number: number; effectiveFrom: Date; entryCount: number; status: VersionStatus };
   /** The next version to take effect after the one shown, if one is scheduled. */
   upcoming: { number: number; effectiveFrom: Date } | null;
 }
@@ -570,11 +590,12 @@ export async function getAccountRateDeck(access: AccountAccess, { at, version, n
       ? new AppError('not_found:rate_deck_version', `“${deck.name}” has no version ${version}.`)
       : new AppError('not_found:rate_deck_version', `No version of “${deck.name}” was in force at ${(at ?? now).toISOString()}.`);
   }
-  const upcoming = await getUpcomingDeckVersion(db, { deckId: deck.id, after: version !== undefined ? chosen.effectiveFrom : (at ?? now) });
+  const [upcoming, inForce] = await Promise.all([getUpcomingDeckVersion(db, { deckId: deck.id, after: version !== undefined ? chosen.effectiveFrom : (at ?? now) }), getDeckVersionInForce(db, { deckId: deck.id, at: now })]);
+  const status: VersionStatus = inForce?.id === chosen.id ? 'in_force' : chosen.effectiveFrom.getTime() > now.getTime() ? 'scheduled' : 'superseded';
   return {
     deck: { id: deck.id, name: deck.name, currency: deck.currency },
     source: resolution.source,
-    version: { id: chosen.id, number: chosen.version, effectiveFrom: chosen.effectiveFrom, entryCount: chosen.entryCount },
+    version: { id: chosen.id, number: chosen.version, effectiveFrom: chosen.effectiveFrom, entryCount: chosen.entryCount, status },
     upcoming: upcoming && upcoming.id !== chosen.id ? { number: upcoming.version, effectiveFrom: upcoming.effectiveFrom } : null,
   };
 }

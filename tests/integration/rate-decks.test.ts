@@ -8,7 +8,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { getRates } from '@/lib/api/contracts/rates';
-import { formatDeckCsv, type DeckEntryInput } from '@/lib/billing/deck-csv';
+import { formatDeckCsv, parseDeckCsv, type DeckEntryInput } from '@/lib/billing/deck-csv';
 import { seedDemo } from '@/lib/db/seed-demo';
 import { auditEvents, billingProfiles, cdrs, providerConnections, rateDeckAssignments, rateDeckEntries, rateDecks, rateDeckVersions } from '@/lib/db/schema';
 import { resetEnvCache } from '@/lib/env';
@@ -31,6 +31,7 @@ import {
 import { parseDeckEntryQuery } from '@/lib/validations/rate-decks';
 import { GET } from '@/app/api/v1/rates/route';
 import { callApi, createTestApiKey, type TestApiKey } from '../support/api';
+import { textOf } from '../support/render-text';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants, sessionUser } from '../support/fixtures';
 
@@ -38,8 +39,18 @@ const session = vi.hoisted(() => ({ userId: undefined as string | undefined, acc
 vi.mock('@/lib/auth/config', async () => (await import('../support/next-mocks')).authConfigMock(session));
 vi.mock('next/headers', async () => (await import('../support/next-mocks')).nextHeadersMock(session));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
+vi.mock('next/navigation', async (original) => ({ ...(await original<typeof import('next/navigation')>()), useRouter: () => ({ push: () => undefined, refresh: () => undefined }) }));
+
+// As next.config.ts enables it: forbidden() answers 403.
+process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = 'true';
 
 type Tenants = Awaited<ReturnType<typeof seedTwoTenants>>;
+
+function parseDeckCsvStrict(text: string) {
+  const result = parseDeckCsv(text);
+  if (!result.ok) throw new Error(result.problems.map((problem) => `line ${problem.line}: ${problem.reason}`).join('\n'));
+  return result;
+}
 
 const row = (prefix: string, destination: string, rate: string, extra: Partial<DeckEntryInput> = {}): DeckEntryInput => ({
   kind: 'termination',
@@ -223,12 +234,20 @@ describe('rate decks', () => {
       expect(overview.assignments.map((a) => a.name)).toEqual(['Acme Telecom']);
       expect(overview.inheriting.rows.map((a) => a.name).sort()).toEqual(['Acme East', 'Acme West']);
 
+      // East's call to Mexico was re-priced on the deck it inherits now, which has no rate for Mexico.
+      const mexicoCall = async () => (await test.db.select().from(cdrs).where(eq(cdrs.sourceId, 'mx-1')))[0]!;
+      expect(await mexicoCall()).toMatchObject({ ratingError: 'no_rate', charge: null, ratePrefix: null });
+
       await assignRateDeck(staff, { deckId: east.id, accountId: tenants.east.id });
       expect(await getAccountRateDeck(await accessAs(test.db, 'finance@acme.example', tenants.east.id))).toMatchObject({ deck: { name: 'East deal' }, source: 'own' });
       overview = await getRateDeckOverview(staff, special.id);
       expect(overview.inheriting.rows.map((a) => a.name)).toEqual(['Acme West']);
+      // A version effective in the past prices the calls since then again (none is on an issued invoice).
+      const v2 = await publishRateDeckVersion(staff, { deckId: east.id, csv: formatDeckCsv([row('1', 'US', '0.007000'), row('52', 'Mexico', '0.020000')]), effectiveFrom: new Date('2026-01-02T00:00:00Z') });
+      expect(await mexicoCall()).toMatchObject({ ratingError: null, rateVersionId: v2.versionId, ratePrefix: '52', rate: '0.020000', billedSeconds: 120, charge: '0.040000' });
 
       await unassignRateDeck(staff, { accountId: tenants.east.id });
+      expect(await mexicoCall()).toMatchObject({ ratingError: 'no_rate', charge: null });
       expect(await getAccountRateDeck(await accessAs(test.db, 'finance@acme.example', tenants.east.id))).toMatchObject({ deck: { name: 'Acme special' }, source: 'inherited' });
       await expect(unassignRateDeck(staff, { accountId: tenants.east.id })).rejects.toMatchObject({ code: 'not_found:rate_deck_assignment' });
       const trail = await test.db.select().from(auditEvents).where(and(eq(auditEvents.accountId, tenants.east.id), sql`${auditEvents.action} LIKE 'rate_deck.%'`));
@@ -357,6 +376,166 @@ describe('rate decks', () => {
       expect(cross.text).not.toContain('Acme special');
       const own = await callApi(GET, { url: '/api/v1/rates', key: keys.globex, endpoint: getRates });
       expect(own.body.deck.name).not.toBe('Acme special');
+    });
+  });
+
+  describe('pages, the import and export routes, and the actions', () => {
+    const signIn = async (email: string, accountId?: string) => {
+      session.userId = (await sessionUser(test.db, email)).id;
+      session.accountCookie = accountId;
+    };
+    const signOut = () => Object.assign(session, { userId: undefined, accountCookie: undefined });
+    const render = async (load: () => Promise<{ default: (props: never) => Promise<unknown> }>, props: { params?: Record<string, string>; searchParams?: Record<string, string> } = {}) => {
+      const { default: Page } = await load();
+      return textOf(await (Page as (props: unknown) => Promise<unknown>)({ params: Promise.resolve(props.params ?? {}), searchParams: Promise.resolve(props.searchParams ?? {}) }));
+    };
+    const ratesPage = () => import('@/app/(portal)/billing/rates/page');
+    const decksPage = () => import('@/app/(portal)/operator/rate-decks/page');
+    const deckPage = () => import('@/app/(portal)/operator/rate-decks/[deckId]/page');
+    const versionPage = () => import('@/app/(portal)/operator/rate-decks/[deckId]/versions/[versionId]/page');
+
+    function upload(deckId: string, fields: Record<string, string>, file: { name: string; bytes: string | Uint8Array } | null, origin = 'http://portal.test') {
+      const form = new FormData();
+      if (file) form.append('file', new Blob([file.bytes as BlobPart]), file.name);
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
+      return new Request(`http://portal.test/operator/rate-decks/${deckId}/import`, { method: 'POST', body: form, headers: { origin } });
+    }
+
+    it('shows finance the account’s rates, searchable by number, with the CSV link; technical users get 403, other tenants their own deck', async () => {
+      await signIn('finance@acme.example', tenants.acme.id);
+      try {
+        const page = await render(ratesPage, { searchParams: { q: '+1 212 555 0100' } });
+        expect(page).toContain('Acme special');
+        expect(page).toContain('A call to +12125550100 costs US (+1): $0.008 a minute, billed 60/60.');
+        expect(page).toContain('/api/v1/rates?format=csv');
+        await signIn('tech@acme.example', tenants.acme.id);
+        await expect(render(ratesPage)).rejects.toMatchObject({ digest: expect.stringMatching(/;403$/) });
+        await signIn('viewer@acme.example', tenants.acme.id);
+        await expect(render(ratesPage)).rejects.toMatchObject({ digest: expect.stringMatching(/;403$/) });
+        await signIn('owner@globex.example', tenants.globex.id);
+        const globex = await render(ratesPage);
+        expect(globex).toContain('Euro deck');
+        expect(globex).not.toContain('Acme special');
+        expect(globex).toContain('Deutschland');
+      } finally {
+        signOut();
+      }
+    });
+
+    it('shows a scheduled version and its rates to customers', async () => {
+      const special = (await test.db.select().from(rateDecks).where(eq(rateDecks.name, 'Acme special')))[0]!;
+      await publishRateDeckVersion(staff, { deckId: special.id, csv: formatDeckCsv([row('1', 'US', '0.007500')]), effectiveFrom: new Date('2031-01-01T00:00:00Z') });
+      await signIn('owner@acme.example', tenants.acme.id);
+      try {
+        expect(await render(ratesPage)).toContain('Version 2 takes effect 2031-01-01 00:00 UTC.');
+        const upcoming = await render(ratesPage, { searchParams: { version: '2' } });
+        expect(upcoming).toContain('$0.0075');
+        expect(upcoming).toContain('Scheduled version');
+        expect(await render(ratesPage, { searchParams: { version: '77' } })).toContain('That version does not exist: these are the rates in force.');
+      } finally {
+        signOut();
+      }
+    });
+
+    it('shows staff the decks, a deck with its versions and accounts, and a version’s rates; customers get 403', async () => {
+      const demo = (await test.db.select().from(rateDecks).where(eq(rateDecks.name, DEMO_SELL_DECK)))[0]!;
+      const [v1] = await test.db.select().from(rateDeckVersions).where(and(eq(rateDeckVersions.deckId, demo.id), eq(rateDeckVersions.version, 1)));
+      await signIn('staff@carrier.example');
+      try {
+        const list = await render(decksPage);
+        for (const text of [DEMO_SELL_DECK, 'Acme special', 'Demo VoiceTel cost', 'Euro deck']) expect(list).toContain(text);
+        const deck = await render(deckPage, { params: { deckId: demo.id }, searchParams: { account: 'Acme' } });
+        expect(deck).toContain('Version 2 is in force since 2026-06-01 00:00 UTC.');
+        expect(deck).toContain('Demo deck');
+        expect(deck).toContain('Acme West');
+        expect(deck).toContain('Acme special (inherited from Acme Telecom)');
+        const version = await render(versionPage, { params: { deckId: demo.id, versionId: v1!.id }, searchParams: { q: 'MX' } });
+        expect(version).toContain('Mexico - Mobile');
+        expect(version).not.toContain('United Kingdom');
+        await signIn('owner@acme.example', tenants.acme.id);
+        await expect(render(decksPage)).rejects.toMatchObject({ digest: expect.stringMatching(/;403$/) });
+        await expect(render(deckPage, { params: { deckId: demo.id } })).rejects.toMatchObject({ digest: expect.stringMatching(/;403$/) });
+      } finally {
+        signOut();
+      }
+    });
+
+    it('previews and publishes through the import route; a workbook, a bad row, a foreign origin or a customer are refused', async () => {
+      const { POST } = await import('@/app/(portal)/operator/rate-decks/[deckId]/import/route');
+      const deck = await createRateDeck(staff, { name: 'Routed', purpose: 'sell', currency: 'USD' });
+      const params = { params: Promise.resolve({ deckId: deck.id }) };
+      const csv = 'prefix,destination,rate,connection_fee,increment,minimum_duration,kind\r\n+44,"United Kingdom, all",$0.012,,1/1,,\r\n';
+      await signIn('staff@carrier.example');
+      try {
+        const preview = await POST(upload(deck.id, { intent: 'preview' }, { name: 'deck.csv', bytes: csv }), params);
+        expect(preview.status).toBe(200);
+        expect(await preview.json()).toMatchObject({ status: 'ok', basedOn: null, nextVersion: 1, counts: { added: 1 }, changes: { rows: [{ prefix: '44', after: { destination: 'United Kingdom, all', rate: '0.0120', increment: '1/1' } }] } });
+        const bad = await POST(upload(deck.id, { intent: 'preview' }, { name: 'deck.csv', bytes: '44,UK,0.0120001\n' }), params);
+        expect(await bad.json()).toEqual({ status: 'invalid', problemCount: 1, problems: [{ line: 1, reason: 'rate "0.0120001" has more than 6 decimal places' }] });
+        const workbook = await POST(upload(deck.id, { intent: 'preview' }, { name: 'deck.xlsx', bytes: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]) }), params);
+        expect(workbook.status).toBe(400);
+        expect((await workbook.json()).error.message).toMatch(/spreadsheet workbook/);
+        const none = await POST(upload(deck.id, { intent: 'preview' }, null), params);
+        expect((await none.json()).error.fields.file).toEqual(['Choose a CSV file']);
+        const foreign = await POST(upload(deck.id, { intent: 'publish', basedOn: 'none' }, { name: 'deck.csv', bytes: csv }, 'https://evil.example'), params);
+        expect(foreign.status).toBe(403);
+        const when = await POST(upload(deck.id, { intent: 'publish', basedOn: 'none', effectiveFrom: 'soon' }, { name: 'deck.csv', bytes: csv }), params);
+        expect((await when.json()).error.fields.effectiveFrom).toEqual(['Effective from is a date and time, like 2026-12-01T09:30 (UTC)']);
+        expect(await test.db.select().from(rateDeckVersions).where(eq(rateDeckVersions.deckId, deck.id))).toEqual([]);
+        const published = await POST(upload(deck.id, { intent: 'publish', basedOn: 'none', effectiveFrom: '2026-02-01T09:30', note: 'From the route' }, { name: 'deck.csv', bytes: csv }), params);
+        expect(await published.json()).toMatchObject({ status: 'published', version: 1, effectiveFrom: '2026-02-01T09:30:00.000Z', entryCount: 1 });
+        const again = await POST(upload(deck.id, { intent: 'publish', basedOn: 'none' }, { name: 'deck.csv', bytes: csv }), params);
+        expect(again.status).toBe(409);
+        await signIn('owner@acme.example', tenants.acme.id);
+        const customer = await POST(upload(deck.id, { intent: 'preview' }, { name: 'deck.csv', bytes: csv }), params);
+        expect(customer.status).toBe(403);
+      } finally {
+        signOut();
+      }
+    });
+
+    it('exports any version for staff as the CSV it imports from, DID tiers included', async () => {
+      const { GET: exportCsv } = await import('@/app/(portal)/operator/rate-decks/[deckId]/versions/[versionId]/export/route');
+      const demo = (await test.db.select().from(rateDecks).where(eq(rateDecks.name, DEMO_SELL_DECK)))[0]!;
+      const [v1] = await test.db.select().from(rateDeckVersions).where(and(eq(rateDeckVersions.deckId, demo.id), eq(rateDeckVersions.version, 1)));
+      const params = { params: Promise.resolve({ deckId: demo.id, versionId: v1!.id }) };
+      await signIn('staff@carrier.example');
+      try {
+        const answer = await exportCsv(new Request(`http://portal.test/operator/rate-decks/${demo.id}/versions/${v1!.id}/export`), params);
+        expect(answer.headers.get('content-disposition')).toBe('attachment; filename="standard-2026-v1.csv"');
+        const text = await answer.text();
+        expect(text.startsWith('prefix,destination,rate,connection_fee,increment,minimum_duration,kind\r\n1,United States,0.0100,0.0000,6/6,0,termination\r\n')).toBe(true);
+        expect(text.endsWith('\r\ntier,label,countries,monthly,one_time\r\nA,Tier A,US CA,5.00,0.00\r\nB,Tier B,MX BR,10.00,0.00\r\n')).toBe(true);
+        const reread = parseDeckCsvStrict(text);
+        expect(reread.entries).toHaveLength(v1!.entryCount);
+        await signIn('finance@acme.example', tenants.acme.id);
+        expect((await exportCsv(new Request('http://portal.test/x'), params)).status).toBe(403);
+      } finally {
+        signOut();
+      }
+    });
+
+    it('assigns, removes and makes default through the staff actions, with field messages for bad input', async () => {
+      const { assignRateDeckAction, unassignRateDeckAction, createRateDeckAction } = await import('@/app/(portal)/operator/rate-decks/actions');
+      const special = (await test.db.select().from(rateDecks).where(eq(rateDecks.name, 'Acme special')))[0]!;
+      const form = (fields: Record<string, string>) => {
+        const data = new FormData();
+        for (const [name, value] of Object.entries(fields)) data.append(name, value);
+        return data;
+      };
+      await signIn('staff@carrier.example');
+      try {
+        expect(await assignRateDeckAction({ status: 'idle' }, form({ deckId: special.id, accountId: tenants.east.id }))).toMatchObject({ status: 'success', message: 'Acme East and the sub-accounts without a deck of their own are now priced by “Acme special”.' });
+        expect(await unassignRateDeckAction({ status: 'idle' }, form({ accountId: tenants.east.id }))).toMatchObject({ status: 'success', message: 'Acme East no longer has its own deck: it inherits “Acme special”.' });
+        expect(await createRateDeckAction({ status: 'idle' }, form({ name: '', purpose: 'cost', currency: 'dollars' }))).toMatchObject({
+          status: 'error',
+          fieldErrors: { name: ['Enter a name for the deck'], currency: ['The currency is a three-letter ISO code such as USD or EUR'] },
+        });
+        await signIn('owner@acme.example', tenants.acme.id);
+        expect(await assignRateDeckAction({ status: 'idle' }, form({ deckId: special.id, accountId: tenants.east.id }))).toMatchObject({ status: 'error', code: 'forbidden:staff' });
+      } finally {
+        signOut();
+      }
     });
   });
 });
