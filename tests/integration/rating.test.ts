@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatMicros, parseMicros } from '@/lib/billing/money';
 import type { Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows';
@@ -9,6 +9,12 @@ import { searchCdrs } from '@/lib/services/cdr-search';
 import { defaultMarginPeriod, getMarginReport, marginPercentOf, parseMarginPeriod } from '@/lib/services/margins';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants, sessionUser } from '../support/fixtures';
+import { textOf } from '../support/render-text';
+
+const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
+
+vi.mock('@/lib/auth/config', async () => (await import('../support/next-mocks')).authConfigMock(session));
+vi.mock('next/headers', async () => (await import('../support/next-mocks')).nextHeadersMock(session));
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -286,5 +292,31 @@ describe('rating at ingest', () => {
     // The API's search (no `money`) carries none, whoever asks.
     const plain = await searchCdrs(await accessAs(test.db, 'staff@carrier.example', tenants.acme.id), search);
     expect(plain.data[0]!.money).toBeUndefined();
+  });
+
+  it('renders the calls page with the money columns each role may see, and the margins page for staff', async () => {
+    const { default: CallsPage } = await import('@/app/(portal)/usage/calls/page');
+    const { default: MarginsPage } = await import('@/app/(portal)/operator/margins/page');
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const params = { from: day(now - 4 * HOUR), to: day(now), number: '+525512345670' };
+    const render = async (email: string) => {
+      session.userId = (await sessionUser(test.db, email)).id;
+      session.accountCookie = tenants.acme.id;
+      return textOf(await CallsPage({ searchParams: Promise.resolve(params) }));
+    };
+    const technical = await render('tech@acme.example');
+    expect(technical).toContain('+52 55 1234 5670');
+    expect(technical).not.toMatch(/\$\d/);
+    const finance = await render('finance@acme.example');
+    expect(finance).toContain('$0.0142');
+    expect(finance).not.toContain('$0.018');
+    const staff = await render('staff@carrier.example');
+    expect(staff).toContain('$0.0142');
+    expect(staff).toContain('$0.018');
+    expect(staff).toContain('-$0.0038');
+    const margins = textOf(await MarginsPage({ searchParams: Promise.resolve({ from: day(now - 4 * HOUR), to: day(now) }) }));
+    expect(margins).toContain('Mexico');
+    expect(margins).toContain('VoiceTel · Rating test upstream');
+    expect(margins).toContain('No upstream (calls pushed without one)');
   });
 });
