@@ -14,14 +14,14 @@ export function formatE164(e164: string): string {
 
 const currencyFormats = new Map<string, Intl.NumberFormat>();
 
-function currencyFormat(currency: string, maximumFractionDigits?: number): Intl.NumberFormat {
-  const key = `${currency}:${maximumFractionDigits ?? ''}`;
+function currencyFormat(currency: string, maximumFractionDigits?: number, minimumFractionDigits = 2): Intl.NumberFormat {
+  const key = `${currency}:${maximumFractionDigits ?? ''}:${minimumFractionDigits}`;
   let format = currencyFormats.get(key);
   if (!format) {
     format = new Intl.NumberFormat('en-US', {
       style: 'currency',
       currency,
-      ...(maximumFractionDigits === undefined ? {} : { minimumFractionDigits: 2, maximumFractionDigits }),
+      ...(maximumFractionDigits === undefined ? {} : { minimumFractionDigits, maximumFractionDigits }),
     });
     currencyFormats.set(key, format);
   }
@@ -48,9 +48,12 @@ export function formatCents(cents: number, currency = 'USD'): string {
   return formatMoney(centsToDecimal(cents), currency);
 }
 
-/** A price or rate as set, sub-cent places kept (up to six): "0.0075" → "$0.0075", "1.2500" → "$1.25". */
-export function formatRate(amount: string, currency = 'USD'): string {
-  return formatDecimal(currencyFormat(currency, 6), amount);
+/**
+ * A price or rate as set, sub-cent places kept (up to six): "0.0075" → "$0.0075", "1.2500" → "$1.25";
+ * with `minimumPlaces` 4 (a per-minute rate on an invoice) "0.010000" → "$0.0100".
+ */
+export function formatRate(amount: string, currency = 'USD', { minimumPlaces = 2 }: { minimumPlaces?: number } = {}): string {
+  return formatDecimal(currencyFormat(currency, 6, minimumPlaces), amount);
 }
 
 /** A stored amount as a form field starts from, without a currency sign: "1.2500" → "1.25", "0.0075" → "0.0075". */

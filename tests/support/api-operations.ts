@@ -14,6 +14,7 @@ import { permissionsFor, type Permission } from '@/lib/auth/permissions';
 import type { Db } from '@/lib/db/client';
 import { accountEvents, e911Addresses, numberOrders, numberSearches, phoneNumbers, providerConnections, rateDeckAssignments, rateDeckEntries, rateDeckVersions, rateDecks, trunkGroups, webhookDeliveries } from '@/lib/db/schema';
 import { requireCapability } from '@/lib/providers/types';
+import { generateDraftInvoice } from '@/lib/services/invoices';
 import { getConnectionAdapter } from '@/lib/services/providers';
 import { createWebhookEndpoint } from '@/lib/services/webhooks';
 import { resetEnvCache } from '@/lib/env';
@@ -81,6 +82,8 @@ export interface ApiWorld {
     webhookId: string;
     deletableWebhookId: string;
     deliveryId: string;
+    /** A draft invoice of Acme (the billing account) for March 2026. */
+    invoiceId: string;
   };
   /** Every id and number of Acme's that a Globex answer must never hold. */
   acmeMarkers: string[];
@@ -164,6 +167,7 @@ export async function seedApiWorld(db: Db): Promise<ApiWorld> {
     webhookId: await createWebhook(db, acmeId, 'Acme orders feed'),
     deletableWebhookId: await createWebhook(db, acmeId, 'Acme old feed'),
     deliveryId: '',
+    invoiceId: (await generateDraftInvoice(db, { billingAccountId: acmeId, month: '2026-03' })).invoice.id,
   };
   acme.deliveryId = await insertDelivery(db, acmeId, acme.webhookId);
   const acmeMarkers = [tenants.acme.id, tenants.east.id, tenants.west.id, ...Object.values(acme), ...Object.values(keys.acme).map((key) => key.id)];
@@ -245,6 +249,9 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   testWebhook: { success: (world) => ({ params: { webhookId: world.acme.webhookId } }) },
   pushCdrs: { success: (world) => ({ raw: { contentType: 'application/x-ndjson', text: `${JSON.stringify(pushedCall(world.acme.e164))}\n` } }) },
   listCdrs: { success: () => ({ query: 'from=2026-04-01&to=2026-04-17&direction=inbound' }) },
+  listInvoices: { success: () => ({}) },
+  getInvoice: { success: (world) => ({ params: { invoiceId: world.acme.invoiceId } }) },
+  getInvoiceCalls: { success: (world) => ({ params: { invoiceId: world.acme.invoiceId } }) },
   quoteCdrFile: { success: async (world) => ({ raw: await quoteUpload(world) }) },
   // The demo's default deck (seedDemo) prices Acme.
   getRates: { success: () => ({}) },
