@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, SelectHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 import { cn } from './cn';
 
 const controlClass =
@@ -39,6 +39,19 @@ export function TextField({ label, name, errors, hint, idPrefix, className, ...p
         {label}
       </label>
       <input id={id} name={name} className={controlClass} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(id, errors, hint)} {...props} />
+      <FieldMessages id={id} errors={errors} hint={hint} />
+    </div>
+  );
+}
+
+export function TextAreaField({ label, name, errors, hint, idPrefix, className, ...props }: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = `${idPrefix ?? 'field'}-${name}`;
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <textarea id={id} name={name} className={controlClass} aria-invalid={errors?.length ? true : undefined} aria-describedby={describedBy(id, errors, hint)} {...props} />
       <FieldMessages id={id} errors={errors} hint={hint} />
     </div>
   );

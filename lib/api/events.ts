@@ -54,6 +54,23 @@ export const accountEventData = {
     discountPercent: z.string().meta({ description: 'The prepay discount that no longer applies, e.g. "8"' }),
     endedAt: z.string().meta({ format: 'date-time', description: 'Usage from this moment on is billed without it' }),
   }),
+  // No amounts: webhooks are managed by technical roles, who never see money (the dispute's page has them).
+  'dispute.opened': z.object({
+    disputeId: z.string().uuid(),
+    invoiceId: z.string().uuid(),
+    invoiceNumber: z.string().meta({ description: 'INV-YYYY-MM-xxxxx' }),
+    line: z.string().meta({ description: 'The invoice line the calls are on, e.g. "United States termination"' }),
+    calls: z.number().int().meta({ description: 'How many calls are disputed' }),
+    dueAt: z.string().meta({ format: 'date-time', description: 'Decided by then (two business days), or credited in full' }),
+  }),
+  'dispute.decided': z.object({
+    disputeId: z.string().uuid(),
+    invoiceId: z.string().uuid(),
+    invoiceNumber: z.string(),
+    status: z.enum(['accepted', 'partially_accepted', 'rejected']).meta({ description: 'accepted and partially_accepted post a credit note that shows on the next invoice' }),
+    decidedAt: z.string().meta({ format: 'date-time' }),
+    automatic: z.boolean().meta({ description: 'true: not decided by its due time, so accepted in full automatically' }),
+  }),
 } as const;
 
 export type AccountEventType = keyof typeof accountEventData;
@@ -68,4 +85,6 @@ export const ACCOUNT_EVENT_LABELS: Record<AccountEventType, string> = {
   'quality.alert': 'Call quality (ASR or PDD) left its normal range, or came back',
   'billing.spend_threshold': 'Spending reached 80% or 100% of a monthly spend cap or of the credit limit',
   'billing.prepay_ended': 'The prepaid credit was used up, so the prepay discount ended',
+  'dispute.opened': 'Calls of an invoice were disputed',
+  'dispute.decided': 'A dispute was decided (accepted, partly accepted or rejected)',
 };

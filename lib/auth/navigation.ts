@@ -34,6 +34,7 @@ export const STAFF_SECTIONS: readonly NavSection[] = [
   { label: 'Carrier scorecard', href: '/operator/scorecard', permission: 'account.read', staffOnly: true },
   { label: 'Margins', href: '/operator/margins', permission: 'account.read', staffOnly: true },
   { label: 'Reconciliation', href: '/operator/reconciliation', permission: 'account.read', staffOnly: true },
+  { label: 'Disputes', href: '/operator/disputes', permission: 'account.read', staffOnly: true },
   { label: 'Staff tasks', href: '/operator/tasks', permission: 'account.read', staffOnly: true },
 ];
 

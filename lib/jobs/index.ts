@@ -6,6 +6,7 @@ import { pullAllCdrs } from '@/lib/services/cdr-pull';
 import { applyCdrRetention } from '@/lib/services/cdr-retention';
 import { purgeExpiredNumberSearches, vacuumEmbeddedDatabase } from '@/lib/services/database-maintenance';
 import { runDemoLiveCalls } from '@/lib/services/demo-cdrs';
+import { autoAcceptOverdueDisputes } from '@/lib/services/disputes';
 import { reconcileE911 } from '@/lib/services/e911';
 import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
@@ -51,6 +52,8 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'sweep-cdr-exports', cron: '*/5 * * * *', run: () => sweepCdrExports() },
   // Each upstream's ledger or invoices for last month and this one, stored for the staff reconciliation page.
   { name: 'fetch-upstream-statements', cron: '43 5 * * *', expireInSeconds: 1800, run: () => fetchAllUpstreamStatements() },
+  // Seed 000's promise, "credited within 2 business days or we eat it": open disputes past their due time accepted in full.
+  { name: 'auto-accept-overdue-disputes', cron: '*/15 * * * *', run: () => autoAcceptOverdueDisputes() },
 ];
 
 /** Queues of one job per piece of work, sent by services (each webhook attempt, at its time). */

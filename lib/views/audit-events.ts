@@ -85,6 +85,8 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'rate_deck.publish': 'Rate deck version published',
   'rate_deck.assign': 'Rate deck assigned',
   'rate_deck.unassign': 'Own rate deck removed (inherits again)',
+  'dispute.open': 'Invoiced calls disputed',
+  'dispute.decide': 'Dispute decided',
 };
 
 const ACRONYMS: Record<string, string> = { ip: 'IP', ips: 'IPs', id: 'ID', ids: 'IDs', url: 'URL', e911: 'E911', sip: 'SIP', cps: 'CPS', npa: 'Area code', e164: 'Number', usd: 'USD' };

@@ -6,6 +6,7 @@
 import type { AccountEventData, AccountEventType } from '@/lib/api/events';
 import type { Permission } from '@/lib/auth/permissions';
 import { formatDate, formatE164, formatMonth } from '@/lib/format';
+import { disputeReference, dueSentence } from './disputes';
 
 /** The right a member needs to hear about an event: what they would need to open its page. */
 export const NOTIFICATION_PERMISSION: Record<AccountEventType, Permission> = {
@@ -16,6 +17,8 @@ export const NOTIFICATION_PERMISSION: Record<AccountEventType, Permission> = {
   'quality.alert': 'usage.read',
   'billing.spend_threshold': 'billing.read',
   'billing.prepay_ended': 'billing.read',
+  'dispute.opened': 'billing.read',
+  'dispute.decided': 'billing.read',
 };
 
 export interface ChannelChoice {
@@ -32,6 +35,8 @@ export const DEFAULT_NOTIFICATION_CHOICE: Record<AccountEventType, ChannelChoice
   'quality.alert': { inApp: true, email: true },
   'billing.spend_threshold': { inApp: true, email: true },
   'billing.prepay_ended': { inApp: true, email: true },
+  'dispute.opened': { inApp: true, email: true },
+  'dispute.decided': { inApp: true, email: true },
 };
 
 /** The preferences page's words for each event type. */
@@ -43,6 +48,8 @@ export const NOTIFICATION_TYPE_LABELS: Record<AccountEventType, { label: string;
   'quality.alert': { label: 'Call quality alerts', description: 'ASR or PDD of a trunk group and destination left its normal range for the time of week, and when it came back.' },
   'billing.spend_threshold': { label: 'Spend cap and credit alerts', description: 'Spending this month reached 80% or 100% of a monthly spend cap, or 80% or 100% of the credit limit is used.' },
   'billing.prepay_ended': { label: 'Prepay discount', description: 'The prepaid credit was used up, so the prepay discount no longer applies.' },
+  'dispute.opened': { label: 'Disputes received', description: 'We received a dispute of invoiced calls, with the time it will be decided by (two business days).' },
+  'dispute.decided': { label: 'Dispute decisions', description: 'A dispute was accepted, partly accepted or rejected; a credit shows on the next invoice.' },
 };
 
 export interface NotificationMessage {
@@ -130,6 +137,25 @@ export function notificationMessage<Type extends AccountEventType>(
         title: 'Prepay discount ended',
         body: `The prepaid credit of ${accountName} is used up, so its ${ended.discountPercent}% prepay discount no longer applies from ${formatDate(new Date(ended.endedAt), 'long')}. A new prepayment of $10,000 or more restores it.`,
         link: '/billing',
+      };
+    }
+    case 'dispute.opened': {
+      const opened = data as AccountEventData<'dispute.opened'>;
+      return {
+        title: `Dispute ${disputeReference(opened.disputeId)} received`,
+        body: `We received the dispute of ${plural(opened.calls, 'call', 'calls')} on ${opened.line} of invoice ${opened.invoiceNumber} (${accountName}). It will be ${dueSentence(new Date(opened.dueAt))}; if it is not, it is credited in full.`,
+        link: `/billing/disputes/${opened.disputeId}`,
+      };
+    }
+    case 'dispute.decided': {
+      const decided = data as AccountEventData<'dispute.decided'>;
+      const reference = disputeReference(decided.disputeId);
+      if (decided.status === 'rejected') return { title: `Dispute ${reference} rejected`, body: `The dispute on invoice ${decided.invoiceNumber} of ${accountName} was rejected. Open it to read why.`, link: `/billing/disputes/${decided.disputeId}` };
+      const how = decided.automatic ? 'was not decided in time, so it was accepted in full' : decided.status === 'accepted' ? 'was accepted' : 'was partly accepted';
+      return {
+        title: `Dispute ${reference} ${decided.status === 'accepted' ? 'accepted' : 'partly accepted'}`,
+        body: `The dispute on invoice ${decided.invoiceNumber} of ${accountName} ${how}. The credit note shows on the next invoice; open the dispute to see the amount.`,
+        link: `/billing/disputes/${decided.disputeId}`,
       };
     }
     case 'quality.alert': {

@@ -9,7 +9,9 @@ import { accountEvents, cdrExports, invitations, memberships, numberOrders, numb
 import { sealCredentials, sealSecret } from '@/lib/services/secret-box';
 import { createTestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
-import { seedTwoTenants } from '../support/fixtures';
+import { lineNamed, seedIssuedUsageInvoice } from '../support/disputes';
+import { accessAs, seedTwoTenants } from '../support/fixtures';
+import { createDispute } from '@/lib/services/disputes';
 import { textOf } from '../support/render-text';
 import { SURFACES, type Surface, type SurfaceContext } from './surfaces';
 
@@ -139,8 +141,17 @@ describe('tenant isolation of every page, action and route handler', () => {
       return { apiKeyId: apiKey.id, webhookId: webhook!.id, webhookDeliveryId: delivery!.id, qualityAlertId: alert!.id, cdrExportId: cdrExport!.id };
     };
     const [acmeDeveloper, globexDeveloper] = [await developerObjects(tenants.acme.id, 'owner@acme.example'), await developerObjects(tenants.globex.id, 'owner@globex.example')];
-    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id, numberId: eastNumber!.id, orderId: acmeOrder.id, searchId: acmeSearch.id, searchNumber: searchResult.e164, trunkGroupId: acmeTrunk.id, ...acmeDeveloper };
-    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001', connectionId: connection!.id, numberId: branchNumber!.id, orderId: globexOrder.id, searchId: globexSearch.id, searchNumber: searchResult.e164, trunkGroupId: globexTrunk.id, ...globexDeveloper };
+    // An issued invoice of each side's billing account with calls of its sub-account, one of them disputed, the others free to dispute.
+    const disputeObjects = async (billingAccountId: string, lineAccountId: string, ownerEmail: string) => {
+      const to = ['+14155550101', '+14155550102', '+14155550103'];
+      const { invoice, lines, callIds } = await seedIssuedUsageInvoice(test.db, { billingAccountId, month: '2026-10', calls: to.map((number) => ({ accountId: lineAccountId, to: number, billsec: 90 })) });
+      const line = lineNamed(lines, 'United States termination');
+      const dispute = await createDispute(await accessAs(test.db, ownerEmail, billingAccountId), { invoiceId: invoice.id, lineId: line.id, callIds: [callIds[0]!], reason: 'Isolation seed: this call was never made.' });
+      return { disputeInvoiceId: invoice.id, disputeLineId: line.id, disputeId: dispute.id, disputeCallIds: callIds.slice(1).join(',') };
+    };
+    const [acmeDisputes, globexDisputes] = [await disputeObjects(tenants.acme.id, tenants.east.id, 'owner@acme.example'), await disputeObjects(tenants.globex.id, tenants.globexBranch.id, 'owner@globex.example')];
+    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id, numberId: eastNumber!.id, orderId: acmeOrder.id, searchId: acmeSearch.id, searchNumber: searchResult.e164, trunkGroupId: acmeTrunk.id, ...acmeDeveloper, ...acmeDisputes };
+    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001', connectionId: connection!.id, numberId: branchNumber!.id, orderId: globexOrder.id, searchId: globexSearch.id, searchNumber: searchResult.e164, trunkGroupId: globexTrunk.id, ...globexDeveloper, ...globexDisputes };
     names = { acmeEast: tenants.east.name, globex: tenants.globex.name };
   });
 

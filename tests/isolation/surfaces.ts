@@ -4,6 +4,7 @@
  */
 import type { Role } from '@/lib/auth/permissions';
 import { DEVELOPER_SURFACES } from './surfaces-developers';
+import { DISPUTE_SURFACES } from './surfaces-disputes';
 import { E911_SURFACES } from './surfaces-e911';
 import { LEDGER_SURFACES } from './surfaces-ledger';
 import { QUALITY_ALERT_SURFACES } from './surfaces-quality-alerts';
@@ -38,6 +39,11 @@ export interface SurfaceContext {
   cdrExportId?: string;
   /** The secret of an open invitation to `accountId` (its link's token); absent, one no invitation has. */
   invitationToken?: string;
+  /** An issued invoice of that side's billing account, one of its usage lines, a dispute of a call on it, and calls of it no dispute holds (comma-joined); absent, ids that exist nowhere. */
+  disputeInvoiceId?: string;
+  disputeLineId?: string;
+  disputeId?: string;
+  disputeCallIds?: string;
 }
 
 const ALL_ROLES: Role[] = ['owner', 'admin', 'technical', 'finance', 'viewer'];
@@ -294,6 +300,7 @@ export const SURFACES: Surface[] = [
   ...USAGE_SURFACES,
   ...LEDGER_SURFACES,
   ...QUOTE_SURFACES,
+  ...DISPUTE_SURFACES,
 ];
 
 /**

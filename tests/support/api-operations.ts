@@ -16,9 +16,11 @@ import { accountEvents, e911Addresses, numberOrders, numberSearches, phoneNumber
 import { requireCapability } from '@/lib/providers/types';
 import { generateDraftInvoice } from '@/lib/services/invoices';
 import { getConnectionAdapter } from '@/lib/services/providers';
+import { createDispute } from '@/lib/services/disputes';
 import { createWebhookEndpoint } from '@/lib/services/webhooks';
 import { resetEnvCache } from '@/lib/env';
 import { callApi, createTestApiKey, type ApiAnswer, type TestApiKey } from './api';
+import { lineNamed, seedIssuedUsageInvoice, undisputedCallOf } from './disputes';
 import { accessAs, seedTwoTenants } from './fixtures';
 
 export const KEY_ROLES = ['admin', 'technical', 'finance', 'viewer'] as const;
@@ -82,11 +84,17 @@ export interface ApiWorld {
     webhookId: string;
     deletableWebhookId: string;
     deliveryId: string;
+    /** An issued invoice of Acme (September 2026) with a usage line of Acme East's calls, and a dispute of one of them. */
+    disputeInvoiceId: string;
+    disputeLineId: string;
+    disputeId: string;
     /** A draft invoice of Acme (the billing account) for March 2026. */
     invoiceId: string;
   };
   /** Every id and number of Acme's that a Globex answer must never hold. */
   acmeMarkers: string[];
+  /** Calls of Acme's disputed line (call ids are short digits: never markers). */
+  disputeCallIds: string[];
 }
 
 async function buyOnVoiceTel(db: Db, accountId: string, count: number): Promise<string[]> {
@@ -142,6 +150,15 @@ async function insertDelivery(db: Db, accountId: string, endpointId: string) {
   return delivery!.id;
 }
 
+/** An issued invoice of twenty 30-second calls to the US, the first one disputed by Acme's finance user. */
+async function seedDisputedInvoice(db: Db, { billingAccountId, lineAccountId }: { billingAccountId: string; lineAccountId: string }) {
+  const calls = Array.from({ length: 20 }, (_, i) => ({ accountId: lineAccountId, to: `+1415555${String(2000 + i)}`, billsec: 30 }));
+  const { invoice, lines, callIds } = await seedIssuedUsageInvoice(db, { billingAccountId, month: '2026-09', calls });
+  const line = lineNamed(lines, 'United States termination');
+  const dispute = await createDispute(await accessAs(db, 'finance@acme.example', billingAccountId), { invoiceId: invoice.id, lineId: line.id, callIds: [callIds[0]!], reason: 'API world: this call was never made.' });
+  return { ids: { disputeInvoiceId: invoice.id, disputeLineId: line.id, disputeId: dispute.id }, callIds };
+}
+
 /** Two tenants with keys of every role and one object of each kind in Acme (sandboxes connected first). */
 export async function seedApiWorld(db: Db): Promise<ApiWorld> {
   const tenants = await seedTwoTenants(db);
@@ -167,11 +184,16 @@ export async function seedApiWorld(db: Db): Promise<ApiWorld> {
     webhookId: await createWebhook(db, acmeId, 'Acme orders feed'),
     deletableWebhookId: await createWebhook(db, acmeId, 'Acme old feed'),
     deliveryId: '',
+    disputeInvoiceId: '',
+    disputeLineId: '',
+    disputeId: '',
     invoiceId: (await generateDraftInvoice(db, { billingAccountId: acmeId, month: '2026-03' })).invoice.id,
   };
   acme.deliveryId = await insertDelivery(db, acmeId, acme.webhookId);
+  const disputed = await seedDisputedInvoice(db, { billingAccountId: acmeId, lineAccountId: tenants.east.id });
+  Object.assign(acme, disputed.ids);
   const acmeMarkers = [tenants.acme.id, tenants.east.id, tenants.west.id, ...Object.values(acme), ...Object.values(keys.acme).map((key) => key.id)];
-  return { db, tenants, keys, acme, acmeMarkers };
+  return { db, tenants, keys, acme, acmeMarkers, disputeCallIds: disputed.callIds };
 }
 
 /** A request of an operation: path parameters, a query string (without `?`) and a JSON body. */
@@ -255,6 +277,12 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   quoteCdrFile: { success: async (world) => ({ raw: await quoteUpload(world) }) },
   // The demo's default deck (seedDemo) prices Acme.
   getRates: { success: () => ({}) },
+  listDisputes: { success: () => ({ query: 'limit=5' }) },
+  // A call no dispute holds yet, each time (a dispute of the same call again is a conflict).
+  createDispute: {
+    success: async (world) => ({ json: { invoiceId: world.acme.disputeInvoiceId, lineId: world.acme.disputeLineId, callIds: [await undisputedCallOf(world.db, world.disputeCallIds)], reason: 'Billed a full call; the switch shows it failed.' } }),
+  },
+  getDispute: { success: (world) => ({ params: { disputeId: world.acme.disputeId } }) },
 };
 
 /** One answered inbound call to Acme's number, an hour ago, with an id of its own. */

@@ -16,9 +16,10 @@ import { getQualityOverview } from './quality';
 import { getRates } from './rates';
 import { getInvoice, getInvoiceCalls, listInvoices } from './invoices';
 import { quoteCdrFile } from './quote';
+import { createDispute, getDispute, listDisputes } from './disputes';
 import { WEBHOOK_ENDPOINTS } from './webhooks';
 
-export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listTrunkGroups, createTrunkGroup, getTrunkGroup, updateTrunkGroup, deleteTrunkGroup, getTrunkGroupSync, reapplyTrunkGroup, listE911Addresses, createE911Address, validateE911Address, getE911Address, updateE911Address, deleteE911Address, listAccounts, getAccount, listApiKeys, createApiKey, getApiKey, revokeApiKey, ...WEBHOOK_ENDPOINTS, pushCdrs, listCdrs, getQualityOverview, getRates, listInvoices, getInvoice, getInvoiceCalls, quoteCdrFile];
+export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listTrunkGroups, createTrunkGroup, getTrunkGroup, updateTrunkGroup, deleteTrunkGroup, getTrunkGroupSync, reapplyTrunkGroup, listE911Addresses, createE911Address, validateE911Address, getE911Address, updateE911Address, deleteE911Address, listAccounts, getAccount, listApiKeys, createApiKey, getApiKey, revokeApiKey, ...WEBHOOK_ENDPOINTS, pushCdrs, listCdrs, getQualityOverview, getRates, listInvoices, getInvoice, getInvoiceCalls, quoteCdrFile, listDisputes, createDispute, getDispute];
 
 /** Tags in the order the documentation shows them, with a line each. */
 export const API_TAGS: readonly { name: string; description: string }[] = [
