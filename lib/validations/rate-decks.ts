@@ -9,8 +9,11 @@ export const RATE_DECK_PURPOSES = ['sell', 'cost'] as const;
 export const RATE_DECK_PURPOSE_LABELS: Record<(typeof RATE_DECK_PURPOSES)[number], string> = { sell: 'Sell (customers)', cost: 'Cost (an upstream)' };
 export const RATE_KIND_LABELS = { termination: 'Termination', origination: 'Origination' } as const;
 export const DECK_ENTRIES_PAGE_SIZE = 50;
-/** An import file larger than this is refused before it is read (25,000 prefixes are about 1.5 MB). */
-export const MAX_DECK_FILE_BYTES = 20 * 1024 * 1024;
+/**
+ * An import file larger than this is refused before it is read: 25,000 prefixes are about 1.5 MB, so
+ * this holds over 100,000, and the upload stays under the 10 MB the proxy hands on to a route.
+ */
+export const MAX_DECK_FILE_BYTES = 8 * 1024 * 1024;
 export const DECK_CHANGE_FILTERS = ['changed', 'added', 'removed', 'up', 'down', 'terms'] as const;
 export type DeckChangeFilter = (typeof DECK_CHANGE_FILTERS)[number];
 

@@ -9,6 +9,7 @@ import { E911_SURFACES } from './surfaces-e911';
 import { LEDGER_SURFACES } from './surfaces-ledger';
 import { QUALITY_ALERT_SURFACES } from './surfaces-quality-alerts';
 import { QUOTE_SURFACES } from './surfaces-quote';
+import { RATE_DECK_SURFACES } from './surfaces-rate-decks';
 import { USAGE_SURFACES } from './surfaces-usage';
 
 export interface SurfaceContext {
@@ -301,6 +302,7 @@ export const SURFACES: Surface[] = [
   ...LEDGER_SURFACES,
   ...QUOTE_SURFACES,
   ...DISPUTE_SURFACES,
+  ...RATE_DECK_SURFACES,
 ];
 
 /**
@@ -333,6 +335,12 @@ export const UNSCOPED_ENDPOINTS: UnscopedEndpoint[] = [
   },
   { kind: 'action', file: 'app/(portal)/actions.ts', export: 'signOutAction', reason: 'Ends the caller’s own session; takes no input.' },
   { kind: 'route', file: 'app/api/health/route.ts', export: 'GET', reason: 'Public liveness probe: no session, no customer data.' },
+  {
+    kind: 'route',
+    file: 'app/(portal)/operator/rate-decks/[deckId]/import/route.ts',
+    export: 'POST',
+    reason: 'Operator staff only, a file upload to a platform rate deck (no customer account): customers, anonymous callers and other origins are refused in tests/integration/rate-decks.test.ts; its forms are fuzzed in tests/security/bad-input.test.ts.',
+  },
   { kind: 'route', file: 'app/api/auth/[...nextauth]/route.ts', export: 'GET', reason: 'Auth.js endpoints (session, CSRF, providers): the sign-in machinery itself.' },
   { kind: 'route', file: 'app/api/auth/[...nextauth]/route.ts', export: 'POST', reason: 'Auth.js endpoints (credentials callback, sign-out): the sign-in machinery itself.' },
   { kind: 'page', file: 'app/(auth)/login/page.tsx', export: 'default', reason: 'The anonymous sign-in form.' },

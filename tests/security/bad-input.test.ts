@@ -308,7 +308,34 @@ describe('bad input never reaches a 500', () => {
       if (!handler) {
         // A write-only route of the public API: its bodies, queries and params are fuzzed per operation in tests/security/api-fuzz.test.ts.
         const published = API_ENDPOINTS.filter((endpoint) => routeFileOf(endpoint.path).replace('../../', '') === file);
-        expect(published.length, `${file} exports no GET and serves no published API operation`).toBeGreaterThan(0);
+        if (published.length > 0) return;
+        // A staff upload outside the API (a rate deck's CSV): arbitrary forms, files, queries and params, as staff.
+        const post = loaded.POST;
+        expect(post, `${file} exports no GET nor POST and serves no published API operation`).toBeDefined();
+        signInAs('staff@carrier.example');
+        const url = `http://portal.test/${file.replace(/^app\//, '').replace(/\/route\.ts$/, '')}`;
+        const validParams = Object.fromEntries(dynamicSegments(file).map((name) => [name, 'a'.repeat(24)]));
+        const params = fc.oneof({ weight: 1, arbitrary: fc.constant(validParams) }, { weight: 1, arbitrary: fc.record(Object.fromEntries(Object.keys(validParams).map((name) => [name, nastyValue]))) as fc.Arbitrary<Record<string, string>> });
+        const fields = fc.array(fc.tuple(fc.constantFrom('intent', 'effectiveFrom', 'basedOn', 'note', 'change', 'page', 'file', '__proto__'), nastyValue), { maxLength: 6 });
+        const upload = fc.option(fc.oneof(nastyValue, fc.string({ unit: 'binary', maxLength: 200 }), fc.constant('prefix,destination,rate\n1,US,0.01\n')), { nil: undefined });
+        await fc.assert(
+          fc.asyncProperty(params, queryEntries(), fields, upload, fc.boolean(), async (pathParams, entries, formFields, content, multipart) => {
+            const target = withQuery(url, entries);
+            const form = new FormData();
+            for (const [name, value] of formFields) form.append(name, value);
+            if (content !== undefined) form.append('file', new Blob([content]), 'deck.csv');
+            const request = multipart ? new Request(target, { method: 'POST', body: form }) : new Request(target, { method: 'POST', body: content ?? '', headers: { 'content-type': 'text/plain' } });
+            const response = await post!(request, { params: Promise.resolve(pathParams) });
+            const label = `${file} ${target.slice(0, 300)} ${JSON.stringify(pathParams).slice(0, 120)}`;
+            expect(response.status, label).toBeLessThan(500);
+            if (response.status >= 400) {
+              expect(response.headers.get('content-type') ?? '', label).toContain('application/json');
+              const body = (await response.json()) as { error?: { code?: string; message?: string } };
+              expect(body.error?.code, label).toMatch(/^[a-z_]+:[a-z0-9_]+$/);
+            } else await response.body?.cancel();
+          }),
+          { numRuns: RUNS },
+        );
         return;
       }
       let surface: RouteSurface | undefined;

@@ -17,7 +17,7 @@ function assertSameOrigin(request: Request) {
   if (origin && origin !== new URL(request.url).origin && origin !== getEnv().appUrl) throw new AppError('forbidden:origin', 'Cross-site requests are refused.');
 }
 
-const tooLarge = () => new AppError('too_large:file', `The file is larger than ${MAX_DECK_FILE_BYTES / 1024 / 1024} MB: split the deck.`, { fieldErrors: { file: ['Larger than 20 MB'] } });
+const tooLarge = () => new AppError('too_large:file', `The file is larger than ${MAX_DECK_FILE_BYTES / 1024 / 1024} MB: split the deck.`, { fieldErrors: { file: [`Larger than ${MAX_DECK_FILE_BYTES / 1024 / 1024} MB`] } });
 
 async function readForm(request: Request): Promise<FormData> {
   if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY_BYTES) throw tooLarge();
