@@ -14,6 +14,7 @@ import { seedDemo } from '@/lib/db/seed-demo';
 import { getEnv } from '@/lib/env';
 import { PROVIDERS } from '@/lib/providers/registry';
 import { hasDemoCdrs, seedDemoCdrs } from '@/lib/services/demo-cdrs';
+import { seedDemoInvoices } from '@/lib/services/demo-invoices';
 import { seedDemoRateDecks } from '@/lib/services/demo-rate-decks';
 import { ensureDefaultConnections } from '@/lib/services/providers';
 import { evaluateQualityAlerts } from '@/lib/services/quality-alerts';
@@ -60,6 +61,9 @@ export async function prepareDatabase({ seed, demoCdrDays }: { seed?: boolean; d
       // Judged at the incident's end, as the 5-minute job would have then: a first start shows its alert.
       const alerts = await evaluateQualityAlerts({ at: result.incident.to });
       console.log(`  quality alerts at the demo incident: ${alerts.opened} opened`);
+      // The months the calls cover that are over, invoiced as the close job would have (the older ones paid).
+      const invoiced = await seedDemoInvoices(handle.db, new Date(started));
+      console.log(`  demo invoices: ${invoiced.invoices.map((invoice) => `${invoice.number} (${invoice.status})`).join(', ') || 'none (no month is over yet)'}`);
     }
   }
   await handle.close();

@@ -18,7 +18,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
   { label: 'Port-ins', href: '/port-ins', permission: 'technical.read', comingSoon: true },
   { label: 'E911', href: '/e911', permission: 'technical.read' },
   { label: 'Usage & quality', href: '/usage', permission: 'usage.read' },
-  { label: 'Billing', href: '/billing', permission: 'billing.read', comingSoon: true },
+  { label: 'Billing', href: '/billing', permission: 'billing.read' },
   { label: 'Account', href: '/account', permission: 'subaccounts.manage' },
   // The API reference for everyone; API keys and webhooks inside for the roles that manage them.
   { label: 'Developers', href: '/developers', permission: 'account.read' },
@@ -34,6 +34,7 @@ export const STAFF_SECTIONS: readonly NavSection[] = [
   { label: 'Carrier scorecard', href: '/operator/scorecard', permission: 'account.read', staffOnly: true },
   { label: 'Margins', href: '/operator/margins', permission: 'account.read', staffOnly: true },
   { label: 'Reconciliation', href: '/operator/reconciliation', permission: 'account.read', staffOnly: true },
+  { label: 'Invoices', href: '/operator/invoices', permission: 'account.read', staffOnly: true },
   { label: 'Disputes', href: '/operator/disputes', permission: 'account.read', staffOnly: true },
   { label: 'Staff tasks', href: '/operator/tasks', permission: 'account.read', staffOnly: true },
 ];

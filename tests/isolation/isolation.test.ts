@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLES, type Role } from '@/lib/auth/permissions';
-import { accountEvents, cdrExports, invitations, memberships, numberOrders, numberSearches, phoneNumbers, providerConnections, qualityAlerts, trunkGroups, users, webhookDeliveries, webhookEndpoints } from '@/lib/db/schema';
+import { accountEvents, cdrExports, invitations, invoices, memberships, numberOrders, numberSearches, phoneNumbers, providerConnections, qualityAlerts, trunkGroups, users, webhookDeliveries, webhookEndpoints } from '@/lib/db/schema';
 import { sealCredentials, sealSecret } from '@/lib/services/secret-box';
 import { createTestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
@@ -138,7 +138,12 @@ describe('tenant isolation of every page, action and route handler', () => {
         .insert(cdrExports)
         .values({ accountId, filter: { from: new Date(at.getTime() - 86_400_000).toISOString(), to: at.toISOString() }, rowsTotal: 150_000, expiresAt: new Date(at.getTime() + 7 * 86_400_000) })
         .returning();
-      return { apiKeyId: apiKey.id, webhookId: webhook!.id, webhookDeliveryId: delivery!.id, qualityAlertId: alert!.id, cdrExportId: cdrExport!.id };
+      // A draft invoice of the side's billing account (a month long past, so no action here touches it).
+      const [invoice] = await test.db
+        .insert(invoices)
+        .values({ billingAccountId: accountId, number: `INV-2025-01-${accountId.slice(0, 5).toUpperCase()}`, currency: 'USD', periodStart: new Date('2025-01-01T00:00:00Z'), periodEnd: new Date('2025-02-01T00:00:00Z') })
+        .returning();
+      return { apiKeyId: apiKey.id, webhookId: webhook!.id, webhookDeliveryId: delivery!.id, qualityAlertId: alert!.id, cdrExportId: cdrExport!.id, invoiceId: invoice!.id };
     };
     const [acmeDeveloper, globexDeveloper] = [await developerObjects(tenants.acme.id, 'owner@acme.example'), await developerObjects(tenants.globex.id, 'owner@globex.example')];
     // An issued invoice of each side's billing account with calls of its sub-account, one of them disputed, the others free to dispute.

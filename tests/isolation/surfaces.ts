@@ -3,6 +3,7 @@
  * of another account and as every role that must not reach it. A feature adds its surfaces here.
  */
 import type { Role } from '@/lib/auth/permissions';
+import { BILLING_SURFACES } from './surfaces-billing';
 import { DEVELOPER_SURFACES } from './surfaces-developers';
 import { DISPUTE_SURFACES } from './surfaces-disputes';
 import { E911_SURFACES } from './surfaces-e911';
@@ -45,6 +46,8 @@ export interface SurfaceContext {
   disputeLineId?: string;
   disputeId?: string;
   disputeCallIds?: string;
+  /** An invoice of that side's billing account; absent, an id that exists nowhere. */
+  invoiceId?: string;
 }
 
 const ALL_ROLES: Role[] = ['owner', 'admin', 'technical', 'finance', 'viewer'];
@@ -300,6 +303,7 @@ export const SURFACES: Surface[] = [
   ...QUALITY_ALERT_SURFACES,
   ...USAGE_SURFACES,
   ...LEDGER_SURFACES,
+  ...BILLING_SURFACES,
   ...QUOTE_SURFACES,
   ...DISPUTE_SURFACES,
   ...RATE_DECK_SURFACES,
