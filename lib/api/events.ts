@@ -40,6 +40,19 @@ export const accountEventData = {
     threshold: z.number(),
     attempts: z.number().int(),
   }),
+  // No amounts: webhooks are managed by technical roles too; a billing key reads GET /api/v1/invoices/{id}.
+  'invoice.issued': z.object({
+    invoiceId: z.string().uuid(),
+    number: z.string().meta({ description: 'INV-YYYY-MM-xxxxx' }),
+    periodStart: z.string().meta({ format: 'date-time' }),
+    periodEnd: z.string().meta({ format: 'date-time', description: 'Exclusive' }),
+    dueAt: z.string().meta({ format: 'date-time' }).nullable(),
+  }),
+  'invoice.voided': z.object({
+    invoiceId: z.string().uuid(),
+    number: z.string(),
+    reason: z.string(),
+  }),
   // Percentages only, no amounts: webhooks are managed by technical roles, who never see money.
   'billing.spend_threshold': z.object({
     limit: z.enum(['spend_cap', 'credit_limit']).meta({
@@ -83,6 +96,8 @@ export const ACCOUNT_EVENT_LABELS: Record<AccountEventType, string> = {
   'trunk_group.sync_failed': 'A trunk group could not be applied at a carrier',
   'e911.registration_failed': 'An emergency address registration failed',
   'quality.alert': 'Call quality (ASR or PDD) left its normal range, or came back',
+  'invoice.issued': 'An invoice was issued',
+  'invoice.voided': 'An issued invoice was voided (a corrected one follows)',
   'billing.spend_threshold': 'Spending reached 80% or 100% of a monthly spend cap or of the credit limit',
   'billing.prepay_ended': 'The prepaid credit was used up, so the prepay discount ended',
   'dispute.opened': 'Calls of an invoice were disputed',

@@ -8,13 +8,14 @@ import { purgeExpiredNumberSearches, vacuumEmbeddedDatabase } from '@/lib/servic
 import { runDemoLiveCalls } from '@/lib/services/demo-cdrs';
 import { autoAcceptOverdueDisputes } from '@/lib/services/disputes';
 import { reconcileE911 } from '@/lib/services/e911';
+import { closeInvoicePeriod } from '@/lib/services/invoice-issue';
 import { expireCartHolds } from '@/lib/services/number-cart';
 import { reconcileOrders } from '@/lib/services/number-orders';
 import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
 import { evaluateQualityAlertsNow } from '@/lib/services/quality-alerts';
+import { RERATE_QUEUE, runReratingJob } from '@/lib/services/rerating';
 import { reconcilePrepayTiersNow } from '@/lib/services/ledger';
 import { evaluateSpendAlertsNow } from '@/lib/services/spend-limits';
-import { RERATE_QUEUE, runReratingJob } from '@/lib/services/rerating';
 import { checkTrunkDrift } from '@/lib/services/trunk-groups';
 import { fetchAllUpstreamStatements } from '@/lib/services/upstream-reconciliation';
 import { deliverWebhookAttempt, WEBHOOK_DELIVERY_QUEUE } from '@/lib/services/webhooks';
@@ -52,6 +53,8 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'sweep-cdr-exports', cron: '*/5 * * * *', run: () => sweepCdrExports() },
   // Each upstream's ledger or invoices for last month and this one, stored for the staff reconciliation page.
   { name: 'fetch-upstream-statements', cron: '43 5 * * *', expireInSeconds: 1800, run: () => fetchAllUpstreamStatements() },
+  // Period close: last month's invoice of every billing account, computed and issued (the 1st, 00:15 UTC).
+  { name: 'close-invoice-period', cron: '15 0 1 * *', expireInSeconds: 3600, run: () => closeInvoicePeriod() },
   // Seed 000's promise, "credited within 2 business days or we eat it": open disputes past their due time accepted in full.
   { name: 'auto-accept-overdue-disputes', cron: '*/15 * * * *', run: () => autoAcceptOverdueDisputes() },
 ];

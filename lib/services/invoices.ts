@@ -31,6 +31,7 @@ import {
   insertInvoice,
   insertInvoiceLine,
   insertLedgerEntry,
+  isBillingAccount,
   listBillingAccountIds,
   listBillingSubtree,
   listInvoices,
@@ -284,6 +285,7 @@ export async function generateDraftInvoice(db: Db, { billingAccountId, month, re
   const { periodStart, periodEnd } = invoicePeriod(month);
   return db.transaction(async (tx) => {
     await lockBillingAccount(tx, { billingAccountId });
+    if (!(await isBillingAccount(tx, { accountId: billingAccountId }))) throw new AppError('not_found:account', 'Invoices belong to billing accounts: this account is paid for by the one above it.');
     const existing = await getLiveInvoiceForPeriod(tx, { billingAccountId, periodStart });
     if (existing && existing.status !== 'draft') {
       throw new AppError('conflict:invoice_issued', `Invoice ${existing.number} for this month is ${existing.status}; an issued invoice never changes. Void it to reissue.`);
@@ -329,7 +331,7 @@ export async function issueInvoice(db: Db, { invoiceId, now = new Date(), actor 
     await publishAccountEvent(tx, {
       accountId: result.billingAccountId,
       type: 'invoice.issued',
-      data: { invoiceId: result.id, number: result.number, periodStart: result.periodStart.toISOString(), periodEnd: result.periodEnd.toISOString(), currency: result.currency, totalDue: centsToDecimal(result.totalDueCents), dueAt: dueAt.toISOString() },
+      data: { invoiceId: result.id, number: result.number, periodStart: result.periodStart.toISOString(), periodEnd: result.periodEnd.toISOString(), dueAt: dueAt.toISOString() },
     });
     await auditInvoice(tx, actor, result, 'invoice.issued', { status: 'draft' }, { status: 'issued', totalDueCents: result.totalDueCents });
     return result;

@@ -62,6 +62,7 @@ export function describeCron(cron: string): string {
     return `monthly on day ${day} at ${hour!.padStart(2, '0')}:${minute!.padStart(2, '0')} (UTC)`;
   }
   if (day !== '*' || month !== '*' || weekday !== '*') return `cron ${cron} (UTC)`;
+  if (/^\d+$/.test(minute ?? '') && /^\d+$/.test(hour ?? '')) return `every day at ${hour!.padStart(2, '0')}:${minute!.padStart(2, '0')} (UTC)`;
   if (minute === '*' && hour === '*') return 'every minute';
   const everyMinutes = /^\*\/(\d+)$/.exec(minute ?? '');
   if (everyMinutes && hour === '*') return `every ${everyMinutes[1]} minutes`;

@@ -87,6 +87,11 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'rate_deck.unassign': 'Own rate deck removed (inherits again)',
   'dispute.open': 'Invoiced calls disputed',
   'dispute.decide': 'Dispute decided',
+  'invoice.draft_generated': 'Invoice draft computed',
+  'invoice.issued': 'Invoice issued',
+  'invoice.voided': 'Invoice voided',
+  'invoice.discount_added': 'Discount added to an invoice draft',
+  'invoice.discount_removed': 'Discount removed from an invoice draft',
 };
 
 const ACRONYMS: Record<string, string> = { ip: 'IP', ips: 'IPs', id: 'ID', ids: 'IDs', url: 'URL', e911: 'E911', sip: 'SIP', cps: 'CPS', npa: 'Area code', e164: 'Number', usd: 'USD' };

@@ -15,6 +15,8 @@ export const NOTIFICATION_PERMISSION: Record<AccountEventType, Permission> = {
   'trunk_group.sync_failed': 'technical.read',
   'e911.registration_failed': 'technical.read',
   'quality.alert': 'usage.read',
+  'invoice.issued': 'billing.read',
+  'invoice.voided': 'billing.read',
   'billing.spend_threshold': 'billing.read',
   'billing.prepay_ended': 'billing.read',
   'dispute.opened': 'billing.read',
@@ -33,6 +35,8 @@ export const DEFAULT_NOTIFICATION_CHOICE: Record<AccountEventType, ChannelChoice
   'trunk_group.sync_failed': { inApp: true, email: true },
   'e911.registration_failed': { inApp: true, email: true },
   'quality.alert': { inApp: true, email: true },
+  'invoice.issued': { inApp: true, email: true },
+  'invoice.voided': { inApp: true, email: true },
   'billing.spend_threshold': { inApp: true, email: true },
   'billing.prepay_ended': { inApp: true, email: true },
   'dispute.opened': { inApp: true, email: true },
@@ -46,6 +50,8 @@ export const NOTIFICATION_TYPE_LABELS: Record<AccountEventType, { label: string;
   'trunk_group.sync_failed': { label: 'Trunk group problems', description: 'A trunk group could not be applied at one of our carriers.' },
   'e911.registration_failed': { label: 'Emergency address problems', description: 'An emergency (E911) address could not be registered for a number.' },
   'quality.alert': { label: 'Call quality alerts', description: 'ASR or PDD of a trunk group and destination left its normal range for the time of week, and when it came back.' },
+  'invoice.issued': { label: 'Invoices', description: 'A monthly invoice was issued (the PDF is on the Billing page).' },
+  'invoice.voided': { label: 'Voided invoices', description: 'An issued invoice was voided; a corrected one replaces it.' },
   'billing.spend_threshold': { label: 'Spend cap and credit alerts', description: 'Spending this month reached 80% or 100% of a monthly spend cap, or 80% or 100% of the credit limit is used.' },
   'billing.prepay_ended': { label: 'Prepay discount', description: 'The prepaid credit was used up, so the prepay discount no longer applies.' },
   'dispute.opened': { label: 'Disputes received', description: 'We received a dispute of invoiced calls, with the time it will be decided by (two business days).' },
@@ -114,6 +120,15 @@ export function notificationMessage<Type extends AccountEventType>(
         body: `The emergency address of ${formatE164(failure.e164)} in ${accountName} could not be registered. Open it to see what to do next.`,
         link: numberId ? `/numbers/${numberId}` : failure.addressId ? `/e911/${failure.addressId}` : '/e911',
       };
+    }
+    case 'invoice.issued': {
+      const invoice = data as AccountEventData<'invoice.issued'>;
+      const due = invoice.dueAt ? `, due by ${formatDate(new Date(invoice.dueAt), 'long')}` : '';
+      return { title: `Invoice ${invoice.number} issued`, body: `The invoice of ${accountName} for ${formatMonth(invoice.periodStart.slice(0, 7))} is issued${due}. The amount and the PDF are on the Billing page.`, link: `/billing/invoices/${invoice.invoiceId}` };
+    }
+    case 'invoice.voided': {
+      const invoice = data as AccountEventData<'invoice.voided'>;
+      return { title: `Invoice ${invoice.number} voided`, body: `Invoice ${invoice.number} of ${accountName} was voided: ${invoice.reason}. A corrected invoice replaces it.`, link: `/billing/invoices/${invoice.invoiceId}` };
     }
     case 'billing.spend_threshold': {
       const alert = data as AccountEventData<'billing.spend_threshold'>;

@@ -4,6 +4,7 @@
  */
 import type { Role } from '@/lib/auth/permissions';
 import { BILLING_SURFACES } from './surfaces-billing';
+import { INVOICE_DOCUMENT_SURFACES } from './surfaces-invoice-documents';
 import { DEVELOPER_SURFACES } from './surfaces-developers';
 import { DISPUTE_SURFACES } from './surfaces-disputes';
 import { E911_SURFACES } from './surfaces-e911';
@@ -302,9 +303,10 @@ export const SURFACES: Surface[] = [
   ...DEVELOPER_SURFACES,
   ...QUALITY_ALERT_SURFACES,
   ...USAGE_SURFACES,
+  ...QUOTE_SURFACES,
   ...LEDGER_SURFACES,
   ...BILLING_SURFACES,
-  ...QUOTE_SURFACES,
+  ...INVOICE_DOCUMENT_SURFACES,
   ...DISPUTE_SURFACES,
   ...RATE_DECK_SURFACES,
 ];

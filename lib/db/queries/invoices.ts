@@ -22,6 +22,11 @@ export async function listBillingAccountIds(db: Executor): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
+export async function isBillingAccount(db: Executor, { accountId }: { accountId: string }): Promise<boolean> {
+  const [row] = await db.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.id, accountId), eq(accounts.billingAccountId, accountId)));
+  return Boolean(row);
+}
+
 export async function getBillingProfile(db: Executor, { accountId }: { accountId: string }) {
   const [profile] = await db.select().from(billingProfiles).where(eq(billingProfiles.accountId, accountId));
   return profile;

@@ -100,8 +100,12 @@ export async function insertRateDeck(db: Executor, deck: typeof rateDecks.$infer
   return row;
 }
 
-/** Makes `deckId` the one default sell deck (the previous default, if any, stops being it). */
+/**
+ * Makes `deckId` the one default sell deck (the previous default, if any, stops being it). Changes of
+ * the default take turns, so two at once cannot both set one and trip the unique index.
+ */
 export async function setDefaultRateDeck(tx: Executor, { deckId }: { deckId: string }) {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('rate_decks.default'))`);
   await tx.update(rateDecks).set({ isDefault: false }).where(and(eq(rateDecks.isDefault, true), sql`${rateDecks.id} <> ${deckId}`));
   const [row] = await tx.update(rateDecks).set({ isDefault: true }).where(eq(rateDecks.id, deckId)).returning();
   return row;
