@@ -4,10 +4,10 @@ import 'server-only';
  * The demo's rate decks: the default sell deck "Standard 2026" priced for the destinations the demo
  * calls go to (lib/services/demo-cdrs.ts: US, CA, MX, GB, BR, plus FR and DE), with seed 000's US
  * $0.0100 and MX $0.0160 and its DID tiers (A: US/CA $5, B: MX/BR $10 a month), and a cost deck a
- * little below it for each provider connection. Idempotent: a deck that exists is left as it is, so
+ * little below it for each provider connection the seed made (the sandboxes). Idempotent: a deck that exists is left as it is, so
  * it runs on every start (before the demo calls are seeded, so they are rated).
  */
-import { asc } from 'drizzle-orm';
+import { and, asc, eq, exists, sql } from 'drizzle-orm';
 import { divideRoundHalfUp, formatMicros, parseMicros } from '@/lib/billing/money';
 import type { DeckEntryInput, DidTierInput } from '@/lib/billing/deck-csv';
 import type { Db } from '@/lib/db/client';
@@ -105,7 +105,12 @@ export async function seedDemoRateDecks(db: Db): Promise<void> {
     const isDefault = !(await getDefaultRateDeck(db));
     await seedDeck(db, { name: DEMO_SELL_DECK, purpose: 'sell', isDefault, entries: demoSellEntries(), didTiers: DEMO_DID_TIERS });
   }
-  const connections = await db.select({ id: providerConnections.id, name: providerConnections.name }).from(providerConnections).orderBy(asc(providerConnections.provider), asc(providerConnections.id));
+  // The demo's own connections only (the ones the seed connected): a connection staff add later gets its real costs from staff.
+  const connections = await db
+    .select({ id: providerConnections.id, name: providerConnections.name })
+    .from(providerConnections)
+    .where(exists(db.select({ one: sql`1` }).from(auditEvents).where(and(eq(auditEvents.action, 'provider.connect'), eq(auditEvents.actorEmail, 'seed'), eq(auditEvents.targetId, sql`${providerConnections.id}::text`)))))
+    .orderBy(asc(providerConnections.provider), asc(providerConnections.id));
   for (const [index, connection] of connections.entries()) {
     if (await getCostDeckByConnection(db, { connectionId: connection.id })) continue;
     await seedDeck(db, { name: `${connection.name} cost`, purpose: 'cost', connectionId: connection.id, entries: demoCostEntries(index) });

@@ -14,6 +14,7 @@ import { auditEvents, billingProfiles, cdrs, providerConnections, rateDeckAssign
 import { resetEnvCache } from '@/lib/env';
 import { ingestCdrBatch } from '@/lib/services/cdr-ingest';
 import { DEMO_SELL_DECK, seedDemoRateDecks } from '@/lib/services/demo-rate-decks';
+import { ensureDefaultConnections } from '@/lib/services/providers';
 import {
   assignRateDeck,
   createRateDeck,
@@ -101,12 +102,16 @@ describe('rate decks', () => {
     });
 
     it('gives each provider connection a cost deck a little below the sell price, and the demo calls are rated at ingest', async () => {
-      const [connection] = await test.db.insert(providerConnections).values({ provider: 'voicetel', name: 'Demo VoiceTel', baseUrl: 'http://127.0.0.1:1', credentialsCiphertext: 'x' }).returning();
+      // As `npm start` connects the sandboxes after seeding the demo; a connection staff add themselves gets no demo costs.
+      await ensureDefaultConnections(test.db, [{ provider: 'voicetel', name: 'Demo VoiceTel', baseUrl: 'http://127.0.0.1:1', credentials: { username: 'u', password: 'p' } }]);
+      const [own] = await test.db.insert(providerConnections).values({ provider: 'vitcom', name: 'Staff VITCOM', baseUrl: 'http://127.0.0.1:2', credentialsCiphertext: 'x' }).returning();
       await seedDemoRateDecks(test.db);
       await seedDemoRateDecks(test.db);
+      const [connection] = await test.db.select().from(providerConnections).where(eq(providerConnections.name, 'Demo VoiceTel'));
       const cost = await test.db.select().from(rateDecks).where(eq(rateDecks.connectionId, connection!.id));
       expect(cost).toHaveLength(1);
       expect(cost[0]).toMatchObject({ purpose: 'cost', name: 'Demo VoiceTel cost' });
+      expect(await test.db.select().from(rateDecks).where(eq(rateDecks.connectionId, own!.id))).toEqual([]);
       const inviteAt = new Date(Date.now() - 3_600_000);
       const outcome = await ingestCdrBatch(test.db, [
         {
@@ -127,7 +132,7 @@ describe('rate decks', () => {
       expect(deck).toMatchObject({ purpose: 'sell', currency: 'USD', isDefault: false, connectionId: null });
       await expect(createRateDeck(staff, { name: 'wholesale a', purpose: 'sell', currency: 'USD' })).rejects.toMatchObject({ code: 'conflict:rate_deck_name' });
       await expect(createRateDeck(staff, { name: 'No link', purpose: 'cost', currency: 'USD' })).rejects.toMatchObject({ name: 'ZodError' });
-      const [connection] = await test.db.select().from(providerConnections).limit(1);
+      const [connection] = await test.db.select().from(providerConnections).where(eq(providerConnections.name, 'Demo VoiceTel'));
       await expect(createRateDeck(staff, { name: 'Second cost', purpose: 'cost', currency: 'USD', connectionId: connection!.id })).rejects.toMatchObject({ code: 'conflict:cost_deck' });
       await expect(createRateDeck(await sessionUser(test.db, 'owner@acme.example'), { name: 'Mine', purpose: 'sell', currency: 'USD' })).rejects.toMatchObject({ code: 'forbidden:staff' });
       const [audit] = await test.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'rate_deck.create'), eq(auditEvents.targetId, deck.id)));
