@@ -56,7 +56,7 @@ export default async function RatesPage({ searchParams }: { searchParams: Promis
       <>
         <PageHeader title="Rates" description={`What calls of ${access.account.name} cost per minute.`} />
         <Card>
-          <EmptyState title="No rates yet">No rate deck applies to this account yet, so its calls are not priced. Ask the carrier to assign one.</EmptyState>
+          <EmptyState title="No rates yet">The carrier has not published rates for this account yet, so its calls are not priced. Ask the carrier for its rate deck.</EmptyState>
         </Card>
       </>
     );

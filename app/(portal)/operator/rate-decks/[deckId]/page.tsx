@@ -129,7 +129,8 @@ export default async function RateDeckPage({ params, searchParams }: { params: P
                     Find
                   </button>
                 </form>
-                {found ? candidates.length === 0 ? <p className="text-sm text-slate-600">No account matches: search by part of the name, or paste the whole id.</p> : <CandidatesTable rows={candidates} deckId={deck.id} deckName={deck.name} assign={assignRateDeckAction} /> : null}
+                {found && candidates.length === 0 ? <p className="text-sm text-slate-600">No account matches: search by part of the name, or paste the whole id.</p> : null}
+                {candidates.length > 0 ? <CandidatesTable rows={candidates} deckId={deck.id} deckName={deck.name} assign={assignRateDeckAction} /> : null}
                 {found && found.total > found.rows.length ? <p className="text-xs text-slate-600">{`${formatCount(found.total)} accounts match; the first ${formatCount(found.rows.length)} are shown. Search more precisely for others.`}</p> : null}
               </section>
             </div>
