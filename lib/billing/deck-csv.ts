@@ -217,9 +217,14 @@ function readPrefix(raw: string): Reading<string> {
   return { ok: true, value: text };
 }
 
-/** Undoes the apostrophe an export puts before text a spreadsheet would run, so a file round-trips. */
+/** Undoes the apostrophe an export puts before text a spreadsheet would run (or before an apostrophe), so a file round-trips. */
 function unneutralized(text: string): string {
-  return /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
+  return /^'[=+\-@\t\r']/.test(text) ? text.slice(1) : text;
+}
+
+/** Text that starts with an apostrophe gets one more, so reading it back does not take its own for csvCell's. */
+function keepApostrophe(text: string): string {
+  return text.startsWith("'") ? `'${text}` : text;
 }
 
 function readText(raw: string, label: string, max: number): Reading<string> {
@@ -429,13 +434,13 @@ export const DECK_CSV_HEADER = csvRow(DECK_CSV_COLUMNS);
 
 /** One rate row, formula-safe (csvCell), in import order. */
 export function deckCsvLine(entry: DeckCsvEntry): string {
-  return csvRow([entry.prefix, entry.destination, rateText(entry.rate), rateText(entry.connectionFee), `${entry.firstIncrement}/${entry.nextIncrement}`, entry.minimumDuration, entry.kind]);
+  return csvRow([entry.prefix, keepApostrophe(entry.destination), rateText(entry.rate), rateText(entry.connectionFee), `${entry.firstIncrement}/${entry.nextIncrement}`, entry.minimumDuration, entry.kind]);
 }
 
 /** The DID tier section (a blank line, its header, a row a tier), or nothing. */
 export function didTierCsvSection(tiers: readonly DidTierInput[]): string {
   if (tiers.length === 0) return '';
-  return `\r\n${csvRow(DID_TIER_CSV_COLUMNS)}${tiers.map((tier) => csvRow([tier.tier, tier.label, tier.countries.join(' '), moneyText(tier.monthly), moneyText(tier.oneTime)])).join('')}`;
+  return `\r\n${csvRow(DID_TIER_CSV_COLUMNS)}${tiers.map((tier) => csvRow([keepApostrophe(tier.tier), keepApostrophe(tier.label), tier.countries.join(' '), moneyText(tier.monthly), moneyText(tier.oneTime)])).join('')}`;
 }
 
 /** A whole deck file that parseDeckCsv reads back to the same entries and tiers. */

@@ -289,14 +289,14 @@ describe('upstream reconciliation', () => {
   });
 
   describe.each(['owner@acme.example', 'finance@acme.example', 'owner@globex.example'])('as customer %s', (email) => {
-    it('finds nothing: the page is not found, the service answers not_found and Fetch now is refused', async () => {
+    it('finds nothing: the page is refused as every operator page is, the service answers not_found and Fetch now is refused', async () => {
       const customer = await sessionUser(test.db, email);
       await expect(getUpstreamReconciliation(customer, {})).rejects.toMatchObject({ code: 'not_found:reconciliation' });
       await expect(fetchUpstreamStatementsNow(customer, {})).rejects.toMatchObject({ code: 'not_found:reconciliation' });
 
       signInAs(email);
       const { default: Page } = await import('@/app/(portal)/operator/reconciliation/page');
-      await expect(Page({ searchParams: Promise.resolve({}) })).rejects.toMatchObject({ digest: expect.stringMatching(/;404$/) });
+      await expect(Page({ searchParams: Promise.resolve({}) })).rejects.toMatchObject({ digest: expect.stringMatching(/;403$/) });
       const { fetchStatementsAction } = await import('@/app/(portal)/operator/reconciliation/actions');
       const form = new FormData();
       form.set('period', period.month);

@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { SelectField } from '@/components/ui/field';
-import { requireUser } from '@/lib/auth/guard';
+import { requireStaff } from '@/lib/auth/guard';
 import { isAppError } from '@/lib/errors';
 import { formatDate, formatDateTime, formatMoney } from '@/lib/format';
 import {
@@ -100,8 +99,7 @@ function UpstreamCard({ upstream, period }: { upstream: UpstreamReconciliation; 
 }
 
 export default async function ReconciliationPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireUser();
-  if (!user.isOperatorStaff) notFound();
+  const user = await requireStaff();
   const params = await searchParams;
   const requested = typeof params.period === 'string' ? params.period : undefined;
   let periodError: string | undefined;
