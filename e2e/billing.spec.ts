@@ -30,13 +30,13 @@ test('billing: finance reads the balance, usage to date and the latest invoices,
   const issuedRow = latest.getByRole('row').filter({ hasText: /Issued, unpaid|Overdue/ }).first();
   await expect(issuedRow.getByRole('link', { name: /^PDF of INV-/ })).toHaveAttribute('href', /^\/billing\/invoices\/[0-9a-f-]{36}\/pdf$/);
   const number = (await issuedRow.getByRole('link', { name: /^INV-\d{4}-\d{2}-[0-9A-F]{5}$/ }).textContent())!.trim();
-  await issuedRow.getByRole('link', { name: number }).click();
+  await issuedRow.getByRole('link', { name: number, exact: true }).click();
   await expect(page).toHaveURL(/\/billing\/invoices\/[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { level: 1, name: number })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Billing' }).getByRole('link', { name: 'Invoices' })).toHaveAttribute('aria-current', 'page');
   const downloads = page.getByRole('group', { name: `Download ${number}` });
   await expect(downloads.getByRole('link', { name: 'PDF' })).toHaveAttribute('href', /\/pdf$/);
-  await expect(downloads.getByRole('link', { name: 'CSV' })).toHaveAttribute('href', /\/csv$/);
+  await expect(downloads.getByRole('link', { name: 'CSV', exact: true })).toHaveAttribute('href', /\/csv$/);
   await expect(downloads.getByRole('link', { name: 'Rated calls (CSV)' })).toHaveAttribute('href', /\/calls$/);
   // A section per account, its usage lines as minutes × rate, each with a link to its calls.
   const section = page.getByRole('table', { name: `Lines of Acme Telecom on ${number}` });
