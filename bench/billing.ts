@@ -199,16 +199,26 @@ export async function benchRating(handle: { db: Db }, { count }: { count: number
   }
 }
 
-/** The rating rows on PGlite and, when reachable, PostgreSQL: `count` calls each. */
-export async function benchBillingOn(postgresUrl: string | undefined, notes: string[], { count = 200_000 }: { count?: number } = {}): Promise<{ pglite: Row[]; postgres?: Row[] }> {
+/**
+ * The rating rows on PGlite and, when reachable, PostgreSQL: `count` calls each; then the invoice
+ * run over `invoiceCalls` rated calls (PGlite 1M, PostgreSQL 5M by default).
+ */
+export async function benchBillingOn(
+  postgresUrl: string | undefined,
+  notes: string[],
+  { count = 200_000, invoiceCalls = { pglite: 1_000_000, postgres: 5_000_000 } }: { count?: number; invoiceCalls?: { pglite: number; postgres: number } } = {},
+): Promise<{ pglite: Row[]; postgres?: Row[] }> {
   const { createDatabase } = await import('./numbers');
+  const { benchInvoiceRun } = await import('./invoices');
   const run = async (serverUrl: string | null) => {
     const where = serverUrl ? 'PostgreSQL' : 'PGlite';
     console.log(`Billing (${where}): ${count.toLocaleString('en-US')} calls ingested unrated and rated…`);
     const handle = await createDatabase(serverUrl);
     const result = await benchRating(handle, { count }).finally(() => handle.drop());
     for (const note of result.notes) notes.push(`${where}: ${note}`);
-    return result.rows;
+    const invoiceCount = serverUrl ? invoiceCalls.postgres : invoiceCalls.pglite;
+    console.log(`Billing (${where}): an invoice run over ${invoiceCount.toLocaleString('en-US')} rated calls…`);
+    return [...result.rows, ...(await benchInvoiceRun(serverUrl, { count: invoiceCount, runs: 3 }))];
   };
   const pglite = await run(null);
   const postgresRows = postgresUrl ? await run(postgresUrl) : undefined;
@@ -237,7 +247,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     const reachable = await postgresReachable(url);
     if (!reachable) console.log(`PostgreSQL at ${new URL(url).host} is not reachable: its rows are skipped.`);
-    const rows = await benchBillingOn(reachable ? url : undefined, notes, { count });
+    const rows = await benchBillingOn(reachable ? url : undefined, notes, { count, invoiceCalls: { pglite: Math.min(1_000_000, count * 5), postgres: Math.min(5_000_000, count * 25) } });
     console.log(`\nRating at ingest (issue 15; ${count.toLocaleString('en-US')} calls):\n`);
     console.log(formatSideBySide([
       { title: 'PGlite', rows: rows.pglite },

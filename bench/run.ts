@@ -291,7 +291,7 @@ try {
     ]));
   }
   if (billingRows) {
-    console.log(`\nRating at ingest in process (issue 15; 200k calls each way, goal ≥ 0.5x):\n`);
+    console.log(`\nBilling in process (issue 15: rating at ingest, 200k calls each way, goal ≥ 0.5x; an invoice run, PGlite 1M and PostgreSQL 5M rated calls, goal ≤ 2x one aggregation):\n`);
     console.log(formatSideBySide([
       { title: 'PGlite', rows: billingRows.pglite },
       { title: billingRows.postgres ? 'PostgreSQL' : 'PostgreSQL (skipped: not reachable)', rows: billingRows.postgres },
