@@ -1,6 +1,6 @@
 'use client';
 
-import { ArrowLeftRight, Award, Building2, Cable, ClipboardCheck, ClipboardList, CircleDollarSign, Code2, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, Receipt, Server, Users, type LucideIcon } from 'lucide-react';
+import { ArrowLeftRight, Award, Building2, Cable, ClipboardCheck, ClipboardList, CircleDollarSign, Code2, FileSpreadsheet, FileText, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, MessageSquareWarning, Receipt, Scale, Server, TrendingUp, Users, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
@@ -26,9 +26,14 @@ const ICONS: Record<string, LucideIcon> = {
   '/operator/accounts': Users,
   '/operator/providers': Server,
   '/operator/prices': CircleDollarSign,
+  '/operator/rate-decks': FileSpreadsheet,
   '/operator/outbox': Inbox,
   '/operator/jobs': ListChecks,
   '/operator/scorecard': Award,
+  '/operator/margins': TrendingUp,
+  '/operator/reconciliation': Scale,
+  '/operator/invoices': FileText,
+  '/operator/disputes': MessageSquareWarning,
   '/operator/tasks': ClipboardCheck,
 };
 
