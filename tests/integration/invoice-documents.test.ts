@@ -12,18 +12,17 @@ import { and, eq } from 'drizzle-orm';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMicros } from '@/lib/billing/money';
-import { accountLedger, invoices, notificationMails, outboxMessages, phoneNumbers, type Invoice } from '@/lib/db/schema';
+import { accountLedger, invoices, notificationMails, outboxMessages, type Invoice } from '@/lib/db/schema';
 import { dispatchAccountEvents } from '@/lib/services/account-events';
-import { ingestCdrBatch, type CdrInput } from '@/lib/services/cdr-ingest';
+import { ingestCdrBatch } from '@/lib/services/cdr-ingest';
 import { getInvoiceCsv, getInvoicePdf, getRatedCallsCsv, invoicePdfKey } from '@/lib/services/invoice-documents';
 import { issueInvoice, voidInvoice } from '@/lib/services/invoice-issue';
 import { addDraftDiscount, generateDraftInvoice, settlePaidInvoices } from '@/lib/services/invoices';
 import { fileDocumentStorage, getDocumentStorage, setDocumentStorage, type DocumentStorage } from '@/lib/storage/documents';
-import { insertIdleConnection, insertRateDeck } from '../support/billing';
+import { callsTotalling, seedInvoiceApril2026 } from '../support/billing';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedRoleUsers, seedTwoTenants } from '../support/fixtures';
 
-const DAY_SECONDS = 86_400;
 
 async function pdfTextOf(bytes: Uint8Array): Promise<string> {
   const parser = new PDFParse({ data: new Uint8Array(bytes) });
@@ -55,42 +54,8 @@ describe('Invoice documents', () => {
   const test = useTestDatabase();
   let tenants: Awaited<ReturnType<typeof seedTwoTenants>>;
   let storageDir: string;
-  let sequence = 0;
   let seed: Invoice;
   let callCount = 0;
-
-  function callsTotalling(minutes: number, to: string, day: string): CdrInput[] {
-    const calls: CdrInput[] = [];
-    let left = minutes * 60;
-    let start = new Date(`${day}T00:00:00Z`).getTime();
-    while (left > 0) {
-      const seconds = Math.min(left, DAY_SECONDS);
-      calls.push({
-        source: 'switch-test',
-        sourceId: `c-${sequence++}`,
-        accountId: tenants.globex.id,
-        direction: 'outbound',
-        from: '+12125550100',
-        to,
-        inviteAt: new Date(start),
-        answerAt: new Date(start + 1000),
-        endAt: new Date(start + 1000 + seconds * 1000),
-        billsec: seconds,
-        sipCode: 200,
-      });
-      left -= seconds;
-      start += 60_000;
-    }
-    return calls;
-  }
-
-  async function ingest(calls: CdrInput[]) {
-    for (let i = 0; i < calls.length; i += 2000) {
-      const result = await ingestCdrBatch(test.db, calls.slice(i, i + 2000).map((input, j) => ({ line: i + j + 1, input })));
-      expect(result.rejected).toEqual([]);
-    }
-    callCount += calls.length;
-  }
 
   const as = (email: string, accountId = tenants.globex.id) => accessAs(test.db, email, accountId);
 
@@ -99,25 +64,7 @@ describe('Invoice documents', () => {
     setDocumentStorage(fileDocumentStorage(storageDir));
     tenants = await seedTwoTenants(test.db);
     await seedRoleUsers(test.db, tenants.globex.id, 'globex.example');
-    await insertRateDeck(test.db, {
-      name: 'VICICarrier 2026',
-      rates: [
-        { prefix: '1', destination: 'US', rate: '0.0100' },
-        { prefix: '52', destination: 'MX', rate: '0.0160' },
-      ],
-      didTiers: [
-        { tier: 'A', label: 'US/CA', countries: ['US', 'CA'], monthly: '5.0000' },
-        { tier: 'B', label: 'MX/BR', countries: ['MX', 'BR'], monthly: '10.0000' },
-      ],
-      assignTo: [tenants.globex.id],
-    });
-    const connection = await insertIdleConnection(test.db);
-    const held = (e164: string) => ({ accountId: tenants.globex.id, e164, kind: 'local' as const, npa: e164.slice(2, 5), connectionId: connection.id, monthly: '1.0000', activatedAt: new Date('2026-03-02T00:00:00Z') });
-    await test.db.insert(phoneNumbers).values([
-      ...Array.from({ length: 240 }, (_, i) => held(`+1312555${String(1000 + i).padStart(4, '0')}`)),
-      ...Array.from({ length: 12 }, (_, i) => held(`+5255512${String(3400 + i).padStart(4, '0')}`)),
-    ]);
-    await ingest([...callsTotalling(4_281_042, '+14155551212', '2026-04-03'), ...callsTotalling(890_104, '+525555123456', '2026-04-10')]);
+    callCount += (await seedInvoiceApril2026(test.db, tenants.globex.id)).calls;
     const { invoice: draft } = await generateDraftInvoice(test.db, { billingAccountId: tenants.globex.id, month: '2026-04' });
     seed = await addDraftDiscount(test.db, { invoiceId: draft.id, description: 'Volume discount', amount: '4650.97' });
   }, 180_000);
@@ -251,7 +198,7 @@ describe('Invoice documents', () => {
   });
 
   it('leaves out of an issued invoice’s calls the calls of its month that arrived after it was computed', async () => {
-    const late = { ...callsTotalling(3, '+14155551212', '2026-04-29')[0]!, sourceId: 'late-call' };
+    const late = { ...callsTotalling({ accountId: tenants.globex.id, minutes: 3, to: '+14155551212', day: '2026-04-29' })[0]!, sourceId: 'late-call' };
     const result = await ingestCdrBatch(test.db, [{ line: 1, input: late }]);
     expect(result.rejected).toEqual([]);
     const { body } = await getRatedCallsCsv({ access: await as('finance@globex.example') }, seed.id);

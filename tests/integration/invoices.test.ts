@@ -6,75 +6,20 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accountLedger, billingProfiles, invoiceLines, invoices, phoneNumbers } from '@/lib/db/schema';
-import { ingestCdrBatch, type CdrInput } from '@/lib/services/cdr-ingest';
+import { accountLedger, billingProfiles, invoiceLines, invoices } from '@/lib/db/schema';
 import { addDraftDiscount, closeInvoicePeriod, generateDraftInvoice, getInvoiceFor, issueInvoice, listInvoicesFor, settlePaidInvoices, voidInvoice } from '@/lib/services/invoices';
-import { insertIdleConnection, insertRateDeck } from '../support/billing';
+import { seedInvoiceApril2026 } from '../support/billing';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedRoleUsers, seedTwoTenants } from '../support/fixtures';
-
-const DAY_SECONDS = 86_400;
 
 describe('Invoices', () => {
   const test = useTestDatabase();
   let tenants: Awaited<ReturnType<typeof seedTwoTenants>>;
-  let sequence = 0;
-
-  /** Answered calls from Globex whose billed minutes add up to `minutes` exactly (whole days and the rest). */
-  function callsTotalling(minutes: number, to: string, day: string): CdrInput[] {
-    const calls: CdrInput[] = [];
-    let left = minutes * 60;
-    let start = new Date(`${day}T00:00:00Z`).getTime();
-    while (left > 0) {
-      const seconds = Math.min(left, DAY_SECONDS);
-      calls.push({
-        source: 'switch-test',
-        sourceId: `c-${sequence++}`,
-        accountId: tenants.globex.id,
-        direction: 'outbound',
-        from: '+12125550100',
-        to,
-        inviteAt: new Date(start),
-        answerAt: new Date(start + 1000),
-        endAt: new Date(start + 1000 + seconds * 1000),
-        billsec: seconds,
-        sipCode: 200,
-      });
-      left -= seconds;
-      start += 60_000;
-    }
-    return calls;
-  }
-
-  async function ingest(calls: CdrInput[]) {
-    for (let i = 0; i < calls.length; i += 2000) {
-      const result = await ingestCdrBatch(test.db, calls.slice(i, i + 2000).map((input, j) => ({ line: i + j + 1, input })));
-      expect(result.rejected).toEqual([]);
-    }
-  }
 
   beforeAll(async () => {
     tenants = await seedTwoTenants(test.db);
     await seedRoleUsers(test.db, tenants.globex.id, 'globex.example');
-    await insertRateDeck(test.db, {
-      name: 'VICICarrier 2026',
-      rates: [
-        { prefix: '1', destination: 'US', rate: '0.0100' },
-        { prefix: '52', destination: 'MX', rate: '0.0160' },
-      ],
-      didTiers: [
-        { tier: 'A', label: 'US/CA', countries: ['US', 'CA'], monthly: '5.0000' },
-        { tier: 'B', label: 'MX/BR', countries: ['MX', 'BR'], monthly: '10.0000' },
-      ],
-      assignTo: [tenants.globex.id],
-    });
-    const connection = await insertIdleConnection(test.db);
-    const held = (e164: string) => ({ accountId: tenants.globex.id, e164, kind: 'local' as const, npa: e164.slice(2, 5), connectionId: connection.id, monthly: '1.0000', activatedAt: new Date('2026-03-02T00:00:00Z') });
-    await test.db.insert(phoneNumbers).values([
-      ...Array.from({ length: 240 }, (_, i) => held(`+1312555${String(1000 + i).padStart(4, '0')}`)),
-      ...Array.from({ length: 12 }, (_, i) => held(`+5255512${String(3400 + i).padStart(4, '0')}`)),
-    ]);
-    await ingest([...callsTotalling(4_281_042, '+14155551212', '2026-04-03'), ...callsTotalling(890_104, '+525555123456', '2026-04-10')]);
+    await seedInvoiceApril2026(test.db, tenants.globex.id);
   }, 120_000);
 
   it('reproduces seed 000’s INV-2026-04-0824F: the lines, the discount at its real 7.97% of $58,372.08, $53,721.11 due', async () => {

@@ -1,5 +1,6 @@
 import type { Db } from '@/lib/db/client';
-import { providerConnections, rateDeckAssignments, rateDeckDidTiers, rateDeckEntries, rateDeckVersions, rateDecks } from '@/lib/db/schema';
+import { phoneNumbers, providerConnections, rateDeckAssignments, rateDeckDidTiers, rateDeckEntries, rateDeckVersions, rateDecks } from '@/lib/db/schema';
+import { ingestCdrBatch, type CdrInput } from '@/lib/services/cdr-ingest';
 import { sealCredentials } from '@/lib/services/secret-box';
 
 export interface TestRate {
@@ -69,4 +70,69 @@ export async function insertDeckVersion(
 export async function insertIdleConnection(db: Db, name = 'Idle upstream') {
   const [connection] = await db.insert(providerConnections).values({ provider: 'voicetel', name, baseUrl: 'http://127.0.0.1:9', credentialsCiphertext: sealCredentials({ key: 'k' }), enabled: false }).returning();
   return connection!;
+}
+
+const DAY_SECONDS = 86_400;
+let callSequence = 0;
+
+/** Answered outbound calls whose billed minutes add up to `minutes` exactly (whole days, then the rest). */
+export function callsTotalling({ accountId, minutes, to, day }: { accountId: string; minutes: number; to: string; day: string }): CdrInput[] {
+  const calls: CdrInput[] = [];
+  let left = minutes * 60;
+  let start = new Date(`${day}T00:00:00Z`).getTime();
+  while (left > 0) {
+    const seconds = Math.min(left, DAY_SECONDS);
+    calls.push({
+      source: 'switch-test',
+      sourceId: `c-${callSequence++}`,
+      accountId,
+      direction: 'outbound',
+      from: '+12125550100',
+      to,
+      inviteAt: new Date(start),
+      answerAt: new Date(start + 1000),
+      endAt: new Date(start + 1000 + seconds * 1000),
+      billsec: seconds,
+      sipCode: 200,
+    });
+    left -= seconds;
+    start += 60_000;
+  }
+  return calls;
+}
+
+/** Ingests through the real path in batches; every call must be accepted. */
+export async function ingestAll(db: Db, calls: CdrInput[]): Promise<void> {
+  for (let i = 0; i < calls.length; i += 2000) {
+    const result = await ingestCdrBatch(db, calls.slice(i, i + 2000).map((input, j) => ({ line: i + j + 1, input })));
+    if (result.rejected.length > 0 || result.accepted + result.duplicates !== Math.min(2000, calls.length - i)) throw new Error(`calls refused: ${JSON.stringify(result.rejected.slice(0, 3))}`);
+  }
+}
+
+/**
+ * Seed 000's April 2026 for a billing account: VICICarrier's deck (US $0.0100, MX $0.0160, DID tiers
+ * A $5 and B $10), 240 US and 12 MX numbers held all month, and calls of 4,281,042 and 890,104 minutes.
+ */
+export async function seedInvoiceApril2026(db: Db, accountId: string): Promise<{ calls: number }> {
+  await insertRateDeck(db, {
+    name: 'VICICarrier 2026',
+    rates: [
+      { prefix: '1', destination: 'US', rate: '0.0100' },
+      { prefix: '52', destination: 'MX', rate: '0.0160' },
+    ],
+    didTiers: [
+      { tier: 'A', label: 'US/CA', countries: ['US', 'CA'], monthly: '5.0000' },
+      { tier: 'B', label: 'MX/BR', countries: ['MX', 'BR'], monthly: '10.0000' },
+    ],
+    assignTo: [accountId],
+  });
+  const connection = await insertIdleConnection(db);
+  const held = (e164: string) => ({ accountId, e164, kind: 'local' as const, npa: e164.slice(2, 5), connectionId: connection.id, monthly: '1.0000', activatedAt: new Date('2026-03-02T00:00:00Z') });
+  await db.insert(phoneNumbers).values([
+    ...Array.from({ length: 240 }, (_, i) => held(`+1312555${String(1000 + i).padStart(4, '0')}`)),
+    ...Array.from({ length: 12 }, (_, i) => held(`+5255512${String(3400 + i).padStart(4, '0')}`)),
+  ]);
+  const calls = [...callsTotalling({ accountId, minutes: 4_281_042, to: '+14155551212', day: '2026-04-03' }), ...callsTotalling({ accountId, minutes: 890_104, to: '+525555123456', day: '2026-04-10' })];
+  await ingestAll(db, calls);
+  return { calls: calls.length };
 }
