@@ -16,11 +16,13 @@ import { insertAuditEvent } from '@/lib/db/queries/audit';
 import {
   endPrepayTier,
   getBillingProfileByAccount,
+  getCurrenciesInUse,
   getLedgerEntryInBillingAccount,
   getLedgerPageByBillingAccount,
   getPrepayAccountsWithBalance,
   insertLedgerEntry,
   startPrepayTier,
+  upsertBillingProfileTerms,
   type LedgerEntryRow,
 } from '@/lib/db/queries/ledger';
 import { getUnbilledUsageByBillingAccount } from '@/lib/db/queries/spend-limits';
@@ -29,7 +31,7 @@ import { AppError } from '@/lib/errors';
 import { formatDate } from '@/lib/format';
 import { log } from '@/lib/log';
 import { startOfDayUtc } from '@/lib/validations/common';
-import { LEDGER_PAGE_SIZE, type RecordAdjustmentInput, type RecordPaymentInput, type ReverseEntryInput } from '@/lib/validations/ledger';
+import { LEDGER_PAGE_SIZE, type BillingProfileInput, type RecordAdjustmentInput, type RecordPaymentInput, type ReverseEntryInput } from '@/lib/validations/ledger';
 import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { canSeeBillingAccountFunds } from './accounts';
 import { recordAudit } from './audit';
@@ -137,6 +139,32 @@ export async function recordAdjustment(staff: SessionUser, input: RecordAdjustme
   });
 }
 
+/**
+ * Staff set how a billing account is invoiced (currency, tax, payment terms), audited. The currency
+ * is refused while an issued invoice or a sell deck pricing its subtree says another: change the
+ * decks first; issued invoices keep theirs.
+ */
+export async function updateBillingProfile(staff: SessionUser, input: BillingProfileInput, ip?: string) {
+  assertLedgerStaff(staff);
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const account = await billingAccountFor(tx, input.accountId);
+    await lockBillingAccount(tx, { billingAccountId: account.id });
+    const before = await getBillingProfileByAccount(tx, { accountId: account.id });
+    if ((before?.currency ?? 'USD') !== input.currency) {
+      const inUse = await getCurrenciesInUse(tx, { billingAccountId: account.id });
+      const other = inUse.decks.find((currency) => currency !== input.currency);
+      if (other) throw new AppError('invalid:currency', `The rate decks pricing ${account.name} are in ${other}: assign decks in ${input.currency} first.`, { fieldErrors: { currency: [`The account's calls are priced in ${other}`] } });
+      const invoiced = inUse.invoiced.find((currency) => currency !== input.currency);
+      if (invoiced) throw new AppError('invalid:currency', `${account.name} has invoices issued in ${invoiced}; the currency of an account with issued invoices does not change.`, { fieldErrors: { currency: [`Invoices were issued in ${invoiced}`] } });
+    }
+    const after = await upsertBillingProfileTerms(tx, { accountId: account.id, currency: input.currency, taxName: input.taxName, taxRatePercent: input.taxRatePercent, paymentTermsDays: input.paymentTermsDays });
+    const terms = (profile: typeof before) => (profile ? { currency: profile.currency, taxName: profile.taxName, taxRatePercent: percentText(profile.taxRatePercent), paymentTermsDays: profile.paymentTermsDays } : null);
+    await recordAudit(tx, staffAuditAccess(staff, account, ip), { accountId: account.id, action: 'billing.profile.update', targetType: 'billing_profile', targetId: account.id, before: terms(before), after: terms(after) });
+    return after;
+  });
+}
+
 function isUniqueViolation(error: unknown): boolean {
   for (let current: unknown = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
     if ((current as { code?: unknown }).code === '23505') return true;
@@ -236,7 +264,19 @@ export async function getStaffLedger(staff: SessionUser, { accountId, page }: { 
     return { account, billingAccount: billing, ledger: undefined, profile: undefined };
   }
   const [ledger, profile] = await Promise.all([ledgerPage(db, account.id, page), getBillingProfileByAccount(db, { accountId: account.id })]);
-  return { account, billingAccount: account, ledger, profile: { currency: profile?.currency ?? 'USD', prepayDiscountPercent: profile ? percentText(profile.prepayDiscountPercent) : '0', prepaySince: profile?.prepaySince ?? null } };
+  return {
+    account,
+    billingAccount: account,
+    ledger,
+    profile: {
+      currency: profile?.currency ?? 'USD',
+      prepayDiscountPercent: profile ? percentText(profile.prepayDiscountPercent) : '0',
+      prepaySince: profile?.prepaySince ?? null,
+      taxName: profile?.taxName ?? 'Tax',
+      taxRatePercent: profile ? percentText(profile.taxRatePercent) : '0',
+      paymentTermsDays: profile?.paymentTermsDays ?? 15,
+    },
+  };
 }
 
 export interface PrepayReconciliation {

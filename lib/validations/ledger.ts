@@ -136,6 +136,27 @@ export const recordAdjustmentSchema = z.object({
 });
 export type RecordAdjustmentInput = z.output<typeof recordAdjustmentSchema>;
 
+/** How a billing account is invoiced: its currency, its tax (none by default) and its payment terms. */
+export const billingProfileSchema = z.object({
+  accountId,
+  currency: z
+    .string({ message: 'Give a currency' })
+    .trim()
+    .transform((value) => value.toUpperCase())
+    .pipe(z.string().regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as USD, CAD or EUR')),
+  taxName: z.string({ message: 'Name the tax' }).trim().min(1, 'Name the tax as the invoice shows it (Sales tax, VAT, GST)').max(40, 'At most 40 characters'),
+  taxRatePercent: z
+    .string({ message: 'Give a tax rate' })
+    .trim()
+    .regex(/^\d{1,2}(\.\d{1,4})?$/, 'A percentage from 0 to 99.9999, at most four decimals (0 for no tax)'),
+  paymentTermsDays: z.coerce
+    .number({ message: 'Give the payment terms in days' })
+    .int('Whole days')
+    .min(0, 'From 0 days (due on issue)')
+    .max(120, 'At most 120 days'),
+});
+export type BillingProfileInput = z.output<typeof billingProfileSchema>;
+
 export const reverseEntrySchema = z.object({
   accountId,
   entryId: z.string({ message: 'The entry was not sent; reload the page and try again.' }).uuid('The entry was not sent; reload the page and try again.'),

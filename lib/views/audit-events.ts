@@ -87,6 +87,7 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'rate_deck.unassign': 'Own rate deck removed (inherits again)',
   'dispute.open': 'Invoiced calls disputed',
   'dispute.decide': 'Dispute decided',
+  'billing.profile.update': 'Invoice settings changed (currency, tax, terms)',
   'invoice.draft_generated': 'Invoice draft computed',
   'invoice.issued': 'Invoice issued',
   'invoice.voided': 'Invoice voided',

@@ -242,4 +242,38 @@ describe('the ledger', () => {
     await expect(getStaffLedger(tenants.staff, { accountId: crypto.randomUUID(), page: 1 })).rejects.toMatchObject({ code: 'not_found:account' });
     await expect(getStaffLedger(tenants.staff, { accountId: 'not-a-uuid\u0000', page: 1 })).rejects.toMatchObject({ code: 'not_found:account' });
   });
+  it('sets the invoice currency, tax and terms for staff only; the next draft carries the tax; a currency no deck prices in is refused', async () => {
+    const { updateBillingProfileAction } = await import('@/app/(portal)/operator/accounts/[accountId]/billing/actions');
+    await signInAs('owner@globex.example');
+    expect(await updateBillingProfileAction({ status: 'idle' }, formOf({ accountId: tenants.globex.id, currency: 'USD', taxName: 'Sales tax', taxRatePercent: '5', paymentTermsDays: '30' }))).toMatchObject({ status: 'error', code: 'forbidden:staff' });
+    await signInAs('staff@carrier.example');
+    const untouched = await test.db.select().from(billingProfiles).where(eq(billingProfiles.accountId, tenants.globex.id));
+    const bad = await updateBillingProfileAction({ status: 'idle' }, formOf({ accountId: tenants.globex.id, currency: 'dollars', taxName: '', taxRatePercent: '7.123456', paymentTermsDays: '365' }));
+    expect(bad).toMatchObject({ status: 'error' });
+    expect(Object.keys((bad as { fieldErrors?: Record<string, string[]> }).fieldErrors ?? {}).sort()).toEqual(['currency', 'paymentTermsDays', 'taxName', 'taxRatePercent']);
+    expect(await test.db.select().from(billingProfiles).where(eq(billingProfiles.accountId, tenants.globex.id))).toEqual(untouched);
+
+    const saved = await updateBillingProfileAction({ status: 'idle' }, formOf({ accountId: tenants.globex.id, currency: 'usd', taxName: 'Sales tax', taxRatePercent: '7.25', paymentTermsDays: '30' }));
+    expect(saved).toMatchObject({ status: 'success' });
+    const [profile] = await test.db.select().from(billingProfiles).where(eq(billingProfiles.accountId, tenants.globex.id));
+    expect(profile).toMatchObject({ currency: 'USD', taxName: 'Sales tax', taxRatePercent: '7.2500', paymentTermsDays: 30 });
+    const [audit] = await test.db.select().from(auditEvents).where(and(eq(auditEvents.accountId, tenants.globex.id), eq(auditEvents.action, 'billing.profile.update')));
+    expect(audit).toMatchObject({ actorEmail: 'staff@carrier.example', actingAsAccountId: tenants.globex.id, after: { currency: 'USD', taxRatePercent: '7.25', paymentTermsDays: 30 } });
+
+    // A deck in USD prices Globex's calls: its invoices cannot turn to euros under it.
+    const { insertRateDeck } = await import('../support/billing');
+    await insertRateDeck(test.db, { name: 'Globex USD', rates: [{ prefix: '1', destination: 'US', rate: '0.0100' }], assignTo: [tenants.globex.id] });
+    const euros = await updateBillingProfileAction({ status: 'idle' }, formOf({ accountId: tenants.globex.id, currency: 'EUR', taxName: 'VAT', taxRatePercent: '19', paymentTermsDays: '30' }));
+    expect(euros).toMatchObject({ status: 'error', fieldErrors: { currency: [expect.stringContaining('USD')] } });
+
+    // The tax shows on the next draft.
+    await test.db.insert(accountLedger).values({ billingAccountId: tenants.globex.id, accountId: tenants.globex.id, kind: 'charge', amount: '-100.0000', description: 'Test: one-time charge', createdAt: new Date('2026-03-10T00:00:00Z') });
+    const { generateDraftInvoice } = await import('@/lib/services/invoices');
+    const { invoice } = await generateDraftInvoice(test.db, { billingAccountId: tenants.globex.id, month: '2026-03' });
+    expect(invoice).toMatchObject({ subtotalCents: 10_000, taxCents: 725, taxName: 'Sales tax', taxRatePercent: '7.2500' });
+    await test.db.delete(invoices).where(eq(invoices.id, invoice.id));
+
+    // A sub-account is invoiced through its billing account: it has no settings of its own.
+    expect(await updateBillingProfileAction({ status: 'idle' }, formOf({ accountId: tenants.globexBranch.id, currency: 'USD', taxName: 'Tax', taxRatePercent: '0', paymentTermsDays: '15' }))).toMatchObject({ status: 'error', code: 'invalid:billing_account' });
+  });
 });

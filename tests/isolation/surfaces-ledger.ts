@@ -35,6 +35,14 @@ export const LEDGER_SURFACES: Surface[] = [
   },
   {
     kind: 'action',
+    name: 'set invoice settings',
+    platform: true,
+    allowed: [],
+    load: async () => (await billingActions()).updateBillingProfileAction,
+    form: ({ accountId }) => ({ accountId, currency: 'USD', taxName: 'Sales tax', taxRatePercent: '7.25', paymentTermsDays: '30' }),
+  },
+  {
+    kind: 'action',
     name: 'reverse a ledger entry',
     platform: true,
     allowed: [],

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, count, desc, eq, gt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';
+import { rowsOf } from '@/lib/db/rows';
 import { accountLedger, accounts, billingProfiles, users } from '@/lib/db/schema';
 
 type Executor = Db | Tx;
@@ -96,6 +97,28 @@ export async function insertLedgerEntry(db: Executor, entry: typeof accountLedge
 export async function getBillingProfileByAccount(db: Executor, { accountId }: { accountId: string }) {
   const [row] = await db.select().from(billingProfiles).where(eq(billingProfiles.accountId, accountId));
   return row;
+}
+
+/** Sets how a billing account is invoiced, creating its profile if it has none (the prepay tier is left as it is). */
+export async function upsertBillingProfileTerms(db: Executor, { accountId, currency, taxName, taxRatePercent, paymentTermsDays }: { accountId: string; currency: string; taxName: string; taxRatePercent: string; paymentTermsDays: number }) {
+  const values = { currency, taxName, taxRatePercent, paymentTermsDays, updatedAt: new Date() };
+  const [row] = await db.insert(billingProfiles).values({ accountId, ...values }).onConflictDoUpdate({ target: billingProfiles.accountId, set: values }).returning();
+  return row!;
+}
+
+/** Currencies that already speak for a billing account: its invoices past draft, and the sell decks pricing its subtree. */
+export async function getCurrenciesInUse(db: Executor, { billingAccountId }: { billingAccountId: string }): Promise<{ invoiced: string[]; decks: string[] }> {
+  const invoiced = await db.execute(sql`SELECT DISTINCT currency FROM invoices WHERE billing_account_id = ${billingAccountId}::uuid AND status <> 'draft'`);
+  const decks = await db.execute(sql`
+    SELECT DISTINCT d.currency FROM accounts a
+    JOIN LATERAL (
+      SELECT coalesce(
+        (SELECT ra.deck_id FROM rate_deck_assignments ra JOIN accounts anc ON anc.id = ra.account_id WHERE starts_with(a.path, anc.path) ORDER BY anc.depth DESC LIMIT 1),
+        (SELECT id FROM rate_decks WHERE is_default)) AS deck_id
+    ) chosen ON true
+    JOIN rate_decks d ON d.id = chosen.deck_id
+    WHERE a.billing_account_id = ${billingAccountId}::uuid`);
+  return { invoiced: rowsOf<{ currency: string }>(invoiced).map((row) => row.currency), decks: rowsOf<{ currency: string }>(decks).map((row) => row.currency) };
 }
 
 /**

@@ -3,8 +3,8 @@
 import { revalidatePath } from 'next/cache';
 import { staffAction } from '@/lib/auth/action';
 import { formatMoney } from '@/lib/format';
-import { recordAdjustment, recordPayment, reverseLedgerEntry } from '@/lib/services/ledger';
-import { recordAdjustmentSchema, recordPaymentSchema, reverseEntrySchema } from '@/lib/validations/ledger';
+import { recordAdjustment, recordPayment, reverseLedgerEntry, updateBillingProfile } from '@/lib/services/ledger';
+import { billingProfileSchema, recordAdjustmentSchema, recordPaymentSchema, reverseEntrySchema } from '@/lib/validations/ledger';
 
 const refresh = (accountId: string) => revalidatePath(`/operator/accounts/${accountId}/billing`);
 
@@ -37,5 +37,15 @@ export const reverseEntryAction = staffAction({
     await reverseLedgerEntry(user, input, ip);
     refresh(input.accountId);
     return { message: 'Entry reversed.' };
+  },
+});
+
+/** Staff set the account's invoice currency, tax and payment terms (audited). */
+export const updateBillingProfileAction = staffAction({
+  schema: billingProfileSchema,
+  async run(input, { user, ip }) {
+    const profile = await updateBillingProfile(user, input, ip);
+    refresh(input.accountId);
+    return { message: `Invoice settings saved: ${profile.currency}, ${profile.taxName} ${input.taxRatePercent}%, due ${profile.paymentTermsDays} days after issue. They apply to drafts from now on; issued invoices keep theirs.` };
   },
 });

@@ -40,6 +40,26 @@ function Submit({ pending, children, pendingLabel }: { pending: boolean; childre
 
 const NO_CARDS = 'Never a card number: card details are not kept.';
 
+export function BillingProfileForm({ accountId, action, profile }: { accountId: string; action: Action; profile: { currency: string; taxName: string; taxRatePercent: string; paymentTermsDays: number } }) {
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
+  const errors = state.status === 'error' ? state.fieldErrors : undefined;
+  return (
+    <form action={formAction} className="space-y-4" noValidate aria-label="Invoice settings">
+      <input type="hidden" name="accountId" value={accountId} />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField idPrefix="profile" label="Currency" name="currency" defaultValue={profile.currency} autoComplete="off" maxLength={3} errors={errors?.currency} hint="ISO code; the rate decks pricing the account must be in it" />
+        <TextField idPrefix="profile" label="Payment terms (days)" name="paymentTermsDays" inputMode="numeric" defaultValue={String(profile.paymentTermsDays)} errors={errors?.paymentTermsDays} hint="Due this many days after issue" />
+        <TextField idPrefix="profile" label="Tax name" name="taxName" defaultValue={profile.taxName} maxLength={40} errors={errors?.taxName} hint="As the invoice shows it: Sales tax, VAT, GST" />
+        <TextField idPrefix="profile" label="Tax rate (%)" name="taxRatePercent" inputMode="decimal" defaultValue={profile.taxRatePercent} errors={errors?.taxRatePercent} hint="0 for none; on the subtotal less discounts" />
+      </div>
+      <FormMessage state={state} />
+      <Submit pending={pending} pendingLabel="Saving…">
+        Save invoice settings
+      </Submit>
+    </form>
+  );
+}
+
 export function PaymentForm({ accountId, action, today }: { accountId: string; action: Action; today: string }) {
   const { state, formAction, pending, errors, formRef, onSubmit } = useLedgerForm(action);
   return (

@@ -10,8 +10,8 @@ import { getStaffLedger } from '@/lib/services/ledger';
 import { getStaffLimitUse, type LimitUseView } from '@/lib/services/spend-limits';
 import { parseLedgerPage } from '@/lib/validations/ledger';
 import { ledgerTableRow } from '@/lib/views/ledger';
-import { recordAdjustmentAction, recordPaymentAction, reverseEntryAction } from './actions';
-import { AdjustmentForm, PaymentForm, StaffLedgerTable } from './ledger-forms';
+import { recordAdjustmentAction, recordPaymentAction, reverseEntryAction, updateBillingProfileAction } from './actions';
+import { AdjustmentForm, BillingProfileForm, PaymentForm, StaffLedgerTable } from './ledger-forms';
 
 export const metadata: Metadata = { title: 'Billing account' };
 export const dynamic = 'force-dynamic';
@@ -131,6 +131,10 @@ export default async function StaffBillingAccountPage({ params, searchParams }: 
             <AdjustmentForm accountId={account.id} action={recordAdjustmentAction} />
           </Card>
         </div>
+
+        <Card title="Invoice settings" description="The currency of the account's invoices, its tax (none by default) and when invoices fall due. Drafts use them from now on; an issued invoice keeps what it was issued with.">
+          <BillingProfileForm accountId={account.id} action={updateBillingProfileAction} profile={profile} />
+        </Card>
 
         <Card title="Ledger" description="Newest first. The balance is the sum of every entry; a reversal cancels one entry, once.">
           <StaffLedgerTable
