@@ -10,7 +10,7 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   // pg-boss loads `pg` and its optional native binding at run time: Node resolves them, not the bundler.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg-boss', 'pdfkit'],
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg-boss', 'pdfkit', 'pdf-parse', 'sharp'],
   poweredByHeader: false,
   experimental: { authInterrupts: true },
   // The build checks what it ships; `npm run typecheck` checks everything, tests and sandboxes included.
