@@ -17,3 +17,4 @@ export * from './cdr-exports';
 export * from './quality-alerts';
 export * from './billing';
 export * from './upstream-statements';
+export * from './port-ins';

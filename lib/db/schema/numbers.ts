@@ -4,6 +4,7 @@ import { check, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, tex
 import { accounts } from './accounts';
 import { apiKeys } from './api';
 import { e911Addresses } from './e911';
+import { portIns } from './port-ins';
 import { providerConnections } from './providers';
 import { trunkGroups } from './trunk-groups';
 import { users } from './users';
@@ -227,6 +228,8 @@ export const phoneNumbers = pgTable(
     routingRefusalDetail: text('routing_refusal_detail'),
     monthly: numeric('monthly', { precision: 10, scale: 4 }).notNull(),
     orderLineId: uuid('order_line_id').references(() => numberOrderLines.id),
+    /** The port-in that brought the number to us, for numbers won by porting rather than ordered. */
+    portInId: uuid('port_in_id').references((): AnyPgColumn => portIns.id, { onDelete: 'set null' }),
     activatedAt: timestamp('activated_at', { withTimezone: true }).notNull().defaultNow(),
     /** Released numbers stay billed to the end of the period they were released in. */
     releasedAt: timestamp('released_at', { withTimezone: true }),

@@ -1,0 +1,688 @@
+import 'server-only';
+
+/**
+ * Port-in orders from the customer's side (issue 16): a draft saved at every wizard step, the
+ * portability of each number through every upstream that can check it, the subscriber and the
+ * losing carrier's account, the FOC date, the readiness check, and submission to the winning
+ * upstream. What happens after submission (upstream status, staff, completion) is in
+ * port-lifecycle.ts; documents are in port-documents.ts.
+ *
+ * Everything is scoped by the caller's account: another account's port is "not found", like an
+ * unknown id. A port's numbers are held by it from submission on (`in_flight`): the database lets
+ * one live port hold a number, so two ports of the same number cannot both be submitted.
+ */
+import { actorOwner, assertCan, type AccountAccess } from '@/lib/auth/access';
+import { getDb, type Db, type Tx } from '@/lib/db/client';
+import {
+  findLiveNumbers,
+  findNumbersInFlight,
+  getPortInByAccount,
+  insertPortEvent,
+  insertPortIn,
+  listCurrentPortDocuments,
+  listPortEvents,
+  listPortInsByAccount,
+  listPortNumbers,
+  lockPortIn,
+  portReferenceTaken,
+  replacePortNumbers,
+  updatePortIn,
+  updatePortNumber,
+  updatePortNumbersOfPort,
+  type PortInListRow,
+} from '@/lib/db/queries/port-ins';
+import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
+import type { PortIn, PortInDocument, PortInNumber } from '@/lib/db/schema';
+import { AppError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { checkRequestedFocDate, minFocBusinessDays } from '@/lib/ports/foc-date';
+import { checkReadiness, type ReadinessInput, type ReadinessReport } from '@/lib/ports/readiness';
+import { assertTransition, canTransition, ForbiddenPortTransition, PORT_STATUS_LABELS } from '@/lib/ports/state-machine';
+import { PORT_EXCEPTION_TEXT, PORT_WIZARD_STEPS, type PortActorKind, type PortStatus, type PortWizardStep } from '@/lib/ports/types';
+import { requireCapability } from '@/lib/providers/types';
+import { newPortReference, parsePortNumbers, parsePortSubscriber, portConnectionSchema, portNumbersSchema, portScheduleSchema } from '@/lib/validations/port-ins';
+import { recordAudit } from './audit';
+import { notifyPortChange, sendPortToUpstream } from './port-lifecycle';
+import { getEnabledAdapters } from './providers';
+import { openSecret, sealSecret } from './secret-box';
+
+type Executor = Db | Tx;
+
+// --- Views -------------------------------------------------------------------------------------------
+
+export interface PortNumberView {
+  id: string;
+  e164: string;
+  kind: 'local' | 'toll_free';
+  status: PortInNumber['status'];
+  portable: boolean | null;
+  portabilityReason: string | null;
+  losingCarrier: string | null;
+  rateCenter: string | null;
+  /** Live on the portal already (this account or another). */
+  alreadyOwned: boolean;
+  /** Held by another live port (its reference when it is this account's). */
+  inOtherPort: string | null;
+  exception: { code: string; label: string; message: string | null } | null;
+  completedAt: Date | null;
+}
+
+export interface PortDocumentView {
+  id: string;
+  kind: PortInDocument['kind'];
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  signedName: string | null;
+  signedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface PortEventView {
+  id: string;
+  kind: string;
+  fromStatus: PortStatus | null;
+  toStatus: PortStatus | null;
+  internal: boolean;
+  actor: string;
+  body: string | null;
+  createdAt: Date;
+}
+
+export interface PortSummaryView {
+  id: string;
+  reference: string;
+  label: string | null;
+  status: PortStatus;
+  statusLabel: string;
+  step: PortWizardStep;
+  numberCount: number;
+  losingCarrier: string | null;
+  subscriberName: string | null;
+  connectionName: string | null;
+  requestedFocDate: string | null;
+  focDate: string | null;
+  exceptionCode: string | null;
+  accountId: string;
+  accountName: string;
+  updatedAt: Date;
+  submittedAt: Date | null;
+}
+
+export interface PortDetailView extends PortSummaryView {
+  version: number;
+  connectionId: string | null;
+  subscriberType: 'business' | 'residential' | null;
+  authorizedPerson: string | null;
+  accountNumber: string | null;
+  /** The PIN is never sent back: only its last two characters, to show one is saved. */
+  pinHint: string | null;
+  wireless: boolean;
+  billingTelephoneNumber: string | null;
+  serviceAddress: PortIn['serviceAddress'];
+  partialPort: boolean;
+  remainingNumbers: string[];
+  trunkGroupId: string | null;
+  upstreamRef: string | null;
+  upstreamLoaUrl: string | null;
+  exception: { code: string; label: string; fix: string; message: string | null } | null;
+  numbers: PortNumberView[];
+  documents: PortDocumentView[];
+  events: PortEventView[];
+  /** Numbers grouped by losing carrier, as the portability step shows them. */
+  byLosingCarrier: { losingCarrier: string; numbers: string[] }[];
+  /** The upstreams that can win every portable number, best first. */
+  candidates: { connectionId: string; name: string; portable: number; checked: number }[];
+  canEdit: boolean;
+  canSubmit: boolean;
+  canCancel: boolean;
+  completedAt: Date | null;
+  cancelledAt: Date | null;
+  createdAt: Date;
+}
+
+function summaryOf(row: PortInListRow): PortSummaryView {
+  const { port } = row;
+  return {
+    id: port.id,
+    reference: port.reference,
+    label: port.label,
+    status: port.status,
+    statusLabel: PORT_STATUS_LABELS[port.status],
+    step: port.step,
+    numberCount: row.numberCount,
+    losingCarrier: port.losingCarrier,
+    subscriberName: port.subscriberName,
+    connectionName: row.connectionName,
+    requestedFocDate: port.requestedFocDate,
+    focDate: port.focDate,
+    exceptionCode: port.exceptionCode,
+    accountId: port.accountId,
+    accountName: row.accountName,
+    updatedAt: port.updatedAt,
+    submittedAt: port.submittedAt,
+  };
+}
+
+export function actorLabel(kind: PortActorKind, name: string | null, email: string | null, { staffView }: { staffView: boolean }): string {
+  if (kind === 'upstream') return 'Carrier update';
+  if (kind === 'system') return 'Carrier Portal';
+  if (kind === 'staff') return staffView ? (email ?? 'staff') : 'Our porting team';
+  return name ?? email ?? 'API key';
+}
+
+/** The draft's editable fields are the customer's until it is submitted, and again after an exception. */
+const editable = (status: PortStatus) => status === 'draft' || status === 'exception';
+
+// --- Reading -----------------------------------------------------------------------------------------
+
+export async function listPortIns(access: AccountAccess, { statuses }: { statuses?: PortStatus[] } = {}): Promise<PortSummaryView[]> {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  return (await listPortInsByAccount(db, { accountId: access.account.id, statuses })).map(summaryOf);
+}
+
+async function portOf(db: Executor, access: AccountAccess, portInId: string): Promise<PortIn> {
+  const port = await getPortInByAccount(db, { accountId: access.account.id, portInId });
+  if (!port) throw new AppError('not_found:port_in', 'No such port-in on this account.');
+  return port;
+}
+
+export async function getPortDetail(access: AccountAccess, portInId: string, { staffView = false }: { staffView?: boolean } = {}): Promise<PortDetailView> {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const port = await portOf(db, access, portInId);
+  return detailOf(db, port, { accountName: access.account.name, canWrite: access.permissions.has('technical.write') && !access.readOnly, staffView, viewerAccountId: access.account.id });
+}
+
+export async function detailOf(db: Executor, port: PortIn, { accountName, canWrite, staffView, viewerAccountId }: { accountName: string; canWrite: boolean; staffView: boolean; viewerAccountId: string | null }): Promise<PortDetailView> {
+  const [numbers, documents, events] = await Promise.all([
+    listPortNumbers(db, { portInId: port.id }),
+    listCurrentPortDocuments(db, { portInId: port.id }),
+    listPortEvents(db, { portInId: port.id, includeInternal: staffView }),
+  ]);
+  const e164s = numbers.map((number) => number.e164);
+  const [live, inFlight] = editable(port.status)
+    ? await Promise.all([findLiveNumbers(db, { e164s }), findNumbersInFlight(db, { e164s, exceptPortInId: port.id })])
+    : [[], []];
+  const liveSet = new Set(live.map((row) => row.e164));
+  const flightOf = new Map(inFlight.map((row) => [row.e164, staffView || row.accountId === viewerAccountId ? row.reference : 'another port']));
+  const connectionNames = new Map<string, string>();
+  const candidates = new Map<string, { connectionId: string; name: string; portable: number; checked: number }>();
+  for (const number of numbers) {
+    for (const answer of number.portability ?? []) {
+      connectionNames.set(answer.connectionId, answer.provider);
+      const entry = candidates.get(answer.connectionId) ?? { connectionId: answer.connectionId, name: answer.provider, portable: 0, checked: 0 };
+      entry.checked++;
+      if (answer.portable) entry.portable++;
+      candidates.set(answer.connectionId, entry);
+    }
+  }
+  const byCarrier = new Map<string, string[]>();
+  for (const number of numbers) {
+    if (number.status === 'cancelled') continue;
+    const carrier = number.losingCarrier ?? 'Not known yet';
+    byCarrier.set(carrier, [...(byCarrier.get(carrier) ?? []), number.e164]);
+  }
+  const pin = port.pinSealed ? safeOpen(port.pinSealed) : null;
+  return {
+    ...summaryOf({ port, numberCount: numbers.filter((number) => number.status !== 'cancelled').length, accountName, connectionName: port.connectionId ? (connectionNames.get(port.connectionId) ?? null) : null }),
+    version: port.version,
+    connectionId: port.connectionId,
+    subscriberType: port.subscriberType,
+    authorizedPerson: port.authorizedPerson,
+    accountNumber: port.accountNumber,
+    pinHint: pin ? `••••${pin.slice(-2)}` : null,
+    wireless: port.wireless,
+    billingTelephoneNumber: port.billingTelephoneNumber,
+    serviceAddress: port.serviceAddress,
+    partialPort: port.partialPort,
+    remainingNumbers: port.remainingNumbers,
+    trunkGroupId: port.trunkGroupId,
+    upstreamRef: port.upstreamRef,
+    upstreamLoaUrl: port.upstreamLoaUrl,
+    exception: port.exceptionCode ? { code: port.exceptionCode, ...PORT_EXCEPTION_TEXT[port.exceptionCode], message: port.exceptionMessage } : null,
+    numbers: numbers.map((number) => ({
+      id: number.id,
+      e164: number.e164,
+      kind: number.kind,
+      status: number.status,
+      portable: number.portable,
+      portabilityReason: number.portabilityReason,
+      losingCarrier: number.losingCarrier,
+      rateCenter: number.rateCenter,
+      alreadyOwned: liveSet.has(number.e164),
+      inOtherPort: flightOf.get(number.e164) ?? null,
+      exception: number.exceptionCode ? { code: number.exceptionCode, label: PORT_EXCEPTION_TEXT[number.exceptionCode].label, message: number.exceptionMessage } : null,
+      completedAt: number.completedAt,
+    })),
+    documents: documents.map((document) => ({
+      id: document.id,
+      kind: document.kind,
+      filename: document.filename,
+      contentType: document.contentType,
+      sizeBytes: document.sizeBytes,
+      sha256: document.sha256,
+      signedName: document.signedName,
+      signedAt: document.signedAt,
+      createdAt: document.createdAt,
+    })),
+    events: events.map(({ event, actorEmail, actorName }) => ({
+      id: event.id,
+      kind: event.kind,
+      fromStatus: event.fromStatus,
+      toStatus: event.toStatus,
+      internal: event.visibility === 'internal',
+      actor: actorLabel(event.actorKind, actorName, actorEmail, { staffView }),
+      body: event.body,
+      createdAt: event.createdAt,
+    })),
+    byLosingCarrier: [...byCarrier].map(([losingCarrier, list]) => ({ losingCarrier, numbers: list })),
+    candidates: [...candidates.values()].sort((a, b) => b.portable - a.portable || a.name.localeCompare(b.name)),
+    canEdit: canWrite && editable(port.status),
+    canSubmit: canWrite && canTransition(port.status, 'submitted', 'customer'),
+    canCancel: canWrite && canTransition(port.status, 'cancelled', 'customer'),
+    completedAt: port.completedAt,
+    cancelledAt: port.cancelledAt,
+    createdAt: port.createdAt,
+  };
+}
+
+function safeOpen(sealed: string): string | null {
+  try {
+    return openSecret(sealed);
+  } catch {
+    return null;
+  }
+}
+
+// --- Writing the draft -------------------------------------------------------------------------------
+
+/** Runs `change` on the locked port, refused unless the customer may still edit it; bumps the version. */
+async function editPort<T>(access: AccountAccess, portInId: string, change: (tx: Tx, port: PortIn) => Promise<T>): Promise<T> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const port = await lockPortIn(tx, { portInId });
+    if (!port || port.accountId !== access.account.id) throw new AppError('not_found:port_in', 'No such port-in on this account.');
+    if (!editable(port.status)) throw new AppError('conflict:port_in', `This port is ${PORT_STATUS_LABELS[port.status].toLowerCase()}: it can no longer be changed.`);
+    return change(tx, port);
+  });
+}
+
+const laterStep = (current: PortWizardStep, reached: PortWizardStep): PortWizardStep =>
+  PORT_WIZARD_STEPS.indexOf(reached) > PORT_WIZARD_STEPS.indexOf(current) ? reached : current;
+
+function invalid(fieldErrors: Record<string, string[]>, message = 'Please check the highlighted fields.'): AppError {
+  return new AppError('invalid:port_in', message, { fieldErrors });
+}
+
+export async function createPortDraft(access: AccountAccess, { label }: { label?: string | null } = {}): Promise<{ id: string; reference: string }> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const owner = actorOwner(access);
+  const cleanLabel = label?.trim().slice(0, 80) || null;
+  return db.transaction(async (tx) => {
+    // A reference collision is one in a billion; a second draw settles it.
+    let reference = newPortReference();
+    for (let attempt = 0; attempt < 3 && (await portReferenceTaken(tx, { reference })); attempt++) reference = newPortReference();
+    const port = await insertPortIn(tx, { accountId: access.account.id, reference, label: cleanLabel, createdByUserId: owner.userId, createdByApiKeyId: owner.apiKeyId });
+    await insertPortEvent(tx, { portInId: port.id, accountId: port.accountId, kind: 'created', toStatus: 'draft', actorKind: 'customer', actorUserId: owner.userId, actorApiKeyId: owner.apiKeyId, body: 'Draft started.' });
+    await recordAudit(tx, access, { accountId: access.account.id, action: 'port_in.created', targetType: 'port_in', targetId: port.id, after: { reference } });
+    return { id: port.id, reference };
+  });
+}
+
+export interface SavedNumbers {
+  count: number;
+  local: number;
+  tollFree: number;
+  duplicates: string[];
+  alreadyOwned: string[];
+  inOtherPort: string[];
+}
+
+/** Step 1: the numbers, replacing the draft's list. Nothing is saved when any entry is not a number. */
+export async function savePortNumbers(access: AccountAccess, portInId: string, input: unknown): Promise<SavedNumbers> {
+  const parsed = portNumbersSchema.safeParse(input);
+  if (!parsed.success) throw invalid({ numbers: parsed.error.issues.map((issue) => issue.message) });
+  const { numbers, duplicates, errors } = parsePortNumbers(parsed.data.numbers);
+  if (errors.length) throw invalid({ numbers: errors.slice(0, 20).concat(errors.length > 20 ? [`…and ${errors.length - 20} more lines`] : []) }, 'Some lines are not numbers we can port; nothing was saved.');
+  if (!numbers.length) throw invalid({ numbers: ['Paste the numbers to port, or choose a CSV file.'] });
+  return editPort(access, portInId, async (tx, port) => {
+    const e164s = numbers.map((number) => number.e164);
+    const [live, inFlight] = await Promise.all([findLiveNumbers(tx, { e164s }), findNumbersInFlight(tx, { e164s, exceptPortInId: port.id })]);
+    await replacePortNumbers(tx, { portInId: port.id, accountId: port.accountId, numbers });
+    const owner = actorOwner(access);
+    await updatePortIn(tx, { portInId: port.id, values: { step: laterStep(port.step, 'portability'), connectionId: null, losingCarrier: null } });
+    await insertPortEvent(tx, { portInId: port.id, accountId: port.accountId, kind: 'numbers', actorKind: 'customer', actorUserId: owner.userId, actorApiKeyId: owner.apiKeyId, body: `${numbers.length} number${numbers.length === 1 ? '' : 's'} listed.` });
+    return {
+      count: numbers.length,
+      local: numbers.filter((number) => number.kind === 'local').length,
+      tollFree: numbers.filter((number) => number.kind === 'toll_free').length,
+      duplicates,
+      alreadyOwned: live.map((row) => row.e164),
+      inOtherPort: inFlight.map((row) => row.e164),
+    };
+  });
+}
+
+export interface PortabilityOutcome {
+  checked: number;
+  portable: number;
+  /** Upstreams that could not answer (down, rate-limited): the others' answers still count. */
+  unavailable: { provider: string; message: string }[];
+  connectionId: string | null;
+}
+
+/**
+ * Step 2: asks every enabled upstream that ports whether each number can come to it, and keeps the
+ * answers. The winning upstream is the one that can take the most numbers (the customer may pick
+ * another that can take them all).
+ */
+export async function checkPortPortability(access: AccountAccess, portInId: string): Promise<PortabilityOutcome> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const port = await portOf(db, access, portInId);
+  if (!editable(port.status)) throw new AppError('conflict:port_in', 'This port can no longer be changed.');
+  const numbers = (await listPortNumbers(db, { portInId })).filter((number) => number.status !== 'cancelled');
+  if (!numbers.length) throw invalid({ numbers: ['List the numbers first.'] }, 'List the numbers first.');
+  const upstreams = await getEnabledAdapters('ports');
+  if (!upstreams.length) throw new AppError('unavailable:port_in', 'No carrier that handles port-ins is connected; ask your carrier.');
+  const answers = new Map<string, NonNullable<PortInNumber['portability']>>();
+  const unavailable: PortabilityOutcome['unavailable'] = [];
+  const e164s = numbers.map((number) => number.e164);
+  await Promise.all(
+    upstreams.map(async ({ connection, adapter }) => {
+      try {
+        const results = await requireCapability(adapter, 'ports').checkPortability(e164s);
+        for (const result of results) {
+          const list = answers.get(result.e164) ?? [];
+          list.push({
+            connectionId: connection.id,
+            provider: connection.name,
+            portable: result.portable && result.rateCenterPortable !== false,
+            reason: result.reason ?? (result.rateCenterPortable === false ? 'Rate centre not covered by this carrier' : null),
+            losingCarrier: result.losingCarrier ?? null,
+            rateCenter: result.rateCenter ?? null,
+          });
+          answers.set(result.e164, list);
+        }
+      } catch (error) {
+        log.warn('port portability check failed', { connectionId: connection.id, error: String(error) });
+        unavailable.push({ provider: connection.name, message: error instanceof AppError ? error.message : `${connection.name} could not be reached.` });
+      }
+    }),
+  );
+  const tally = new Map<string, number>();
+  for (const list of answers.values()) for (const answer of list) if (answer.portable) tally.set(answer.connectionId, (tally.get(answer.connectionId) ?? 0) + 1);
+  const best = [...tally].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const connectionId = port.connectionId && tally.get(port.connectionId) === Math.max(0, ...tally.values()) ? port.connectionId : best;
+  await editPort(access, portInId, async (tx, locked) => {
+    const now = new Date();
+    for (const number of numbers) await updatePortNumber(tx, { id: number.id, values: portabilityValues(answers.get(number.e164) ?? [], connectionId, now) });
+    const carriers = new Set(numbers.map((number) => pickAnswer(answers.get(number.e164) ?? [], connectionId)?.losingCarrier).filter(Boolean));
+    await updatePortIn(tx, {
+      portInId: locked.id,
+      values: { connectionId, losingCarrier: locked.losingCarrier ?? (carriers.size === 1 ? [...carriers][0]! : null), step: laterStep(locked.step, 'subscriber') },
+    });
+  });
+  const portable = numbers.filter((number) => pickAnswer(answers.get(number.e164) ?? [], connectionId)?.portable).length;
+  return { checked: numbers.length, portable, unavailable, connectionId };
+}
+
+const pickAnswer = (list: NonNullable<PortInNumber['portability']>, connectionId: string | null) => list.find((answer) => answer.connectionId === connectionId) ?? list[0];
+
+function portabilityValues(list: NonNullable<PortInNumber['portability']>, connectionId: string | null, now: Date): Partial<PortInNumber> {
+  const chosen = pickAnswer(list, connectionId);
+  const losingCarrier = chosen?.losingCarrier ?? list.find((answer) => answer.losingCarrier)?.losingCarrier ?? null;
+  return {
+    portability: list,
+    portable: chosen ? chosen.portable : null,
+    portabilityReason: chosen && !chosen.portable ? (chosen.reason ?? 'Not portable to this carrier') : null,
+    losingCarrier,
+    rateCenter: chosen?.rateCenter ?? list.find((answer) => answer.rateCenter)?.rateCenter ?? null,
+    rateCenterPortable: chosen ? chosen.portable || !/rate cent/i.test(chosen.reason ?? '') : null,
+    checkedAt: now,
+  };
+}
+
+/** Step 2 choice: another upstream among those that answered. */
+export async function choosePortConnection(access: AccountAccess, portInId: string, input: unknown): Promise<void> {
+  const parsed = portConnectionSchema.safeParse(input);
+  if (!parsed.success) throw invalid({ connectionId: parsed.error.issues.map((issue) => issue.message) });
+  await editPort(access, portInId, async (tx, port) => {
+    const numbers = await listPortNumbers(tx, { portInId: port.id });
+    if (!numbers.some((number) => number.portability?.some((answer) => answer.connectionId === parsed.data.connectionId))) {
+      throw invalid({ connectionId: ['That carrier has not checked these numbers; run the portability check again.'] });
+    }
+    const now = new Date();
+    for (const number of numbers) await updatePortNumber(tx, { id: number.id, values: portabilityValues(number.portability ?? [], parsed.data.connectionId, now) });
+    await updatePortIn(tx, { portInId: port.id, values: { connectionId: parsed.data.connectionId } });
+  });
+}
+
+/** Step 3: subscriber, the losing carrier's account and the service address. */
+export async function savePortSubscriber(access: AccountAccess, portInId: string, input: unknown): Promise<void> {
+  const parsed = parsePortSubscriber(input);
+  if (!parsed.ok) throw invalid(parsed.fieldErrors);
+  const value = parsed.value;
+  await editPort(access, portInId, async (tx, port) => {
+    const numbers = await listPortNumbers(tx, { portInId: port.id });
+    const ported = new Set(numbers.map((number) => number.e164));
+    let remaining: string[] = [];
+    if (value.partialPort) {
+      const parsedRemaining = parsePortNumbers(value.remainingNumbers ?? '');
+      if (parsedRemaining.errors.length) throw invalid({ remainingNumbers: parsedRemaining.errors.slice(0, 10) });
+      remaining = parsedRemaining.numbers.map((number) => number.e164);
+      const both = remaining.filter((e164) => ported.has(e164));
+      if (both.length) throw invalid({ remainingNumbers: [`${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} being ported, so cannot also stay.`] });
+      if (value.billingTelephoneNumber && ported.has(value.billingTelephoneNumber)) {
+        throw invalid({ billingTelephoneNumber: ['In a partial port the billing telephone number stays with the losing carrier: remove it from the numbers, or port them all.'] });
+      }
+      if (value.billingTelephoneNumber && !remaining.includes(value.billingTelephoneNumber)) remaining.unshift(value.billingTelephoneNumber);
+    }
+    const pinSealed = value.clearPin ? null : value.pin ? sealSecret(value.pin) : port.pinSealed;
+    await updatePortIn(tx, {
+      portInId: port.id,
+      values: {
+        subscriberType: value.subscriberType,
+        subscriberName: value.subscriberName,
+        authorizedPerson: value.authorizedPerson,
+        losingCarrier: value.losingCarrier ?? port.losingCarrier,
+        accountNumber: value.accountNumber,
+        pinSealed,
+        wireless: value.wireless ?? false,
+        billingTelephoneNumber: value.billingTelephoneNumber,
+        serviceAddress: value.serviceAddress,
+        partialPort: value.partialPort ?? false,
+        remainingNumbers: remaining,
+        step: laterStep(port.step, 'documents'),
+      },
+    });
+  });
+}
+
+/** Step 5: the requested FOC date and where the numbers go once ported. */
+export async function savePortSchedule(access: AccountAccess, portInId: string, input: unknown, now: Date = new Date()): Promise<void> {
+  const parsed = portScheduleSchema.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
+    throw invalid(fieldErrors);
+  }
+  await editPort(access, portInId, async (tx, port) => {
+    const numbers = await listPortNumbers(tx, { portInId: port.id });
+    const kind = numbers.some((number) => number.kind === 'toll_free') ? 'toll_free' : 'local';
+    const check = checkRequestedFocDate(parsed.data.requestedFocDate, now, minFocBusinessDays(kind, port.wireless));
+    if (!check.ok) throw invalid({ requestedFocDate: [check.message] });
+    if (parsed.data.trunkGroupId) {
+      const group = await getTrunkGroupById(tx, { trunkGroupId: parsed.data.trunkGroupId, accountId: port.accountId });
+      if (!group) throw invalid({ trunkGroupId: ['Choose one of this account’s trunk groups.'] });
+    }
+    await updatePortIn(tx, { portInId: port.id, values: { requestedFocDate: parsed.data.requestedFocDate, trunkGroupId: parsed.data.trunkGroupId, step: laterStep(port.step, 'review') } });
+  });
+}
+
+/** Moves the draft's "furthest step" marker when the customer navigates (never backwards). */
+export async function reachPortStep(access: AccountAccess, portInId: string, step: PortWizardStep): Promise<void> {
+  await editPort(access, portInId, async (tx, port) => {
+    if (laterStep(port.step, step) !== port.step) await updatePortIn(tx, { portInId: port.id, values: { step } });
+  });
+}
+
+// --- Readiness ---------------------------------------------------------------------------------------
+
+export async function readinessInputOf(db: Executor, port: PortIn, now: Date): Promise<ReadinessInput> {
+  const [numbers, documents] = await Promise.all([listPortNumbers(db, { portInId: port.id }), listCurrentPortDocuments(db, { portInId: port.id })]);
+  const active = numbers.filter((number) => number.status !== 'cancelled');
+  const e164s = active.map((number) => number.e164);
+  const [live, inFlight] = await Promise.all([findLiveNumbers(db, { e164s }), findNumbersInFlight(db, { e164s, exceptPortInId: port.id })]);
+  const liveSet = new Set(live.map((row) => row.e164));
+  const flightSet = new Set(inFlight.map((row) => row.e164));
+  const loa = documents.find((document) => document.kind === 'signed_loa') ?? documents.find((document) => document.kind === 'loa');
+  const bill = documents.find((document) => document.kind === 'bill');
+  const connectionName = port.connectionId ? (active.flatMap((number) => number.portability ?? []).find((answer) => answer.connectionId === port.connectionId)?.provider ?? 'the chosen carrier') : null;
+  return {
+    now,
+    numbers: active.map((number) => ({
+      e164: number.e164,
+      kind: number.kind,
+      portable: number.portable,
+      reason: number.portabilityReason,
+      losingCarrier: number.losingCarrier,
+      rateCenter: number.rateCenter,
+      rateCenterPortable: number.rateCenterPortable,
+      alreadyOwned: liveSet.has(number.e164),
+      inOtherPort: flightSet.has(number.e164),
+    })),
+    upstream: port.connectionId ? { connectionId: port.connectionId, label: connectionName ?? 'the chosen carrier' } : null,
+    subscriber: port.subscriberType
+      ? {
+          type: port.subscriberType,
+          name: port.subscriberName ?? '',
+          authorizedPerson: port.authorizedPerson ?? '',
+          accountNumber: port.accountNumber ?? '',
+          pinProvided: !!port.pinSealed,
+          wireless: port.wireless,
+          btn: port.billingTelephoneNumber,
+          serviceAddress: port.serviceAddress,
+          partialPort: port.partialPort,
+          remainingNumbers: port.remainingNumbers,
+        }
+      : null,
+    requestedFocDate: port.requestedFocDate,
+    documents: {
+      loa: loa ? { source: loa.kind === 'signed_loa' ? 'signed' : 'uploaded', signed: loa.kind === 'signed_loa' || loa.kind === 'loa' } : null,
+      bill: bill ? { present: true, text: bill.extractedText } : null,
+    },
+  };
+}
+
+export async function getPortReadiness(access: AccountAccess, portInId: string, now: Date = new Date()): Promise<ReadinessReport> {
+  assertCan(access, 'technical.read');
+  const db = await getDb();
+  const port = await portOf(db, access, portInId);
+  return checkReadiness(await readinessInputOf(db, port, now));
+}
+
+// --- Submitting and cancelling -----------------------------------------------------------------------
+
+/**
+ * Submits (or, after an exception, resubmits) the port: refused unless the readiness check finds
+ * no blocker. The numbers become held by this port in the same transaction, so a race with another
+ * port of the same number ends with one of them refused. The upstream is then asked right away; if
+ * it cannot be reached the port stays submitted and the `port-ins` job sends it later.
+ */
+export async function submitPortIn(access: AccountAccess, portInId: string, now: Date = new Date()): Promise<{ status: PortStatus; message: string }> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const owner = actorOwner(access);
+  await db.transaction(async (tx) => {
+    const port = await lockPortIn(tx, { portInId });
+    if (!port || port.accountId !== access.account.id) throw new AppError('not_found:port_in', 'No such port-in on this account.');
+    try {
+      assertTransition(port.status, 'submitted', 'customer');
+    } catch (error) {
+      if (error instanceof ForbiddenPortTransition) throw new AppError('conflict:port_in', error.message);
+      throw error;
+    }
+    const report = checkReadiness(await readinessInputOf(tx, port, now));
+    if (!report.ready) {
+      const blockers = report.findings.filter((finding) => !finding.ok && finding.severity === 'blocker');
+      throw new AppError('unprocessable:port_not_ready', `Not ready to submit: ${blockers.map((finding) => finding.fix ?? finding.title).join(' ')}`);
+    }
+    const numbers = (await listPortNumbers(tx, { portInId: port.id })).filter((number) => number.status !== 'cancelled' && number.status !== 'completed');
+    try {
+      await tx.transaction(async (inner) => {
+        for (const number of numbers) await updatePortNumber(inner, { id: number.id, values: { status: 'submitted', inFlight: true, exceptionCode: null, exceptionMessage: null } });
+      });
+    } catch (error) {
+      if (String((error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code) === '23505') {
+        throw new AppError('conflict:port_in', 'One of these numbers was just submitted in another port; check the numbers and try again.');
+      }
+      throw error;
+    }
+    await updatePortIn(tx, {
+      portInId: port.id,
+      values: { status: 'submitted', submittedAt: now, readinessScore: report.score, upstreamRef: null, upstreamStatus: null, upstreamStatusUnknown: false, exceptionCode: null, exceptionMessage: null, focDate: null, nextPollAt: now },
+    });
+    await insertPortEvent(tx, {
+      portInId: port.id,
+      accountId: port.accountId,
+      kind: 'status',
+      fromStatus: port.status,
+      toStatus: 'submitted',
+      actorKind: 'customer',
+      actorUserId: owner.userId,
+      actorApiKeyId: owner.apiKeyId,
+      body: port.status === 'exception' ? `Corrected and resubmitted (readiness ${report.score}/100).` : `Submitted (readiness ${report.score}/100).`,
+    });
+    await recordAudit(tx, access, { accountId: port.accountId, action: 'port_in.submitted', targetType: 'port_in', targetId: port.id, after: { reference: port.reference, numbers: numbers.length } });
+    await notifyPortChange(tx, { ...port, status: 'submitted' }, { type: 'port.submitted' });
+  });
+  return sendPortToUpstream(portInId);
+}
+
+export async function cancelPortIn(access: AccountAccess, portInId: string, { reason }: { reason?: string } = {}): Promise<void> {
+  assertCan(access, 'technical.write');
+  const db = await getDb();
+  const owner = actorOwner(access);
+  await db.transaction(async (tx) => {
+    const port = await lockPortIn(tx, { portInId });
+    if (!port || port.accountId !== access.account.id) throw new AppError('not_found:port_in', 'No such port-in on this account.');
+    if (!canTransition(port.status, 'cancelled', 'customer')) throw new AppError('conflict:port_in', new ForbiddenPortTransition(port.status, 'cancelled', 'customer').message);
+    await updatePortNumbersOfPort(tx, { portInId: port.id, values: { status: 'cancelled', inFlight: false }, onlyStatuses: ['draft', 'submitted', 'pending', 'foc_scheduled', 'exception'] });
+    await updatePortIn(tx, { portInId: port.id, values: { status: 'cancelled', cancelledAt: new Date(), nextPollAt: null } });
+    await insertPortEvent(tx, {
+      portInId: port.id,
+      accountId: port.accountId,
+      kind: 'status',
+      fromStatus: port.status,
+      toStatus: 'cancelled',
+      actorKind: 'customer',
+      actorUserId: owner.userId,
+      actorApiKeyId: owner.apiKeyId,
+      body: reason?.trim().slice(0, 1000) || (port.status === 'draft' ? 'Draft discarded.' : 'Cancelled by the customer.'),
+    });
+    await recordAudit(tx, access, { accountId: port.accountId, action: 'port_in.cancelled', targetType: 'port_in', targetId: port.id, after: { reference: port.reference, from: port.status } });
+  });
+}
+
+/** A public comment on the timeline by the customer (our staff add internal ones in the staff view). */
+export async function addCustomerPortComment(access: AccountAccess, portInId: string, body: string): Promise<void> {
+  assertCan(access, 'technical.write');
+  const text = body.trim();
+  if (!text) throw invalid({ body: ['Write the comment.'] });
+  if (text.length > 4000) throw invalid({ body: ['At most 4,000 characters.'] });
+  const db = await getDb();
+  const port = await portOf(db, access, portInId);
+  const owner = actorOwner(access);
+  await insertPortEvent(db, { portInId: port.id, accountId: port.accountId, kind: 'comment', actorKind: 'customer', actorUserId: owner.userId, actorApiKeyId: owner.apiKeyId, body: text });
+}
+
+/** The PIN in clear, for the upstream submission only. */
+export function portPinOf(port: Pick<PortIn, 'pinSealed'>): string | undefined {
+  return port.pinSealed ? (safeOpen(port.pinSealed) ?? undefined) : undefined;
+}

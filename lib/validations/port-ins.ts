@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { isTollFreeNumber } from '@/lib/phone-number-type';
+import { toE164 } from '@/lib/phone-numbers';
+import { MAX_PORT_NUMBERS, PORT_EXCEPTION_CODES, PORT_STATUSES, type PortNumberKind } from '@/lib/ports/types';
+import { e911AddressSchema, type NormalizedE911Address } from './e911';
+
+export interface ParsedPortNumbers {
+  numbers: { e164: string; kind: PortNumberKind }[];
+  /** Entries given more than once (after normalising), each kept once. */
+  duplicates: string[];
+  /** `line N: "text" is not a valid phone number`. */
+  errors: string[];
+}
+
+const CSV_HEADER = /^\s*("?)(number|numbers|phone|phone number|tn|did|telephone number)\1\s*(,|$)/i;
+
+/**
+ * Numbers pasted (one per line, or separated by commas, semicolons or spaces) or a CSV whose first
+ * column holds them (a header row is skipped). NANP by default; a `+` number of another country is
+ * refused, as no upstream ports those.
+ */
+export function parsePortNumbers(text: string): ParsedPortNumbers {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  const numbers: ParsedPortNumbers['numbers'] = [];
+  const errors: string[] = [];
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const csv = lines.some((line) => line.includes(',')) && lines.filter((line) => line.trim()).every((line) => line.split(',').length > 1);
+  lines.forEach((line, index) => {
+    if (index === 0 && CSV_HEADER.test(line)) return;
+    const entries = csv ? [line.split(',')[0] ?? ''] : line.split(/[,;\t]|\s{2,}|\s(?=\+)/);
+    for (const raw of entries) {
+      const entry = raw.trim().replace(/^"(.*)"$/, '$1').trim();
+      if (!entry) continue;
+      const e164 = toE164(entry, { defaultRegion: 'US' });
+      if (!e164) {
+        errors.push(`line ${index + 1}: “${entry.slice(0, 40)}” is not a valid phone number`);
+        continue;
+      }
+      if (!e164.startsWith('+1')) {
+        errors.push(`line ${index + 1}: ${entry.slice(0, 40)} is not a North American number; our carriers port US and Canadian numbers only`);
+        continue;
+      }
+      if (seen.has(e164)) {
+        duplicates.add(e164);
+        continue;
+      }
+      seen.add(e164);
+      numbers.push({ e164, kind: isTollFreeNumber(e164) ? 'toll_free' : 'local' });
+    }
+  });
+  if (numbers.length > MAX_PORT_NUMBERS) errors.unshift(`At most ${MAX_PORT_NUMBERS.toLocaleString('en-US')} numbers per port; this list has ${numbers.length.toLocaleString('en-US')}. Split it into several ports.`);
+  return { numbers, duplicates: [...duplicates], errors };
+}
+
+export const portNumbersSchema = z.object({
+  numbers: z.string().trim().min(1, 'Paste the numbers to port, or choose a CSV file.').max(200_000, 'That list is too long; at most 1,000 numbers per port.'),
+});
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters.`)
+    .transform((value) => value || null)
+    .nullable()
+    .optional();
+
+const nanpNumber = (message: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value, context) => {
+      if (!value) return null;
+      const e164 = toE164(value, { defaultRegion: 'US' });
+      if (!e164 || !e164.startsWith('+1')) {
+        context.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return e164;
+    });
+
+export const portSubscriberSchema = z
+  .object({
+    subscriberType: z.enum(['business', 'residential'], { message: 'Choose business or residential.' }),
+    subscriberName: z.string().trim().min(1, 'Enter the subscriber name exactly as it is on the bill.').max(100, 'At most 100 characters.'),
+    authorizedPerson: z.string().trim().min(1, 'Enter the person authorised to sign for the account.').max(100, 'At most 100 characters.'),
+    losingCarrier: optionalText(100),
+    accountNumber: z
+      .string()
+      .trim()
+      .min(1, 'Enter the account number from the losing carrier’s bill.')
+      .max(40, 'At most 40 characters.')
+      .regex(/^[A-Za-z0-9 -]+$/, 'Letters, digits, spaces and dashes only, as on the bill.'),
+    /** Empty keeps the PIN already saved; `clearPin` removes it. */
+    pin: z
+      .string()
+      .trim()
+      .max(20, 'At most 20 characters.')
+      .regex(/^[A-Za-z0-9]*$/, 'Letters and digits only.')
+      .optional(),
+    clearPin: z.coerce.boolean().optional(),
+    wireless: z.coerce.boolean().optional(),
+    billingTelephoneNumber: nanpNumber('Enter the billing telephone number (BTN) as a 10-digit North American number.'),
+    partialPort: z.coerce.boolean().optional(),
+    remainingNumbers: z.string().max(50_000).optional(),
+    street: z.string().optional(),
+    unit: z.string().optional(),
+    city: z.string().optional(),
+    state: z.string().optional(),
+    postalCode: z.string().optional(),
+  })
+  .superRefine((value, context) => {
+    if (value.partialPort && !value.billingTelephoneNumber) {
+      context.addIssue({ code: 'custom', path: ['billingTelephoneNumber'], message: 'A partial port needs the billing telephone number: it stays with the losing carrier.' });
+    }
+  });
+export type PortSubscriberInput = z.input<typeof portSubscriberSchema>;
+export type PortSubscriber = z.output<typeof portSubscriberSchema> & { serviceAddress: NormalizedE911Address };
+
+/** The subscriber step, with the service address checked and normalised as the E911 address book does it. */
+export function parsePortSubscriber(input: unknown): { ok: true; value: PortSubscriber } | { ok: false; fieldErrors: Record<string, string[]> } {
+  const subscriber = portSubscriberSchema.safeParse(input);
+  const address = e911AddressSchema.safeParse({ ...(typeof input === 'object' && input ? input : {}), callerName: '', choice: '' });
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of [...(subscriber.success ? [] : subscriber.error.issues), ...(address.success ? [] : address.error.issues)]) {
+    const field = String(issue.path[0] ?? 'form');
+    (fieldErrors[field] ??= []).push(issue.message);
+  }
+  if (!subscriber.success || !address.success) return { ok: false, fieldErrors };
+  const { callerName: _callerName, ...serviceAddress } = address.data;
+  return { ok: true, value: { ...subscriber.data, serviceAddress } };
+}
+
+export const portScheduleSchema = z.object({
+  requestedFocDate: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'Pick a date (YYYY-MM-DD).'),
+  trunkGroupId: z
+    .string()
+    .trim()
+    .transform((value) => value || null)
+    .pipe(z.uuid('Choose one of your trunk groups.').nullable()),
+});
+
+export const portConnectionSchema = z.object({ connectionId: z.uuid('Choose the carrier that will win the numbers.') });
+
+export const portCommentSchema = z.object({
+  body: z.string().trim().min(1, 'Write the comment.').max(4000, 'At most 4,000 characters.'),
+  internal: z.coerce.boolean().optional(),
+});
+
+export const staffPortTransitionSchema = z
+  .object({
+    to: z.enum(PORT_STATUSES, { message: 'Choose the new state.' }),
+    comment: z.string().trim().max(4000, 'At most 4,000 characters.').optional(),
+    internal: z.coerce.boolean().optional(),
+    exceptionCode: z.enum(PORT_EXCEPTION_CODES).optional(),
+    focDate: z
+      .string()
+      .trim()
+      .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'A date, YYYY-MM-DD.')
+      .optional(),
+  })
+  .superRefine((value, context) => {
+    if (value.to === 'exception' && !value.exceptionCode) context.addIssue({ code: 'custom', path: ['exceptionCode'], message: 'Say what the exception is.' });
+    if (value.to === 'foc_scheduled' && !value.focDate) context.addIssue({ code: 'custom', path: ['focDate'], message: 'Give the FOC date the losing carrier committed to.' });
+  });
+export type StaffPortTransitionInput = z.input<typeof staffPortTransitionSchema>;
+
+/** `PRT-` and six characters of an alphabet without look-alikes (no 0/O, 1/I). */
+export function newPortReference(random: () => number = Math.random): string {
+  const alphabet = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+  let reference = 'PRT-';
+  for (let index = 0; index < 6; index++) reference += alphabet[Math.floor(random() * alphabet.length)];
+  return reference;
+}
