@@ -3,6 +3,7 @@
  * an adapter is made of, and the lookups services use to ask "can this one do X" instead of checking
  * provider names.
  */
+import type { PortExceptionCode } from '../ports/types';
 import type { ProviderError, Refusal } from './errors';
 import type { ProviderHttp } from './http';
 import type { RateBudget } from './rate-budget';
@@ -177,13 +178,28 @@ export interface PortabilityResult {
   portable: boolean;
   losingCarrier?: string;
   reason?: string;
+  /** Where the upstream names it. */
+  rateCenter?: string;
+  /** Whether the upstream serves the number's rate centre (can win it), where it says. */
+  rateCenterPortable?: boolean;
+  /** The LRN of the switch serving the number today, where the upstream reports it. */
+  localRoutingNumber?: E164;
+  /** A mobile number (the losing carrier will want the port-out PIN), where the upstream says. */
+  wireless?: boolean;
 }
 
-export type PortInStatus = 'draft' | 'submitted' | 'pending' | 'foc' | 'completed' | 'rejected' | 'cancelled';
+export const PORT_IN_STATUSES = ['submitted', 'pending', 'foc_scheduled', 'exception', 'completed', 'partially_completed', 'cancelled', 'unknown'] as const;
+/** What an upstream says of a port: `unknown` is a status word the adapter does not know (never read as pending). */
+export type PortInStatus = (typeof PORT_IN_STATUSES)[number];
+export interface PortException {
+  code: PortExceptionCode;
+  message: string;
+}
 export interface PortInRequest {
   numbers: E164[];
   /** Our port-in id; used as an idempotency handle where possible. */
   reference: string;
+  subscriberType: 'business' | 'residential';
   losingCarrier?: string;
   accountNumber: string;
   pin?: string;
@@ -193,13 +209,22 @@ export interface PortInRequest {
   billingTelephoneNumber?: E164;
   requestedFocDate?: string;
   loa?: { filename: string; contentType: string; content: Uint8Array };
+  /** A recent bill from the losing carrier, where the upstream takes one. */
+  bill?: { filename: string; contentType: string; content: Uint8Array };
 }
 export interface PortIn {
   portRef: string;
   status: PortInStatus;
+  /** The upstream's own status word(s), verbatim: staff see it, and 'unknown' always carries it. */
+  upstreamStatus: string;
   numbers: E164[];
+  /** Per number where the upstream says (VITCOM accepts only some numbers of an order: the others are `exception` / number_not_portable). */
+  numberStatuses?: { e164: E164; status: PortInStatus; exception?: PortException }[];
+  /** YYYY-MM-DD */
   focDate?: string;
-  rejectReason?: string;
+  exception?: PortException;
+  /** The upstream's human text. */
+  message?: string;
   /** Where the upstream wants the signed LOA, if it hands one out. */
   loaUrl?: string;
   updatedAt?: Date;
@@ -347,6 +372,8 @@ export interface PortsCapability {
   checkPortability(numbers: E164[]): Promise<PortabilityResult[]>;
   submit(request: PortInRequest): Promise<PortIn>;
   get(portRef: string): Promise<PortIn | null>;
+  /** How often a job may ask for one order, within the upstream's limits. */
+  readonly statusPollIntervalMs: number;
 }
 
 export interface E911Capability {

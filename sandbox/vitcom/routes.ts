@@ -11,6 +11,8 @@ import {
   cents,
   DAY_MS,
   expireCarts,
+  FOC_MOVES_ACCOUNT_SUFFIX,
+  LNP_REJECTIONS,
   HOLD_TTL_MS,
   lnpStatus,
   nextId,
@@ -457,9 +459,11 @@ function generateLnpOrder(state: VitcomState, call: Call): SandboxResponse {
   const carrierFile = `${orderno}_carrier.${ext(billType)}`;
   state.files.set(`/uploads/portin/${loaFile}`, { contentType: loaType, body: loa.bytes });
   state.files.set(`/uploads/portin/${carrierFile}`, { contentType: billType, body: bill.bytes });
+  const accountSuffix = (fields.wirelessAccountNumber ?? '').slice(-4);
   const order: LnpOrder = {
     orderno, createdAt: call.now, focAt, requestedFocDate: requested, category: cat, numbers: accepted, subscriberType, loaAuthorizingPerson: person,
-    fields, loaFile, carrierFile, amountCents: 100 * accepted.length, materialized: false,
+    fields, loaFile, carrierFile, rejectReason: LNP_REJECTIONS[accountSuffix], focMoves: accountSuffix === FOC_MOVES_ACCOUNT_SUFFIX,
+    amountCents: 100 * accepted.length, materialized: false,
   };
   state.lnp.set(orderno, order);
   state.ledger.push({ at: call.now, activity: 'Order (LNP)', debitCents: order.amountCents, creditCents: 0 });
@@ -472,8 +476,12 @@ function generateLnpOrder(state: VitcomState, call: Call): SandboxResponse {
   return rawObject(entries, `,\n   "acceptedTns": ${setLiteral(accepted)},`);
 }
 
+/** The `lnp-unknown-status` scenario: an order still moving reports status words the adapter does not know. */
+const UNKNOWN_LNP_STATUS: Readonly<Record<string, string>> = { '0': '7', '1': '7', '2': 'Hold' };
+
 function lnpBody(state: VitcomState, order: LnpOrder, call: Call) {
-  const { status, changedAt, actualFoc } = lnpStatus(order, call.now);
+  const { status: actual, changedAt, actualFoc } = lnpStatus(order, call.now);
+  const status = (call.scenario('lnp-unknown-status') && UNKNOWN_LNP_STATUS[actual]) || actual;
   const [first, ...rest] = order.loaAuthorizingPerson.split(/\s+/);
   return {
     orderno: order.orderno, accountno: state.accountno, date: wireDateTime(order.createdAt), amount: cents(order.amountCents), per_order_cost: '0.00',

@@ -83,7 +83,10 @@ export interface LnpOrder {
   fields: Record<string, string>;
   loaFile: string;
   carrierFile: string;
+  /** The losing carrier's refusal, shown once the order leaves "submitted" (5 minutes in). */
   rejectReason?: string;
+  /** The losing carrier moves the FOC once, one business day later, an hour after it was first set. */
+  focMoves?: boolean;
   amountCents: number;
   materialized: boolean;
 }
@@ -366,14 +369,47 @@ export function expireCarts(state: VitcomState, now: number) {
   }
 }
 
-/** Port status as of `now`: submitted → pending (5 min) → FOC (30 min) → completed at the FOC time. */
+/**
+ * Test triggers, like test card numbers: the last four digits of the account number sent as
+ * `wirelessAccountNumber` choose how the port ends. Texts as a Bandwidth-like back end passes the
+ * losing carrier's refusal on.
+ */
+export const LNP_REJECTIONS: Readonly<Record<string, string>> = {
+  '9901': 'Losing carrier rejected: account number does not match the CSR',
+  '9902': 'Losing carrier rejected: authorizing person is not listed on the account',
+  '9903': 'Losing carrier rejected: BTN does not match the CSR',
+  '9904': 'Losing carrier rejected: invalid PIN',
+  '9905': 'Losing carrier rejected: ZIP code does not match the CSR',
+  '9906': 'Losing carrier rejected: subscriber name does not match the CSR',
+  '9907': 'Losing carrier rejected: service address does not match the CSR',
+  '9908': 'Rate center not portable: no VITCOM coverage in the rate center',
+  '9909': 'Losing carrier rejected: requested FOC date is not available',
+  '9910': 'LOA rejected: signature missing or LOA older than 30 days',
+};
+export const FOC_MOVES_ACCOUNT_SUFFIX = '9920';
+const FOC_SET_AFTER_MS = 30 * 60_000;
+const FOC_MOVED_AFTER_MS = FOC_SET_AFTER_MS + 3_600_000;
+
+/** One business day (Monday to Friday) after `ms`, same time of day. */
+export function addBusinessDay(ms: number): number {
+  let at = ms + DAY_MS;
+  while ([0, 6].includes(new Date(at).getUTCDay())) at += DAY_MS;
+  return at;
+}
+
+/**
+ * Port status as of `now`: submitted → pending (5 min) → FOC (30 min) → completed at the FOC time.
+ * A rejection shows when the order leaves submitted; a moving FOC moves an hour after it was set.
+ */
 export function lnpStatus(order: LnpOrder, now: number): { status: string; changedAt: number; actualFoc?: number } {
-  if (order.rejectReason) return { status: '4', changedAt: order.createdAt + 40 * 60_000 };
   const age = now - order.createdAt;
   if (age < 5 * 60_000) return { status: '0', changedAt: order.createdAt };
-  if (age < 30 * 60_000) return { status: '1', changedAt: order.createdAt + 5 * 60_000 };
-  if (now < order.focAt) return { status: '2', changedAt: order.createdAt + 30 * 60_000, actualFoc: order.focAt };
-  return { status: '3', changedAt: order.focAt, actualFoc: order.focAt };
+  if (order.rejectReason) return { status: '4', changedAt: order.createdAt + 5 * 60_000 };
+  if (age < FOC_SET_AFTER_MS) return { status: '1', changedAt: order.createdAt + 5 * 60_000 };
+  const moved = order.focMoves && age >= FOC_MOVED_AFTER_MS;
+  const focAt = moved ? addBusinessDay(order.focAt) : order.focAt;
+  if (now < focAt) return { status: '2', changedAt: order.createdAt + (moved ? FOC_MOVED_AFTER_MS : FOC_SET_AFTER_MS), actualFoc: focAt };
+  return { status: '3', changedAt: focAt, actualFoc: focAt };
 }
 
 /** A completed port's numbers become the account's own. */

@@ -1,6 +1,6 @@
 /** VoiceTel 2.2 routes over the sandbox state: envelopes, errors and quirks as the document has them. */
 import { json, type SandboxContext, type SandboxRequest, type SandboxResponse } from '../common/server';
-import { DAY, HOUR, createRandomTools, type Gateway, type OwnedNumber, type PortRecord, type ValidatedAddress, type VoiceTelState } from './state';
+import { DAY, FOC_MOVES_ACCOUNT_SUFFIX, HOUR, PORT_REJECTIONS, createRandomTools, type Gateway, type OwnedNumber, type PortRecord, type ValidatedAddress, type VoiceTelState } from './state';
 
 const NANP10 = /^[2-9][0-9]{2}[2-9][0-9]{2}[0-9]{4}$/;
 const RATE_LIMIT = 6;
@@ -12,7 +12,9 @@ const STREET_WORDS: Record<string, string> = {
   HIGHWAY: 'HWY', TERRACE: 'TER', CIRCLE: 'CIR', SUITE: 'STE', APARTMENT: 'APT', FLOOR: 'FL', NORTH: 'N', SOUTH: 'S', EAST: 'E', WEST: 'W',
 };
 const AUTH_DESCRIPTIONS = ['Digest', 'IP Auth', 'Digest OR IP Auth', 'Digest AND IP Auth'];
-const LOSING_CARRIERS = ['Sinch Voice-NSR-10X-Port/1', 'Bandwidth CLEC', 'Verizon New York Inc', 'AT&T Illinois', 'Level 3 Communications', 'Peerless Network'];
+const LOSING_CARRIERS = ['Sinch Voice-NSR-10X-Port/1', 'Bandwidth CLEC', 'Verizon New York Inc', 'AT&T Illinois', 'Level 3 Communications', 'Peerless Network', 'Verizon Wireless'];
+/** Alaska, Hawaii and the territories: rate centers VoiceTel's network does not serve. */
+const UNSERVED_NPAS = ['907', '808', '787', '939', '671', '670', '684', '340'];
 
 const ok = (status: number, data: unknown): SandboxResponse => json(status, { data, status: 'success' });
 const fail = (status: number, message: string, extra: Record<string, unknown> = {}): SandboxResponse =>
@@ -92,16 +94,44 @@ function cidrProblem(cidr: string): string | null {
   return null;
 }
 
+/** The next weekday after `ms`, at the same time of day. */
+function nextBusinessDay(ms: number): number {
+  let day = ms + DAY;
+  while ([0, 6].includes(new Date(day).getUTCDay())) day += DAY;
+  return day;
+}
+
+const focText = (at: number) =>
+  new Date(at).toLocaleDateString('en-US', { month: 'short', day: '2-digit', year: 'numeric', timeZone: 'UTC' }).replace(/ (\d+), /, '/$1/');
+const focWire = (at: number) => new Date(at).toISOString().slice(0, 10).replace(/-/g, '');
+
+/**
+ * Submitted (10 min) → Pending (to 1 h) → FOC Received (to 4 h, FOC the next day) → Complete. A
+ * rejection shows when the port leaves Submitted; a moving FOC moves one business day at 2 h.
+ */
 function portStatus(port: PortRecord, now: number): { status: string; foc?: string; message: string } {
-  if (port.finalStatus) return { status: port.finalStatus, message: port.rejectMessage ?? 'Rejected.' };
   const elapsed = now - port.createdAt;
-  const focDate = new Date(port.createdAt + DAY);
-  const foc = focDate.toISOString().slice(0, 10).replace(/-/g, '');
-  const focText = focDate.toLocaleDateString('en-US', { month: 'short', day: '2-digit', year: 'numeric', timeZone: 'UTC' }).replace(/ (\d+), /, '/$1/');
   if (elapsed < 10 * 60_000) return { status: 'Submitted', message: `Port request ${port.pid} submitted. Please complete the LOA to proceed.` };
+  if (port.rejectMessage) return { status: 'Rejected', message: port.rejectMessage };
   if (elapsed < HOUR) return { status: 'Pending', message: 'LOA received; the request is with the losing carrier.' };
-  if (elapsed < 4 * HOUR) return { status: 'FOC Received', foc, message: `Your numbers will be porting on ${focText} at 10:00 AM Central.` };
-  return { status: 'Complete', foc, message: 'Port complete. Your numbers are active on your account.' };
+  const moved = port.focMoves && elapsed >= 2 * HOUR;
+  const focAt = moved ? nextBusinessDay(port.createdAt + DAY) : port.createdAt + DAY;
+  if (elapsed < 4 * HOUR) {
+    const message = moved
+      ? `The losing carrier moved the FOC date. Your numbers will now be porting on ${focText(focAt)} at 10:00 AM Central.`
+      : `Your numbers will be porting on ${focText(focAt)} at 10:00 AM Central.`;
+    return { status: 'FOC Received', foc: focWire(focAt), message };
+  }
+  return { status: 'Complete', foc: focWire(focAt), message: 'Port complete. Your numbers are active on your account.' };
+}
+
+/** The `port-unknown-status` scenario: a port still moving reports a status word outside the usual ones. */
+function shownPortStatus(port: PortRecord, now: number, context: SandboxContext) {
+  const status = portStatus(port, now);
+  if (context.scenario('port-unknown-status') && !['Rejected', 'Complete'].includes(status.status)) {
+    return { ...status, status: 'On Hold', message: 'Port on hold at the losing carrier; our LNP team is following up.' };
+  }
+  return status;
 }
 
 /** Moves time-driven state forward: completed ports put their numbers on the account. */
@@ -433,14 +463,14 @@ const routes: Route[] = [
   {
     method: 'DELETE',
     pattern: /^\/v2\.2\/numbers\/(\d+)$/,
-    handler: (_request, [number = ''], state) => removeNumber(state, number),
+    handler: (_request, [number = ''], state, context) => removeNumber(state, number, context.now().getTime()),
   },
   {
     method: 'POST',
     pattern: /^\/v2\.2\/numbers\/(\d+)\/release$/,
-    handler: (_request, [number = ''], state) => {
+    handler: (_request, [number = ''], state, context) => {
       if (!state.owned.has(number)) return fail(409, 'Failed or currently porting');
-      return removeNumber(state, number);
+      return removeNumber(state, number, context.now().getTime());
     },
   },
   {
@@ -632,6 +662,7 @@ const routes: Route[] = [
       const base = { number, rateCenterTier: null, localRoutingNumber: null, losingCarrier: null };
       if (state.owned.has(number)) return ok(200, { ...base, portable: false, reason: 'Number is already on this account' });
       if (state.inventory.has(number)) return ok(200, { ...base, portable: false, reason: 'Number is unassigned network inventory' });
+      if (UNSERVED_NPAS.includes(number.slice(0, 3))) return ok(200, { ...base, portable: false, reason: 'No coverage in the rate center of this number' });
       const hash = digitSum(number);
       if (hash % 9 === 0) {
         return ok(200, { ...base, portable: false, reason: 'Losing carrier does not support port-out for this number', losingCarrier: LOSING_CARRIERS[hash % LOSING_CARRIERS.length] ?? null });
@@ -682,7 +713,19 @@ const routes: Route[] = [
           if (typeof feature?.number === 'string' && typeof gatewayId === 'number') routes[feature.number] = gatewayId;
         }
       }
-      const port: PortRecord = { id: hex(40), pid, createdAt: now, numbers: dids as string[], name: String(input.name), ticket: state.nextTicket++, completedApplied: false, routes };
+      const accountSuffix = String(input.lcAccountNumber).slice(-4);
+      const port: PortRecord = {
+        id: hex(40),
+        pid,
+        createdAt: now,
+        numbers: dids as string[],
+        name: String(input.name),
+        ticket: state.nextTicket++,
+        rejectMessage: PORT_REJECTIONS[accountSuffix],
+        focMoves: accountSuffix === FOC_MOVES_ACCOUNT_SUFFIX,
+        completedApplied: false,
+        routes,
+      };
       state.ports.push(port);
       state.account.cash = Math.round((state.account.cash - fee) * 100) / 100;
       return ok(201, {
@@ -702,7 +745,7 @@ const routes: Route[] = [
       const ports = [...state.ports]
         .sort((a, b) => b.createdAt - a.createdAt)
         .map((port) => {
-          const status = portStatus(port, now);
+          const status = shownPortStatus(port, now, context);
           return {
             id: port.id,
             status: status.status,
@@ -722,7 +765,7 @@ const routes: Route[] = [
     handler: (_request, [pid = ''], state, context) => {
       const port = /^[A-Za-z0-9]{5}$/.test(pid) ? state.ports.find((candidate) => candidate.pid === pid) : undefined;
       if (!port) return fail(404, 'Port not found');
-      const status = portStatus(port, context.now().getTime());
+      const status = shownPortStatus(port, context.now().getTime(), context);
       return ok(200, {
         port: {
           id: port.id,
@@ -819,9 +862,9 @@ function gatewayFieldProblem(input: Record<string, unknown>): string | null {
   return null;
 }
 
-function removeNumber(state: VoiceTelState, number: string): SandboxResponse {
+function removeNumber(state: VoiceTelState, number: string, now: number): SandboxResponse {
   if (!state.owned.has(number)) return fail(404, 'Number not found');
-  const porting = state.ports.some((port) => !port.finalStatus && !port.completedApplied && port.numbers.includes(number));
+  const porting = state.ports.some((port) => !port.completedApplied && portStatus(port, now).status !== 'Rejected' && port.numbers.includes(number));
   if (porting) return fail(409, 'Failed or currently porting');
   state.owned.delete(number);
   state.e911.delete(number);

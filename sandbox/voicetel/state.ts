@@ -36,9 +36,10 @@ export interface PortRecord {
   numbers: string[];
   name: string;
   ticket: number;
-  /** Fixed outcome for seeded ports that do not progress. */
-  finalStatus?: 'Rejected';
+  /** The losing carrier's refusal, shown once the port leaves "Submitted" (10 minutes in). */
   rejectMessage?: string;
+  /** The losing carrier moves the FOC date once, an hour after it was first set. */
+  focMoves?: boolean;
   completedApplied: boolean;
   routes: Record<string, number>;
 }
@@ -157,6 +158,25 @@ export const SYSTEM_ROUTES: [number, string][] = [
   [8, 'SDN'],
 ];
 
+/**
+ * Test triggers, like test card numbers: the last four digits of the losing carrier's account
+ * number (`lcAccountNumber`) choose how the port ends. The texts are the losing carrier's, as
+ * VoiceTel's LNP team passes them on in the port's `message`.
+ */
+export const PORT_REJECTIONS: Readonly<Record<string, string>> = {
+  '9901': 'Rejected by losing carrier: Account number does not match CSR.',
+  '9902': 'Rejected by losing carrier: Authorized person on the LOA is not on the account.',
+  '9903': 'Rejected by losing carrier: Billing telephone number does not match CSR.',
+  '9904': 'Rejected by losing carrier: Port-out PIN is missing or invalid.',
+  '9905': 'Rejected by losing carrier: Service address zip code does not match CSR.',
+  '9906': 'Rejected by losing carrier: End user name does not match CSR.',
+  '9907': 'Rejected by losing carrier: Service address does not match CSR.',
+  '9908': 'Rejected: Rate center is not portable to the VoiceTel network.',
+  '9909': "Rejected by losing carrier: Requested due date is inside the carrier's minimum interval (FOC not granted).",
+  '9910': 'Rejected: LOA is unsigned or illegible. Please re-sign the LOA.',
+};
+export const FOC_MOVES_ACCOUNT_SUFFIX = '9920';
+
 const CALLER_NAMES = ['SMITH JOHN', 'GARCIA MARIA', 'WIRELESS CALLER', 'ACME LOGISTICS', 'CHEN WEI', 'PATEL RAJ', 'NGUYEN ANH', 'OBRIEN KATE'];
 const EXTERNAL_NPAS = ['212', '305', '312', '404', '415', '469', '512', '602', '617', '702', '718', '801', '919'];
 /** International destinations as a US switch logs them after 011: country code and all but the last four digits (London, Mexico City, Berlin). */
@@ -266,7 +286,6 @@ export function buildState(context: SandboxContext): VoiceTelState {
       numbers: ['6175550142'],
       name: 'Demo Carrier LLC',
       ticket: 2111,
-      finalStatus: 'Rejected',
       rejectMessage: 'Rejected by losing carrier: account number does not match.',
       completedApplied: false,
       routes: {},

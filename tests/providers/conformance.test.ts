@@ -24,8 +24,8 @@ import {
   type E164,
   type E911Address,
   type OwnedNumber,
+  PORT_IN_STATUSES,
   type PortInRequest,
-  type PortInStatus,
   type ProviderAdapter,
   type TrunkGroup,
   type ProviderId,
@@ -152,7 +152,6 @@ const GROUP_METHODS: Record<CapabilityGroupName, string[]> = {
   'billing.ledger': ['list'],
 };
 
-const PORT_IN_STATUSES: readonly PortInStatus[] = ['draft', 'submitted', 'pending', 'foc', 'completed', 'rejected', 'cancelled'];
 const DISPOSITIONS: readonly Cdr['disposition'][] = ['answered', 'busy', 'no_answer', 'failed', 'cancelled'];
 const OWNED_STATUSES: readonly OwnedNumber['status'][] = ['active', 'pending', 'suspended', 'releasing'];
 const NANP = /^\+1[2-9]\d{9}$/;
@@ -733,6 +732,7 @@ describe('port.submit / port.status', () => {
       const request: PortInRequest = {
         numbers: [port.portable],
         reference: freshKey(id, 'port'),
+        subscriberType: 'business',
         accountNumber: '123456789',
         pin: '1234',
         authorizedName: 'Jane Smith',
@@ -743,7 +743,8 @@ describe('port.submit / port.status', () => {
       const submitted = await requireCapability(adapter, 'ports').submit(request);
       expect(submitted.portRef).toMatch(/\S/);
       expect(PORT_IN_STATUSES).toContain(submitted.status);
-      expect(submitted.status).not.toBe('rejected');
+      expect(['submitted', 'pending']).toContain(submitted.status);
+      expect(submitted.upstreamStatus).toMatch(/\S/);
       expect(submitted.numbers).toContain(port.portable);
 
       const again = await requireCapability(adapter, 'ports').submit(request);
@@ -758,9 +759,11 @@ describe('port.submit / port.status', () => {
   });
 
   forProviders(['port.status'], (id) => {
-    it('reads an unknown port-in as null', async () => {
+    it('reads an unknown port-in as null, and says how often its status may be polled', async () => {
       const { adapter } = fresh(id);
       expect(await requireCapability(adapter, 'ports').get('99999')).toBeNull();
+      const interval = requireCapability(adapter, 'ports').statusPollIntervalMs;
+      expect(Number.isInteger(interval) && interval >= 60_000).toBe(true);
     });
   });
 });

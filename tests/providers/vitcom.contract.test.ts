@@ -371,6 +371,7 @@ describe('VITCOM port-ins', () => {
   const request: PortInRequest = {
     numbers: ['+13129450187', '+13129450188'],
     reference: 'port-test-1',
+    subscriberType: 'business',
     losingCarrier: 'Bandwidth',
     accountNumber: 'ACC-99812',
     pin: '4321',
@@ -384,7 +385,7 @@ describe('VITCOM port-ins', () => {
   it('checks portability with /check_lnp', async () => {
     const owned = (await requireCapability(adapter, 'numbers').list({ limit: 1 })).items[0]!.e164;
     expect(await requireCapability(adapter, 'ports').checkPortability(['+13129450187', '+19075550123', owned])).toEqual([
-      { e164: '+13129450187', portable: true },
+      { e164: '+13129450187', portable: true, rateCenterPortable: true },
       { e164: '+19075550123', portable: false, reason: 'Rejected by VITCOM (no reason given)' },
       { e164: owned, portable: false, reason: 'Rejected by VITCOM (no reason given)' },
     ]);
@@ -400,7 +401,7 @@ describe('VITCOM port-ins', () => {
     expect((await requireCapability(adapter, 'ports').get(port.portRef))?.status).toBe('pending');
     sandbox.advanceClock(30 * 60_000);
     const foc = await requireCapability(adapter, 'ports').get(port.portRef);
-    expect(foc?.status).toBe('foc');
+    expect(foc?.status).toBe('foc_scheduled');
     expect(foc?.focDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     sandbox.advanceClock(2 * 3_600_000);
     expect((await requireCapability(adapter, 'ports').get(port.portRef))?.status).toBe('completed');
@@ -410,7 +411,11 @@ describe('VITCOM port-ins', () => {
 
   it('reads the seeded completed and rejected ports, and unknown ones as null', async () => {
     expect(await requireCapability(adapter, 'ports').get('400104')).toMatchObject({ status: 'completed', numbers: ['+13125550142', '+13125550143'] });
-    expect(await requireCapability(adapter, 'ports').get('400106')).toMatchObject({ status: 'rejected', rejectReason: 'Account number does not match the losing carrier CSR' });
+    expect(await requireCapability(adapter, 'ports').get('400106')).toMatchObject({
+      status: 'exception',
+      upstreamStatus: '4',
+      exception: { code: 'account_number_mismatch', message: 'Account number does not match the losing carrier CSR' },
+    });
     expect(await requireCapability(adapter, 'ports').get('999999')).toBeNull();
   });
 

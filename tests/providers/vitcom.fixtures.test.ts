@@ -179,13 +179,16 @@ describe('VITCOM document examples → wire schemas → domain', () => {
   it('/get_lnp_orders maps to PortIns, reading both lastModifiedDate formats', async () => {
     const answer = await clientFor('get-lnp-orders').getLnpOrders();
     expect(answer.Orders).toHaveLength(2);
-    const [first, second] = answer.Orders.map(mapLnpOrder);
+    const [first, second] = answer.Orders.map((order) => mapLnpOrder(order));
     expect(first).toEqual({
       portRef: '2342343',
-      status: 'foc',
+      status: 'foc_scheduled',
+      upstreamStatus: '1',
       numbers: [],
+      numberStatuses: undefined,
       focDate: '2015-04-29',
-      rejectReason: undefined,
+      exception: undefined,
+      message: undefined,
       loaUrl: undefined,
       updatedAt: new Date('2015-04-29T03:31:05Z'),
     });

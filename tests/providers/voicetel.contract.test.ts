@@ -346,6 +346,7 @@ describe('VoiceTel adapter over HTTP', () => {
     const request: PortInRequest = {
       numbers: ['+13125550147'],
       reference: 'port-ref-0001',
+      subscriberType: 'business',
       accountNumber: '123456789',
       pin: '1234',
       authorizedName: 'Jane Smith',
@@ -355,7 +356,7 @@ describe('VoiceTel adapter over HTTP', () => {
     };
     const submitted = await requireCapability(adapter, 'ports').submit(request);
     expect(submitted.portRef).toMatch(/^[a-z0-9]{5}$/);
-    expect(submitted).toMatchObject({ status: 'submitted', numbers: ['+13125550147'] });
+    expect(submitted).toMatchObject({ status: 'submitted', upstreamStatus: 'Submitted', numbers: ['+13125550147'] });
     expect(submitted.loaUrl).toBe(`https://api.voicetel.com/a/loa/${submitted.portRef}/`);
     const again = await requireCapability(adapter, 'ports').submit(request);
     expect(again.portRef).toBe(submitted.portRef);
@@ -365,7 +366,7 @@ describe('VoiceTel adapter over HTTP', () => {
     expect((await requireCapability(adapter, 'ports').get(submitted.portRef))?.status).toBe('pending');
     sandbox.advanceClock(60 * 60_000);
     const foc = await requireCapability(adapter, 'ports').get(submitted.portRef);
-    expect(foc?.status).toBe('foc');
+    expect(foc?.status).toBe('foc_scheduled');
     expect(foc?.focDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     sandbox.advanceClock(4 * 60 * 60_000);
     expect((await requireCapability(adapter, 'ports').get(submitted.portRef))?.status).toBe('completed');
@@ -374,12 +375,14 @@ describe('VoiceTel adapter over HTTP', () => {
     expect(await requireCapability(adapter, 'ports').get('zzzzz')).toBeNull();
     expect(await requireCapability(adapter, 'ports').get('not-a-pid')).toBeNull();
     const ports = await adapter.ports.list();
-    const rejected = ports.find((port) => port.status === 'rejected');
-    expect(rejected?.rejectReason).toContain('account number');
+    const rejected = ports.find((port) => port.status === 'exception');
+    expect(rejected).toMatchObject({ upstreamStatus: 'Rejected', exception: { code: 'account_number_mismatch' } });
+    expect(rejected?.exception?.message).toContain('account number');
   });
 
   it('checks portability itself before submitting, and refuses non-portable numbers', async () => {
     const base = {
+      subscriberType: 'residential' as const,
       accountNumber: '99887766',
       authorizedName: 'Pat Lee',
       serviceAddress: { street: '1600 Broadway', city: 'Cupertino', state: 'CA', postalCode: '95014', country: 'US' as const },
@@ -913,25 +916,39 @@ describe('VoiceTel wire examples from the document', () => {
       portable: true,
       losingCarrier: 'Sinch Voice-NSR-10X-Port/1',
       reason: undefined,
+      rateCenterPortable: true,
+      localRoutingNumber: '+16463071993',
     });
     const submitted = wire.portSubmitResponse.parse(specFixture('ports-201')).data;
     expect(mapPortSubmit(submitted, ['2015551234'])).toEqual({
       portRef: 'a3a2a',
       status: 'submitted',
+      upstreamStatus: 'Submitted',
       numbers: ['+12015551234'],
+      message: 'Port request a3a2a submitted. Please complete the LOA to proceed.',
       loaUrl: 'https://api.voicetel.com/a/loa/a3a2a/',
     });
     const [summary] = wire.portListResponse.parse(specFixture('ports-list-200')).data.ports;
-    expect(mapPort(summary!, 'y0d36')).toMatchObject({ portRef: 'y0d36', status: 'completed', focDate: '1975-07-15', numbers: [] });
+    expect(mapPort(summary!, 'y0d36')).toMatchObject({ portRef: 'y0d36', status: 'completed', upstreamStatus: 'Complete', focDate: '1975-07-15', numbers: [] });
     const detail = wire.portDetailResponse.parse(specFixture('port-200')).data.port;
     // foc "example" and numbers ["example"] are placeholders: dropped, not invented.
-    expect(mapPort(detail, 'y0d36')).toEqual({ portRef: 'y0d36', status: 'completed', numbers: [], focDate: undefined, rejectReason: undefined, updatedAt: new Date('2026-05-18T12:00:00Z') });
+    expect(mapPort(detail, 'y0d36')).toEqual({
+      portRef: 'y0d36',
+      status: 'completed',
+      upstreamStatus: 'Complete',
+      numbers: [],
+      focDate: undefined,
+      exception: undefined,
+      message: 'Operation completed.',
+      updatedAt: new Date('2026-05-18T12:00:00Z'),
+    });
 
     const sample = seedFixture('ports-request') as Record<string, unknown>;
     expect(wire.portSubmitRequest.safeParse(sample).success).toBe(false); // `"did": [ ]` as rendered
     const built = buildPortSubmit({
       numbers: ['+12015551234'],
       reference: 'r',
+      subscriberType: 'business',
       accountNumber: '123456789',
       pin: '1234',
       authorizedName: 'Jane Smith',

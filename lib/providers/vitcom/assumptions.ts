@@ -3,7 +3,8 @@
  * shared/reference/vitcom-did-api.md) is silent or contradicts itself. A live account should
  * correct these, and nothing else should need to change.
  */
-import type { LedgerEntry } from '../types';
+import { CARRIER_REJECTION_PATTERNS, type PortRejectionPatterns } from '../port-rejections';
+import type { LedgerEntry, PortInStatus } from '../types';
 
 /**
  * §1 "Base URL": the document gives none. A public client uses `https://customer.vitcom.net/api/did/`
@@ -109,22 +110,52 @@ export const ORIGINATION_TRANSPORT = 'udp' as const;
 export const EMPTY_VALUE_CLEARS_FIELD = true;
 
 /**
- * §3.21: LNP `status` is "1" in both examples with no enum. This table is our guess; the doc's
- * first example (status "1" with an `actualFocDate`) reads as FOC, hence FOC_DATE_MEANS_FOC.
+ * §2 O18 / §3.21: LNP `status` is "1" in both examples and the document has no enum and no status
+ * vocabulary at all. THIS WHOLE TABLE IS A GUESS, shaped after the order states of the Bandwidth-like
+ * back end the field names suggest (§1): submitted, pending, FOC, complete, rejected, cancelled. A live
+ * account must confirm it. A word not in it maps to `unknown`, shown to staff verbatim, never to pending.
+ * The doc's first example (status "1" with an `actualFocDate`) reads as FOC, hence FOC_DATE_MEANS_FOC.
  */
-export const LNP_STATUS: Record<string, 'submitted' | 'pending' | 'foc' | 'completed' | 'rejected' | 'cancelled'> = {
+export const LNP_STATUS: Readonly<Record<string, PortInStatus>> = {
   '0': 'submitted',
   '1': 'pending',
-  '2': 'foc',
+  '2': 'foc_scheduled',
   '3': 'completed',
-  '4': 'rejected',
+  '4': 'exception',
   '5': 'cancelled',
 };
 export const FOC_DATE_MEANS_FOC = true;
+/** What `upstreamStatus` says when an order row has no `status` at all. */
+export const LNP_STATUS_MISSING = '(no status)';
 
 /**
- * §2 O16: `carrier_doc` (a bill or CSR) is required but the portal collects one document; we send
- * the LOA in both fields until a live account shows whether that is accepted.
+ * §2 O18 carries no rejection field; the sandbox's `rejectReason` (a live API may send one too) is read
+ * as a typed exception by the losing carriers' usual words (lib/providers/port-rejections.ts). A
+ * rejected order without one is `other` with this text.
+ */
+export const PORT_REJECTION_PATTERNS: PortRejectionPatterns = CARRIER_REJECTION_PATTERNS;
+export const LNP_REJECTED_WITHOUT_REASON = 'Rejected by VITCOM (no reason given)';
+
+/**
+ * §2 O16: "generated the order for Accepted numbers only": the others of a submitted order are
+ * silently dropped. The adapter keeps what it asked for and shows each dropped number as an exception
+ * with this text; /check_lnp gives no reason either (§2 O15).
+ */
+export const LNP_NOT_ACCEPTED_MESSAGE = 'Not accepted by VITCOM for porting (no reason given)';
+export const LNP_REQUESTED_STATE_PREFIX = 'port-requested:';
+
+/**
+ * §2 O15: /check_lnp answers accepted or rejected with no reason and names no rate centre. A number it
+ * accepts is one VITCOM will take, so its rate centre is read as served; a rejected one leaves that unsaid. [INF]
+ */
+export const LNP_ACCEPTED_MEANS_RATE_CENTER_SERVED = true;
+
+/** §3.29: no rate limit is documented, and no webhooks (§1): ports are polled. One read per order every 5 minutes matches how fast the sandbox moves them. [INF] */
+export const PORT_STATUS_POLL_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * §2 O16: `carrier_doc` (a bill or CSR) is required beside the LOA. The customer's bill is sent when the
+ * portal has one; otherwise the LOA goes in both fields, until a live account shows whether that is accepted.
  */
 export const CARRIER_DOC_FALLS_BACK_TO_LOA = true;
 

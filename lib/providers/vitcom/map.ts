@@ -1,12 +1,18 @@
 /** Pure VITCOM wire → domain mapping. No I/O. */
 import { toNanpTenDigits } from '@/lib/phone-numbers';
-import { TOLL_FREE_PREFIXES, type AvailableNumber, type E164, type Money, type NumberKind, type OrderLine, type OwnedNumber, type OwnedNumberStatus, type PortabilityResult, type PortIn, type TrunkDestination, type TrunkGroup } from '../types';
+import { portExceptionFrom } from '../port-rejections';
+import { TOLL_FREE_PREFIXES, type AvailableNumber, type E164, type Money, type NumberKind, type OrderLine, type OwnedNumber, type OwnedNumberStatus, type PortabilityResult, type PortIn, type PortInStatus, type TrunkDestination, type TrunkGroup } from '../types';
 import {
   CURRENCY,
   FOC_DATE_MEANS_FOC,
+  LNP_ACCEPTED_MEANS_RATE_CENTER_SERVED,
+  LNP_NOT_ACCEPTED_MESSAGE,
+  LNP_REJECTED_WITHOUT_REASON,
   LNP_STATUS,
+  LNP_STATUS_MISSING,
   NUMBER_STATUS,
   ORIGINATION_TRANSPORT,
+  PORT_REJECTION_PATTERNS,
   TRUNK_ACTIVE_STATUS,
 } from './assumptions';
 import type {
@@ -272,23 +278,51 @@ export function mapPortability(numbers: readonly E164[], accepted: readonly stri
   const no = new Set(rejected.map((tn) => toTenDigits(tn)).filter(Boolean));
   return numbers.map((e164) => {
     const ten = toTenDigits(e164);
-    if (ten && yes.has(ten)) return { e164, portable: true };
+    if (ten && yes.has(ten)) return LNP_ACCEPTED_MEANS_RATE_CENTER_SERVED ? { e164, portable: true, rateCenterPortable: true } : { e164, portable: true };
     if (ten && no.has(ten)) return { e164, portable: false, reason: 'Rejected by VITCOM (no reason given)' };
     return { e164, portable: false, reason: 'Not in the portability answer' };
   });
 }
 
-export function mapLnpOrder(order: VitcomLnpOrder): PortIn {
-  let status = LNP_STATUS[order.status ?? ''] ?? 'pending';
+export function mapLnpStatus(word: string | undefined): PortInStatus {
+  return (word !== undefined && Object.hasOwn(LNP_STATUS, word) ? LNP_STATUS[word] : undefined) ?? 'unknown';
+}
+
+/**
+ * One `/get_lnp_orders` row. `requested` is what we asked to port (the adapter keeps it): VITCOM
+ * orders only the numbers it accepts, so any other requested number is an exception of its own, and
+ * an order completed without them is partially completed.
+ */
+export function mapLnpOrder(order: VitcomLnpOrder, requested: readonly E164[] = []): PortIn {
+  const word = order.status?.trim();
+  let status = mapLnpStatus(word);
   const actualFoc = parseWireDate(order.actualFocDate);
-  if (FOC_DATE_MEANS_FOC && actualFoc && (status === 'pending' || status === 'submitted')) status = 'foc';
-  const focDate = actualFoc ?? parseWireDate(order.requestedFocDate);
+  if (FOC_DATE_MEANS_FOC && actualFoc && (status === 'pending' || status === 'submitted')) status = 'foc_scheduled';
+  const reason = order.rejectReason?.trim() || undefined;
+  const exception = status === 'exception' ? portExceptionFrom(reason ?? LNP_REJECTED_WITHOUT_REASON, PORT_REJECTION_PATTERNS) : undefined;
+
+  const ordered = order.numbers.map(toE164).filter((e164): e164 is E164 => !!e164);
+  const inOrder = new Set(ordered);
+  const dropped = requested.filter((e164) => !inOrder.has(e164));
+  const numbers = requested.length ? [...requested, ...ordered.filter((e164) => !requested.includes(e164))] : ordered;
+  const numberStatuses = requested.length
+    ? numbers.map((e164) =>
+        inOrder.has(e164)
+          ? { e164, status, ...(exception ? { exception } : {}) }
+          : { e164, status: 'exception' as const, exception: { code: 'number_not_portable' as const, message: LNP_NOT_ACCEPTED_MESSAGE } },
+      )
+    : undefined;
+  if (dropped.length && status === 'completed') status = 'partially_completed';
+
   return {
     portRef: order.orderno,
     status,
-    numbers: order.numbers.map(toE164).filter((e164): e164 is E164 => !!e164),
-    focDate: focDate ? toIsoDay(focDate) : undefined,
-    rejectReason: status === 'rejected' ? (order.rejectReason ?? 'Rejected by VITCOM') : undefined,
+    upstreamStatus: word ?? LNP_STATUS_MISSING,
+    numbers,
+    numberStatuses,
+    focDate: actualFoc ? toIsoDay(actualFoc) : undefined,
+    exception,
+    message: reason,
     loaUrl: order.loa && /^https?:\/\//.test(order.loa) ? order.loa : undefined,
     updatedAt: parseWireDate(order.lastModifiedDate) ?? parseWireDate(order.date),
   };

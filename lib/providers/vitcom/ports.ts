@@ -1,7 +1,8 @@
+import { isProviderError } from '../errors';
 import type { E164, PortIn, PortInRequest, PortsCapability } from '../types';
-import { CARRIER_DOC_FALLS_BACK_TO_LOA, FOC_DEFAULT_TIME, LNP_SENDS_ACCOUNT_AS_WIRELESS } from './assumptions';
+import { CARRIER_DOC_FALLS_BACK_TO_LOA, FOC_DEFAULT_TIME, LNP_REQUESTED_STATE_PREFIX, LNP_SENDS_ACCOUNT_AS_WIRELESS, PORT_STATUS_POLL_INTERVAL_MS } from './assumptions';
 import { invalid, orNull, type VitcomCore } from './core';
-import { isTollFree, mapLnpOrder, mapPortability, parseWireDate, toElevenDigits, toIsoDay, toTenDigits } from './map';
+import { isTollFree, mapLnpOrder, mapPortability, parseWireDate, toE164, toElevenDigits, toIsoDay } from './map';
 
 function focDate(value: string | undefined): string | undefined {
   if (!value) return undefined;
@@ -10,11 +11,15 @@ function focDate(value: string | undefined): string | undefined {
   return /\d{2}:\d{2}/.test(value) ? date.toISOString().slice(0, 19).replace('T', ' ') : `${toIsoDay(date)} ${FOC_DEFAULT_TIME}`;
 }
 
+const blobOf = (file: NonNullable<PortInRequest['loa']>) => new Blob([file.content.slice()], { type: file.contentType });
+
 export function createVitcomPorts({ client, state }: VitcomCore): PortsCapability {
   async function getPortIn(portRef: string): Promise<PortIn | null> {
     const orders = await orNull(client.getLnpOrders(portRef));
     const order = orders?.Orders.find((row) => row.orderno === portRef);
-    return order ? mapLnpOrder(order) : null;
+    if (!order) return null;
+    const requested = (await state.get<E164[]>(`${LNP_REQUESTED_STATE_PREFIX}${portRef}`)) ?? [];
+    return mapLnpOrder(order, requested);
   }
 
   return {
@@ -36,16 +41,16 @@ export function createVitcomPorts({ client, state }: VitcomCore): PortsCapabilit
       const kinds = new Set(elevens.map((n) => (isTollFree(n!.slice(1)) ? 'tollfree' : 'landline')));
       if (kinds.size > 1) throw invalid('VITCOM ports local and toll-free numbers in separate orders');
       if (!request.loa) throw invalid('VITCOM requires the signed LOA file (loa_doc)');
-      if (!CARRIER_DOC_FALLS_BACK_TO_LOA) throw invalid('VITCOM requires a carrier bill or CSR (carrier_doc)');
+      const carrierDoc = request.bill ?? (CARRIER_DOC_FALLS_BACK_TO_LOA ? request.loa : undefined);
+      if (!carrierDoc) throw invalid('VITCOM requires a carrier bill or CSR (carrier_doc)');
       const [first = request.authorizedName, ...rest] = request.authorizedName.trim().split(/\s+/);
       const street = request.serviceAddress.street.trim();
       const house = /^(\d+[A-Za-z]?)\s+(.*)$/.exec(street);
-      const loa = new Blob([request.loa.content.slice()], { type: request.loa.contentType });
       const created = await client.generateLnpOrder(
         {
           numbers: elevens.join(','),
           category: [...kinds][0],
-          subscriberType: request.businessName ? 'business' : 'residential',
+          subscriberType: request.subscriberType,
           loaAuthorizingPerson: request.authorizedName,
           requestedFocDate: focDate(request.requestedFocDate),
           wirelessAccountNumber: LNP_SENDS_ACCOUNT_AS_WIRELESS ? request.accountNumber : undefined,
@@ -60,21 +65,22 @@ export function createVitcomPorts({ client, state }: VitcomCore): PortsCapabilit
           billingNumber: request.billingTelephoneNumber,
           losingCarrierName: request.losingCarrier,
         },
-        { loa_doc: loa, carrier_doc: loa },
-        { loa: request.loa.filename, carrier: request.loa.filename },
+        { loa_doc: blobOf(request.loa), carrier_doc: blobOf(carrierDoc) },
+        { loa: request.loa.filename, carrier: carrierDoc.filename },
       );
       await state.set(`port:${request.reference}`, created.orderNo);
-      const fresh = await orNull(getPortIn(created.orderNo));
-      return (
-        fresh ?? {
-          portRef: created.orderNo,
-          status: 'submitted',
-          numbers: created.acceptedTns.map((tn) => toTenDigits(tn)).filter((t): t is string => !!t).map((t) => `+1${t}`),
-          updatedAt: parseWireDate(created.date),
-        }
-      );
+      const requested = request.numbers.map((number) => toE164(number) ?? number);
+      await state.set(`${LNP_REQUESTED_STATE_PREFIX}${created.orderNo}`, requested);
+      // The order is placed and charged: a failed read-back must not turn that into an error.
+      const placed = await getPortIn(created.orderNo).catch((error: unknown) => {
+        if (isProviderError(error)) return null;
+        throw error;
+      });
+      return placed ?? mapLnpOrder({ orderno: created.orderNo, numbers: created.acceptedTns, status: created.status, date: created.date }, requested);
     },
 
     get: getPortIn,
+
+    statusPollIntervalMs: PORT_STATUS_POLL_INTERVAL_MS,
   };
 }

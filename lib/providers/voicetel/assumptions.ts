@@ -4,8 +4,9 @@
  * [spec] shared/specs/voicetel-v2.2.openapi.json, [digest] shared/reference/voicetel-and-vicicarrier.md.
  * A live account should correct these, here and only here.
  */
+import { CARRIER_REJECTION_PATTERNS, type PortRejectionPatterns } from '../port-rejections';
 import type { RateBudget } from '../rate-budget';
-import type { CallDisposition, NumberFeature, TrunkAuth } from '../types';
+import type { CallDisposition, NumberFeature, PortInStatus, TrunkAuth } from '../types';
 
 export const API_PREFIX = '/v2.2';
 
@@ -180,17 +181,58 @@ export const PORTABILITY_STATE_PREFIX = 'voicetel:portable:';
 export const PORT_REFERENCE_STATE_PREFIX = 'voicetel:port-ref:';
 
 /**
- * [spec] portSummary.status is free text (example "Complete"). Matched in order, case-insensitively;
- * anything unknown is `pending`.
+ * [spec] portSummary.status is free text with no enum ([digest] §2.6.6: "map defensively"); the words
+ * below are guesses from the spec's one example ("Complete") and common LNP wording. Matched in order,
+ * case-insensitively ("FOC Received" is FOC, not "received"); a word none of them matches is `unknown`,
+ * shown to staff verbatim, never read as pending.
  */
-export const PORT_STATUS_PATTERNS: [RegExp, 'submitted' | 'pending' | 'foc' | 'completed' | 'rejected' | 'cancelled'][] = [
-  [/complete|ported|activated/i, 'completed'],
-  [/reject|denied|fail/i, 'rejected'],
+export const PORT_STATUS_PATTERNS: readonly (readonly [RegExp, PortInStatus])[] = [
+  [/\bpartial(?:ly)?\b.*\b(?:complete|ported)/i, 'partially_completed'],
+  [/\bcompleted?\b|\bported\b|\bactivated\b/i, 'completed'],
+  [/reject|denied|fail|exception/i, 'exception'],
   [/cancel/i, 'cancelled'],
-  [/foc|confirmed|scheduled/i, 'foc'],
-  [/submit|received|new|open/i, 'submitted'],
+  [/\bfoc\b|confirmed|scheduled/i, 'foc_scheduled'],
   [/pend|progress|review/i, 'pending'],
+  [/submit|received|\bnew\b|\bopen\b/i, 'submitted'],
 ];
+
+/**
+ * [spec] a rejected port carries its reason only in the free-text `message`. Read as a typed exception
+ * by the losing carriers' usual words (lib/providers/port-rejections.ts); VoiceTel has no code of its own.
+ */
+export const PORT_REJECTION_PATTERNS: PortRejectionPatterns = CARRIER_REJECTION_PATTERNS;
+
+/**
+ * GET /ports/{pid} is not among the 6/hour endpoints ([001] intro), so polling spends none of
+ * BUDGETS. Ports move in hours or days, and the list endpoint's 502 "Port-status backend was not
+ * reachable" says the backend is fragile: one read per order every 10 minutes is plenty.
+ */
+export const PORT_STATUS_POLL_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * [spec] availability names no rate centre and says nothing of coverage, only `portable` with the
+ * network's `reason`. A portable answer is read as "VoiceTel serves the rate centre"; a refusal whose
+ * reason speaks of the rate centre or coverage as "it does not"; any other refusal leaves it unsaid.
+ */
+export const RATE_CENTER_REFUSAL_PATTERN = /rate\s*cent(?:er|re)|coverage/i;
+/**
+ * [spec] availability has no wireless flag; a losing carrier whose name says wireless or mobile is
+ * read as a wireless number (its carrier will want the port-out PIN). Other names leave it unsaid.
+ */
+export const WIRELESS_CARRIER_PATTERN = /wireless|mobil|cellular|\bpcs\b/i;
+
+/**
+ * [001] POST /ports answers with `pid`, `loaUrl`, `message`, but no status: the adapter reads the port
+ * back once (GET /ports/{pid}) for the upstream's own status word, and falls back to this when that
+ * read fails after the port was already placed (and charged).
+ */
+export const PORT_SUBMITTED_STATUS_WORD = 'Submitted';
+
+/**
+ * [digest] §2.6.6: no LOA upload endpoint and no document upload of any kind. The LOA is signed at
+ * `loaUrl` (kept from the submit answer); a bill the portal holds is not sent anywhere.
+ */
+export const PORT_DOCUMENTS_NOT_UPLOADED = true;
 
 /** [spec] e911 POST requires `callername`; when neither the record nor the address names one. */
 export const DEFAULT_E911_CALLER_NAME = 'SUBSCRIBER';

@@ -1,6 +1,7 @@
 /** Pure wire ↔ domain mapping for VoiceTel. No I/O. */
 import { toE164 as parseE164, toNanpTenDigits } from '@/lib/phone-numbers';
 import { ProviderError } from '../errors';
+import { portExceptionFrom } from '../port-rejections';
 import {
   TOLL_FREE_PREFIXES,
   type AvailableNumber,
@@ -27,9 +28,13 @@ import {
   FEATURES_LOCAL_CA,
   FEATURES_LOCAL_US,
   FEATURES_TOLL_FREE,
+  PORT_REJECTION_PATTERNS,
   PORT_STATUS_PATTERNS,
+  PORT_SUBMITTED_STATUS_WORD,
+  RATE_CENTER_REFUSAL_PATTERN,
   SYSTEM_ROUTE_IDS,
   TRUNK_AUTH_BY_AUTH_TYPE,
+  WIRELESS_CARRIER_PATTERN,
   formatDesiredDueDate,
 } from './assumptions';
 import type {
@@ -186,11 +191,16 @@ export function mapTrunk(gateway: WireGateway, auth: { authType: number; acl: { 
 
 // GET /ports/availability/{number}
 export function mapPortability(wire: WirePortAvailability): PortabilityResult {
+  const reason = wire.reason ?? undefined;
+  const lrn = wire.localRoutingNumber ? toNanpTenDigits(wire.localRoutingNumber) : undefined;
   return {
     e164: toE164(wire.number),
     portable: wire.portable,
     losingCarrier: wire.losingCarrier ?? undefined,
-    reason: wire.reason ?? undefined,
+    reason,
+    rateCenterPortable: wire.portable ? true : reason && RATE_CENTER_REFUSAL_PATTERN.test(reason) ? false : undefined,
+    localRoutingNumber: lrn ? toE164(lrn) : undefined,
+    wireless: wire.losingCarrier && WIRELESS_CARRIER_PATTERN.test(wire.losingCarrier) ? true : undefined,
   };
 }
 
@@ -234,7 +244,7 @@ export function buildPortSubmit(request: PortInRequest): WirePortSubmitRequest {
   return {
     did: numbers,
     name: request.businessName ?? request.authorizedName,
-    nameType: request.businessName ? 'business' : 'residential',
+    nameType: request.subscriberType,
     authPerson: request.authorizedName,
     lcAccountNumber: request.accountNumber,
     lcBtn: toNanp10(request.billingTelephoneNumber ?? request.numbers[0] ?? ''),
@@ -253,13 +263,21 @@ export function buildPortSubmit(request: PortInRequest): WirePortSubmitRequest {
   };
 }
 
+/** What is known of a port just placed when reading it back failed: the submit answer has no status. */
 export function mapPortSubmit(wire: WirePortSubmit, numbers: string[]): PortIn {
-  return { portRef: wire.pid, status: 'submitted', numbers: numbers.map(toE164), loaUrl: wire.loaUrl };
+  return {
+    portRef: wire.pid,
+    status: 'submitted',
+    upstreamStatus: PORT_SUBMITTED_STATUS_WORD,
+    numbers: numbers.map(toE164),
+    message: wire.message,
+    loaUrl: wire.loaUrl,
+  };
 }
 
 export function mapPortStatus(status: string): PortInStatus {
   for (const [pattern, mapped] of PORT_STATUS_PATTERNS) if (pattern.test(status)) return mapped;
-  return 'pending';
+  return 'unknown';
 }
 
 /** `YYYYMMDD` → `YYYY-MM-DD`; anything else is dropped. */
@@ -278,12 +296,15 @@ export function parseTimestamp(value: string | number | undefined): Date | undef
 
 export function mapPort(wire: WirePort, fallbackPid: string): PortIn {
   const status = mapPortStatus(wire.status);
+  const message = wire.message?.trim() || undefined;
   return {
     portRef: wire.pid ?? fallbackPid,
     status,
+    upstreamStatus: wire.status,
     numbers: (wire.numbers ?? []).map(digitsOf).filter((number) => toNanpTenDigits(number) === number).map(toE164),
     focDate: mapFocDate(wire.foc),
-    rejectReason: status === 'rejected' ? (wire.message ?? wire.status) : undefined,
+    exception: status === 'exception' ? portExceptionFrom(message ?? wire.status, PORT_REJECTION_PATTERNS) : undefined,
+    message,
     updatedAt: parseTimestamp(wire.createdAt),
   };
 }

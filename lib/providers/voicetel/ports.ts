@@ -1,5 +1,6 @@
 import type { PortIn, PortsCapability } from '../types';
-import { PORTABILITY_FRESH_MS, PORTABILITY_STATE_PREFIX, PORT_REFERENCE_STATE_PREFIX } from './assumptions';
+import { isProviderError } from '../errors';
+import { PORTABILITY_FRESH_MS, PORTABILITY_STATE_PREFIX, PORT_REFERENCE_STATE_PREFIX, PORT_STATUS_POLL_INTERVAL_MS } from './assumptions';
 import { invalid, type VoiceTelCore } from './core';
 import { buildPortSubmit, mapPort, mapPortSubmit, mapPortability, toNanp10 } from './map';
 import { portAvailabilityResponse, portDetailResponse, portListResponse, portSubmitResponse } from './schema';
@@ -70,10 +71,17 @@ export function createVoiceTelPorts({ client, state }: VoiceTelCore): VoiceTelPo
       });
       await state.set(`${PORT_REFERENCE_STATE_PREFIX}${request.reference}`, submitted.pid);
       await state.set(`${PORT_REFERENCE_STATE_PREFIX}pid:${submitted.pid}`, { loaUrl: submitted.loaUrl });
-      return mapPortSubmit(submitted, body.did);
+      // The port is placed and charged: a failed read-back must not turn that into an error.
+      const placed = await findPort(submitted.pid).catch((error: unknown) => {
+        if (isProviderError(error)) return null;
+        throw error;
+      });
+      return placed ?? mapPortSubmit(submitted, body.did);
     },
 
     get: findPort,
+
+    statusPollIntervalMs: PORT_STATUS_POLL_INTERVAL_MS,
 
     async list() {
       const ports = await client.call({
