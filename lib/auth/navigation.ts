@@ -15,7 +15,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
   // Technical roles see what was bought, billing roles what it cost (the page shows each its part).
   { label: 'Orders', href: '/numbers/orders', permission: 'account.read' },
   { label: 'Trunk groups', href: '/trunk-groups', permission: 'technical.read' },
-  { label: 'Port-ins', href: '/port-ins', permission: 'technical.read', comingSoon: true },
+  { label: 'Port-ins', href: '/port-ins', permission: 'technical.read' },
   { label: 'E911', href: '/e911', permission: 'technical.read' },
   { label: 'Usage & quality', href: '/usage', permission: 'usage.read' },
   { label: 'Billing', href: '/billing', permission: 'billing.read' },

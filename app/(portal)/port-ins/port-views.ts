@@ -1,0 +1,73 @@
+import { PORT_WIZARD_STEPS, type PortExceptionCode, type PortNumberStatus, type PortStatus, type PortWizardStep } from '@/lib/ports/types';
+
+export type StatusTone = 'slate' | 'green' | 'amber' | 'red' | 'indigo';
+
+export const PORT_STEP_LABELS: Record<PortWizardStep, string> = {
+  numbers: 'Numbers',
+  portability: 'Portability',
+  subscriber: 'Subscriber',
+  documents: 'Documents',
+  foc: 'FOC date',
+  review: 'Review',
+};
+
+export function portStatusTone(status: PortStatus | PortNumberStatus): StatusTone {
+  if (status === 'completed') return 'green';
+  if (status === 'exception') return 'red';
+  if (status === 'cancelled' || status === 'draft') return 'slate';
+  if (status === 'partially_completed') return 'amber';
+  return 'indigo';
+}
+
+export const PORT_NUMBER_STATUS_LABELS: Record<PortNumberStatus, string> = {
+  draft: 'Draft',
+  submitted: 'Submitted',
+  pending: 'Pending',
+  foc_scheduled: 'FOC scheduled',
+  exception: 'Exception',
+  completed: 'Completed',
+  cancelled: 'Removed',
+};
+
+/** The list's tabs: each a set of order states. */
+export const PORT_LIST_FILTERS = [
+  { value: 'drafts', label: 'Drafts', statuses: ['draft'] },
+  { value: 'in-progress', label: 'In progress', statuses: ['submitted', 'pending', 'foc_scheduled', 'partially_completed'] },
+  { value: 'exceptions', label: 'Exceptions', statuses: ['exception'] },
+  { value: 'completed', label: 'Completed', statuses: ['completed'] },
+  { value: 'cancelled', label: 'Cancelled', statuses: ['cancelled'] },
+] as const satisfies readonly { value: string; label: string; statuses: readonly PortStatus[] }[];
+export type PortListFilter = (typeof PORT_LIST_FILTERS)[number]['value'];
+
+/** Where the customer corrects what an exception is about. */
+export function stepForException(code: PortExceptionCode | string | null): PortWizardStep {
+  switch (code) {
+    case 'rate_center_not_portable':
+    case 'number_not_portable':
+      return 'portability';
+    case 'foc_rejected':
+      return 'foc';
+    case 'loa_invalid':
+      return 'documents';
+    case 'other':
+    case null:
+      return 'review';
+    default:
+      return 'subscriber';
+  }
+}
+
+export const isPortStep = (value: unknown): value is PortWizardStep => typeof value === 'string' && (PORT_WIZARD_STEPS as readonly string[]).includes(value);
+
+export const wizardHref = (portInId: string, step: PortWizardStep) => `/port-ins/${portInId}/wizard?step=${step}`;
+
+export function nextStep(step: PortWizardStep): PortWizardStep | null {
+  return PORT_WIZARD_STEPS[PORT_WIZARD_STEPS.indexOf(step) + 1] ?? null;
+}
+
+export function previousStep(step: PortWizardStep): PortWizardStep | null {
+  const index = PORT_WIZARD_STEPS.indexOf(step);
+  return index > 0 ? (PORT_WIZARD_STEPS[index - 1] ?? null) : null;
+}
+
+export const plural = (count: number, noun: string) => `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
