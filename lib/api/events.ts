@@ -4,6 +4,7 @@
  * theirs here (`port.*`, `invoice.issued`, `quality.alert`).
  */
 import { z } from 'zod';
+import { PORT_EXCEPTION_CODES } from '@/lib/ports/types';
 
 export const accountEventData = {
   'order.completed': z.object({
@@ -84,6 +85,41 @@ export const accountEventData = {
     decidedAt: z.string().meta({ format: 'date-time' }),
     automatic: z.boolean().meta({ description: 'true: not decided by its due time, so accepted in full automatically' }),
   }),
+  // No PIN, no account number, no documents: webhooks are managed by technical roles and leave the portal.
+  'port.submitted': z.object({
+    portInId: z.string().uuid(),
+    reference: z.string().meta({ description: 'PRT-xxxxxx' }),
+    numbers: z.array(z.string()).meta({ description: 'E.164 numbers in the order' }),
+    requestedFocDate: z.string().nullable().meta({ description: 'YYYY-MM-DD' }),
+    resubmitted: z.boolean().meta({ description: 'true: sent again after an exception was corrected' }),
+  }),
+  'port.foc_set': z.object({
+    portInId: z.string().uuid(),
+    reference: z.string(),
+    focDate: z.string().meta({ description: 'YYYY-MM-DD: the day the losing carrier committed to release the numbers' }),
+    previousFocDate: z.string().nullable().meta({ description: 'Set when the date moved: the date committed before' }),
+    numbers: z.array(z.string()),
+  }),
+  'port.exception': z.object({
+    portInId: z.string().uuid(),
+    reference: z.string(),
+    code: z.enum(PORT_EXCEPTION_CODES),
+    reason: z.string().nullable().meta({ description: 'The losing carrier’s or our porting team’s words' }),
+    numbers: z.array(z.string()).meta({ description: 'E.164 numbers the exception is about' }),
+  }),
+  'port.completed': z.object({
+    portInId: z.string().uuid(),
+    reference: z.string(),
+    status: z.enum(['completed', 'partially_completed']).meta({ description: 'partially_completed: the other numbers are still moving or in exception' }),
+    numbers: z.array(z.string()).meta({ description: 'E.164 numbers that just became live on the account' }),
+    completedAt: z.string().meta({ format: 'date-time' }),
+  }),
+  'port.cancelled': z.object({
+    portInId: z.string().uuid(),
+    reference: z.string(),
+    by: z.enum(['customer', 'staff', 'upstream', 'system']),
+    cancelledAt: z.string().meta({ format: 'date-time' }),
+  }),
 } as const;
 
 export type AccountEventType = keyof typeof accountEventData;
@@ -102,4 +138,9 @@ export const ACCOUNT_EVENT_LABELS: Record<AccountEventType, string> = {
   'billing.prepay_ended': 'The prepaid credit was used up, so the prepay discount ended',
   'dispute.opened': 'Calls of an invoice were disputed',
   'dispute.decided': 'A dispute was decided (accepted, partly accepted or rejected)',
+  'port.submitted': 'A port-in was submitted (or resubmitted after an exception)',
+  'port.foc_set': 'A port-in’s FOC date was set, or moved',
+  'port.exception': 'A port-in, or some of its numbers, ran into an exception',
+  'port.completed': 'Ported numbers became live on the account (all of them, or some)',
+  'port.cancelled': 'A port-in was cancelled',
 };

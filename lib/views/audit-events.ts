@@ -93,6 +93,12 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'invoice.voided': 'Invoice voided',
   'invoice.discount_added': 'Discount added to an invoice draft',
   'invoice.discount_removed': 'Discount removed from an invoice draft',
+  'port_in.created': 'Port-in draft started',
+  'port_in.submitted': 'Port-in submitted',
+  'port_in.cancelled': 'Port-in cancelled',
+  'port_in.transition': 'Port-in moved by our porting team',
+  'port_in.comment': 'Port-in comment by our porting team',
+  'port_in.poll': 'Port-in status asked of the carrier',
 };
 
 const ACRONYMS: Record<string, string> = { ip: 'IP', ips: 'IPs', id: 'ID', ids: 'IDs', url: 'URL', e911: 'E911', sip: 'SIP', cps: 'CPS', npa: 'Area code', e164: 'Number', usd: 'USD' };

@@ -6,6 +6,7 @@
 import type { AccountEventData, AccountEventType } from '@/lib/api/events';
 import type { Permission } from '@/lib/auth/permissions';
 import { formatDate, formatE164, formatMonth } from '@/lib/format';
+import { PORT_EXCEPTION_TEXT } from '@/lib/ports/types';
 import { disputeReference, dueSentence } from './disputes';
 
 /** The right a member needs to hear about an event: what they would need to open its page. */
@@ -21,6 +22,11 @@ export const NOTIFICATION_PERMISSION: Record<AccountEventType, Permission> = {
   'billing.prepay_ended': 'billing.read',
   'dispute.opened': 'billing.read',
   'dispute.decided': 'billing.read',
+  'port.submitted': 'technical.read',
+  'port.foc_set': 'technical.read',
+  'port.exception': 'technical.read',
+  'port.completed': 'technical.read',
+  'port.cancelled': 'technical.read',
 };
 
 export interface ChannelChoice {
@@ -41,6 +47,11 @@ export const DEFAULT_NOTIFICATION_CHOICE: Record<AccountEventType, ChannelChoice
   'billing.prepay_ended': { inApp: true, email: true },
   'dispute.opened': { inApp: true, email: true },
   'dispute.decided': { inApp: true, email: true },
+  'port.submitted': { inApp: true, email: false },
+  'port.foc_set': { inApp: true, email: true },
+  'port.exception': { inApp: true, email: true },
+  'port.completed': { inApp: true, email: true },
+  'port.cancelled': { inApp: true, email: false },
 };
 
 /** The preferences page's words for each event type. */
@@ -56,6 +67,11 @@ export const NOTIFICATION_TYPE_LABELS: Record<AccountEventType, { label: string;
   'billing.prepay_ended': { label: 'Prepay discount', description: 'The prepaid credit was used up, so the prepay discount no longer applies.' },
   'dispute.opened': { label: 'Disputes received', description: 'We received a dispute of invoiced calls, with the time it will be decided by (two business days).' },
   'dispute.decided': { label: 'Dispute decisions', description: 'A dispute was accepted, partly accepted or rejected; a credit shows on the next invoice.' },
+  'port.submitted': { label: 'Port-ins submitted', description: 'A port-in was submitted to the losing carrier, or resubmitted after a correction.' },
+  'port.foc_set': { label: 'Port-in dates', description: 'The losing carrier committed to a date (FOC) for a port-in, or moved it.' },
+  'port.exception': { label: 'Port-in exceptions', description: 'A port-in, or some of its numbers, was refused; what to fix is on the port.' },
+  'port.completed': { label: 'Port-ins completed', description: 'Ported numbers are live on the account; their emergency address is asked for.' },
+  'port.cancelled': { label: 'Port-ins cancelled', description: 'A port-in was cancelled.' },
 };
 
 export interface NotificationMessage {
@@ -172,6 +188,39 @@ export function notificationMessage<Type extends AccountEventType>(
         body: `The dispute on invoice ${decided.invoiceNumber} of ${accountName} ${how}. The credit note shows on the next invoice; open the dispute to see the amount.`,
         link: `/billing/disputes/${decided.disputeId}`,
       };
+    }
+    case 'port.submitted': {
+      const port = data as AccountEventData<'port.submitted'>;
+      return {
+        title: `Port-in ${port.reference} ${port.resubmitted ? 'resubmitted' : 'submitted'}`,
+        body: `${plural(port.numbers.length, 'number', 'numbers')} of ${accountName} ${port.resubmitted ? 'were sent again' : 'are on their way'} to the losing carrier. We will tell you when it commits to a date.`,
+        link: `/port-ins/${port.portInId}`,
+      };
+    }
+    case 'port.foc_set': {
+      const port = data as AccountEventData<'port.foc_set'>;
+      const day = formatDate(new Date(`${port.focDate}T12:00:00Z`), 'long');
+      return port.previousFocDate
+        ? { title: `Port-in ${port.reference}: date moved`, body: `The losing carrier moved the port of ${plural(port.numbers.length, 'number', 'numbers')} in ${accountName} from ${formatDate(new Date(`${port.previousFocDate}T12:00:00Z`), 'long')} to ${day}.`, link: `/port-ins/${port.portInId}` }
+        : { title: `Port-in ${port.reference}: date set`, body: `The losing carrier will release ${plural(port.numbers.length, 'number', 'numbers')} of ${accountName} on ${day} (FOC).`, link: `/port-ins/${port.portInId}` };
+    }
+    case 'port.exception': {
+      const port = data as AccountEventData<'port.exception'>;
+      const { label, fix } = PORT_EXCEPTION_TEXT[port.code];
+      return { title: `Port-in ${port.reference}: ${label.toLowerCase()}`, body: `${plural(port.numbers.length, 'number', 'numbers')} of ${accountName} could not be ported yet. ${fix}`, link: `/port-ins/${port.portInId}` };
+    }
+    case 'port.completed': {
+      const port = data as AccountEventData<'port.completed'>;
+      const shown = port.numbers.slice(0, 5).map(formatE164).join(', ') + (port.numbers.length > 5 ? ` and ${port.numbers.length - 5} more` : '');
+      return {
+        title: port.status === 'completed' ? `Port-in ${port.reference} complete` : `Port-in ${port.reference} partly complete`,
+        body: `${shown} ${port.numbers.length === 1 ? 'is' : 'are'} now live on ${accountName}. Register an emergency (E911) address for ${port.numbers.length === 1 ? 'it' : 'them'} so 911 calls reach the right place.`,
+        link: '/e911',
+      };
+    }
+    case 'port.cancelled': {
+      const port = data as AccountEventData<'port.cancelled'>;
+      return { title: `Port-in ${port.reference} cancelled`, body: `The port-in ${port.reference} of ${accountName} was cancelled; its numbers stay with the losing carrier.`, link: `/port-ins/${port.portInId}` };
     }
     case 'quality.alert': {
       const alert = data as AccountEventData<'quality.alert'>;
