@@ -44,7 +44,8 @@ import { newPortReference, parsePortNumbers, parsePortSubscriber, portConnection
 import { recordAudit } from './audit';
 import { notifyPortChange, sendPortToUpstream } from './port-lifecycle';
 import { getEnabledAdapters } from './providers';
-import { openSecret, sealSecret } from './secret-box';
+import { portPinOf } from './port-pin';
+import { sealSecret } from './secret-box';
 
 type Executor = Db | Tx;
 
@@ -225,7 +226,7 @@ export async function detailOf(db: Executor, port: PortIn, { accountName, canWri
     const carrier = number.losingCarrier ?? 'Not known yet';
     byCarrier.set(carrier, [...(byCarrier.get(carrier) ?? []), number.e164]);
   }
-  const pin = port.pinSealed ? safeOpen(port.pinSealed) : null;
+  const pin = portPinOf(port);
   return {
     ...summaryOf({ port, numberCount: numbers.filter((number) => number.status !== 'cancelled').length, accountName, connectionName: port.connectionId ? (connectionNames.get(port.connectionId) ?? null) : null }),
     version: port.version,
@@ -287,14 +288,6 @@ export async function detailOf(db: Executor, port: PortIn, { accountName, canWri
     cancelledAt: port.cancelledAt,
     createdAt: port.createdAt,
   };
-}
-
-function safeOpen(sealed: string): string | null {
-  try {
-    return openSecret(sealed);
-  } catch {
-    return null;
-  }
 }
 
 // --- Writing the draft -------------------------------------------------------------------------------
@@ -680,9 +673,4 @@ export async function addCustomerPortComment(access: AccountAccess, portInId: st
   const port = await portOf(db, access, portInId);
   const owner = actorOwner(access);
   await insertPortEvent(db, { portInId: port.id, accountId: port.accountId, kind: 'comment', actorKind: 'customer', actorUserId: owner.userId, actorApiKeyId: owner.apiKeyId, body: text });
-}
-
-/** The PIN in clear, for the upstream submission only. */
-export function portPinOf(port: Pick<PortIn, 'pinSealed'>): string | undefined {
-  return port.pinSealed ? (safeOpen(port.pinSealed) ?? undefined) : undefined;
 }
