@@ -10,6 +10,7 @@ import { autoAcceptOverdueDisputes } from '@/lib/services/disputes';
 import { reconcileE911 } from '@/lib/services/e911';
 import { closeInvoicePeriod } from '@/lib/services/invoice-issue';
 import { expireCartHolds } from '@/lib/services/number-cart';
+import { pollPortIns } from '@/lib/services/port-lifecycle';
 import { reconcileOrders } from '@/lib/services/number-orders';
 import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
 import { evaluateQualityAlertsNow } from '@/lib/services/quality-alerts';
@@ -57,6 +58,8 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'close-invoice-period', cron: '15 0 1 * *', expireInSeconds: 3600, run: () => closeInvoicePeriod() },
   // Seed 000's promise, "credited within 2 business days or we eat it": open disputes past their due time accepted in full.
   { name: 'auto-accept-overdue-disputes', cron: '*/15 * * * *', run: () => autoAcceptOverdueDisputes() },
+  // Port-ins: each due for a status read asked of its upstream (within its interval), and submissions an upstream could not take sent again.
+  { name: 'port-ins', cron: '* * * * *', run: () => pollPortIns() },
 ];
 
 /** Queues of one job per piece of work, sent by services (each webhook attempt, at its time). */
