@@ -48,8 +48,8 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Not the streamed uploads (the CDR push, a quote's CDR file): with a proxy in front, Next buffers a
+  // Not the streamed uploads (the CDR push, a quote's CDR file, a port's documents): with a proxy in front, Next buffers a
   // request body to hand it on and cuts it at 10 MB (experimental.proxyClientMaxBodySize); those
   // routes authenticate every request themselves and read their bodies as they arrive.
-  matcher: ['/((?!_next/static|_next/image|icon.svg|favicon.ico|api/v1/cdrs$|api/v1/quote$).*)'],
+  matcher: ['/((?!_next/static|_next/image|icon.svg|favicon.ico|api/v1/cdrs$|api/v1/quote$|api/v1/ports/[^/]+/documents$).*)'],
 };

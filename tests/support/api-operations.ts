@@ -22,6 +22,7 @@ import { resetEnvCache } from '@/lib/env';
 import { callApi, createTestApiKey, type ApiAnswer, type TestApiKey } from './api';
 import { lineNamed, seedIssuedUsageInvoice, undisputedCallOf } from './disputes';
 import { accessAs, seedTwoTenants } from './fixtures';
+import { seedReadyPort, textPdf } from './port-fixtures';
 
 export const KEY_ROLES = ['admin', 'technical', 'finance', 'viewer'] as const;
 export type KeyRole = (typeof KEY_ROLES)[number];
@@ -90,6 +91,9 @@ export interface ApiWorld {
     disputeId: string;
     /** A draft invoice of Acme (the billing account) for March 2026. */
     invoiceId: string;
+    /** A port-in draft of Acme ready to submit, and its LOA. */
+    portId: string;
+    portDocumentId: string;
   };
   /** Every id and number of Acme's that a Globex answer must never hold. */
   acmeMarkers: string[];
@@ -188,7 +192,11 @@ export async function seedApiWorld(db: Db): Promise<ApiWorld> {
     disputeLineId: '',
     disputeId: '',
     invoiceId: (await generateDraftInvoice(db, { billingAccountId: acmeId, month: '2026-03' })).invoice.id,
+    portId: '',
+    portDocumentId: '',
   };
+  const port = await seedReadyPort(db, { accountId: acmeId, label: 'Acme world port' });
+  Object.assign(acme, { portId: port.portInId, portDocumentId: port.documentId });
   acme.deliveryId = await insertDelivery(db, acmeId, acme.webhookId);
   const disputed = await seedDisputedInvoice(db, { billingAccountId: acmeId, lineAccountId: tenants.east.id });
   Object.assign(acme, disputed.ids);
@@ -283,7 +291,29 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     success: async (world) => ({ json: { invoiceId: world.acme.disputeInvoiceId, lineId: world.acme.disputeLineId, callIds: [await undisputedCallOf(world.db, world.disputeCallIds)], reason: 'Billed a full call; the switch shows it failed.' } }),
   },
   getDispute: { success: (world) => ({ params: { disputeId: world.acme.disputeId } }) },
+  listPorts: { success: () => ({ query: 'limit=5&status=draft,exception' }) },
+  createPort: { success: () => ({ json: { label: 'Branch office', numbers: ['+14695550990', '(469) 555-0991'] } }) },
+  getPort: { success: (world) => ({ params: { portId: world.acme.portId } }) },
+  updatePort: { success: (world) => ({ params: { portId: world.acme.portId }, json: { subscriberName: 'ACME TELECOM LLC', accountNumber: 'AC-99812' } }) },
+  // A port of its own each time: the check rewrites the draft's winning carrier.
+  checkPortPortability: { success: async (world) => ({ params: { portId: (await seedReadyPort(world.db, { accountId: world.tenants.acme.id })).portInId } }) },
+  getPortReadiness: { success: (world) => ({ params: { portId: world.acme.portId } }) },
+  // A ready draft each time: a submitted port cannot be submitted again.
+  submitPort: { success: async (world) => ({ params: { portId: (await seedReadyPort(world.db, { accountId: world.tenants.acme.id })).portInId } }) },
+  cancelPort: { success: async (world) => ({ params: { portId: (await seedReadyPort(world.db, { accountId: world.tenants.acme.id })).portInId } }) },
+  addPortComment: { success: (world) => ({ params: { portId: world.acme.portId }, json: { body: 'The bill is in the name of our parent company.' } }) },
+  uploadPortDocument: { success: async (world) => ({ params: { portId: world.acme.portId }, raw: await portDocumentUpload('bill') }) },
+  downloadPortDocument: { success: (world) => ({ params: { portId: world.acme.portId, documentId: world.acme.portDocumentId } }) },
 };
+
+/** A PDF bill as the multipart form the documents endpoint reads (text, so the test can send it as a string). */
+async function portDocumentUpload(kind: 'loa' | 'bill'): Promise<{ contentType: string; text: string }> {
+  const pdf = (await textPdf(['ACME TELECOM LLC', '2200 ROSS AVE, DALLAS, TX 75201'])).toString('ascii');
+  return {
+    contentType: 'multipart/form-data; boundary=port-fixture',
+    text: `--port-fixture\r\nContent-Disposition: form-data; name="kind"\r\n\r\n${kind}\r\n--port-fixture\r\nContent-Disposition: form-data; name="file"; filename="bill.pdf"\r\nContent-Type: application/pdf\r\n\r\n${pdf}\r\n--port-fixture--\r\n`,
+  };
+}
 
 /** One answered inbound call to Acme's number, an hour ago, with an id of its own. */
 export function pushedCall(e164: string) {

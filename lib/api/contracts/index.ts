@@ -17,9 +17,10 @@ import { getRates } from './rates';
 import { getInvoice, getInvoiceCalls, listInvoices } from './invoices';
 import { quoteCdrFile } from './quote';
 import { createDispute, getDispute, listDisputes } from './disputes';
+import { PORT_ENDPOINTS } from './ports';
 import { WEBHOOK_ENDPOINTS } from './webhooks';
 
-export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listTrunkGroups, createTrunkGroup, getTrunkGroup, updateTrunkGroup, deleteTrunkGroup, getTrunkGroupSync, reapplyTrunkGroup, listE911Addresses, createE911Address, validateE911Address, getE911Address, updateE911Address, deleteE911Address, listAccounts, getAccount, listApiKeys, createApiKey, getApiKey, revokeApiKey, ...WEBHOOK_ENDPOINTS, pushCdrs, listCdrs, getQualityOverview, getRates, listInvoices, getInvoice, getInvoiceCalls, quoteCdrFile, listDisputes, createDispute, getDispute];
+export const API_ENDPOINTS: readonly Endpoint[] = [listNumbers, purchaseNumbers, searchNumbers, getNumberSearch, exportNumbers, getNumber, updateNumber, deleteNumber, listOrders, getOrder, listTrunkGroups, createTrunkGroup, getTrunkGroup, updateTrunkGroup, deleteTrunkGroup, getTrunkGroupSync, reapplyTrunkGroup, listE911Addresses, createE911Address, validateE911Address, getE911Address, updateE911Address, deleteE911Address, listAccounts, getAccount, listApiKeys, createApiKey, getApiKey, revokeApiKey, ...WEBHOOK_ENDPOINTS, pushCdrs, listCdrs, getQualityOverview, getRates, listInvoices, getInvoice, getInvoiceCalls, quoteCdrFile, listDisputes, createDispute, getDispute, ...PORT_ENDPOINTS];
 
 /** Tags in the order the documentation shows them, with a line each. */
 export const API_TAGS: readonly { name: string; description: string }[] = [
@@ -27,6 +28,7 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   { name: 'Orders', description: 'Number orders and their progress.' },
   { name: 'Trunk groups', description: 'SIP trunk groups and their sync to the carriers.' },
   { name: 'E911', description: 'Emergency addresses.' },
+  { name: 'Port-ins', description: 'Move numbers in from another carrier: drafts, the portability and readiness checks, documents, submission and progress.' },
   { name: 'Accounts', description: 'The account and its sub-accounts.' },
   { name: 'API keys', description: 'Keys for programs.' },
   { name: 'Webhooks', description: 'Endpoints that receive account events.' },
