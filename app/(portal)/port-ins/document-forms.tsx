@@ -84,16 +84,22 @@ export function UploadDocumentForm({ portInId }: { portInId: string }) {
 export function SignLoaForm({ portInId, action }: { portInId: string; action: (state: ActionState, formData: FormData) => Promise<ActionState> }) {
   const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
   const errors = state.status === 'error' ? state.fieldErrors : undefined;
+  const [typedName, setTypedName] = useState('');
   return (
     <form action={formAction} className="space-y-4" noValidate aria-label="Sign the LOA">
       <input type="hidden" name="portInId" value={portInId} />
-      <TextField name="typedName" idPrefix="port-loa" label="Your full name" autoComplete="name" errors={errors?.typedName} defaultValue={state.status === 'error' ? (state.values?.typedName ?? '') : ''} hint="Typing your name is your legal signature." className="max-w-md" />
-      <div>
-        <SignaturePad name="signature" />
-        <p aria-live="polite" className="mt-1 text-xs text-red-700">
-          {errors?.signature?.[0]}
-        </p>
-      </div>
+      <TextField
+        name="typedName"
+        idPrefix="port-loa"
+        label="Your full name"
+        autoComplete="name"
+        errors={errors?.typedName}
+        value={typedName}
+        onChange={(event) => setTypedName(event.target.value)}
+        hint="Typing your name is your legal signature; the drawing is its image."
+        className="max-w-md"
+      />
+      <SignaturePad name="signature" idPrefix="port-loa" typedName={typedName} errors={errors?.signature} />
       <FormMessage state={state} />
       <SubmitButton pendingLabel="Signing…">Sign the LOA</SubmitButton>
     </form>
