@@ -39,7 +39,7 @@ export const idle = { status: 'idle' } as const;
  * after an action). Secrets are never echoed.
  */
 export function echoValues(raw: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(raw).filter(([key]) => !/password|token|secret|credential/i.test(key)));
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !/password|token|secret|credential|^pin$|passcode/i.test(key)));
 }
 
 export function errorState(error: unknown): ErrorActionState {
