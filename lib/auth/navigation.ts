@@ -36,6 +36,7 @@ export const STAFF_SECTIONS: readonly NavSection[] = [
   { label: 'Reconciliation', href: '/operator/reconciliation', permission: 'account.read', staffOnly: true },
   { label: 'Invoices', href: '/operator/invoices', permission: 'account.read', staffOnly: true },
   { label: 'Disputes', href: '/operator/disputes', permission: 'account.read', staffOnly: true },
+  { label: 'Port-ins', href: '/operator/port-ins', permission: 'account.read', staffOnly: true },
   { label: 'Staff tasks', href: '/operator/tasks', permission: 'account.read', staffOnly: true },
 ];
 

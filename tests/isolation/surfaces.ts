@@ -9,6 +9,7 @@ import { DEVELOPER_SURFACES } from './surfaces-developers';
 import { DISPUTE_SURFACES } from './surfaces-disputes';
 import { E911_SURFACES } from './surfaces-e911';
 import { LEDGER_SURFACES } from './surfaces-ledger';
+import { PORT_IN_SURFACES } from './surfaces-port-ins';
 import { QUALITY_ALERT_SURFACES } from './surfaces-quality-alerts';
 import { QUOTE_SURFACES } from './surfaces-quote';
 import { RATE_DECK_SURFACES } from './surfaces-rate-decks';
@@ -49,6 +50,9 @@ export interface SurfaceContext {
   disputeCallIds?: string;
   /** An invoice of that side's billing account; absent, an id that exists nowhere. */
   invoiceId?: string;
+  /** A port-in of that side and one of its documents; absent, ids that exist nowhere. */
+  portInId?: string;
+  portDocumentId?: string;
 }
 
 const ALL_ROLES: Role[] = ['owner', 'admin', 'technical', 'finance', 'viewer'];
@@ -317,6 +321,7 @@ export const SURFACES: Surface[] = [
   ...BILLING_SURFACES,
   ...INVOICE_DOCUMENT_SURFACES,
   ...DISPUTE_SURFACES,
+  ...PORT_IN_SURFACES,
   ...RATE_DECK_SURFACES,
 ];
 
