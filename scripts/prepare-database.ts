@@ -15,6 +15,7 @@ import { getEnv } from '@/lib/env';
 import { PROVIDERS } from '@/lib/providers/registry';
 import { hasDemoCdrs, seedDemoCdrs } from '@/lib/services/demo-cdrs';
 import { seedDemoInvoices } from '@/lib/services/demo-invoices';
+import { seedDemoPortIns } from '@/lib/services/demo-port-ins';
 import { seedDemoRateDecks } from '@/lib/services/demo-rate-decks';
 import { ensureDefaultConnections } from '@/lib/services/providers';
 import { evaluateQualityAlerts } from '@/lib/services/quality-alerts';
@@ -64,6 +65,8 @@ export async function prepareDatabase({ seed, demoCdrDays }: { seed?: boolean; d
       // The months the calls cover that are over, invoiced as the close job would have (the older ones paid).
       const invoiced = await seedDemoInvoices(handle.db, new Date(started));
       console.log(`  demo invoices: ${invoiced.invoices.map((invoice) => `${invoice.number} (${invoice.status})`).join(', ') || 'none (no month is over yet)'}`);
+      const ports = await seedDemoPortIns(handle.db, new Date(started));
+      console.log(`  demo port-ins: ${ports.created}`);
     }
   }
   await handle.close();
