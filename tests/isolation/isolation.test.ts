@@ -11,6 +11,7 @@ import { createTestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
 import { lineNamed, seedIssuedUsageInvoice } from '../support/disputes';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
+import { seedReadyPort } from '../support/port-fixtures';
 import { createDispute } from '@/lib/services/disputes';
 import { textOf } from '../support/render-text';
 import { SURFACES, type Surface, type SurfaceContext } from './surfaces';
@@ -155,8 +156,15 @@ describe('tenant isolation of every page, action and route handler', () => {
       return { disputeInvoiceId: invoice.id, disputeLineId: line.id, disputeId: dispute.id, disputeCallIds: callIds.slice(1).join(',') };
     };
     const [acmeDisputes, globexDisputes] = [await disputeObjects(tenants.acme.id, tenants.east.id, 'owner@acme.example'), await disputeObjects(tenants.globex.id, tenants.globexBranch.id, 'owner@globex.example')];
-    acmeEast = { accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id, numberId: eastNumber!.id, orderId: acmeOrder.id, searchId: acmeSearch.id, searchNumber: searchResult.e164, trunkGroupId: acmeTrunk.id, ...acmeDeveloper, ...acmeDisputes };
-    globexBranch = { accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001', connectionId: connection!.id, numberId: branchNumber!.id, orderId: globexOrder.id, searchId: globexSearch.id, searchNumber: searchResult.e164, trunkGroupId: globexTrunk.id, ...globexDeveloper, ...globexDisputes };
+    // A port-in draft of each side's top account (the port pages read the session's current account), with its LOA.
+    const portObjects = async (accountId: string) => {
+      const port = await seedReadyPort(test.db, { accountId, label: 'Isolation port' });
+      const live = await seedReadyPort(test.db, { accountId, status: 'pending', label: 'Isolation live port' });
+      return { portInId: port.portInId, portDocumentId: port.documentId, livePortInId: live.portInId, livePortDocumentId: live.documentId };
+    };
+    const [acmePort, globexPort] = [await portObjects(tenants.acme.id), await portObjects(tenants.globex.id)];
+    acmeEast = { ...acmePort, accountId: tenants.east.id, membershipId: eastMember!.id, invitationId: eastInvite!.id, connectionId: connection!.id, numberId: eastNumber!.id, orderId: acmeOrder.id, searchId: acmeSearch.id, searchNumber: searchResult.e164, trunkGroupId: acmeTrunk.id, ...acmeDeveloper, ...acmeDisputes };
+    globexBranch = { ...globexPort, accountId: tenants.globexBranch.id, membershipId: globexMember!.id, invitationId: '00000000-0000-4000-8000-000000000001', connectionId: connection!.id, numberId: branchNumber!.id, orderId: globexOrder.id, searchId: globexSearch.id, searchNumber: searchResult.e164, trunkGroupId: globexTrunk.id, ...globexDeveloper, ...globexDisputes };
     names = { acmeEast: tenants.east.name, globex: tenants.globex.name };
   });
 

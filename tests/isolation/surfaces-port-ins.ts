@@ -28,7 +28,8 @@ export const PORT_IN_SURFACES: Surface[] = [
     kind: 'page',
     name: 'port-in wizard',
     scope: 'url',
-    allowed: TECHNICAL_WRITERS,
+    // A viewer is shown the port read-only (or sent to its page), never refused.
+    allowed: TECHNICAL_READERS,
     load: () => import('@/app/(portal)/port-ins/[portInId]/wizard/page'),
     params: ({ portInId }) => ({ portInId: portInId ?? NOWHERE }),
   },
@@ -48,7 +49,7 @@ export const PORT_IN_SURFACES: Surface[] = [
     platform: true,
     allowed: [],
     load: () => import('@/app/(portal)/operator/port-ins/[portInId]/page'),
-    params: ({ portInId }) => ({ portInId: portInId ?? NOWHERE }),
+    params: ({ livePortInId: portInId }) => ({ portInId: portInId ?? NOWHERE }),
   },
   {
     kind: 'route',
@@ -56,8 +57,8 @@ export const PORT_IN_SURFACES: Surface[] = [
     platform: true,
     allowed: [],
     load: async () => (await import('@/app/(portal)/operator/port-ins/[portInId]/documents/[documentId]/route')).GET,
-    url: ({ portInId, portDocumentId }) => `http://portal.test/operator/port-ins/${portInId ?? NOWHERE}/documents/${portDocumentId ?? NOWHERE}`,
-    params: ({ portInId, portDocumentId }) => ({ portInId: portInId ?? NOWHERE, documentId: portDocumentId ?? NOWHERE }),
+    url: ({ livePortInId: portInId, livePortDocumentId: portDocumentId }) => `http://portal.test/operator/port-ins/${portInId ?? NOWHERE}/documents/${portDocumentId ?? NOWHERE}`,
+    params: ({ livePortInId: portInId, livePortDocumentId: portDocumentId }) => ({ portInId: portInId ?? NOWHERE, documentId: portDocumentId ?? NOWHERE }),
   },
   {
     kind: 'action',
@@ -65,7 +66,7 @@ export const PORT_IN_SURFACES: Surface[] = [
     platform: true,
     allowed: [],
     load: async () => (await staffActions()).addStaffPortCommentAction,
-    form: ({ portInId }) => ({ portInId: portInId ?? NOWHERE, body: 'Isolation probe.', internal: 'on' }),
+    form: ({ livePortInId: portInId }) => ({ portInId: portInId ?? NOWHERE, body: 'Isolation probe.', internal: 'on' }),
   },
   {
     kind: 'action',
@@ -73,8 +74,8 @@ export const PORT_IN_SURFACES: Surface[] = [
     platform: true,
     allowed: [],
     load: async () => (await staffActions()).transitionPortAction,
-    // A move the machine refuses from a draft: the probe never changes a port.
-    form: ({ portInId }) => ({ portInId: portInId ?? NOWHERE, to: 'completed' }),
+    // Pending → submitted is a move the machine refuses: the probe never changes a port.
+    form: ({ livePortInId: portInId }) => ({ portInId: portInId ?? NOWHERE, to: 'submitted' }),
   },
-  { kind: 'action', name: 'poll port now', platform: true, allowed: [], load: async () => (await staffActions()).pollPortNowAction, form: ({ portInId }) => ({ portInId: portInId ?? NOWHERE }) },
+  { kind: 'action', name: 'poll port now', platform: true, allowed: [], load: async () => (await staffActions()).pollPortNowAction, form: ({ livePortInId: portInId }) => ({ portInId: portInId ?? NOWHERE }) },
 ];

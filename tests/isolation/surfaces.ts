@@ -53,6 +53,9 @@ export interface SurfaceContext {
   /** A port-in of that side and one of its documents; absent, ids that exist nowhere. */
   portInId?: string;
   portDocumentId?: string;
+  /** A submitted port-in of that side (staff never see drafts) and its LOA. */
+  livePortInId?: string;
+  livePortDocumentId?: string;
 }
 
 const ALL_ROLES: Role[] = ['owner', 'admin', 'technical', 'finance', 'viewer'];
