@@ -50,6 +50,12 @@ export type PortWizardStep = (typeof PORT_WIZARD_STEPS)[number];
 export const PORT_DOCUMENT_KINDS = ['loa', 'bill', 'signed_loa'] as const;
 export type PortDocumentKind = (typeof PORT_DOCUMENT_KINDS)[number];
 
+/** What an uploaded port-in document may be, judged by its content (lib/ports/upload-checks.ts). */
+export const PORT_DOCUMENT_CONTENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
+export type PortDocumentContentType = (typeof PORT_DOCUMENT_CONTENT_TYPES)[number];
+/** The file input's `accept`: a hint to the browser's picker only; the server judges the bytes. */
+export const DOCUMENT_ACCEPT = PORT_DOCUMENT_CONTENT_TYPES.join(',');
+
 export type PortNumberKind = 'local' | 'toll_free';
 
 /** Who moved a port: the customer (or their API key), our staff, the upstream (polling), or a job. */
