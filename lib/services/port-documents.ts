@@ -75,6 +75,7 @@ export async function uploadPortDocument(access: AccountAccess, portInId: string
       filename: cleanFilename(filename, inspected.contentType),
       extractedText: inspected.text ?? null,
       uploadedByUserId: owner.userId,
+      bytes: inspected.bytes,
     });
     await insertPortEvent(tx, { portInId: port.id, accountId: port.accountId, kind: 'document', actorKind: 'customer', actorUserId: owner.userId, actorApiKeyId: owner.apiKeyId, body: `${KIND_LABEL[kind]} uploaded (${document.filename}).` });
     return { id: document.id, kind };
