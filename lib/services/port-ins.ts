@@ -30,6 +30,7 @@ import {
   updatePortNumber,
   updatePortNumbersOfPort,
   type PortInListRow,
+  type PortListPosition,
 } from '@/lib/db/queries/port-ins';
 import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
 import type { PortIn, PortInDocument, PortInNumber } from '@/lib/db/schema';
@@ -41,6 +42,7 @@ import { assertTransition, canTransition, ForbiddenPortTransition, PORT_STATUS_L
 import { PORT_EXCEPTION_TEXT, PORT_WIZARD_STEPS, type PortActorKind, type PortStatus, type PortWizardStep } from '@/lib/ports/types';
 import { requireCapability } from '@/lib/providers/types';
 import { newPortReference, parsePortNumbers, parsePortSubscriber, portConnectionSchema, portNumbersSchema, portScheduleSchema } from '@/lib/validations/port-ins';
+import { dispatchAccountEventsSoon } from './account-events';
 import { recordAudit } from './audit';
 import { notifyPortChange, sendPortToUpstream } from './port-lifecycle';
 import { getEnabledAdapters } from './providers';
@@ -178,10 +180,14 @@ const editable = (status: PortStatus) => status === 'draft' || status === 'excep
 
 // --- Reading -----------------------------------------------------------------------------------------
 
-export async function listPortIns(access: AccountAccess, { statuses }: { statuses?: PortStatus[] } = {}): Promise<PortSummaryView[]> {
+/** The account's ports, latest change first; `before` and `limit` read one keyset page (each port carries its `position`). */
+export async function listPortIns(
+  access: AccountAccess,
+  { statuses, before, limit }: { statuses?: PortStatus[]; before?: PortListPosition; limit?: number } = {},
+): Promise<(PortSummaryView & { position: PortListPosition })[]> {
   assertCan(access, 'technical.read');
   const db = await getDb();
-  return (await listPortInsByAccount(db, { accountId: access.account.id, statuses })).map(summaryOf);
+  return (await listPortInsByAccount(db, { accountId: access.account.id, statuses, before, limit })).map((row) => ({ ...summaryOf(row), position: row.position }));
 }
 
 async function portOf(db: Executor, access: AccountAccess, portInId: string): Promise<PortIn> {
@@ -633,8 +639,9 @@ export async function submitPortIn(access: AccountAccess, portInId: string, now:
       body: port.status === 'exception' ? `Corrected and resubmitted (readiness ${report.score}/100).` : `Submitted (readiness ${report.score}/100).`,
     });
     await recordAudit(tx, access, { accountId: port.accountId, action: 'port_in.submitted', targetType: 'port_in', targetId: port.id, after: { reference: port.reference, numbers: numbers.length } });
-    await notifyPortChange(tx, { ...port, status: 'submitted' }, { type: 'port.submitted' });
+    await notifyPortChange(tx, { ...port, status: 'submitted' }, { type: 'port.submitted', resubmitted: port.status === 'exception' });
   });
+  dispatchAccountEventsSoon();
   return sendPortToUpstream(portInId);
 }
 
@@ -660,7 +667,10 @@ export async function cancelPortIn(access: AccountAccess, portInId: string, { re
       body: reason?.trim().slice(0, 1000) || (port.status === 'draft' ? 'Draft discarded.' : 'Cancelled by the customer.'),
     });
     await recordAudit(tx, access, { accountId: port.accountId, action: 'port_in.cancelled', targetType: 'port_in', targetId: port.id, after: { reference: port.reference, from: port.status } });
+    // A draft was never announced: only a port that was submitted tells webhooks it is cancelled.
+    if (port.status !== 'draft') await notifyPortChange(tx, { ...port, status: 'cancelled' }, { type: 'port.cancelled', by: 'customer', cancelledAt: new Date() });
   });
+  dispatchAccountEventsSoon();
 }
 
 /** A public comment on the timeline by the customer (our staff add internal ones in the staff view). */

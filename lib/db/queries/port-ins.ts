@@ -57,17 +57,31 @@ export interface PortInListRow {
 
 const numberCountOf = sql<number>`(select count(*)::int from ${portInNumbers} where ${portInNumbers.portInId} = ${portIns.id} and ${portInNumbers.status} <> 'cancelled')`;
 
-export async function listPortInsByAccount(db: Executor, { accountId, statuses, limit = 200 }: { accountId: string; statuses?: readonly PortStatus[]; limit?: number }): Promise<PortInListRow[]> {
+/** A port's place in the account's list: updated_at in UTC to the microsecond (a JS Date would drop them), and the id. */
+export interface PortListPosition {
+  updatedAt: string;
+  id: string;
+}
+
+const positionTextOf = sql<string>`to_char(${portIns.updatedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** The account's ports, latest change first; after `before` (the previous page's last position) when given. */
+export async function listPortInsByAccount(
+  db: Executor,
+  { accountId, statuses, before, limit = 200 }: { accountId: string; statuses?: readonly PortStatus[]; before?: PortListPosition; limit?: number },
+): Promise<(PortInListRow & { position: PortListPosition })[]> {
   const where = [eq(portIns.accountId, accountId)];
   if (statuses?.length) where.push(inArray(portIns.status, [...statuses]));
-  return db
-    .select({ port: portIns, numberCount: numberCountOf, accountName: accounts.name, connectionName: providerConnections.name })
+  if (before) where.push(sql`(${portIns.updatedAt}, ${portIns.id}) < (${before.updatedAt}::timestamptz, ${before.id}::uuid)`);
+  const rows = await db
+    .select({ port: portIns, numberCount: numberCountOf, accountName: accounts.name, connectionName: providerConnections.name, updatedAtText: positionTextOf })
     .from(portIns)
     .innerJoin(accounts, eq(accounts.id, portIns.accountId))
     .leftJoin(providerConnections, eq(providerConnections.id, portIns.connectionId))
     .where(and(...where))
     .orderBy(desc(portIns.updatedAt), desc(portIns.id))
     .limit(limit);
+  return rows.map(({ updatedAtText, ...row }) => ({ ...row, position: { updatedAt: updatedAtText, id: row.port.id } }));
 }
 
 /** Every submitted port across accounts (staff), filtered by state and by requested/committed date. */
@@ -113,7 +127,9 @@ export async function listPortInsDueForPoll(db: Executor, { now, limit = 50 }: {
       and(
         sql`${portIns.upstreamRef} is not null`,
         inArray(portIns.status, ['submitted', 'pending', 'foc_scheduled', 'partially_completed']),
-        or(isNull(portIns.nextPollAt), lte(portIns.nextPollAt, now)),
+        lte(portIns.nextPollAt, now),
+        // Nothing left to ask once every number is done or in exception (a partial completion).
+        sql`exists (select 1 from ${portInNumbers} where ${portInNumbers.portInId} = ${portIns.id} and ${portInNumbers.status} in ('submitted', 'pending', 'foc_scheduled'))`,
       ),
     )
     .orderBy(asc(portIns.nextPollAt))
