@@ -9,7 +9,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { insertPortEvent, insertPortIn, listPortInsByAccount, replacePortNumbers, updatePortNumbersOfPort } from '@/lib/db/queries/port-ins';
-import { accounts } from '@/lib/db/schema';
+import { accounts, providerConnections, users } from '@/lib/db/schema';
 import { newPortReference } from '@/lib/validations/port-ins';
 
 const HOUR = 3_600_000;
@@ -17,20 +17,26 @@ const HOUR = 3_600_000;
 export async function seedDemoPortIns(db: Db, now: Date = new Date()): Promise<{ created: number }> {
   const [acme] = await db.select().from(accounts).where(eq(accounts.name, 'Acme Telecom')).limit(1);
   if (!acme || (await listPortInsByAccount(db, { accountId: acme.id, limit: 1 })).length) return { created: 0 };
+  const [owner] = await db.select({ id: users.id }).from(users).where(eq(users.email, 'owner@acme.example')).limit(1);
+  const [voicetel] = await db.select({ id: providerConnections.id }).from(providerConnections).where(eq(providerConnections.provider, 'voicetel')).limit(1);
+  const by = { actorUserId: owner?.id ?? null };
   return db.transaction(async (tx) => {
-    const draft = await insertPortIn(tx, { accountId: acme.id, reference: newPortReference(), label: 'Chicago branch lines', step: 'portability', createdAt: new Date(now.getTime() - 26 * HOUR) });
+    const draft = await insertPortIn(tx, { accountId: acme.id, reference: newPortReference(), label: 'Chicago branch lines', step: 'portability', createdByUserId: by.actorUserId, createdAt: new Date(now.getTime() - 26 * HOUR), updatedAt: new Date(now.getTime() - 26 * HOUR) });
     await replacePortNumbers(tx, {
       portInId: draft.id,
       accountId: acme.id,
-      numbers: ['+13125550180', '+13125550181', '+13125550182'].map((e164) => ({ e164, kind: 'local' as const })),
+      numbers: ['+13125550117', '+13125550126', '+13125550180'].map((e164) => ({ e164, kind: 'local' as const })),
     });
-    await insertPortEvent(tx, { portInId: draft.id, accountId: acme.id, kind: 'created', toStatus: 'draft', actorKind: 'customer', body: 'Draft started.', createdAt: draft.createdAt });
+    await insertPortEvent(tx, { portInId: draft.id, accountId: acme.id, kind: 'created', toStatus: 'draft', actorKind: 'customer', ...by, body: 'Draft started.', createdAt: draft.createdAt });
 
     const submittedAt = new Date(now.getTime() - 50 * HOUR);
     const rejected = await insertPortIn(tx, {
       accountId: acme.id,
       reference: newPortReference(),
       label: 'Dallas office',
+      connectionId: voicetel?.id ?? null,
+      createdByUserId: by.actorUserId,
+      updatedAt: new Date(submittedAt.getTime() + 20 * HOUR),
       status: 'exception',
       step: 'review',
       losingCarrier: 'Bandwidth CLEC',
@@ -57,8 +63,8 @@ export async function seedDemoPortIns(db: Db, now: Date = new Date()): Promise<{
       values: { status: 'exception', inFlight: true, portable: true, losingCarrier: 'Bandwidth CLEC', exceptionCode: 'account_number_mismatch', exceptionMessage: 'Rejected by losing carrier: Account number does not match CSR' },
     });
     const at = (hours: number) => new Date(submittedAt.getTime() + hours * HOUR);
-    await insertPortEvent(tx, { portInId: rejected.id, accountId: acme.id, kind: 'created', toStatus: 'draft', actorKind: 'customer', body: 'Draft started.', createdAt: rejected.createdAt });
-    await insertPortEvent(tx, { portInId: rejected.id, accountId: acme.id, kind: 'status', fromStatus: 'draft', toStatus: 'submitted', actorKind: 'customer', body: 'Submitted (readiness 100/100).', createdAt: submittedAt });
+    await insertPortEvent(tx, { portInId: rejected.id, accountId: acme.id, kind: 'created', toStatus: 'draft', actorKind: 'customer', ...by, body: 'Draft started.', createdAt: rejected.createdAt });
+    await insertPortEvent(tx, { portInId: rejected.id, accountId: acme.id, kind: 'status', fromStatus: 'draft', toStatus: 'submitted', actorKind: 'customer', ...by, body: 'Submitted (readiness 100/100).', createdAt: submittedAt });
     await insertPortEvent(tx, { portInId: rejected.id, accountId: acme.id, kind: 'status', fromStatus: 'submitted', toStatus: 'pending', actorKind: 'upstream', body: 'With the losing carrier.', createdAt: at(0.5) });
     await insertPortEvent(tx, {
       portInId: rejected.id,

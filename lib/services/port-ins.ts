@@ -168,11 +168,11 @@ function summaryOf(row: PortInListRow): PortSummaryView {
   };
 }
 
-export function actorLabel(kind: PortActorKind, name: string | null, email: string | null, { staffView }: { staffView: boolean }): string {
+export function actorLabel(kind: PortActorKind, name: string | null, email: string | null, { staffView, apiKey = false }: { staffView: boolean; apiKey?: boolean }): string {
   if (kind === 'upstream') return 'Carrier update';
   if (kind === 'system') return 'Carrier Portal';
   if (kind === 'staff') return staffView ? (email ?? 'staff') : 'Our porting team';
-  return name ?? email ?? 'API key';
+  return name ?? email ?? (apiKey ? 'API key' : 'Customer');
 }
 
 /** The draft's editable fields are the customer's until it is submitted, and again after an exception. */
@@ -281,7 +281,7 @@ export async function detailOf(db: Executor, port: PortIn, { accountName, canWri
       fromStatus: event.fromStatus,
       toStatus: event.toStatus,
       internal: event.visibility === 'internal',
-      actor: actorLabel(event.actorKind, actorName, actorEmail, { staffView }),
+      actor: actorLabel(event.actorKind, actorName, actorEmail, { staffView, apiKey: event.actorApiKeyId !== null }),
       body: event.body,
       createdAt: event.createdAt,
     })),
