@@ -35,6 +35,8 @@ export interface Endpoint<
   params?: Params;
   query?: Query;
   body?: Body;
+  /** The JSON body may be left out: an empty body reads as `{}` (every field of `body` optional). */
+  bodyOptional?: boolean;
   /** The success answer's JSON. */
   answer: Answer;
   /** 200 unless said (201 for creations, 202 for accepted work). */

@@ -110,6 +110,7 @@ function parseBody(endpoint: Endpoint, request: Request, rawBody: string): unkno
     if (rawBody.trim()) throw new AppError('invalid:body', `${endpoint.method} ${endpoint.path} takes no request body.`);
     return undefined;
   }
+  if (endpoint.bodyOptional && !rawBody.trim()) return parseOrThrow(endpoint.body, {}, 'invalid:body', 'The request body is not valid; see `fields`.');
   if (!isJson(request.headers.get('content-type'))) {
     throw new AppError('unsupported_media_type:body', 'Send the body as JSON with Content-Type: application/json.');
   }

@@ -75,7 +75,7 @@ function operationOf(endpoint: Endpoint): ZodOpenApiOperationObject {
         ? { header: z.object({ 'Idempotency-Key': z.string().max(255).optional().meta({ description: 'Repeat a request safely: the same key and body answer the first answer for 24 hours.' }) }) }
         : {}),
     },
-    ...(endpoint.body ? { requestBody: { required: true, content: { 'application/json': { schema: endpoint.body } } } } : {}),
+    ...(endpoint.body ? { requestBody: { required: !endpoint.bodyOptional, content: { 'application/json': { schema: endpoint.body } } } } : {}),
     ...(endpoint.streamedBody ? { requestBody: { required: endpoint.streamedBody.required, content: endpoint.streamedBody.content } } : {}),
     responses: responses as ZodOpenApiResponsesObject,
   };

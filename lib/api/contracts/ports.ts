@@ -194,6 +194,11 @@ export const portCommentBody = z
   .strict()
   .meta({ id: 'PortCommentCreate' });
 
+export const portCancelBody = z
+  .object({ reason: z.string({ message: 'reason is text' }).max(1000, 'reason is at most 1,000 characters').optional().meta({ description: 'Why, shown on the port’s timeline.', example: 'The customer is staying with the losing carrier.' }) })
+  .strict()
+  .meta({ id: 'PortCancel' });
+
 export const portDocumentFormSchema = z
   .object({
     kind: z.enum(['loa', 'bill']).meta({ description: 'Send it before the file.' }),
@@ -313,9 +318,11 @@ export const cancelPort = defineEndpoint({
   operationId: 'cancelPort',
   tag: TAG,
   summary: 'Cancel a port (or discard a draft)',
-  description: ['409 once it is completed or cancelled.', WHO].join('\n\n'),
+  description: ['The body is optional: `{ "reason": "…" }` puts the reason on the timeline. 409 once it is completed or cancelled.', WHO].join('\n\n'),
   access: { permission: 'technical.write' },
   params: portPath,
+  body: portCancelBody,
+  bodyOptional: true,
   answer: portDetailSchema,
 });
 

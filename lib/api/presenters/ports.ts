@@ -1,14 +1,19 @@
 import 'server-only';
 import { z } from 'zod';
 import type { AccountAccess } from '@/lib/auth/access';
-import { encodeCursor, decodeCursor } from '@/lib/api/cursor';
 import { AppError } from '@/lib/errors';
 import { PORT_STATUSES, type PortStatus } from '@/lib/ports/types';
-import { upstreamLabels } from '@/lib/services/carrier-labels';
+import { scrubProviderNames, upstreamLabels } from '@/lib/services/carrier-labels';
 import type { PortDetailView, PortSummaryView } from '@/lib/services/port-ins';
 import type { portDetailSchema, portSummarySchema } from '../contracts/ports';
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
+
+/** Our upstreams' names in a sentence ("Sent to VoiceTel as order …") become "the carrier" for customers, capitalised where a sentence starts. */
+export function withoutCarrierNames<T extends string | null>(access: AccountAccess, text: T): T {
+  if (text === null || access.user.isOperatorStaff) return text;
+  return scrubProviderNames(text, false, 'the carrier').replace(/(^|[.!?:]\s+)the carrier/g, (_, start: string) => `${start}The carrier`) as T;
+}
 
 export function portSummaryJson(port: PortSummaryView): z.input<typeof portSummarySchema> {
   return {
@@ -40,6 +45,7 @@ export function portDetailJson(access: AccountAccess, port: PortDetailView): z.i
     access.user.isOperatorStaff,
   );
   const labelOf = (connectionId: string) => labels.get(connectionId) ?? 'Carrier';
+  const scrub = <T extends string | null>(text: T): T => withoutCarrierNames(access, text);
   return {
     ...portSummaryJson(port),
     version: port.version,
@@ -55,25 +61,25 @@ export function portDetailJson(access: AccountAccess, port: PortDetailView): z.i
     partialPort: port.partialPort,
     remainingNumbers: port.remainingNumbers,
     trunkGroupId: port.trunkGroupId,
-    exception: port.exception as z.input<typeof portDetailSchema>['exception'],
+    exception: port.exception ? ({ ...port.exception, message: scrub(port.exception.message) } as z.input<typeof portDetailSchema>['exception']) : null,
     numbers: port.numbers.map((number) => ({
       e164: number.e164,
       kind: number.kind,
       status: number.status,
       portable: number.portable,
-      portabilityReason: number.portabilityReason,
+      portabilityReason: scrub(number.portabilityReason),
       losingCarrier: number.losingCarrier,
       rateCenter: number.rateCenter,
       alreadyOwned: number.alreadyOwned,
       inOtherPort: number.inOtherPort,
-      exception: number.exception as z.input<typeof portDetailSchema>['numbers'][number]['exception'],
+      exception: number.exception ? ({ ...number.exception, message: scrub(number.exception.message) } as z.input<typeof portDetailSchema>['numbers'][number]['exception']) : null,
       completedAt: iso(number.completedAt),
     })),
     byLosingCarrier: port.byLosingCarrier,
     documents: port.documents.map((document) => ({ ...document, signedAt: iso(document.signedAt), createdAt: document.createdAt.toISOString() })),
     events: port.events
       .filter((event) => !event.internal)
-      .map((event) => ({ id: event.id, kind: event.kind, fromStatus: event.fromStatus, toStatus: event.toStatus, actor: event.actor, body: event.body, createdAt: event.createdAt.toISOString() })),
+      .map((event) => ({ id: event.id, kind: event.kind, fromStatus: event.fromStatus, toStatus: event.toStatus, actor: event.actor, body: scrub(event.body), createdAt: event.createdAt.toISOString() })),
     canEdit: port.canEdit,
     canSubmit: port.canSubmit,
     canCancel: port.canCancel,
@@ -95,18 +101,17 @@ export function parseStatusFilter(value: string | undefined): PortStatus[] | und
   return words as PortStatus[];
 }
 
-const position = z.object({ u: z.iso.datetime(), i: z.uuid() });
-
 /**
- * One page of the account's ports, latest change first. The service answers the account's list
- * whole (a few hundred at most); the cursor is the last item's (updatedAt, id), so a page never
- * repeats or skips a port that did not change in between.
+ * The list cursor: the last port's updated_at (UTC, to the microsecond, as the database wrote it)
+ * and id. A time that is not on the calendar is refused here, not by the database.
  */
-export function pageOfPorts(ports: PortSummaryView[], { cursor, limit }: { cursor?: string; limit: number }): { data: z.input<typeof portSummarySchema>[]; nextCursor: string | null } {
-  const after = decodeCursor(cursor, position);
-  const ordered = [...ports].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || b.id.localeCompare(a.id));
-  const start = after ? ordered.filter((port) => port.updatedAt.getTime() < Date.parse(after.u) || (port.updatedAt.getTime() === Date.parse(after.u) && port.id.localeCompare(after.i) < 0)) : ordered;
-  const page = start.slice(0, limit);
-  const last = page.at(-1);
-  return { data: page.map(portSummaryJson), nextCursor: start.length > limit && last ? encodeCursor({ u: last.updatedAt.toISOString(), i: last.id }) : null };
-}
+export const portListPosition = z.object({
+  at: z
+    .string()
+    .regex(/^(19[7-9]\d|[2-9]\d{3})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+    .refine((at) => {
+      const date = new Date(`${at.slice(0, 19)}Z`);
+      return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === at.slice(0, 19);
+    }),
+  id: z.uuid(),
+});

@@ -1,14 +1,20 @@
 import { createPort as createPortEndpoint, listPorts } from '@/lib/api/contracts/ports';
+import { decodeCursor, pageFrom } from '@/lib/api/cursor';
 import { withAccount } from '@/lib/api/handler';
-import { pageOfPorts, parseStatusFilter, portDetailJson } from '@/lib/api/presenters/ports';
+import { parseStatusFilter, portDetailJson, portListPosition, portSummaryJson } from '@/lib/api/presenters/ports';
 import { AppError } from '@/lib/errors';
 import { createPortDraft, getPortDetail, listPortIns, savePortNumbers } from '@/lib/services/port-ins';
 import { parsePortNumbers } from '@/lib/validations/port-ins';
 
 export const dynamic = 'force-dynamic';
 
-/** The account's port-ins (drafts included), latest change first. */
-export const GET = withAccount(listPorts, async ({ access, query }) => pageOfPorts(await listPortIns(access, { statuses: parseStatusFilter(query.status) }), { cursor: query.cursor, limit: query.limit }));
+/** The account's port-ins (drafts included), latest change first, a keyset page at a time. */
+export const GET = withAccount(listPorts, async ({ access, query }) => {
+  const statuses = parseStatusFilter(query.status);
+  const after = decodeCursor(query.cursor, portListPosition);
+  const rows = await listPortIns(access, { statuses, before: after && { updatedAt: after.at, id: after.id }, limit: query.limit + 1 });
+  return pageFrom(rows, query.limit, portSummaryJson, (row) => ({ at: row.position.updatedAt, id: row.position.id }));
+});
 
 /** A new draft, with its numbers when given; numbers that do not parse are refused before any draft exists. */
 export const POST = withAccount(createPortEndpoint, async ({ access, body }) => {

@@ -51,6 +51,8 @@ async function readUpload(body: ReadableStream<Uint8Array> | null, contentType: 
       return fail(formError(name, `Unknown file field “${name.slice(0, 40)}”: send the document in the field file.`));
     }
     const chunks: Buffer[] = [];
+    // Destroying the parser early (a refusal, the size limit) destroys this stream with an error: unheard, it would crash the process.
+    stream.on('error', fail);
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('limit', () => fail(tooLarge()));
     file = { filename: info.filename ?? 'document', chunks, done: new Promise((resolve) => stream.on('end', resolve).on('close', resolve)) };
