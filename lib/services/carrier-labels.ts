@@ -37,6 +37,12 @@ export function scrubProviderNames(text: string, staff: boolean, label = 'A carr
   return result;
 }
 
+/** A sentence for a customer with our upstreams' names as "the carrier", capitalised where a sentence starts. */
+export function withCarrierAsTheCarrier<T extends string | null>(text: T, staff: boolean): T {
+  if (text === null || staff) return text;
+  return scrubProviderNames(text, false, 'the carrier').replace(/(^|[.!?:]\s+)the carrier/g, (_, start: string) => `${start}The carrier`) as T;
+}
+
 /** An action's error state with provider names hidden from customers (field errors included). */
 export function scrubState<Data>(state: ActionState<Data>, staff: boolean): ActionState<Data> {
   if (staff || state.status !== 'error') return state;

@@ -43,6 +43,7 @@ import { PORT_EXCEPTION_TEXT, PORT_WIZARD_STEPS, type PortActorKind, type PortSt
 import { requireCapability } from '@/lib/providers/types';
 import { newPortReference, parsePortNumbers, parsePortSubscriber, portConnectionSchema, portNumbersSchema, portScheduleSchema } from '@/lib/validations/port-ins';
 import { dispatchAccountEventsSoon } from './account-events';
+import { upstreamLabels, withCarrierAsTheCarrier } from './carrier-labels';
 import { recordAudit } from './audit';
 import { notifyPortChange, sendPortToUpstream } from './port-lifecycle';
 import { getEnabledAdapters } from './providers';
@@ -187,7 +188,7 @@ export async function listPortIns(
 ): Promise<(PortSummaryView & { position: PortListPosition })[]> {
   assertCan(access, 'technical.read');
   const db = await getDb();
-  return (await listPortInsByAccount(db, { accountId: access.account.id, statuses, before, limit })).map((row) => ({ ...summaryOf(row), position: row.position }));
+  return (await listPortInsByAccount(db, { accountId: access.account.id, statuses, before, limit })).map((row) => ({ ...summaryOf({ ...row, connectionName: null }), position: row.position }));
 }
 
 async function portOf(db: Executor, access: AccountAccess, portInId: string): Promise<PortIn> {
@@ -233,8 +234,12 @@ export async function detailOf(db: Executor, port: PortIn, { accountName, canWri
     byCarrier.set(carrier, [...(byCarrier.get(carrier) ?? []), number.e164]);
   }
   const pin = portPinOf(port);
+  // Customers never learn which upstream carries their numbers (lib/services/carrier-labels.ts).
+  const labels = upstreamLabels([...candidates.values()].map((candidate) => ({ connectionId: candidate.connectionId, provider: candidate.name })), staffView);
+  const labelOf = (connectionId: string, name: string) => (staffView ? name : (labels.get(connectionId) ?? 'A carrier'));
+  const scrub = <T extends string | null>(text: T): T => withCarrierAsTheCarrier(text, staffView);
   return {
-    ...summaryOf({ port, numberCount: numbers.filter((number) => number.status !== 'cancelled').length, accountName, connectionName: port.connectionId ? (connectionNames.get(port.connectionId) ?? null) : null }),
+    ...summaryOf({ port, numberCount: numbers.filter((number) => number.status !== 'cancelled').length, accountName, connectionName: port.connectionId && connectionNames.has(port.connectionId) ? labelOf(port.connectionId, connectionNames.get(port.connectionId)!) : null }),
     version: port.version,
     connectionId: port.connectionId,
     subscriberType: port.subscriberType,
@@ -247,21 +252,22 @@ export async function detailOf(db: Executor, port: PortIn, { accountName, canWri
     partialPort: port.partialPort,
     remainingNumbers: port.remainingNumbers,
     trunkGroupId: port.trunkGroupId,
-    upstreamRef: port.upstreamRef,
-    upstreamLoaUrl: port.upstreamLoaUrl,
-    exception: port.exceptionCode ? { code: port.exceptionCode, ...PORT_EXCEPTION_TEXT[port.exceptionCode], message: port.exceptionMessage } : null,
+    // The upstream's own order and LOA page are our porting team's business, not the customer's.
+    upstreamRef: staffView ? port.upstreamRef : null,
+    upstreamLoaUrl: staffView ? port.upstreamLoaUrl : null,
+    exception: port.exceptionCode ? { code: port.exceptionCode, ...PORT_EXCEPTION_TEXT[port.exceptionCode], message: scrub(port.exceptionMessage) } : null,
     numbers: numbers.map((number) => ({
       id: number.id,
       e164: number.e164,
       kind: number.kind,
       status: number.status,
       portable: number.portable,
-      portabilityReason: number.portabilityReason,
+      portabilityReason: scrub(number.portabilityReason),
       losingCarrier: number.losingCarrier,
       rateCenter: number.rateCenter,
       alreadyOwned: liveSet.has(number.e164),
       inOtherPort: flightOf.get(number.e164) ?? null,
-      exception: number.exceptionCode ? { code: number.exceptionCode, label: PORT_EXCEPTION_TEXT[number.exceptionCode].label, message: number.exceptionMessage } : null,
+      exception: number.exceptionCode ? { code: number.exceptionCode, label: PORT_EXCEPTION_TEXT[number.exceptionCode].label, message: scrub(number.exceptionMessage) } : null,
       completedAt: number.completedAt,
     })),
     documents: documents.map((document) => ({
@@ -282,11 +288,11 @@ export async function detailOf(db: Executor, port: PortIn, { accountName, canWri
       toStatus: event.toStatus,
       internal: event.visibility === 'internal',
       actor: actorLabel(event.actorKind, actorName, actorEmail, { staffView, apiKey: event.actorApiKeyId !== null }),
-      body: event.body,
+      body: scrub(event.body),
       createdAt: event.createdAt,
     })),
     byLosingCarrier: [...byCarrier].map(([losingCarrier, list]) => ({ losingCarrier, numbers: list })),
-    candidates: [...candidates.values()].sort((a, b) => b.portable - a.portable || a.name.localeCompare(b.name)),
+    candidates: [...candidates.values()].sort((a, b) => b.portable - a.portable || a.name.localeCompare(b.name)).map((candidate) => ({ ...candidate, name: labelOf(candidate.connectionId, candidate.name) })),
     canEdit: canWrite && editable(port.status),
     canSubmit: canWrite && canTransition(port.status, 'submitted', 'customer'),
     canCancel: canWrite && canTransition(port.status, 'cancelled', 'customer'),
@@ -414,10 +420,19 @@ export async function checkPortPortability(access: AccountAccess, portInId: stri
       }
     }),
   );
-  const tally = new Map<string, number>();
-  for (const list of answers.values()) for (const answer of list) if (answer.portable) tally.set(answer.connectionId, (tally.get(answer.connectionId) ?? 0) + 1);
-  const best = [...tally].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
-  const connectionId = port.connectionId && tally.get(port.connectionId) === Math.max(0, ...tally.values()) ? port.connectionId : best;
+  const tally = new Map<string, { portable: number; name: string }>();
+  for (const list of answers.values()) {
+    for (const answer of list) {
+      if (!answer.portable) continue;
+      const entry = tally.get(answer.connectionId) ?? { portable: 0, name: answer.provider };
+      entry.portable++;
+      tally.set(answer.connectionId, entry);
+    }
+  }
+  // Ties go the way the step lists the candidates (by name), not to whichever upstream answered first.
+  const best = [...tally].sort(([, a], [, b]) => b.portable - a.portable || a.name.localeCompare(b.name))[0]?.[0] ?? null;
+  const most = Math.max(0, ...[...tally.values()].map((entry) => entry.portable));
+  const connectionId = port.connectionId && tally.get(port.connectionId)?.portable === most ? port.connectionId : best;
   await editPort(access, portInId, async (tx, locked) => {
     const now = new Date();
     for (const number of numbers) await updatePortNumber(tx, { id: number.id, values: portabilityValues(answers.get(number.e164) ?? [], connectionId, now) });
@@ -642,7 +657,8 @@ export async function submitPortIn(access: AccountAccess, portInId: string, now:
     await notifyPortChange(tx, { ...port, status: 'submitted' }, { type: 'port.submitted', resubmitted: port.status === 'exception' });
   });
   dispatchAccountEventsSoon();
-  return sendPortToUpstream(portInId);
+  const sent = await sendPortToUpstream(portInId);
+  return { ...sent, message: withCarrierAsTheCarrier(sent.message, access.user.isOperatorStaff) };
 }
 
 export async function cancelPortIn(access: AccountAccess, portInId: string, { reason }: { reason?: string } = {}): Promise<void> {

@@ -50,7 +50,13 @@ describe('port-in lifecycle: upstream submission, polling, completion, events, s
     const draft = await readyPort(test.db, access, { now: sandboxNow(), provider: 'voicetel', numbers: e164s, trunkGroupId: group.id });
     const submitted = await submitPortIn(access, draft.id, sandboxNow());
     expect(submitted.status).toBe('submitted');
-    expect(submitted.message).toMatch(/VoiceTel has it as order \w{5}/);
+    expect(submitted.message).toMatch(/The carrier has it as order \w{5}/);
+    // Customers never learn which upstream carries their numbers: not in the answer, the page, the timeline or an exception.
+    // (the label is the test's own, "voicetel test")
+    const customerView = JSON.stringify({ ...(await getPortDetail(access, draft.id)), label: null });
+    expect(customerView).not.toMatch(/VoiceTel|VITCOM|api\.voicetel\.com/i);
+    expect(customerView).toMatch(/Carrier \d/);
+    expect(JSON.stringify(await getStaffPortDetail(await staff(), draft.id))).toMatch(/VoiceTel/);
     const sent = await port(draft.id);
     expect(sent.upstreamRef).toMatch(/^\w{5}$/);
     expect(sent.upstreamLoaUrl).toBeTruthy();

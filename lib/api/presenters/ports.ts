@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AccountAccess } from '@/lib/auth/access';
 import { AppError } from '@/lib/errors';
 import { PORT_STATUSES, type PortStatus } from '@/lib/ports/types';
-import { scrubProviderNames, upstreamLabels } from '@/lib/services/carrier-labels';
+import { upstreamLabels, withCarrierAsTheCarrier } from '@/lib/services/carrier-labels';
 import type { PortDetailView, PortSummaryView } from '@/lib/services/port-ins';
 import type { portDetailSchema, portSummarySchema } from '../contracts/ports';
 
@@ -11,8 +11,7 @@ const iso = (value: Date | null) => value?.toISOString() ?? null;
 
 /** Our upstreams' names in a sentence ("Sent to VoiceTel as order …") become "the carrier" for customers, capitalised where a sentence starts. */
 export function withoutCarrierNames<T extends string | null>(access: AccountAccess, text: T): T {
-  if (text === null || access.user.isOperatorStaff) return text;
-  return scrubProviderNames(text, false, 'the carrier').replace(/(^|[.!?:]\s+)the carrier/g, (_, start: string) => `${start}The carrier`) as T;
+  return withCarrierAsTheCarrier(text, access.user.isOperatorStaff);
 }
 
 export function portSummaryJson(port: PortSummaryView): z.input<typeof portSummarySchema> {

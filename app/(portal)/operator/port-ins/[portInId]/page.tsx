@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Badge, Card, PageHeader } from '@/components/ui/card';
 import { requireStaff } from '@/lib/auth/guard';
+import { orNotFound } from '@/lib/not-found';
 import { PORT_STATUS_LABELS } from '@/lib/ports/state-machine';
 import { PORT_EXCEPTION_CODES, PORT_EXCEPTION_TEXT } from '@/lib/ports/types';
 import { getStaffPortDetail } from '@/lib/services/staff-port-ins';
@@ -18,7 +19,7 @@ const when = (date: Date | null) => (date ? `${date.toISOString().slice(0, 16).r
 export default async function StaffPortInPage({ params }: { params: Promise<{ portInId: string }> }) {
   const user = await requireStaff();
   const { portInId } = await params;
-  const port = await getStaffPortDetail(user, portInId);
+  const port = await orNotFound(getStaffPortDetail(user, portInId));
   const address = port.serviceAddress ? `${port.serviceAddress.street}${port.serviceAddress.unit ? `, ${port.serviceAddress.unit}` : ''}, ${port.serviceAddress.city}, ${port.serviceAddress.state} ${port.serviceAddress.postalCode}` : '—';
   return (
     <>
@@ -54,6 +55,17 @@ export default async function StaffPortInPage({ params }: { params: Promise<{ po
                 <dt className="text-slate-600">Carrier reference</dt>
                 <dd>{port.upstreamRef ?? 'Not yet taken by the carrier'}</dd>
               </div>
+              {port.upstreamLoaUrl ? (
+                <div>
+                  <dt className="text-slate-600">Carrier’s LOA page</dt>
+                  <dd>
+                    {/* VoiceTel takes no LOA upload: our porting team completes it there with the customer's signed LOA. */}
+                    <a href={port.upstreamLoaUrl} target="_blank" rel="noopener noreferrer" className="break-all text-indigo-700 underline">
+                      {port.upstreamLoaUrl}
+                    </a>
+                  </dd>
+                </div>
+              ) : null}
               <div>
                 <dt className="text-slate-600">Last polled / next poll</dt>
                 <dd>
