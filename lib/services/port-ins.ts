@@ -416,7 +416,9 @@ export async function checkPortPortability(access: AccountAccess, portInId: stri
         }
       } catch (error) {
         log.warn('port portability check failed', { connectionId: connection.id, error: String(error) });
-        unavailable.push({ provider: connection.name, message: error instanceof AppError ? error.message : `${connection.name} could not be reached.` });
+        const staff = access.user.isOperatorStaff;
+        const message = error instanceof AppError ? error.message : `${connection.name} could not be reached.`;
+        unavailable.push({ provider: staff ? connection.name : 'One of our carriers', message: withCarrierAsTheCarrier(message, staff) });
       }
     }),
   );
