@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { usFederalHolidays } from '../lib/billing/business-days';
 import { expectAccessible, signInAndWait } from './helpers';
 
 /**
@@ -12,21 +13,29 @@ import { expectAccessible, signInAndWait } from './helpers';
 // scripts/e2e-server.ts starts the sandboxes on these ports.
 const SANDBOX_PORTS = [4201, 4202];
 const HOUR = 3_600_000;
+/** The losing carrier's port-out PIN: long enough that the page never holds it by chance. */
+const PIN = 'K7Q3W88X12';
 
-const digitSum = (digits: string) => [...digits].reduce((sum, digit) => sum + Number(digit), 0);
+/** VoiceTel's sandbox hashes a number as the sum of each digit times its position (1 to 10). */
+const voiceTelHash = (digits: string) => [...digits].reduce((sum, digit, index) => sum + Number(digit) * (index + 1), 0);
 
 /**
  * Numbers the sandboxes have never seen, on one losing carrier: VoiceTel's sandbox picks the
- * carrier from the digit sum modulo 7 and refuses a port-out when it is a multiple of 9.
+ * carrier from the hash modulo 7 (3 is "AT&T Illinois") and refuses a port-out when it is a
+ * multiple of 9. VITCOM's refuses 555 exchanges unless the line starts 01, so with these lines
+ * (1000 and up) only VoiceTel can take them.
  */
 function freshNumbers(prefix: string, count: number): string[] {
   const found: string[] = [];
   for (let line = 1000; found.length < count && line < 10_000; line++) {
     const digits = `${prefix}${line}`;
-    if (digitSum(digits) % 7 === 3 && digitSum(digits) % 9 !== 0) found.push(digits);
+    if (voiceTelHash(digits) % 7 === 3 && voiceTelHash(digits) % 9 !== 0) found.push(digits);
   }
   return found;
 }
+
+/** As the portal shows a US number: (331) 555-1234. */
+const national = (digits: string) => `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}`;
 
 /** A PDF with the words given, as a scanned bill or an LOA would hold them. */
 function pdfOf(lines: string[]): Promise<Buffer> {
@@ -92,8 +101,14 @@ async function runWizard(page: Page, plan: PortPlan): Promise<{ url: string; ref
 
   // 2. Portability through every porting upstream.
   await page.getByRole('button', { name: 'Check portability' }).click();
-  await expect(page.getByTestId('candidates')).toContainText(`can take ${plan.numbers.length} of ${plan.numbers.length}`);
+  // VITCOM refuses these 555 lines, so VoiceTel, the upstream that can take the most, is chosen
+  // (staff see its name below); customers see our upstreams only as "Carrier 1", "Carrier 2".
+  const candidates = page.getByTestId('candidates');
+  await expect(candidates.locator('li', { hasText: 'Chosen' })).toContainText(`can take ${plan.numbers.length} of ${plan.numbers.length}`);
+  await expect(candidates.locator('li', { hasNotText: 'Chosen' })).toContainText(`can take 0 of ${plan.numbers.length}`);
+  await expect(page.locator('main')).not.toContainText(/VoiceTel|VITCOM/);
   await expect(page.getByTestId('by-losing-carrier').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('by-losing-carrier')).toContainText(`AT&T Illinois: ${plan.numbers.length} numbers`);
   await checkPage(page);
   await page.getByRole('button', { name: 'Continue' }).click();
 
@@ -103,7 +118,7 @@ async function runWizard(page: Page, plan: PortPlan): Promise<{ url: string; ref
   await page.getByLabel('Subscriber name').fill('Acme Telecom LLC');
   await page.getByLabel('Authorised person').fill('Dana Whitfield');
   await page.getByLabel('Account number').fill('4471-2203');
-  await page.getByLabel('PIN or passcode').fill('8812');
+  await page.getByLabel('PIN or passcode').fill(PIN);
   await page.getByLabel('Billing telephone number (BTN)').fill(plan.btn);
   await page.getByLabel('Street address').fill('233 S Wacker Dr');
   await page.getByLabel('Suite or unit').fill('Suite 4400');
@@ -122,6 +137,7 @@ async function runWizard(page: Page, plan: PortPlan): Promise<{ url: string; ref
   await page.goto(page.url().replace('step=documents', 'step=subscriber'));
   await expect(page.getByText('PIN saved ••••12')).toBeVisible();
   await expect(page.getByLabel('PIN or passcode')).toHaveValue('');
+  expect(await page.content()).not.toContain(PIN);
   await page.goto(page.url().replace('step=subscriber', 'step=documents'));
   const bill = await pdfOf(['Acme Telecom LLC', '233 S Wacker Dr Suite 4400', 'Chicago IL 60606', 'Account 4471-2203', 'Amount due $412.18']);
   await page.getByLabel('Document', { exact: true }).selectOption('bill');
@@ -131,11 +147,14 @@ async function runWizard(page: Page, plan: PortPlan): Promise<{ url: string; ref
   if (plan.sign) {
     await page.getByLabel('Your full name').fill('Dana Whitfield');
     const pad = page.getByRole('img', { name: /signature/i });
+    // The mouse moves in viewport coordinates: the pad must be on screen to be drawn on.
+    await pad.scrollIntoViewIfNeeded();
     const box = (await pad.boundingBox())!;
     await page.mouse.move(box.x + 20, box.y + box.height / 2);
     await page.mouse.down();
     for (let step = 1; step <= 20; step++) await page.mouse.move(box.x + 20 + step * 12, box.y + box.height / 2 + (step % 2 ? 18 : -18), { steps: 3 });
     await page.mouse.up();
+    await expect(page.getByText('Signature drawn.')).toBeVisible();
     await page.getByRole('button', { name: 'Sign the LOA' }).click();
     await expect(page.getByTestId('port-documents')).toContainText('LOA (signed here)');
   } else {
@@ -148,7 +167,7 @@ async function runWizard(page: Page, plan: PortPlan): Promise<{ url: string; ref
   await checkPage(page);
   await saveAndContinue(page);
 
-  // 5. FOC date: a weekend is explained; the earliest allowed day is accepted.
+  // 5. FOC date: a weekend and a federal holiday are explained; the earliest allowed day is accepted.
   await expect(page).toHaveURL(/step=foc/);
   const earliest = await page.getByLabel('Requested FOC date').getAttribute('min');
   expect(earliest).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -157,6 +176,11 @@ async function runWizard(page: Page, plan: PortPlan): Promise<{ url: string; ref
   await page.getByLabel('Requested FOC date').fill(saturday.toISOString().slice(0, 10));
   await saveAndContinue(page);
   await expect(page.getByText(/is a Saturday: the FOC date must be a business day/)).toBeVisible();
+  const year = Number(earliest!.slice(0, 4));
+  const holiday = [...usFederalHolidays(year), ...usFederalHolidays(year + 1)].filter((candidate) => candidate.date > earliest!).sort((a, b) => a.date.localeCompare(b.date))[0]!;
+  await page.getByLabel('Requested FOC date').fill(holiday.date);
+  await saveAndContinue(page);
+  await expect(page.getByText(`${holiday.date} is ${holiday.name}, a US federal holiday: the FOC date must be a business day`)).toBeVisible();
   await page.getByLabel('Requested FOC date').fill(earliest!);
   await checkPage(page);
   await saveAndContinue(page);
@@ -180,8 +204,11 @@ async function completeThroughStaff(browser: Browser, reference: string) {
   await signInAndWait(staff, 'staff@carrier.example');
   await staff.goto(`/operator/port-ins?q=${reference}`);
   await staff.getByRole('link', { name: reference }).first().click();
+  await expect(staff.getByRole('heading', { level: 1 })).toContainText(reference);
+  await expect(staff.locator('main')).toContainText('through VoiceTel sandbox');
   await staff.getByRole('button', { name: /Poll carrier now/i }).click();
-  await expect(staff.getByText(/Completed/).first()).toBeVisible({ timeout: 30_000 });
+  await expect(staff.getByText(/Asked the carrier: completed \((\d+) of \1 numbers ported\)/).first()).toBeVisible({ timeout: 30_000 });
+  await expect(staff.getByRole('region', { name: 'State', exact: true })).toContainText('Completed');
   await context.close();
 }
 
@@ -197,6 +224,9 @@ test('a full port: every number of the account, the BTN among them, through the 
   await expect(page.getByTestId('port-rollup')).toHaveText('3 of 3 numbers completed');
   await expect(page.getByRole('link', { name: 'Add E911 addresses for these numbers' })).toHaveAttribute('href', '/e911');
   await checkPage(page);
+  // The ported numbers are the account's now.
+  await page.goto(`/numbers?q=${numbers[0]}`);
+  await expect(page.getByRole('main')).toContainText(national(numbers[0]!));
   await page.goto('/port-ins?state=completed');
   await expect(page.getByRole('link', { name: reference })).toBeVisible();
 });
@@ -207,8 +237,9 @@ test('a partial port: the BTN stays with the losing carrier, the generated LOA s
   const [btn, staying, ...ported] = freshNumbers('331555', 4);
   const { url, reference } = await runWizard(page, { label: 'Aurora branch (partial)', numbers: ported, btn: btn!, partial: { staying: [staying!] }, sign: true });
 
-  const detail = page.getByRole('region', { name: 'Status' });
-  await expect(detail).toContainText('Partial');
+  const detail = page.getByRole('region', { name: 'Status', exact: true });
+  await expect(detail).toContainText(`Partial: ${national(btn!)}, ${national(staying!)} stay with the losing carrier`);
+  await expect(page.getByRole('region', { name: 'Numbers', exact: true })).not.toContainText(national(btn!));
   await completeThroughStaff(browser, reference);
   await page.goto(url);
   await expect(page.getByTestId('port-status')).toContainText('Completed');

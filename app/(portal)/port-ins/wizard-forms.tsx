@@ -70,7 +70,7 @@ export function NumbersStepForm({ portInId, saved, action, nextHref, backHref }:
   };
   const result = state.status === 'success' ? state.data : undefined;
   return (
-    <form action={formAction} className="space-y-4" noValidate aria-label="Numbers to port">
+    <form action={formAction} className="space-y-4" noValidate>
       <input type="hidden" name="portInId" value={portInId} />
       <div>
         <label htmlFor="port-numbers" className="mb-1 block text-sm font-medium text-slate-800">
