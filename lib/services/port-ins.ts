@@ -535,7 +535,8 @@ export async function savePortSchedule(access: AccountAccess, portInId: string, 
     if (!check.ok) throw invalid({ requestedFocDate: [check.message] });
     if (parsed.data.trunkGroupId) {
       const group = await getTrunkGroupById(tx, { trunkGroupId: parsed.data.trunkGroupId, accountId: port.accountId });
-      if (!group) throw invalid({ trunkGroupId: ['Choose one of this account’s trunk groups.'] });
+      // Another account's group is "not found", as its id would be anywhere else.
+      if (!group) throw new AppError('not_found:trunk_group', 'That trunk group is not in this account.', { fieldErrors: { trunkGroupId: ['Choose one of this account’s trunk groups.'] } });
     }
     await updatePortIn(tx, { portInId: port.id, values: { requestedFocDate: parsed.data.requestedFocDate, trunkGroupId: parsed.data.trunkGroupId, step: laterStep(port.step, 'review') } });
   });

@@ -14,6 +14,7 @@ import { getPortInById, insertPortEvent, listPortInsForStaff, listPortNumbers, l
 import { AppError } from '@/lib/errors';
 import { assertTransition, ForbiddenPortTransition, operatorTargets, PORT_STATUS_LABELS } from '@/lib/ports/state-machine';
 import { PORT_EXCEPTION_TEXT, type PortStatus } from '@/lib/ports/types';
+import { isCalendarDate, isSafeText } from '@/lib/validations/common';
 import { staffPortTransitionSchema } from '@/lib/validations/port-ins';
 import { recordStaffAccountAudit } from './audit';
 import { afterPortMove, movePort, notifyPortChange, pollPort, sendPortToUpstream, type NumberTarget } from './port-lifecycle';
@@ -49,8 +50,11 @@ export interface StaffPortRow {
 export async function listStaffPortIns(user: SessionUser, filters: { statuses?: PortStatus[]; dueBefore?: string; search?: string } = {}): Promise<StaffPortRow[]> {
   assertStaff(user);
   const db = await getDb();
-  const dueBefore = filters.dueBefore && /^\d{4}-\d{2}-\d{2}$/.test(filters.dueBefore) ? filters.dueBefore : undefined;
-  const rows = await listPortInsForStaff(db, { statuses: filters.statuses, dueBefore, search: filters.search?.trim().slice(0, 100) || undefined });
+  const dueBefore = filters.dueBefore && isCalendarDate(filters.dueBefore) ? filters.dueBefore : undefined;
+  const search = filters.search?.trim().slice(0, 100);
+  // NUL cannot reach PostgreSQL text (the page names such a search before it gets here).
+  if (search && !isSafeText(search)) throw new AppError('invalid:query', 'The search holds characters no reference, name or number has.');
+  const rows = await listPortInsForStaff(db, { statuses: filters.statuses, dueBefore, search: search || undefined });
   return rows.map(({ port, numberCount, accountName, connectionName }) => ({
     id: port.id,
     reference: port.reference,

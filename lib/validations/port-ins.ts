@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isTollFreeNumber } from '@/lib/phone-number-type';
 import { toE164 } from '@/lib/phone-numbers';
-import { MAX_PORT_NUMBERS, PORT_EXCEPTION_CODES, PORT_STATUSES, type PortNumberKind } from '@/lib/ports/types';
+import { MAX_PORT_NUMBERS, PORT_EXCEPTION_CODES, PORT_STATUSES, type PortNumberKind, type PortStatus } from '@/lib/ports/types';
+import { firstParam, isCalendarDate, isSafeText, safeText, type SearchParamsInput } from './common';
 import { e911AddressSchema, type NormalizedE911Address } from './e911';
 
 export interface ParsedPortNumbers {
@@ -57,14 +58,19 @@ export const portNumbersSchema = z.object({
   numbers: z.string().trim().min(1, 'Paste the numbers to port, or choose a CSV file.').max(200_000, 'That list is too long; at most 1,000 numbers per port.'),
 });
 
-const optionalText = (max: number) =>
-  z
-    .string()
+const optionalText = (label: string, max: number) =>
+  safeText(label)
     .trim()
     .max(max, `At most ${max} characters.`)
     .transform((value) => value || null)
     .nullable()
     .optional();
+
+/** A checkbox (`on` from a form, a boolean from the API); anything else is refused, not read as ticked. */
+const checkbox = z
+  .union([z.boolean(), z.enum(['on', 'true', 'false', ''])], { message: 'Tick the box or leave it clear.' })
+  .transform((value) => value === true || value === 'on' || value === 'true')
+  .optional();
 
 const nanpNumber = (message: string) =>
   z
@@ -83,9 +89,9 @@ const nanpNumber = (message: string) =>
 export const portSubscriberSchema = z
   .object({
     subscriberType: z.enum(['business', 'residential'], { message: 'Choose business or residential.' }),
-    subscriberName: z.string().trim().min(1, 'Enter the subscriber name exactly as it is on the bill.').max(100, 'At most 100 characters.'),
-    authorizedPerson: z.string().trim().min(1, 'Enter the person authorised to sign for the account.').max(100, 'At most 100 characters.'),
-    losingCarrier: optionalText(100),
+    subscriberName: safeText('The subscriber name', { message: 'Enter the subscriber name exactly as it is on the bill.' }).trim().min(1, 'Enter the subscriber name exactly as it is on the bill.').max(100, 'At most 100 characters.'),
+    authorizedPerson: safeText('The authorised person', { message: 'Enter the person authorised to sign for the account.' }).trim().min(1, 'Enter the person authorised to sign for the account.').max(100, 'At most 100 characters.'),
+    losingCarrier: optionalText('The losing carrier', 100),
     accountNumber: z
       .string()
       .trim()
@@ -99,10 +105,10 @@ export const portSubscriberSchema = z
       .max(20, 'At most 20 characters.')
       .regex(/^[A-Za-z0-9]*$/, 'Letters and digits only.')
       .optional(),
-    clearPin: z.coerce.boolean().optional(),
-    wireless: z.coerce.boolean().optional(),
+    clearPin: checkbox,
+    wireless: checkbox,
     billingTelephoneNumber: nanpNumber('Enter the billing telephone number (BTN) as a 10-digit North American number.'),
-    partialPort: z.coerce.boolean().optional(),
+    partialPort: checkbox,
     remainingNumbers: z.string().max(50_000).optional(),
     street: z.string().optional(),
     unit: z.string().optional(),
@@ -144,20 +150,20 @@ export const portScheduleSchema = z.object({
 export const portConnectionSchema = z.object({ connectionId: z.uuid('Choose the carrier that will win the numbers.') });
 
 export const portCommentSchema = z.object({
-  body: z.string().trim().min(1, 'Write the comment.').max(4000, 'At most 4,000 characters.'),
-  internal: z.coerce.boolean().optional(),
+  body: safeText('The comment', { multiline: true, message: 'Write the comment.' }).trim().min(1, 'Write the comment.').max(4000, 'At most 4,000 characters.'),
+  internal: checkbox,
 });
 
 export const staffPortTransitionSchema = z
   .object({
     to: z.enum(PORT_STATUSES, { message: 'Choose the new state.' }),
-    comment: z.string().trim().max(4000, 'At most 4,000 characters.').optional(),
-    internal: z.coerce.boolean().optional(),
+    comment: safeText('The comment', { multiline: true }).trim().max(4000, 'At most 4,000 characters.').optional(),
+    internal: checkbox,
     exceptionCode: z.enum(PORT_EXCEPTION_CODES).optional(),
     focDate: z
       .string()
       .trim()
-      .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'A date, YYYY-MM-DD.')
+      .refine((value) => value === '' || isCalendarDate(value), 'A day on the calendar, YYYY-MM-DD.')
       .optional(),
   })
   .superRefine((value, context) => {
@@ -165,6 +171,36 @@ export const staffPortTransitionSchema = z
     if (value.to === 'foc_scheduled' && !value.focDate) context.addIssue({ code: 'custom', path: ['focDate'], message: 'Give the FOC date the losing carrier committed to.' });
   });
 export type StaffPortTransitionInput = z.input<typeof staffPortTransitionSchema>;
+
+/** The states on the staff list: drafts stay with their customers. */
+export const STAFF_PORT_STATUSES = PORT_STATUSES.filter((status) => status !== 'draft');
+
+export interface StaffPortInsQuery {
+  status?: PortStatus;
+  /** Due on or before this day (the FOC date, else the requested one). */
+  due?: string;
+  search?: string;
+  fieldErrors: { q?: string[]; due?: string[] };
+}
+
+/**
+ * The staff port-ins list's URL: a state tab, a due-by day and a search. An unknown state reads as
+ * all of them; a search or a day that cannot be run is left out and named, and the list still shows.
+ */
+export function parseStaffPortInsQuery(params: SearchParamsInput): StaffPortInsQuery {
+  const fieldErrors: StaffPortInsQuery['fieldErrors'] = {};
+  const statusParam = firstParam(params, 'status');
+  const rawSearch = (firstParam(params, 'q') ?? '').trim();
+  const rawDue = (firstParam(params, 'due') ?? '').trim();
+  if (rawSearch.length > 100 || !isSafeText(rawSearch)) fieldErrors.q = ['Search for up to 100 characters of a reference, an account name or a number'];
+  if (rawDue && !isCalendarDate(rawDue)) fieldErrors.due = ['Enter a real day, written YYYY-MM-DD'];
+  return {
+    status: STAFF_PORT_STATUSES.find((candidate) => candidate === statusParam),
+    due: rawDue && !fieldErrors.due ? rawDue : undefined,
+    search: rawSearch && !fieldErrors.q ? rawSearch : undefined,
+    fieldErrors,
+  };
+}
 
 /** `PRT-` and six characters of an alphabet without look-alikes (no 0/O, 1/I). */
 export function newPortReference(random: () => number = Math.random): string {

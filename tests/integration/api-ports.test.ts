@@ -196,7 +196,8 @@ describe('API: port-ins', () => {
       expect(weekend.status).toBe(400);
       expect(weekend.body.error.fields.requestedFocDate[0]).toContain('is a Saturday');
       const notOurs = await patch(portId, keys.technical, { trunkGroupId: '00000000-0000-4000-8000-000000000000', requestedFocDate: earliestFocDate(new Date(), 10) });
-      expect(notOurs.status).toBe(400);
+      // Another account's group, like any id that is not this account's: not found.
+      expect(notOurs.status).toBe(404);
       expect(notOurs.body.error.fields.trunkGroupId).toEqual(['Choose one of this account’s trunk groups.']);
 
       const focDate = earliestFocDate(new Date(), minFocBusinessDays('local', false));

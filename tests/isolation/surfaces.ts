@@ -88,6 +88,8 @@ export interface ActionSurface extends Base {
   scope?: 'current';
   load: () => Promise<(state: never, formData: FormData) => Promise<{ status: string; code?: string }>>;
   form: (context: SurfaceContext) => Record<string, string>;
+  /** Text-area fields of the form: a line break is text there, not bad input. */
+  multiline?: string[];
 }
 
 export interface RouteSurface extends Base {

@@ -22,6 +22,7 @@ import { API_ENDPOINTS } from '@/lib/api/contracts';
 import { routeFileOf } from '../support/api-operations';
 import { useTestDatabase } from '../support/db';
 import { seedTwoTenants } from '../support/fixtures';
+import { seedReadyPort } from '../support/port-fixtures';
 import { textOf } from '../support/render-text';
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined, signIns: [] as unknown[] }));
@@ -244,7 +245,24 @@ describe('bad input never reaches a 500', () => {
       .returning();
     const [order] = await test.db.insert(numberOrders).values({ accountId: tenants.acme.id, idempotencyKey: 'bad-input-order-0001', totalMonthly: '0', totalSetup: '0' }).returning();
     const none = '00000000-0000-4000-8000-000000000000';
-    context = { accountId: tenants.east.id, membershipId: none, invitationId: none, connectionId: connection!.id, numberId: number!.id, orderId: order!.id, searchId: none, searchNumber: '+13125550123', trunkGroupId: trunk!.id };
+    // A draft and a submitted port of the current account, so the port pages and actions get past "not found".
+    const port = await seedReadyPort(test.db, { accountId: tenants.acme.id, label: 'Bad input port' });
+    const livePort = await seedReadyPort(test.db, { accountId: tenants.acme.id, status: 'pending', label: 'Bad input live port' });
+    context = {
+      accountId: tenants.east.id,
+      membershipId: none,
+      invitationId: none,
+      connectionId: connection!.id,
+      numberId: number!.id,
+      orderId: order!.id,
+      searchId: none,
+      searchNumber: '+13125550123',
+      trunkGroupId: trunk!.id,
+      portInId: port.portInId,
+      portDocumentId: port.documentId,
+      livePortInId: livePort.portInId,
+      livePortDocumentId: livePort.documentId,
+    };
   });
 
   describe('every page, with arbitrary search params and path params', () => {
@@ -583,6 +601,7 @@ describe('bad input never reaches a 500', () => {
       const valid = surface.form(context);
       for (const field of Object.keys(valid)) {
         for (const bad of BAD) {
+          if (bad === '\n' && surface.multiline?.includes(field)) continue;
           const value = valid[field] ?? '';
           const form = new FormData();
           for (const [name, item] of Object.entries({ ...valid, [field]: `${value.slice(0, 1)}${bad}${value.slice(1) || 'x'}` })) form.set(name, item);

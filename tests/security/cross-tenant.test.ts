@@ -32,6 +32,10 @@ import {
   numberOrders,
   numberSearches,
   phoneNumbers,
+  portInDocuments,
+  portInEvents,
+  portInNumbers,
+  portIns,
   providerConnections,
   trunkGroupUpstreams,
   trunkGroups,
@@ -47,6 +51,7 @@ import { routeFileOf } from '../support/api-operations';
 import { createTestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
 import { seedRoleUsers, seedTwoTenants } from '../support/fixtures';
+import { seedReadyPort } from '../support/port-fixtures';
 import { discoverEndpoints, endpointLabel, inlineServerActionFiles, type DiscoveredEndpoint } from './discover';
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined, accountCookie: undefined as string | undefined }));
@@ -63,7 +68,7 @@ type CallableSurface = ActionSurface | RouteSurface;
 const CALLABLE = SURFACES.filter((surface): surface is CallableSurface => surface.kind !== 'page');
 
 /** The context fields that name an object of one side (the connection is the platform's, shared). */
-const ID_FIELDS = ['accountId', 'membershipId', 'invitationId', 'invitationToken', 'numberId', 'orderId', 'searchId', 'trunkGroupId', 'e911AddressId', 'cartItemId', 'apiKeyId', 'webhookId', 'webhookDeliveryId', 'qualityAlertId', 'cdrExportId'] as const;
+const ID_FIELDS = ['accountId', 'membershipId', 'invitationId', 'invitationToken', 'numberId', 'orderId', 'searchId', 'trunkGroupId', 'e911AddressId', 'cartItemId', 'apiKeyId', 'webhookId', 'webhookDeliveryId', 'qualityAlertId', 'cdrExportId', 'portInId', 'portDocumentId', 'livePortInId', 'livePortDocumentId'] as const;
 
 interface Attacker {
   name: string;
@@ -198,6 +203,10 @@ async function snapshot(db: ReturnType<typeof useTestDatabase>['db'], protectedI
   const cartIds = new Set(victimCarts.map((row) => row.id));
   keep('cart_items', (await rowsOf(db, cartItems)).filter((row) => cartIds.has(row.cartId)));
   keep('number_searches', (await rowsOf(db, numberSearches)).filter((row) => mine(row.accountId)));
+  keep('port_ins', (await rowsOf(db, portIns)).filter((row) => mine(row.accountId)));
+  keep('port_in_numbers', (await rowsOf(db, portInNumbers)).filter((row) => mine(row.accountId)));
+  keep('port_in_documents', (await rowsOf(db, portInDocuments)).filter((row) => mine(row.accountId)));
+  keep('port_in_events', (await rowsOf(db, portInEvents)).filter((row) => mine(row.accountId)));
   keep('audit_events', (await rowsOf(db, auditEvents)).filter((row) => mine(row.accountId)));
   return out;
 }
@@ -255,6 +264,9 @@ describe('cross-tenant security of every server action and route handler', () =>
       .insert(cdrExports)
       .values({ accountId, filter: { from: new Date(at.getTime() - 86_400_000).toISOString(), to: at.toISOString() }, rowsTotal: 150_000, expiresAt: new Date(at.getTime() + 7 * 86_400_000) })
       .returning();
+    // A draft the wizard's actions edit and a submitted port (what staff and the carrier move).
+    const port = await seedReadyPort(db, { accountId, label: 'Cross-tenant port' });
+    const livePort = await seedReadyPort(db, { accountId, status: 'pending', label: 'Cross-tenant live port' });
     return {
       accountId,
       membershipId: membership!.id,
@@ -273,6 +285,10 @@ describe('cross-tenant security of every server action and route handler', () =>
       webhookDeliveryId: delivery!.id,
       qualityAlertId: alert!.id,
       cdrExportId: cdrExport!.id,
+      portInId: port.portInId,
+      portDocumentId: port.documentId,
+      livePortInId: livePort.portInId,
+      livePortDocumentId: livePort.documentId,
     };
   }
 

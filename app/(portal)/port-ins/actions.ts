@@ -23,6 +23,7 @@ import {
   type PortabilityOutcome,
   type SavedNumbers,
 } from '@/lib/services/port-ins';
+import { safeText } from '@/lib/validations/common';
 import { wizardHref } from './port-views';
 
 const portForm = z.object({ portInId: z.string().trim().default('') });
@@ -45,7 +46,7 @@ function withoutPin(state: ErrorActionState): ErrorActionState {
 }
 
 export const createPortDraftAction = accountAction({
-  schema: z.object({ label: z.string().trim().max(80, 'At most 80 characters.').optional() }),
+  schema: z.object({ label: safeText('The label').trim().max(80, 'At most 80 characters.').optional() }),
   permission: 'technical.write',
   async run({ label }, access) {
     const { id } = await createPortDraft(access, { label });
@@ -139,7 +140,7 @@ export const submitPortInAction = accountAction({
 });
 
 export const cancelPortInAction = accountAction({
-  schema: portForm.extend({ reason: z.string().trim().max(1000, 'At most 1,000 characters.').optional() }),
+  schema: portForm.extend({ reason: safeText('The reason', { multiline: true }).trim().max(1000, 'At most 1,000 characters.').optional() }),
   permission: 'technical.write',
   load: portOf,
   async run({ reason }, access, { subject }) {
@@ -150,7 +151,7 @@ export const cancelPortInAction = accountAction({
 });
 
 export const addPortCommentAction = accountAction({
-  schema: portForm.extend({ body: z.string().default('') }),
+  schema: portForm.extend({ body: safeText('The comment', { multiline: true }).default('') }),
   permission: 'technical.write',
   load: portOf,
   async run({ body }, access, { subject }) {
@@ -162,7 +163,7 @@ export const addPortCommentAction = accountAction({
 
 /** Signs the generated LOA; the signer's address and browser are recorded on the signed PDF. */
 export const signPortLoaAction = accountAction({
-  schema: portForm.extend({ typedName: z.string().default(''), signature: z.string().max(400_000, 'The drawing is too large; clear it and sign again.').default('') }),
+  schema: portForm.extend({ typedName: safeText('Your name').default(''), signature: z.string().max(400_000, 'The drawing is too large; clear it and sign again.').default('') }),
   permission: 'technical.write',
   load: portOf,
   // The drawing is large and is drawn again anyway.

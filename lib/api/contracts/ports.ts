@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { READINESS_RULE_IDS } from '@/lib/ports/readiness-rules';
 import { MAX_PORT_DOCUMENT_BYTES, MAX_PORT_NUMBERS, PORT_DOCUMENT_KINDS, PORT_EXCEPTION_CODES, PORT_NUMBER_STATUSES, PORT_STATUSES, PORT_WIZARD_STEPS } from '@/lib/ports/types';
+import { safeText } from '@/lib/validations/common';
 import { defineEndpoint, e164, isoTime, pageOf, pageQuery } from '../contract';
 
 const TAG = 'Port-ins';
@@ -123,7 +124,7 @@ const numbersField = z
 
 export const portCreateBody = z
   .object({
-    label: z.string({ message: 'label is text' }).max(80, 'label is at most 80 characters').optional().meta({ description: 'Your own name for the port.', example: 'Head office lines' }),
+    label: safeText('label', { message: 'label is text' }).max(80, 'label is at most 80 characters').optional().meta({ description: 'Your own name for the port.', example: 'Head office lines' }),
     numbers: numbersField.optional(),
   })
   .strict()
@@ -190,12 +191,12 @@ export const readinessSchema = z
 export const portSubmitSchema = z.object({ message: z.string(), port: portDetailSchema }).meta({ id: 'PortSubmitted' });
 
 export const portCommentBody = z
-  .object({ body: z.string({ message: 'body is the comment’s text' }).max(4000, 'body is at most 4,000 characters').meta({ description: 'Shown on the port’s timeline to you and our porting team.' }) })
+  .object({ body: safeText('body', { multiline: true, message: 'body is the comment’s text' }).max(4000, 'body is at most 4,000 characters').meta({ description: 'Shown on the port’s timeline to you and our porting team.' }) })
   .strict()
   .meta({ id: 'PortCommentCreate' });
 
 export const portCancelBody = z
-  .object({ reason: z.string({ message: 'reason is text' }).max(1000, 'reason is at most 1,000 characters').optional().meta({ description: 'Why, shown on the port’s timeline.', example: 'The customer is staying with the losing carrier.' }) })
+  .object({ reason: safeText('reason', { multiline: true, message: 'reason is text' }).max(1000, 'reason is at most 1,000 characters').optional().meta({ description: 'Why, shown on the port’s timeline.', example: 'The customer is staying with the losing carrier.' }) })
   .strict()
   .meta({ id: 'PortCancel' });
 
