@@ -134,8 +134,8 @@ export function parsePortSubscriber(input: unknown): { ok: true; value: PortSubs
     (fieldErrors[field] ??= []).push(issue.message);
   }
   if (!subscriber.success || !address.success) return { ok: false, fieldErrors };
-  const { callerName: _callerName, ...serviceAddress } = address.data;
-  return { ok: true, value: { ...subscriber.data, serviceAddress } };
+  const { street, unit, city, state, postalCode, country } = address.data;
+  return { ok: true, value: { ...subscriber.data, serviceAddress: { street, unit, city, state, postalCode, country } } };
 }
 
 export const portScheduleSchema = z.object({
