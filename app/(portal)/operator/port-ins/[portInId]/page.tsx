@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Badge, Card, PageHeader } from '@/components/ui/card';
 import { requireStaff } from '@/lib/auth/guard';
+import { formatE164 } from '@/lib/format';
 import { orNotFound } from '@/lib/not-found';
 import { PORT_STATUS_LABELS } from '@/lib/ports/state-machine';
 import { PORT_EXCEPTION_CODES, PORT_EXCEPTION_TEXT } from '@/lib/ports/types';
@@ -99,7 +100,7 @@ export default async function StaffPortInPage({ params }: { params: Promise<{ po
               <div>
                 <dt className="text-slate-600">BTN</dt>
                 <dd>
-                  {port.billingTelephoneNumber ?? '—'}
+                  {port.billingTelephoneNumber ? formatE164(port.billingTelephoneNumber) : '—'}
                   {port.partialPort ? ` (partial port; staying: ${port.remainingNumbers.join(', ') || '—'})` : ''}
                 </dd>
               </div>
@@ -112,7 +113,7 @@ export default async function StaffPortInPage({ params }: { params: Promise<{ po
           <Card title="Numbers">
             <PortNumberTable
               rows={port.numbers.map((number) => ({
-                e164: number.e164,
+                e164: formatE164(number.e164),
                 kind: number.kind === 'toll_free' ? 'Toll-free' : 'Local',
                 status: PORT_STATUS_LABELS[number.status],
                 losingCarrier: number.losingCarrier ?? '—',
