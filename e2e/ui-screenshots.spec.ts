@@ -37,6 +37,7 @@ test.describe('customer pages', () => {
     await shoot(page, '/account', 'account', /account/i);
     await shoot(page, '/usage', 'usage', /usage & quality/i);
     await shoot(page, '/usage/calls', 'usage-calls', /calls/i);
+    await shoot(page, '/port-ins', 'port-ins', /^port-ins$/i);
   });
 
   test('phone, 390 px', async ({ page }) => {
@@ -49,6 +50,7 @@ test.describe('customer pages', () => {
     await shoot(page, '/trunk-groups', 'mobile-trunk-groups', /trunk groups/i);
     await shoot(page, '/e911', 'mobile-e911', /e911|emergency/i);
     await shoot(page, '/usage', 'mobile-usage', /usage & quality/i);
+    await shoot(page, '/port-ins', 'mobile-port-ins', /^port-ins$/i);
   });
 });
 
@@ -59,4 +61,5 @@ test('operator staff pages', async ({ page }) => {
   await shoot(page, '/operator/prices', 'operator-prices', /price/i);
   await shoot(page, '/operator/jobs', 'operator-jobs', /jobs/i);
   await shoot(page, '/operator/scorecard', 'operator-scorecard', /carrier scorecard/i);
+  await shoot(page, '/operator/port-ins', 'operator-port-ins', /port-ins/i);
 });
