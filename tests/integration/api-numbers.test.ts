@@ -285,6 +285,13 @@ describe('the numbers and orders API', () => {
     const globex = await callApi(routes.orders.GET, { url: '/api/v1/orders', key: globexKey, endpoint: listOrders });
     expect(globex.body).toEqual({ data: [], nextCursor: null });
     expect((await callApi(routes.orders.GET, { url: '/api/v1/orders?status=lost', key: techKey, endpoint: listOrders })).status).toBe(400);
+    // A crafted cursor is refused as such, never passed to the database as a time it cannot read.
+    const cursorOf = (position: unknown) => Buffer.from(JSON.stringify(position)).toString('base64url');
+    const id = expected[0]!;
+    for (const at of ['not a date', '2026-02-31 10:00:00.000000+00', "2026-01-01 00:00:00+00'", '0000-01-01 00:00:00+00']) {
+      const refused = await callApi(routes.orders.GET, { url: `/api/v1/orders?cursor=${cursorOf({ at, id })}`, key: techKey, endpoint: listOrders });
+      expect(refused).toMatchObject({ status: 400, body: { error: { code: 'invalid:cursor' } } });
+    }
     resetBreakers();
   });
 });
