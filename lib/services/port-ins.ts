@@ -323,11 +323,13 @@ function invalid(fieldErrors: Record<string, string[]>, message = 'Please check 
   return new AppError('invalid:port_in', message, { fieldErrors });
 }
 
-export async function createPortDraft(access: AccountAccess, { label }: { label?: string | null } = {}): Promise<{ id: string; reference: string }> {
+/** A new draft; with `numbers`, its first step too, in the same transaction (bad numbers: no draft). */
+export async function createPortDraft(access: AccountAccess, { label, numbers }: { label?: string | null; numbers?: string } = {}): Promise<{ id: string; reference: string }> {
   assertCan(access, 'technical.write');
   const db = await getDb();
   const owner = actorOwner(access);
   const cleanLabel = label?.trim().slice(0, 80) || null;
+  const parsed = numbers === undefined ? undefined : portNumbersOf({ numbers }, { refusal: 'Some lines are not numbers we can port; no draft was created.', empty: 'List at least one number to port.' });
   return db.transaction(async (tx) => {
     // A reference collision is one in a billion; a second draw settles it.
     let reference = newPortReference();
@@ -335,6 +337,7 @@ export async function createPortDraft(access: AccountAccess, { label }: { label?
     const port = await insertPortIn(tx, { accountId: access.account.id, reference, label: cleanLabel, createdByUserId: owner.userId, createdByApiKeyId: owner.apiKeyId });
     await insertPortEvent(tx, { portInId: port.id, accountId: port.accountId, kind: 'created', toStatus: 'draft', actorKind: 'customer', actorUserId: owner.userId, actorApiKeyId: owner.apiKeyId, body: 'Draft started.' });
     await recordAudit(tx, access, { accountId: access.account.id, action: 'port_in.created', targetType: 'port_in', targetId: port.id, after: { reference } });
+    if (parsed) await writePortNumbers(tx, access, port, parsed);
     return { id: port.id, reference };
   });
 }
@@ -348,29 +351,39 @@ export interface SavedNumbers {
   inOtherPort: string[];
 }
 
+type ParsedNumbers = ReturnType<typeof parsePortNumbers>;
+
+/** The numbers of a paste or CSV, or a refusal naming the bad lines: nothing is written on a refusal. */
+function portNumbersOf(input: unknown, { refusal, empty }: { refusal: string; empty: string }): ParsedNumbers {
+  const parsed = portNumbersSchema.safeParse(input);
+  if (!parsed.success) throw invalid({ numbers: parsed.error.issues.map((issue) => (issue.code === 'too_small' ? empty : issue.message)) }, refusal);
+  const result = parsePortNumbers(parsed.data.numbers);
+  if (result.errors.length) throw invalid({ numbers: result.errors.slice(0, 20).concat(result.errors.length > 20 ? [`…and ${result.errors.length - 20} more lines`] : []) }, refusal);
+  if (!result.numbers.length) throw invalid({ numbers: [empty] }, refusal);
+  return result;
+}
+
+async function writePortNumbers(tx: Tx, access: AccountAccess, port: PortIn, { numbers, duplicates }: ParsedNumbers): Promise<SavedNumbers> {
+  const e164s = numbers.map((number) => number.e164);
+  const [live, inFlight] = await Promise.all([findLiveNumbers(tx, { e164s }), findNumbersInFlight(tx, { e164s, exceptPortInId: port.id })]);
+  await replacePortNumbers(tx, { portInId: port.id, accountId: port.accountId, numbers });
+  const owner = actorOwner(access);
+  await updatePortIn(tx, { portInId: port.id, values: { step: laterStep(port.step, 'portability'), connectionId: null, losingCarrier: null } });
+  await insertPortEvent(tx, { portInId: port.id, accountId: port.accountId, kind: 'numbers', actorKind: 'customer', actorUserId: owner.userId, actorApiKeyId: owner.apiKeyId, body: `${numbers.length} number${numbers.length === 1 ? '' : 's'} listed.` });
+  return {
+    count: numbers.length,
+    local: numbers.filter((number) => number.kind === 'local').length,
+    tollFree: numbers.filter((number) => number.kind === 'toll_free').length,
+    duplicates,
+    alreadyOwned: live.map((row) => row.e164),
+    inOtherPort: inFlight.map((row) => row.e164),
+  };
+}
+
 /** Step 1: the numbers, replacing the draft's list. Nothing is saved when any entry is not a number. */
 export async function savePortNumbers(access: AccountAccess, portInId: string, input: unknown): Promise<SavedNumbers> {
-  const parsed = portNumbersSchema.safeParse(input);
-  if (!parsed.success) throw invalid({ numbers: parsed.error.issues.map((issue) => issue.message) });
-  const { numbers, duplicates, errors } = parsePortNumbers(parsed.data.numbers);
-  if (errors.length) throw invalid({ numbers: errors.slice(0, 20).concat(errors.length > 20 ? [`…and ${errors.length - 20} more lines`] : []) }, 'Some lines are not numbers we can port; nothing was saved.');
-  if (!numbers.length) throw invalid({ numbers: ['Paste the numbers to port, or choose a CSV file.'] });
-  return editPort(access, portInId, async (tx, port) => {
-    const e164s = numbers.map((number) => number.e164);
-    const [live, inFlight] = await Promise.all([findLiveNumbers(tx, { e164s }), findNumbersInFlight(tx, { e164s, exceptPortInId: port.id })]);
-    await replacePortNumbers(tx, { portInId: port.id, accountId: port.accountId, numbers });
-    const owner = actorOwner(access);
-    await updatePortIn(tx, { portInId: port.id, values: { step: laterStep(port.step, 'portability'), connectionId: null, losingCarrier: null } });
-    await insertPortEvent(tx, { portInId: port.id, accountId: port.accountId, kind: 'numbers', actorKind: 'customer', actorUserId: owner.userId, actorApiKeyId: owner.apiKeyId, body: `${numbers.length} number${numbers.length === 1 ? '' : 's'} listed.` });
-    return {
-      count: numbers.length,
-      local: numbers.filter((number) => number.kind === 'local').length,
-      tollFree: numbers.filter((number) => number.kind === 'toll_free').length,
-      duplicates,
-      alreadyOwned: live.map((row) => row.e164),
-      inOtherPort: inFlight.map((row) => row.e164),
-    };
-  });
+  const parsed = portNumbersOf(input, { refusal: 'Some lines are not numbers we can port; nothing was saved.', empty: 'Paste the numbers to port, or choose a CSV file.' });
+  return editPort(access, portInId, (tx, port) => writePortNumbers(tx, access, port, parsed));
 }
 
 export interface PortabilityOutcome {

@@ -218,7 +218,8 @@ export async function insertPortDocument(tx: Tx, values: typeof portInDocuments.
 // --- Timeline ----------------------------------------------------------------------------------------
 
 export async function insertPortEvent(db: Executor, values: typeof portInEvents.$inferInsert): Promise<void> {
-  await db.insert(portInEvents).values(values);
+  // now() is the transaction's start: events written in one transaction would tie and list in any order.
+  await db.insert(portInEvents).values({ ...values, createdAt: values.createdAt ?? sql`clock_timestamp()` });
 }
 
 export interface PortEventRow {
