@@ -16,6 +16,11 @@ const LONE_SURROGATE = /\p{Cs}/u;
 export const CONTROL_CHARACTER_MESSAGE = 'cannot contain control characters (such as NUL, tab or a line break)';
 
 /** Null when the text is safe to store and show; else why not (to follow a field's label). */
+/** Text from outside (an upstream's error, a file's words) made storable: PostgreSQL refuses NUL, and no control character but a line break is meant to be shown. */
+export function withoutControlCharacters(text: string): string {
+  return text.replace(new RegExp(CONTROL_EXCEPT_LINE_BREAKS.source, 'g'), '');
+}
+
 export function textProblem(value: string, options: { multiline?: boolean } = {}): string | null {
   if ((options.multiline ? CONTROL_EXCEPT_LINE_BREAKS : CONTROL).test(value)) {
     return options.multiline ? 'cannot contain control characters (such as NUL)' : CONTROL_CHARACTER_MESSAGE;

@@ -131,15 +131,18 @@ describe('CDR export', () => {
     const request = await requestCdrExport(access, requireCdrSearch(april), { threshold: 10 });
     const exportId = (request as { exportId: string }).exportId;
     const seen: number[] = [];
-    const watcher = setInterval(() => {
-      void ctx.db
-        .select({ rowsWritten: cdrExports.rowsWritten })
-        .from(cdrExports)
-        .where(eq(cdrExports.id, exportId))
-        .then(([row]) => row && seen.push(row.rowsWritten));
-    }, 5);
+    // One read at a time: reads overlapping on a pool could finish out of order and look like progress going back.
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const [row] = await ctx.db.select({ rowsWritten: cdrExports.rowsWritten }).from(cdrExports).where(eq(cdrExports.id, exportId));
+        if (row) seen.push(row.rowsWritten);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
     const result = await runCdrExport(exportId, { batchSize: 1000 });
-    clearInterval(watcher);
+    watching = false;
+    await watcher;
     expect(result).toEqual({ rowsWritten: CALLS });
     expect(await runCdrExport(exportId)).toBeUndefined();
     const [row] = await ctx.db.select().from(cdrExports).where(eq(cdrExports.id, exportId));

@@ -3,6 +3,7 @@ import { and, eq, gte, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows';
 import { upstreamStatementFetches, upstreamStatementLines } from '@/lib/db/schema';
+import { withoutControlCharacters } from '@/lib/validations/common';
 
 /**
  * Upstream reconciliation (issue 15.9) is a platform view for operator staff: these read every
@@ -96,7 +97,7 @@ export async function recordUpstreamStatementFailure(
   db: Executor,
   input: { connectionId: string; period: string; basis: UpstreamStatementBasis; at: Date; kind: string; message: string },
 ) {
-  const failure = { lastAttemptAt: input.at, lastErrorKind: input.kind, lastError: input.message.slice(0, 2000), lastErrorAt: input.at };
+  const failure = { lastAttemptAt: input.at, lastErrorKind: input.kind, lastError: withoutControlCharacters(input.message).slice(0, 2000), lastErrorAt: input.at };
   await db
     .insert(upstreamStatementFetches)
     .values({ connectionId: input.connectionId, period: input.period, basis: input.basis, ...failure })
