@@ -143,9 +143,12 @@ describe('jobs on pg-boss', () => {
     // Two app instances: on PostgreSQL each has its own pg-boss client and connections.
     const [first, second] = [await start([sweep]), await start([sweep])];
     const sent = await Promise.all([first.boss.send('probe-sweep', {}), second.boss.send('probe-sweep', {}), first.boss.send('probe-sweep', {})]);
-    expect(sent.filter(Boolean)).toHaveLength(1);
-    await waitForJob(first, 'probe-sweep', sent.find(Boolean)!);
-    expect(runs).toBe(1);
+    // One is queued; a second is taken only if a worker had already started the first (one waiting, one running).
+    const accepted = sent.filter((id): id is string => Boolean(id));
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
+    expect(accepted.length).toBeLessThanOrEqual(2);
+    for (const id of accepted) await waitForJob(first, 'probe-sweep', id);
+    expect(runs).toBe(accepted.length);
 
     // Sent one after another, while one runs another may wait, but they never overlap.
     const ids: string[] = [];
@@ -156,7 +159,7 @@ describe('jobs on pg-boss', () => {
     }
     for (const id of ids) await waitForJob(first, 'probe-sweep', id);
     expect(ids.length).toBeGreaterThan(1);
-    expect(runs).toBe(1 + ids.length);
+    expect(runs).toBe(accepted.length + ids.length);
     expect(mostAtOnce).toBe(1);
   });
 });
