@@ -1,18 +1,11 @@
 import 'server-only';
 import { z } from 'zod';
-import type { AccountAccess } from '@/lib/auth/access';
 import { AppError } from '@/lib/errors';
 import { PORT_STATUSES, type PortStatus } from '@/lib/ports/types';
-import { upstreamLabels, withCarrierAsTheCarrier } from '@/lib/services/carrier-labels';
 import type { PortDetailView, PortSummaryView } from '@/lib/services/port-ins';
 import type { portDetailSchema, portSummarySchema } from '../contracts/ports';
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
-
-/** Our upstreams' names in a sentence ("Sent to VoiceTel as order …") become "the carrier" for customers, capitalised where a sentence starts. */
-export function withoutCarrierNames<T extends string | null>(access: AccountAccess, text: T): T {
-  return withCarrierAsTheCarrier(text, access.user.isOperatorStaff);
-}
 
 export function portSummaryJson(port: PortSummaryView): z.input<typeof portSummarySchema> {
   return {
@@ -35,16 +28,11 @@ export function portSummaryJson(port: PortSummaryView): z.input<typeof portSumma
 }
 
 /**
- * A port as the API shows it: the PIN only as `pinProvided`, public timeline entries only (the
- * service reads internal ones for staff alone), and the upstreams as "Carrier 1"… for customers.
+ * A port as the API shows it: the PIN only as `pinProvided` and public timeline entries only. The
+ * service has already named the upstreams "Carrier 1"… and "the carrier" in every text.
  */
-export function portDetailJson(access: AccountAccess, port: PortDetailView): z.input<typeof portDetailSchema> {
-  const labels = upstreamLabels(
-    port.candidates.map((candidate) => ({ connectionId: candidate.connectionId, provider: candidate.name })),
-    access.user.isOperatorStaff,
-  );
-  const labelOf = (connectionId: string) => labels.get(connectionId) ?? 'Carrier';
-  const scrub = <T extends string | null>(text: T): T => withoutCarrierNames(access, text);
+export function portDetailJson(port: PortDetailView): z.input<typeof portDetailSchema> {
+  const labelOf = (connectionId: string) => port.candidates.find((candidate) => candidate.connectionId === connectionId)?.name ?? port.connectionName ?? 'Carrier';
   return {
     ...portSummaryJson(port),
     version: port.version,
@@ -60,25 +48,25 @@ export function portDetailJson(access: AccountAccess, port: PortDetailView): z.i
     partialPort: port.partialPort,
     remainingNumbers: port.remainingNumbers,
     trunkGroupId: port.trunkGroupId,
-    exception: port.exception ? ({ ...port.exception, message: scrub(port.exception.message) } as z.input<typeof portDetailSchema>['exception']) : null,
+    exception: port.exception as z.input<typeof portDetailSchema>['exception'],
     numbers: port.numbers.map((number) => ({
       e164: number.e164,
       kind: number.kind,
       status: number.status,
       portable: number.portable,
-      portabilityReason: scrub(number.portabilityReason),
+      portabilityReason: number.portabilityReason,
       losingCarrier: number.losingCarrier,
       rateCenter: number.rateCenter,
       alreadyOwned: number.alreadyOwned,
       inOtherPort: number.inOtherPort,
-      exception: number.exception ? ({ ...number.exception, message: scrub(number.exception.message) } as z.input<typeof portDetailSchema>['numbers'][number]['exception']) : null,
+      exception: number.exception as z.input<typeof portDetailSchema>['numbers'][number]['exception'],
       completedAt: iso(number.completedAt),
     })),
     byLosingCarrier: port.byLosingCarrier,
     documents: port.documents.map((document) => ({ ...document, signedAt: iso(document.signedAt), createdAt: document.createdAt.toISOString() })),
     events: port.events
       .filter((event) => !event.internal)
-      .map((event) => ({ id: event.id, kind: event.kind, fromStatus: event.fromStatus, toStatus: event.toStatus, actor: event.actor, body: scrub(event.body), createdAt: event.createdAt.toISOString() })),
+      .map((event) => ({ id: event.id, kind: event.kind, fromStatus: event.fromStatus, toStatus: event.toStatus, actor: event.actor, body: event.body, createdAt: event.createdAt.toISOString() })),
     canEdit: port.canEdit,
     canSubmit: port.canSubmit,
     canCancel: port.canCancel,

@@ -18,5 +18,5 @@ export const GET = withAccount(listPorts, async ({ access, query }) => {
 export const POST = withAccount(createPortEndpoint, async ({ access, body }) => {
   const numbers = body.numbers === undefined ? undefined : Array.isArray(body.numbers) ? body.numbers.join('\n') : body.numbers;
   const draft = await createPortDraft(access, { label: body.label, numbers });
-  return portDetailJson(access, await getPortDetail(access, draft.id));
+  return portDetailJson(await getPortDetail(access, draft.id));
 });

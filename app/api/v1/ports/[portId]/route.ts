@@ -7,7 +7,7 @@ import { choosePortConnection, getPortDetail, savePortNumbers, savePortSchedule,
 export const dynamic = 'force-dynamic';
 
 /** A port of the account with its numbers, documents and public timeline; 404 for any other. */
-export const GET = withAccount(getPort, async ({ access, params }) => portDetailJson(access, await getPortDetail(access, params.portId)));
+export const GET = withAccount(getPort, async ({ access, params }) => portDetailJson(await getPortDetail(access, params.portId)));
 
 const SUBSCRIBER_FIELDS = ['subscriberType', 'subscriberName', 'authorizedPerson', 'losingCarrier', 'accountNumber', 'pin', 'wireless', 'billingTelephoneNumber', 'partialPort', 'remainingNumbers', 'serviceAddress'] as const;
 
@@ -48,5 +48,5 @@ export const PATCH = withAccount(updatePortEndpoint, async ({ access, params, bo
       });
     }
   });
-  return portDetailJson(access, await getPortDetail(access, current.id));
+  return portDetailJson(await getPortDetail(access, current.id));
 });

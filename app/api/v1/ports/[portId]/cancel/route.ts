@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 /** Cancels a live port or discards a draft, with the reason on the timeline when given; 409 once it is completed or cancelled. */
 export const POST = withAccount(cancelPort, async ({ access, params, body }) => {
   await cancelPortIn(access, params.portId, { reason: body.reason });
-  return portDetailJson(access, await getPortDetail(access, params.portId));
+  return portDetailJson(await getPortDetail(access, params.portId));
 });

@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 /** A public comment on the port's timeline. */
 export const POST = withAccount(addPortComment, async ({ access, params, body }) => {
   await addCustomerPortComment(access, params.portId, body.body);
-  return portDetailJson(access, await getPortDetail(access, params.portId));
+  return portDetailJson(await getPortDetail(access, params.portId));
 });

@@ -106,5 +106,5 @@ export const POST = withAccount(uploadPortDocumentEndpoint, async ({ access, par
   });
   const upload = await readUpload(request.body, request.headers.get('content-type'));
   await uploadPortDocument(access, params.portId, upload);
-  return portDetailJson(access, await getPortDetail(access, params.portId));
+  return portDetailJson(await getPortDetail(access, params.portId));
 });

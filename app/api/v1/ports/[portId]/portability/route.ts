@@ -15,6 +15,6 @@ export const POST = withAccount(checkPortPortabilityEndpoint, async ({ access, p
     checked: outcome.checked,
     portable: outcome.portable,
     unavailable: outcome.unavailable.map((item) => ({ carrier: staff ? item.provider : 'A carrier', message: scrubProviderNames(item.message.split(item.provider).join('the carrier'), staff, 'the carrier') })),
-    port: portDetailJson(access, await getPortDetail(access, params.portId)),
+    port: portDetailJson(await getPortDetail(access, params.portId)),
   };
 });
