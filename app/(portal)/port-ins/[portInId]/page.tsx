@@ -1,15 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { ExternalLink, MapPin } from 'lucide-react';
 import { buttonClass } from '@/components/ui/button';
-import { Badge, Card, PageHeader } from '@/components/ui/card';
+import { Badge, Card } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatDateTime, formatE164 } from '@/lib/format';
 import { PORT_STATUS_LABELS } from '@/lib/ports/state-machine';
 import { getPortDetail } from '@/lib/services/port-ins';
+import { PortHeader } from '../port-header';
 import { addPortCommentAction, cancelPortInAction } from '../actions';
 import { CancelPortButton, PortCommentForm } from '../detail-forms';
 import { PortNumbersTable } from '../port-tables';
@@ -31,23 +31,15 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 export default async function PortInPage({ params, searchParams }: { params: Promise<{ portInId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('technical.read');
   const { portInId } = await params;
-  const port = await getPortDetail(access, portInId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const port = await orNotFound(getPortDetail(access, portInId));
   const justSubmitted = (await searchParams).submitted === '1';
   const live = port.numbers.filter((number) => number.status !== 'cancelled');
   const completed = live.filter((number) => number.status === 'completed').length;
   const address = port.serviceAddress;
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/port-ins" className="text-indigo-800 hover:underline">
-          ← Port-ins
-        </Link>
-      </p>
-      <PageHeader
-        title={`Port-in ${port.reference}${port.label ? `: ${port.label}` : ''}`}
+      <PortHeader
+        port={port}
         description={`${plural(live.length, 'number')}${port.losingCarrier ? ` from ${port.losingCarrier}` : ''} · ${access.account.name}`}
         actions={
           port.canEdit && port.status === 'draft' ? (

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatMonth } from '@/lib/format';
 import { getDisputeFor } from '@/lib/services/disputes';
 import { dueSentence } from '@/lib/views/disputes';
@@ -21,10 +21,7 @@ export default async function DisputePage({ params, searchParams }: { params: Pr
   if (!can(access, 'billing.read')) notFound();
   const { disputeId } = await params;
   const justOpened = (await searchParams).opened === '1';
-  const dispute = await getDisputeFor(access, disputeId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const dispute = await orNotFound(getDisputeFor(access, disputeId));
   const credit = dispute.creditNote;
   const creditMonth = credit ? formatMonth(credit.month) : '';
   const invoiceWord = credit?.invoice && credit.invoice.status !== 'draft' ? `the ${creditMonth} invoice` : `the ${creditMonth} invoice draft`;

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { Card, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { getInvoicePage } from '@/lib/services/billing-overview';
 import { invoiceMonth, totalDueText } from '@/lib/views/invoices';
 import { InvoiceLinesTable } from '../invoice-tables';
@@ -18,10 +18,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ invoic
   // Without money, another tenant's invoice and one that does not exist answer alike.
   if (!can(access, 'billing.read')) notFound();
   const { invoiceId } = await params;
-  const detail = await getInvoicePage(access, invoiceId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const detail = await orNotFound(getInvoicePage(access, invoiceId));
   const { invoice } = detail;
   return (
     <>

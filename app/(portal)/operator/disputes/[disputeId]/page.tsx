@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { Card, PageHeader } from '@/components/ui/card';
 import { requireStaff } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatCents } from '@/lib/format';
 import { getDisputeForStaff } from '@/lib/services/disputes';
 import { DisputeDetailView } from '../../../billing/disputes/dispute-view';
@@ -16,10 +15,7 @@ export const dynamic = 'force-dynamic';
 export default async function StaffDisputePage({ params }: { params: Promise<{ disputeId: string }> }) {
   const user = await requireStaff();
   const { disputeId } = await params;
-  const dispute = await getDisputeForStaff(user, disputeId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const dispute = await orNotFound(getDisputeForStaff(user, disputeId));
   return (
     <>
       <p className="mb-2 text-sm">

@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { Card, PageHeader } from '@/components/ui/card';
 import { requireStaff } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatCents, formatDate } from '@/lib/format';
 import { getStaffInvoice } from '@/lib/services/staff-invoices';
 import { invoiceMonth, totalDueText } from '@/lib/views/invoices';
@@ -17,10 +16,7 @@ export const dynamic = 'force-dynamic';
 export default async function StaffInvoicePage({ params }: { params: Promise<{ invoiceId: string }> }) {
   const staff = await requireStaff();
   const { invoiceId } = await params;
-  const detail = await getStaffInvoice(staff, invoiceId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const detail = await orNotFound(getStaffInvoice(staff, invoiceId));
   const { invoice } = detail;
   const draft = invoice.status === 'draft';
   return (

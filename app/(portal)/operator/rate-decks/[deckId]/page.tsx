@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { buttonClass } from '@/components/ui/button';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { TextField } from '@/components/ui/field';
 import { requireStaff } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatCount, formatDateTime } from '@/lib/format';
 import { describeAccountDecks, getRateDeckOverview } from '@/lib/services/rate-decks';
 import { listCustomerAccounts } from '@/lib/services/staff-accounts';
@@ -26,10 +25,7 @@ const SOURCE_WORDS = { own: 'its own', inherited: 'inherited', default: 'the def
 export default async function RateDeckPage({ params, searchParams }: { params: Promise<{ deckId: string }>; searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff();
   const { deckId } = await params;
-  const overview = await getRateDeckOverview(staff, deckId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const overview = await orNotFound(getRateDeckOverview(staff, deckId));
   const { deck } = overview;
   const raw = await searchParams;
   const accountQuery = parseStaffAccountsQuery({ q: firstParam(raw, 'account') });

@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound, redirect } from 'next/navigation';
+import { redirect } from 'next/navigation';
 import { CircleAlert, CircleCheck, TriangleAlert } from 'lucide-react';
-import { Badge, Card, PageHeader } from '@/components/ui/card';
+import { Badge, Card } from '@/components/ui/card';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatE164 } from '@/lib/format';
 import { earliestFocDate, minFocBusinessDays } from '@/lib/ports/foc-date';
 import { PORT_WIZARD_STEPS, type PortWizardStep } from '@/lib/ports/types';
@@ -19,6 +19,7 @@ import {
   savePortSubscriberAction,
   submitPortInAction,
 } from '../../actions';
+import { PortHeader } from '../../port-header';
 import { PortNumbersTable } from '../../port-tables';
 import { PORT_NUMBER_STATUS_LABELS, PORT_STEP_LABELS, isPortStep, nextStep, plural, portStatusTone, previousStep, wizardHref } from '../../port-views';
 import { PortStepper } from '../../stepper';
@@ -33,10 +34,7 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 export default async function PortWizardPage({ params, searchParams }: { params: Promise<{ portInId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('technical.read');
   const { portInId } = await params;
-  const port = await getPortDetail(access, portInId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const port = await orNotFound(getPortDetail(access, portInId));
   // Submitted ports and read-only users get the order's page; the wizard is for changing a draft.
   if (!port.canEdit) redirect(`/port-ins/${port.id}`);
   const asked = first((await searchParams).step);
@@ -47,13 +45,8 @@ export default async function PortWizardPage({ params, searchParams }: { params:
 
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/port-ins" className="text-indigo-800 hover:underline">
-          ← Port-ins
-        </Link>
-      </p>
-      <PageHeader
-        title={`Port-in ${port.reference}${port.label ? `: ${port.label}` : ''}`}
+      <PortHeader
+        port={port}
         description={port.status === 'exception' ? 'Correct what the losing carrier refused, then resubmit from the review step.' : 'Saved as a draft at every step. Nothing is sent until you submit it at the review step.'}
         actions={
           <Link href={`/port-ins/${port.id}`} className="text-sm text-indigo-800 underline">

@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { TimeSeriesChart, type ChartPoint } from '@/components/charts/time-series-chart';
 import { Badge, Card, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatDateTime, formatTime } from '@/lib/format';
 import { QUALITY_ALERT_RULES } from '@/lib/quality/baseline';
 import { METRIC_DEFINITIONS } from '@/lib/quality/metrics';
@@ -20,10 +19,7 @@ export const dynamic = 'force-dynamic';
 export default async function QualityAlertPage({ params }: { params: Promise<{ alertId: string }> }) {
   const access = await requireAccountAccess('usage.read');
   const { alertId } = await params;
-  const loaded = await getQualityAlertChart(access, alertId).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const loaded = await orNotFound(getQualityAlertChart(access, alertId));
   const { alert, points } = loaded;
   const asr = alert.metric === 'asr';
   // Plotted in percent or milliseconds; the exact text is what the tooltip and the table show.

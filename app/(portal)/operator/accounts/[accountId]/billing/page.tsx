@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { Pager, pageHref } from '@/components/ui/pager';
 import { requireStaff } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatDate, formatMoney, isNegativeAmount, isoDate } from '@/lib/format';
 import { getStaffLedger } from '@/lib/services/ledger';
 import { getStaffLimitUse, type LimitUseView } from '@/lib/services/spend-limits';
@@ -46,10 +45,7 @@ export default async function StaffBillingAccountPage({ params, searchParams }: 
   const staff = await requireStaff();
   const { accountId } = await params;
   const page = parseLedgerPage(await searchParams);
-  const loaded = await getStaffLedger(staff, { accountId, page }).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const loaded = await orNotFound(getStaffLedger(staff, { accountId, page }));
   const { account, billingAccount, ledger, profile } = loaded;
 
   if (!ledger || !profile) {

@@ -5,7 +5,7 @@ import { Badge, Card, PageHeader } from '@/components/ui/card';
 import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { formatCents, formatCount, formatDateTime, formatE164, formatMonth, formatRate } from '@/lib/format';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { getLineCallsFor } from '@/lib/services/disputes';
 import { disputeStatusLabel, disputeStatusTone } from '@/lib/views/disputes';
 import { createDisputeAction } from './actions';
@@ -29,10 +29,7 @@ export default async function InvoiceLineCallsPage({ params, searchParams }: { p
   if (!can(access, 'billing.read')) notFound();
   const { invoiceId, lineId } = await params;
   const query = await searchParams;
-  const page = await getLineCallsFor(access, { invoiceId, lineId, after: first(query.after)?.slice(0, 60), before: first(query.before)?.slice(0, 60) }).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const page = await orNotFound(getLineCallsFor(access, { invoiceId, lineId, after: first(query.after)?.slice(0, 60), before: first(query.before)?.slice(0, 60) }));
   const { invoice, line } = page;
   const base = `/billing/invoices/${invoice.id}/lines/${line.id}`;
   const rows: LineCallRow[] = page.calls.map((call) => ({

@@ -1,13 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { RateEntriesTable } from '@/components/rate-decks/rate-entries-table';
 import { buttonClass } from '@/components/ui/button';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { SelectField, TextField } from '@/components/ui/field';
 import { Pager } from '@/components/ui/pager';
 import { requireStaff } from '@/lib/auth/guard';
-import { isAppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/not-found';
 import { formatCount, formatDateTime } from '@/lib/format';
 import { getRateDeckVersionEntries } from '@/lib/services/rate-decks';
 import { parseDeckEntryQuery } from '@/lib/validations/rate-decks';
@@ -22,10 +21,7 @@ export default async function RateDeckVersionPage({ params, searchParams }: { pa
   const staff = await requireStaff();
   const { deckId, versionId } = await params;
   const query = parseDeckEntryQuery(await searchParams);
-  const view = await getRateDeckVersionEntries(staff, { deckId, versionId, query }).catch((error: unknown) => {
-    if (isAppError(error) && error.kind === 'not_found') notFound();
-    throw error;
-  });
+  const view = await orNotFound(getRateDeckVersionEntries(staff, { deckId, versionId, query }));
   const { deck, version, page } = view;
   const pathname = `/operator/rate-decks/${deck.id}/versions/${version.id}`;
   const searched = Boolean(query.q || query.kind);
