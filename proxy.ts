@@ -1,5 +1,5 @@
-import { getToken } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
+import { decodeSessionCookie } from '@/lib/auth/session-cookie';
 import { getEnv } from '@/lib/env';
 import { contentSecurityPolicy, HSTS, newNonce } from '@/lib/security-headers';
 
@@ -19,7 +19,7 @@ export async function proxy(request: NextRequest) {
   // A program with an API key: the route handler checks the key (lib/api/handler.ts); no cookie to look for.
   const bearer = pathname.startsWith('/api/v1/') && request.headers.has('authorization');
   if (!bearer && !PUBLIC_PATHS.some((pattern) => pattern.test(pathname))) {
-    const token = await getToken({ req: request, secret: getEnv().authSecret, secureCookie: https });
+    const token = await decodeSessionCookie(request.headers.get('cookie') ?? '', { secret: getEnv().authSecret, secureCookie: https });
     if (!token) {
       if (pathname.startsWith('/api/')) {
         return NextResponse.json({ error: { code: 'unauthorized:session', message: 'Please sign in.' } }, { status: 401 });

@@ -1,5 +1,5 @@
 import NextAuth, { CredentialsSignin, type DefaultSession, type Session } from 'next-auth';
-import { getToken, type JWT } from 'next-auth/jwt';
+import type { JWT } from 'next-auth/jwt';
 import Credentials from 'next-auth/providers/credentials';
 import { headers } from 'next/headers';
 import { eq } from 'drizzle-orm';
@@ -14,6 +14,7 @@ import { completeSignInChallenge, hasTwoFactorEnabled, issueSignInChallenge } fr
 import { safeCallbackUrl } from '@/lib/validations/callback-url';
 import { clientIp } from './client-ip';
 import { checkPassword } from './password-check';
+import { decodeSessionCookie } from './session-cookie';
 import { endUserSession, getLiveSessionUser, startUserSession } from './sessions';
 import { pendingSecondFactor } from './sign-in-challenge-context';
 import { redeemSignInTicket } from './sign-in-tickets';
@@ -168,8 +169,7 @@ export async function auth(): Promise<Session | null> {
   // The cookie's name follows the scheme as Auth.js decides it for `auth()` (@auth/core createActionURL).
   const { authUrl, authSecret } = getEnv();
   const secureCookie = authUrl ? new URL(authUrl).protocol === 'https:' : (requestHeaders.get('x-forwarded-proto') ?? 'https').replace(/:$/, '') === 'https';
-  // The cookie only, as Auth.js's session endpoint reads it (no Authorization bearer token).
-  const token = await getToken({ req: { headers: { cookie: requestHeaders.get('cookie') ?? '' } }, secret: authSecret, secureCookie });
+  const token = await decodeSessionCookie(requestHeaders.get('cookie') ?? '', { secret: authSecret, secureCookie });
   if (!token) return null;
   return sessionOf({ user: { id: '', email: token.email, name: token.name }, expires: new Date((token.exp ?? 0) * 1000).toISOString() }, token);
 }
