@@ -15,6 +15,8 @@ export interface SessionUser {
   isOperatorStaff: boolean;
   /** The sign-in session the request came with (absent for callers that are not a browser session). */
   sessionId?: string;
+  /** Must set up 2FA before anything else; read with the session row (absent: ask the database). */
+  owesTwoFactor?: boolean;
 }
 
 /** A program calling /api/v1 with an API key: it acts with the key's role, never its creator's. */

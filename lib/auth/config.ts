@@ -10,7 +10,7 @@ import { getUserById } from '@/lib/db/queries/users';
 import { getEnv } from '@/lib/env';
 import { isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
-import { completeSignInChallenge, hasTwoFactorEnabled, issueSignInChallenge } from '@/lib/services/two-factor';
+import { completeSignInChallenge, hasTwoFactorEnabled, issueSignInChallenge, owesTwoFactorSetUp } from '@/lib/services/two-factor';
 import { safeCallbackUrl } from '@/lib/validations/callback-url';
 import { clientIp } from './client-ip';
 import { checkPassword } from './password-check';
@@ -22,7 +22,8 @@ import { waitText } from './throttle';
 
 declare module 'next-auth' {
   interface Session {
-    user: { id: string; isOperatorStaff?: boolean } & DefaultSession['user'];
+    /** owesTwoFactor: must set up 2FA before anything else, read with the session row. */
+    user: { id: string; isOperatorStaff?: boolean; owesTwoFactor?: boolean } & DefaultSession['user'];
     /** Set when the session row was checked on this request (lib/auth/sessions.ts). */
     sessionId?: string;
   }
@@ -65,7 +66,7 @@ async function sessionOf(session: Session, token: JWT): Promise<Session> {
     session.user = { ...session.user, id: '' };
     return session;
   }
-  session.user = { ...session.user, id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff };
+  session.user = { ...session.user, id: user.id, email: user.email, name: user.name, isOperatorStaff: user.isOperatorStaff, owesTwoFactor: owesTwoFactorSetUp(user, user.twoFactor) };
   session.sessionId = token.sid as string;
   return session;
 }

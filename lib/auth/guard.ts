@@ -24,7 +24,7 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   if (!userId) return null;
   // The session callback has just read the user with the session row; no second query.
   if (session.sessionId && session.user.email && session.user.name) {
-    return { id: userId, email: session.user.email, name: session.user.name, isOperatorStaff: Boolean(session.user.isOperatorStaff), sessionId: session.sessionId };
+    return { id: userId, email: session.user.email, name: session.user.name, isOperatorStaff: Boolean(session.user.isOperatorStaff), sessionId: session.sessionId, owesTwoFactor: session.user.owesTwoFactor };
   }
   const user = await getUserById(await getDb(), { userId });
   if (!user || user.disabledAt) return null;
@@ -44,7 +44,8 @@ export async function requireSignedInUser(): Promise<SessionUser> {
 /** Operator staff, and members of an account whose policy requires it, set up 2FA before anything else. */
 const mustEnrolFirst = cache(async (): Promise<boolean> => {
   const user = await getSessionUser();
-  return user ? mustEnrolTwoFactor(user) : false;
+  if (!user) return false;
+  return user.owesTwoFactor ?? mustEnrolTwoFactor(user);
 });
 
 const ENROL_FIRST = 'Set up two-factor authentication first (Profile → Security): it is required for your account.';

@@ -18,13 +18,13 @@ export async function startUserSession(db: Db, { userId, ip, userAgent, secondFa
   return sessionId;
 }
 
-/** The user a session id stands for, or undefined when the session no longer holds. */
+/** The user a session id stands for, with their 2FA standing, or undefined when the session no longer holds. */
 export async function getLiveSessionUser(db: Db, sessionId: string | undefined, now = new Date()) {
   if (!sessionId || !/^[A-Za-z0-9_-]{20,100}$/.test(sessionId)) return undefined;
   const row = await getUserBySessionId(db, { sessionId, idleSince: new Date(now.getTime() - getEnv().sessionIdleSeconds * 1000) });
   if (!row || row.user.disabledAt) return undefined;
   if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await touchUserSession(db, { sessionId });
-  return row.user;
+  return { ...row.user, twoFactor: { enabled: Boolean(row.twoFactor.twoFactorEnabled), requiredByPolicy: Boolean(row.twoFactor.twoFactorRequiredByPolicy) } };
 }
 
 export async function endUserSession(db: Db, sessionId: string | undefined): Promise<void> {

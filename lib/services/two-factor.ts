@@ -114,7 +114,10 @@ export async function getTwoFactorStatus(user: Pick<SessionUser, 'id' | 'isOpera
  * an account whose policy (or an ancestor's: a policy covers its subtree) requires it.
  */
 export async function mustEnrolTwoFactor(user: Pick<SessionUser, 'id' | 'isOperatorStaff'>, db?: Db | Tx): Promise<boolean> {
-  const standing = await getTwoFactorStandingByUser(db ?? (await getDb()), { userId: user.id });
+  return owesTwoFactorSetUp(user, await getTwoFactorStandingByUser(db ?? (await getDb()), { userId: user.id }));
+}
+
+export function owesTwoFactorSetUp(user: Pick<SessionUser, 'isOperatorStaff'>, standing: { enabled: boolean; requiredByPolicy: boolean }): boolean {
   return !standing.enabled && (user.isOperatorStaff || standing.requiredByPolicy);
 }
 

@@ -2,11 +2,13 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { checkPassword } from '@/lib/auth/password-check';
 import { endUserSession, getLiveSessionUser, startUserSession } from '@/lib/auth/sessions';
-import { loginThrottles, userSessions } from '@/lib/db/schema';
+import { accounts, loginThrottles, userSessions } from '@/lib/db/schema';
 import { getMembersByAccount } from '@/lib/db/queries/users';
+import { mustEnrolTwoFactor, owesTwoFactorSetUp } from '@/lib/services/two-factor';
 import { changePassword, removeMembership } from '@/lib/services/users';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants, sessionUser } from '../support/fixtures';
+import { enableTwoFactorFor } from '../support/two-factor';
 
 describe('sign-in sessions held on the server', () => {
   const test = useTestDatabase();
@@ -73,5 +75,23 @@ describe('sign-in sessions held on the server', () => {
     expect(await getLiveSessionUser(test.db, elsewhere)).toBeUndefined();
     expect(await checkPassword(test.db, { email: 'tech@acme.example', password: 'copper-violin-staple', ip: '203.0.113.4' })).toMatchObject({ ok: true });
     expect(await checkPassword(test.db, { email: 'tech@acme.example', password: 'portal-demo', ip: '203.0.113.4' })).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('reads the 2FA a user owes with the session row, as the guard would ask the database', async () => {
+    const owes = async (email: string) => {
+      const user = await sessionUser(test.db, email);
+      const live = await getLiveSessionUser(test.db, await startUserSession(test.db, { userId: user.id }));
+      const fromSession = owesTwoFactorSetUp(live!, live!.twoFactor);
+      expect(fromSession).toBe(await mustEnrolTwoFactor(user, test.db));
+      return fromSession;
+    };
+    expect(await owes('owner@globex.example')).toBe(false);
+    // A policy on the account (or any above it) binds its members until they turn 2FA on.
+    await test.db.update(accounts).set({ requireTwoFactor: true }).where(eq(accounts.id, tenants.globex.id));
+    expect(await owes('owner@globex.example')).toBe(true);
+    await enableTwoFactorFor(test.db, (await sessionUser(test.db, 'owner@globex.example')).id);
+    expect(await owes('owner@globex.example')).toBe(false);
+    // The demo's staff user has 2FA on; staff without it would owe it whatever the policies.
+    expect(await owes('staff@carrier.example')).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { userSessions, users } from '@/lib/db/schema';
+import { twoFactorStandingColumns } from './two-factor';
 
 type Executor = Db | Tx;
 
@@ -14,11 +15,11 @@ export async function insertUserSession(
 
 /**
  * The user behind a live session: not revoked, within its absolute lifetime, and seen within the
- * idle window. One query, since it runs on every request.
+ * idle window, with the user's 2FA standing. One query, since it runs on every request.
  */
 export async function getUserBySessionId(db: Executor, { sessionId, idleSince }: { sessionId: string; idleSince: Date }) {
   const [row] = await db
-    .select({ user: users, session: { id: userSessions.id, lastSeenAt: userSessions.lastSeenAt } })
+    .select({ user: users, session: { id: userSessions.id, lastSeenAt: userSessions.lastSeenAt }, twoFactor: twoFactorStandingColumns })
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
     .where(

@@ -89,21 +89,24 @@ export async function getTwoFactorPolicyAccountsByUser(db: Executor, { userId }:
 }
 
 /** Whether the user has 2FA on, and whether a policy says they must: one round trip, asked once per request. */
+/**
+ * Whether a user has 2FA on, and whether an account they belong to (or one above it) requires it,
+ * as columns of a select from `users` (the session read takes them too, so a page needs no second
+ * query). Spelled out: drizzle leaves columns unqualified inside a select's sql, and these
+ * subqueries need the outer users.id.
+ */
+export const twoFactorStandingColumns = {
+  twoFactorEnabled: sql<boolean>`exists (select 1 from user_two_factor tf where tf.user_id = users.id and tf.enabled_at is not null)`,
+  twoFactorRequiredByPolicy: sql<boolean>`exists (
+    select 1 from memberships m
+    join accounts member_account on member_account.id = m.account_id
+    join accounts policy_account on policy_account.id = any(string_to_array(trim(both '/' from member_account.path), '/')::uuid[])
+    where m.user_id = users.id and policy_account.require_two_factor)`,
+};
+
 export async function getTwoFactorStandingByUser(db: Executor, { userId }: { userId: string }): Promise<{ enabled: boolean; requiredByPolicy: boolean }> {
-  const [row] = await db
-    .select({
-      // Spelled out: drizzle leaves columns unqualified inside a select's sql, and these subqueries need the outer users.id.
-      enabled: sql<boolean>`exists (select 1 from user_two_factor tf where tf.user_id = users.id and tf.enabled_at is not null)`,
-      requiredByPolicy: sql<boolean>`exists (
-        select 1 from memberships m
-        join accounts member_account on member_account.id = m.account_id
-        join accounts policy_account on policy_account.id = any(string_to_array(trim(both '/' from member_account.path), '/')::uuid[])
-        where m.user_id = users.id and policy_account.require_two_factor)`,
-    })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
-  return { enabled: Boolean(row?.enabled), requiredByPolicy: Boolean(row?.requiredByPolicy) };
+  const [row] = await db.select(twoFactorStandingColumns).from(users).where(eq(users.id, userId)).limit(1);
+  return { enabled: Boolean(row?.twoFactorEnabled), requiredByPolicy: Boolean(row?.twoFactorRequiredByPolicy) };
 }
 
 export async function insertSignInChallenge(db: Executor, values: { tokenHash: string; userId: string; expiresAt: Date }): Promise<void> {
