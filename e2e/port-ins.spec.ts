@@ -229,6 +229,11 @@ test('a full port: every number of the account, the BTN among them, through the 
   await expect(page.getByRole('main')).toContainText(national(numbers[0]!));
   await page.goto('/port-ins?state=completed');
   await expect(page.getByRole('link', { name: reference })).toBeVisible();
+  // A port that is not there (or another account's) is a real 404, not a 200 showing "not found".
+  for (const path of ['/port-ins/00000000-0000-4000-8000-000000000000', '/port-ins/00000000-0000-4000-8000-000000000000/wizard']) {
+    const missing = await page.goto(path);
+    expect(missing?.status(), path).toBe(404);
+  }
 });
 
 test('a partial port: the BTN stays with the losing carrier, the generated LOA signed in the browser', async ({ page, browser }) => {

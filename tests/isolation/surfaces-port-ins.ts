@@ -19,7 +19,7 @@ const staffActions = () => import('@/app/(portal)/operator/port-ins/actions');
 const portActions = () => import('@/app/(portal)/port-ins/actions');
 
 export const PORT_IN_SURFACES: Surface[] = [
-  { kind: 'page', name: 'port-ins', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/port-ins/page') },
+  { kind: 'page', name: 'port-ins', scope: 'current', allowed: TECHNICAL_READERS, load: () => import('@/app/(portal)/port-ins/(list)/page') },
   { kind: 'page', name: 'new port-in', scope: 'current', allowed: TECHNICAL_WRITERS, load: () => import('@/app/(portal)/port-ins/new/page') },
   {
     kind: 'page',

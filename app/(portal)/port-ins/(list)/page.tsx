@@ -7,8 +7,8 @@ import { can } from '@/lib/auth/access';
 import { requireAccountAccess } from '@/lib/auth/guard';
 import { formatCount, formatDateTime } from '@/lib/format';
 import { listPortIns } from '@/lib/services/port-ins';
-import { PortListTable } from './port-tables';
-import { PORT_LIST_FILTERS, portStatusTone, wizardHref } from './port-views';
+import { PortListTable } from '../port-tables';
+import { PORT_LIST_FILTERS, portStatusTone, wizardHref } from '../port-views';
 
 export const metadata: Metadata = { title: 'Port-ins' };
 export const dynamic = 'force-dynamic';
