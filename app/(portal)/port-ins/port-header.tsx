@@ -2,8 +2,8 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { PageHeader } from '@/components/ui/card';
 
-/** The head of a port's order page and of its wizard: the way back to the list and the port's name. */
-export function PortHeader({ port, description, actions }: { port: { reference: string; label: string | null }; description: string; actions?: ReactNode }) {
+/** The head of every page under Port-ins but the list: the way back to the list, then the title. */
+export function PortHeader({ title, description, actions }: { title: string; description: string; actions?: ReactNode }) {
   return (
     <>
       <p className="mb-2 text-sm">
@@ -11,7 +11,9 @@ export function PortHeader({ port, description, actions }: { port: { reference: 
           ← Port-ins
         </Link>
       </p>
-      <PageHeader title={`Port-in ${port.reference}${port.label ? `: ${port.label}` : ''}`} description={description} actions={actions} />
+      <PageHeader title={title} description={description} actions={actions} />
     </>
   );
 }
+
+export const portTitle = (port: { reference: string; label: string | null }) => `Port-in ${port.reference}${port.label ? `: ${port.label}` : ''}`;

@@ -9,7 +9,7 @@ import { orNotFound } from '@/lib/not-found';
 import { formatDateTime, formatE164 } from '@/lib/format';
 import { PORT_STATUS_LABELS } from '@/lib/ports/state-machine';
 import { getPortDetail } from '@/lib/services/port-ins';
-import { PortHeader } from '../port-header';
+import { PortHeader, portTitle } from '../port-header';
 import { addPortCommentAction, cancelPortInAction } from '../actions';
 import { CancelPortButton, PortCommentForm } from '../detail-forms';
 import { PortNumbersTable } from '../port-tables';
@@ -39,7 +39,7 @@ export default async function PortInPage({ params, searchParams }: { params: Pro
   return (
     <>
       <PortHeader
-        port={port}
+        title={portTitle(port)}
         description={`${plural(live.length, 'number')}${port.losingCarrier ? ` from ${port.losingCarrier}` : ''} · ${access.account.name}`}
         actions={
           port.canEdit && port.status === 'draft' ? (

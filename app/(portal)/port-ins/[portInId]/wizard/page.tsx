@@ -19,7 +19,7 @@ import {
   savePortSubscriberAction,
   submitPortInAction,
 } from '../../actions';
-import { PortHeader } from '../../port-header';
+import { PortHeader, portTitle } from '../../port-header';
 import { PortNumbersTable } from '../../port-tables';
 import { PORT_NUMBER_STATUS_LABELS, PORT_STEP_LABELS, isPortStep, nextStep, plural, portStatusTone, previousStep, wizardHref } from '../../port-views';
 import { PortStepper } from '../../stepper';
@@ -46,7 +46,7 @@ export default async function PortWizardPage({ params, searchParams }: { params:
   return (
     <>
       <PortHeader
-        port={port}
+        title={portTitle(port)}
         description={port.status === 'exception' ? 'Correct what the losing carrier refused, then resubmit from the review step.' : 'Saved as a draft at every step. Nothing is sent until you submit it at the review step.'}
         actions={
           <Link href={`/port-ins/${port.id}`} className="text-sm text-indigo-800 underline">
