@@ -228,7 +228,7 @@ function callsOfHour(hourStart: number, demo: DemoAccount[], connectionIndex: Ma
       const weeksBack = Math.round((incident.from - hourStart) / WEEK_MS);
       const from = Math.max(hourStart, incident.from - weeksBack * WEEK_MS);
       const to = Math.min(hourStart + 3_600_000, incident.to - weeksBack * WEEK_MS);
-      for (let i = 0; weeksBack >= 0 && to > from && i < Math.round(((to - from) / 3_600_000) * 150); i++) {
+      for (let i = 0; weeksBack >= 0 && to > from && i < Math.round(((to - from) / 3_600_000) * 240); i++) {
         const inviteAt = from + Math.floor(random() * (to - from));
         const call = oneCall(random, account, inviteAt, connectionIndex, incident, `${new Date(hourStart).toISOString()}#${seq++}`, { direction: 'outbound', country: 'US', connectionId: incident.connectionId });
         if (call.endAt && call.endAt.getTime() <= now) calls.push(call);
