@@ -155,28 +155,39 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
       )
     ) : null;
 
-  const desktopCell = (meta: ColumnDef<Row, unknown>['meta']) => cn('md:py-2 md:pr-3 md:last:pr-0', meta?.numeric && 'md:text-right md:tabular-nums', meta?.actions && 'md:text-right', meta?.className);
-  const cardRole = (cell: Cell<Row, unknown>) => {
-    const meta = cell.column.columnDef.meta;
-    if (cell.column.id === cardTitle) return 'max-md:order-first max-md:mb-2 max-md:min-w-0 max-md:flex-1 max-md:break-words max-md:font-medium max-md:text-slate-900';
-    if (meta?.actions) return 'max-md:order-last max-md:ml-auto max-md:mt-3';
+  const desktopCell = (meta: ColumnDef<Row, unknown>['meta']) => cn('dt-cell', meta?.numeric && 'dt-numeric', meta?.actions && 'md:text-right', meta?.className);
+  const cardRole = (columnId: string, meta: ColumnDef<Row, unknown>['meta']) => {
+    if (columnId === cardTitle) return 'dt-title';
+    if (meta?.actions) return 'dt-actions';
     if (meta?.hideInCard) return 'max-md:hidden';
-    if (meta?.wideInCard) return 'max-md:grid max-md:basis-full max-md:grid-cols-1 max-md:gap-y-1 max-md:py-1';
-    return 'max-md:grid max-md:basis-full max-md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)] max-md:gap-x-3 max-md:py-0.5';
+    if (meta?.wideInCard) return 'dt-wide';
+    return 'dt-pair';
   };
-  // The card's label is CSS generated content from data-label: outside the cell's text (what
-  // copy, tests and the table layout read) and absent from md up.
-  const cardLabelClass = 'max-md:before:text-xs max-md:before:uppercase max-md:before:text-slate-600 max-md:before:content-[attr(data-label)]';
-  const isPair = (cell: Cell<Row, unknown>) => cell.column.id !== cardTitle && !cell.column.columnDef.meta?.actions && !cell.column.columnDef.meta?.hideInCard;
+
+  // Worked out once per column, not per cell: the same classes and label for every row.
+  const cellLayouts = new Map<string, { classes: string; valueClass?: string; label?: string }>();
+  const cellLayout = (cell: Cell<Row, unknown>) => {
+    const known = cellLayouts.get(cell.column.id);
+    if (known) return known;
+    const meta = cell.column.columnDef.meta;
+    // A pair's label is CSS generated content from data-label: outside the cell's text (what
+    // copy, tests and the table layout read) and absent from md up.
+    const pair = cell.column.id !== cardTitle && !meta?.actions && !meta?.hideInCard;
+    const layout = {
+      classes: cn(desktopCell(meta), cardRole(cell.column.id, meta), pair && 'dt-label', cell.column.id === rowHeader && 'md:font-normal'),
+      valueClass: pair ? cn('dt-value', meta?.numeric && 'tabular-nums') : undefined,
+      label: pair ? (meta?.label ?? (typeof cell.column.columnDef.header === 'string' ? cell.column.columnDef.header : cell.column.id)) : undefined,
+    };
+    cellLayouts.set(cell.column.id, layout);
+    return layout;
+  };
 
   const renderCell = (cell: Cell<Row, unknown>) => {
     const content = flexRender(cell.column.columnDef.cell, cell.getContext());
-    const pair = isPair(cell);
-    const body = pair ? <div className={cn('min-w-0 break-words md:contents [&_select]:max-w-full', cell.column.columnDef.meta?.numeric && 'tabular-nums')}>{content}</div> : content;
-    const classes = cn(desktopCell(cell.column.columnDef.meta), cardRole(cell), pair && cardLabelClass);
-    const label = pair ? (cell.column.columnDef.meta?.label ?? (typeof cell.column.columnDef.header === 'string' ? cell.column.columnDef.header : cell.column.id)) : undefined;
+    const { classes, valueClass, label } = cellLayout(cell);
+    const body = valueClass ? <div className={valueClass}>{content}</div> : content;
     return cell.column.id === rowHeader ? (
-      <th key={cell.id} scope="row" className={cn(classes, 'md:font-normal')} data-label={label}>
+      <th key={cell.id} scope="row" className={classes} data-label={label}>
         {body}
       </th>
     ) : (
@@ -241,8 +252,8 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
           </thead>
           <tbody className="max-md:block max-md:space-y-3">
             {table.getRowModel().rows.map((row) => (
-              <tr key={row.id} className="align-top max-md:flex max-md:flex-wrap max-md:items-start max-md:gap-x-2 max-md:rounded-md max-md:border max-md:border-slate-200 max-md:p-3 md:border-b md:border-slate-100 md:last:border-0">
-                {selection ? <td className="max-md:order-first md:py-2 md:pr-2">{checkbox(row)}</td> : null}
+              <tr key={row.id} className="dt-row">
+                {selection ? <td className="dt-select">{checkbox(row)}</td> : null}
                 {row.getVisibleCells().map(renderCell)}
               </tr>
             ))}
@@ -257,7 +268,7 @@ export function DataTable<Row>({ rows, columns, getRowId, caption, captionVisibl
                   return (
                     <td
                       key={footer.id}
-                      className={cn(desktopCell(footer.column.columnDef.meta), 'md:pt-3', !content ? 'max-md:hidden' : title ? 'max-md:mb-1 max-md:block' : cn('max-md:grid max-md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)] max-md:gap-x-3', cardLabelClass))}
+                      className={cn(desktopCell(footer.column.columnDef.meta), 'md:pt-3', !content ? 'max-md:hidden' : title ? 'max-md:mb-1 max-md:block' : 'max-md:grid max-md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)] max-md:gap-x-3 dt-label')}
                       data-label={content && !title ? columnLabel(footer) : undefined}
                     >
                       {content && !title ? <div className="min-w-0 tabular-nums md:contents">{content}</div> : content}

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
@@ -40,12 +42,28 @@ describe('DataTable', () => {
     expect(count(html, /Delete Backup PBX/g)).toBe(1);
     expect(html).not.toContain('<li');
     // The row header is the card's title; the other columns carry a label drawn by CSS in the card layout only.
-    expect(html).toMatch(/<th scope="row" class="[^"]*max-md:order-first[^"]*"><a href="\/trunk-groups\/t1">Main PBX<\/a><\/th>/);
-    expect(html).toMatch(/<td class="[^"]*max-md:grid[^"]*max-md:before:content-\[attr\(data-label\)\][^"]*" data-label="Numbers"><div class="[^"]*md:contents[^"]*">11<\/div><\/td>/);
+    expect(html).toMatch(/<th scope="row" class="[^"]*\bdt-title\b[^"]*"><a href="\/trunk-groups\/t1">Main PBX<\/a><\/th>/);
+    expect(html).toMatch(/<td class="[^"]*\bdt-pair\b[^"]*\bdt-label\b[^"]*" data-label="Numbers"><div class="[^"]*\bdt-value\b[^"]*">11<\/div><\/td>/);
     expect(html).not.toMatch(/data-label="(Name|Actions)"/);
-    expect(html).toMatch(/<td class="[^"]*max-md:order-last[^"]*"><button type="button">Delete Backup PBX<\/button><\/td>/);
+    expect(html).toMatch(/<td class="[^"]*\bdt-actions\b[^"]*"><button type="button">Delete Backup PBX<\/button><\/td>/);
     expect(html).toContain('<span class="sr-only">Actions</span>');
     expect(html).toMatch(/<thead class="[^"]*max-md:hidden/);
+  });
+
+  it('styles cells with the card classes of app/globals.css, each defined there with its card layout', () => {
+    const html = render({ selection: { form: 'f', name: 'ids', label: (row: Trunk) => `Select ${row.name}` } });
+    const css = fs.readFileSync(path.join(process.cwd(), 'app/globals.css'), 'utf8');
+    const used = new Set([...html.matchAll(/class="([^"]*)"/g)].flatMap((match) => match[1]!.split(' ')).filter((name) => name.startsWith('dt-')));
+    expect([...used]).toEqual(expect.arrayContaining(['dt-actions', 'dt-cell', 'dt-label', 'dt-numeric', 'dt-pair', 'dt-row', 'dt-select', 'dt-title', 'dt-value']));
+    const rule = (name: string) => new RegExp(`\\.${name} \\{\\s*@apply ([^;]*);`).exec(css)?.[1] ?? '';
+    for (const name of used) expect(rule(name), `.${name} in app/globals.css`).not.toBe('');
+    expect(rule('dt-row')).toContain('max-md:flex');
+    expect(rule('dt-pair')).toContain('max-md:grid');
+    expect(rule('dt-label')).toContain('max-md:before:content-[attr(data-label)]');
+    expect(rule('dt-value')).toContain('md:contents');
+    expect(rule('dt-title')).toContain('max-md:order-first');
+    expect(rule('dt-actions')).toContain('max-md:order-last');
+    expect(rule('dt-cell')).toContain('md:py-2');
   });
 
   it('marks the sorted column with aria-sort and links every sortable header to its other order', () => {
