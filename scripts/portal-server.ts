@@ -19,9 +19,37 @@ export interface PortalHandlers {
   upgrade?(request: http.IncomingMessage, socket: Duplex, head: Buffer): unknown;
 }
 
+/** Whether the path (not the query) decodes: `%ZZ` or a cut UTF-8 sequence does not. */
+export function hasDecodablePath(url: string | undefined): boolean {
+  try {
+    decodeURIComponent((url ?? '/').split('?', 1)[0]!);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A path that does not decode is refused here: Next.js throws on it while matching a dynamic
+ * segment and answers a bare 500, which reads as the portal failing rather than the address.
+ */
+function refuseUndecodablePath(request: http.IncomingMessage, response: http.ServerResponse) {
+  const problem = 'The address has a malformed percent-encoding (such as %ZZ or a cut UTF-8 sequence)';
+  response.statusCode = 400;
+  response.setHeader('cache-control', 'no-store');
+  if (request.url?.startsWith('/api/')) {
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ error: { code: 'invalid:path', message: `${problem}; encode path segments with encodeURIComponent.` } }));
+  } else {
+    response.setHeader('content-type', 'text/plain; charset=utf-8');
+    response.end(`Bad request. ${problem}. Check the link and try again.\n`);
+  }
+}
+
 export function createPortalServer(handlers: PortalHandlers, trusted: Parameters<typeof stampClientIp>[1]): http.Server {
   const server = http.createServer((request, response) => {
     stampClientIp(request, trusted);
+    if (!hasDecodablePath(request.url)) return refuseUndecodablePath(request, response);
     void handlers.request(request, response);
   });
   trackUpgrades(server);

@@ -71,10 +71,16 @@ export const errorBody = z
   })
   .meta({ id: 'Error' });
 
+/** A `limit` query parameter: a whole number within bounds, with one message for every way it is wrong. */
+export function limitParam({ max, fallback, description }: { max: number; fallback: number; description: string }) {
+  const message = `limit must be a whole number from 1 to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(1, message).max(max, message).default(fallback).meta({ description });
+}
+
 /** The `cursor`/`limit` query of every list. */
 export const pageQuery = {
   cursor: z.string().max(500).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
-  limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Items per page, 1–200 (default 50).' }),
+  limit: limitParam({ max: 200, fallback: 50, description: 'Items per page, 1–200 (default 50).' }),
 };
 
 /** `{ data, nextCursor }` for a list of `item`. */

@@ -206,6 +206,11 @@ describe('the numbers and orders API', () => {
     const bad = await callApi(routes.numbers.GET, { url: '/api/v1/numbers?npa=1&e911=bogus&limit=0', key: techKey, endpoint: listNumbers });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['e911', 'limit', 'npa']);
+    expect(bad.body.error.fields.limit).toEqual(['limit must be a whole number from 1 to 200']);
+    for (const limit of ['abc', '1.5', '201']) {
+      const badLimit = await callApi(routes.numbers.GET, { url: `/api/v1/numbers?limit=${limit}`, key: techKey, endpoint: listNumbers });
+      expect(badLimit.body.error.fields).toEqual({ limit: ['limit must be a whole number from 1 to 200'] });
+    }
     const badCursor = await callApi(routes.numbers.GET, { url: '/api/v1/numbers?cursor=bm9wZQ', key: techKey, endpoint: listNumbers });
     expect(badCursor).toMatchObject({ status: 400, body: { error: { code: 'invalid:cursor' } } });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEndpoint, e164, isoTime, pageOf } from '../contract';
+import { defineEndpoint, e164, isoTime, limitParam, pageOf } from '../contract';
 
 const timeParam = z.string().max(40);
 
@@ -48,7 +48,7 @@ export const listCdrs = defineEndpoint({
   query: z.object({
     ...cdrSearchQuery,
     cursor: z.string().max(500).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
-    limit: z.coerce.number().int().min(1).max(1000).default(100).meta({ description: 'Calls per page, 1–1000 (default 100).' }),
+    limit: limitParam({ max: 1000, fallback: 100, description: 'Calls per page, 1–1000 (default 100).' }),
     format: z.enum(['json', 'csv']).optional().meta({ description: '`csv` answers CSV as `Accept: text/csv` does (for a browser link).' }),
   }),
   answer: pageOf(cdrSchema),
