@@ -10,6 +10,7 @@
  * `{ "error": { "code", "message", "fields"? } }`.
  */
 import { z } from 'zod';
+import '@/lib/validations/zod-messages';
 import type { Permission } from '@/lib/auth/permissions';
 import type { ApiKeyScope } from '@/lib/validations/api-keys';
 

@@ -5,6 +5,7 @@
  * by client forms and the server alike.
  */
 import { z } from 'zod';
+import './zod-messages';
 
 /** C0 controls (NUL, tab, newline…), DEL and the C1 controls. */
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;

@@ -14,6 +14,7 @@
  * input has; an issue about the whole form is keyed `form`.
  */
 import { z } from 'zod';
+import './zod-messages';
 
 export type FieldErrors = Record<string, string[]>;
 
