@@ -35,6 +35,8 @@ test('on a phone the navigation opens from the Menu button and closes on the way
   await page.setViewportSize({ width: 390, height: 844 });
   await signInAndWait(page, 'tech@acme.example');
   await expect(sidebar(page)).toHaveCount(0);
+  // The drawer's links are rendered when it first opens: until then the page holds one navigation.
+  await expect(page.locator('nav[aria-label="Main"]')).toHaveCount(1);
   await page.getByRole('button', { name: 'Menu' }).click();
   const drawer = page.getByRole('dialog', { name: 'Navigation' });
   await expect(drawer.getByRole('link', { name: 'E911' })).toBeVisible();

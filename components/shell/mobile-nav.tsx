@@ -1,13 +1,19 @@
 'use client';
 
 import { Menu, X } from 'lucide-react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { usePathname } from 'next/navigation';
 import { SidebarNav, type NavItem } from './sidebar-nav';
 
-/** Below the md breakpoint the sidebar is hidden: the same navigation opens as a modal drawer. */
+/**
+ * Below the md breakpoint the sidebar is hidden: the same navigation opens as a modal drawer. Its
+ * links are rendered from the first opening on, not with every page: the drawer cannot open before
+ * the page has hydrated, and rendering the navigation a second time cost every page about a tenth
+ * of its server time (bench/README.md).
+ */
 export function MobileNav({ main, staff }: { main: NavItem[]; staff: NavItem[] }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const [opened, setOpened] = useState(false);
   const pathname = usePathname();
   useEffect(() => dialog.current?.close(), [pathname]);
 
@@ -16,7 +22,10 @@ export function MobileNav({ main, staff }: { main: NavItem[]; staff: NavItem[] }
       <button
         type="button"
         aria-haspopup="dialog"
-        onClick={() => dialog.current?.showModal()}
+        onClick={() => {
+          setOpened(true);
+          dialog.current?.showModal();
+        }}
         className="flex items-center gap-1.5 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 md:hidden"
       >
         <Menu aria-hidden="true" className="size-4" />
@@ -38,7 +47,7 @@ export function MobileNav({ main, staff }: { main: NavItem[]; staff: NavItem[] }
             Close
           </button>
         </div>
-        <SidebarNav main={main} staff={staff} />
+        {opened ? <SidebarNav main={main} staff={staff} /> : null}
       </dialog>
     </>
   );
