@@ -97,7 +97,7 @@ export function accountAction<Schema extends z.ZodType, Data = undefined, Subjec
       const result = await options.run(input, access, { raw, subject });
       return { status: 'success', message: result?.message, ...(result?.tone ? { tone: result.tone } : {}), data: result?.data };
     } catch (error) {
-      const state = refusal(error, raw);
+      const state = access === undefined && options.accountField ? unreachableAccount(refusal(error, raw), options.accountField) : refusal(error, raw);
       return options.presentError ? options.presentError(state, access) : state;
     }
   };
@@ -119,6 +119,17 @@ export function staffAction<Schema extends z.ZodType, Data = undefined>(options:
       return refusal(error, raw);
     }
   };
+}
+
+const UNREACHABLE_ACCOUNT = 'That account was not found, or you no longer have access to it. Reload the page and choose again.';
+
+/**
+ * The account a form names (a parent chosen in a list, the account a page is about) is gone or out
+ * of reach: say which field, in words, rather than a bare "Not found.".
+ */
+function unreachableAccount(state: ErrorActionState, accountField: string): ErrorActionState {
+  if (state.code !== 'not_found:account') return state;
+  return { ...state, message: UNREACHABLE_ACCOUNT, fieldErrors: { ...state.fieldErrors, [accountField]: [UNREACHABLE_ACCOUNT] } };
 }
 
 /** The error answer, with what the user typed so a failed submit does not wipe the form. */

@@ -50,6 +50,17 @@ describe('a failed submit answers what was typed', () => {
       expect(await test.db.select().from(accounts).where(eq(accounts.name, 'X'))).toEqual([]);
     });
 
+    it('sub-account create under a parent the user does not reach: said beside the parent, nothing created', async () => {
+      await signInAs('admin@acme.example', tenants.acme.id);
+      for (const parentId of [tenants.globex.id, '00000000-0000-4000-8000-000000000000', 'not-an-id']) {
+        const typed = { parentId, name: 'Elsewhere branch' };
+        const result = await (await actions()).createSubAccountAction(idle, form(typed));
+        expect(result).toMatchObject({ status: 'error', code: 'not_found:account', values: typed, fieldErrors: { parentId: [expect.stringContaining('no longer have access')] } });
+        expect(result.status === 'error' && result.message).toMatch(/^That account was not found, or you no longer have access to it/);
+      }
+      expect(await test.db.select().from(accounts).where(eq(accounts.name, 'Elsewhere branch'))).toEqual([]);
+    });
+
     it('invite: the email and the role, whether the schema or the service refused them', async () => {
       await signInAs('admin@acme.example', tenants.acme.id);
       const { inviteUserAction } = await actions();
