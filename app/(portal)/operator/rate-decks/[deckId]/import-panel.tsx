@@ -175,8 +175,8 @@ export function ImportPanel({ deckId, deckName, currency }: { deckId: string; de
     <div className="space-y-5">
       <div className="space-y-2 text-sm text-slate-700">
         <p>
-          Columns <code className="rounded bg-slate-100 px-1">{DECK_CSV_COLUMNS.join(',')}</code>, with or without that header. <code className="rounded bg-slate-100 px-1">increment</code> is first/next seconds (1/1, 6/6, 60/60; blank is 60/60), <code className="rounded bg-slate-100 px-1">kind</code> termination or origination (blank is termination); rates up to six decimals. Optionally, after the rates, DID tiers under their own header{' '}
-          <code className="rounded bg-slate-100 px-1">tier,label,countries,monthly,one_time</code>; without them the version in force keeps its DID tiers.
+          Columns <code className="break-all rounded bg-slate-100 px-1">{DECK_CSV_COLUMNS.join(',')}</code>, with or without that header. <code className="rounded bg-slate-100 px-1">increment</code> is first/next seconds (1/1, 6/6, 60/60; blank is 60/60), <code className="rounded bg-slate-100 px-1">kind</code> termination or origination (blank is termination); rates up to six decimals. Optionally, after the rates, DID tiers under their own header{' '}
+          <code className="break-all rounded bg-slate-100 px-1">tier,label,countries,monthly,one_time</code>; without them the version in force keeps its DID tiers.
         </p>
       </div>
       <div className="flex flex-wrap items-end gap-3">
