@@ -40,6 +40,11 @@ export async function signInAndWait(page: Page, email: string) {
 export async function expectAccessible(page: Page) {
   // After an action re-renders, the document title arrives a moment later; axe would flag its absence.
   await expect(page).toHaveTitle(/\S/);
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+}
+
+/** The serious and critical axe violations still there once the page has settled (none: an empty list). */
+export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
   // A toast still fading in is half-transparent: axe would measure its text against the page behind.
   // One may also appear while axe reads the page, so a violation counts only if it is still there
   // after the page has settled again.
@@ -54,9 +59,9 @@ export async function expectAccessible(page: Page) {
     bad = results.violations
       .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
       .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
-    if (bad.length === 0) return;
+    if (bad.length === 0) return bad;
   }
-  expect(bad).toEqual([]);
+  return bad;
 }
 
 export function sidebar(page: Page) {
