@@ -13,6 +13,9 @@ const PUBLIC_PATHS = [/^\/login(\/|$)/, /^\/invite(\/|$)/, /^\/api\/auth(\/|$)/,
  */
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  if (await isUndecodableActionCall(request)) {
+    return NextResponse.json({ error: { code: 'invalid:action', message: 'This request is not a call the portal can read. Reload the page and try again.' } }, { status: 400 });
+  }
   // As Auth.js decides its cookie names: by the request's scheme (the portal's server keeps a
   // client's own X-Forwarded-Proto out unless it came through a trusted proxy).
   const https = request.nextUrl.protocol === 'https:';
@@ -45,6 +48,21 @@ export async function proxy(request: NextRequest) {
   }
   if (https) response.headers.set('Strict-Transport-Security', HSTS);
   return response;
+}
+
+/**
+ * A server action call (POST with a Next-Action header) sends its arguments as a form (multipart) or
+ * as JSON text. Next.js answers a body that is neither with a bare 500 before any action runs.
+ */
+async function isUndecodableActionCall(request: NextRequest): Promise<boolean> {
+  if (request.method !== 'POST' || !request.headers.has('next-action')) return false;
+  if (request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data')) return false;
+  try {
+    JSON.parse(await request.clone().text());
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 export const config = {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { expectAccessible, signInAndWait } from './helpers';
 
@@ -15,4 +17,17 @@ test('pages of objects that do not exist (or are not yours) answer HTTP 404, dec
   for (const path of ['/numbers', '/e911', '/trunk-groups']) {
     expect((await page.goto(path))?.status(), path).toBe(200);
   }
+});
+
+test('a server action call whose body Next.js cannot decode is a 400 that says so, not a bare 500', async ({ page }) => {
+  await signInAndWait(page, 'owner@acme.example');
+  const manifest = JSON.parse(fs.readFileSync(path.join(process.cwd(), '.next', 'server', 'server-reference-manifest.json'), 'utf8')) as { node: Record<string, { exportedName: string }> };
+  const [switchAccount] = Object.entries(manifest.node).find(([, entry]) => entry.exportedName === 'switchAccountAction')!;
+  const call = (body: string) => page.request.post('/dashboard', { headers: { 'next-action': switchAccount, 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component' }, data: body, maxRedirects: 0 });
+  const undecodable = await call('not json');
+  expect(undecodable.status()).toBe(400);
+  expect((await undecodable.json()).error.code).toBe('invalid:action');
+  // Decodable but not a form: the action answers its own refusal (tests/integration/server-actions-called-by-hand.test.ts).
+  expect((await call('["x"]')).status()).toBe(200);
+  expect((await call('[null,null]')).status()).toBe(200);
 });

@@ -27,8 +27,10 @@ export function idListField(messages: { none: string; tooMany: string }, max = 5
 }
 
 /** Form fields as strings, by their flat names; a field sent several times arrives comma-joined. */
-export function formToObject(formData: FormData): Record<string, string> {
+export function formToObject(formData: unknown): Record<string, string> {
   const values: Record<string, string> = {};
+  // A server action can be called by hand with any arguments: anything but a form has no fields.
+  if (!(formData instanceof FormData)) return values;
   for (const [key, value] of formData.entries()) {
     if (typeof value !== 'string' || key.startsWith('$ACTION')) continue;
     values[key] = key in values ? `${values[key]},${value}` : value;

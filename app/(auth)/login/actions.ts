@@ -21,6 +21,8 @@ const TIMED_OUT = 'Your sign-in timed out. Enter your email and password again.'
 
 /** Both steps of the sign-in form; `step=code` is the second one. */
 export async function signInAction(_previous: LoginState, formData: FormData): Promise<LoginState> {
+  // Called by hand with anything but the form: nothing to sign in with.
+  if (!(formData instanceof FormData)) return { status: 'error', message: 'Enter your email and password.' };
   const redirectTo = safeCallbackUrl(formData.get('callbackUrl'));
   return formData.get('step') === 'code' ? codeStep(formData, redirectTo) : passwordStep(formData, redirectTo);
 }
