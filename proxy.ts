@@ -51,14 +51,19 @@ export async function proxy(request: NextRequest) {
 }
 
 /**
- * A server action call (POST with a Next-Action header) sends its arguments as a form (multipart) or
- * as JSON text. Next.js answers a body that is neither with a bare 500 before any action runs.
+ * A server action call (POST with a Next-Action header) sends its arguments as JSON text, or as a
+ * form whose field "0" holds them as JSON (a form submitted without JavaScript has no field "0").
+ * Next.js answers a body that is neither with a bare 500 before any action runs.
  */
 async function isUndecodableActionCall(request: NextRequest): Promise<boolean> {
   if (request.method !== 'POST' || !request.headers.has('next-action')) return false;
-  if (request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data')) return false;
   try {
-    JSON.parse(await request.clone().text());
+    if (!request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data')) {
+      JSON.parse(await request.clone().text());
+      return false;
+    }
+    const encoded = (await request.clone().formData()).get('0');
+    if (typeof encoded === 'string') JSON.parse(encoded);
     return false;
   } catch {
     return true;
