@@ -51,9 +51,9 @@ export async function proxy(request: NextRequest) {
 }
 
 /**
- * A server action call (POST with a Next-Action header) sends its arguments as JSON text, or as a
- * form whose field "0" holds them as JSON (a form submitted without JavaScript has no field "0").
- * Next.js answers a body that is neither with a bare 500 before any action runs.
+ * A server action called from the page (POST with a Next-Action header) sends its arguments as JSON
+ * text, or as a form whose field "0" holds them as JSON. Next.js answers a body that is neither with
+ * a bare 500 before any action runs.
  */
 async function isUndecodableActionCall(request: NextRequest): Promise<boolean> {
   if (request.method !== 'POST' || !request.headers.has('next-action')) return false;

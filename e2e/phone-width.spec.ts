@@ -9,7 +9,7 @@ import { seriousAccessibilityViolations, signInAndWait } from './helpers';
  */
 const ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const routeShape = (href: string) => href.replace(ID, ':id').replace(/[?#].*$/, '');
-const DOWNLOAD = /\/(pdf|csv|calls|export|documents\/[^/]+)$/;
+const DOWNLOAD = /\/(pdf|csv|export|documents\/[^/]+)$|\/invoices\/[^/]+\/calls$/;
 
 async function crawlAtPhoneWidth(page: Page, start: string, limit = 80) {
   const visited = new Set<string>();
