@@ -13,8 +13,11 @@ const PUBLIC_PATHS = [/^\/login(\/|$)/, /^\/invite(\/|$)/, /^\/api\/auth(\/|$)/,
  */
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
-  if (await isUndecodableActionCall(request)) {
-    return NextResponse.json({ error: { code: 'invalid:action', message: 'This request is not a call the portal can read. Reload the page and try again.' } }, { status: 400 });
+  if (await isUndecodablePost(request)) {
+    if (request.headers.has('next-action')) {
+      return NextResponse.json({ error: { code: 'invalid:action', message: 'This request is not a call the portal can read. Reload the page and try again.' } }, { status: 400 });
+    }
+    return new NextResponse('Bad request. This form could not be read. Go back, reload the page and submit it again.\n', { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
   // As Auth.js decides its cookie names: by the request's scheme (the portal's server keeps a
   // client's own X-Forwarded-Proto out unless it came through a trusted proxy).
@@ -52,17 +55,22 @@ export async function proxy(request: NextRequest) {
 
 /**
  * A server action called from the page (POST with a Next-Action header) sends its arguments as JSON
- * text, or as a form whose field "0" holds them as JSON. Next.js answers a body that is neither with
- * a bare 500 before any action runs.
+ * text, or as a form whose field "0" holds them as JSON; a form submitted to a page without
+ * JavaScript is a multipart form. Next.js answers a body that is none of these with a bare 500
+ * before any action runs. (Route handlers under /api read their own bodies.)
  */
-async function isUndecodableActionCall(request: NextRequest): Promise<boolean> {
-  if (request.method !== 'POST' || !request.headers.has('next-action')) return false;
+async function isUndecodablePost(request: NextRequest): Promise<boolean> {
+  if (request.method !== 'POST') return false;
+  const actionCall = request.headers.has('next-action');
+  const multipart = request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data') ?? false;
+  if (!actionCall && (!multipart || request.nextUrl.pathname.startsWith('/api/'))) return false;
   try {
-    if (!request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data')) {
+    if (!multipart) {
       JSON.parse(await request.clone().text());
       return false;
     }
-    const encoded = (await request.clone().formData()).get('0');
+    const form = await request.clone().formData();
+    const encoded = actionCall ? form.get('0') : null;
     if (typeof encoded === 'string') JSON.parse(encoded);
     return false;
   } catch {
