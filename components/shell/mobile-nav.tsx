@@ -8,8 +8,8 @@ import { SidebarNav, type NavItem } from './sidebar-nav';
 /**
  * Below the md breakpoint the sidebar is hidden: the same navigation opens as a modal drawer. Its
  * links are rendered from the first opening on, not with every page: the drawer cannot open before
- * the page has hydrated, and rendering the navigation a second time cost every page about a tenth
- * of its server time (bench/README.md).
+ * the page has hydrated, and rendering the navigation a second time cost every page 2–4% of its
+ * server time (bench/README.md).
  */
 export function MobileNav({ main, staff }: { main: NavItem[]; staff: NavItem[] }) {
   const dialog = useRef<HTMLDialogElement>(null);

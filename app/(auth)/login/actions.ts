@@ -18,11 +18,12 @@ export type LoginState =
   | { status: 'second_factor'; challenge: string; message?: string; demoCode?: string };
 
 const TIMED_OUT = 'Your sign-in timed out. Enter your email and password again.';
+const MISSING_CREDENTIALS = 'Enter your email and password.';
 
 /** Both steps of the sign-in form; `step=code` is the second one. */
 export async function signInAction(_previous: LoginState, formData: FormData): Promise<LoginState> {
   // Called by hand with anything but the form: nothing to sign in with.
-  if (!(formData instanceof FormData)) return { status: 'error', message: 'Enter your email and password.' };
+  if (!(formData instanceof FormData)) return { status: 'error', message: MISSING_CREDENTIALS };
   const redirectTo = safeCallbackUrl(formData.get('callbackUrl'));
   return formData.get('step') === 'code' ? codeStep(formData, redirectTo) : passwordStep(formData, redirectTo);
 }
@@ -32,7 +33,7 @@ async function passwordStep(formData: FormData, redirectTo: string): Promise<Log
   const email = formData.get('email');
   const values = typeof email === 'string' ? { email: email.slice(0, 320) } : undefined;
   const parsed = loginSchema.safeParse({ email, password: formData.get('password') });
-  if (!parsed.success) return { status: 'error', message: 'Enter your email and password.', fieldErrors: fieldErrorsOf(parsed.error as z.ZodError), values };
+  if (!parsed.success) return { status: 'error', message: MISSING_CREDENTIALS, fieldErrors: fieldErrorsOf(parsed.error as z.ZodError), values };
   const pending: PendingSecondFactor = {};
   try {
     await pendingSecondFactor.run(pending, () => signIn('credentials', { ...parsed.data, redirectTo }));
