@@ -55,9 +55,42 @@ export function openPglite(dataDir?: string): DbHandle {
   };
 }
 
+/**
+ * Drizzle's postgres.js driver sends every query not built with `.prepare(name)` as
+ * `unsafe(text, params, { prepare: false })`. postgres.js then asks the server for the parameter
+ * types before each execution (Parse and Describe, wait, then Bind and Execute): two round trips per
+ * statement, and the text parsed again every time. Prepared, a statement is parsed once per
+ * connection and each execution is one round trip. Queries without parameters keep the simple
+ * protocol (and may hold several statements), as before. Bulk writes (a batch of calls, a rate
+ * deck's rows) have a text per row count and hundreds of parameters: they stay unnamed, so a
+ * connection does not keep a parse tree for every batch size.
+ */
+const PREPARED_PARAMETERS_AT_MOST = 100;
+
+function preparingStatements<T extends postgres.Sql | postgres.TransactionSql>(sql: T): T {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, parameters as never, { ...options, prepare: (parameters?.length ?? 0) <= PREPARED_PARAMETERS_AT_MOST });
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        return (...args: unknown[]) => {
+          const body = args.pop() as (transaction: postgres.TransactionSql) => unknown;
+          const open = Reflect.get(target, property) as (...openArgs: unknown[]) => unknown;
+          return open(...args, (transaction: postgres.TransactionSql) => body(preparingStatements(transaction)));
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
 export function openPostgres(url: string, options: { max?: number } = {}): DbHandle {
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
-  const db = drizzlePostgres(client, { schema });
+  // Each execution is still planned for its own parameters, as an unnamed statement is: one
+  // account's subtree can hold 50,000 numbers and another's five, so a generic plan would not do.
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } });
+  const db = drizzlePostgres(preparingStatements(client), { schema });
   return {
     db,
     driver: 'postgres',
