@@ -56,8 +56,9 @@ export async function proxy(request: NextRequest) {
 /**
  * A server action called from the page (POST with a Next-Action header) sends its arguments as JSON
  * text, or as a form whose field "0" holds them as JSON; a form submitted to a page without
- * JavaScript is a multipart form. Next.js answers a body that is none of these with a bare 500
- * before any action runs. (Route handlers under /api read their own bodies.)
+ * JavaScript is a multipart form. Next.js answers a body that is none of these, or whose arguments
+ * name a part the body does not hold, with a bare 500 before any action runs. (Route handlers under
+ * /api read their own bodies.)
  */
 async function isUndecodablePost(request: NextRequest): Promise<boolean> {
   if (request.method !== 'POST') return false;
@@ -65,17 +66,36 @@ async function isUndecodablePost(request: NextRequest): Promise<boolean> {
   const multipart = request.headers.get('content-type')?.toLowerCase().startsWith('multipart/form-data') ?? false;
   if (!actionCall && (!multipart || request.nextUrl.pathname.startsWith('/api/'))) return false;
   try {
-    if (!multipart) {
-      JSON.parse(await request.clone().text());
-      return false;
-    }
+    if (!multipart) return refersToMissingPart(JSON.parse(await request.clone().text()), (id) => id === 0);
     const form = await request.clone().formData();
     const encoded = actionCall ? form.get('0') : null;
-    if (typeof encoded === 'string') JSON.parse(encoded);
+    // A stream's chunks are fields named "S" and its number.
+    if (typeof encoded === 'string') return refersToMissingPart(JSON.parse(encoded), (id) => form.has(String(id)) || form.has(`S${id}`));
     return false;
   } catch {
     return true;
   }
+}
+
+/** Strings of React's reply format that stand for a value of their own rather than for another part. */
+const INLINE_VALUE_KINDS = new Set(['$', 'T', 'K', 'I', '-', 'N', 'u', 'D', 'n', 'H']);
+
+/**
+ * In the arguments, a string "$" + a kind letter + a hexadecimal part number (or "$" + the number
+ * alone) stands for another part of the body, which a JSON body does not have and a form names by
+ * its decimal number. React waits for a part that is not there and Next.js answers 500.
+ */
+function refersToMissingPart(value: unknown, partExists: (id: number) => boolean, depth = 0): boolean {
+  if (depth > 64) return true;
+  if (typeof value === 'string') {
+    if (value.length < 2 || value[0] !== '$' || INLINE_VALUE_KINDS.has(value[1]!)) return false;
+    // Kind letters are upper case or past f; part numbers are written in lower-case hexadecimal.
+    const number = /^[0-9a-f]/.test(value[1]!) ? value.slice(1) : value.slice(2);
+    const id = Number.parseInt(number.split(':')[0]!, 16);
+    return !Number.isSafeInteger(id) || !partExists(id);
+  }
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some((item) => refersToMissingPart(item, partExists, depth + 1));
 }
 
 export const config = {

@@ -30,6 +30,9 @@ test('a server action call whose body Next.js cannot decode is a 400 that says s
   const multipart = (body: string) => page.request.post('/dashboard', { headers: { 'next-action': switchAccount, 'content-type': 'multipart/form-data; boundary=x', accept: 'text/x-component' }, data: body, maxRedirects: 0 });
   expect((await multipart('not a form')).status()).toBe(400);
   expect((await multipart('--x\r\nContent-Disposition: form-data; name="0"\r\n\r\nnot json\r\n--x--\r\n')).status()).toBe(400);
+  // Arguments that name a part of the body that is not there (React would wait for it; Next.js answered 500).
+  expect((await call('["$Q9"]')).status()).toBe(400);
+  expect((await multipart('--x\r\nContent-Disposition: form-data; name="0"\r\n\r\n["$@5"]\r\n--x--\r\n')).status()).toBe(400);
   // A form posted to a page without JavaScript, when its body is not a form.
   const formPost = await page.request.post('/account', { headers: { 'content-type': 'multipart/form-data; boundary=x' }, data: 'not a form', maxRedirects: 0 });
   expect(formPost.status()).toBe(400);

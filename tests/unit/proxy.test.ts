@@ -32,4 +32,37 @@ describe('proxy: CSP nonce, HSTS, anonymous redirects', () => {
     expect((await proxy(new NextRequest('http://portal.test/invite/abc'))).status).toBe(200);
     expect((await proxy(new NextRequest('http://portal.test/api/health'))).status).toBe(200);
   });
+
+  describe('refuses a server action call Next.js cannot decode (400, before any action runs)', () => {
+    const actionCall = (body: string | FormData) =>
+      proxy(new NextRequest('http://portal.test/dashboard', { method: 'POST', headers: { 'next-action': '7f00', ...(typeof body === 'string' ? { 'content-type': 'text/plain;charset=UTF-8' } : {}) }, body }));
+    const form = (fields: Record<string, string>) => {
+      const data = new FormData();
+      for (const [name, value] of Object.entries(fields)) data.set(name, value);
+      return data;
+    };
+
+    it('whose arguments are not JSON', async () => {
+      expect((await actionCall('not json')).status).toBe(400);
+      expect((await actionCall(form({ 0: 'not json' }))).status).toBe(400);
+    });
+
+    it('whose arguments name a part the body does not hold', async () => {
+      for (const body of ['["$Q9"]', '["$@1"]', '{"a":["$5:b"]}', '["$h2"]', '["$Ba"]', '[["$zz"]]']) {
+        const response = await actionCall(body);
+        expect(response.status, body).toBe(400);
+        expect((await response.json()).error.code).toBe('invalid:action');
+      }
+      expect((await actionCall(form({ 0: '["$1"]' }))).status).toBe(400);
+      expect((await actionCall(form({ 0: '["$W3"]', 1: '[]' }))).status).toBe(400);
+    });
+
+    it('but lets through values written inline and parts the body holds', async () => {
+      // Without a session the proxy then sends the call to sign in: it was not refused as unreadable.
+      expect((await actionCall('["$$Q9","$D2026-01-01T00:00:00.000Z","$undefined","$n12","$-0","$NaN","$Infinity",null,{"a":"$K1"}]')).status).toBe(307);
+      expect((await actionCall(form({ 0: '["$1","$Q2:0"]', 1: '{"a":1}', 2: '[]' }))).status).toBe(307);
+      expect((await actionCall(form({ 0: '["$Ba"]', 10: 'blob' }))).status).toBe(307);
+      expect((await actionCall(form({ 0: '["$R3"]', S3: 'chunk' }))).status).toBe(307);
+    });
+  });
 });
