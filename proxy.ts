@@ -68,9 +68,16 @@ async function isUndecodablePost(request: NextRequest): Promise<boolean> {
   try {
     if (!multipart) return refersToMissingPart(JSON.parse(await request.clone().text()), (id) => id === 0);
     const form = await request.clone().formData();
-    const encoded = actionCall ? form.get('0') : null;
-    // A stream's chunks are fields named "S" and its number.
-    if (typeof encoded === 'string') return refersToMissingPart(JSON.parse(encoded), (id) => form.has(String(id)) || form.has(`S${id}`));
+    if (!actionCall) return false;
+    const encoded = form.get('0');
+    if (typeof encoded !== 'string') return false;
+    // The arguments (field "0") and the parts they name (fields named by number); a stream's chunks
+    // are fields named "S" and its number.
+    const partExists = (id: number) => form.has(String(id)) || form.has(`S${id}`);
+    if (refersToMissingPart(JSON.parse(encoded), partExists)) return true;
+    for (const [name, part] of form) {
+      if (name !== '0' && /^\d+$/.test(name) && typeof part === 'string' && refersToMissingPart(JSON.parse(part), partExists)) return true;
+    }
     return false;
   } catch {
     return true;

@@ -36,7 +36,7 @@ describe('proxy: CSP nonce, HSTS, anonymous redirects', () => {
   describe('refuses a server action call Next.js cannot decode (400, before any action runs)', () => {
     const actionCall = (body: string | FormData) =>
       proxy(new NextRequest('http://portal.test/dashboard', { method: 'POST', headers: { 'next-action': '7f00', ...(typeof body === 'string' ? { 'content-type': 'text/plain;charset=UTF-8' } : {}) }, body }));
-    const form = (fields: Record<string, string>) => {
+    const form = (fields: Record<string, string | Blob>) => {
       const data = new FormData();
       for (const [name, value] of Object.entries(fields)) data.set(name, value);
       return data;
@@ -55,13 +55,16 @@ describe('proxy: CSP nonce, HSTS, anonymous redirects', () => {
       }
       expect((await actionCall(form({ 0: '["$1"]' }))).status).toBe(400);
       expect((await actionCall(form({ 0: '["$W3"]', 1: '[]' }))).status).toBe(400);
+      // A part that names another part that is not there.
+      expect((await actionCall(form({ 0: '["$1"]', 1: '{"a":"$Q7"}' }))).status).toBe(400);
+      expect((await actionCall(form({ 0: '["$1"]', 1: 'not json' }))).status).toBe(400);
     });
 
     it('but lets through values written inline and parts the body holds', async () => {
       // Without a session the proxy then sends the call to sign in: it was not refused as unreadable.
       expect((await actionCall('["$$Q9","$D2026-01-01T00:00:00.000Z","$undefined","$n12","$-0","$NaN","$Infinity",null,{"a":"$K1"}]')).status).toBe(307);
-      expect((await actionCall(form({ 0: '["$1","$Q2:0"]', 1: '{"a":1}', 2: '[]' }))).status).toBe(307);
-      expect((await actionCall(form({ 0: '["$Ba"]', 10: 'blob' }))).status).toBe(307);
+      expect((await actionCall(form({ 0: '["$1","$Q2:0"]', 1: '{"a":1,"b":"$2"}', 2: '[]' }))).status).toBe(307);
+      expect((await actionCall(form({ 0: '["$Ba"]', 10: new Blob(['bytes']) }))).status).toBe(307);
       expect((await actionCall(form({ 0: '["$R3"]', S3: 'chunk' }))).status).toBe(307);
     });
   });
