@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
-import { SERVER_NODE_FLAGS } from '../scripts/server-node-flags';
+import { portalServerArgs } from '../scripts/server-node-flags';
 import { onInterrupt } from './cleanup';
 
 export interface BenchServer {
@@ -166,7 +166,7 @@ export async function startBenchServer({
     // The portal's own server where the tree has one (it resolves client addresses), with the
     // flags `npm start` gives it, else next start.
     const command = fs.existsSync(path.join(root, 'scripts', 'serve.ts'))
-      ? [process.execPath, ...SERVER_NODE_FLAGS, ...serverNodeArgs, '--import', 'tsx', 'scripts/serve.ts', '-p', String(port), '-H', '127.0.0.1']
+      ? [process.execPath, ...portalServerArgs(['-p', String(port), '-H', '127.0.0.1'], serverNodeArgs)]
       : [process.execPath, ...serverNodeArgs, nextBin(root), 'start', '-p', String(port), '-H', '127.0.0.1'];
     server = spawn(command[0]!, command.slice(1), { cwd: root, env, stdio: ['ignore', log, log], detached: true });
     const deadline = Date.now() + 60_000;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { startSandboxes } from './sandboxes';
-import { SERVER_NODE_FLAGS } from './server-node-flags';
+import { portalServerArgs } from './server-node-flags';
 
 const root = path.resolve(import.meta.dirname, '..');
 const port = process.env.E2E_PORT ?? '3100';
@@ -47,8 +47,7 @@ const prepared = spawn(tsx, ['scripts/seed.ts', '--demo-cdrs=35'], { cwd: root, 
 const code = await new Promise<number>((resolve) => prepared.on('exit', (exit) => resolve(exit ?? 1)));
 if (code !== 0) process.exit(code);
 
-// Node with tsx's loader rather than the tsx CLI: SIGTERM reaches the server itself (scripts/start.ts).
-const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'scripts/serve.ts', '-p', port, '-H', '127.0.0.1'], { cwd: root, env, stdio: 'inherit' });
+const server = spawn(process.execPath, portalServerArgs(['-p', port, '-H', '127.0.0.1']), { cwd: root, env, stdio: 'inherit' });
 let stopping = false;
 async function stop() {
   if (stopping) return;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getEnv } from '@/lib/env';
 import { startSandboxes } from './sandboxes';
-import { SERVER_NODE_FLAGS } from './server-node-flags';
+import { portalServerArgs } from './server-node-flags';
 
 const root = path.resolve(import.meta.dirname, '..');
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -30,9 +30,7 @@ console.log(`Database ready (${driver === 'pglite' ? `embedded, ${path.relative(
 const sandboxes = process.env.SANDBOXES === '0' ? [] : await startSandboxes();
 for (const sandbox of sandboxes) console.log(`  ${sandbox.name} sandbox on ${sandbox.url}`);
 
-// Node itself with tsx's loader, not the tsx CLI: a signal then reaches the server directly, and no
-// wrapper process outlives a SIGKILL.
-const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'scripts/serve.ts', ...(dev ? ['--dev'] : []), '-p', String(config.port)], { cwd: root, stdio: 'inherit', env });
+const server = spawn(process.execPath, portalServerArgs([...(dev ? ['--dev'] : []), '-p', String(config.port)]), { cwd: root, stdio: 'inherit', env });
 console.log(`Carrier Portal on ${config.appUrl} (demo users: see README.md, password portal-demo)`);
 
 // SIGTERM or Ctrl-C: the portal gets SIGTERM (it stops within its own 3.5 s), the sandboxes drop
