@@ -42,7 +42,8 @@ async function crawlAtPhoneWidth(page: Page, start: string, limit = 80) {
 
 for (const email of ['owner@acme.example', 'staff@carrier.example']) {
   test(`every page ${email} reaches fits a 390 px phone and passes axe`, async ({ page }) => {
-    test.setTimeout(180_000);
+    // Forty-odd pages, each settled and checked by axe: over three minutes on a loaded two-core machine.
+    test.setTimeout(360_000);
     await page.setViewportSize({ width: 390, height: 844 });
     await signInAndWait(page, email);
     const { visited, tooWide, inaccessible } = await crawlAtPhoneWidth(page, new URL(page.url()).pathname);
