@@ -20,21 +20,61 @@ fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
 let passed = 0;
 let failed = 0;
 let ok = true;
+const failedTests: string[] = [];
+const flakyTests: string[] = [];
 
 function run(command: string, commandArgs: string[], extraEnv: Record<string, string> = {}) {
   const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
   return result.status === 0;
 }
 
-function readCounts(file: string, pick: (report: never) => { passed: number; failed: number }) {
+function readCounts(file: string, pick: (report: never) => { passed: number; failed: number; names: string[] }) {
   try {
     const counts = pick(JSON.parse(fs.readFileSync(file, 'utf8')) as never);
     passed += counts.passed;
     failed += counts.failed;
+    failedTests.push(...counts.names);
   } catch {
     failed += 1;
+    failedTests.push(`${path.relative(root, file)}: no report, the runner did not finish`);
     console.error(`No report at ${path.relative(root, file)}: the runner did not finish.`);
   }
+}
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string }[] }[];
+}
+
+interface PlaywrightSuite {
+  title: string;
+  file?: string;
+  suites?: PlaywrightSuite[];
+  specs?: { title: string; file: string; tests: { status: string }[] }[];
+}
+
+interface PlaywrightReport {
+  stats: { expected: number; unexpected: number; flaky: number };
+  suites: PlaywrightSuite[];
+}
+
+function failedVitestTests(vitest: VitestReport) {
+  return vitest.testResults.flatMap((file) => {
+    const where = path.relative(root, file.name);
+    if (file.status === 'failed' && file.assertionResults.length === 0) return [`${where}: ${(file.message ?? 'did not load').split('\n')[0]}`];
+    return file.assertionResults.filter((test) => test.status === 'failed').map((test) => `${where} > ${test.fullName}`);
+  });
+}
+
+function playwrightTestsWithStatus(playwright: PlaywrightReport, status: 'unexpected' | 'flaky'): string[] {
+  const walk = (suite: PlaywrightSuite, titles: string[]): string[] => [
+    ...(suite.specs ?? [])
+      .filter((spec) => spec.tests.some((test) => test.status === status))
+      .map((spec) => `e2e/${spec.file} > ${[...titles, spec.title].join(' > ')}`),
+    ...(suite.suites ?? []).flatMap((child) => walk(child, [...titles, child.title])),
+  ];
+  return playwright.suites.flatMap((suite) => walk(suite, []));
 }
 
 if (!args.has('--only-e2e')) {
@@ -42,9 +82,10 @@ if (!args.has('--only-e2e')) {
   fs.rmSync(report, { force: true });
   ok = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]) && ok;
   // A file that fails to load has no tests; count it as one failure so it cannot hide.
-  readCounts(report, (vitest: { numPassedTests: number; numFailedTests: number; testResults: { status: string; assertionResults: unknown[] }[] }) => ({
+  readCounts(report, (vitest: VitestReport) => ({
     passed: vitest.numPassedTests,
     failed: vitest.numFailedTests + vitest.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length,
+    names: failedVitestTests(vitest),
   }));
 }
 
@@ -62,13 +103,21 @@ if (!args.has('--no-e2e')) {
     const report = path.join(root, 'test-results', 'e2e.json');
     fs.rmSync(report, { force: true });
     ok = run(bin('playwright'), ['test']) && ok;
-    readCounts(report, (playwright: { stats: { expected: number; unexpected: number; flaky: number } }) => ({
-      passed: playwright.stats.expected + playwright.stats.flaky,
-      failed: playwright.stats.unexpected,
-    }));
+    readCounts(report, (playwright: PlaywrightReport) => {
+      flakyTests.push(...playwrightTestsWithStatus(playwright, 'flaky'));
+      return {
+        passed: playwright.stats.expected + playwright.stats.flaky,
+        failed: playwright.stats.unexpected,
+        names: playwrightTestsWithStatus(playwright, 'unexpected'),
+      };
+    });
   }
 }
 
-fs.writeFileSync(path.join(root, 'test-results', 'summary.json'), JSON.stringify({ passed, failed }));
+fs.writeFileSync(path.join(root, 'test-results', 'summary.json'), JSON.stringify({ passed, failed, failedTests, flakyTests }));
+// CI logs are often read from their last lines only: name what failed, or passed only on a retry,
+// just above the count.
+for (const name of flakyTests) console.log(`FLAKY (passed on retry) ${name}`);
+for (const name of failedTests) console.log(`FAILED ${name}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(ok && failed === 0 ? 0 : 1);
