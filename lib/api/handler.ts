@@ -205,6 +205,13 @@ async function answerOf(endpoint: Endpoint, run: () => Promise<unknown>): Promis
   }
 }
 
+/** The kept copy of an answer that shows a secret once: everything but the secret. */
+function withoutSecret(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || !('secret' in body)) return body;
+  const { secret: _secret, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
+
 async function respond(
   endpoint: Endpoint,
   request: Request,
@@ -224,8 +231,19 @@ async function respond(
         const answer = await answerOf(endpoint, run);
         return answer instanceof Response ? { status: answer.status, body: await answer.clone().json().catch(() => null) } : answer;
       },
+      endpoint.answersSecretOnce ? withoutSecret : undefined,
     );
     if (stored.replayed) headers['idempotent-replayed'] = 'true';
+    if (stored.replayed && endpoint.answersSecretOnce && stored.status < 300) {
+      const made = (stored.body as { id?: unknown } | null)?.id;
+      const error = toPublicError(
+        new AppError(
+          'conflict:secret_already_shown',
+          `This Idempotency-Key already made ${typeof made === 'string' ? made : 'this'}, and its secret was answered that once only. If it was lost, make a new one (and revoke or rotate the old).`,
+        ),
+      );
+      return Response.json(errorBodyOf(error), { status: error.status, headers });
+    }
     return Response.json(stored.body, { status: stored.status, headers });
   }
   const answer = await answerOf(endpoint, run);
@@ -272,7 +290,9 @@ export function withAccount<E extends Endpoint>(endpoint: E, handler: (context: 
       const accountId = (prepared.context.query as { accountId?: string }).accountId;
       const access = await accountAccessOf(principal, permission, accountId, prepared.context.ip);
       if (endpoint.scope) assertScope(principal, endpoint.scope);
-      const idempotencyPrincipal = endpoint.streamedBody ? undefined : principal.kind === 'api_key' ? `key:${principal.key.id}` : `user:${principal.user.id}`;
+      // A session's account comes from its cookie, outside the fingerprinted request: one key
+      // reused after switching account is a new request in the other account, not a replay.
+      const idempotencyPrincipal = endpoint.streamedBody ? undefined : principal.kind === 'api_key' ? `key:${principal.key.id}` : `user:${principal.user.id}:${access.account.id}`;
       return await respond(endpoint, request, prepared, idempotencyPrincipal, () => handler({ ...(prepared.context as CallContext<E>), access }));
     } catch (error) {
       if (isNextInterrupt(error)) throw error;

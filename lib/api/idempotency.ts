@@ -6,6 +6,12 @@ import { AppError } from '@/lib/errors';
 
 /** How long an answer is kept for its key (as Stripe: 24 hours). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/**
+ * A claim whose request never answered (the process died mid-request) is given up after this, so
+ * the caller's retry runs instead of hearing "still being processed" for a day. Requests here
+ * answer in seconds; the writes that matter (orders) have idempotency of their own below this.
+ */
+export const IDEMPOTENCY_CLAIM_LEASE_MS = 5 * 60 * 1000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export interface StoredAnswer {
@@ -27,6 +33,8 @@ export async function withIdempotency(
   db: Db,
   { principal, key, fingerprint }: { principal: string; key: string; fingerprint: string },
   run: () => Promise<StoredAnswer>,
+  /** What of the answer is kept for replays, when not all of it may be stored (a secret). */
+  keptBody: (body: unknown) => unknown = (body) => body,
 ): Promise<StoredAnswer & { replayed: boolean }> {
   if (!KEY_PATTERN.test(key)) {
     throw new AppError('invalid:idempotency_key', 'Idempotency-Key must be 1–255 visible ASCII characters (a UUID is a good choice).', { fieldErrors: { 'Idempotency-Key': ['1–255 visible ASCII characters'] } });
@@ -34,8 +42,9 @@ export async function withIdempotency(
   let claimed = await claimIdempotencyKey(db, { principal, key, requestHash: fingerprint });
   if (!claimed) {
     const held = await getIdempotencyKey(db, { principal, key });
-    if (held && Date.now() - held.createdAt.getTime() > IDEMPOTENCY_WINDOW_MS) {
-      await releaseIdempotencyKey(db, { principal, key });
+    const age = held ? Date.now() - held.createdAt.getTime() : 0;
+    if (held && (age > IDEMPOTENCY_WINDOW_MS || (held.status === null && age > IDEMPOTENCY_CLAIM_LEASE_MS))) {
+      await releaseIdempotencyKey(db, { principal, key, claimedAt: held.createdAt });
       claimed = await claimIdempotencyKey(db, { principal, key, requestHash: fingerprint });
     } else if (held) {
       if (held.requestHash !== fingerprint) {
@@ -54,7 +63,7 @@ export async function withIdempotency(
     throw error;
   }
   if (answer.status >= 500) await releaseIdempotencyKey(db, { principal, key });
-  else await completeIdempotencyKey(db, { principal, key, status: answer.status, body: answer.body });
+  else await completeIdempotencyKey(db, { principal, key, status: answer.status, body: keptBody(answer.body) });
   return { ...answer, replayed: false };
 }
 

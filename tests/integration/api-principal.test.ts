@@ -6,7 +6,8 @@ import { getOrder } from '@/lib/api/contracts/orders';
 import { withAccount } from '@/lib/api/handler';
 import { resolveApiKeyAccess, reachAccount } from '@/lib/auth/access';
 import { authenticateApiKey } from '@/lib/auth/api-key-auth';
-import { accounts, apiKeys, auditEvents, memberships, numberOrders, users } from '@/lib/db/schema';
+import { IDEMPOTENCY_CLAIM_LEASE_MS, requestFingerprint } from '@/lib/api/idempotency';
+import { accounts, apiIdempotencyKeys, apiKeys, auditEvents, memberships, numberOrders, users } from '@/lib/db/schema';
 import { resetEnvCache } from '@/lib/env';
 import { recordAudit } from '@/lib/services/audit';
 import { callApi, createTestApiKey, type TestApiKey } from '../support/api';
@@ -31,6 +32,11 @@ const echoEndpoint = defineEndpoint({
 });
 let calls = 0;
 const echo = withAccount(echoEndpoint, async ({ body }) => ({ name: body.name, call: ++calls }));
+/** As the endpoints that make an API key or a webhook's signing secret. */
+const makeSecret = withAccount(
+  defineEndpoint({ ...echoEndpoint, operationId: 'makeSecret', answer: z.object({ id: z.string(), secret: z.string() }), answersSecretOnce: true }),
+  async ({ body }) => ({ id: `made-${body.name}-${++calls}`, secret: `whsec_${body.name}` }),
+);
 
 describe('The API principal: API keys or sessions through one wrapper', () => {
   const test = useTestDatabase();
@@ -147,6 +153,37 @@ describe('The API principal: API keys or sessions through one wrapper', () => {
     const refusedHeaders = { 'idempotency-key': 'create-bad-1' };
     expect((await callApi(echo, { method: 'POST', url: '/api/v1/echo', key: techKey, json: { name: '' }, headers: refusedHeaders })).status).toBe(400);
     expect((await callApi(echo, { method: 'POST', url: '/api/v1/echo', key: techKey, json: { name: 'fixed' }, headers: refusedHeaders })).status).toBe(201);
+  });
+
+  it('keeps no secret with an Idempotency-Key: a replay of an answer that showed one is a 409 naming what was made', async () => {
+    const headers = { 'idempotency-key': 'secret-once-1' };
+    const first = await callApi(makeSecret, { method: 'POST', url: '/api/v1/echo', key: techKey, json: { name: 'hook' }, headers });
+    expect(first.status).toBe(201);
+    expect(first.body.secret).toBe('whsec_hook');
+    const [kept] = await test.db.select().from(apiIdempotencyKeys).where(eq(apiIdempotencyKeys.key, 'secret-once-1'));
+    expect(kept!.body).toEqual({ id: first.body.id });
+    expect(JSON.stringify(kept)).not.toContain('whsec_');
+    const again = await callApi(makeSecret, { method: 'POST', url: '/api/v1/echo', key: techKey, json: { name: 'hook' }, headers });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('conflict:secret_already_shown');
+    expect(again.body.error.message).toContain(first.body.id);
+    expect(JSON.stringify(again.body)).not.toContain('whsec_');
+  });
+
+  it('gives up the claim of a request that never answered after its lease, and only that claim', async () => {
+    const principal = `key:${techKey.id}`;
+    const fingerprint = requestFingerprint('POST', new URL('http://portal.test/api/v1/echo'), JSON.stringify({ name: 'crashed' }));
+    await test.db.insert(apiIdempotencyKeys).values({ principal, key: 'crashed-1', requestHash: fingerprint, createdAt: new Date(Date.now() - 60_000) });
+    const held = await callApi(echo, { method: 'POST', url: '/api/v1/echo', key: techKey, json: { name: 'crashed' }, headers: { 'idempotency-key': 'crashed-1' } });
+    expect(held.status).toBe(409);
+    expect(held.body.error.code).toBe('conflict:idempotency_in_progress');
+    await test.db.update(apiIdempotencyKeys).set({ createdAt: new Date(Date.now() - IDEMPOTENCY_CLAIM_LEASE_MS - 1000) }).where(eq(apiIdempotencyKeys.key, 'crashed-1'));
+    const retried = await callApi(echo, { method: 'POST', url: '/api/v1/echo', key: techKey, json: { name: 'crashed' }, headers: { 'idempotency-key': 'crashed-1' } });
+    expect(retried.status).toBe(201);
+    expect(retried.body.name).toBe('crashed');
+    const replayed = await callApi(echo, { method: 'POST', url: '/api/v1/echo', key: techKey, json: { name: 'crashed' }, headers: { 'idempotency-key': 'crashed-1' } });
+    expect(replayed.body).toEqual(retried.body);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('limits each key with a token bucket in the database: 429 with Retry-After and RateLimit headers', async () => {

@@ -60,6 +60,7 @@ export const createApiKey = defineEndpoint({
   }),
   answer: newApiKeySchema,
   status: 201,
+  answersSecretOnce: true,
 });
 
 export const getApiKey = defineEndpoint({

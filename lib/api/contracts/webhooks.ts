@@ -74,6 +74,7 @@ export const createWebhook = defineEndpoint({
   answer: withSecret,
   status: 201,
   errors: [409],
+  answersSecretOnce: true,
 });
 
 export const getWebhook = defineEndpoint({
@@ -120,6 +121,7 @@ export const rotateWebhookSecretEndpoint = defineEndpoint({
   access: { permission: 'technical.write' },
   params: webhookId,
   answer: withSecret,
+  answersSecretOnce: true,
 });
 
 export const listWebhookDeliveriesEndpoint = defineEndpoint({

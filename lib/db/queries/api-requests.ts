@@ -74,8 +74,11 @@ export async function completeIdempotencyKey(db: Executor, values: { principal: 
     .where(and(eq(apiIdempotencyKeys.principal, values.principal), eq(apiIdempotencyKeys.key, values.key)));
 }
 
-export async function releaseIdempotencyKey(db: Executor, { principal, key }: { principal: string; key: string }) {
-  await db.delete(apiIdempotencyKeys).where(and(eq(apiIdempotencyKeys.principal, principal), eq(apiIdempotencyKeys.key, key)));
+/** Releases the key; with `claimedAt`, only that claim (another request may have claimed it since). */
+export async function releaseIdempotencyKey(db: Executor, { principal, key, claimedAt }: { principal: string; key: string; claimedAt?: Date }) {
+  await db
+    .delete(apiIdempotencyKeys)
+    .where(and(eq(apiIdempotencyKeys.principal, principal), eq(apiIdempotencyKeys.key, key), claimedAt ? eq(apiIdempotencyKeys.createdAt, claimedAt) : undefined));
 }
 
 /** Up to `limit` answers created before `before` (a short statement: housekeeping loops over batches). */

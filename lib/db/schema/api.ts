@@ -42,7 +42,7 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export const apiIdempotencyKeys = pgTable(
   'api_idempotency_keys',
   {
-    /** Who sent it: `key:<api key id>` or `user:<user id>`; keys never collide across callers. */
+    /** Who sent it: `key:<api key id>`, or `user:<user id>:<account id>` (staff: `user:<user id>`); keys never collide across callers. */
     principal: text('principal').notNull(),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
