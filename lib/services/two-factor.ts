@@ -2,12 +2,12 @@ import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
 import { assertCan, type AccountAccess, type SessionUser } from '@/lib/auth/access';
-import { clearFailures, getWaitRemainingMs, recordFailure, waitText, type ThrottleKey } from '@/lib/auth/throttle';
+import { admitAttempt, refundAttempt, waitText, type ThrottleKey } from '@/lib/auth/throttle';
 import { checkTotp, currentTotp, hashRecoveryCode, isRecoveryCode, isTotpCode, newRecoveryCodes, newTotpSecret, totpUri } from '@/lib/auth/totp';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import type { User } from '@/lib/db/schema';
 import { getAccountById } from '@/lib/db/queries/accounts';
-import { getSecondFactorAtBySession, stampSecondFactorBySession } from '@/lib/db/queries/sessions';
+import { getSecondFactorAtBySession, revokeUserSessionsByUser, stampSecondFactorBySession } from '@/lib/db/queries/sessions';
 import {
   advanceTwoFactorTimeStep,
   consumeSignInChallenge,
@@ -20,7 +20,7 @@ import {
   getTwoFactorPolicyAccountsByUser,
   getTwoFactorStandingByUser,
   insertSignInChallenge,
-  recordSignInChallengeFailure,
+  takeSignInChallengeAttempt,
   replaceRecoveryCodes,
   updateAccountRequireTwoFactor,
   upsertPendingTwoFactor,
@@ -59,10 +59,13 @@ const WRONG_CODE = 'That code is not right. Enter the 6-digit code your authenti
  * Checks a code of a user with 2FA on: a TOTP code (each step accepted once) or an unused recovery
  * code (used up). Throttled; throws `rate_limited:two_factor` or `invalid:code`.
  */
-async function verifySecondFactor(db: Db, { userId, code, ip, now = new Date() }: { userId: string; code: string; ip?: string; now?: Date }): Promise<'totp' | 'recovery_code'> {
+async function verifySecondFactor(
+  db: Db,
+  { userId, code, ip, now = new Date(), beforeCheck }: { userId: string; code: string; ip?: string; now?: Date; beforeCheck?: () => Promise<void> },
+): Promise<'totp' | 'recovery_code'> {
   const keys = codeThrottleKeys(userId, ip);
-  const waitMs = await getWaitRemainingMs(db, keys, now);
-  if (waitMs > 0) throw new AppError('rate_limited:two_factor', `Too many wrong codes. Try again in ${waitText(waitMs)}.`, { retryAfterMs: waitMs });
+  await admitCodeAttempt(db, keys, now);
+  await beforeCheck?.();
   const row = await getTwoFactorByUser(db, { userId });
   if (!row?.enabledAt) throw new AppError('forbidden:two_factor_off', 'Two-factor authentication is not turned on for you.');
   const typed = code.trim().replace(/\s/g, '');
@@ -73,12 +76,15 @@ async function verifySecondFactor(db: Db, { userId, code, ip, now = new Date() }
   } else if (isRecoveryCode(typed) && (await spendRecoveryCode(db, { userId, codeHash: hashRecoveryCode(typed) }))) {
     used = 'recovery_code';
   }
-  if (!used) {
-    await recordFailure(db, keys, now);
-    throw new AppError('invalid:code', WRONG_CODE, { fieldErrors: { code: [WRONG_CODE] } });
-  }
-  await clearFailures(db, keys);
+  if (!used) throw new AppError('invalid:code', WRONG_CODE, { fieldErrors: { code: [WRONG_CODE] } });
+  await refundAttempt(db, keys);
   return used;
+}
+
+/** Counts a code attempt before it is checked (parallel guesses are held to the backoff too), or throws `rate_limited:two_factor`. */
+async function admitCodeAttempt(db: Db, keys: ThrottleKey[], now: Date) {
+  const waitMs = await admitAttempt(db, keys, now);
+  if (waitMs > 0) throw new AppError('rate_limited:two_factor', `Too many wrong codes. Try again in ${waitText(waitMs)}.`, { retryAfterMs: waitMs });
 }
 
 /** Audits a change to the user's own sign-in on every account they belong to (staff without one: the platform trail). */
@@ -161,21 +167,21 @@ async function issueRecoveryCodes(tx: Tx, userId: string): Promise<string[]> {
 export async function confirmTwoFactorEnrolment(viewer: SessionUser, input: { code: string }, ip?: string, now = new Date()): Promise<{ recoveryCodes: string[] }> {
   const db = await getDb();
   const keys = codeThrottleKeys(viewer.id, ip);
-  const waitMs = await getWaitRemainingMs(db, keys, now);
-  if (waitMs > 0) throw new AppError('rate_limited:two_factor', `Too many wrong codes. Try again in ${waitText(waitMs)}.`, { retryAfterMs: waitMs });
+  await admitCodeAttempt(db, keys, now);
   const row = await getTwoFactorByUser(db, { userId: viewer.id });
   if (!row) throw new AppError('conflict:two_factor_not_started', 'Start the set-up again: scan the QR code, then enter the code.');
   if (row.enabledAt) throw new AppError('conflict:two_factor_on', 'Two-factor authentication is already on.');
   const check = await checkTotp({ secret: openSecret(row.secretSealed), code: input.code.trim(), now });
   if (!check.ok) {
-    await recordFailure(db, keys, now);
     const message = 'That code is not right. Check the time on your phone and enter the 6-digit code your app shows now.';
     throw new AppError('invalid:code', message, { fieldErrors: { code: [message] } });
   }
-  await clearFailures(db, keys);
+  await refundAttempt(db, keys);
   return db.transaction(async (tx) => {
     if (!(await enableTwoFactor(tx, { userId: viewer.id, timeStep: check.timeStep }))) throw new AppError('conflict:two_factor_on', 'Two-factor authentication is already on.');
     const recoveryCodes = await issueRecoveryCodes(tx, viewer.id);
+    // A session signed in with the password alone would otherwise count as having passed 2FA.
+    await revokeUserSessionsByUser(tx, { userId: viewer.id, keepSessionId: viewer.sessionId });
     if (viewer.sessionId) await stampSecondFactorBySession(tx, { sessionId: viewer.sessionId, userId: viewer.id, at: now });
     await auditOwnChange(tx, viewer, ip, { action: 'user.two_factor_enable' });
     return { recoveryCodes };
@@ -304,11 +310,17 @@ export async function completeSignInChallenge(input: { challenge: string; code: 
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(input.challenge)) throw expired;
   const challenge = await getLiveSignInChallenge(db, { tokenHash: hashChallenge(input.challenge), now });
   if (!challenge) throw expired;
+  let attempt: number | undefined;
+  const takeAttempt = async () => {
+    attempt = await takeSignInChallengeAttempt(db, { challengeId: challenge.id, maxAttempts: SIGN_IN_CHALLENGE_MAX_ATTEMPTS, now });
+    if (attempt === undefined) throw expired;
+  };
   let method: 'totp' | 'recovery_code';
   try {
-    method = await verifySecondFactor(db, { userId: challenge.userId, code: input.code, ip: input.ip, now });
+    method = await verifySecondFactor(db, { userId: challenge.userId, code: input.code, ip: input.ip, now, beforeCheck: takeAttempt });
   } catch (error) {
-    if (error instanceof AppError && error.code === 'invalid:code') await recordSignInChallengeFailure(db, { challengeId: challenge.id, maxAttempts: SIGN_IN_CHALLENGE_MAX_ATTEMPTS });
+    // Its last attempt spent, the challenge ends: the password is asked again.
+    if (error instanceof AppError && error.code === 'invalid:code' && attempt === SIGN_IN_CHALLENGE_MAX_ATTEMPTS) await consumeSignInChallenge(db, { challengeId: challenge.id });
     throw error;
   }
   if (!(await consumeSignInChallenge(db, { challengeId: challenge.id }))) throw expired;

@@ -1,9 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveApiKeyAccess } from '@/lib/auth/access';
+import { checkPassword } from '@/lib/auth/password-check';
 import { startUserSession } from '@/lib/auth/sessions';
+import { THROTTLE_POLICY } from '@/lib/auth/throttle';
 import { currentTotp, hashRecoveryCode } from '@/lib/auth/totp';
-import { auditEvents, loginThrottles, memberships, signInChallenges, userRecoveryCodes, users, userTwoFactor } from '@/lib/db/schema';
+import { auditEvents, loginThrottles, memberships, signInChallenges, userRecoveryCodes, users, userSessions, userTwoFactor } from '@/lib/db/schema';
 import { getMembersByAccount } from '@/lib/db/queries/users';
 import { openSecret } from '@/lib/services/secret-box';
 import {
@@ -51,6 +53,8 @@ describe('Two-factor authentication', () => {
 
   it('enrols: a sealed secret and QR, one code turns it on, ten recovery codes shown once and stored hashed, audited on the user’s accounts', async () => {
     const viewer = await signedInUser('tech@acme.example');
+    // Signed in elsewhere with the password alone, before 2FA: that session ends with the set-up.
+    const passwordOnly = await startUserSession(test.db, { userId: viewer.id });
     const started = await startTwoFactorEnrolment(viewer);
     expect(started.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(started.uri).toContain(`secret=${started.secret}`);
@@ -65,6 +69,9 @@ describe('Two-factor authentication', () => {
     await expect(confirmTwoFactorEnrolment(viewer, { code: wrongCode(code) }, '203.0.113.50')).rejects.toMatchObject({ code: 'invalid:code' });
     const { recoveryCodes } = await confirmTwoFactorEnrolment(viewer, { code }, '203.0.113.50');
     expect(recoveryCodes).toHaveLength(10);
+    const sessionsLeft = await test.db.select().from(userSessions).where(eq(userSessions.userId, viewer.id));
+    expect(sessionsLeft.find((row) => row.id === passwordOnly)?.revokedAt ?? null).not.toBeNull();
+    expect(sessionsLeft.find((row) => row.id === viewer.sessionId)?.revokedAt).toBeNull();
     const stored = await test.db.select().from(userRecoveryCodes).where(eq(userRecoveryCodes.userId, viewer.id));
     expect(stored.map((item) => item.codeHash).sort()).toEqual(recoveryCodes.map(hashRecoveryCode).sort());
     expect(stored.some((item) => recoveryCodes.includes(item.codeHash))).toBe(false);
@@ -132,6 +139,37 @@ describe('Two-factor authentication', () => {
     await test.db.delete(loginThrottles);
     await expect(completeSignInChallenge({ challenge, code: good, ip: '192.0.2.45' })).rejects.toMatchObject({ code: 'unauthorized:challenge' });
     expect(await completeSignInChallenge({ challenge: await issueSignInChallenge(viewerUser.id), code: good, ip: '192.0.2.45' })).toMatchObject({ method: 'totp' });
+  });
+
+  it('holds parallel guesses to the same limits as guesses one after another (codes and passwords)', async () => {
+    const owner = await sessionUser(test.db, 'owner@globex.example');
+    const secret = await enableTwoFactorFor(test.db, owner.id);
+    const good = await codeAt(secret, 0);
+    const challenge = await issueSignInChallenge(owner.id);
+    const codes = await Promise.allSettled(Array.from({ length: 30 }, () => completeSignInChallenge({ challenge, code: wrongCode(good), ip: '192.0.2.60' })));
+    const checked = codes.filter((result) => result.status === 'rejected' && (result.reason as { code?: string }).code === 'invalid:code');
+    // Three free wrong codes from one address, the fourth counted as it sets the wait: four checked, not thirty.
+    expect(checked.length).toBeLessThanOrEqual(4);
+    expect(checked.length).toBeGreaterThan(0);
+
+    const passwords = await Promise.all(Array.from({ length: 30 }, (_, index) => checkPassword(test.db, { email: 'owner@globex.example', password: `wrong-${index}`, ip: '192.0.2.61' })));
+    const passwordsChecked = passwords.filter((result) => !result.ok && result.reason === 'invalid');
+    expect(passwordsChecked.length).toBeLessThanOrEqual(THROTTLE_POLICY.emailIp.freeFailures + 1);
+    expect(passwords.filter((result) => !result.ok && result.reason === 'throttled').length).toBeGreaterThan(0);
+
+    // One challenge spends at most its own attempts, whatever the addresses.
+    await test.db.delete(loginThrottles);
+    const another = await issueSignInChallenge(owner.id);
+    const spread = await Promise.allSettled(Array.from({ length: 12 }, (_, index) => completeSignInChallenge({ challenge: another, code: wrongCode(good), ip: `192.0.2.${70 + index}` })));
+    expect(spread.filter((result) => result.status === 'rejected' && (result.reason as { code?: string }).code === 'invalid:code').length).toBe(SIGN_IN_CHALLENGE_MAX_ATTEMPTS);
+    await test.db.delete(loginThrottles);
+    await expect(completeSignInChallenge({ challenge: another, code: good, ip: '192.0.2.90' })).rejects.toMatchObject({ code: 'unauthorized:challenge' });
+    // A right password gives its count back to the address: sign-ins from one office do not add up.
+    expect((await checkPassword(test.db, { email: 'owner@globex.example', password: 'globex-password-1', ip: '192.0.2.91' })).ok).toBe(true);
+    const [address] = await test.db.select().from(loginThrottles).where(eq(loginThrottles.key, 'ip:192.0.2.91'));
+    expect(address?.failures ?? 0).toBe(0);
+    await test.db.delete(userTwoFactor).where(eq(userTwoFactor.userId, owner.id));
+    await test.db.delete(loginThrottles);
   });
 
   it('staff must enrol; the policy of an account (or an ancestor) makes its members enrol and keeps 2FA on', async () => {

@@ -122,15 +122,18 @@ export async function getLiveSignInChallenge(db: Executor, { tokenHash, now }: {
   return row;
 }
 
-/** Counts a wrong code on the challenge; at `maxAttempts` it is used up and the password is asked again. */
-export async function recordSignInChallengeFailure(db: Executor, { challengeId, maxAttempts }: { challengeId: string; maxAttempts: number }): Promise<void> {
-  await db
+/**
+ * Counts an attempt on a live challenge before its code is checked, in one statement, so parallel
+ * guesses share its `maxAttempts`; answers the attempt's number, or undefined when the challenge
+ * is used up, expired, or out of attempts.
+ */
+export async function takeSignInChallengeAttempt(db: Executor, { challengeId, maxAttempts, now }: { challengeId: string; maxAttempts: number; now: Date }): Promise<number | undefined> {
+  const [row] = await db
     .update(signInChallenges)
-    .set({
-      failedAttempts: sql`${signInChallenges.failedAttempts} + 1`,
-      consumedAt: sql`case when ${signInChallenges.failedAttempts} + 1 >= ${maxAttempts} then now() else ${signInChallenges.consumedAt} end`,
-    })
-    .where(eq(signInChallenges.id, challengeId));
+    .set({ failedAttempts: sql`${signInChallenges.failedAttempts} + 1` })
+    .where(and(eq(signInChallenges.id, challengeId), isNull(signInChallenges.consumedAt), gt(signInChallenges.expiresAt, now), lt(signInChallenges.failedAttempts, maxAttempts)))
+    .returning({ attempts: signInChallenges.failedAttempts });
+  return row?.attempts;
 }
 
 /** Uses up the challenge; false when another request already did. */
