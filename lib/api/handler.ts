@@ -208,8 +208,7 @@ async function answerOf(endpoint: Endpoint, run: () => Promise<unknown>): Promis
 /** The kept copy of an answer that shows a secret once: everything but the secret. */
 function withoutSecret(body: unknown): unknown {
   if (!body || typeof body !== 'object' || !('secret' in body)) return body;
-  const { secret: _secret, ...rest } = body as Record<string, unknown>;
-  return rest;
+  return Object.fromEntries(Object.entries(body).filter(([field]) => field !== 'secret'));
 }
 
 async function respond(
