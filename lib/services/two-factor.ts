@@ -267,6 +267,8 @@ export async function setRequireTwoFactor(access: AccountAccess, required: boole
     const current = await getAccountById(tx, { accountId: access.account.id });
     if (!current) throw new AppError('not_found:account');
     if (current.requireTwoFactor === required) return;
+    // Lifting the policy lowers every member's guard: a stolen session alone must not do it.
+    if (!required) await assertRecentSecondFactor(access, { tx });
     await updateAccountRequireTwoFactor(tx, { accountId: current.id, required });
     await recordAudit(tx, access, {
       accountId: current.id,

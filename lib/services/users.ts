@@ -54,6 +54,9 @@ function assertMayGrant(access: AccountAccess, role: Role) {
 export async function inviteUser(access: AccountAccess, input: { email: string; role: Role }): Promise<{ inviteUrl: string; expiresAt: Date }> {
   assertCan(access, 'users.manage');
   assertMayGrant(access, input.role);
+  // The link goes back to whoever invites: an admin or owner invited is a role handed out, which a
+  // stolen session alone must not do (as a role change).
+  if (input.role === 'owner' || input.role === 'admin') await assertRecentSecondFactor(access);
   const db = await getDb();
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
@@ -253,6 +256,8 @@ export async function removeMembership(access: AccountAccess, input: { membershi
     if (!row) throw new AppError('not_found:membership');
     if (row.membership.role === 'owner') {
       assertMayGrant(access, 'owner');
+      // Removing an owner is how a stolen session would lock the real one out.
+      await assertRecentSecondFactor(access, { tx });
       if ((await lockOwnersByAccount(tx, { accountId: access.account.id })) <= 1) lastOwner();
     }
     await deleteMembership(tx, { membershipId: row.membership.id });

@@ -22,7 +22,7 @@ import {
   SIGN_IN_CHALLENGE_MAX_ATTEMPTS,
   startTwoFactorEnrolment,
 } from '@/lib/services/two-factor';
-import { changeMemberRole } from '@/lib/services/users';
+import { changeMemberRole, inviteUser, removeMembership } from '@/lib/services/users';
 import { DEMO_STAFF_TOTP_SECRET } from '@/lib/db/seed-demo';
 import { createTestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
@@ -207,7 +207,10 @@ describe('Two-factor authentication', () => {
     await enableTwoFactorFor(test.db, staff.id);
     await expect(disableTwoFactor({ ...staff, sessionId: 'x'.repeat(43) }, { code: '000000' })).rejects.toMatchObject({ code: 'forbidden:two_factor_required' });
 
-    await setRequireTwoFactor(globexAccess, false);
+    // Lifting the policy asks for a fresh code, as a role change does.
+    await expect(setRequireTwoFactor(globexAccess, false)).rejects.toMatchObject({ code: 'forbidden:step_up' });
+    const confirmed = { ...globexOwner, sessionId: await startUserSession(test.db, { userId: globexOwner.id, secondFactorAt: new Date() }) };
+    await setRequireTwoFactor({ ...globexAccess, user: confirmed, actor: { kind: 'user', user: confirmed } }, false);
     expect(await mustEnrolTwoFactor({ id: member!.id, isOperatorStaff: false })).toBe(false);
     await disableTwoFactor(viewer, { code: await codeAt(secret, 1) });
     expect(await getTwoFactorStatus(globexOwner)).toMatchObject({ enabled: false, recoveryCodesLeft: 0 });
@@ -244,5 +247,17 @@ describe('Two-factor authentication', () => {
     const keyAccess = await resolveApiKeyAccess(test.db, { id: key.id, name: 'admin key', prefix: key.secret.slice(0, 14), role: 'admin', scopes: [], accountId: tenants.acme.id, createdByUserId: owner.user.id });
     await expect(assertRecentSecondFactor(keyAccess)).rejects.toMatchObject({ code: 'forbidden:step_up' });
     await expect(changeMemberRole(keyAccess, { membershipId: techMembership.id, role: 'technical' })).rejects.toMatchObject({ code: 'forbidden:step_up' });
+
+    // Inviting an admin or owner hands out a role too, and removing an owner locks one out: a fresh
+    // code for those; other invitations and removals need none.
+    await expect(inviteUser(stale, { email: 'new-admin@acme.example', role: 'admin' })).rejects.toMatchObject({ code: 'forbidden:step_up' });
+    await expect(inviteUser(stale, { email: 'new-owner@acme.example', role: 'owner' })).rejects.toMatchObject({ code: 'forbidden:step_up' });
+    await expect(inviteUser(stale, { email: 'new-viewer@acme.example', role: 'viewer' })).resolves.toMatchObject({ inviteUrl: expect.any(String) });
+    await expect(inviteUser(inSession, { email: 'new-admin@acme.example', role: 'admin' })).resolves.toMatchObject({ inviteUrl: expect.any(String) });
+    await changeMemberRole(inSession, { membershipId: members.find((row) => row.user.email === 'admin@acme.example')!.membership.id, role: 'owner' });
+    const secondOwner = members.find((row) => row.user.email === 'admin@acme.example')!.membership;
+    await expect(removeMembership(stale, { membershipId: secondOwner.id })).rejects.toMatchObject({ code: 'forbidden:step_up' });
+    expect((await accessAs(test.db, 'admin@acme.example', tenants.acme.id)).role).toBe('owner');
+    await removeMembership(inSession, { membershipId: secondOwner.id });
   });
 });

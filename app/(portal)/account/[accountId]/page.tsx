@@ -97,7 +97,7 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
         <Card title="Users" description="Members of this account. Roles held on a parent account also reach here." className="lg:col-span-2">
           {steppedUp ? null : (
             <div className="mb-4">
-              <StepUpPrompt action={stepUpAction} reason="Changing a role needs your authenticator code from the last 10 minutes. Without two-factor authentication, set it up in Profile → Security first." />
+              <StepUpPrompt action={stepUpAction} reason="Changing a role, inviting an admin or owner, removing an owner or lifting the 2FA policy needs your authenticator code from the last 10 minutes. Without two-factor authentication, set it up in Profile → Security first." />
             </div>
           )}
           {members.length === 0 ? (
