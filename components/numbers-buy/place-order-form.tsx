@@ -8,7 +8,9 @@ import type { ActionState } from '@/lib/auth/action';
 
 /** The idempotency key is minted when the page renders: a double click or a retry is one order. */
 export function PlaceOrderForm({
+  accountId,
   idempotencyKey,
+  numbers,
   dueNow,
   disabled,
   action,
@@ -16,7 +18,10 @@ export function PlaceOrderForm({
   e911Addresses,
   noE911,
 }: {
+  accountId: string;
   idempotencyKey: string;
+  /** The E.164 numbers the page shows: the order buys exactly these. */
+  numbers: readonly string[];
   dueNow: string;
   disabled: boolean;
   action: (state: ActionState, formData: FormData) => Promise<ActionState>;
@@ -32,7 +37,9 @@ export function PlaceOrderForm({
   const confirmErrors = errors?.acknowledgedNoE911;
   return (
     <form action={formAction} className="space-y-3">
+      <input type="hidden" name="accountId" value={accountId} />
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+      <input type="hidden" name="expectNumbers" value={numbers.join(',')} />
       {trunkGroups.length > 0 ? (
         <SelectField idPrefix="checkout" label="Route the new numbers to" name="trunkGroupRef" defaultValue={values?.trunkGroupRef ?? ''} errors={errors?.trunkGroupRef} hint="You can change routing later from My numbers or the trunk group.">
           <option value="">No trunk group yet (the carrier&apos;s default)</option>

@@ -162,7 +162,7 @@ export async function placeOrder(
     if (again) return again;
     const items = await getCartItemsByCart(tx, { cartId: cart.id });
     if (input.expectNumbers && [...new Set(input.expectNumbers)].sort().join(',') !== items.map((item) => item.e164).sort().join(',')) {
-      throw new AppError('conflict:cart_changed', 'The cart changed while this order was being placed (another request of the same caller?); nothing was bought. Try again.');
+      throw new AppError('conflict:cart_changed', 'The cart changed since this checkout was shown (in another tab, window or request); nothing was bought. Reload, check the numbers and place the order again.');
     }
     const account = (await getAccountById(tx, { accountId: access.account.id })) ?? access.account;
     const summary = await summarize(tx as unknown as Db, { ...access, account }, items, now, { lock: true });

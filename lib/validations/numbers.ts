@@ -91,8 +91,16 @@ export const addToCartSchema = z.object({
 
 export const removeFromCartSchema = z.object({ itemId: z.string().uuid() });
 
+const CHECKOUT_EXPIRED = 'This checkout form has expired; reload the page and try again.';
+
 export const placeOrderSchema = z.object({
-  idempotencyKey: z.string().regex(/^[\x21-\x7E]{16,80}$/, 'This checkout form has expired; reload the page and try again.'),
+  idempotencyKey: z.string().regex(/^[\x21-\x7E]{16,80}$/, CHECKOUT_EXPIRED),
+  // The numbers the page showed, comma-joined: the order buys exactly these or nothing.
+  expectNumbers: z
+    .string(CHECKOUT_EXPIRED)
+    .max(20_000, CHECKOUT_EXPIRED)
+    .regex(/^\+\d{8,15}(,\+\d{8,15})*$/, CHECKOUT_EXPIRED)
+    .transform((text) => text.split(',')),
   trunkGroupRef: z.preprocess(blank, safeText('Trunk group').max(80).optional()),
   e911AddressRef: z.preprocess(blank, safeText('Emergency address').max(80).optional()),
   // The checkbox's value is the numbers it confirms, comma-joined: the server checks the cart against exactly these.

@@ -38,10 +38,12 @@ describe('an honest checkout: why each number comes from its carrier, and number
     expect(found, `${provider} offers a number`).toBeDefined();
     return found!;
   };
+  /** As the checkout form posts: its account and the numbers it showed (the whole cart), unless said. */
   async function placeOrderThroughAction(fields: Record<string, string>) {
     const { placeOrderAction } = await import('@/app/(portal)/numbers/checkout/actions');
     const form = new FormData();
-    for (const [name, value] of Object.entries(fields)) form.set(name, value);
+    const shown = { accountId: tenants.acme.id, expectNumbers: Object.values(bought).join(',') };
+    for (const [name, value] of Object.entries({ ...shown, ...fields })) form.set(name, value);
     try {
       return { state: await placeOrderAction({ status: 'idle' }, form) };
     } catch (error) {
@@ -124,6 +126,27 @@ describe('an honest checkout: why each number comes from its carrier, and number
     expect(stale.state).toMatchObject({ status: 'error', fieldErrors: { acknowledgedNoE911: [expect.stringContaining(formatE164(bought.carrierx))] } });
     const garbage = await placeOrderThroughAction({ idempotencyKey: 'honest-checkout-0001', acknowledgedNoE911: 'yes' });
     expect(garbage.state).toMatchObject({ status: 'error', fieldErrors: { acknowledgedNoE911: [expect.any(String)] } });
+    expect(await test.db.select().from(numberOrders)).toEqual([]);
+    expect((await getCart(await tech())).items).toHaveLength(3);
+  });
+
+  it('buys nothing when the cart or the account is not the one the page showed', async () => {
+    session.userId = (await sessionUser(test.db, 'tech@acme.example')).id;
+    session.accountCookie = tenants.acme.id;
+    // A number added in another tab after the page was shown: the order would buy more than it said.
+    const changed = await placeOrderThroughAction({ idempotencyKey: 'honest-checkout-0002', acknowledgedNoE911: bought.carrierx, expectNumbers: [bought.voicetel, bought.carrierx].join(',') });
+    expect(changed.state).toMatchObject({ status: 'error', code: 'conflict:cart_changed', message: expect.stringContaining('nothing was bought') });
+    // Shown in Acme East, the account then switched to Acme in another tab: the form's account
+    // rules, so Acme's cart is not bought from East's page.
+    const switched = await placeOrderThroughAction({ idempotencyKey: 'honest-checkout-0003', acknowledgedNoE911: bought.carrierx, accountId: tenants.east.id });
+    expect(switched.orderId).toBeUndefined();
+    expect(switched.state).toMatchObject({ status: 'error', code: 'invalid:cart_empty' });
+    // A page from before the form said what it showed: reload.
+    const old = await placeOrderThroughAction({ idempotencyKey: 'honest-checkout-0004', acknowledgedNoE911: bought.carrierx, expectNumbers: '' });
+    expect(old.state).toMatchObject({ status: 'error', fieldErrors: { expectNumbers: [expect.stringContaining('reload the page')] } });
+    // Another tenant's account named in the form is not found.
+    const foreign = await placeOrderThroughAction({ idempotencyKey: 'honest-checkout-0005', acknowledgedNoE911: bought.carrierx, accountId: tenants.globex.id });
+    expect(foreign.state).toMatchObject({ status: 'error', code: 'not_found:account' });
     expect(await test.db.select().from(numberOrders)).toEqual([]);
     expect((await getCart(await tech())).items).toHaveLength(3);
   });

@@ -259,7 +259,8 @@ export const SURFACES: Surface[] = [
   },
   { kind: 'action', name: 'add to cart', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/buy/actions')).addToCartAction, form: ({ searchId, searchNumber }) => ({ searchId, numbers: searchNumber }) },
   { kind: 'action', name: 'remove from cart', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/cart/actions')).removeFromCartAction, form: ({ cartItemId }) => ({ itemId: cartItemId ?? '00000000-0000-4000-8000-000000000002' }) },
-  { kind: 'action', name: 'place order', scope: 'current', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/checkout/actions')).placeOrderAction, form: () => ({ idempotencyKey: 'isolation-probe-key-0001' }) },
+  // The checkout form names its account and the numbers it showed.
+  { kind: 'action', name: 'place order', allowed: TECHNICAL_WRITERS, load: async () => (await import('@/app/(portal)/numbers/checkout/actions')).placeOrderAction, form: ({ accountId }) => ({ accountId, idempotencyKey: 'isolation-probe-key-0001', expectNumbers: '+13125550100' }) },
 
   // Operator staff and customer accounts (issue 12.11): platform surfaces.
 

@@ -52,7 +52,7 @@ const FORMS: Form[] = [
   { name: 'sign in', schema: loginSchema, valid: { email: 'owner@acme.example', password: 'anything at all' }, text: ['email'] },
   { name: 'number search', schema: numberSearchSchema, valid: { kind: 'local', state: 'TX', npa: '214', nxx: '555', rateCenter: 'Dallas', pattern: '*CAFE*', quantity: '5' }, text: ['state', 'npa', 'nxx', 'rateCenter', 'pattern'], numeric: ['quantity', 'npa', 'nxx'] },
   { name: 'add to cart', schema: addToCartSchema, valid: { searchId: uuid, numbers: '+12145550100,+12145550101' }, text: ['numbers'] },
-  { name: 'place order', schema: placeOrderSchema, valid: { idempotencyKey: '6f1c2d3e-4b5a-4c6d-8e7f-001122334455', trunkGroupRef: 'tg-1', e911AddressRef: 'addr-1' }, text: ['idempotencyKey', 'trunkGroupRef', 'e911AddressRef'] },
+  { name: 'place order', schema: placeOrderSchema, valid: { idempotencyKey: '6f1c2d3e-4b5a-4c6d-8e7f-001122334455', expectNumbers: '+13125550100,+13125550101', trunkGroupRef: 'tg-1', e911AddressRef: 'addr-1' }, text: ['idempotencyKey', 'trunkGroupRef', 'e911AddressRef'] },
   { name: 'price override', schema: saveOverrideSchema, valid: { kind: 'local', state: 'TX', monthly: '1.10', setup: '0.50' }, text: ['state', 'monthly', 'setup'], numeric: ['monthly', 'setup'] },
   { name: 'default price', schema: setDefaultPriceSchema, valid: { kind: 'local', monthly: '1.25', setup: '0' }, text: ['monthly', 'setup'], numeric: ['monthly', 'setup'] },
   { name: 'connection cost', schema: setConnectionCostSchema, valid: { connectionId: uuid, kind: 'tollfree', monthly: '0.40', setup: '0' }, text: ['monthly', 'setup'], numeric: ['monthly', 'setup'] },

@@ -104,7 +104,7 @@ export default async function CheckoutPage() {
             </Link>
           </div>
         ) : null}
-        <PlaceOrderForm idempotencyKey={randomUUID()} dueNow={formatMoney(summary.dueNow)} disabled={summary.problems.length > 0} action={placeOrderAction} trunkGroups={trunkGroups} e911Addresses={e911Addresses} noE911={summary.noE911.map((e164) => ({ e164, label: formatE164(e164) }))} />
+        <PlaceOrderForm accountId={access.account.id} idempotencyKey={randomUUID()} numbers={summary.lines.map((line) => line.e164)} dueNow={formatMoney(summary.dueNow)} disabled={summary.problems.length > 0} action={placeOrderAction} trunkGroups={trunkGroups} e911Addresses={e911Addresses} noE911={summary.noE911.map((e164) => ({ e164, label: formatE164(e164) }))} />
       </div>
     </>
   );
