@@ -3,6 +3,7 @@ import type { Db } from '@/lib/db/client';
 import type { Account } from '@/lib/db/schema';
 import { getApiKeyForAuthentication, touchApiKey } from '@/lib/db/queries/api-keys';
 import { AppError } from '@/lib/errors';
+import { creatorStopsKey } from '@/lib/views/api-keys';
 import type { ApiKeyActor } from './access';
 import { hashApiKeySecret, looksLikeApiKey } from './api-key-secret';
 import type { Role } from './permissions';
@@ -14,8 +15,9 @@ const INVALID_KEY = 'The API key is not valid: it may be mistyped, revoked or ex
 
 /**
  * The key a Bearer secret stands for, or `unauthorized:api_key`. A key stops working when it is
- * revoked or expired, when its creator is disabled or no longer a member on the key's account path
- * (operator staff keep theirs), and while its account or an ancestor is suspended (403).
+ * revoked or expired, when its creator is disabled, no longer a member on the key's account path, or
+ * no longer holds every right of the key's role (operator staff keep theirs), and while its account
+ * or an ancestor is suspended (403).
  */
 export async function authenticateApiKey(db: Db, secret: string, ip: string | undefined, now = new Date()): Promise<ApiKeyActor> {
   return (await authenticateApiKeyWithAccount(db, secret, ip, now)).key;
@@ -28,8 +30,8 @@ export async function authenticateApiKeyWithAccount(db: Db, secret: string, ip: 
   if (!row) throw new AppError('unauthorized:api_key', INVALID_KEY);
   const { key, account } = row;
   if (key.revokedAt || (key.expiresAt && key.expiresAt <= now)) throw new AppError('unauthorized:api_key', INVALID_KEY);
-  const creatorHolds = key.createdByUserId !== null && !row.creatorDisabled && (row.creatorIsStaff || row.creatorIsMember);
-  if (!creatorHolds) throw new AppError('unauthorized:api_key', 'The API key no longer works: the person who created it has left the account. Create a new key.');
+  const stopped = creatorStopsKey({ ...row, role: key.role, createdByUserId: key.createdByUserId });
+  if (stopped) throw new AppError('unauthorized:api_key', `The API key no longer works. ${stopped}`);
   if (row.suspendedAccountName) {
     throw new AppError('forbidden:suspended', `${row.suspendedAccountName} is suspended: its API keys do not work until it is reactivated.`);
   }

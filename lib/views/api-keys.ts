@@ -2,7 +2,7 @@
  * How an API key reads to people and programs: its status (why it does or does not work) and its
  * JSON. Pure: the service, the pages and the API share them.
  */
-import type { Role } from '@/lib/auth/permissions';
+import { permissionsFor, type Role } from '@/lib/auth/permissions';
 
 export type ApiKeyStatus = 'active' | 'expired' | 'revoked' | 'stopped';
 
@@ -33,25 +33,47 @@ export interface ApiKeyView {
   lastUsedIp: string | null;
 }
 
-export interface ApiKeyStatusInput {
-  revokedAt: Date | null;
-  expiresAt: Date | null;
+export interface ApiKeyCreatorState {
+  role: string;
   createdByUserId: string | null;
   creatorDisabled: boolean | null;
   creatorIsStaff: boolean | null;
-  creatorIsMember: boolean | null;
+  /** The creator's roles on the key's account path now. */
+  creatorRoles: string[] | null;
+}
+
+export interface ApiKeyStatusInput extends ApiKeyCreatorState {
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+}
+
+/**
+ * Why the key's creator no longer holds it up, in a sentence, or null: gone, disabled, left the
+ * account, or no longer holding every right of the key's role (a demoted admin's admin key). Staff
+ * keep theirs.
+ */
+export function creatorStopsKey(key: ApiKeyCreatorState): string | null {
+  if (key.createdByUserId === null) return 'The person who created it no longer exists: create a new key.';
+  if (key.creatorDisabled) return 'The person who created it is disabled: create a new key.';
+  if (key.creatorIsStaff) return null;
+  const roles = (key.creatorRoles ?? []) as Role[];
+  if (roles.length === 0) return 'The person who created it has left the account: create a new key.';
+  const held = permissionsFor(roles);
+  if (![...permissionsFor([key.role as Role])].every((permission) => held.has(permission))) {
+    return `The person who created it no longer has the rights of its role (${key.role}): create a new key with a role they hold.`;
+  }
+  return null;
 }
 
 /**
  * The rule `authenticateApiKey` applies, said as a status: revoked first (a person's decision),
- * then expired, then stopped because its creator is disabled or left the account.
+ * then expired, then stopped because of its creator (`creatorStopsKey`).
  */
 export function apiKeyStatusOf(key: ApiKeyStatusInput, now: Date): { status: ApiKeyStatus; detail: string | null } {
   if (key.revokedAt) return { status: 'revoked', detail: 'Revoked: programs using it are refused.' };
   if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return { status: 'expired', detail: 'Past its expiry: programs using it are refused.' };
-  if (key.createdByUserId === null) return { status: 'stopped', detail: 'The person who created it no longer exists: create a new key.' };
-  if (key.creatorDisabled) return { status: 'stopped', detail: 'The person who created it is disabled: create a new key.' };
-  if (!key.creatorIsStaff && !key.creatorIsMember) return { status: 'stopped', detail: 'The person who created it has left the account: create a new key.' };
+  const stopped = creatorStopsKey(key);
+  if (stopped) return { status: 'stopped', detail: stopped };
   return { status: 'active', detail: null };
 }
 

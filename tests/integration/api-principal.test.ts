@@ -95,6 +95,18 @@ describe('The API principal: API keys or sessions through one wrapper', () => {
     expect(left.body.error.message).toMatch(/left the account/);
     await test.db.insert(memberships).values(membership!);
 
+    // A key keeps no more rights than its creator holds now: an admin's admin key stops when they
+    // are made a viewer, and works again if the role comes back; a viewer key they made works on.
+    const adminKey = await createTestApiKey(test.db, { accountId: tenants.acme.id, role: 'admin', createdBy: 'admin@acme.example' });
+    expect((await callApi(GET, { url: `/api/v1/orders/${orderId}`, params: { orderId }, key: adminKey })).status).toBe(200);
+    await test.db.update(memberships).set({ role: 'viewer' }).where(eq(memberships.userId, admin.id));
+    const demoted = await callApi(GET, { url: `/api/v1/orders/${orderId}`, params: { orderId }, key: adminKey });
+    expect(demoted.status).toBe(401);
+    expect(demoted.body.error.message).toMatch(/no longer has the rights of its role \(admin\)/);
+    expect((await callApi(GET, { url: `/api/v1/orders/${orderId}`, params: { orderId }, key })).status).toBe(200);
+    await test.db.update(memberships).set({ role: membership!.role }).where(eq(memberships.userId, admin.id));
+    expect((await callApi(GET, { url: `/api/v1/orders/${orderId}`, params: { orderId }, key: adminKey })).status).toBe(200);
+
     const globexOrder = (await test.db.insert(numberOrders).values({ accountId: tenants.globex.id, idempotencyKey: 'globex-suspended', status: 'completed', totalMonthly: '0', totalSetup: '0' }).returning())[0]!;
     await test.db.update(accounts).set({ status: 'suspended' }).where(eq(accounts.id, tenants.globex.id));
     const suspended = await callApi(GET, { url: `/api/v1/orders/${globexOrder.id}`, params: { orderId: globexOrder.id }, key: globexKey });

@@ -5,12 +5,13 @@ import { accounts, apiKeys, memberships, users } from '@/lib/db/schema';
 
 type Executor = Db | Tx;
 
-/** Whether a key's creator still holds it up (columns of a query joining `accounts` and `users` on the key). */
+/** Whether a key's creator still holds it up (columns of a query joining `accounts` and `users` on the key; `creatorStopsKey` reads them). */
 const creatorState = {
   creatorDisabled: sql<boolean>`${users.disabledAt} is not null`,
   creatorIsStaff: users.isOperatorStaff,
-  creatorIsMember: sql<boolean>`exists (
-    select 1 from ${memberships}
+  /** The creator's roles on the key's account path now: none once they left it. */
+  creatorRoles: sql<string[]>`array(
+    select ${memberships.role}::text from ${memberships}
     where ${memberships.userId} = ${apiKeys.createdByUserId}
       and ${memberships.accountId} = any(string_to_array(trim(both '/' from ${accounts.path}), '/')::uuid[])
   )`,
