@@ -1,11 +1,14 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { AccountAccess } from '@/lib/auth/access';
-import { getDbHandle, type Db, type DbHandle, type Tx } from '@/lib/db/client';
+import { can, resolveApiKeyAccess, type AccountAccess } from '@/lib/auth/access';
+import { authenticateApiKey } from '@/lib/auth/api-key-auth';
+import { getDb, getDbHandle, type Db, type DbHandle, type Tx } from '@/lib/db/client';
 import { getSubtreeByAccount } from '@/lib/db/queries/accounts';
+import { isSessionLive } from '@/lib/db/queries/sessions';
 import type { CdrRecord } from '@/lib/db/queries/cdrs';
 import { rowsOf } from '@/lib/db/rows';
+import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 
 /**
@@ -248,6 +251,28 @@ export async function subscribeToLiveCalls(access: AccountAccess, onBatch: (batc
       await hub.remove(subscriber);
     },
   };
+}
+
+/**
+ * Whether a live feed's caller may still read it, asked again while the stream stays open: an API
+ * key still authenticates (not revoked or expired, its creator still holding it up, the account not
+ * suspended) and still reaches the account with `usage.read`; a session is still signed in.
+ */
+export async function liveCallerStillAllowed(access: AccountAccess, credential: { apiKeySecret?: string }): Promise<boolean> {
+  const db = await getDb();
+  try {
+    if (access.actor.kind === 'api_key') {
+      if (!credential.apiKeySecret) return false;
+      const key = await authenticateApiKey(db, credential.apiKeySecret, access.ip);
+      return key.id === access.actor.apiKey.id && can(await resolveApiKeyAccess(db, key, access.account.id), 'usage.read');
+    }
+    return access.actor.user.sessionId ? await isSessionLive(db, { sessionId: access.actor.user.sessionId }) : false;
+  } catch (error) {
+    if (error instanceof AppError) return false;
+    // A database hiccup does not end every open feed; the next heartbeat asks again.
+    log.warn('cdr_live.recheck_failed', { error });
+    return true;
+  }
 }
 
 /** Subscribers of this process on the app's database (for tests and the health of the feed). */

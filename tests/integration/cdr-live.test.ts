@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET as liveRoute } from '@/app/api/v1/cdrs/live/route';
 import { ingestCdrBatch, type CdrInput } from '@/lib/services/cdr-ingest';
-import { liveChunksOf, liveSubscriberCount, subscribeToLiveCalls, type LiveBatch, type LiveCall } from '@/lib/services/cdr-live';
+import { liveCallerStillAllowed, liveChunksOf, liveSubscriberCount, subscribeToLiveCalls, type LiveBatch, type LiveCall } from '@/lib/services/cdr-live';
+import { resolveApiKeyAccess } from '@/lib/auth/access';
+import { authenticateApiKey } from '@/lib/auth/api-key-auth';
+import { startUserSession } from '@/lib/auth/sessions';
+import { apiKeys, userSessions } from '@/lib/db/schema';
+import { eq } from 'drizzle-orm';
 import { callApi, createTestApiKey, type TestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
@@ -213,6 +218,22 @@ describe('Live CDR feed', () => {
       await globex.reader.cancel();
       await globex.pump.catch(() => undefined);
       expect(await liveSubscriberCount()).toBe(0);
+    });
+
+    it('asks again while a feed stays open: a revoked key, another key’s secret or an ended session stops being allowed', async () => {
+      const key = await createTestApiKey(test.db, { accountId: tenants.acme.id, role: 'viewer', createdBy: 'owner@acme.example' });
+      const keyAccess = await resolveApiKeyAccess(test.db, await authenticateApiKey(test.db, key.secret, undefined));
+      expect(await liveCallerStillAllowed(keyAccess, { apiKeySecret: key.secret })).toBe(true);
+      expect(await liveCallerStillAllowed(keyAccess, { apiKeySecret: acmeKey.secret })).toBe(false);
+      await test.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, key.id));
+      expect(await liveCallerStillAllowed(keyAccess, { apiKeySecret: key.secret })).toBe(false);
+
+      const owner = await accessAs(test.db, 'owner@acme.example', tenants.acme.id);
+      const sessionId = await startUserSession(test.db, { userId: owner.user.id });
+      const inSession = { ...owner, user: { ...owner.user, sessionId }, actor: { kind: 'user' as const, user: { ...owner.user, sessionId } } };
+      expect(await liveCallerStillAllowed(inSession, {})).toBe(true);
+      await test.db.update(userSessions).set({ revokedAt: new Date() }).where(eq(userSessions.id, sessionId));
+      expect(await liveCallerStillAllowed(inSession, {})).toBe(false);
     });
 
     it("refuses another tenant's account, unknown parameters and anonymous callers with JSON errors", async () => {

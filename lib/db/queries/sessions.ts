@@ -34,6 +34,16 @@ export async function getUserBySessionId(db: Executor, { sessionId, idleSince }:
   return row;
 }
 
+/** Whether the session is still signed in (not signed out, ended or expired). */
+export async function isSessionLive(db: Executor, { sessionId }: { sessionId: string }): Promise<boolean> {
+  const [row] = await db
+    .select({ id: userSessions.id })
+    .from(userSessions)
+    .where(and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt), sql`${userSessions.expiresAt} > now()`))
+    .limit(1);
+  return Boolean(row);
+}
+
 /** Moves the idle clock; callers skip it while the last touch is recent, so most requests write nothing. */
 export async function touchUserSession(db: Executor, { sessionId }: { sessionId: string }): Promise<void> {
   await db.update(userSessions).set({ lastSeenAt: new Date() }).where(eq(userSessions.id, sessionId));

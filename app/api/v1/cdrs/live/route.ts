@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEndpoint } from '@/lib/api/contract';
 import { withAccount } from '@/lib/api/handler';
-import { subscribeToLiveCalls, type LiveBatch, type LiveSubscription } from '@/lib/services/cdr-live';
+import { liveCallerStillAllowed, subscribeToLiveCalls, type LiveBatch, type LiveSubscription } from '@/lib/services/cdr-live';
 
 export const dynamic = 'force-dynamic';
 
@@ -72,9 +72,15 @@ export const GET = withAccount(streamLiveCdrs, async ({ request, access }) => {
   else {
     controller.enqueue(encoder.encode('retry: 3000\n\n'));
     controller.enqueue(frame('ready', { serverTime: Date.now(), accounts: subscription.accountIds.size, heartbeatMs: HEARTBEAT_MS }));
-    heartbeat = setInterval(() => {
+    // The caller is asked again at each heartbeat: a key revoked or a session ended closes its
+    // open feeds within one heartbeat, not when the client happens to reconnect.
+    const apiKeySecret = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+    heartbeat = setInterval(async () => {
       if ((controller.desiredSize ?? 1) <= 0) return void finish();
-      controller.enqueue(encoder.encode(`: heartbeat ${Date.now()}\n\n`));
+      if (!(await liveCallerStillAllowed(access, { apiKeySecret }))) {
+        return void finish(frame('unauthorized', { message: 'The API key or session behind this feed no longer works (revoked, expired, signed out or without usage.read).' }));
+      }
+      if (!done) controller.enqueue(encoder.encode(`: heartbeat ${Date.now()}\n\n`));
     }, HEARTBEAT_MS);
   }
   return new Response(stream, {
