@@ -12,12 +12,31 @@ export function encodeCursor(position: unknown): string {
 export function decodeCursor<Schema extends z.ZodType>(cursor: string | undefined, schema: Schema): z.output<Schema> | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   try {
-    const parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (parsed.success) return parsed.data;
+    const raw: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const parsed = holdsOnlyListValues(raw) ? schema.safeParse(raw) : undefined;
+    if (parsed?.success) return parsed.data;
   } catch {
     // Falls through to the one refusal below.
   }
   throw new AppError('invalid:cursor', 'The cursor is not one this list gave out; start again without `cursor`.', { fieldErrors: { cursor: ['Not a cursor from this list'] } });
+}
+
+// Every list position is ids, names, times since 1970 and non-negative numbers. A crafted cursor
+// with a NUL, the year 0 or 9e15 ms would reach PostgreSQL (or Date) and fail there as a 500.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const TIME_LIKE = /^(\d{4,})-\d{2}-\d{2}[T ]/;
+const LAST_TIME_MS = 8_640_000_000_000_000;
+
+function holdsOnlyListValues(value: unknown): boolean {
+  if (typeof value === 'string') {
+    if (CONTROL_CHARACTER.test(value)) return false;
+    const year = TIME_LIKE.exec(value)?.[1];
+    return year === undefined || (Number(year) >= 1970 && Number(year) <= 9999);
+  }
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 && value <= LAST_TIME_MS;
+  if (Array.isArray(value)) return value.every(holdsOnlyListValues);
+  if (value && typeof value === 'object') return Object.values(value).every(holdsOnlyListValues);
+  return true;
 }
 
 /** `{ data, nextCursor }` from `limit + 1` rows read: the extra row says whether a next page exists. */

@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor } from '@/lib/api/cursor';
 import { assertCan, can, type AccountAccess } from '@/lib/auth/access';
 import { formatMicros, parseMicros } from '@/lib/billing/money';
 import { getDb } from '@/lib/db/client';
+import { withinQueryTimes } from '@/lib/validations/common';
 import { getSubtreeByAccount } from '@/lib/db/queries/accounts';
 import { getCdrFilterChoicesByAccounts, getCdrsByAccounts, type CdrPosition, type CdrSearchFilter, type CdrSearchRow } from '@/lib/db/queries/cdr-search';
 import { getProviderConnections } from '@/lib/db/queries/providers';
@@ -46,7 +47,7 @@ const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const TIME_HINT = 'Use a date (2026-04-01) or an ISO time (2026-04-01T10:00:00Z; UTC when no offset is given).';
+const TIME_HINT = 'Use a date (2026-04-01) or an ISO time (2026-04-01T10:00:00Z; UTC when no offset is given), from the year 2000 to 2999.';
 
 /** A date is a whole UTC day (`to` inclusive: up to the end of that day); a time is taken as given, UTC without an offset. */
 function parseTime(value: string, end: boolean): Date | undefined {
@@ -55,13 +56,13 @@ function parseTime(value: string, end: boolean): Date | undefined {
   if (day) {
     const at = new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])));
     // Date.UTC rolls 2026-02-30 over to March: refuse it instead.
-    if (at.toISOString().slice(0, 10) !== text) return undefined;
+    if (!withinQueryTimes(at) || at.toISOString().slice(0, 10) !== text) return undefined;
     return end ? new Date(at.getTime() + DAY_MS) : at;
   }
   if (!ISO_TIME.test(text)) return undefined;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text);
   const at = new Date(hasZone ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
-  return Number.isFinite(at.getTime()) ? at : undefined;
+  return withinQueryTimes(at) ? at : undefined;
 }
 
 const blank = (value: string | undefined) => value === undefined || value.trim() === '';

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { AccountAccess } from '@/lib/auth/access';
 import { centsToDecimal, formatMicros, MICROS_PER_CENT, microsToCents, parseMicros, percentageCents, percentOf, prorateMicros, usageLineCents } from '@/lib/billing/money';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
-import { lockBillingAccount } from '@/lib/db/queries/accounts';
+import { isUuid, lockBillingAccount } from '@/lib/db/queries/accounts';
 import { getBalanceByBillingAccount } from '@/lib/db/queries/number-orders';
 import {
   aggregateInvoiceUsage,
@@ -494,7 +494,7 @@ export async function listInvoicesFor(access: AccountAccess): Promise<Invoice[]>
 
 export async function getInvoiceFor(access: AccountAccess, invoiceId: string): Promise<{ invoice: Invoice; lines: InvoiceLine[]; sections: { accountId: string; name: string }[] }> {
   const db = await getDb();
-  if (!/^[0-9a-f-]{36}$/i.test(invoiceId)) throw new AppError('not_found:invoice');
+  if (!isUuid(invoiceId)) throw new AppError('not_found:invoice');
   const invoice = await getInvoice(db, { billingAccountId: await billingAccountFor(db, access), invoiceId });
   if (!invoice) throw new AppError('not_found:invoice');
   const [lines, subtree] = await Promise.all([getInvoiceLines(db, { invoiceId }), listBillingSubtree(db, { billingAccountId: invoice.billingAccountId })]);

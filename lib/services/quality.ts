@@ -7,6 +7,7 @@ import 'server-only';
  */
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { AppError } from '@/lib/errors';
+import { QUERY_TIME_RANGE_MESSAGE, withinQueryTimes } from '@/lib/validations/common';
 import { getDb } from '@/lib/db/client';
 import { getSubtreeByAccount } from '@/lib/db/queries/accounts';
 import { getAuditEventsByAccountSubtree } from '@/lib/db/queries/audit';
@@ -58,8 +59,11 @@ export function qualityFilterOf(query: { range?: QualityRange; from?: string; to
   if (!query.to) fieldErrors.to = ['A custom range needs to.'];
   const from = query.from ? new Date(query.from) : undefined;
   const to = query.to ? new Date(query.to) : undefined;
-  if (from && to && !(from < to)) fieldErrors.to = ['to must be after from.'];
-  else if (from && to && to.getTime() - from.getTime() > MAX_CUSTOM_RANGE_DAYS * 86_400_000) fieldErrors.to = [`A custom range is at most ${MAX_CUSTOM_RANGE_DAYS} days.`];
+  if (from && !withinQueryTimes(from)) fieldErrors.from = [QUERY_TIME_RANGE_MESSAGE];
+  if (to && !withinQueryTimes(to)) fieldErrors.to = [QUERY_TIME_RANGE_MESSAGE];
+  const storable = !fieldErrors.from && !fieldErrors.to;
+  if (storable && from && to && !(from < to)) fieldErrors.to = ['to must be after from.'];
+  else if (storable && from && to && to.getTime() - from.getTime() > MAX_CUSTOM_RANGE_DAYS * 86_400_000) fieldErrors.to = [`A custom range is at most ${MAX_CUSTOM_RANGE_DAYS} days.`];
   if (Object.keys(fieldErrors).length > 0) throw new AppError('invalid:filter', 'The date range is not valid.', { fieldErrors });
   return { range: 'custom', from, to, ...common };
 }

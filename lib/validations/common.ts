@@ -193,3 +193,16 @@ export const tickedCheckbox = z
   .string({ message: 'This choice was not sent; reload the page and try again.' })
   .refine((value) => value.split(',').every((part) => part === 'off' || part === 'on'), 'Tick the box or leave it clear')
   .transform((value) => value.split(',').includes('on'));
+
+/**
+ * Times a filter may name: PostgreSQL stores nothing before year 1 and Date nothing past 275760, and
+ * nothing here is older than the year 2000. A bound outside is a clear refusal, not a database error.
+ */
+export const FIRST_QUERY_TIME = Date.UTC(2000, 0, 1);
+export const LAST_QUERY_TIME = Date.UTC(3000, 0, 1);
+export const QUERY_TIME_RANGE_MESSAGE = 'Use a time from the year 2000 to 2999.';
+
+export function withinQueryTimes(at: Date): boolean {
+  const ms = at.getTime();
+  return Number.isFinite(ms) && ms >= FIRST_QUERY_TIME && ms < LAST_QUERY_TIME;
+}

@@ -111,6 +111,10 @@ describe('CDR search', () => {
       expect(parseCdrSearch({ from: '2026-04-10', to: '2026-04-02' }, { now }).fieldErrors).toEqual({ to: ['“To” must be after “From”.'] });
       expect(parseCdrSearch({ from: '2026-01-01', to: '2026-04-10' }, { now }).fieldErrors.to).toEqual(['At most 93 days at a time: narrow the range.']);
       expect(parseCdrSearch({ from: '2026-02-30' }, { now }).fieldErrors.from?.[0]).toMatch(/Use a date/);
+      // Times PostgreSQL cannot store (the year 0) or Date cannot hold: a field error, never a 500.
+      expect(parseCdrSearch({ from: '0000-01-01T00:00:00Z', to: '0000-01-02T00:00:00Z' }, { now }).fieldErrors).toEqual({ from: [expect.stringContaining('2000 to 2999')], to: [expect.stringContaining('2000 to 2999')] });
+      expect(parseCdrSearch({ from: '1999-12-31' }, { now }).fieldErrors.from?.[0]).toContain('2000 to 2999');
+      expect(parseCdrSearch({ to: '275760-09-13' }, { now }).fieldErrors.to?.[0]).toContain('2000 to 2999');
       const bad = parseCdrSearch({ number: '12ab', direction: 'sideways', sipCode: '99', trunkGroup: 'x', destination: 'USA', upstream: 'y' }, { now });
       expect(bad.search).toBeUndefined();
       expect(Object.keys(bad.fieldErrors).sort()).toEqual(['destination', 'direction', 'number', 'sipCode', 'trunkGroup', 'upstream']);

@@ -127,5 +127,7 @@ describe('Invoices', () => {
     const acmeOwner = await accessAs(test.db, 'owner@acme.example', tenants.acme.id);
     expect((await listInvoicesFor(acmeOwner)).some((invoice) => invoice.billingAccountId === tenants.globex.id)).toBe(false);
     await expect(getInvoiceFor(acmeOwner, list[0]!.id)).rejects.toMatchObject({ code: 'not_found:invoice' });
+    // Ids of the right length that are not UUIDs are "not found" too, never a database error.
+    for (const id of ['f'.repeat(36), '-'.repeat(36), 'g'.repeat(36)]) await expect(getInvoiceFor(finance, id)).rejects.toMatchObject({ code: 'not_found:invoice' });
   });
 });

@@ -35,6 +35,9 @@ describe('quality windows', () => {
     expect(() => qualityFilterOf({ from: '2026-06-02T00:00:00Z', to: '2026-06-01T00:00:00Z' })).toThrow(expect.objectContaining({ fieldErrors: { to: ['to must be after from.'] } }));
     expect(() => qualityFilterOf({ from: '2025-01-01T00:00:00Z', to: '2026-06-01T00:00:00Z' })).toThrow(expect.objectContaining({ code: 'invalid:filter' }));
     expect(() => qualityFilterOf({ range: '7d', from: '2026-06-01T00:00:00Z' })).toThrow(expect.objectContaining({ code: 'invalid:filter' }));
+    // The year 0 (or 1, whose previous period is the year 0) is refused beside the field, not sent to PostgreSQL.
+    expect(() => qualityFilterOf({ from: '0000-01-01T00:00:00Z', to: '0000-01-02T00:00:00Z' })).toThrow(expect.objectContaining({ fieldErrors: { from: ['Use a time from the year 2000 to 2999.'], to: ['Use a time from the year 2000 to 2999.'] } }));
+    expect(() => qualityFilterOf({ from: '0001-01-01T00:00:00Z', to: '0001-01-02T00:00:00Z' })).toThrow(expect.objectContaining({ code: 'invalid:filter' }));
     expect(qualityFilterOf({})).toEqual({ range: '7d', trunkGroupId: undefined, connectionId: undefined, destination: undefined, direction: undefined });
   });
 });
