@@ -175,6 +175,14 @@ function viewOf(row: CdrExport): CdrExportView {
   };
 }
 
+/**
+ * An export staff prepared names the real upstreams (the carrier column): only staff see it, never
+ * the account's own users, who read "Carrier N" everywhere.
+ */
+function visibleTo(access: AccountAccess) {
+  return access.user.isOperatorStaff ? undefined : sql`coalesce((${cdrExports.filter} ->> 'staff')::boolean, false) = false`;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One export of the caller's account (not a sub-account's: the file holds the whole subtree it was asked for). */
@@ -184,7 +192,7 @@ async function findExport(access: AccountAccess, exportId: string): Promise<CdrE
   const [row] = await (await getDb())
     .select()
     .from(cdrExports)
-    .where(and(eq(cdrExports.id, exportId), eq(cdrExports.accountId, access.account.id)));
+    .where(and(eq(cdrExports.id, exportId), eq(cdrExports.accountId, access.account.id), visibleTo(access)));
   if (!row || row.expiresAt.getTime() <= Date.now()) throw new AppError('not_found:export', 'That export does not exist or has expired.');
   return row;
 }
@@ -199,7 +207,7 @@ export async function listCdrExports(access: AccountAccess, { limit = 10 }: { li
   const rows = await (await getDb())
     .select()
     .from(cdrExports)
-    .where(and(eq(cdrExports.accountId, access.account.id), sql`${cdrExports.expiresAt} > now()`))
+    .where(and(eq(cdrExports.accountId, access.account.id), sql`${cdrExports.expiresAt} > now()`, visibleTo(access)))
     .orderBy(desc(cdrExports.createdAt))
     .limit(limit);
   return rows.map(viewOf);

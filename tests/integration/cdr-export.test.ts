@@ -9,7 +9,7 @@ import { resetEnvCache } from '@/lib/env';
 import { QUEUES } from '@/lib/jobs/index';
 import { setJobRunner, stopJobs } from '@/lib/jobs/lifecycle';
 import { ingestCdrBatch, type CdrInput } from '@/lib/services/cdr-ingest';
-import { CDR_EXPORT_QUEUE, listCdrExports, requestCdrExport, runCdrExport, sweepCdrExports } from '@/lib/services/cdr-export';
+import { CDR_EXPORT_QUEUE, getCdrExport, listCdrExports, requestCdrExport, runCdrExport, sweepCdrExports } from '@/lib/services/cdr-export';
 import { requireCdrSearch } from '@/lib/services/cdr-search';
 import { GET as download } from '@/app/(portal)/usage/calls/exports/[exportId]/route';
 import { useTestDatabase } from '../support/db';
@@ -124,6 +124,21 @@ describe('CDR export', () => {
     const anonymous = await download(new Request(`http://portal.test/usage/calls/exports/${exportId}`), { params: Promise.resolve({ exportId }) });
     expect(anonymous.status).toBe(401);
     await stopJobs(1000);
+  });
+
+  it('keeps an export staff prepared (real upstream names in it) from the account’s own users', async () => {
+    const staff = await accessAs(ctx.db, 'staff@carrier.example', world.acme.id);
+    const request = await requestCdrExport(staff, requireCdrSearch(april), { threshold: 1000 });
+    const exportId = (request as { exportId: string }).exportId;
+    expect((await listCdrExports(staff)).map((view) => view.id)).toContain(exportId);
+    await expect(getCdrExport(staff, exportId)).resolves.toMatchObject({ id: exportId });
+    const owner = await accessAs(ctx.db, 'owner@acme.example', world.acme.id);
+    expect((await listCdrExports(owner)).map((view) => view.id)).not.toContain(exportId);
+    await expect(getCdrExport(owner, exportId)).rejects.toMatchObject({ code: 'not_found:export' });
+    await signIn('viewer@acme.example', world.acme.id);
+    const refused = await download(new Request(`http://portal.test/usage/calls/exports/${exportId}`), { params: Promise.resolve({ exportId }) });
+    expect(refused.status).toBe(404);
+    await ctx.db.delete(cdrExports).where(eq(cdrExports.id, exportId));
   });
 
   it('saves progress after each batch and claims an export once', async () => {
