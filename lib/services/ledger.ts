@@ -19,6 +19,7 @@ import {
   getCurrenciesInUse,
   getLedgerEntryInBillingAccount,
   getLedgerPageByBillingAccount,
+  getPaymentEntryLike,
   getPrepayAccountsWithBalance,
   insertLedgerEntry,
   startPrepayTier,
@@ -35,6 +36,7 @@ import { LEDGER_PAGE_SIZE, type BillingProfileInput, type RecordAdjustmentInput,
 import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { canSeeBillingAccountFunds } from './accounts';
 import { recordAudit } from './audit';
+import { settlePaidInvoices } from './invoices';
 
 /** Seed 000 (BIL.04): $10k+ paid up front is billed at −8%. */
 export const PREPAY_MINIMUM = '10000.0000';
@@ -69,12 +71,26 @@ export type PrepayOutcome = 'started' | 'already' | 'below_minimum';
  * the billing account on the prepay tier (its billing profile is created if it has none); one
  * already on the tier keeps the day it started.
  */
-export async function recordPayment(staff: SessionUser, input: RecordPaymentInput, ip?: string): Promise<{ entryId: string; currency: string; prepay?: PrepayOutcome }> {
+export async function recordPayment(
+  staff: SessionUser,
+  input: RecordPaymentInput,
+  ip?: string,
+): Promise<{ entryId: string; currency: string; prepay?: PrepayOutcome; alreadyRecorded?: true; settledInvoices: string[] }> {
   assertLedgerStaff(staff);
   const db = await getDb();
   const result = await db.transaction(async (tx) => {
     const account = await billingAccountFor(tx, input.accountId);
     await lockBillingAccount(tx, { billingAccountId: account.id });
+    // Under the account's lock, so two submits cannot both pass.
+    const earlier = await getPaymentEntryLike(tx, { billingAccountId: account.id, requestKey: input.requestKey, reference: input.reference ?? null });
+    if (earlier?.requestKey === input.requestKey) {
+      const currency = (await getBillingProfileByAccount(tx, { accountId: account.id }))?.currency ?? 'USD';
+      return { entryId: earlier.id, currency, alreadyRecorded: true as const, settledInvoices: [] };
+    }
+    if (earlier) {
+      const message = `A payment with the reference ${earlier.reference} was already recorded on ${formatDate(earlier.createdAt, 'long')} (${formatMicros(parseMicros(earlier.amount))}). Reverse that entry first if it was wrong.`;
+      throw new AppError('conflict:payment_recorded', message, { fieldErrors: { reference: ['Already recorded for this account'] } });
+    }
     const prepayment = input.type === 'prepayment';
     const received = formatDate(startOfDayUtc(input.receivedOn), 'long');
     const entry = await insertLedgerEntry(tx, {
@@ -84,8 +100,11 @@ export async function recordPayment(staff: SessionUser, input: RecordPaymentInpu
       amount: input.amount,
       description: `${prepayment ? 'Prepayment' : 'Payment'} received ${received}${input.note ? ` – ${input.note}` : ''}`,
       reference: input.reference ?? null,
+      requestKey: input.requestKey,
       createdByUserId: staff.id,
     });
+    // Issued invoices the balance now covers are paid (their PDF says so, with the day).
+    const settledInvoices = await settlePaidInvoices(tx, { billingAccountId: account.id });
     const audit = staffAuditAccess(staff, account, ip);
     const currency = (await getBillingProfileByAccount(tx, { accountId: account.id }))?.currency ?? 'USD';
     await recordAudit(tx, audit, {
@@ -93,12 +112,12 @@ export async function recordPayment(staff: SessionUser, input: RecordPaymentInpu
       action: prepayment ? 'billing.prepayment.record' : 'billing.payment.record',
       targetType: 'ledger_entry',
       targetId: entry.id,
-      after: { amount: entry.amount, receivedOn: input.receivedOn, reference: entry.reference, description: entry.description },
+      after: { amount: entry.amount, receivedOn: input.receivedOn, reference: entry.reference, description: entry.description, ...(settledInvoices.length ? { settledInvoices } : {}) },
     });
-    if (!prepayment) return { entryId: entry.id, currency };
-    if (parseMicros(input.amount) < parseMicros(PREPAY_MINIMUM)) return { entryId: entry.id, currency, prepay: 'below_minimum' as const };
+    if (!prepayment) return { entryId: entry.id, currency, settledInvoices };
+    if (parseMicros(input.amount) < parseMicros(PREPAY_MINIMUM)) return { entryId: entry.id, currency, prepay: 'below_minimum' as const, settledInvoices };
     const { before, after } = await startPrepayTier(tx, { accountId: account.id, percent: PREPAY_DISCOUNT_PERCENT, since: new Date() });
-    if (before && parseMicros(before.prepayDiscountPercent) > 0n) return { entryId: entry.id, currency, prepay: 'already' as const };
+    if (before && parseMicros(before.prepayDiscountPercent) > 0n) return { entryId: entry.id, currency, prepay: 'already' as const, settledInvoices };
     await recordAudit(tx, audit, {
       accountId: account.id,
       action: 'billing.prepay_tier.start',
@@ -107,7 +126,7 @@ export async function recordPayment(staff: SessionUser, input: RecordPaymentInpu
       before: { prepayDiscountPercent: before?.prepayDiscountPercent ?? '0' },
       after: { prepayDiscountPercent: after.prepayDiscountPercent, prepaySince: after.prepaySince?.toISOString(), prepaymentEntryId: entry.id },
     });
-    return { entryId: entry.id, currency, prepay: 'started' as const };
+    return { entryId: entry.id, currency, prepay: 'started' as const, settledInvoices };
   });
   return result;
 }

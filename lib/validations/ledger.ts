@@ -118,6 +118,8 @@ export const PAYMENT_TYPES = ['payment', 'prepayment'] as const;
 /** A payment received (a wire, ACH or cheque): the billing account, amount, day received, reference. */
 export const recordPaymentSchema = z.object({
   accountId,
+  // Minted when the form rendered: a double click, a retry or a resubmitted page records one payment.
+  requestKey: z.string().regex(/^[0-9a-f-]{36}$/i, 'This form has expired; reload the page and enter the payment again.'),
   type: z.enum(PAYMENT_TYPES, { message: 'Choose a payment or a prepayment' }),
   amount: ledgerAmountField('amount', { signed: false }),
   // Tomorrow (UTC) still passes: it is already tomorrow for staff east of UTC.

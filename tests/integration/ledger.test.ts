@@ -48,8 +48,8 @@ describe('the ledger', () => {
   const test = useTestDatabase();
   let tenants: Awaited<ReturnType<typeof seedTwoTenants>>;
 
-  const payment = (accountId: string, fields: Partial<Record<'type' | 'amount' | 'receivedOn' | 'reference' | 'note', string>> = {}) =>
-    recordPaymentSchema.parse({ accountId, type: 'payment', amount: '100.00', receivedOn: today(), reference: '', note: '', ...fields });
+  const payment = (accountId: string, fields: Partial<Record<'type' | 'amount' | 'receivedOn' | 'reference' | 'note' | 'requestKey', string>> = {}) =>
+    recordPaymentSchema.parse({ accountId, requestKey: crypto.randomUUID(), type: 'payment', amount: '100.00', receivedOn: today(), reference: '', note: '', ...fields });
   const balanceOf = async (billingAccountId: string) => (await getBalanceByBillingAccount(test.db, { billingAccountId })).balance;
   const entriesOf = (billingAccountId: string) => test.db.select().from(accountLedger).where(eq(accountLedger.billingAccountId, billingAccountId));
   const signInAs = async (email: string) => {
@@ -104,7 +104,7 @@ describe('the ledger', () => {
     const { recordPaymentAction } = await import('@/app/(portal)/operator/accounts/[accountId]/billing/actions');
     await signInAs('staff@carrier.example');
     const before = await entriesOf(tenants.acme.id);
-    const state = await recordPaymentAction({ status: 'idle' }, formOf({ accountId: tenants.acme.id, type: 'payment', amount: '99.00', receivedOn: today(), reference: '4111 1111 1111 1111', note: '' }));
+    const state = await recordPaymentAction({ status: 'idle' }, formOf({ accountId: tenants.acme.id, requestKey: crypto.randomUUID(), type: 'payment', amount: '99.00', receivedOn: today(), reference: '4111 1111 1111 1111', note: '' }));
     expect(state).toMatchObject({ status: 'error', code: 'invalid:form', fieldErrors: { reference: [CARD_NUMBER_MESSAGE] } });
     expect(await entriesOf(tenants.acme.id)).toEqual(before);
   });
@@ -120,7 +120,7 @@ describe('the ledger', () => {
     const before = await entriesOf(tenants.acme.id);
     const { recordPaymentAction, recordAdjustmentAction } = await import('@/app/(portal)/operator/accounts/[accountId]/billing/actions');
     await signInAs('owner@acme.example');
-    expect(await recordPaymentAction({ status: 'idle' }, formOf({ accountId: tenants.acme.id, type: 'prepayment', amount: '20000', receivedOn: today(), reference: 'X', note: '' }))).toMatchObject({ status: 'error', code: 'forbidden:staff' });
+    expect(await recordPaymentAction({ status: 'idle' }, formOf({ accountId: tenants.acme.id, requestKey: crypto.randomUUID(), type: 'prepayment', amount: '20000', receivedOn: today(), reference: 'X', note: '' }))).toMatchObject({ status: 'error', code: 'forbidden:staff' });
     expect(await recordAdjustmentAction({ status: 'idle' }, formOf({ accountId: tenants.acme.id, amount: '20000', reason: 'Free money', reference: '' }))).toMatchObject({ status: 'error', code: 'forbidden:staff' });
     expect(await entriesOf(tenants.acme.id)).toEqual(before);
     expect(await test.db.select().from(billingProfiles).where(eq(billingProfiles.accountId, tenants.acme.id))).toEqual([]);
@@ -275,5 +275,36 @@ describe('the ledger', () => {
 
     // A sub-account is invoiced through its billing account: it has no settings of its own.
     expect(await updateBillingProfileAction({ status: 'idle' }, formOf({ accountId: tenants.globexBranch.id, currency: 'USD', taxName: 'Tax', taxRatePercent: '0', paymentTermsDays: '15' }))).toMatchObject({ status: 'error', code: 'invalid:billing_account' });
+  });
+
+  it('records a form’s payment once, refuses a second payment with the same reference, and marks the invoices it covers paid', async () => {
+    // An issued invoice Globex owes, with nothing else on its balance.
+    const balanceBefore = parseMicros(String(await balanceOf(tenants.globex.id)));
+    await test.db
+      .insert(accountLedger)
+      .values({ billingAccountId: tenants.globex.id, accountId: tenants.globex.id, kind: 'invoice', amount: formatMicros(-balanceBefore - parseMicros('300')), description: 'Invoice INV-2026-10-BEEF1' });
+    const [invoice] = await test.db
+      .insert(invoices)
+      .values({ billingAccountId: tenants.globex.id, number: 'INV-2026-10-BEEF1', currency: 'USD', status: 'issued', issuedAt: new Date(), periodStart: new Date('2026-10-01T00:00:00Z'), periodEnd: new Date('2026-11-01T00:00:00Z') })
+      .returning();
+
+    // One form submitted three times at once (a double click, a retry): one entry.
+    const form = payment(tenants.globex.id, { amount: '200.00', reference: 'WIRE-ONCE-1' });
+    const outcomes = await Promise.all([1, 2, 3].map(() => recordPayment(tenants.staff, form)));
+    expect(new Set(outcomes.map((outcome) => outcome.entryId)).size).toBe(1);
+    expect(outcomes.filter((outcome) => outcome.alreadyRecorded)).toHaveLength(2);
+    expect((await entriesOf(tenants.globex.id)).filter((entry) => entry.reference === 'WIRE-ONCE-1')).toHaveLength(1);
+    expect((await test.db.select().from(invoices).where(eq(invoices.id, invoice!.id)))[0]!.status).toBe('issued');
+
+    // The same wire entered again from another tab: refused beside the reference, nothing written.
+    await expect(recordPayment(tenants.staff, payment(tenants.globex.id, { amount: '200.00', reference: 'wire-once-1' }))).rejects.toMatchObject({ code: 'conflict:payment_recorded', fieldErrors: { reference: [expect.any(String)] } });
+
+    // The rest arrives: the balance covers the invoice, which is now paid, and the audit says so.
+    const rest = await recordPayment(tenants.staff, payment(tenants.globex.id, { amount: '100.00', reference: 'WIRE-ONCE-2' }));
+    expect(rest.settledInvoices).toEqual(['INV-2026-10-BEEF1']);
+    const [paid] = await test.db.select().from(invoices).where(eq(invoices.id, invoice!.id));
+    expect(paid).toMatchObject({ status: 'paid', paidAt: expect.any(Date) });
+    const [audit] = await test.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'billing.payment.record'), eq(auditEvents.targetId, rest.entryId)));
+    expect(audit!.after).toMatchObject({ settledInvoices: ['INV-2026-10-BEEF1'] });
   });
 });

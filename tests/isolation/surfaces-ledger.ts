@@ -23,7 +23,7 @@ export const LEDGER_SURFACES: Surface[] = [
     platform: true,
     allowed: [],
     load: async () => (await billingActions()).recordPaymentAction,
-    form: ({ accountId }) => ({ accountId, type: 'payment', amount: '125.00', receivedOn: '2026-01-15', reference: 'WIRE-0001', note: 'January' }),
+    form: ({ accountId }) => ({ accountId, requestKey: '7d0c5a52-7f0e-4c1e-9a55-2f6a3b1c0001', type: 'payment', amount: '125.00', receivedOn: '2026-01-15', reference: 'WIRE-0001', note: 'January' }),
   },
   {
     kind: 'action',

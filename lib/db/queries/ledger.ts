@@ -89,6 +89,25 @@ export async function getLedgerEntryInBillingAccount(db: Executor, { billingAcco
   return row;
 }
 
+/** The entry a form already recorded (its request key), or a live payment with the same reference: what a second submit would double. */
+export async function getPaymentEntryLike(db: Executor, { billingAccountId, requestKey, reference }: { billingAccountId: string; requestKey: string; reference: string | null }) {
+  const [row] = await db
+    .select()
+    .from(accountLedger)
+    .where(
+      and(
+        eq(accountLedger.billingAccountId, billingAccountId),
+        reference === null
+          ? eq(accountLedger.requestKey, requestKey)
+          : sql`(${accountLedger.requestKey} = ${requestKey} or (${accountLedger.kind} in ('payment', 'credit') and lower(${accountLedger.reference}) = lower(${reference})
+              and not exists (select 1 from ${accountLedger} r where r.reverses_id = ${accountLedger.id})))`,
+      ),
+    )
+    .orderBy(sql`${accountLedger.requestKey} = ${requestKey} desc`)
+    .limit(1);
+  return row;
+}
+
 export async function insertLedgerEntry(db: Executor, entry: typeof accountLedger.$inferInsert) {
   const [row] = await db.insert(accountLedger).values(entry).returning();
   return row!;

@@ -314,11 +314,14 @@ export const accountLedger = pgTable(
     disputeId: uuid('dispute_id'),
     /** A payment's reference (wire or cheque number); no card data is ever kept. */
     reference: text('reference'),
+    /** The form a person submitted it from (minted when the form rendered): a second submit of that form records nothing. */
+    requestKey: text('request_key'),
     createdByUserId: uuid('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     uniqueIndex('account_ledger_order_line_key').on(table.orderLineId),
+    uniqueIndex('account_ledger_request_key').on(table.billingAccountId, table.requestKey).where(sql`${table.requestKey} IS NOT NULL`),
     index('account_ledger_billing_idx').on(table.billingAccountId, table.createdAt),
     uniqueIndex('account_ledger_reverses_key').on(table.reversesId).where(sql`${table.reversesId} IS NOT NULL`),
   ],

@@ -12,13 +12,15 @@ const refresh = (accountId: string) => revalidatePath(`/operator/accounts/${acco
 export const recordPaymentAction = staffAction({
   schema: recordPaymentSchema,
   async run(input, { user, ip }) {
-    const { prepay, currency } = await recordPayment(user, input, ip);
+    const { prepay, currency, alreadyRecorded, settledInvoices } = await recordPayment(user, input, ip);
     refresh(input.accountId);
+    if (alreadyRecorded) return { message: 'This form’s payment was already recorded; nothing was added.' };
     const what = `${input.type === 'prepayment' ? 'Prepayment' : 'Payment'} of ${formatMoney(input.amount, currency)} recorded`;
-    if (prepay === 'started') return { message: `${what}: the account is now on the prepay tier (8% off usage).` };
-    if (prepay === 'already') return { message: `${what}; the account stays on the prepay tier.` };
-    if (prepay === 'below_minimum') return { message: `${what}. Prepayments of $10,000 or more move an account to the prepay tier: this one does not.` };
-    return { message: `${what}.` };
+    const paid = settledInvoices.length ? ` ${settledInvoices.join(', ')} ${settledInvoices.length === 1 ? 'is' : 'are'} now paid.` : '';
+    if (prepay === 'started') return { message: `${what}: the account is now on the prepay tier (8% off usage).${paid}` };
+    if (prepay === 'already') return { message: `${what}; the account stays on the prepay tier.${paid}` };
+    if (prepay === 'below_minimum') return { message: `${what}. Prepayments of $10,000 or more move an account to the prepay tier: this one does not.${paid}` };
+    return { message: `${what}.${paid}` };
   },
 });
 

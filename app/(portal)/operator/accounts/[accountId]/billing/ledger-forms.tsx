@@ -60,11 +60,13 @@ export function BillingProfileForm({ accountId, action, profile }: { accountId: 
   );
 }
 
-export function PaymentForm({ accountId, action, today }: { accountId: string; action: Action; today: string }) {
+/** `requestKey` is minted per render of the page: a second submit of the same form records nothing. */
+export function PaymentForm({ accountId, requestKey, action, today }: { accountId: string; requestKey: string; action: Action; today: string }) {
   const { state, formAction, pending, errors, formRef, onSubmit } = useLedgerForm(action);
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} className="space-y-4" noValidate aria-label="Record a payment">
       <input type="hidden" name="accountId" value={accountId} />
+      <input type="hidden" name="requestKey" value={requestKey} />
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField idPrefix="payment" label="Type" name="type" defaultValue="payment" errors={errors?.type} hint="A prepayment of $10,000 or more moves the account to the prepay tier (8% off usage).">
           <option value="payment">Payment</option>

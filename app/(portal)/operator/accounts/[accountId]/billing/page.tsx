@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Badge, Card, EmptyState, PageHeader } from '@/components/ui/card';
@@ -121,7 +122,7 @@ export default async function StaffBillingAccountPage({ params, searchParams }: 
 
         <div className="grid gap-6 lg:grid-cols-2">
           <Card title="Record a payment" description="A wire, ACH or cheque received. Card payments are taken by the payment provider, never typed here.">
-            <PaymentForm accountId={account.id} action={recordPaymentAction} today={isoDate(new Date())} />
+            <PaymentForm accountId={account.id} requestKey={randomUUID()} action={recordPaymentAction} today={isoDate(new Date())} />
           </Card>
           <Card title="Record an adjustment" description="A correction in either direction, with the reason the customer will read.">
             <AdjustmentForm accountId={account.id} action={recordAdjustmentAction} />

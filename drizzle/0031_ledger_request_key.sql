@@ -1,0 +1,2 @@
+ALTER TABLE "account_ledger" ADD COLUMN "request_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "account_ledger_request_key" ON "account_ledger" USING btree ("billing_account_id","request_key") WHERE "account_ledger"."request_key" IS NOT NULL;
