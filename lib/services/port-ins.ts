@@ -45,7 +45,7 @@ import { newPortReference, parsePortNumbers, parsePortSubscriber, portConnection
 import { dispatchAccountEventsSoon } from './account-events';
 import { upstreamLabels, withCarrierAsTheCarrier } from './carrier-labels';
 import { recordAudit } from './audit';
-import { notifyPortChange, sendPortToUpstream } from './port-lifecycle';
+import { notifyPortChange, openWithdrawPortTask, sendPortToUpstream } from './port-lifecycle';
 import { getEnabledAdapters } from './providers';
 import { portPinOf } from './port-pin';
 import { sealSecret } from './secret-box';
@@ -699,6 +699,7 @@ export async function cancelPortIn(access: AccountAccess, portInId: string, { re
       body: reason?.trim().slice(0, 1000) || (port.status === 'draft' ? 'Draft discarded.' : 'Cancelled by the customer.'),
     });
     await recordAudit(tx, access, { accountId: port.accountId, action: 'port_in.cancelled', targetType: 'port_in', targetId: port.id, after: { reference: port.reference, from: port.status } });
+    await openWithdrawPortTask(tx, port);
     // A draft was never announced: only a port that was submitted tells webhooks it is cancelled.
     if (port.status !== 'draft') await notifyPortChange(tx, { ...port, status: 'cancelled' }, { type: 'port.cancelled', by: 'customer', cancelledAt: new Date() });
   });

@@ -36,6 +36,7 @@ import { requireCapability, type PortException, type PortIn as UpstreamPort, typ
 import { getDocumentStorage } from '@/lib/storage/documents';
 import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { portPinOf } from './port-pin';
+import { openStaffTask } from './staff-tasks';
 import { findPrice } from './pricing';
 import { getConnectionAdapter } from './providers';
 import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './trunk-groups';
@@ -464,6 +465,13 @@ export async function sendPortToUpstream(portInId: string, now: Date = new Date(
   const interval = requireCapability(connection.adapter, 'ports').statusPollIntervalMs;
   const outcome = await db.transaction(async (tx) => {
     const current = await lockPortIn(tx, { portInId });
+    if (current?.status === 'cancelled' && !current.upstreamRef) {
+      // Cancelled while the order was on its way: keep what the upstream made, and have staff withdraw it.
+      await updatePortIn(tx, { portInId, values: { upstreamRef: answer.portRef, upstreamStatus: answer.upstreamStatus } });
+      await insertPortEvent(tx, { portInId, accountId: port.accountId, kind: 'upstream', actorKind: 'system', visibility: 'internal', body: `${carrier} had already taken it as order ${answer.portRef}; staff are asked to withdraw it.`, detail: { upstreamRef: answer.portRef }, createdAt: now });
+      await openWithdrawPortTask(tx, { ...current, upstreamRef: answer.portRef });
+      return undefined;
+    }
     if (!current || current.status !== 'submitted' || current.upstreamRef) return undefined;
     const sent = await updatePortIn(tx, {
       portInId,
@@ -479,6 +487,23 @@ export async function sendPortToUpstream(portInId: string, now: Date = new Date(
   await afterPortMove(outcome.port, outcome);
   if (outcome.port.status === 'exception' && outcome.port.exceptionCode) return { status: 'exception', message: exceptionSentence(outcome.port.exceptionCode, outcome.port.exceptionMessage) };
   return { status: outcome.port.status, message: `Submitted: ${carrier} has it as order ${answer.portRef}. We will tell you when the losing carrier answers.` };
+}
+
+/**
+ * A port the customer cancelled after the upstream took it: ports have no cancel call upstream, so
+ * the order would go on and the numbers arrive in no one's inventory. Staff withdraw it by hand.
+ */
+export async function openWithdrawPortTask(tx: Tx, port: Pick<PortIn, 'id' | 'accountId' | 'reference' | 'connectionId' | 'upstreamRef'>): Promise<void> {
+  if (!port.upstreamRef) return;
+  const numbers = await listPortNumbers(tx, { portInId: port.id });
+  await openStaffTask(tx, {
+    accountId: port.accountId,
+    kind: 'withdraw_port',
+    subject: { type: 'port_in', id: port.id },
+    connectionId: port.connectionId,
+    title: `Withdraw port order ${port.upstreamRef} (${port.reference}): the customer cancelled it`,
+    detail: `Ask the carrier to cancel its order ${port.upstreamRef} for ${numbers.map((number) => number.e164).join(', ')}. Until it does, the numbers may still move to the carrier account without belonging to any customer.`,
+  });
 }
 
 function exceptionSentence(code: PortExceptionCode, message: string | null): string {

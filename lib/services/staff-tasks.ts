@@ -75,6 +75,7 @@ const KIND_LABELS: Record<StaffTaskKind, string> = {
   credentials: 'Carrier rejects our credentials',
   number_not_on_account: 'Number missing on the carrier account',
   upstream_setting: 'Carrier account setting',
+  withdraw_port: 'Withdraw a cancelled port order',
 };
 
 export function staffTaskKindLabel(kind: StaffTaskKind): string {

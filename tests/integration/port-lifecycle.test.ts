@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accountEvents, auditEvents, phoneNumbers, portInEvents, portInNumbers, portIns } from '@/lib/db/schema';
+import { accountEvents, auditEvents, phoneNumbers, portInEvents, portInNumbers, portIns, staffTasks } from '@/lib/db/schema';
 import { resetBreakers } from '@/lib/providers/http';
 import { cancelPortIn, getPortDetail, submitPortIn } from '@/lib/services/port-ins';
 import { pollPortIns } from '@/lib/services/port-lifecycle';
@@ -139,7 +139,10 @@ describe('port-in lifecycle: upstream submission, polling, completion, events, s
       expect.objectContaining({ focDate: first, previousFocDate: null }),
       expect.objectContaining({ focDate: moved.focDate, previousFocDate: first }),
     ]);
+    // Cancelled after the carrier took it: there is no cancel upstream, so staff get the task to withdraw it.
     await cancelPortIn(access, draft.id);
+    const [task] = await test.db.select().from(staffTasks).where(and(eq(staffTasks.kind, 'withdraw_port'), eq(staffTasks.subjectId, draft.id)));
+    expect(task).toMatchObject({ status: 'open', accountId: access.account.id, title: expect.stringContaining(moved.upstreamRef!) });
   });
 
   it('VITCOM takes only some numbers: the others go to exception as not portable, the port ends partially completed', async () => {
