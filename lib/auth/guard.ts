@@ -141,6 +141,17 @@ export async function requireAccessToAccount(accountId: string, permission: Perm
 }
 
 /**
+ * For actions and route handlers about the person rather than an account (their notifications):
+ * the signed-in user, or `unauthorized:session`, or `forbidden:two_factor_setup` while they owe it.
+ */
+export async function authorizeUser(): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) throw new AppError('unauthorized:session');
+  if (await mustEnrolFirst()) throw new AppError('forbidden:two_factor_setup', ENROL_FIRST);
+  return user;
+}
+
+/**
  * For actions and route handlers: throws AppError (`unauthorized:session`, `not_found:account`,
  * `forbidden:role`, `forbidden:suspended`) instead of redirecting.
  */

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACCOUNT_EVENT_TYPES, type AccountEventData, type AccountEventType } from '@/lib/api/events';
-import { accountEvents, memberships, notificationMails, notifications, outboxMessages, phoneNumbers, providerConnections, users } from '@/lib/db/schema';
+import { accountEvents, accounts, memberships, notificationMails, notifications, outboxMessages, phoneNumbers, providerConnections, users } from '@/lib/db/schema';
 import { sealCredentials } from '@/lib/services/secret-box';
 import { PROVIDER_NAMES } from '@/lib/providers/errors';
 import { dispatchAccountEvents, publishAccountEvent } from '@/lib/services/account-events';
@@ -236,6 +236,16 @@ describe('Notifications: the bell and e-mail for account events', () => {
     const keyed = await GET(new Request('http://localhost/api/v1/notifications/unread-count', { headers: { authorization: 'Bearer cp_live_0000000000000000000000000000000000000000000' } }), {});
     expect(keyed.status).toBe(401);
     expect(((await keyed.json()) as { error: { code: string } }).error.code).toBe('unauthorized:api_key');
+    // A session that owes its 2FA set-up (the account now requires it) reads nothing but how to set it up.
+    await test.db.update(accounts).set({ requireTwoFactor: true }).where(eq(accounts.id, tenants.acme.id));
+    try {
+      const owing = await GET(new Request('http://localhost/api/v1/notifications/unread-count'), {});
+      expect(owing.status).toBe(403);
+      expect(((await owing.json()) as { error: { code: string } }).error.code).toBe('forbidden:two_factor_setup');
+    } finally {
+      await test.db.update(accounts).set({ requireTwoFactor: false }).where(eq(accounts.id, tenants.acme.id));
+      session.userId = undefined;
+    }
   });
 
   it('shows the badge as the header wants it', () => {

@@ -5,22 +5,15 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { errorState, formToObject, type ActionState } from '@/lib/auth/action';
 import { accountCookieOptions } from '@/lib/auth/cookies';
-import { authorize, CURRENT_ACCOUNT_COOKIE, getCurrentAccess, getSessionUser } from '@/lib/auth/guard';
-import type { SessionUser } from '@/lib/auth/access';
-import { AppError, isAppError } from '@/lib/errors';
+import { authorize, authorizeUser, CURRENT_ACCOUNT_COOKIE, getCurrentAccess, requireUser } from '@/lib/auth/guard';
+import { isAppError } from '@/lib/errors';
 import { markAllNotificationsRead, markNotificationRead } from '@/lib/services/notifications';
 import { notificationIdSchema } from '@/lib/validations/notifications';
-
-async function signedInUser(): Promise<SessionUser> {
-  const user = await getSessionUser();
-  if (!user) throw new AppError('unauthorized:session');
-  return user;
-}
 
 /** Notifications are the user's own: no account is involved, so these are not accountActions. */
 export async function markNotificationReadAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   try {
-    const user = await signedInUser();
+    const user = await authorizeUser();
     const { notificationId } = notificationIdSchema.parse(formToObject(formData));
     await markNotificationRead(user, notificationId);
     revalidatePath('/notifications');
@@ -32,7 +25,7 @@ export async function markNotificationReadAction(_previous: ActionState, formDat
 
 export async function markAllNotificationsReadAction(): Promise<ActionState> {
   try {
-    const marked = await markAllNotificationsRead(await signedInUser());
+    const marked = await markAllNotificationsRead(await authorizeUser());
     revalidatePath('/notifications');
     return { status: 'success', message: marked === 0 ? 'Nothing was unread.' : `${marked} notification${marked === 1 ? '' : 's'} marked read.` };
   } catch (error) {
@@ -45,8 +38,7 @@ export async function markAllNotificationsReadAction(): Promise<ActionState> {
  * that account's), and goes to its page. An unknown or foreign id lands on the notifications list.
  */
 export async function openNotificationAction(formData: FormData): Promise<void> {
-  const user = await getSessionUser();
-  if (!user) redirect('/login');
+  const user = await requireUser();
   const parsed = notificationIdSchema.safeParse(formToObject(formData));
   let destination = '/notifications';
   if (parsed.success) {
