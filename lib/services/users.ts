@@ -6,7 +6,7 @@ import type { Role } from '@/lib/auth/permissions';
 import { checkPassword } from '@/lib/auth/password-check';
 import { waitText } from '@/lib/auth/throttle';
 import { getDb, type Tx } from '@/lib/db/client';
-import type { Invitation, User } from '@/lib/db/schema';
+import type { Account, Invitation, User } from '@/lib/db/schema';
 import { revokeUserSessionsByUser } from '@/lib/db/queries/sessions';
 import {
   deleteMembership,
@@ -222,6 +222,16 @@ function lastOwner(): never {
   throw new AppError('conflict:last_owner', 'An account needs at least one owner: make someone else owner first.');
 }
 
+/**
+ * Whether the owner being demoted or removed is the account's last. A sub-account is always owned
+ * through its parents (their owners' roles reach it), so only a top-level account can lose its last.
+ * The owner rows stay locked, so two demotions cannot both pass.
+ */
+async function isLastOwner(tx: Tx, account: Pick<Account, 'id' | 'parentId'>): Promise<boolean> {
+  if (account.parentId) return false;
+  return (await lockOwnersByAccount(tx, { accountId: account.id })) <= 1;
+}
+
 export async function changeMemberRole(access: AccountAccess, input: { membershipId: string; role: Role }): Promise<void> {
   assertCan(access, 'users.manage');
   const db = await getDb();
@@ -234,8 +244,7 @@ export async function changeMemberRole(access: AccountAccess, input: { membershi
     // Roles hand out access: a stolen session alone must not be enough (issue 13.6). Asked after
     // "not found" and the owner rule, so another tenant's id still reads as unknown.
     await assertRecentSecondFactor(access, { tx });
-    // The owner rows stay locked, so two demotions cannot both pass the last-owner check.
-    if (from === 'owner' && (await lockOwnersByAccount(tx, { accountId: access.account.id })) <= 1) lastOwner();
+    if (from === 'owner' && (await isLastOwner(tx, access.account))) lastOwner();
     await updateMembershipRole(tx, { membershipId: row.membership.id, role: input.role });
     await recordAudit(tx, access, {
       accountId: access.account.id,
@@ -258,7 +267,7 @@ export async function removeMembership(access: AccountAccess, input: { membershi
       assertMayGrant(access, 'owner');
       // Removing an owner is how a stolen session would lock the real one out.
       await assertRecentSecondFactor(access, { tx });
-      if ((await lockOwnersByAccount(tx, { accountId: access.account.id })) <= 1) lastOwner();
+      if (await isLastOwner(tx, access.account)) lastOwner();
     }
     await deleteMembership(tx, { membershipId: row.membership.id });
     // Whatever they had open ends now, not when the cookie expires; other memberships need a new sign-in.

@@ -259,5 +259,14 @@ describe('Two-factor authentication', () => {
     await expect(removeMembership(stale, { membershipId: secondOwner.id })).rejects.toMatchObject({ code: 'forbidden:step_up' });
     expect((await accessAs(test.db, 'admin@acme.example', tenants.acme.id)).role).toBe('owner');
     await removeMembership(inSession, { membershipId: secondOwner.id });
+
+    // A sub-account's only direct owner may go: the parent's owners still own it.
+    const eastAccess = { ...inSession, account: tenants.east };
+    const [eastUser] = await test.db.insert(users).values({ email: 'east-boss@acme.example', name: 'East Boss', passwordHash: 'x' }).returning();
+    const [eastOwner] = await test.db.insert(memberships).values({ userId: eastUser!.id, accountId: tenants.east.id, role: 'owner' }).returning();
+    await changeMemberRole(eastAccess, { membershipId: eastOwner!.id, role: 'admin' });
+    await changeMemberRole(eastAccess, { membershipId: eastOwner!.id, role: 'owner' });
+    await removeMembership(eastAccess, { membershipId: eastOwner!.id });
+    expect(await test.db.select().from(memberships).where(eq(memberships.id, eastOwner!.id))).toEqual([]);
   });
 });
