@@ -29,7 +29,7 @@ import {
 import { getUnbilledUsageByBillingAccount } from '@/lib/db/queries/spend-limits';
 import type { Account } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { formatDate } from '@/lib/format';
+import { formatDate, formatMoney } from '@/lib/format';
 import { log } from '@/lib/log';
 import { startOfDayUtc } from '@/lib/validations/common';
 import { LEDGER_PAGE_SIZE, type BillingProfileInput, type RecordAdjustmentInput, type RecordPaymentInput, type ReverseEntryInput } from '@/lib/validations/ledger';
@@ -83,12 +83,10 @@ export async function recordPayment(
     await lockBillingAccount(tx, { billingAccountId: account.id });
     // Under the account's lock, so two submits cannot both pass.
     const earlier = await getPaymentEntryLike(tx, { billingAccountId: account.id, requestKey: input.requestKey, reference: input.reference ?? null });
-    if (earlier?.requestKey === input.requestKey) {
-      const currency = (await getBillingProfileByAccount(tx, { accountId: account.id }))?.currency ?? 'USD';
-      return { entryId: earlier.id, currency, alreadyRecorded: true as const, settledInvoices: [] };
-    }
+    const currency = (await getBillingProfileByAccount(tx, { accountId: account.id }))?.currency ?? 'USD';
+    if (earlier?.requestKey === input.requestKey) return { entryId: earlier.id, currency, alreadyRecorded: true as const, settledInvoices: [] };
     if (earlier) {
-      const message = `A payment with the reference ${earlier.reference} was already recorded on ${formatDate(earlier.createdAt, 'long')} (${formatMicros(parseMicros(earlier.amount))}). Reverse that entry first if it was wrong.`;
+      const message = `A payment with the reference ${earlier.reference} was already recorded on ${formatDate(earlier.createdAt, 'long')} (${formatMoney(earlier.amount, currency)}). Reverse that entry first if it was wrong.`;
       throw new AppError('conflict:payment_recorded', message, { fieldErrors: { reference: ['Already recorded for this account'] } });
     }
     const prepayment = input.type === 'prepayment';
@@ -106,7 +104,6 @@ export async function recordPayment(
     // Issued invoices the balance now covers are paid (their PDF says so, with the day).
     const settledInvoices = await settlePaidInvoices(tx, { billingAccountId: account.id });
     const audit = staffAuditAccess(staff, account, ip);
-    const currency = (await getBillingProfileByAccount(tx, { accountId: account.id }))?.currency ?? 'USD';
     await recordAudit(tx, audit, {
       accountId: account.id,
       action: prepayment ? 'billing.prepayment.record' : 'billing.payment.record',
