@@ -138,17 +138,25 @@ export interface EnrolmentStart {
 export async function startTwoFactorEnrolment(viewer: SessionUser): Promise<EnrolmentStart> {
   const db = await getDb();
   const secret = newTotpSecret();
-  const row = await upsertPendingTwoFactor(db, { userId: viewer.id, secretSealed: sealSecret(secret) });
+  const row = await upsertPendingTwoFactor(db, { userId: viewer.id, secretSealed: sealSecret(secret), pendingSessionId: viewer.sessionId ?? null });
   if (!row) throw new AppError('conflict:two_factor_on', 'Two-factor authentication is already on. Turn it off first to move it to another authenticator.');
   const uri = totpUri({ secret, email: viewer.email });
   const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
   return { secret, uri, qrSvg };
 }
 
-/** The secret of a started enrolment, to show it again (the page was reloaded); undefined when none is pending. */
+/**
+ * A set-up is seen and confirmed only in the session that started it: another session signed in
+ * with the same password (perhaps not the user's) must not read the secret it is about to trust.
+ */
+function startedHere(row: { pendingSessionId: string | null }, viewer: SessionUser): boolean {
+  return row.pendingSessionId === null || row.pendingSessionId === (viewer.sessionId ?? null);
+}
+
+/** The secret of a set-up started in this session, to show it again (the page was reloaded); undefined when none is pending here. */
 export async function getPendingEnrolment(viewer: SessionUser): Promise<EnrolmentStart | undefined> {
   const row = await getTwoFactorByUser(await getDb(), { userId: viewer.id });
-  if (!row || row.enabledAt) return undefined;
+  if (!row || row.enabledAt || !startedHere(row, viewer)) return undefined;
   const secret = openSecret(row.secretSealed);
   const uri = totpUri({ secret, email: viewer.email });
   return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) };
@@ -169,8 +177,8 @@ export async function confirmTwoFactorEnrolment(viewer: SessionUser, input: { co
   const keys = codeThrottleKeys(viewer.id, ip);
   await admitCodeAttempt(db, keys, now);
   const row = await getTwoFactorByUser(db, { userId: viewer.id });
-  if (!row) throw new AppError('conflict:two_factor_not_started', 'Start the set-up again: scan the QR code, then enter the code.');
-  if (row.enabledAt) throw new AppError('conflict:two_factor_on', 'Two-factor authentication is already on.');
+  if (row?.enabledAt) throw new AppError('conflict:two_factor_on', 'Two-factor authentication is already on.');
+  if (!row || !startedHere(row, viewer)) throw new AppError('conflict:two_factor_not_started', 'Start the set-up again here: scan the QR code, then enter the code.');
   const check = await checkTotp({ secret: openSecret(row.secretSealed), code: input.code.trim(), now });
   if (!check.ok) {
     const message = 'That code is not right. Check the time on your phone and enter the 6-digit code your app shows now.';

@@ -14,6 +14,7 @@ import {
   confirmStepUp,
   confirmTwoFactorEnrolment,
   disableTwoFactor,
+  getPendingEnrolment,
   getTwoFactorStatus,
   issueSignInChallenge,
   mustEnrolTwoFactor,
@@ -64,6 +65,12 @@ describe('Two-factor authentication', () => {
     expect(openSecret(row!.secretSealed)).toBe(started.secret);
     expect(row!.enabledAt).toBeNull();
     expect((await getTwoFactorStatus(viewer)).pending).toBe(true);
+    // Another session of the same user (the same password, perhaps not the same person) neither
+    // sees the pending secret nor confirms it.
+    const elsewhere = { ...viewer, sessionId: passwordOnly };
+    expect(await getPendingEnrolment(elsewhere)).toBeUndefined();
+    expect((await getPendingEnrolment(viewer))?.secret).toBe(started.secret);
+    await expect(confirmTwoFactorEnrolment(elsewhere, { code: await currentTotp(started.secret) }, '203.0.113.51')).rejects.toMatchObject({ code: 'conflict:two_factor_not_started' });
 
     const code = await currentTotp(started.secret);
     await expect(confirmTwoFactorEnrolment(viewer, { code: wrongCode(code) }, '203.0.113.50')).rejects.toMatchObject({ code: 'invalid:code' });

@@ -12,11 +12,11 @@ export async function getTwoFactorByUser(db: Executor, { userId }: { userId: str
 }
 
 /** Starts (or restarts) enrolment with a new sealed secret; undefined when 2FA is already on. */
-export async function upsertPendingTwoFactor(db: Executor, { userId, secretSealed }: { userId: string; secretSealed: string }) {
+export async function upsertPendingTwoFactor(db: Executor, { userId, secretSealed, pendingSessionId }: { userId: string; secretSealed: string; pendingSessionId: string | null }) {
   const [row] = await db
     .insert(userTwoFactor)
-    .values({ userId, secretSealed })
-    .onConflictDoUpdate({ target: userTwoFactor.userId, set: { secretSealed, lastTimeStep: null, updatedAt: new Date() }, setWhere: isNull(userTwoFactor.enabledAt) })
+    .values({ userId, secretSealed, pendingSessionId })
+    .onConflictDoUpdate({ target: userTwoFactor.userId, set: { secretSealed, pendingSessionId, lastTimeStep: null, updatedAt: new Date() }, setWhere: isNull(userTwoFactor.enabledAt) })
     .returning();
   return row;
 }
@@ -25,7 +25,7 @@ export async function upsertPendingTwoFactor(db: Executor, { userId, secretSeale
 export async function enableTwoFactor(db: Executor, { userId, timeStep }: { userId: string; timeStep: number }): Promise<boolean> {
   const rows = await db
     .update(userTwoFactor)
-    .set({ enabledAt: new Date(), lastTimeStep: timeStep, updatedAt: new Date() })
+    .set({ enabledAt: new Date(), lastTimeStep: timeStep, pendingSessionId: null, updatedAt: new Date() })
     .where(and(eq(userTwoFactor.userId, userId), isNull(userTwoFactor.enabledAt)))
     .returning({ userId: userTwoFactor.userId });
   return rows.length > 0;

@@ -14,6 +14,8 @@ export const userTwoFactor = pgTable('user_two_factor', {
   secretSealed: text('secret_sealed').notNull(),
   enabledAt: timestamp('enabled_at', { withTimezone: true }),
   lastTimeStep: integer('last_time_step'),
+  /** While pending: the session that started the set-up, the only one shown its secret and able to confirm it. */
+  pendingSessionId: text('pending_session_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

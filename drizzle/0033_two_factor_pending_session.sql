@@ -1,0 +1,1 @@
+ALTER TABLE "user_two_factor" ADD COLUMN "pending_session_id" text;
