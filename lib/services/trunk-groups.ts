@@ -347,7 +347,9 @@ export async function assignNumbers(access: AccountAccess, input: { trunkGroupId
   if (target) await assertUpstreamsAccept(db, target.allowedIps, target.auth, [...new Set(numbers.map((number) => number.connectionId))]);
   const previousGroups = [...new Set(numbers.map((number) => number.trunkGroupRef).filter((ref): ref is string => Boolean(ref)))];
   await db.transaction(async (tx) => {
-    await setTrunkGroupOfNumbers(tx, { numberIds: numbers.map((number) => number.id), trunkGroupId: target?.id ?? null });
+    // A number moved to another account since it was read is not routed to this account's group.
+    const routed = await setTrunkGroupOfNumbers(tx, { numberIds: numbers.map((number) => number.id), trunkGroupId: target?.id ?? null, accountId: access.account.id });
+    if (routed !== numbers.length) throw new AppError('conflict:number_changed', 'Some of those numbers moved to another account meanwhile; reload and try again.');
     for (const groupId of new Set([...(target ? [target.id] : []), ...previousGroups])) {
       await recordAudit(tx, access, {
         accountId: access.account.id,

@@ -11,6 +11,8 @@ import { formatE164 } from '@/lib/format';
 import { resetBreakers } from '@/lib/providers/http';
 import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { createSubAccount } from '@/lib/services/accounts';
+import { moveNumberToAccount } from '@/lib/db/queries/numbers';
+import { setTrunkGroupOfNumbers } from '@/lib/db/queries/trunk-groups';
 import { endOfMonthUtc, exportNumbersCsv, getNumberDetail, listAccountNumbers, moveNumber, releaseNumber, toCsvRow } from '@/lib/services/numbers';
 import { ensureDefaultConnections, getConnectionAdapter } from '@/lib/services/providers';
 import { sealCredentials } from '@/lib/services/secret-box';
@@ -614,7 +616,12 @@ describe('my numbers', () => {
         message: expect.stringContaining('Take it off that trunk group first'),
       });
       expect((await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, number!.id)))[0]!.accountId).toBe(tenants.west.id);
+      // Routed after the move was checked (two requests at once): the move's write itself refuses it,
+      // and routing writes only numbers still in the group's account.
+      expect(await moveNumberToAccount(test.db, { numberId: number!.id, fromAccountId: tenants.west.id, toAccountId: tenants.east.id })).toBeUndefined();
       await test.db.update(phoneNumbers).set({ trunkGroupRef: null }).where(eq(phoneNumbers.id, number!.id));
+      expect(await setTrunkGroupOfNumbers(test.db, { numberIds: [number!.id], trunkGroupId: TRUNK_GROUP_IDS[0]!, accountId: tenants.east.id })).toBe(0);
+      expect((await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, number!.id)))[0]!.trunkGroupRef).toBeNull();
       await expect(moveNumber(admin, { numberId: number!.id, targetAccountId: tenants.globexBranch.id })).rejects.toMatchObject({ code: 'not_found:account' });
       const tech = await accessAs(test.db, 'tech@acme.example', tenants.acme.id);
       await expect(moveNumber(tech, { numberId: number!.id, targetAccountId: tenants.east.id })).rejects.toMatchObject({ code: 'forbidden:role' });

@@ -317,7 +317,8 @@ export async function moveNumberToAccount(db: Executor, { numberId, fromAccountI
   const [row] = await db
     .update(phoneNumbers)
     .set({ accountId: toAccountId })
-    .where(and(eq(phoneNumbers.id, numberId), eq(phoneNumbers.accountId, fromAccountId), ne(phoneNumbers.status, 'released')))
+    // Not while routed: a trunk group belongs to the account the number is leaving.
+    .where(and(eq(phoneNumbers.id, numberId), eq(phoneNumbers.accountId, fromAccountId), ne(phoneNumbers.status, 'released'), isNull(phoneNumbers.trunkGroupRef)))
     .returning({ id: phoneNumbers.id });
   return row;
 }

@@ -145,9 +145,15 @@ export async function countRoutedNumbersOfTrunkGroup(db: Executor, { trunkGroupI
 }
 
 /** Routes the numbers to the group, or with `null` away from any group; a carrier's refusal to route them to the old group no longer holds. */
-export async function setTrunkGroupOfNumbers(db: Executor, { numberIds, trunkGroupId }: { numberIds: string[]; trunkGroupId: string | null }) {
-  if (numberIds.length === 0) return;
-  await db.update(phoneNumbers).set({ trunkGroupRef: trunkGroupId, routingRefusedAt: null, routingRefusal: null, routingRefusalDetail: null }).where(inArray(phoneNumbers.id, numberIds));
+/** Routes the numbers to the group (or none); with `accountId`, only those still in that account. Answers how many changed. */
+export async function setTrunkGroupOfNumbers(db: Executor, { numberIds, trunkGroupId, accountId }: { numberIds: string[]; trunkGroupId: string | null; accountId?: string }): Promise<number> {
+  if (numberIds.length === 0) return 0;
+  const rows = await db
+    .update(phoneNumbers)
+    .set({ trunkGroupRef: trunkGroupId, routingRefusedAt: null, routingRefusal: null, routingRefusalDetail: null })
+    .where(and(inArray(phoneNumbers.id, numberIds), accountId ? eq(phoneNumbers.accountId, accountId) : undefined))
+    .returning({ id: phoneNumbers.id });
+  return rows.length;
 }
 
 export async function getTrunkGroupUpstream(db: Executor, { trunkGroupId, connectionId }: { trunkGroupId: string; connectionId: string }) {
