@@ -10,6 +10,7 @@ import 'server-only';
  */
 import { z } from 'zod';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
+import { lockBillingAccount } from '@/lib/db/queries/accounts';
 import { rebuildCdrRollups, type CdrRating } from '@/lib/db/queries/cdrs';
 import {
   getAccountsBySellDeck,
@@ -162,6 +163,20 @@ async function rerateDay(tx: Tx, work: DayWork): Promise<{ read: number; changed
   return { read, changed };
 }
 
+/**
+ * The day's work with the billing account locked, as issuing an invoice locks it, and the invoiced
+ * end read again under that lock: an invoice issued since this run began keeps its calls' charges
+ * (only their cost may change, in a cost re-rating).
+ */
+async function rerateDayUnderInvoiceLock(tx: Tx, work: DayWork): Promise<{ read: number; changed: number }> {
+  await lockBillingAccount(tx, { billingAccountId: work.account.billingAccountId });
+  const invoicedUntil = (await getInvoicedUntilByBillingAccounts(tx, { billingAccountIds: [work.account.billingAccountId] })).get(work.account.billingAccountId);
+  if (work.connectionId) return rerateDay(tx, { ...work, invoicedUntil });
+  const from = invoicedUntil && invoicedUntil > work.from ? invoicedUntil : work.from;
+  if (from >= work.to) return { read: 0, changed: 0 };
+  return rerateDay(tx, { ...work, from });
+}
+
 /** The first call of the account at or after `at` (before `to`), to skip days without calls. */
 async function nextCallAt(db: Db, { accountId, at, to, connectionId }: { accountId: string; at: Date; to: Date; connectionId?: string }): Promise<Date | undefined> {
   const result = await db.execute(sql`
@@ -207,10 +222,10 @@ export async function rerateCalls(db: Db, request: RerateRequest & { now?: Date;
       if (!next) break;
       const day = dayStart(next);
       const dayEnd = new Date(Math.min(day.getTime() + DAY_MS, now.getTime()));
-      const work: DayWork = { account, from: next, to: dayEnd, connectionId, invoicedUntil: connectionId ? invoiced : undefined, batchSize };
+      const work: DayWork = { account, from: next, to: dayEnd, connectionId, batchSize };
       for (let attempt = 1; ; attempt++) {
         try {
-          const result = await db.transaction((tx) => rerateDay(tx, work));
+          const result = await db.transaction((tx) => rerateDayUnderInvoiceLock(tx, work));
           outcome.callsRead += result.read;
           outcome.callsChanged += result.changed;
           if (result.changed > 0) outcome.daysRebuilt++;
