@@ -4,6 +4,7 @@ import type { Db, Tx } from '@/lib/db/client';
 import { ensureCdrPartitions, insertCdrBatch, type CdrRecord } from '@/lib/db/queries/cdrs';
 import { rateCalls } from './rating';
 import { rowsOf } from '@/lib/db/rows';
+import { getEnv } from '@/lib/env';
 import { toCallParty } from '@/lib/phone-numbers';
 import { publishIngestedCalls } from '@/lib/services/cdr-live';
 
@@ -65,6 +66,12 @@ function destinationOf(number: string) {
   return { e164: party.e164, country: party.region, prefix: party.callingCode + party.nationalNumber.slice(0, party.callingCode === '1' ? 3 : 2) };
 }
 
+/** The oldest time a call may have: `months` calendar months (UTC) before now. */
+function retentionHorizon(months: number): number {
+  const now = new Date();
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, now.getUTCDate(), now.getUTCHours(), now.getUTCMinutes());
+}
+
 /** Checks one call; answers the reason it cannot be stored, or its normalised parts (attribution aside). */
 function checkCdr(input: CdrInput): { reason: string } | { record: Omit<CdrRecord, 'accountId' | 'trunkGroupId'> } {
   if (!input.sourceId || input.sourceId.length > 200) return { reason: 'source_id is required (at most 200 characters).' };
@@ -76,6 +83,9 @@ function checkCdr(input: CdrInput): { reason: string } | { record: Omit<CdrRecor
   const invite = input.inviteAt.getTime();
   if (!Number.isFinite(invite)) return { reason: 'invite_at is not a valid time.' };
   if (invite > Date.now() + 5 * 60_000) return { reason: 'invite_at is in the future.' };
+  // Kept no longer than retention drops it anyway; and each old month would be a partition of its own.
+  const months = getEnv().cdrRetentionMonths;
+  if (invite < retentionHorizon(months)) return { reason: `invite_at is older than the ${months} months calls are kept (CDR_RETENTION_MONTHS).` };
   for (const [name, at] of [
     ['ringing_at', input.ringingAt],
     ['answer_at', input.answerAt],

@@ -103,10 +103,14 @@ describe('CDR store and rollups', () => {
       { line: 6, input: { ...good, sourceId: 'end-before-invite', endAt: at(10_000) } },
       { line: 7, input: { ...good, sourceId: 'ok-2', to: '+999999' } },
       { line: 8, input: { ...good, sourceId: 'ok-3' } },
+      // Older than retention keeps calls (13 months): refused, not a partition for a month long gone.
+      { line: 9, input: { ...good, sourceId: 'ancient', inviteAt: new Date('1999-03-01T00:00:00Z') } },
     ]);
     expect(result.accepted).toBe(2);
-    expect(result.rejected.map((r) => r.line)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(result.rejected.map((r) => r.line)).toEqual([2, 3, 4, 5, 6, 7, 9]);
     expect(result.rejected.find((r) => r.line === 4)!.reason).toMatch(/answer_at is missing/);
+    expect(result.rejected.find((r) => r.line === 9)!.reason).toBe('invite_at is older than the 13 months calls are kept (CDR_RETENTION_MONTHS).');
+    expect(rowsOf<{ n: number }>(await test.db.execute(sql`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'cdrs_1999_03'`))[0]!.n).toBe(0);
   });
 
   it('keeps a call of another tenant out of a scoped push', async () => {
