@@ -140,13 +140,17 @@ type Principal = { kind: 'api_key'; key: ApiKeyActor; account: Account; rate: Ra
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** The secret of `Authorization: Bearer <secret>`, or undefined when the header is absent or not of that form. */
+export function bearerSecretOf(request: Request): string | undefined {
+  return BEARER.exec(request.headers.get('authorization') ?? '')?.[1];
+}
+
 async function principalOf(request: Request, ip: string | undefined): Promise<Principal> {
-  const authorization = request.headers.get('authorization');
-  if (authorization !== null) {
-    const match = BEARER.exec(authorization);
-    if (!match) throw new AppError('unauthorized:api_key', 'Send the API key as `Authorization: Bearer cp_live_…`.');
+  if (request.headers.has('authorization')) {
+    const secret = bearerSecretOf(request);
+    if (!secret) throw new AppError('unauthorized:api_key', 'Send the API key as `Authorization: Bearer cp_live_…`.');
     const db = await getDb();
-    const { key, account } = await authenticateApiKeyWithAccount(db, match[1]!, ip);
+    const { key, account } = await authenticateApiKeyWithAccount(db, secret, ip);
     const rate = await takeApiToken(db, { keyId: key.id, accountId: key.accountId });
     return { kind: 'api_key', key, account, rate };
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEndpoint } from '@/lib/api/contract';
-import { withAccount } from '@/lib/api/handler';
+import { bearerSecretOf, withAccount } from '@/lib/api/handler';
 import { liveCallerStillAllowed, subscribeToLiveCalls, type LiveBatch, type LiveSubscription } from '@/lib/services/cdr-live';
 
 export const dynamic = 'force-dynamic';
@@ -74,7 +74,7 @@ export const GET = withAccount(streamLiveCdrs, async ({ request, access }) => {
     controller.enqueue(frame('ready', { serverTime: Date.now(), accounts: subscription.accountIds.size, heartbeatMs: HEARTBEAT_MS }));
     // The caller is asked again at each heartbeat: a key revoked or a session ended closes its
     // open feeds within one heartbeat, not when the client happens to reconnect.
-    const apiKeySecret = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+    const apiKeySecret = bearerSecretOf(request);
     heartbeat = setInterval(async () => {
       if ((controller.desiredSize ?? 1) <= 0) return void finish();
       if (!(await liveCallerStillAllowed(access, { apiKeySecret }))) {
