@@ -44,7 +44,8 @@ import {
   type DisputeViewRow,
   type LineCallRow,
 } from '@/lib/db/queries/disputes';
-import { getInvoiceById, insertLedgerEntry } from '@/lib/db/queries/invoices';
+import { getInvoiceById } from '@/lib/db/queries/invoices';
+import { insertLedgerEntry } from '@/lib/db/queries/ledger';
 import type { Dispute } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';

@@ -30,7 +30,6 @@ import {
   getLiveInvoiceForPeriod,
   insertInvoice,
   insertInvoiceLine,
-  insertLedgerEntry,
   isBillingAccount,
   listBillingAccountIds,
   listBillingSubtree,
@@ -42,6 +41,7 @@ import {
   replaceComputedLines,
   updateInvoice,
 } from '@/lib/db/queries/invoices';
+import { insertLedgerEntry } from '@/lib/db/queries/ledger';
 import { getRateBindings } from '@/lib/db/queries/rate-bindings';
 import type { Invoice, InvoiceLine, invoiceLines } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';

@@ -148,11 +148,6 @@ export async function listLedgerActivity(db: Executor, { billingAccountId, from,
     .orderBy(asc(accountLedger.createdAt), asc(accountLedger.id));
 }
 
-export async function insertLedgerEntry(db: Executor, entry: typeof accountLedger.$inferInsert) {
-  const [row] = await db.insert(accountLedger).values(entry).returning();
-  return row!;
-}
-
 /** The live (not void) invoice of a billing account for the period starting at `periodStart`. */
 export async function getLiveInvoiceForPeriod(db: Executor, { billingAccountId, periodStart }: { billingAccountId: string; periodStart: Date }) {
   const [row] = await db
