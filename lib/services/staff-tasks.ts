@@ -76,6 +76,7 @@ const KIND_LABELS: Record<StaffTaskKind, string> = {
   number_not_on_account: 'Number missing on the carrier account',
   upstream_setting: 'Carrier account setting',
   withdraw_port: 'Withdraw a cancelled port order',
+  release_at_carrier: 'Release a number at the carrier',
 };
 
 export function staffTaskKindLabel(kind: StaffTaskKind): string {

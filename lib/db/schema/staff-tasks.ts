@@ -6,7 +6,7 @@ import { providerConnections } from './providers';
 import { users } from './users';
 
 /** What only the operator's staff can do something about (lib/services/upstream-refusals.ts decides). */
-export const staffTaskKind = pgEnum('staff_task_kind', ['link_trunk', 'credentials', 'number_not_on_account', 'upstream_setting', 'withdraw_port']);
+export const staffTaskKind = pgEnum('staff_task_kind', ['link_trunk', 'credentials', 'number_not_on_account', 'upstream_setting', 'withdraw_port', 'release_at_carrier']);
 export const staffTaskStatus = pgEnum('staff_task_status', ['open', 'done']);
 
 /**

@@ -1,0 +1,1 @@
+ALTER TYPE "public"."staff_task_kind" ADD VALUE 'release_at_carrier';
