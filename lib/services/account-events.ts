@@ -8,6 +8,7 @@ import { log } from '@/lib/log';
 import { currentJobRunner } from '@/lib/jobs/lifecycle';
 import { queueWebhookDeliveries, wakeDueWebhookDeliveries } from './webhooks';
 import type { AccountEventData, AccountEventType } from '@/lib/api/events';
+import { withCarrierAsTheCarrier } from './carrier-labels';
 
 /**
  * Records that something happened in an account, in the transaction of the change itself, so an
@@ -16,8 +17,22 @@ import type { AccountEventData, AccountEventType } from '@/lib/api/events';
  */
 export async function publishAccountEvent<Type extends AccountEventType>(db: Db | Tx, event: { accountId: string; type: Type; data: AccountEventData<Type> }): Promise<string> {
   const publicId = `evt_${randomBytes(16).toString('base64url')}`;
-  await insertAccountEvent(db, { publicId, accountId: event.accountId, type: event.type, data: event.data });
+  await insertAccountEvent(db, { publicId, accountId: event.accountId, type: event.type, data: withCarrierWordsScrubbed(event.data) });
   return publicId;
+}
+
+const CARRIER_WORDED_KEY = /reason|message|detail/i;
+
+/**
+ * An event's data as its account's webhooks and API may read it: the reasons a service words from a
+ * carrier's answer ("VoiceTel is not answering…") speak of "the carrier", as pages and the API do.
+ * Names the customer chose (a trunk group's `name`) are left as they are.
+ */
+function withCarrierWordsScrubbed<Data>(data: Data, key = ''): Data {
+  if (typeof data === 'string') return (CARRIER_WORDED_KEY.test(key) ? withCarrierAsTheCarrier(data, false) : data) as Data;
+  if (Array.isArray(data)) return data.map((item) => withCarrierWordsScrubbed(item, key)) as Data;
+  if (data && typeof data === 'object') return Object.fromEntries(Object.entries(data).map(([name, value]) => [name, withCarrierWordsScrubbed(value, name)])) as Data;
+  return data;
 }
 
 /**

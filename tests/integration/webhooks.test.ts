@@ -155,6 +155,18 @@ describe('Signed webhooks', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('never names an upstream carrier in an event’s reasons, nested ones included; the customer’s own names stay', async () => {
+    const created = await createEndpoint({ url: `${origin}/carrier-words`, eventTypes: ['trunk_group.sync_failed'] });
+    await publishAccountEvent(test.db, { accountId: tenants.acme.id, type: 'trunk_group.sync_failed', data: { trunkGroupId: tenants.acme.id, name: 'VoiceTel backup', reason: 'CarrierX is not answering right now; your settings are saved.' } });
+    await dispatchAccountEvents(test.db);
+    const [delivery] = await deliveriesOf(created.body.endpoint.id);
+    receiver.received.length = 0;
+    expect(await deliverWebhookAttempt(delivery!.id, { now: new Date() })).toBe('delivered');
+    const payload = JSON.parse(receiver.received[0]!.body) as { data: { name: string; reason: string } };
+    expect(payload.data.reason).toBe('The carrier is not answering right now; your settings are saved.');
+    expect(payload.data.name).toBe('VoiceTel backup');
+  });
+
   it('sends a sub-account’s events to the parent’s endpoints too, naming the account', async () => {
     const created = await createEndpoint({ url: `${origin}/tree`, eventTypes: ['e911.registration_failed'] });
     await publishAccountEvent(test.db, { accountId: tenants.east.id, type: 'e911.registration_failed', data: { e164: '+14155550199', addressId: null, reason: 'refused' } });
