@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { can, resolveApiKeyAccess, type AccountAccess } from '@/lib/auth/access';
+import { can, resolveAccess, resolveApiKeyAccess, type AccountAccess } from '@/lib/auth/access';
 import { authenticateApiKey } from '@/lib/auth/api-key-auth';
 import { getDb, getDbHandle, type Db, type DbHandle, type Tx } from '@/lib/db/client';
 import { getSubtreeByAccount } from '@/lib/db/queries/accounts';
@@ -266,7 +266,9 @@ export async function liveCallerStillAllowed(access: AccountAccess, credential: 
       const key = await authenticateApiKey(db, credential.apiKeySecret, access.ip);
       return key.id === access.actor.apiKey.id && can(await resolveApiKeyAccess(db, key, access.account.id), 'usage.read');
     }
-    return access.actor.user.sessionId ? await isSessionLive(db, { sessionId: access.actor.user.sessionId }) : false;
+    if (!access.actor.user.sessionId || !(await isSessionLive(db, { sessionId: access.actor.user.sessionId }))) return false;
+    // A membership removed while the feed is open ends it too (resolveAccess refuses the account).
+    return can(await resolveAccess(db, access.actor.user, access.account.id), 'usage.read');
   } catch (error) {
     if (error instanceof AppError) return false;
     // A database hiccup does not end every open feed; the next heartbeat asks again.

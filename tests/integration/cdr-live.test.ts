@@ -5,8 +5,8 @@ import { liveCallerStillAllowed, liveChunksOf, liveSubscriberCount, subscribeToL
 import { resolveApiKeyAccess } from '@/lib/auth/access';
 import { authenticateApiKey } from '@/lib/auth/api-key-auth';
 import { startUserSession } from '@/lib/auth/sessions';
-import { apiKeys, userSessions } from '@/lib/db/schema';
-import { eq } from 'drizzle-orm';
+import { apiKeys, memberships, userSessions, users } from '@/lib/db/schema';
+import { and, eq } from 'drizzle-orm';
 import { callApi, createTestApiKey, type TestApiKey } from '../support/api';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
@@ -234,6 +234,21 @@ describe('Live CDR feed', () => {
       expect(await liveCallerStillAllowed(inSession, {})).toBe(true);
       await test.db.update(userSessions).set({ revokedAt: new Date() }).where(eq(userSessions.id, sessionId));
       expect(await liveCallerStillAllowed(inSession, {})).toBe(false);
+    });
+
+    it('stops a session’s feed once its user is disabled or no longer a member of the account', async () => {
+      const tech = await accessAs(test.db, 'tech@acme.example', tenants.acme.id);
+      const sessionId = await startUserSession(test.db, { userId: tech.user.id });
+      const inSession = { ...tech, user: { ...tech.user, sessionId }, actor: { kind: 'user' as const, user: { ...tech.user, sessionId } } };
+      expect(await liveCallerStillAllowed(inSession, {})).toBe(true);
+      await test.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, tech.user.id));
+      expect(await liveCallerStillAllowed(inSession, {})).toBe(false);
+      await test.db.update(users).set({ disabledAt: null }).where(eq(users.id, tech.user.id));
+      expect(await liveCallerStillAllowed(inSession, {})).toBe(true);
+      const removed = await test.db.delete(memberships).where(and(eq(memberships.userId, tech.user.id), eq(memberships.accountId, tenants.acme.id))).returning();
+      expect(removed).toHaveLength(1);
+      expect(await liveCallerStillAllowed(inSession, {})).toBe(false);
+      await test.db.insert(memberships).values(removed);
     });
 
     it("refuses another tenant's account, unknown parameters and anonymous callers with JSON errors", async () => {

@@ -34,12 +34,13 @@ export async function getUserBySessionId(db: Executor, { sessionId, idleSince }:
   return row;
 }
 
-/** Whether the session is still signed in (not signed out, ended or expired). */
+/** Whether the session is still signed in (not signed out, ended or expired) and its user not disabled. */
 export async function isSessionLive(db: Executor, { sessionId }: { sessionId: string }): Promise<boolean> {
   const [row] = await db
     .select({ id: userSessions.id })
     .from(userSessions)
-    .where(and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt), sql`${userSessions.expiresAt} > now()`))
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt), sql`${userSessions.expiresAt} > now()`, isNull(users.disabledAt)))
     .limit(1);
   return Boolean(row);
 }
