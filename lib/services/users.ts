@@ -1,11 +1,11 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
-import { assertCan, type AccountAccess, type SessionUser } from '@/lib/auth/access';
+import { assertCan, can, resolveAccess, type AccountAccess, type SessionUser } from '@/lib/auth/access';
 import type { Role } from '@/lib/auth/permissions';
 import { checkPassword } from '@/lib/auth/password-check';
 import { waitText } from '@/lib/auth/throttle';
-import { getDb, type Tx } from '@/lib/db/client';
+import { getDb, type Db, type Tx } from '@/lib/db/client';
 import type { Account, Invitation, User } from '@/lib/db/schema';
 import { revokeUserSessionsByUser } from '@/lib/db/queries/sessions';
 import {
@@ -16,6 +16,7 @@ import {
   getMembershipByUserAccount,
   getMembershipsWithAccountsByUser,
   getUserByEmail,
+  getUserById,
   insertInvitation,
   insertMembershipIfMissing,
   insertUser,
@@ -120,6 +121,7 @@ export async function describeInvitation(token: string, viewer?: SessionUser | n
   const db = await getDb();
   const row = await getInvitationByTokenHash(db, { tokenHash: hashInvitationToken(token) });
   if (!row || row.invitation.acceptedAt || row.invitation.revokedAt || row.invitation.expiresAt < new Date()) return { state: 'invalid' };
+  if (!(await inviterStillMayInvite(db, row.invitation))) return { state: 'invalid' };
   return {
     state: 'open',
     email: row.invitation.email,
@@ -131,10 +133,25 @@ export async function describeInvitation(token: string, viewer?: SessionUser | n
 
 const INVALID_INVITATION = 'This invitation link is invalid, expired or already used.';
 
+/**
+ * An invitation speaks for whoever sent it, as an API key does for its creator: once they are
+ * disabled, removed, or no longer allowed to hand out its role there, the link grants nothing.
+ */
+async function inviterStillMayInvite(db: Db | Tx, invitation: Pick<Invitation, 'invitedByUserId' | 'accountId' | 'role'>): Promise<boolean> {
+  const inviter = invitation.invitedByUserId ? await getUserById(db, { userId: invitation.invitedByUserId }) : undefined;
+  if (!inviter || inviter.disabledAt) return false;
+  const asInviter: SessionUser = { id: inviter.id, email: inviter.email, name: inviter.name, isOperatorStaff: inviter.isOperatorStaff };
+  const access = await resolveAccess(db, asInviter, invitation.accountId).catch((error: unknown) => {
+    if (error instanceof AppError) return undefined;
+    throw error;
+  });
+  return Boolean(access && can(access, 'users.manage') && (invitation.role !== 'owner' || can(access, 'owners.manage')));
+}
+
 /** The open invitation for a token, locked for this transaction so it is accepted once. */
 async function lockOpenInvitation(tx: Tx, token: string) {
   const invitation = await lockOpenInvitationByTokenHash(tx, { tokenHash: hashInvitationToken(token) });
-  if (!invitation) throw new AppError('invalid:invitation', INVALID_INVITATION);
+  if (!invitation || !(await inviterStillMayInvite(tx, invitation))) throw new AppError('invalid:invitation', INVALID_INVITATION);
   return invitation;
 }
 

@@ -98,6 +98,31 @@ describe('users, invitations and roles', () => {
     await expect(removeMembership(globexOwner, { membershipId: techMembership.id })).rejects.toMatchObject({ code: 'not_found:membership' });
   });
 
+  it('an invitation grants nothing once whoever sent it is demoted, removed or disabled', async () => {
+    const admin = await accessAs(test.db, 'admin@acme.example', tenants.acme.id);
+    const { inviteUrl } = await inviteUser(admin, { email: 'kept-link@attacker.example', role: 'technical' });
+    const token = tokenOf(inviteUrl);
+    const [adminMembership] = await test.db.select().from(memberships).where(eq(memberships.userId, admin.user.id));
+    expect(adminMembership!.accountId).toBe(tenants.acme.id);
+
+    await test.db.update(memberships).set({ role: 'viewer' }).where(eq(memberships.id, adminMembership!.id));
+    expect(await describeInvitation(token)).toEqual({ state: 'invalid' });
+    await expect(acceptInvitationAsNewUser({ token, name: 'Kept Link', password: 'copper-violin-staple' })).rejects.toMatchObject({ code: 'invalid:invitation' });
+    await test.db.update(memberships).set({ role: 'admin' }).where(eq(memberships.id, adminMembership!.id));
+
+    await test.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, admin.user.id));
+    await expect(acceptInvitationAsNewUser({ token, name: 'Kept Link', password: 'copper-violin-staple' })).rejects.toMatchObject({ code: 'invalid:invitation' });
+    await test.db.update(users).set({ disabledAt: null }).where(eq(users.id, admin.user.id));
+
+    await test.db.delete(memberships).where(eq(memberships.id, adminMembership!.id));
+    await expect(acceptInvitationAsNewUser({ token, name: 'Kept Link', password: 'copper-violin-staple' })).rejects.toMatchObject({ code: 'invalid:invitation' });
+    await test.db.insert(memberships).values(adminMembership!);
+    expect(await test.db.select().from(users).where(eq(users.email, 'kept-link@attacker.example'))).toHaveLength(0);
+
+    // Restored, the inviter's link works again: it was never revoked, only not honoured.
+    expect((await acceptInvitationAsNewUser({ token, name: 'Kept Link', password: 'copper-violin-staple' })).accountId).toBe(tenants.acme.id);
+  });
+
   it('changes roles, and never removes or demotes the last owner', async () => {
     // Changing a role asks for a recently confirmed authenticator code (issue 13.6; tests/integration/two-factor.test.ts).
     const owner = await steppedUp(test.db, await accessAs(test.db, 'owner@acme.example', tenants.acme.id));
