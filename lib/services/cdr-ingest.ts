@@ -6,6 +6,7 @@ import { rateCalls } from './rating';
 import { rowsOf } from '@/lib/db/rows';
 import { getEnv } from '@/lib/env';
 import { toCallParty } from '@/lib/phone-numbers';
+import { isSafeText } from '@/lib/validations/common';
 import { publishIngestedCalls } from '@/lib/services/cdr-live';
 
 type Executor = Db | Tx;
@@ -75,6 +76,8 @@ function retentionHorizon(months: number): number {
 /** Checks one call; answers the reason it cannot be stored, or its normalised parts (attribution aside). */
 function checkCdr(input: CdrInput): { reason: string } | { record: Omit<CdrRecord, 'accountId' | 'trunkGroupId'> } {
   if (!input.sourceId || input.sourceId.length > 200) return { reason: 'source_id is required (at most 200 characters).' };
+  // Stored as text and in jsonb: a NUL or a lone surrogate would fail the whole batch in the database.
+  if (!isSafeText(input.sourceId)) return { reason: 'source_id cannot contain control characters (such as NUL) or broken characters.' };
   // A withheld caller ID is still a call: it is kept as "anonymous" (an outbound call then needs its account named).
   const from = WITHHELD_CALLER.test(input.from.trim()) ? { e164: ANONYMOUS_CALLER } : toCallParty(input.from);
   if (!from) return { reason: `from "${input.from}" is not a phone number in E.164 form (or "anonymous").` };

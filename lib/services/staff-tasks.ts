@@ -20,6 +20,7 @@ import {
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { insertAuditEvent } from '@/lib/db/queries/audit';
+import { isUuid } from '@/lib/db/queries/accounts';
 import { recordPlatformAudit } from './audit';
 import { assertStaff } from './providers';
 
@@ -100,10 +101,12 @@ export async function listStaffTasks(user: SessionUser, { status, cursor }: { st
 
 function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
   if (!cursor) return undefined;
-  const [at, id] = cursor.split('_');
-  const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) return undefined;
-  return { createdAt, id };
+  // Only what the list itself writes (an ISO time, "_", a task id); anything else is the first page.
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f-]{36})$/i.exec(cursor);
+  if (!match || !isUuid(match[2]!)) return undefined;
+  const createdAt = new Date(match[1]!);
+  if (Number.isNaN(createdAt.getTime())) return undefined;
+  return { createdAt, id: match[2]! };
 }
 
 /** Staff mark a task done; audited. A task already done (or unknown) is "not found", so a double click changes nothing. */

@@ -128,6 +128,20 @@ describe('POST /api/v1/cdrs', () => {
     expect(reasons[10]).toMatch(/reserved/);
   });
 
+  it('rejects by line a source_id the database cannot store (NUL, a lone surrogate), in NDJSON and CSV, and stores the rest', async () => {
+    const row = (id: string, ms: number) => ({ source_id: id, account_id: tenants.acme.id, direction: 'inbound', from: '+12145550100', to: '+12145550199', invite_at: at(ms), sip_code: 404 });
+    const answer = await push(ndjson([row('nul-ok', 9000), row('a\u0000b', 9100), row('\ud800', 9200)]));
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body).toMatchObject({ accepted: 1, rejectedCount: 2 });
+    expect(answer.body.rejected.map((r: { line: number; reason: string }) => [r.line, r.reason])).toEqual([
+      [2, expect.stringMatching(/source_id cannot contain control characters/)],
+      [3, expect.stringMatching(/source_id cannot contain control characters/)],
+    ]);
+    const csv = await push(`source_id,account_id,direction,from,to,invite_at,sip_code\r\nnul\u0000csv,${tenants.acme.id},inbound,+12145550100,+12145550199,${at(9300)},404\r\n`, 'text/csv');
+    expect(csv.status, csv.text).toBe(200);
+    expect(csv.body).toMatchObject({ accepted: 0, rejectedCount: 1 });
+  });
+
   it('refuses rows for another tenant’s account by line, and rows no account of the key holds', async () => {
     const row = (id: string, accountId?: string) => ({ source_id: id, ...(accountId ? { account_id: accountId } : {}), direction: 'inbound', from: '+12145550100', to: '+12145550177', invite_at: at(9000), sip_code: 404 });
     const answer = await push(ndjson([row('t-1', tenants.west.id), row('t-2', tenants.globex.id), row('t-3', tenants.globexBranch.id), row('t-4')]));

@@ -130,6 +130,14 @@ describe('upstream refusals reach customers as their next step (issue 12.2)', ()
     expect((await listStaffTasks(staff, { status: 'done' })).tasks.map((row) => row.task.id)).toContain(task.id);
   });
 
+  it('reads a page cursor it did not write as the first page, never a database error', async () => {
+    const staff = await sessionUser(test.db, 'staff@carrier.example');
+    const first = (await listStaffTasks(staff, { status: 'open' })).tasks.map((row) => row.task.id);
+    for (const cursor of ['1_x', '1_\u0000', `+275760-09-13T00:00:00.000Z_${crypto.randomUUID()}`, `2026-01-01T00:00:00.000Z_${'-'.repeat(36)}`]) {
+      expect((await listStaffTasks(staff, { status: 'open', cursor })).tasks.map((row) => row.task.id)).toEqual(first);
+    }
+  });
+
   it('customers reach neither the queue nor its action (forbidden), whatever their role', async () => {
     const [task] = await test.db.select().from(staffTasks).limit(1);
     const { resolveStaffTaskAction } = await import('@/app/(portal)/operator/tasks/actions');
