@@ -249,14 +249,15 @@ async function isLastOwner(tx: Tx, account: Pick<Account, 'id' | 'parentId'>): P
   return (await lockOwnersByAccount(tx, { accountId: account.id })) <= 1;
 }
 
-export async function changeMemberRole(access: AccountAccess, input: { membershipId: string; role: Role }): Promise<void> {
+/** Answers whether the role changed: another tab may have set it already. */
+export async function changeMemberRole(access: AccountAccess, input: { membershipId: string; role: Role }): Promise<{ changed: boolean; email: string }> {
   assertCan(access, 'users.manage');
   const db = await getDb();
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const row = await getMembershipById(tx, { membershipId: input.membershipId, accountId: access.account.id });
     if (!row) throw new AppError('not_found:membership');
     const from = row.membership.role as Role;
-    if (from === input.role) return;
+    if (from === input.role) return { changed: false, email: row.user.email };
     if (from === 'owner' || input.role === 'owner') assertMayGrant(access, 'owner');
     // Roles hand out access: a stolen session alone must not be enough (issue 13.6). Asked after
     // "not found" and the owner rule, so another tenant's id still reads as unknown.
@@ -271,6 +272,7 @@ export async function changeMemberRole(access: AccountAccess, input: { membershi
       before: { email: row.user.email, role: from },
       after: { email: row.user.email, role: input.role },
     });
+    return { changed: true, email: row.user.email };
   });
 }
 

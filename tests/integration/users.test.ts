@@ -128,8 +128,10 @@ describe('users, invitations and roles', () => {
     const owner = await steppedUp(test.db, await accessAs(test.db, 'owner@acme.example', tenants.acme.id));
     const members = await getMembersByAccount(test.db, { accountId: tenants.acme.id });
     const byEmail = (email: string) => members.find((row) => row.user.email === email)!.membership;
-    await changeMemberRole(owner, { membershipId: byEmail('tech@acme.example').id, role: 'viewer' });
+    expect(await changeMemberRole(owner, { membershipId: byEmail('tech@acme.example').id, role: 'viewer' })).toEqual({ changed: true, email: 'tech@acme.example' });
     expect((await accessAs(test.db, 'tech@acme.example', tenants.acme.id)).role).toBe('viewer');
+    // The same change from a second tab says nothing changed rather than "changed".
+    expect(await changeMemberRole(owner, { membershipId: byEmail('tech@acme.example').id, role: 'viewer' })).toEqual({ changed: false, email: 'tech@acme.example' });
 
     await expect(changeMemberRole(owner, { membershipId: byEmail('owner@acme.example').id, role: 'admin' })).rejects.toMatchObject({ code: 'conflict:last_owner' });
     await expect(removeMembership(owner, { membershipId: byEmail('owner@acme.example').id })).rejects.toMatchObject({ code: 'conflict:last_owner' });

@@ -111,9 +111,9 @@ export const changeRoleAction = accountAction({
   permission: 'users.manage',
   accountField: 'accountId',
   async run({ membershipId, role }, access) {
-    await changeMemberRole(access, { membershipId, role });
+    const { changed, email } = await changeMemberRole(access, { membershipId, role });
     refresh();
-    return { message: 'Role changed.' };
+    return { message: changed ? `${email} is now ${role}.` : `Nothing changed: ${email} already has that role.` };
   },
 });
 

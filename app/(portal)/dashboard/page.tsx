@@ -129,7 +129,7 @@ export default async function DashboardPage() {
             className="lg:col-span-2"
             actions={
               <Link href="/e911" className="text-sm text-indigo-800 underline">
-                {e911.unregistered > 0 ? 'Register emergency addresses' : 'Manage emergency addresses'}
+                {!access.permissions.has('technical.write') ? 'View emergency addresses' : e911.unregistered > 0 ? 'Register emergency addresses' : 'Manage emergency addresses'}
               </Link>
             }
           >

@@ -94,7 +94,7 @@ export function QualityOverviewPanel({ accountId }: { accountId: string }) {
         </p>
       ) : !data ? null : data.kpis.attempts.value === 0 && data.kpis.attempts.previous === 0 ? (
         <EmptyState title="No calls in this period">
-          Calls appear here once your switch pushes CDRs (<Link href="/developers" className="text-indigo-800 underline">POST /api/v1/cdrs</Link>) or the carriers’ call records are pulled. Try a longer range or clear the filters.
+          Calls appear here once your switch pushes CDRs (<Link href="/developers" className="text-indigo-800 underline">POST /api/v1/cdrs</Link>) with an API key an owner or admin creates, or the carriers’ call records are pulled. Try a longer range or clear the filters.
         </EmptyState>
       ) : (
         <Overview data={data} busy={overview.isFetching} hrefOf={callsHref} go={(href) => router.push(href)} />

@@ -38,7 +38,9 @@ export default async function WebhooksPage() {
             caption={`Webhook endpoints of ${access.account.name}`}
             empty={
               <EmptyState title={`${access.account.name} has no webhook endpoints yet`}>
-                {writable ? 'Add one below to hear about finished orders, released numbers and failures as they happen.' : null}
+                {writable
+                  ? 'Add one below to hear about finished orders, released numbers and failures as they happen.'
+                  : 'An owner, admin or technical user of this account can add one, to hear about finished orders, released numbers and failures as they happen.'}
               </EmptyState>
             }
           />

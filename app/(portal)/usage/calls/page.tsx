@@ -127,7 +127,7 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
           </p>
         ) : null}
         {search && rows.length === 0 ? (
-          <EmptyState title="No calls match">{`Nothing between ${rangeLabel}. Widen the time range or clear a filter.`}</EmptyState>
+          <EmptyState title="No calls match">{`Nothing between ${rangeLabel}. Widen the time range or clear a filter. A call shows here a few minutes after it ends, once your numbers or trunk groups carry calls.`}</EmptyState>
         ) : rows.length > 0 ? (
           <CallsTable rows={rows} caption={`Calls ${rangeLabel}`} money={moneyColumns} />
         ) : null}
