@@ -2,6 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { ensureCdrPartitions, insertCdrBatch, type CdrRecord } from '@/lib/db/queries/cdrs';
+import { getPulledConnectionIds } from '@/lib/db/queries/cdr-pull-cursors';
 import { rateCalls } from './rating';
 import { rowsOf } from '@/lib/db/rows';
 import { getEnv } from '@/lib/env';
@@ -160,6 +161,7 @@ async function trunkGroupAccounts(db: Executor, ids: string[]): Promise<Map<stri
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+
 /**
  * Checks, attributes and stores one batch of calls (at most CDR_INGEST_BATCH). A bad call is
  * rejected alone with its line; the others commit. A call is attributed to the account given, or
@@ -178,6 +180,18 @@ export async function ingestCdrBatch(db: Executor, batch: { line: number; input:
   for (const { line, input } of checked) {
     if (input.accountId && !UUID.test(input.accountId)) result.rejected.push({ line, reason: 'account_id is not an account id.' });
     if (input.trunkGroupId && !UUID.test(input.trunkGroupId)) result.rejected.push({ line, reason: 'trunk_group_id is not a trunk group id.' });
+    if (input.connectionId && !UUID.test(input.connectionId)) result.rejected.push({ line, reason: 'connection_id is not a connection id.' });
+  }
+  // A pushed call over an upstream whose calls are pulled would be counted and billed twice: the
+  // pulled record, the carrier's own, is the one kept.
+  if (scope.accountIds) {
+    const named = checked.flatMap((c) => (c.input.connectionId && UUID.test(c.input.connectionId) ? [c.input.connectionId] : []));
+    const pulled = await getPulledConnectionIds(db, { connectionIds: named });
+    for (const { line, input } of checked) {
+      if (input.connectionId && pulled.has(input.connectionId)) {
+        result.rejected.push({ line, reason: 'connection_id names an upstream whose calls the portal already reads from the carrier; pushing them too would count them twice. Leave such calls out of the push.' });
+      }
+    }
   }
   const badLines = new Set(result.rejected.map((r) => r.line));
   const candidates = checked.filter((c) => !badLines.has(c.line));

@@ -7,12 +7,13 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { pushCdrs as pushEndpoint } from '@/lib/api/contracts/cdrs';
-import { apiKeys, auditEvents } from '@/lib/db/schema';
+import { apiKeys, auditEvents, cdrPullCursors } from '@/lib/db/schema';
 import { getRollupTotals } from '@/lib/db/queries/cdrs';
 import { AppError } from '@/lib/errors';
 import { createApiKey } from '@/lib/services/api-keys';
 import { CDR_PUSH_MAX_ROWS } from '@/lib/validations/cdr-push';
 import { callApi, createTestApiKey, type TestApiKey } from '../support/api';
+import { insertIdleConnection } from '../support/billing';
 import { useTestDatabase } from '../support/db';
 import { headersFromClient } from '../support/next-mocks';
 import { expectConformsToSpec } from '../support/openapi';
@@ -140,6 +141,17 @@ describe('POST /api/v1/cdrs', () => {
     const csv = await push(`source_id,account_id,direction,from,to,invite_at,sip_code\r\nnul\u0000csv,${tenants.acme.id},inbound,+12145550100,+12145550199,${at(9300)},404\r\n`, 'text/csv');
     expect(csv.status, csv.text).toBe(200);
     expect(csv.body).toMatchObject({ accepted: 0, rejectedCount: 1 });
+  });
+
+  it('refuses a pushed call over an upstream whose calls are pulled (it would be billed twice), and keeps one over an upstream that is not', async () => {
+    const pulled = await insertIdleConnection(test.db, 'Pulled upstream');
+    const notPulled = await insertIdleConnection(test.db, 'Upstream not pulled');
+    await test.db.insert(cdrPullCursors).values({ connectionId: pulled.id, pulledUntil: new Date() });
+    const row = (id: string, ms: number, connectionId: string) => ({ source_id: id, account_id: tenants.acme.id, direction: 'inbound', from: '+12145550100', to: '+12145550199', invite_at: at(ms), sip_code: 404, connection_id: connectionId });
+    const answer = await push(ndjson([row('over-pulled', 9500, pulled.id), row('over-other', 9600, notPulled.id)]));
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body).toMatchObject({ accepted: 1, rejectedCount: 1 });
+    expect(answer.body.rejected).toEqual([{ line: 1, reason: expect.stringMatching(/count them twice/) }]);
   });
 
   it('refuses rows for another tenant’s account by line, and rows no account of the key holds', async () => {

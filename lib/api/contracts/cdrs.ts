@@ -23,7 +23,7 @@ export const pushedCdrSchema = z
     mos: z.number().optional().meta({ description: 'Mean opinion score, 1–5.' }),
     upstream_cost: z.string().optional().meta({ description: 'What the call cost upstream, a decimal string (at most 6 places), never a JSON number.', example: '0.0042' }),
     trunk_group_id: z.string().uuid().optional().meta({ description: 'A trunk group of the call’s account; default the DID’s trunk group.' }),
-    connection_id: z.string().uuid().optional().meta({ description: 'The upstream connection the call went over.' }),
+    connection_id: z.string().uuid().optional().meta({ description: 'The upstream connection the call went over. A connection whose calls the portal pulls from the carrier is refused (the call would count twice): push only calls the portal does not read itself.' }),
   })
   .meta({ id: 'PushedCdr', description: 'One call: a line of an NDJSON push, or a CSV row under a header of these names.' });
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { cdrPullCursors } from '@/lib/db/schema';
 
@@ -8,6 +8,13 @@ export type CdrPullCursor = typeof cdrPullCursors.$inferSelect;
 
 export async function getCdrPullCursors(db: Executor): Promise<CdrPullCursor[]> {
   return db.select().from(cdrPullCursors);
+}
+
+/** Which of these connections the portal pulls calls from (they have a pull cursor). */
+export async function getPulledConnectionIds(db: Executor, { connectionIds }: { connectionIds: string[] }): Promise<Set<string>> {
+  if (connectionIds.length === 0) return new Set();
+  const rows = await db.select({ id: cdrPullCursors.connectionId }).from(cdrPullCursors).where(inArray(cdrPullCursors.connectionId, [...new Set(connectionIds)]));
+  return new Set(rows.map((row) => row.id));
 }
 
 export async function getCdrPullCursorByConnection(db: Executor, { connectionId }: { connectionId: string }): Promise<CdrPullCursor | undefined> {
