@@ -35,7 +35,7 @@ import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
 import { upstreamLimitsOf } from '@/lib/providers/registry';
-import { requireCapability, type E911Record, type ProviderId } from '@/lib/providers/types';
+import { requireCapability, type E911Capability, type E911Record, type ProviderId } from '@/lib/providers/types';
 import { checkCallerNameForUpstream, normalizeE911Address, toProviderE911Address, type NormalizedE911Address } from '@/lib/validations/e911';
 import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { recordAudit } from './audit';
@@ -49,7 +49,8 @@ import { getConnectionAdapter, getEnabledAdapters } from './providers';
 export type E911Status = 'none' | 'pending' | 'registered' | 'failed' | 'unsupported';
 
 export type SaveAddressOutcome =
-  | { status: 'saved'; address: E911AddressRow }
+  /** `registrations`: how registering an edited address again went on each number that uses it (none for a new address). */
+  | { status: 'saved'; address: E911AddressRow; registrations: NumberE911Result[] }
   | { status: 'alternates'; alternates: NormalizedE911Address[]; acceptedAsTyped: boolean; note: string };
 
 const rowToAddress = (row: E911AddressRow): NormalizedE911Address => ({
@@ -183,8 +184,8 @@ export async function saveE911Address(access: AccountAccess, address: Normalized
     return row;
   });
   // A changed address is registered again on every number that uses it.
-  if (options.addressId) await provisionNumbers(saved, await getLiveNumbersByE911Address(await getDb(), { addressId: saved.id }));
-  return { status: 'saved', address: saved };
+  const registrations = options.addressId ? await provisionNumbers(saved, await getLiveNumbersByE911Address(await getDb(), { addressId: saved.id })) : [];
+  return { status: 'saved', address: saved, registrations };
 }
 
 /** How an address stands with the upstreams, as the address pages show it. */
@@ -348,7 +349,10 @@ export async function recheckE911Address(access: AccountAccess, addressId: strin
     for (const verdict of verdicts.filter((candidate) => candidate.valid)) {
       await upsertE911AddressUpstream(tx, { addressId: address.id, connectionId: verdict.connectionId, upstreamAddressId: verdict.addressRef ?? null, normalized: rowToAddress(address) });
     }
-    await recordAudit(tx, access, { accountId: access.account.id, action: 'e911.address_recheck', targetType: 'e911_address', targetId: address.id, after: { upstreams: validation.upstreams.map((upstream) => `${upstream.provider}: ${upstream.outcome}`) } });
+    // The customer's audit log is theirs to read and export: carriers by their numbered label, as the address form shows them.
+    const labels = upstreamLabels(verdicts.map((verdict) => ({ connectionId: verdict.connectionId, provider: verdict.provider })), false);
+    const answers = verdicts.map((verdict) => `${labels.get(verdict.connectionId) ?? 'A carrier'}: ${verdict.outcome}`).sort((left, right) => left.localeCompare(right, 'en', { numeric: true }));
+    await recordAudit(tx, access, { accountId: access.account.id, action: 'e911.address_recheck', targetType: 'e911_address', targetId: address.id, after: { upstreams: answers } });
   });
   return judgeE911Check({ validation, validatedAt: now }, await checkContext(access));
 }
@@ -391,6 +395,7 @@ async function provisionNumbers(address: E911AddressRow, numbers: PhoneNumber[])
   const upstreamRefs = numbers.length > 0 ? await getE911AddressUpstreamRefs(await getDb(), { addressId: address.id }) : new Map<string, string | null>();
   for (const number of numbers) {
     await setNumberStatus(number.id, 'pending', null, address.id);
+    let carrierRegistered = false;
     try {
       const { adapter, connection } = await getConnectionAdapter(number.connectionId);
       if (!adapter.e911) {
@@ -401,9 +406,17 @@ async function provisionNumbers(address: E911AddressRow, numbers: PhoneNumber[])
         continue;
       }
       await adapter.e911.provision({ e164: number.e164, address: toProviderE911Address(record), callerName: record.callerName, addressRef: upstreamRefs.get(number.connectionId) ?? undefined });
+      carrierRegistered = true;
       await setNumberStatus(number.id, 'registered', null, address.id);
       results.push({ numberId: number.id, e164: number.e164, status: 'registered' });
     } catch (error) {
+      if (carrierRegistered) {
+        // The carrier holds the registration; only our record of it failed. The number stays pending,
+        // which the reconcile job registers again (the carrier takes the same registration twice).
+        log.error('e911.record_registration_failed', { numberId: number.id, error });
+        results.push({ numberId: number.id, e164: number.e164, status: 'pending', detail: 'The carrier registered the address, but we could not record it yet. It is confirmed automatically, or register it again.' });
+        continue;
+      }
       const refused = translateRefusal(error, 'e911_register', { carrier: 'the carrier', number: formatE164(number.e164) });
       const detail = refused.customer;
       log.warn('e911.provision_failed', { numberId: number.id, error });
@@ -434,6 +447,42 @@ export async function assignE911Address(access: AccountAccess, input: { addressI
   return results;
 }
 
+/** The numbers each carrier holds an emergency record for, read once per carrier; undefined where the carrier cannot list them. */
+function carrierRecordsOnce() {
+  const lists = new Map<string, Promise<Set<string> | undefined>>();
+  return (connectionId: string, e911: E911Capability) => {
+    let held = lists.get(connectionId);
+    if (!held) {
+      held = e911.list().then(
+        (records) => new Set(records.map((record) => record.e164)),
+        (error: unknown) => {
+          if (isProviderError(error) && error.providerKind === 'unsupported') return undefined;
+          throw error;
+        },
+      );
+      lists.set(connectionId, held);
+    }
+    return held;
+  };
+}
+
+/**
+ * Removes the number's emergency record at its carrier. A failed or pending number may still have one
+ * there (the older address the carrier kept when it refused a new one, a different record
+ * reconciliation found, an answer lost mid-registration); some carriers refuse to remove a record
+ * they do not hold, so their list decides, and where they cannot list, such a refusal means none is held.
+ */
+async function removeCarrierRecord(e911: E911Capability, number: Pick<PhoneNumber, 'e164' | 'e911Status' | 'connectionId'>, heldOn: ReturnType<typeof carrierRecordsOnce>) {
+  if (number.e911Status === 'registered') return e911.remove(number.e164);
+  const held = await heldOn(number.connectionId, e911);
+  if (held) return held.has(number.e164) ? e911.remove(number.e164) : undefined;
+  try {
+    await e911.remove(number.e164);
+  } catch (error) {
+    if (!(isProviderError(error) && (error.providerKind === 'not_found' || error.providerKind === 'conflict'))) throw error;
+  }
+}
+
 /** Removes the registration from the numbers (upstream first), leaving them without an address. */
 export async function unassignE911(access: AccountAccess, numberIds: string[]): Promise<NumberE911Result[]> {
   assertCan(access, 'technical.write');
@@ -441,11 +490,12 @@ export async function unassignE911(access: AccountAccess, numberIds: string[]): 
   const numbers = await getLiveNumbersByIds(db, { accountId: access.account.id, numberIds });
   if (numbers.length !== new Set(numberIds).size) throw new AppError('not_found:number', 'Some of those numbers are not in this account.');
   const results: NumberE911Result[] = [];
+  const heldOn = carrierRecordsOnce();
   for (const number of numbers) {
     try {
-      if (number.e911Status === 'registered') {
+      if (number.e911Status === 'registered' || number.e911Status === 'failed' || number.e911Status === 'pending') {
         const { adapter } = await getConnectionAdapter(number.connectionId);
-        await adapter.e911?.remove(number.e164);
+        if (adapter.e911) await removeCarrierRecord(adapter.e911, number, heldOn);
       }
       await setNumberStatus(number.id, 'none', null, null);
       results.push({ numberId: number.id, e164: number.e164, status: 'none' });
@@ -525,7 +575,7 @@ export interface E911ReconcileSummary {
   skipped: number;
   /** Registered numbers the upstream disagrees with, now marked failed. */
   flagged: { numberId: string; e164: string; detail: string }[];
-  /** Numbers left pending (a crash before the upstream answered) that were registered again. */
+  /** Numbers left pending (a crash before the upstream answered, or its yes we could not record) that were registered again. */
   retried: NumberE911Result[];
   /** Connections whose listing failed; their numbers are left as they are until the next run. */
   errors: { connectionId: string; error: string }[];

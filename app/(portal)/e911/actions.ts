@@ -13,6 +13,7 @@ import { e911AddressSchema, formatE911Address, type NormalizedE911Address } from
 import { scrubProviderNames, scrubState } from '@/lib/services/carrier-labels';
 import { getNumbersByIds } from '@/lib/services/e911-numbers';
 import { idListField } from '@/lib/validations/form-data';
+import { reRegistrationQuery, registrationTone } from '@/lib/views/e911';
 
 const MAX_NUMBERS = 500;
 
@@ -55,7 +56,7 @@ function describeAssignment(results: NumberE911Result[], address: string, staff:
       : `Registered ${registered.length} of ${numbersText(results.length)} at ${address}.`,
   ];
   if (unsupported.length) parts.push(`Not supported by the number’s carrier: ${listOf(unsupported)}.`);
-  for (const result of failed) parts.push(`${formatE164(result.e164)} failed: ${scrubProviderNames(result.detail ?? 'registration failed', staff, 'the carrier')}.`);
+  for (const result of failed) parts.push(`${formatE164(result.e164)} failed: ${scrubProviderNames(result.detail ?? 'registration failed', staff, 'the carrier').replace(/\.$/, '')}.`);
   if (pending.length) parts.push(`Still pending: ${listOf(pending)}.`);
   return parts.join(' ');
 }
@@ -97,7 +98,8 @@ export const saveE911AddressAction = accountAction({
       return { message: outcome.note, data };
     }
     refresh(outcome.address.id);
-    redirect(`/e911/${outcome.address.id}?saved=${addressId ? 'updated' : 'created'}`);
+    // An edit registers the address again on its numbers: the page says how many did not take.
+    redirect(`/e911/${outcome.address.id}?saved=${addressId ? `updated${reRegistrationQuery(outcome.registrations)}` : 'created'}`);
   },
 });
 
@@ -110,7 +112,7 @@ export const assignE911NumbersAction = accountAction({
   async run({ numberIds }, access, { subject: address }) {
     const results = await assignE911Address(access, { addressId: address.id, numberIds });
     refresh(address.id);
-    return { message: describeAssignment(results, formatE911Address(address), access.user.isOperatorStaff) };
+    return { message: describeAssignment(results, formatE911Address(address), access.user.isOperatorStaff), tone: registrationTone(results) };
   },
 });
 

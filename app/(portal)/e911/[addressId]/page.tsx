@@ -17,6 +17,7 @@ import { formatE911Address } from '@/lib/validations/e911';
 import { loadE911AddressParams, serializeE911Address } from '@/lib/url-state/e911';
 import { assignE911NumbersAction, deleteE911AddressAction, recheckE911AddressAction, unassignE911NumbersAction } from '../actions';
 import { E911_LIST_LIMIT, getAssignableNumbers, getNumbersOfAddress } from '@/lib/services/e911-numbers';
+import { reRegistrationCountsOf, reRegistrationNote } from '@/lib/views/e911';
 
 export const metadata: Metadata = { title: 'Emergency address' };
 
@@ -32,9 +33,24 @@ function Detail({ label, children }: { label: string; children: React.ReactNode 
 
 const SAVED_NOTES: Record<string, string> = {
   created: 'The address is saved. Register your numbers at it below.',
-  updated: 'The address is saved, and registered again on every number that uses it: their status is below.',
   rechecked: 'Every carrier was asked again; their answers are above.',
 };
+
+const NOTE_CLASSES = {
+  success: 'mb-6 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900',
+  warning: 'mb-6 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-950',
+  neutral: 'mb-6 rounded-md border border-slate-200 bg-white p-3 text-sm text-slate-900',
+};
+
+/** What the page says after a save, and how: green only when the check passed and every number registered again. */
+function savedNoteOf(query: Record<string, string | string[] | undefined>, checked: boolean): { text: string; tone: keyof typeof NOTE_CLASSES } | undefined {
+  if (query.saved === 'updated') {
+    const note = reRegistrationNote(reRegistrationCountsOf(query));
+    return { text: note.text, tone: note.tone === 'warning' ? 'warning' : note.tone === 'registered' && checked ? 'success' : 'neutral' };
+  }
+  const text = typeof query.saved === 'string' && Object.hasOwn(SAVED_NOTES, query.saved) ? SAVED_NOTES[query.saved] : undefined;
+  return text ? { text, tone: checked ? 'success' : 'neutral' } : undefined;
+}
 
 export default async function E911AddressPage({ params, searchParams }: { params: Promise<{ addressId: string }>; searchParams?: Promise<Record<string, string | string[] | undefined>> }) {
   const { addressId } = await params;
@@ -48,7 +64,7 @@ export default async function E911AddressPage({ params, searchParams }: { params
   ]);
   const writer = can(access, 'technical.write');
   const formatted = formatE911Address(address);
-  const saved = typeof query.saved === 'string' && Object.hasOwn(SAVED_NOTES, query.saved) ? SAVED_NOTES[query.saved] : undefined;
+  const saved = savedNoteOf(query, check.state === 'checked');
   const hrefFor = (key: 'page' | 'more') => (next: number) => serializeE911Address(`/e911/${address.id}`, { page, more: morePage, [key]: next });
 
   return (
@@ -70,9 +86,9 @@ export default async function E911AddressPage({ params, searchParams }: { params
         </Link>
       </p>
       {saved ? (
-        // Saved is green only when the check is: a partial acceptance is never announced as success.
-        <p role="status" className={check.state === 'checked' ? 'mb-6 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900' : 'mb-6 rounded-md border border-slate-200 bg-white p-3 text-sm text-slate-900'}>
-          {saved}
+        // A partial acceptance, or numbers an edit could not register again, are never announced as success.
+        <p role="status" className={NOTE_CLASSES[saved.tone]}>
+          {saved.text}
         </p>
       ) : null}
       <E911AddressCheckPanel check={{ ...check, checkedAt: check.checkedAt?.toISOString() ?? null }} checkedAtText={check.checkedAt ? `Asked ${formatDateTime(check.checkedAt)}` : 'Never asked'}>
