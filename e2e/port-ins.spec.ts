@@ -190,7 +190,8 @@ async function runWizard(page: Page, plan: PortPlan): Promise<{ url: string; ref
   await expect(page.getByTestId('readiness-score')).toBeVisible();
   await checkPage(page);
   await page.getByRole('button', { name: 'Submit the port' }).click();
-  await expect(page).toHaveURL(/\/port-ins\/[0-9a-f-]+\?submitted=1/);
+  await expect(page).toHaveURL(/\/port-ins\/[0-9a-f-]+\?submitted=sent/);
+  await expect(page.getByTestId('port-notice')).toContainText('Submitted. We tell you here');
   await expect(page.getByTestId('port-status')).toContainText(/Submitted|Pending|FOC scheduled/);
   await checkPage(page);
   return { url: page.url().replace(/\?.*$/, ''), reference: reference! };

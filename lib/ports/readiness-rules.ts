@@ -75,7 +75,7 @@ export interface ReadinessSubscriber {
 export interface ReadinessInput {
   now: Date;
   numbers: ReadinessNumber[];
-  /** The winning upstream chosen for the order. */
+  /** The winning upstream chosen for the order; `label` starts sentences customers read, so it is "Carrier 1"… for them, never a name. */
   upstream: { connectionId: string; label: string } | null;
   subscriber: ReadinessSubscriber | null;
   requestedFocDate: string | null;

@@ -7,6 +7,19 @@
 export const PORT_STATUSES = ['draft', 'submitted', 'pending', 'foc_scheduled', 'exception', 'partially_completed', 'completed', 'cancelled'] as const;
 export type PortStatus = (typeof PORT_STATUSES)[number];
 
+/**
+ * Where a submitted order stands with the winning upstream: `sent` (the upstream took it), `deferred`
+ * (it could not be reached; the `port-ins` job sends it again) or `refused` (it said no: exception).
+ */
+export const PORT_DELIVERIES = ['sent', 'deferred', 'refused'] as const;
+export type PortDelivery = (typeof PORT_DELIVERIES)[number];
+
+/** The delivery a port row shows: the submission's answer as the page can tell it again on every reload. */
+export function portDeliveryOf(port: { status: PortStatus; upstreamRef: string | null }): PortDelivery {
+  if (port.status === 'exception') return 'refused';
+  return port.upstreamRef ? 'sent' : 'deferred';
+}
+
 /** Each number's own state; the order's is rolled up from these once it is past submitted. */
 export const PORT_NUMBER_STATUSES = ['draft', 'submitted', 'pending', 'foc_scheduled', 'exception', 'completed', 'cancelled'] as const;
 export type PortNumberStatus = (typeof PORT_NUMBER_STATUSES)[number];

@@ -40,7 +40,10 @@ export function scrubProviderNames(text: string, staff: boolean, label = 'A carr
 /** A sentence for a customer with our upstreams' names as "the carrier", capitalised where a sentence starts. */
 export function withCarrierAsTheCarrier<T extends string | null>(text: T, staff: boolean): T {
   if (text === null || staff) return text;
-  return scrubProviderNames(text, false, 'the carrier').replace(/(^|[.!?:]\s+)the carrier/g, (_, start: string) => `${start}The carrier`) as T;
+  return scrubProviderNames(text, false, 'the carrier')
+    // "to the VoiceTel network" reads "to the carrier network", not "to the the carrier network".
+    .replace(/\b(the) the carrier\b/gi, '$1 carrier')
+    .replace(/(^|[.!?:]\s+)the carrier/g, (_, start: string) => `${start}The carrier`) as T;
 }
 
 /** An action's error state with provider names hidden from customers (field errors included). */

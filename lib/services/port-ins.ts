@@ -32,6 +32,7 @@ import {
   type PortInListRow,
   type PortListPosition,
 } from '@/lib/db/queries/port-ins';
+import { getOpenStaffTasksBySubject } from '@/lib/db/queries/staff-tasks';
 import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
 import type { PortIn, PortInDocument, PortInNumber } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
@@ -39,13 +40,13 @@ import { log } from '@/lib/log';
 import { checkRequestedFocDate, minFocBusinessDays } from '@/lib/ports/foc-date';
 import { checkReadiness, type ReadinessInput, type ReadinessReport } from '@/lib/ports/readiness';
 import { assertTransition, canTransition, ForbiddenPortTransition, PORT_STATUS_LABELS } from '@/lib/ports/state-machine';
-import { PORT_EXCEPTION_TEXT, PORT_WIZARD_STEPS, type PortActorKind, type PortStatus, type PortWizardStep } from '@/lib/ports/types';
+import { PORT_EXCEPTION_TEXT, PORT_WIZARD_STEPS, portDeliveryOf, type PortActorKind, type PortDelivery, type PortStatus, type PortWizardStep } from '@/lib/ports/types';
 import { requireCapability } from '@/lib/providers/types';
 import { newPortReference, parsePortNumbers, parsePortSubscriber, portConnectionSchema, portNumbersSchema, portScheduleSchema } from '@/lib/validations/port-ins';
 import { dispatchAccountEventsSoon } from './account-events';
 import { upstreamLabels, withCarrierAsTheCarrier } from './carrier-labels';
 import { recordAudit } from './audit';
-import { notifyPortChange, openWithdrawPortTask, sendPortToUpstream } from './port-lifecycle';
+import { customerText, notifyPortChange, openWithdrawPortTask, sendPortToUpstream } from './port-lifecycle';
 import { getEnabledAdapters } from './providers';
 import { portPinOf } from './port-pin';
 import { sealSecret } from './secret-box';
@@ -141,6 +142,12 @@ export interface PortDetailView extends PortSummaryView {
   canEdit: boolean;
   canSubmit: boolean;
   canCancel: boolean;
+  /** Submitted, but the winning upstream could not take it yet: the `port-ins` job sends it again. */
+  awaitingCarrier: boolean;
+  /** The winning upstream has the order: cancelling it means staff asking the upstream to withdraw it. */
+  carrierHasOrder: boolean;
+  /** Cancelled by the customer while the upstream had the order, and staff have not yet withdrawn it there: the numbers may still move. */
+  withdrawalPending: boolean;
   completedAt: Date | null;
   cancelledAt: Date | null;
   createdAt: Date;
@@ -205,11 +212,13 @@ export async function getPortDetail(access: AccountAccess, portInId: string, { s
 }
 
 export async function detailOf(db: Executor, port: PortIn, { accountName, canWrite, staffView, viewerAccountId }: { accountName: string; canWrite: boolean; staffView: boolean; viewerAccountId: string | null }): Promise<PortDetailView> {
-  const [numbers, documents, events] = await Promise.all([
+  const [numbers, documents, events, openTasks] = await Promise.all([
     listPortNumbers(db, { portInId: port.id }),
     listCurrentPortDocuments(db, { portInId: port.id }),
     listPortEvents(db, { portInId: port.id, includeInternal: staffView }),
+    port.status === 'cancelled' && port.upstreamRef ? getOpenStaffTasksBySubject(db, { accountId: port.accountId, subjectType: 'port_in', subjectId: port.id }) : [],
   ]);
+  const withdrawalPending = openTasks.some((task) => task.kind === 'withdraw_port');
   const e164s = numbers.map((number) => number.e164);
   const [live, inFlight] = editable(port.status)
     ? await Promise.all([findLiveNumbers(db, { e164s }), findNumbersInFlight(db, { e164s, exceptPortInId: port.id })])
@@ -237,9 +246,10 @@ export async function detailOf(db: Executor, port: PortIn, { accountName, canWri
   // Customers never learn which upstream carries their numbers (lib/services/carrier-labels.ts).
   const labels = upstreamLabels([...candidates.values()].map((candidate) => ({ connectionId: candidate.connectionId, provider: candidate.name })), staffView);
   const labelOf = (connectionId: string, name: string) => (staffView ? name : (labels.get(connectionId) ?? 'A carrier'));
-  const scrub = <T extends string | null>(text: T): T => withCarrierAsTheCarrier(text, staffView);
+  const scrub = <T extends string | null>(text: T): T => (staffView ? text : customerText(text));
   return {
     ...summaryOf({ port, numberCount: numbers.filter((number) => number.status !== 'cancelled').length, accountName, connectionName: port.connectionId && connectionNames.has(port.connectionId) ? labelOf(port.connectionId, connectionNames.get(port.connectionId)!) : null }),
+    ...(withdrawalPending ? { statusLabel: 'Cancellation requested' } : {}),
     version: port.version,
     connectionId: port.connectionId,
     subscriberType: port.subscriberType,
@@ -296,6 +306,9 @@ export async function detailOf(db: Executor, port: PortIn, { accountName, canWri
     canEdit: canWrite && editable(port.status),
     canSubmit: canWrite && canTransition(port.status, 'submitted', 'customer'),
     canCancel: canWrite && canTransition(port.status, 'cancelled', 'customer'),
+    awaitingCarrier: port.status === 'submitted' && portDeliveryOf(port) === 'deferred',
+    carrierHasOrder: port.status !== 'cancelled' && !!port.upstreamRef,
+    withdrawalPending,
     completedAt: port.completedAt,
     cancelledAt: port.cancelledAt,
     createdAt: port.createdAt,
@@ -430,7 +443,8 @@ export async function checkPortPortability(access: AccountAccess, portInId: stri
       } catch (error) {
         log.warn('port portability check failed', { connectionId: connection.id, error: String(error) });
         const staff = access.user.isOperatorStaff;
-        const message = error instanceof AppError ? error.message : `${connection.name} could not be reached.`;
+        // A connection's name is ours to choose ("VoiceTel East"): the scrub below knows only providers' names.
+        const message = error instanceof AppError ? error.message : staff ? `${connection.name} could not be reached.` : 'It could not be reached; check again in a few minutes.';
         unavailable.push({ provider: staff ? connection.name : 'One of our carriers', message: withCarrierAsTheCarrier(message, staff) });
       }
     }),
@@ -564,7 +578,21 @@ export async function reachPortStep(access: AccountAccess, portInId: string, ste
 
 // --- Readiness ---------------------------------------------------------------------------------------
 
-export async function readinessInputOf(db: Executor, port: PortIn, now: Date): Promise<ReadinessInput> {
+/** The upstreams that answered the portability check for these numbers, once each (the first answer's name). */
+function answeringUpstreams(numbers: readonly PortInNumber[]): { connectionId: string; provider: string }[] {
+  const byConnection = new Map<string, { connectionId: string; provider: string }>();
+  for (const answer of numbers.flatMap((number) => number.portability ?? [])) {
+    if (!byConnection.has(answer.connectionId)) byConnection.set(answer.connectionId, { connectionId: answer.connectionId, provider: answer.provider });
+  }
+  return [...byConnection.values()];
+}
+
+/**
+ * What the readiness check works from. Its sentences reach customers (the review step, the API, the
+ * submit refusal), so the winning upstream is "Carrier 1"… as the portability step numbers it, and
+ * the upstreams' own words lose our carriers' names; staff see the connection's name.
+ */
+export async function readinessInputOf(db: Executor, port: PortIn, now: Date, { staffView }: { staffView: boolean }): Promise<ReadinessInput> {
   const [numbers, documents] = await Promise.all([listPortNumbers(db, { portInId: port.id }), listCurrentPortDocuments(db, { portInId: port.id })]);
   const active = numbers.filter((number) => number.status !== 'cancelled');
   const e164s = active.map((number) => number.e164);
@@ -573,21 +601,21 @@ export async function readinessInputOf(db: Executor, port: PortIn, now: Date): P
   const flightSet = new Set(inFlight.map((row) => row.e164));
   const loa = documents.find((document) => document.kind === 'signed_loa') ?? documents.find((document) => document.kind === 'loa');
   const bill = documents.find((document) => document.kind === 'bill');
-  const connectionName = port.connectionId ? (active.flatMap((number) => number.portability ?? []).find((answer) => answer.connectionId === port.connectionId)?.provider ?? 'the chosen carrier') : null;
+  const labels = upstreamLabels(answeringUpstreams(numbers), staffView);
   return {
     now,
     numbers: active.map((number) => ({
       e164: number.e164,
       kind: number.kind,
       portable: number.portable,
-      reason: number.portabilityReason,
+      reason: staffView ? number.portabilityReason : customerText(number.portabilityReason),
       losingCarrier: number.losingCarrier,
       rateCenter: number.rateCenter,
       rateCenterPortable: number.rateCenterPortable,
       alreadyOwned: liveSet.has(number.e164),
       inOtherPort: flightSet.has(number.e164),
     })),
-    upstream: port.connectionId ? { connectionId: port.connectionId, label: connectionName ?? 'the chosen carrier' } : null,
+    upstream: port.connectionId ? { connectionId: port.connectionId, label: labels.get(port.connectionId) ?? 'The chosen carrier' } : null,
     subscriber: port.subscriberType
       ? {
           type: port.subscriberType,
@@ -610,11 +638,12 @@ export async function readinessInputOf(db: Executor, port: PortIn, now: Date): P
   };
 }
 
-export async function getPortReadiness(access: AccountAccess, portInId: string, now: Date = new Date()): Promise<ReadinessReport> {
+/** The readiness check as the customer reads it (the upstreams numbered, never named), like getPortDetail. */
+export async function getPortReadiness(access: AccountAccess, portInId: string, now: Date = new Date(), { staffView = false }: { staffView?: boolean } = {}): Promise<ReadinessReport> {
   assertCan(access, 'technical.read');
   const db = await getDb();
   const port = await portOf(db, access, portInId);
-  return checkReadiness(await readinessInputOf(db, port, now));
+  return checkReadiness(await readinessInputOf(db, port, now, { staffView }));
 }
 
 // --- Submitting and cancelling -----------------------------------------------------------------------
@@ -625,7 +654,7 @@ export async function getPortReadiness(access: AccountAccess, portInId: string, 
  * port of the same number ends with one of them refused. The upstream is then asked right away; if
  * it cannot be reached the port stays submitted and the `port-ins` job sends it later.
  */
-export async function submitPortIn(access: AccountAccess, portInId: string, now: Date = new Date()): Promise<{ status: PortStatus; message: string }> {
+export async function submitPortIn(access: AccountAccess, portInId: string, now: Date = new Date()): Promise<{ status: PortStatus; delivery: PortDelivery; message: string }> {
   assertCan(access, 'technical.write');
   const db = await getDb();
   const owner = actorOwner(access);
@@ -638,7 +667,7 @@ export async function submitPortIn(access: AccountAccess, portInId: string, now:
       if (error instanceof ForbiddenPortTransition) throw new AppError('conflict:port_in', error.message);
       throw error;
     }
-    const report = checkReadiness(await readinessInputOf(tx, port, now));
+    const report = checkReadiness(await readinessInputOf(tx, port, now, { staffView: access.user.isOperatorStaff }));
     if (!report.ready) {
       const blockers = report.findings.filter((finding) => !finding.ok && finding.severity === 'blocker');
       throw new AppError('unprocessable:port_not_ready', `Not ready to submit: ${blockers.map((finding) => finding.fix ?? finding.title).join(' ')}`);
@@ -674,7 +703,9 @@ export async function submitPortIn(access: AccountAccess, portInId: string, now:
   });
   dispatchAccountEventsSoon();
   const sent = await sendPortToUpstream(portInId);
-  return { ...sent, message: withCarrierAsTheCarrier(sent.message, access.user.isOperatorStaff) };
+  // The row, not the message, says whether the upstream has it: a page reloaded later reads the same.
+  const after = await portOf(db, access, portInId);
+  return { status: after.status, delivery: portDeliveryOf(after), message: access.user.isOperatorStaff ? sent.message : customerText(sent.message) };
 }
 
 export async function cancelPortIn(access: AccountAccess, portInId: string, { reason }: { reason?: string } = {}): Promise<void> {

@@ -35,6 +35,7 @@ import { CARRIER_REJECTION_PATTERNS, portExceptionFrom } from '@/lib/providers/p
 import { requireCapability, type PortException, type PortIn as UpstreamPort, type PortInRequest, type PortInStatus, type ProviderId } from '@/lib/providers/types';
 import { getDocumentStorage } from '@/lib/storage/documents';
 import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
+import { withCarrierAsTheCarrier } from './carrier-labels';
 import { portPinOf } from './port-pin';
 import { openStaffTask } from './staff-tasks';
 import { findPrice } from './pricing';
@@ -146,14 +147,22 @@ const held = (status: PortNumberStatus) => !isFinal(status) && status !== 'draft
  * the actor; a forbidden one is recorded for staff and nothing moves), the FOC date, the exception,
  * completed numbers into My numbers, the timeline and the `port.*` events.
  */
-export async function movePort(tx: Tx, port: PortIn, move: PortMove, actor: PortActor, now: Date): Promise<MoveOutcome> {
+export async function movePort(tx: Tx, port: PortIn, given: PortMove, actor: PortActor, now: Date): Promise<MoveOutcome> {
+  const move: PortMove = {
+    ...given,
+    exception: customerException(given.exception),
+    targetOf: (number) => {
+      const target = given.targetOf(number);
+      return target && { ...target, exception: customerException(target.exception) };
+    },
+  };
   const numbers = await listPortNumbers(tx, { portInId: port.id });
   const next = new Map<string, NumberTarget>();
   for (const number of numbers) {
     if (isFinal(number.status) || number.status === 'draft') continue;
     const target = move.targetOf(number);
     if (!target) continue;
-    const exceptionChanged = target.status === 'exception' && (number.exceptionCode !== target.exception?.code || number.exceptionMessage !== (target.exception?.message ?? null));
+    const exceptionChanged = target.status === 'exception' && (number.exceptionCode !== target.exception?.code || customerText(number.exceptionMessage) !== (target.exception?.message ?? null));
     if (target.status !== number.status || exceptionChanged) next.set(number.id, target);
   }
   const statusesAfter = () => numbers.map((number) => next.get(number.id)?.status ?? number.status);
@@ -213,8 +222,8 @@ export async function movePort(tx: Tx, port: PortIn, move: PortMove, actor: Port
 
   const focChanged = move.focDate !== undefined && move.focDate !== port.focDate;
   const statusChanged = orderStatus !== port.status;
-  const orderException = orderStatus === 'exception' ? (move.exception ?? firstException(numbers, next)) : undefined;
-  const exceptionChanged = orderStatus === 'exception' && (!!orderException && (orderException.code !== port.exceptionCode || orderException.message !== port.exceptionMessage));
+  const orderException = orderStatus === 'exception' ? customerException(move.exception ?? firstException(numbers, next)) : undefined;
+  const exceptionChanged = orderStatus === 'exception' && (!!orderException && (orderException.code !== port.exceptionCode || orderException.message !== customerText(port.exceptionMessage)));
   const newlyRefused = numbers.filter((number) => next.get(number.id)?.status === 'exception');
   const changed = statusChanged || focChanged || next.size > 0 || exceptionChanged || !!move.values;
   if (!changed) return { port, changed: false, completed: [] };
@@ -278,6 +287,18 @@ export async function movePort(tx: Tx, port: PortIn, move: PortMove, actor: Port
   }
   if (statusChanged && orderStatus === 'cancelled') await notifyPortChange(tx, updated, { type: 'port.cancelled', by: actor.kind, cancelledAt: now });
   return { port: updated, changed: true, completed: completed.map((number) => ({ e164: number.e164, connectionId: port.connectionId! })) };
+}
+
+/**
+ * A port's text as customers read it: our upstreams' names become "the carrier". Exceptions are
+ * stored and published (page, API, `port.exception` webhooks) in these words; rows stored before
+ * compare by the same wording, so they are not told again.
+ */
+export function customerText<T extends string | null>(text: T): T {
+  return withCarrierAsTheCarrier(text, false);
+}
+function customerException(exception: PortException | undefined): PortException | undefined {
+  return exception && { ...exception, message: customerText(exception.message) };
 }
 
 function forbidden(port: PortIn, to: PortStatus, actor: PortActor): string | undefined {
@@ -450,7 +471,8 @@ export async function sendPortToUpstream(portInId: string, now: Date = new Date(
     });
   } catch (error) {
     if (isProviderError(error) && REFUSED_KINDS.has(error.providerKind)) {
-      const words = error.upstreamMessage?.trim() || error.message;
+      // The adapter's own sentence names the upstream ("VoiceTel rejected the request."): the reason is stored for customers.
+      const words = customerText(error.upstreamMessage?.trim() || error.message);
       return refuse(port, portExceptionFrom(words, CARRIER_REJECTION_PATTERNS), now, carrier);
     }
     log.warn('port_in.submission_deferred', { portInId, error });

@@ -10,7 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Endpoint } from '@/lib/api/contract';
 import * as portsApi from '@/lib/api/contracts/ports';
-import { portInDocuments, portInEvents, portIns, providerConnections } from '@/lib/db/schema';
+import { portInDocuments, portInEvents, portInNumbers, portIns, providerConnections } from '@/lib/db/schema';
 import { usFederalHolidays } from '@/lib/billing/business-days';
 import { earliestFocDate, minFocBusinessDays } from '@/lib/ports/foc-date';
 import { addStaffPortComment } from '@/lib/services/staff-port-ins';
@@ -244,6 +244,37 @@ describe('API: port-ins', () => {
       expect(early.body.error.message).toMatch(/^Not ready to submit: .*LOA/);
       expect((await portRow(portId)).status).toBe('draft');
       expect(await voicetelPortOrders()).toBe(orders);
+    });
+
+    it('names the winning carrier in the readiness check and the submit refusal only as "Carrier N", never by provider or connection name', async () => {
+      const connectionNames = (await test.db.select({ name: providerConnections.name }).from(providerConnections)).map((row) => row.name);
+      expect(connectionNames.length).toBeGreaterThan(0);
+      const hidesCarriers = (text: string) => {
+        expect(text).not.toMatch(CARRIER_NAMES);
+        for (const name of connectionNames) expect(text.toLowerCase()).not.toContain(name.toLowerCase());
+      };
+      const readiness = await callApi(routes.readiness.GET, { url: `/api/v1/ports/${portId}/readiness`, params: { portId }, key: keys.viewer, endpoint: portsApi.getPortReadinessEndpoint });
+      expect(readiness.status).toBe(200);
+      hidesCarriers(JSON.stringify(readiness.body));
+      const chosen = readiness.body.findings.find((finding: { rule: string }) => finding.rule === 'upstream_selected');
+      expect(chosen.title).toMatch(/^Carrier \d will port the numbers in$/);
+      // The same number as the port's own page gives the winning carrier.
+      const label = (await get(portId, keys.viewer)).body.winningCarrier.label;
+      expect(chosen.title).toBe(`${label} will port the numbers in`);
+
+      // A rate centre the winning carrier cannot serve: its fix names the carrier in the 422.
+      const [first] = await test.db.select().from(portInNumbers).where(eq(portInNumbers.portInId, portId));
+      await test.db.update(portInNumbers).set({ rateCenterPortable: false, rateCenter: 'AUSTIN' }).where(eq(portInNumbers.id, first!.id));
+      try {
+        const refused = await callApi(routes.submit.POST, { method: 'POST', url: `/api/v1/ports/${portId}/submit`, params: { portId }, key: keys.technical, endpoint: portsApi.submitPort });
+        expect(refused.status).toBe(422);
+        expect(refused.body.error.message).toContain(`${label} has no coverage in AUSTIN`);
+        hidesCarriers(JSON.stringify(refused.body));
+        const blocked = await callApi(routes.readiness.GET, { url: `/api/v1/ports/${portId}/readiness`, params: { portId }, key: keys.viewer, endpoint: portsApi.getPortReadinessEndpoint });
+        hidesCarriers(JSON.stringify(blocked.body));
+      } finally {
+        await test.db.update(portInNumbers).set({ rateCenterPortable: first!.rateCenterPortable, rateCenter: first!.rateCenter }).where(eq(portInNumbers.id, first!.id));
+      }
     });
 
     it('stores an LOA and a bill that pass the checks (201) and gives back the stored bytes as an attachment', async () => {

@@ -51,7 +51,7 @@ function readyInput(patch: Partial<ReadinessInput> = {}): ReadinessInput {
   return {
     now: new Date('2026-12-07T15:00:00Z'),
     numbers: [localNumber('+12145550101'), localNumber('+12145550102'), localNumber('+12145550103')],
-    upstream: { connectionId: '7f1c2a9e-0000-4000-8000-000000000001', label: 'VoiceTel' },
+    upstream: { connectionId: '7f1c2a9e-0000-4000-8000-000000000001', label: 'Carrier 1' },
     subscriber: subscriber(),
     requestedFocDate: '2026-12-14',
     documents: { loa: { source: 'signed', signed: true }, bill: { present: true, text: BILL_TEXT } },
@@ -123,7 +123,7 @@ describe('checkReadiness', () => {
     const input = fc.record({
       now: fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2028-12-31T00:00:00Z'), noInvalidDate: true }),
       numbers: fc.array(number, { maxLength: 6 }),
-      upstream: fc.option(fc.constant({ connectionId: 'c1', label: 'VITCOM' })),
+      upstream: fc.option(fc.constant({ connectionId: 'c1', label: 'Carrier 2' })),
       subscriber: fc.option(
         fc.record({
           type: fc.constantFrom('business' as const, 'residential' as const),
@@ -255,7 +255,7 @@ describe('numbers', () => {
   });
 
   it('upstream_selected: wants the upstream that will win the numbers', () => {
-    expectPass(run('upstream_selected', readyInput()), 'VoiceTel will port the numbers in');
+    expectPass(run('upstream_selected', readyInput()), 'Carrier 1 will port the numbers in');
     expect(run('upstream_selected', readyInput({ upstream: null }))).toMatchObject({
       ok: false,
       severity: 'blocker',
@@ -266,7 +266,7 @@ describe('numbers', () => {
   });
 
   it('rate_center_portable: names the rate centres the winning upstream cannot serve, with their numbers', () => {
-    expectPass(run('rate_center_portable', readyInput()), 'VoiceTel serves the rate centre of every number');
+    expectPass(run('rate_center_portable', readyInput()), 'Carrier 1 serves the rate centre of every number');
     expectPass(run('rate_center_portable', readyInput({ upstream: null })), 'Rate centres not checked (no upstream chosen yet)');
     const input = readyInput({
       numbers: [
@@ -280,8 +280,8 @@ describe('numbers', () => {
       ok: false,
       severity: 'blocker',
       step: 'numbers',
-      title: 'VoiceTel cannot serve the rate centre of 3 numbers',
-      fix: 'VoiceTel has no coverage in PLANO ((214) 555-0101 and (214) 555-0102) and IRVING ((214) 555-0103): remove those numbers at the Numbers step, or port them in another order through another upstream.',
+      title: 'Carrier 1 cannot serve the rate centre of 3 numbers',
+      fix: 'Carrier 1 has no coverage in PLANO ((214) 555-0101 and (214) 555-0102) and IRVING ((214) 555-0103): remove those numbers at the Numbers step, or port them in another order through another upstream.',
       numbers: ['+12145550101', '+12145550102', '+12145550103'],
     });
   });

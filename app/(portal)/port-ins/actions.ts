@@ -133,9 +133,10 @@ export const submitPortInAction = accountAction({
   permission: 'technical.write',
   load: portOf,
   async run(_input, access, { subject }) {
-    await submitPortIn(access, subject.id);
+    // The page says "Submitted" only when the carrier took it; waiting or refused reads differently.
+    const { delivery } = await submitPortIn(access, subject.id);
     refresh(subject.id);
-    redirect(`/port-ins/${subject.id}?submitted=1`);
+    redirect(`/port-ins/${subject.id}?submitted=${delivery}`);
   },
 });
 

@@ -40,7 +40,7 @@ export function PortCommentForm({ portInId, action }: { portInId: string; action
   );
 }
 
-export function CancelPortButton({ portInId, draft, reference, action }: { portInId: string; draft: boolean; reference: string; action: Action }) {
+export function CancelPortButton({ portInId, draft, withCarrier, reference, action }: { portInId: string; draft: boolean; withCarrier: boolean; reference: string; action: Action }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { status: 'idle' });
   const formId = useId();
   return (
@@ -48,7 +48,13 @@ export function CancelPortButton({ portInId, draft, reference, action }: { portI
       <input type="hidden" name="portInId" value={portInId} />
       <ConfirmDialog
         title={draft ? `Discard draft ${reference}?` : `Cancel port ${reference}?`}
-        description={draft ? 'The draft and what was entered in it are closed; nothing was sent to any carrier.' : 'We ask the carrier to stop the port. Numbers already moved stay with us.'}
+        description={
+          draft
+            ? 'The draft and what was entered in it are closed; nothing was sent to any carrier.'
+            : withCarrier
+              ? 'The carrier already has this order. Our porting team asks it to withdraw the order; until it does, the numbers may still move. Numbers already moved stay with us.'
+              : 'The order has not reached the carrier yet, so it is stopped here. Numbers already moved stay with us.'
+        }
         consequence={draft ? undefined : 'A cancelled port cannot be reopened: to move these numbers later, start a new port-in.'}
         confirmLabel={draft ? 'Discard the draft' : 'Cancel the port'}
         pendingLabel={draft ? 'Discarding…' : 'Cancelling…'}

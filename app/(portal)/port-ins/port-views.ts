@@ -1,4 +1,4 @@
-import { PORT_WIZARD_STEPS, type PortExceptionCode, type PortNumberStatus, type PortStatus, type PortWizardStep } from '@/lib/ports/types';
+import { PORT_DELIVERIES, PORT_WIZARD_STEPS, type PortDelivery, type PortExceptionCode, type PortNumberStatus, type PortStatus, type PortWizardStep } from '@/lib/ports/types';
 
 export type StatusTone = 'slate' | 'green' | 'amber' | 'red' | 'indigo';
 
@@ -71,3 +71,33 @@ export function previousStep(step: PortWizardStep): PortWizardStep | null {
 }
 
 export const plural = (count: number, noun: string) => `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+
+/** `?submitted=` as the submit action writes it; anything else is no outcome at all. */
+export function submittedOutcomeOf(value: unknown): PortDelivery | null {
+  return typeof value === 'string' && (PORT_DELIVERIES as readonly string[]).includes(value) ? (value as PortDelivery) : null;
+}
+
+export interface PortNotice {
+  tone: 'success' | 'waiting';
+  text: string;
+}
+
+export const AWAITING_CARRIER_TEXT = 'Awaiting the carrier: the order is not with the carrier yet, because it could not take it right now. We will send it again in a few minutes; there is nothing for you to do.';
+export const WITHDRAWAL_PENDING_TEXT = 'Cancellation requested — the carrier’s order is being withdrawn; the numbers may still move until it is. Our porting team is asking the carrier to withdraw it, and this page says Cancelled once it has.';
+
+/**
+ * What the top of a port's page says about where the order stands with the carrier. It is read from
+ * the port, so a reload tells the truth; the query string only adds the one-time "Submitted." once
+ * the carrier has the order, never for an order waiting to be sent or refused.
+ */
+export function portNoticeOf(
+  port: { status: PortStatus; awaitingCarrier: boolean; carrierHasOrder: boolean; withdrawalPending: boolean },
+  submitted: PortDelivery | null,
+): PortNotice | null {
+  if (port.withdrawalPending) return { tone: 'waiting', text: WITHDRAWAL_PENDING_TEXT };
+  if (port.awaitingCarrier) return { tone: 'waiting', text: AWAITING_CARRIER_TEXT };
+  if (submitted === 'sent' && port.carrierHasOrder && port.status !== 'exception') {
+    return { tone: 'success', text: 'Submitted. We tell you here, by notification and by webhook when the losing carrier sets the FOC date or refuses something.' };
+  }
+  return null;
+}

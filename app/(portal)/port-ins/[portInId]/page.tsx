@@ -13,7 +13,7 @@ import { PortHeader, portTitle } from '../port-header';
 import { addPortCommentAction, cancelPortInAction } from '../actions';
 import { CancelPortButton, PortCommentForm } from '../detail-forms';
 import { PortNumbersTable } from '../port-tables';
-import { PORT_NUMBER_STATUS_LABELS, plural, portStatusTone, stepForException, wizardHref } from '../port-views';
+import { PORT_NUMBER_STATUS_LABELS, plural, portNoticeOf, portStatusTone, stepForException, submittedOutcomeOf, wizardHref } from '../port-views';
 import { PortDocumentList } from './wizard/documents-step';
 
 export const metadata: Metadata = { title: 'Port-in' };
@@ -32,7 +32,7 @@ export default async function PortInPage({ params, searchParams }: { params: Pro
   const access = await requireAccountAccess('technical.read');
   const { portInId } = await params;
   const port = await orNotFound(getPortDetail(access, portInId));
-  const justSubmitted = (await searchParams).submitted === '1';
+  const notice = portNoticeOf(port, submittedOutcomeOf((await searchParams).submitted));
   const live = port.numbers.filter((number) => number.status !== 'cancelled');
   const completed = live.filter((number) => number.status === 'completed').length;
   const address = port.serviceAddress;
@@ -49,15 +49,19 @@ export default async function PortInPage({ params, searchParams }: { params: Pro
           ) : null
         }
       />
-      {justSubmitted && port.status !== 'draft' ? (
-        <p role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
-          Submitted. We tell you here, by notification and by webhook when the losing carrier sets the FOC date or refuses something.
+      {notice ? (
+        <p
+          role="status"
+          data-testid="port-notice"
+          className={notice.tone === 'success' ? 'mb-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900' : 'mb-4 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-950'}
+        >
+          {notice.text}
         </p>
       ) : null}
       <div className="space-y-6">
         <Card title="Status">
           <p className="flex flex-wrap items-center gap-2 text-sm" data-testid="port-status">
-            <Badge tone={portStatusTone(port.status)}>{port.statusLabel}</Badge>
+            <Badge tone={port.withdrawalPending ? 'amber' : portStatusTone(port.status)}>{port.statusLabel}</Badge>
             {port.status !== 'draft' && port.status !== 'cancelled' ? (
               <span className="text-slate-800" data-testid="port-rollup">
                 {completed} of {plural(live.length, 'number')} completed
@@ -74,7 +78,7 @@ export default async function PortInPage({ params, searchParams }: { params: Pro
             <Fact label="Service address">{address ? `${address.street}${address.unit ? `, ${address.unit}` : ''}, ${address.city}, ${address.state} ${address.postalCode}` : '—'}</Fact>
             <Fact label="Port">{port.partialPort ? `Partial: ${port.remainingNumbers.map(formatE164).join(', ')} stay with the losing carrier` : 'Full'}</Fact>
             {port.completedAt ? <Fact label="Completed">{formatDateTime(port.completedAt)}</Fact> : null}
-            {port.cancelledAt ? <Fact label="Cancelled">{formatDateTime(port.cancelledAt)}</Fact> : null}
+            {port.cancelledAt ? <Fact label={port.withdrawalPending ? 'Cancellation requested' : 'Cancelled'}>{formatDateTime(port.cancelledAt)}</Fact> : null}
           </dl>
           {port.upstreamLoaUrl && port.status !== 'completed' && port.status !== 'cancelled' ? (
             <p className="mt-4 text-sm">
@@ -155,7 +159,7 @@ export default async function PortInPage({ params, searchParams }: { params: Pro
 
         {port.canCancel ? (
           <Card title={port.status === 'draft' ? 'Discard' : 'Cancel'}>
-            <CancelPortButton portInId={port.id} draft={port.status === 'draft'} reference={port.reference} action={cancelPortInAction} />
+            <CancelPortButton portInId={port.id} draft={port.status === 'draft'} withCarrier={port.carrierHasOrder} reference={port.reference} action={cancelPortInAction} />
           </Card>
         ) : null}
       </div>
