@@ -61,7 +61,7 @@ import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './
 import { getTrunkGroupById, getTrunkGroupByIdUnscoped, setTrunkGroupOfNumbers } from '@/lib/db/queries/trunk-groups';
 import { ORDER_LINES_SHOWN, ORDER_PAGE_SIZE, placedRangeOf, type OrderHistoryQuery } from '@/lib/validations/order-history';
 import { numberScopeOf } from './numbers';
-import { getProviderConnections } from '@/lib/db/queries/providers';
+import { getProviderConnectionById, getProviderConnections } from '@/lib/db/queries/providers';
 import { formatE164 } from '@/lib/format';
 import { providerSupportsE911 } from './e911-capability';
 import { describeLines, type ChoiceView } from './upstream-choice';
@@ -324,8 +324,28 @@ async function applyResult(db: Db, order: NumberOrder, lines: NumberOrderLine[],
     else if (outcome?.status === 'failed' && taken.has(line.e164)) await loseLine(db, order, line, taken.get(line.e164));
     // The customer reads what to do next (lib/services/upstream-refusals.ts); the carrier's words stay for staff.
     else if (outcome?.status === 'failed') await failLine(db, line, translateReported(undefined, outcome.reason, 'number_order', { carrier: 'the carrier' }).customer, outcome.reason ?? 'no reason given');
-    else if (finalAttempt) await failLine(db, line, 'The upstream never confirmed this number; it was not bought.');
+    else if (finalAttempt) {
+      await failLine(db, line, 'The upstream never confirmed this number; it was not bought.');
+      await openCheckAtCarrierTask(db, order, line, `The carrier never confirmed it in ${GIVE_UP_AFTER_MS / 60_000} minutes (order ${result.upstreamOrderId ?? 'without an upstream id'}).`);
+    }
   }
+}
+
+/**
+ * A line given up on after it was sent: the carrier may hold (and bill) a number no account has.
+ * Staff check the carrier and release it there if it was bought.
+ */
+async function openCheckAtCarrierTask(db: Db, order: NumberOrder, line: NumberOrderLine, why: string) {
+  const connection = await getProviderConnectionById(db, { connectionId: line.connectionId });
+  const provider = connection ? PROVIDER_NAMES[connection.provider as ProviderId] : undefined;
+  await openStaffTask(db, {
+    accountId: order.accountId,
+    kind: 'release_at_carrier',
+    subject: { type: 'number_order_line', id: line.id },
+    connectionId: line.connectionId,
+    title: `Check ${formatE164(line.e164)} at ${provider ?? 'the carrier'}: order ${order.id} gave up on it`,
+    detail: `${why} The line was failed and not charged, so no account holds the number in the portal. If the carrier lists it on our account, release it there.`,
+  });
 }
 
 /** Sends (or re-sends, under the same key) every unsettled group of the order, then settles its status. */
@@ -367,6 +387,7 @@ async function driveOrder(db: Db, order: NumberOrder, options: { now?: Date }): 
     // Recorded as sent before the call: after a crash we know to ask the upstream, not guess.
     await markOrderLinesSubmitted(db, { lineIds: open.map((line) => line.id) });
     let provider: ProviderId | undefined;
+    let result: OrderResult;
     try {
       const { adapter, connection } = await getConnectionAdapter(first.connectionId);
       provider = connection.provider as ProviderId;
@@ -375,20 +396,32 @@ async function driveOrder(db: Db, order: NumberOrder, options: { now?: Date }): 
       const numbers = requireCapability(adapter, 'numbers');
       const resumed = open.some((line) => line.status === 'submitted') ? await numbers.getOrder({ idempotencyKey: request.idempotencyKey, numbers: request.numbers }) : null;
       const settledByLookup = resumed && resumed.lines.every((line) => line.status !== 'pending') && resumed.lines.length >= open.length;
-      const result = settledByLookup ? resumed : await numbers.order(request);
-      await applyResult(db, order, open, result, finalAttempt);
+      result = settledByLookup ? resumed : await numbers.order(request);
     } catch (error) {
       const name = provider ? PROVIDER_NAMES[provider] : 'The upstream';
       log.warn('numbers.order_group_failed', { orderId, connectionId: first.connectionId, error });
-      // A refusal is final for the group; a fault (timeout, 5xx, 429, garbage) is retried later under the same key.
+      // A refusal is final for the group. Anything else (a timeout, 5xx, 429, garbage, or our own
+      // database failing inside the adapter after the upstream bought) is retried later under the same key.
       const definite = isProviderError(error) && ['invalid', 'conflict', 'not_found', 'auth', 'unsupported'].includes(error.providerKind);
-      if (definite || !isProviderError(error) || finalAttempt) {
+      if (definite || finalAttempt) {
         const refused = translateRefusal(error, 'number_order', { carrier: 'the carrier' });
         if (refused.staffTask === 'credentials') {
           await openStaffTask(db, { accountId: null, kind: 'credentials', subject: { type: 'provider_connection', id: first.connectionId }, connectionId: first.connectionId, title: `${name} rejects the connection's credentials`, detail: refused.staffDetail });
         }
-        for (const line of open) await failLine(db, line, definite ? refused.customer : 'The carrier could not complete the order; nothing was charged for this number.', `${name}: ${refused.staffDetail}`);
+        for (const line of open) {
+          await failLine(db, line, definite ? refused.customer : 'The carrier could not complete the order; nothing was charged for this number.', `${name}: ${refused.staffDetail}`);
+          // Sent without an answer: the upstream may have bought it all the same.
+          if (!definite) await openCheckAtCarrierTask(db, order, line, `${name} never confirmed the order (${refused.staffDetail}).`);
+        }
       }
+      continue;
+    }
+    try {
+      await applyResult(db, order, open, result, finalAttempt);
+    } catch (error) {
+      // The upstream has answered: what it bought is ours to record. A local fault (a connection reset,
+      // a statement timeout) leaves the lines submitted, and the next run reads the order back under its key.
+      log.error('numbers.order_result_unrecorded', { orderId, connectionId: first.connectionId, error });
     }
   }
   const settled = await settleOrder(db, order.id);

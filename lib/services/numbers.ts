@@ -6,11 +6,12 @@ import 'server-only';
  * sub-accounts. Customers never see which upstream carries a number; operator staff do.
  */
 import { assertCan, can, reachAccount, type AccountAccess } from '@/lib/auth/access';
-import { getDb } from '@/lib/db/client';
+import { getDb, type Db, type Tx } from '@/lib/db/client';
 import { getSubtreeByAccount } from '@/lib/db/queries/accounts';
 import {
   countNumbersByAccountScope,
   getConnectionsByAccountScope,
+  getLiveHoldersByE164s,
   getNumberEventsByAccountSubtree,
   getNumbersByAccountScope,
   getNumbersByAccountScopeAfter,
@@ -26,12 +27,14 @@ import {
 import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { isProviderError } from '@/lib/providers/errors';
-import type { ProviderAdapter } from '@/lib/providers/types';
+import { hasCapability, type ProviderAdapter } from '@/lib/providers/types';
 import { NUMBER_COUNT_CAP, NUMBER_PAGE_SIZE, type NumberInventoryFilter, type NumberInventoryQuery } from '@/lib/validations/number-inventory';
-import { formatE164 } from '@/lib/format';
+import { formatDate, formatE164 } from '@/lib/format';
 import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
+import { getOpenStaffTasksBySubject } from '@/lib/db/queries/staff-tasks';
 import { toE164 } from '@/lib/phone-numbers';
 import type { ApiNumber } from '@/lib/views/number-api';
+import { csvRow } from '@/lib/views/audit-events';
 import { recordAudit } from './audit';
 import { providerNameOf, scrubProviderNames } from './carrier-labels';
 import { assignE911Address, carryE911AddressToAccount, forgetNumberE911, unassignE911, type E911Status } from './e911';
@@ -267,17 +270,6 @@ export async function updateNumberSettings(
 
 // ---------- CSV ----------
 
-/** One CSV record (RFC 4180): fields with a comma, quote or line break are quoted, quotes doubled. */
-export function toCsvRow(values: readonly (string | number | null | undefined)[]): string {
-  return `${values.map(csvField).join(',')}\r\n`;
-}
-
-function csvField(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export const CSV_EXPORT_BATCH = 1000;
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '');
@@ -285,7 +277,7 @@ const iso = (date: Date | null) => (date ? date.toISOString() : '');
 /**
  * The filtered set as CSV, streamed: rows are read a batch at a time in number order (keyset on
  * e164, id), so 50,000 numbers never sit in memory as one string. Nothing is read until the
- * client starts reading.
+ * client starts reading. Cells are formula-safe, as in every export: a number's leading "+" too.
  */
 export function exportNumbersCsv(access: AccountAccess, filter: Partial<NumberInventoryFilter>, options: { batchSize?: number } = {}): ReadableStream<Uint8Array> {
   assertCan(access, 'technical.read');
@@ -332,12 +324,12 @@ export function exportNumbersCsv(access: AccountAccess, filter: Partial<NumberIn
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode(toCsvRow(header)));
+        controller.enqueue(encoder.encode(csvRow(header)));
         return;
       }
       try {
         const rows = await getNumbersByAccountScopeAfter(await getDb(), { scope, filter: effective, after, limit: batchSize });
-        if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((row) => toCsvRow(cells(row))).join('')));
+        if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((row) => csvRow(cells(row))).join('')));
         const last = rows.at(-1);
         if (rows.length < batchSize || !last) controller.close();
         else after = { e164: last.e164, id: last.id };
@@ -361,12 +353,16 @@ export async function getNumberDetail(access: AccountAccess, numberId: string) {
   assertCan(access, 'technical.read');
   const db = await getDb();
   const number = await findNumber(access, numberId);
-  const mayMove = can(access, 'subaccounts.manage') && number.status !== 'released';
-  const [order, events, subtree, trunkGroup] = await Promise.all([
+  const released = number.status === 'released';
+  const mayMove = can(access, 'subaccounts.manage') && !released;
+  const mayRelease = can(access, 'technical.write') && !released;
+  const [order, events, subtree, trunkGroup, releaseLeftToStaff, tasks] = await Promise.all([
     number.orderLineId ? getOrderLineByNumber(db, { orderLineId: number.orderLineId }) : Promise.resolve(undefined),
     access.permissions.has('audit.read') ? getNumberEventsByAccountSubtree(db, { numberId: number.id, accountPath: access.account.path }) : Promise.resolve([]),
     mayMove ? getSubtreeByAccount(db, { accountId: access.account.id }) : Promise.resolve([]),
     number.trunkGroupRef ? getTrunkGroupById(db, { trunkGroupId: number.trunkGroupRef, accountId: number.accountId }) : Promise.resolve(undefined),
+    mayRelease ? releaseIsLeftToStaff(number.connectionId) : Promise.resolve(false),
+    released ? getOpenStaffTasksBySubject(db, { accountId: number.accountId, subjectType: 'phone_number', subjectId: number.id }) : Promise.resolve([]),
   ]);
   return {
     number: { ...viewOf(number, access.user.isOperatorStaff), ...(access.user.isOperatorStaff && number.e911Status === 'failed' && number.e911UpstreamDetail ? { e911UpstreamDetail: number.e911UpstreamDetail } : {}) },
@@ -388,9 +384,24 @@ export async function getNumberDetail(access: AccountAccess, numberId: string) {
     moveTargets: subtree
       .filter((account) => account.id !== number.accountId && account.status === 'active')
       .map((account) => ({ id: account.id, name: account.name, depth: account.depth - access.account.depth })),
-    mayRelease: can(access, 'technical.write') && number.status !== 'released',
+    mayRelease,
+    /** Its carrier cannot release it through its API: a release here leaves staff to release it there. */
+    releaseLeftToStaff,
+    /** Released here, and our staff have yet to release it at the carrier. */
+    awaitingCarrierRelease: tasks.some((task) => task.kind === 'release_at_carrier'),
     mayMove,
   };
+}
+
+/** Whether releasing a number of this connection is left to staff at the carrier (as releaseNumber would). */
+async function releaseIsLeftToStaff(connectionId: string): Promise<boolean> {
+  try {
+    const { adapter } = await getConnectionAdapter(connectionId);
+    return !hasCapability(adapter, 'numbers.release');
+  } catch (error) {
+    log.warn('numbers.release_capability_unknown', { connectionId, error });
+    return false;
+  }
 }
 
 /** The last instant of the calendar month (UTC) that `at` falls in: a released number is billed to there. */
@@ -402,15 +413,18 @@ export interface ReleaseOutcome {
   numberId: string;
   e164: string;
   billedUntil: Date;
-  /** Whether an upstream was asked (some cannot release through their API). */
+  /** Whether the carrier released it through its API; false where our staff release it there (a task is open for them). */
   upstreamReleased: boolean;
   alreadyReleased?: boolean;
+  /** What the person who released it reads: no carrier named, and no promise that calls stop where staff still have to act. */
+  message: string;
 }
 
 /**
  * Releases a number: the release is recorded (status, billing end, audit) before the upstream is
  * asked; if the upstream fails, the record is put back and the error names the provider, so the
- * number is never half released.
+ * number is never half released. Where the carrier has no release call, or the record can no longer
+ * be put back, the release stands here and a task asks staff to release the number at the carrier.
  */
 export async function releaseNumber(access: AccountAccess, numberId: string): Promise<ReleaseOutcome> {
   assertCan(access, 'technical.write');
@@ -420,12 +434,23 @@ export async function releaseNumber(access: AccountAccess, numberId: string): Pr
   const numberAccess = number.accountId === access.account.id ? access : await reachAccount(db, access, number.accountId);
   assertCan(numberAccess, 'technical.write');
   const formatted = formatE164(number.e164);
-  if (number.status === 'released') {
-    return { numberId: number.id, e164: number.e164, billedUntil: number.billedUntil ?? endOfMonthUtc(number.releasedAt ?? new Date()), upstreamReleased: false, alreadyReleased: true };
-  }
+  const already = (billedUntil: Date): ReleaseOutcome => ({ numberId: number.id, e164: number.e164, billedUntil, upstreamReleased: false, alreadyReleased: true, message: `${formatted} was already released.` });
+  if (number.status === 'released') return already(number.billedUntil ?? endOfMonthUtc(number.releasedAt ?? new Date()));
   const previousStatus = number.status;
   const releasedAt = new Date();
   const billedUntil = endOfMonthUtc(releasedAt);
+  // Customers never see which upstream carries a number; staff find it in the log, audit and tasks.
+  const carrier = access.user.isOperatorStaff ? providerNameOf(number.provider) : 'our carrier';
+
+  let upstream: Awaited<ReturnType<typeof getConnectionAdapter>>;
+  try {
+    upstream = await getConnectionAdapter(number.connectionId);
+  } catch (error) {
+    log.warn('numbers.release_upstream_failed', { numberId: number.id, connectionId: number.connectionId, error });
+    throw new AppError('unavailable:provider', translateRefusal(error, 'release', { carrier, number: formatted }).customer, { cause: error });
+  }
+  const providerName = providerNameOf(upstream.connection.provider);
+  const release = upstream.adapter.numbers?.release;
 
   const recorded = await db.transaction(async (tx) => {
     const row = await markNumberReleased(tx, { numberId: number.id, releasedAt, billedUntil });
@@ -438,29 +463,71 @@ export async function releaseNumber(access: AccountAccess, numberId: string): Pr
       before: { number: number.e164, status: previousStatus },
       after: { number: number.e164, status: 'released', billedUntil: billedUntil.toISOString() },
     });
+    // Opened with the release itself, so a number released here is never forgotten at the carrier.
+    if (!release) await openReleaseAtCarrierTask(tx, number, providerName, `${providerName} has no release call in its API.`);
     return true;
   });
   // A second click while the first is still with the upstream: that one decides.
-  if (!recorded) return { numberId: number.id, e164: number.e164, billedUntil, upstreamReleased: false, alreadyReleased: true };
+  if (!recorded) return already(billedUntil);
 
   let upstreamReleased = false;
-  let providerName = providerNameOf(number.provider);
-  try {
-    const { connection, adapter } = await getConnectionAdapter(number.connectionId);
-    providerName = providerNameOf(connection.provider);
-    const release = adapter.numbers?.release;
-    if (release) {
-      await removeE911BeforeRelease(adapter, number);
+  if (release) {
+    try {
+      await removeE911BeforeRelease(upstream.adapter, number);
       await release.release(number.e164);
       upstreamReleased = true;
-    } else {
-      log.warn('numbers.release_not_supported_upstream', { numberId: number.id, connectionId: number.connectionId });
+    } catch (error) {
+      log.warn('numbers.release_upstream_failed', { numberId: number.id, connectionId: number.connectionId, error });
+      const refused = translateRefusal(error, 'release', { carrier, number: formatted });
+      if (!(await putBackAfterRefusedRelease(db, numberAccess, number, { releasedAt, previousStatus, error }))) {
+        // The release freed the number here and another account took it (or the database failed us):
+        // the release stands, and staff settle the carrier side.
+        const [holder] = await getLiveHoldersByE164s(db, { e164s: [number.e164] });
+        const why = holder
+          ? `${providerName} did not release it (${refused.staffDetail}), and meanwhile account ${holder.accountId} took the number in the portal (connection ${holder.connectionId}): check who holds it at the carrier before releasing anything.`
+          : `${providerName} did not release it (${refused.staffDetail}), and the portal could not put it back on the account.`;
+        await openReleaseAtCarrierTask(db, number, providerName, why);
+      } else {
+        if (refused.staffTask) {
+          const platformWide = refused.staffTask === 'credentials';
+          await openStaffTask(db, {
+            accountId: platformWide ? null : number.accountId,
+            kind: refused.staffTask,
+            subject: platformWide ? { type: 'provider_connection', id: number.connectionId } : { type: 'phone_number', id: number.id },
+            connectionId: number.connectionId,
+            title: platformWide ? 'A carrier rejects the connection’s credentials' : `Release of ${formatted} refused`,
+            detail: refused.staffDetail,
+          });
+        }
+        throw new AppError(isProviderError(error) ? error.code : 'unavailable:provider', refused.customer, { cause: error });
+      }
     }
-  } catch (error) {
-    log.warn('numbers.release_upstream_failed', { numberId: number.id, connectionId: number.connectionId, error });
-    await db.transaction(async (tx) => {
-      await restoreReleasedNumber(tx, { numberId: number.id, releasedAt, status: previousStatus });
-      await recordAudit(tx, numberAccess, {
+  } else {
+    log.info('numbers.release_left_to_staff', { numberId: number.id, connectionId: number.connectionId });
+  }
+  // Published once the release stands (a refused release is put back above, and never announced).
+  await publishAccountEvent(db, { accountId: number.accountId, type: 'number.released', data: { e164: number.e164, releasedAt: releasedAt.toISOString() } });
+  dispatchAccountEventsSoon();
+  if (number.e911AddressId || number.e911Status !== 'none') await forgetNumberE911(number.id);
+  const bill = `It stays on your bill until ${formatDate(billedUntil, 'long')}.`;
+  const message = upstreamReleased
+    ? `${formatted} is released. ${bill}`
+    : `${formatted} is released here; our team releases it at the carrier, and until they have, calls to it may still reach you. ${bill}`;
+  return { numberId: number.id, e164: number.e164, billedUntil, upstreamReleased, message };
+}
+
+/** The carrier refused the release: the record goes back as it was. False when it cannot (the number was taken meanwhile, or the write failed). */
+async function putBackAfterRefusedRelease(
+  db: Db,
+  access: AccountAccess,
+  number: NumberRow,
+  { releasedAt, previousStatus, error }: { releasedAt: Date; previousStatus: 'active' | 'missing_upstream'; error: unknown },
+): Promise<boolean> {
+  try {
+    return await db.transaction(async (tx) => {
+      const restored = await restoreReleasedNumber(tx, { numberId: number.id, releasedAt, status: previousStatus });
+      if (!restored) return false;
+      await recordAudit(tx, access, {
         accountId: number.accountId,
         action: 'number.release_failed',
         targetType: 'phone_number',
@@ -468,28 +535,27 @@ export async function releaseNumber(access: AccountAccess, numberId: string): Pr
         before: { number: number.e164, status: 'released' },
         after: { number: number.e164, status: previousStatus, reason: isAppError(error) ? error.code : 'internal:unexpected' },
       });
+      return true;
     });
-    // Customers never see which upstream carries a number; staff find it in the log and audit.
-    const carrier = access.user.isOperatorStaff ? providerName : 'our carrier';
-    const refused = translateRefusal(error, 'release', { carrier, number: formatted });
-    if (refused.staffTask) {
-      const platformWide = refused.staffTask === 'credentials';
-      await openStaffTask(db, {
-        accountId: platformWide ? null : number.accountId,
-        kind: refused.staffTask,
-        subject: platformWide ? { type: 'provider_connection', id: number.connectionId } : { type: 'phone_number', id: number.id },
-        connectionId: number.connectionId,
-        title: platformWide ? 'A carrier rejects the connection’s credentials' : `Release of ${formatted} refused`,
-        detail: refused.staffDetail,
-      });
-    }
-    throw new AppError(isProviderError(error) ? error.code : 'unavailable:provider', refused.customer, { cause: error });
+  } catch (restoreError) {
+    // Another account's order can take the number between our check and our write (the unique index refuses ours).
+    log.error('numbers.release_restore_failed', { numberId: number.id, error: restoreError });
+    return false;
   }
-  // Published once the carrier let go (a refused release is put back above, and never announced).
-  await publishAccountEvent(db, { accountId: number.accountId, type: 'number.released', data: { e164: number.e164, releasedAt: releasedAt.toISOString() } });
-  dispatchAccountEventsSoon();
-  if (number.e911AddressId || number.e911Status !== 'none') await forgetNumberE911(number.id);
-  return { numberId: number.id, e164: number.e164, billedUntil, upstreamReleased };
+}
+
+/** A number released here that the carrier still carries: staff release it there (one open task per number). */
+async function openReleaseAtCarrierTask(db: Db | Tx, number: NumberRow, providerName: string, why: string) {
+  const formatted = formatE164(number.e164);
+  const leftovers = [number.trunkGroupRef ? 'its routing to the customer’s trunk group' : '', number.e911Status === 'registered' ? 'its emergency address' : ''].filter(Boolean);
+  await openStaffTask(db, {
+    accountId: number.accountId,
+    kind: 'release_at_carrier',
+    subject: { type: 'phone_number', id: number.id },
+    connectionId: number.connectionId,
+    title: `Release ${formatted} at ${providerName}`,
+    detail: `${number.accountName} released ${formatted} in the portal (connection “${number.connectionName}”). ${why} Release it at the carrier${leftovers.length > 0 ? `, with ${leftovers.join(' and ')}` : ''}; until then its calls still reach the customer.`,
+  });
 }
 
 /**

@@ -4,16 +4,17 @@ import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccountAccess } from '@/lib/auth/access';
-import { accounts, auditEvents, numberOrderLines, numberOrders, phoneNumbers, providerConnections, trunkGroups, users } from '@/lib/db/schema';
+import { accounts, auditEvents, numberOrderLines, numberOrders, phoneNumbers, providerConnections, staffTasks, trunkGroups, users } from '@/lib/db/schema';
 import { countNumbersByAccountScope, getPhoneNumberById } from '@/lib/db/queries/numbers';
 import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
-import { formatE164 } from '@/lib/format';
+import { formatDate, formatE164 } from '@/lib/format';
 import { resetBreakers } from '@/lib/providers/http';
 import { requireCapability, type ProviderId } from '@/lib/providers/types';
 import { createSubAccount } from '@/lib/services/accounts';
 import { moveNumberToAccount } from '@/lib/db/queries/numbers';
 import { setTrunkGroupOfNumbers } from '@/lib/db/queries/trunk-groups';
-import { endOfMonthUtc, exportNumbersCsv, getNumberDetail, listAccountNumbers, moveNumber, releaseNumber, toCsvRow } from '@/lib/services/numbers';
+import { endOfMonthUtc, exportNumbersCsv, getNumberDetail, listAccountNumbers, moveNumber, releaseNumber } from '@/lib/services/numbers';
+import { csvRow } from '@/lib/views/audit-events';
 import { ensureDefaultConnections, getConnectionAdapter } from '@/lib/services/providers';
 import { sealCredentials } from '@/lib/services/secret-box';
 import {
@@ -52,6 +53,8 @@ interface Proxy {
   /** Answer `status` to the number list from the (n+1)-th call on; undefined passes everything. */
   failListAfter?: { calls: number; status: number };
   failDeletes: boolean;
+  /** Runs as a number's DELETE arrives, before it is passed on (or failed). */
+  onDelete?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,7 @@ async function startProxy(target: string): Promise<Proxy> {
     };
     if (req.method === 'DELETE' && /\/numbers\/\d+$/.test(path)) {
       proxy.deletes.push(path);
+      await proxy.onDelete?.();
       if (proxy.failDeletes) return fail(503);
     }
     if (req.method === 'GET' && /\/numbers(\?|$)/.test(path)) {
@@ -92,7 +96,7 @@ async function startProxy(target: string): Promise<Proxy> {
   return proxy;
 }
 
-// ---------- CSV parsing, for checking what the export and toCsvRow write ----------
+// ---------- CSV parsing, for checking what the export and csvRow write ----------
 
 function parseCsv(text: string): string[][] {
   const records: string[][] = [];
@@ -140,6 +144,9 @@ function parseCsv(text: string): string[][] {
   }
   return records;
 }
+
+/** How a spreadsheet-safe cell holds a value that starts like a formula (as "+1…" does). */
+const asText = (value: string) => `'${value}`;
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
@@ -403,17 +410,17 @@ describe('my numbers', () => {
   });
 
   describe('CSV export', () => {
-    it('writes any strings so they parse back unchanged (commas, quotes, line breaks)', () => {
-      const text = fc.oneof(fc.string({ unit: fc.constantFrom(',', '"', '\n', '\r', ' ', 'a', 'Z', '9', 'é', '😀', '\t') }), fc.string({ unit: 'binary' }));
+    it('writes any strings so they parse back unchanged (commas, quotes, line breaks), formulas as text', () => {
+      const text = fc.oneof(fc.string({ unit: fc.constantFrom(',', '"', '\n', '\r', ' ', 'a', 'Z', '9', 'é', '😀', '\t', '=', '+', '-', '@') }), fc.string({ unit: 'binary' }));
       fc.assert(
         fc.property(fc.array(text, { minLength: 1, maxLength: 8 }), (values) => {
-          const row = toCsvRow(values);
+          const row = csvRow(values);
           expect(row.endsWith('\r\n')).toBe(true);
-          expect(parseCsv(row)).toEqual([values]);
+          expect(parseCsv(row)).toEqual([values.map((value) => (/^[=+\-@\t\r]/.test(value) ? asText(value) : value))]);
         }),
         { numRuns: 500 },
       );
-      expect(toCsvRow(['a,b', 'say "hi"', 'two\nlines', null, 3])).toBe('"a,b","say ""hi""","two\nlines",,3\r\n');
+      expect(csvRow(['a,b', 'say "hi"', 'two\nlines', null, 3])).toBe('"a,b","say ""hi""","two\nlines",,3\r\n');
     });
 
     it('streams the filtered set in batches, with awkward values quoted', async () => {
@@ -435,13 +442,14 @@ describe('my numbers', () => {
       const [header, ...records] = parseCsv(csv);
       expect(header).toEqual(['number', 'account', 'kind', 'state', 'npa', 'rate_center', 'status', 'trunk_group_ref', 'e911_status', 'monthly_usd', 'activated_at', 'released_at', 'billed_until']);
       const expected = [...live(ofAccounts(tenants.acme.id, tenants.east.id, tenants.west.id)).filter((row) => row.state === 'IL').map((row) => row.e164), '+13124999999'].sort();
-      expect(records.map((record) => record[0])).toEqual(expected);
+      // A number starts with "+", which a spreadsheet would read as a formula: it is written as text.
+      expect(records.map((record) => record[0])).toEqual(expected.map(asText));
       expect(records.every((record) => record.length === header!.length && record[3] === 'IL')).toBe(true);
-      const odd = records.find((record) => record[0] === '+13124999999')!;
+      const odd = records.find((record) => record[0] === asText('+13124999999'))!;
       expect(odd[1]).toBe('North, "Annex"');
       expect(odd[5]).toBe('CHICAGO "LOOP",\nNORTH');
       expect(odd[7]).toBe(TRUNK_GROUP_IDS[2]);
-      const sample = records.find((record) => record[0] === expected[0])!;
+      const sample = records.find((record) => record[0] === asText(expected[0]!))!;
       const source = seeded.find((row) => row.e164 === expected[0])!;
       expect(sample[9]).toBe(source.monthly);
       expect(sample[10]).toBe(source.activatedAt!.toISOString());
@@ -457,6 +465,23 @@ describe('my numbers', () => {
       expect(techRecords).toHaveLength(live(ofAccounts(tenants.acme.id)).length);
     });
 
+    it('writes a cell that starts like a formula as text, as every other export does', async () => {
+      const [formula] = await test.db
+        .insert(phoneNumbers)
+        .values({ accountId: tenants.east.id, e164: '+13124999998', kind: 'local', state: 'IL', npa: '312', rateCenter: '=HYPERLINK("x")', connectionId: legacy[0], monthly: '1.2500' })
+        .returning();
+      try {
+        const owner = await accessAs(test.db, 'owner@acme.example', tenants.acme.id);
+        const csv = await readAll(exportNumbersCsv(owner, { ...allFilter, q: '13124999998', match: 'prefix' }));
+        const [header, record] = parseCsv(csv);
+        expect(record![header!.indexOf('rate_center')]).toBe(`'=HYPERLINK("x")`);
+        expect(csv).toContain(`,"'=HYPERLINK(""x"")",`);
+        expect(csv).not.toMatch(/(^|,)=HYPERLINK/m);
+      } finally {
+        await test.db.delete(phoneNumbers).where(eq(phoneNumbers.id, formula!.id));
+      }
+    });
+
     it('answers the export route with an attachment, the same filters, and 400 for a bad one', async () => {
       const { GET } = await import('@/app/api/v1/numbers/export/route');
       const [owner] = await test.db.select().from(users).where(eq(users.email, 'owner@acme.example'));
@@ -466,7 +491,7 @@ describe('my numbers', () => {
       expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="numbers-acme-east-\d{4}-\d{2}-\d{2}\.csv"$/);
       const [, ...records] = parseCsv(await response.text());
-      expect(records.map((record) => record[0])).toEqual(ofAccounts(tenants.east.id).filter((row) => row.status === 'active' && row.npa === '212').map((row) => row.e164).sort());
+      expect(records.map((record) => record[0])).toEqual(ofAccounts(tenants.east.id).filter((row) => row.status === 'active' && row.npa === '212').map((row) => asText(row.e164)).sort());
 
       const bad = await GET(new Request(`http://portal.test/api/v1/numbers/export?npa=1`), { params: Promise.resolve({}) });
       expect(bad.status).toBe(400);
@@ -523,7 +548,7 @@ describe('my numbers', () => {
       proxy.deletes = [];
       const before = new Date();
       const outcome = await releaseNumber(tech, number.id);
-      expect(outcome).toMatchObject({ upstreamReleased: true, e164: number.e164 });
+      expect(outcome).toMatchObject({ upstreamReleased: true, e164: number.e164, message: `${formatE164(number.e164)} is released. It stays on your bill until ${formatDate(endOfMonthUtc(before), 'long')}.` });
       expect(proxy.deletes).toEqual([`/v2.2/numbers/${number.e164.slice(2)}`]);
 
       const [row] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, number.id));
@@ -571,12 +596,59 @@ describe('my numbers', () => {
       resetBreakers();
     });
 
-    it('releases in the portal only where the upstream cannot release through its API', async () => {
+    const releaseTasksOf = (subjectId: string) => test.db.select().from(staffTasks).where(and(eq(staffTasks.kind, 'release_at_carrier'), eq(staffTasks.subjectId, subjectId)));
+
+    it('releases in the portal, and opens one staff task, where the upstream cannot release through its API', async () => {
       const number = await ownNumber('+13124777777', tenants.east.id, connectionOf.voicemeup);
       const owner = await accessAs(test.db, 'owner@acme.example', tenants.acme.id);
-      expect(await releaseNumber(owner, number.id)).toMatchObject({ upstreamReleased: false });
+      // The page says so before the release: calls do not stop at once there.
+      expect(await getNumberDetail(owner, number.id)).toMatchObject({ mayRelease: true, releaseLeftToStaff: true, awaitingCarrierRelease: false });
+      expect((await getNumberDetail(owner, (await ownNumber('+13124777778', tenants.east.id, legacy[0])).id)).releaseLeftToStaff).toBe(false);
+
+      const outcome = await releaseNumber(owner, number.id);
+      expect(outcome).toMatchObject({ upstreamReleased: false, message: expect.stringContaining(`${formatE164(number.e164)} is released here; our team releases it at the carrier`) });
+      expect(outcome.message).not.toMatch(/stop|VoiceMeUp/i);
       const [row] = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.id, number.id));
       expect(row!.status).toBe('released');
+
+      const tasks = await releaseTasksOf(number.id);
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0]).toMatchObject({ status: 'open', accountId: tenants.east.id, subjectType: 'phone_number', connectionId: connectionOf.voicemeup, title: `Release ${formatE164(number.e164)} at VoiceMeUp` });
+      expect(await getNumberDetail(owner, number.id)).toMatchObject({ mayRelease: false, awaitingCarrierRelease: true });
+      // A second click changes nothing and opens nothing.
+      expect(await releaseNumber(owner, number.id)).toMatchObject({ alreadyReleased: true, message: `${formatE164(number.e164)} was already released.` });
+      expect(await releaseTasksOf(number.id)).toHaveLength(1);
+    });
+
+    it('lets the release stand, and asks staff to settle the carrier, when another account took the number before the carrier refused', async () => {
+      resetBreakers();
+      const number = await ownNumber(voicetelOwned[4]!);
+      const admin = await accessAs(test.db, 'admin@acme.example', tenants.acme.id);
+      let rivalId: string | undefined;
+      // The release freed the number here; another account's order makes it theirs while the carrier is asked.
+      proxy.onDelete = async () => {
+        proxy.onDelete = undefined;
+        const [rival] = await test.db.insert(phoneNumbers).values({ accountId: tenants.globex.id, e164: number.e164, kind: 'local', state: 'IL', npa: number.npa, connectionId: legacy[0], monthly: '1.2500' }).returning();
+        rivalId = rival!.id;
+      };
+      proxy.failDeletes = true;
+      try {
+        const outcome = await releaseNumber(admin, number.id);
+        expect(outcome).toMatchObject({ upstreamReleased: false, message: expect.stringContaining('is released here; our team releases it at the carrier') });
+      } finally {
+        proxy.failDeletes = false;
+        proxy.onDelete = undefined;
+        resetBreakers();
+      }
+      expect(rivalId).toBeDefined();
+      const rows = await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.e164, number.e164));
+      expect(rows.map((row) => [row.accountId, row.status]).sort()).toEqual([[tenants.east.id, 'released'], [tenants.globex.id, 'active']].sort());
+      const tasks = await releaseTasksOf(number.id);
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0]!.detail).toContain(tenants.globex.id);
+      const actions = (await test.db.select().from(auditEvents).where(eq(auditEvents.targetId, number.id))).map((event) => event.action);
+      expect(actions).toEqual(['number.release']);
+      await test.db.delete(phoneNumbers).where(eq(phoneNumbers.id, rivalId!));
     });
 
     it('refuses another tenant\'s number (not_found) and roles without technical.write', async () => {

@@ -2,13 +2,14 @@
  * Issue 10.7: an order a crash left in flight is picked up as soon as the app starts again, not
  * after its lease runs out; an order a live instance is driving is never taken from it.
  */
-import { eq, sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDbHandle, openPostgres, type DbHandle } from '@/lib/db/client';
-import { accountLedger, numberOrderLines, numberOrders, phoneNumbers, type NumberOrder } from '@/lib/db/schema';
+import { accountLedger, numberOrderLines, numberOrders, phoneNumbers, staffTasks, type NumberOrder } from '@/lib/db/schema';
 import { JOBS } from '@/lib/jobs';
+import { resetBreakers } from '@/lib/providers/http';
 import { addToCart } from '@/lib/services/number-cart';
-import { EXECUTION_LEASE_MS, placeOrder, reconcileOrders } from '@/lib/services/number-orders';
+import { EXECUTION_LEASE_MS, GIVE_UP_AFTER_MS, executeOrder, placeOrder, reconcileOrders } from '@/lib/services/number-orders';
 import { searchAvailableNumbers } from '@/lib/services/number-search';
 import { claimOrderExecution, orderLockKey } from '@/lib/db/order-execution-lock';
 import { getConnectionAdapter } from '@/lib/services/providers';
@@ -19,6 +20,38 @@ import { confirmNoE911 } from '../support/checkout';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
 import { outputOf, startTestRunner, waitForFirstRun } from '../support/jobs';
 import { useSandboxes } from '../support/sandboxes';
+
+/** Local writes that fail once, as a connection reset or a statement timeout would, after the upstream answered. */
+const faults = vi.hoisted(() => ({ activation: 0, processedOrderState: 0 }));
+const connectionReset = () => Object.assign(new Error('write CONNECTION_RESET'), { code: 'ECONNRESET' });
+vi.mock('@/lib/db/queries/number-orders', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/db/queries/number-orders')>();
+  return {
+    ...actual,
+    markOrderLineActive: async (...args: Parameters<typeof actual.markOrderLineActive>) => {
+      if (faults.activation > 0) {
+        faults.activation -= 1;
+        throw connectionReset();
+      }
+      return actual.markOrderLineActive(...args);
+    },
+  };
+});
+vi.mock('@/lib/db/queries/providers', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/db/queries/providers')>();
+  return {
+    ...actual,
+    // VITCOM's adapter records "processed" in its state right after the upstream bought the numbers.
+    upsertProviderStateValue: async (...args: Parameters<typeof actual.upsertProviderStateValue>) => {
+      const value = args[1].value as { processed?: boolean } | null;
+      if (faults.processedOrderState > 0 && value && typeof value === 'object' && value.processed === true) {
+        faults.processedOrderState -= 1;
+        throw connectionReset();
+      }
+      return actual.upsertProviderStateValue(...args);
+    },
+  };
+});
 
 describe('orders left in flight by a crash', () => {
   const test = useTestDatabase();
@@ -45,11 +78,11 @@ describe('orders left in flight by a crash', () => {
   };
 
   /** An order of one number, recorded but not yet driven. */
-  async function orderOne(npa: string, provider: ProviderId, key: string) {
+  async function orderOne(where: string | Record<string, string>, provider: ProviderId, key: string) {
     const access = await tech();
-    const answer = await searchAvailableNumbers(access, numberSearchSchema.parse({ npa, quantity: '10' }), { fresh: true });
+    const answer = await searchAvailableNumbers(access, numberSearchSchema.parse({ ...(typeof where === 'string' ? { npa: where } : where), quantity: '10' }), { fresh: true });
     const e164 = answer.results.find((result) => result.provider === provider)?.e164;
-    expect(e164, `a ${provider} number in ${npa}`).toBeDefined();
+    expect(e164, `a ${provider} number in ${JSON.stringify(where)}`).toBeDefined();
     await addToCart(access, { searchId: answer.searchId, numbers: [e164!] });
     return { order: await placeOrder(access, { idempotencyKey: key, ...(await confirmNoE911(access)) }), e164: e164! };
   }
@@ -91,6 +124,66 @@ describe('orders left in flight by a crash', () => {
     await release!();
     expect(await reconcileOrders()).toContainEqual({ orderId: order.id, status: 'completed' });
     expect(await ownedUpstream('carrierx', e164)).toBe(1);
+  });
+
+  const linesOf = (orderId: string) => test.db.select().from(numberOrderLines).where(eq(numberOrderLines.orderId, orderId));
+  const chargesOf = async (orderId: string) => {
+    const lineIds = (await linesOf(orderId)).map((line) => line.id);
+    return (await test.db.select().from(accountLedger)).filter((entry) => entry.orderLineId && lineIds.includes(entry.orderLineId));
+  };
+
+  it('keeps a line the carrier bought submitted when recording it fails, and finishes it with one charge on the next run', async () => {
+    const { order, e164 } = await orderOne('312', 'voicetel', 'activation-fault');
+    faults.activation = 1;
+    try {
+      expect((await executeOrder(order.id)).status).toBe('in_progress');
+    } finally {
+      faults.activation = 0;
+    }
+    // The carrier holds it; the portal has not recorded it yet, and has failed nothing.
+    expect(await ownedUpstream('voicetel', e164)).toBe(1);
+    expect(await linesOf(order.id)).toEqual([expect.objectContaining({ status: 'submitted', reason: null })]);
+    expect(await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.e164, e164))).toHaveLength(0);
+    expect(await chargesOf(order.id)).toHaveLength(0);
+
+    expect((await executeOrder(order.id)).status).toBe('completed');
+    expect(await linesOf(order.id)).toEqual([expect.objectContaining({ status: 'active' })]);
+    expect(await test.db.select().from(phoneNumbers).where(eq(phoneNumbers.e164, e164))).toEqual([expect.objectContaining({ accountId: tenants.east.id, status: 'active' })]);
+    expect(await chargesOf(order.id)).toHaveLength(1);
+    expect(await ownedUpstream('voicetel', e164)).toBe(1);
+  });
+
+  it('retries, rather than fails, an order whose adapter met a local fault after the carrier bought', async () => {
+    const { order, e164 } = await orderOne({ state: 'IL' }, 'vitcom', 'adapter-state-fault');
+    faults.processedOrderState = 1;
+    try {
+      expect((await executeOrder(order.id)).status).toBe('in_progress');
+    } finally {
+      faults.processedOrderState = 0;
+    }
+    expect(await ownedUpstream('vitcom', e164)).toBe(1);
+    expect(await linesOf(order.id)).toEqual([expect.objectContaining({ status: 'submitted' })]);
+
+    expect(await reconcileOrders()).toContainEqual({ orderId: order.id, status: 'completed' });
+    expect(await chargesOf(order.id)).toHaveLength(1);
+    expect(await ownedUpstream('vitcom', e164)).toBe(1);
+  });
+
+  it('asks staff to check the carrier for a line it gives up on after sending it', async () => {
+    const { order, e164 } = await orderOne('415', 'carrierx', 'give-up');
+    sandboxes.get('carrierx').setKnobs({ errorRate: 1 });
+    try {
+      expect((await executeOrder(order.id, { now: new Date(order.createdAt.getTime() + GIVE_UP_AFTER_MS + 60_000) })).status).toBe('failed');
+    } finally {
+      sandboxes.get('carrierx').setKnobs({ errorRate: 0 });
+      resetBreakers();
+    }
+    const [line] = await linesOf(order.id);
+    expect(line).toMatchObject({ status: 'failed', reason: expect.stringContaining('nothing was charged') });
+    const tasks = await test.db.select().from(staffTasks).where(and(eq(staffTasks.kind, 'release_at_carrier'), eq(staffTasks.subjectId, line!.id)));
+    expect(tasks).toEqual([expect.objectContaining({ status: 'open', accountId: tenants.east.id, subjectType: 'number_order_line', connectionId: line!.connectionId, title: expect.stringContaining('at CarrierX') })]);
+    expect(tasks[0]!.title).toContain(e164.slice(-4));
+    expect(await chargesOf(order.id)).toHaveLength(0);
   });
 
   describe.runIf(testDriver() === 'postgres')('with several instances on PostgreSQL', () => {

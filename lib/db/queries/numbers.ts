@@ -1,5 +1,6 @@
 import 'server-only';
-import { and, asc, desc, eq, gte, inArray, isNull, like, lt, ne, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, like, lt, ne, notExists, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';
 import { accountNumberCounts, accounts, auditEvents, numberOrderLines, numberOrders, phoneNumbers, providerConnections } from '@/lib/db/schema';
 import type { NumberInventoryFilter, NumberSort } from '@/lib/validations/number-inventory';
@@ -303,12 +304,23 @@ export async function markNumberReleased(db: Executor, { numberId, releasedAt, b
   return row;
 }
 
-/** Undoes markNumberReleased when the upstream would not release it: only the release we wrote. */
+/**
+ * Undoes markNumberReleased when the upstream would not release it: only the release we wrote, and
+ * only while no other row has taken the number live since (the release freed it); undefined otherwise.
+ */
 export async function restoreReleasedNumber(db: Executor, { numberId, releasedAt, status }: { numberId: string; releasedAt: Date; status: 'active' | 'missing_upstream' }) {
+  const other = alias(phoneNumbers, 'other_holder');
   const [row] = await db
     .update(phoneNumbers)
     .set({ status, releasedAt: null, billedUntil: null })
-    .where(and(eq(phoneNumbers.id, numberId), eq(phoneNumbers.status, 'released'), eq(phoneNumbers.releasedAt, releasedAt)))
+    .where(
+      and(
+        eq(phoneNumbers.id, numberId),
+        eq(phoneNumbers.status, 'released'),
+        eq(phoneNumbers.releasedAt, releasedAt),
+        notExists(db.select({ id: other.id }).from(other).where(and(eq(other.e164, phoneNumbers.e164), ne(other.id, phoneNumbers.id), ne(other.status, 'released')))),
+      ),
+    )
     .returning({ id: phoneNumbers.id });
   return row;
 }

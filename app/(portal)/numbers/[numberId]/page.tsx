@@ -59,7 +59,14 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
   const { e911Status, e911Detail, e911UpstreamDetail, e911AddressId } = number;
   const currentAddress = e911AddressId ? addresses.find(({ address }) => address.id === e911AddressId)?.address : undefined;
   const addressOptions = addresses.map(({ address }) => ({ id: address.id, label: formatE911Address(address) }));
-  const billingNote = `It stops working right away and stays on your bill until ${formatDate(endOfMonthUtc(new Date()), 'long')}, the end of this month.`;
+  const billedTo = `${formatDate(endOfMonthUtc(new Date()), 'long')}, the end of this month`;
+  // Where the carrier cannot release through its API, our team does it by hand: calls do not stop at once.
+  const billingNote = detail.releaseLeftToStaff
+    ? `It leaves your numbers right away and stays on your bill until ${billedTo}. Our team then releases it at the carrier; until they have, calls to it may still reach you.`
+    : `It stops working right away and stays on your bill until ${billedTo}.`;
+  const releaseSummary = detail.releaseLeftToStaff
+    ? 'Give the number back. It leaves your numbers at once and our team releases it at the carrier (calls may reach it until then); it stays on the bill to the end of the month.'
+    : 'Give the number back. Its calls stop at once; it stays on the bill to the end of the month.';
 
   return (
     <>
@@ -73,6 +80,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
         <div role="note" className="mb-6 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-800">
           Released {number.releasedAt ? `on ${formatDate(number.releasedAt, 'long')}` : ''}
           {number.billedUntil ? `; billed until ${formatDate(number.billedUntil, 'long')}.` : '.'}
+          {detail.awaitingCarrierRelease ? ' Our team is still releasing it at the carrier; until they have, calls to it may still reach you.' : null}
         </div>
       ) : null}
       {number.status === 'missing_upstream' ? (
@@ -197,7 +205,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
           ) : null}
         </Card>
         {can(access, 'technical.write') ? (
-          <Card title="Release" description="Give the number back. Its calls stop at once; it stays on the bill to the end of the month.">
+          <Card title="Release" description={releaseSummary}>
             <ReleaseNumberForm numberId={number.id} formatted={formatted} released={released} billingNote={billingNote} action={releaseNumberAction} disabled={!detail.mayRelease} />
           </Card>
         ) : null}
