@@ -168,7 +168,7 @@ export const deleteNumber = defineEndpoint({
   operationId: 'releaseNumber',
   tag: 'Numbers',
   summary: 'Release a number',
-  description: 'Recorded first, then the carrier is asked; if the carrier refuses, the number stays yours and the error says why.',
+  description: 'Recorded first, then the carrier is asked; if the carrier refuses, the number stays yours and the error says why (unless another account has taken the number meanwhile: then the release stands and staff settle it with the carrier).',
   access: { permission: 'technical.write' },
   params: numberPath,
   answer: releaseNumberAnswer,
