@@ -58,7 +58,8 @@ test('numbers a carrier refused are named in a red banner, marked not routed, an
   const assignable = page.getByRole('table', { name: 'Numbers you can assign' });
   for (const number of chosen) await assignable.getByRole('checkbox', { name: `Select ${number}` }).check();
   await page.getByRole('button', { name: 'Assign 2 numbers' }).click();
-  await expect(page.getByText(/2 numbers now route to Refused PBX\./)).toBeVisible({ timeout: 30_000 });
+  // Saved, never "now route": the toast says nothing took.
+  await expect(page.getByText(/Saved: 2 numbers are assigned to Refused PBX, but none is routed to it yet\./)).toBeVisible({ timeout: 30_000 });
   await page.reload();
 
   const banner = page.getByTestId('routing-banner');

@@ -90,6 +90,8 @@ test('create a trunk group, route numbers to it, change it, and rotate its passw
 
   // A group that still routes numbers is not deleted; the way out is offered.
   await page.getByRole('button', { name: 'Delete Main PBX…' }).click();
+  // The carriers whose API can delete a trunk lose their copy too: the dialog does not promise otherwise.
+  await expect(page.getByRole('alertdialog')).toContainText('It is removed from the portal and from each carrier whose API can delete trunks');
   await page.getByRole('button', { name: 'Yes, delete Main PBX' }).click();
   await expect(page.getByText('Main PBX still routes 2 numbers', { exact: false })).toBeVisible();
   await expect(page.getByRole('link', { name: /Go to the numbers of Main PBX/ })).toHaveAttribute('href', '#numbers');

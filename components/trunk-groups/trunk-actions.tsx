@@ -93,7 +93,7 @@ export function DeleteTrunkGroupForm({ trunkGroupId, name, numberCount, action, 
       <ConfirmDialog
         trigger={{ label: <><Trash2 aria-hidden="true" className="size-4" />Delete {name}…</>, disabled }}
         title={`Delete ${name}?`}
-        description="It is removed from the portal; its copies at the carriers stay until removed there."
+        description="It is removed from the portal and from each carrier whose API can delete trunks; where a carrier's cannot, its copy stays there with no numbers routed to it."
         consequence={
           numberCount > 0
             ? `It still routes ${numberCount} number${numberCount === 1 ? '' : 's'}: move or unassign them first, or the delete is refused.`

@@ -6,7 +6,8 @@ import 'server-only';
  * current version; a carrier that refused, failed or has not yet taken the group leaves the number
  * on its default route (or on settings the customer has since changed). Derived from the group and
  * its per-upstream row, and from the one thing stored per number: that carrier's refusal to point
- * this number at the group (routing_refused_at, set and cleared by routeNumbersUpstream). routingCondition in lib/db/queries/number-routing.ts
+ * this number at the group, or (the group being disabled) to move it to its default route
+ * (routing_refused_at, set and cleared by routeNumbersUpstream). routingCondition in lib/db/queries/number-routing.ts
  * is the same rule in SQL (the My numbers filter and the dashboard's counts).
  */
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
@@ -19,7 +20,8 @@ import { scrubProviderNames, upstreamLabels } from './carrier-labels';
 export const ROUTING_STATES = ['routed', 'not_routed', 'carrier_default'] as const;
 export type NumberRoutingState = (typeof ROUTING_STATES)[number];
 
-export type NotRoutedCause = 'group_missing' | 'group_disabled' | 'not_set_up' | 'pending' | 'failed' | 'copy_disabled' | 'outdated' | 'refused';
+/** `default_unconfirmed`: the group is disabled, but the carrier has not confirmed sending the number to its default route. */
+export type NotRoutedCause = 'group_missing' | 'group_disabled' | 'default_unconfirmed' | 'not_set_up' | 'pending' | 'failed' | 'copy_disabled' | 'outdated' | 'refused';
 
 export interface RoutingGroup {
   name: string;
@@ -54,6 +56,10 @@ const sentence = (text: string) => text.trim().replace(/[.\s]+$/, '');
 /** The one rule: pure, so the pages, the banner and the dashboard cannot disagree. */
 export function numberRoutingOf(number: RoutingNumber, group: RoutingGroup | null | undefined, copy: RoutingCopy | null | undefined): NumberRouting {
   if (!number.trunkGroupRef) return { state: 'carrier_default' };
+  // On a disabled group a refusal is the carrier's to move the number off it (routeNumbersUpstream): not the default route yet.
+  if (group?.status === 'disabled' && number.routingRefusedAt) {
+    return { state: 'not_routed', cause: 'default_unconfirmed', reason: `${group.name} is disabled, but this number’s carrier has not confirmed moving it to its default route: calls to it may still reach the hosts it was routed to.` };
+  }
   const routing = groupRoutingOf(group, copy);
   // What is wrong with the group itself is said first: it concerns every number, and re-applying it routes them again.
   if (routing.state === 'routed' && number.routingRefusedAt) {
@@ -94,6 +100,8 @@ export function routingNextStep(cause: NotRoutedCause, canWrite: boolean): strin
       return 'This settles on its own within a minute; reload the page to see the result.';
     case 'group_disabled':
       return someone('Enable the trunk group to route them to it again.');
+    case 'default_unconfirmed':
+      return someone('Re-apply the trunk group to ask the carrier again. If it keeps failing, contact support.');
     case 'group_missing':
       return someone('Route them to another trunk group on My numbers.');
     case 'refused':
@@ -107,7 +115,7 @@ export function routingNextStep(cause: NotRoutedCause, canWrite: boolean): strin
 
 export interface NumberRoutingView extends NumberRouting {
   trunkGroup?: { id: string; name: string };
-  /** Staff only: the carrier's own words for its refusal to route this number. */
+  /** Staff only: the carrier's own words for its refusal to route this number (or to move it to its default route). */
   staffDetail?: string;
 }
 
@@ -126,7 +134,7 @@ export async function getRoutingOfNumbers(access: AccountAccess, numberIds: stri
         ...routing,
         reason: routing.reason ? scrubProviderNames(routing.reason, staff, 'This number’s carrier') : undefined,
         trunkGroup: row.group ? { id: row.group.id, name: row.group.name } : undefined,
-        staffDetail: staff && routing.cause === 'refused' ? (row.routingRefusalDetail ?? undefined) : undefined,
+        staffDetail: staff && (routing.cause === 'refused' || routing.cause === 'default_unconfirmed') ? (row.routingRefusalDetail ?? undefined) : undefined,
       };
       return [row.numberId, view];
     }),
@@ -144,10 +152,16 @@ export interface TrunkGroupRoutingProblem {
 
 export interface TrunkGroupRouting {
   routed: number;
+  /** Numbers not routed as configured whose calls do not reach the group's hosts. */
   notRouted: number;
   /** The first numbers not routed as configured (number order within each upstream). */
   sample: { id: string; e164: string }[];
   problems: TrunkGroupRoutingProblem[];
+  /**
+   * Numbers of a disabled group whose carrier has not confirmed moving them to its default route:
+   * calls to them may still reach the hosts. Counted apart from `notRouted`, since they may well reach them.
+   */
+  mayReachHosts: { numbers: number; sample: { id: string; e164: string }[]; problems: TrunkGroupRoutingProblem[] };
 }
 
 /** For the trunk group's page: its numbers that are not routed as configured, and why, per upstream. */
@@ -166,7 +180,7 @@ export async function getTrunkGroupRouting(access: AccountAccess, trunkGroupId: 
   const labels = upstreamLabels([...refs.values()], staff);
   const copyOf = new Map(copies.map(({ upstream }) => [upstream.connectionId, upstream]));
 
-  const result: TrunkGroupRouting = { routed: 0, notRouted: 0, sample: [], problems: [] };
+  const result: TrunkGroupRouting = { routed: 0, notRouted: 0, sample: [], problems: [], mayReachHosts: { numbers: 0, sample: [], problems: [] } };
   for (const row of byConnection) {
     const routing = numberRoutingOf({ trunkGroupRef: group.id }, group, copyOf.get(row.connectionId));
     const label = labels.get(row.connectionId) ?? 'A carrier';
@@ -181,14 +195,34 @@ export async function getTrunkGroupRouting(access: AccountAccess, trunkGroupId: 
       result.problems.push({ label, numbers: row.refused, cause: 'refused', reason, nextStep: routingNextStep('refused', canWrite) });
       continue;
     }
-    result.notRouted += row.numbers;
-    result.sample.push(...row.sample);
+    // A disabled group's numbers its carrier did not confirm moving off it (marked as refused) are said apart.
+    const unconfirmed = routing.cause === 'group_disabled' ? row.refused : 0;
+    if (unconfirmed > 0) {
+      const count = unconfirmed.toLocaleString('en-US');
+      const some = unconfirmed === 1 ? (row.numbers === 1 ? 'this number' : '1 of these numbers') : unconfirmed === row.numbers ? `these ${count} numbers` : `${count} of these numbers`;
+      result.mayReachHosts.numbers += unconfirmed;
+      result.mayReachHosts.sample.push(...row.refusedSample);
+      result.mayReachHosts.problems.push({
+        label,
+        numbers: unconfirmed,
+        cause: 'default_unconfirmed',
+        reason: `${label} has not confirmed moving ${some} to its default route: calls to ${unconfirmed === 1 ? 'it' : 'them'} may still reach the hosts ${unconfirmed === 1 ? 'it was' : 'they were'} routed to.`,
+        nextStep: routingNextStep('default_unconfirmed', canWrite),
+      });
+    }
+    const rest = row.numbers - unconfirmed;
+    if (rest === 0) continue;
+    const marked = new Set(row.refusedSample.map((number) => number.id));
+    result.notRouted += rest;
+    result.sample.push(...(unconfirmed > 0 ? row.sample.filter((number) => !marked.has(number.id)) : row.sample));
     const reason = scrubProviderNames(routing.reason!, staff, label).replace('This number’s carrier', label);
     // A disabled group reads the same on every upstream: one line, not one per carrier.
     const same = result.problems.find((problem) => problem.reason === reason);
-    if (same) same.numbers += row.numbers;
-    else result.problems.push({ label, numbers: row.numbers, cause: routing.cause!, reason, nextStep: routingNextStep(routing.cause!, canWrite) });
+    if (same) same.numbers += rest;
+    else result.problems.push({ label, numbers: rest, cause: routing.cause!, reason, nextStep: routingNextStep(routing.cause!, canWrite) });
   }
-  result.sample = result.sample.sort((left, right) => left.e164.localeCompare(right.e164)).slice(0, sample);
+  const inOrder = (numbers: { id: string; e164: string }[]) => numbers.sort((left, right) => left.e164.localeCompare(right.e164)).slice(0, sample);
+  result.sample = inOrder(result.sample);
+  result.mayReachHosts.sample = inOrder(result.mayReachHosts.sample);
   return result;
 }

@@ -10,7 +10,7 @@ import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import type { TrunkDestinationRow, TrunkGroup } from '@/lib/db/schema';
 import { getProvidersOfConnections } from '@/lib/db/queries/providers';
-import { clearRoutingRefusals, markRoutingRefused } from '@/lib/db/queries/number-routing';
+import { clearRoutingRefusals, markDefaultRouteUnconfirmed, markRoutingRefused } from '@/lib/db/queries/number-routing';
 import { formatE164 } from '@/lib/format';
 import {
   countRoutedNumbersOfTrunkGroup,
@@ -48,7 +48,8 @@ import { getAccountRequiringE911, getAccountsOnPath, getTrunkLimitTotalsBySubtre
 import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { effectiveLimitsOf } from './accounts';
 import { recordAudit } from './audit';
-import { upstreamLabels } from './carrier-labels';
+import { describeSync, syncTone, upstreamLabels } from './carrier-labels';
+import { getRoutingOfNumbers } from './number-routing';
 import { getConnectionAdapter, getEnabledAdapters } from './providers';
 import { closeStaffTaskIfOpen, openStaffTask } from './staff-tasks';
 import { staffDetailOf, translateRefusal, translateReported, type TranslatedRefusal } from './upstream-refusals';
@@ -335,16 +336,93 @@ async function assertRoutesNoNumbers(db: Db | Tx, group: TrunkGroup) {
   }
 }
 
+export interface AssignOutcome {
+  /** Numbers whose group changed. */
+  changed: number;
+  sync?: SyncOutcome;
+  /**
+   * Unassigning: numbers their carrier did not confirm moving to its default route. They stay in
+   * their trunk group, since calls to them still reach its hosts as far as we know.
+   */
+  kept?: string[];
+}
+
 /** Routes numbers of the account to the group (or, with `null`, away from any group), then syncs. */
-export async function assignNumbers(access: AccountAccess, input: { trunkGroupId: string | null; numberIds: string[]; fromTrunkGroupId?: string }): Promise<{ changed: number; sync?: SyncOutcome }> {
+export async function assignNumbers(access: AccountAccess, input: { trunkGroupId: string | null; numberIds: string[]; fromTrunkGroupId?: string }): Promise<AssignOutcome> {
   assertCan(access, 'technical.write');
   const db = await getDb();
   const target = input.trunkGroupId ? await getTrunkGroupById(db, { trunkGroupId: input.trunkGroupId, accountId: access.account.id }) : null;
   if (input.trunkGroupId && !target) throw new AppError('not_found:trunk_group');
   const numbers = await getNumbersByIdsInAccount(db, { accountId: access.account.id, numberIds: input.numberIds });
   if (numbers.length !== new Set(input.numberIds).size) throw new AppError('not_found:number', 'Some of those numbers are not in this account.');
-  if (target) await assertE911Registered(db, access, numbers);
-  if (target) await assertUpstreamsAccept(db, target.allowedIps, target.auth, [...new Set(numbers.map((number) => number.connectionId))]);
+  if (!target) return unassignNumbers(db, access, numbers);
+  await assertE911Registered(db, access, numbers);
+  await assertUpstreamsAccept(db, target.allowedIps, target.auth, [...new Set(numbers.map((number) => number.connectionId))]);
+  await moveNumbersToGroup(db, access, numbers, target);
+  const sync = await syncTrunkGroup(target.id);
+  // A disabled group keeps its numbers in the portal but sends no calls: they route to the carrier's default.
+  await routeNumbersUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), target.status === 'active' ? target.id : null);
+  return { changed: numbers.length, sync };
+}
+
+const countText = (count: number) => `${count.toLocaleString('en-US')} number${count === 1 ? '' : 's'}`;
+/** Reasons named in an assignment's message before "and K more". */
+const REASONS_SHOWN = 5;
+/** Numbers named per reason before "and K more". */
+const NUMBERS_SHOWN = 5;
+
+function listText(items: string[], limit: number): string {
+  const shown = items.slice(0, limit);
+  const rest = items.length - shown.length;
+  if (rest > 0) return `${shown.join(', ')} and ${rest.toLocaleString('en-US')} more`;
+  return shown.length <= 2 ? shown.join(' and ') : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+}
+
+/**
+ * An assignment as the user reads it: how many of the numbers now really route to the group, and for
+ * each that does not, why. Read back through the routing rule after the carriers answered, so the
+ * message says what the group's page and My numbers say; carrier names are hidden from customers.
+ */
+export async function describeAssignment(access: AccountAccess, group: Pick<TrunkGroup, 'id' | 'name'>, numberIds: string[], sync: SyncOutcome | undefined): Promise<{ message: string; tone?: 'partial' | 'failed' }> {
+  const staff = access.user.isOperatorStaff;
+  const [numbers, routing] = await Promise.all([getNumbersByIdsInAccount(await getDb(), { accountId: access.account.id, numberIds }), getRoutingOfNumbers(access, numberIds)]);
+  const rows = numbers.map((number) => ({ e164: number.e164, routing: routing.get(number.id) })).sort((left, right) => left.e164.localeCompare(right.e164));
+  const total = rows.length;
+  const isAre = (count: number) => (count === 1 ? 'is' : 'are');
+  const routed = rows.filter((row) => row.routing?.state === 'routed').length;
+  const problems = rows.filter((row) => row.routing?.state !== 'routed' && row.routing?.cause !== 'group_disabled');
+  // A disabled group sends its numbers to each carrier's default route: as asked, unless a carrier did not confirm it.
+  if (rows.some((row) => row.routing?.cause === 'group_disabled' || row.routing?.cause === 'default_unconfirmed')) {
+    const assigned = `${countText(total)} ${isAre(total)} assigned to ${group.name}, which is disabled`;
+    if (problems.length === 0) return { message: `${assigned}: calls to ${total === 1 ? 'it' : 'them'} go to each carrier’s default route until you enable it.` };
+    const one = problems.length === 1;
+    return {
+      message: `${assigned}, but the carriers have not confirmed moving ${listText(problems.map((row) => formatE164(row.e164)), NUMBERS_SHOWN)} to their default route: calls to ${one ? 'it' : 'them'} may still reach the hosts ${one ? 'it was' : 'they were'} routed to. Re-apply ${group.name} to ask again.`,
+      tone: problems.length === total ? 'failed' : 'partial',
+    };
+  }
+  const syncText = sync ? ` ${describeSync(sync, await getTrunkGroupUpstreamLabels(access, group.id), staff)}` : '';
+  if (problems.length === 0) return { message: `${countText(total)} now route${total === 1 ? 's' : ''} to ${group.name}.${syncText}`, tone: syncTone(sync) };
+
+  const byReason = new Map<string, string[]>();
+  for (const row of problems) {
+    const reason = row.routing?.reason ?? 'It is not routed to this trunk group.';
+    byReason.set(reason, [...(byReason.get(reason) ?? []), formatE164(row.e164)]);
+  }
+  const reasons = [...byReason].slice(0, REASONS_SHOWN).map(([reason, shown]) => `${listText(shown, NUMBERS_SHOWN)}: ${reason}`);
+  const unexplained = [...byReason.values()].slice(REASONS_SHOWN).reduce((sum, shown) => sum + shown.length, 0);
+  if (unexplained > 0) reasons.push(`${countText(unexplained)} more ${isAre(unexplained)} not routed for other reasons: the trunk group’s page lists them.`);
+  // A reason about the group on a carrier already says what its push did there: its summary would say it twice.
+  const aboutTheGroup = problems.some((row) => row.routing?.cause !== 'refused');
+  const detail = `${reasons.join(' ')}${aboutTheGroup ? '' : syncText}`;
+  if (routed > 0) return { message: `${routed.toLocaleString('en-US')} of ${countText(total)} now route to ${group.name}; ${problems.length.toLocaleString('en-US')} ${isAre(problems.length)} not routed. ${detail}`, tone: 'partial' };
+  return { message: `Saved: ${countText(total)} ${isAre(total)} assigned to ${group.name}, but ${total === 1 ? 'it is' : 'none is'} routed to it yet. ${detail}`, tone: 'failed' };
+}
+
+type AccountNumber = Awaited<ReturnType<typeof getNumbersByIdsInAccount>>[number];
+
+/** Writes the numbers' new group (or none) and the audit entry of each group they join or leave. */
+async function moveNumbersToGroup(db: Db, access: AccountAccess, numbers: AccountNumber[], target: TrunkGroup | null) {
   const previousGroups = [...new Set(numbers.map((number) => number.trunkGroupRef).filter((ref): ref is string => Boolean(ref)))];
   await db.transaction(async (tx) => {
     // A number moved to another account since it was read is not routed to this account's group.
@@ -360,10 +438,28 @@ export async function assignNumbers(access: AccountAccess, input: { trunkGroupId
       });
     }
   });
-  const sync = target ? await syncTrunkGroup(target.id) : undefined;
-  // A disabled group keeps its numbers in the portal but sends no calls: they route to the carrier's default.
-  await routeNumbersUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), target?.status === 'active' ? target.id : null);
-  return { changed: numbers.length, sync };
+}
+
+/**
+ * Unassigning asks the carriers first: a number its carrier does not confirm moving to its default
+ * route stays in its group (calls to it still reach the group's hosts), and the caller is told which.
+ * When none is confirmed, nothing changes and the refusal says so.
+ */
+async function unassignNumbers(db: Db, access: AccountAccess, numbers: AccountNumber[]): Promise<AssignOutcome> {
+  const { unconfirmed } = await routeNumbersUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), null);
+  const notMoved = new Set(unconfirmed.map(({ e164, connectionId }) => `${connectionId} ${e164}`));
+  const kept = numbers.filter((number) => notMoved.has(`${number.connectionId} ${number.e164}`));
+  const leaving = numbers.filter((number) => !notMoved.has(`${number.connectionId} ${number.e164}`));
+  if (leaving.length === 0) {
+    const one = kept.length === 1;
+    const still = kept.every((number) => number.trunkGroupRef) ? `: calls to ${one ? 'it' : 'them'} still reach ${one ? 'its' : 'their'} trunk group’s hosts` : '';
+    throw new AppError(
+      'unavailable:number_routing',
+      `The carrier did not confirm moving ${one ? formatE164(kept[0]!.e164) : `these ${kept.length} numbers`} to its default route, so nothing was changed${still}. Please try again in a few minutes.`,
+    );
+  }
+  await moveNumbersToGroup(db, access, leaving, null);
+  return { changed: leaving.length, kept: kept.map((number) => number.e164) };
 }
 
 /**
@@ -389,13 +485,29 @@ async function assertE911Registered(db: Db, access: AccountAccess, numbers: { e1
   );
 }
 
+/** What the carriers answered to routeNumbersUpstream. */
+export interface RouteOutcome {
+  /**
+   * Numbers a carrier refused, or whose call failed as a whole: as far as we know they keep their
+   * previous routing. Numbers that needed no call (no copy of the group on their upstream, or an
+   * upstream that routes no numbers through its API) are not among them.
+   */
+  unconfirmed: { e164: string; connectionId: string }[];
+}
+
+/** What a customer reads for a number its carrier did not confirm moving to its default route (numberRoutingOf words it in full). */
+const DEFAULT_ROUTE_UNCONFIRMED = 'This number’s carrier has not confirmed moving it to its default route: calls to it may still reach the hosts it was routed to.';
+
 /**
  * Points the numbers' inbound calls at the group's copy on their upstream, where the adapter can.
  * A number the carrier refuses keeps that refusal (the customer's sentence, the carrier's words for
  * staff, a staff task where only staff can act) until a later route of it succeeds or it leaves the
- * group; a call that fails as a whole marks every number it carried.
+ * group; a call that fails as a whole marks every number it carried. With `null` (the carrier's
+ * default route), a number the carrier does not confirm is marked only while its group is disabled:
+ * its calls may still reach the hosts, and the group's page says so.
  */
-export async function routeNumbersUpstream(db: Db, numbers: { e164: string; connectionId: string }[], trunkGroupId: string | null) {
+export async function routeNumbersUpstream(db: Db, numbers: { e164: string; connectionId: string }[], trunkGroupId: string | null): Promise<RouteOutcome> {
+  const outcome: RouteOutcome = { unconfirmed: [] };
   const byConnection = new Map<string, string[]>();
   for (const number of numbers) byConnection.set(number.connectionId, [...(byConnection.get(number.connectionId) ?? []), number.e164]);
   for (const [connectionId, e164s] of byConnection) {
@@ -414,7 +526,14 @@ export async function routeNumbersUpstream(db: Db, numbers: { e164: string; conn
       results = await adapter.numbers.route({ numbers: e164s, trunkRef });
     } catch (error) {
       log.warn('trunk.route_numbers_failed', { connectionId, error });
-      if (!trunkGroupId) continue;
+      outcome.unconfirmed.push(...e164s.map((e164) => ({ e164, connectionId })));
+      if (!trunkGroupId) {
+        const detail = staffDetailOf(error);
+        await markDefaultRouteUnconfirmed(db, { connectionId, refusals: e164s.map((e164) => ({ e164, refusal: DEFAULT_ROUTE_UNCONFIRMED, detail })) }).catch((recordError: unknown) =>
+          log.error('trunk.route_refusals_not_recorded', { connectionId, error: recordError }),
+        );
+        continue;
+      }
       // The call as a whole failed (an unknown trunk answers not found): not a verdict on any one number being ours.
       const refusal = refusalOf(error);
       const translated = translateReported(refusal.code === 'unknown' ? undefined : refusal, staffDetailOf(error), 'route_number', { carrier });
@@ -422,18 +541,26 @@ export async function routeNumbersUpstream(db: Db, numbers: { e164: string; conn
       continue;
     }
     const refused = results.filter((result) => !result.ok);
+    // A number the carrier does not list has nothing routed there: its default route is not in doubt.
+    const stillRouted = trunkGroupId ? refused : refused.filter((result) => result.refusal?.code !== 'number_not_on_account');
+    outcome.unconfirmed.push(...stillRouted.map((result) => ({ e164: result.e164, connectionId })));
     if (refused.length > 0) log.warn('trunk.route_numbers_refused', { connectionId, refused });
     try {
-      await settleRoutingRefusals(db, { connectionId, trunkGroupId, routed: results.filter((result) => result.ok).map((result) => result.e164) });
+      const settled = trunkGroupId ? results.filter((result) => result.ok) : results.filter((result) => !stillRouted.includes(result));
+      await settleRoutingRefusals(db, { connectionId, trunkGroupId, routed: settled.map((result) => result.e164) });
       if (trunkGroupId && refused.length > 0) {
         const refusals = refused.map((result) => ({ e164: result.e164, translated: translateReported(result.refusal, result.reason, 'route_number', { carrier, number: formatE164(result.e164) }) }));
         await recordRoutingRefusals(db, { connectionId, trunkGroupId, carrier, refusals });
+      }
+      if (!trunkGroupId && stillRouted.length > 0) {
+        await markDefaultRouteUnconfirmed(db, { connectionId, refusals: stillRouted.map((result) => ({ e164: result.e164, refusal: DEFAULT_ROUTE_UNCONFIRMED, detail: result.reason ?? 'no reason given' })) });
       }
     } catch (error) {
       // The routing itself happened; only our record of it is behind (a later route or re-apply writes it).
       log.error('trunk.route_refusals_not_recorded', { connectionId, error });
     }
   }
+  return outcome;
 }
 
 async function recordRoutingRefusals(db: Db, { connectionId, trunkGroupId, carrier, refusals }: { connectionId: string; trunkGroupId: string; carrier: string; refusals: { e164: string; translated: TranslatedRefusal }[] }) {
@@ -461,17 +588,32 @@ async function settleRoutingRefusals(db: Db, { connectionId, trunkGroupId, route
   }
 }
 
+export interface StatusChange {
+  name: string;
+  /** The group already had that status (changed elsewhere, in another tab say): nothing was done. */
+  unchanged: boolean;
+  /** Enabling: the push to each upstream. */
+  sync?: SyncOutcome;
+  /** Its live numbers. */
+  numbers: number;
+  /**
+   * Of them, those the carriers did not confirm routing as asked: when disabling, to their default
+   * route (calls to them may still reach the hosts); when enabling, back to the group.
+   */
+  unconfirmed: number;
+}
+
 /**
  * Disabling stops calls reaching the group's hosts without losing its setup: its numbers are routed
  * back to each carrier's default (no carrier API can disable a trunk in place). Enabling pushes the
  * group again and routes the numbers back to it.
  */
-export async function setTrunkGroupStatus(access: AccountAccess, trunkGroupId: string, status: 'active' | 'disabled'): Promise<SyncOutcome | undefined> {
+export async function setTrunkGroupStatus(access: AccountAccess, trunkGroupId: string, status: 'active' | 'disabled'): Promise<StatusChange> {
   assertCan(access, 'technical.write');
   const db = await getDb();
   const current = await getTrunkGroupById(db, { trunkGroupId, accountId: access.account.id });
   if (!current) throw new AppError('not_found:trunk_group');
-  if (current.status === status) return undefined;
+  if (current.status === status) return { name: current.name, unchanged: true, numbers: 0, unconfirmed: 0 };
   await db.transaction(async (tx) => {
     await updateTrunkGroupById(tx, { trunkGroupId: current.id, changes: { status, updatedAt: new Date() } });
     await recordAudit(tx, access, { accountId: access.account.id, action: status === 'disabled' ? 'trunk_group.disable' : 'trunk_group.enable', targetType: 'trunk_group', targetId: current.id, before: { status: current.status }, after: { status } });
@@ -479,13 +621,37 @@ export async function setTrunkGroupStatus(access: AccountAccess, trunkGroupId: s
   const numbers = await getRoutedNumbersOfTrunkGroup(db, { trunkGroupId: current.id });
   const targets = numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId }));
   if (status === 'disabled') {
-    await routeNumbersUpstream(db, targets, null);
-    await updateTrunkGroupById(db, { trunkGroupId: current.id, changes: { syncDetail: "Disabled: its numbers are routed to each carrier's default, so calls no longer reach these hosts." } });
-    return undefined;
+    const { unconfirmed } = await routeNumbersUpstream(db, targets, null);
+    await recordDefaultRouting(db, current, { numbers: targets.length, unconfirmed: unconfirmed.length });
+    return { name: current.name, unchanged: false, numbers: targets.length, unconfirmed: unconfirmed.length };
   }
-  const outcome = await syncTrunkGroup(current.id);
-  await routeNumbersUpstream(db, targets, current.id);
-  return outcome;
+  const sync = await syncTrunkGroup(current.id);
+  const { unconfirmed } = await routeNumbersUpstream(db, targets, current.id);
+  return { name: current.name, unchanged: false, sync, numbers: targets.length, unconfirmed: unconfirmed.length };
+}
+
+/**
+ * A disabled group's state after its numbers were sent to the carriers' default route. Where a
+ * carrier did not confirm some, the group reads failed until a re-apply gets them moved: calls to
+ * them may still reach the hosts of a PBX someone meant to cut off.
+ */
+async function recordDefaultRouting(db: Db, group: TrunkGroup, { numbers, unconfirmed }: { numbers: number; unconfirmed: number }) {
+  if (unconfirmed === 0) {
+    await updateTrunkGroupById(db, { trunkGroupId: group.id, changes: { syncDetail: "Disabled: its numbers are routed to each carrier's default, so calls no longer reach these hosts." } });
+    return;
+  }
+  const syncDetail = `Disabled, but the carriers have not confirmed moving ${unconfirmedText(unconfirmed, numbers)} to their default route: calls to ${unconfirmed === 1 ? 'it' : 'them'} may still reach these hosts. Re-apply the trunk group to ask again.`;
+  await db.transaction(async (tx) => {
+    await updateTrunkGroupById(tx, { trunkGroupId: group.id, changes: { syncStatus: 'failed', syncDetail } });
+    await publishAccountEvent(tx, { accountId: group.accountId, type: 'trunk_group.sync_failed', data: { trunkGroupId: group.id, name: group.name, reason: syncDetail } });
+  });
+  dispatchAccountEventsSoon();
+}
+
+/** "its number", "any of its 3 numbers", "2 of its 5 numbers". */
+export function unconfirmedText(unconfirmed: number, numbers: number): string {
+  if (unconfirmed < numbers) return `${unconfirmed.toLocaleString('en-US')} of its ${numbers.toLocaleString('en-US')} numbers`;
+  return numbers === 1 ? 'its number' : `any of its ${numbers.toLocaleString('en-US')} numbers`;
 }
 
 export interface SyncOutcome {
@@ -604,17 +770,30 @@ export async function checkTrunkDrift(): Promise<{ trunkGroupId: string; connect
   return results;
 }
 
-export async function reapplyTrunkGroup(access: AccountAccess, trunkGroupId: string): Promise<SyncOutcome> {
+export interface ReapplyOutcome extends SyncOutcome {
+  /** A disabled group: its numbers sent to the carriers' default route again, and how many the carriers did not confirm. */
+  defaultRoute?: { numbers: number; unconfirmed: number };
+}
+
+export async function reapplyTrunkGroup(access: AccountAccess, trunkGroupId: string): Promise<ReapplyOutcome> {
   assertCan(access, 'technical.write');
   const group = await getTrunkGroupById(await getDb(), { trunkGroupId, accountId: access.account.id });
   if (!group) throw new AppError('not_found:trunk_group');
   const db = await getDb();
-  const outcome = await syncTrunkGroup(group.id);
+  let outcome: ReapplyOutcome = await syncTrunkGroup(group.id);
   // Points the group's numbers at it again on each carrier that took it: numbers refused before are retried.
   const applied = new Set(outcome.upstreams.filter((upstream) => upstream.ok).map((upstream) => upstream.connectionId));
   if (group.status === 'active' && applied.size > 0) {
     const numbers = (await getRoutedNumbersOfTrunkGroup(db, { trunkGroupId: group.id })).filter((number) => applied.has(number.connectionId));
     await routeNumbersUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), group.id);
+  }
+  // A disabled group's numbers are sent to the default route again: those a carrier did not confirm before are retried.
+  if (group.status === 'disabled') {
+    const numbers = await getRoutedNumbersOfTrunkGroup(db, { trunkGroupId: group.id });
+    const { unconfirmed } = await routeNumbersUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), null);
+    const defaultRoute = { numbers: numbers.length, unconfirmed: unconfirmed.length };
+    await recordDefaultRouting(db, group, defaultRoute);
+    outcome = { ...outcome, ...(defaultRoute.unconfirmed > 0 ? { status: 'failed' as const } : {}), defaultRoute };
   }
   await recordAudit(db, access, { accountId: access.account.id, action: 'trunk_group.reapply', targetType: 'trunk_group', targetId: group.id, after: { status: outcome.status } });
   return outcome;

@@ -57,7 +57,13 @@ describe('numberRoutingOf', () => {
 
   it('says what is wrong with the group before a refusal of the number, and nothing for a number without a group', () => {
     const refused = { ...routedNumber, routingRefusedAt: new Date(), routingRefusal: 'Refused.' };
-    expect(numberRoutingOf(refused, { ...group, status: 'disabled' }, copy({}))).toMatchObject({ state: 'not_routed', cause: 'group_disabled' });
+    // On a disabled group the refusal is the carrier's to move the number to its default route: calls may still reach the hosts.
+    expect(numberRoutingOf(refused, { ...group, status: 'disabled' }, copy({}))).toEqual({
+      state: 'not_routed',
+      cause: 'default_unconfirmed',
+      reason: 'Main PBX is disabled, but this number’s carrier has not confirmed moving it to its default route: calls to it may still reach the hosts it was routed to.',
+    });
+    expect(numberRoutingOf({ ...refused, routingRefusedAt: null }, { ...group, status: 'disabled' }, copy({}))).toMatchObject({ state: 'not_routed', cause: 'group_disabled' });
     expect(numberRoutingOf(refused, group, copy({ status: 'failed' }))).toMatchObject({ state: 'not_routed', cause: 'failed' });
     expect(numberRoutingOf(refused, group, copy({ appliedVersion: 2 }))).toMatchObject({ state: 'not_routed', cause: 'outdated' });
     expect(numberRoutingOf(refused, undefined, undefined)).toMatchObject({ state: 'not_routed', cause: 'group_missing' });

@@ -3,14 +3,14 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { accountAction } from '@/lib/auth/action';
-import { syncTone } from '@/lib/services/carrier-labels';
 import { AppError } from '@/lib/errors';
 import { assignE911Address, unassignE911, type NumberE911Result } from '@/lib/services/e911';
 import { moveNumber, releaseNumber } from '@/lib/services/numbers';
-import { assignNumbers, getTrunkGroupDetail, getTrunkGroupUpstreamLabels } from '@/lib/services/trunk-groups';
+import { assignNumbers, describeAssignment, getTrunkGroupDetail } from '@/lib/services/trunk-groups';
 import { moveNumberSchema, releaseNumberSchema } from '@/lib/validations/number-inventory';
-import { formatDate, formatE164 } from '@/lib/format';
-import { describeSync, scrubProviderNames } from '@/lib/services/carrier-labels';
+import { formatE164 } from '@/lib/format';
+import { registrationTone } from '@/lib/views/e911';
+import { scrubProviderNames } from '@/lib/services/carrier-labels';
 
 function refresh(numberId: string) {
   revalidatePath('/numbers');
@@ -24,8 +24,7 @@ export const releaseNumberAction = accountAction({
   async run({ numberId }, access) {
     const outcome = await releaseNumber(access, numberId);
     refresh(numberId);
-    if (outcome.alreadyReleased) return { message: `${formatE164(outcome.e164)} was already released.` };
-    return { message: `${formatE164(outcome.e164)} is released. It stays on your bill until ${formatDate(outcome.billedUntil, 'long')}.` };
+    return { message: outcome.message };
   },
 });
 
@@ -53,14 +52,12 @@ export const assignNumbersToTrunkGroupAction = accountAction({
   permission: 'technical.write',
   async run({ trunkGroupId, numberIds }, access) {
     const { group } = await getTrunkGroupDetail(access, trunkGroupId);
-    const { changed, sync } = await assignNumbers(access, { trunkGroupId: group.id, numberIds });
+    const { sync } = await assignNumbers(access, { trunkGroupId: group.id, numberIds });
     revalidatePath('/numbers');
     revalidatePath('/trunk-groups');
     revalidatePath(`/trunk-groups/${group.id}`);
-    const staff = access.user.isOperatorStaff;
-    const labels = await getTrunkGroupUpstreamLabels(access, group.id);
-    const syncText = sync ? ` ${describeSync(sync, labels, staff)}` : '';
-    return { message: `${changed} number${changed === 1 ? '' : 's'} now route${changed === 1 ? 's' : ''} to ${group.name}.${syncText}`, tone: syncTone(sync) };
+    // What each number's carrier did, not only the group's push: a refused number is named, never counted as routed.
+    return describeAssignment(access, group, numberIds, sync);
   },
 });
 
@@ -109,8 +106,7 @@ export const assignE911ToNumbersAction = accountAction({
   async run({ addressId, numberIds }, access) {
     const results = await assignE911Address(access, { addressId, numberIds });
     refreshE911(numberIds);
-    const registered = results.filter((result) => result.status === 'registered').length;
-    return { message: describeE911Results(results, access.user.isOperatorStaff), tone: registered === results.length ? undefined : registered === 0 ? 'failed' : 'partial' };
+    return { message: describeE911Results(results, access.user.isOperatorStaff), tone: registrationTone(results) };
   },
 });
 

@@ -6,17 +6,20 @@ import { z } from 'zod';
 import { accountAction, type ActionResult, type ErrorActionState } from '@/lib/auth/action';
 import type { AccountAccess } from '@/lib/auth/access';
 import { AppError } from '@/lib/errors';
+import { formatE164 } from '@/lib/format';
 import { serializeTrunkGroupList } from '@/lib/url-state/trunk-groups';
 import {
   assignNumbers,
   createTrunkGroup,
   deleteTrunkGroup,
+  describeAssignment,
   getAccountNumbersByIds,
   getTrunkGroupDetail,
   getTrunkGroupUpstreamLabels,
   reapplyTrunkGroup,
   rotateDigestPassword,
   setTrunkGroupStatus,
+  unconfirmedText,
   updateTrunkGroup,
   type SaveResult,
   type SyncOutcome,
@@ -116,10 +119,21 @@ export const setTrunkGroupStatusAction = accountAction({
   load: trunkGroupIdOf,
   presentError,
   async run({ status }, access, { subject: trunkGroupId }) {
-    const outcome = await setTrunkGroupStatus(access, trunkGroupId, status);
+    const change = await setTrunkGroupStatus(access, trunkGroupId, status);
     refresh(trunkGroupId);
-    if (status === 'disabled') return { message: "Disabled: its numbers now go to each carrier's default route, not to these hosts." };
-    return { message: outcome ? `Enabled. ${await syncMessage(access, trunkGroupId, outcome)}` : 'Enabled.', tone: syncTone(outcome) };
+    if (change.unchanged) return { message: `${change.name} was already ${status === 'disabled' ? 'disabled' : 'enabled'} (changed elsewhere, perhaps in another tab), so nothing was done.` };
+    const tone = change.unconfirmed === 0 ? undefined : change.unconfirmed === change.numbers ? ('failed' as const) : ('partial' as const);
+    if (status === 'disabled') {
+      if (!tone) return { message: "Disabled: its numbers now go to each carrier's default route, not to these hosts." };
+      const one = change.unconfirmed === 1;
+      return {
+        message: `${change.name} is disabled here, but the carriers have not confirmed moving ${unconfirmedText(change.unconfirmed, change.numbers)} to their default route: calls to ${one ? 'it' : 'them'} may still reach these hosts. Press Re-apply to ask again; if it keeps failing, contact support.`,
+        tone,
+      };
+    }
+    const syncText = change.sync ? ` ${await syncMessage(access, trunkGroupId, change.sync)}` : '';
+    const routedBack = tone ? ` The carriers did not route ${unconfirmedText(change.unconfirmed, change.numbers)} back to it: this page says which and why.` : '';
+    return { message: `Enabled.${syncText}${routedBack}`, tone: tone ?? syncTone(change.sync) };
   },
 });
 
@@ -131,7 +145,14 @@ export const reapplyTrunkGroupAction = accountAction({
   async run(_input, access, { subject: trunkGroupId }) {
     const outcome = await reapplyTrunkGroup(access, trunkGroupId);
     refresh(trunkGroupId);
-    return { message: await syncMessage(access, trunkGroupId, outcome), tone: syncTone(outcome) };
+    const message = await syncMessage(access, trunkGroupId, outcome);
+    const moved = outcome.defaultRoute;
+    if (!moved || moved.numbers === 0) return { message, tone: syncTone(outcome) };
+    if (moved.unconfirmed === 0) return { message: `${message} The trunk group is disabled: its numbers go to each carrier's default route, not to these hosts.`, tone: syncTone(outcome) };
+    return {
+      message: `${message} The carriers still have not confirmed moving ${unconfirmedText(moved.unconfirmed, moved.numbers)} to their default route: calls to ${moved.unconfirmed === 1 ? 'it' : 'them'} may still reach these hosts. Try again in a few minutes; if it keeps failing, contact support.`,
+      tone: moved.unconfirmed === moved.numbers ? ('failed' as const) : ('partial' as const),
+    };
   },
 });
 
@@ -147,10 +168,9 @@ export const assignTrunkNumbersAction = accountAction({
   load: trunkGroupOf,
   presentError,
   async run({ numberIds }, access, { subject: group }) {
-    const { changed, sync } = await assignNumbers(access, { trunkGroupId: group.id, numberIds });
+    const { sync } = await assignNumbers(access, { trunkGroupId: group.id, numberIds });
     refresh(group.id);
-    const syncText = sync ? ` ${await syncMessage(access, group.id, sync)}` : '';
-    return { message: `${countText(changed)} now route${changed === 1 ? 's' : ''} to ${group.name}.${syncText}`, tone: syncTone(sync) };
+    return describeAssignment(access, group, numberIds, sync);
   },
 });
 
@@ -165,9 +185,15 @@ export const unassignTrunkNumbersAction = accountAction({
     if (numbers.some((number) => number.trunkGroupRef !== group.id)) {
       throw new AppError('conflict:trunk_numbers', `Some of those numbers no longer route to ${group.name}. Reload the page and try again.`);
     }
-    const { changed } = await assignNumbers(access, { trunkGroupId: null, numberIds, fromTrunkGroupId: group.id });
+    const { changed, kept = [] } = await assignNumbers(access, { trunkGroupId: null, numberIds, fromTrunkGroupId: group.id });
     refresh(group.id);
-    return { message: `${countText(changed)} no longer route${changed === 1 ? 's' : ''} to ${group.name}: calls to ${changed === 1 ? 'it' : 'them'} are not delivered until assigned to a trunk group again.` };
+    const left = `${countText(changed)} no longer route${changed === 1 ? 's' : ''} to ${group.name}: calls to ${changed === 1 ? 'it' : 'them'} are not delivered until assigned to a trunk group again.`;
+    if (kept.length === 0) return { message: left };
+    const one = kept.length === 1;
+    return {
+      message: `${left} The carrier did not confirm moving ${kept.map(formatE164).join(', ')} to its default route, so ${one ? 'it stays' : 'they stay'} on ${group.name} and calls to ${one ? 'it' : 'them'} still reach its hosts. Try again in a few minutes.`,
+      tone: 'partial' as const,
+    };
   },
 });
 

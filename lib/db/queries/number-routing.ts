@@ -192,3 +192,31 @@ export async function clearRoutingRefusals(db: Executor, { connectionId, e164s }
     .where(and(inArray(phoneNumbers.e164, e164s), eq(phoneNumbers.connectionId, connectionId), ne(phoneNumbers.status, 'released'), isNotNull(phoneNumbers.routingRefusedAt)))
     .returning({ id: phoneNumbers.id, accountId: phoneNumbers.accountId });
 }
+
+/**
+ * The connection did not confirm routing these live numbers to its default route. Recorded only on
+ * those of them whose trunk group is disabled: calls to them may still reach the group's hosts, and
+ * the group's page says so until a later route of them succeeds. Answers the numbers marked.
+ */
+export async function markDefaultRouteUnconfirmed(db: Executor, { connectionId, refusals }: { connectionId: string; refusals: RoutingRefusalRecord[] }) {
+  const marked: { id: string; accountId: string; e164: string }[] = [];
+  const now = new Date();
+  const disabledGroups = db.select({ id: trunkGroups.id }).from(trunkGroups).where(eq(trunkGroups.status, 'disabled'));
+  // A call that failed as a whole gives every number the same words: one update for them all.
+  const byWords = new Map<string, { refusal: string; detail: string; e164s: string[] }>();
+  for (const { e164, refusal, detail } of refusals) {
+    const key = `${refusal}\n${detail}`;
+    const entry = byWords.get(key) ?? { refusal, detail, e164s: [] };
+    entry.e164s.push(e164);
+    byWords.set(key, entry);
+  }
+  for (const { refusal, detail, e164s } of byWords.values()) {
+    const rows = await db
+      .update(phoneNumbers)
+      .set({ routingRefusedAt: now, routingRefusal: refusal, routingRefusalDetail: detail.slice(0, 1000) })
+      .where(and(inArray(phoneNumbers.e164, e164s), eq(phoneNumbers.connectionId, connectionId), ne(phoneNumbers.status, 'released'), inArray(phoneNumbers.trunkGroupRef, disabledGroups)))
+      .returning({ id: phoneNumbers.id, accountId: phoneNumbers.accountId, e164: phoneNumbers.e164 });
+    marked.push(...rows);
+  }
+  return marked;
+}

@@ -115,6 +115,32 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
           ← Trunk groups
         </Link>
       </p>
+      {routing.mayReachHosts.numbers > 0 ? (
+        <section role="alert" aria-labelledby="may-reach-hosts-title" data-testid="may-reach-hosts-banner" className="mb-6 rounded-md border border-red-300 bg-red-50 p-4 text-sm text-red-950">
+          <h2 id="may-reach-hosts-title" className="font-semibold">
+            {group.name} is disabled, but calls to {routing.mayReachHosts.numbers === 1 ? '1 number' : `${formatCount(routing.mayReachHosts.numbers)} numbers`} may still reach its hosts
+          </h2>
+          <p className="mt-1">
+            The carriers have not confirmed moving{' '}
+            {routing.mayReachHosts.sample.map((number, index) => (
+              <span key={number.id}>
+                {index > 0 ? (index === routing.mayReachHosts.sample.length - 1 && routing.mayReachHosts.numbers === routing.mayReachHosts.sample.length ? ' and ' : ', ') : null}
+                <Link href={`/numbers/${number.id}`} className="font-medium tabular-nums underline">
+                  {formatE164(number.e164)}
+                </Link>
+              </span>
+            ))}
+            {routing.mayReachHosts.numbers > routing.mayReachHosts.sample.length ? ` and ${formatCount(routing.mayReachHosts.numbers - routing.mayReachHosts.sample.length)} more` : null} to their default route.
+          </p>
+          <ul className="mt-2 space-y-2">
+            {routing.mayReachHosts.problems.map((problem) => (
+              <li key={problem.reason}>
+                {problem.reason} <span className="block text-red-900">What to do: {problem.nextStep}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {routing.notRouted > 0 ? (
         <section role="alert" aria-labelledby="not-routed-title" data-testid="routing-banner" className="mb-6 rounded-md border border-red-300 bg-red-50 p-4 text-sm text-red-950">
           <h2 id="not-routed-title" className="font-semibold">
@@ -295,7 +321,13 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
         {writer ? (
           <Card
             title={group.status === 'active' ? 'Active' : 'Disabled'}
-            description={group.status === 'active' ? "Disabling sends this group's numbers to each carrier's default route instead of these hosts; its settings are kept." : "Its numbers go to each carrier's default route. Enabling pushes the group again and routes them back here."}
+            description={
+              group.status === 'active'
+                ? "Disabling sends this group's numbers to each carrier's default route instead of these hosts; its settings are kept."
+                : routing.mayReachHosts.numbers > 0
+                  ? "Its numbers should go to each carrier's default route, but some may still reach these hosts (see above): Re-apply to ask the carriers again. Enabling pushes the group again and routes them back here."
+                  : "Its numbers go to each carrier's default route. Enabling pushes the group again and routes them back here."
+            }
             className="lg:col-span-2"
           >
             <TrunkStatusForm trunkGroupId={group.id} name={group.name} status={group.status} action={setTrunkGroupStatusAction} disabled={access.readOnly} />
@@ -303,7 +335,11 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
         ) : null}
 
         {writer ? (
-          <Card title="Delete" description="Remove this trunk group from the portal. Its copies at the carriers stay until removed there; none of their APIs deletes one." className="lg:col-span-2">
+          <Card
+            title="Delete"
+            description="Remove this trunk group from the portal and from its carriers. A carrier whose API can delete trunks loses its copy too; where a carrier's cannot, the copy stays there with no numbers routed to it. If a carrier does not confirm the removal, the trunk group is kept here and you can try again."
+            className="lg:col-span-2"
+          >
             <DeleteTrunkGroupForm trunkGroupId={group.id} name={group.name} numberCount={numbers.length} action={deleteTrunkGroupAction} disabled={access.readOnly} />
           </Card>
         ) : null}
