@@ -3,14 +3,16 @@ import 'server-only';
 /**
  * Disputes of invoiced calls (issue 15.8, seed 000: "Credited within 2 business days or we eat
  * it"). A customer's money roles pick calls of a usage line of an issued invoice and say what is
- * wrong; staff accept (the disputed amount is credited), credit part of it, or reject, by two
+ * wrong; staff accept (the calls' charges are credited), credit part of it, or reject, by two
  * business days after it was raised — an open dispute past that is accepted in full by a job. A
  * credit is one `credit_note` ledger entry posted with the decision, which the next invoice shows
- * as a line. A decided dispute never changes again.
+ * as a line; the credits of one line are rounded on the line as a whole and never exceed it. A
+ * decided dispute never changes again.
  *
- * The calls are never taken on trust: each must be a rated call of that line (its account, period,
- * direction, destination, deck version and rate) stored before the invoice was computed, and in no
- * other dispute that is open or credited.
+ * The calls are never taken on trust: each must be a rated call that line bills (its account,
+ * period, direction, destination, deck version and rate, or a late call of an earlier month on the
+ * late-calls line) stored before the invoice was computed, and in no other dispute that is open or
+ * credited.
  */
 import { z } from 'zod';
 import { decodeCursor, pageFrom } from '@/lib/api/cursor';
@@ -29,6 +31,7 @@ import {
   getInvoiceLineByBillingAccount,
   getLedgerEntryById,
   getLineCallsByIds,
+  getLineCreditState,
   insertDispute,
   insertDisputeCalls,
   lineCallKeyOf,
@@ -231,10 +234,16 @@ function encodePosition(call: Pick<LineCallRow, 'inviteAt' | 'id'>): string {
   return `${call.inviteAt.getTime()}.${call.id}`;
 }
 
+/** The last millisecond of 9999: PostgreSQL stores later times, but none a call can have, and a timestamp past it is an error there. */
+const LAST_POSITION_MS = 253_402_300_799_999;
+
+/** A page position from the URL; anything else (a time past 9999 included) reads as the first page. */
 function decodePosition(cursor: string | undefined): { inviteAt: Date; id: number } | undefined {
   const match = cursor ? /^(\d{1,15})\.(\d{1,18})$/.exec(cursor) : null;
   if (!match) return undefined;
-  return { inviteAt: new Date(Number(match[1])), id: Number(match[2]) };
+  const ms = Number(match[1]);
+  if (ms > LAST_POSITION_MS) return undefined;
+  return { inviteAt: new Date(ms), id: Number(match[2]) };
 }
 
 const blocksAnotherDispute = (status: DisputeStatus) => status !== 'rejected';
@@ -434,28 +443,52 @@ export async function getDisputeForStaff(user: SessionUser, disputeId: string, {
 
 type Decider = { staff: { id: string; email: string }; ip?: string } | { automatic: true };
 
+type Decision = { status: 'accepted'; note: string | null } | { status: 'partially_accepted'; creditedCents: number; note: string | null } | { status: 'rejected'; note: string | null };
+
+/**
+ * What accepting a dispute credits: the charges of every accepted call of its line summed and
+ * rounded once, less what the line's accepted disputes credited before (100 calls of $0.005 credit
+ * $0.50, not 100 × $0.01), and never more than the line still holds after every credit on it.
+ */
+async function creditOnLine(tx: Tx, dispute: Dispute, decision: Decision): Promise<number> {
+  if (decision.status === 'rejected') return 0;
+  const state = await getLineCreditState(tx, { lineId: dispute.invoiceLineId, disputeId: dispute.id });
+  const leftOnLine = Math.max(0, state.lineCents - state.creditedCents);
+  if (decision.status === 'partially_accepted') {
+    if (decision.creditedCents > dispute.disputedCents) {
+      throw new AppError('invalid:credit_amount', `The credit can be at most the disputed ${centsToDecimal(dispute.disputedCents)}.`, { fieldErrors: { creditAmount: [`At most ${centsToDecimal(dispute.disputedCents)} (the disputed amount)`] } });
+    }
+    if (decision.creditedCents > leftOnLine) {
+      throw new AppError('invalid:credit_amount', `The line has ${centsToDecimal(leftOnLine)} left to credit after the credits already given on it.`, { fieldErrors: { creditAmount: [`At most ${centsToDecimal(leftOnLine)} (what the line has left)`] } });
+    }
+    return decision.creditedCents;
+  }
+  const acceptedCents = Number(microsToCents(parseMicros(state.acceptedCharge) + parseMicros(state.ownCharge)));
+  return Math.max(0, Math.min(acceptedCents - state.acceptedCents, leftOnLine));
+}
+
 /**
  * The decision, in one transaction with the dispute locked: its status and, for a credit, ONE
  * credit_note ledger entry on the line's account (positive: in the customer's favour), dated now,
- * so the invoice of this month shows it. Refused when the dispute is decided already.
+ * so the invoice of this month shows it. Refused when the dispute is decided already. The billing
+ * account is locked too, so two disputes of one line are credited one after the other.
  */
-async function applyDecision(tx: Tx, disputeId: string, decision: { status: Exclude<DisputeStatus, 'open'>; creditedCents: number; note: string | null }, decider: Decider, now: Date): Promise<Dispute> {
+async function applyDecision(tx: Tx, disputeId: string, decision: Decision, decider: Decider, now: Date): Promise<Dispute> {
   const dispute = await lockDispute(tx, { disputeId });
   if (!dispute) throw new AppError('not_found:dispute');
   if (dispute.status !== 'open') {
     throw new AppError('conflict:dispute_decided', `${disputeReference(dispute.id)} was decided on ${dispute.decidedAt?.toISOString().slice(0, 10) ?? 'an earlier day'} (${dispute.status.replace('_', ' ')}); a decided dispute never changes.`);
   }
-  if (decision.creditedCents > dispute.disputedCents) {
-    throw new AppError('invalid:credit_amount', `The credit can be at most the disputed ${centsToDecimal(dispute.disputedCents)}.`, { fieldErrors: { creditAmount: [`At most ${centsToDecimal(dispute.disputedCents)} (the disputed amount)`] } });
-  }
+  await lockBillingAccount(tx, { billingAccountId: dispute.billingAccountId });
+  const creditedCents = await creditOnLine(tx, dispute, decision);
   const invoice = await getInvoiceById(tx, { invoiceId: dispute.invoiceId });
   let creditEntryId: string | null = null;
-  if (decision.creditedCents > 0) {
+  if (creditedCents > 0) {
     const entry = await insertLedgerEntry(tx, {
       billingAccountId: dispute.billingAccountId,
       accountId: dispute.accountId,
       kind: 'credit_note',
-      amount: formatMicros(BigInt(decision.creditedCents) * MICROS_PER_CENT, 4),
+      amount: formatMicros(BigInt(creditedCents) * MICROS_PER_CENT, 4),
       description: creditNoteDescription(dispute.id, dispute.reason),
       disputeId: dispute.id,
       reference: invoice ? `Disputed calls of ${invoice.number}` : null,
@@ -466,7 +499,7 @@ async function applyDecision(tx: Tx, disputeId: string, decision: { status: Excl
   }
   const decided = await updateDispute(tx, { disputeId }, {
     status: decision.status,
-    creditedCents: decision.creditedCents,
+    creditedCents,
     decisionNote: decision.note,
     decidedByUserId: 'staff' in decider ? decider.staff.id : null,
     decidedAt: now,
@@ -483,35 +516,37 @@ async function applyDecision(tx: Tx, disputeId: string, decision: { status: Excl
     targetType: 'dispute',
     targetId: dispute.id,
     before: { status: 'open', disputed: centsToDecimal(dispute.disputedCents) },
-    after: { status: decision.status, credited: centsToDecimal(decision.creditedCents), ...(decision.note ? { note: decision.note } : {}) },
+    after: { status: decision.status, credited: centsToDecimal(creditedCents), ...(decision.note ? { note: decision.note } : {}) },
   };
   if ('staff' in decider) await recordStaffAccountAudit(tx, decider.staff, { ...audit, ip: decider.ip });
   else await insertAuditEvent(tx, { ...audit, actorUserId: null, actorEmail: 'system', ip: null });
   return decided;
 }
 
-/** Staff decide an open dispute: accept (the disputed amount), partial (an amount up to it, with a note) or reject (with a note). */
+/**
+ * Staff decide an open dispute: accept (the disputed calls' share of the line, see creditOnLine),
+ * partial (an amount up to the disputed one, with a note) or reject (with a note).
+ */
 export async function decideDispute(user: SessionUser, input: DecideDisputeInput, { now = new Date(), ip }: { now?: Date; ip?: string } = {}): Promise<DisputeDetail> {
   assertStaff(user);
   const db = await getDb();
+  const decider = { staff: { id: user.id, email: user.email }, ip };
   const decided = await db.transaction(async (tx) => {
     const current = await lockDispute(tx, { disputeId: input.disputeId });
     if (!current) throw new AppError('not_found:dispute');
     const note = input.note?.trim() || null;
     if (input.decision !== 'accept' && !note) throw new AppError('invalid:decision_note', 'Say why (the customer reads it).', { fieldErrors: { note: ['Say why (the customer reads it)'] } });
-    let creditedCents = input.decision === 'accept' ? current.disputedCents : 0;
-    if (input.decision === 'partial') {
-      let micros: bigint;
-      try {
-        micros = parseMicros(input.creditAmount ?? '', 2);
-      } catch {
-        throw new AppError('invalid:credit_amount', 'Give the credit as an amount like 12.50.', { fieldErrors: { creditAmount: ['Give the credit as an amount like 12.50'] } });
-      }
-      creditedCents = Number(micros / MICROS_PER_CENT);
-      if (creditedCents <= 0) throw new AppError('invalid:credit_amount', 'A partial credit is more than zero; reject the dispute to credit nothing.', { fieldErrors: { creditAmount: ['More than zero (or reject)'] } });
+    if (input.decision === 'accept') return applyDecision(tx, input.disputeId, { status: 'accepted', note }, decider, now);
+    if (input.decision === 'reject') return applyDecision(tx, input.disputeId, { status: 'rejected', note }, decider, now);
+    let micros: bigint;
+    try {
+      micros = parseMicros(input.creditAmount ?? '', 2);
+    } catch {
+      throw new AppError('invalid:credit_amount', 'Give the credit as an amount like 12.50.', { fieldErrors: { creditAmount: ['Give the credit as an amount like 12.50'] } });
     }
-    const status = input.decision === 'accept' ? 'accepted' : input.decision === 'partial' ? 'partially_accepted' : 'rejected';
-    return applyDecision(tx, input.disputeId, { status, creditedCents, note }, { staff: { id: user.id, email: user.email }, ip }, now);
+    const creditedCents = Number(micros / MICROS_PER_CENT);
+    if (creditedCents <= 0) throw new AppError('invalid:credit_amount', 'A partial credit is more than zero; reject the dispute to credit nothing.', { fieldErrors: { creditAmount: ['More than zero (or reject)'] } });
+    return applyDecision(tx, input.disputeId, { status: 'partially_accepted', creditedCents, note }, decider, now);
   });
   dispatchAccountEventsSoon();
   return getDisputeForStaff(user, decided.id, { now });
@@ -529,7 +564,7 @@ export async function autoAcceptOverdueDisputes({ now = new Date() }: { now?: Da
       await db.transaction(async (tx) => {
         const current = await lockDispute(tx, { disputeId });
         if (!current || current.status !== 'open' || current.dueAt.getTime() >= now.getTime()) return;
-        await applyDecision(tx, disputeId, { status: 'accepted', creditedCents: current.disputedCents, note: AUTO_ACCEPT_NOTE }, { automatic: true }, now);
+        await applyDecision(tx, disputeId, { status: 'accepted', note: AUTO_ACCEPT_NOTE }, { automatic: true }, now);
         accepted.push(disputeId);
       });
     } catch (error) {

@@ -16,9 +16,9 @@ import type { AccountAccess } from '@/lib/auth/access';
 import { centsToDecimal, formatMicros, MICROS_PER_CENT, microsToCents, parseMicros, percentageCents, percentOf, prorateMicros, usageLineCents } from '@/lib/billing/money';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import { isUuid, lockBillingAccount } from '@/lib/db/queries/accounts';
-import { getBalanceByBillingAccount } from '@/lib/db/queries/number-orders';
 import {
   aggregateInvoiceUsage,
+  aggregateLateUsage,
   countUnratedCalls,
   deleteManualLine,
   getBillingProfile,
@@ -37,15 +37,16 @@ import {
   listLedgerActivity,
   listManualLines,
   listNumbersHeld,
-  listUnpaidInvoices,
   replaceComputedLines,
   updateInvoice,
 } from '@/lib/db/queries/invoices';
-import { insertLedgerEntry } from '@/lib/db/queries/ledger';
+import { getInvoicesWithCreditSince, insertLedgerEntry } from '@/lib/db/queries/ledger';
 import { getRateBindings } from '@/lib/db/queries/rate-bindings';
 import type { Invoice, InvoiceLine, invoiceLines } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { formatMonth } from '@/lib/format';
 import { toCallParty } from '@/lib/phone-numbers';
+import { isMonth } from '@/lib/validations/invoices';
 import { publishAccountEvent } from './account-events';
 import { canSeeBillingAccountFunds } from './accounts';
 import { recordAudit, recordStaffAccountAudit } from './audit';
@@ -58,10 +59,9 @@ const DAY_MS = 86_400_000;
 
 /** `YYYY-MM` → [first instant, first instant of the next month) in UTC. */
 export function invoicePeriod(month: string): { periodStart: Date; periodEnd: Date } {
-  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
-  if (!match) throw new AppError('invalid:period', 'A period is a month: YYYY-MM.', { fieldErrors: { period: ['Give the month as YYYY-MM'] } });
-  const year = Number(match[1]);
-  const monthIndex = Number(match[2]) - 1;
+  if (!isMonth(month)) throw new AppError('invalid:period', 'A period is a month from 2000 to 2100: YYYY-MM.', { fieldErrors: { period: ['Give a month from 2000 to 2100 as YYYY-MM'] } });
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+  const monthIndex = monthNumber - 1;
   return { periodStart: new Date(Date.UTC(year, monthIndex, 1)), periodEnd: new Date(Date.UTC(year, monthIndex + 1, 1)) };
 }
 
@@ -100,8 +100,9 @@ async function computeInvoice(db: Executor, { billingAccountId, periodStart, per
   const subtree = await listBillingSubtree(db, { billingAccountId });
   const accountIds = subtree.map((account) => account.id);
   const range = { accountIds, from: periodStart, to: periodEnd };
-  const [usage, unratedCalls, numbers, activity, balanceBefore, bindings] = await Promise.all([
-    aggregateInvoiceUsage(db, range),
+  const [usage, lateUsage, unratedCalls, numbers, activity, balanceBefore, bindings] = await Promise.all([
+    aggregateInvoiceUsage(db, { billingAccountId, ...range }),
+    aggregateLateUsage(db, { billingAccountId, ...range }),
     countUnratedCalls(db, range),
     listNumbersHeld(db, range),
     listLedgerActivity(db, { billingAccountId, from: periodStart, to: periodEnd }),
@@ -129,9 +130,27 @@ async function computeInvoice(db: Executor, { billingAccountId, periodStart, per
       amountCents: usageLineCents({ billedSeconds: group.billedSeconds, rate: group.rate, answeredCalls: group.answered, connectionFee: group.connectionFee }),
     });
   }
+  // Calls of closed months that reached the store after their invoice was issued: billed here, once.
+  const closedBefore = formatMonth(periodStart.toISOString().slice(0, 7));
+  for (const group of lateUsage.sort((a, b) => a.direction.localeCompare(b.direction))) {
+    const word = DIRECTION_WORD[group.direction];
+    lines.push({
+      accountId: group.accountId,
+      kind: word,
+      description: `Calls from earlier periods received late · ${word}`,
+      detail: `${group.calls.toLocaleString('en-US')} ${group.calls === 1 ? 'call' : 'calls'} made before ${closedBefore}, received after ${group.calls === 1 ? 'its' : 'their'} month’s invoice was issued`,
+      direction: group.direction,
+      quantity: formatMicros(parseMicros(String(group.billedSeconds)) / 60n, 4),
+      unit: 'min',
+      calls: group.calls,
+      billedSeconds: group.billedSeconds,
+      amountCents: Number(microsToCents(parseMicros(group.charge))),
+    });
+  }
 
-  // DIDs by tier of the deck in force at the end of the period. A number bought in the period was
-  // charged its first month at purchase; a released one is billed to the end of the month it was
+  // DIDs by tier of the deck in force at the end of the period. A number bought through an order in
+  // the period was charged its first month at purchase; one that came otherwise (a port-in) is
+  // charged from the day it became live. A released one is billed to the end of the month it was
   // released in (lib/services/numbers.ts); one whose billing stops earlier is prorated by the day.
   const lastInstant = new Date(periodEnd.getTime() - 1);
   const versionByAccount = new Map(accountIds.map((id) => [id, versionInForce(bindings.versionsByDeck.get(bindings.sellDeckByAccount.get(id) ?? ''), lastInstant)?.id]));
@@ -140,7 +159,8 @@ async function computeInvoice(db: Executor, { billingAccountId, periodStart, per
   const didGroups = new Map<string, { accountId: string; tier: (typeof tiers)[number]; count: number; numberDays: number; micros: bigint }>();
   let unpricedNumbers = 0;
   for (const number of numbers) {
-    if (number.activatedAt.getTime() >= periodStart.getTime()) continue;
+    const activatedInPeriod = number.activatedAt.getTime() >= periodStart.getTime();
+    if (activatedInPeriod && number.orderLineId !== null) continue;
     const region = toCallParty(number.e164)?.region ?? 'ZZ';
     const tier = tiers.find((candidate) => candidate.versionId === versionByAccount.get(number.accountId) && candidate.countries.includes(region));
     if (!tier) {
@@ -149,7 +169,9 @@ async function computeInvoice(db: Executor, { billingAccountId, periodStart, per
     }
     const billedUntil = number.billedUntil ?? (number.releasedAt ? endOfMonth(number.releasedAt) : null);
     const heldUntil = Math.min(periodEnd.getTime(), billedUntil ? billedUntil.getTime() + 1 : Infinity);
-    const days = Math.min(daysInPeriod, Math.ceil((heldUntil - periodStart.getTime()) / DAY_MS));
+    const heldFrom = activatedInPeriod ? number.activatedAt.getTime() : periodStart.getTime();
+    const days = Math.min(daysInPeriod, Math.ceil((heldUntil - heldFrom) / DAY_MS));
+    if (days <= 0) continue;
     const key = `${number.accountId}:${tier.versionId}:${tier.tier}`;
     const group = didGroups.get(key) ?? { accountId: number.accountId, tier, count: 0, numberDays: 0, micros: 0n };
     group.count++;
@@ -397,16 +419,37 @@ export async function voidInvoice(db: Db, { invoiceId, reason, reissue = true, a
   return { voided, replacement };
 }
 
-/** Issued invoices become paid, oldest first, while the ledger balance covers them. */
-export async function settlePaidInvoices(db: Db | Tx, { billingAccountId, now = new Date() }: { billingAccountId: string; now?: Date }): Promise<string[]> {
-  const balance = parseMicros(String((await getBalanceByBillingAccount(db, { billingAccountId })).balance));
-  if (balance < 0n) return [];
+/**
+ * Settlement. Each invoice's total due is what was owed when its period ended (earlier invoices
+ * unpaid included), so it is covered once what came in since (getInvoicesWithCreditSince) reaches
+ * that total, in cents: this month's charges never hold up last month's invoice, and the sub-cent
+ * part of a charge its line rounded away never does. Oldest first, an invoice is paid only while
+ * every older one is; a paid invoice no longer covered (its payment reversed: a bounced wire) is
+ * issued again, newest first.
+ */
+export async function settleInvoices(db: Db | Tx, { billingAccountId, now = new Date() }: { billingAccountId: string; now?: Date }): Promise<{ paid: string[]; reopened: string[] }> {
   const paid: string[] = [];
-  for (const invoice of await listUnpaidInvoices(db, { billingAccountId })) {
-    await updateInvoice(db, { invoiceId: invoice.id }, { status: 'paid', paidAt: now });
-    paid.push(invoice.number);
+  const reopened: string[] = [];
+  let olderCovered = true;
+  const uncovered: { id: string; number: string }[] = [];
+  for (const invoice of await getInvoicesWithCreditSince(db, { billingAccountId })) {
+    olderCovered &&= parseMicros(invoice.creditSince) >= BigInt(invoice.totalDueCents) * MICROS_PER_CENT;
+    if (olderCovered && invoice.status === 'issued') {
+      await updateInvoice(db, { invoiceId: invoice.id }, { status: 'paid', paidAt: now });
+      paid.push(invoice.number);
+    }
+    if (!olderCovered && invoice.status === 'paid') uncovered.push(invoice);
   }
-  return paid;
+  for (const invoice of uncovered.reverse()) {
+    await updateInvoice(db, { invoiceId: invoice.id }, { status: 'issued', paidAt: null });
+    reopened.push(invoice.number);
+  }
+  return { paid, reopened };
+}
+
+/** Settlement after money came in: the invoices it marks paid. */
+export async function settlePaidInvoices(db: Db | Tx, options: { billingAccountId: string; now?: Date }): Promise<string[]> {
+  return (await settleInvoices(db, options)).paid;
 }
 
 /** Staff give a negotiated discount on a draft: an amount, shown with its real percentage of the subtotal. */

@@ -17,10 +17,12 @@ import {
   endPrepayTier,
   getBillingProfileByAccount,
   getCurrenciesInUse,
+  getLedgerEntryByRequestKey,
   getLedgerEntryInBillingAccount,
   getLedgerPageByBillingAccount,
   getPaymentEntryLike,
   getPrepayAccountsWithBalance,
+  getRecentPaymentOfAmount,
   insertLedgerEntry,
   startPrepayTier,
   upsertBillingProfileTerms,
@@ -36,11 +38,14 @@ import { LEDGER_PAGE_SIZE, type BillingProfileInput, type RecordAdjustmentInput,
 import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { canSeeBillingAccountFunds } from './accounts';
 import { recordAudit } from './audit';
-import { settlePaidInvoices } from './invoices';
+import { settleInvoices } from './invoices';
 
 /** Seed 000 (BIL.04): $10k+ paid up front is billed at −8%. */
 export const PREPAY_MINIMUM = '10000.0000';
 export const PREPAY_DISCOUNT_PERCENT = '8';
+
+/** A payment without a reference of the same amount as one recorded this recently is confirmed before it is recorded. */
+const REPEAT_PAYMENT_WINDOW_MS = 10 * 60_000;
 
 function assertLedgerStaff(user: SessionUser): void {
   if (!user.isOperatorStaff) throw new AppError('forbidden:staff', 'Only the carrier’s operator staff can record payments and adjustments.');
@@ -57,6 +62,12 @@ async function billingAccountFor(db: Db | Tx, accountId: string): Promise<Accoun
   if (!account) throw new AppError('not_found:account');
   if (account.parentId !== null) throw new AppError('invalid:billing_account', `${account.name} is a sub-account: its money is on the ledger of the account it is billed to.`);
   return account;
+}
+
+function timeAgo(at: Date, now: Date): string {
+  const minutes = Math.floor((now.getTime() - at.getTime()) / 60_000);
+  if (minutes < 1) return 'less than a minute ago';
+  return minutes === 1 ? '1 minute ago' : `${minutes} minutes ago`;
 }
 
 /** "8.0000" → "8", "7.5000" → "7.5". */
@@ -89,6 +100,17 @@ export async function recordPayment(
       const message = `A payment with the reference ${earlier.reference} was already recorded on ${formatDate(earlier.createdAt, 'long')} (${formatMoney(earlier.amount, currency)}). Reverse that entry first if it was wrong.`;
       throw new AppError('conflict:payment_recorded', message, { fieldErrors: { reference: ['Already recorded for this account'] } });
     }
+    // Without a reference nothing tells one wire from the same wire entered in another tab: the same
+    // amount just recorded is asked about first.
+    if (!input.reference && !input.recordAgain) {
+      const now = new Date();
+      const recent = await getRecentPaymentOfAmount(tx, { billingAccountId: account.id, amount: input.amount, since: new Date(now.getTime() - REPEAT_PAYMENT_WINDOW_MS) });
+      if (recent) {
+        const what = `A ${recent.kind === 'credit' ? 'prepayment' : 'payment'} of ${formatMoney(recent.amount, currency)}`;
+        const message = `${what} was recorded ${timeAgo(recent.createdAt, now)}${recent.createdByEmail ? ` by ${recent.createdByEmail}` : ''}${recent.reference ? ` (reference ${recent.reference})` : ''}. If this is a second payment, tick “Record it again” and submit; if it is the same one, nothing more is needed.`;
+        throw new AppError('conflict:payment_maybe_recorded', message, { fieldErrors: { recordAgain: [`${what} was recorded ${timeAgo(recent.createdAt, now)}: tick to record this one as well`] } });
+      }
+    }
     const prepayment = input.type === 'prepayment';
     const received = formatDate(startOfDayUtc(input.receivedOn), 'long');
     const entry = await insertLedgerEntry(tx, {
@@ -101,8 +123,8 @@ export async function recordPayment(
       requestKey: input.requestKey,
       createdByUserId: staff.id,
     });
-    // Issued invoices the balance now covers are paid (their PDF says so, with the day).
-    const settledInvoices = await settlePaidInvoices(tx, { billingAccountId: account.id });
+    // Issued invoices the money received now covers are paid (their PDF says so, with the day).
+    const { paid: settledInvoices } = await settleInvoices(tx, { billingAccountId: account.id });
     const audit = staffAuditAccess(staff, account, ip);
     await recordAudit(tx, audit, {
       accountId: account.id,
@@ -128,13 +150,24 @@ export async function recordPayment(
   return result;
 }
 
-/** A correction in either direction with its reason (positive: in the customer's favour). */
-export async function recordAdjustment(staff: SessionUser, input: RecordAdjustmentInput, ip?: string): Promise<{ entryId: string; currency: string }> {
+/**
+ * A correction in either direction with its reason (positive: in the customer's favour). The form's
+ * request key makes a second submit (a double click, another tab's replay) answer the first entry.
+ * A credit may settle invoices, a debit may leave a paid one uncovered.
+ */
+export async function recordAdjustment(
+  staff: SessionUser,
+  input: RecordAdjustmentInput,
+  ip?: string,
+): Promise<{ entryId: string; currency: string; alreadyRecorded?: true; settledInvoices: string[]; reopenedInvoices: string[] }> {
   assertLedgerStaff(staff);
   const db = await getDb();
   return db.transaction(async (tx) => {
     const account = await billingAccountFor(tx, input.accountId);
     await lockBillingAccount(tx, { billingAccountId: account.id });
+    const currency = (await getBillingProfileByAccount(tx, { accountId: account.id }))?.currency ?? 'USD';
+    const earlier = await getLedgerEntryByRequestKey(tx, { billingAccountId: account.id, requestKey: input.requestKey });
+    if (earlier) return { entryId: earlier.id, currency, alreadyRecorded: true as const, settledInvoices: [], reopenedInvoices: [] };
     const entry = await insertLedgerEntry(tx, {
       billingAccountId: account.id,
       accountId: account.id,
@@ -142,16 +175,18 @@ export async function recordAdjustment(staff: SessionUser, input: RecordAdjustme
       amount: input.amount,
       description: input.reason,
       reference: input.reference ?? null,
+      requestKey: input.requestKey,
       createdByUserId: staff.id,
     });
+    const { paid, reopened } = await settleInvoices(tx, { billingAccountId: account.id });
     await recordAudit(tx, staffAuditAccess(staff, account, ip), {
       accountId: account.id,
       action: 'billing.adjustment.record',
       targetType: 'ledger_entry',
       targetId: entry.id,
-      after: { amount: entry.amount, reason: entry.description, reference: entry.reference },
+      after: { amount: entry.amount, reason: entry.description, reference: entry.reference, ...(paid.length ? { settledInvoices: paid } : {}), ...(reopened.length ? { reopenedInvoices: reopened } : {}) },
     });
-    return { entryId: entry.id, currency: (await getBillingProfileByAccount(tx, { accountId: account.id }))?.currency ?? 'USD' };
+    return { entryId: entry.id, currency, settledInvoices: paid, reopenedInvoices: reopened };
   });
 }
 
@@ -195,7 +230,7 @@ const alreadyReversed = () => new AppError('conflict:ledger_reversed', 'This ent
  * once (a unique index holds it even against two staff at once). A reversal is not itself reversed
  * (record the entry again instead), and an invoice's charges are corrected by voiding the invoice.
  */
-export async function reverseLedgerEntry(staff: SessionUser, input: ReverseEntryInput, ip?: string): Promise<{ entryId: string }> {
+export async function reverseLedgerEntry(staff: SessionUser, input: ReverseEntryInput, ip?: string): Promise<{ entryId: string; settledInvoices: string[]; reopenedInvoices: string[] }> {
   assertLedgerStaff(staff);
   const db = await getDb();
   try {
@@ -218,15 +253,17 @@ export async function reverseLedgerEntry(staff: SessionUser, input: ReverseEntry
         reversesId: entry.id,
         createdByUserId: staff.id,
       });
+      // A reversed payment (a bounced wire) leaves the invoices it paid unpaid again; a reversed charge may settle one.
+      const { paid, reopened } = await settleInvoices(tx, { billingAccountId: account.id });
       await recordAudit(tx, staffAuditAccess(staff, account, ip), {
         accountId: account.id,
         action: 'billing.entry.reverse',
         targetType: 'ledger_entry',
         targetId: entry.id,
         before: { kind: entry.kind, amount: entry.amount, description: entry.description },
-        after: { reversalEntryId: reversal.id, amount: reversal.amount, reason: input.reason },
+        after: { reversalEntryId: reversal.id, amount: reversal.amount, reason: input.reason, ...(paid.length ? { settledInvoices: paid } : {}), ...(reopened.length ? { reopenedInvoices: reopened } : {}) },
       });
-      return { entryId: reversal.id };
+      return { entryId: reversal.id, settledInvoices: paid, reopenedInvoices: reopened };
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw alreadyReversed();

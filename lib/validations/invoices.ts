@@ -7,13 +7,17 @@ import { safeText } from './common';
 import { ledgerAmountField } from './ledger';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+// Invoices are of this century: Date.UTC reads years 0–99 as 1900–1999, and PostgreSQL refuses year 0.
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
+const MONTH_MESSAGE = `Give a month from ${FIRST_YEAR} to ${LAST_YEAR} as YYYY-MM, like 2026-04`;
 
 const uuidOf = (what: string) => z.string({ message: `The ${what} was not sent; reload the page and try again.` }).uuid(`The ${what} was not sent; reload the page and try again.`);
 
 export const monthField = z
   .string({ message: 'Choose the month' })
   .trim()
-  .regex(MONTH, 'Give the month as YYYY-MM, like 2026-04');
+  .refine(isMonth, MONTH_MESSAGE);
 
 /** The months a customer may draft: this one so far, or the last while it is not issued. */
 export const previewDraftSchema = z.object({ accountId: uuidOf('account'), month: monthField });
@@ -48,6 +52,8 @@ export function monthBefore(month: string): string {
   return new Date(Date.UTC(year, monthNumber - 2, 1)).toISOString().slice(0, 7);
 }
 
+/** `YYYY-MM` of a year from 2000 to 2100. */
 export function isMonth(value: string): boolean {
-  return MONTH.test(value);
+  const year = Number(MONTH.exec(value)?.[1]);
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
 }

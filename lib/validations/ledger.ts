@@ -4,7 +4,7 @@
  * anything that reads as a payment card number is refused wherever free text is typed.
  */
 import { z } from 'zod';
-import { calendarDate, firstParam, isCalendarDate, pageParam, textProblem, type SearchParamsInput } from './common';
+import { blankToUndefined, calendarDate, firstParam, integerField, isCalendarDate, pageParam, safeText, textProblem, type SearchParamsInput } from './common';
 
 /** account_ledger.kind (lib/db/schema/numbers.ts), spelled out here so client code can use it. */
 export type LedgerEntryKind = 'payment' | 'charge' | 'credit' | 'invoice' | 'adjustment' | 'credit_note' | 'reversal';
@@ -113,25 +113,36 @@ export function ledgerAmountField(label: string, { signed }: { signed: boolean }
 
 const accountId = z.string({ message: 'The account was not sent; reload the page and try again.' }).uuid('The account was not sent; reload the page and try again.');
 
+// Minted when the form rendered: a double click, a retry or a resubmitted page records one entry.
+const requestKey = (what: string) => z.string({ message: `This form has expired; reload the page and enter the ${what} again.` }).regex(/^[0-9a-f-]{36}$/i, `This form has expired; reload the page and enter the ${what} again.`);
+
 export const PAYMENT_TYPES = ['payment', 'prepayment'] as const;
 
-/** A payment received (a wire, ACH or cheque): the billing account, amount, day received, reference. */
+/**
+ * A payment received (a wire, ACH or cheque): the billing account, amount, day received, reference.
+ * `recordAgain` is ticked when staff confirm a second payment of an amount just recorded without a
+ * reference (absent: not confirmed).
+ */
 export const recordPaymentSchema = z.object({
   accountId,
-  // Minted when the form rendered: a double click, a retry or a resubmitted page records one payment.
-  requestKey: z.string().regex(/^[0-9a-f-]{36}$/i, 'This form has expired; reload the page and enter the payment again.'),
+  requestKey: requestKey('payment'),
   type: z.enum(PAYMENT_TYPES, { message: 'Choose a payment or a prepayment' }),
   amount: ledgerAmountField('amount', { signed: false }),
   // Tomorrow (UTC) still passes: it is already tomorrow for staff east of UTC.
   receivedOn: calendarDate('Received on').refine((value) => !isCalendarDate(value) || value <= new Date(Date.now() + 86_400_000).toISOString().slice(0, 10), 'The day received cannot be in the future'),
   reference: noCardText('Reference', { max: 100 }),
   note: noCardText('Note', { max: 200 }),
+  recordAgain: z
+    .union([z.literal('on'), z.literal('true'), z.literal('')], { message: 'Tick the box or leave it clear' })
+    .optional()
+    .transform((value) => value === 'on' || value === 'true'),
 });
 export type RecordPaymentInput = z.output<typeof recordPaymentSchema>;
 
 /** A correction in either direction: positive in the customer's favour, negative a debit. */
 export const recordAdjustmentSchema = z.object({
   accountId,
+  requestKey: requestKey('adjustment'),
   amount: ledgerAmountField('amount', { signed: true }),
   reason: requiredNoCardText('Reason', { max: 200 }),
   reference: noCardText('Reference', { max: 100 }),
@@ -141,21 +152,20 @@ export type RecordAdjustmentInput = z.output<typeof recordAdjustmentSchema>;
 /** How a billing account is invoiced: its currency, its tax (none by default) and its payment terms. */
 export const billingProfileSchema = z.object({
   accountId,
-  currency: z
-    .string({ message: 'Give a currency' })
+  currency: safeText('The currency', { message: 'Give a currency' })
     .trim()
     .transform((value) => value.toUpperCase())
     .pipe(z.string().regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as USD, CAD or EUR')),
-  taxName: z.string({ message: 'Name the tax' }).trim().min(1, 'Name the tax as the invoice shows it (Sales tax, VAT, GST)').max(40, 'At most 40 characters'),
-  taxRatePercent: z
-    .string({ message: 'Give a tax rate' })
+  // Printed on every invoice: one line, no control characters (PostgreSQL refuses NUL outright).
+  taxName: safeText('The tax name', { message: 'Name the tax' }).trim().min(1, 'Name the tax as the invoice shows it (Sales tax, VAT, GST)').max(40, 'At most 40 characters'),
+  taxRatePercent: safeText('The tax rate', { message: 'Give a tax rate' })
     .trim()
     .regex(/^\d{1,2}(\.\d{1,4})?$/, 'A percentage from 0 to 99.9999, at most four decimals (0 for no tax)'),
-  paymentTermsDays: z.coerce
-    .number({ message: 'Give the payment terms in days' })
-    .int('Whole days')
-    .min(0, 'From 0 days (due on issue)')
-    .max(120, 'At most 120 days'),
+  // Digits only: Number() would read a blank as 0 days, "1e1" as 10 and "0x1E" as 30.
+  paymentTermsDays: z
+    .unknown()
+    .refine((value) => blankToUndefined(value) !== undefined, 'Give the payment terms in days (0 for due on issue)')
+    .pipe(integerField('Payment terms (days)', { min: 0, max: 120 })),
 });
 export type BillingProfileInput = z.output<typeof billingProfileSchema>;
 

@@ -9,6 +9,7 @@ import { accountLedger, invoiceLines, invoices, providerConnections } from '@/li
 import { getInvoicePage } from '@/lib/services/billing-overview';
 import { seedDemoCdrs } from '@/lib/services/demo-cdrs';
 import { seedDemoInvoices, type DemoInvoiceResult } from '@/lib/services/demo-invoices';
+import { settleInvoices } from '@/lib/services/invoices';
 import { sealCredentials } from '@/lib/services/secret-box';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants } from '../support/fixtures';
@@ -69,5 +70,7 @@ describe('demo invoices', () => {
     expect(await test.db.select().from(accountLedger).where(eq(accountLedger.billingAccountId, tenants.acme.id))).toEqual(ledgerBefore);
     expect(await test.db.select().from(invoices)).toEqual(invoicesBefore);
     expect(await test.db.select().from(accountLedger).where(like(accountLedger.reference, 'DEMO-WIRE-%'))).toHaveLength(1);
+    // Settlement (run by every payment, adjustment and reversal) agrees with the demo: October stays paid, November open.
+    expect(await settleInvoices(test.db, { billingAccountId: tenants.acme.id, now })).toEqual({ paid: [], reopened: [] });
   });
 });

@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDispute as createDisputeEndpoint, getDispute as getDisputeEndpoint } from '@/lib/api/contracts/disputes';
 import { JOBS } from '@/lib/jobs';
-import { accountEvents, accountLedger, auditEvents, disputes, invoiceLines, notifications, users } from '@/lib/db/schema';
+import { accountEvents, accountLedger, auditEvents, cdrs, disputes, invoiceLines, notifications, users } from '@/lib/db/schema';
 import { dispatchAccountEvents } from '@/lib/services/account-events';
 import { autoAcceptOverdueDisputes, createDispute, decideDispute, getDisputeFor, getDisputeForStaff, getLineCallsFor, listDisputeQueueFor, listDisputesFor, openCreditNoteInvoiceFor } from '@/lib/services/disputes';
 import { generateDraftInvoice } from '@/lib/services/invoices';
@@ -38,6 +38,8 @@ describe('Disputes', () => {
   let mxLine: { id: string };
   let calls: string[];
   let globexCall: string;
+  /** A call of October stored after October's invoice was issued. */
+  let lateCall: string;
   let staff: Awaited<ReturnType<typeof sessionUser>>;
   const finance = () => accessAs(test.db, 'finance@acme.example', tenants.acme.id);
   const input = (callIds: string[], reason = REASON, lineId = usLine.id) => ({ invoiceId: invoice.id, lineId, callIds, reason });
@@ -109,6 +111,7 @@ describe('Disputes', () => {
     await expect(createDispute(access, input([calls[9]!]))).rejects.toMatchObject({ code: 'invalid:calls', fieldErrors: { callIds: [expect.any(String)] } });
     await expect(createDispute(access, input([calls[3]!, globexCall]))).rejects.toMatchObject({ code: 'invalid:calls', message: expect.stringContaining('1 of the 2 calls is not on') });
     const [late] = await ingestMonthCalls(test.db, '2026-10', [{ accountId: tenants.east.id, to: '+14155550110', billsec: 45, day: 20 }]);
+    lateCall = late!;
     await expect(createDispute(access, input([late!]))).rejects.toMatchObject({ code: 'invalid:calls' });
     await expect(createDispute(access, input([calls[6]!]))).rejects.toMatchObject({ code: 'invalid:calls', message: 'These calls were charged nothing: there is nothing to credit.' });
     await expect(createDispute(access, input([calls[3]!, calls[0]!]))).rejects.toMatchObject({ code: 'conflict:calls_disputed', message: expect.stringMatching(/^1 of these calls is already in an open or accepted dispute \(DSP-/) });
@@ -151,9 +154,15 @@ describe('Disputes', () => {
     const second = await getLineCallsFor(access, { invoiceId: invoice.id, lineId: usLine.id, limit: 4, after: first.nextCursor! });
     expect(second.calls.map((call) => call.id)).toEqual(calls.slice(4, 8));
     const third = await getLineCallsFor(access, { invoiceId: invoice.id, lineId: usLine.id, limit: 4, after: second.nextCursor! });
-    // The call that arrived after the invoice was issued is on no invoice, so not on the line either.
+    // The call that arrived after the invoice was issued is not on its line: the invoice of the month it arrived in bills it.
     expect(third.calls.map((call) => call.id)).toEqual([calls[8]]);
     expect(third.nextCursor).toBeNull();
+    const [stored] = await test.db.select({ ingestedAt: cdrs.ingestedAt }).from(cdrs).where(and(eq(cdrs.accountId, tenants.east.id), eq(cdrs.id, Number(lateCall))));
+    const { invoice: arrived } = await generateDraftInvoice(test.db, { billingAccountId: tenants.acme.id, month: stored!.ingestedAt.toISOString().slice(0, 7) });
+    const arrivedLines = await test.db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, arrived.id));
+    const lateLine = arrivedLines.find((line) => line.accountId === tenants.east.id && line.description === 'Calls from earlier periods received late · termination');
+    expect(lateLine).toMatchObject({ calls: 1, amountCents: 1 });
+    expect((await getLineCallsFor(access, { invoiceId: arrived.id, lineId: lateLine!.id })).calls.map((call) => call.id)).toEqual([lateCall]);
     const back = await getLineCallsFor(access, { invoiceId: invoice.id, lineId: usLine.id, limit: 4, before: third.previousCursor! });
     expect(back.calls.map((call) => call.id)).toEqual(calls.slice(4, 8));
     expect(back.previousCursor).not.toBeNull();

@@ -7,10 +7,11 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatMicros, parseMicros } from '@/lib/billing/money';
-import { accountEvents, accountLedger, auditEvents, billingProfiles, invoices, users } from '@/lib/db/schema';
+import { accountEvents, accountLedger, accounts, auditEvents, billingProfiles, invoices, users } from '@/lib/db/schema';
 import { getSubtreeSpendSince } from '@/lib/db/queries/accounts';
 import { getBalanceByBillingAccount } from '@/lib/db/queries/number-orders';
 import { monthStart } from '@/lib/services/account-funds';
+import { generateDraftInvoice, invoicePeriod, issueInvoice, previousMonth } from '@/lib/services/invoices';
 import { getStaffLedger, listLedgerEntries, reconcilePrepayTiers, recordAdjustment, recordPayment, reverseLedgerEntry } from '@/lib/services/ledger';
 import { CARD_NUMBER_MESSAGE, containsCardNumber, recordAdjustmentSchema, recordPaymentSchema, reverseEntrySchema } from '@/lib/validations/ledger';
 import { useTestDatabase } from '../support/db';
@@ -48,8 +49,10 @@ describe('the ledger', () => {
   const test = useTestDatabase();
   let tenants: Awaited<ReturnType<typeof seedTwoTenants>>;
 
-  const payment = (accountId: string, fields: Partial<Record<'type' | 'amount' | 'receivedOn' | 'reference' | 'note' | 'requestKey', string>> = {}) =>
+  const payment = (accountId: string, fields: Partial<Record<'type' | 'amount' | 'receivedOn' | 'reference' | 'note' | 'requestKey' | 'recordAgain', string>> = {}) =>
     recordPaymentSchema.parse({ accountId, requestKey: crypto.randomUUID(), type: 'payment', amount: '100.00', receivedOn: today(), reference: '', note: '', ...fields });
+  const adjustment = (accountId: string, fields: Partial<Record<'amount' | 'reason' | 'reference' | 'requestKey', string>> = {}) =>
+    recordAdjustmentSchema.parse({ accountId, requestKey: crypto.randomUUID(), amount: '10.00', reason: 'Goodwill credit', reference: '', ...fields });
   const balanceOf = async (billingAccountId: string) => (await getBalanceByBillingAccount(test.db, { billingAccountId })).balance;
   const entriesOf = (billingAccountId: string) => test.db.select().from(accountLedger).where(eq(accountLedger.billingAccountId, billingAccountId));
   const signInAs = async (email: string) => {
@@ -81,7 +84,7 @@ describe('the ledger', () => {
     expect(audit).toMatchObject({ accountId: tenants.acme.id, actorEmail: 'staff@carrier.example', actingAsAccountId: tenants.acme.id, ip: '10.0.0.7' });
 
     // An adjustment in either direction, with its reason.
-    await recordAdjustment(tenants.staff, recordAdjustmentSchema.parse({ accountId: tenants.acme.id, amount: '-0.50', reason: 'Rounding on the wire', reference: '' }));
+    await recordAdjustment(tenants.staff, adjustment(tenants.acme.id, { amount: '-0.50', reason: 'Rounding on the wire' }));
     expect(await balanceOf(tenants.acme.id)).toBe(plus(before, '1250.00'));
     // A sub-account's money is on its billing account's ledger.
     await expect(recordPayment(tenants.staff, payment(tenants.east.id))).rejects.toMatchObject({ code: 'invalid:billing_account' });
@@ -97,7 +100,7 @@ describe('the ledger', () => {
     // Wire references are not card numbers: a failed Luhn check, too few digits, one long run.
     for (const text of ['4111 1111 1111 1112', 'FT24-00831', '123456789012', 'ACH 20261206000000012345678']) expect(containsCardNumber(text), text).toBe(false);
     expect(recordPaymentSchema.safeParse({ accountId: tenants.acme.id, type: 'payment', amount: '10', receivedOn: today(), reference: '', note: 'card 4000056655665556' }).success).toBe(false);
-    expect(recordAdjustmentSchema.safeParse({ accountId: tenants.acme.id, amount: '10', reason: 'Refund to 6011111111111117', reference: '' }).success).toBe(false);
+    expect(recordAdjustmentSchema.safeParse({ accountId: tenants.acme.id, requestKey: crypto.randomUUID(), amount: '10', reason: 'Refund to 6011111111111117', reference: '' }).success).toBe(false);
     expect(reverseEntrySchema.safeParse({ accountId: tenants.acme.id, entryId: crypto.randomUUID(), reason: 'charged to 4111111111111111' }).success).toBe(false);
 
     // Through the staff form: a field message, and not a row written.
@@ -114,7 +117,7 @@ describe('the ledger', () => {
     for (const email of ['owner@acme.example', 'admin@acme.example', 'finance@acme.example', 'tech@acme.example', 'viewer@acme.example']) {
       const user = await sessionUser(test.db, email);
       await expect(recordPayment(user, payment(tenants.acme.id)), email).rejects.toMatchObject({ code: 'forbidden:staff' });
-      await expect(recordAdjustment(user, recordAdjustmentSchema.parse({ accountId: tenants.acme.id, amount: '500', reason: 'Self-service credit', reference: '' })), email).rejects.toMatchObject({ code: 'forbidden:staff' });
+      await expect(recordAdjustment(user, adjustment(tenants.acme.id, { amount: '500', reason: 'Self-service credit' })), email).rejects.toMatchObject({ code: 'forbidden:staff' });
       await expect(reverseLedgerEntry(user, { accountId: tenants.acme.id, entryId: entry!.id, reason: 'Mine' }), email).rejects.toMatchObject({ code: 'forbidden:staff' });
     }
     const before = await entriesOf(tenants.acme.id);
@@ -278,14 +281,14 @@ describe('the ledger', () => {
   });
 
   it('records a form’s payment once, refuses a second payment with the same reference, and marks the invoices it covers paid', async () => {
-    // An issued invoice Globex owes, with nothing else on its balance.
-    const balanceBefore = parseMicros(String(await balanceOf(tenants.globex.id)));
+    // An issued invoice of $300 for a period that has just ended: what came in before counts on it already.
+    const periodEnd = new Date();
     await test.db
       .insert(accountLedger)
-      .values({ billingAccountId: tenants.globex.id, accountId: tenants.globex.id, kind: 'invoice', amount: formatMicros(-balanceBefore - parseMicros('300')), description: 'Invoice INV-2026-10-BEEF1' });
+      .values({ billingAccountId: tenants.globex.id, accountId: tenants.globex.id, kind: 'invoice', amount: '-300.0000', description: 'Invoice INV-2026-10-BEEF1', createdAt: new Date(periodEnd.getTime() - 1) });
     const [invoice] = await test.db
       .insert(invoices)
-      .values({ billingAccountId: tenants.globex.id, number: 'INV-2026-10-BEEF1', currency: 'USD', status: 'issued', issuedAt: new Date(), periodStart: new Date('2026-10-01T00:00:00Z'), periodEnd: new Date('2026-11-01T00:00:00Z') })
+      .values({ billingAccountId: tenants.globex.id, number: 'INV-2026-10-BEEF1', currency: 'USD', status: 'issued', issuedAt: periodEnd, periodStart: new Date(periodEnd.getTime() - 30 * 86_400_000), periodEnd, totalDueCents: 30_000 })
       .returning();
 
     // One form submitted three times at once (a double click, a retry): one entry.
@@ -306,5 +309,100 @@ describe('the ledger', () => {
     expect(paid).toMatchObject({ status: 'paid', paidAt: expect.any(Date) });
     const [audit] = await test.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'billing.payment.record'), eq(auditEvents.targetId, rest.entryId)));
     expect(audit!.after).toMatchObject({ settledInvoices: ['INV-2026-10-BEEF1'] });
+  });
+
+  /** A new customer billed last month for one-time `charges` (ledger amounts), its invoice issued. */
+  async function invoicedLastMonth(name: string, charges: string[]) {
+    const id = crypto.randomUUID();
+    const [account] = await test.db.insert(accounts).values({ id, name, billingAccountId: id, path: `/${id}/`, depth: 0 }).returning();
+    const month = previousMonth(new Date());
+    const tenth = new Date(invoicePeriod(month).periodStart.getTime() + 9 * 86_400_000);
+    for (const [i, amount] of charges.entries()) {
+      await test.db.insert(accountLedger).values({ billingAccountId: id, accountId: id, kind: 'charge', amount, description: `Number +1212555010${i}: setup and first month`, createdAt: tenth });
+    }
+    const { invoice: draft } = await generateDraftInvoice(test.db, { billingAccountId: id, month });
+    return { account: account!, invoice: await issueInvoice(test.db, { invoiceId: draft.id }) };
+  }
+  const invoiceNow = async (invoiceId: string) => (await test.db.select().from(invoices).where(eq(invoices.id, invoiceId)))[0]!;
+
+  it('marks an invoice paid when its total due is paid, though a charge was priced below the cent and an order of this month is not invoiced yet', async () => {
+    // $0.4949 a month: the invoice line says 49¢, the ledger keeps −0.4949.
+    const subCent = await invoicedLastMonth('Sub-cent Telecom', ['-0.4949']);
+    expect(subCent.invoice).toMatchObject({ status: 'issued', totalDueCents: 49 });
+    const { settledInvoices } = await recordPayment(tenants.staff, payment(subCent.account.id, { amount: '0.49', reference: 'WIRE-SUBCENT' }));
+    expect(settledInvoices).toEqual([subCent.invoice.number]);
+    expect(await balanceOf(subCent.account.id)).toBe('-0.0049');
+    expect(await invoiceNow(subCent.invoice.id)).toMatchObject({ status: 'paid', paidAt: expect.any(Date) });
+
+    // Last month's $120 invoice paid in full while a $40 number bought this month sits on the balance.
+    const busy = await invoicedLastMonth('Busy Telecom', ['-100.0000', '-20.0000']);
+    expect(busy.invoice.totalDueCents).toBe(12_000);
+    await test.db.insert(accountLedger).values({ billingAccountId: busy.account.id, accountId: busy.account.id, kind: 'charge', amount: '-40.0000', description: 'Number +12125550199: setup and first month' });
+    expect((await recordPayment(tenants.staff, payment(busy.account.id, { amount: '119.99', reference: 'WIRE-BUSY-1' }))).settledInvoices).toEqual([]);
+    expect((await recordPayment(tenants.staff, payment(busy.account.id, { amount: '0.01', reference: 'WIRE-BUSY-2' }))).settledInvoices).toEqual([busy.invoice.number]);
+    expect(await balanceOf(busy.account.id)).toBe('-40.0000');
+    expect((await invoiceNow(busy.invoice.id)).status).toBe('paid');
+  });
+
+  it('leaves an invoice unpaid again when the payment that paid it is reversed (a bounced wire), and paid once money covers it again', async () => {
+    const { account, invoice } = await invoicedLastMonth('Bounced Telecom', ['-250.0000']);
+    const wire = await recordPayment(tenants.staff, payment(account.id, { amount: '250.00', reference: 'WIRE-BOUNCES' }));
+    expect(wire.settledInvoices).toEqual([invoice.number]);
+    expect((await invoiceNow(invoice.id)).status).toBe('paid');
+
+    const reversed = await reverseLedgerEntry(tenants.staff, { accountId: account.id, entryId: wire.entryId, reason: 'Wire returned by the bank' });
+    expect(reversed.reopenedInvoices).toEqual([invoice.number]);
+    expect(await invoiceNow(invoice.id)).toMatchObject({ status: 'issued', paidAt: null });
+    const [audit] = await test.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'billing.entry.reverse'), eq(auditEvents.targetId, wire.entryId)));
+    expect(audit!.after).toMatchObject({ reopenedInvoices: [invoice.number] });
+
+    // A credit in the customer's favour counts as money in: it settles the invoice again.
+    const credit = await recordAdjustment(tenants.staff, adjustment(account.id, { amount: '250.00', reason: 'Written off: disputed services' }));
+    expect(credit.settledInvoices).toEqual([invoice.number]);
+    expect((await invoiceNow(invoice.id)).status).toBe('paid');
+  });
+
+  it('records a form’s adjustment once: the same request key again answers the first entry', async () => {
+    const { recordAdjustmentAction } = await import('@/app/(portal)/operator/accounts/[accountId]/billing/actions');
+    await signInAs('staff@carrier.example');
+    const requestKey = crypto.randomUUID();
+    const form = () => formOf({ accountId: tenants.acme.id, requestKey, amount: '-12.34', reason: 'Porting fee agreed by phone', reference: '' });
+    const before = (await entriesOf(tenants.acme.id)).length;
+    const [first, second] = await Promise.all([recordAdjustmentAction({ status: 'idle' }, form()), recordAdjustmentAction({ status: 'idle' }, form())]);
+    expect([first, second].map((state) => (state as { message?: string }).message).sort()).toEqual(['Adjustment of -$12.34 recorded.', 'This form’s adjustment was already recorded; nothing was added.']);
+    expect(await entriesOf(tenants.acme.id)).toHaveLength(before + 1);
+    const [entry] = (await entriesOf(tenants.acme.id)).filter((row) => row.requestKey === requestKey);
+    expect(entry).toMatchObject({ kind: 'adjustment', amount: '-12.3400' });
+    const again = await recordAdjustment(tenants.staff, adjustment(tenants.acme.id, { requestKey, amount: '-12.34', reason: 'Porting fee agreed by phone' }));
+    expect(again).toMatchObject({ entryId: entry!.id, alreadyRecorded: true });
+    // A form without its key (an old page) is refused, and records nothing.
+    expect(await recordAdjustmentAction({ status: 'idle' }, formOf({ accountId: tenants.acme.id, amount: '5', reason: 'Old page', reference: '' }))).toMatchObject({ status: 'error', fieldErrors: { requestKey: [expect.stringContaining('reload the page')] } });
+    expect(await entriesOf(tenants.acme.id)).toHaveLength(before + 1);
+  });
+
+  it('asks before recording a payment without a reference of an amount just recorded, and records it when confirmed', async () => {
+    const before = (await entriesOf(tenants.acme.id)).length;
+    // Two staff in two tabs, the same wire without a reference: one entry, and the other told whose it is.
+    const raced = await Promise.allSettled([1, 2].map(() => recordPayment(tenants.staff, payment(tenants.acme.id, { amount: '321.09' }))));
+    expect(raced.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    const [refused] = raced.filter((outcome) => outcome.status === 'rejected');
+    expect(refused).toMatchObject({ reason: { code: 'conflict:payment_maybe_recorded', fieldErrors: { recordAgain: [expect.stringContaining('$321.09')] } } });
+    expect((refused as PromiseRejectedResult).reason.message).toMatch(/^A payment of \$321\.09 was recorded less than a minute ago by staff@carrier\.example\. If this is a second payment, tick “Record it again”/);
+    expect(await entriesOf(tenants.acme.id)).toHaveLength(before + 1);
+
+    // Through the form: the refusal beside the box, then the box ticked records the second payment.
+    const { recordPaymentAction } = await import('@/app/(portal)/operator/accounts/[accountId]/billing/actions');
+    await signInAs('staff@carrier.example');
+    const fields = { accountId: tenants.acme.id, requestKey: crypto.randomUUID(), type: 'payment', amount: '321.09', receivedOn: today(), reference: '', note: '' };
+    expect(await recordPaymentAction({ status: 'idle' }, formOf(fields))).toMatchObject({ status: 'error', code: 'conflict:payment_maybe_recorded', fieldErrors: { recordAgain: [expect.any(String)] } });
+    expect(await recordPaymentAction({ status: 'idle' }, formOf({ ...fields, recordAgain: 'on' }))).toMatchObject({ status: 'success', message: 'Payment of $321.09 recorded.' });
+    expect((await entriesOf(tenants.acme.id)).filter((entry) => entry.amount === '321.0900')).toHaveLength(2);
+
+    // Two at once, both confirmed: two payments. Another amount, or a payment with a reference, is not asked about.
+    const confirmed = await Promise.all([1, 2].map(() => recordPayment(tenants.staff, payment(tenants.acme.id, { amount: '321.09', recordAgain: 'on' }))));
+    expect(new Set(confirmed.map((outcome) => outcome.entryId)).size).toBe(2);
+    await recordPayment(tenants.staff, payment(tenants.acme.id, { amount: '321.10' }));
+    await recordPayment(tenants.staff, payment(tenants.acme.id, { amount: '321.09', reference: 'CHQ-4471' }));
+    expect((await entriesOf(tenants.acme.id)).filter((entry) => entry.amount === '321.0900')).toHaveLength(5);
   });
 });

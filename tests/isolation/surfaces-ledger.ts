@@ -31,7 +31,7 @@ export const LEDGER_SURFACES: Surface[] = [
     platform: true,
     allowed: [],
     load: async () => (await billingActions()).recordAdjustmentAction,
-    form: ({ accountId }) => ({ accountId, amount: '-5.00', reason: 'Goodwill correction', reference: 'TICKET-7' }),
+    form: ({ accountId }) => ({ accountId, requestKey: '7d0c5a52-7f0e-4c1e-9a55-2f6a3b1c0002', amount: '-5.00', reason: 'Goodwill correction', reference: 'TICKET-7' }),
   },
   {
     kind: 'action',

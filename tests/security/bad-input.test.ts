@@ -21,6 +21,7 @@ import { SURFACES, type ActionSurface, type PageSurface, type RouteSurface, type
 import { API_ENDPOINTS } from '@/lib/api/contracts';
 import { routeFileOf } from '../support/api-operations';
 import { useTestDatabase } from '../support/db';
+import { lineNamed, seedIssuedUsageInvoice } from '../support/disputes';
 import { seedTwoTenants } from '../support/fixtures';
 import { seedReadyPort } from '../support/port-fixtures';
 import { textOf } from '../support/render-text';
@@ -87,8 +88,11 @@ const HUGE = ['x'.repeat(20_000), '\u0000'.repeat(5_000), '1'.repeat(5_000)];
 const REPRESENTATIVE_BAD_VALUES: (string | string[])[] = [
   '\u0000', 'a\u0000b', '\r\n', '\u0085', '\ud800', '9999-99-99', '2023-02-29', '0x10', '1e3', '-1', 'x'.repeat(20_000), '__proto__', ['1', '0x10', '\u0000'],
 ];
-/** The kinds that broke parsers before (NUL in a database query, an impossible date, a hex number): one param at a time. */
-const SINGLE_BAD_VALUES = ['abc\u0000def', '9999-99-99', '0x10'];
+/**
+ * The kinds that broke parsers before (NUL in a database query, an impossible date, a hex number, a
+ * month of year 0, a page position past the year 9999): one param at a time.
+ */
+const SINGLE_BAD_VALUES = ['abc\u0000def', '9999-99-99', '0x10', '0000-01', '300000000000000.1'];
 const ALL_VALUES = [...CONTROL_VALUES, ...BROKEN_TEXT, ...DATES, ...NUMBERS, ...PLAUSIBLE, ...HOSTILE];
 
 const nastyValue = fc.oneof(
@@ -248,6 +252,8 @@ describe('bad input never reaches a 500', () => {
     // A draft and a submitted port of the current account, so the port pages and actions get past "not found".
     const port = await seedReadyPort(test.db, { accountId: tenants.acme.id, label: 'Bad input port' });
     const livePort = await seedReadyPort(test.db, { accountId: tenants.acme.id, status: 'pending', label: 'Bad input live port' });
+    // An issued invoice with a usage line, so the line's calls page reads its page positions.
+    const usage = await seedIssuedUsageInvoice(test.db, { billingAccountId: tenants.acme.id, month: '2026-10', calls: [{ accountId: tenants.east.id, to: '+14155550101', billsec: 90 }] });
     context = {
       accountId: tenants.east.id,
       membershipId: none,
@@ -262,6 +268,8 @@ describe('bad input never reaches a 500', () => {
       portDocumentId: port.documentId,
       livePortInId: livePort.portInId,
       livePortDocumentId: livePort.documentId,
+      disputeInvoiceId: usage.invoice.id,
+      disputeLineId: lineNamed(usage.lines, 'United States termination').id,
     };
   });
 
@@ -573,7 +581,7 @@ describe('bad input never reaches a 500', () => {
           const { text, broken } = await download(response);
           expect(broken).toBe(true);
           expect(text.endsWith(INCOMPLETE_EXPORT_LINE)).toBe(true);
-          expect(text.split('\r\n').filter((line) => line.startsWith('+1469555'))).toHaveLength(1_000);
+          expect(text.split('\r\n').filter((line) => line.startsWith("'+1469555"))).toHaveLength(1_000);
         } finally {
           failures.exportQuery = 'never';
         }
@@ -586,7 +594,7 @@ describe('bad input never reaches a 500', () => {
         const { text, broken } = await download(response);
         expect(broken).toBe(false);
         expect(text).not.toContain('EXPORT INCOMPLETE');
-        expect(text.split('\r\n').filter((line) => line.startsWith('+1469555'))).toHaveLength(1_050);
+        expect(text.split('\r\n').filter((line) => line.startsWith("'+1469555"))).toHaveLength(1_050);
       });
     });
   });

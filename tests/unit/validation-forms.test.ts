@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { createSubAccountSchema, inviteUserSchema, renameAccountSchema, updateLimitsSchema } from '@/lib/validations/account';
 import { loginSchema } from '@/lib/validations/auth';
 import { e911AddressSchema } from '@/lib/validations/e911';
+import { billingProfileSchema, recordAdjustmentSchema, recordPaymentSchema } from '@/lib/validations/ledger';
 import { addToCartSchema, numberSearchSchema, placeOrderSchema } from '@/lib/validations/numbers';
 import { pricePreviewSchema, saveOverrideSchema, setConnectionCostSchema, setDefaultPriceSchema } from '@/lib/validations/prices';
 import { createConnectionSchema, credentialsFromForm, updateConnectionSchema } from '@/lib/validations/providers';
@@ -67,6 +68,15 @@ const FORMS: Form[] = [
     textArea: ['allowedIps'],
     numeric: ['destinations.0.port', 'maxChannels', 'maxCps'],
   },
+  {
+    name: 'record a payment',
+    schema: recordPaymentSchema,
+    valid: { accountId: uuid, requestKey: uuid, type: 'payment', amount: '1,250.50', receivedOn: '2026-01-15', reference: 'Wire FT24-00831', note: 'December invoice' },
+    text: ['requestKey', 'amount', 'reference', 'note'],
+    numeric: ['amount'],
+  },
+  { name: 'record an adjustment', schema: recordAdjustmentSchema, valid: { accountId: uuid, requestKey: uuid, amount: '-25.00', reason: 'Rounding on the wire', reference: 'TICKET-7' }, text: ['requestKey', 'amount', 'reason', 'reference'], numeric: ['amount'] },
+  { name: 'invoice settings', schema: billingProfileSchema, valid: { accountId: uuid, currency: 'USD', taxName: 'Sales tax', taxRatePercent: '7.25', paymentTermsDays: '30' }, text: ['currency', 'taxName', 'taxRatePercent'], numeric: ['paymentTermsDays'] },
   { name: 'e911 address', schema: e911AddressSchema, valid: { street: '500 Main St', unit: 'Suite 4', city: 'Dallas', state: 'TX', postalCode: '75201', callerName: 'Acme Dallas' }, text: ['street', 'unit', 'city', 'state', 'postalCode', 'callerName'] },
 ];
 
@@ -137,6 +147,33 @@ describe('numeric messages say what to type', () => {
     const limits = updateLimitsSchema.safeParse({ accountId: uuid, maxConcurrentCalls: '1e3' });
     expect(limits.error?.issues.map((issue) => issue.message)).toEqual(['Concurrent calls must be a whole number, written with the digits 0–9 only']);
     expect(updateLimitsSchema.parse({ accountId: uuid, maxConcurrentCalls: ' 1000 ' }).maxConcurrentCalls).toBe(1000);
+  });
+});
+
+describe('invoice settings', () => {
+  const settings = { accountId: uuid, currency: 'usd', taxName: 'Sales tax', taxRatePercent: '7.25', paymentTermsDays: '30' };
+  const errorsOf = (fields: Record<string, string>) => billingProfileSchema.safeParse({ ...settings, ...fields }).error?.flatten().fieldErrors;
+
+  it('takes whole days from 0 to 120 and a one-line tax name', () => {
+    expect(billingProfileSchema.parse(settings)).toMatchObject({ currency: 'USD', taxName: 'Sales tax', paymentTermsDays: 30 });
+    expect(billingProfileSchema.parse({ ...settings, paymentTermsDays: ' 0 ' }).paymentTermsDays).toBe(0);
+    expect(billingProfileSchema.parse({ ...settings, taxName: '  VAT  ' }).taxName).toBe('VAT');
+  });
+
+  it('refuses a tax name with NUL, a line break or a C1 control, beside the field (it is printed on every invoice)', () => {
+    for (const taxName of ['Sales\u0000tax', 'Sales tax\n', 'GST\nPST', 'VAT\u0085']) {
+      expect(errorsOf({ taxName }), JSON.stringify(taxName)).toEqual({ taxName: ['The tax name cannot contain control characters (such as NUL, tab or a line break)'] });
+    }
+  });
+
+  it('refuses blank payment terms instead of reading them as 0 days, and numbers written any other way than digits', () => {
+    for (const paymentTermsDays of ['', ' ']) expect(errorsOf({ paymentTermsDays }), JSON.stringify(paymentTermsDays)).toEqual({ paymentTermsDays: ['Give the payment terms in days (0 for due on issue)'] });
+    expect(billingProfileSchema.safeParse({ accountId: uuid, currency: 'USD', taxName: 'Tax', taxRatePercent: '0' }).error?.flatten().fieldErrors).toEqual({ paymentTermsDays: ['Give the payment terms in days (0 for due on issue)'] });
+    for (const paymentTermsDays of ['1e1', '0x1E', '30.0', '\n']) {
+      expect(errorsOf({ paymentTermsDays }), paymentTermsDays).toEqual({ paymentTermsDays: ['Payment terms (days) must be a whole number, written with the digits 0–9 only'] });
+    }
+    expect(errorsOf({ paymentTermsDays: '121' })).toEqual({ paymentTermsDays: ['Payment terms (days) can be at most 120'] });
+    expect(errorsOf({ paymentTermsDays: '-1' })).toEqual({ paymentTermsDays: ['Payment terms (days) must be at least 0'] });
   });
 });
 

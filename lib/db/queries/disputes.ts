@@ -2,22 +2,25 @@ import 'server-only';
 import { and, asc, count, desc, eq, gt, gte, isNotNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';
+import { rowsOf } from '@/lib/db/rows';
 import { accountLedger, accounts, cdrs, disputeCalls, disputes, invoiceLines, invoices, users, type Invoice, type InvoiceLine } from '@/lib/db/schema';
 import { isUuid } from './accounts';
+import { callArrivedInTime, callArrivedLate, isLateCallsLine } from './invoices';
 
 type Executor = Db | Tx;
 
 /**
  * What makes a call part of a usage line: the key the invoice summed it by (account, direction,
- * destination, deck version, rate, the period) and that it was stored before the invoice was last
- * computed — a call that arrived after the invoice was issued is on no invoice, so not disputable.
+ * destination, deck version, rate, the period), that it was stored before the invoice was last
+ * computed, and which invoice bills it (lib/db/queries/invoices.ts): a call of the period stored
+ * after the period was closed is not on its line but on the late-calls line of the month it arrived.
  */
 export interface LineCallKey {
+  billingAccountId: string;
   accountId: string;
   direction: 'inbound' | 'outbound';
-  destination: string;
-  rateVersionId: string;
-  rate: string;
+  /** The price the line sums; null for the line of calls from earlier periods received late, which sums every price. */
+  price: { destination: string; rateVersionId: string; rate: string } | null;
   periodStart: Date;
   periodEnd: Date;
   computedAt: Date;
@@ -25,21 +28,27 @@ export interface LineCallKey {
 
 /** The call key of a usage line, or null for lines that are not usage (DIDs, discounts…). */
 export function lineCallKeyOf(invoice: Invoice, line: InvoiceLine): LineCallKey | null {
-  if ((line.kind !== 'termination' && line.kind !== 'origination') || !line.direction || line.destination === null || !line.rateVersionId || line.rate === null) return null;
-  return { accountId: line.accountId, direction: line.direction, destination: line.destination, rateVersionId: line.rateVersionId, rate: line.rate, periodStart: invoice.periodStart, periodEnd: invoice.periodEnd, computedAt: invoice.generatedAt };
+  if ((line.kind !== 'termination' && line.kind !== 'origination') || !line.direction) return null;
+  const period = { billingAccountId: invoice.billingAccountId, accountId: line.accountId, direction: line.direction, periodStart: invoice.periodStart, periodEnd: invoice.periodEnd, computedAt: invoice.generatedAt };
+  if (isLateCallsLine(line)) return { ...period, price: null };
+  if (line.destination === null || !line.rateVersionId || line.rate === null) return null;
+  return { ...period, price: { destination: line.destination, rateVersionId: line.rateVersionId, rate: line.rate } };
 }
 
 function lineCallsWhere(key: LineCallKey): SQL {
+  const call = { inviteAt: sql`${cdrs.inviteAt}`, ingestedAt: sql`${cdrs.ingestedAt}` };
+  const common = and(eq(cdrs.accountId, key.accountId), eq(cdrs.direction, key.direction), isNotNull(cdrs.charge), lte(cdrs.ingestedAt, key.computedAt));
+  if (!key.price) {
+    return and(common, lt(cdrs.inviteAt, key.periodStart), gte(cdrs.ingestedAt, key.periodStart), lt(cdrs.ingestedAt, key.periodEnd), callArrivedLate(key.billingAccountId, call))!;
+  }
   return and(
-    eq(cdrs.accountId, key.accountId),
+    common,
     gte(cdrs.inviteAt, key.periodStart),
     lt(cdrs.inviteAt, key.periodEnd),
-    eq(cdrs.direction, key.direction),
-    eq(cdrs.rateDestination, key.destination),
-    eq(cdrs.rateVersionId, key.rateVersionId),
-    eq(cdrs.rate, key.rate),
-    isNotNull(cdrs.charge),
-    lte(cdrs.ingestedAt, key.computedAt),
+    eq(cdrs.rateDestination, key.price.destination),
+    eq(cdrs.rateVersionId, key.price.rateVersionId),
+    eq(cdrs.rate, key.price.rate),
+    callArrivedInTime(key.billingAccountId, { periodStart: key.periodStart, ingestedAt: call.ingestedAt }),
   )!;
 }
 
@@ -244,6 +253,31 @@ export async function listDisputeCallRows(db: Executor, { disputeId }: { dispute
     .leftJoin(cdrs, and(eq(cdrs.accountId, disputeCalls.accountId), eq(cdrs.inviteAt, disputeCalls.inviteAt), eq(cdrs.id, disputeCalls.cdrId)))
     .where(eq(disputeCalls.disputeId, disputeId))
     .orderBy(asc(disputeCalls.inviteAt), asc(disputeCalls.cdrId));
+}
+
+/**
+ * A line's amount, what its other disputes credited (all of them, and the accepted ones alone, with
+ * the charges of the calls those accepted), and the charges of this dispute's calls: a credit is
+ * worked out on the line as a whole, so small charges rounded one dispute at a time never add up to more.
+ */
+export async function getLineCreditState(db: Executor, { lineId, disputeId }: { lineId: string; disputeId: string }) {
+  const result = await db.execute(sql`
+    SELECT
+      (SELECT l.amount_cents FROM ${invoiceLines} l WHERE l.id = ${lineId}::uuid)::bigint AS line_cents,
+      coalesce(sum(d.credited_cents) FILTER (WHERE d.id <> ${disputeId}::uuid), 0)::bigint AS credited_cents,
+      coalesce(sum(d.credited_cents) FILTER (WHERE d.id <> ${disputeId}::uuid AND d.status = 'accepted'), 0)::bigint AS accepted_cents,
+      (SELECT coalesce(sum(dc.charge), 0) FROM ${disputeCalls} dc JOIN ${disputes} other ON other.id = dc.dispute_id
+        WHERE other.invoice_line_id = ${lineId}::uuid AND other.status = 'accepted' AND other.id <> ${disputeId}::uuid)::text AS accepted_charge,
+      (SELECT coalesce(sum(dc.charge), 0) FROM ${disputeCalls} dc WHERE dc.dispute_id = ${disputeId}::uuid)::text AS own_charge
+    FROM ${disputes} d WHERE d.invoice_line_id = ${lineId}::uuid`);
+  const [row] = rowsOf<{ line_cents: string | null; credited_cents: string; accepted_cents: string; accepted_charge: string; own_charge: string }>(result);
+  return {
+    lineCents: Number(row?.line_cents ?? 0),
+    creditedCents: Number(row?.credited_cents ?? 0),
+    acceptedCents: Number(row?.accepted_cents ?? 0),
+    acceptedCharge: row?.accepted_charge ?? '0',
+    ownCharge: row?.own_charge ?? '0',
+  };
 }
 
 /** Disputes of a line (for its page), newest first. */

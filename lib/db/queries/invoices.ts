@@ -1,9 +1,9 @@
 import 'server-only';
-import { and, asc, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows';
-import { accountLedger, accounts, billingProfiles, invoiceLines, invoices, phoneNumbers, rateDeckDidTiers, type Invoice } from '@/lib/db/schema';
+import { accountLedger, accounts, billingProfiles, invoiceLines, invoices, phoneNumbers, rateDeckDidTiers, type Invoice, type InvoiceLine } from '@/lib/db/schema';
 
 type Executor = Db | Tx;
 
@@ -32,6 +32,39 @@ export async function getBillingProfile(db: Executor, { accountId }: { accountId
   return profile;
 }
 
+/**
+ * Which invoice bills a rated call. A month is closed the first time an invoice of it or of a later
+ * month is issued (a voided one too: its charges were posted, then reversed, never re-dated). A call
+ * stored by then is billed by its own month's invoice; one stored after it closed arrived late, and is
+ * billed by the invoice of the month it was stored in, which is issued only after that month ends
+ * and so always after the call is in. Both moments are fixed once passed, so voiding and reissuing
+ * any invoice bills each call exactly once.
+ *
+ * `closedAt`: SQL for when the month holding `instant` was closed (NULL while it is open).
+ */
+function monthClosedAt(billingAccountId: string, instant: SQL): SQL {
+  return sql`(SELECT min(closing.generated_at) FROM ${invoices} closing
+    WHERE closing.billing_account_id = ${billingAccountId}::uuid AND closing.status <> 'draft' AND closing.period_end > ${instant})`;
+}
+
+/** SQL: the call (its `invite_at` and `ingested_at` columns) was stored after its month was closed. */
+export function callArrivedLate(billingAccountId: string, call: { inviteAt: SQL; ingestedAt: SQL }): SQL {
+  return sql`${call.ingestedAt} > ${monthClosedAt(billingAccountId, call.inviteAt)}`;
+}
+
+/** SQL: the call of the month starting `periodStart` was stored before that month was closed (or it is open). */
+export function callArrivedInTime(billingAccountId: string, { periodStart, ingestedAt }: { periodStart: Date; ingestedAt: SQL }): SQL {
+  return sql`${ingestedAt} <= coalesce(${monthClosedAt(billingAccountId, sql`${periodStart.toISOString()}::timestamptz`)}, 'infinity'::timestamptz)`;
+}
+
+/**
+ * The usage line of calls from earlier periods received late: a termination or origination line with
+ * no deck version, since it sums calls of every price of its direction.
+ */
+export function isLateCallsLine(line: Pick<InvoiceLine, 'kind' | 'direction' | 'rateVersionId'>): boolean {
+  return (line.kind === 'termination' || line.kind === 'origination') && line.direction !== null && line.rateVersionId === null;
+}
+
 export interface InvoiceUsageGroup {
   accountId: string;
   direction: 'inbound' | 'outbound';
@@ -44,14 +77,19 @@ export interface InvoiceUsageGroup {
   billedSeconds: number;
 }
 
+/** A literal list of account ids (not a parameter array): the planner uses each account's key range. */
+function accountIdList(accountIds: string[]): SQL {
+  return sql.raw(accountIds.map((id) => `'${id.replace(/[^0-9a-f-]/gi, '')}'::uuid`).join(', '));
+}
+
 /**
- * The rated calls of a period grouped by what an invoice line is: account, direction, destination,
- * deck version, rate and connection fee. One aggregation over the period's partitions.
+ * The rated calls of a period stored before it was closed, grouped by what an invoice line is:
+ * account, direction, destination, deck version, rate and connection fee. One aggregation over the
+ * period's partitions.
  */
-export async function aggregateInvoiceUsage(db: Executor, { accountIds, from, to }: { accountIds: string[]; from: Date; to: Date }): Promise<InvoiceUsageGroup[]> {
+export async function aggregateInvoiceUsage(db: Executor, { billingAccountId, accountIds, from, to }: { billingAccountId: string; accountIds: string[]; from: Date; to: Date }): Promise<InvoiceUsageGroup[]> {
   if (accountIds.length === 0) return [];
-  // A literal list (not a parameter array) lets the planner use each account's key range.
-  const ids = sql.raw(accountIds.map((id) => `'${id.replace(/[^0-9a-f-]/gi, '')}'::uuid`).join(', '));
+  const ids = accountIdList(accountIds);
   // Grouped first by the narrow key that fixes a price (deck version and matched prefix: versions and
   // their entries never change nor go), then the few groups named and priced from the deck's entries.
   const result = await db.execute(sql`
@@ -60,6 +98,7 @@ export async function aggregateInvoiceUsage(db: Executor, { accountIds, from, to
         count(*) AS calls, count(answer_at) AS answered, sum(billed_seconds) AS billed_seconds
       FROM cdrs
       WHERE account_id IN (${ids}) AND invite_at >= ${from.toISOString()}::timestamptz AND invite_at < ${to.toISOString()}::timestamptz AND charge IS NOT NULL
+        AND ${callArrivedInTime(billingAccountId, { periodStart: from, ingestedAt: sql.raw('ingested_at') })}
       GROUP BY account_id, direction, rate_version_id, rate_prefix
     )
     SELECT p.account_id::text, p.direction::text, e.destination, p.rate_version_id::text, e.rate::text, e.connection_fee::text,
@@ -81,6 +120,38 @@ export async function aggregateInvoiceUsage(db: Executor, { accountIds, from, to
   }));
 }
 
+export interface LateUsageGroup {
+  accountId: string;
+  direction: 'inbound' | 'outbound';
+  calls: number;
+  billedSeconds: number;
+  /** The calls' charges summed (six places): they are of many prices, so the line rounds this once. */
+  charge: string;
+}
+
+/**
+ * Rated calls of earlier months that were stored in [from, to) after their month was closed: the
+ * invoice of [from, to) bills them, by account and direction. Calls may arrive as late as the CDR
+ * retention allows, so every earlier partition of the accounts is read.
+ */
+export async function aggregateLateUsage(db: Executor, { billingAccountId, accountIds, from, to }: { billingAccountId: string; accountIds: string[]; from: Date; to: Date }): Promise<LateUsageGroup[]> {
+  if (accountIds.length === 0) return [];
+  const result = await db.execute(sql`
+    SELECT c.account_id::text, c.direction::text, count(*)::bigint AS calls, coalesce(sum(c.billed_seconds), 0)::bigint AS billed_seconds, sum(c.charge)::text AS charge
+    FROM cdrs c
+    WHERE c.account_id IN (${accountIdList(accountIds)}) AND c.invite_at < ${from.toISOString()}::timestamptz
+      AND c.ingested_at >= ${from.toISOString()}::timestamptz AND c.ingested_at < ${to.toISOString()}::timestamptz AND c.charge IS NOT NULL
+      AND ${callArrivedLate(billingAccountId, { inviteAt: sql.raw('c.invite_at'), ingestedAt: sql.raw('c.ingested_at') })}
+    GROUP BY c.account_id, c.direction`);
+  return rowsOf<{ account_id: string; direction: 'inbound' | 'outbound'; calls: string; billed_seconds: string; charge: string }>(result).map((row) => ({
+    accountId: row.account_id,
+    direction: row.direction,
+    calls: Number(row.calls),
+    billedSeconds: Number(row.billed_seconds),
+    charge: row.charge,
+  }));
+}
+
 /** Calls of the period without a price (no deck or no rate), from the daily rollups. */
 export async function countUnratedCalls(db: Executor, { accountIds, from, to }: { accountIds: string[]; from: Date; to: Date }): Promise<number> {
   if (accountIds.length === 0) return 0;
@@ -95,7 +166,7 @@ export async function countUnratedCalls(db: Executor, { accountIds, from, to }: 
 export async function listNumbersHeld(db: Executor, { accountIds, from, to }: { accountIds: string[]; from: Date; to: Date }) {
   if (accountIds.length === 0) return [];
   return db
-    .select({ accountId: phoneNumbers.accountId, e164: phoneNumbers.e164, activatedAt: phoneNumbers.activatedAt, releasedAt: phoneNumbers.releasedAt, billedUntil: phoneNumbers.billedUntil })
+    .select({ accountId: phoneNumbers.accountId, e164: phoneNumbers.e164, activatedAt: phoneNumbers.activatedAt, releasedAt: phoneNumbers.releasedAt, billedUntil: phoneNumbers.billedUntil, orderLineId: phoneNumbers.orderLineId })
     .from(phoneNumbers)
     .where(
       and(

@@ -1,9 +1,9 @@
 import 'server-only';
-import { and, count, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows';
-import { accountLedger, accounts, billingProfiles, users } from '@/lib/db/schema';
+import { accountLedger, accounts, billingProfiles, invoices, users } from '@/lib/db/schema';
 
 type Executor = Db | Tx;
 
@@ -106,6 +106,63 @@ export async function getPaymentEntryLike(db: Executor, { billingAccountId, requ
     .orderBy(sql`${accountLedger.requestKey} = ${requestKey} desc`)
     .limit(1);
   return row;
+}
+
+/** The entry a form already recorded: its request key, minted when the form rendered. */
+export async function getLedgerEntryByRequestKey(db: Executor, { billingAccountId, requestKey }: { billingAccountId: string; requestKey: string }) {
+  const [row] = await db
+    .select()
+    .from(accountLedger)
+    .where(and(eq(accountLedger.billingAccountId, billingAccountId), eq(accountLedger.requestKey, requestKey)));
+  return row;
+}
+
+/** The latest live (not reversed) payment or prepayment of exactly `amount` recorded since `since`, with who recorded it. */
+export async function getRecentPaymentOfAmount(db: Executor, { billingAccountId, amount, since }: { billingAccountId: string; amount: string; since: Date }) {
+  const [row] = await db
+    .select({ id: accountLedger.id, kind: accountLedger.kind, amount: accountLedger.amount, reference: accountLedger.reference, createdAt: accountLedger.createdAt, createdByEmail: users.email })
+    .from(accountLedger)
+    .leftJoin(reversal, eq(reversal.reversesId, accountLedger.id))
+    .leftJoin(users, eq(users.id, accountLedger.createdByUserId))
+    .where(
+      and(
+        eq(accountLedger.billingAccountId, billingAccountId),
+        inArray(accountLedger.kind, ['payment', 'credit']),
+        eq(accountLedger.amount, amount),
+        gte(accountLedger.createdAt, since),
+        isNull(reversal.id),
+      ),
+    )
+    .orderBy(desc(accountLedger.createdAt))
+    .limit(1);
+  return row;
+}
+
+/**
+ * The issued and paid invoices of a billing account, oldest first, each with what came in since its
+ * period ended (its total due counts everything before): payments, prepayments, credit notes and
+ * adjustments in the customer's favour, and reversals of those or of anything the invoice counted
+ * (a bounced wire takes its payment back). Later charges are the next invoice's.
+ */
+export async function getInvoicesWithCreditSince(db: Executor, { billingAccountId }: { billingAccountId: string }) {
+  return db
+    .select({
+      id: invoices.id,
+      number: invoices.number,
+      status: invoices.status,
+      totalDueCents: invoices.totalDueCents,
+      creditSince: sql<string>`(
+        SELECT coalesce(sum(entry.amount), 0) FROM account_ledger entry
+        LEFT JOIN account_ledger original ON original.id = entry.reverses_id
+        WHERE entry.billing_account_id = invoices.billing_account_id AND entry.created_at >= invoices.period_end
+          AND ((entry.kind IN ('payment', 'credit', 'credit_note', 'adjustment') AND entry.amount > 0)
+            OR (entry.kind = 'reversal' AND original.kind <> 'invoice'
+              AND (original.created_at < invoices.period_end OR (original.kind IN ('payment', 'credit', 'credit_note', 'adjustment') AND original.amount > 0))))
+      )::text`,
+    })
+    .from(invoices)
+    .where(and(eq(invoices.billingAccountId, billingAccountId), inArray(invoices.status, ['issued', 'paid'])))
+    .orderBy(asc(invoices.periodStart), asc(invoices.createdAt));
 }
 
 export async function insertLedgerEntry(db: Executor, entry: typeof accountLedger.$inferInsert) {

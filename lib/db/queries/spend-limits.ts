@@ -2,7 +2,9 @@ import 'server-only';
 import { and, eq, gt, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';
+import { rowsOf } from '@/lib/db/rows';
 import { accounts, cdrRollups, invoices, spendAlerts } from '@/lib/db/schema';
+import { callArrivedLate } from './invoices';
 
 type Executor = Db | Tx;
 
@@ -32,20 +34,26 @@ export async function getRatedUsageBySubtreesSince(
 /**
  * Usage not invoiced yet: the rated usage of the whole billing tree since the end of the last
  * issued (or paid) invoice's period, or all of it when nothing was invoiced. Issued invoices posted
- * the usage before that to the ledger, so it is in the balance already and never counted twice.
+ * the usage before that to the ledger, so it is in the balance already and never counted twice. Calls
+ * of those earlier months that arrived after their month was closed are not: the next invoice bills
+ * them (lib/db/queries/invoices.ts), so they are added here until it is issued.
  */
 export async function getUnbilledUsageByBillingAccount(db: Executor, { billingAccountId }: { billingAccountId: string }): Promise<{ invoicedUntil: Date | null; usage: string }> {
-  const invoicedUntil = sql`(select max(${invoices.periodEnd}) from ${invoices} where ${invoices.billingAccountId} = ${billingAccountId} and ${invoices.status} in ('issued', 'paid'))`;
-  // An aggregate without GROUP BY answers one row even when there is no usage.
-  const [row] = await db
-    .select({
-      invoicedUntilMs: sql<string | null>`(extract(epoch from ${invoicedUntil}) * 1000)::bigint::text`,
-      usage: sql<string>`round(coalesce(sum(${cdrRollups.charge}), 0), 4)::text`,
-    })
-    .from(accounts)
-    .innerJoin(cdrRollups, and(eq(cdrRollups.accountId, accounts.id), eq(cdrRollups.grain, '1d'), sql`${cdrRollups.bucketStart} >= coalesce(${invoicedUntil}, '-infinity'::timestamptz)`))
-    .where(eq(accounts.billingAccountId, billingAccountId));
-  return { invoicedUntil: row?.invoicedUntilMs ? new Date(Number(row.invoicedUntilMs)) : null, usage: row?.usage ?? '0.0000' };
+  const result = await db.execute(sql`
+    WITH invoiced AS (
+      SELECT max(period_end) AS until FROM ${invoices} WHERE billing_account_id = ${billingAccountId}::uuid AND status IN ('issued', 'paid')
+    )
+    SELECT (extract(epoch from invoiced.until) * 1000)::bigint::text AS invoiced_until_ms,
+      round(
+        coalesce((SELECT sum(r.charge) FROM ${accounts} a JOIN ${cdrRollups} r ON r.account_id = a.id
+          WHERE a.billing_account_id = ${billingAccountId}::uuid AND r.grain = '1d' AND r.bucket_start >= coalesce(invoiced.until, '-infinity'::timestamptz)), 0)
+        + coalesce((SELECT sum(c.charge) FROM ${accounts} a JOIN cdrs c ON c.account_id = a.id
+          WHERE a.billing_account_id = ${billingAccountId}::uuid AND c.invite_at < invoiced.until AND c.ingested_at >= invoiced.until AND c.charge IS NOT NULL
+            AND ${callArrivedLate(billingAccountId, { inviteAt: sql.raw('c.invite_at'), ingestedAt: sql.raw('c.ingested_at') })}), 0),
+        4)::text AS usage
+    FROM invoiced`);
+  const [row] = rowsOf<{ invoiced_until_ms: string | null; usage: string }>(result);
+  return { invoicedUntil: row?.invoiced_until_ms ? new Date(Number(row.invoiced_until_ms)) : null, usage: row?.usage ?? '0.0000' };
 }
 
 /** Platform job: accounts with a monthly spend cap, and billing accounts with a credit limit. */

@@ -30,7 +30,7 @@ export default async function StaffInvoicesPage({ searchParams }: { searchParams
   const thisMonth = now.toISOString().slice(0, 7);
   const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
   const filtered = Boolean(query.status || query.month || query.account);
-  // A month typed that is not YYYY-MM reads as no filter: say so rather than silently showing everything.
+  // A month typed that is not YYYY-MM of 2000–2100 reads as no filter: say so rather than silently showing everything.
   const monthTyped = typeof raw.month === 'string' && raw.month.trim() !== '' && !query.month;
   const hrefFor = (page: number) => serializeStaffInvoiceList('/operator/invoices', { ...query, page: page > 1 ? page : null });
 
@@ -54,7 +54,7 @@ export default async function StaffInvoicesPage({ searchParams }: { searchParams
                 </option>
               ))}
             </SelectField>
-            <TextField idPrefix="invoices" label="Month" name="month" type="month" defaultValue={query.month ?? ''} errors={monthTyped ? ['Give the month as YYYY-MM'] : undefined} />
+            <TextField idPrefix="invoices" label="Month" name="month" type="month" defaultValue={query.month ?? ''} errors={monthTyped ? ['Give a month from 2000 to 2100 as YYYY-MM'] : undefined} />
             <TextField idPrefix="invoices" label="Account name" name="account" defaultValue={query.account ?? ''} maxLength={100} autoComplete="off" placeholder="Acme" />
             <div className="flex gap-3 sm:pt-6">
               <button type="submit" className={buttonClass('secondary')}>

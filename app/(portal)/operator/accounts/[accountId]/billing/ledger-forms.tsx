@@ -5,7 +5,7 @@ import { startTransition, useActionState, useEffect, useRef, type FormEvent } fr
 import { ledgerColumns, type LedgerTableRow } from '@/components/billing/ledger-table';
 import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
-import { SelectField, TextField } from '@/components/ui/field';
+import { CheckboxField, SelectField, TextField } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import type { ActionState } from '@/lib/auth/action';
 
@@ -77,6 +77,13 @@ export function PaymentForm({ accountId, requestKey, action, today }: { accountI
         <TextField idPrefix="payment" label="Reference (optional)" name="reference" autoComplete="off" maxLength={100} placeholder="Wire FT24-00831" errors={errors?.reference} hint={NO_CARDS} />
         <TextField idPrefix="payment" label="Note (optional)" name="note" autoComplete="off" maxLength={200} className="sm:col-span-2" errors={errors?.note} />
       </div>
+      {/* Asked only when the same amount was just recorded without a reference (maybe from another tab). */}
+      {errors?.recordAgain ? (
+        <div className="rounded-md border border-amber-300 bg-amber-50 p-3">
+          <CheckboxField idPrefix="payment" label="Record it again" name="recordAgain" />
+          <p className="mt-1 text-xs text-amber-900">{errors.recordAgain[0]}</p>
+        </div>
+      ) : null}
       <FormMessage state={state} />
       <Submit pending={pending} pendingLabel="Recording…">
         Record payment
@@ -85,11 +92,13 @@ export function PaymentForm({ accountId, requestKey, action, today }: { accountI
   );
 }
 
-export function AdjustmentForm({ accountId, action }: { accountId: string; action: Action }) {
+/** `requestKey` as for payments: a second submit of the same form records nothing. */
+export function AdjustmentForm({ accountId, requestKey, action }: { accountId: string; requestKey: string; action: Action }) {
   const { state, formAction, pending, errors, formRef, onSubmit } = useLedgerForm(action);
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} className="space-y-4" noValidate aria-label="Record an adjustment">
       <input type="hidden" name="accountId" value={accountId} />
+      <input type="hidden" name="requestKey" value={requestKey} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField idPrefix="adjustment" label="Amount" name="amount" inputMode="decimal" autoComplete="off" placeholder="-25.00" errors={errors?.amount} hint="Positive credits the customer; negative (with a minus) debits them" />
         <TextField idPrefix="adjustment" label="Reference (optional)" name="reference" autoComplete="off" maxLength={100} errors={errors?.reference} hint={NO_CARDS} />

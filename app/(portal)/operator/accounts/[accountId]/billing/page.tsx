@@ -125,7 +125,7 @@ export default async function StaffBillingAccountPage({ params, searchParams }: 
             <PaymentForm accountId={account.id} requestKey={randomUUID()} action={recordPaymentAction} today={isoDate(new Date())} />
           </Card>
           <Card title="Record an adjustment" description="A correction in either direction, with the reason the customer will read.">
-            <AdjustmentForm accountId={account.id} action={recordAdjustmentAction} />
+            <AdjustmentForm accountId={account.id} requestKey={randomUUID()} action={recordAdjustmentAction} />
           </Card>
         </div>
 
