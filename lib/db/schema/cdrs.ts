@@ -64,6 +64,8 @@ export const cdrs = pgTable(
     unique('cdrs_source_key').on(table.accountId, table.source, table.sourceId, table.inviteAt),
     index('cdrs_to_idx').on(table.accountId, table.toE164, table.inviteAt),
     index('cdrs_from_idx').on(table.accountId, table.fromE164, table.inviteAt),
+    // Calls that arrived after their month was invoiced are found by when they were stored (lib/db/queries/invoices.ts).
+    index('cdrs_ingested_idx').on(table.accountId, table.ingestedAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "cdrs_ingested_idx" ON "cdrs" USING btree ("account_id","ingested_at");
