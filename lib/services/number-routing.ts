@@ -63,7 +63,7 @@ export function numberRoutingOf(number: RoutingNumber, group: RoutingGroup | nul
   const routing = groupRoutingOf(group, copy);
   // What is wrong with the group itself is said first: it concerns every number, and re-applying it routes them again.
   if (routing.state === 'routed' && number.routingRefusedAt) {
-    return { state: 'not_routed', cause: 'refused', reason: number.routingRefusal ?? 'This number’s carrier refused to route this number to its trunk group, so calls go to the carrier’s default route.' };
+    return { state: 'not_routed', cause: 'refused', reason: number.routingRefusal ?? 'This number’s carrier refused to route this number to its trunk group, so it keeps its previous routing.' };
   }
   return routing;
 }

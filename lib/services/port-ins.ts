@@ -32,7 +32,7 @@ import {
   type PortInListRow,
   type PortListPosition,
 } from '@/lib/db/queries/port-ins';
-import { getOpenStaffTasksBySubject } from '@/lib/db/queries/staff-tasks';
+import { getOpenStaffTasksBySubject, getOpenStaffTasksBySubjects } from '@/lib/db/queries/staff-tasks';
 import { getTrunkGroupById } from '@/lib/db/queries/trunk-groups';
 import type { PortIn, PortInDocument, PortInNumber } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
@@ -183,19 +183,36 @@ export function actorLabel(kind: PortActorKind, name: string | null, email: stri
   return name ?? email ?? (apiKey ? 'API key' : 'Customer');
 }
 
+const WITHDRAWAL_PENDING_LABEL = 'Cancellation requested';
+
 /** The draft's editable fields are the customer's until it is submitted, and again after an exception. */
 const editable = (status: PortStatus) => status === 'draft' || status === 'exception';
 
 // --- Reading -----------------------------------------------------------------------------------------
 
-/** The account's ports, latest change first; `before` and `limit` read one keyset page (each port carries its `position`). */
+/**
+ * The account's ports, latest change first; `before` and `limit` read one keyset page (each port carries its `position`).
+ * A cancelled port whose order the upstream still has reads "Cancellation requested", as on its own page, until staff withdraw it.
+ */
 export async function listPortIns(
   access: AccountAccess,
   { statuses, before, limit }: { statuses?: PortStatus[]; before?: PortListPosition; limit?: number } = {},
-): Promise<(PortSummaryView & { position: PortListPosition })[]> {
+): Promise<(PortSummaryView & { withdrawalPending: boolean; position: PortListPosition })[]> {
   assertCan(access, 'technical.read');
   const db = await getDb();
-  return (await listPortInsByAccount(db, { accountId: access.account.id, statuses, before, limit })).map((row) => ({ ...summaryOf({ ...row, connectionName: null }), position: row.position }));
+  const rows = await listPortInsByAccount(db, { accountId: access.account.id, statuses, before, limit });
+  const withdrawable = rows.filter(({ port }) => port.status === 'cancelled' && port.upstreamRef).map(({ port }) => port.id);
+  const openWithdrawals = await getOpenStaffTasksBySubjects(db, { accountId: access.account.id, kind: 'withdraw_port', subjectType: 'port_in', subjectIds: withdrawable });
+  const pending = new Set(openWithdrawals.map((task) => task.subjectId));
+  return rows.map((row) => {
+    const withdrawalPending = pending.has(row.port.id);
+    return {
+      ...summaryOf({ ...row, connectionName: null }),
+      ...(withdrawalPending ? { statusLabel: WITHDRAWAL_PENDING_LABEL } : {}),
+      withdrawalPending,
+      position: row.position,
+    };
+  });
 }
 
 async function portOf(db: Executor, access: AccountAccess, portInId: string): Promise<PortIn> {
@@ -249,7 +266,7 @@ export async function detailOf(db: Executor, port: PortIn, { accountName, canWri
   const scrub = <T extends string | null>(text: T): T => (staffView ? text : customerText(text));
   return {
     ...summaryOf({ port, numberCount: numbers.filter((number) => number.status !== 'cancelled').length, accountName, connectionName: port.connectionId && connectionNames.has(port.connectionId) ? labelOf(port.connectionId, connectionNames.get(port.connectionId)!) : null }),
-    ...(withdrawalPending ? { statusLabel: 'Cancellation requested' } : {}),
+    ...(withdrawalPending ? { statusLabel: WITHDRAWAL_PENDING_LABEL } : {}),
     version: port.version,
     connectionId: port.connectionId,
     subscriberType: port.subscriberType,

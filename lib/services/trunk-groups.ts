@@ -345,6 +345,11 @@ export interface AssignOutcome {
    * their trunk group, since calls to them still reach its hosts as far as we know.
    */
   kept?: string[];
+  /**
+   * Assigning: the numbers that were on another active trunk group, by number id, with that group's
+   * name. A carrier that does not route them to the new group most likely still routes them there.
+   */
+  movedFrom?: Record<string, string>;
 }
 
 /** Routes numbers of the account to the group (or, with `null`, away from any group), then syncs. */
@@ -358,11 +363,28 @@ export async function assignNumbers(access: AccountAccess, input: { trunkGroupId
   if (!target) return unassignNumbers(db, access, numbers);
   await assertE911Registered(db, access, numbers);
   await assertUpstreamsAccept(db, target.allowedIps, target.auth, [...new Set(numbers.map((number) => number.connectionId))]);
+  const movedFrom = await activeGroupsLeft(db, access.account.id, numbers, target.id);
   await moveNumbersToGroup(db, access, numbers, target);
   const sync = await syncTrunkGroup(target.id);
   // A disabled group keeps its numbers in the portal but sends no calls: they route to the carrier's default.
   await routeNumbersUpstream(db, numbers.map((number) => ({ e164: number.e164, connectionId: number.connectionId })), target.status === 'active' ? target.id : null);
-  return { changed: numbers.length, sync };
+  return { changed: numbers.length, sync, movedFrom };
+}
+
+/** The active group each number is leaving for `targetId`, by number id (a handful of groups: one read each). */
+async function activeGroupsLeft(db: Db, accountId: string, numbers: AccountNumber[], targetId: string): Promise<Record<string, string>> {
+  const nameOf = new Map<string, string | null>();
+  for (const ref of new Set(numbers.map((number) => number.trunkGroupRef))) {
+    if (!ref || ref === targetId) continue;
+    const group = await getTrunkGroupById(db, { trunkGroupId: ref, accountId });
+    nameOf.set(ref, group?.status === 'active' ? group.name : null);
+  }
+  const movedFrom: Record<string, string> = {};
+  for (const number of numbers) {
+    const name = number.trunkGroupRef ? nameOf.get(number.trunkGroupRef) : null;
+    if (name) movedFrom[number.id] = name;
+  }
+  return movedFrom;
 }
 
 const countText = (count: number) => `${count.toLocaleString('en-US')} number${count === 1 ? '' : 's'}`;
@@ -383,10 +405,16 @@ function listText(items: string[], limit: number): string {
  * each that does not, why. Read back through the routing rule after the carriers answered, so the
  * message says what the group's page and My numbers say; carrier names are hidden from customers.
  */
-export async function describeAssignment(access: AccountAccess, group: Pick<TrunkGroup, 'id' | 'name'>, numberIds: string[], sync: SyncOutcome | undefined): Promise<{ message: string; tone?: 'partial' | 'failed' }> {
+export async function describeAssignment(
+  access: AccountAccess,
+  group: Pick<TrunkGroup, 'id' | 'name'>,
+  numberIds: string[],
+  sync: SyncOutcome | undefined,
+  movedFrom: AssignOutcome['movedFrom'] = {},
+): Promise<{ message: string; tone?: 'partial' | 'failed' }> {
   const staff = access.user.isOperatorStaff;
   const [numbers, routing] = await Promise.all([getNumbersByIdsInAccount(await getDb(), { accountId: access.account.id, numberIds }), getRoutingOfNumbers(access, numberIds)]);
-  const rows = numbers.map((number) => ({ e164: number.e164, routing: routing.get(number.id) })).sort((left, right) => left.e164.localeCompare(right.e164));
+  const rows = numbers.map((number) => ({ id: number.id, e164: number.e164, routing: routing.get(number.id) })).sort((left, right) => left.e164.localeCompare(right.e164));
   const total = rows.length;
   const isAre = (count: number) => (count === 1 ? 'is' : 'are');
   const routed = rows.filter((row) => row.routing?.state === 'routed').length;
@@ -406,7 +434,7 @@ export async function describeAssignment(access: AccountAccess, group: Pick<Trun
 
   const byReason = new Map<string, string[]>();
   for (const row of problems) {
-    const reason = row.routing?.reason ?? 'It is not routed to this trunk group.';
+    const reason = reasonAfterMove(row.routing?.reason ?? 'It is not routed to this trunk group.', group.name, movedFrom[row.id]);
     byReason.set(reason, [...(byReason.get(reason) ?? []), formatE164(row.e164)]);
   }
   const reasons = [...byReason].slice(0, REASONS_SHOWN).map(([reason, shown]) => `${listText(shown, NUMBERS_SHOWN)}: ${reason}`);
@@ -416,7 +444,17 @@ export async function describeAssignment(access: AccountAccess, group: Pick<Trun
   const aboutTheGroup = problems.some((row) => row.routing?.cause !== 'refused');
   const detail = `${reasons.join(' ')}${aboutTheGroup ? '' : syncText}`;
   if (routed > 0) return { message: `${routed.toLocaleString('en-US')} of ${countText(total)} now route to ${group.name}; ${problems.length.toLocaleString('en-US')} ${isAre(problems.length)} not routed. ${detail}`, tone: 'partial' };
-  return { message: `Saved: ${countText(total)} ${isAre(total)} assigned to ${group.name}, but ${total === 1 ? 'it is' : 'none is'} routed to it yet. ${detail}`, tone: 'failed' };
+  return { message: `Saved: ${countText(total)} ${isAre(total)} assigned to ${group.name}, but ${total === 1 ? 'it is not' : 'none is'} routed to it yet. ${detail}`, tone: 'failed' };
+}
+
+/**
+ * Why a number is not routed to the group it joined. One that came from another active group is most
+ * likely still routed there by its carrier, not to the carrier's default route the rule assumes.
+ */
+function reasonAfterMove(reason: string, target: string, previous: string | undefined): string {
+  if (!previous) return reason;
+  const withoutDefaultRoute = reason.replace(/,? so calls go to (?:the|each) carrier’s default route\.?$/, '.').replace(/\.?\s*$/, '.');
+  return `${withoutDefaultRoute} It is not yet routed to ${target}: until the carrier confirms it is, calls may still reach ${previous}’s hosts.`;
 }
 
 type AccountNumber = Awaited<ReturnType<typeof getNumbersByIdsInAccount>>[number];

@@ -6,12 +6,15 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { listPorts } from '@/lib/api/contracts/ports';
 import { accountEvents, portIns, staffTasks, users } from '@/lib/db/schema';
 import { ProviderError } from '@/lib/providers/errors';
 import { resetBreakers } from '@/lib/providers/http';
-import { cancelPortIn, getPortDetail } from '@/lib/services/port-ins';
+import { cancelPortIn, getPortDetail, listPortIns } from '@/lib/services/port-ins';
 import { pollPortIns } from '@/lib/services/port-lifecycle';
 import { resolveStaffTask } from '@/lib/services/staff-tasks';
+import { callApi, createTestApiKey } from '../support/api';
+import { liftRateLimits } from '../support/api-operations';
 import { useTestDatabase } from '../support/db';
 import { accessAs, seedTwoTenants, sessionUser } from '../support/fixtures';
 import { portableNumbers, readyPort, useTempDocumentStorage } from '../support/port-ins';
@@ -226,6 +229,47 @@ describe('port-ins: honest word on where the order stands with the carrier', () 
     await resolveStaffTask(await sessionUser(test.db, 'staff@carrier.example'), task!.id);
     expect(await getPortDetail(access, draft.id)).toMatchObject({ status: 'cancelled', statusLabel: 'Cancelled', withdrawalPending: false });
     expect(await pageText(draft.id)).not.toContain('Cancellation requested');
+  });
+
+  it('the port-ins list, on the page and in the API, reads "Cancellation requested" for a withdrawal staff have not made yet, then "Cancelled"', async () => {
+    liftRateLimits();
+    const access = await tech();
+    const key = await createTestApiKey(test.db, { accountId: tenants.east.id, role: 'technical', createdBy: 'owner@acme.example' });
+    const withCarrier = await readyPort(test.db, access, { now: sandboxNow(), provider: 'voicetel', numbers: numbers(1) });
+    await submitThroughAction(withCarrier.id);
+    expect((await port(withCarrier.id)).upstreamRef).toMatch(/^\w{5}$/);
+    const neverSent = await readyPort(test.db, access, { now: sandboxNow(), provider: 'voicetel', numbers: numbers(1) });
+    await cancelPortIn(access, withCarrier.id);
+    await cancelPortIn(access, neverSent.id);
+
+    const { PortListTable } = await import('@/app/(portal)/port-ins/port-tables');
+    const listRows = async (state?: string) => {
+      const { default: Page } = await import('@/app/(portal)/port-ins/(list)/page');
+      const tree = await Page({ searchParams: Promise.resolve(state ? { state } : {}) });
+      return propsOf(tree, PortListTable)!.rows as { id: string; status: { label: string; tone: string } }[];
+    };
+    const { GET: listPortsRoute } = await import('@/app/api/v1/ports/route');
+    const apiLabels = async () => {
+      const answer = await callApi(listPortsRoute, { url: '/api/v1/ports?limit=200', key, endpoint: listPorts });
+      expect(answer.status).toBe(200);
+      return new Map((answer.body.data as { id: string; statusLabel: string }[]).map((row) => [row.id, row.statusLabel]));
+    };
+
+    for (const state of [undefined, 'cancelled']) {
+      const rows = await listRows(state);
+      expect(rows.find((row) => row.id === withCarrier.id)?.status, String(state)).toEqual({ label: 'Cancellation requested', tone: 'amber' });
+      expect(rows.find((row) => row.id === neverSent.id)?.status, String(state)).toEqual({ label: 'Cancelled', tone: 'slate' });
+    }
+    expect((await listPortIns(access)).find((row) => row.id === withCarrier.id)).toMatchObject({ statusLabel: 'Cancellation requested', withdrawalPending: true });
+    let labels = await apiLabels();
+    expect(labels.get(withCarrier.id)).toBe('Cancellation requested');
+    expect(labels.get(neverSent.id)).toBe('Cancelled');
+
+    const [task] = await test.db.select().from(staffTasks).where(and(eq(staffTasks.kind, 'withdraw_port'), eq(staffTasks.subjectId, withCarrier.id), eq(staffTasks.status, 'open')));
+    await resolveStaffTask(await sessionUser(test.db, 'staff@carrier.example'), task!.id);
+    expect((await listRows()).find((row) => row.id === withCarrier.id)?.status).toEqual({ label: 'Cancelled', tone: 'slate' });
+    labels = await apiLabels();
+    expect(labels.get(withCarrier.id)).toBe('Cancelled');
   });
 
   it('cancelling a port the carrier never had is simply cancelled, and its dialog says so', async () => {

@@ -108,6 +108,40 @@ describe('trunk-group actions say what the carriers did', () => {
     expect(await getTrunkGroupRouting(await tech(), officeId)).toMatchObject({ routed: 2, notRouted: 1 });
   });
 
+  it('moving numbers to another group the carrier does not route them to says calls may still reach the old group’s hosts, not the default route', async () => {
+    const { group: annex } = await createTrunkGroup(await tech(), trunkGroupInput({ name: 'Annex', allowedIps: ['44.10.24.30/32'], destinations: [{ host: '44.10.24.30', port: 5060, transport: 'udp', priority: 1, weight: 100 }] }));
+    const [officeCopy] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, officeId));
+    const e164s = owned.map((number) => number.e164);
+    const ids = owned.map((number) => number.id).join(',');
+    expect(await carrierRoutes(e164s)).toEqual([officeCopy!.trunkRef, officeCopy!.trunkRef]);
+
+    for (const assign of [async () => (await numberActions()).assignNumbersToTrunkGroupAction(idle, form({ trunkGroupId: annex.id, numberIds: ids })), async () => (await trunkActions()).assignTrunkNumbersAction(idle, form({ trunkGroupId: annex.id, numberIds: ids }))]) {
+      const result = await failing('voicetel', assign);
+      expect(result).toMatchObject({ status: 'success', tone: 'failed', message: expect.stringMatching(/^Saved: 2 numbers are assigned to Annex, but none is routed to it yet\. /) });
+      const message = result.status === 'success' ? result.message! : '';
+      expect(message).toContain('It is not yet routed to Annex: until the carrier confirms it is, calls may still reach Office’s hosts.');
+      expect(message).not.toMatch(/default route|VoiceTel/);
+      // The truth at the carrier: still Office's trunk.
+      expect(await carrierRoutes(e164s)).toEqual([officeCopy!.trunkRef, officeCopy!.trunkRef]);
+      await assignNumbers(await tech(), { trunkGroupId: officeId, numberIds: owned.map((number) => number.id) });
+    }
+
+    // A group not set up at the number's carrier: the rule's "default route" is not said of a number Office had.
+    const { group: bare } = await createTrunkGroup(await tech(), trunkGroupInput({ name: 'Bare', allowedIps: ['44.10.25.30/32'], destinations: [{ host: '44.10.25.30', port: 5060, transport: 'udp', priority: 1, weight: 100 }] }));
+    const moved = await assignNumbers(await tech(), { trunkGroupId: bare.id, numberIds: [owned[0]!.id] });
+    expect(moved.movedFrom).toEqual({ [owned[0]!.id]: 'Office' });
+    await test.db.delete(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, bare.id));
+    const { describeAssignment } = await import('@/lib/services/trunk-groups');
+    const described = await describeAssignment(await tech(), bare, [owned[0]!.id], undefined, moved.movedFrom);
+    expect(described.message).toBe(
+      `Saved: 1 number is assigned to Bare, but it is not routed to it yet. ${formatE164(owned[0]!.e164)}: Bare has not been set up at this number’s carrier yet. It is not yet routed to Bare: until the carrier confirms it is, calls may still reach Office’s hosts.`,
+    );
+    // Without a group before, the default route is the truth and is said.
+    expect((await describeAssignment(await tech(), bare, [owned[0]!.id], undefined)).message).toContain('so calls go to the carrier’s default route');
+    await assignNumbers(await tech(), { trunkGroupId: officeId, numberIds: [owned[0]!.id] });
+    expect(await getTrunkGroupRouting(await tech(), officeId)).toMatchObject({ routed: 2, notRouted: 1 });
+  });
+
   it('disabling while the carrier fails: not a success, the page says calls may still reach the hosts, and Re-apply asks again', async () => {
     const actions = await trunkActions();
     const [copy] = await test.db.select().from(trunkGroupUpstreams).where(eq(trunkGroupUpstreams.trunkGroupId, officeId));

@@ -52,12 +52,12 @@ export const assignNumbersToTrunkGroupAction = accountAction({
   permission: 'technical.write',
   async run({ trunkGroupId, numberIds }, access) {
     const { group } = await getTrunkGroupDetail(access, trunkGroupId);
-    const { sync } = await assignNumbers(access, { trunkGroupId: group.id, numberIds });
+    const { sync, movedFrom } = await assignNumbers(access, { trunkGroupId: group.id, numberIds });
     revalidatePath('/numbers');
     revalidatePath('/trunk-groups');
     revalidatePath(`/trunk-groups/${group.id}`);
     // What each number's carrier did, not only the group's push: a refused number is named, never counted as routed.
-    return describeAssignment(access, group, numberIds, sync);
+    return describeAssignment(access, group, numberIds, sync, movedFrom);
   },
 });
 

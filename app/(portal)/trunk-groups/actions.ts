@@ -168,9 +168,9 @@ export const assignTrunkNumbersAction = accountAction({
   load: trunkGroupOf,
   presentError,
   async run({ numberIds }, access, { subject: group }) {
-    const { sync } = await assignNumbers(access, { trunkGroupId: group.id, numberIds });
+    const { sync, movedFrom } = await assignNumbers(access, { trunkGroupId: group.id, numberIds });
     refresh(group.id);
-    return describeAssignment(access, group, numberIds, sync);
+    return describeAssignment(access, group, numberIds, sync, movedFrom);
   },
 });
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, count, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { accounts, providerConnections, staffTasks, users, type StaffTaskKind } from '@/lib/db/schema';
 import { isUuid } from './accounts';
@@ -87,4 +87,13 @@ export async function getOpenStaffTasksBySubject(db: Executor, { accountId, subj
     .from(staffTasks)
     .where(and(eq(staffTasks.accountId, accountId), eq(staffTasks.subjectType, subjectType), eq(staffTasks.subjectId, subjectId), eq(staffTasks.status, 'open')))
     .orderBy(desc(staffTasks.createdAt));
+}
+
+/** Open tasks of one kind about any of an account's subjects, in one query (a list's rows, not one page per row). */
+export async function getOpenStaffTasksBySubjects(db: Executor, { accountId, kind, subjectType, subjectIds }: { accountId: string; kind: StaffTaskKind; subjectType: string; subjectIds: readonly string[] }) {
+  if (subjectIds.length === 0) return [];
+  return db
+    .select()
+    .from(staffTasks)
+    .where(and(eq(staffTasks.accountId, accountId), eq(staffTasks.kind, kind), eq(staffTasks.subjectType, subjectType), inArray(staffTasks.subjectId, [...subjectIds]), eq(staffTasks.status, 'open')));
 }

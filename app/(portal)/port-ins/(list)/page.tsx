@@ -58,7 +58,7 @@ export default async function PortInsPage({ searchParams }: { searchParams: Prom
             label: port.label ?? port.subscriberName ?? '—',
             numbers: formatCount(port.numberCount),
             losingCarrier: port.losingCarrier ?? '—',
-            status: { label: port.statusLabel, tone: portStatusTone(port.status) },
+            status: { label: port.statusLabel, tone: port.withdrawalPending ? 'amber' : portStatusTone(port.status) },
             date: port.focDate ? `FOC ${port.focDate}` : port.requestedFocDate ? `Requested ${port.requestedFocDate}` : '—',
             updated: formatDateTime(port.updatedAt),
           }))}
