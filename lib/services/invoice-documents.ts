@@ -17,8 +17,8 @@ import { formatInvoicePeriod, formatSignedCents, invoiceFileBase } from '@/lib/b
 import type { AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db } from '@/lib/db/client';
 import { getAccountById } from '@/lib/db/queries/accounts';
-import { getInvoiceIssuedEventId, getRatedCallsByAccounts, setInvoicePdfStorageKey, type RatedCallPosition, type RatedCallsFilter } from '@/lib/db/queries/invoice-documents';
-import { getInvoiceById, getInvoiceLines, listBillingSubtree } from '@/lib/db/queries/invoices';
+import { getInvoiceIssuedEventId, getRatedCallsByAccounts, setInvoicePdfStorageKey, type RatedCallPosition, type RatedCallsFilter, type RatedCallsPart, type UsageLineKey } from '@/lib/db/queries/invoice-documents';
+import { getInvoiceById, getInvoiceLines, isLateCallsLine, listBillingSubtree } from '@/lib/db/queries/invoices';
 import { claimNotificationMails, getEventRecipientsByAccount, setNotificationMailMessage } from '@/lib/db/queries/notifications';
 import type { Invoice, InvoiceLine } from '@/lib/db/schema';
 import { getEnv } from '@/lib/env';
@@ -135,11 +135,21 @@ export async function getInvoiceCsv(reader: InvoiceReader, invoiceId: string): P
 
 const USAGE_KINDS = new Set<InvoiceLine['kind']>(['termination', 'origination']);
 
+/** The calls a usage line sums, or nothing for a line that is not usage (DIDs, discounts, manual lines…). */
+function usageLineKeyOf(line: InvoiceLine): UsageLineKey | undefined {
+  if (!USAGE_KINDS.has(line.kind) || !line.direction) return undefined;
+  if (isLateCallsLine(line)) return { accountId: line.accountId, direction: line.direction, price: null };
+  if (!line.destination || !line.rateVersionId || !line.rate) return undefined;
+  return { accountId: line.accountId, direction: line.direction, price: { destination: line.destination, rateVersionId: line.rateVersionId, rate: line.rate } };
+}
+
 /**
  * The rated calls behind an invoice (or one of its usage lines, `lineId`), as a CSV streamed a
- * keyset page at a time: every priced call of its period and subtree, with the price and never the
- * cost. An issued invoice's calls are those stored by the time it was computed, so the file adds
- * up to the invoice even if late calls of that month arrived since.
+ * keyset page at a time, with the price and never the cost: the calls it bills, of its subtree.
+ * Those are the calls of earlier months received late (their invite times are before the period, so
+ * they come first) and the calls of its period stored before the period was closed; a call of the
+ * period stored after is on the invoice of the month it arrived in. An issued invoice's calls are
+ * those stored by the time it was computed, so the file adds up to the invoice.
  */
 export async function getRatedCallsCsv(
   reader: InvoiceReader,
@@ -147,33 +157,38 @@ export async function getRatedCallsCsv(
   { lineId, batchSize = RATED_CALLS_CSV_BATCH }: { lineId?: string; batchSize?: number } = {},
 ): Promise<{ body: ReadableStream<Uint8Array>; filename: string }> {
   const { invoice, lines } = await documentFor(reader, invoiceId);
-  let lineKey: RatedCallsFilter['line'];
+  let lineKey: UsageLineKey | undefined;
   let line: InvoiceLine | undefined;
   if (lineId !== undefined) {
     line = UUID.test(lineId) ? lines.find((candidate) => candidate.id === lineId.toLowerCase()) : undefined;
-    if (!line || !USAGE_KINDS.has(line.kind) || !line.direction || !line.destination || !line.rateVersionId || !line.rate) {
-      throw new AppError('not_found:invoice_line', 'That invoice has no usage line with this id.');
-    }
-    lineKey = { accountId: line.accountId, direction: line.direction, destination: line.destination, rateVersionId: line.rateVersionId, rate: line.rate };
+    lineKey = line && usageLineKeyOf(line);
+    if (!lineKey) throw new AppError('not_found:invoice_line', 'That invoice has no usage line with this id.');
   }
   const db = await getDb();
   const subtree = await listBillingSubtree(db, { billingAccountId: invoice.billingAccountId });
   const names = new Map(subtree.map((account) => [account.id, account.name]));
   const accountIds = [...new Set([...subtree.map((account) => account.id), ...lines.map((candidate) => candidate.accountId)])];
-  const filter: RatedCallsFilter = {
-    accountIds,
-    from: invoice.periodStart,
-    to: invoice.periodEnd,
-    ingestedBy: invoice.status === 'draft' ? undefined : invoice.generatedAt,
-    line: lineKey,
-  };
+  const parts: RatedCallsPart[] = !lineKey ? ['late', 'period'] : lineKey.price ? ['period'] : ['late'];
+  const filters = parts.map(
+    (part): RatedCallsFilter => ({
+      billingAccountId: invoice.billingAccountId,
+      accountIds,
+      from: invoice.periodStart,
+      to: invoice.periodEnd,
+      part,
+      ingestedBy: invoice.status === 'draft' ? undefined : invoice.generatedAt,
+      line: lineKey,
+    }),
+  );
   const base = invoiceFileBase(invoice.number);
-  return { body: ratedCallsStream(filter, { names, currency: invoice.currency, batchSize }), filename: line ? `${base}-line-${line.position}-calls.csv` : `${base}-calls.csv` };
+  return { body: ratedCallsStream(filters, { names, currency: invoice.currency, batchSize }), filename: line ? `${base}-line-${line.position}-calls.csv` : `${base}-calls.csv` };
 }
 
-function ratedCallsStream(filter: RatedCallsFilter, { names, currency, batchSize }: { names: Map<string, string>; currency: string; batchSize: number }): ReadableStream<Uint8Array> {
+/** The filters' calls one after the other, each a keyset page at a time. */
+function ratedCallsStream(filters: RatedCallsFilter[], { names, currency, batchSize }: { names: Map<string, string>; currency: string; batchSize: number }): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let started = false;
+  const pending = [...filters];
   let after: RatedCallPosition | undefined;
   return new ReadableStream<Uint8Array>(
     {
@@ -184,15 +199,23 @@ function ratedCallsStream(filter: RatedCallsFilter, { names, currency, batchSize
             controller.enqueue(encoder.encode(ratedCallsCsvHeader()));
             return;
           }
-          const rows = await getRatedCallsByAccounts(await getDb(), { filter, after, limit: batchSize });
-          if (rows.length > 0) {
-            let chunk = '';
-            for (const row of rows) chunk += ratedCallCsvLine(row, { accountName: names.get(row.accountId) ?? '', currency });
-            controller.enqueue(encoder.encode(chunk));
+          // A pull that enqueues nothing is not pulled again: read on until a page has rows or all are read.
+          for (let filter = pending[0]; filter; filter = pending[0]) {
+            const rows = await getRatedCallsByAccounts(await getDb(), { filter, after, limit: batchSize });
+            const last = rows.at(-1);
+            if (rows.length < batchSize || !last) {
+              pending.shift();
+              after = undefined;
+            } else after = { inviteAt: last.inviteAt, id: last.id };
+            if (rows.length > 0) {
+              let chunk = '';
+              for (const row of rows) chunk += ratedCallCsvLine(row, { accountName: names.get(row.accountId) ?? '', currency });
+              controller.enqueue(encoder.encode(chunk));
+              if (pending.length === 0) controller.close();
+              return;
+            }
           }
-          const last = rows.at(-1);
-          if (rows.length < batchSize || !last) controller.close();
-          else after = { inviteAt: last.inviteAt, id: last.id };
+          controller.close();
         } catch (error) {
           log.error('invoice_documents.calls_csv_failed', { error });
           controller.error(error);

@@ -16,6 +16,7 @@ import { invoices, users, type Invoice } from '@/lib/db/schema';
 import { ingestCdrBatch, type CdrInput } from '@/lib/services/cdr-ingest';
 import { issueInvoice } from '@/lib/services/invoice-issue';
 import { generateDraftInvoice } from '@/lib/services/invoices';
+import { monthOf } from '@/lib/validations/invoices';
 import { fileDocumentStorage, getDocumentStorage, setDocumentStorage } from '@/lib/storage/documents';
 import { GET as listRoute } from '@/app/api/v1/invoices/route';
 import { GET as invoiceRoute } from '@/app/api/v1/invoices/[invoiceId]/route';
@@ -161,6 +162,27 @@ describe('Invoices API and downloads', () => {
     expect(mxRows.every((line) => line.includes(',Globex Branch,') && line.includes(',MX,'))).toBe(true);
     const otherLine = await callApi(callsRoute, { url: `/api/v1/invoices/${april.id}/calls?line=${randomUUID()}`, params: { invoiceId: april.id }, key: keys.finance, endpoint: getInvoiceCalls });
     expect([otherLine.status, otherLine.body.error.code]).toEqual([404, 'not_found:invoice_line']);
+  });
+
+  it('links the late-calls line to the calls it bills, lists them in the whole calls CSV of the invoice that bills them, and not in their own month’s', async () => {
+    // An April call stored now, after April's invoice was issued: billed on this month's invoice.
+    const late = { ...call(tenants.globexBranch.id, '+525555123458', 30, 60), sourceId: 'api-late-april-call' };
+    expect((await ingestCdrBatch(test.db, [{ line: 1, input: late }])).rejected).toEqual([]);
+    const current = (await generateDraftInvoice(test.db, { billingAccountId: tenants.globex.id, month: monthOf(new Date()) })).invoice;
+    const json = await callApi(invoiceRoute, { url: `/api/v1/invoices/${current.id}`, params: { invoiceId: current.id }, key: keys.finance, endpoint: getInvoice });
+    const branch = json.body.sections.find((section: { name: string }) => section.name === 'Globex Branch');
+    const lateLine = branch.lines.find((line: { description: string }) => line.description === 'Calls from earlier periods received late · termination');
+    expect(lateLine).toMatchObject({ calls: 1, amount: '0.02', links: { calls: `/api/v1/invoices/${current.id}/calls?line=${lateLine.id}` } });
+    // The called number's column, its formula guard taken off.
+    const calledNumbers = (csv: string) => csv.trimEnd().split('\r\n').slice(1).map((row) => row.split(',')[6]!.replace(/^'/, ''));
+    const lineCalls = await callApi(callsRoute, { url: lateLine.links.calls, params: { invoiceId: current.id }, key: keys.finance, endpoint: getInvoiceCalls });
+    expect(lineCalls.status).toBe(200);
+    expect(calledNumbers(lineCalls.text)).toEqual(['+525555123458']);
+    const all = await callApi(callsRoute, { url: `/api/v1/invoices/${current.id}/calls`, params: { invoiceId: current.id }, key: keys.finance, endpoint: getInvoiceCalls });
+    expect(calledNumbers(all.text)).toEqual(['+525555123458']);
+    const aprilCalls = await callApi(callsRoute, { url: `/api/v1/invoices/${april.id}/calls`, params: { invoiceId: april.id }, key: keys.finance, endpoint: getInvoiceCalls });
+    expect(calledNumbers(aprilCalls.text)).toHaveLength(5);
+    expect(calledNumbers(aprilCalls.text)).not.toContain('+525555123458');
   });
 
   it('answers technical and viewer keys, a sub-account’s finance key and another tenant’s key exactly as for an invoice that does not exist', async () => {

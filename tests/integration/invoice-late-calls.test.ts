@@ -2,7 +2,8 @@
  * What an invoice bills besides its own month's calls: calls of a month already invoiced that
  * reached the store after its invoice was issued (CDR pulls lag the period close) are billed once,
  * on the invoice of the month they arrived in, on a line of their own whose calls can be disputed,
- * and count in the unbilled usage until then; and a number that came by port-in pays from the day it
+ * and count in the unbilled usage until then (the calls CSVs list each call on the invoice that bills
+ * it, and the late line's own CSV its calls); and a number that came by port-in pays from the day it
  * went live, where a number bought through an order paid its first month at purchase.
  */
 import { and, eq } from 'drizzle-orm';
@@ -10,6 +11,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cdrs, invoiceLines, numberOrderLines, numberOrders, phoneNumbers, type InvoiceLine } from '@/lib/db/schema';
 import { getUnbilledUsageByBillingAccount } from '@/lib/db/queries/spend-limits';
 import { createDispute, getLineCallsFor } from '@/lib/services/disputes';
+import { getRatedCallsCsv } from '@/lib/services/invoice-documents';
 import { generateDraftInvoice, issueInvoice, voidInvoice } from '@/lib/services/invoices';
 import { transitionPortAsStaff } from '@/lib/services/staff-port-ins';
 import { monthBefore, monthOf } from '@/lib/validations/invoices';
@@ -65,7 +67,7 @@ describe('Invoices: late calls and first months', () => {
     const billingAccountId = tenants.globex.id;
     const thisMonth = monthOf(new Date());
     const lastMonth = monthBefore(thisMonth);
-    await ingestMonthCalls(test.db, lastMonth, [{ accountId: tenants.globex.id, to: '+14155550101', billsec: 60 }]);
+    const [onTimeId] = await ingestMonthCalls(test.db, lastMonth, [{ accountId: tenants.globex.id, to: '+14155550101', billsec: 60 }]);
     const { invoice: lastDraft } = await generateDraftInvoice(test.db, { billingAccountId, month: lastMonth });
     const issued = await issueInvoice(test.db, { invoiceId: lastDraft.id });
     const issuedUsage = (await linesOf(issued.id)).filter((line) => line.kind === 'termination');
@@ -91,6 +93,13 @@ describe('Invoices: late calls and first months', () => {
     expect((await linesOf(issued.id)).filter((line) => line.kind === 'termination').map((line) => line.calls)).toEqual([1]);
 
     const owner = await accessAs(test.db, 'owner@globex.example', billingAccountId);
+    const csvCallIds = async (invoiceId: string, lineId?: string) => {
+      const { body } = await getRatedCallsCsv({ access: owner }, invoiceId, { lineId });
+      return (await new Response(body).text()).trimEnd().split('\r\n').slice(1).map((row) => row.split(',')[0]);
+    };
+    expect(await csvCallIds(again.id, late[0]!.id)).toEqual([lateId]);
+    expect(await csvCallIds(again.id)).toEqual([lateId]);
+    expect(await csvCallIds(issued.id)).toEqual([onTimeId]);
     const onDraft = await getLineCallsFor(owner, { invoiceId: again.id, lineId: late[0]!.id });
     expect(onDraft.calls.map((call) => [call.id, call.charge])).toEqual([[lateId, '0.015000']]);
 
@@ -103,6 +112,8 @@ describe('Invoices: late calls and first months', () => {
     const issuedLine = lateLines(await linesOf(arrivedInvoice.id))[0]!;
     const page = await getLineCallsFor(owner, { invoiceId: arrivedInvoice.id, lineId: issuedLine.id });
     expect(page.calls.map((call) => [call.id, call.disputable])).toEqual([[lateId, true]]);
+    expect(await csvCallIds(arrivedInvoice.id, issuedLine.id)).toEqual([lateId]);
+    expect(await csvCallIds(arrivedInvoice.id)).toEqual([lateId]);
     const dispute = await createDispute(owner, { invoiceId: arrivedInvoice.id, lineId: issuedLine.id, callIds: [lateId!], reason: 'This call was never made from our switch.' });
     expect(dispute.disputedCents).toBe(2);
 
@@ -110,9 +121,12 @@ describe('Invoices: late calls and first months', () => {
     const { replacement } = await voidInvoice(test.db, { invoiceId: issued.id, reason: 'Reissued to check the late call stays put' });
     const reissuedUsage = (await linesOf(replacement!.id)).filter((line) => line.kind === 'termination');
     expect(reissuedUsage.map((line) => [line.description, line.calls, line.amountCents])).toEqual([['United States termination', 1, 1]]);
+    expect(await csvCallIds(replacement!.id)).toEqual([onTimeId]);
+    expect(await csvCallIds(replacement!.id, reissuedUsage[0]!.id)).toEqual([onTimeId]);
     // Nor is it on the month after the one it arrived in.
     const following = `${afterItsMonth.toISOString().slice(0, 7)}`;
     const { invoice: later } = await generateDraftInvoice(test.db, { billingAccountId, month: following });
     expect(lateLines(await linesOf(later.id))).toEqual([]);
+    expect(await csvCallIds(later.id)).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ const links = z
     self: z.string().meta({ example: '/api/v1/invoices/0b8f3c1e-3c8a-4a53-9f0e-2a1f8f5a7c11' }),
     pdf: z.string().meta({ description: 'The same URL with `Accept: application/pdf`.' }),
     csv: z.string().meta({ description: 'The same URL with `Accept: text/csv`.' }),
-    calls: z.string().meta({ description: 'Every rated call of the invoice, as CSV.' }),
+    calls: z.string().meta({ description: 'Every rated call the invoice bills (late calls of earlier months included), as CSV.' }),
   })
   .meta({ id: 'InvoiceLinks' });
 
@@ -66,7 +66,7 @@ export const invoiceLineSchema = z
     base: money('A discount’s or tax’s base.', '58372.08').nullable(),
     percent: z.string().nullable().meta({ description: 'A discount’s or tax’s real percentage of `base`, four places.', example: '7.9678' }),
     disputeId: z.string().uuid().nullable().meta({ description: 'The dispute a credit note settles.' }),
-    links: z.object({ calls: z.string() }).nullable().meta({ description: 'Usage lines: the line’s rated calls as CSV.' }),
+    links: z.object({ calls: z.string() }).nullable().meta({ description: 'Usage lines: the rated calls the line bills, as CSV (for “Calls from earlier periods received late”, those calls).' }),
   })
   .meta({ id: 'InvoiceLine' });
 
@@ -120,7 +120,7 @@ export const getInvoiceCalls = defineEndpoint({
   tag: TAG,
   summary: 'The rated calls of an invoice, as CSV',
   description: [
-    'Every priced call of the invoice’s month and accounts, oldest first, streamed: `call_id, invite_at_utc, account, account_id, direction, from, to, destination, rate_prefix, billsec, billed_seconds, rate_per_minute, connection_fee, charge, currency`. With `line` (a usage line’s id), only that line’s calls. An issued invoice lists the calls it was computed from (calls of its month that arrived later are on no invoice yet). Formula-safe cells; a failure once rows flow ends the file with an “incomplete” line.',
+    'Every priced call the invoice bills, of its accounts, oldest first, streamed: `call_id, invite_at_utc, account, account_id, direction, from, to, destination, rate_prefix, billsec, billed_seconds, rate_per_minute, connection_fee, charge, currency`. Those are the calls of its month that reached us before the month’s invoice was issued, and calls of earlier months that reached us during its month, after their own month’s invoice was issued (the line “Calls from earlier periods received late”; they come first, being older). A call of its month that reaches us after its invoice was issued is billed on the invoice of the month it arrives in, and listed there. With `line` (a usage line’s id), only that line’s calls. An issued invoice lists the calls it was computed from, so the file adds up to it. Formula-safe cells; a failure once rows flow ends the file with an “incomplete” line.',
     WHO,
   ].join('\n\n'),
   access: { permission: 'account.read' },

@@ -3,6 +3,7 @@ import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows';
 import { accountEvents, invoices } from '@/lib/db/schema';
+import { callArrivedInTime, callArrivedLate } from './invoices';
 
 type Executor = Db | Tx;
 
@@ -12,19 +13,30 @@ export interface RatedCallPosition {
   id: number;
 }
 
-/** The group a usage line sums (invoice-engine: account, direction, destination, deck version, rate). */
+/**
+ * The calls a usage line sums: its account and direction, and for a line of its period's calls the
+ * price (destination, deck version, rate); `price` is null for the line of calls from earlier
+ * periods received late, which sums every price of its direction.
+ */
 export interface UsageLineKey {
   accountId: string;
   direction: 'inbound' | 'outbound';
-  destination: string;
-  rateVersionId: string;
-  rate: string;
+  price: { destination: string; rateVersionId: string; rate: string } | null;
 }
 
+/**
+ * Which calls an invoice of [from, to) bills (lib/db/queries/invoices.ts): `period`, the calls made
+ * in it and stored before it was closed; `late`, calls of earlier months stored in it after their
+ * month was closed.
+ */
+export type RatedCallsPart = 'period' | 'late';
+
 export interface RatedCallsFilter {
+  billingAccountId: string;
   accountIds: string[];
   from: Date;
   to: Date;
+  part: RatedCallsPart;
   /** Only calls stored by then (an issued invoice's calls: not those that arrived after it was computed). */
   ingestedBy?: Date;
   line?: UsageLineKey;
@@ -47,18 +59,27 @@ interface RawRatedCall {
 }
 
 function ratedWhere(filter: RatedCallsFilter, after?: RatedCallPosition) {
-  const parts = [
-    sql`c.account_id = a.id`,
-    sql`c.invite_at >= ${filter.from.toISOString()}::timestamptz`,
-    sql`c.invite_at < ${filter.to.toISOString()}::timestamptz`,
-    sql`c.charge IS NOT NULL`,
-  ];
+  const from = filter.from.toISOString();
+  const to = filter.to.toISOString();
+  const parts = [sql`c.account_id = a.id`, sql`c.charge IS NOT NULL`];
+  if (filter.part === 'late') {
+    parts.push(sql`c.invite_at < ${from}::timestamptz`);
+    parts.push(sql`c.ingested_at >= ${from}::timestamptz`);
+    parts.push(sql`c.ingested_at < ${to}::timestamptz`);
+    parts.push(callArrivedLate(filter.billingAccountId, { inviteAt: sql.raw('c.invite_at'), ingestedAt: sql.raw('c.ingested_at') }));
+  } else {
+    parts.push(sql`c.invite_at >= ${from}::timestamptz`);
+    parts.push(sql`c.invite_at < ${to}::timestamptz`);
+    parts.push(callArrivedInTime(filter.billingAccountId, { periodStart: filter.from, ingestedAt: sql.raw('c.ingested_at') }));
+  }
   if (filter.ingestedBy) parts.push(sql`c.ingested_at <= ${filter.ingestedBy.toISOString()}::timestamptz`);
   if (filter.line) {
     parts.push(sql`c.direction = ${filter.line.direction}::cdr_direction`);
-    parts.push(sql`c.rate_destination = ${filter.line.destination}`);
-    parts.push(sql`c.rate_version_id = ${filter.line.rateVersionId}::uuid`);
-    parts.push(sql`c.rate = ${filter.line.rate}::numeric`);
+    if (filter.line.price) {
+      parts.push(sql`c.rate_destination = ${filter.line.price.destination}`);
+      parts.push(sql`c.rate_version_id = ${filter.line.price.rateVersionId}::uuid`);
+      parts.push(sql`c.rate = ${filter.line.price.rate}::numeric`);
+    }
   }
   if (after) {
     const at = after.inviteAt.toISOString();
@@ -70,18 +91,21 @@ function ratedWhere(filter: RatedCallsFilter, after?: RatedCallPosition) {
 }
 
 /**
- * Up to `limit` rated calls of the accounts in [from, to), oldest first, after `after`: each account
- * read along its primary key and the pages merged (as the CDR search does), so a page costs the
- * same however deep. No cost column is read.
+ * Up to `limit` rated calls of the accounts in the filter's part of an invoice, oldest first, after
+ * `after`: each account read on its own and the pages merged (as the CDR search does), so a page of
+ * the period's calls costs the same however deep. No cost column is read.
  */
 export async function getRatedCallsByAccounts(db: Executor, { filter, after, limit }: { filter: RatedCallsFilter; after?: RatedCallPosition; limit: number }) {
   const accountIds = filter.line ? filter.accountIds.filter((id) => id === filter.line!.accountId) : filter.accountIds;
   if (accountIds.length === 0) return [];
   const values = sql.join(accountIds.map((id) => sql`(${id}::uuid)`), sql`, `);
   const result = await db.transaction(async (tx) => {
-    // Along the primary key even on a month not analyzed yet (as the CDR search reads); the penalty
-    // that puts on a sort makes the plan look costly enough for PostgreSQL to JIT-compile it (~0.7 s a page): not for this.
-    await tx.execute(sql`SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`);
+    // The period's calls along the primary key even on a month not analyzed yet (as the CDR search
+    // reads); the penalty that puts on a sort makes the plan look costly enough for PostgreSQL to
+    // JIT-compile it (~0.7 s a page): not for this. Late calls are found by when they were stored,
+    // across every earlier month, and the few found sorted.
+    if (filter.part === 'period') await tx.execute(sql`SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`);
+    else await tx.execute(sql`SELECT set_config('jit', 'off', true)`);
     return tx.execute(sql`
       SELECT c.id, c.account_id, c.invite_at, c.direction, c.from_e164, c.to_e164, c.rate_destination, c.rate_prefix,
         c.billsec, c.billed_seconds, c.rate::text AS rate, c.connection_fee::text AS connection_fee, c.charge::text AS charge
