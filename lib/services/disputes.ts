@@ -57,7 +57,7 @@ import { creditNoteDescription, DISPUTE_BUSINESS_DAYS, disputeReference } from '
 import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { canSeeBillingAccountFunds } from './accounts';
 import { recordAudit, recordStaffAccountAudit } from './audit';
-import { refreshDraftFor } from './invoices';
+import { refreshDraftFor, settleInvoices } from './invoices';
 
 type Executor = Db | Tx;
 
@@ -65,6 +65,9 @@ const DISPUTABLE_INVOICE = new Set(['issued', 'paid']);
 export const LINE_CALLS_PAGE_SIZE = 50;
 export const DISPUTE_QUEUE_PAGE_SIZE = 50;
 const AUTO_ACCEPT_NOTE = `Not decided within ${DISPUTE_BUSINESS_DAYS} business days, so accepted in full, as promised.`;
+/** The job's note when the line's earlier credits already cover these calls: "in full" would promise a credit that never comes. */
+const AUTO_ACCEPT_NOTHING_LEFT_NOTE = `Not decided within ${DISPUTE_BUSINESS_DAYS} business days, so accepted; nothing further to credit: this line’s calls are already credited in full.`;
+const AUTO_ACCEPT_NOTES = new Set([AUTO_ACCEPT_NOTE, AUTO_ACCEPT_NOTHING_LEFT_NOTE]);
 
 // --- Views -------------------------------------------------------------------------------------------
 
@@ -128,7 +131,7 @@ export interface DisputeDetail extends DisputeView {
 function viewOf(row: DisputeViewRow, { now, staff }: { now: Date; staff: boolean }): DisputeView {
   const { dispute } = row;
   // The job decides with no user and its own note (a staff member removed since also leaves no user).
-  const automatic = dispute.status !== 'open' && dispute.decidedByUserId === null && dispute.decisionNote === AUTO_ACCEPT_NOTE;
+  const automatic = dispute.status !== 'open' && dispute.decidedByUserId === null && AUTO_ACCEPT_NOTES.has(dispute.decisionNote ?? '');
   return {
     id: dispute.id,
     reference: disputeReference(dispute.id),
@@ -470,8 +473,9 @@ async function creditOnLine(tx: Tx, dispute: Dispute, decision: Decision): Promi
 /**
  * The decision, in one transaction with the dispute locked: its status and, for a credit, ONE
  * credit_note ledger entry on the line's account (positive: in the customer's favour), dated now,
- * so the invoice of this month shows it. Refused when the dispute is decided already. The billing
- * account is locked too, so two disputes of one line are credited one after the other.
+ * so the invoice of this month shows it, and the issued invoices it now covers settled. Refused when
+ * the dispute is decided already. The billing account is locked too, so two disputes of one line
+ * are credited one after the other.
  */
 async function applyDecision(tx: Tx, disputeId: string, decision: Decision, decider: Decider, now: Date): Promise<Dispute> {
   const dispute = await lockDispute(tx, { disputeId });
@@ -483,6 +487,7 @@ async function applyDecision(tx: Tx, disputeId: string, decision: Decision, deci
   const creditedCents = await creditOnLine(tx, dispute, decision);
   const invoice = await getInvoiceById(tx, { invoiceId: dispute.invoiceId });
   let creditEntryId: string | null = null;
+  let settledInvoices: string[] = [];
   if (creditedCents > 0) {
     const entry = await insertLedgerEntry(tx, {
       billingAccountId: dispute.billingAccountId,
@@ -496,11 +501,14 @@ async function applyDecision(tx: Tx, disputeId: string, decision: Decision, deci
       createdAt: now,
     });
     creditEntryId = entry.id;
+    // Under the billing account's lock taken above: an invoice the credit now covers is paid.
+    ({ paid: settledInvoices } = await settleInvoices(tx, { billingAccountId: dispute.billingAccountId, now }));
   }
+  const note = 'automatic' in decider ? (creditedCents > 0 ? AUTO_ACCEPT_NOTE : AUTO_ACCEPT_NOTHING_LEFT_NOTE) : decision.note;
   const decided = await updateDispute(tx, { disputeId }, {
     status: decision.status,
     creditedCents,
-    decisionNote: decision.note,
+    decisionNote: note,
     decidedByUserId: 'staff' in decider ? decider.staff.id : null,
     decidedAt: now,
     creditEntryId,
@@ -516,7 +524,7 @@ async function applyDecision(tx: Tx, disputeId: string, decision: Decision, deci
     targetType: 'dispute',
     targetId: dispute.id,
     before: { status: 'open', disputed: centsToDecimal(dispute.disputedCents) },
-    after: { status: decision.status, credited: centsToDecimal(creditedCents), ...(decision.note ? { note: decision.note } : {}) },
+    after: { status: decision.status, credited: centsToDecimal(creditedCents), ...(note ? { note } : {}), ...(settledInvoices.length ? { settledInvoices } : {}) },
   };
   if ('staff' in decider) await recordStaffAccountAudit(tx, decider.staff, { ...audit, ip: decider.ip });
   else await insertAuditEvent(tx, { ...audit, actorUserId: null, actorEmail: 'system', ip: null });
@@ -564,7 +572,8 @@ export async function autoAcceptOverdueDisputes({ now = new Date() }: { now?: Da
       await db.transaction(async (tx) => {
         const current = await lockDispute(tx, { disputeId });
         if (!current || current.status !== 'open' || current.dueAt.getTime() >= now.getTime()) return;
-        await applyDecision(tx, disputeId, { status: 'accepted', note: AUTO_ACCEPT_NOTE }, { automatic: true }, now);
+        // The note is the job's, worded by what the line had left to credit (applyDecision).
+        await applyDecision(tx, disputeId, { status: 'accepted', note: null }, { automatic: true }, now);
         accepted.push(disputeId);
       });
     } catch (error) {

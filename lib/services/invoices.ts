@@ -349,13 +349,16 @@ export async function issueInvoice(db: Db, { invoiceId, now = new Date(), actor 
       createdAt: new Date(invoice.periodEnd.getTime() - 1),
     });
     const dueAt = new Date(now.getTime() + (profile?.paymentTermsDays ?? 15) * DAY_MS);
-    const result = await updateInvoice(tx, { invoiceId }, { status: 'issued', issuedAt: now, dueAt, ledgerEntryId: entry.id });
+    const issuedRow = await updateInvoice(tx, { invoiceId }, { status: 'issued', issuedAt: now, dueAt, ledgerEntryId: entry.id });
+    // Already covered (nothing due, or money in since its month ended): paid at issue, not at the next payment.
+    const { paid } = await settleInvoices(tx, { billingAccountId: issuedRow.billingAccountId, now, receivedBy: now });
+    const result = paid.includes(issuedRow.number) ? (await getInvoiceById(tx, { invoiceId }))! : issuedRow;
     await publishAccountEvent(tx, {
       accountId: result.billingAccountId,
       type: 'invoice.issued',
       data: { invoiceId: result.id, number: result.number, periodStart: result.periodStart.toISOString(), periodEnd: result.periodEnd.toISOString(), dueAt: dueAt.toISOString() },
     });
-    await auditInvoice(tx, actor, result, 'invoice.issued', { status: 'draft' }, { status: 'issued', totalDueCents: result.totalDueCents });
+    await auditInvoice(tx, actor, result, 'invoice.issued', { status: 'draft' }, { status: result.status, totalDueCents: result.totalDueCents, ...(paid.length ? { settledInvoices: paid } : {}) });
     return result;
   });
   await afterInvoiceIssued(issued);
@@ -410,8 +413,10 @@ export async function voidInvoice(db: Db, { invoiceId, reason, reissue = true, a
       }
     }
     const result = await updateInvoice(tx, { invoiceId }, { status: 'void', voidedAt: new Date(), voidReason: trimmed });
+    // Settlement walks the invoices oldest first: one voided no longer holds up, or pays for, the others.
+    const { paid, reopened } = await settleInvoices(tx, { billingAccountId: result.billingAccountId });
     await publishAccountEvent(tx, { accountId: result.billingAccountId, type: 'invoice.voided', data: { invoiceId: result.id, number: result.number, reason: trimmed } });
-    await auditInvoice(tx, actor, result, 'invoice.voided', { status: invoice.status }, { status: 'void', reason: trimmed });
+    await auditInvoice(tx, actor, result, 'invoice.voided', { status: invoice.status }, { status: 'void', reason: trimmed, ...(paid.length ? { settledInvoices: paid } : {}), ...(reopened.length ? { reopenedInvoices: reopened } : {}) });
     return result;
   });
   if (!reissue) return { voided };
@@ -427,13 +432,17 @@ export async function voidInvoice(db: Db, { invoiceId, reason, reissue = true, a
  * every older one is; a paid invoice no longer covered (its payment reversed: a bounced wire) is
  * issued again, newest first.
  */
-export async function settleInvoices(db: Db | Tx, { billingAccountId, now = new Date() }: { billingAccountId: string; now?: Date }): Promise<{ paid: string[]; reopened: string[] }> {
+export async function settleInvoices(
+  db: Db | Tx,
+  { billingAccountId, now = new Date(), receivedBy }: { billingAccountId: string; now?: Date; /** Count only money recorded by then (an invoice issued as of a past date). */ receivedBy?: Date },
+): Promise<{ paid: string[]; reopened: string[] }> {
   const paid: string[] = [];
   const reopened: string[] = [];
   let olderCovered = true;
   const uncovered: { id: string; number: string }[] = [];
-  for (const invoice of await getInvoicesWithCreditSince(db, { billingAccountId })) {
-    olderCovered &&= parseMicros(invoice.creditSince) >= BigInt(invoice.totalDueCents) * MICROS_PER_CENT;
+  for (const invoice of await getInvoicesWithCreditSince(db, { billingAccountId, receivedBy })) {
+    // As of a past date, a paid invoice stands (the money that paid it may be later): only paying is judged then.
+    olderCovered &&= (receivedBy !== undefined && invoice.status === 'paid') || parseMicros(invoice.creditSince) >= BigInt(invoice.totalDueCents) * MICROS_PER_CENT;
     if (olderCovered && invoice.status === 'issued') {
       await updateInvoice(db, { invoiceId: invoice.id }, { status: 'paid', paidAt: now });
       paid.push(invoice.number);

@@ -6,8 +6,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { accountLedger, disputes } from '@/lib/db/schema';
-import { autoAcceptOverdueDisputes, createDispute, decideDispute, getLineCallsFor } from '@/lib/services/disputes';
+import { accountLedger, disputes, invoices } from '@/lib/db/schema';
+import { autoAcceptOverdueDisputes, createDispute, decideDispute, getDisputeFor, getLineCallsFor } from '@/lib/services/disputes';
 import { useTestDatabase } from '../support/db';
 import { lineNamed, seedIssuedUsageInvoice } from '../support/disputes';
 import { accessAs, seedRoleUsers, seedTwoTenants, sessionUser } from '../support/fixtures';
@@ -69,9 +69,19 @@ describe('Dispute credits on one line', () => {
       code: 'invalid:credit_amount',
       fieldErrors: { creditAmount: ['At most 0.00 (what the line has left)'] },
     });
-    expect((await decideDispute(staff, { disputeId: tenth.id, decision: 'accept' }, { now: RAISED })).creditedCents).toBe(0);
+    // The job accepts it, and says it credits nothing more rather than “in full”.
+    expect((await autoAcceptOverdueDisputes({ now: LONG_AFTER })).accepted).toEqual([tenth.id]);
+    const nothingLeft = await getDisputeFor(await finance(), tenth.id);
+    expect(nothingLeft).toMatchObject({ status: 'accepted', creditedCents: 0, creditNote: null, automatic: true, decidedBy: 'automatically (not decided in time)' });
+    expect(nothingLeft.decisionNote).toBe('Not decided within 2 business days, so accepted; nothing further to credit: this line’s calls are already credited in full.');
+    // Of the seven, those whose half cent rounded to nothing new say so too; the others were credited in full.
+    const bySeven = await Promise.all(opened.slice(1).map(async (dispute) => getDisputeFor(await finance(), dispute.id)));
+    expect(bySeven.filter((dispute) => dispute.creditedCents === 0).map((dispute) => dispute.decisionNote)).toEqual(Array(4).fill(nothingLeft.decisionNote));
+    expect(bySeven.filter((dispute) => dispute.creditedCents! > 0).map((dispute) => dispute.decisionNote)).toEqual(Array(3).fill('Not decided within 2 business days, so accepted in full, as promised.'));
     expect(await creditedOnLine()).toBe(5);
     expect(await test.db.$count(accountLedger, eq(accountLedger.kind, 'credit_note'))).toBe(5);
+    // The credits cover the whole invoice: it is paid.
+    expect((await test.db.select().from(invoices).where(eq(invoices.id, invoiceId)))[0]).toMatchObject({ totalDueCents: 5, status: 'paid' });
   });
 
   it('reads a page position past the year 9999 as the first page, not a database error', async () => {

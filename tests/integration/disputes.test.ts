@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDispute as createDisputeEndpoint, getDispute as getDisputeEndpoint } from '@/lib/api/contracts/disputes';
 import { JOBS } from '@/lib/jobs';
-import { accountEvents, accountLedger, auditEvents, cdrs, disputes, invoiceLines, notifications, users } from '@/lib/db/schema';
+import { accountEvents, accountLedger, auditEvents, cdrs, disputes, invoiceLines, invoices, notifications, users } from '@/lib/db/schema';
 import { dispatchAccountEvents } from '@/lib/services/account-events';
 import { autoAcceptOverdueDisputes, createDispute, decideDispute, getDisputeFor, getDisputeForStaff, getLineCallsFor, listDisputeQueueFor, listDisputesFor, openCreditNoteInvoiceFor } from '@/lib/services/disputes';
 import { generateDraftInvoice } from '@/lib/services/invoices';
@@ -270,6 +270,20 @@ describe('Disputes', () => {
     await dispatchAccountEvents(test.db);
     const told = await test.db.select({ title: notifications.title }).from(notifications).where(eq(notifications.type, 'dispute.decided'));
     expect(told.some((row) => / accepted$/.test(row.title))).toBe(true);
+  });
+
+  it('pays an issued invoice once an accepted dispute credits its whole total', async () => {
+    // Globex's September: one US minute at $0.0100, nothing paid.
+    const globexInvoice = await seedIssuedUsageInvoice(test.db, { billingAccountId: tenants.globex.id, month: '2026-09', calls: [{ accountId: tenants.globex.id, to: '+14155550198', billsec: 60 }] });
+    expect(globexInvoice.invoice).toMatchObject({ status: 'issued', totalDueCents: 1 });
+    const globexOwner = await accessAs(test.db, 'owner@globex.example', tenants.globex.id);
+    const line = lineNamed(globexInvoice.lines, 'United States termination');
+    const dispute = await createDispute(globexOwner, { invoiceId: globexInvoice.invoice.id, lineId: line.id, callIds: [globexInvoice.callIds[0]!], reason: REASON }, { now: RAISED });
+    await decideDispute(staff, { disputeId: dispute.id, decision: 'accept' }, { now: RAISED });
+    const [paid] = await test.db.select().from(invoices).where(eq(invoices.id, globexInvoice.invoice.id));
+    expect(paid).toMatchObject({ status: 'paid', paidAt: RAISED });
+    const [audit] = await test.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'dispute.decide'), eq(auditEvents.targetId, dispute.id)));
+    expect(audit!.after).toMatchObject({ credited: '0.01', settledInvoices: [globexInvoice.invoice.number] });
   });
 
   describe('the API', () => {

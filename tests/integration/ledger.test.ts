@@ -11,7 +11,7 @@ import { accountEvents, accountLedger, accounts, auditEvents, billingProfiles, i
 import { getSubtreeSpendSince } from '@/lib/db/queries/accounts';
 import { getBalanceByBillingAccount } from '@/lib/db/queries/number-orders';
 import { monthStart } from '@/lib/services/account-funds';
-import { generateDraftInvoice, invoicePeriod, issueInvoice, previousMonth } from '@/lib/services/invoices';
+import { addDraftDiscount, generateDraftInvoice, invoicePeriod, issueInvoice, previousMonth, voidInvoice } from '@/lib/services/invoices';
 import { getStaffLedger, listLedgerEntries, reconcilePrepayTiers, recordAdjustment, recordPayment, reverseLedgerEntry } from '@/lib/services/ledger';
 import { CARD_NUMBER_MESSAGE, containsCardNumber, recordAdjustmentSchema, recordPaymentSchema, reverseEntrySchema } from '@/lib/validations/ledger';
 import { useTestDatabase } from '../support/db';
@@ -311,12 +311,16 @@ describe('the ledger', () => {
     expect(audit!.after).toMatchObject({ settledInvoices: ['INV-2026-10-BEEF1'] });
   });
 
-  /** A new customer billed last month for one-time `charges` (ledger amounts), its invoice issued. */
-  async function invoicedLastMonth(name: string, charges: string[]) {
+  /** A new customer billed last month for one-time `charges` (ledger amounts), its invoice issued; `prepaid`: a prepayment made the month before. */
+  async function invoicedLastMonth(name: string, charges: string[], { prepaid }: { prepaid?: string } = {}) {
     const id = crypto.randomUUID();
     const [account] = await test.db.insert(accounts).values({ id, name, billingAccountId: id, path: `/${id}/`, depth: 0 }).returning();
     const month = previousMonth(new Date());
     const tenth = new Date(invoicePeriod(month).periodStart.getTime() + 9 * 86_400_000);
+    if (prepaid) {
+      const monthBefore = new Date(invoicePeriod(month).periodStart.getTime() - 20 * 86_400_000);
+      await test.db.insert(accountLedger).values({ billingAccountId: id, accountId: id, kind: 'credit', amount: prepaid, description: 'Prepayment received', createdAt: monthBefore });
+    }
     for (const [i, amount] of charges.entries()) {
       await test.db.insert(accountLedger).values({ billingAccountId: id, accountId: id, kind: 'charge', amount, description: `Number +1212555010${i}: setup and first month`, createdAt: tenth });
     }
@@ -360,6 +364,27 @@ describe('the ledger', () => {
     const credit = await recordAdjustment(tenants.staff, adjustment(account.id, { amount: '250.00', reason: 'Written off: disputed services' }));
     expect(credit.settledInvoices).toEqual([invoice.number]);
     expect((await invoiceNow(invoice.id)).status).toBe('paid');
+  });
+
+  it('pays an invoice with nothing due at issue: a month with nothing billed, and one a credit balance covers', async () => {
+    const quiet = await invoicedLastMonth('Quiet Telecom', []);
+    expect(quiet.invoice).toMatchObject({ status: 'paid', totalDueCents: 0, paidAt: expect.any(Date) });
+    // $50 prepaid before the month, $30 billed in it: $20 in the customer's favour, nothing to pay.
+    const prepaid = await invoicedLastMonth('Prepaid Telecom', ['-30.0000'], { prepaid: '50.0000' });
+    expect(prepaid.invoice).toMatchObject({ status: 'paid', totalDueCents: -2000, paidAt: expect.any(Date) });
+    expect(await invoiceNow(prepaid.invoice.id)).toMatchObject({ status: 'paid' });
+  });
+
+  it('pays a reissued invoice at issue when what came in since its month ended covers the corrected total', async () => {
+    // Issued without the customer's $20 negotiated discount; the customer pays the $100 really owed.
+    const { account, invoice } = await invoicedLastMonth('Reissued Telecom', ['-120.0000']);
+    expect(invoice).toMatchObject({ status: 'issued', totalDueCents: 12_000 });
+    expect((await recordPayment(tenants.staff, payment(account.id, { amount: '100.00', reference: 'WIRE-REISSUED' }))).settledInvoices).toEqual([]);
+    const { voided, replacement } = await voidInvoice(test.db, { invoiceId: invoice.id, reason: 'Negotiated discount left out' });
+    expect(voided.status).toBe('void');
+    await addDraftDiscount(test.db, { invoiceId: replacement!.id, description: 'Negotiated discount', amount: '20.00' });
+    const reissued = await issueInvoice(test.db, { invoiceId: replacement!.id });
+    expect(reissued).toMatchObject({ status: 'paid', totalDueCents: 10_000, paidAt: expect.any(Date) });
   });
 
   it('records a form’s adjustment once: the same request key again answers the first entry', async () => {

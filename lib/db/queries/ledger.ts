@@ -144,7 +144,7 @@ export async function getRecentPaymentOfAmount(db: Executor, { billingAccountId,
  * adjustments in the customer's favour, and reversals of those or of anything the invoice counted
  * (a bounced wire takes its payment back). Later charges are the next invoice's.
  */
-export async function getInvoicesWithCreditSince(db: Executor, { billingAccountId }: { billingAccountId: string }) {
+export async function getInvoicesWithCreditSince(db: Executor, { billingAccountId, receivedBy }: { billingAccountId: string; receivedBy?: Date }) {
   return db
     .select({
       id: invoices.id,
@@ -154,7 +154,7 @@ export async function getInvoicesWithCreditSince(db: Executor, { billingAccountI
       creditSince: sql<string>`(
         SELECT coalesce(sum(entry.amount), 0) FROM account_ledger entry
         LEFT JOIN account_ledger original ON original.id = entry.reverses_id
-        WHERE entry.billing_account_id = invoices.billing_account_id AND entry.created_at >= invoices.period_end
+        WHERE entry.billing_account_id = invoices.billing_account_id AND entry.created_at >= invoices.period_end AND entry.created_at <= ${receivedBy ? sql`${receivedBy.toISOString()}::timestamptz` : sql`'infinity'::timestamptz`}
           AND ((entry.kind IN ('payment', 'credit', 'credit_note', 'adjustment') AND entry.amount > 0)
             OR (entry.kind = 'reversal' AND original.kind <> 'invoice'
               AND (original.created_at < invoices.period_end OR (original.kind IN ('payment', 'credit', 'credit_note', 'adjustment') AND original.amount > 0))))
