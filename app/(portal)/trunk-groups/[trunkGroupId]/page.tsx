@@ -292,7 +292,7 @@ export default async function TrunkGroupPage({ params }: { params: Promise<{ tru
                 <h3 className="mb-1 text-sm font-semibold">Assign numbers</h3>
                 <p className="mb-3 text-sm text-slate-600">Numbers of {access.account.name} routed elsewhere or not at all. A number moves here from any other trunk group.</p>
                 <NumberBulkForm
-                  emptyText="Every number of the account already routes here."
+                  emptyText={numbers.length > 0 ? 'Every number of the account already routes here.' : `${access.account.name} has no numbers yet: buy some, then assign them here.`}
                   trunkGroupId={group.id}
                   rows={assignable.map((number) => ({
                     id: number.id,
