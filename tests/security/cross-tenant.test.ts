@@ -10,7 +10,7 @@
  * Telecom (a sub-account is the "second tenant" that finds real bugs).
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, getTableColumns, type InferSelectModel } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql, type InferSelectModel } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLES, type Role } from '@/lib/auth/permissions';
@@ -45,6 +45,7 @@ import {
 } from '@/lib/db/schema';
 import { sealCredentials, sealSecret } from '@/lib/services/secret-box';
 import { hashInvitationToken } from '@/lib/services/users';
+import { rowsOf as resultRows } from '@/lib/db/rows';
 import { UNSCOPED_ENDPOINTS, SURFACES, type ActionSurface, type RouteSurface, type SurfaceContext } from '../isolation/surfaces';
 import { API_ENDPOINTS } from '@/lib/api/contracts';
 import { routeFileOf } from '../support/api-operations';
@@ -223,9 +224,13 @@ describe('cross-tenant security of every server action and route handler', () =>
     const db = test.db;
     const [membership] = await db.select().from(memberships).where(and(eq(memberships.userId, side.memberUserId), eq(memberships.accountId, accountId)));
     const invitationToken = randomBytes(24).toString('base64url');
+    // Sent by an owner of the account or an ancestor: an invitation nobody may send any more grants nothing.
+    const inviter = await db.execute(sql`
+      SELECT m.user_id::text AS id FROM memberships m JOIN accounts holder ON holder.id = m.account_id JOIN accounts target ON target.id = ${accountId}::uuid
+      WHERE m.role = 'owner' AND starts_with(target.path, holder.path) LIMIT 1`);
     const [invitation] = await db
       .insert(invitations)
-      .values({ accountId, email: `invited-${side.e164.slice(-4)}@example.com`, role: 'viewer', tokenHash: hashInvitationToken(invitationToken), expiresAt: new Date(Date.now() + 86_400_000) })
+      .values({ accountId, email: `invited-${side.e164.slice(-4)}@example.com`, role: 'viewer', tokenHash: hashInvitationToken(invitationToken), invitedByUserId: resultRows<{ id: string }>(inviter)[0]!.id, expiresAt: new Date(Date.now() + 86_400_000) })
       .returning();
     const [address] = await db
       .insert(e911Addresses)
