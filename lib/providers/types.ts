@@ -394,6 +394,12 @@ export interface CdrPullPolicy {
   minIntervalMs?: number;
   /** Widest window one pull may ask for. */
   maxWindowMs?: number;
+  /**
+   * The upstream lists calls by start time but logs each when it ends: every window is read from this
+   * far before it, so a call still running when the previous window was read is not lost (a call read
+   * again is a duplicate, which the store drops).
+   */
+  lateLogMs?: number;
 }
 
 export interface BillingCapability {

@@ -137,6 +137,7 @@ export async function pullConnectionCdrs(
   const maxPages = options.maxPages ?? CDR_PULL_PAGES_PER_RUN;
   const policy = cdrs.pullPolicy ?? {};
   const maxWindowMs = Math.min(policy.maxWindowMs ?? CDR_PULL_MAX_WINDOW_MS, CDR_PULL_MAX_WINDOW_MS);
+  const readFrom = (pulledUntil: Date) => new Date(pulledUntil.getTime() - (policy.lateLogMs ?? 0));
   let row: CdrPullCursor = await ensureCdrPullCursor(db, { connectionId: connection.id, pulledUntil: new Date(now.getTime() - CDR_PULL_FIRST_LOOKBACK_MS) });
   let windowsOpened = 0;
   try {
@@ -158,7 +159,7 @@ export async function pullConnectionCdrs(
         await openCdrPullWindow(db, { connectionId: connection.id, windowEnd, at: now });
         windowsOpened++;
       }
-      const page = await cdrs.pull({ since: row.pulledUntil, until: windowEnd, cursor: row.cursor ?? undefined, limit: options.pageLimit ?? CDR_PULL_PAGE_LIMIT });
+      const page = await cdrs.pull({ since: readFrom(row.pulledUntil), until: windowEnd, cursor: row.cursor ?? undefined, limit: options.pageLimit ?? CDR_PULL_PAGE_LIMIT });
       if (page.nextCursor !== undefined && page.nextCursor === row.cursor) {
         throw new Error(`the upstream handed back the same cursor (${page.nextCursor}): stopped so as not to loop`);
       }

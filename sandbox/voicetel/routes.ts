@@ -264,10 +264,11 @@ const routes: Route[] = [
         return raw !== null && /^\d+$/.test(raw) ? Number(raw) : fallback;
       };
       // Descending range: `start` is the newer bound (default now), `end` the older (default 24 h ago).
+      // A call is logged when it ends, under its start time.
       const start = int('start', now);
       const end = int('end', now - 86_400);
       const cdr = state.calls
-        .filter((call) => call.start <= now && call.start >= end && call.start <= start)
+        .filter((call) => call.start + call.dur <= now && call.start >= end && call.start <= start)
         .sort((a, b) => b.start - a.start)
         .map((call) => {
           const billedSeconds = Math.ceil(call.dur / 6) * 6;

@@ -124,10 +124,14 @@ describe('CDR pulls from the upstreams', () => {
         .where(eq(cdrPullCursors.connectionId, connection.id));
       const outcome = await pullConnectionCdrs(test.db, connection, cdrs, { maxPages: 1000 });
       expect(outcome.error, provider).toBeUndefined();
-      expect(outcome.duplicates, provider).toBe(stored);
-      // VITCOM's day files and VoiceMeUp's call log list a call once it has ended and been logged: one
-      // logged since the first read (the sandboxes run on real time) is new, not a duplicate.
-      expect(outcome.imported, provider).toBeLessThanOrEqual(provider === 'vitcom' || provider === 'voicemeup' ? 3 : 0);
+      // Upstreams that log a call when it ends are read again from a little before each window, so the window
+      // opened after this one re-reads some of it: more duplicates, still nothing new.
+      if (cdrs.pullPolicy?.lateLogMs) expect(outcome.duplicates, provider).toBeGreaterThanOrEqual(stored);
+      else expect(outcome.duplicates, provider).toBe(stored);
+      // VITCOM's day files, VoiceMeUp's call log and VoiceTel's CDRs list a call once it has ended and been
+      // logged: one logged since the first read (the sandboxes run on real time), or one that started in the
+      // minute this read starts earlier, is new, not a duplicate.
+      expect(outcome.imported, provider).toBeLessThanOrEqual(provider === 'carrierx' ? 0 : 3);
       expect((await storedCalls(connection.id)).length).toBe(stored + outcome.imported);
     }
   });

@@ -170,6 +170,13 @@ export const LNP_SENDS_ACCOUNT_AS_WIRELESS = true;
 export const FOC_DEFAULT_TIME = '12:00:00';
 
 /**
+ * §3.25: a day's CDR files list the calls that have ended, under the day each started: a window is
+ * read again from 4 hours before it, so a call still running when the window before it was read is
+ * not lost (a call read again is a duplicate).
+ */
+export const CDR_PULL_LATE_LOG_MS = 4 * 60 * 60 * 1000;
+
+/**
  * §3.25: daily CDR CSV columns are undocumented. These are the header names the adapter reads
  * (case-insensitive); the sandbox writes the same. `timestamps` are `YYYY-MM-DD HH:MM:SS` UTC.
  */

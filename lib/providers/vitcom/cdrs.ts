@@ -1,5 +1,6 @@
 import { ProviderError } from '../errors';
 import type { Cdr, CdrsCapability, E164 } from '../types';
+import { CDR_PULL_LATE_LOG_MS } from './assumptions';
 import { mapCdrCsv } from './cdr-csv';
 import type { VitcomCore } from './core';
 import { mapStatsRow, parseWireDate, toIsoDay, toTenDigits, type VitcomQualityStats } from './map';
@@ -11,6 +12,7 @@ export interface VitcomCdrs extends CdrsCapability {
 
 export function createVitcomCdrs({ client, membersOf }: VitcomCore): VitcomCdrs {
   return {
+    pullPolicy: { lateLogMs: CDR_PULL_LATE_LOG_MS },
     async pull(request: { since: Date; until: Date; cursor?: string; limit?: number }) {
       const [cursorDay, cursorOffset] = (request.cursor ?? '').split('#');
       const fromDay = cursorDay && /^\d{4}-\d{2}-\d{2}$/.test(cursorDay) ? cursorDay : toIsoDay(request.since);

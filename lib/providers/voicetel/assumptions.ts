@@ -165,6 +165,12 @@ export const CDR_ANSWER_AT_START = true;
  */
 export const CDR_PULL_MIN_INTERVAL_MS = 30 * 60 * 1000;
 export const CDR_PULL_MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
+/**
+ * [spec] rows are keyed by their start time, and a call shows once it has ended: a window is read
+ * again from 4 hours before it, so a call up to that long, still running when the window before it
+ * was read, is not lost. One window is one request all the same.
+ */
+export const CDR_PULL_LATE_LOG_MS = 4 * 60 * 60 * 1000;
 /** No pagination on /account/cdr: one pull returns the whole range, so `limit` and `cursor` are not used. */
 export const CDR_RANGE_IS_ONE_PAGE = true;
 

@@ -1,12 +1,12 @@
 import type { CdrsCapability } from '../types';
-import { BUDGETS, CDR_PULL_MAX_WINDOW_MS, CDR_PULL_MIN_INTERVAL_MS } from './assumptions';
+import { BUDGETS, CDR_PULL_LATE_LOG_MS, CDR_PULL_MAX_WINDOW_MS, CDR_PULL_MIN_INTERVAL_MS } from './assumptions';
 import type { VoiceTelCore } from './core';
 import { mapCdr } from './map-account';
 import { cdrResponse, numbersListResponse } from './schema';
 
 export function createVoiceTelCdrs({ client }: VoiceTelCore): CdrsCapability {
   return {
-    pullPolicy: { minIntervalMs: CDR_PULL_MIN_INTERVAL_MS, maxWindowMs: CDR_PULL_MAX_WINDOW_MS },
+    pullPolicy: { minIntervalMs: CDR_PULL_MIN_INTERVAL_MS, maxWindowMs: CDR_PULL_MAX_WINDOW_MS, lateLogMs: CDR_PULL_LATE_LOG_MS },
     async pull({ since, until }) {
       const rows = await client.call({
         operation: 'GET /account/cdr',
