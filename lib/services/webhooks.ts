@@ -360,9 +360,15 @@ export async function deliverWebhookAttempt(deliveryId: string, { now = new Date
   if (!leased) return 'not_due';
   const work = await getWebhookDeliveryWork(db, { deliveryId });
   if (!work) return 'not_due';
-  const { endpoint, event } = work;
-  if (!endpoint.enabled) {
-    await updateWebhookDelivery(db, { deliveryId, values: { status: 'cancelled', finishedAt: now, nextAttemptAt: null, leasedUntil: null } });
+  const { endpoint, event, suspendedAccountName } = work;
+  // A suspended account's endpoints receive nothing (suspension is how its access is stopped at once);
+  // the log says why, and the event can be sent again once the account is reactivated.
+  const notSent = !endpoint.enabled ? 'Not sent: the endpoint is disabled' : suspendedAccountName ? `Not sent: ${suspendedAccountName} is suspended` : null;
+  if (notSent) {
+    await db.transaction(async (tx) => {
+      await insertWebhookAttempt(tx, { deliveryId, attemptedAt: now, responseStatus: null, error: notSent, durationMs: 0, responseBody: null });
+      await updateWebhookDelivery(tx, { deliveryId, values: { status: 'cancelled', attemptCount: leased.attemptCount + 1, finishedAt: now, nextAttemptAt: null, queuedAt: null, leasedUntil: null } });
+    });
     return 'cancelled';
   }
   const body = webhookPayload(event);

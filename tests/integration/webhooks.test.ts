@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as contracts from '@/lib/api/contracts/webhooks';
-import { auditEvents, webhookDeliveries, webhookEndpoints } from '@/lib/db/schema';
+import { accounts, auditEvents, webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from '@/lib/db/schema';
 import { resetEnvCache } from '@/lib/env';
 import { useHostResolver } from '@/lib/net/public-address';
 import { dispatchAccountEvents, publishAccountEvent } from '@/lib/services/account-events';
@@ -176,6 +176,40 @@ describe('Signed webhooks', () => {
     receiver.received.length = 0;
     await deliverWebhookAttempt(delivery!.id);
     expect(JSON.parse(receiver.received[0]!.body).data.accountId).toBe(tenants.east.id);
+  });
+
+  it('sends nothing to a suspended account’s endpoints (its sub-accounts’ included), says why, and sends again once reactivated', async () => {
+    const created = await createEndpoint({ url: `${origin}/suspended`, eventTypes: ['number.released'] });
+    const webhookId = created.body.endpoint.id as string;
+    await test.db.update(accounts).set({ status: 'suspended' }).where(eq(accounts.id, tenants.acme.id));
+    try {
+      await publishAccountEvent(test.db, { accountId: tenants.east.id, type: 'number.released', data: { e164: '+14155550111', releasedAt: '2026-12-01T10:00:00.000Z' } });
+      await dispatchAccountEvents(test.db);
+      const [delivery] = await deliveriesOf(webhookId);
+      receiver.received.length = 0;
+      expect(await deliverWebhookAttempt(delivery!.id)).toBe('cancelled');
+      expect(receiver.received).toHaveLength(0);
+      const log = await callApi(routes.deliveries.GET, { url: `/api/v1/webhooks/${webhookId}/deliveries`, params: { webhookId }, key: viewerKey, endpoint: contracts.listWebhookDeliveriesEndpoint });
+      expect(log.status).toBe(403);
+      const [stored] = await deliveriesOf(webhookId);
+      expect(stored).toMatchObject({ status: 'cancelled', attemptCount: 1, nextAttemptAt: null });
+      const [attempt] = await test.db.select().from(webhookDeliveryAttempts).where(eq(webhookDeliveryAttempts.deliveryId, delivery!.id));
+      expect(attempt).toMatchObject({ responseStatus: null, error: `Not sent: ${tenants.acme.name} is suspended` });
+    } finally {
+      await test.db.update(accounts).set({ status: 'active' }).where(eq(accounts.id, tenants.acme.id));
+    }
+    const [cancelled] = await deliveriesOf(webhookId);
+    const again = await callApi(routes.redeliver.POST, {
+      method: 'POST',
+      url: `/api/v1/webhooks/${webhookId}/deliveries/${cancelled!.id}/redeliver`,
+      params: { webhookId, deliveryId: cancelled!.id },
+      key: techKey,
+      endpoint: contracts.redeliverWebhookEndpoint,
+    });
+    expect(again.status).toBe(202);
+    receiver.received.length = 0;
+    expect(await deliverWebhookAttempt(again.body.id)).toBe('delivered');
+    expect(JSON.parse(receiver.received[0]!.body).data).toMatchObject({ e164: '+14155550111', accountId: tenants.east.id });
   });
 
   it('signs with both secrets for 24 hours after a rotation, then with the new one only', async () => {

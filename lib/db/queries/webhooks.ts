@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { accountEvents, webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints, type WebhookDeliveryStatus } from '@/lib/db/schema';
+import { accountEvents, accounts, webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints, type WebhookDeliveryStatus } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -106,12 +106,25 @@ export async function leaseDueWebhookDelivery(db: Executor, { deliveryId, now, l
   return row;
 }
 
-/** What an attempt needs: the delivery's endpoint (with its sealed secrets) and its event. */
+/**
+ * What an attempt needs: the delivery's endpoint (with its sealed secrets), its event, and the name of
+ * the endpoint's account or ancestor that is suspended, if one is.
+ */
 export async function getWebhookDeliveryWork(db: Executor, { deliveryId }: { deliveryId: string }) {
   const [row] = await db
-    .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, event: accountEvents })
+    .select({
+      delivery: webhookDeliveries,
+      endpoint: webhookEndpoints,
+      event: accountEvents,
+      suspendedAccountName: sql<string | null>`(
+        select a.name from ${accounts} a
+        where a.id = any(string_to_array(trim(both '/' from ${accounts.path}), '/')::uuid[]) and a.status = 'suspended'
+        order by a.depth limit 1
+      )`,
+    })
     .from(webhookDeliveries)
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .innerJoin(accounts, eq(accounts.id, webhookEndpoints.accountId))
     .innerJoin(accountEvents, eq(accountEvents.id, webhookDeliveries.eventId))
     .where(eq(webhookDeliveries.id, deliveryId))
     .limit(1);

@@ -17,7 +17,7 @@ export const metadata: Metadata = { title: 'Webhook endpoint' };
 export const dynamic = 'force-dynamic';
 
 const PAGE_SIZE = 25;
-const STATUS_LABELS: Record<WebhookDeliveryView['status'], string> = { pending: 'Retrying', delivered: 'Delivered', failed: 'Failed', cancelled: 'Not sent (endpoint disabled)' };
+const STATUS_LABELS: Record<WebhookDeliveryView['status'], string> = { pending: 'Retrying', delivered: 'Delivered', failed: 'Failed', cancelled: 'Not sent' };
 
 async function endpointOrNotFound(access: AccountAccess, webhookId: string) {
   try {
