@@ -23,7 +23,7 @@ import { requireCapability, type AvailableNumber, type NumberSearchQuery, type P
 import type { NumberSearchInput } from '@/lib/validations/numbers';
 import type { NumberSearchView } from '@/lib/views/number-search';
 import { numberSupportsE911 } from './e911-capability';
-import { findPrice, fromUnits, sumAmounts, toUnits } from './pricing';
+import { findPrice, fromUnits, getAccountDidTiers, numberPrice, sumAmounts, toUnits, type DidTierPrice } from './pricing';
 import { getEnabledAdapters } from './providers';
 import { chooseUpstream, getUpstreamFits, type UpstreamChoiceRecord, type UpstreamOffer } from './upstream-choice';
 
@@ -157,12 +157,12 @@ interface Offer extends UpstreamOffer {
 }
 
 /** One row per number from the upstream `chooseUpstream` ranks first (lib/services/upstream-choice.ts); priced from the list. */
-function mergeOffers(candidates: Map<string, Offer[]>, taken: Set<string>, prices: Awaited<ReturnType<typeof getNumberPrices>>): SearchResult[] {
+function mergeOffers(candidates: Map<string, Offer[]>, taken: Set<string>, prices: Awaited<ReturnType<typeof getNumberPrices>>, tiers: readonly DidTierPrice[]): SearchResult[] {
   const results: SearchResult[] = [];
   for (const [e164, offers] of candidates) {
     if (taken.has(e164)) continue;
     const { best, choice } = chooseUpstream(offers);
-    const price = findPrice(prices, { kind: best.number.kind, state: best.number.state, npa: best.number.npa });
+    const price = numberPrice(findPrice(prices, { kind: best.number.kind, state: best.number.state, npa: best.number.npa }), tiers, e164);
     if (!price) continue;
     results.push({
       e164,
@@ -204,7 +204,7 @@ async function runSearch(access: AccountAccess, input: NumberSearchInput, option
 
   const sources = await getEnabledAdapters('numbers');
   const fits = await getUpstreamFits(db, { accountId: access.account.id, upstreams: sources.map(({ connection, adapter }) => ({ connectionId: connection.id, provider: connection.provider, adapter })) });
-  const [prices, costs] = await Promise.all([getNumberPrices(db), getProviderNumberCosts(db)]);
+  const [prices, costs, tiers] = await Promise.all([getNumberPrices(db), getProviderNumberCosts(db), getAccountDidTiers(db, { accountId: access.account.id })]);
   const providerQuery = toProviderQuery(input);
   const outcomes: ProviderOutcome[] = sources
     .map(({ connection }) => {
@@ -223,7 +223,7 @@ async function runSearch(access: AccountAccess, input: NumberSearchInput, option
   const record = () => {
     writes = writes.catch(() => undefined).then(async () => {
       const taken = new Set((await getTakenNumbersByE164s(db, { e164s: [...candidates.keys()] })).map((row) => row.e164));
-      const merged = mergeOffers(candidates, taken, prices);
+      const merged = mergeOffers(candidates, taken, prices, tiers);
       // Two upstreams offering parts of one block can split it when merged: blocks are cut again.
       const results = input.consecutive ? intoBlocks(merged, input.quantity) : merged;
       const providers = outcomes.map((outcome) => ({ ...outcome }));

@@ -38,7 +38,7 @@ import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events
 import { withCarrierAsTheCarrier } from './carrier-labels';
 import { portPinOf } from './port-pin';
 import { openStaffTask } from './staff-tasks';
-import { findPrice } from './pricing';
+import { findPrice, getAccountDidTiers, numberPrice } from './pricing';
 import { getConnectionAdapter } from './providers';
 import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './trunk-groups';
 
@@ -176,12 +176,13 @@ export async function movePort(tx: Tx, port: PortIn, given: PortMove, actor: Por
   if (completing.length) {
     if (!port.connectionId) throw new Error(`port ${port.id} has no winning connection`);
     const prices = await getNumberPrices(tx);
+    const tiers = await getAccountDidTiers(tx, { accountId: port.accountId, at: now });
     const account = (await getAccountById(tx, { accountId: port.accountId }))!;
     const routeNow = port.trunkGroupId && !(await e911RequiredForRouting(tx as unknown as Db, account));
     for (const number of completing) {
       const npa = number.e164.slice(2, 5);
       const kind = number.kind === 'toll_free' ? 'tollfree' : 'local';
-      const price = findPrice(prices, { kind, npa, state: null });
+      const price = numberPrice(findPrice(prices, { kind, npa, state: null }), tiers, number.e164);
       if (!price) log.warn('port_in.no_price', { portInId: port.id, kind });
       const inserted = await insertLiveNumberIfFree(tx, {
         accountId: port.accountId,

@@ -45,7 +45,7 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     await sandboxes.connect(test.db);
   });
 
-  it('merges one search across every upstream and prices it from the price list', async () => {
+  it('merges one search across every upstream and prices it as the account is billed (the default deck’s Tier A)', async () => {
     const answer = await search({ npa: '212' });
     expect(answer.providers.map((outcome) => [outcome.provider, outcome.ok])).toEqual([
       ['carrierx', true],
@@ -55,7 +55,7 @@ describe('buying numbers: search, cart, checkout, reconcile', () => {
     ]);
     expect(answer.results.length).toBeGreaterThan(10);
     expect(new Set(answer.results.map((result) => result.e164)).size).toBe(answer.results.length);
-    expect(answer.results.every((result) => result.e164.startsWith('+1212') && result.monthly === '3.0000')).toBe(true);
+    expect(answer.results.every((result) => result.e164.startsWith('+1212') && result.monthly === '5.0000')).toBe(true);
     // The same query within the cache's life is answered from the database, not upstream.
     expect((await search({ npa: '212' })).searchId).toBe(answer.searchId);
   });

@@ -40,6 +40,9 @@ export default async function PricesPage({ searchParams }: { searchParams: Promi
         title="Prices"
         description="What customers pay for numbers: a monthly (MRC) and a one-time (NRC) price per number type, optionally overridden per state or area code. Customers only ever see their price; costs and margins stay here."
       />
+      <p role="note" className="mb-6 rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">
+        Where a customer’s rate deck prices a country by DID tier (Rate decks → the deck → DID tiers), that customer’s numbers of that country are sold and billed at the tier’s prices instead: this list prices the rest.
+      </p>
       <div className="space-y-6">
         {list.missingDefaults.length > 0 ? (
           <div role="note" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
