@@ -15,6 +15,7 @@ import { getEnv } from '@/lib/env';
 import { PROVIDERS } from '@/lib/providers/registry';
 import { hasDemoCdrs, seedDemoCdrs } from '@/lib/services/demo-cdrs';
 import { seedDemoInvoices } from '@/lib/services/demo-invoices';
+import { importDemoNumbers } from '@/lib/services/demo-numbers';
 import { seedDemoPortIns } from '@/lib/services/demo-port-ins';
 import { seedDemoRateDecks } from '@/lib/services/demo-rate-decks';
 import { ensureDefaultConnections } from '@/lib/services/providers';
@@ -41,9 +42,10 @@ export function sandboxConnections() {
 
 /**
  * `demoCdrDays` (npm start, the browser suite): that many days of demo calls, once; not in
- * `seedDemo`, which every test calls.
+ * `seedDemo`, which every test calls. `importNumbers` (npm start, with its sandboxes already
+ * answering): the numbers the sandboxes hold become the demo tree's, once.
  */
-export async function prepareDatabase({ seed, demoCdrDays }: { seed?: boolean; demoCdrDays?: number } = {}) {
+export async function prepareDatabase({ seed, demoCdrDays, importNumbers = false }: { seed?: boolean; demoCdrDays?: number; importNumbers?: boolean } = {}) {
   const env = getEnv();
   const handle = await getDbHandle();
   const shouldSeed = seed ?? env.seedDemo;
@@ -67,6 +69,10 @@ export async function prepareDatabase({ seed, demoCdrDays }: { seed?: boolean; d
       console.log(`  demo invoices: ${invoiced.invoices.map((invoice) => `${invoice.number} (${invoice.status})`).join(', ') || 'none (no month is over yet)'}`);
       const ports = await seedDemoPortIns(handle.db, new Date(started));
       console.log(`  demo port-ins: ${ports.created}`);
+    }
+    if (importNumbers) {
+      const { imported } = await importDemoNumbers(handle.db);
+      if (imported > 0) console.log(`  demo phone numbers: ${imported}, imported from the sandboxes`);
     }
   }
   await handle.close();

@@ -24,11 +24,12 @@ if (!dev && !fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) {
 
 const config = getEnv();
 const { prepareDatabase } = await import('./prepare-database');
-const { driver, seeded } = await prepareDatabase({ demoCdrDays: 90 });
-console.log(`Database ready (${driver === 'pglite' ? `embedded, ${path.relative(root, config.dataDir) || '.'}/pglite` : 'PostgreSQL'})${seeded ? ', demo data seeded' : ''}.`);
-
+// The sandboxes first: the demo's phone numbers are read from them.
 const sandboxes = process.env.SANDBOXES === '0' ? [] : await startSandboxes();
 for (const sandbox of sandboxes) console.log(`  ${sandbox.name} sandbox on ${sandbox.url}`);
+
+const { driver, seeded } = await prepareDatabase({ demoCdrDays: 90, importNumbers: sandboxes.length > 0 });
+console.log(`Database ready (${driver === 'pglite' ? `embedded, ${path.relative(root, config.dataDir) || '.'}/pglite` : 'PostgreSQL'})${seeded ? ', demo data seeded' : ''}.`);
 
 const server = spawn(process.execPath, portalServerArgs([...(dev ? ['--dev'] : []), '-p', String(config.port)]), { cwd: root, stdio: 'inherit', env });
 console.log(`Carrier Portal on ${config.appUrl} (demo users: see README.md, password portal-demo)`);
