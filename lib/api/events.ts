@@ -84,6 +84,8 @@ export const accountEventData = {
     status: z.enum(['accepted', 'partially_accepted', 'rejected']).meta({ description: 'accepted and partially_accepted post a credit note that shows on the next invoice' }),
     decidedAt: z.string().meta({ format: 'date-time' }),
     automatic: z.boolean().meta({ description: 'true: not decided by its due time, so accepted in full automatically' }),
+    credited: z.string().optional().meta({ description: 'The credit note posted, in the invoice currency ("0.00" when the calls were already credited by earlier disputes); absent on events before December 2026' }),
+    currency: z.string().optional().meta({ description: 'ISO 4217 code of `credited`' }),
   }),
   // No PIN, no account number, no documents: webhooks are managed by technical roles and leave the portal.
   'port.submitted': z.object({

@@ -516,7 +516,7 @@ async function applyDecision(tx: Tx, disputeId: string, decision: Decision, deci
   await publishAccountEvent(tx, {
     accountId: dispute.billingAccountId,
     type: 'dispute.decided',
-    data: { disputeId: dispute.id, invoiceId: dispute.invoiceId, invoiceNumber: invoice?.number ?? '', status: decision.status, decidedAt: now.toISOString(), automatic: !('staff' in decider) },
+    data: { disputeId: dispute.id, invoiceId: dispute.invoiceId, invoiceNumber: invoice?.number ?? '', status: decision.status, decidedAt: now.toISOString(), automatic: !('staff' in decider), credited: centsToDecimal(creditedCents), currency: invoice?.currency ?? 'USD' },
   });
   const audit = {
     accountId: dispute.billingAccountId,

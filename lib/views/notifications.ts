@@ -5,7 +5,7 @@
  */
 import type { AccountEventData, AccountEventType } from '@/lib/api/events';
 import type { Permission } from '@/lib/auth/permissions';
-import { formatDate, formatE164, formatMonth } from '@/lib/format';
+import { formatDate, formatE164, formatMoney, formatMonth } from '@/lib/format';
 import { PORT_EXCEPTION_TEXT } from '@/lib/ports/types';
 import { disputeReference, dueSentence } from './disputes';
 
@@ -182,10 +182,16 @@ export function notificationMessage<Type extends AccountEventType>(
       const decided = data as AccountEventData<'dispute.decided'>;
       const reference = disputeReference(decided.disputeId);
       if (decided.status === 'rejected') return { title: `Dispute ${reference} rejected`, body: `The dispute on invoice ${decided.invoiceNumber} of ${accountName} was rejected. Open it to read why.`, link: `/billing/disputes/${decided.disputeId}` };
-      const how = decided.automatic ? 'was not decided in time, so it was accepted in full' : decided.status === 'accepted' ? 'was accepted' : 'was partly accepted';
+      const nothingCredited = decided.credited !== undefined && Number(decided.credited) === 0;
+      const how = decided.automatic ? (nothingCredited ? 'was not decided in time, so it was accepted' : 'was not decided in time, so it was accepted in full') : decided.status === 'accepted' ? 'was accepted' : 'was partly accepted';
+      const credit = nothingCredited
+        ? 'Nothing further is credited: earlier disputes already credited these calls in full.'
+        : decided.credited !== undefined
+          ? `A credit note of ${formatMoney(decided.credited, decided.currency)} shows on the next invoice.`
+          : 'The credit note shows on the next invoice; open the dispute to see the amount.';
       return {
         title: `Dispute ${reference} ${decided.status === 'accepted' ? 'accepted' : 'partly accepted'}`,
-        body: `The dispute on invoice ${decided.invoiceNumber} of ${accountName} ${how}. The credit note shows on the next invoice; open the dispute to see the amount.`,
+        body: `The dispute on invoice ${decided.invoiceNumber} of ${accountName} ${how}. ${credit}`,
         link: `/billing/disputes/${decided.disputeId}`,
       };
     }

@@ -262,7 +262,7 @@ describe('Disputes', () => {
     const [entry] = await test.db.select().from(accountLedger).where(eq(accountLedger.disputeId, late.id));
     expect(entry).toMatchObject({ kind: 'credit_note', amount: '0.1200', createdByUserId: null });
     const automatic = (await test.db.select().from(accountEvents).where(eq(accountEvents.type, 'dispute.decided'))).find((row) => (row.data as { disputeId: string }).disputeId === late.id);
-    expect(automatic!.data).toMatchObject({ status: 'accepted', automatic: true });
+    expect(automatic!.data).toMatchObject({ status: 'accepted', automatic: true, credited: '0.12', currency: 'USD' });
     const [audit] = await test.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'dispute.decide'), eq(auditEvents.targetId, late.id)));
     expect(audit).toMatchObject({ actorEmail: 'system', actorUserId: null });
     // Nothing left to accept: a second run changes nothing.
@@ -270,6 +270,8 @@ describe('Disputes', () => {
     await dispatchAccountEvents(test.db);
     const told = await test.db.select({ title: notifications.title }).from(notifications).where(eq(notifications.type, 'dispute.decided'));
     expect(told.some((row) => / accepted$/.test(row.title))).toBe(true);
+    const bodies = await test.db.select({ body: notifications.body }).from(notifications).where(eq(notifications.type, 'dispute.decided'));
+    expect(bodies.some((row) => row.body.endsWith('so it was accepted in full. A credit note of $0.12 shows on the next invoice.'))).toBe(true);
   });
 
   it('pays an issued invoice once an accepted dispute credits its whole total', async () => {
