@@ -7,6 +7,7 @@ import { cookies, headers } from 'next/headers';
 import { forbidden, notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/lib/db/client';
+import { getAccountById } from '@/lib/db/queries/accounts';
 import { getActingAsBySession } from '@/lib/db/queries/sessions';
 import { getUserById } from '@/lib/db/queries/users';
 import { AppError, isAppError } from '@/lib/errors';
@@ -119,6 +120,24 @@ function interruptFor(error: unknown): never {
   throw error;
 }
 
+/**
+ * Access to an account the request names. Staff reach an account they are no member of only through
+ * the audited act-as: an account of the customer tree they act in (the switcher moves the act-as
+ * within it, audited); any other is unknown to them. (A caller without a sign-in session, a test or a
+ * script, names its account directly.)
+ */
+async function resolveNamedAccess(user: SessionUser, accountId: string): Promise<AccountAccess> {
+  const db = await getDb();
+  const access = await resolveAccess(db, user, accountId, await requestIp());
+  if (access.actingAsStaff && user.sessionId) {
+    const actingAsId = await getActingAsBySession(db, { sessionId: user.sessionId });
+    const actingAs = actingAsId ? await getAccountById(db, { accountId: actingAsId }) : undefined;
+    const rootOf = (path: string) => path.split('/')[1];
+    if (!actingAs || rootOf(actingAs.path) !== rootOf(access.account.path)) throw new AppError('not_found:account');
+  }
+  return access;
+}
+
 /** For pages: access to the current account with a permission, or 403/404. */
 export async function requireAccountAccess(permission: Permission = 'account.read'): Promise<AccountAccess> {
   const user = await requireUser();
@@ -132,7 +151,7 @@ export async function requireAccountAccess(permission: Permission = 'account.rea
 export async function requireAccessToAccount(accountId: string, permission: Permission = 'account.read'): Promise<AccountAccess> {
   const user = await requireUser();
   try {
-    const access = await resolveAccess(await getDb(), user, accountId, await requestIp());
+    const access = await resolveNamedAccess(user, accountId);
     if (!access.permissions.has(permission)) forbidden();
     return access;
   } catch (error) {
@@ -159,7 +178,7 @@ export async function authorize(permission: Permission, accountId?: string): Pro
   const user = await getSessionUser();
   if (!user) throw new AppError('unauthorized:session');
   if (await mustEnrolFirst()) throw new AppError('forbidden:two_factor_setup', ENROL_FIRST);
-  const access = accountId ? await resolveAccess(await getDb(), user, accountId, await requestIp()) : await getCurrentAccess();
+  const access = accountId ? await resolveNamedAccess(user, accountId) : await getCurrentAccess();
   if (!access) throw new AppError('not_found:account');
   assertCan(access, permission);
   return access;

@@ -242,6 +242,20 @@ describe('customer accounts for operator staff', () => {
       expect(await actingEvents()).toHaveLength(count);
     });
 
+    it('names no account outside the customer tree acted in: reads by account id go through the audited act-as', async () => {
+      await signIn('staff@carrier.example');
+      const { authorize, requireAccessToAccount } = await import('@/lib/auth/guard');
+      // Not acting: a named customer account is unknown, for route handlers and pages alike.
+      await expect(authorize('account.read', tenants.east.id)).rejects.toMatchObject({ code: 'not_found:account' });
+      expect(await signalOf(() => requireAccessToAccount(tenants.east.id))).toMatch(/NEXT_HTTP_ERROR_FALLBACK;404|not.?found/i);
+      const { actAsAccountAction, stopActingAction } = await import('@/app/(portal)/operator/accounts/actions');
+      await signalOf(() => actAsAccountAction({ status: 'idle' }, form({ accountId: tenants.east.id })));
+      // Acting in Acme's tree: its accounts answer; another customer's do not.
+      expect(await authorize('account.read', tenants.west.id)).toMatchObject({ account: { id: tenants.west.id }, actingAsStaff: true });
+      await expect(authorize('account.read', tenants.globex.id)).rejects.toMatchObject({ code: 'not_found:account' });
+      await signalOf(() => stopActingAction({ status: 'idle' }, form({})));
+    });
+
     it('is never taken from a cookie alone, and ends when the user stops being staff', async () => {
       await signIn('staff@carrier.example');
       session.cookies.set('cp_account', tenants.globex.id);
