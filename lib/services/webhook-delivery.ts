@@ -21,10 +21,13 @@ export interface WebhookPostResult {
   responseBody: string | null;
 }
 
-/** Whether `url` is the one local receiver this installation may call (the demo inbox, or a test's). */
+/**
+ * Whether `url` is the one local receiver this installation may call (the demo inbox, or a test's).
+ * Never its sandbox admin paths: a tenant's endpoint there could reset what the receiver holds.
+ */
 export function isLocalReceiver(url: URL): boolean {
   const allowed = getEnv().webhookLocalReceiverOrigin;
-  return allowed !== undefined && url.origin === allowed;
+  return allowed !== undefined && url.origin === allowed && !url.pathname.toLowerCase().startsWith('/__sandbox');
 }
 
 /**
