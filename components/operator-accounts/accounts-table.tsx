@@ -28,6 +28,8 @@ export interface StaffAccountRow {
   status: { suspended: false } | { suspended: true; by?: string };
   /** The staff member is acting as this account right now. */
   current: boolean;
+  /** Suspend or reactivate, rendered by the page (which holds the action). */
+  statusControl?: React.ReactNode;
 }
 
 function ActAsForm({ row, action }: { row: StaffAccountRow; action: Action }) {
@@ -100,7 +102,17 @@ export function StaffAccountsTable({ rows, caption, sort, actAs, empty }: { rows
           <span className={account.balance.negative ? 'text-red-700' : undefined}>{account.balance.amount}</span>
         ),
     },
-    { id: 'actions', header: 'Act as', meta: { actions: true }, cell: ({ row: { original: account } }) => <ActAsForm row={account} action={actAs} /> },
+    {
+      id: 'actions',
+      header: 'Actions',
+      meta: { actions: true },
+      cell: ({ row: { original: account } }) => (
+        <div className="flex flex-col items-end gap-2">
+          <ActAsForm row={account} action={actAs} />
+          {account.statusControl}
+        </div>
+      ),
+    },
   ];
   return <DataTable rows={rows} columns={columns} getRowId={(row) => row.id} caption={caption} rowHeader="name" sort={sort} empty={empty} regionLabel="Customer accounts, scrollable" />;
 }

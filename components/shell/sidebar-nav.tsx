@@ -1,6 +1,6 @@
 'use client';
 
-import { ArrowLeftRight, Award, Building2, Cable, ClipboardCheck, ClipboardList, CircleDollarSign, Code2, FileSpreadsheet, FileText, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, MessageSquareWarning, Receipt, Scale, Server, TrendingUp, Users, type LucideIcon } from 'lucide-react';
+import { ArrowLeftRight, Award, Building2, Cable, ClipboardCheck, ClipboardList, CircleDollarSign, Code2, FileSpreadsheet, FileText, Gauge, Hash, Inbox, LayoutDashboard, ListChecks, MapPin, MessageSquareWarning, Receipt, Scale, ScrollText, Server, TrendingUp, Users, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
@@ -35,6 +35,7 @@ const ICONS: Record<string, LucideIcon> = {
   '/operator/invoices': FileText,
   '/operator/disputes': MessageSquareWarning,
   '/operator/tasks': ClipboardCheck,
+  '/operator/audit': ScrollText,
 };
 
 function NavIcon({ href }: { href: string }) {

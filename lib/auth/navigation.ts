@@ -38,6 +38,7 @@ export const STAFF_SECTIONS: readonly NavSection[] = [
   { label: 'Disputes', href: '/operator/disputes', permission: 'account.read', staffOnly: true },
   { label: 'Port-ins', href: '/operator/port-ins', permission: 'account.read', staffOnly: true },
   { label: 'Staff tasks', href: '/operator/tasks', permission: 'account.read', staffOnly: true },
+  { label: 'Staff audit log', href: '/operator/audit', permission: 'account.read', staffOnly: true },
 ];
 
 export function visibleSections(permissions: ReadonlySet<Permission>, isStaff: boolean) {

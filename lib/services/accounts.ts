@@ -198,6 +198,26 @@ export async function getLimitsAuthority(db: Executor, access: AccountAccess): P
   }
 }
 
+/**
+ * Who suspends and reactivates `access.account`, and whether the user of `access` is among them:
+ * subaccounts.manage on its parent, while nothing above the account is suspended; for a top-level
+ * account, the carrier's staff (from their customer accounts page, not this one).
+ */
+export async function getStatusAuthority(db: Executor, access: AccountAccess): Promise<{ editable: boolean; setBy: string; waitsFor?: string }> {
+  const parent = access.account.parentId ? await getAccountById(db, { accountId: access.account.parentId }) : undefined;
+  if (!parent) return { editable: false, setBy: 'the carrier' };
+  try {
+    const parentAccess = await reachAccount(db, access, parent.id);
+    if (!parentAccess.permissions.has('subaccounts.manage')) return { editable: false, setBy: parent.name };
+    // The account's own suspension never stops its reactivation; one above it does.
+    if (parentAccess.readOnly) return { editable: false, setBy: parent.name, waitsFor: parentAccess.suspendedAccountName ?? parent.name };
+    return { editable: true, setBy: parent.name };
+  } catch (error) {
+    if (isAppError(error) && error.kind === 'not_found') return { editable: false, setBy: parent.name };
+    throw error;
+  }
+}
+
 /** Throws unless the user may set the limits of `account`: subaccounts.manage on its parent (operator staff for a top-level account). */
 async function assertMaySetLimits(db: Executor, access: AccountAccess, account: Account, parent: Account | undefined) {
   if (!parent) {
@@ -402,6 +422,29 @@ export async function setSubAccountStatus(parentAccess: AccountAccess, accountId
   });
 }
 
+/**
+ * Suspends or reactivates the account `access` is for, as a manager of its parent (the account page's
+ * Status card). Anyone else is told who decides: the parent's owners and admins, or the carrier for a
+ * top-level account.
+ */
+export async function setAccountStatusFromParent(access: AccountAccess, status: 'active' | 'suspended'): Promise<Account> {
+  const { account } = access;
+  if (!account.parentId) throw new AppError('forbidden:root_status', 'A top-level account is suspended and reactivated by the carrier, not from here.');
+  const db = await getDb();
+  const parent = await getAccountById(db, { accountId: account.parentId });
+  if (!parent) throw new AppError('not_found:account');
+  let parentAccess: AccountAccess | undefined;
+  try {
+    parentAccess = await reachAccount(db, access, parent.id);
+  } catch (error) {
+    if (!isAppError(error) || error.kind !== 'not_found') throw error;
+  }
+  if (!parentAccess?.permissions.has('subaccounts.manage')) {
+    throw new AppError('forbidden:account_status', `${account.name} is suspended and reactivated by ${parent.name}: ask an owner or admin of ${parent.name}.`);
+  }
+  return setSubAccountStatus(parentAccess, account.id, status);
+}
+
 /** The account's subtree (each account with its counts) and the accounts above it, for effective limits. */
 export async function getAccountTree(access: AccountAccess) {
   if (!access.permissions.has('account.read')) throw new AppError('forbidden:role');
@@ -431,17 +474,18 @@ export async function listAccountSubtreePage(access: AccountAccess, { afterPath,
   return { rows, effective: effectiveLimitsOfTree([...above, ...between], rows) };
 }
 
-/** The settings page of the account `access` is for: members, open invitations, the path above it, who sets its limits. */
+/** The settings page of the account `access` is for: members, open invitations, the path above it, who sets its limits and its status. */
 export async function getAccountSettings(access: AccountAccess) {
   // Read-only while suspended, but readable: the page shows why nothing can be changed.
   if (!access.permissions.has('subaccounts.manage')) throw new AppError('forbidden:role');
   const db = await getDb();
-  const [members, invitations, chain, authority] = await Promise.all([
+  const [members, invitations, chain, authority, statusAuthority] = await Promise.all([
     getMembersByAccount(db, { accountId: access.account.id }),
     getPendingInvitationsByAccount(db, { accountId: access.account.id }),
     getAccountsOnPath(db, { path: access.account.path }),
     getLimitsAuthority(db, access),
+    getStatusAuthority(db, access),
   ]);
-  return { members, invitations, chain, authority };
+  return { members, invitations, chain, authority, statusAuthority };
 }
 

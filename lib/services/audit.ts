@@ -1,9 +1,9 @@
 import 'server-only';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
-import { getAuditActionsByAccountSubtree, getAuditEventsByAccountSubtree, getLiveAuditTargets, insertAuditEvent, type AuditFilter, type AuditTargetIds } from '@/lib/db/queries/audit';
+import { getAuditActionsByAccountSubtree, getAuditEventsByAccountSubtree, getLiveAuditTargets, getPlatformAuditActions, getPlatformAuditEvents, insertAuditEvent, type AuditFilter, type AuditTargetIds } from '@/lib/db/queries/audit';
 import type { AuditEvent } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { apiKeyLabel, can, type AccountAccess } from '@/lib/auth/access';
+import { apiKeyLabel, can, type AccountAccess, type SessionUser } from '@/lib/auth/access';
 import { log } from '@/lib/log';
 import { startOfDayUtc } from '@/lib/validations/common';
 import { auditDiff, auditEventLabel, auditSubject, csvRow, formatIp, type AuditDiffRow } from '@/lib/views/audit-events';
@@ -175,6 +175,41 @@ export async function getAuditLog(access: AccountAccess, { filter, beforeId, lim
   const hrefOf = await linksFor(db, access, rows);
   return {
     events: rows.map(({ event, accountName }) => viewOf(event, accountName, hrefOf(event), { maxItems: 10 })),
+    actions: actions.map((action) => ({ value: action, label: auditEventLabel(action) })).sort((a, b) => a.label.localeCompare(b.label)),
+  };
+}
+
+/** The staff page where what a platform event names is changed (a rate deck has its own). */
+function platformLinkOf(event: AuditEvent): { href: string; label: string } | undefined {
+  switch (event.targetType) {
+    case 'provider_connection':
+      return { href: '/operator/providers', label: 'Open Providers' };
+    case 'number_price':
+    case 'provider_number_cost':
+      return { href: '/operator/prices', label: 'Open Prices' };
+    case 'rate_deck':
+      return event.targetId ? { href: `/operator/rate-decks/${encodeURIComponent(event.targetId)}`, label: 'Open the rate deck' } : undefined;
+    case 'job':
+      return { href: '/operator/jobs', label: 'Open Jobs' };
+    case 'staff_task':
+      return { href: '/operator/tasks', label: 'Open Staff tasks' };
+    default:
+      return undefined;
+  }
+}
+
+export const PLATFORM_ACCOUNT_LABEL = 'Platform';
+
+/**
+ * One page of the platform-level trail (changes by operator staff that belong to no customer
+ * account), newest first, and every action recorded there (for the filter). Staff only.
+ */
+export async function getPlatformAuditLog(staff: Pick<SessionUser, 'isOperatorStaff'>, { filter, beforeId, limit }: { filter: AuditFilter; beforeId?: number; limit: number }) {
+  if (!staff.isOperatorStaff) throw new AppError('forbidden:staff', 'Only the carrier’s operator staff can do that.');
+  const db = await getDb();
+  const [rows, actions] = await Promise.all([getPlatformAuditEvents(db, { filter, beforeId, limit }), getPlatformAuditActions(db)]);
+  return {
+    events: rows.map((event) => ({ ...viewOf(event, PLATFORM_ACCOUNT_LABEL, undefined, { maxItems: 10 }), link: platformLinkOf(event) })),
     actions: actions.map((action) => ({ value: action, label: auditEventLabel(action) })).sort((a, b) => a.label.localeCompare(b.label)),
   };
 }

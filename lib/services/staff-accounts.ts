@@ -7,11 +7,12 @@ import 'server-only';
  */
 import { resolveAccess, type AccountAccess, type SessionUser } from '@/lib/auth/access';
 import { getDb, type Tx } from '@/lib/db/client';
-import { getAccountById, getAccountsPageForStaff } from '@/lib/db/queries/accounts';
+import { getAccountById, getAccountsOnPath, getAccountsPageForStaff, updateAccountStatusIfChanged } from '@/lib/db/queries/accounts';
+import type { Account } from '@/lib/db/schema';
 import { getActingAsBySession, setActingAsBySession } from '@/lib/db/queries/sessions';
 import { AppError } from '@/lib/errors';
 import { STAFF_ACCOUNTS_PAGE_SIZE, type StaffAccountsQuery } from '@/lib/validations/staff-accounts';
-import { recordAudit } from './audit';
+import { recordAudit, recordStaffAccountAudit } from './audit';
 
 export const ACTING_AS_ACTION = 'staff.acting_as';
 export const ACTING_AS_STOP_ACTION = 'staff.acting_as.stop';
@@ -19,7 +20,6 @@ export const ACTING_AS_STOP_ACTION = 'staff.acting_as.stop';
 function assertStaff(user: SessionUser): void {
   if (!user.isOperatorStaff) throw new AppError('forbidden:staff', 'Only the carrier’s operator staff can do that.');
 }
-
 
 /** One page of every customer account for the staff page, with its live numbers and balance. */
 export async function listCustomerAccounts(staff: SessionUser, query: StaffAccountsQuery) {
@@ -84,3 +84,35 @@ export async function stopActingAs(staff: SessionUser, ip?: string): Promise<{ i
   return db.transaction((tx) => endActing(tx, staff, staff.sessionId, ip));
 }
 
+/**
+ * Operator staff suspend or reactivate any account, a top-level one included (customers can only
+ * suspend a sub-account, from its parent). The same status as a parent's suspension: the account and
+ * its subtree turn read-only and their API keys answer 403. The reason is kept in the account's own
+ * audit log, marked as staff. Asking for the status it already has changes and records nothing.
+ */
+export async function setAccountStatusAsStaff(
+  staff: SessionUser,
+  { accountId, status, reason }: { accountId: string; status: Account['status']; reason: string },
+  ip?: string,
+): Promise<{ account: Account; changed: boolean; suspendedAbove?: string }> {
+  assertStaff(staff);
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const current = await getAccountById(tx, { accountId });
+    if (!current) throw new AppError('not_found:account');
+    const updated = await updateAccountStatusIfChanged(tx, { accountId: current.id, status });
+    // Reactivated, it is still read-only while an account above it is suspended: the answer says so.
+    const suspendedAbove = (await getAccountsOnPath(tx, { path: current.path })).find((account) => account.id !== current.id && account.status === 'suspended')?.name;
+    if (!updated) return { account: current, changed: false, suspendedAbove };
+    await recordStaffAccountAudit(tx, staff, {
+      accountId: current.id,
+      action: status === 'suspended' ? 'account.suspend' : 'account.reactivate',
+      targetType: 'account',
+      targetId: current.id,
+      before: { status: status === 'suspended' ? 'active' : 'suspended' },
+      after: { status, reason },
+      ip,
+    });
+    return { account: updated, changed: true, suspendedAbove };
+  });
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { firstParam, isSafeText, pageParam, type SearchParamsInput } from './common';
+import { firstParam, isSafeText, pageParam, safeText, type SearchParamsInput } from './common';
 
 export const STAFF_ACCOUNT_SORTS = ['name', 'balance', 'numbers', 'status'] as const;
 export type StaffAccountSortKey = (typeof STAFF_ACCOUNT_SORTS)[number];
@@ -53,3 +53,10 @@ export function staffAccountsHref(query: Pick<StaffAccountsQuery, 'q' | 'status'
 
 export const actAsAccountSchema = z.object({ accountId: z.string().uuid('Choose an account to act as') });
 export const stopActingSchema = z.object({});
+
+/** Staff suspend or reactivate any account, top-level ones included; the reason goes into the account's audit log. */
+export const setAccountStatusAsStaffSchema = z.object({
+  accountId: z.string().uuid('Choose an account'),
+  status: z.enum(['active', 'suspended'], { message: 'Choose suspend or reactivate' }),
+  reason: safeText('Reason', { multiline: true, message: 'Say why' }).trim().min(3, 'Say why (at least 3 characters); the account’s audit log keeps it').max(500, 'Reason can be at most 500 characters'),
+});

@@ -267,6 +267,17 @@ export const SURFACES: Surface[] = [
   { kind: 'page', name: 'operator customer accounts', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/accounts/page') },
   { kind: 'action', name: 'act as a customer account', platform: true, allowed: [], load: async () => (await import('@/app/(portal)/operator/accounts/actions')).actAsAccountAction, form: ({ accountId }) => ({ accountId }) },
   { kind: 'action', name: 'stop acting as a customer account', platform: true, allowed: [], load: async () => (await import('@/app/(portal)/operator/accounts/actions')).stopActingAction, form: () => ({}) },
+  // Asks for the status the account already has: staff change nothing the other surfaces rely on.
+  {
+    kind: 'action',
+    name: 'suspend or reactivate an account as staff',
+    platform: true,
+    allowed: [],
+    load: async () => (await import('@/app/(portal)/operator/accounts/actions')).setAccountStatusAsStaffAction,
+    form: ({ accountId }) => ({ accountId, status: 'active', reason: 'Isolation probe' }),
+    multiline: ['reason'],
+  },
+  { kind: 'page', name: 'operator staff audit log', scope: 'current', platform: true, allowed: [], load: () => import('@/app/(portal)/operator/audit/page') },
 
   // The operator's price list: platform surfaces.
 

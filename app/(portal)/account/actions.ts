@@ -2,9 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { accountAction } from '@/lib/auth/action';
-import { authorize } from '@/lib/auth/guard';
-import { AppError } from '@/lib/errors';
-import { createSubAccount, renameAccount, setRequireE911ForRouting, setSubAccountStatus, updateAccountLimits } from '@/lib/services/accounts';
+import { ROLE_LABELS } from '@/lib/auth/permissions';
+import { createSubAccount, renameAccount, setAccountStatusFromParent, setRequireE911ForRouting, updateAccountLimits } from '@/lib/services/accounts';
 import { setRequireTwoFactor } from '@/lib/services/two-factor';
 import { changeMemberRole, inviteUser, removeMembership, revokeInvitation } from '@/lib/services/users';
 import {
@@ -87,9 +86,7 @@ export const setAccountStatusAction = accountAction({
   accountField: 'accountId',
   async run({ status }, access) {
     // Suspension is decided one level up, so a suspended account can still be reactivated.
-    if (!access.account.parentId) throw new AppError('forbidden:root_status', 'A top-level account is suspended by the carrier, not from here.');
-    const parentAccess = await authorize('subaccounts.manage', access.account.parentId);
-    await setSubAccountStatus(parentAccess, access.account.id, status);
+    await setAccountStatusFromParent(access, status);
     refresh();
     return { message: status === 'suspended' ? `${access.account.name} is suspended.` : `${access.account.name} is active again.` };
   },
@@ -113,7 +110,7 @@ export const changeRoleAction = accountAction({
   async run({ membershipId, role }, access) {
     const { changed, email } = await changeMemberRole(access, { membershipId, role });
     refresh();
-    return { message: changed ? `${email} is now ${role}.` : `Nothing changed: ${email} already has that role.` };
+    return { message: changed ? `${email}’s role is now ${ROLE_LABELS[role]}.` : `Nothing changed: ${email} already has that role.` };
   },
 });
 

@@ -249,6 +249,17 @@ export async function updateAccount(
   return row;
 }
 
+/** Sets the account's status unless it already has it: answers the updated row, or undefined when nothing changed (or no such account). */
+export async function updateAccountStatusIfChanged(db: Executor, { accountId, status }: { accountId: string; status: Account['status'] }): Promise<Account | undefined> {
+  if (!isUuid(accountId)) return undefined;
+  const [row] = await db
+    .update(accounts)
+    .set({ status, updatedAt: new Date() })
+    .where(and(eq(accounts.id, accountId), ne(accounts.status, status)))
+    .returning();
+  return row;
+}
+
 /** The first of the given accounts (a path) that requires a registered e911 address before routing. */
 export async function getAccountRequiringE911(db: Executor, { accountIds }: { accountIds: string[] }) {
   const [row] = await db

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, gte, ilike, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, inArray, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import { accounts, auditEvents, e911Addresses, memberships, numberOrders, phoneNumbers, trunkGroups } from '@/lib/db/schema';
 import { isUuid } from './accounts';
@@ -19,7 +19,11 @@ function escapeLike(text: string): string {
 }
 
 function filterConditions(accountPath: string, filter: AuditFilter, beforeId?: number): SQL[] {
-  const conditions: SQL[] = [sql`${accounts.path} like ${accountPath + '%'}`];
+  return [sql`${accounts.path} like ${accountPath + '%'}`, ...eventConditions(filter, beforeId)];
+}
+
+function eventConditions(filter: AuditFilter, beforeId?: number): SQL[] {
+  const conditions: SQL[] = [];
   if (filter.action) conditions.push(ilike(auditEvents.action, `${escapeLike(filter.action)}%`));
   if (filter.actor) conditions.push(ilike(auditEvents.actorEmail, `%${escapeLike(filter.actor)}%`));
   if (filter.from) conditions.push(gte(auditEvents.createdAt, filter.from));
@@ -50,6 +54,24 @@ export async function getAuditActionsByAccountSubtree(db: Executor, { accountPat
     .innerJoin(accounts, eq(accounts.id, auditEvents.accountId))
     .where(sql`${accounts.path} like ${accountPath + '%'}`)
     .orderBy(auditEvents.action);
+  return rows.map((row) => row.action);
+}
+
+/**
+ * Platform-level events (no customer account: provider connections, prices, rate decks, job retries),
+ * newest first, keyset-paged on id. For operator staff only: the caller checks.
+ */
+export async function getPlatformAuditEvents(db: Executor, { filter = {}, limit = 50, beforeId }: { filter?: AuditFilter; limit?: number; beforeId?: number }) {
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(isNull(auditEvents.accountId), ...eventConditions(filter, beforeId)))
+    .orderBy(desc(auditEvents.id))
+    .limit(limit);
+}
+
+export async function getPlatformAuditActions(db: Executor) {
+  const rows = await db.selectDistinct({ action: auditEvents.action }).from(auditEvents).where(isNull(auditEvents.accountId)).orderBy(auditEvents.action);
   return rows.map((row) => row.action);
 }
 

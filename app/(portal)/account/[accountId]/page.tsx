@@ -32,7 +32,7 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
   const { accountId } = await params;
   const access = await requireAccessToAccount(accountId, 'subaccounts.manage');
   const { account } = access;
-  const { members, invitations, chain, authority } = await getAccountSettings(access);
+  const { members, invitations, chain, authority, statusAuthority } = await getAccountSettings(access);
   const parent = account.parentId ? chain.at(-2) : undefined;
   const limitsIntro = authority.editable
     ? parent
@@ -41,6 +41,21 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
     : access.readOnly
       ? `${access.suspendedAccountName ?? account.name} is suspended: limits can change once it is active again.`
       : `Set by ${authority.setBy}. Ask an owner or admin of ${authority.setBy} to change them.`;
+  const statusIntro = !parent
+    ? access.user.isOperatorStaff
+      ? (
+          <>
+            A top-level account is suspended and reactivated by the carrier’s staff, from{' '}
+            <Link href={`/operator/accounts?q=${account.id}`} className="text-indigo-800 underline">
+              Customer accounts
+            </Link>
+            .
+          </>
+        )
+      : 'Set by the carrier: a top-level account is suspended and reactivated by the carrier, not from here.'
+    : statusAuthority.waitsFor
+      ? `${statusAuthority.waitsFor} is suspended: this status can change once it is active again.`
+      : `Set by ${statusAuthority.setBy}. Ask an owner or admin of ${statusAuthority.setBy} to ${account.status === 'active' ? 'suspend' : 'reactivate'} it.`;
   const writable = can(access, 'subaccounts.manage');
   const manageUsers = can(access, 'users.manage');
   const roleOptions = assignableRoles(access.permissions).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
@@ -64,10 +79,10 @@ export default async function AccountSettingsPage({ params }: { params: Promise<
           <RenameAccountForm accountId={account.id} name={account.name} action={renameAccountAction} disabled={!writable} />
         </Card>
         <Card title="Status" description="A suspended account and its sub-accounts become read-only.">
-          {account.parentId ? (
+          {statusAuthority.editable ? (
             <AccountStatusForm accountId={account.id} name={account.name} status={account.status} action={setAccountStatusAction} />
           ) : (
-            <p className="text-sm text-slate-700">A top-level account is suspended by the carrier, not from here.</p>
+            <p className="text-sm text-slate-700">{statusIntro}</p>
           )}
         </Card>
         <Card title="Limits" className="lg:col-span-2">

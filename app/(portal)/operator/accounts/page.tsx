@@ -9,7 +9,8 @@ import { getCurrentAccess, requireStaff } from '@/lib/auth/guard';
 import { formatCount, formatMoney, isNegativeAmount } from '@/lib/format';
 import { listCustomerAccounts } from '@/lib/services/staff-accounts';
 import { parseStaffAccountsQuery, STAFF_ACCOUNT_SORTS, staffAccountsHref } from '@/lib/validations/staff-accounts';
-import { actAsAccountAction } from './actions';
+import { AccountStatusControl } from './account-status-control';
+import { actAsAccountAction, setAccountStatusAsStaffAction } from './actions';
 
 export const metadata: Metadata = { title: 'Customer accounts' };
 
@@ -33,6 +34,12 @@ export default async function CustomerAccountsPage({ searchParams }: { searchPar
     balance: row.balance === null ? { billedTo: row.namePath[0] ?? 'its top-level account' } : { amount: formatMoney(row.balance), negative: isNegativeAmount(row.balance) },
     status: row.suspendedBy === null ? { suspended: false } : { suspended: true, by: row.suspendedBy === row.name ? undefined : row.suspendedBy },
     current: row.id === actingId,
+    statusControl: (
+      <AccountStatusControl
+        account={{ id: row.id, name: row.name, status: row.status, topLevel: row.parentId === null, subAccounts: row.subAccounts }}
+        action={setAccountStatusAsStaffAction}
+      />
+    ),
   }));
   const hrefs = Object.fromEntries(
     STAFF_ACCOUNT_SORTS.map((column) => [column, { asc: staffAccountsHref({ ...query, sort: column, dir: 'asc', page: 1 }), desc: staffAccountsHref({ ...query, sort: column, dir: 'desc', page: 1 }) }]),
@@ -44,7 +51,7 @@ export default async function CustomerAccountsPage({ searchParams }: { searchPar
     <>
       <PageHeader
         title="Customer accounts"
-        description="Every customer account, top-level and sub-accounts. Acting as one lets you work in it with an owner’s rights; starting, stopping and every change are recorded in its audit log."
+        description="Every customer account, top-level and sub-accounts. Acting as one lets you work in it with an owner’s rights; suspending one makes it and its sub-accounts read-only and refuses their API keys. Acting, suspending, reactivating and every change are recorded in the account’s audit log."
       />
       <Card>
         <form method="get" className="mb-4 grid items-start gap-4 sm:grid-cols-[2fr_1fr_auto]" noValidate role="search" aria-label="Find a customer account">
