@@ -20,9 +20,9 @@ import {
   touchCart,
 } from '@/lib/db/queries/carts';
 import { getTakenNumbersByE164s, type TakenNumber } from '@/lib/db/queries/numbers';
-import { AppError } from '@/lib/errors';
+import { AppError, isAppError } from '@/lib/errors';
 import { log } from '@/lib/log';
-import { PROVIDER_NAMES, isProviderError } from '@/lib/providers/errors';
+import { isProviderError } from '@/lib/providers/errors';
 import type { AvailableNumber } from '@/lib/providers/types';
 import { getStoredSearch, type SearchResult } from './number-search';
 import { sumAmounts } from './pricing';
@@ -104,13 +104,13 @@ export async function addToCart(access: AccountAccess, input: { searchId: string
   for (const [connectionId, numbers] of byConnection) {
     let hold: { holdRef: string; expiresAt: Date } | undefined;
     try {
-      const { adapter } = await getConnectionAdapter(connectionId);
+      // A search made before staff disabled the connection still lists its numbers: they are refused here.
+      const { adapter } = await getConnectionAdapter(connectionId, { forNewWork: true });
       const holds = adapter.numbers?.holds;
       if (holds) hold = await holds.hold(numbers.map(toAvailable));
     } catch (error) {
-      const name = PROVIDER_NAMES[numbers[0]!.provider];
-      const reason = isProviderError(error) && error.providerKind === 'conflict' ? 'no longer available' : `${name} could not hold it: ${isProviderError(error) ? error.message : 'unexpected error'}`;
-      log.warn('numbers.hold_failed', { connectionId, error });
+      const reason = holdRefusal(error);
+      log.warn('numbers.hold_failed', { connectionId, provider: numbers[0]!.provider, error });
       result.failed.push(...numbers.map((number) => ({ e164: number.e164, reason })));
       continue;
     }
@@ -135,6 +135,13 @@ export async function addToCart(access: AccountAccess, input: { searchId: string
   }
   await touchCart(db, { cartId: cart.id });
   return result;
+}
+
+/** Customers read it: the carrier stays unnamed (the log names it for staff). */
+function holdRefusal(error: unknown): string {
+  if (isAppError(error) && error.code === 'unavailable:connection_disabled') return 'no longer offered by its carrier: search again for another number';
+  if (isProviderError(error) && error.providerKind === 'conflict') return 'no longer available';
+  return 'the carrier could not hold it right now: try again shortly';
 }
 
 function toAvailable(result: SearchResult): AvailableNumber {
@@ -172,9 +179,12 @@ export async function removeFromCart(access: AccountAccess, itemId: string): Pro
   const cart = await ensureCart(db, access);
   const item = await getCartItemById(db, { itemId, cartId: cart.id });
   if (!item) throw new AppError('not_found:cart_item', 'That number is not in your cart.');
-  await deleteCartItemsByIds(db, { itemIds: [item.id] });
-  await releaseHolds([item]);
-  return item.e164;
+  // A checkout of this cart may have taken the item (and its hold) since it was read: only a row
+  // this call deleted has a hold nobody else uses.
+  const [removed] = await deleteCartItemsByIds(db, { itemIds: [item.id] });
+  if (!removed) throw new AppError('not_found:cart_item', 'That number is no longer in your cart: it was just ordered or removed.');
+  await releaseHolds([removed]);
+  return removed.e164;
 }
 
 /** Empties the caller's cart, releasing its holds: the API buys from a cart of exactly the numbers asked for. */
@@ -185,9 +195,9 @@ export async function emptyCart(access: AccountAccess): Promise<number> {
   if (!cart) return 0;
   const items = await getCartItemsByCart(db, { cartId: cart.id });
   if (items.length === 0) return 0;
-  await deleteCartItemsByIds(db, { itemIds: items.map((item) => item.id) });
-  await releaseHolds(items);
-  return items.length;
+  const removed = await deleteCartItemsByIds(db, { itemIds: items.map((item) => item.id) });
+  await releaseHolds(removed);
+  return removed.length;
 }
 
 /** Job: releases holds that ran out and takes those numbers out of their carts. */
@@ -195,9 +205,9 @@ export async function expireCartHolds(now = new Date()): Promise<number> {
   const db = await getDb();
   const expired = await getExpiredHolds(db, { now });
   if (expired.length === 0) return 0;
-  await deleteCartItemsByIds(db, { itemIds: expired.map((item) => item.id) });
-  await releaseHolds(expired);
-  return expired.length;
+  const removed = await deleteCartItemsByIds(db, { itemIds: expired.map((item) => item.id) });
+  await releaseHolds(removed);
+  return removed.length;
 }
 
 /** Count of items per cart, for the header badge. */

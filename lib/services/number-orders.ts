@@ -11,8 +11,8 @@ import 'server-only';
  */
 import { actorOwner, assertCan, can, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
-import type { CartItem, NumberOrder, NumberOrderLine } from '@/lib/db/schema';
-import { getAccountById } from '@/lib/db/queries/accounts';
+import type { Account, CartItem, NumberOrder, NumberOrderLine } from '@/lib/db/schema';
+import { getAccountById, getAccountsOnPath } from '@/lib/db/queries/accounts';
 import { deleteCartItemsByCart, getCartByAccountOwner, getCartItemsByCart, lockCartById } from '@/lib/db/queries/carts';
 import { getE911AddressById } from '@/lib/db/queries/e911';
 import { getLiveHoldersByE164s, getTakenNumbersByE164s, insertLiveNumberIfFree } from '@/lib/db/queries/numbers';
@@ -61,7 +61,7 @@ import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './
 import { getTrunkGroupById, getTrunkGroupByIdUnscoped, setTrunkGroupOfNumbers } from '@/lib/db/queries/trunk-groups';
 import { ORDER_LINES_SHOWN, ORDER_PAGE_SIZE, placedRangeOf, type OrderHistoryQuery } from '@/lib/validations/order-history';
 import { numberScopeOf } from './numbers';
-import { getProviderConnectionById, getProviderConnections } from '@/lib/db/queries/providers';
+import { getEnabledProviderConnections, getProviderConnectionById, getProviderConnections } from '@/lib/db/queries/providers';
 import { formatE164 } from '@/lib/format';
 import { providerSupportsE911 } from './e911-capability';
 import { describeLines, type ChoiceView } from './upstream-choice';
@@ -97,6 +97,8 @@ export interface CheckoutSummary {
   lines: { id: string; e164: string; monthly: string; setup: string; why: ChoiceView }[];
   /** Numbers whose carrier cannot register an emergency address: placing the order needs them confirmed. */
   noE911: string[];
+  /** Numbers whose connection staff disabled since they were added: they cannot be bought. */
+  unavailable: string[];
 }
 
 /** What checkout shows, and why it would be refused (funds, spend cap, expired holds, empty cart). */
@@ -119,8 +121,14 @@ async function summarize(db: Db, access: AccountAccess, items: CartItem[], now: 
   if (items.length === 0) problems.push('Your cart is empty: add numbers from Buy numbers first.');
   const expired = items.filter((item) => item.holdExpiresAt && item.holdExpiresAt <= now);
   if (expired.length > 0) problems.push(`The hold on ${expired.map((item) => item.e164).join(', ')} ran out: remove ${expired.length === 1 ? 'it' : 'them'} and search again.`);
+  const enabled = new Set((await getEnabledProviderConnections(db)).map((connection) => connection.id));
+  const unavailable = items.filter((item) => !enabled.has(item.connectionId)).map((item) => item.e164);
+  if (unavailable.length > 0) {
+    const them = unavailable.length === 1 ? 'it' : 'them';
+    problems.push(`${unavailable.map(formatE164).join(', ')} can no longer be bought: the carrier that offered ${them} is not available now. Remove ${them} from your cart and search again.`);
+  }
   const money = await checkFundsForOrder(db, access, { dueNow, itemCount: items.length, now, lock });
-  return { itemCount: items.length, totalMonthly, totalSetup, dueNow, funds: money.funds, spendCaps: money.spendCaps, problems: [...problems, ...money.problems] };
+  return { itemCount: items.length, totalMonthly, totalSetup, dueNow, funds: money.funds, spendCaps: money.spendCaps, problems: [...problems, ...money.problems], unavailable };
 }
 
 /**
@@ -167,7 +175,14 @@ export async function placeOrder(
     const account = (await getAccountById(tx, { accountId: access.account.id })) ?? access.account;
     const summary = await summarize(tx as unknown as Db, { ...access, account }, items, now, { lock: true });
     if (summary.problems.length > 0) {
-      const code = items.length === 0 ? 'invalid:cart_empty' : summary.problems.some((problem) => problem.includes('ran out')) ? 'invalid:cart_expired' : 'conflict:funds';
+      const code =
+        items.length === 0
+          ? 'invalid:cart_empty'
+          : summary.problems.some((problem) => problem.includes('ran out'))
+            ? 'invalid:cart_expired'
+            : summary.unavailable.length > 0
+              ? 'conflict:numbers_unavailable'
+              : 'conflict:funds';
       throw new AppError(code, summary.problems.join(' '));
     }
     const withoutE911 = await unacknowledgedWithoutE911(tx, items, input.acknowledgedNoE911 ?? []);
@@ -273,7 +288,7 @@ async function activateLine(db: Db, order: NumberOrder, line: NumberOrderLine, u
     if (!owned) {
       const [holder] = await getLiveHoldersByE164s(tx, { e164s: [line.e164] });
       if (holder?.orderLineId !== line.id) {
-        await loseLine(tx, order, line, holder, upstreamOrderId);
+        await loseLine(tx, order, line, holder, { upstreamOrderId, carrierSold: 'yes' });
         return;
       }
     }
@@ -289,12 +304,34 @@ async function activateLine(db: Db, order: NumberOrder, line: NumberOrderLine, u
   });
 }
 
-/** The number is another order's in the portal: whatever the upstream answered, this line is not bought. */
-async function loseLine(db: Db | Tx, order: NumberOrder, line: NumberOrderLine, holder: { accountId: string; connectionId?: string } | undefined, upstreamOrderId?: string) {
+/**
+ * The number is another order's in the portal: whatever the upstream answered, this line is not bought.
+ * `carrierSold`: the line's carrier answered that it bought the number ('yes'), or was sent the line
+ * and never asked again ('maybe'). Where the holder has the number on another connection, ours may be
+ * billing us for a number nobody has: staff check it there and release it.
+ */
+async function loseLine(
+  db: Db | Tx,
+  order: NumberOrder,
+  line: NumberOrderLine,
+  holder: { accountId: string; connectionId?: string } | undefined,
+  { upstreamOrderId, carrierSold }: { upstreamOrderId?: string; carrierSold?: 'yes' | 'maybe' } = {},
+) {
   const reason = takenReason(holder?.accountId, order.accountId);
-  await markOpenOrderLineFailed(db, { lineId: line.id, reason, upstreamOrderId: upstreamOrderId ?? null });
-  // Another upstream than the holder's may really have sold it: staff release it there.
-  log.warn('numbers.order_line_lost', { orderId: order.id, lineId: line.id, e164: line.e164, lineConnectionId: line.connectionId, holderConnectionId: holder?.connectionId, upstreamOrderId });
+  const failed = await markOpenOrderLineFailed(db, { lineId: line.id, reason, upstreamOrderId: upstreamOrderId ?? null });
+  log.warn('numbers.order_line_lost', { orderId: order.id, lineId: line.id, e164: line.e164, lineConnectionId: line.connectionId, holderConnectionId: holder?.connectionId, upstreamOrderId, carrierSold });
+  // On the holder's own connection the carrier has the number once, and it is the holder's: nothing to release.
+  if (!failed || !carrierSold || holder?.connectionId === line.connectionId) return;
+  const holderConnection = holder?.connectionId ? await getProviderConnectionById(db, { connectionId: holder.connectionId }) : undefined;
+  const elsewhere = holderConnection ? `on another connection (${holderConnection.name})` : 'on another connection';
+  const answered =
+    carrierSold === 'yes'
+      ? `It answered that it bought the number for this line (upstream order ${upstreamOrderId ?? 'without an id'}), but another order had already made it its account's ${elsewhere}.`
+      : `The line was sent to it, but before the carrier's answer was read another order made the number its account's ${elsewhere}.`;
+  await openCheckAtCarrierTask(db, order, line, {
+    title: 'lost it to another order',
+    detail: `${answered} The line was failed and not charged, so nobody in the portal holds the number on this connection. If the carrier lists it on our account, release it there; the other connection's number is a customer's and stays.`,
+  });
 }
 
 async function failLine(db: Db, line: NumberOrderLine, reason: string, reasonDetail?: string) {
@@ -335,16 +372,20 @@ async function applyResult(db: Db, order: NumberOrder, lines: NumberOrderLine[],
  * A line given up on after it was sent: the carrier may hold (and bill) a number no account has.
  * Staff check the carrier and release it there if it was bought.
  */
-async function openCheckAtCarrierTask(db: Db, order: NumberOrder, line: NumberOrderLine, why: string) {
+async function openCheckAtCarrierTask(db: Db | Tx, order: NumberOrder, line: NumberOrderLine, task: string | { title: string; detail: string }) {
   const connection = await getProviderConnectionById(db, { connectionId: line.connectionId });
   const provider = connection ? PROVIDER_NAMES[connection.provider as ProviderId] : undefined;
+  const { title, detail } =
+    typeof task === 'string'
+      ? { title: 'gave up on it', detail: `${task} The line was failed and not charged, so no account holds the number in the portal. If the carrier lists it on our account, release it there.` }
+      : task;
   await openStaffTask(db, {
     accountId: order.accountId,
     kind: 'release_at_carrier',
     subject: { type: 'number_order_line', id: line.id },
     connectionId: line.connectionId,
-    title: `Check ${formatE164(line.e164)} at ${provider ?? 'the carrier'}: order ${order.id} gave up on it`,
-    detail: `${why} The line was failed and not charged, so no account holds the number in the portal. If the carrier lists it on our account, release it there.`,
+    title: `Check ${formatE164(line.e164)} at ${provider ?? 'the carrier'}: order ${order.id} ${title}`,
+    detail,
   });
 }
 
@@ -375,15 +416,23 @@ async function driveOrder(db: Db, order: NumberOrder, options: { now?: Date }): 
   const orderId = order.id;
   const now = options.now ?? new Date();
   const finalAttempt = now.getTime() - order.createdAt.getTime() > GIVE_UP_AFTER_MS;
+  const suspended = await suspendedAccountOf(db, order.accountId);
 
   for (const group of groupLines(await getOrderLinesByOrder(db, { orderId }))) {
     const unsettled = group.lines.filter((line) => line.status === 'pending' || line.status === 'submitted');
     // A number the portal already holds for another order is not asked for: whatever the upstream would say, it is not this order's.
     const taken = await otherHolders(db, unsettled);
-    for (const line of unsettled) if (taken.has(line.e164)) await loseLine(db, order, line, taken.get(line.e164));
+    for (const line of unsettled) if (taken.has(line.e164)) await loseLine(db, order, line, taken.get(line.e164), { carrierSold: line.status === 'submitted' ? 'maybe' : undefined });
     const open = unsettled.filter((line) => !taken.has(line.e164));
     if (open.length === 0) continue;
     const first = open[0]!;
+    const stopped = await whyNotSent(db, first.connectionId, suspended);
+    if (stopped) {
+      for (const line of open.filter((candidate) => candidate.status === 'pending')) await failLine(db, line, stopped.reason, stopped.detail);
+      const sent = open.filter((candidate) => candidate.status === 'submitted');
+      if (sent.length > 0) await followUpSent(db, order, group.key, sent, finalAttempt);
+      continue;
+    }
     // Recorded as sent before the call: after a crash we know to ask the upstream, not guess.
     await markOrderLinesSubmitted(db, { lineIds: open.map((line) => line.id) });
     let provider: ProviderId | undefined;
@@ -431,6 +480,55 @@ async function driveOrder(db: Db, order: NumberOrder, options: { now?: Date }): 
     if (order.trunkGroupRef) await routeOrderToTrunkGroup(db, settled, bought);
   }
   return settled;
+}
+
+/** The account of the order, or the ancestor of it, that is suspended now. */
+async function suspendedAccountOf(db: Db, accountId: string): Promise<Account | undefined> {
+  const account = await getAccountById(db, { accountId });
+  if (!account) return undefined;
+  return (await getAccountsOnPath(db, { path: account.path })).find((candidate) => candidate.status === 'suspended');
+}
+
+/**
+ * Why lines on this connection that were never sent must not be sent now. A suspended account buys
+ * nothing new: its unsent lines fail uncharged rather than wait, since a waiting line keeps its number
+ * from every other customer for as long as the suspension lasts and the carrier's hold lapses anyway.
+ */
+async function whyNotSent(db: Db, connectionId: string, suspended: Account | undefined): Promise<{ reason: string; detail: string } | undefined> {
+  if (suspended) {
+    return {
+      reason: `Not bought: ${suspended.name} is suspended, so this number was not ordered from the carrier and nothing was charged. Once the account is active again, search for a number and order it again.`,
+      detail: `Not sent: account ${suspended.name} (${suspended.id}) was suspended before the line was sent.`,
+    };
+  }
+  const connection = await getProviderConnectionById(db, { connectionId });
+  if (!connection || connection.enabled) return undefined;
+  return {
+    reason: 'Not bought: the carrier that offered this number is not available now, so it was not ordered and nothing was charged. Search again for another number.',
+    detail: `Not sent: connection “${connection.name}” (${PROVIDER_NAMES[connection.provider as ProviderId] ?? connection.provider}) was disabled before the line was sent.`,
+  };
+}
+
+/**
+ * Lines already sent on a connection that may take no new work: the carrier is asked what it did
+ * under the order's key, never sent the order again (a line marked sent may never have reached it).
+ * What it bought is the account's and charged; without an answer a line stays sent until the order
+ * is given up on, which fails it uncharged and asks staff to check the carrier.
+ */
+async function followUpSent(db: Db, order: NumberOrder, groupKey: string, lines: NumberOrderLine[], finalAttempt: boolean) {
+  const first = lines[0]!;
+  let result: OrderResult | null = null;
+  try {
+    const { adapter } = await getConnectionAdapter(first.connectionId);
+    result = await requireCapability(adapter, 'numbers').getOrder({ idempotencyKey: upstreamKey(order, groupKey), numbers: lines.map((line) => line.e164) });
+  } catch (error) {
+    log.warn('numbers.order_lookup_failed', { orderId: order.id, connectionId: first.connectionId, error });
+  }
+  try {
+    await applyResult(db, order, lines, result ?? { lines: [] }, finalAttempt);
+  } catch (error) {
+    log.error('numbers.order_result_unrecorded', { orderId: order.id, connectionId: first.connectionId, error });
+  }
 }
 
 /** The emergency address chosen at checkout is registered on the numbers bought, each on its own upstream. */
@@ -487,7 +585,7 @@ async function settleOrder(db: Db, orderId: string): Promise<NumberOrder> {
   return settled;
 }
 
-/** Job, and start-up: drives every order a crash or a fault left unsettled. */
+/** Job, and start-up: drives every order a crash or a fault left unsettled (one of a suspended account only follows up what was sent). */
 export async function reconcileOrders(now = new Date()): Promise<{ orderId: string; status: NumberOrder['status'] }[]> {
   const db = await getDb();
   const outcomes: { orderId: string; status: NumberOrder['status'] }[] = [];

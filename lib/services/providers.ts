@@ -89,11 +89,29 @@ function adapterFor(
   return { adapter, http };
 }
 
-export async function getConnectionAdapter(connectionId: string) {
+/**
+ * What disabling a connection does, as staff are told it. A disabled connection takes no new work;
+ * what is already on it (orders sent, customers' numbers, port-ins, holds) is still seen through.
+ */
+export const DISABLED_CONNECTION_EFFECT =
+  'Customers can no longer find, hold or buy its numbers, and an order line not yet sent to it fails without a charge. Calls, statements, the number inventory and trunk settings are not read from it until it is enabled again. What is already on it is still seen through: orders already sent to it are followed up; its customers\' numbers can still be routed, given E911 and released, and their trunk groups pushed to it; port-ins already on it are followed; cart holds on it are released.';
+
+/**
+ * The adapter of one connection. `forNewWork` (a hold, an order line not yet sent) refuses a
+ * connection staff disabled with `unavailable:connection_disabled`; follow-ups of work already on a
+ * connection leave it out, as what a disabled connection may already have done must still be learnt.
+ */
+export async function getConnectionAdapter(connectionId: string, { forNewWork = false }: { forNewWork?: boolean } = {}) {
   const db = await getDb();
   const connection = await getProviderConnectionById(db, { connectionId });
   if (!connection) throw new AppError('not_found:connection');
+  if (forNewWork && !connection.enabled) throw connectionDisabled();
   return { connection, ...adapterFor(db, connection, await getProviderConnections(db)) };
+}
+
+/** Customers read it: it never names the connection or its upstream. */
+function connectionDisabled(): AppError {
+  return new AppError('unavailable:connection_disabled', 'The carrier that offered this number is not available now: search again for another number.');
 }
 
 /** Adapters of every enabled connection that has the capability, for fan-out features. */

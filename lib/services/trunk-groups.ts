@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import type { TrunkDestinationRow, TrunkGroup } from '@/lib/db/schema';
-import { getProvidersOfConnections } from '@/lib/db/queries/providers';
+import { getEnabledProviderConnections, getProvidersOfConnections } from '@/lib/db/queries/providers';
 import { clearRoutingRefusals, markDefaultRouteUnconfirmed, markRoutingRefused } from '@/lib/db/queries/number-routing';
 import { formatE164 } from '@/lib/format';
 import {
@@ -793,8 +793,10 @@ export async function syncTrunkGroup(trunkGroupId: string): Promise<SyncOutcome>
 export async function checkTrunkDrift(): Promise<{ trunkGroupId: string; connectionId: string; drifted: number }[]> {
   const db = await getDb();
   const results: { trunkGroupId: string; connectionId: string; drifted: number }[] = [];
+  // A connection staff disabled is not read; its copies keep the drift last recorded.
+  const enabled = new Set((await getEnabledProviderConnections(db)).map((connection) => connection.id));
   for (const copy of await getAppliedTrunkUpstreams(db)) {
-    if (!copy.trunkRef || !copy.appliedState) continue;
+    if (!copy.trunkRef || !copy.appliedState || !enabled.has(copy.connectionId)) continue;
     try {
       const { adapter } = await getConnectionAdapter(copy.connectionId);
       const actual = await adapter.trunks?.get(copy.trunkRef);

@@ -45,9 +45,10 @@ export async function touchCart(db: Executor, { cartId }: { cartId: string }) {
   await db.update(carts).set({ updatedAt: new Date() }).where(eq(carts.id, cartId));
 }
 
+/** The rows this call deleted: one a checkout took meanwhile is not among them. */
 export async function deleteCartItemsByIds(db: Executor, { itemIds }: { itemIds: string[] }) {
-  if (itemIds.length === 0) return;
-  await db.delete(cartItems).where(inArray(cartItems.id, itemIds));
+  if (itemIds.length === 0) return [];
+  return db.delete(cartItems).where(inArray(cartItems.id, itemIds)).returning();
 }
 
 export async function deleteCartItemsByCart(db: Executor, { cartId }: { cartId: string }) {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { accountLedger, accounts, numberOrderLines, numberOrders, phoneNumbers, users, type NumberOrder } from '@/lib/db/schema';
+import { accountLedger, accounts, apiKeys, numberOrderLines, numberOrders, phoneNumbers, users, type NumberOrder } from '@/lib/db/schema';
 import { isUuid } from './accounts';
 
 type Executor = Db | Tx;
@@ -121,7 +121,11 @@ export interface OrderListRow {
   status: NumberOrder['status'];
   createdAt: Date;
   completedAt: Date | null;
+  /** The member's email; null for an API key's order or a member since deleted. */
   placedBy: string | null;
+  /** The API key an order was placed with: its name and the start of its secret. */
+  placedByKeyName: string | null;
+  placedByKeyPrefix: string | null;
   lineCount: number;
   activeLines: number;
   failedLines: number;
@@ -140,6 +144,8 @@ function orderListColumns(withCharges: boolean) {
     createdAt: numberOrders.createdAt,
     completedAt: numberOrders.completedAt,
     placedBy: users.email,
+    placedByKeyName: apiKeys.name,
+    placedByKeyPrefix: apiKeys.prefix,
     lineCount: lineCountOf(),
     activeLines: lineCountOf('active'),
     failedLines: lineCountOf('failed'),
@@ -168,6 +174,7 @@ export async function getOrdersByAccountScope(
     .from(numberOrders)
     .innerJoin(accounts, eq(accounts.id, numberOrders.accountId))
     .leftJoin(users, eq(users.id, numberOrders.userId))
+    .leftJoin(apiKeys, eq(apiKeys.id, numberOrders.apiKeyId))
     .where(and(...orderListConditions(scope, filter)))
     .orderBy(...leading, by(numberOrders.createdAt), by(numberOrders.id))
     .limit(limit)
@@ -191,6 +198,7 @@ export async function getOrdersByAccountScopeBefore(
     .from(numberOrders)
     .innerJoin(accounts, eq(accounts.id, numberOrders.accountId))
     .leftJoin(users, eq(users.id, numberOrders.userId))
+    .leftJoin(apiKeys, eq(apiKeys.id, numberOrders.apiKeyId))
     .where(and(...conditions))
     .orderBy(desc(numberOrders.createdAt), desc(numberOrders.id))
     .limit(limit);
@@ -339,12 +347,14 @@ export async function markOrderLineActive(db: Executor, { lineId, upstreamOrderI
   await db.update(numberOrderLines).set({ status: 'active', upstreamOrderId, reason: null, updatedAt: new Date() }).where(eq(numberOrderLines.id, lineId));
 }
 
-/** Fails a line that is not settled yet; `upstreamOrderId`, when given, is recorded with it. */
-export async function markOpenOrderLineFailed(db: Executor, { lineId, reason, reasonDetail, upstreamOrderId }: { lineId: string; reason: string; reasonDetail?: string; upstreamOrderId?: string | null }) {
-  await db
+/** Fails a line that is not settled yet; `upstreamOrderId`, when given, is recorded with it. Answers whether this call failed it. */
+export async function markOpenOrderLineFailed(db: Executor, { lineId, reason, reasonDetail, upstreamOrderId }: { lineId: string; reason: string; reasonDetail?: string; upstreamOrderId?: string | null }): Promise<boolean> {
+  const rows = await db
     .update(numberOrderLines)
     .set({ status: 'failed', reason, ...(reasonDetail !== undefined ? { reasonDetail } : {}), ...(upstreamOrderId !== undefined ? { upstreamOrderId } : {}), updatedAt: new Date() })
-    .where(and(eq(numberOrderLines.id, lineId), inArray(numberOrderLines.status, ['pending', 'submitted'])));
+    .where(and(eq(numberOrderLines.id, lineId), inArray(numberOrderLines.status, ['pending', 'submitted'])))
+    .returning({ id: numberOrderLines.id });
+  return rows.length > 0;
 }
 
 /** A ledger entry; a charge for an order line is unique, so a line is never charged twice. */

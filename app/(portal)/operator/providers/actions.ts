@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { staffAction } from '@/lib/auth/action';
 import { AppError } from '@/lib/errors';
-import { createConnection, setConnectionEnabled, testConnection, updateConnection } from '@/lib/services/providers';
+import { DISABLED_CONNECTION_EFFECT, createConnection, setConnectionEnabled, testConnection, updateConnection } from '@/lib/services/providers';
 import { connectionIdSchema, createConnectionSchema, credentialsFromForm, setConnectionEnabledSchema, updateConnectionSchema } from '@/lib/validations/providers';
 
 const refresh = () => revalidatePath('/operator/providers');
@@ -47,7 +47,7 @@ export const setConnectionEnabledAction = staffAction({
   async run({ connectionId, enabled }, { user, ip }) {
     try {
       const { test } = await setConnectionEnabled(user, connectionId, enabled, ip);
-      return { message: enabled ? `Enabled. Test passed: ${test?.detail ?? ''}` : 'Connection disabled: no feature will call it.' };
+      return { message: enabled ? `Enabled. Test passed: ${test?.detail ?? ''}` : `Connection disabled. ${DISABLED_CONNECTION_EFFECT}` };
     } finally {
       // A refused enable still recorded its test result.
       refresh();

@@ -135,7 +135,7 @@ function numbersOn(count: number) {
 
 function disableConsequence(connection: ConnectionView) {
   if (connection.liveNumbers === 0) return 'No customer numbers live on it today, so nothing already sold is affected.';
-  return `${numbersOn(connection.liveNumbers)} live on it. Calls to them keep flowing at ${connection.providerName}, but customers cannot change their routing, E911 or release them until it is enabled again.`;
+  return `${numbersOn(connection.liveNumbers)} live on it. Calls to them keep flowing at ${connection.providerName}, and customers can still route them, register E911 for them and release them; no new numbers are sold on it.`;
 }
 
 export default async function ProvidersPage() {
