@@ -7,7 +7,8 @@ import { fetchJson } from '@/lib/hooks/use-live-json';
 import type { NumbersAndSpendView } from '@/lib/views/dashboard';
 
 /**
- * Numbers at each month's end as a line, spend per month as bars (for roles that read billing).
+ * Numbers at each month's end as a line, spend per month as bars (for roles that read billing): calls
+ * and numbers bought, as the "Spent this month" tile counts it.
  * Loaded after the page: a year of history is the dashboard's costliest read, and the headline
  * figures should not wait for it.
  */
@@ -36,7 +37,7 @@ export function NumbersAndSpendChart({ accountId }: { accountId: string }) {
   const money = totalSpend !== undefined;
   const series: ChartSeries[] = [
     { key: 'numbers', label: 'Numbers at month end', type: 'line', color: '#4f46e5' },
-    ...(money ? [{ key: 'spend', label: 'Spend', type: 'bar', color: '#94a3b8', axis: 'right' } satisfies ChartSeries] : []),
+    ...(money ? [{ key: 'spend', label: 'Spend (calls and numbers bought)', type: 'bar', color: '#94a3b8', axis: 'right' } satisfies ChartSeries] : []),
   ];
   const points: ChartPoint[] = months.map((month) => ({
     label: formatMonth(month.month, 'short'),

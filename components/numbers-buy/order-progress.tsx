@@ -52,8 +52,11 @@ function lineColumns(withE911: boolean, withCharges: boolean): ColumnDef<OrderLi
   return columns;
 }
 
-/** The order's lines as they settle: polls the order route while anything is in flight, then stops. */
-export function OrderProgress({ initial }: { initial: OrderProgressView }) {
+/**
+ * The order's lines as they settle: polls the order route while anything is in flight, then stops.
+ * `technical`: the viewer opens My numbers and E911 (finance, who are told of finished orders too, do not).
+ */
+export function OrderProgress({ initial, technical }: { initial: OrderProgressView; technical: boolean }) {
   const { data: order, error } = useLiveJson({ queryKey: ['order', initial.id], url: `/api/v1/orders/${initial.id}`, initialData: initial, settled: (view) => view.settled });
   const running = order.status === 'pending' || order.status === 'in_progress';
   const total = order.lines.length;
@@ -73,9 +76,13 @@ export function OrderProgress({ initial }: { initial: OrderProgressView }) {
         <p className="mt-4 text-sm text-slate-700">
           Emergency address chosen at checkout:{' '}
           {order.e911Address && order.e911Address !== 'deleted' ? (
-            <Link href={`/e911/${order.e911Address.id}`} className="text-indigo-800 underline">
-              {order.e911Address.label}
-            </Link>
+            technical ? (
+              <Link href={`/e911/${order.e911Address.id}`} className="text-indigo-800 underline">
+                {order.e911Address.label}
+              </Link>
+            ) : (
+              order.e911Address.label
+            )
           ) : (
             'since deleted'
           )}
@@ -84,9 +91,15 @@ export function OrderProgress({ initial }: { initial: OrderProgressView }) {
       ) : null}
       {!running ? (
         <p className="mt-4 text-sm">
-          <Link href="/numbers" className="font-medium text-indigo-800 underline">
-            See your numbers
-          </Link>
+          {technical ? (
+            <Link href="/numbers" className="font-medium text-indigo-800 underline">
+              See your numbers
+            </Link>
+          ) : (
+            <Link href="/numbers/orders" className="font-medium text-indigo-800 underline">
+              All orders
+            </Link>
+          )}
         </p>
       ) : null}
     </Card>

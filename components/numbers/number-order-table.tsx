@@ -32,7 +32,8 @@ export interface NumberOrderRow {
   lineStatus: string;
   lineReason: string | null;
   completedAt: string;
-  price: string;
+  /** Only for roles that read billing; the column is left out without it. */
+  price?: string;
 }
 
 const columns: ColumnDef<NumberOrderRow>[] = [
@@ -66,5 +67,6 @@ const columns: ColumnDef<NumberOrderRow>[] = [
 ];
 
 export function NumberOrderTable({ order, caption }: { order: NumberOrderRow; caption: string }) {
-  return <DataTable rows={[order]} columns={columns} getRowId={(row) => row.orderId} caption={caption} cardTitle="ordered" />;
+  const shown = order.price === undefined ? columns.filter((column) => column.id !== 'price') : columns;
+  return <DataTable rows={[order]} columns={shown} getRowId={(row) => row.orderId} caption={caption} cardTitle="ordered" />;
 }

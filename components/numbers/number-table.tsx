@@ -25,14 +25,15 @@ export interface NumberTableRow {
   /** May be ticked for the bulk controls (a number of the current account, not released). */
   selectable?: boolean;
   e911Status: string;
-  monthly: string;
+  /** Only for roles that read billing. */
+  monthly?: string;
   activated: string;
   released?: string;
   /** Operator staff only. */
   provider?: string;
 }
 
-function numberColumns(showAccount: boolean, showProvider: boolean): ColumnDef<NumberTableRow>[] {
+function numberColumns(showAccount: boolean, showProvider: boolean, showPrice: boolean): ColumnDef<NumberTableRow>[] {
   const columns: (ColumnDef<NumberTableRow> | false)[] = [
     {
       id: 'number',
@@ -83,7 +84,7 @@ function numberColumns(showAccount: boolean, showProvider: boolean): ColumnDef<N
       ),
     },
     { id: 'e911', header: 'E911', cell: ({ row }) => <E911Badge status={row.original.e911Status} /> },
-    { id: 'monthly', header: NUMBER_SORT_LABELS.monthly, meta: { numeric: true }, cell: ({ row }) => row.original.monthly },
+    showPrice && { id: 'monthly', header: NUMBER_SORT_LABELS.monthly, meta: { numeric: true }, cell: ({ row }) => row.original.monthly },
     { id: 'activated', header: NUMBER_SORT_LABELS.activated, meta: { className: 'whitespace-nowrap tabular-nums' }, cell: ({ row }) => row.original.activated },
     showProvider && { id: 'provider', header: 'Provider', meta: { className: 'text-slate-700' }, cell: ({ row }) => row.original.provider },
   ];
@@ -98,6 +99,7 @@ export function NumberTable({
   sortHrefs,
   showAccount,
   showProvider,
+  showPrice,
   selectionFormId,
 }: {
   rows: NumberTableRow[];
@@ -108,6 +110,8 @@ export function NumberTable({
   sortHrefs: Record<NumberSort, Record<SortDirection, string>>;
   showAccount: boolean;
   showProvider: boolean;
+  /** The Monthly column: for roles that read billing. */
+  showPrice: boolean;
   /**
    * The id of the form the row checkboxes belong to ("Route to trunk group", or "Set emergency
    * address" when there is no route form; the other bulk form reads the ticks); absent: no checkboxes.
@@ -117,7 +121,7 @@ export function NumberTable({
   return (
     <DataTable
       rows={rows}
-      columns={numberColumns(showAccount, showProvider)}
+      columns={numberColumns(showAccount, showProvider, showPrice)}
       getRowId={(row) => row.id}
       caption={caption}
       regionLabel="Numbers, scrollable"

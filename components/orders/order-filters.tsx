@@ -22,8 +22,8 @@ export function OrderFilters({ values, errors, sort, dir }: { values: Record<str
             </option>
           ))}
         </SelectField>
-        <TextField idPrefix="orders" label="Placed from" name="from" type="date" defaultValue={values.from ?? ''} errors={errors.from} />
-        <TextField idPrefix="orders" label="Placed to" name="to" type="date" defaultValue={values.to ?? ''} errors={errors.to} />
+        <TextField idPrefix="orders" label="Placed from (UTC)" name="from" type="date" defaultValue={values.from ?? ''} errors={errors.from} />
+        <TextField idPrefix="orders" label="Placed to (UTC)" name="to" type="date" defaultValue={values.to ?? ''} errors={errors.to} />
         <TextField idPrefix="orders" label="Number" name="q" defaultValue={values.q ?? ''} inputMode="tel" placeholder="312 555" maxLength={24} errors={errors.q} autoComplete="off" hint="Orders with a number containing these digits" />
       </div>
       <div className="flex gap-2">

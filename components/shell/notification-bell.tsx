@@ -8,6 +8,7 @@ import { Popover } from 'radix-ui';
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { cn } from '@/components/ui/cn';
 import type { ActionState } from '@/lib/auth/action';
+import { formatDateTime } from '@/lib/format';
 
 interface BellItem {
   id: string;
@@ -23,6 +24,11 @@ export function unreadBadge(count: number): string | null {
   return count > 9 ? '9+' : String(count);
 }
 
+/** When a notification was made, in UTC and labelled so, as every other time in the portal. */
+export function notificationTime(createdAt: string): string {
+  return formatDateTime(new Date(createdAt));
+}
+
 const COUNT_KEY = ['notifications', 'unread-count'] as const;
 const LATEST_KEY = ['notifications', 'latest'] as const;
 /** The count is polled no more often than this; the list is read when the bell opens. */
@@ -33,8 +39,6 @@ async function getJson<T>(url: string): Promise<T> {
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   return response.json() as Promise<T>;
 }
-
-const timeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * The header's bell: the unread count (read after the page loads, so the layout pays nothing for
@@ -119,7 +123,7 @@ export function NotificationBell({
                           {item.read ? null : <span className="sr-only"> (unread)</span>}
                         </span>
                         <span className="block text-xs text-slate-700">{item.body}</span>
-                        <span className="block text-xs text-slate-600">{timeFormat.format(new Date(item.createdAt))}</span>
+                        <span className="block text-xs text-slate-600">{notificationTime(item.createdAt)}</span>
                       </button>
                     </form>
                   </li>

@@ -1,4 +1,4 @@
-import { ChevronDown, KeyRound, LogOut } from 'lucide-react';
+import { ChevronDown, KeyRound, LogOut, ShieldCheck } from 'lucide-react';
 import Link from 'next/link';
 
 export function UserMenu({ name, email, isStaff, signOut }: { name: string; email: string; isStaff: boolean; signOut: () => Promise<void> }) {
@@ -23,6 +23,10 @@ export function UserMenu({ name, email, isStaff, signOut }: { name: string; emai
         <Link href="/profile" className="mt-3 flex items-center gap-2 rounded-md border-t border-slate-100 px-2 pt-3 pb-1.5 text-sm text-slate-800 hover:bg-slate-100">
           <KeyRound aria-hidden="true" className="size-4 text-slate-500" />
           Your profile and password
+        </Link>
+        <Link href="/profile/security" className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-800 hover:bg-slate-100">
+          <ShieldCheck aria-hidden="true" className="size-4 text-slate-500" />
+          Security (two-factor)
         </Link>
         <form action={signOut} className="mt-1 border-t border-slate-100 pt-1">
           <button type="submit" className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left text-sm text-slate-800 hover:bg-slate-100">

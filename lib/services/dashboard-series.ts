@@ -1,6 +1,9 @@
 import 'server-only';
 
-/** The dashboard's "numbers and spend over time": one row per month, aggregated in SQL over the account's subtree. */
+/**
+ * The dashboard's "numbers and spend over time": one row per month, aggregated in SQL over the
+ * account's subtree. Spend is rated calls plus numbers bought, as the "Spent this month" tile counts it.
+ */
 import { assertCan, type AccountAccess } from '@/lib/auth/access';
 import { getDb } from '@/lib/db/client';
 import { getMonthlyNumbersAndSpendBySubtree } from '@/lib/db/queries/dashboard';

@@ -153,10 +153,13 @@ interface DemoAccount {
   outboundConnections: (country: Country) => readonly (readonly [string, number])[];
 }
 
+/** HQ's codecs were narrowed two days before the seed's `now` (recordDemoRoutingChange): its group has them as they are after. */
+const DEMO_CODEC_CHANGE = { account: 'Acme Telecom', before: ['PCMU', 'PCMA', 'G729'], after: ['PCMU', 'PCMA'] } as const;
+
 const DEMO_TRUNKS = [
-  { account: 'Acme Telecom', name: 'HQ SBC', host: 'sbc.acme.example', ip: '198.51.100.10/32', npa: '212', share: 0.45, utcOffset: -5 },
-  { account: 'Acme East', name: 'East SBC', host: 'sbc-east.acme.example', ip: '198.51.100.20/32', npa: '617', share: 0.3, utcOffset: -5 },
-  { account: 'Acme West', name: 'West SBC', host: 'sbc-west.acme.example', ip: '198.51.100.30/32', npa: '415', share: 0.25, utcOffset: -8 },
+  { account: 'Acme Telecom', name: 'HQ SBC', host: 'sbc.acme.example', ip: '198.51.100.10/32', npa: '212', share: 0.45, utcOffset: -5, codecs: DEMO_CODEC_CHANGE.after },
+  { account: 'Acme East', name: 'East SBC', host: 'sbc-east.acme.example', ip: '198.51.100.20/32', npa: '617', share: 0.3, utcOffset: -5, codecs: ['PCMU', 'PCMA', 'G729'] },
+  { account: 'Acme West', name: 'West SBC', host: 'sbc-west.acme.example', ip: '198.51.100.30/32', npa: '415', share: 0.25, utcOffset: -8, codecs: ['PCMU', 'PCMA', 'G729'] },
 ] as const;
 
 async function demoAccounts(db: Db) {
@@ -186,7 +189,7 @@ async function ensureDemoTrunkGroup(db: Db, accountId: string, trunk: (typeof DE
       destinations: [{ host: trunk.host, port: 5060, transport: 'udp', priority: 10, weight: 100 }],
       maxChannels: 60,
       maxCps: 5,
-      codecs: ['PCMU', 'PCMA', 'G729'],
+      codecs: [...trunk.codecs],
     })
     .returning({ id: trunkGroups.id });
   if (!created) throw new Error(`could not create the demo trunk group ${trunk.name}`);
@@ -393,8 +396,8 @@ async function recordDemoRoutingChange(db: Db, account: DemoAccount, now: Date):
     targetType: 'trunk_group',
     targetId: account.trunkGroupId,
     actorEmail: 'seed',
-    before: { codecs: ['PCMU', 'PCMA', 'G729'] },
-    after: { codecs: ['PCMU', 'PCMA'] },
+    before: { codecs: [...DEMO_CODEC_CHANGE.before] },
+    after: { codecs: [...DEMO_CODEC_CHANGE.after] },
     createdAt: new Date(now.getTime() - 2 * 86_400_000 - 3 * 3_600_000),
   });
 }
@@ -410,7 +413,7 @@ export async function seedDemoCdrs(db: Db, { now = new Date(), days = 90, onProg
   const window = demoIncidentWindow(now);
   const incident = { connectionId: incidentConnection, accountId: hitAccount.id, from: window.from.getTime(), to: window.to.getTime() };
 
-  await recordDemoRoutingChange(db, demo.find((a) => a.name !== DEMO_INCIDENT.account) ?? demo[0]!, now);
+  await recordDemoRoutingChange(db, demo.find((a) => a.name === DEMO_CODEC_CHANGE.account)!, now);
 
   const end = now.getTime();
   const firstHour = Math.floor((end - days * 86_400_000) / 3_600_000) * 3_600_000;

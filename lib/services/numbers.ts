@@ -70,7 +70,8 @@ export interface NumberView {
   e911Detail?: string;
   /** The carrier's own words on a failed registration: operator staff only, on the number's page. */
   e911UpstreamDetail?: string;
-  monthly: string;
+  /** Only for roles that read billing (DESIGN.md §1: viewers and technical roles see no money). */
+  monthly?: string;
   activatedAt: Date;
   releasedAt: Date | null;
   billedUntil: Date | null;
@@ -79,7 +80,12 @@ export interface NumberView {
   upstream?: { connectionId: string; provider: string; providerName: string; connectionName: string };
 }
 
-function viewOf(row: NumberRow, staff: boolean): NumberView {
+/** Whether prices reach this viewer: as in the API, on Orders and at billing, only with billing.read. */
+function seesNumberPrices(access: AccountAccess): boolean {
+  return can(access, 'billing.read');
+}
+
+function viewOf(row: NumberRow, staff: boolean, withPrice = false): NumberView {
   return {
     id: row.id,
     e164: row.e164,
@@ -94,7 +100,7 @@ function viewOf(row: NumberRow, staff: boolean): NumberView {
     e911Status: e911StatusOf(row.e911Status),
     e911AddressId: row.e911AddressId,
     e911Detail: e911DetailFor(e911StatusOf(row.e911Status), row.e911Detail, staff),
-    monthly: row.monthly,
+    ...(withPrice ? { monthly: row.monthly } : {}),
     activatedAt: row.activatedAt,
     releasedAt: row.releasedAt,
     billedUntil: row.billedUntil,
@@ -119,6 +125,10 @@ export interface NumberList {
   pageSize: number;
   showAccount: boolean;
   showProvider: boolean;
+  /** The Monthly column: for roles that read billing. */
+  showPrice: boolean;
+  /** The sort applied (a price sort falls back to the number for those who do not see prices). */
+  sort: NumberInventoryQuery['view']['sort'];
 }
 
 export async function listAccountNumbers(access: AccountAccess, query: Pick<NumberInventoryQuery, 'filter' | 'view'>): Promise<NumberList> {
@@ -126,13 +136,16 @@ export async function listAccountNumbers(access: AccountAccess, query: Pick<Numb
   const db = await getDb();
   const scope = numberScopeOf(access);
   const filter = effectiveFilter(access, scope, query.filter);
-  const { sort, dir, page } = query.view;
+  const withPrice = seesNumberPrices(access);
+  const { dir, page } = query.view;
+  // Sorting by a price the viewer does not see would still give the prices' order away.
+  const sort = query.view.sort === 'monthly' && !withPrice ? 'number' : query.view.sort;
   const [rows, total] = await Promise.all([
     getNumbersByAccountScope(db, { scope, filter, sort, dir, limit: NUMBER_PAGE_SIZE, offset: (page - 1) * NUMBER_PAGE_SIZE }),
     countNumbersByAccountScope(db, { scope, filter, cap: NUMBER_COUNT_CAP }),
   ]);
   const staff = access.user.isOperatorStaff;
-  return { rows: rows.map((row) => viewOf(row, staff)), total, page, pageSize: NUMBER_PAGE_SIZE, showAccount: scope.subtree, showProvider: staff };
+  return { rows: rows.map((row) => viewOf(row, staff, withPrice)), total, page, pageSize: NUMBER_PAGE_SIZE, showAccount: scope.subtree, showProvider: staff, showPrice: withPrice, sort };
 }
 
 /** What the filter form offers beyond free text: the subtree's accounts, and connections for staff. */
@@ -157,7 +170,7 @@ async function toApiNumbers(access: AccountAccess, rows: NumberRow[]): Promise<A
   const staff = access.user.isOperatorStaff;
   const live = rows.filter((row) => row.status !== 'released');
   const routing = live.length > 0 ? await getRoutingOfNumbers(access, live.map((row) => row.id)) : new Map<string, NumberRoutingView>();
-  const withPrice = can(access, 'billing.read');
+  const withPrice = seesNumberPrices(access);
   return rows.map((row) => {
     const view = viewOf(row, staff);
     const route = routing.get(row.id);
@@ -284,6 +297,7 @@ export function exportNumbersCsv(access: AccountAccess, filter: Partial<NumberIn
   const scope = numberScopeOf(access);
   const effective = effectiveFilter(access, scope, filter);
   const staff = access.user.isOperatorStaff;
+  const withPrice = seesNumberPrices(access);
   const batchSize = options.batchSize ?? CSV_EXPORT_BATCH;
   const encoder = new TextEncoder();
   const header = [
@@ -296,7 +310,7 @@ export function exportNumbersCsv(access: AccountAccess, filter: Partial<NumberIn
     'status',
     'trunk_group_ref',
     'e911_status',
-    'monthly_usd',
+    ...(withPrice ? ['monthly_usd'] : []),
     'activated_at',
     'released_at',
     'billed_until',
@@ -312,7 +326,7 @@ export function exportNumbersCsv(access: AccountAccess, filter: Partial<NumberIn
     row.status,
     row.trunkGroupRef,
     row.e911Status,
-    row.monthly,
+    ...(withPrice ? [row.monthly] : []),
     iso(row.activatedAt),
     iso(row.releasedAt),
     iso(row.billedUntil),
@@ -354,6 +368,7 @@ export async function getNumberDetail(access: AccountAccess, numberId: string) {
   const db = await getDb();
   const number = await findNumber(access, numberId);
   const released = number.status === 'released';
+  const withPrice = seesNumberPrices(access);
   const mayMove = can(access, 'subaccounts.manage') && !released;
   const mayRelease = can(access, 'technical.write') && !released;
   const [order, events, subtree, trunkGroup, releaseLeftToStaff, tasks] = await Promise.all([
@@ -365,7 +380,7 @@ export async function getNumberDetail(access: AccountAccess, numberId: string) {
     released ? getOpenStaffTasksBySubject(db, { accountId: number.accountId, subjectType: 'phone_number', subjectId: number.id }) : Promise.resolve([]),
   ]);
   return {
-    number: { ...viewOf(number, access.user.isOperatorStaff), ...(access.user.isOperatorStaff && number.e911Status === 'failed' && number.e911UpstreamDetail ? { e911UpstreamDetail: number.e911UpstreamDetail } : {}) },
+    number: { ...viewOf(number, access.user.isOperatorStaff, withPrice), ...(access.user.isOperatorStaff && number.e911Status === 'failed' && number.e911UpstreamDetail ? { e911UpstreamDetail: number.e911UpstreamDetail } : {}) },
     trunkGroup: trunkGroup ? { id: trunkGroup.id, name: trunkGroup.name, status: trunkGroup.status } : undefined,
     order: order
       ? {
@@ -375,8 +390,7 @@ export async function getNumberDetail(access: AccountAccess, numberId: string) {
           completedAt: order.orderCompletedAt,
           lineStatus: order.lineStatus,
           lineReason: order.lineReason,
-          monthly: order.lineMonthly,
-          setup: order.lineSetup,
+          ...(withPrice ? { monthly: order.lineMonthly, setup: order.lineSetup } : {}),
           lineUpdatedAt: order.lineUpdatedAt,
         }
       : undefined,

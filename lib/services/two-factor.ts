@@ -246,7 +246,7 @@ export async function assertRecentSecondFactor(access: AccountAccess, { now = ne
   const db = tx ?? (await getDb());
   const standing = await getTwoFactorStandingByUser(db, { userId: actor.user.id });
   if (!standing.enabled) {
-    throw new AppError('forbidden:step_up', `Turn on two-factor authentication first (Profile → Security, ${SECURITY_PAGE}); then confirm with your authenticator code.`);
+    throw new AppError('forbidden:step_up', 'Set up two-factor authentication first (Profile → Security), then confirm with your authenticator code.');
   }
   const confirmedAt = actor.user.sessionId ? await getSecondFactorAtBySession(db, { sessionId: actor.user.sessionId, userId: actor.user.id }) : undefined;
   if (!confirmedAt || now.getTime() - confirmedAt.getTime() > STEP_UP_WINDOW_MS || confirmedAt.getTime() > now.getTime() + 60_000) {
@@ -269,7 +269,7 @@ export async function setRequireTwoFactor(access: AccountAccess, required: boole
   assertCan(access, 'owners.manage');
   const db = await getDb();
   if (required && access.actor.kind === 'user' && !(await getTwoFactorStandingByUser(db, { userId: access.actor.user.id })).enabled) {
-    throw new AppError('forbidden:two_factor_off', `Turn on two-factor authentication for yourself first (Profile → Security), then require it of everyone.`);
+    throw new AppError('forbidden:two_factor_off', 'Set up two-factor authentication for yourself first (Profile → Security), then require it of everyone.');
   }
   await db.transaction(async (tx) => {
     const current = await getAccountById(tx, { accountId: access.account.id });

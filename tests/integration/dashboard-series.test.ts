@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { accountLedger, phoneNumbers, providerConnections, users } from '@/lib/db/schema';
+import { getSubtreeSpendSince } from '@/lib/db/queries/accounts';
+import { accountLedger, cdrRollups, phoneNumbers, providerConnections, users } from '@/lib/db/schema';
 import { getNumbersAndSpendByMonth, getNumbersAndSpendView } from '@/lib/services/dashboard-series';
 import { sealCredentials } from '@/lib/services/secret-box';
 import { useTestDatabase } from '../support/db';
@@ -100,6 +101,39 @@ describe('dashboard: numbers and spend per month', () => {
     expect(view.totalSpend).toMatch(/^4\.58830*$/);
     const viewer = await accessAs(test.db, 'viewer@acme.example', tenants.acme.id);
     expect(await getNumbersAndSpendView(viewer, { now })).not.toHaveProperty('totalSpend');
+  });
+
+  it('counts rated calls as spend, from the daily rollups, as the “Spent this month” tile does', async () => {
+    const rollup = (accountId: string, grain: '5m' | '1h' | '1d', bucketStart: string, charge: string, destination = 'US') => ({ accountId, grain, bucketStart: new Date(bucketStart), destination, direction: 'outbound' as const, attempts: 1, answered: 1, charge });
+    await test.db.insert(cdrRollups).values([
+      rollup(tenants.globex.id, '1d', '2026-05-10T00:00:00Z', '2.123456'),
+      rollup(tenants.globex.id, '1d', '2026-05-31T00:00:00Z', '0.000044', 'CA'),
+      rollup(tenants.globex.id, '1d', '2026-06-01T00:00:00Z', '10.500000'),
+      // The same calls at finer grains, and a call before the window: none of them counted again.
+      rollup(tenants.globex.id, '1h', '2026-05-10T10:00:00Z', '2.123456'),
+      rollup(tenants.globex.id, '5m', '2026-06-01T10:00:00Z', '10.500000'),
+      rollup(tenants.globex.id, '1d', '2025-12-31T00:00:00Z', '50.000000'),
+      // Another tenant's calls.
+      rollup(tenants.acme.id, '1d', '2026-05-10T00:00:00Z', '80.000000'),
+    ]);
+    const globex = await accessAs(test.db, 'owner@globex.example', tenants.globex.id);
+    const months = await getNumbersAndSpendByMonth(globex, { now, months: 5 });
+    expect(months.map((month) => [month.month, month.spend])).toEqual([
+      ['2026-02', expect.stringMatching(/^7\.0+$/)],
+      ['2026-03', '0'],
+      ['2026-04', '0'],
+      ['2026-05', expect.stringMatching(/^2\.12350*$/)],
+      ['2026-06', expect.stringMatching(/^10\.50*$/)],
+    ]);
+    const tile = (await getSubtreeSpendSince(test.db, { billingAccountId: tenants.globex.billingAccountId, accountIds: [tenants.globex.id], since: new Date('2026-06-01T00:00:00Z') })).get(tenants.globex.id)!;
+    expect(Number(tile.charged) + Number(tile.usage)).toBe(Number(months.at(-1)!.spend));
+    expect((await getNumbersAndSpendView(globex, { now, months: 5 })).totalSpend).toMatch(/^19\.62350*$/);
+    // Acme's chart now has its May calls beside its charges.
+    const acme = await getNumbersAndSpendByMonth(await accessAs(test.db, 'owner@acme.example', tenants.acme.id), { now, months: 2 });
+    expect(acme.map((month) => [month.month, month.spend])).toEqual([
+      ['2026-05', expect.stringMatching(/^80\.0+$/)],
+      ['2026-06', '0'],
+    ]);
   });
 
   it('GET /api/v1/dashboard/numbers-and-spend answers an account’s 12 months: 404 for another tenant’s, 400 for a bad id, 401 signed out', async () => {

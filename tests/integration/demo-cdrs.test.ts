@@ -1,8 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getRollupSeries, getRollupTotals } from '@/lib/db/queries/cdrs';
 import { rowsOf } from '@/lib/db/rows';
-import { providerConnections, trunkGroups } from '@/lib/db/schema';
+import { auditEvents, providerConnections, trunkGroups } from '@/lib/db/schema';
 import { qualityMetrics } from '@/lib/quality/metrics';
 import { sealCredentials } from '@/lib/services/secret-box';
 import { DEMO_INCIDENT, DEMO_LIVE_CDR_SOURCE, demoIncidentWindow, hasDemoCdrs, ingestDemoLiveCalls, seedDemoCdrs, type DemoCdrResult } from '@/lib/services/demo-cdrs';
@@ -60,6 +60,18 @@ describe('demo CDRs: daily and weekly patterns and one incident', () => {
     expect(us.with_mos).toBeGreaterThan(0);
     expect(us.cost).toBeGreaterThan(0);
     expect(us.trunks).toBe(3);
+  });
+
+  it('keeps each trunk group’s codecs as its audit trail says they are now (HQ’s narrowed, G729 removed)', async () => {
+    const groups = await test.db.select().from(trunkGroups).where(inArray(trunkGroups.accountId, demoIds));
+    const changes = await test.db.select().from(auditEvents).where(and(inArray(auditEvents.targetId, groups.map((group) => group.id)), eq(auditEvents.action, 'trunk_group.update')));
+    expect(changes).toHaveLength(1);
+    const hq = groups.find((group) => group.id === changes[0]!.targetId)!;
+    expect(hq.name).toBe('HQ SBC');
+    expect(changes[0]!.after).toEqual({ codecs: hq.codecs });
+    expect(hq.codecs).toEqual(['PCMU', 'PCMA']);
+    expect((changes[0]!.before as { codecs: string[] }).codecs).toContain('G729');
+    for (const group of groups.filter((row) => row.id !== hq.id)) expect(group.codecs).toEqual(['PCMU', 'PCMA', 'G729']);
   });
 
   it('has weekdays busier than weekends and afternoons busier than nights', async () => {

@@ -520,7 +520,9 @@ describe('my numbers', () => {
 
       const tech = await accessAs(test.db, 'tech@acme.example', tenants.acme.id);
       const detail = await getNumberDetail(tech, number!.id);
-      expect(detail.number).toMatchObject({ e164: '+13124888888', accountName: 'Acme East', trunkGroupRef: TRUNK_GROUP_IDS[3], e911Status: 'registered', monthly: '1.2500' });
+      expect(detail.number).toMatchObject({ e164: '+13124888888', accountName: 'Acme East', trunkGroupRef: TRUNK_GROUP_IDS[3], e911Status: 'registered' });
+      // Prices only for roles that read billing (DESIGN.md §1): not for a technical user.
+      expect(detail.number).not.toHaveProperty('monthly');
       expect(detail.number.upstream).toBeUndefined();
       expect(detail.order).toMatchObject({ orderId: order!.id, orderStatus: 'completed', lineStatus: 'active', orderedAt: new Date('2025-03-03T10:00:00Z') });
       expect(detail).toMatchObject({ mayRelease: true, mayMove: false, moveTargets: [] });

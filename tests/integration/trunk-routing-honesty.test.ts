@@ -200,7 +200,7 @@ describe('trunk-group actions say what the carriers did', () => {
     const partly = await failing('carrierx', () => actions.unassignTrunkNumbersAction(idle, form({ trunkGroupId: officeId, numberIds: ids.join(',') })));
     expect(partly).toMatchObject({ status: 'success', tone: 'partial' });
     expect(partly.status === 'success' && partly.message).toBe(
-      `1 number no longer routes to Office: calls to it are not delivered until assigned to a trunk group again. The carrier did not confirm moving ${formatE164(onCarrierx!.e164)} to its default route, so it stays on Office and calls to it still reach its hosts. Try again in a few minutes.`,
+      `1 number no longer routes to Office: calls to it ring on the carrier’s default route until assigned to a trunk group again. The carrier did not confirm moving ${formatE164(onCarrierx!.e164)} to its default route, so it stays on Office and calls to it still reach its hosts. Try again in a few minutes.`,
     );
     expect(await numberRow(owned[0]!.id)).toMatchObject({ trunkGroupRef: null });
     expect(await numberRow(onCarrierx!.id)).toMatchObject({ trunkGroupRef: officeId });

@@ -364,6 +364,7 @@ export const UNSCOPED_ENDPOINTS: UnscopedEndpoint[] = [
   { kind: 'action', file: 'app/(portal)/profile/security/actions.ts', export: 'regenerateCodesAction', reason: "The signed-in user's own two-factor authentication (tests/integration/two-factor.test.ts): no account or object id." },
   { kind: 'action', file: 'app/(portal)/profile/security/actions.ts', export: 'disableTwoFactorAction', reason: "The signed-in user's own two-factor authentication (tests/integration/two-factor.test.ts): no account or object id." },
   { kind: 'action', file: 'app/(portal)/profile/security/actions.ts', export: 'stepUpAction', reason: "The signed-in user's own two-factor authentication (tests/integration/two-factor.test.ts): no account or object id." },
+  { kind: 'action', file: 'app/(portal)/profile/security/actions.ts', export: 'twoFactorStandingAction', reason: "Whether the signed-in user has two-factor authentication on (tests/integration/new-user-ux.test.ts): no account or object id." },
   {
     kind: 'action',
     file: 'app/(auth)/invite/[token]/actions.ts',

@@ -156,7 +156,7 @@ export default async function DashboardPage() {
                 <li key={account.id} className="flex items-center justify-between py-2 text-sm">
                   <span className="font-medium">{account.name}</span>
                   <span className="flex items-center gap-3 text-slate-600">
-                    {grandchildren} sub · {members} users
+                    {plural(grandchildren, 'sub-account', 'sub-accounts')} · {plural(members, 'user', 'users')}
                     {account.status === 'suspended' ? <Badge tone="amber">Suspended</Badge> : null}
                   </span>
                 </li>

@@ -187,7 +187,7 @@ export const unassignTrunkNumbersAction = accountAction({
     }
     const { changed, kept = [] } = await assignNumbers(access, { trunkGroupId: null, numberIds, fromTrunkGroupId: group.id });
     refresh(group.id);
-    const left = `${countText(changed)} no longer route${changed === 1 ? 's' : ''} to ${group.name}: calls to ${changed === 1 ? 'it' : 'them'} are not delivered until assigned to a trunk group again.`;
+    const left = `${countText(changed)} no longer route${changed === 1 ? 's' : ''} to ${group.name}: calls to ${changed === 1 ? 'it' : 'them'} ring on the carrier’s default route until assigned to a trunk group again.`;
     if (kept.length === 0) return { message: left };
     const one = kept.length === 1;
     return {

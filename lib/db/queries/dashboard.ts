@@ -2,7 +2,7 @@ import 'server-only';
 import { rowsOf } from '@/lib/db/rows';
 import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { accountLedger, accountNumberCounts, accounts, invitations, memberships, phoneNumbers, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
+import { accountLedger, accountNumberCounts, accounts, cdrRollups, invitations, memberships, phoneNumbers, trunkGroupUpstreams, trunkGroups } from '@/lib/db/schema';
 import { countNotRoutedNumbersByAccounts } from './number-routing';
 
 /**
@@ -78,8 +78,10 @@ export async function getDriftedTrunkGroupsBySubtree(db: Db, { accountPath }: { 
 
 /**
  * Per calendar month (UTC) from `from` for `months` months, over the account's subtree: the numbers
- * live at the month's end (now, for a month not over yet) and, with `spend`, what the ledger charged
- * in the month as an exact decimal string. One row per month, months without anything included.
+ * live at the month's end (now, for a month not over yet) and, with `spend`, what was spent in the
+ * month as an exact decimal string: what "Spent this month" counts (getSubtreeSpendSince), that is
+ * the ledger's unreversed charges (numbers bought) plus the rated usage of the daily CDR rollups,
+ * rounded to four places as there. One row per month, months without anything included.
  */
 export async function getMonthlyNumbersAndSpendBySubtree(db: Db, { accountPath, from, months, spend: withSpend }: { accountPath: string; from: Date; months: number; spend: boolean }) {
   const subtree = db.select({ id: accounts.id }).from(accounts).where(like(accounts.path, `${accountPath}%`));
@@ -100,14 +102,25 @@ export async function getMonthlyNumbersAndSpendBySubtree(db: Db, { accountPath, 
   const spendByMonth = new Map<string, string>();
   if (withSpend) {
     const first = monthKeys[0]!;
+    const since = sql`${`${first}-01`}::timestamp at time zone 'UTC'`;
+    // One statement: charges and usage side by side, grouped by month together.
     const charged = await db.execute(sql`
-      select to_char(date_trunc('month', l.created_at at time zone 'UTC'), 'YYYY-MM') as month, (-sum(l.amount))::text as spend
-      from ${accountLedger} l
-      where l.account_id = any(array(${subtree}))
-        and l.kind = 'charge'
-        and not exists (select 1 from ${accountLedger} r where r.reverses_id = l.id)
-        and l.created_at >= ${`${first}-01`}::timestamp at time zone 'UTC'
-      group by 1`);
+      select month, (coalesce(sum(amount) filter (where source = 'charge'), 0) + round(coalesce(sum(amount) filter (where source = 'usage'), 0), 4))::text as spend
+      from (
+        select to_char(date_trunc('month', l.created_at at time zone 'UTC'), 'YYYY-MM') as month, -l.amount as amount, 'charge' as source
+        from ${accountLedger} l
+        where l.account_id = any(array(${subtree}))
+          and l.kind = 'charge'
+          and not exists (select 1 from ${accountLedger} r where r.reverses_id = l.id)
+          and l.created_at >= ${since}
+        union all
+        select to_char(date_trunc('month', u.bucket_start at time zone 'UTC'), 'YYYY-MM'), u.charge, 'usage'
+        from ${cdrRollups} u
+        where u.account_id = any(array(${subtree}))
+          and u.grain = '1d'
+          and u.bucket_start >= ${since}
+      ) spent
+      group by month`);
     for (const row of rowsOf<{ month: string; spend: string }>(charged)) spendByMonth.set(row.month, row.spend);
   }
   return monthKeys.map((month) => ({ month, numbers: numbersAt(month), spend: withSpend ? (spendByMonth.get(month) ?? '0') : undefined }));

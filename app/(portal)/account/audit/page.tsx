@@ -64,8 +64,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </p>
           </div>
           <TextField idPrefix="audit" label="Who (email)" name="actor" defaultValue={filter.actor ?? ''} errors={fieldErrors.actor} />
-          <TextField idPrefix="audit" label="From" name="from" type="date" defaultValue={filter.from ?? ''} errors={fieldErrors.from} />
-          <TextField idPrefix="audit" label="To" name="to" type="date" defaultValue={filter.to ?? ''} errors={fieldErrors.to} />
+          <TextField idPrefix="audit" label="From (UTC)" name="from" type="date" defaultValue={filter.from ?? ''} errors={fieldErrors.from} />
+          <TextField idPrefix="audit" label="To (UTC)" name="to" type="date" defaultValue={filter.to ?? ''} errors={fieldErrors.to} />
           <div className="flex gap-2 pb-5">
             <button type="submit" className={buttonClass('primary')}>
               Filter

@@ -33,7 +33,7 @@ function tableRow(number: NumberView): NumberTableRow {
     status: number.status,
     trunkGroupRef: number.trunkGroupRef,
     e911Status: number.e911Status,
-    monthly: formatMoney(number.monthly),
+    monthly: number.monthly === undefined ? undefined : formatMoney(number.monthly),
     activated: formatDate(number.activatedAt),
     released: number.releasedAt ? `on ${formatDate(number.releasedAt)}` : undefined,
     provider: number.upstream ? `${number.upstream.providerName} · ${number.upstream.connectionName}` : undefined,
@@ -85,7 +85,7 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
 
   const { rows, total, page, pageSize } = list;
   const scopeText = list.showAccount ? `${access.account.name} and its sub-accounts` : access.account.name;
-  const caption = `Numbers of ${scopeText}, sorted by ${NUMBER_SORT_LABELS[view.sort].toLowerCase()} ${view.dir === 'asc' ? 'ascending' : 'descending'}, page ${page}`;
+  const caption = `Numbers of ${scopeText}, sorted by ${NUMBER_SORT_LABELS[list.sort].toLowerCase()} ${view.dir === 'asc' ? 'ascending' : 'descending'}, page ${page}`;
   const fieldErrors = query.fieldErrors as Record<string, string[]>;
   const values = Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
 
@@ -124,7 +124,7 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
                 <>
                   {' — '}
                   <Link href="/e911" className="font-medium text-indigo-800 underline">
-                    Register them
+                    {mayRoute ? 'Register them' : 'See which on the E911 page'}
                   </Link>
                 </>
               ) : null}
@@ -153,7 +153,7 @@ export default async function NumbersPage({ searchParams }: { searchParams: Prom
                   first.
                 </p>
               ) : null}
-              <NumberTable rows={rows.map(toRow)} caption={caption} sort={view.sort} dir={view.dir} sortHrefs={sortHrefs} showAccount={list.showAccount} showProvider={list.showProvider} selectionFormId={selectionFormId} />
+              <NumberTable rows={rows.map(toRow)} caption={caption} sort={list.sort} dir={view.dir} sortHrefs={sortHrefs} showAccount={list.showAccount} showProvider={list.showProvider} showPrice={list.showPrice} selectionFormId={selectionFormId} />
               <Pager
                 label="Pages of numbers"
                 page={page}

@@ -93,7 +93,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
         <Card title="Overview">
           <dl className="grid gap-4 sm:grid-cols-2">
             <Detail label="Account">{number.accountName}</Detail>
-            <Detail label="Monthly price">{formatMoney(number.monthly)}</Detail>
+            {number.monthly !== undefined ? <Detail label="Monthly price">{formatMoney(number.monthly)}</Detail> : null}
             <Detail label="State and rate center">{[number.state, number.rateCenter].filter(Boolean).join(' · ') || '—'}</Detail>
             <Detail label="Area code">{number.npa}</Detail>
             <Detail label="Activated">{formatDate(number.activatedAt, 'long')}</Detail>
@@ -182,7 +182,7 @@ export default async function NumberDetailPage({ params }: { params: Promise<{ n
                 lineStatus: order.lineStatus,
                 lineReason: order.lineReason ?? null,
                 completedAt: formatDateTime(order.completedAt),
-                price: `${formatMoney(order.monthly)}/month · ${formatMoney(order.setup)} setup`,
+                price: order.monthly !== undefined && order.setup !== undefined ? `${formatMoney(order.monthly)}/month · ${formatMoney(order.setup)} setup` : undefined,
               }}
             />
           ) : (

@@ -22,9 +22,15 @@ export default async function CartPage() {
       <NumbersTabs current="cart" cartCount={cart.items.length} />
       {cart.items.length === 0 ? (
         <EmptyState title="Your cart is empty">
-          <Link href="/numbers/buy" className="text-indigo-800 underline">
-            Search for numbers to buy
-          </Link>
+          {writable ? (
+            <Link href="/numbers/buy" className="text-indigo-800 underline">
+              Search for numbers to buy
+            </Link>
+          ) : access.permissions.has('technical.write') ? (
+            `${access.suspendedAccountName ?? access.account.name} is suspended: numbers cannot be bought until it is reactivated.`
+          ) : (
+            'Your role can look at numbers but not buy them; someone with technical access to this account can.'
+          )}
         </EmptyState>
       ) : (
         <Card>

@@ -20,6 +20,13 @@ function progressOf(order: OrderHistoryRow): string {
   return open > 0 ? `${bought}, ${formatCount(open)} in progress` : bought;
 }
 
+/** Who placed it: a member's email, or the API key a program used ("API key “CI” (cp_live_AbCd12…)"). */
+function placedByOf(order: OrderHistoryRow): string {
+  if (order.placedBy) return order.placedBy;
+  if (order.placedByKeyName !== null) return `API key “${order.placedByKeyName}” (${order.placedByKeyPrefix ?? ''}…)`;
+  return 'a former member';
+}
+
 export default async function OrdersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const access = await requireAccountAccess('account.read');
   // Technical roles see orders as part of their numbers, finance for what they cost.
@@ -45,7 +52,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
     shortId: order.id.slice(0, 8),
     href: `/numbers/orders/${order.id}`,
     placed: formatDateTime(order.createdAt),
-    placedBy: order.placedBy ?? 'a former member',
+    placedBy: placedByOf(order),
     accountName: order.accountName,
     status: order.status,
     progress: progressOf(order),

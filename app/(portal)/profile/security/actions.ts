@@ -6,7 +6,7 @@ import { errorState, formToObject, type ActionState } from '@/lib/auth/action';
 import { clientIp } from '@/lib/auth/client-ip';
 import { getSessionUser } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
-import { confirmStepUp, confirmTwoFactorEnrolment, disableTwoFactor, regenerateRecoveryCodes, startTwoFactorEnrolment } from '@/lib/services/two-factor';
+import { confirmStepUp, confirmTwoFactorEnrolment, disableTwoFactor, hasTwoFactorEnabled, regenerateRecoveryCodes, startTwoFactorEnrolment } from '@/lib/services/two-factor';
 import { secondFactorCodeSchema, totpCodeSchema } from '@/lib/validations/two-factor';
 
 /**
@@ -76,4 +76,13 @@ export async function stepUpAction(_previous: ActionState, formData: FormData): 
   } catch (error) {
     return errorState(error);
   }
+}
+
+/**
+ * Whether the signed-in user has 2FA on: the step-up prompt asks before showing a code field, and
+ * sends those without it to set it up instead. Their own standing only; no account involved.
+ */
+export async function twoFactorStandingAction(): Promise<{ enabled: boolean }> {
+  const { viewer } = await viewerAndIp();
+  return { enabled: await hasTwoFactorEnabled(viewer.id) };
 }

@@ -18,7 +18,7 @@ export default async function OrderPage({ params }: { params: Promise<{ orderId:
   return (
     <>
       <PageHeader title={`Order of ${progress.lines.length} number${progress.lines.length === 1 ? '' : 's'}`} description={`Placed ${formatDateTime(new Date(progress.createdAt))}`} />
-      <OrderProgress initial={progress} />
+      <OrderProgress initial={progress} technical={can(access, 'technical.read')} />
     </>
   );
 }
