@@ -13,6 +13,7 @@ import { expireCartHolds } from '@/lib/services/number-cart';
 import { pollPortIns } from '@/lib/services/port-lifecycle';
 import { reconcileOrders } from '@/lib/services/number-orders';
 import { refreshOwnedNumbers } from '@/lib/services/number-refresh';
+import { MAIL_DELIVERY_QUEUE, MAIL_RETRY_DELAY_SECONDS, MAIL_RETRY_LIMIT, retryUnsentMail, sendOutboxMessage } from '@/lib/services/mail';
 import { evaluateQualityAlertsNow } from '@/lib/services/quality-alerts';
 import { RERATE_QUEUE, runReratingJob } from '@/lib/services/rerating';
 import { reconcilePrepayTiersNow } from '@/lib/services/ledger';
@@ -54,21 +55,32 @@ export const JOBS: readonly JobDefinition[] = [
   { name: 'sweep-cdr-exports', cron: '*/5 * * * *', run: () => sweepCdrExports() },
   // Each upstream's ledger or invoices for last month and this one, stored for the staff reconciliation page.
   { name: 'fetch-upstream-statements', cron: '43 5 * * *', expireInSeconds: 1800, run: () => fetchAllUpstreamStatements() },
-  // Period close: last month's invoice of every billing account, computed and issued (the 1st, 00:15 UTC).
-  { name: 'close-invoice-period', cron: '15 0 1 * *', expireInSeconds: 3600, run: () => closeInvoicePeriod() },
+  // Period close: every month over and not yet issued, oldest first, of every billing account. Daily (00:15 UTC): a month skipped on the 1st, or a run missed, is caught up.
+  { name: 'close-invoice-period', cron: '15 0 * * *', expireInSeconds: 3600, run: () => closeInvoicePeriod() },
   // Seed 000's promise, "credited within 2 business days or we eat it": open disputes past their due time accepted in full.
   { name: 'auto-accept-overdue-disputes', cron: '*/15 * * * *', run: () => autoAcceptOverdueDisputes() },
   // Port-ins: each due for a status read asked of its upstream (within its interval), and submissions an upstream could not take sent again.
   { name: 'port-ins', cron: '* * * * *', run: () => pollPortIns() },
+  // Outbox mail a request could not send (SMTP down, or a crash before it tried): one job per message on the mail queue.
+  { name: 'retry-unsent-mail', cron: '* * * * *', run: () => retryUnsentMail() },
 ];
 
 /** Queues of one job per piece of work, sent by services (each webhook attempt, at its time). */
 export const QUEUES: readonly QueueDefinition[] = [
-  { name: WEBHOOK_DELIVERY_QUEUE, batchSize: 5, work: (data) => deliverWebhookAttempt((data as { deliveryId: string }).deliveryId) },
+  { name: WEBHOOK_DELIVERY_QUEUE, description: 'one webhook delivery attempt, at its time', batchSize: 5, work: (data) => deliverWebhookAttempt((data as { deliveryId: string }).deliveryId) },
   // One CSV file per export; a million rows take minutes, so the run may last an hour.
-  { name: CDR_EXPORT_QUEUE, batchSize: 1, expireInSeconds: 3600, work: (data) => runCdrExport((data as { exportId: string }).exportId) },
+  { name: CDR_EXPORT_QUEUE, description: 'one CDR export file', batchSize: 1, expireInSeconds: 3600, work: (data) => runCdrExport((data as { exportId: string }).exportId) },
   // A deck change re-prices un-invoiced calls: one account-day per transaction, so a long run may take an hour.
-  { name: RERATE_QUEUE, batchSize: 1, expireInSeconds: 3600, work: (data) => runReratingJob(data) },
+  { name: RERATE_QUEUE, description: 'one re-rating of stored calls after a deck change or assignment', batchSize: 1, expireInSeconds: 3600, work: (data) => runReratingJob(data) },
+  // An SMTP outage of a few hours is outlasted: about 1, 2, 4 … 128 minutes apart (with jitter), then failed here for staff.
+  {
+    name: MAIL_DELIVERY_QUEUE,
+    description: 'one e-mail the first attempt did not send',
+    batchSize: 5,
+    retryLimit: MAIL_RETRY_LIMIT,
+    retryDelaySeconds: MAIL_RETRY_DELAY_SECONDS,
+    work: (data) => sendOutboxMessage((data as { messageId: string }).messageId),
+  },
 ];
 
 /** Starts pg-boss (migrating its schema), the schedules and the workers: once per process. */

@@ -22,14 +22,19 @@ export interface JobDefinition {
 }
 
 /**
- * A queue worked by a handler with each job's data (no schedule, no pg-boss retries: the service
- * keeps its own attempt schedule and sends the next job with `startAfter`).
+ * A queue worked by a handler with each job's data, sent by services (no schedule). A job whose
+ * handler throws is retried with backoff like a scheduled one, then failed and dead-lettered, so it
+ * shows on the staff jobs page instead of ending "completed".
  */
 export interface QueueDefinition {
   name: string;
+  /** What one job is, in words for the staff jobs page. */
+  description: string;
   /** Jobs one worker fetches at once (run side by side). */
   batchSize?: number;
   expireInSeconds?: number;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
   work(data: unknown): Promise<unknown>;
 }
 
@@ -46,6 +51,7 @@ export const deadLetterQueueOf = (name: string) => `${name}.dead-letter`;
 export interface JobRunner {
   boss: PgBoss;
   jobs: readonly JobDefinition[];
+  queues: readonly QueueDefinition[];
   /** Whether this process runs the schedules and workers, or only queues and reads. */
   workers: boolean;
   /** Waits up to `timeoutMs` for running jobs, then hands them back to the queue as failed (to be retried). */
@@ -59,6 +65,7 @@ export interface JobRunnerOptions {
   /** Without workers this instance only queues and reads (schedules, maintenance and workers stay off). */
   workers?: boolean;
   pollingIntervalSeconds?: number;
+  /** Overrides every queue's own retry settings (tests retry sooner). */
   retryLimit?: number;
   retryDelaySeconds?: number;
   queues?: readonly QueueDefinition[];
@@ -71,48 +78,71 @@ function bossDbFor(options: JobRunnerOptions): BossDb {
   return postgresBossDb(url);
 }
 
-/** What pg-boss stores as a failed job's output: the message only, without secrets or a stack. */
+/**
+ * What pg-boss stores as a failed job's output: the message only, without secrets or a stack. A
+ * wrapped error (a failed query) leads with its cause, which says what went wrong.
+ */
 function storedError(error: unknown): Error {
-  const message = (redact(error instanceof Error ? error : { name: 'Error', message: String(error) }) as { message: string }).message;
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
+  const text = error instanceof Error ? (cause && !error.message.includes(cause) ? `${cause} (${error.message.slice(0, 300)})` : error.message) : String(error);
+  const message = (redact({ name: 'Error', message: text }) as { message: string }).message;
   const stored = new Error(message);
   stored.stack = undefined;
   return stored;
 }
 
+/**
+ * Creates the queue and its dead-letter queue, and brings an existing queue's settings in step with
+ * the code (createQueue leaves a queue that exists as it is: per-work queues were once made without retries).
+ */
+async function ensureQueue(boss: PgBoss, name: string, settings: { policy: 'stately' | 'standard'; retryLimit: number; retryDelay: number; expireInSeconds: number }) {
+  await boss.createQueue(deadLetterQueueOf(name), { name: deadLetterQueueOf(name) });
+  const queue = { name, ...settings, retryBackoff: true, deadLetter: deadLetterQueueOf(name) };
+  await boss.createQueue(name, queue);
+  await boss.updateQueue(name, queue);
+}
+
 export async function startJobRunner(jobs: readonly JobDefinition[], options: JobRunnerOptions): Promise<JobRunner> {
   const workers = options.workers ?? true;
+  const queues = options.queues ?? [];
   const db = bossDbFor(options);
   const boss = new PgBoss({ db, schema: JOB_SCHEMA, migrate: true, supervise: workers, schedule: workers, archiveFailedAfterSeconds: FAILED_KEPT_DAYS * 86_400 });
   boss.on('error', (error) => log.error('jobs.boss_error', { error }));
   try {
     await boss.start();
     for (const job of jobs) {
-      await boss.createQueue(deadLetterQueueOf(job.name), { name: deadLetterQueueOf(job.name) });
-      await boss.createQueue(job.name, {
-        name: job.name,
+      await ensureQueue(boss, job.name, {
         policy: 'stately',
         retryLimit: options.retryLimit ?? RETRY_LIMIT,
         retryDelay: options.retryDelaySeconds ?? RETRY_DELAY_SECONDS,
-        retryBackoff: true,
         expireInSeconds: job.expireInSeconds ?? 15 * 60,
-        deadLetter: deadLetterQueueOf(job.name),
       });
     }
-    for (const queue of options.queues ?? []) {
-      await boss.createQueue(queue.name, { name: queue.name, policy: 'standard', retryLimit: 0, expireInSeconds: queue.expireInSeconds ?? 5 * 60 });
+    for (const queue of queues) {
+      await ensureQueue(boss, queue.name, {
+        policy: 'standard',
+        retryLimit: options.retryLimit ?? queue.retryLimit ?? RETRY_LIMIT,
+        retryDelay: options.retryDelaySeconds ?? queue.retryDelaySeconds ?? RETRY_DELAY_SECONDS,
+        expireInSeconds: queue.expireInSeconds ?? 5 * 60,
+      });
     }
     if (workers) {
-      for (const queue of options.queues ?? []) {
+      for (const queue of queues) {
         await boss.work(queue.name, { batchSize: queue.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (entries) => {
-          await Promise.all(
+          // Each job of a batch completes or fails on its own: pg-boss completes only those still active.
+          const results = await Promise.all(
             entries.map(async (entry) => {
+              const started = Date.now();
               try {
-                await queue.work(entry.data);
+                return await queue.work(entry.data);
               } catch (error) {
-                log.error('job.failed', { job: queue.name, id: entry.id, error });
+                log.error('job.failed', { job: queue.name, id: entry.id, ms: Date.now() - started, error });
+                await boss.fail(queue.name, entry.id, storedError(error));
+                return undefined;
               }
             }),
           );
+          return results.length === 1 ? results[0] : undefined;
         });
       }
       const names = new Set(jobs.map((job) => job.name));
@@ -142,6 +172,7 @@ export async function startJobRunner(jobs: readonly JobDefinition[], options: Jo
   return {
     boss,
     jobs,
+    queues,
     workers,
     async stop(timeoutMs = 3000) {
       const started = Date.now();

@@ -1,8 +1,8 @@
 import 'server-only';
 
 /**
- * What operator staff see of the background jobs (queues, schedules, recent failures) and the one
- * thing they may do to them: retry a failed job.
+ * What operator staff see of the background jobs (scheduled sweeps and the per-work queues services
+ * send to, recent failures) and the one thing they may do to them: retry a failed job.
  */
 import type { SessionUser } from '@/lib/auth/access';
 import { getDb } from '@/lib/db/client';
@@ -18,13 +18,19 @@ import { assertStaff } from './providers';
 /** How far back "completed recently" and "recent failures" look. */
 export const RECENT_HOURS = 24;
 const FAILURE_LIMIT = 50;
+const FAILURES_PER_QUEUE = 10;
 
 export interface QueueView {
   name: string;
-  cron: string;
-  /** The cron in words, e.g. "every 15 minutes". */
+  /** A sweep on a schedule, or a queue of one job per piece of work that services send. */
+  kind: 'scheduled' | 'per-work';
+  /** Scheduled: the cron; per-work: null. */
+  cron: string | null;
+  /** The cron in words, e.g. "every 15 minutes", or what one job of a per-work queue is. */
   schedule: string;
   runAtStart: boolean;
+  /** Retries of a failing job before it is failed for good. */
+  retryLimit: number;
   queued: number;
   active: number;
   /** Failed for good (retries spent) and still retryable. */
@@ -76,36 +82,45 @@ async function runnerFor(runner?: JobRunner) {
   return runner ?? getJobRunner();
 }
 
+const queueNamesOf = (runner: JobRunner) => [...runner.jobs.map((job) => job.name), ...runner.queues.map((queue) => queue.name)];
+
 export async function getJobsOverview(user: SessionUser, options: { runner?: JobRunner } = {}): Promise<JobsOverview> {
   assertStaff(user);
   const runner = await runnerFor(options.runner);
   const db = await getDb();
-  const names = runner.jobs.flatMap((job) => [job.name, deadLetterQueueOf(job.name)]);
+  const queueNames = queueNamesOf(runner);
+  const names = queueNames.flatMap((name) => [name, deadLetterQueueOf(name)]);
   const since = new Date(Date.now() - RECENT_HOURS * 3600_000).toISOString();
   const stateRows = await getJobCountsByQueueState(db, { schema: JOB_SCHEMA, names });
   const completedRows = await getRecentCompletionsByQueue(db, { schema: JOB_SCHEMA, names, since });
-  const failureRows = await getRecentFailedJobs(db, { schema: JOB_SCHEMA, names: runner.jobs.map((job) => job.name), limit: FAILURE_LIMIT });
+  // Per queue too: a burst of failed e-mails during an SMTP outage must not hide a failed re-rating.
+  const failureRows = (await Promise.all(queueNames.map((name) => getRecentFailedJobs(db, { schema: JOB_SCHEMA, names: [name], limit: FAILURES_PER_QUEUE }))))
+    .flat()
+    .sort((a, b) => new Date(b.completed_on).getTime() - new Date(a.completed_on).getTime())
+    .slice(0, FAILURE_LIMIT);
 
   const stateCount = (name: string, ...states: string[]) =>
     stateRows.filter((row) => row.name === name && states.includes(row.state)).reduce((sum, row) => sum + count(row.count), 0);
+  const counts = (name: string) => {
+    const completed = completedRows.find((row) => row.name === name);
+    return {
+      queued: stateCount(name, 'created', 'retry'),
+      active: stateCount(name, 'active'),
+      failed: stateCount(name, 'failed'),
+      deadLettered: stateCount(deadLetterQueueOf(name), 'created', 'retry', 'active', 'completed', 'failed'),
+      completedRecently: count(completed?.count),
+      lastCompletedAt: dateOf(completed?.last_completed_at),
+    };
+  };
   return {
     workersRunning: runner.workers,
     retryLimit: RETRY_LIMIT,
-    queues: runner.jobs.map((job) => {
-      const completed = completedRows.find((row) => row.name === job.name);
-      return {
-        name: job.name,
-        cron: job.cron,
-        schedule: describeCron(job.cron),
-        runAtStart: job.runAtStart ?? false,
-        queued: stateCount(job.name, 'created', 'retry'),
-        active: stateCount(job.name, 'active'),
-        failed: stateCount(job.name, 'failed'),
-        deadLettered: stateCount(deadLetterQueueOf(job.name), 'created', 'retry', 'active', 'completed', 'failed'),
-        completedRecently: count(completed?.count),
-        lastCompletedAt: dateOf(completed?.last_completed_at),
-      };
-    }),
+    queues: [
+      ...runner.jobs.map((job): QueueView => ({ name: job.name, kind: 'scheduled', cron: job.cron, schedule: describeCron(job.cron), runAtStart: job.runAtStart ?? false, retryLimit: RETRY_LIMIT, ...counts(job.name) })),
+      ...runner.queues.map(
+        (queue): QueueView => ({ name: queue.name, kind: 'per-work', cron: null, schedule: `on demand: ${queue.description}`, runAtStart: false, retryLimit: queue.retryLimit ?? RETRY_LIMIT, ...counts(queue.name) }),
+      ),
+    ],
     failures: failureRows.map((row) => ({
       id: row.id,
       queue: row.name,
@@ -120,7 +135,7 @@ export async function getJobsOverview(user: SessionUser, options: { runner?: Job
 export async function retryFailedJob(user: SessionUser, input: { queue: string; jobId: string }, options: { ip?: string; runner?: JobRunner } = {}) {
   assertStaff(user);
   const runner = await runnerFor(options.runner);
-  if (!runner.jobs.some((job) => job.name === input.queue)) throw new AppError('not_found:job');
+  if (!queueNamesOf(runner).includes(input.queue)) throw new AppError('not_found:job');
   const job = await runner.boss.getJobById(input.queue, input.jobId);
   if (!job) throw new AppError('not_found:job');
   if (job.state !== 'failed') throw new AppError('conflict:job', 'That job is no longer failed; reload the page.');

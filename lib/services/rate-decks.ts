@@ -51,10 +51,11 @@ import {
 } from '@/lib/db/queries/rate-decks';
 import type { RateDeck } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { getJobRunner } from '@/lib/jobs';
 import { log } from '@/lib/log';
 import { createRateDeckSchema, DECK_ENTRIES_PAGE_SIZE, type CreateRateDeckInput, type DeckChangeFilter, type DeckEntryQuery } from '@/lib/validations/rate-decks';
 import { recordAudit, recordPlatformAudit } from './audit';
-import { requestRerating, type RerateRequest } from './rerating';
+import { RERATE_QUEUE, requestRerating, type RerateRequest } from './rerating';
 
 const CSV_BATCH = 5000;
 const PREVIEW_PAGE_SIZE = 50;
@@ -116,7 +117,7 @@ function mismatchMessage(mismatches: CurrencyMismatchRow[], deck: Pick<RateDeck,
 }
 
 /** The default sell deck prices every account without an assignment on its path; they must all bill in its currency. */
-export async function makeDefaultRateDeck(staff: SessionUser, deckId: string, ip?: string): Promise<RateDeck> {
+export async function makeDefaultRateDeck(staff: SessionUser, deckId: string, ip?: string): Promise<RateDeck & { rerating?: ReratingState }> {
   assertStaff(staff);
   const db = await getDb();
   const deck = await db.transaction(async (tx) => {
@@ -132,7 +133,7 @@ export async function makeDefaultRateDeck(staff: SessionUser, deckId: string, ip
     return { ...(updated ?? deck), changed: true };
   });
   // The accounts without an assigned deck are now priced by this one: their calls not yet invoiced are priced again.
-  if ('changed' in deck) await rerate({ deckId: deck.id, from: new Date(0) });
+  if ('changed' in deck) return { ...deck, rerating: await rerate({ deckId: deck.id, from: new Date(0) }) };
   return deck;
 }
 
@@ -417,6 +418,7 @@ export interface PublishedVersion {
   effectiveFrom: Date;
   entryCount: number;
   counts: DeckChangeCounts;
+  rerating: ReratingState;
 }
 
 /**
@@ -459,20 +461,44 @@ export async function publishRateDeckVersion(
     });
     return { deckId: deck.id, deckName: deck.name, versionId: version.id, version: number, effectiveFrom: from, entryCount: parsed.entries.length, counts };
   });
-  await rerate({ deckId: published.deckId, from: published.effectiveFrom });
-  return published;
+  return { ...published, rerating: await rerate({ deckId: published.deckId, from: published.effectiveFrom }) };
+}
+
+/**
+ * What became of the re-pricing a change asked for: done before the answer, queued on pg-boss (a
+ * background job, on the staff jobs page), or neither (logged: the calls keep their prices for now).
+ */
+export type ReratingState = 'done' | 'queued' | 'not_requested';
+
+/** How a staff answer ends, so a queued re-pricing is not taken for a finished one. */
+export function reratingNote(state: ReratingState | undefined): string {
+  if (state === 'done') return 'Stored calls not yet invoiced were priced again.';
+  if (state === 'queued') return 'Stored calls not yet invoiced are being priced again in the background (rerate-cdrs on the Jobs page); until then they keep their old prices.';
+  if (state === 'not_requested') return 'Stored calls could not be priced again and keep their old prices (see rate_deck.rerating_not_requested in the server log).';
+  return '';
 }
 
 /**
  * Calls already stored that a change prices differently are priced again (never those of an issued
  * invoice: the re-rating stops at its period's end). The change is committed by then: a re-rating
- * that cannot even be asked for is logged for staff, not reported as a failed change.
+ * run here that fails is queued instead, to be retried with backoff and shown to staff when it
+ * keeps failing, not reported as a failed change.
  */
-async function rerate(request: RerateRequest) {
+async function rerate(request: RerateRequest): Promise<ReratingState> {
+  const context = { deckId: request.deckId, accountId: request.accountId, from: request.from.toISOString() };
   try {
-    await requestRerating(request);
+    return (await requestRerating(request)).queued ? 'queued' : 'done';
   } catch (error) {
-    log.error('rate_deck.rerating_not_requested', { deckId: request.deckId, accountId: request.accountId, from: request.from.toISOString(), error });
+    log.error('rate_deck.rerating_failed', { ...context, error });
+  }
+  try {
+    const data = request.deckId ? { deckId: request.deckId, from: context.from } : { accountId: request.accountId, from: context.from };
+    const jobId = await (await getJobRunner()).boss.send(RERATE_QUEUE, data);
+    log.info('rate_deck.rerating_queued', { ...context, jobId });
+    return 'queued';
+  } catch (error) {
+    log.error('rate_deck.rerating_not_requested', { ...context, error });
+    return 'not_requested';
   }
 }
 
@@ -529,8 +555,8 @@ export async function assignRateDeck(staff: SessionUser, { deckId, accountId }: 
     return { account, deck, changed: true };
   });
   // Assignments have no effective date: every call of the subtree not yet invoiced moves to the new deck.
-  if (outcome.changed) await rerate({ accountId: outcome.account.id, from: new Date(0) });
-  return outcome;
+  if (outcome.changed) return { ...outcome, rerating: await rerate({ accountId: outcome.account.id, from: new Date(0) }) };
+  return { ...outcome, rerating: undefined };
 }
 
 /** Removes an account's own assignment: it inherits again (its nearest assigned ancestor's deck, else the default). */
@@ -553,8 +579,7 @@ export async function unassignRateDeck(staff: SessionUser, { accountId }: { acco
     await recordAudit(tx, accountAudit(staff, ip, account.id), { accountId: account.id, action: 'rate_deck.unassign', targetType: 'account', targetId: account.id, before: { rateDeck: deck?.name ?? null }, after: { rateDeck: fallback ? `${fallback.name} (inherited)` : null } });
     return { account, deck, fallback };
   });
-  await rerate({ accountId: outcome.account.id, from: new Date(0) });
-  return outcome;
+  return { ...outcome, rerating: await rerate({ accountId: outcome.account.id, from: new Date(0) }) };
 }
 
 // --- Customers: the deck that prices their calls -----------------------------------------------------

@@ -530,8 +530,8 @@ describe('rate decks', () => {
       };
       await signIn('staff@carrier.example');
       try {
-        expect(await assignRateDeckAction({ status: 'idle' }, form({ deckId: special.id, accountId: tenants.east.id }))).toMatchObject({ status: 'success', message: 'Acme East and the sub-accounts without a deck of their own are now priced by “Acme special”.' });
-        expect(await unassignRateDeckAction({ status: 'idle' }, form({ accountId: tenants.east.id }))).toMatchObject({ status: 'success', message: 'Acme East no longer has its own deck: it inherits “Acme special”.' });
+        expect(await assignRateDeckAction({ status: 'idle' }, form({ deckId: special.id, accountId: tenants.east.id }))).toMatchObject({ status: 'success', message: 'Acme East and the sub-accounts without a deck of their own are now priced by “Acme special”. Stored calls not yet invoiced were priced again.' });
+        expect(await unassignRateDeckAction({ status: 'idle' }, form({ accountId: tenants.east.id }))).toMatchObject({ status: 'success', message: 'Acme East no longer has its own deck: it inherits “Acme special”. Stored calls not yet invoiced were priced again.' });
         expect(await createRateDeckAction({ status: 'idle' }, form({ name: '', purpose: 'cost', currency: 'dollars' }))).toMatchObject({
           status: 'error',
           fieldErrors: { name: ['Enter a name for the deck'], currency: ['The currency is a three-letter ISO code such as USD or EUR'] },

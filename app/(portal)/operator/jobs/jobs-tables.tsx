@@ -12,6 +12,7 @@ import { retryJobAction } from './actions';
 export interface QueueRow {
   name: string;
   schedule: string;
+  retries: number;
   queued: number;
   active: number;
   failed: number;
@@ -31,6 +32,7 @@ export interface FailureRow {
 const queueColumns: ColumnDef<QueueRow>[] = [
   { id: 'name', header: 'Queue', cell: ({ row }) => <span className="font-medium">{row.original.name}</span> },
   { id: 'schedule', header: 'Schedule', cell: ({ row }) => row.original.schedule },
+  { id: 'retries', header: 'Retries', meta: { numeric: true }, cell: ({ row }) => row.original.retries },
   { id: 'queued', header: 'Queued', meta: { numeric: true }, cell: ({ row }) => row.original.queued },
   { id: 'active', header: 'Running', meta: { numeric: true }, cell: ({ row }) => row.original.active },
   { id: 'failed', header: 'Failed', meta: { numeric: true }, cell: ({ row }) => <span className={row.original.failed ? 'font-semibold text-red-700' : undefined}>{row.original.failed}</span> },

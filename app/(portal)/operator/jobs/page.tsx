@@ -16,7 +16,7 @@ export default async function JobsPage() {
     <>
       <PageHeader
         title="Background jobs"
-        description={`The sweeps that keep the portal in step with its upstreams, on pg-boss. A failing job is retried ${overview.retryLimit} times with growing delays; after that it is failed here and a copy goes to its dead-letter queue.`}
+        description="The sweeps that keep the portal in step with its upstreams, and the queues of work services hand over (re-ratings, e-mails, webhook attempts, exports), on pg-boss. A failing job is retried with growing delays (as often as its queue’s Retries say); after that it is failed here and a copy goes to its dead-letter queue."
       />
       <div className="space-y-6">
         {overview.workersRunning ? null : (
@@ -24,11 +24,12 @@ export default async function JobsPage() {
             This app instance runs no jobs (JOBS=0, or they failed to start: see the server log). Jobs queued here wait for an instance that does.
           </p>
         )}
-        <Card title="Queues" description="One queue per job; at most one run of each at a time, across every app instance.">
+        <Card title="Queues" description="A scheduled sweep runs at most once at a time, across every app instance; an on-demand queue holds one job per piece of work.">
           <QueuesTable
             rows={overview.queues.map((queue) => ({
               name: queue.name,
               schedule: queue.runAtStart ? `${queue.schedule}, and at start` : queue.schedule,
+              retries: queue.retryLimit,
               queued: queue.queued,
               active: queue.active,
               failed: queue.failed,

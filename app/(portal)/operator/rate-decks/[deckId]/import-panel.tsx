@@ -149,8 +149,8 @@ export function ImportPanel({ deckId, deckName, currency }: { deckId: string; de
       setRefusal(answer.refusal);
       return;
     }
-    const published = answer.body as { version: number; effectiveFrom: string; entryCount: number };
-    toast.success(`Published version ${published.version} of “${deckName}” (${count(published.entryCount)} rates), in force from ${utc(published.effectiveFrom)}.`);
+    const published = answer.body as { version: number; effectiveFrom: string; entryCount: number; rerating?: string };
+    toast.success(`Published version ${published.version} of “${deckName}” (${count(published.entryCount)} rates), in force from ${utc(published.effectiveFrom)}. ${published.rerating ?? ''}`.trim());
     setFile(null);
     setPreview(null);
     setEffectiveFrom('');

@@ -3,7 +3,7 @@ import { jsonRoute } from '@/lib/auth/route';
 import { decodeDeckFile } from '@/lib/billing/deck-csv';
 import { getEnv } from '@/lib/env';
 import { AppError } from '@/lib/errors';
-import { previewRateDeckImport, publishRateDeckVersion } from '@/lib/services/rate-decks';
+import { previewRateDeckImport, publishRateDeckVersion, reratingNote } from '@/lib/services/rate-decks';
 import { DECK_CHANGE_FILTERS, MAX_DECK_FILE_BYTES, publishFieldsSchema, readEffectiveFrom, type DeckChangeFilter } from '@/lib/validations/rate-decks';
 
 export const dynamic = 'force-dynamic';
@@ -72,7 +72,7 @@ export const POST = jsonRoute(async (request: Request, { params }: { params: Pro
     const effectiveFrom = readEffectiveFrom(fields.effectiveFrom);
     if (!effectiveFrom.ok) throw new AppError('invalid:effective_from', effectiveFrom.message, { fieldErrors: { effectiveFrom: [effectiveFrom.message] } });
     const published = await publishRateDeckVersion(user, { deckId, csv: decoded.text, effectiveFrom: effectiveFrom.value, basedOnVersionId: basedOn === 'none' ? null : fields.basedOnVersionId, note: fields.note }, ip);
-    return Response.json({ status: 'published', version: published.version, versionId: published.versionId, effectiveFrom: published.effectiveFrom.toISOString(), entryCount: published.entryCount });
+    return Response.json({ status: 'published', version: published.version, versionId: published.versionId, effectiveFrom: published.effectiveFrom.toISOString(), entryCount: published.entryCount, rerating: reratingNote(published.rerating) });
   }
   const change = text(form, 'change') ?? 'changed';
   const page = Number(text(form, 'page') ?? '1');
