@@ -49,11 +49,13 @@ export interface Endpoint<
   /** An API key scope the caller needs beyond the permission: sessions and keys without it get 403 `forbidden:scope`. */
   scope?: ApiKeyScope;
   /**
-   * The success answer holds a secret in `secret`, shown this once. Secrets are stored hashed or
-   * sealed, never as they were answered: so an `Idempotency-Key`'s kept answer leaves the secret
-   * out, and a replay of a success answers 409 `conflict:secret_already_shown` naming what was made.
+   * The success answer holds a secret, shown this once: in `secret` (`true`: every success holds
+   * one), or in the named field of the successes that generated one (`{ field }`: a trunk group's
+   * digest password). Secrets are stored hashed or sealed, never as they were answered: so an
+   * `Idempotency-Key`'s kept answer leaves the secret out, and a replay of a success that showed
+   * one answers 409 `conflict:secret_already_shown` naming what was made.
    */
-  answersSecretOnce?: true;
+  answersSecretOnce?: true | { field: string };
   /**
    * The body is not JSON but read by the handler itself as a stream (`request.body`), in one of
    * these media types: the wrapper neither buffers nor parses it, and `Idempotency-Key` does not

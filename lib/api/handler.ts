@@ -209,10 +209,30 @@ async function answerOf(endpoint: Endpoint, run: () => Promise<unknown>): Promis
   }
 }
 
+/** Marks a kept answer that showed a secret, where only some answers of the endpoint hold one. */
+const SECRET_SHOWN = '#secretShown';
+
+const isObject = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+
 /** The kept copy of an answer that shows a secret once: everything but the secret. */
-function withoutSecret(body: unknown): unknown {
-  if (!body || typeof body !== 'object' || !('secret' in body)) return body;
-  return Object.fromEntries(Object.entries(body).filter(([field]) => field !== 'secret'));
+function withoutSecret(secretOnce: NonNullable<Endpoint['answersSecretOnce']>) {
+  const field = secretOnce === true ? 'secret' : secretOnce.field;
+  return (body: unknown): unknown => {
+    if (!isObject(body) || !(field in body)) return body;
+    const kept = Object.fromEntries(Object.entries(body).filter(([name]) => name !== field));
+    return secretOnce === true ? kept : { ...kept, [SECRET_SHOWN]: true };
+  };
+}
+
+/** Whether a kept success showed a secret: every one does with `answersSecretOnce: true`. */
+const showedSecret = (secretOnce: NonNullable<Endpoint['answersSecretOnce']>, body: unknown) => secretOnce === true || (isObject(body) && SECRET_SHOWN in body);
+
+/** The id of what an answer made: its own `id`, or that of the object it holds (`{ trunkGroup: { id } }`). */
+function madeIdOf(body: unknown): string | undefined {
+  if (!isObject(body)) return undefined;
+  if (typeof body.id === 'string') return body.id;
+  const held = Object.values(body).find((value) => isObject(value) && typeof value.id === 'string') as { id: string } | undefined;
+  return held?.id;
 }
 
 async function respond(
@@ -234,15 +254,15 @@ async function respond(
         const answer = await answerOf(endpoint, run);
         return answer instanceof Response ? { status: answer.status, body: await answer.clone().json().catch(() => null) } : answer;
       },
-      endpoint.answersSecretOnce ? withoutSecret : undefined,
+      endpoint.answersSecretOnce ? withoutSecret(endpoint.answersSecretOnce) : undefined,
     );
     if (stored.replayed) headers['idempotent-replayed'] = 'true';
-    if (stored.replayed && endpoint.answersSecretOnce && stored.status < 300) {
-      const made = (stored.body as { id?: unknown } | null)?.id;
+    if (stored.replayed && endpoint.answersSecretOnce && stored.status < 300 && showedSecret(endpoint.answersSecretOnce, stored.body)) {
+      const made = madeIdOf(stored.body);
       const error = toPublicError(
         new AppError(
           'conflict:secret_already_shown',
-          `This Idempotency-Key already made ${typeof made === 'string' ? made : 'this'}, and its secret was answered that once only. If it was lost, make a new one (and revoke or rotate the old).`,
+          `This Idempotency-Key already ${request.method === 'PATCH' ? 'changed' : 'made'} ${made ?? 'this'}, and its secret was answered that once only. If it was lost, make a new one (and revoke or rotate the old).`,
         ),
       );
       return Response.json(errorBodyOf(error), { status: error.status, headers });

@@ -35,6 +35,9 @@ const blockedV4: [string, number, string][] = [
 const blockedV6: [string, number, string][] = [
   ['::', 128, 'unspecified'],
   ['::1', 128, 'loopback'],
+  // IPv4-translated (SIIT) and NAT64 local-use: which IPv4 address they reach is the local network's choice.
+  ['::ffff:0:0:0', 96, 'IPv4-translated'],
+  ['64:ff9b:1::', 48, 'NAT64 local-use'],
   ['100::', 64, 'discard'],
   ['2001::', 32, 'Teredo'],
   ['2001:db8::', 32, 'documentation'],

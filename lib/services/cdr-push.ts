@@ -4,10 +4,10 @@ import { getDb } from '@/lib/db/client';
 import { getSubtreeByAccount } from '@/lib/db/queries/accounts';
 import { AppError } from '@/lib/errors';
 import { PROVIDER_IDS } from '@/lib/providers/types';
-import { CDR_PUSH_DEFAULT_SOURCE, CDR_PUSH_MAX_LINE_CHARS, CDR_PUSH_MAX_ROWS, CDR_PUSH_REJECTED_LIST_MAX } from '@/lib/validations/cdr-push';
+import { CDR_PUSH_DEFAULT_SOURCE, CDR_PUSH_MAX_BYTES, CDR_PUSH_MAX_LINE_CHARS, CDR_PUSH_MAX_ROWS, CDR_PUSH_REJECTED_LIST_MAX } from '@/lib/validations/cdr-push';
 import { CDR_INGEST_BATCH, ingestCdrBatch, type CdrInput, type IngestRejection } from './cdr-ingest';
 
-export { CDR_PUSH_MAX_ROWS, CDR_PUSH_REJECTED_LIST_MAX };
+export { CDR_PUSH_MAX_BYTES, CDR_PUSH_MAX_ROWS, CDR_PUSH_REJECTED_LIST_MAX };
 export type CdrPushFormat = 'ndjson' | 'csv';
 
 type FieldKind = 'text' | 'id' | 'uuid' | 'direction' | 'time' | 'int' | 'number' | 'decimal';
@@ -49,7 +49,7 @@ export interface CdrPushResult {
   rejectedCount: number;
   /** The first CDR_PUSH_REJECTED_LIST_MAX rejections, by line. */
   rejected: IngestRejection[];
-  /** The line of the first row past CDR_PUSH_MAX_ROWS: it and the rest of the body were not read. */
+  /** The line of the first row past CDR_PUSH_MAX_ROWS (or the line CDR_PUSH_MAX_BYTES falls in): it and the rest of the body were not read. */
   notReadFromLine: number | null;
 }
 
@@ -63,20 +63,22 @@ export function pushFormatOf(contentType: string | null): CdrPushFormat | undefi
   return undefined;
 }
 
-type Line = { line: number; text: string } | { line: number; overlong: true };
+type Line = { line: number; text: string } | { line: number; overlong: true } | { line: number; pastByteLimit: true };
 
 /**
  * The body's lines as they arrive, numbered from 1, `\r\n` or `\n`. A line longer than
  * CDR_PUSH_MAX_LINE_CHARS is dropped as it streams and reported by number only, so memory stays
- * bounded by one line and one chunk whatever the body holds.
+ * bounded by one line and one chunk whatever the body holds. Past `maxBytes` nothing more is read:
+ * the line the limit falls in is reported (`pastByteLimit`) and ends the lines.
  */
-export async function* linesOf(stream: ReadableStream<Uint8Array>, maxChars = CDR_PUSH_MAX_LINE_CHARS): AsyncGenerator<Line> {
+export async function* linesOf(stream: ReadableStream<Uint8Array>, maxChars = CDR_PUSH_MAX_LINE_CHARS, maxBytes = CDR_PUSH_MAX_BYTES): AsyncGenerator<Line> {
   const reader = stream.getReader();
   const decoder = new TextDecoder('utf-8');
   let carry = '';
   let overlong = false;
   let line = 0;
   let finished = false;
+  let bytes = 0;
   const emit = (piece: string): Line => {
     line++;
     if (overlong || carry.length + piece.length > maxChars) return { line, overlong: true };
@@ -86,13 +88,20 @@ export async function* linesOf(stream: ReadableStream<Uint8Array>, maxChars = CD
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
+      bytes += value?.byteLength ?? 0;
+      const past = !done && bytes > maxBytes;
+      // Only the bytes up to the limit are read: the lines they complete are still rows.
+      const text = done ? decoder.decode() : decoder.decode(past ? value.subarray(0, value.byteLength - (bytes - maxBytes)) : value, { stream: true });
       let start = 0;
       for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
         yield emit(text.slice(start, newline));
         carry = '';
         overlong = false;
         start = newline + 1;
+      }
+      if (past) {
+        yield { line: line + 1, pastByteLimit: true };
+        return;
       }
       if (!overlong) {
         carry += text.slice(start);
@@ -341,7 +350,13 @@ export async function pushCdrs(access: AccountAccess, body: ReadableStream<Uint8
   let columns: CdrPushField[] | undefined;
   let rows = 0;
   let sawHeader = false;
+  let pastByteLimit = false;
   for await (const line of body ? linesOf(body) : []) {
+    if ('pastByteLimit' in line) {
+      result.notReadFromLine = line.line;
+      pastByteLimit = true;
+      break;
+    }
     if ('overlong' in line) {
       if (format === 'csv' && !sawHeader) throw new AppError('invalid:csv_header', `The CSV header is longer than ${CDR_PUSH_MAX_LINE_CHARS} characters.`);
       if (rows >= CDR_PUSH_MAX_ROWS) {
@@ -372,10 +387,12 @@ export async function pushCdrs(access: AccountAccess, body: ReadableStream<Uint8
   await flush();
   await settle();
   if (result.notReadFromLine !== null) {
-    reject({ line: result.notReadFromLine, reason: `Over the limit of ${CDR_PUSH_MAX_ROWS.toLocaleString('en-US')} rows a request: this row and any after it were not read. Send them in another request.` });
+    const limit = pastByteLimit ? `${CDR_PUSH_MAX_BYTES / 1024 / 1024} MB` : `${CDR_PUSH_MAX_ROWS.toLocaleString('en-US')} rows`;
+    reject({ line: result.notReadFromLine, reason: `Over the limit of ${limit} a request: this ${pastByteLimit ? 'line' : 'row'} and any after it were not read. Send them in another request.` });
   }
   if (rows === 0) {
-    throw new AppError('invalid:body', format === 'csv' && sawHeader ? 'The CSV has a header but no rows.' : 'The body holds no CDRs: send one call per line.');
+    const none = pastByteLimit ? `The first ${CDR_PUSH_MAX_BYTES / 1024 / 1024} MB of the body (the most a request may carry) hold no CDRs` : 'The body holds no CDRs';
+    throw new AppError('invalid:body', format === 'csv' && sawHeader ? `The CSV has a header but no rows${pastByteLimit ? ` in the first ${CDR_PUSH_MAX_BYTES / 1024 / 1024} MB` : ''}.` : `${none}: send one call per line.`);
   }
   keepFirstRejections();
   return result;

@@ -509,14 +509,36 @@ export async function unassignE911(access: AccountAccess, numberIds: string[]): 
   return results;
 }
 
-/** Deletes an address after removing it from every number that uses it. */
+/** Numbers named in a message before "and N more". */
+const NUMBERS_NAMED = 10;
+const namedNumbers = (results: NumberE911Result[]) =>
+  joinWords([...results.slice(0, NUMBERS_NAMED).map((result) => formatE164(result.e164)), ...(results.length > NUMBERS_NAMED ? [`${results.length - NUMBERS_NAMED} more`] : [])]);
+
+/**
+ * Deletes an address after removing it from every number that uses it. Numbers are released one by
+ * one at their carriers, so when one is refused the others may already be released: the refusal
+ * names both, since those numbers have no emergency address now.
+ */
 export async function deleteE911Address(access: AccountAccess, addressId: string): Promise<NumberE911Result[]> {
   assertCan(access, 'technical.write');
   const address = await getE911Address(access, addressId);
   const users = await getLiveNumbersByE911Address(await getDb(), { addressId: address.id });
   const results = users.length ? await unassignE911(access, users.map((number) => number.id)) : [];
-  if (results.some((result) => result.status !== 'none')) {
-    throw new AppError('conflict:e911_in_use', 'Some numbers could not be released from this address upstream; the address is kept so they still have one.');
+  const kept = results.filter((result) => result.status !== 'none');
+  if (kept.length > 0) {
+    const released = results.filter((result) => result.status === 'none');
+    const wasRegistered = new Set(users.filter((number) => number.e911Status === 'registered' || number.e911Status === 'pending').map((number) => number.id));
+    const lost = released.filter((result) => wasRegistered.has(result.numberId));
+    const left = released.filter((result) => !wasRegistered.has(result.numberId));
+    const parts = [`The address is kept: the carrier did not release ${namedNumbers(kept)} from it.`];
+    if (lost.length > 0) {
+      const one = lost.length === 1;
+      parts.push(`${namedNumbers(lost)} ${one ? 'was' : 'were'} released from it and ${one ? 'has' : 'have'} no emergency address now; register ${one ? 'it' : 'them'} at an address again.`);
+    }
+    if (left.length > 0) parts.push(`${namedNumbers(left)} no longer use${left.length === 1 ? 's' : ''} it.`);
+    // The carriers' reasons, each a sentence for the customer ("the carrier", never its name).
+    parts.push(...new Set(kept.slice(0, 3).map((result) => result.detail).filter((detail): detail is string => Boolean(detail))));
+    throw new AppError('conflict:e911_in_use', parts.join(' '));
   }
   const db = await getDb();
   await deleteE911AddressRow(db, { addressId: address.id });

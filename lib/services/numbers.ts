@@ -36,9 +36,9 @@ import { toE164 } from '@/lib/phone-numbers';
 import type { ApiNumber } from '@/lib/views/number-api';
 import { csvRow } from '@/lib/views/audit-events';
 import { recordAudit } from './audit';
-import { providerNameOf, scrubProviderNames } from './carrier-labels';
-import { assignE911Address, carryE911AddressToAccount, forgetNumberE911, unassignE911, type E911Status } from './e911';
-import { assignNumbers, getTrunkGroupUpstreamLabels } from './trunk-groups';
+import { providerNameOf, scrubProviderNames, withCarrierAsTheCarrier } from './carrier-labels';
+import { assignE911Address, carryE911AddressToAccount, forgetNumberE911, getE911Address, unassignE911, type E911Status, type NumberE911Result } from './e911';
+import { assignNumbers, e911RequiredForRouting, getTrunkGroupUpstreamLabels } from './trunk-groups';
 import type { TrunkGroup } from '@/lib/db/schema';
 import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { e911DetailFor, e911StatusOf } from './e911-numbers';
@@ -245,7 +245,9 @@ export interface NumberChangeOutcome {
 /**
  * The API's PATCH of one number: its emergency address (first, since an account may require one
  * registered before routing) and its trunk group, through the services My numbers uses, in the
- * number's own account. Carriers answer at once; what each did is in the outcome.
+ * number's own account. Every id is checked before anything changes; a refusal of the trunk group
+ * after the emergency address changed says what that change did. Carriers answer at once; what
+ * each did is in the outcome.
  */
 export async function updateNumberSettings(
   access: AccountAccess,
@@ -255,18 +257,26 @@ export async function updateNumberSettings(
   assertCan(access, 'technical.write');
   const number = await findNumber(access, numberId);
   if (number.status === 'released') throw new AppError('conflict:number_released', `${formatE164(number.e164)} has been released; it can no longer be changed.`);
-  const numberAccess = number.accountId === access.account.id ? access : await reachAccount(await getDb(), access, number.accountId);
+  const db = await getDb();
+  const numberAccess = number.accountId === access.account.id ? access : await reachAccount(db, access, number.accountId);
   assertCan(numberAccess, 'technical.write');
+  if (change.e911AddressId) await getE911Address(numberAccess, change.e911AddressId);
+  if (change.trunkGroupId && !(await getTrunkGroupById(db, { trunkGroupId: change.trunkGroupId, accountId: numberAccess.account.id }))) throw new AppError('not_found:trunk_group');
+  if (change.trunkGroupId && change.e911AddressId === null && (await e911RequiredForRouting(db, numberAccess.account))) {
+    throw new AppError('conflict:e911_required', 'This account requires a registered emergency address before a number can be routed to a trunk group, so its address cannot be removed while routing it. Nothing was changed.');
+  }
   const staff = access.user.isOperatorStaff;
   const outcome: NumberChangeOutcome = { complete: true };
   if (change.e911AddressId !== undefined) {
     const [result] = change.e911AddressId ? await assignE911Address(numberAccess, { addressId: change.e911AddressId, numberIds: [number.id] }) : await unassignE911(numberAccess, [number.id]);
-    outcome.e911 = { status: result!.status, detail: result!.detail ?? null };
+    outcome.e911 = { status: result!.status, detail: e911OutcomeDetail(result!, staff) };
     const wanted = change.e911AddressId ? ['registered', 'pending'] : ['none'];
     if (!wanted.includes(result!.status)) outcome.complete = false;
   }
   if (change.trunkGroupId !== undefined) {
-    const { changed, sync } = await assignNumbers(numberAccess, { trunkGroupId: change.trunkGroupId, numberIds: [number.id] });
+    const { changed, sync } = await assignNumbers(numberAccess, { trunkGroupId: change.trunkGroupId, numberIds: [number.id] }).catch((error: unknown) => {
+      throw outcome.e911 ? refusalAfterE911Change(error, outcome.e911, change.e911AddressId === null) : error;
+    });
     const labels = change.trunkGroupId ? await getTrunkGroupUpstreamLabels(numberAccess, change.trunkGroupId) : new Map<string, string>();
     const upstreams = (sync?.upstreams ?? []).map((upstream) => {
       const label = labels.get(upstream.connectionId) ?? (staff ? providerNameOf(upstream.provider) : 'A carrier');
@@ -279,6 +289,30 @@ export async function updateNumberSettings(
   // A carrier that refused to point the number at its group leaves it on the default route: not a success either.
   if (change.trunkGroupId && view!.routing?.state === 'not_routed') outcome.complete = false;
   return { number: view!, outcome };
+}
+
+/** A registration's detail as the caller may read it: customers never learn which carrier holds the number. */
+function e911OutcomeDetail(result: NumberE911Result, staff: boolean): string | null {
+  if (!result.detail) return null;
+  if (staff) return result.detail;
+  // Its stored detail starts with the carrier's name ("VITCOM: the carrier of this number…").
+  if (result.status === 'unsupported') return 'The carrier of this number cannot register emergency addresses through its API.';
+  return withCarrierAsTheCarrier(result.detail, false);
+}
+
+/** The trunk group's refusal, with what the emergency address part of the request already did (it is not undone). */
+function refusalAfterE911Change(error: unknown, e911: NonNullable<NumberChangeOutcome['e911']>, removal: boolean): unknown {
+  if (!isAppError(error)) return error;
+  const done = removal
+    ? e911.status === 'none'
+      ? 'its emergency address was removed'
+      : `its emergency address was not removed${e911.detail ? ` (${e911.detail})` : ''}`
+    : e911.status === 'registered'
+      ? 'its emergency address was registered'
+      : e911.status === 'pending'
+        ? 'its emergency address was sent to the carrier and is pending'
+        : `registering its emergency address ${e911.status === 'unsupported' ? 'is not supported by its carrier' : 'failed'}${e911.detail ? ` (${e911.detail})` : ''}`;
+  return new AppError(error.code, `${error.message.replace(/\.?\s*$/, '.')} The trunk group was not changed, but ${done}.`, { fieldErrors: error.fieldErrors, cause: error, retryAfterMs: error.retryAfterMs, rateLimit: error.rateLimit });
 }
 
 // ---------- CSV ----------

@@ -32,6 +32,7 @@ export function webhookUrlShapeProblem(value: string): string | null {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'The URL must start with https://';
   if (url.username || url.password) return 'Leave user names and passwords out of the URL; verify our signature instead';
   if (url.hash) return 'The URL cannot have a #fragment';
+  if (url.port === '0') return 'Port 0 cannot receive requests: leave the port out (443 for https) or give the one your endpoint listens on';
   return null;
 }
 

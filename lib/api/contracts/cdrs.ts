@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CDR_PUSH_DEFAULT_SOURCE, CDR_PUSH_MAX_LINE_CHARS, CDR_PUSH_MAX_ROWS, CDR_PUSH_REJECTED_LIST_MAX } from '@/lib/validations/cdr-push';
+import { CDR_PUSH_DEFAULT_SOURCE, CDR_PUSH_MAX_BYTES, CDR_PUSH_MAX_LINE_CHARS, CDR_PUSH_MAX_ROWS, CDR_PUSH_REJECTED_LIST_MAX } from '@/lib/validations/cdr-push';
 import { defineEndpoint } from '../contract';
 
 const time = (description: string) => z.string().meta({ format: 'date-time', description: `${description} ISO 8601 with its offset, milliseconds kept.` });
@@ -35,7 +35,13 @@ export const cdrPushResultSchema = z
     rejected: z
       .array(z.object({ line: z.number().int().meta({ description: 'Line of the body, from 1 (a CSV header is line 1).' }), reason: z.string() }))
       .meta({ description: `The first ${CDR_PUSH_REJECTED_LIST_MAX} refused rows by line, each with why.` }),
-    notReadFromLine: z.number().int().nullable().meta({ description: `The line of the first row past ${CDR_PUSH_MAX_ROWS.toLocaleString('en-US')}: it and everything after it were not read (send them again in another request). Null when the whole body was read.` }),
+    notReadFromLine: z
+      .number()
+      .int()
+      .nullable()
+      .meta({
+        description: `The line of the first row past ${CDR_PUSH_MAX_ROWS.toLocaleString('en-US')}, or the line the ${CDR_PUSH_MAX_BYTES / 1024 / 1024} MB limit falls in: it and everything after it were not read (send them again in another request). Null when the whole body was read.`,
+      }),
   })
   .meta({ id: 'CdrPushResult' });
 
@@ -48,7 +54,7 @@ export const pushCdrs = defineEndpoint({
   description: [
     `Only API keys with the \`cdr:write\` scope, which the carrier's operator staff issue, may push (a session or any other key: 403 \`forbidden:scope\`).`,
     `Send \`Content-Type: application/x-ndjson\` (one JSON object per line) or \`text/csv\` (a header row of the same field names, then one call per line; RFC 4180 quoting, a quoted field does not span lines, empty means absent), in UTF-8. Anything else: 415.`,
-    `Up to ${CDR_PUSH_MAX_ROWS.toLocaleString('en-US')} rows a request, read as they arrive and stored in batches as they are read, so a large body never waits in memory. The row after the limit and the rest of the body are not read: the answer says so in \`notReadFromLine\` and lists that row as rejected; send the rest in another request.`,
+    `Up to ${CDR_PUSH_MAX_ROWS.toLocaleString('en-US')} rows and ${CDR_PUSH_MAX_BYTES / 1024 / 1024} MB (blank lines included) a request, read as they arrive and stored in batches as they are read, so a large body never waits in memory. The row after the row limit, or the line the byte limit falls in, and the rest of the body are not read: the answer says so in \`notReadFromLine\` and lists that line as rejected; send the rest in another request.`,
     `A bad row (not JSON, an unknown field, a missing or mistyped field, an invalid number or time, a call in the future or older than the months calls are kept, a line over ${CDR_PUSH_MAX_LINE_CHARS.toLocaleString('en-US')} characters, an account outside the key's subtree) is rejected alone with its line number; the others are stored. A CSV header with an unknown, repeated or missing required column, or a body with no rows, is a 400 and stores nothing.`,
     'Idempotent by (account, source, source_id, invite_at): re-pushing a body counts its calls as duplicates, so a push cut off part-way is simply sent again (`Idempotency-Key` is not used here).',
   ].join('\n\n'),

@@ -162,7 +162,8 @@ export const deleteE911Address = defineEndpoint({
   operationId: 'deleteE911Address',
   tag: TAG,
   summary: 'Delete an emergency address',
-  description: 'Releases it from every number first (they are left without an emergency address); 409 if a carrier does not confirm a release, and the address is kept.',
+  description:
+    'Releases it from every number first (they are left without an emergency address), one number at a time. 409 `conflict:e911_in_use` if a carrier does not confirm a release: the address is kept for the numbers still registered at it, and the message names them and any numbers released before that (those have no emergency address now).',
   access: { permission: 'technical.write' },
   params: addressId,
   answer: z.object({ id: z.string().uuid(), deleted: z.literal(true), releasedNumbers: z.array(z.string()).meta({ description: 'E.164 numbers that used it.' }) }).meta({ id: 'E911AddressDeleted' }),

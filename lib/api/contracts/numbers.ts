@@ -139,7 +139,8 @@ export const updateNumber = defineEndpoint({
   operationId: 'updateNumber',
   tag: 'Numbers',
   summary: 'Route a number to a trunk group, or set its emergency address',
-  description: '`trunkGroupId: null` puts it back on the carrier’s default route; `e911AddressId: null` removes its emergency registration. Carriers are asked at once: read `outcome`, a partial outcome is not a success.',
+  description:
+    '`trunkGroupId: null` puts it back on the carrier’s default route (503 `unavailable:number_routing`, nothing changed, when the carrier does not confirm it); `e911AddressId: null` removes its emergency registration. Every id is checked before anything changes. Carriers are asked at once: read `outcome`, a partial outcome is not a success. A trunk group refused after the emergency address changed (an account that requires a registered address, say) answers the refusal, whose message says what was done to the emergency address.',
   access: { permission: 'technical.write' },
   params: numberPath,
   body: z
@@ -149,6 +150,7 @@ export const updateNumber = defineEndpoint({
     })
     .refine((body) => body.trunkGroupId !== undefined || body.e911AddressId !== undefined, { message: 'Send trunkGroupId, e911AddressId or both', path: ['trunkGroupId'] }),
   answer: updateNumberAnswer,
+  errors: [503],
 });
 
 export const releaseNumberAnswer = z

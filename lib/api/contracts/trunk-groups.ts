@@ -112,7 +112,7 @@ export const trunkGroupSaveSchema = z
     trunkGroup: trunkGroupSchema,
     sync: trunkSyncOutcomeSchema,
     warnings: z.array(z.string()).meta({ description: 'Settings some of our carriers will not carry (saved, and said).' }),
-    digestPassword: z.string().optional().meta({ description: 'Only when this request generated the digest credentials: shown once, never again.' }),
+    digestPassword: z.string().optional().meta({ description: 'Only when this request generated the digest credentials: shown once, never again (an `Idempotency-Key` keeps the answer without it, and its replay is 409 `conflict:secret_already_shown`).' }),
   })
   .meta({ id: 'TrunkGroupSaved' });
 
@@ -163,6 +163,7 @@ export const createTrunkGroup = defineEndpoint({
   body: trunkGroupCreateBody,
   answer: trunkGroupSaveSchema,
   status: 201,
+  answersSecretOnce: { field: 'digestPassword' },
 });
 
 export const getTrunkGroup = defineEndpoint({
@@ -188,6 +189,7 @@ export const updateTrunkGroup = defineEndpoint({
   body: trunkGroupPatchBody,
   answer: trunkGroupSaveSchema,
   errors: [503],
+  answersSecretOnce: { field: 'digestPassword' },
 });
 
 export const deleteTrunkGroup = defineEndpoint({

@@ -1,5 +1,6 @@
 import { deleteNumber, getNumber, updateNumber } from '@/lib/api/contracts/numbers';
 import { withAccount } from '@/lib/api/handler';
+import { withCarrierNamesScrubbed } from '@/lib/api/presenters/carrier-names';
 import { findNumberIdByE164, getApiNumber, releaseNumber, updateNumberSettings } from '@/lib/services/numbers';
 
 export const dynamic = 'force-dynamic';
@@ -8,7 +9,11 @@ export const dynamic = 'force-dynamic';
 export const GET = withAccount(getNumber, async ({ access, params }) => getApiNumber(access, await findNumberIdByE164(access, params.e164)));
 
 /** Trunk group and emergency address, through the services My numbers uses; the outcome says what each carrier did. */
-export const PATCH = withAccount(updateNumber, async ({ access, params, body }) => updateNumberSettings(access, await findNumberIdByE164(access, params.e164), body));
+export const PATCH = withAccount(updateNumber, async ({ access, params, body }) => {
+  const numberId = await findNumberIdByE164(access, params.e164);
+  // A refusal can name a carrier (its address rules, what it did with the emergency address).
+  return withCarrierNamesScrubbed(access, () => updateNumberSettings(access, numberId, body));
+});
 
 /** Releases the number (recorded first, then the carrier asked), as My numbers does. */
 export const DELETE = withAccount(deleteNumber, async ({ access, params }) => {
