@@ -1,8 +1,11 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/lib/db/client';
 import { ensureCdrPartitions, insertCdrBatch, type CdrRecord } from '@/lib/db/queries/cdrs';
 import { getPulledConnectionIds } from '@/lib/db/queries/cdr-pull-cursors';
+import { getNumberHoldersAt } from '@/lib/db/queries/number-holders';
+import { lockUsageOfAccounts } from '@/lib/db/queries/usage-locks';
 import { rateCalls } from './rating';
 import { rowsOf } from '@/lib/db/rows';
 import { getEnv } from '@/lib/env';
@@ -50,7 +53,7 @@ export interface IngestResult {
   accepted: number;
   duplicates: number;
   rejected: IngestRejection[];
-  /** Calls on numbers no account holds (upstream pulls): counted, not stored. */
+  /** Calls on numbers no account held when they were made (upstream pulls): counted, not stored. */
   unattributed: number;
 }
 
@@ -136,21 +139,6 @@ function checkCdr(input: CdrInput): { reason: string } | { record: Omit<CdrRecor
   };
 }
 
-interface NumberOwner {
-  e164: string;
-  account_id: string;
-  trunk_group_ref: string | null;
-}
-
-/** Who holds each of these numbers now (live numbers only). */
-async function ownersOf(db: Executor, numbers: string[]): Promise<Map<string, NumberOwner>> {
-  if (numbers.length === 0) return new Map();
-  const result = await db.execute(sql`
-    SELECT e164, account_id, trunk_group_ref FROM phone_numbers
-    WHERE status <> 'released' AND e164 IN (SELECT jsonb_array_elements_text(${JSON.stringify([...new Set(numbers)])}::jsonb))`);
-  return new Map(rowsOf<NumberOwner>(result).map((row) => [row.e164, row]));
-}
-
 async function trunkGroupAccounts(db: Executor, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const result = await db.execute(sql`
@@ -165,9 +153,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Checks, attributes and stores one batch of calls (at most CDR_INGEST_BATCH). A bad call is
  * rejected alone with its line; the others commit. A call is attributed to the account given, or
- * to the account holding its DID (the called number inbound, the calling number outbound), and
- * takes that number's trunk group unless it names one. Re-sending a call is a duplicate, not a
- * second call.
+ * to the account that held its DID (the called number inbound, the calling number outbound) when
+ * the call began (lib/db/queries/number-holders.ts), and takes that number's trunk group unless it
+ * names one. Re-sending a call is a duplicate, not a second call.
  */
 export async function ingestCdrBatch(db: Executor, batch: { line: number; input: CdrInput }[], scope: IngestScope = {}): Promise<IngestResult> {
   const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [], unattributed: 0 };
@@ -195,10 +183,16 @@ export async function ingestCdrBatch(db: Executor, batch: { line: number; input:
   }
   const badLines = new Set(result.rejected.map((r) => r.line));
   const candidates = checked.filter((c) => !badLines.has(c.line));
-  const owners = await ownersOf(
-    db,
-    candidates.map((c) => (c.record.direction === 'inbound' ? c.record.toE164 : c.record.fromE164)),
-  );
+  const owners = await getNumberHoldersAt(db, {
+    lookups: candidates.map((c) => ({
+      e164: c.record.direction === 'inbound' ? c.record.toE164 : c.record.fromE164,
+      at: c.record.inviteAt,
+      connectionId: c.input.connectionId && UUID.test(c.input.connectionId) ? c.input.connectionId : null,
+    })),
+    // A push is the customer's own record, and may only land in its own tree: a number its tree
+    // holds now takes the calls no account of the tree held at the time.
+    accountIds: scope.accountIds,
+  });
   const trunkAccounts = await trunkGroupAccounts(
     db,
     candidates.flatMap((c) => (c.input.trunkGroupId ? [c.input.trunkGroupId] : [])),
@@ -207,8 +201,7 @@ export async function ingestCdrBatch(db: Executor, batch: { line: number; input:
   // Under a scope, what lies outside it answers exactly like what does not exist: a push must not
   // learn that another tenant holds a number or a trunk group.
   const writable = (accountId: string | undefined) => accountId !== undefined && (!scope.accountIds || scope.accountIds.has(accountId));
-  for (const { line, input, record } of candidates) {
-    const did = record.direction === 'inbound' ? record.toE164 : record.fromE164;
+  for (const [index, { line, input, record }] of candidates.entries()) {
     if (input.accountId && !writable(input.accountId)) {
       result.rejected.push({ line, reason: 'account_id is not an account this key may write for.' });
       continue;
@@ -218,8 +211,8 @@ export async function ingestCdrBatch(db: Executor, batch: { line: number; input:
       result.rejected.push({ line, reason: input.accountId ? "trunk_group_id is not a trunk group of the call's account." : 'trunk_group_id is not a trunk group this key may write for.' });
       continue;
     }
-    const owner = owners.get(did);
-    const ownerAccount = writable(owner?.account_id) ? owner!.account_id : undefined;
+    const owner = owners[index];
+    const ownerAccount = writable(owner?.accountId) ? owner!.accountId : undefined;
     const accountId = input.accountId ?? trunkAccount ?? ownerAccount;
     if (!accountId) {
       const party = record.direction === 'inbound' ? 'the called number (to)' : 'the calling number (from)';
@@ -227,7 +220,7 @@ export async function ingestCdrBatch(db: Executor, batch: { line: number; input:
       else result.unattributed++;
       continue;
     }
-    const trunkGroupId = input.trunkGroupId ?? (owner && owner.account_id === accountId ? owner.trunk_group_ref : null);
+    const trunkGroupId = input.trunkGroupId ?? (owner && owner.accountId === accountId ? owner.trunkGroupRef : null);
     records.push({ ...record, accountId, trunkGroupId });
   }
   if (records.length > 0) {
@@ -237,8 +230,14 @@ export async function ingestCdrBatch(db: Executor, batch: { line: number; input:
     );
     const ratings = await rateCalls(db, records);
     records.forEach((record, i) => (record.rating = ratings[i]));
-    const { accepted } = await insertCdrBatch(db, records);
-    await publishIngestedCalls(db, records, accepted);
+    const store = async (tx: Tx) => {
+      await lockUsageOfAccounts(tx, { accountIds: records.map((r) => r.accountId) });
+      const { accepted } = await insertCdrBatch(tx, records);
+      await publishIngestedCalls(tx, records, accepted);
+      return accepted;
+    };
+    // The usage lock is held until commit, so the batch needs a transaction of its own when it has none.
+    const accepted = db instanceof PgTransaction ? await store(db as Tx) : await db.transaction(store);
     result.accepted = accepted;
     result.duplicates = records.length - accepted;
   }

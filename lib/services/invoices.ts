@@ -16,6 +16,7 @@ import type { AccountAccess } from '@/lib/auth/access';
 import { centsToDecimal, formatMicros, MICROS_PER_CENT, microsToCents, parseMicros, percentageCents, percentOf, prorateMicros, usageLineCents } from '@/lib/billing/money';
 import { getDb, type Db, type Tx } from '@/lib/db/client';
 import { isUuid, lockBillingAccount } from '@/lib/db/queries/accounts';
+import { awaitUsageCutoffPassed, lockUsageForIssue } from '@/lib/db/queries/usage-locks';
 import {
   aggregateInvoiceUsage,
   aggregateLateUsage,
@@ -37,6 +38,7 @@ import {
   listLedgerActivity,
   listManualLines,
   listNumbersHeld,
+  listUnclosedMonths,
   replaceComputedLines,
   updateInvoice,
 } from '@/lib/db/queries/invoices';
@@ -44,7 +46,8 @@ import { getInvoicesWithCreditSince, insertLedgerEntry } from '@/lib/db/queries/
 import { getRateBindings } from '@/lib/db/queries/rate-bindings';
 import type { Invoice, InvoiceLine, invoiceLines } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { formatMonth } from '@/lib/format';
+import { formatDate, formatMonth } from '@/lib/format';
+import { log } from '@/lib/log';
 import { toCallParty } from '@/lib/phone-numbers';
 import { isMonth } from '@/lib/validations/invoices';
 import { publishAccountEvent } from './account-events';
@@ -74,11 +77,6 @@ function invoiceNumber(periodStart: Date): string {
   return `INV-${periodStart.toISOString().slice(0, 7)}-${randomBytes(3).toString('hex').slice(0, 5).toUpperCase()}`;
 }
 
-/** Ledger decimal (four places, charges negative) → cents owed by the customer, half-up. */
-function owedCents(ledgerAmount: string): number {
-  return Number(microsToCents(-parseMicros(ledgerAmount)));
-}
-
 export interface InvoiceGaps {
   /** Calls of the period without a price (no deck, no rate for the number): not on the invoice. */
   unratedCalls: number;
@@ -91,18 +89,24 @@ interface ComputedInvoice {
   gaps: InvoiceGaps;
   previousBalanceCents: number;
   paymentsCents: number;
+  /** What of the usage and DID lines is from `tierFrom` on: the base of the prepay discount. */
+  tierBaseCents: number;
 }
 
 const DIRECTION_WORD = { outbound: 'termination', inbound: 'origination' } as const;
 
-/** Everything an invoice of [periodStart, periodEnd) is made of, but the discounts and tax (they depend on manual lines). */
-async function computeInvoice(db: Executor, { billingAccountId, periodStart, periodEnd }: { billingAccountId: string; periodStart: Date; periodEnd: Date }): Promise<ComputedInvoice> {
+/**
+ * Everything an invoice of [periodStart, periodEnd) is made of, but the discounts and tax (they
+ * depend on manual lines). `tierFrom`: when the prepay tier began (usage and DIDs from then on are
+ * its discount's base); none, off the tier.
+ */
+async function computeInvoice(db: Executor, { billingAccountId, periodStart, periodEnd, tierFrom = periodEnd }: { billingAccountId: string; periodStart: Date; periodEnd: Date; tierFrom?: Date }): Promise<ComputedInvoice> {
   const subtree = await listBillingSubtree(db, { billingAccountId });
   const accountIds = subtree.map((account) => account.id);
   const range = { accountIds, from: periodStart, to: periodEnd };
   const [usage, lateUsage, unratedCalls, numbers, activity, balanceBefore, bindings] = await Promise.all([
-    aggregateInvoiceUsage(db, { billingAccountId, ...range }),
-    aggregateLateUsage(db, { billingAccountId, ...range }),
+    aggregateInvoiceUsage(db, { billingAccountId, ...range, tierFrom }),
+    aggregateLateUsage(db, { billingAccountId, ...range, tierFrom }),
     countUnratedCalls(db, range),
     listNumbersHeld(db, range),
     listLedgerActivity(db, { billingAccountId, from: periodStart, to: periodEnd }),
@@ -111,6 +115,7 @@ async function computeInvoice(db: Executor, { billingAccountId, periodStart, per
   ]);
 
   const lines: ComputedInvoice['lines'] = [];
+  let tierBaseCents = 0;
   for (const group of usage.sort((a, b) => a.direction.localeCompare(b.direction) || b.billedSeconds - a.billedSeconds || a.destination.localeCompare(b.destination))) {
     const fee = parseMicros(group.connectionFee) > 0n;
     lines.push({
@@ -129,6 +134,7 @@ async function computeInvoice(db: Executor, { billingAccountId, periodStart, per
       billedSeconds: group.billedSeconds,
       amountCents: usageLineCents({ billedSeconds: group.billedSeconds, rate: group.rate, answeredCalls: group.answered, connectionFee: group.connectionFee }),
     });
+    tierBaseCents += usageLineCents({ billedSeconds: group.billedSecondsOnTier, rate: group.rate, answeredCalls: group.answeredOnTier, connectionFee: group.connectionFee });
   }
   // Calls of closed months that reached the store after their invoice was issued: billed here, once.
   const closedBefore = formatMonth(periodStart.toISOString().slice(0, 7));
@@ -146,6 +152,7 @@ async function computeInvoice(db: Executor, { billingAccountId, periodStart, per
       billedSeconds: group.billedSeconds,
       amountCents: Number(microsToCents(parseMicros(group.charge))),
     });
+    tierBaseCents += Number(microsToCents(parseMicros(group.chargeOnTier)));
   }
 
   // DIDs by tier of the deck in force at the end of the period. A number bought through an order in
@@ -156,7 +163,7 @@ async function computeInvoice(db: Executor, { billingAccountId, periodStart, per
   const versionByAccount = new Map(accountIds.map((id) => [id, versionInForce(bindings.versionsByDeck.get(bindings.sellDeckByAccount.get(id) ?? ''), lastInstant)?.id]));
   const tiers = await getDidTiers(db, { versionIds: [...new Set([...versionByAccount.values()].filter((id): id is string => Boolean(id)))] });
   const daysInPeriod = Math.round((periodEnd.getTime() - periodStart.getTime()) / DAY_MS);
-  const didGroups = new Map<string, { accountId: string; tier: (typeof tiers)[number]; count: number; numberDays: number; micros: bigint }>();
+  const didGroups = new Map<string, { accountId: string; tier: (typeof tiers)[number]; count: number; numberDays: number; micros: bigint; tierMicros: bigint }>();
   let unpricedNumbers = 0;
   for (const number of numbers) {
     const activatedInPeriod = number.activatedAt.getTime() >= periodStart.getTime();
@@ -173,10 +180,12 @@ async function computeInvoice(db: Executor, { billingAccountId, periodStart, per
     const days = Math.min(daysInPeriod, Math.ceil((heldUntil - heldFrom) / DAY_MS));
     if (days <= 0) continue;
     const key = `${number.accountId}:${tier.versionId}:${tier.tier}`;
-    const group = didGroups.get(key) ?? { accountId: number.accountId, tier, count: 0, numberDays: 0, micros: 0n };
+    const group = didGroups.get(key) ?? { accountId: number.accountId, tier, count: 0, numberDays: 0, micros: 0n, tierMicros: 0n };
     group.count++;
     group.numberDays += days;
     group.micros += prorateMicros(tier.monthly, days, daysInPeriod);
+    const tierDays = Math.min(days, Math.max(0, Math.ceil((heldUntil - Math.max(heldFrom, tierFrom.getTime())) / DAY_MS)));
+    group.tierMicros += prorateMicros(tier.monthly, tierDays, daysInPeriod);
     didGroups.set(key, group);
   }
   for (const group of [...didGroups.values()].sort((a, b) => a.tier.tier.localeCompare(b.tier.tier))) {
@@ -191,12 +200,20 @@ async function computeInvoice(db: Executor, { billingAccountId, periodStart, per
       unitPrice: group.tier.monthly,
       amountCents: Number(microsToCents(group.micros)),
     });
+    tierBaseCents += Number(microsToCents(group.tierMicros));
   }
 
+  // A ledger line is what its entry moved the balance owed by, in whole cents: entries priced below
+  // the cent (four places) carry their fraction to the next instead of each rounding it, so the
+  // invoice says what the ledger does (100 × 0.4950 is 49.50, not 100 × 0.50).
+  let owedMicros = -parseMicros(balanceBefore);
+  const previousBalanceCents = Number(microsToCents(owedMicros));
   let paymentsCents = 0;
   for (const entry of activity) {
     if (entry.kind === 'invoice' || (entry.kind === 'reversal' && entry.reversedKind === 'invoice')) continue;
-    const favourCents = -owedCents(entry.amount);
+    const owedBefore = microsToCents(owedMicros);
+    owedMicros -= parseMicros(entry.amount);
+    const favourCents = Number(owedBefore - microsToCents(owedMicros));
     const kind = entry.kind === 'reversal' ? entry.reversedKind : entry.kind;
     if (kind === 'payment' || kind === 'credit') {
       paymentsCents += favourCents;
@@ -212,7 +229,7 @@ async function computeInvoice(db: Executor, { billingAccountId, periodStart, per
       disputeId: entry.disputeId,
     });
   }
-  return { lines, gaps: { unratedCalls, unpricedNumbers }, previousBalanceCents: owedCents(balanceBefore), paymentsCents };
+  return { lines, gaps: { unratedCalls, unpricedNumbers }, previousBalanceCents, paymentsCents, tierBaseCents };
 }
 
 function endOfMonth(at: Date): Date {
@@ -230,22 +247,26 @@ const SECTION_ORDER: Record<InvoiceLine['kind'], number> = { termination: 0, ori
  * the prepay discount and the tax worked out on the new subtotal.
  */
 async function refreshDraft(tx: Tx, draft: Invoice): Promise<{ invoice: Invoice; gaps: InvoiceGaps }> {
-  const computed = await computeInvoice(tx, { billingAccountId: draft.billingAccountId, periodStart: draft.periodStart, periodEnd: draft.periodEnd });
   const profile = await getBillingProfile(tx, { accountId: draft.billingAccountId });
+  const prepayPercent = profile?.prepayDiscountPercent ?? '0';
+  // The tier discounts usage from the day it began (a profile set before that day was kept: all of it).
+  const tierFrom = parseMicros(prepayPercent) > 0n ? (profile?.prepaySince ?? new Date(0)) : undefined;
+  const computed = await computeInvoice(tx, { billingAccountId: draft.billingAccountId, periodStart: draft.periodStart, periodEnd: draft.periodEnd, tierFrom });
   const manual = await listManualLines(tx, { invoiceId: draft.id });
   const subtotalCents = computed.lines.filter((line) => ['termination', 'origination', 'did', 'one_time'].includes(line.kind)).reduce((sum, line) => sum + line.amountCents, 0);
   const recurringCents = computed.lines.filter((line) => ['termination', 'origination', 'did'].includes(line.kind)).reduce((sum, line) => sum + line.amountCents, 0);
 
   const lines = [...computed.lines];
-  const prepayPercent = profile?.prepayDiscountPercent ?? '0';
-  if (parseMicros(prepayPercent) > 0n && recurringCents > 0) {
+  const tierBaseCents = computed.tierBaseCents;
+  if (tierFrom && tierBaseCents > 0) {
+    const since = tierBaseCents === recurringCents ? '' : ` from ${formatDate(tierFrom, 'long')}, when the prepay tier began`;
     lines.push({
       accountId: draft.billingAccountId,
       kind: 'discount',
       description: 'Prepay tier discount',
-      detail: `${percentOf(percentageCents(recurringCents, prepayPercent), recurringCents)}% of ${centsToDecimal(recurringCents)} (usage and DIDs)`,
-      amountCents: -percentageCents(recurringCents, prepayPercent),
-      baseCents: recurringCents,
+      detail: `${percentOf(percentageCents(tierBaseCents, prepayPercent), tierBaseCents)}% of ${centsToDecimal(tierBaseCents)} (usage and DIDs${since})`,
+      amountCents: -percentageCents(tierBaseCents, prepayPercent),
+      baseCents: tierBaseCents,
       percent: prepayPercent,
     });
   }
@@ -334,6 +355,9 @@ export async function issueInvoice(db: Db, { invoiceId, now = new Date(), actor 
     const draft = await getLiveInvoiceForPeriod(tx, { billingAccountId: current.billingAccountId, periodStart: current.periodStart });
     if (!draft || draft.id !== invoiceId || draft.status !== 'draft') throw new AppError('conflict:invoice_not_draft', `Invoice ${current.number} is ${current.status}: only a draft can be issued.`);
     if (draft.periodEnd.getTime() > now.getTime()) throw new AppError('conflict:period_open', `The period of ${draft.number} ends ${draft.periodEnd.toISOString().slice(0, 10)}; a draft is issued once its month is over.`);
+    // Calls being stored commit first; any stored after this cutoff are late, billed by a later invoice.
+    const cutoff = await lockUsageForIssue(tx, { billingAccountId: current.billingAccountId });
+    await refuseWhileEarlierMonthUnbilled(tx, draft);
     const { invoice } = await refreshDraft(tx, draft);
     const lines = await getInvoiceLines(tx, { invoiceId });
     // The ledger has one-time charges, credit notes and adjustments already; the invoice posts the rest.
@@ -349,7 +373,7 @@ export async function issueInvoice(db: Db, { invoiceId, now = new Date(), actor 
       createdAt: new Date(invoice.periodEnd.getTime() - 1),
     });
     const dueAt = new Date(now.getTime() + (profile?.paymentTermsDays ?? 15) * DAY_MS);
-    const issuedRow = await updateInvoice(tx, { invoiceId }, { status: 'issued', issuedAt: now, dueAt, ledgerEntryId: entry.id });
+    const issuedRow = await updateInvoice(tx, { invoiceId }, { status: 'issued', issuedAt: now, dueAt, ledgerEntryId: entry.id, generatedAt: cutoff });
     // Already covered (nothing due, or money in since its month ended): paid at issue, not at the next payment.
     const { paid } = await settleInvoices(tx, { billingAccountId: issuedRow.billingAccountId, now, receivedBy: now });
     const result = paid.includes(issuedRow.number) ? (await getInvoiceById(tx, { invoiceId }))! : issuedRow;
@@ -359,6 +383,7 @@ export async function issueInvoice(db: Db, { invoiceId, now = new Date(), actor 
       data: { invoiceId: result.id, number: result.number, periodStart: result.periodStart.toISOString(), periodEnd: result.periodEnd.toISOString(), dueAt: dueAt.toISOString() },
     });
     await auditInvoice(tx, actor, result, 'invoice.issued', { status: 'draft' }, { status: result.status, totalDueCents: result.totalDueCents, ...(paid.length ? { settledInvoices: paid } : {}) });
+    await awaitUsageCutoffPassed(tx, { cutoff });
     return result;
   });
   await afterInvoiceIssued(issued);
@@ -505,30 +530,65 @@ export async function removeDraftDiscount(db: Db, { invoiceId, lineId, actor }: 
   });
 }
 
+/** The totals say there is something to bill: charges or credits, money in, or a balance carried. */
+function hasActivity(invoice: Pick<Invoice, 'subtotalCents' | 'creditCents' | 'paymentsCents' | 'previousBalanceCents'>): boolean {
+  return invoice.subtotalCents !== 0 || invoice.creditCents !== 0 || invoice.paymentsCents !== 0 || invoice.previousBalanceCents !== 0;
+}
+
+/** The month's invoice bills calls (its own, or late ones stored in it). */
+function billsCalls(lines: Pick<InvoiceLine, 'kind' | 'amountCents'>[]): boolean {
+  return lines.some((line) => (line.kind === 'termination' || line.kind === 'origination') && line.amountCents !== 0);
+}
+
+function monthAfter(periodStart: Date): Date {
+  return new Date(Date.UTC(periodStart.getUTCFullYear(), periodStart.getUTCMonth() + 1, 1));
+}
+
 /**
- * Period close (pg-boss, the 1st of each month): last month's invoice of every billing account with
- * anything to bill, issued. An account whose month is already issued is left as it is.
+ * Issuing a month closes every earlier one: calls stored after it are late, billed by a later
+ * invoice, and those stored before are left to the month's own invoice. A month never issued that
+ * has calls to bill would have them on no invoice (the close looks only at months after the last one
+ * issued). So months with calls are issued in order: the earlier one first, as the close does.
+ */
+async function refuseWhileEarlierMonthUnbilled(tx: Tx, draft: Invoice): Promise<void> {
+  for (const periodStart of await listUnclosedMonths(tx, { billingAccountId: draft.billingAccountId, before: draft.periodStart })) {
+    const computed = await computeInvoice(tx, { billingAccountId: draft.billingAccountId, periodStart, periodEnd: monthAfter(periodStart) });
+    if (!billsCalls(computed.lines)) continue;
+    const month = formatMonth(periodStart.toISOString().slice(0, 7));
+    throw new AppError('conflict:earlier_period_open', `${month} has calls to bill and no invoice issued: issue ${month} first (generate its draft if it has none). Months are issued in order, or ${month}’s calls would be billed on no invoice.`);
+  }
+}
+
+/**
+ * Period close (pg-boss, daily at 00:15 UTC): for every billing account, each month that is over and
+ * not closed yet, oldest first, issued when it has anything to bill. Every month since the last one
+ * issued is looked at, so a month whose calls arrived after its 1st, or a run missed, is caught up
+ * the next day; one issued is never issued again (one live invoice per account and month), so a
+ * second run issues nothing. An account that fails is logged and the others still close; the run
+ * then fails, to be retried.
  */
 export async function closeInvoicePeriod(now = new Date()): Promise<{ issued: string[]; skipped: number }> {
   const db = await getDb();
-  const month = previousMonth(now);
-  const { periodStart } = invoicePeriod(month);
+  const thisMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const issued: string[] = [];
+  const failed: string[] = [];
   let skipped = 0;
   for (const billingAccountId of await listBillingAccountIds(db)) {
-    const existing = await db.transaction((tx) => getLiveInvoiceForPeriod(tx, { billingAccountId, periodStart }));
-    if (existing && existing.status !== 'draft') {
-      skipped++;
-      continue;
+    try {
+      for (const periodStart of await listUnclosedMonths(db, { billingAccountId, before: thisMonth })) {
+        const { invoice } = await generateDraftInvoice(db, { billingAccountId, month: periodStart.toISOString().slice(0, 7) });
+        if (!hasActivity(invoice) && !billsCalls(await getInvoiceLines(db, { invoiceId: invoice.id }))) {
+          skipped++;
+          continue;
+        }
+        issued.push((await issueInvoice(db, { invoiceId: invoice.id, now })).number);
+      }
+    } catch (error) {
+      failed.push(billingAccountId);
+      log.error('invoices.close_failed', { billingAccountId, error });
     }
-    const { invoice } = await generateDraftInvoice(db, { billingAccountId, month });
-    const hasActivity = invoice.subtotalCents !== 0 || invoice.creditCents !== 0 || invoice.paymentsCents !== 0 || invoice.previousBalanceCents !== 0;
-    if (!hasActivity) {
-      skipped++;
-      continue;
-    }
-    issued.push((await issueInvoice(db, { invoiceId: invoice.id, now })).number);
   }
+  if (failed.length > 0) throw new Error(`Period close: ${failed.length} of the billing accounts could not be closed (${failed.join(', ')}); ${issued.length} invoices were issued.`);
   return { issued, skipped };
 }
 

@@ -22,8 +22,11 @@ import {
   getLedgerPageByBillingAccount,
   getPaymentEntryLike,
   getPrepayAccountsWithBalance,
+  getLedgerBalance,
   getRecentPaymentOfAmount,
+  getStandingPrepayments,
   insertLedgerEntry,
+  setPrepaySince,
   startPrepayTier,
   upsertBillingProfileTerms,
   type LedgerEntryRow,
@@ -135,7 +138,8 @@ export async function recordPayment(
     });
     if (!prepayment) return { entryId: entry.id, currency, settledInvoices };
     if (parseMicros(input.amount) < parseMicros(PREPAY_MINIMUM)) return { entryId: entry.id, currency, prepay: 'below_minimum' as const, settledInvoices };
-    const { before, after } = await startPrepayTier(tx, { accountId: account.id, percent: PREPAY_DISCOUNT_PERCENT, since: new Date() });
+    // From the entry's own time: a reversal of it finds the prepayment that began the tier by this.
+    const { before, after } = await startPrepayTier(tx, { accountId: account.id, percent: PREPAY_DISCOUNT_PERCENT, since: entry.createdAt });
     if (before && parseMicros(before.prepayDiscountPercent) > 0n) return { entryId: entry.id, currency, prepay: 'already' as const, settledInvoices };
     await recordAudit(tx, audit, {
       accountId: account.id,
@@ -223,6 +227,59 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+/** What a reversed prepayment did to the prepay tier: ended it, moved its start to a later prepayment, or left it. */
+export type PrepayAfterReversal = 'ended' | 'moved' | 'kept';
+
+function isQualifyingPrepayment(entry: { kind: string; amount: string }): boolean {
+  return entry.kind === 'credit' && parseMicros(entry.amount) >= parseMicros(PREPAY_MINIMUM);
+}
+
+/**
+ * A prepayment that could hold the tier was reversed (a bounced wire). The tier stays only while a
+ * prepayment of PREPAY_MINIMUM or more recorded since it began still stands and the prepaid credit is
+ * not used up (reconcilePrepayTiers' test); it then runs from the earliest such prepayment, since
+ * invoices discount usage from prepaySince on. Otherwise it ends now: nothing was prepaid.
+ */
+async function reviewPrepayTier(tx: Tx, { account, reversed, audit }: { account: Account; reversed: { id: string }; audit: ReturnType<typeof staffAuditAccess> }): Promise<PrepayAfterReversal | undefined> {
+  const profile = await getBillingProfileByAccount(tx, { accountId: account.id });
+  if (!profile || parseMicros(profile.prepayDiscountPercent, 6) === 0n) return undefined;
+  const since = profile.prepaySince;
+  // From the start of that day: tiers begun before prepaySince was the prepayment's own time have it a moment after it.
+  const dayBegan = since ? new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate())) : new Date(0);
+  const [standing] = await getStandingPrepayments(tx, { billingAccountId: account.id, minimum: PREPAY_MINIMUM, since: dayBegan });
+  let usedUp = false;
+  if (standing) {
+    const [balance, { usage }] = await Promise.all([getLedgerBalance(tx, { billingAccountId: account.id }), getUnbilledUsageByBillingAccount(tx, { billingAccountId: account.id })]);
+    usedUp = parseMicros(balance, 6) - parseMicros(usage, 6) < 0n;
+  }
+  if (standing && !usedUp) {
+    if (!since || standing.createdAt <= since) return 'kept';
+    await setPrepaySince(tx, { accountId: account.id, since: standing.createdAt });
+    await recordAudit(tx, audit, {
+      accountId: account.id,
+      action: 'billing.prepay_tier.start',
+      targetType: 'account',
+      targetId: account.id,
+      before: { prepayDiscountPercent: profile.prepayDiscountPercent, prepaySince: since.toISOString(), prepaymentEntryId: reversed.id },
+      after: { prepayDiscountPercent: profile.prepayDiscountPercent, prepaySince: standing.createdAt.toISOString(), prepaymentEntryId: standing.id },
+    });
+    return 'moved';
+  }
+  const now = new Date();
+  const before = await endPrepayTier(tx, { accountId: account.id, at: now });
+  if (!before) return undefined;
+  await recordAudit(tx, audit, {
+    accountId: account.id,
+    action: 'billing.prepay_tier.end',
+    targetType: 'account',
+    targetId: account.id,
+    before: { prepayDiscountPercent: before.prepayDiscountPercent, prepaySince: before.prepaySince?.toISOString() ?? null },
+    after: { prepayDiscountPercent: '0', reversedPrepaymentEntryId: reversed.id, ...(standing ? { prepaidCreditUsedUp: true } : {}) },
+  });
+  await publishAccountEvent(tx, { accountId: account.id, type: 'billing.prepay_ended', data: { discountPercent: percentText(before.prepayDiscountPercent), endedAt: now.toISOString() } });
+  return 'ended';
+}
+
 const alreadyReversed = () => new AppError('conflict:ledger_reversed', 'This entry has been reversed already; an entry is reversed once.');
 
 /**
@@ -230,11 +287,15 @@ const alreadyReversed = () => new AppError('conflict:ledger_reversed', 'This ent
  * once (a unique index holds it even against two staff at once). A reversal is not itself reversed
  * (record the entry again instead), and an invoice's charges are corrected by voiding the invoice.
  */
-export async function reverseLedgerEntry(staff: SessionUser, input: ReverseEntryInput, ip?: string): Promise<{ entryId: string; settledInvoices: string[]; reopenedInvoices: string[] }> {
+export async function reverseLedgerEntry(
+  staff: SessionUser,
+  input: ReverseEntryInput,
+  ip?: string,
+): Promise<{ entryId: string; settledInvoices: string[]; reopenedInvoices: string[]; prepay?: PrepayAfterReversal }> {
   assertLedgerStaff(staff);
   const db = await getDb();
   try {
-    return await db.transaction(async (tx) => {
+    const result = await db.transaction(async (tx) => {
       const account = await billingAccountFor(tx, input.accountId);
       await lockBillingAccount(tx, { billingAccountId: account.id });
       const found = await getLedgerEntryInBillingAccount(tx, { billingAccountId: account.id, entryId: input.entryId });
@@ -263,8 +324,11 @@ export async function reverseLedgerEntry(staff: SessionUser, input: ReverseEntry
         before: { kind: entry.kind, amount: entry.amount, description: entry.description },
         after: { reversalEntryId: reversal.id, amount: reversal.amount, reason: input.reason, ...(paid.length ? { settledInvoices: paid } : {}), ...(reopened.length ? { reopenedInvoices: reopened } : {}) },
       });
-      return { entryId: reversal.id, settledInvoices: paid, reopenedInvoices: reopened };
+      const prepay = isQualifyingPrepayment(entry) ? await reviewPrepayTier(tx, { account, reversed: entry, audit: staffAuditAccess(staff, account, ip) }) : undefined;
+      return { entryId: reversal.id, settledInvoices: paid, reopenedInvoices: reopened, ...(prepay ? { prepay } : {}) };
     });
+    if (result.prepay === 'ended') dispatchAccountEventsSoon();
+    return result;
   } catch (error) {
     if (isUniqueViolation(error)) throw alreadyReversed();
     throw error;

@@ -32,7 +32,8 @@ describe('VoiceTel CDR pulls and calls that end after their window was read', ()
     const owned = (await found.adapter.numbers!.list({ limit: 1000 })).items;
     await test.db
       .insert(phoneNumbers)
-      .values(owned.map((number) => ({ accountId: tenants.acme.id, e164: number.e164, kind: number.kind, npa: number.e164.slice(2, 5), connectionId: connection.id, monthly: '1.0000' })))
+      // Held since before the calls the sandbox logs: a call belongs to whoever held its number when it was made.
+      .values(owned.map((number) => ({ accountId: tenants.acme.id, e164: number.e164, kind: number.kind, npa: number.e164.slice(2, 5), connectionId: connection.id, monthly: '1.0000', activatedAt: new Date(Date.now() - 90 * 86_400_000) })))
       .onConflictDoNothing();
     const stored = async () =>
       rowsOf<{ source_id: string }>(await test.db.execute(sql`SELECT source_id FROM cdrs WHERE source = ${cdrSourceOf(connection.id)}`)).map((r) => r.source_id);

@@ -61,6 +61,8 @@ describe('CDR pulls from the upstreams', () => {
             npa: number.e164.slice(2, 5),
             connectionId: connection.id,
             monthly: '1.0000',
+            // Held since before the calls the sandboxes log: a call belongs to whoever held its number when it was made.
+            activatedAt: new Date(Date.now() - 90 * 86_400_000),
           })),
         )
         .onConflictDoNothing();

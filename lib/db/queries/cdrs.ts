@@ -155,7 +155,9 @@ export async function rebuildCdrRollups(db: Executor, { accountId, from, to }: {
 /**
  * Inserts the calls not already stored (by account, source, source id and invite time) and adds
  * exactly those to the 5-minute, hourly and daily rollups, in one statement: a call is counted once
- * however often it is sent, and a late call lands in the bucket of its own time.
+ * however often it is sent, and a late call lands in the bucket of its own time. `ingested_at` is
+ * the clock at this statement, not the transaction's start: whether a call arrived before an
+ * invoice's cutoff is decided by when it was written under the usage lock (lib/db/queries/usage-locks.ts).
  */
 export async function insertCdrBatch(db: Executor, records: CdrRecord[]): Promise<{ accepted: number }> {
   if (records.length === 0) return { accepted: 0 };
@@ -206,10 +208,10 @@ export async function insertCdrBatch(db: Executor, records: CdrRecord[]): Promis
     inserted AS (
       INSERT INTO cdrs (account_id, invite_at, source, source_id, direction, from_e164, to_e164, destination_country,
         destination_prefix, trunk_group_id, connection_id, ringing_at, answer_at, end_at, sip_code, q850_cause, billsec, mos, upstream_cost,
-        ${RATING_COLUMNS})
+        ${RATING_COLUMNS}, ingested_at)
       SELECT account_id, invite_at, source, source_id, direction, from_e164, to_e164, destination_country,
         destination_prefix, trunk_group_id, connection_id, ringing_at, answer_at, end_at, sip_code, q850_cause, billsec, mos, upstream_cost,
-        ${RATING_COLUMNS}
+        ${RATING_COLUMNS}, (SELECT clock_timestamp())
       FROM input
       ON CONFLICT ON CONSTRAINT cdrs_source_key DO NOTHING
       RETURNING ${CALL_FACT_COLUMNS}

@@ -75,6 +75,9 @@ export interface InvoiceUsageGroup {
   calls: number;
   answered: number;
   billedSeconds: number;
+  /** The part of the calls made from `tierFrom` on (the prepay tier's start): what its discount is of. */
+  answeredOnTier: number;
+  billedSecondsOnTier: number;
 }
 
 /** A literal list of account ids (not a parameter array): the planner uses each account's key range. */
@@ -87,27 +90,45 @@ function accountIdList(accountIds: string[]): SQL {
  * account, direction, destination, deck version, rate and connection fee. One aggregation over the
  * period's partitions.
  */
-export async function aggregateInvoiceUsage(db: Executor, { billingAccountId, accountIds, from, to }: { billingAccountId: string; accountIds: string[]; from: Date; to: Date }): Promise<InvoiceUsageGroup[]> {
+export async function aggregateInvoiceUsage(
+  db: Executor,
+  { billingAccountId, accountIds, from, to, tierFrom = to }: { billingAccountId: string; accountIds: string[]; from: Date; to: Date; tierFrom?: Date },
+): Promise<InvoiceUsageGroup[]> {
   if (accountIds.length === 0) return [];
   const ids = accountIdList(accountIds);
+  const onTier = sql`invite_at >= ${tierFrom.toISOString()}::timestamptz`;
   // Grouped first by the narrow key that fixes a price (deck version and matched prefix: versions and
   // their entries never change nor go), then the few groups named and priced from the deck's entries.
   const result = await db.execute(sql`
     WITH by_prefix AS (
       SELECT account_id, direction, rate_version_id, rate_prefix,
-        count(*) AS calls, count(answer_at) AS answered, sum(billed_seconds) AS billed_seconds
+        count(*) AS calls, count(answer_at) AS answered, sum(billed_seconds) AS billed_seconds,
+        count(answer_at) FILTER (WHERE ${onTier}) AS answered_on_tier, sum(billed_seconds) FILTER (WHERE ${onTier}) AS billed_seconds_on_tier
       FROM cdrs
       WHERE account_id IN (${ids}) AND invite_at >= ${from.toISOString()}::timestamptz AND invite_at < ${to.toISOString()}::timestamptz AND charge IS NOT NULL
         AND ${callArrivedInTime(billingAccountId, { periodStart: from, ingestedAt: sql.raw('ingested_at') })}
       GROUP BY account_id, direction, rate_version_id, rate_prefix
     )
     SELECT p.account_id::text, p.direction::text, e.destination, p.rate_version_id::text, e.rate::text, e.connection_fee::text,
-      sum(p.calls)::bigint AS calls, sum(p.answered)::bigint AS answered, coalesce(sum(p.billed_seconds), 0)::bigint AS billed_seconds
+      sum(p.calls)::bigint AS calls, sum(p.answered)::bigint AS answered, coalesce(sum(p.billed_seconds), 0)::bigint AS billed_seconds,
+      sum(p.answered_on_tier)::bigint AS answered_on_tier, coalesce(sum(p.billed_seconds_on_tier), 0)::bigint AS billed_seconds_on_tier
     FROM by_prefix p
     JOIN rate_deck_entries e ON e.version_id = p.rate_version_id AND e.prefix = p.rate_prefix
       AND e.kind = CASE p.direction WHEN 'outbound' THEN 'termination'::rate_kind ELSE 'origination'::rate_kind END
     GROUP BY p.account_id, p.direction, e.destination, p.rate_version_id, e.rate, e.connection_fee`);
-  return rowsOf<{ account_id: string; direction: 'inbound' | 'outbound'; destination: string; rate_version_id: string; rate: string; connection_fee: string; calls: string; answered: string; billed_seconds: string }>(result).map((row) => ({
+  return rowsOf<{
+    account_id: string;
+    direction: 'inbound' | 'outbound';
+    destination: string;
+    rate_version_id: string;
+    rate: string;
+    connection_fee: string;
+    calls: string;
+    answered: string;
+    billed_seconds: string;
+    answered_on_tier: string;
+    billed_seconds_on_tier: string;
+  }>(result).map((row) => ({
     accountId: row.account_id,
     direction: row.direction,
     destination: row.destination,
@@ -117,6 +138,8 @@ export async function aggregateInvoiceUsage(db: Executor, { billingAccountId, ac
     calls: Number(row.calls),
     answered: Number(row.answered),
     billedSeconds: Number(row.billed_seconds),
+    answeredOnTier: Number(row.answered_on_tier),
+    billedSecondsOnTier: Number(row.billed_seconds_on_tier),
   }));
 }
 
@@ -127,6 +150,8 @@ export interface LateUsageGroup {
   billedSeconds: number;
   /** The calls' charges summed (six places): they are of many prices, so the line rounds this once. */
   charge: string;
+  /** The charges of the calls made from `tierFrom` on (the prepay tier's start). */
+  chargeOnTier: string;
 }
 
 /**
@@ -134,21 +159,26 @@ export interface LateUsageGroup {
  * invoice of [from, to) bills them, by account and direction. Calls may arrive as late as the CDR
  * retention allows, so every earlier partition of the accounts is read.
  */
-export async function aggregateLateUsage(db: Executor, { billingAccountId, accountIds, from, to }: { billingAccountId: string; accountIds: string[]; from: Date; to: Date }): Promise<LateUsageGroup[]> {
+export async function aggregateLateUsage(
+  db: Executor,
+  { billingAccountId, accountIds, from, to, tierFrom = to }: { billingAccountId: string; accountIds: string[]; from: Date; to: Date; tierFrom?: Date },
+): Promise<LateUsageGroup[]> {
   if (accountIds.length === 0) return [];
   const result = await db.execute(sql`
-    SELECT c.account_id::text, c.direction::text, count(*)::bigint AS calls, coalesce(sum(c.billed_seconds), 0)::bigint AS billed_seconds, sum(c.charge)::text AS charge
+    SELECT c.account_id::text, c.direction::text, count(*)::bigint AS calls, coalesce(sum(c.billed_seconds), 0)::bigint AS billed_seconds, sum(c.charge)::text AS charge,
+      coalesce(sum(c.charge) FILTER (WHERE c.invite_at >= ${tierFrom.toISOString()}::timestamptz), 0)::text AS charge_on_tier
     FROM cdrs c
     WHERE c.account_id IN (${accountIdList(accountIds)}) AND c.invite_at < ${from.toISOString()}::timestamptz
       AND c.ingested_at >= ${from.toISOString()}::timestamptz AND c.ingested_at < ${to.toISOString()}::timestamptz AND c.charge IS NOT NULL
       AND ${callArrivedLate(billingAccountId, { inviteAt: sql.raw('c.invite_at'), ingestedAt: sql.raw('c.ingested_at') })}
     GROUP BY c.account_id, c.direction`);
-  return rowsOf<{ account_id: string; direction: 'inbound' | 'outbound'; calls: string; billed_seconds: string; charge: string }>(result).map((row) => ({
+  return rowsOf<{ account_id: string; direction: 'inbound' | 'outbound'; calls: string; billed_seconds: string; charge: string; charge_on_tier: string }>(result).map((row) => ({
     accountId: row.account_id,
     direction: row.direction,
     calls: Number(row.calls),
     billedSeconds: Number(row.billed_seconds),
     charge: row.charge,
+    chargeOnTier: row.charge_on_tier,
   }));
 }
 
@@ -217,6 +247,61 @@ export async function listLedgerActivity(db: Executor, { billingAccountId, from,
       ),
     )
     .orderBy(asc(accountLedger.createdAt), asc(accountLedger.id));
+}
+
+/** The first instant of each month from `from`'s to the one before `before` (both UTC month starts). */
+function monthStartsBetween(from: Date, before: Date): Date[] {
+  const months: Date[] = [];
+  for (let at = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1)); at < before; at = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1))) months.push(at);
+  return months;
+}
+
+/**
+ * The months before `before` (a month's first instant) that no issued, paid or void invoice has
+ * closed yet (monthClosedAt: one of a month closes every earlier month too), oldest first: after the
+ * latest month such an invoice covers or, for an account never invoiced, from its first call, ledger
+ * entry or number. Months with no call, late call, ledger entry, number held or balance carried are
+ * left out: an invoice of them bills nothing. The others may still bill nothing; computing says.
+ */
+export async function listUnclosedMonths(db: Executor, { billingAccountId, before }: { billingAccountId: string; before: Date }): Promise<Date[]> {
+  const [closed] = await db
+    .select({ untilMs: sql<string | null>`(extract(epoch from max(${invoices.periodEnd})) * 1000)::bigint::text` })
+    .from(invoices)
+    .where(and(eq(invoices.billingAccountId, billingAccountId), ne(invoices.status, 'draft')));
+  let from = closed?.untilMs ? new Date(Number(closed.untilMs)) : null;
+  if (!from) {
+    const result = await db.execute(sql`
+      SELECT (extract(epoch from least(
+        (SELECT min(l.created_at) FROM account_ledger l WHERE l.billing_account_id = ${billingAccountId}::uuid),
+        (SELECT min(p.activated_at) FROM phone_numbers p JOIN accounts a ON a.id = p.account_id WHERE a.billing_account_id = ${billingAccountId}::uuid),
+        (SELECT min(first_call.at) FROM accounts a CROSS JOIN LATERAL (
+          SELECT min(c.invite_at) AS at FROM cdrs c WHERE c.account_id = a.id AND c.charge IS NOT NULL) first_call
+          WHERE a.billing_account_id = ${billingAccountId}::uuid)
+      )) * 1000)::bigint::text AS first_ms`);
+    const first = rowsOf<{ first_ms: string | null }>(result)[0]?.first_ms;
+    if (!first) return [];
+    from = new Date(Number(first));
+  }
+  const months = monthStartsBetween(from, before);
+  if (months.length === 0) return [];
+  const subtree = await listBillingSubtree(db, { billingAccountId });
+  if (subtree.length === 0) return [];
+  const ids = accountIdList(subtree.map((account) => account.id));
+  const values = sql.join(
+    months.map((start) => sql`(${start.toISOString()}::timestamptz, ${new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)).toISOString()}::timestamptz)`),
+    sql`, `,
+  );
+  const result = await db.execute(sql`
+    SELECT (extract(epoch from m.month_start) * 1000)::bigint::text AS start_ms
+    FROM (VALUES ${values}) AS m(month_start, month_end)
+    WHERE EXISTS (SELECT 1 FROM cdrs c WHERE c.account_id IN (${ids}) AND c.invite_at >= m.month_start AND c.invite_at < m.month_end AND c.charge IS NOT NULL)
+      OR EXISTS (SELECT 1 FROM cdrs c WHERE c.account_id IN (${ids}) AND c.ingested_at >= m.month_start AND c.ingested_at < m.month_end AND c.invite_at < m.month_start AND c.charge IS NOT NULL)
+      OR EXISTS (SELECT 1 FROM account_ledger l WHERE l.billing_account_id = ${billingAccountId}::uuid AND l.created_at >= m.month_start AND l.created_at < m.month_end)
+      OR EXISTS (SELECT 1 FROM phone_numbers p WHERE p.account_id IN (${ids}) AND p.activated_at < m.month_end
+        AND (p.released_at IS NULL OR coalesce(p.billed_until, p.released_at) >= m.month_start))
+      OR (SELECT coalesce(sum(l.amount), 0) FROM account_ledger l WHERE l.billing_account_id = ${billingAccountId}::uuid AND l.created_at < m.month_start) <> 0
+    ORDER BY m.month_start`);
+  return rowsOf<{ start_ms: string }>(result).map((row) => new Date(Number(row.start_ms)));
 }
 
 /** The live (not void) invoice of a billing account for the period starting at `periodStart`. */

@@ -230,6 +230,38 @@ export async function endPrepayTier(db: Executor, { accountId, at }: { accountId
   return before;
 }
 
+/** The prepayments of at least `minimum` recorded since `since` that stand (none reversed them), oldest first: what holds the prepay tier. */
+export async function getStandingPrepayments(db: Executor, { billingAccountId, minimum, since }: { billingAccountId: string; minimum: string; since: Date }) {
+  return db
+    .select({ id: accountLedger.id, amount: accountLedger.amount, createdAt: accountLedger.createdAt })
+    .from(accountLedger)
+    .leftJoin(reversal, eq(reversal.reversesId, accountLedger.id))
+    .where(
+      and(
+        eq(accountLedger.billingAccountId, billingAccountId),
+        eq(accountLedger.kind, 'credit'),
+        gte(accountLedger.amount, minimum),
+        gte(accountLedger.createdAt, since),
+        isNull(reversal.id),
+      ),
+    )
+    .orderBy(asc(accountLedger.createdAt), asc(accountLedger.id));
+}
+
+/** The billing account's balance (positive: in the customer's favour). */
+export async function getLedgerBalance(db: Executor, { billingAccountId }: { billingAccountId: string }): Promise<string> {
+  const [row] = await db
+    .select({ balance: sql<string>`coalesce(sum(${accountLedger.amount}), 0)::text` })
+    .from(accountLedger)
+    .where(eq(accountLedger.billingAccountId, billingAccountId));
+  return row?.balance ?? '0';
+}
+
+/** The prepay tier runs from `since` (the prepayment that began it was reversed; a later one holds it). */
+export async function setPrepaySince(db: Executor, { accountId, since }: { accountId: string; since: Date }) {
+  await db.update(billingProfiles).set({ prepaySince: since, updatedAt: new Date() }).where(and(eq(billingProfiles.accountId, accountId), gt(billingProfiles.prepayDiscountPercent, '0')));
+}
+
 /** Platform job: every billing account on the prepay tier, with its balance. */
 export async function getPrepayAccountsWithBalance(db: Executor) {
   return db

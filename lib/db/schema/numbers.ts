@@ -239,6 +239,8 @@ export const phoneNumbers = pgTable(
   (table) => [
     // One live holder per number; released rows keep their history.
     uniqueIndex('phone_numbers_live_e164_key').on(table.e164).where(sql`${table.status} <> 'released'`),
+    // Who held a number when a call was made (CDR attribution reads past holdings too).
+    index('phone_numbers_released_e164_idx').on(table.e164).where(sql`${table.status} = 'released'`),
     index('phone_numbers_account_e164_idx').on(table.accountId, table.e164),
     index('phone_numbers_account_state_idx').on(table.accountId, table.state, table.e164),
     index('phone_numbers_account_npa_idx').on(table.accountId, table.npa, table.e164),

@@ -38,7 +38,7 @@ export default async function StaffInvoicesPage({ searchParams }: { searchParams
     <>
       <PageHeader
         title="Invoices"
-        description="Every invoice of every billing account. Drafts are computed on demand and on the 1st for the month before, when the period-close job issues them; staff add negotiated discounts to drafts, issue, and void with a reason. Every change is in the customer’s audit log."
+        description="Every invoice of every billing account. Drafts are computed on demand; every night the period-close job issues each month that is over and has something to bill, oldest first, so a month whose calls came in late is issued the day after. Staff add negotiated discounts to drafts, issue (months with calls in order), and void with a reason. Every change is in the customer’s audit log."
       />
       <div className="space-y-6">
         <Card title="Generate a draft" description="Compute (or recompute) the draft invoice of an account for a month, to check it or add a discount before it is issued.">
@@ -74,7 +74,7 @@ export default async function StaffInvoicesPage({ searchParams }: { searchParams
             caption={`Invoices${filtered ? ' matching the search' : ''}, newest period first, page ${list.page}`}
             empty={
               <EmptyState title={filtered ? 'No invoice matches' : 'No invoices yet'}>
-                {filtered ? 'Clear a filter, or check the account’s name.' : 'Invoices appear once a draft is generated, and on the 1st of each month for the month before.'}
+                {filtered ? 'Clear a filter, or check the account’s name.' : 'Invoices appear once a draft is generated, and once a month is over and has something to bill.'}
               </EmptyState>
             }
           />

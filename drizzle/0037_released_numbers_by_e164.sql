@@ -1,0 +1,1 @@
+CREATE INDEX "phone_numbers_released_e164_idx" ON "phone_numbers" USING btree ("e164") WHERE "phone_numbers"."status" = 'released';
