@@ -67,7 +67,7 @@ export function AccountStatusControl({
         description={
           <>
             {suspend
-              ? `${account.name}${below} become read-only: their users can sign in and look but change nothing, their API keys are refused with 403, and their webhooks wait.`
+              ? `${account.name}${below} become read-only: their users can sign in and look but change nothing, their API keys are refused with 403, and their webhook endpoints are sent nothing (the events stay in their delivery logs, to send again later).`
               : `${account.name}${below} can be changed again and their API keys work again (unless an account above is suspended too).`}
             <label htmlFor={reasonId} className="mt-3 block font-medium text-slate-800">
               Reason
