@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { AuditFilterForm } from '@/components/account/audit-filter-form';
 import { AuditLogTable } from '@/components/account/audit-log-table';
-import { buttonClass } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
-import { TextField } from '@/components/ui/field';
 import { requireStaff } from '@/lib/auth/guard';
 import { formatDateTime } from '@/lib/format';
 import { auditQueryOf, getPlatformAuditLog } from '@/lib/services/audit';
@@ -22,7 +21,6 @@ export default async function StaffAuditPage({ searchParams }: { searchParams: P
   const nextBefore = events.length > PAGE_SIZE ? page.at(-1)?.id : undefined;
   const filterState = { action: filter.action || null, actor: filter.actor || null, from: filter.from || null, to: filter.to || null };
   const olderHref = (before: number) => serializeAuditLog('/operator/audit', { ...filterState, before });
-  const knownAction = !filter.action || actions.some((action) => action.value === filter.action);
   const filtered = Boolean(filter.action || filter.actor || filter.from || filter.to);
 
   return (
@@ -32,48 +30,7 @@ export default async function StaffAuditPage({ searchParams }: { searchParams: P
         description="Changes by the carrier’s staff that belong to no customer account: carrier connections and their credentials, prices and costs, rate decks, job retries and staff tasks. What staff change in a customer account (acting as it, suspending it, its invoices and port-ins) is in that account’s own audit log."
       />
       <Card>
-        <form method="get" className="mb-4 grid gap-3 sm:grid-cols-5 sm:items-end">
-          <div>
-            <label htmlFor="staff-audit-action" className="mb-1 block text-sm font-medium">
-              Event
-            </label>
-            <select
-              id="staff-audit-action"
-              name="action"
-              defaultValue={filter.action ?? ''}
-              aria-invalid={fieldErrors.action ? true : undefined}
-              aria-describedby={fieldErrors.action ? 'staff-audit-action-error' : undefined}
-              className="w-full rounded-md border border-slate-300 bg-white px-2 py-2 text-sm"
-            >
-              <option value="">All events</option>
-              {actions.map((action) => (
-                <option key={action.value} value={action.value}>
-                  {action.label}
-                </option>
-              ))}
-              {knownAction ? null : <option value={filter.action}>{filter.action}</option>}
-            </select>
-            <p id="staff-audit-action-error" aria-live="polite" className="mt-1 text-xs text-red-700">
-              {fieldErrors.action?.[0]}
-            </p>
-          </div>
-          <TextField idPrefix="staff-audit" label="Who (email)" name="actor" defaultValue={filter.actor ?? ''} errors={fieldErrors.actor} />
-          <TextField idPrefix="staff-audit" label="From" name="from" type="date" defaultValue={filter.from ?? ''} errors={fieldErrors.from} />
-          <TextField idPrefix="staff-audit" label="To" name="to" type="date" defaultValue={filter.to ?? ''} errors={fieldErrors.to} />
-          <div className="flex gap-2 pb-5">
-            <button type="submit" className={buttonClass('primary')}>
-              Filter
-            </button>
-            <Link href="/operator/audit" className={buttonClass('secondary')}>
-              Clear
-            </Link>
-          </div>
-        </form>
-        {Object.keys(fieldErrors).length > 0 ? (
-          <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-            Some filters could not be used and were left out: correct the highlighted fields.
-          </p>
-        ) : null}
+        <AuditFilterForm idPrefix="staff-audit" filter={filter} fieldErrors={fieldErrors} actions={actions} clearHref="/operator/audit" />
         {page.length === 0 ? (
           filtered || filter.before ? (
             <EmptyState title="No events match">Try a wider date range or clear the filters.</EmptyState>
