@@ -42,11 +42,12 @@ import { checkReadiness, type ReadinessInput, type ReadinessReport } from '@/lib
 import { assertTransition, canTransition, ForbiddenPortTransition, PORT_STATUS_LABELS } from '@/lib/ports/state-machine';
 import { PORT_EXCEPTION_TEXT, PORT_WIZARD_STEPS, portDeliveryOf, type PortActorKind, type PortDelivery, type PortStatus, type PortWizardStep } from '@/lib/ports/types';
 import { requireCapability } from '@/lib/providers/types';
-import { newPortReference, parsePortNumbers, parsePortSubscriber, portConnectionSchema, portNumbersSchema, portScheduleSchema } from '@/lib/validations/port-ins';
+import { newPortReference, parsePortNumbers, parsePortSubscriber, portConnectionSchema, portNumbersSchema, portScheduleSchema, type PortSubscriber } from '@/lib/validations/port-ins';
+import type { z } from 'zod';
 import { dispatchAccountEventsSoon } from './account-events';
 import { upstreamLabels, withCarrierAsTheCarrier } from './carrier-labels';
 import { recordAudit } from './audit';
-import { customerText, notifyPortChange, openWithdrawPortTask, sendPortToUpstream } from './port-lifecycle';
+import { checkPreviousOrder, customerText, leavePreviousOrder, notifyPortChange, openWithdrawPortTask, sendPortToUpstream, suspendedAccountOf } from './port-lifecycle';
 import { getEnabledAdapters } from './providers';
 import { portPinOf } from './port-pin';
 import { sealSecret } from './secret-box';
@@ -144,6 +145,8 @@ export interface PortDetailView extends PortSummaryView {
   canCancel: boolean;
   /** Submitted, but the winning upstream could not take it yet: the `port-ins` job sends it again. */
   awaitingCarrier: boolean;
+  /** Awaiting the carrier because the account (or one above it) is suspended: sent once it is active again. */
+  heldWhileSuspended: boolean;
   /** The winning upstream has the order: cancelling it means staff asking the upstream to withdraw it. */
   carrierHasOrder: boolean;
   /** Cancelled by the customer while the upstream had the order, and staff have not yet withdrawn it there: the numbers may still move. */
@@ -236,6 +239,8 @@ export async function detailOf(db: Executor, port: PortIn, { accountName, canWri
     port.status === 'cancelled' && port.upstreamRef ? getOpenStaffTasksBySubject(db, { accountId: port.accountId, subjectType: 'port_in', subjectId: port.id }) : [],
   ]);
   const withdrawalPending = openTasks.some((task) => task.kind === 'withdraw_port');
+  const awaitingCarrier = port.status === 'submitted' && portDeliveryOf(port) === 'deferred';
+  const heldWhileSuspended = awaitingCarrier && !!(await suspendedAccountOf(db, port.accountId));
   const e164s = numbers.map((number) => number.e164);
   const [live, inFlight] = editable(port.status)
     ? await Promise.all([findLiveNumbers(db, { e164s }), findNumbersInFlight(db, { e164s, exceptPortInId: port.id })])
@@ -323,7 +328,8 @@ export async function detailOf(db: Executor, port: PortIn, { accountName, canWri
     canEdit: canWrite && editable(port.status),
     canSubmit: canWrite && canTransition(port.status, 'submitted', 'customer'),
     canCancel: canWrite && canTransition(port.status, 'cancelled', 'customer'),
-    awaitingCarrier: port.status === 'submitted' && portDeliveryOf(port) === 'deferred',
+    awaitingCarrier,
+    heldWhileSuspended,
     carrierHasOrder: port.status !== 'cancelled' && !!port.upstreamRef,
     withdrawalPending,
     completedAt: port.completedAt,
@@ -510,79 +516,190 @@ function portabilityValues(list: NonNullable<PortInNumber['portability']>, conne
 
 /** Step 2 choice: another upstream among those that answered. */
 export async function choosePortConnection(access: AccountAccess, portInId: string, input: unknown): Promise<void> {
+  const connectionId = parsePortConnection(input);
+  await editPort(access, portInId, (tx, port) => writePortConnection(tx, port, connectionId));
+}
+
+function parsePortConnection(input: unknown): string {
   const parsed = portConnectionSchema.safeParse(input);
   if (!parsed.success) throw invalid({ connectionId: parsed.error.issues.map((issue) => issue.message) });
-  await editPort(access, portInId, async (tx, port) => {
-    const numbers = await listPortNumbers(tx, { portInId: port.id });
-    if (!numbers.some((number) => number.portability?.some((answer) => answer.connectionId === parsed.data.connectionId))) {
-      throw invalid({ connectionId: ['That carrier has not checked these numbers; run the portability check again.'] });
-    }
-    const now = new Date();
-    for (const number of numbers) await updatePortNumber(tx, { id: number.id, values: portabilityValues(number.portability ?? [], parsed.data.connectionId, now) });
-    await updatePortIn(tx, { portInId: port.id, values: { connectionId: parsed.data.connectionId } });
-  });
+  return parsed.data.connectionId;
+}
+
+async function writePortConnection(tx: Tx, port: PortIn, connectionId: string): Promise<void> {
+  const numbers = await listPortNumbers(tx, { portInId: port.id });
+  if (!numbers.some((number) => number.portability?.some((answer) => answer.connectionId === connectionId))) {
+    throw invalid({ connectionId: ['That carrier has not checked these numbers; run the portability check again.'] });
+  }
+  const now = new Date();
+  for (const number of numbers) await updatePortNumber(tx, { id: number.id, values: portabilityValues(number.portability ?? [], connectionId, now) });
+  await updatePortIn(tx, { portInId: port.id, values: { connectionId } });
 }
 
 /** Step 3: subscriber, the losing carrier's account and the service address. */
 export async function savePortSubscriber(access: AccountAccess, portInId: string, input: unknown): Promise<void> {
   const parsed = parsePortSubscriber(input);
   if (!parsed.ok) throw invalid(parsed.fieldErrors);
-  const value = parsed.value;
-  await editPort(access, portInId, async (tx, port) => {
-    const numbers = await listPortNumbers(tx, { portInId: port.id });
-    const ported = new Set(numbers.map((number) => number.e164));
-    let remaining: string[] = [];
-    if (value.partialPort) {
-      const parsedRemaining = parsePortNumbers(value.remainingNumbers ?? '');
-      if (parsedRemaining.errors.length) throw invalid({ remainingNumbers: parsedRemaining.errors.slice(0, 10) });
-      remaining = parsedRemaining.numbers.map((number) => number.e164);
-      const both = remaining.filter((e164) => ported.has(e164));
-      if (both.length) throw invalid({ remainingNumbers: [`${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} being ported, so cannot also stay.`] });
-      if (value.billingTelephoneNumber && ported.has(value.billingTelephoneNumber)) {
-        throw invalid({ billingTelephoneNumber: ['In a partial port the billing telephone number stays with the losing carrier: remove it from the numbers, or port them all.'] });
-      }
-      if (value.billingTelephoneNumber && !remaining.includes(value.billingTelephoneNumber)) remaining.unshift(value.billingTelephoneNumber);
+  await editPort(access, portInId, (tx, port) => writePortSubscriber(tx, port, parsed.value));
+}
+
+async function writePortSubscriber(tx: Tx, port: PortIn, value: PortSubscriber): Promise<void> {
+  const numbers = await listPortNumbers(tx, { portInId: port.id });
+  const ported = new Set(numbers.map((number) => number.e164));
+  let remaining: string[] = [];
+  if (value.partialPort) {
+    const parsedRemaining = parsePortNumbers(value.remainingNumbers ?? '');
+    if (parsedRemaining.errors.length) throw invalid({ remainingNumbers: parsedRemaining.errors.slice(0, 10) });
+    remaining = parsedRemaining.numbers.map((number) => number.e164);
+    const both = remaining.filter((e164) => ported.has(e164));
+    if (both.length) throw invalid({ remainingNumbers: [`${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} being ported, so cannot also stay.`] });
+    if (value.billingTelephoneNumber && ported.has(value.billingTelephoneNumber)) {
+      throw invalid({ billingTelephoneNumber: ['In a partial port the billing telephone number stays with the losing carrier: remove it from the numbers, or port them all.'] });
     }
-    const pinSealed = value.clearPin ? null : value.pin ? sealSecret(value.pin) : port.pinSealed;
-    await updatePortIn(tx, {
-      portInId: port.id,
-      values: {
-        subscriberType: value.subscriberType,
-        subscriberName: value.subscriberName,
-        authorizedPerson: value.authorizedPerson,
-        losingCarrier: value.losingCarrier ?? port.losingCarrier,
-        accountNumber: value.accountNumber,
-        pinSealed,
-        wireless: value.wireless ?? false,
-        billingTelephoneNumber: value.billingTelephoneNumber,
-        serviceAddress: value.serviceAddress,
-        partialPort: value.partialPort ?? false,
-        remainingNumbers: remaining,
-        step: laterStep(port.step, 'documents'),
-      },
-    });
+    if (value.billingTelephoneNumber && !remaining.includes(value.billingTelephoneNumber)) remaining.unshift(value.billingTelephoneNumber);
+  }
+  const pinSealed = value.clearPin ? null : value.pin ? sealSecret(value.pin) : port.pinSealed;
+  await updatePortIn(tx, {
+    portInId: port.id,
+    values: {
+      subscriberType: value.subscriberType,
+      subscriberName: value.subscriberName,
+      authorizedPerson: value.authorizedPerson,
+      losingCarrier: value.losingCarrier ?? port.losingCarrier,
+      accountNumber: value.accountNumber,
+      pinSealed,
+      wireless: value.wireless ?? false,
+      billingTelephoneNumber: value.billingTelephoneNumber,
+      serviceAddress: value.serviceAddress,
+      partialPort: value.partialPort ?? false,
+      remainingNumbers: remaining,
+      step: laterStep(port.step, 'documents'),
+    },
   });
+}
+
+type PortSchedule = z.output<typeof portScheduleSchema>;
+
+function parsePortSchedule(input: unknown): { ok: true; value: PortSchedule } | { ok: false; fieldErrors: Record<string, string[]> } {
+  const parsed = portScheduleSchema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
+  return { ok: false, fieldErrors };
 }
 
 /** Step 5: the requested FOC date and where the numbers go once ported. */
 export async function savePortSchedule(access: AccountAccess, portInId: string, input: unknown, now: Date = new Date()): Promise<void> {
-  const parsed = portScheduleSchema.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
-    throw invalid(fieldErrors);
+  const parsed = parsePortSchedule(input);
+  if (!parsed.ok) throw invalid(parsed.fieldErrors);
+  await editPort(access, portInId, (tx, port) => writePortSchedule(tx, port, parsed.value, now));
+}
+
+async function writePortSchedule(tx: Tx, port: PortIn, schedule: PortSchedule, now: Date): Promise<void> {
+  const numbers = await listPortNumbers(tx, { portInId: port.id });
+  const kind = numbers.some((number) => number.kind === 'toll_free') ? 'toll_free' : 'local';
+  const check = checkRequestedFocDate(schedule.requestedFocDate, now, minFocBusinessDays(kind, port.wireless));
+  if (!check.ok) throw invalid({ requestedFocDate: [check.message] });
+  if (schedule.trunkGroupId) {
+    const group = await getTrunkGroupById(tx, { trunkGroupId: schedule.trunkGroupId, accountId: port.accountId });
+    // Another account's group is "not found", as its id would be anywhere else.
+    if (!group) throw new AppError('not_found:trunk_group', 'That trunk group is not in this account.', { fieldErrors: { trunkGroupId: ['Choose one of this account’s trunk groups.'] } });
   }
-  await editPort(access, portInId, async (tx, port) => {
-    const numbers = await listPortNumbers(tx, { portInId: port.id });
-    const kind = numbers.some((number) => number.kind === 'toll_free') ? 'toll_free' : 'local';
-    const check = checkRequestedFocDate(parsed.data.requestedFocDate, now, minFocBusinessDays(kind, port.wireless));
-    if (!check.ok) throw invalid({ requestedFocDate: [check.message] });
-    if (parsed.data.trunkGroupId) {
-      const group = await getTrunkGroupById(tx, { trunkGroupId: parsed.data.trunkGroupId, accountId: port.accountId });
-      // Another account's group is "not found", as its id would be anywhere else.
-      if (!group) throw new AppError('not_found:trunk_group', 'That trunk group is not in this account.', { fieldErrors: { trunkGroupId: ['Choose one of this account’s trunk groups.'] } });
+  await updatePortIn(tx, { portInId: port.id, values: { requestedFocDate: schedule.requestedFocDate, trunkGroupId: schedule.trunkGroupId, step: laterStep(port.step, 'review') } });
+}
+
+/** A change to a draft (or a port in exception) in one request: the public API's PATCH. Fields left out keep their saved values. */
+export interface PortDraftPatch {
+  numbers?: string | string[];
+  connectionId?: string;
+  subscriberType?: 'business' | 'residential';
+  subscriberName?: string;
+  authorizedPerson?: string;
+  losingCarrier?: string | null;
+  accountNumber?: string;
+  /** null removes the saved PIN. */
+  pin?: string | null;
+  wireless?: boolean;
+  billingTelephoneNumber?: string | null;
+  partialPort?: boolean;
+  remainingNumbers?: string[];
+  serviceAddress?: { street: string; unit?: string; city: string; state: string; postalCode: string };
+  requestedFocDate?: string;
+  trunkGroupId?: string | null;
+}
+
+const SUBSCRIBER_FIELDS = ['subscriberType', 'subscriberName', 'authorizedPerson', 'losingCarrier', 'accountNumber', 'pin', 'wireless', 'billingTelephoneNumber', 'partialPort', 'remainingNumbers', 'serviceAddress'] as const;
+
+/**
+ * Changes any of the wizard's groups at once, all or nothing: every group is checked as its step
+ * checks it (the subscriber and the schedule as whole steps, what the patch leaves out filled in from
+ * the saved port), their refusals reported together, and the groups saved in the wizard's order in
+ * one transaction, so a refusal by a later group (a FOC date too soon for the new numbers) saves none.
+ */
+export async function updatePortDraft(access: AccountAccess, portInId: string, patch: PortDraftPatch, now: Date = new Date()): Promise<void> {
+  const fieldErrors: Record<string, string[]> = {};
+  const refusalsOf = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.fieldErrors) throw error;
+      for (const [field, messages] of Object.entries(error.fieldErrors)) (fieldErrors[field] ??= []).push(...messages);
+      return undefined;
     }
-    await updatePortIn(tx, { portInId: port.id, values: { requestedFocDate: parsed.data.requestedFocDate, trunkGroupId: parsed.data.trunkGroupId, step: laterStep(port.step, 'review') } });
+  };
+  const numbers =
+    patch.numbers === undefined
+      ? undefined
+      : refusalsOf(() =>
+          portNumbersOf({ numbers: Array.isArray(patch.numbers) ? patch.numbers.join('\n') : patch.numbers }, { refusal: 'Some lines are not numbers we can port; nothing was saved.', empty: 'Paste the numbers to port, or choose a CSV file.' }),
+        );
+  const connectionId = patch.connectionId === undefined ? undefined : refusalsOf(() => parsePortConnection({ connectionId: patch.connectionId }));
+  await editPort(access, portInId, async (tx, locked) => {
+    let subscriber: PortSubscriber | undefined;
+    if (SUBSCRIBER_FIELDS.some((field) => patch[field] !== undefined)) {
+      const address = patch.serviceAddress ?? locked.serviceAddress;
+      const parsed = parsePortSubscriber({
+        subscriberType: patch.subscriberType ?? locked.subscriberType ?? undefined,
+        subscriberName: patch.subscriberName ?? locked.subscriberName ?? '',
+        authorizedPerson: patch.authorizedPerson ?? locked.authorizedPerson ?? '',
+        losingCarrier: patch.losingCarrier !== undefined ? patch.losingCarrier : locked.losingCarrier,
+        accountNumber: patch.accountNumber ?? locked.accountNumber ?? '',
+        ...(typeof patch.pin === 'string' && patch.pin ? { pin: patch.pin } : {}),
+        clearPin: patch.pin === null,
+        wireless: patch.wireless ?? locked.wireless,
+        billingTelephoneNumber: (patch.billingTelephoneNumber !== undefined ? patch.billingTelephoneNumber : locked.billingTelephoneNumber) ?? '',
+        partialPort: patch.partialPort ?? locked.partialPort,
+        remainingNumbers: (patch.remainingNumbers ?? locked.remainingNumbers).join('\n'),
+        street: address?.street ?? '',
+        unit: address?.unit ?? '',
+        city: address?.city ?? '',
+        state: address?.state ?? '',
+        postalCode: address?.postalCode ?? '',
+      });
+      if (parsed.ok) subscriber = parsed.value;
+      else for (const [field, messages] of Object.entries(parsed.fieldErrors)) (fieldErrors[field] ??= []).push(...messages);
+    }
+    let schedule: PortSchedule | undefined;
+    if (patch.requestedFocDate !== undefined || patch.trunkGroupId !== undefined) {
+      const parsed = parsePortSchedule({
+        requestedFocDate: patch.requestedFocDate ?? locked.requestedFocDate ?? '',
+        trunkGroupId: (patch.trunkGroupId !== undefined ? patch.trunkGroupId : locked.trunkGroupId) ?? '',
+      });
+      if (parsed.ok) schedule = parsed.value;
+      else for (const [field, messages] of Object.entries(parsed.fieldErrors)) (fieldErrors[field] ??= []).push(...messages);
+    }
+    if (Object.keys(fieldErrors).length) throw invalid(fieldErrors, 'Please check the highlighted fields; nothing was saved.');
+    // Each group sees what the groups before it wrote (the new numbers, the new subscriber's wireless flag).
+    const current = async () => (await lockPortIn(tx, { portInId: locked.id }))!;
+    try {
+      if (numbers) await writePortNumbers(tx, access, await current(), numbers);
+      if (connectionId) await writePortConnection(tx, await current(), connectionId);
+      if (subscriber) await writePortSubscriber(tx, await current(), subscriber);
+      if (schedule) await writePortSchedule(tx, await current(), schedule, now);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid:port_in' && error.fieldErrors) throw invalid(error.fieldErrors, 'Please check the highlighted fields; nothing was saved.');
+      throw error;
+    }
   });
 }
 
@@ -675,6 +792,8 @@ export async function submitPortIn(access: AccountAccess, portInId: string, now:
   assertCan(access, 'technical.write');
   const db = await getDb();
   const owner = actorOwner(access);
+  // After an exception the port may still name a carrier order: the carrier is asked about it first.
+  const previous = await checkPreviousOrder(await portOf(db, access, portInId), now);
   await db.transaction(async (tx) => {
     const port = await lockPortIn(tx, { portInId });
     if (!port || port.accountId !== access.account.id) throw new AppError('not_found:port_in', 'No such port-in on this account.');
@@ -715,6 +834,7 @@ export async function submitPortIn(access: AccountAccess, portInId: string, now:
       actorApiKeyId: owner.apiKeyId,
       body: port.status === 'exception' ? `Corrected and resubmitted (readiness ${report.score}/100).` : `Submitted (readiness ${report.score}/100).`,
     });
+    await leavePreviousOrder(tx, port, previous);
     await recordAudit(tx, access, { accountId: port.accountId, action: 'port_in.submitted', targetType: 'port_in', targetId: port.id, after: { reference: port.reference, numbers: numbers.length } });
     await notifyPortChange(tx, { ...port, status: 'submitted' }, { type: 'port.submitted', resubmitted: port.status === 'exception' });
   });

@@ -9,9 +9,11 @@ import 'server-only';
  */
 import type { Db, Tx } from '@/lib/db/client';
 import { getDb } from '@/lib/db/client';
-import { getAccountById } from '@/lib/db/queries/accounts';
+import { getAccountById, getAccountsOnPath } from '@/lib/db/queries/accounts';
 import { insertLiveNumberIfFree } from '@/lib/db/queries/numbers';
 import {
+  getLatestPortEvent,
+  getPollFailureRun,
   getPortInById,
   insertPortEvent,
   listCurrentPortDocuments,
@@ -20,24 +22,29 @@ import {
   listPortInsDueForPoll,
   listPortNumbers,
   lockPortIn,
+  updatePollFailureRun,
   updatePortIn,
   updatePortNumber,
+  type PollFailureDetail,
 } from '@/lib/db/queries/port-ins';
 import { getNumberPrices } from '@/lib/db/queries/prices';
+import { getOpenStaffTasksBySubjectPrefix } from '@/lib/db/queries/staff-tasks';
 import { getTrunkGroupByIdUnscoped } from '@/lib/db/queries/trunk-groups';
-import type { PortIn, PortInDocument, PortInNumber } from '@/lib/db/schema';
+import type { Account, PortIn, PortInDocument, PortInNumber } from '@/lib/db/schema';
 import type { AccountEventData } from '@/lib/api/events';
+import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { canTransition, PORT_STATUS_LABELS, rollUpPortStatus } from '@/lib/ports/state-machine';
 import { PORT_EXCEPTION_TEXT, type PortActorKind, type PortExceptionCode, type PortNumberStatus, type PortStatus } from '@/lib/ports/types';
 import { isProviderError, PROVIDER_NAMES } from '@/lib/providers/errors';
+import { callOutcomeOf } from '@/lib/providers/http';
 import { CARRIER_REJECTION_PATTERNS, portExceptionFrom } from '@/lib/providers/port-rejections';
 import { requireCapability, type PortException, type PortIn as UpstreamPort, type PortInRequest, type PortInStatus, type ProviderId } from '@/lib/providers/types';
 import { getDocumentStorage } from '@/lib/storage/documents';
 import { dispatchAccountEventsSoon, publishAccountEvent } from './account-events';
 import { withCarrierAsTheCarrier } from './carrier-labels';
 import { portPinOf } from './port-pin';
-import { openStaffTask } from './staff-tasks';
+import { closeStaffTaskIfOpen, openStaffTask } from './staff-tasks';
 import { findPrice, getAccountDidTiers, numberPrice } from './pricing';
 import { getConnectionAdapter } from './providers';
 import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './trunk-groups';
@@ -46,6 +53,8 @@ import { e911RequiredForRouting, routeNumbersUpstream, syncTrunkGroup } from './
 export const SUBMISSION_RETRY_MS = 2 * 60_000;
 /** A status read that failed waits this many poll intervals before the next. */
 const POLL_ERROR_BACKOFF = 3;
+/** A submission held while its account is suspended is looked at again after this. */
+export const SUSPENDED_RECHECK_MS = 10 * 60_000;
 const RACED_MESSAGE = 'This number became live on the portal by another route while it was being ported; our porting team will sort it out with you.';
 
 // --- Events ------------------------------------------------------------------------------------------
@@ -445,8 +454,10 @@ export async function sendPortToUpstream(portInId: string, now: Date = new Date(
   if (!port) return { status: 'draft', message: 'No such port-in.' };
   if (port.status !== 'submitted' || port.upstreamRef) return { status: port.status, message: `The port is ${PORT_STATUS_LABELS[port.status].toLowerCase()}.` };
   if (!port.connectionId) return refuse(port, { code: 'other', message: 'No carrier was chosen to win these numbers.' }, now);
+  const suspended = await suspendedAccountOf(db, port.accountId);
+  if (suspended) return holdWhileSuspended(port, suspended, now);
   const [numbers, documents, events] = await Promise.all([listPortNumbers(db, { portInId }), listCurrentPortDocuments(db, { portInId }), listPortEvents(db, { portInId, includeInternal: true })]);
-  const resubmissions = events.filter(({ event }) => event.kind === 'status' && event.toStatus === 'submitted').length - 1;
+  const reference = submissionReferenceOf(port, events);
   const loa = documents.find((document) => document.kind === 'signed_loa') ?? documents.find((document) => document.kind === 'loa');
   const bill = documents.find((document) => document.kind === 'bill');
   const address = port.serviceAddress;
@@ -457,7 +468,7 @@ export async function sendPortToUpstream(portInId: string, now: Date = new Date(
     carrier = PROVIDER_NAMES[connection.provider as ProviderId] ?? connection.name;
     answer = await requireCapability(adapter, 'ports').submit({
       numbers: numbers.filter((number) => number.status === 'submitted').map((number) => number.e164),
-      reference: resubmissions > 0 ? `${port.reference}-R${resubmissions}` : port.reference,
+      reference,
       subscriberType: port.subscriberType ?? 'business',
       losingCarrier: port.losingCarrier ?? undefined,
       accountNumber: port.accountNumber ?? '',
@@ -477,10 +488,27 @@ export async function sendPortToUpstream(portInId: string, now: Date = new Date(
       return refuse(port, portExceptionFrom(words, CARRIER_REJECTION_PATTERNS), now, carrier);
     }
     log.warn('port_in.submission_deferred', { portInId, error });
+    // No answer, a 5xx or an unreadable one: the carrier may have the order, and the next try looks for it before sending.
+    const unconfirmed = outcomeUnknown(error);
     await db.transaction(async (tx) => {
       const current = await lockPortIn(tx, { portInId });
-      if (current?.status === 'submitted' && !current.upstreamRef) await updatePortIn(tx, { portInId, values: { nextPollAt: new Date(now.getTime() + SUBMISSION_RETRY_MS) } });
+      if (current?.status !== 'submitted' || current.upstreamRef) return;
+      await updatePortIn(tx, { portInId, values: { nextPollAt: new Date(now.getTime() + SUBMISSION_RETRY_MS) } });
+      if (!unconfirmed || (await unconfirmedSubmissionOf(tx, current)) === reference) return;
+      await insertPortEvent(tx, {
+        portInId,
+        accountId: port.accountId,
+        kind: 'upstream',
+        actorKind: 'system',
+        visibility: 'internal',
+        body: `${carrier} did not confirm submission ${reference} (${errorText(error)}): it may have placed the order, so the next try looks for it there before sending again.`,
+        detail: { unconfirmed: reference, connectionId: port.connectionId },
+        createdAt: now,
+      });
     });
+    if (unconfirmed) {
+      return { status: 'submitted', message: `Submitted. ${carrier} did not confirm that it took the order; in a few minutes we check with ${carrier} and send it again only if it did not.` };
+    }
     return { status: 'submitted', message: `Submitted. ${carrier} could not take it right now; we will send it again in a few minutes.` };
   }
 
@@ -491,7 +519,7 @@ export async function sendPortToUpstream(portInId: string, now: Date = new Date(
     if (current?.status === 'cancelled' && !current.upstreamRef) {
       // Cancelled while the order was on its way: keep what the upstream made, and have staff withdraw it.
       await updatePortIn(tx, { portInId, values: { upstreamRef: answer.portRef, upstreamStatus: answer.upstreamStatus } });
-      await insertPortEvent(tx, { portInId, accountId: port.accountId, kind: 'upstream', actorKind: 'system', visibility: 'internal', body: `${carrier} had already taken it as order ${answer.portRef}; staff are asked to withdraw it.`, detail: { upstreamRef: answer.portRef }, createdAt: now });
+      await insertPortEvent(tx, { portInId, accountId: port.accountId, kind: 'upstream', actorKind: 'system', visibility: 'internal', body: `${carrier} had already taken it as order ${answer.portRef}; staff are asked to withdraw it.`, detail: { upstreamRef: answer.portRef, connectionId: port.connectionId }, createdAt: now });
       await openWithdrawPortTask(tx, { ...current, upstreamRef: answer.portRef });
       return undefined;
     }
@@ -500,7 +528,7 @@ export async function sendPortToUpstream(portInId: string, now: Date = new Date(
       portInId,
       values: { upstreamRef: answer.portRef, upstreamStatus: answer.upstreamStatus, upstreamStatusUnknown: false, upstreamLoaUrl: answer.loaUrl ?? null, nextPollAt: new Date(now.getTime() + interval) },
     });
-    await insertPortEvent(tx, { portInId, accountId: port.accountId, kind: 'upstream', actorKind: 'system', body: `Sent to ${carrier} as order ${answer.portRef}.`, detail: { upstreamRef: answer.portRef }, createdAt: now });
+    await insertPortEvent(tx, { portInId, accountId: port.accountId, kind: 'upstream', actorKind: 'system', body: `Sent to ${carrier} as order ${answer.portRef}.`, detail: { upstreamRef: answer.portRef, connectionId: port.connectionId }, createdAt: now });
     return applyUpstreamInTx(tx, sent, answer, now);
   });
   if (!outcome) {
@@ -516,17 +544,241 @@ export async function sendPortToUpstream(portInId: string, now: Date = new Date(
  * A port the customer cancelled after the upstream took it: ports have no cancel call upstream, so
  * the order would go on and the numbers arrive in no one's inventory. Staff withdraw it by hand.
  */
-export async function openWithdrawPortTask(tx: Tx, port: Pick<PortIn, 'id' | 'accountId' | 'reference' | 'connectionId' | 'upstreamRef'>): Promise<void> {
-  if (!port.upstreamRef) return;
+export async function openWithdrawPortTask(tx: Tx, port: Pick<PortIn, 'id' | 'accountId' | 'reference' | 'connectionId' | 'upstreamRef' | 'status'>): Promise<void> {
+  if (!port.upstreamRef) return openUnconfirmedSubmissionTask(tx, port);
+  const numbers = await listPortNumbers(tx, { portInId: port.id });
+  await openStaffTask(tx, {
+    accountId: port.accountId,
+    kind: 'withdraw_port',
+    subject: { type: 'port_in', id: port.id },
+    connectionId: await orderConnectionOf(tx, port),
+    title: `Withdraw port order ${port.upstreamRef} (${port.reference}): the customer cancelled it`,
+    detail: `Ask the carrier to cancel its order ${port.upstreamRef} for ${numbers.map((number) => number.e164).join(', ')}. Until it does, the numbers may still move to the carrier account without belonging to any customer.`,
+  });
+}
+
+/** The reference a submission is sent under: the port's, with `-R<n>` for the n-th resubmission. */
+function submissionReferenceOf(port: Pick<PortIn, 'reference'>, events: { event: { kind: string; toStatus: PortStatus | null } }[]): string {
+  const resubmissions = events.filter(({ event }) => event.kind === 'status' && event.toStatus === 'submitted').length - 1;
+  return resubmissions > 0 ? `${port.reference}-R${resubmissions}` : port.reference;
+}
+
+/** The submission the carrier never confirmed and the port is still waiting on, if its latest one is that. */
+async function unconfirmedSubmissionOf(db: Db | Tx, port: Pick<PortIn, 'id' | 'reference' | 'status' | 'upstreamRef'>): Promise<string | undefined> {
+  if (port.status !== 'submitted' || port.upstreamRef) return undefined;
+  const events = await listPortEvents(db, { portInId: port.id, includeInternal: true });
+  const reference = submissionReferenceOf(port, events);
+  return events.some(({ event }) => event.detail?.unconfirmed === reference) ? reference : undefined;
+}
+
+/**
+ * A port cancelled while its submission's outcome is unknown (no answer, a 5xx, an unreadable one):
+ * the carrier may have placed the order all the same, so staff check there and withdraw it.
+ */
+async function openUnconfirmedSubmissionTask(tx: Tx, port: Pick<PortIn, 'id' | 'accountId' | 'reference' | 'connectionId' | 'upstreamRef' | 'status'>): Promise<void> {
+  const reference = await unconfirmedSubmissionOf(tx, port);
+  if (!reference) return;
   const numbers = await listPortNumbers(tx, { portInId: port.id });
   await openStaffTask(tx, {
     accountId: port.accountId,
     kind: 'withdraw_port',
     subject: { type: 'port_in', id: port.id },
     connectionId: port.connectionId,
-    title: `Withdraw port order ${port.upstreamRef} (${port.reference}): the customer cancelled it`,
-    detail: `Ask the carrier to cancel its order ${port.upstreamRef} for ${numbers.map((number) => number.e164).join(', ')}. Until it does, the numbers may still move to the carrier account without belonging to any customer.`,
+    title: `Check the carrier for port ${reference} (${port.reference}): the customer cancelled it while its submission was unconfirmed`,
+    detail: `The carrier never confirmed submission ${reference} for ${numbers.map((number) => number.e164).join(', ')}; it may have placed (and charged) the order all the same. Look for a port order of these numbers made since the submission, and ask the carrier to cancel it if there is one.`,
   });
+}
+
+function outcomeUnknown(error: unknown): boolean {
+  if (!isProviderError(error)) return false;
+  const outcome = callOutcomeOf(error);
+  return outcome === 'timeout' || outcome === 'server_error' || outcome === 'unreachable' || outcome === 'malformed';
+}
+
+// --- Suspended accounts ------------------------------------------------------------------------------
+
+/** The port's account, or the account above it that is suspended now: nothing new is sent to a carrier for it. */
+export async function suspendedAccountOf(db: Db | Tx, accountId: string): Promise<Account | undefined> {
+  const account = await getAccountById(db, { accountId });
+  if (!account) return undefined;
+  return (await getAccountsOnPath(db, { path: account.path })).find((candidate) => candidate.status === 'suspended');
+}
+
+const HELD_WHILE_SUSPENDED = 'suspended';
+
+/**
+ * A submission of a suspended account is not sent (the carrier charges per number): the port says so
+ * once, and the `port-ins` job sends it once the account is active again.
+ */
+async function holdWhileSuspended(port: PortIn, suspended: Account, now: Date): Promise<{ status: PortStatus; message: string }> {
+  const db = await getDb();
+  const whose = suspended.id === port.accountId ? 'this account is suspended' : `${suspended.name}, the account this one belongs to, is suspended`;
+  const message = `Not sent to the carrier: ${whose}. It will be sent once the account is active again.`;
+  await db.transaction(async (tx) => {
+    const current = await lockPortIn(tx, { portInId: port.id });
+    if (current?.status !== 'submitted' || current.upstreamRef) return;
+    await updatePortIn(tx, { portInId: port.id, values: { nextPollAt: new Date(now.getTime() + SUSPENDED_RECHECK_MS) } });
+    const latest = await getLatestPortEvent(tx, { portInId: port.id, kind: 'upstream' });
+    if (latest?.detail?.notSent !== HELD_WHILE_SUSPENDED) {
+      await insertPortEvent(tx, { portInId: port.id, accountId: port.accountId, kind: 'upstream', actorKind: 'system', body: message, detail: { notSent: HELD_WHILE_SUSPENDED, suspendedAccountId: suspended.id }, createdAt: now });
+    }
+  });
+  log.info('port_in.held_while_suspended', { portInId: port.id, suspendedAccountId: suspended.id });
+  dispatchAccountEventsSoon();
+  return { status: 'submitted', message };
+}
+
+// --- The order a resubmission leaves behind ----------------------------------------------------------
+
+/**
+ * What the carrier says of the order a port in exception still names, asked before the port is sent
+ * again as a new order (ports have no cancel or supplement call upstream): ended there, ported,
+ * still open, or unknown (the carrier could not be asked).
+ */
+export type PreviousOrder = { upstreamRef: string; connectionId: string | null } & (
+  | { state: 'ended'; word: string }
+  | { state: 'ported'; word: string; upstream: UpstreamPort }
+  | { state: 'open'; word: string }
+  | { state: 'unknown'; error: string }
+);
+
+/**
+ * The connection that holds the port's carrier order: the one it was sent through (recorded on the
+ * "Sent" event), since a port in exception may have chosen another carrier since.
+ */
+export async function orderConnectionOf(db: Db | Tx, port: Pick<PortIn, 'id' | 'upstreamRef' | 'connectionId'>): Promise<string | null> {
+  if (!port.upstreamRef) return port.connectionId;
+  const sent = (await listPortEvents(db, { portInId: port.id, includeInternal: true })).findLast(({ event }) => event.kind === 'upstream' && event.detail?.upstreamRef === port.upstreamRef);
+  const recorded = sent?.event.detail?.connectionId;
+  return typeof recorded === 'string' ? recorded : port.connectionId;
+}
+
+/** Staff-task subject of an order a port left behind: `<port id>/<carrier's order>`. */
+const PREVIOUS_ORDER_SUBJECT = 'port_in_order';
+
+/** Asks the connection that holds the order what it says of it; never throws. */
+export async function askAboutOrder(portInId: string, upstreamRef: string, connectionId: string | null): Promise<PreviousOrder> {
+  const order = { upstreamRef, connectionId };
+  if (!connectionId) return { ...order, state: 'unknown', error: 'no carrier connection is recorded for it' };
+  try {
+    const { adapter } = await getConnectionAdapter(connectionId);
+    const upstream = await requireCapability(adapter, 'ports').get(upstreamRef);
+    if (!upstream) return { ...order, state: 'ended', word: 'no such order at the carrier' };
+    if (upstream.status === 'exception' || upstream.status === 'cancelled') return { ...order, state: 'ended', word: upstream.upstreamStatus };
+    if (upstream.status === 'completed' || upstream.status === 'partially_completed') return { ...order, state: 'ported', word: upstream.upstreamStatus, upstream };
+    return { ...order, state: 'open', word: upstream.upstreamStatus };
+  } catch (error) {
+    log.warn('port_in.previous_order_unread', { portInId, upstreamRef, error });
+    return { ...order, state: 'unknown', error: errorText(error) };
+  }
+}
+
+/**
+ * Before a port in exception is sent again: its earlier order is asked about. One the carrier has
+ * ported is applied to the port instead (its numbers become the account's) and the resubmission is
+ * refused; the answer is handed to `leavePreviousOrder` in the resubmission's transaction.
+ */
+export async function checkPreviousOrder(port: PortIn, now: Date): Promise<PreviousOrder | null> {
+  if (port.status !== 'exception' || !port.upstreamRef) return null;
+  const db = await getDb();
+  const previous = await askAboutOrder(port.id, port.upstreamRef, await orderConnectionOf(db, port));
+  if (previous.state !== 'ported') return previous;
+  // The answer moves the port only if it is still about the port's current order.
+  const applied = previous.connectionId === port.connectionId ? await applyUpstreamPort(port.id, previous.upstream, now) : { status: port.status };
+  if (applied.status === 'exception') return previous;
+  throw new AppError('conflict:port_in', `The carrier has just reported the earlier order ported: the port is now ${PORT_STATUS_LABELS[applied.status].toLowerCase()}, and it was not sent again.`);
+}
+
+/**
+ * In the resubmission's transaction, before the port forgets its order: an order that ended at the
+ * carrier is noted; any other (open, ported, or one the carrier could not be asked about) gets a
+ * withdraw task that the port's status reads follow until the carrier says it has ended, and the
+ * customer is told.
+ */
+export async function leavePreviousOrder(tx: Tx, port: PortIn, asked: PreviousOrder | null): Promise<void> {
+  if (!port.upstreamRef) return;
+  // The port moved on while the carrier was being asked: that answer was about another order.
+  const previous: PreviousOrder =
+    asked?.upstreamRef === port.upstreamRef ? asked : { upstreamRef: port.upstreamRef, connectionId: await orderConnectionOf(tx, port), state: 'unknown', error: 'the port changed while the carrier was being asked' };
+  // Written after the resubmission's own entry, in its order (no createdAt: the transaction's clock).
+  const event = { portInId: port.id, accountId: port.accountId, kind: 'upstream' as const, actorKind: 'system' as const };
+  if (previous.state === 'ended') {
+    await insertPortEvent(tx, { ...event, visibility: 'internal', body: `The earlier carrier order ${previous.upstreamRef} has ended there (“${previous.word}”): nothing to withdraw.`, detail: { previousRef: previous.upstreamRef, settled: true } });
+    return;
+  }
+  await openPreviousOrderTask(tx, port, previous);
+  await insertPortEvent(tx, { ...event, visibility: 'internal', body: `The earlier carrier order ${previous.upstreamRef} ${previousOrderWhy(previous)}: staff are asked to withdraw it, and status reads follow it until it has ended.`, detail: { previousRef: previous.upstreamRef, settled: false } });
+  await insertPortEvent(tx, {
+    ...event,
+    body:
+      previous.state === 'unknown'
+        ? 'We could not confirm with the carrier that the earlier order has ended. Our porting team is checking, and will have it withdrawn if it is still open; until then the numbers could still move under it.'
+        : 'The carrier still has the earlier order open. Our porting team is asking the carrier to withdraw it; until then the numbers could still move under it.',
+  });
+}
+
+function previousOrderWhy(previous: Exclude<PreviousOrder, { state: 'ended' }>): string {
+  if (previous.state === 'open') return `is still open at the carrier (“${previous.word}”)`;
+  if (previous.state === 'ported') return `was reported ported by the carrier (“${previous.word}”)`;
+  return `could not be asked about (${previous.error})`;
+}
+
+async function openPreviousOrderTask(tx: Tx, port: PortIn, previous: Exclude<PreviousOrder, { state: 'ended' }>): Promise<void> {
+  const numbers = await listPortNumbers(tx, { portInId: port.id });
+  const ported = previous.state === 'ported';
+  await openStaffTask(tx, {
+    accountId: port.accountId,
+    kind: 'withdraw_port',
+    subject: { type: PREVIOUS_ORDER_SUBJECT, id: `${port.id}/${previous.upstreamRef}` },
+    connectionId: previous.connectionId,
+    title: ported
+      ? `Port order ${previous.upstreamRef} (${port.reference}) ported after the port was sent again: reconcile its numbers`
+      : `Withdraw port order ${previous.upstreamRef} (${port.reference}): the port was sent again as a new order`,
+    detail: ported
+      ? `The carrier reports the earlier order ${previous.upstreamRef} ported (“${previous.word}”) after ${port.reference} was sent again as a new order: ${numbers.map((number) => number.e164).join(', ')} may be on our carrier account without belonging to any customer. Complete the port by hand if the new order does not, and have the new order withdrawn.`
+      : `${port.reference} was sent again after an exception while its earlier order ${previous.upstreamRef} ${previousOrderWhy(previous)}. Ask the carrier to cancel ${previous.upstreamRef} for ${numbers.map((number) => number.e164).join(', ')}: until it does, the numbers may move under it without belonging to any customer. The port's status reads ask the carrier about it and close this task once it has ended there.`,
+  });
+}
+
+/** The open withdraw tasks of orders this port left behind, newest first. */
+export async function listPreviousOrderTasks(db: Db | Tx, { portInId }: { portInId: string }) {
+  return getOpenStaffTasksBySubjectPrefix(db, { subjectType: PREVIOUS_ORDER_SUBJECT, prefix: `${portInId}/` });
+}
+
+/**
+ * Asks the carrier about each order this port left behind that staff have not yet closed: one that has
+ * ended there closes its task (the customer is told); one that ported turns its task into a reconcile.
+ */
+export async function followPreviousOrders(port: Pick<PortIn, 'id' | 'accountId' | 'reference'>, now: Date = new Date()): Promise<void> {
+  const db = await getDb();
+  for (const task of await listPreviousOrderTasks(db, { portInId: port.id })) {
+    const upstreamRef = task.subjectId.slice(port.id.length + 1);
+    const previous = await askAboutOrder(port.id, upstreamRef, task.connectionId);
+    if (previous.state === 'open' || previous.state === 'unknown') continue;
+    const event = { portInId: port.id, accountId: port.accountId, kind: 'upstream' as const, actorKind: 'system' as const, createdAt: now };
+    await db.transaction(async (tx) => {
+      const current = await lockPortIn(tx, { portInId: port.id });
+      if (!current) return;
+      if (previous.state === 'ended') {
+        const closed = await closeStaffTaskIfOpen(tx, { kind: 'withdraw_port', subject: { type: PREVIOUS_ORDER_SUBJECT, id: task.subjectId }, connectionId: task.connectionId });
+        if (!closed) return;
+        await insertPortEvent(tx, { ...event, visibility: 'internal', body: `The earlier carrier order ${upstreamRef} has ended there (“${previous.word}”): its withdraw task is closed.`, detail: { previousRef: upstreamRef, settled: true } });
+        await insertPortEvent(tx, { ...event, body: 'The carrier’s earlier order has ended: the numbers can move only under the current order.' });
+        return;
+      }
+      if (task.title.includes('reconcile')) return;
+      await openPreviousOrderTask(tx, current, previous);
+      await insertPortEvent(tx, { ...event, visibility: 'internal', body: `The earlier carrier order ${upstreamRef} was reported ported (“${previous.word}”): its numbers may be on our carrier account under no customer; see the staff task.`, detail: { previousRef: upstreamRef, settled: false, ported: true } });
+    });
+  }
+}
+
+function errorText(error: unknown): string {
+  if (isProviderError(error)) {
+    const words = error.upstreamMessage?.replace(/\s+/g, ' ').trim().slice(0, 160);
+    return `${error.message}${words ? ` (${error.httpStatus ? `HTTP ${error.httpStatus}: ` : ''}${words})` : ''}`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 function exceptionSentence(code: PortExceptionCode, message: string | null): string {
@@ -549,22 +801,57 @@ async function refuse(port: PortIn, exception: PortException, now: Date, carrier
 
 // --- Polling -----------------------------------------------------------------------------------------
 
-/** Asks the upstream about one port now and applies the answer; the next poll is one interval later (longer after an error). */
+/**
+ * Asks the upstream about one port now and applies the answer; the next poll is one interval later
+ * (longer after an error). `last_polled_at` is the last read that worked: failed ones are one staff
+ * entry on the timeline per run (since when, how many, the latest error), never a fresh read. A read
+ * that works also asks after the orders the port left behind.
+ */
 export async function pollPort(port: PortIn, now: Date = new Date()): Promise<{ ok: boolean; status: PortStatus; error?: string }> {
   const db = await getDb();
   let interval = 10 * 60_000;
+  let upstream: UpstreamPort;
   try {
     const { adapter } = await getConnectionAdapter(port.connectionId!);
     const ports = requireCapability(adapter, 'ports');
     interval = ports.statusPollIntervalMs;
-    const upstream = await ports.get(port.upstreamRef!);
-    if (!upstream) throw new Error(`the upstream does not know order ${port.upstreamRef}`);
-    await updatePortIn(db, { portInId: port.id, values: { lastPolledAt: now, nextPollAt: new Date(now.getTime() + interval) } });
+    const answer = await ports.get(port.upstreamRef!);
+    if (!answer) throw new Error(`the carrier does not know order ${port.upstreamRef}`);
+    upstream = answer;
+  } catch (error) {
+    log.warn('port_in.poll_failed', { portInId: port.id, error });
+    const text = errorText(error);
+    const failing = await getPollFailureRun(db, { portInId: port.id });
+    await db.transaction(async (tx) => {
+      await updatePortIn(tx, { portInId: port.id, values: { nextPollAt: new Date(now.getTime() + interval * POLL_ERROR_BACKOFF) } });
+      const detail: PollFailureDetail = { pollFailed: true, error: text, lastFailedAt: now.toISOString(), attempts: (failing?.attempts ?? 0) + 1 };
+      if (failing) return updatePollFailureRun(tx, { eventId: failing.eventId, detail });
+      await insertPortEvent(tx, {
+        portInId: port.id,
+        accountId: port.accountId,
+        kind: 'upstream',
+        visibility: 'internal',
+        actorKind: 'system',
+        body: `Status reads failing: ${text}. The port stays as the last good read left it until a read works.`,
+        detail: { ...detail },
+        createdAt: now,
+      });
+    });
+    return { ok: false, status: port.status, error: text };
+  }
+  const failing = await getPollFailureRun(db, { portInId: port.id });
+  await db.transaction(async (tx) => {
+    await updatePortIn(tx, { portInId: port.id, values: { lastPolledAt: now, nextPollAt: new Date(now.getTime() + interval) } });
+    if (failing) {
+      await insertPortEvent(tx, { portInId: port.id, accountId: port.accountId, kind: 'upstream', visibility: 'internal', actorKind: 'system', body: `Status reads work again (${failing.attempts} had failed since ${failing.since.toISOString().slice(0, 16).replace('T', ' ')} UTC; the last: ${failing.lastError}).`, detail: { pollRecovered: true }, createdAt: now });
+    }
+  });
+  await followPreviousOrders(port, now).catch((error: unknown) => log.error('port_in.previous_orders_follow_failed', { portInId: port.id, error }));
+  try {
     const applied = await applyUpstreamPort(port.id, upstream, now);
     return { ok: true, status: applied.status };
   } catch (error) {
-    log.warn('port_in.poll_failed', { portInId: port.id, error });
-    await updatePortIn(db, { portInId: port.id, values: { lastPolledAt: now, nextPollAt: new Date(now.getTime() + interval * POLL_ERROR_BACKOFF) } });
+    log.error('port_in.poll_apply_failed', { portInId: port.id, error });
     return { ok: false, status: port.status, error: error instanceof Error ? error.message : String(error) };
   }
 }
@@ -583,10 +870,9 @@ export async function pollPortIns(now: Date = new Date()): Promise<{ polled: num
     if (result.ok) polled++;
     else failed++;
   }
-  for (const port of await listPortInsAwaitingSubmission(db)) {
+  for (const port of await listPortInsAwaitingSubmission(db, { now })) {
     // Not one the customer's own request is sending right now: only after its retry time.
-    const due = port.nextPollAt ?? port.submittedAt;
-    if (!due || due.getTime() > now.getTime() || (port.submittedAt && now.getTime() - port.submittedAt.getTime() < SUBMISSION_RETRY_MS)) continue;
+    if (port.submittedAt && now.getTime() - port.submittedAt.getTime() < SUBMISSION_RETRY_MS) continue;
     try {
       const result = await sendPortToUpstream(port.id, now);
       if (result.status !== 'submitted' || (await getPortInById(db, { portInId: port.id }))?.upstreamRef) sent++;

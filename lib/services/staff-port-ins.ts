@@ -10,14 +10,14 @@ import 'server-only';
 import type { SessionUser } from '@/lib/auth/access';
 import { getDb } from '@/lib/db/client';
 import { getAccountById } from '@/lib/db/queries/accounts';
-import { getPortInById, insertPortEvent, listPortInsForStaff, listPortNumbers, lockPortIn, updatePortIn, updatePortNumbersOfPort } from '@/lib/db/queries/port-ins';
+import { getPollFailureRun, getPortInById, insertPortEvent, listPortInsForStaff, listPortNumbers, lockPortIn, updatePortIn, updatePortNumbersOfPort, type PollFailureRun } from '@/lib/db/queries/port-ins';
 import { AppError } from '@/lib/errors';
 import { assertTransition, ForbiddenPortTransition, operatorTargets, PORT_STATUS_LABELS } from '@/lib/ports/state-machine';
 import { PORT_EXCEPTION_TEXT, type PortStatus } from '@/lib/ports/types';
 import { isCalendarDate, isSafeText } from '@/lib/validations/common';
 import { staffPortTransitionSchema } from '@/lib/validations/port-ins';
 import { recordStaffAccountAudit } from './audit';
-import { afterPortMove, movePort, notifyPortChange, pollPort, sendPortToUpstream, type NumberTarget } from './port-lifecycle';
+import { afterPortMove, checkPreviousOrder, followPreviousOrders, leavePreviousOrder, listPreviousOrderTasks, movePort, notifyPortChange, pollPort, sendPortToUpstream, type NumberTarget } from './port-lifecycle';
 import { detailOf, type PortDetailView } from './port-ins';
 import { assertStaff } from './providers';
 
@@ -42,7 +42,10 @@ export interface StaffPortRow {
   upstreamStatusUnknown: boolean;
   /** Submitted but not yet taken by the upstream (down, slow): the job keeps trying. */
   awaitingUpstream: boolean;
+  /** The last status read that worked. */
   lastPolledAt: Date | null;
+  /** Status reads failing since the last good one: since when, and the latest error. */
+  pollFailure: PollFailureRun | null;
   submittedAt: Date | null;
   updatedAt: Date;
 }
@@ -55,7 +58,7 @@ export async function listStaffPortIns(user: SessionUser, filters: { statuses?: 
   // NUL cannot reach PostgreSQL text (the page names such a search before it gets here).
   if (search && !isSafeText(search)) throw new AppError('invalid:query', 'The search holds characters no reference, name or number has.');
   const rows = await listPortInsForStaff(db, { statuses: filters.statuses, dueBefore, search: search || undefined });
-  return rows.map(({ port, numberCount, accountName, connectionName }) => ({
+  return rows.map(({ port, numberCount, accountName, connectionName, pollFailure }) => ({
     id: port.id,
     reference: port.reference,
     status: port.status,
@@ -75,6 +78,7 @@ export async function listStaffPortIns(user: SessionUser, filters: { statuses?: 
     upstreamStatusUnknown: port.upstreamStatusUnknown,
     awaitingUpstream: port.status === 'submitted' && !port.upstreamRef,
     lastPolledAt: port.lastPolledAt,
+    pollFailure,
     submittedAt: port.submittedAt,
     updatedAt: port.updatedAt,
   }));
@@ -83,8 +87,12 @@ export async function listStaffPortIns(user: SessionUser, filters: { statuses?: 
 export interface StaffPortDetail extends PortDetailView {
   upstreamStatus: string | null;
   upstreamStatusUnknown: boolean;
+  /** The last status read that worked. */
   lastPolledAt: Date | null;
   nextPollAt: Date | null;
+  pollFailure: PollFailureRun | null;
+  /** Carrier orders this port left behind (sent again after an exception) that staff have yet to see withdrawn. */
+  previousOrders: { taskId: string; upstreamRef: string; title: string; since: Date }[];
   /** Where staff may move the port from here. */
   targets: PortStatus[];
 }
@@ -95,13 +103,19 @@ export async function getStaffPortDetail(user: SessionUser, portInId: string): P
   const port = await getPortInById(db, { portInId });
   if (!port || port.status === 'draft') throw new AppError('not_found:port_in', 'No such port-in.');
   const account = await getAccountById(db, { accountId: port.accountId });
-  const detail = await detailOf(db, port, { accountName: account?.name ?? '', canWrite: false, staffView: true, viewerAccountId: null });
+  const [detail, pollFailure, previous] = await Promise.all([
+    detailOf(db, port, { accountName: account?.name ?? '', canWrite: false, staffView: true, viewerAccountId: null }),
+    getPollFailureRun(db, { portInId: port.id }),
+    listPreviousOrderTasks(db, { portInId: port.id }),
+  ]);
   return {
     ...detail,
     upstreamStatus: port.upstreamStatus,
     upstreamStatusUnknown: port.upstreamStatusUnknown,
     lastPolledAt: port.lastPolledAt,
     nextPollAt: port.nextPollAt,
+    pollFailure,
+    previousOrders: previous.map((task) => ({ taskId: task.id, upstreamRef: task.subjectId.slice(port.id.length + 1), title: task.title, since: task.createdAt })),
     targets: operatorTargets(port.status).filter((status) => status !== 'partially_completed'),
   };
 }
@@ -126,6 +140,9 @@ export async function transitionPortAsStaff(user: SessionUser, portInId: string,
   if (to === 'partially_completed') throw invalid([{ path: ['to'], message: 'A port is partly completed by its numbers: complete it, and put the numbers that did not port in exception.' }]);
   if (to === 'foc_scheduled' && focDate && Number.isNaN(Date.parse(`${focDate}T00:00:00Z`))) throw invalid([{ path: ['focDate'], message: 'A date, YYYY-MM-DD.' }]);
   const db = await getDb();
+  // Sent again after an exception: the carrier is first asked about the order the port still names.
+  const before = to === 'submitted' ? await getPortInById(db, { portInId }) : undefined;
+  const previous = before && before.status !== 'draft' ? await checkPreviousOrder(before, now) : null;
   const outcome = await db.transaction(async (tx) => {
     const port = await lockPortIn(tx, { portInId });
     if (!port || port.status === 'draft') throw new AppError('not_found:port_in', 'No such port-in.');
@@ -142,6 +159,7 @@ export async function transitionPortAsStaff(user: SessionUser, portInId: string,
       await updatePortNumbersOfPort(tx, { portInId: port.id, values: { status: 'submitted', inFlight: true, exceptionCode: null, exceptionMessage: null }, onlyStatuses: ['exception', 'pending', 'foc_scheduled', 'submitted'] });
       const updated = await updatePortIn(tx, { portInId: port.id, values: { status: 'submitted', submittedAt: now, upstreamRef: null, upstreamStatus: null, upstreamStatusUnknown: false, exceptionCode: null, exceptionMessage: null, focDate: null, nextPollAt: now } });
       await insertPortEvent(tx, { portInId: port.id, accountId: port.accountId, kind: 'status', fromStatus: port.status, toStatus: 'submitted', actorKind: 'staff', actorUserId: user.id, body: comment && !comment.internal ? comment.body : 'Resubmitted by our porting team.', createdAt: now });
+      await leavePreviousOrder(tx, port, previous);
       if (comment?.internal) await insertPortEvent(tx, { portInId: port.id, accountId: port.accountId, kind: 'comment', visibility: 'internal', actorKind: 'staff', actorUserId: user.id, body: comment.body, createdAt: now });
       await notifyPortChange(tx, updated, { type: 'port.submitted', resubmitted: true });
       await recordStaffAccountAudit(tx, user, { ...audit, after: { status: 'submitted' } });
@@ -195,10 +213,14 @@ export async function pollPortNow(user: SessionUser, portInId: string, { now = n
   if (!port || port.status === 'draft') throw new AppError('not_found:port_in', 'No such port-in.');
   await db.transaction((tx) => recordStaffAccountAudit(tx, user, { accountId: port.accountId, action: 'port_in.poll', targetType: 'port_in', targetId: port.id, ip }));
   if (port.status === 'submitted' && !port.upstreamRef) {
+    await followPreviousOrders(port, now);
     const sent = await sendPortToUpstream(port.id, now);
     return { ok: sent.status !== 'submitted' || !!(await getPortInById(db, { portInId }))?.upstreamRef, status: sent.status, message: sent.message };
   }
-  if (!port.upstreamRef || !port.connectionId) return { ok: false, status: port.status, message: 'The carrier has no order for this port.' };
+  if (!port.upstreamRef || !port.connectionId) {
+    await followPreviousOrders(port, now);
+    return { ok: false, status: port.status, message: 'The carrier has no order for this port.' };
+  }
   const result = await pollPort(port, now);
   const numbers = await listPortNumbers(db, { portInId });
   return result.ok

@@ -76,7 +76,7 @@ const KIND_LABELS: Record<StaffTaskKind, string> = {
   credentials: 'Carrier rejects our credentials',
   number_not_on_account: 'Number missing on the carrier account',
   upstream_setting: 'Carrier account setting',
-  withdraw_port: 'Withdraw a cancelled port order',
+  withdraw_port: 'Withdraw a port order (cancelled, or left behind by a resubmission)',
   release_at_carrier: 'Release a number at the carrier',
 };
 

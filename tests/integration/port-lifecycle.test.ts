@@ -206,7 +206,8 @@ describe('port-in lifecycle: upstream submission, polling, completion, events, s
       sandboxes.get('voicetel').setKnobs({ errorRate: 0 });
       resetBreakers();
     }
-    expect(message).toMatch(/could not take it right now/);
+    // A 500 does not say whether the carrier placed the order: the next try checks before sending.
+    expect(message).toMatch(/did not confirm that it took the order/);
     expect(await port(draft.id)).toMatchObject({ status: 'submitted', upstreamRef: null });
     const rows = await listStaffPortIns(await staff(), { search: draft.reference });
     expect(rows[0]).toMatchObject({ awaitingUpstream: true });
@@ -214,7 +215,10 @@ describe('port-in lifecycle: upstream submission, polling, completion, events, s
     expect(result.sent).toBeGreaterThanOrEqual(1);
     expect((await port(draft.id)).upstreamRef).toMatch(/^\w{5}$/);
     await poll(3 * MINUTE);
-    expect((await test.db.select().from(portInEvents).where(and(eq(portInEvents.portInId, draft.id), eq(portInEvents.kind, 'upstream')))).length).toBe(1);
+    // Sent once; the unconfirmed first try is an entry for staff only.
+    const upstreamEvents = await test.db.select().from(portInEvents).where(and(eq(portInEvents.portInId, draft.id), eq(portInEvents.kind, 'upstream')));
+    expect(upstreamEvents.filter((event) => event.visibility === 'public').map((event) => event.body)).toEqual([expect.stringMatching(/^Sent to VoiceTel as order \w{5}\.$/)]);
+    expect(upstreamEvents.filter((event) => event.visibility === 'internal').map((event) => event.body)).toEqual([expect.stringMatching(/^VoiceTel did not confirm submission PRT-\w{6}/)]);
     await cancelPortIn(access, draft.id);
   });
 

@@ -82,7 +82,9 @@ export interface PortNotice {
   text: string;
 }
 
-export const AWAITING_CARRIER_TEXT = 'Awaiting the carrier: the order is not with the carrier yet, because it could not take it right now. We will send it again in a few minutes; there is nothing for you to do.';
+export const AWAITING_CARRIER_TEXT =
+  'Awaiting the carrier: the order is not with the carrier yet, or the carrier has not confirmed it. We will send it again in a few minutes, after checking that the carrier did not already take it (so it is never placed twice); there is nothing for you to do.';
+export const HELD_WHILE_SUSPENDED_TEXT = 'Not sent to the carrier: the account is suspended. The port is sent to the carrier once the account is active again.';
 export const WITHDRAWAL_PENDING_TEXT = 'Cancellation requested — the carrier’s order is being withdrawn; the numbers may still move until it is. Our porting team is asking the carrier to withdraw it, and this page says Cancelled once it has.';
 
 /**
@@ -91,10 +93,11 @@ export const WITHDRAWAL_PENDING_TEXT = 'Cancellation requested — the carrier�
  * the carrier has the order, never for an order waiting to be sent or refused.
  */
 export function portNoticeOf(
-  port: { status: PortStatus; awaitingCarrier: boolean; carrierHasOrder: boolean; withdrawalPending: boolean },
+  port: { status: PortStatus; awaitingCarrier: boolean; heldWhileSuspended: boolean; carrierHasOrder: boolean; withdrawalPending: boolean },
   submitted: PortDelivery | null,
 ): PortNotice | null {
   if (port.withdrawalPending) return { tone: 'waiting', text: WITHDRAWAL_PENDING_TEXT };
+  if (port.heldWhileSuspended) return { tone: 'waiting', text: HELD_WHILE_SUSPENDED_TEXT };
   if (port.awaitingCarrier) return { tone: 'waiting', text: AWAITING_CARRIER_TEXT };
   if (submitted === 'sent' && port.carrierHasOrder && port.status !== 'exception') {
     return { tone: 'success', text: 'Submitted. We tell you here, by notification and by webhook when the losing carrier sets the FOC date or refuses something.' };

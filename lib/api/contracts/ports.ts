@@ -262,7 +262,7 @@ export const updatePort = defineEndpoint({
   tag: TAG,
   summary: 'Change a draft (or a port in exception): numbers, carrier, subscriber, schedule',
   description: [
-    'Send only what changes; each group is checked as its wizard step checks it, on the whole step: `numbers`; `connectionId`; the subscriber (`subscriberType`, `subscriberName`, `authorizedPerson`, `losingCarrier`, `accountNumber`, `pin`, `wireless`, `billingTelephoneNumber`, `partialPort`, `remainingNumbers`, `serviceAddress`) merged with what is saved; the schedule (`requestedFocDate`, `trunkGroupId`). A refusal names the fields; groups before it in that order are saved.',
+    'Send only what changes; each group is checked as its wizard step checks it, on the whole step: `numbers`; `connectionId`; the subscriber (`subscriberType`, `subscriberName`, `authorizedPerson`, `losingCarrier`, `accountNumber`, `pin`, `wireless`, `billingTelephoneNumber`, `partialPort`, `remainingNumbers`, `serviceAddress`) merged with what is saved; the schedule (`requestedFocDate`, `trunkGroupId`). Every group is checked before anything is written: a refusal names the fields, and nothing is saved.',
     '409 once the port is submitted (until an exception).',
     WHO,
   ].join('\n\n'),

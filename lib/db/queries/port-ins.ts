@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, desc, eq, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { accounts, phoneNumbers, portInDocuments, portInEvents, portInNumbers, portIns, providerConnections, users, type PortIn, type PortInDocument, type PortInNumber } from '@/lib/db/schema';
+import { accounts, phoneNumbers, portInDocuments, portInEvents, portInNumbers, portIns, providerConnections, users, type PortIn, type PortInDocument, type PortInEvent, type PortInNumber } from '@/lib/db/schema';
 import type { PortStatus } from '@/lib/ports/types';
 import { isUuid } from './accounts';
 
@@ -55,6 +55,48 @@ export interface PortInListRow {
   connectionName: string | null;
 }
 
+/**
+ * Status reads of a port failing since its last good one (`last_polled_at`): one timeline entry marks
+ * the run, its detail kept up to date with the latest error, when it happened, and how many failed.
+ */
+export interface PollFailureRun {
+  eventId: string;
+  since: Date;
+  lastError: string;
+  lastFailedAt: Date;
+  attempts: number;
+}
+export interface PollFailureDetail {
+  pollFailed: true;
+  error: string;
+  lastFailedAt: string;
+  attempts: number;
+}
+
+const firstPollFailureOf = (columns: SQL) =>
+  sql`(select ${columns} from ${portInEvents} where ${portInEvents.portInId} = ${portIns.id} and ${portInEvents.kind} = 'upstream' and ${portInEvents.detail}->>'pollFailed' = 'true' and ${portInEvents.createdAt} > coalesce(${portIns.lastPolledAt}, '-infinity'::timestamptz) order by ${portInEvents.createdAt}, ${portInEvents.id} limit 1)`;
+const pollFailureRunOf = sql<{ eventId: string; since: string; detail: PollFailureDetail } | null>`${firstPollFailureOf(
+  sql`json_build_object('eventId', ${portInEvents.id}, 'since', to_char(${portInEvents.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'detail', ${portInEvents.detail})`,
+)}`;
+
+function pollFailureOf(row: { eventId: string; since: string; detail: PollFailureDetail } | null | string): PollFailureRun | null {
+  const run = typeof row === 'string' ? (JSON.parse(row) as { eventId: string; since: string; detail: PollFailureDetail }) : row;
+  if (!run) return null;
+  const since = new Date(run.since);
+  return { eventId: run.eventId, since, lastError: run.detail.error, lastFailedAt: run.detail.lastFailedAt ? new Date(run.detail.lastFailedAt) : since, attempts: run.detail.attempts ?? 1 };
+}
+
+export async function getPollFailureRun(db: Executor, { portInId }: { portInId: string }): Promise<PollFailureRun | null> {
+  if (!isUuid(portInId)) return null;
+  const [row] = await db.select({ run: pollFailureRunOf }).from(portIns).where(eq(portIns.id, portInId));
+  return row ? pollFailureOf(row.run) : null;
+}
+
+/** A run of failed reads goes on: its entry's detail takes the latest error (the entry's words stay as first written). */
+export async function updatePollFailureRun(db: Executor, { eventId, detail }: { eventId: string; detail: PollFailureDetail }): Promise<void> {
+  await db.update(portInEvents).set({ detail: { ...detail } }).where(eq(portInEvents.id, eventId));
+}
+
 const numberCountOf = sql<number>`(select count(*)::int from ${portInNumbers} where ${portInNumbers.portInId} = ${portIns.id} and ${portInNumbers.status} <> 'cancelled')`;
 
 /** A port's place in the account's list: updated_at in UTC to the microsecond (a JS Date would drop them), and the id. */
@@ -88,7 +130,7 @@ export async function listPortInsByAccount(
 export async function listPortInsForStaff(
   db: Executor,
   { statuses, dueBefore, search, limit = 200 }: { statuses?: readonly PortStatus[]; dueBefore?: string; search?: string; limit?: number },
-): Promise<PortInListRow[]> {
+): Promise<(PortInListRow & { pollFailure: PollFailureRun | null })[]> {
   const where: SQL[] = [ne(portIns.status, 'draft')];
   if (statuses?.length) where.push(inArray(portIns.status, [...statuses]));
   if (dueBefore) where.push(lte(sql`coalesce(${portIns.focDate}, ${portIns.requestedFocDate})`, dueBefore));
@@ -103,14 +145,15 @@ export async function listPortInsForStaff(
       )!,
     );
   }
-  return db
-    .select({ port: portIns, numberCount: numberCountOf, accountName: accounts.name, connectionName: providerConnections.name })
+  const rows = await db
+    .select({ port: portIns, numberCount: numberCountOf, accountName: accounts.name, connectionName: providerConnections.name, pollFailureRun: pollFailureRunOf })
     .from(portIns)
     .innerJoin(accounts, eq(accounts.id, portIns.accountId))
     .leftJoin(providerConnections, eq(providerConnections.id, portIns.connectionId))
     .where(and(...where))
     .orderBy(sql`coalesce(${portIns.focDate}, ${portIns.requestedFocDate}) asc nulls last`, desc(portIns.updatedAt))
     .limit(limit);
+  return rows.map(({ pollFailureRun, ...row }) => ({ ...row, pollFailure: pollFailureOf(pollFailureRun) }));
 }
 
 export async function countPortInsByStatusForStaff(db: Executor): Promise<Partial<Record<PortStatus, number>>> {
@@ -136,12 +179,12 @@ export async function listPortInsDueForPoll(db: Executor, { now, limit = 50 }: {
     .limit(limit);
 }
 
-/** Submitted ports whose upstream submission has not gone through yet (a timeout, an outage). */
-export async function listPortInsAwaitingSubmission(db: Executor, { limit = 20 }: { limit?: number } = {}): Promise<PortIn[]> {
+/** Submitted ports whose upstream submission has not gone through yet (a timeout, an outage, a suspension), due to be tried again. */
+export async function listPortInsAwaitingSubmission(db: Executor, { now, limit = 20 }: { now: Date; limit?: number }): Promise<PortIn[]> {
   return db
     .select()
     .from(portIns)
-    .where(and(eq(portIns.status, 'submitted'), isNull(portIns.upstreamRef)))
+    .where(and(eq(portIns.status, 'submitted'), isNull(portIns.upstreamRef), sql`coalesce(${portIns.nextPollAt}, ${portIns.submittedAt}) <= ${now.toISOString()}::timestamptz`))
     .orderBy(asc(portIns.submittedAt))
     .limit(limit);
 }
@@ -220,6 +263,17 @@ export async function insertPortDocument(tx: Tx, values: typeof portInDocuments.
 export async function insertPortEvent(db: Executor, values: typeof portInEvents.$inferInsert): Promise<void> {
   // now() is the transaction's start: events written in one transaction would tie and list in any order.
   await db.insert(portInEvents).values({ ...values, createdAt: values.createdAt ?? sql`clock_timestamp()` });
+}
+
+/** The port's newest timeline entry (internal ones too). */
+export async function getLatestPortEvent(db: Executor, { portInId, kind }: { portInId: string; kind?: PortInEvent['kind'] }) {
+  const [row] = await db
+    .select()
+    .from(portInEvents)
+    .where(and(eq(portInEvents.portInId, portInId), kind ? eq(portInEvents.kind, kind) : undefined))
+    .orderBy(desc(portInEvents.createdAt), desc(portInEvents.id))
+    .limit(1);
+  return row;
 }
 
 export interface PortEventRow {

@@ -97,3 +97,13 @@ export async function getOpenStaffTasksBySubjects(db: Executor, { accountId, kin
     .from(staffTasks)
     .where(and(eq(staffTasks.accountId, accountId), eq(staffTasks.kind, kind), eq(staffTasks.subjectType, subjectType), inArray(staffTasks.subjectId, [...subjectIds]), eq(staffTasks.status, 'open')));
 }
+
+/** Open tasks whose subject id starts with `prefix` (one subject's several orders: `<port id>/<order>`). */
+export async function getOpenStaffTasksBySubjectPrefix(db: Executor, { subjectType, prefix }: { subjectType: string; prefix: string }) {
+  const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .select()
+    .from(staffTasks)
+    .where(and(eq(staffTasks.subjectType, subjectType), sql`${staffTasks.subjectId} like ${pattern}`, eq(staffTasks.status, 'open')))
+    .orderBy(desc(staffTasks.createdAt));
+}

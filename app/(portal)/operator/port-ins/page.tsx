@@ -75,6 +75,7 @@ export default async function StaffPortInsPage({ searchParams }: { searchParams:
               ...(row.upstreamStatusUnknown ? [`Unknown carrier state “${row.upstreamStatus ?? ''}”`] : []),
               ...(row.exceptionLabel ? [row.exceptionLabel] : []),
               ...(row.awaitingUpstream ? ['Not yet taken by the carrier'] : []),
+              ...(row.pollFailure ? [`Status reads failing since ${row.pollFailure.since.toISOString().slice(0, 16).replace('T', ' ')} UTC`] : []),
             ],
           }))}
           empty={<EmptyState title="No port-ins here">{search || dueBefore || status ? 'Nothing matches these filters; clear them to see every port.' : 'Ports appear here once customers submit them.'}</EmptyState>}

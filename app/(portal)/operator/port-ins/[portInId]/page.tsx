@@ -68,11 +68,40 @@ export default async function StaffPortInPage({ params }: { params: Promise<{ po
                 </div>
               ) : null}
               <div>
-                <dt className="text-slate-600">Last polled / next poll</dt>
+                <dt className="text-slate-600">Last good status read / next read</dt>
                 <dd>
                   {when(port.lastPolledAt)} / {when(port.nextPollAt)}
                 </dd>
               </div>
+              {port.pollFailure ? (
+                <div className="sm:col-span-2">
+                  <dt className="text-slate-600">Status reads</dt>
+                  <dd>
+                    <Badge tone="red">Failing since {when(port.pollFailure.since)}</Badge>{' '}
+                    <span className="break-words">
+                      {port.pollFailure.attempts} failed read{port.pollFailure.attempts === 1 ? '' : 's'}, the latest {when(port.pollFailure.lastFailedAt)}: {port.pollFailure.lastError}
+                    </span>
+                  </dd>
+                </div>
+              ) : null}
+              {port.previousOrders.length ? (
+                <div className="sm:col-span-2">
+                  <dt className="text-slate-600">Earlier carrier orders to withdraw</dt>
+                  <dd>
+                    <ul className="space-y-1">
+                      {port.previousOrders.map((order) => (
+                        <li key={order.taskId}>
+                          <Badge tone="amber">{order.upstreamRef}</Badge> {order.title} (since {when(order.since)};{' '}
+                          <Link href="/operator/tasks" className="text-indigo-800 underline">
+                            staff task
+                          </Link>
+                          )
+                        </li>
+                      ))}
+                    </ul>
+                  </dd>
+                </div>
+              ) : null}
               <div>
                 <dt className="text-slate-600">Exception</dt>
                 <dd>{port.exception ? `${port.exception.label}${port.exception.message ? `: ${port.exception.message}` : ''}` : '—'}</dd>
